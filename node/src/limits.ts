@@ -1,0 +1,49 @@
+// Every bound the daemon enforces, in one place, with its unit last in the name.
+// Configurable limits have a `_DEFAULT` here and a field in config.ts; fixed ones are plain constants.
+// This module imports nothing of ours: it is a leaf every layer may read.
+
+/** A key is 1..KEY_BYTES_MAX_DEFAULT bytes of UTF-8 unless configured otherwise. */
+export const KEY_BYTES_MIN = 1;
+export const KEY_BYTES_MAX_DEFAULT = 1024;
+/**
+ * LMDB's own key limit with its default 4 KiB page is 1978 bytes; the store also spends a few bytes
+ * encoding a string key, so configured key limits above this are refused at start-up.
+ */
+export const KEY_BYTES_MAX_CEILING = 1900;
+
+/** A value is any JSON document whose compact serialisation is at most this many bytes. */
+export const VALUE_BYTES_MAX_DEFAULT = 1024 * 1024;
+/** A request body may exceed the value limit by this much: the `{"key":..., "value":...}` envelope. */
+export const BODY_ENVELOPE_BYTES_MAX = 4 * 1024;
+
+/** `GET /kv` pages. */
+export const LIST_LIMIT_DEFAULT = 100;
+export const LIST_LIMIT_MAX = 1000;
+/** A list cursor is an encoded key; anything longer than a maximal key's encoding is not one of ours. */
+export const LIST_CURSOR_CHARS_MAX = 4 * KEY_BYTES_MAX_CEILING;
+export const LIST_PREFIX_BYTES_MAX = KEY_BYTES_MAX_CEILING;
+
+/** POST /kv without a key generates one; collisions are astronomically unlikely but still retried. */
+export const GENERATED_KEY_ATTEMPTS_MAX = 3;
+
+/** Hybrid logical clock: the logical counter is 16 bits in the version encoding. */
+export const HLC_LOGICAL_MAX = 0xffff;
+/**
+ * A remote timestamp further than this ahead of our wall clock is refused rather than adopted:
+ * one peer with a wild clock must not drag every version in the cluster into the future.
+ */
+export const HLC_FORWARD_DRIFT_MS_MAX = 60_000;
+
+/** A node must be serving within this long of start; the start-up path is asserted against it in tests. */
+export const NODE_START_MS_MAX = 1000;
+/** How long a clean shutdown may take to drain in-flight requests before the process exits anyway. */
+export const SHUTDOWN_DRAIN_MS_MAX = 5000;
+
+/** LMDB map size: the largest the data file may grow (sparse; it is not allocated up front). */
+export const STORE_MAP_BYTES_MAX = 64 * 1024 * 1024 * 1024;
+
+/**
+ * A scan skips tombstones, so a page over a long run of deletes could read without bound. After this
+ * many skipped entries it stops and hands back a cursor; the caller simply asks for the next page.
+ */
+export const SCAN_TOMBSTONES_SKIPPED_MAX = 10_000;

@@ -1,0 +1,126 @@
+// One behaviour suite every storage engine runs: the memory engine must never disagree with LMDB.
+import { describe, expect, test, beforeEach, afterEach } from 'bun:test';
+import type { KvStore } from './kv-store';
+import type { StoredRecord } from './stored-record';
+
+export interface StoreFixture {
+  open(): KvStore;
+  /** Closes and opens the same store again, or undefined for an engine that does not persist. */
+  reopen?(store: KvStore): Promise<KvStore>;
+  cleanup(): void;
+}
+
+const record = (key: string, valueJson: string | null, version = '000000000001.0000.aaaaaaaaaaaaaaaa'): StoredRecord => ({
+  key,
+  valueJson,
+  version,
+  updatedAtMs: 1,
+});
+
+export function describeKvStoreContract(name: string, makeFixture: () => StoreFixture): void {
+  describe(`${name} store contract`, () => {
+    let fixture: StoreFixture;
+    let store: KvStore;
+
+    beforeEach(() => {
+      fixture = makeFixture();
+      store = fixture.open();
+    });
+    afterEach(async () => {
+      await store.close();
+      fixture.cleanup();
+    });
+
+    test('a written record reads back exactly; a missing key reads undefined', async () => {
+      const written = await store.write('k', () => record('k', '{"a":[1,2]}'));
+      expect(written).toEqual(record('k', '{"a":[1,2]}'));
+      expect(store.get('k')).toEqual(record('k', '{"a":[1,2]}'));
+      expect(store.get('missing')).toBeUndefined();
+    });
+
+    test('the decision sees the current record and may decline to write', async () => {
+      await store.write('k', () => record('k', '1'));
+      let seen: StoredRecord | undefined;
+      const result = await store.write('k', (current) => {
+        seen = current;
+        return undefined;
+      });
+      expect(seen?.valueJson).toBe('1');
+      expect(result).toBeUndefined();
+      expect(store.get('k')?.valueJson).toBe('1');
+    });
+
+    test('a decision that throws writes nothing and rejects with its error', async () => {
+      await store.write('k', () => record('k', '1'));
+      await expect(
+        store.write('k', () => {
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(store.get('k')?.valueJson).toBe('1');
+    });
+
+    test('concurrent writes in one turn each see the previous one (atomic read-modify-write)', async () => {
+      const increments = Array.from({ length: 50 }, () =>
+        store.write('counter', (current) => record('counter', String(Number(current?.valueJson ?? '0') + 1))),
+      );
+      await Promise.all(increments);
+      expect(store.get('counter')?.valueJson).toBe('50');
+    });
+
+    test('tombstones are kept, counted apart from live keys, and skipped by scans unless asked', async () => {
+      await store.write('a', () => record('a', '1'));
+      await store.write('b', () => record('b', '2'));
+      await store.write('b', () => record('b', null));
+      expect(store.get('b')?.valueJson).toBeNull();
+      expect(store.stats()).toMatchObject({ liveKeys: 1, tombstones: 1 });
+      expect(store.scan({ limit: 10 }).records.map((r) => r.key)).toEqual(['a']);
+      expect(store.scan({ limit: 10, includeTombstones: true }).records.map((r) => r.key)).toEqual(['a', 'b']);
+      await store.write('b', () => record('b', '3'));
+      expect(store.stats()).toMatchObject({ liveKeys: 2, tombstones: 0 });
+    });
+
+    test('scans follow code point order, honour prefix, cursor and limit', async () => {
+      const keys = ['b', 'a/2', 'a/1', 'a', '\u{1F600}', '\uFFFD', 'é', 'a/10', 'ab'];
+      for (const key of keys) await store.write(key, () => record(key, '0'));
+      const all = store.scan({ limit: 100 }).records.map((r) => r.key);
+      expect(all).toEqual(['a', 'a/1', 'a/10', 'a/2', 'ab', 'b', 'é', '\uFFFD', '\u{1F600}']);
+      const first = store.scan({ prefix: 'a/', limit: 2 });
+      expect(first.records.map((r) => r.key)).toEqual(['a/1', 'a/10']);
+      expect(first.resumeAfterKey).toBe('a/10');
+      const second = store.scan({ prefix: 'a/', limit: 2, afterKey: first.resumeAfterKey });
+      expect(second.records.map((r) => r.key)).toEqual(['a/2']);
+      expect(second.resumeAfterKey).toBeUndefined();
+    });
+
+    test('a page that ends exactly at the last key has no cursor', async () => {
+      for (const key of ['x1', 'x2']) await store.write(key, () => record(key, '0'));
+      expect(store.scan({ prefix: 'x', limit: 2 }).resumeAfterKey).toBeUndefined();
+    });
+
+    test('meta values round-trip', async () => {
+      expect(store.getMeta('node-id')).toBeUndefined();
+      await store.setMeta('node-id', 'abc');
+      expect(store.getMeta('node-id')).toBe('abc');
+    });
+
+    test('close is idempotent', async () => {
+      const first = store.close();
+      expect(store.close()).toBe(first);
+      await first;
+      store = fixture.open();
+    });
+
+    test('records, counts and meta survive close and reopen (durable engines)', async () => {
+      if (!fixture.reopen) return;
+      await store.write('k', () => record('k', '"v"'));
+      await store.write('gone', () => record('gone', null));
+      await store.setMeta('node-id', 'abc');
+      store = await fixture.reopen(store);
+      expect(store.get('k')?.valueJson).toBe('"v"');
+      expect(store.get('gone')?.valueJson).toBeNull();
+      expect(store.stats()).toMatchObject({ liveKeys: 1, tombstones: 1 });
+      expect(store.getMeta('node-id')).toBe('abc');
+    });
+  });
+}

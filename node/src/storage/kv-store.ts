@@ -1,0 +1,67 @@
+// The storage engine contract. Two engines implement it and run one shared test suite: LMDB (durable,
+// the default) and memory (the ephemeral emulator mode).
+
+import type { StoredRecord } from './stored-record';
+
+/**
+ * Decides, given the record currently stored under a key (or undefined), what to store instead:
+ * a record to write, or undefined to write nothing. It runs inside the write transaction, so the
+ * read and the write are atomic; it must be quick and must not perform I/O.
+ */
+export type WriteDecision = (current: StoredRecord | undefined) => StoredRecord | undefined;
+
+export interface ScanOptions {
+  /** Only keys starting with this. */
+  readonly prefix?: string;
+  /** Resume strictly after this key (a page cursor). */
+  readonly afterKey?: string;
+  /** At most this many records returned. */
+  readonly limit: number;
+  /** Tombstones are skipped unless asked for (replication repair will want them). */
+  readonly includeTombstones?: boolean;
+}
+
+export interface ScanPage {
+  readonly records: StoredRecord[];
+  /**
+   * The last key examined when the scan stopped before the end of the range, else undefined. It may be
+   * past the last returned record: scans skip tombstones but examine a bounded number of entries.
+   */
+  readonly resumeAfterKey: string | undefined;
+}
+
+export interface StoreStats {
+  readonly liveKeys: number;
+  readonly tombstones: number;
+  /** Bytes the store occupies: LMDB pages in use, or payload bytes in memory. */
+  readonly bytes: number;
+}
+
+export interface KvStore {
+  readonly engine: 'lmdb' | 'memory';
+  /** Latest committed record for a key, tombstones included. Synchronous: reads never wait for I/O. */
+  get(key: string): StoredRecord | undefined;
+  /**
+   * Atomically applies a decision to one key. Resolves with what was written (undefined if nothing)
+   * once the write is as durable as the store promises (see the README's durability policy).
+   */
+  write(key: string, decide: WriteDecision): Promise<StoredRecord | undefined>;
+  scan(options: ScanOptions): ScanPage;
+  stats(): StoreStats;
+  /** A value that survives restarts of this node (its id, for one). Undefined in memory mode after restart. */
+  getMeta(name: string): string | undefined;
+  setMeta(name: string, value: string): Promise<void>;
+  /** Idempotent: later calls return the first call's promise. */
+  close(): Promise<void>;
+}
+
+/** Live/tombstone count change when `next` replaces `current`. */
+export function countDelta(current: StoredRecord | undefined, next: StoredRecord): { live: number; tombstones: number } {
+  const wasLive = current !== undefined && current.valueJson !== null;
+  const wasTombstone = current !== undefined && current.valueJson === null;
+  const isLive = next.valueJson !== null;
+  return {
+    live: (isLive ? 1 : 0) - (wasLive ? 1 : 0),
+    tombstones: (isLive ? 0 : 1) - (wasTombstone ? 1 : 0),
+  };
+}

@@ -1,0 +1,29 @@
+import { expect, test } from 'bun:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeKvStoreContract } from './kv-store.contract';
+import { LmdbStore } from './lmdb-store';
+
+describeKvStoreContract('lmdb', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'swarmkv-lmdb-'));
+  return {
+    open: () => new LmdbStore(dir, 'flush'),
+    reopen: async (store) => {
+      await store.close();
+      return new LmdbStore(dir, 'flush');
+    },
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+});
+
+test('lmdb reports the bytes its pages occupy', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'swarmkv-lmdb-'));
+  const store = new LmdbStore(dir, 'commit');
+  for (let index = 0; index < 200; index++) {
+    await store.write(`k${index}`, () => ({ key: `k${index}`, valueJson: JSON.stringify('x'.repeat(100)), version: '000000000001.0000.aaaaaaaaaaaaaaaa', updatedAtMs: 1 }));
+  }
+  expect(store.stats().bytes).toBeGreaterThan(200 * 100);
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});

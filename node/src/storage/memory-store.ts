@@ -1,0 +1,65 @@
+// The ephemeral engine (`--memory`): the emulator mode, where a restart forgets everything. It keeps the
+// LMDB engine's semantics exactly (key order, tombstones, atomic decisions) and runs the same tests.
+
+import BTree from 'sorted-btree';
+import { assert } from '../assert';
+import { compareKeys } from './key-order';
+import { countDelta, type KvStore, type ScanOptions, type ScanPage, type StoreStats, type WriteDecision } from './kv-store';
+import { scanInOrder } from './scan-in-order';
+import { recordPayloadBytes, type StoredRecord } from './stored-record';
+
+export class MemoryStore implements KvStore {
+  readonly engine = 'memory' as const;
+  readonly #records = new BTree<string, StoredRecord>(undefined, compareKeys);
+  readonly #meta = new Map<string, string>();
+  #live = 0;
+  #tombstones = 0;
+  #bytes = 0;
+  #closing: Promise<void> | undefined;
+
+  get(key: string): StoredRecord | undefined {
+    return this.#records.get(key);
+  }
+
+  async write(key: string, decide: WriteDecision): Promise<StoredRecord | undefined> {
+    assert(this.#closing === undefined, 'write after close');
+    const current = this.#records.get(key);
+    const next = decide(current);
+    if (next === undefined) return undefined;
+    assert(next.key === key, 'a write decision keeps the key');
+    const delta = countDelta(current, next);
+    this.#live += delta.live;
+    this.#tombstones += delta.tombstones;
+    this.#bytes += recordPayloadBytes(next) - (current === undefined ? 0 : recordPayloadBytes(current));
+    this.#records.set(key, next);
+    return next;
+  }
+
+  scan(options: ScanOptions): ScanPage {
+    const start = options.afterKey ?? options.prefix ?? '';
+    const records = this.#records;
+    return scanInOrder(
+      (function* () {
+        for (const [, record] of records.entries(start)) yield record;
+      })(),
+      options,
+    );
+  }
+
+  stats(): StoreStats {
+    return { liveKeys: this.#live, tombstones: this.#tombstones, bytes: this.#bytes };
+  }
+
+  getMeta(name: string): string | undefined {
+    return this.#meta.get(name);
+  }
+
+  async setMeta(name: string, value: string): Promise<void> {
+    this.#meta.set(name, value);
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= Promise.resolve();
+    return this.#closing;
+  }
+}
