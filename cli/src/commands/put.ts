@@ -1,0 +1,34 @@
+import { defineCommand } from 'citty';
+import { readFileSync } from 'node:fs';
+import { connectionArgs } from '../common-args';
+import { keyPath, NodeClient, resolveUrls } from '../node-client';
+import { printJson, printLine } from '../output';
+
+/** VALUE is parsed as JSON when it is JSON (`42`, `{"a":1}`, `"quoted"`), else taken as a plain string. */
+export function parseValueArgument(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export const putCommand = defineCommand({
+  meta: {
+    name: 'put',
+    description:
+      'Create or replace KEY. VALUE is parsed as JSON, else taken as a string; "-" reads it from stdin.\n\nExamples:\n  swarmkv put user:1 \'{"name":"Ada"}\'\n  echo 42 | swarmkv put counter -',
+  },
+  args: {
+    key: { type: 'positional', description: 'the key', required: true },
+    value: { type: 'positional', description: 'the value (JSON or text; - for stdin)', required: true },
+    ...connectionArgs,
+  },
+  async run({ args }) {
+    const text = args.value === '-' ? readFileSync(0, 'utf8').replace(/\n$/, '') : args.value;
+    const reply = await new NodeClient(resolveUrls(args.url)).expectOk('PUT', keyPath(args.key), { value: parseValueArgument(text) });
+    const result = reply.body as { key: string; version: string };
+    if (args.json) printJson(result);
+    else printLine(result.version);
+  },
+});

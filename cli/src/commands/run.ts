@@ -1,0 +1,76 @@
+// `swarmkv run FILE`: a script of CLI commands, one per line, for the requirements' "interaction by
+// scripts". Lines are split like a shell would split them (quotes, escapes, `#` comments) but nothing is
+// expanded or piped: a script is data, not shell code.
+
+import { defineCommand } from 'citty';
+import { readFileSync } from 'node:fs';
+import { parse } from 'shell-quote';
+import { CliFailure, exitCodes } from '../exit-codes';
+import { printError } from '../output';
+import { runCli } from '../run-cli';
+
+/** Commands that make no sense inside a script: one would never return, the other could recurse. */
+const NOT_IN_SCRIPTS = new Set(['node', 'run']);
+
+export interface ScriptLine {
+  readonly lineNumber: number;
+  readonly argv: string[];
+}
+
+/** Splits a script into command lines; a line that is not plain words is a usage error naming it. */
+export function parseScript(text: string): ScriptLine[] {
+  const lines: ScriptLine[] = [];
+  text.split(/\r?\n/).forEach((line, index) => {
+    const lineNumber = index + 1;
+    const argv: string[] = [];
+    for (const token of parse(line, (name) => `$${name}`)) {
+      if (typeof token === 'string') argv.push(token);
+      else if ('comment' in token) break;
+      else throw new CliFailure(exitCodes.usage, `line ${lineNumber}: shell operators are not supported in scripts: ${line.trim()}`);
+    }
+    if (argv.length === 0) return;
+    if (NOT_IN_SCRIPTS.has(argv[0]!)) throw new CliFailure(exitCodes.usage, `line ${lineNumber}: "${argv[0]}" cannot run inside a script`);
+    lines.push({ lineNumber, argv });
+  });
+  return lines;
+}
+
+export const runCommand = defineCommand({
+  meta: {
+    name: 'run',
+    description:
+      'Run a script of swarmkv commands, one per line (# starts a comment). Stops at the first failing line and exits with its code, unless --keep-going. "-" reads the script from stdin.\n\nExample: swarmkv run seed.swarmkv --url http://127.0.0.1:7070',
+  },
+  args: {
+    file: { type: 'positional', description: 'script file, or - for stdin', required: true },
+    'keep-going': { type: 'boolean', description: 'run every line even after a failure; exit with the first failure code', default: false },
+    url: { type: 'string', description: 'default --url for every line that does not give one' },
+  },
+  async run({ args }) {
+    let text: string;
+    try {
+      text = readFileSync(args.file === '-' ? 0 : args.file, 'utf8');
+    } catch (error) {
+      throw new CliFailure(exitCodes.usage, `cannot read script ${args.file}: ${(error as Error).message}`);
+    }
+    let firstFailure = 0;
+    for (const { lineNumber, argv } of parseScript(text)) {
+      const lineArgv = args.url !== undefined && !argv.some((arg) => arg === '--url' || arg.startsWith('--url=')) ? [...argv, '--url', args.url] : argv;
+      const code = await runCli(lineArgv);
+      if (code === exitCodes.ok) continue;
+      printError(`line ${lineNumber} failed with exit code ${code}: ${argv.join(' ')}`);
+      if (firstFailure === 0) firstFailure = code;
+      if (!args['keep-going']) break;
+    }
+    if (firstFailure !== 0) throw new ScriptFailed(firstFailure);
+  },
+});
+
+/** The script's own outcome: its lines already reported themselves, so this carries only the code. */
+export class ScriptFailed extends Error {
+  readonly exitCode: number;
+  constructor(exitCode: number) {
+    super(`script failed with exit code ${exitCode}`);
+    this.exitCode = exitCode;
+  }
+}

@@ -1,0 +1,22 @@
+// The CLI's exit codes, for scripts: stable, documented in README and in `swarmkv --help`.
+export const exitCodes = {
+  ok: 0,
+  notFound: 1,
+  usage: 2,
+  unreachable: 3,
+  /** The node answered but refused: a conflict, a failed precondition, too few replicas, an internal error. */
+  refused: 4,
+} as const;
+
+export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
+
+/** A failure the CLI reports with a message on stderr and a specific exit code. */
+export class CliFailure extends Error {
+  readonly exitCode: ExitCode;
+
+  constructor(exitCode: ExitCode, message: string) {
+    super(message);
+    this.name = 'CliFailure';
+    this.exitCode = exitCode;
+  }
+}

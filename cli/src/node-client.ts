@@ -1,0 +1,99 @@
+// The CLI's only way to reach a node: HTTP. Given several node URLs it tries them in order, moving on
+// when one cannot be reached (connection refused, timeout), since any node can serve any request.
+
+import { CliFailure, exitCodes, type ExitCode } from './exit-codes';
+
+/** How long one request to one node may take before the next URL is tried. */
+export const REQUEST_TIMEOUT_MS = 10_000;
+const DEFAULT_URL = 'http://127.0.0.1:7070';
+
+export interface NodeReply {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers: Headers;
+  readonly url: string;
+}
+
+/** `--url` values (repeated or comma-separated), else $SWARMKV_URL, else the default. */
+export function resolveUrls(flag: string | string[] | undefined): string[] {
+  const given = flag === undefined ? [] : Array.isArray(flag) ? flag : [flag];
+  const source = given.length > 0 ? given : [process.env.SWARMKV_URL ?? DEFAULT_URL];
+  const urls = source.flatMap((value) => value.split(',')).map((value) => value.trim().replace(/\/+$/, '')).filter((value) => value.length > 0);
+  for (const url of urls) {
+    if (!/^https?:\/\/[^/]+$/.test(url)) throw new CliFailure(exitCodes.usage, `--url must look like http://host:port, got ${JSON.stringify(url)}`);
+  }
+  if (urls.length === 0) throw new CliFailure(exitCodes.usage, '--url is empty');
+  return urls;
+}
+
+export function keyPath(key: string): string {
+  return `/kv/${encodeURIComponent(key)}`;
+}
+
+export class NodeClient {
+  readonly #urls: string[];
+
+  constructor(urls: string[]) {
+    this.#urls = urls;
+  }
+
+  async request(method: string, path: string, body?: unknown): Promise<NodeReply> {
+    const failures: string[] = [];
+    for (const base of this.#urls) {
+      let response: Response;
+      try {
+        response = await fetch(base + path, {
+          method,
+          headers: body === undefined ? {} : { 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        });
+      } catch (error) {
+        failures.push(`${base}: ${describeFetchError(error)}`);
+        continue;
+      }
+      const text = await response.text();
+      return { status: response.status, body: parseJsonOrText(text), headers: response.headers, url: base };
+    }
+    throw new CliFailure(exitCodes.unreachable, `no node reachable (${failures.join('; ')})`);
+  }
+
+  /** Like request, but a non-2xx reply becomes a CliFailure with the right exit code. */
+  async expectOk(method: string, path: string, body?: unknown): Promise<NodeReply> {
+    const reply = await this.request(method, path, body);
+    if (reply.status >= 200 && reply.status < 300) return reply;
+    throw new CliFailure(exitCodeForStatus(reply.status), describeErrorBody(reply));
+  }
+}
+
+export function exitCodeForStatus(status: number): ExitCode {
+  if (status === 404) return exitCodes.notFound;
+  if (status === 400 || status === 413 || status === 415) return exitCodes.usage;
+  return exitCodes.refused;
+}
+
+function describeErrorBody(reply: NodeReply): string {
+  const body = reply.body as { error?: unknown; message?: unknown } | string | null;
+  if (body !== null && typeof body === 'object' && typeof body.error === 'string') {
+    return `${body.error}: ${String(body.message ?? '')} (HTTP ${reply.status} from ${reply.url})`;
+  }
+  return `HTTP ${reply.status} from ${reply.url}`;
+}
+
+function parseJsonOrText(text: string): unknown {
+  if (text.length === 0) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function describeFetchError(error: unknown): string {
+  if (error instanceof Error) {
+    if (error.name === 'TimeoutError') return `no answer within ${REQUEST_TIMEOUT_MS} ms`;
+    const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
+    return cause?.code ?? cause?.message ?? error.message;
+  }
+  return String(error);
+}

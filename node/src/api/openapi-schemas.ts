@@ -1,0 +1,76 @@
+// OpenAPI documentation of the REST API. Routes read their bodies themselves (see request-body.ts), so
+// request and response shapes are declared here as JSON Schema (TypeBox) and attached to each route's
+// `detail`, which documents them without adding a second validation pass to the request path.
+
+import { Type, type TSchema } from '@sinclair/typebox';
+import type { OpenAPIV3 } from 'openapi-types';
+import { errorStatus, type ErrorCode } from '../errors';
+
+const Version = Type.String({
+  description: 'Hybrid-logical-clock version `wall.logical.node`: compare as strings to order writes.',
+  examples: ['018c5a1b2c3d.0000.9f2c4e7a1b3d5f60'],
+});
+const Key = Type.String({ description: 'The key, 1..1024 bytes of UTF-8 by default.' });
+
+export const schemas = {
+  ValueBody: Type.Object({ value: Type.Unknown({ description: 'Any JSON value, at most 1 MiB serialised by default.' }) }),
+  CreateBody: Type.Object({
+    value: Type.Unknown({ description: 'Any JSON value.' }),
+    key: Type.Optional(Type.String({ description: 'The key to create; a unique one is generated when omitted.' })),
+  }),
+  WriteResult: Type.Object({ key: Key, version: Version }),
+  Record: Type.Object({ key: Key, value: Type.Unknown(), version: Version, updatedAt: Type.String({ format: 'date-time' }) }),
+  ListPage: Type.Object({
+    items: Type.Array(Type.Object({ key: Key, version: Version, updatedAt: Type.String({ format: 'date-time' }) })),
+    next: Type.Union([Type.String(), Type.Null()], { description: 'Cursor for the next page, or null at the end.' }),
+  }),
+  Health: Type.Object({
+    status: Type.Literal('ok'),
+    nodeId: Type.String(),
+    name: Type.String(),
+    version: Type.String({ description: 'swarmkv release.' }),
+    uptimeSeconds: Type.Number(),
+    storage: Type.Object({ engine: Type.String(), syncPolicy: Type.String(), liveKeys: Type.Integer(), tombstones: Type.Integer(), bytes: Type.Integer() }),
+  }),
+  Error: Type.Object(
+    {
+      error: Type.Union(
+        (Object.keys(errorStatus) as ErrorCode[]).map((code) => Type.Literal(code)),
+        { description: 'Machine-readable error code.' },
+      ),
+      message: Type.String({ description: 'What went wrong, for humans.' }),
+    },
+    { additionalProperties: true },
+  ),
+} as const;
+
+type ResponseSpec = readonly [description: string, schema?: TSchema];
+
+/** An OpenAPI `responses` object from `{ status: [description, schema] }`. */
+export function responses(spec: Record<number, ResponseSpec>): OpenAPIV3.ResponsesObject {
+  return Object.fromEntries(
+    Object.entries(spec).map(([status, [description, schema]]) => [
+      status,
+      schema === undefined ? { description } : { description, content: { 'application/json': { schema: schema as OpenAPIV3.SchemaObject } } },
+    ]),
+  );
+}
+
+export function jsonRequestBody(schema: TSchema, description: string): OpenAPIV3.RequestBodyObject {
+  return { required: true, description, content: { 'application/json': { schema: schema as OpenAPIV3.SchemaObject } } };
+}
+
+export const keyPathParameter: OpenAPIV3.ParameterObject = {
+  name: 'key',
+  in: 'path',
+  required: true,
+  description: 'The key, percent-encoded: `a%2Fb` is the key `a/b`.',
+  schema: { type: 'string' },
+};
+
+/** The error responses every body-taking route can give. */
+export const bodyErrors: Record<number, ResponseSpec> = {
+  400: ['Malformed JSON, a missing `value`, or an empty, oversized or malformed key.', schemas.Error],
+  413: ['The body or the value exceeds its size limit.', schemas.Error],
+  415: ['The body is not JSON (send `Content-Type: application/json`).', schemas.Error],
+};

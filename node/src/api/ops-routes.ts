@@ -1,0 +1,60 @@
+// Operational routes: liveness with a summary of the node, and Prometheus metrics.
+
+import { Elysia } from 'elysia';
+import type { Clock } from '../clock';
+import type { Logger } from '../log';
+import type { KvStore } from '../storage';
+import type { HttpMetrics } from './http-metrics';
+import { instrumented } from './instrumented';
+import { responses, schemas } from './openapi-schemas';
+import { json } from './responses';
+
+export interface NodeIdentity {
+  readonly nodeId: string;
+  readonly name: string;
+  readonly release: string;
+  readonly syncPolicy: string;
+}
+
+export interface OpsRoutesDeps {
+  readonly identity: NodeIdentity;
+  readonly store: KvStore;
+  readonly metrics: HttpMetrics;
+  readonly logger: Logger;
+  readonly clock: Clock;
+}
+
+export function opsRoutes(deps: OpsRoutesDeps) {
+  const startedAtMs = deps.clock.nowMs();
+  return new Elysia({ name: 'ops-routes' })
+    .get(
+      '/health',
+      instrumented(deps.metrics, deps.logger, 'GET', '/health', () => {
+        const stats = deps.store.stats();
+        return json(200, {
+          status: 'ok',
+          nodeId: deps.identity.nodeId,
+          name: deps.identity.name,
+          version: deps.identity.release,
+          uptimeSeconds: Math.round((deps.clock.nowMs() - startedAtMs) / 1000),
+          storage: { engine: deps.store.engine, syncPolicy: deps.identity.syncPolicy, liveKeys: stats.liveKeys, tombstones: stats.tombstones, bytes: stats.bytes },
+        });
+      }),
+      { detail: { summary: 'Is this node serving?', tags: ['ops'], responses: responses({ 200: ['The node is up.', schemas.Health] }) } },
+    )
+    .get(
+      '/metrics',
+      instrumented(deps.metrics, deps.logger, 'GET', '/metrics', async () => {
+        const body = await deps.metrics.render();
+        return new Response(body, { headers: { 'content-type': deps.metrics.registry.contentType } });
+      }),
+      {
+        detail: {
+          summary: 'Prometheus metrics',
+          description: 'Per-route request counts and latency histograms, key counts and store bytes, in the Prometheus text format.',
+          tags: ['ops'],
+          responses: { 200: { description: 'Prometheus text exposition format.', content: { 'text/plain': { schema: { type: 'string' } } } } },
+        },
+      },
+    );
+}

@@ -1,0 +1,70 @@
+// Reading and checking a JSON request body before anything else looks at it. Elysia's own parser is
+// bypassed (routes use `parse: 'none'`) so that every failure maps to our error codes, the size limit
+// is enforced while reading rather than after buffering, and the value is serialised exactly once.
+
+import { BODY_ENVELOPE_BYTES_MAX } from '../limits';
+import { SwarmError } from '../errors';
+
+export interface ValueBody {
+  /** The value as compact JSON text, ready to store. */
+  readonly valueJson: string;
+  /** The optional `key` field (POST /kv). Unvalidated: the caller checks it as a key. */
+  readonly key: unknown;
+}
+
+export function bodyBytesMax(valueBytesMax: number): number {
+  return valueBytesMax + BODY_ENVELOPE_BYTES_MAX;
+}
+
+/** `application/json` or any `+json` type, with or without parameters. */
+function isJsonContentType(contentType: string | null): boolean {
+  if (contentType === null) return false;
+  const essence = contentType.split(';', 1)[0]!.trim().toLowerCase();
+  return essence === 'application/json' || (essence.startsWith('application/') && essence.endsWith('+json'));
+}
+
+async function readTextBounded(request: Request, bytesMax: number): Promise<string> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && Number(declared) > bytesMax) {
+    throw new SwarmError('payload_too_large', `the body is ${declared} bytes; the limit is ${bytesMax}`, { bytesMax });
+  }
+  if (request.body === null) return '';
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > bytesMax) {
+      await reader.cancel();
+      throw new SwarmError('payload_too_large', `the body exceeds the limit of ${bytesMax} bytes`, { bytesMax });
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, received).toString('utf8');
+}
+
+/** Parses `{"value": <any JSON>, "key"?: string}`; throws a SwarmError naming what is wrong. */
+export async function readValueBody(request: Request, valueBytesMax: number): Promise<ValueBody> {
+  if (!isJsonContentType(request.headers.get('content-type'))) {
+    throw new SwarmError('unsupported_media_type', 'send the body as JSON with Content-Type: application/json');
+  }
+  const text = await readTextBounded(request, bodyBytesMax(valueBytesMax));
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new SwarmError('invalid_json', `the body is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new SwarmError('invalid_body', 'the body must be a JSON object like {"value": ...}');
+  }
+  if (!('value' in parsed)) throw new SwarmError('invalid_body', 'the body has no "value" field');
+  const valueJson = JSON.stringify((parsed as { value: unknown }).value);
+  const valueBytes = Buffer.byteLength(valueJson, 'utf8');
+  if (valueBytes > valueBytesMax) {
+    throw new SwarmError('payload_too_large', `the value is ${valueBytes} bytes of JSON; the limit is ${valueBytesMax}`, { valueBytes, valueBytesMax });
+  }
+  return { valueJson, key: (parsed as { key?: unknown }).key };
+}

@@ -1,0 +1,110 @@
+// The composition root: the only module that wires the layers together. `startNode` opens the store,
+// establishes the node's identity, builds the coordinator and the HTTP app, and listens.
+
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { buildApp } from './api/app';
+import { assert } from './assert';
+import { HttpMetrics } from './api/http-metrics';
+import { systemClock, type Clock } from './clock';
+import type { NodeConfig } from './config';
+import { createLogger, type Logger } from './log';
+import { Coordinator } from './replication';
+import { LmdbStore, MemoryStore, type KvStore } from './storage';
+import { HybridLogicalClock, isNodeId, NODE_ID_HEX_DIGITS } from './version';
+import packageJson from '../../package.json' with { type: 'json' };
+
+export const RELEASE = packageJson.version;
+
+const NODE_ID_META = 'node-id';
+
+export interface RunningNode {
+  readonly nodeId: string;
+  /** Where the node serves HTTP, e.g. http://127.0.0.1:7070. */
+  readonly url: string;
+  /** Stops serving, waits for in-flight requests, closes the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+}
+
+/** The node's id survives restarts (it is in the store's metadata), so its versions stay attributable. */
+async function loadOrCreateNodeId(store: KvStore): Promise<string> {
+  const existing = store.getMeta(NODE_ID_META);
+  if (existing !== undefined && isNodeId(existing)) return existing;
+  const created = randomBytes(NODE_ID_HEX_DIGITS / 2).toString('hex');
+  await store.setMeta(NODE_ID_META, created);
+  return created;
+}
+
+interface SrvxServer {
+  ready(): Promise<unknown>;
+  close(closeAllConnections?: boolean): Promise<void>;
+  node?: { server?: Server };
+}
+
+export async function startNode(config: NodeConfig, options: StartOptions = {}): Promise<RunningNode> {
+  const startedMs = performance.now();
+  const clock = options.clock ?? systemClock;
+  const baseLogger = options.logger ?? createLogger(config.logLevel);
+  const store: KvStore = config.memory ? new MemoryStore() : new LmdbStore(config.dataDir, config.syncPolicy);
+  const nodeId = await loadOrCreateNodeId(store);
+  const logger = baseLogger.child({ node: config.name });
+  const hlc = new HybridLogicalClock(nodeId, clock);
+  const coordinator = new Coordinator(store, hlc, clock);
+  const metrics = new HttpMetrics(() => store.stats());
+  const app = buildApp({
+    coordinator,
+    metrics,
+    logger,
+    clock,
+    store,
+    keyBytesMax: config.keyBytesMax,
+    valueBytesMax: config.valueBytesMax,
+    identity: { nodeId, name: config.name, release: RELEASE, syncPolicy: config.memory ? 'memory' : config.syncPolicy },
+  });
+
+  // reusePort is off so that a second node on a taken port fails instead of silently sharing it;
+  // graceful shutdown is ours (close() below), not the HTTP library's signal handler.
+  let listening: SrvxServer | undefined;
+  app.listen({ port: config.port, hostname: config.host, reusePort: false, gracefulShutdown: false } as { port: number; hostname: string }, (info) => {
+    listening = (info as unknown as { raw: SrvxServer }).raw;
+  });
+  assert(listening !== undefined, 'the Node adapter hands over its server synchronously');
+  const server: SrvxServer = listening;
+  try {
+    await server.ready();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const address = server.node?.server?.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  const stats = store.stats();
+  logger.info('node.listening', {
+    url,
+    nodeId,
+    engine: store.engine,
+    dataDir: config.memory ? null : config.dataDir,
+    syncPolicy: config.memory ? 'memory' : config.syncPolicy,
+    liveKeys: stats.liveKeys,
+    startMs: Math.round(performance.now() - startedMs),
+  });
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      logger.info('node.stopping', {});
+      await server.close();
+      await store.close();
+      logger.info('node.stopped', {});
+    })();
+    return closing;
+  };
+  return { nodeId, url, close };
+}

@@ -1,0 +1,1 @@
+export { Coordinator, type ListPage, type ListRequest, type ListedKey } from './coordinator';
