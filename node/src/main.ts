@@ -4,9 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { buildApp } from './api/app';
+import { buildApp, HttpMetrics } from './api';
 import { assert } from './assert';
-import { HttpMetrics } from './api/http-metrics';
 import { systemClock, type Clock } from './clock';
 import type { NodeConfig } from './config';
 import { createLogger, type Logger } from './log';

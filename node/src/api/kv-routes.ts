@@ -1,7 +1,6 @@
 // The key-value routes of REST API v1. Handlers only translate HTTP to coordinator calls and back.
 
 import { Elysia } from 'elysia';
-import type { OpenAPIV3 } from 'openapi-types';
 import { SwarmError } from '../errors';
 import { validateKey } from '../keys';
 import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, LIST_PREFIX_BYTES_MAX } from '../limits';
@@ -9,7 +8,7 @@ import type { Logger } from '../log';
 import type { Coordinator } from '../replication';
 import type { HttpMetrics } from './http-metrics';
 import { instrumented } from './instrumented';
-import { bodyErrors, jsonRequestBody, keyPathParameter, responses, schemas } from './openapi-schemas';
+import { kvDocs } from './kv-docs';
 import { readValueBody } from './request-body';
 import { isoTime, json, jsonText } from './responses';
 
@@ -55,14 +54,7 @@ export function kvRoutes(deps: KvRoutesDeps) {
           `{"key":${JSON.stringify(record.key)},"value":${record.valueJson},"version":"${record.version}","updatedAt":"${isoTime(record.updatedAtMs)}"}`,
         );
       }),
-      {
-        detail: {
-          summary: 'Read a key',
-          tags: ['kv'],
-          parameters: [keyPathParameter],
-          responses: responses({ 200: ['The value and its version.', schemas.Record], 400: ['Malformed key.', schemas.Error], 404: ['No such key, or it was deleted.', schemas.Error] }),
-        },
-      },
+      { detail: kvDocs.getKey },
     )
     .put(
       '/kv/:key',
@@ -72,16 +64,7 @@ export function kvRoutes(deps: KvRoutesDeps) {
         const record = await coordinator.put(key, body.valueJson);
         return writeResult(200, key, record.version);
       }),
-      {
-        parse: 'none',
-        detail: {
-          summary: 'Create or replace a key',
-          tags: ['kv'],
-          parameters: [keyPathParameter],
-          requestBody: jsonRequestBody(schemas.ValueBody, '`{"value": <any JSON>}`'),
-          responses: responses({ 200: ['Stored; the new version.', schemas.WriteResult], ...bodyErrors }),
-        },
-      },
+      { parse: 'none', detail: kvDocs.putKey },
     )
     .post(
       '/kv',
@@ -93,16 +76,7 @@ export function kvRoutes(deps: KvRoutesDeps) {
             : await coordinator.create(validateKey(body.key, keyBytesMax), body.valueJson);
         return writeResult(201, record.key, record.version, { location: `/kv/${encodeURIComponent(record.key)}` });
       }),
-      {
-        parse: 'none',
-        detail: {
-          summary: 'Create a key that does not exist yet',
-          description: 'Generates a unique key when `key` is omitted. A deleted key counts as absent.',
-          tags: ['kv'],
-          requestBody: jsonRequestBody(schemas.CreateBody, '`{"value": <any JSON>, "key"?: string}`'),
-          responses: responses({ 201: ['Created; `Location` names the new key.', schemas.WriteResult], ...bodyErrors, 409: ['The key already exists.', schemas.Error] }),
-        },
-      },
+      { parse: 'none', detail: kvDocs.createKey },
     )
     .delete(
       '/kv/:key',
@@ -110,15 +84,7 @@ export function kvRoutes(deps: KvRoutesDeps) {
         await coordinator.delete(pathKey(params));
         return new Response(null, { status: 204 });
       }),
-      {
-        detail: {
-          summary: 'Delete a key',
-          description: 'Writes a tombstone, so replicas that missed the delete cannot bring the key back.',
-          tags: ['kv'],
-          parameters: [keyPathParameter],
-          responses: responses({ 204: ['Deleted.'], 400: ['Malformed key.', schemas.Error], 404: ['No such key, or already deleted.', schemas.Error] }),
-        },
-      },
+      { detail: kvDocs.deleteKey },
     )
     .get(
       '/kv',
@@ -126,22 +92,9 @@ export function kvRoutes(deps: KvRoutesDeps) {
         const page = coordinator.list(parseListQuery(query));
         return json(200, { items: page.items.map((item) => ({ key: item.key, version: item.version, updatedAt: isoTime(item.updatedAtMs) })), next: page.next });
       }),
-      {
-        detail: {
-          summary: 'List keys in key order',
-          tags: ['kv'],
-          parameters: listQueryParameters,
-          responses: responses({ 200: ['A page of keys.', schemas.ListPage], 400: ['Malformed prefix, limit or cursor.', schemas.Error] }),
-        },
-      },
+      { detail: kvDocs.listKeys },
     );
 }
-
-const listQueryParameters: OpenAPIV3.ParameterObject[] = [
-  { name: 'prefix', in: 'query', description: 'Only keys starting with this.', schema: { type: 'string' } },
-  { name: 'limit', in: 'query', description: `Page size, 1..${LIST_LIMIT_MAX}.`, schema: { type: 'integer', default: LIST_LIMIT_DEFAULT } },
-  { name: 'cursor', in: 'query', description: 'The `next` of the previous page.', schema: { type: 'string' } },
-];
 
 function singleQueryValue(query: ListContext['query'], name: string): string | undefined {
   const value = query[name];

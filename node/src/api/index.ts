@@ -1,0 +1,2 @@
+export { buildApp, type AppDeps } from './app';
+export { HttpMetrics } from './http-metrics';

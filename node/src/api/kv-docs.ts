@@ -1,0 +1,47 @@
+// OpenAPI descriptions of the key-value routes, kept apart from the handlers so each stays readable.
+
+import type { OpenAPIV3 } from 'openapi-types';
+import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from '../limits';
+import { bodyErrors, jsonRequestBody, keyPathParameter, responses, schemas } from './openapi-schemas';
+
+const listQueryParameters: OpenAPIV3.ParameterObject[] = [
+  { name: 'prefix', in: 'query', description: 'Only keys starting with this.', schema: { type: 'string' } },
+  { name: 'limit', in: 'query', description: `Page size, 1..${LIST_LIMIT_MAX}.`, schema: { type: 'integer', default: LIST_LIMIT_DEFAULT } },
+  { name: 'cursor', in: 'query', description: 'The `next` of the previous page.', schema: { type: 'string' } },
+];
+
+export const kvDocs = {
+  getKey: {
+            summary: 'Read a key',
+            tags: ['kv'],
+            parameters: [keyPathParameter],
+            responses: responses({ 200: ['The value and its version.', schemas.Record], 400: ['Malformed key.', schemas.Error], 404: ['No such key, or it was deleted.', schemas.Error] }),
+          },
+  putKey: {
+            summary: 'Create or replace a key',
+            tags: ['kv'],
+            parameters: [keyPathParameter],
+            requestBody: jsonRequestBody(schemas.ValueBody, '`{"value": <any JSON>}`'),
+            responses: responses({ 200: ['Stored; the new version.', schemas.WriteResult], ...bodyErrors }),
+          },
+  createKey: {
+            summary: 'Create a key that does not exist yet',
+            description: 'Generates a unique key when `key` is omitted. A deleted key counts as absent.',
+            tags: ['kv'],
+            requestBody: jsonRequestBody(schemas.CreateBody, '`{"value": <any JSON>, "key"?: string}`'),
+            responses: responses({ 201: ['Created; `Location` names the new key.', schemas.WriteResult], ...bodyErrors, 409: ['The key already exists.', schemas.Error] }),
+          },
+  deleteKey: {
+            summary: 'Delete a key',
+            description: 'Writes a tombstone, so replicas that missed the delete cannot bring the key back.',
+            tags: ['kv'],
+            parameters: [keyPathParameter],
+            responses: responses({ 204: ['Deleted.'], 400: ['Malformed key.', schemas.Error], 404: ['No such key, or already deleted.', schemas.Error] }),
+          },
+  listKeys: {
+            summary: 'List keys in key order',
+            tags: ['kv'],
+            parameters: listQueryParameters,
+            responses: responses({ 200: ['A page of keys.', schemas.ListPage], 400: ['Malformed prefix, limit or cursor.', schemas.Error] }),
+          },
+} satisfies Record<string, Partial<OpenAPIV3.OperationObject>>;
