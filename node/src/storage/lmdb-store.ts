@@ -10,8 +10,9 @@ import { countDelta, type KvStore, type ScanOptions, type ScanPage, type StoreSt
 import { scanInOrder } from './scan-in-order';
 import type { StoredRecord } from './stored-record';
 
-/** `flush`: acknowledge after fsync (survives power loss). `commit`: after commit (survives a process crash). */
-export type SyncPolicy = 'flush' | 'commit';
+
+export type { SyncPolicy } from '../config';
+import type { SyncPolicy } from '../config';
 
 /** On disk a record is [valueJson | null, version, updatedAtMs]: the key is the LMDB key. */
 type DiskRecord = [string | null, string, number];
