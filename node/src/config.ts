@@ -35,21 +35,24 @@ export class ConfigError extends Error {
 export interface ConfigField {
   readonly name: keyof NodeConfig;
   readonly flag: string;
+  /** How the flag's text becomes the field's value. */
+  readonly kind: 'string' | 'integer' | 'boolean';
+  /** The default as documented; `<...>` marks one derived from other fields. */
   readonly defaultValue: string;
   readonly meaning: string;
 }
 
 /** The documented surface of NodeConfig, in README order. */
 export const configFields: readonly ConfigField[] = [
-  { name: 'port', flag: '--port', defaultValue: '7070', meaning: 'HTTP port; 0 picks a free one (logged as `node.listening`)' },
-  { name: 'host', flag: '--host', defaultValue: '127.0.0.1', meaning: 'HTTP bind address' },
-  { name: 'name', flag: '--name', defaultValue: 'node-<port>', meaning: 'node name shown in logs and the dashboard' },
-  { name: 'dataDir', flag: '--data-dir', defaultValue: './data/<name>', meaning: 'LMDB directory (durable mode)' },
-  { name: 'memory', flag: '--memory', defaultValue: 'false', meaning: 'keep data in memory only; a restart forgets it' },
-  { name: 'syncPolicy', flag: '--sync', defaultValue: 'flush', meaning: '`flush`: ack after fsync; `commit`: ack after commit (survives a process crash, not power loss)' },
-  { name: 'keyBytesMax', flag: '--key-bytes-max', defaultValue: String(KEY_BYTES_MAX_DEFAULT), meaning: `longest key in UTF-8 bytes (at most ${KEY_BYTES_MAX_CEILING})` },
-  { name: 'valueBytesMax', flag: '--value-bytes-max', defaultValue: String(VALUE_BYTES_MAX_DEFAULT), meaning: 'largest value, as compact JSON bytes' },
-  { name: 'logLevel', flag: '--log-level', defaultValue: 'info', meaning: '`debug`, `info`, `warn`, `error` or `silent`' },
+  { name: 'port', kind: 'integer', flag: '--port', defaultValue: '7070', meaning: 'HTTP port; 0 picks a free one (logged as `node.listening`)' },
+  { name: 'host', kind: 'string', flag: '--host', defaultValue: '127.0.0.1', meaning: 'HTTP bind address' },
+  { name: 'name', kind: 'string', flag: '--name', defaultValue: 'node-<port>', meaning: 'node name shown in logs and the dashboard' },
+  { name: 'dataDir', kind: 'string', flag: '--data-dir', defaultValue: './data/<name>', meaning: 'LMDB directory (durable mode)' },
+  { name: 'memory', kind: 'boolean', flag: '--memory', defaultValue: 'false', meaning: 'keep data in memory only; a restart forgets it' },
+  { name: 'syncPolicy', kind: 'string', flag: '--sync', defaultValue: 'flush', meaning: '`flush`: ack after fsync; `commit`: ack after commit (survives a process crash, not power loss)' },
+  { name: 'keyBytesMax', kind: 'integer', flag: '--key-bytes-max', defaultValue: String(KEY_BYTES_MAX_DEFAULT), meaning: `longest key in UTF-8 bytes (at most ${KEY_BYTES_MAX_CEILING})` },
+  { name: 'valueBytesMax', kind: 'integer', flag: '--value-bytes-max', defaultValue: String(VALUE_BYTES_MAX_DEFAULT), meaning: 'largest value, as compact JSON bytes' },
+  { name: 'logLevel', kind: 'string', flag: '--log-level', defaultValue: 'info', meaning: '`debug`, `info`, `warn`, `error` or `silent`' },
 ];
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];

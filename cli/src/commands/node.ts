@@ -1,43 +1,59 @@
-// `swarmkv node`: runs a node in the foreground. The daemon is loaded only by this command, so the data
-// commands stay thin HTTP clients.
+// `swarmkv node`: runs a node in the foreground. Its flags are generated from the daemon's documented
+// configuration fields, so the CLI, the README table and the defaults cannot drift apart. The daemon
+// itself is loaded only when this command runs, so the data commands stay thin HTTP clients.
 
-import { defineCommand } from 'citty';
-import type { NodeConfig } from '../../../node/src/config';
+import { defineCommand, type ArgsDef } from 'citty';
+import { configFields, type ConfigField, type NodeConfig } from '../../../node/src/config';
 import { CliFailure, exitCodes } from '../exit-codes';
 import { integerArg } from '../parse-args';
+
+const isDerivedDefault = (field: ConfigField) => field.defaultValue.includes('<');
+
+const nodeArgs: ArgsDef = Object.fromEntries(
+  configFields.map((field) => [
+    field.flag.slice(2),
+    field.kind === 'boolean'
+      ? { type: 'boolean', description: field.meaning, default: field.defaultValue === 'true' }
+      : { type: 'string', description: `${field.meaning}${isDerivedDefault(field) ? ` (default ${field.defaultValue})` : ''}`, ...(isDerivedDefault(field) ? {} : { default: field.defaultValue }) },
+  ]),
+);
+
+/** NodeConfig overrides from parsed flags; a malformed number is a usage error naming its flag. */
+function overridesFrom(args: Record<string, unknown>): Partial<NodeConfig> {
+  const overrides: Record<string, unknown> = {};
+  for (const field of configFields) {
+    const raw = args[field.flag.slice(2)];
+    if (raw === undefined) continue;
+    overrides[field.name] = field.kind === 'integer' ? integerArg(field.flag, String(raw)) : raw;
+  }
+  return overrides as Partial<NodeConfig>;
+}
+
+async function waitForStopSignal(): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
 
 export const nodeCommand = defineCommand({
   meta: {
     name: 'node',
-    description: 'Run a node in the foreground; logs one JSON line per event; Ctrl-C (SIGINT) or SIGTERM stops it cleanly.\n\nExample: swarmkv node --port 7070 --data-dir ./data/n1',
+    description:
+      'Run a node in the foreground; logs one JSON line per event; Ctrl-C (SIGINT) or SIGTERM stops it cleanly.\n\nExample: swarmkv node --port 7070 --data-dir ./data/n1',
   },
-  args: {
-    port: { type: 'string', description: 'HTTP port (0 picks a free one)', default: '7070' },
-    host: { type: 'string', description: 'HTTP bind address', default: '127.0.0.1' },
-    name: { type: 'string', description: 'node name (default node-<port>)' },
-    'data-dir': { type: 'string', description: 'LMDB data directory (default ./data/<name>)' },
-    memory: { type: 'boolean', description: 'keep data in memory only (forgotten on restart)', default: false },
-    sync: { type: 'string', description: 'ack writes after fsync (flush) or after commit (commit)', default: 'flush' },
-    'key-bytes-max': { type: 'string', description: 'longest key in UTF-8 bytes', default: '1024' },
-    'value-bytes-max': { type: 'string', description: 'largest value in bytes of JSON', default: '1048576' },
-    'log-level': { type: 'string', description: 'debug | info | warn | error | silent', default: 'info' },
-  },
+  args: nodeArgs,
   async run({ args }) {
     const { resolveNodeConfig, ConfigError } = await import('../../../node/src/config');
     const { startNode } = await import('../../../node/src/main');
     let config: NodeConfig;
     try {
-      config = resolveNodeConfig({
-        port: integerArg('--port', args.port),
-        host: args.host,
-        name: args.name,
-        dataDir: args['data-dir'],
-        memory: args.memory,
-        syncPolicy: args.sync as NodeConfig['syncPolicy'],
-        keyBytesMax: integerArg('--key-bytes-max', args['key-bytes-max']),
-        valueBytesMax: integerArg('--value-bytes-max', args['value-bytes-max']),
-        logLevel: args['log-level'] as NodeConfig['logLevel'],
-      });
+      config = resolveNodeConfig(overridesFrom(args));
     } catch (error) {
       if (error instanceof ConfigError) throw new CliFailure(exitCodes.usage, error.message);
       throw error;
@@ -48,15 +64,7 @@ export const nodeCommand = defineCommand({
       if (error.code === 'EACCES') throw new CliFailure(exitCodes.usage, `no permission to listen on ${config.host}:${config.port}`);
       throw error;
     });
-    await new Promise<void>((resolve) => {
-      const stop = () => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        resolve();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
+    await waitForStopSignal();
     await node.close();
   },
 });

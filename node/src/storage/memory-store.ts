@@ -1,16 +1,20 @@
 // The ephemeral engine (`--memory`): the emulator mode, where a restart forgets everything. It keeps the
 // LMDB engine's semantics exactly (key order, tombstones, atomic decisions) and runs the same tests.
 
-import BTree from 'sorted-btree';
+import sortedBtree from 'sorted-btree';
 import { assert } from '../assert';
 import { compareKeys } from './key-order';
 import { countDelta, type KvStore, type ScanOptions, type ScanPage, type StoreStats, type WriteDecision } from './kv-store';
 import { scanInOrder } from './scan-in-order';
 import { recordPayloadBytes, type StoredRecord } from './stored-record';
 
+// sorted-btree is CommonJS exporting `exports.default`: Bun's interop hands us that default, Node's
+// (and Bun's bundle for Node) the whole module object. Accept either.
+const BTree = (sortedBtree as unknown as { default?: typeof sortedBtree }).default ?? sortedBtree;
+
 export class MemoryStore implements KvStore {
   readonly engine = 'memory' as const;
-  readonly #records = new BTree<string, StoredRecord>(undefined, compareKeys);
+  readonly #records: sortedBtree<string, StoredRecord> = new BTree<string, StoredRecord>(undefined, compareKeys);
   readonly #meta = new Map<string, string>();
   #live = 0;
   #tombstones = 0;
