@@ -4,15 +4,14 @@
 
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { mkdirSync } from 'node:fs';
+import type { SyncPolicy } from '../config';
 import { STORE_MAP_BYTES_MAX } from '../limits';
 import { assert } from '../assert';
 import { countDelta, type KvStore, type ScanOptions, type ScanPage, type StoreStats, type WriteDecision } from './kv-store';
 import { scanInOrder } from './scan-in-order';
 import type { StoredRecord } from './stored-record';
 
-
-export type { SyncPolicy } from '../config';
-import type { SyncPolicy } from '../config';
+export type { SyncPolicy };
 
 /** On disk a record is [valueJson | null, version, updatedAtMs]: the key is the LMDB key. */
 type DiskRecord = [string | null, string, number];
