@@ -1,0 +1,70 @@
+// Quorum arithmetic and the scatter-gather that waits for it (Dynamo, DeCandia et al. 2007, §4.5):
+// an operation goes to every replica at once and completes as soon as `needed` of them succeed. It fails
+// fast, as soon as too many have failed for success to remain possible, or when the deadline passes, so
+// a client on the wrong side of a partition gets a 503 quickly instead of hanging.
+
+import { SwarmError } from '../errors';
+
+export type Consistency = 'one' | 'quorum' | 'all';
+export const CONSISTENCY_LEVELS: readonly Consistency[] = ['one', 'quorum', 'all'];
+
+export function isConsistency(text: unknown): text is Consistency {
+  return typeof text === 'string' && (CONSISTENCY_LEVELS as readonly string[]).includes(text);
+}
+
+/** Acknowledgements needed out of `replicaCount`: 1, a strict majority, or all. */
+export function requiredAcks(consistency: Consistency, replicaCount: number): number {
+  if (consistency === 'one') return Math.min(1, replicaCount);
+  if (consistency === 'all') return replicaCount;
+  return Math.floor(replicaCount / 2) + 1;
+}
+
+export interface Reply<T> {
+  readonly nodeId: string;
+  readonly value: T;
+}
+
+export interface QuorumResult<T> {
+  readonly replies: Reply<T>[];
+  /** Node ids that failed before the quorum was reached (the rest may still be in flight). */
+  readonly failed: string[];
+}
+
+export function gatherQuorum<T>(
+  targets: readonly { nodeId: string }[],
+  needed: number,
+  deadlineMs: number,
+  operation: (nodeId: string) => Promise<T>,
+): Promise<QuorumResult<T>> {
+  return new Promise((resolve, reject) => {
+    const replies: Reply<T>[] = [];
+    const failed: string[] = [];
+    let settled = false;
+    const finish = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      outcome();
+    };
+    const insufficient = () =>
+      new SwarmError('insufficient_replicas', `${replies.length} of the ${needed} replica acknowledgements needed arrived`, {
+        needed,
+        reached: replies.length,
+      });
+    const timer = setTimeout(() => finish(() => reject(insufficient())), deadlineMs);
+    if (needed <= 0) return finish(() => resolve({ replies, failed }));
+    if (targets.length < needed) return finish(() => reject(insufficient()));
+    for (const target of targets) {
+      operation(target.nodeId).then(
+        (value) => {
+          replies.push({ nodeId: target.nodeId, value });
+          if (replies.length >= needed) finish(() => resolve({ replies: [...replies], failed: [...failed] }));
+        },
+        () => {
+          failed.push(target.nodeId);
+          if (targets.length - failed.length < needed) finish(() => reject(insufficient()));
+        },
+      );
+    }
+  });
+}
