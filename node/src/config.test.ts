@@ -16,3 +16,27 @@ test.each([
 ])('refuses %s at start-up', (_name, overrides) => {
   expect(() => resolveNodeConfig(overrides)).toThrow(ConfigError);
 });
+
+const SECRET = 'correct horse battery staple';
+
+test('without a secret a node is standalone; the environment supplies one', () => {
+  expect(resolveNodeConfig({}, {}).secret).toBeUndefined();
+  expect(resolveNodeConfig({ bootstrap: ['127.0.0.1:49737'] }, { SWARMKV_SECRET: SECRET }).secret).toBe(SECRET);
+});
+
+test('advertise defaults to the bind address and port', () => {
+  expect(resolveNodeConfig({ host: '10.0.0.2', port: 8000 }, {}).advertise).toBe('10.0.0.2:8000');
+});
+
+test.each([
+  ['bootstrap without a secret', { bootstrap: ['127.0.0.1:49737'] }, 'needs its secret'],
+  ['a secret but no way to find the DHT', { secret: SECRET }, 'needs --bootstrap'],
+  ['a short secret', { secret: 'short', dhtPort: 49737 }, 'at least 16'],
+  ['both the public DHT and a bootstrap', { secret: SECRET, publicDht: true, bootstrap: ['127.0.0.1:1'] }, 'exclude each other'],
+  ['a malformed bootstrap entry', { secret: SECRET, bootstrap: ['localhost'] }, 'host:port'],
+  ['a zero replication factor', { replicas: 0 }, '--replicas'],
+  ['an unknown consistency', { readConsistency: 'most' as 'one' }, '--read-consistency'],
+  ['an unknown profile', { profile: 'moon' as 'lan' }, '--profile'],
+])('refuses %s with a message naming the fix', (_name, overrides, message) => {
+  expect(() => resolveNodeConfig(overrides, {})).toThrow(message);
+});

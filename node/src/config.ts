@@ -2,27 +2,51 @@
 // row in the README's configuration table (a test checks the table against `configFields`).
 // Relationships between fields are checked at start-up: a bad combination fails at once, not later.
 
-import { KEY_BYTES_MAX_CEILING, KEY_BYTES_MAX_DEFAULT, KEY_BYTES_MIN, VALUE_BYTES_MAX_DEFAULT } from './limits';
+import {
+  KEY_BYTES_MAX_CEILING,
+  KEY_BYTES_MAX_DEFAULT,
+  KEY_BYTES_MIN,
+  REPLICATION_FACTOR_DEFAULT,
+  REPLICATION_FACTOR_MAX,
+  SECRET_CHARS_MIN,
+  TOKENS_PER_NODE_DEFAULT,
+  TOKENS_PER_NODE_MAX,
+  VALUE_BYTES_MAX_DEFAULT,
+} from './limits';
 import type { LogLevel } from './log';
 
 export type SyncPolicy = 'flush' | 'commit';
+export type Consistency = 'one' | 'quorum' | 'all';
+/** Timing profiles for failure detection, from a quiet loopback to a lossy wide-area network. */
+export type MembershipProfile = 'local' | 'lan' | 'wan';
 
 export interface NodeConfig {
-  /** Human-readable node name for logs and the dashboard. */
   readonly name: string;
-  /** HTTP bind address. */
   readonly host: string;
-  /** HTTP port; 0 picks a free one (the chosen URL is logged in the `node.listening` event). */
   readonly port: number;
-  /** Where the LMDB files live; ignored in memory mode. */
   readonly dataDir: string;
-  /** Keep data in memory only: the ephemeral emulator mode, forgotten on restart. */
   readonly memory: boolean;
-  /** When a write is acknowledged: after fsync (`flush`) or after commit (`commit`). */
   readonly syncPolicy: SyncPolicy;
   readonly keyBytesMax: number;
   readonly valueBytesMax: number;
   readonly logLevel: LogLevel;
+  /** Cluster name: nodes of one cluster share it and the secret. */
+  readonly cluster: string;
+  /** The cluster secret; undefined runs a standalone node that joins no swarm. */
+  readonly secret: string | undefined;
+  /** DHT bootstrap nodes as host:port. Empty (with a dhtPort) means this node is the first of its DHT. */
+  readonly bootstrap: readonly string[];
+  /** Explicit opt-in to Hyperswarm's public DHT bootstrap nodes. */
+  readonly publicDht: boolean;
+  /** UDP port of this node's DHT instance, so others can bootstrap from it; 0 picks any. */
+  readonly dhtPort: number;
+  /** host:port that peers, the CLI and the dashboard are told to use for HTTP. */
+  readonly advertise: string;
+  readonly replicas: number;
+  readonly tokensPerNode: number;
+  readonly readConsistency: Consistency;
+  readonly writeConsistency: Consistency;
+  readonly profile: MembershipProfile;
 }
 
 export class ConfigError extends Error {
@@ -36,7 +60,7 @@ export interface ConfigField {
   readonly name: keyof NodeConfig;
   readonly flag: string;
   /** How the flag's text becomes the field's value. */
-  readonly kind: 'string' | 'integer' | 'boolean';
+  readonly kind: 'string' | 'integer' | 'boolean' | 'list';
   /** The default as documented; `<...>` marks one derived from other fields. */
   readonly defaultValue: string;
   readonly meaning: string;
@@ -45,7 +69,8 @@ export interface ConfigField {
 /** The documented surface of NodeConfig, in README order. */
 export const configFields: readonly ConfigField[] = [
   { name: 'port', kind: 'integer', flag: '--port', defaultValue: '7070', meaning: 'HTTP port; 0 picks a free one (logged as `node.listening`)' },
-  { name: 'host', kind: 'string', flag: '--host', defaultValue: '127.0.0.1', meaning: 'HTTP bind address' },
+  { name: 'host', kind: 'string', flag: '--host', defaultValue: '127.0.0.1', meaning: 'HTTP (and DHT) bind address' },
+  { name: 'advertise', kind: 'string', flag: '--advertise', defaultValue: '<host>:<port>', meaning: 'HTTP address peers, the CLI and the dashboard are told to use' },
   { name: 'name', kind: 'string', flag: '--name', defaultValue: 'node-<port>', meaning: 'node name shown in logs and the dashboard' },
   { name: 'dataDir', kind: 'string', flag: '--data-dir', defaultValue: './data/<name>', meaning: 'LMDB directory (durable mode)' },
   { name: 'memory', kind: 'boolean', flag: '--memory', defaultValue: 'false', meaning: 'keep data in memory only; a restart forgets it' },
@@ -53,17 +78,31 @@ export const configFields: readonly ConfigField[] = [
   { name: 'keyBytesMax', kind: 'integer', flag: '--key-bytes-max', defaultValue: String(KEY_BYTES_MAX_DEFAULT), meaning: `longest key in UTF-8 bytes (at most ${KEY_BYTES_MAX_CEILING})` },
   { name: 'valueBytesMax', kind: 'integer', flag: '--value-bytes-max', defaultValue: String(VALUE_BYTES_MAX_DEFAULT), meaning: 'largest value, as compact JSON bytes' },
   { name: 'logLevel', kind: 'string', flag: '--log-level', defaultValue: 'info', meaning: '`debug`, `info`, `warn`, `error` or `silent`' },
+  { name: 'cluster', kind: 'string', flag: '--cluster', defaultValue: 'swarmkv', meaning: 'cluster name; with the secret it selects the swarm topic' },
+  { name: 'secret', kind: 'string', flag: '--secret', defaultValue: '$SWARMKV_SECRET', meaning: `cluster secret (at least ${SECRET_CHARS_MIN} characters); without one the node runs standalone` },
+  { name: 'bootstrap', kind: 'list', flag: '--bootstrap', defaultValue: '(none)', meaning: 'DHT bootstrap nodes, `host:port[,...]`' },
+  { name: 'publicDht', kind: 'boolean', flag: '--public-dht', defaultValue: 'false', meaning: "opt in to Hyperswarm's public DHT bootstrap nodes" },
+  { name: 'dhtPort', kind: 'integer', flag: '--dht-port', defaultValue: '0', meaning: 'UDP port of this node’s DHT, so others can bootstrap from it; 0 picks any' },
+  { name: 'replicas', kind: 'integer', flag: '--replicas', defaultValue: String(REPLICATION_FACTOR_DEFAULT), meaning: 'replication factor N (effective: min(N, live members))' },
+  { name: 'tokensPerNode', kind: 'integer', flag: '--tokens', defaultValue: String(TOKENS_PER_NODE_DEFAULT), meaning: 'virtual nodes per node on the hash ring' },
+  { name: 'readConsistency', kind: 'string', flag: '--read-consistency', defaultValue: 'quorum', meaning: 'default R: `one`, `quorum` or `all` (per request: `?consistency=`)' },
+  { name: 'writeConsistency', kind: 'string', flag: '--write-consistency', defaultValue: 'quorum', meaning: 'default W: `one`, `quorum` or `all` (per request: `?consistency=`)' },
+  { name: 'profile', kind: 'string', flag: '--profile', defaultValue: 'lan', meaning: 'failure-detection timings: `local`, `lan` or `wan`' },
 ];
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+const CONSISTENCIES: readonly Consistency[] = ['one', 'quorum', 'all'];
+const PROFILES: readonly MembershipProfile[] = ['local', 'lan', 'wan'];
 const PORT_MAX = 65535;
+const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 
-export function resolveNodeConfig(overrides: Partial<NodeConfig>): NodeConfig {
+export function resolveNodeConfig(overrides: Partial<NodeConfig>, environment: Record<string, string | undefined> = process.env): NodeConfig {
   const port = overrides.port ?? 7070;
+  const host = overrides.host ?? '127.0.0.1';
   const name = overrides.name ?? `node-${port}`;
   const config: NodeConfig = {
     name,
-    host: overrides.host ?? '127.0.0.1',
+    host,
     port,
     dataDir: overrides.dataDir ?? `./data/${name}`,
     memory: overrides.memory ?? false,
@@ -71,15 +110,32 @@ export function resolveNodeConfig(overrides: Partial<NodeConfig>): NodeConfig {
     keyBytesMax: overrides.keyBytesMax ?? KEY_BYTES_MAX_DEFAULT,
     valueBytesMax: overrides.valueBytesMax ?? VALUE_BYTES_MAX_DEFAULT,
     logLevel: overrides.logLevel ?? 'info',
+    cluster: overrides.cluster ?? 'swarmkv',
+    secret: overrides.secret ?? environment.SWARMKV_SECRET,
+    bootstrap: overrides.bootstrap ?? [],
+    publicDht: overrides.publicDht ?? false,
+    dhtPort: overrides.dhtPort ?? 0,
+    advertise: overrides.advertise ?? `${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    replicas: overrides.replicas ?? REPLICATION_FACTOR_DEFAULT,
+    tokensPerNode: overrides.tokensPerNode ?? TOKENS_PER_NODE_DEFAULT,
+    readConsistency: overrides.readConsistency ?? 'quorum',
+    writeConsistency: overrides.writeConsistency ?? 'quorum',
+    profile: overrides.profile ?? 'lan',
   };
   validateNodeConfig(config);
   return config;
 }
 
+/** True when the node joins a swarm; false for a standalone node. */
+export function isClustered(config: NodeConfig): boolean {
+  return config.secret !== undefined;
+}
+
+function check(condition: boolean, message: string): void {
+  if (!condition) throw new ConfigError(message);
+}
+
 function validateNodeConfig(config: NodeConfig): void {
-  const check = (condition: boolean, message: string): void => {
-    if (!condition) throw new ConfigError(message);
-  };
   check(Number.isInteger(config.port) && config.port >= 0 && config.port <= PORT_MAX, `--port must be an integer 0..${PORT_MAX}, got ${config.port}`);
   check(config.host.length > 0, '--host must not be empty');
   check(config.name.length > 0 && config.name.length <= 64, '--name must be 1..64 characters');
@@ -91,4 +147,27 @@ function validateNodeConfig(config: NodeConfig): void {
   );
   check(Number.isInteger(config.valueBytesMax) && config.valueBytesMax >= 1, `--value-bytes-max must be a positive integer, got ${config.valueBytesMax}`);
   check(LOG_LEVELS.includes(config.logLevel), `--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  validateClusterConfig(config);
+}
+
+function validateClusterConfig(config: NodeConfig): void {
+  check(/^[A-Za-z0-9._-]{1,64}$/.test(config.cluster), '--cluster must be 1..64 characters of letters, digits, ".", "_" or "-"');
+  check(HOST_PORT.test(config.advertise) && Number(HOST_PORT.exec(config.advertise)![2]) <= PORT_MAX, `--advertise must be host:port, got ${config.advertise}`);
+  for (const entry of config.bootstrap) check(HOST_PORT.test(entry), `--bootstrap entries must be host:port, got ${JSON.stringify(entry)}`);
+  check(Number.isInteger(config.dhtPort) && config.dhtPort >= 0 && config.dhtPort <= PORT_MAX, `--dht-port must be an integer 0..${PORT_MAX}`);
+  check(Number.isInteger(config.replicas) && config.replicas >= 1 && config.replicas <= REPLICATION_FACTOR_MAX, `--replicas must be 1..${REPLICATION_FACTOR_MAX}`);
+  check(Number.isInteger(config.tokensPerNode) && config.tokensPerNode >= 1 && config.tokensPerNode <= TOKENS_PER_NODE_MAX, `--tokens must be 1..${TOKENS_PER_NODE_MAX}`);
+  check(CONSISTENCIES.includes(config.readConsistency), `--read-consistency must be one of ${CONSISTENCIES.join(', ')}`);
+  check(CONSISTENCIES.includes(config.writeConsistency), `--write-consistency must be one of ${CONSISTENCIES.join(', ')}`);
+  check(PROFILES.includes(config.profile), `--profile must be one of ${PROFILES.join(', ')}`);
+  if (config.secret === undefined) {
+    check(config.bootstrap.length === 0 && !config.publicDht, 'joining a cluster needs its secret: pass --secret or set $SWARMKV_SECRET');
+    return;
+  }
+  check(config.secret.length >= SECRET_CHARS_MIN, `the cluster secret must be at least ${SECRET_CHARS_MIN} characters`);
+  check(!(config.publicDht && config.bootstrap.length > 0), '--public-dht and --bootstrap exclude each other');
+  check(
+    config.publicDht || config.bootstrap.length > 0 || config.dhtPort > 0,
+    'a clustered node needs --bootstrap host:port[,...] (or --dht-port P to be the first node others bootstrap from, or --public-dht to use the public DHT)',
+  );
 }

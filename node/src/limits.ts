@@ -47,3 +47,11 @@ export const STORE_MAP_BYTES_MAX = 64 * 1024 * 1024 * 1024;
  * many skipped entries it stops and hands back a cursor; the caller simply asks for the next page.
  */
 export const SCAN_TOMBSTONES_SKIPPED_MAX = 10_000;
+
+/** Cluster shape. */
+export const REPLICATION_FACTOR_DEFAULT = 3;
+export const REPLICATION_FACTOR_MAX = 7;
+export const TOKENS_PER_NODE_DEFAULT = 64;
+export const TOKENS_PER_NODE_MAX = 1024;
+/** A cluster secret shorter than this is refused: it is the only thing keeping strangers out. */
+export const SECRET_CHARS_MIN = 16;

@@ -7,7 +7,8 @@ import { configFields, type ConfigField, type NodeConfig } from '../../../node/s
 import { CliFailure, exitCodes } from '../exit-codes';
 import { integerArg } from '../parse-args';
 
-const isDerivedDefault = (field: ConfigField) => field.defaultValue.includes('<');
+/** A default computed from other flags or the environment: documented, but not passed to citty. */
+const isDerivedDefault = (field: ConfigField) => /[<$(]/.test(field.defaultValue);
 
 const nodeArgs: ArgsDef = Object.fromEntries(
   configFields.map((field) => [
@@ -24,7 +25,12 @@ function overridesFrom(args: Record<string, unknown>): Partial<NodeConfig> {
   for (const field of configFields) {
     const raw = args[field.flag.slice(2)];
     if (raw === undefined) continue;
-    overrides[field.name] = field.kind === 'integer' ? integerArg(field.flag, String(raw)) : raw;
+    overrides[field.name] =
+      field.kind === 'integer'
+        ? integerArg(field.flag, String(raw))
+        : field.kind === 'list'
+          ? String(raw).split(',').map((entry) => entry.trim()).filter((entry) => entry.length > 0)
+          : raw;
   }
   return overrides as Partial<NodeConfig>;
 }

@@ -5,7 +5,9 @@
 
 import { SwarmError } from '../errors';
 
-export type Consistency = 'one' | 'quorum' | 'all';
+import type { Consistency } from '../config';
+
+export type { Consistency };
 export const CONSISTENCY_LEVELS: readonly Consistency[] = ['one', 'quorum', 'all'];
 
 export function isConsistency(text: unknown): text is Consistency {
