@@ -55,3 +55,16 @@ export const TOKENS_PER_NODE_DEFAULT = 64;
 export const TOKENS_PER_NODE_MAX = 1024;
 /** A cluster secret shorter than this is refused: it is the only thing keeping strangers out. */
 export const SECRET_CHARS_MIN = 16;
+
+/**
+ * How long a coordinator waits for the replicas it needs before answering 503 insufficient_replicas.
+ * Short enough that a client on the minority side of a partition learns quickly (bar: 2 s).
+ */
+export const REPLICA_QUORUM_DEADLINE_MS = 1500;
+/**
+ * A blind write that finds a newer version on a replica (a concurrent write, or a coordinator whose
+ * clock lags) is re-versioned above it and sent again, at most this many times in all.
+ */
+export const WRITE_ATTEMPTS_MAX = 3;
+/** Read repairs in flight at once per node; beyond it, stale replicas wait for the next read or repair. */
+export const READ_REPAIRS_IN_FLIGHT_MAX = 64;

@@ -9,7 +9,7 @@ import { assert } from './assert';
 import { systemClock, type Clock } from './clock';
 import type { NodeConfig } from './config';
 import { createLogger, type Logger } from './log';
-import { Coordinator } from './replication';
+import { Coordinator, LocalReplica, SingleNodePlacement } from './replication';
 import { LmdbStore, MemoryStore, type KvStore } from './storage';
 import { HybridLogicalClock, isNodeId, NODE_ID_HEX_DIGITS } from './version';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -54,10 +54,19 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
   const nodeId = await loadOrCreateNodeId(store);
   const logger = baseLogger.child({ node: config.name });
   const hlc = new HybridLogicalClock(nodeId, clock);
-  const coordinator = new Coordinator(store, hlc, clock);
+  const localReplica = new LocalReplica(nodeId, store);
+  const coordinator = new Coordinator({
+    hlc,
+    clock,
+    placement: new SingleNodePlacement(nodeId),
+    directory: { replica: (id) => (id === nodeId ? localReplica : undefined) },
+    readConsistency: config.readConsistency,
+    writeConsistency: config.writeConsistency,
+  });
   const metrics = new HttpMetrics(() => store.stats());
   const app = buildApp({
     coordinator,
+    nodeId,
     metrics,
     logger,
     clock,

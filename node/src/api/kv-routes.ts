@@ -5,7 +5,9 @@ import { SwarmError } from '../errors';
 import { validateKey } from '../keys';
 import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, LIST_PREFIX_BYTES_MAX } from '../limits';
 import type { Logger } from '../log';
-import type { Coordinator } from '../replication';
+import type { Consistency } from '../config';
+import { CONSISTENCY_LEVELS, isConsistency, type Coordinated, type Coordinator } from '../replication';
+import type { StoredRecord } from '../storage';
 import type { HttpMetrics } from './http-metrics';
 import { instrumented } from './instrumented';
 import { kvDocs } from './kv-docs';
@@ -14,23 +16,29 @@ import { isoTime, json, jsonText } from './responses';
 
 export interface KvRoutesDeps {
   readonly coordinator: Coordinator;
+  /** This node's id, reported as the coordinator of every request it serves. */
+  readonly nodeId: string;
   readonly metrics: HttpMetrics;
   readonly logger: Logger;
   readonly keyBytesMax: number;
   readonly valueBytesMax: number;
 }
 
+type Query = Record<string, string | string[] | undefined>;
+
 interface KeyContext {
   params: { key: string | null };
   request: Request;
+  query: Query;
 }
 
 interface BodyContext {
   request: Request;
+  query: Query;
 }
 
 interface ListContext {
-  query: Record<string, string | string[] | undefined>;
+  query: Query;
 }
 
 export function kvRoutes(deps: KvRoutesDeps) {
@@ -41,68 +49,81 @@ export function kvRoutes(deps: KvRoutesDeps) {
     if (params.key === null) throw new SwarmError('invalid_key', 'the key in the path is not valid percent-encoded UTF-8');
     return validateKey(params.key, keyBytesMax);
   };
-  const writeResult = (status: number, key: string, version: string, headers: Record<string, string> = {}) =>
-    json(status, { key, version }, headers);
+  // Which node coordinated and which replicas answered: the cluster made visible on every response.
+  const replicaHeaders = (replicas: string[]) => ({ 'x-swarmkv-coordinator': deps.nodeId, 'x-swarmkv-replicas': replicas.join(',') });
+  const writeResult = (status: number, written: Coordinated<StoredRecord>, extra: Record<string, string> = {}) =>
+    json(status, { key: written.result.key, version: written.result.version }, { ...replicaHeaders(written.replicas), ...extra });
 
   return new Elysia({ name: 'kv-routes' })
     .get(
       '/kv/:key',
-      route<KeyContext>('GET', '/kv/{key}', ({ params }) => {
-        const record = coordinator.get(pathKey(params));
+      route<KeyContext>('GET', '/kv/{key}', async ({ params, query }) => {
+        const read = await coordinator.get(pathKey(params), consistencyOf(query));
+        const record = read.result;
         return jsonText(
           200,
           `{"key":${JSON.stringify(record.key)},"value":${record.valueJson},"version":"${record.version}","updatedAt":"${isoTime(record.updatedAtMs)}"}`,
+          replicaHeaders(read.replicas),
         );
       }),
       { detail: kvDocs.getKey },
     )
     .put(
       '/kv/:key',
-      route<KeyContext>('PUT', '/kv/{key}', async ({ params, request }) => {
+      route<KeyContext>('PUT', '/kv/{key}', async ({ params, request, query }) => {
         const key = pathKey(params);
+        const consistency = consistencyOf(query);
         const body = await readValueBody(request, valueBytesMax);
-        const record = await coordinator.put(key, body.valueJson);
-        return writeResult(200, key, record.version);
+        return writeResult(200, await coordinator.put(key, body.valueJson, consistency));
       }),
       { parse: 'none', detail: kvDocs.putKey },
     )
     .post(
       '/kv',
-      route<BodyContext>('POST', '/kv', async ({ request }) => {
+      route<BodyContext>('POST', '/kv', async ({ request, query }) => {
+        const consistency = consistencyOf(query);
         const body = await readValueBody(request, valueBytesMax);
-        const record =
+        const created =
           body.key === undefined
-            ? await coordinator.createWithGeneratedKey(body.valueJson)
-            : await coordinator.create(validateKey(body.key, keyBytesMax), body.valueJson);
-        return writeResult(201, record.key, record.version, { location: `/kv/${encodeURIComponent(record.key)}` });
+            ? await coordinator.createWithGeneratedKey(body.valueJson, consistency)
+            : await coordinator.create(validateKey(body.key, keyBytesMax), body.valueJson, consistency);
+        return writeResult(201, created, { location: `/kv/${encodeURIComponent(created.result.key)}` });
       }),
       { parse: 'none', detail: kvDocs.createKey },
     )
     .delete(
       '/kv/:key',
-      route<KeyContext>('DELETE', '/kv/{key}', async ({ params }) => {
-        await coordinator.delete(pathKey(params));
-        return new Response(null, { status: 204 });
+      route<KeyContext>('DELETE', '/kv/{key}', async ({ params, query }) => {
+        const deleted = await coordinator.delete(pathKey(params), consistencyOf(query));
+        return new Response(null, { status: 204, headers: replicaHeaders(deleted.replicas) });
       }),
       { detail: kvDocs.deleteKey },
     )
     .get(
       '/kv',
-      route<ListContext>('GET', '/kv', ({ query }) => {
-        const page = coordinator.list(parseListQuery(query));
+      route<ListContext>('GET', '/kv', async ({ query }) => {
+        const page = await coordinator.list(parseListQuery(query));
         return json(200, { items: page.items.map((item) => ({ key: item.key, version: item.version, updatedAt: isoTime(item.updatedAtMs) })), next: page.next });
       }),
       { detail: kvDocs.listKeys },
     );
 }
 
-function singleQueryValue(query: ListContext['query'], name: string): string | undefined {
+/** `?consistency=one|quorum|all`, or undefined for the node's default. */
+function consistencyOf(query: Query): Consistency | undefined {
+  const value = singleQueryValue(query, 'consistency');
+  if (value === undefined) return undefined;
+  if (!isConsistency(value)) throw new SwarmError('invalid_query', `consistency must be one of ${CONSISTENCY_LEVELS.join(', ')}`);
+  return value;
+}
+
+function singleQueryValue(query: Query, name: string): string | undefined {
   const value = query[name];
   if (Array.isArray(value)) throw new SwarmError('invalid_query', `give ${name} at most once`);
   return value;
 }
 
-function parseListQuery(query: ListContext['query']) {
+function parseListQuery(query: Query) {
   const prefix = singleQueryValue(query, 'prefix') ?? '';
   if (Buffer.byteLength(prefix) > LIST_PREFIX_BYTES_MAX) throw new SwarmError('invalid_query', `the prefix exceeds ${LIST_PREFIX_BYTES_MAX} bytes`);
   const limitText = singleQueryValue(query, 'limit');

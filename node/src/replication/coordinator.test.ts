@@ -1,80 +1,174 @@
-import { beforeEach, expect, test } from 'bun:test';
+// The coordinator against a fake cluster: in-memory replicas that can be taken down or made to hang.
+import { beforeEach, describe, expect, test } from 'bun:test';
 import { ManualClock } from '../clock';
 import { SwarmError, type ErrorCode } from '../errors';
-import { MemoryStore } from '../storage';
-import { HybridLogicalClock } from '../version';
+import { MemoryStore, type StoredRecord } from '../storage';
+import { formatVersion, HybridLogicalClock } from '../version';
 import { Coordinator } from './coordinator';
+import { LocalReplica } from './local-replica';
+import type { Placement } from './placement';
+import type { Replica } from './replica';
+
+const NODES = ['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb', 'cccccccccccccccc'];
+const [A, B, C] = NODES as [string, string, string];
+
+class FakeCluster {
+  readonly stores = new Map(NODES.map((id) => [id, new MemoryStore()]));
+  readonly replicas = new Map(NODES.map((id) => [id, new LocalReplica(id, this.stores.get(id)!)]));
+  readonly down = new Set<string>();
+  readonly hanging = new Set<string>();
+
+  replica(nodeId: string): Replica | undefined {
+    if (this.down.has(nodeId)) return undefined;
+    const real = this.replicas.get(nodeId)!;
+    if (!this.hanging.has(nodeId)) return real;
+    const never = () => new Promise<never>(() => {});
+    return { nodeId, read: never, write: never, scan: never };
+  }
+
+  stored(nodeId: string, key: string): StoredRecord | undefined {
+    return this.stores.get(nodeId)!.get(key);
+  }
+}
+
+const everywhere: Placement = { targetsFor: () => NODES.map((nodeId) => ({ nodeId })), listingNodes: () => NODES };
 
 let clock: ManualClock;
-let store: MemoryStore;
+let cluster: FakeCluster;
 let coordinator: Coordinator;
+
+function coordinatorOn(nodeId: string, placement: Placement = everywhere): Coordinator {
+  return new Coordinator({
+    hlc: new HybridLogicalClock(nodeId, clock),
+    clock,
+    placement,
+    directory: cluster,
+    readConsistency: 'quorum',
+    writeConsistency: 'quorum',
+  });
+}
 
 beforeEach(() => {
   clock = new ManualClock(1_000_000);
-  store = new MemoryStore();
-  coordinator = new Coordinator(store, new HybridLogicalClock('aaaaaaaaaaaaaaaa', clock), clock);
+  cluster = new FakeCluster();
+  coordinator = coordinatorOn(A);
 });
 
-function codeOf(action: () => unknown): ErrorCode {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof SwarmError) return error.code;
-  }
-  throw new Error('expected a SwarmError');
+async function failure(action: Promise<unknown>): Promise<SwarmError> {
+  const error = await action.then(() => undefined, (caught: unknown) => caught);
+  if (error instanceof SwarmError) return error;
+  throw new Error(`expected a SwarmError, got ${String(error)}`);
 }
 
-async function asyncCodeOf(action: () => Promise<unknown>): Promise<ErrorCode> {
-  try {
-    await action();
-  } catch (error) {
-    if (error instanceof SwarmError) return error.code;
-  }
-  throw new Error('expected a SwarmError');
-}
+const codeOf = async (action: Promise<unknown>): Promise<ErrorCode> => (await failure(action)).code;
 
-test('put then get returns the value with the write time', async () => {
-  const written = await coordinator.put('k', '{"a":1}');
-  expect(coordinator.get('k')).toEqual({ key: 'k', valueJson: '{"a":1}', version: written.version, updatedAtMs: 1_000_000 });
+describe('single-key operations', () => {
+  test('a write reaches every replica and reads back, naming the replicas that answered', async () => {
+    const written = await coordinator.put('k', '{"a":1}');
+    for (const node of NODES) expect(cluster.stored(node, 'k')?.version).toBe(written.result.version);
+    const read = await coordinator.get('k');
+    expect(read.result.valueJson).toBe('{"a":1}');
+    expect(read.replicas).toHaveLength(2);
+  });
+
+  test('versions of a key increase even when the wall clock steps back', async () => {
+    const first = await coordinator.put('k', '1');
+    clock.set(500);
+    const second = await coordinator.put('k', '2');
+    expect(second.result.version > first.result.version).toBe(true);
+  });
+
+  test('create refuses a live key but accepts a deleted one', async () => {
+    await coordinator.create('k', '1');
+    expect(await codeOf(coordinator.create('k', '2'))).toBe('conflict');
+    await coordinator.delete('k');
+    const recreated = await coordinator.create('k', '3');
+    expect((await coordinator.get('k')).result.version).toBe(recreated.result.version);
+  });
+
+  test('delete writes tombstones on the replicas; deleting again or a missing key is not found', async () => {
+    await coordinator.put('k', '1');
+    await coordinator.delete('k');
+    expect(cluster.stored(B, 'k')?.valueJson).toBeNull();
+    expect(await codeOf(coordinator.get('k'))).toBe('not_found');
+    expect(await codeOf(coordinator.delete('k'))).toBe('not_found');
+    expect(await codeOf(coordinator.delete('never'))).toBe('not_found');
+    expect(cluster.stored(A, 'never')).toBeUndefined();
+  });
+
+  test('generated keys are distinct', async () => {
+    const created = await Promise.all(Array.from({ length: 50 }, () => coordinator.createWithGeneratedKey('0')));
+    expect(new Set(created.map((entry) => entry.result.key)).size).toBe(50);
+  });
 });
 
-test('versions of a key increase even when the wall clock steps back', async () => {
-  const first = await coordinator.put('k', '1');
-  clock.set(500);
-  const second = await coordinator.put('k', '2');
-  expect(second.version > first.version).toBe(true);
+describe('quorums and failures', () => {
+  test('a quorum write succeeds with one replica down; consistency=all fails with the counts', async () => {
+    cluster.down.add(C);
+    await coordinator.put('k', '1');
+    const error = await failure(coordinator.put('k', '2', 'all'));
+    expect(error.code).toBe('insufficient_replicas');
+    expect(error.details).toEqual({ needed: 3, reached: 2 });
+  });
+
+  test('two replicas down: quorum fails fast, one succeeds', async () => {
+    cluster.down.add(B);
+    cluster.down.add(C);
+    const started = performance.now();
+    expect(await codeOf(coordinator.put('k', '1'))).toBe('insufficient_replicas');
+    expect(performance.now() - started).toBeLessThan(200);
+    await coordinator.put('k', '1', 'one');
+    expect((await coordinator.get('k', 'one')).result.valueJson).toBe('1');
+  });
+
+  test('hanging replicas make a quorum write fail by the deadline, never hang', async () => {
+    cluster.hanging.add(B);
+    cluster.hanging.add(C);
+    const started = performance.now();
+    expect(await codeOf(coordinator.put('k', '1'))).toBe('insufficient_replicas');
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  test('a read returns the newest version and repairs the stale replica it heard from', async () => {
+    await coordinator.put('k', '"old"');
+    cluster.down.add(C);
+    const newer = await coordinator.put('k', '"new"');
+    cluster.down.clear();
+    const read = await coordinator.get('k', 'all');
+    expect(read.result.valueJson).toBe('"new"');
+    await Bun.sleep(5);
+    expect(cluster.stored(C, 'k')?.version).toBe(newer.result.version);
+  });
+
+  test('a coordinator with a lagging clock re-versions its write above what replicas hold', async () => {
+    const ahead = formatVersion({ wallMs: 1_030_000, logical: 0, nodeId: B });
+    for (const node of NODES) await cluster.stores.get(node)!.write('k', () => ({ key: 'k', valueJson: '"future"', version: ahead, updatedAtMs: 0 }));
+    const written = await coordinator.put('k', '"mine"');
+    expect(written.result.version > ahead).toBe(true);
+    expect((await coordinator.get('k')).result.valueJson).toBe('"mine"');
+  });
 });
 
-test('create refuses a live key but accepts a deleted one', async () => {
-  await coordinator.create('k', '1');
-  expect(await asyncCodeOf(() => coordinator.create('k', '2'))).toBe('conflict');
-  await coordinator.delete('k');
-  const recreated = await coordinator.create('k', '3');
-  expect(coordinator.get('k').version).toBe(recreated.version);
-});
-
-test('delete writes a tombstone that reads as not found; a second delete is not found', async () => {
-  await coordinator.put('k', '1');
-  const tombstone = await coordinator.delete('k');
-  expect(tombstone.valueJson).toBeNull();
-  expect(store.get('k')?.valueJson).toBeNull();
-  expect(codeOf(() => coordinator.get('k'))).toBe('not_found');
-  expect(await asyncCodeOf(() => coordinator.delete('k'))).toBe('not_found');
-  expect(await asyncCodeOf(() => coordinator.delete('never'))).toBe('not_found');
-  expect(store.get('never')).toBeUndefined();
-});
-
-test('generated keys are distinct', async () => {
-  const keys = await Promise.all(Array.from({ length: 100 }, () => coordinator.createWithGeneratedKey('0')));
-  expect(new Set(keys.map((record) => record.key)).size).toBe(100);
-});
-
-test('list pages through live keys under a prefix with cursors', async () => {
-  for (const key of ['p/1', 'p/2', 'p/3', 'q/1']) await coordinator.put(key, '0');
-  await coordinator.delete('p/2');
-  const first = coordinator.list({ prefix: 'p/', limit: 1, cursor: undefined });
-  expect(first.items.map((item) => item.key)).toEqual(['p/1']);
-  const second = coordinator.list({ prefix: 'p/', limit: 1, cursor: first.next! });
-  expect(second.items.map((item) => item.key)).toEqual(['p/3']);
-  expect(second.next).toBeNull();
+describe('listing across nodes', () => {
+  test('keys held by different nodes are listed once each, in order, across pages', async () => {
+    const owners: Record<string, string[]> = {};
+    const placement: Placement = {
+      targetsFor: (key) => (owners[key] ?? NODES).map((nodeId) => ({ nodeId })),
+      listingNodes: () => NODES,
+    };
+    const sharded = coordinatorOn(A, placement);
+    const keys = Array.from({ length: 30 }, (_, index) => `k${String(index).padStart(2, '0')}`);
+    keys.forEach((key, index) => (owners[key] = [NODES[index % 3]!, NODES[(index + 1) % 3]!]));
+    for (const key of keys) await sharded.put(key, '1', 'all');
+    await sharded.delete('k05', 'all');
+    const listed: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 20; page++) {
+      const result = await sharded.list({ prefix: 'k', limit: 4, cursor });
+      listed.push(...result.items.map((item) => item.key));
+      if (result.next === null) break;
+      cursor = result.next;
+    }
+    expect(listed).toEqual(keys.filter((key) => key !== 'k05'));
+  });
 });

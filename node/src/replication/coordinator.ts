@@ -1,18 +1,26 @@
-// The layer between the HTTP routes and the data: every client operation is coordinated here. On a
-// single node it applies operations to the local store; the cluster issue turns it into a Dynamo-style
-// coordinator (preference list, W/R quorums, sloppy quorum) without the routes changing.
+// The layer between the HTTP routes and the data: every client operation is coordinated here, on
+// whichever node received it (Dynamo, DeCandia et al. 2007). A write goes to the key's N replicas and is
+// acknowledged after W of them; a read asks R and returns the newest version, writing it back to the
+// stale replicas that answered (read repair). A standalone node is a cluster of one.
 //
-// Versions: each write gets a hybrid-logical-clock version greater than the one it replaces (the clock
-// observes the current record inside the write transaction), so a key's versions only ever increase
-// even if the wall clock steps back. Deletes write tombstones.
+// Versions are hybrid-logical-clock timestamps. A blind write that meets a newer version on a replica
+// (a concurrent writer, or this node's clock lagging) is re-versioned above it and sent again, so a
+// write acknowledged to a client was the newest on W replicas when acknowledged.
 
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
+import type { Consistency } from '../config';
 import { SwarmError } from '../errors';
-import { GENERATED_KEY_ATTEMPTS_MAX } from '../limits';
-import { isTombstone, type KvStore, type StoredRecord } from '../storage';
-import { formatVersion, parseVersion, type HybridLogicalClock } from '../version';
-import { decodeCursor, encodeCursor } from './list-cursor';
+import { GENERATED_KEY_ATTEMPTS_MAX, REPLICA_QUORUM_DEADLINE_MS, WRITE_ATTEMPTS_MAX } from '../limits';
+import { isTombstone, type StoredRecord } from '../storage';
+import { compareVersions, type HybridLogicalClock } from '../version';
+import { decodeCursor } from './list-cursor';
+import { mergeListing, type ListPage } from './listing';
+import { newestRecord } from './merge';
+import type { Placement, ReplicaDirectory, ReplicaTarget } from './placement';
+import { gatherQuorum, requiredAcks, type Reply } from './quorum';
+import { ReadRepairer } from './read-repairer';
+import type { ReplicaWriteAck } from './replica';
 
 export interface ListRequest {
   readonly prefix: string;
@@ -20,55 +28,54 @@ export interface ListRequest {
   readonly cursor: string | undefined;
 }
 
-export interface ListedKey {
-  readonly key: string;
-  readonly version: string;
-  readonly updatedAtMs: number;
+/** An operation's outcome and the replicas that answered for it (reported in response headers). */
+export interface Coordinated<T> {
+  readonly result: T;
+  readonly replicas: string[];
 }
 
-export interface ListPage {
-  readonly items: ListedKey[];
-  readonly next: string | null;
+export interface CoordinatorDeps {
+  readonly hlc: HybridLogicalClock;
+  readonly clock: Clock;
+  readonly placement: Placement;
+  readonly directory: ReplicaDirectory;
+  readonly readConsistency: Consistency;
+  readonly writeConsistency: Consistency;
 }
 
 export class Coordinator {
-  readonly #store: KvStore;
-  readonly #hlc: HybridLogicalClock;
-  readonly #clock: Clock;
+  readonly #deps: CoordinatorDeps;
+  readonly #repairer: ReadRepairer;
 
-  constructor(store: KvStore, hlc: HybridLogicalClock, clock: Clock) {
-    this.#store = store;
-    this.#hlc = hlc;
-    this.#clock = clock;
+  constructor(deps: CoordinatorDeps) {
+    this.#deps = deps;
+    this.#repairer = new ReadRepairer(deps.directory);
   }
 
-  /** The live record for a key; not_found when it is absent or deleted. */
-  get(key: string): StoredRecord {
-    const record = this.#store.get(key);
-    if (record === undefined || isTombstone(record)) throw notFound(key);
-    return record;
+  /** The newest live record among R replicas; not_found when absent or deleted. */
+  async get(key: string, consistency = this.#deps.readConsistency): Promise<Coordinated<StoredRecord>> {
+    const read = await this.#read(key, consistency);
+    if (read.result === undefined || isTombstone(read.result)) throw notFound(key);
+    return { result: read.result, replicas: read.replicas };
   }
 
   /** Creates or replaces a key's value. */
-  async put(key: string, valueJson: string): Promise<StoredRecord> {
-    const written = await this.#store.write(key, (current) => this.#nextRecord(key, valueJson, current));
-    return written!;
+  put(key: string, valueJson: string, consistency = this.#deps.writeConsistency): Promise<Coordinated<StoredRecord>> {
+    return this.#write(key, valueJson, consistency);
   }
 
-  /** Creates a key that must not exist yet (a tombstone counts as absent); conflict otherwise. */
-  async create(key: string, valueJson: string): Promise<StoredRecord> {
-    const written = await this.#store.write(key, (current) =>
-      current !== undefined && !isTombstone(current) ? undefined : this.#nextRecord(key, valueJson, current),
-    );
-    if (written === undefined) throw new SwarmError('conflict', `the key ${JSON.stringify(key)} already exists`, { key });
-    return written;
+  /** Creates a key that must not exist (a deleted key counts as absent); conflict otherwise. */
+  async create(key: string, valueJson: string, consistency = this.#deps.writeConsistency): Promise<Coordinated<StoredRecord>> {
+    const read = await this.#read(key, consistency);
+    if (read.result !== undefined && !isTombstone(read.result)) throw new SwarmError('conflict', `the key ${JSON.stringify(key)} already exists`, { key });
+    return this.#write(key, valueJson, consistency);
   }
 
   /** Creates a value under a fresh, unique key. */
-  async createWithGeneratedKey(valueJson: string): Promise<StoredRecord> {
+  async createWithGeneratedKey(valueJson: string, consistency = this.#deps.writeConsistency): Promise<Coordinated<StoredRecord>> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.create(randomUUID(), valueJson);
+        return await this.create(randomUUID(), valueJson, consistency);
       } catch (error) {
         if (!(error instanceof SwarmError && error.code === 'conflict') || attempt >= GENERATED_KEY_ATTEMPTS_MAX) throw error;
       }
@@ -76,32 +83,78 @@ export class Coordinator {
   }
 
   /** Deletes a live key by writing a tombstone; not_found when there is nothing live to delete. */
-  async delete(key: string): Promise<StoredRecord> {
-    const written = await this.#store.write(key, (current) =>
-      current === undefined || isTombstone(current) ? undefined : this.#nextRecord(key, null, current),
-    );
-    if (written === undefined) throw notFound(key);
-    return written;
+  async delete(key: string, consistency = this.#deps.writeConsistency): Promise<Coordinated<StoredRecord>> {
+    const read = await this.#read(key, consistency);
+    if (read.result === undefined || isTombstone(read.result)) throw notFound(key);
+    return this.#write(key, null, consistency);
   }
 
-  list(request: ListRequest): ListPage {
+  /** A page of live keys across every node's store, in key order, without duplicates. */
+  async list(request: ListRequest): Promise<ListPage> {
     const afterKey = request.cursor === undefined ? undefined : decodeCursor(request.cursor, request.prefix);
-    const page = this.#store.scan({ prefix: request.prefix, afterKey, limit: request.limit });
-    return {
-      items: page.records.map((record) => ({ key: record.key, version: record.version, updatedAtMs: record.updatedAtMs })),
-      next: page.resumeAfterKey === undefined ? null : encodeCursor(page.resumeAfterKey),
-    };
+    const scans = this.#deps.placement.listingNodes().map(async (nodeId) => {
+      const replica = this.#deps.directory.replica(nodeId);
+      if (replica === undefined) return undefined;
+      return replica.scan({ prefix: request.prefix, afterKey, limit: request.limit, includeTombstones: true }).catch(() => undefined);
+    });
+    const pages = (await Promise.all(scans)).filter((page) => page !== undefined);
+    return mergeListing(pages, request.limit);
   }
 
-  #nextRecord(key: string, valueJson: string | null, current: StoredRecord | undefined): StoredRecord {
-    if (current !== undefined) {
-      const currentVersion = parseVersion(current.version);
-      if (currentVersion) this.#hlc.observe(currentVersion);
+  async #read(key: string, consistency: Consistency): Promise<Coordinated<StoredRecord | undefined>> {
+    const targets = this.#deps.placement.targetsFor(key);
+    const { replies } = await gatherQuorum(targets, requiredAcks(consistency, targets.length), REPLICA_QUORUM_DEADLINE_MS, (nodeId) =>
+      this.#replica(nodeId).read(key),
+    );
+    const newest = newestRecord(replies.map((reply) => reply.value));
+    if (newest !== undefined) {
+      this.#observe(newest.version);
+      this.#repairer.repairStale(newest, replies);
     }
-    return { key, valueJson, version: formatVersion(this.#hlc.now()), updatedAtMs: this.#clock.nowMs() };
+    return { result: newest, replicas: replies.map((reply) => reply.nodeId) };
   }
+
+  async #write(key: string, valueJson: string | null, consistency: Consistency): Promise<Coordinated<StoredRecord>> {
+    const targets = this.#deps.placement.targetsFor(key);
+    const needed = requiredAcks(consistency, targets.length);
+    for (let attempt = 1; ; attempt++) {
+      const record: StoredRecord = { key, valueJson, version: this.#deps.hlc.nowVersion(), updatedAtMs: this.#deps.clock.nowMs() };
+      const { replies } = await gatherQuorum(targets, needed, REPLICA_QUORUM_DEADLINE_MS, (nodeId) => this.#replica(nodeId).write(record));
+      const newer = newerVersionSeen(record, replies);
+      if (newer === undefined) return { result: record, replicas: replies.map((reply) => reply.nodeId) };
+      this.#observe(newer);
+      if (attempt >= WRITE_ATTEMPTS_MAX) {
+        throw new SwarmError('conflict', `concurrent writes to ${JSON.stringify(key)} kept superseding this one; retry`, { key });
+      }
+    }
+  }
+
+  #replica(nodeId: string) {
+    const replica = this.#deps.directory.replica(nodeId);
+    if (replica === undefined) throw new SwarmError('unavailable', `no connection to replica ${nodeId}`);
+    return replica;
+  }
+
+  /** Folds a version seen on a replica into our clock, unless it is implausibly far ahead. */
+  #observe(version: string): void {
+    try {
+      this.#deps.hlc.receive(version);
+    } catch {
+      // A version from a node with a wild clock: we still order by it, but do not adopt its clock.
+    }
+  }
+}
+
+function newerVersionSeen(record: StoredRecord, replies: Reply<ReplicaWriteAck>[]): string | undefined {
+  let newest: string | undefined;
+  for (const { value } of replies) {
+    if (!value.applied && compareVersions(value.version, record.version) > 0 && (newest === undefined || compareVersions(value.version, newest) > 0)) newest = value.version;
+  }
+  return newest;
 }
 
 function notFound(key: string): SwarmError {
   return new SwarmError('not_found', `no value for key ${JSON.stringify(key)}`, { key });
 }
+
+export type { ListPage, ReplicaTarget };

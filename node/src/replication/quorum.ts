@@ -54,17 +54,31 @@ export function gatherQuorum<T>(
         reached: replies.length,
       });
     const timer = setTimeout(() => finish(() => reject(insufficient())), deadlineMs);
+    // Once too many have failed for success to remain possible, wait only for the replicas still in
+    // flight (bounded by the deadline), so the error reports how many were actually reached.
+    const settleIfDoomed = () => {
+      const doomed = targets.length - failed.length < needed;
+      if (doomed && replies.length + failed.length === targets.length) finish(() => reject(insufficient()));
+    };
     if (needed <= 0) return finish(() => resolve({ replies, failed }));
     if (targets.length < needed) return finish(() => reject(insufficient()));
     for (const target of targets) {
-      operation(target.nodeId).then(
+      // An operation that throws at once (no connection to that replica) counts as that replica failing.
+      let pending: Promise<T>;
+      try {
+        pending = operation(target.nodeId);
+      } catch (error) {
+        pending = Promise.reject(error);
+      }
+      pending.then(
         (value) => {
           replies.push({ nodeId: target.nodeId, value });
           if (replies.length >= needed) finish(() => resolve({ replies: [...replies], failed: [...failed] }));
+          else settleIfDoomed();
         },
         () => {
           failed.push(target.nodeId);
-          if (targets.length - failed.length < needed) finish(() => reject(insufficient()));
+          settleIfDoomed();
         },
       );
     }

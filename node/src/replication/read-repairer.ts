@@ -1,0 +1,39 @@
+// Read repair: when a read sees replicas disagree, the newest record is written back to the ones that
+// answered with something older (or nothing). Fire-and-forget, and bounded: past a number in flight,
+// repairs are dropped and left to the next read or to anti-entropy.
+
+import { READ_REPAIRS_IN_FLIGHT_MAX } from '../limits';
+import type { StoredRecord } from '../storage';
+import { compareVersions } from '../version';
+import type { ReplicaDirectory } from './placement';
+import type { Reply } from './quorum';
+
+export class ReadRepairer {
+  readonly #directory: ReplicaDirectory;
+  #inFlight = 0;
+  /** Repairs sent and dropped, for metrics and tests. */
+  sent = 0;
+  dropped = 0;
+
+  constructor(directory: ReplicaDirectory) {
+    this.#directory = directory;
+  }
+
+  repairStale(newest: StoredRecord, replies: readonly Reply<StoredRecord | undefined>[]): void {
+    for (const { nodeId, value } of replies) {
+      if (value !== undefined && compareVersions(value.version, newest.version) >= 0) continue;
+      const replica = this.#directory.replica(nodeId);
+      if (replica === undefined) continue;
+      if (this.#inFlight >= READ_REPAIRS_IN_FLIGHT_MAX) {
+        this.dropped += 1;
+        continue;
+      }
+      this.#inFlight += 1;
+      this.sent += 1;
+      replica
+        .write(newest)
+        .catch(() => undefined)
+        .finally(() => (this.#inFlight -= 1));
+    }
+  }
+}
