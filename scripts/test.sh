@@ -25,7 +25,7 @@ fi
 
 log=$(mktemp)
 status=0
-"${boxed[@]}" bun test "$@" 2>&1 | tee "$log" || status=$?
+"${boxed[@]}" bun test --timeout 60000 "$@" 2>&1 | tee "$log" || status=$?
 passed=$(grep -oE '^ *[0-9]+ pass$' "$log" | grep -oE '[0-9]+' | tail -1 || true)
 failed=$(grep -oE '^ *[0-9]+ fail$' "$log" | grep -oE '[0-9]+' | tail -1 || true)
 passed=${passed:-0}

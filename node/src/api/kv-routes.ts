@@ -24,21 +24,13 @@ export interface KvRoutesDeps {
   readonly valueBytesMax: number;
 }
 
-type Query = Record<string, string | string[] | undefined>;
-
 interface KeyContext {
   params: { key: string | null };
   request: Request;
-  query: Query;
 }
 
 interface BodyContext {
   request: Request;
-  query: Query;
-}
-
-interface ListContext {
-  query: Query;
 }
 
 export function kvRoutes(deps: KvRoutesDeps) {
@@ -57,8 +49,8 @@ export function kvRoutes(deps: KvRoutesDeps) {
   return new Elysia({ name: 'kv-routes' })
     .get(
       '/kv/:key',
-      route<KeyContext>('GET', '/kv/{key}', async ({ params, query }) => {
-        const read = await coordinator.get(pathKey(params), consistencyOf(query));
+      route<KeyContext>('GET', '/kv/{key}', async ({ params, request }) => {
+        const read = await coordinator.get(pathKey(params), consistencyOf(request));
         const record = read.result;
         return jsonText(
           200,
@@ -70,9 +62,9 @@ export function kvRoutes(deps: KvRoutesDeps) {
     )
     .put(
       '/kv/:key',
-      route<KeyContext>('PUT', '/kv/{key}', async ({ params, request, query }) => {
+      route<KeyContext>('PUT', '/kv/{key}', async ({ params, request }) => {
         const key = pathKey(params);
-        const consistency = consistencyOf(query);
+        const consistency = consistencyOf(request);
         const body = await readValueBody(request, valueBytesMax);
         return writeResult(200, await coordinator.put(key, body.valueJson, consistency));
       }),
@@ -80,8 +72,8 @@ export function kvRoutes(deps: KvRoutesDeps) {
     )
     .post(
       '/kv',
-      route<BodyContext>('POST', '/kv', async ({ request, query }) => {
-        const consistency = consistencyOf(query);
+      route<BodyContext>('POST', '/kv', async ({ request }) => {
+        const consistency = consistencyOf(request);
         const body = await readValueBody(request, valueBytesMax);
         const created =
           body.key === undefined
@@ -93,37 +85,47 @@ export function kvRoutes(deps: KvRoutesDeps) {
     )
     .delete(
       '/kv/:key',
-      route<KeyContext>('DELETE', '/kv/{key}', async ({ params, query }) => {
-        const deleted = await coordinator.delete(pathKey(params), consistencyOf(query));
+      route<KeyContext>('DELETE', '/kv/{key}', async ({ params, request }) => {
+        const deleted = await coordinator.delete(pathKey(params), consistencyOf(request));
         return new Response(null, { status: 204, headers: replicaHeaders(deleted.replicas) });
       }),
       { detail: kvDocs.deleteKey },
     )
     .get(
       '/kv',
-      route<ListContext>('GET', '/kv', async ({ query }) => {
-        const page = await coordinator.list(parseListQuery(query));
+      route<BodyContext>('GET', '/kv', async ({ request }) => {
+        const page = await coordinator.list(parseListQuery(request));
         return json(200, { items: page.items.map((item) => ({ key: item.key, version: item.version, updatedAt: isoTime(item.updatedAtMs) })), next: page.next });
       }),
       { detail: kvDocs.listKeys },
     );
 }
 
+/**
+ * The query string, read from the raw URL rather than Elysia's parsed object so that a repeated
+ * parameter is seen (and refused) instead of one copy silently winning. Most requests have none.
+ */
+function queryOf(request: Request): URLSearchParams | undefined {
+  const start = request.url.indexOf('?');
+  return start < 0 ? undefined : new URLSearchParams(request.url.slice(start + 1));
+}
+
 /** `?consistency=one|quorum|all`, or undefined for the node's default. */
-function consistencyOf(query: Query): Consistency | undefined {
-  const value = singleQueryValue(query, 'consistency');
+function consistencyOf(request: Request): Consistency | undefined {
+  const value = singleQueryValue(queryOf(request), 'consistency');
   if (value === undefined) return undefined;
   if (!isConsistency(value)) throw new SwarmError('invalid_query', `consistency must be one of ${CONSISTENCY_LEVELS.join(', ')}`);
   return value;
 }
 
-function singleQueryValue(query: Query, name: string): string | undefined {
-  const value = query[name];
-  if (Array.isArray(value)) throw new SwarmError('invalid_query', `give ${name} at most once`);
-  return value;
+function singleQueryValue(query: URLSearchParams | undefined, name: string): string | undefined {
+  const values = query?.getAll(name) ?? [];
+  if (values.length > 1) throw new SwarmError('invalid_query', `give ${name} at most once`);
+  return values[0];
 }
 
-function parseListQuery(query: Query) {
+function parseListQuery(request: Request) {
+  const query = queryOf(request);
   const prefix = singleQueryValue(query, 'prefix') ?? '';
   if (Buffer.byteLength(prefix) > LIST_PREFIX_BYTES_MAX) throw new SwarmError('invalid_query', `the prefix exceeds ${LIST_PREFIX_BYTES_MAX} bytes`);
   const limitText = singleQueryValue(query, 'limit');

@@ -37,7 +37,11 @@ async function readTextBounded(request: Request, bytesMax: number): Promise<stri
     if (done) break;
     received += value.byteLength;
     if (received > bytesMax) {
-      await reader.cancel();
+      // Stop buffering, but do not cancel the stream: cancelling destroys the socket at once, and the
+      // client, still sending, would get a connection reset instead of our 413. Released, the rest of
+      // the body is read and discarded by Node's HTTP server (bounded by its request timeout) while the
+      // 413 goes out, and the connection stays usable.
+      reader.releaseLock();
       throw new SwarmError('payload_too_large', `the body exceeds the limit of ${bytesMax} bytes`, { bytesMax });
     }
     chunks.push(value);
