@@ -15,6 +15,7 @@ const external = [
   'sodium-native',
   'udx-native',
   'pino',
+  'srvx',
   'prom-client',
 ];
 

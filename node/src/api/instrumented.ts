@@ -12,18 +12,27 @@ export function toErrorResponse(error: unknown, logger: Logger, route: string): 
   return errorResponse(new SwarmError('internal', 'the node failed to handle this request; see its log'));
 }
 
-export function instrumented<Context>(
+/** What a route handler may read of the request. */
+export interface RouteInput {
+  readonly params: Record<string, string | null>;
+  readonly request: Request;
+}
+
+export function instrumented(
   metrics: HttpMetrics,
   logger: Logger,
   method: string,
   route: string,
-  handler: (context: Context) => Response | Promise<Response>,
-): (context: Context) => Promise<Response> {
-  return async (context) => {
+  handler: (input: RouteInput) => Response | Promise<Response>,
+): (context: RouteInput) => Promise<Response> {
+  // Elysia reads this function's source to decide what to prepare per request: naming the two fields
+  // (not taking the whole context) keeps it from parsing cookies, query and headers we never use,
+  // which also keeps responses on the adapter's fast path. Measured: 3x the GET throughput.
+  return async ({ params, request }) => {
     const startedMs = performance.now();
     let response: Response;
     try {
-      response = await handler(context);
+      response = await handler({ params, request });
     } catch (error) {
       response = toErrorResponse(error, logger, route);
     }

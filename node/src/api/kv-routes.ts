@@ -9,10 +9,10 @@ import type { Consistency } from '../config';
 import { CONSISTENCY_LEVELS, isConsistency, type Coordinated, type Coordinator } from '../replication';
 import type { StoredRecord } from '../storage';
 import type { HttpMetrics } from './http-metrics';
-import { instrumented } from './instrumented';
+import { instrumented, type RouteInput } from './instrumented';
 import { kvDocs } from './kv-docs';
 import { readValueBody } from './request-body';
-import { isoTime, json, jsonText } from './responses';
+import { emptyResponse, isoTime, json, jsonText } from './responses';
 
 export interface KvRoutesDeps {
   readonly coordinator: Coordinator;
@@ -24,21 +24,13 @@ export interface KvRoutesDeps {
   readonly valueBytesMax: number;
 }
 
-interface KeyContext {
-  params: { key: string | null };
-  request: Request;
-}
-
-interface BodyContext {
-  request: Request;
-}
 
 export function kvRoutes(deps: KvRoutesDeps) {
   const { coordinator, keyBytesMax, valueBytesMax } = deps;
-  const route = <C>(method: string, template: string, handler: (context: C) => Response | Promise<Response>) =>
-    instrumented<C>(deps.metrics, deps.logger, method, template, handler);
-  const pathKey = (params: KeyContext['params']): string => {
-    if (params.key === null) throw new SwarmError('invalid_key', 'the key in the path is not valid percent-encoded UTF-8');
+  const route = (method: string, template: string, handler: (input: RouteInput) => Response | Promise<Response>) =>
+    instrumented(deps.metrics, deps.logger, method, template, handler);
+  const pathKey = (params: RouteInput['params']): string => {
+    if (params.key === null || params.key === undefined) throw new SwarmError('invalid_key', 'the key in the path is not valid percent-encoded UTF-8');
     return validateKey(params.key, keyBytesMax);
   };
   // Which node coordinated and which replicas answered: the cluster made visible on every response.
@@ -49,7 +41,7 @@ export function kvRoutes(deps: KvRoutesDeps) {
   return new Elysia({ name: 'kv-routes' })
     .get(
       '/kv/:key',
-      route<KeyContext>('GET', '/kv/{key}', async ({ params, request }) => {
+      route('GET', '/kv/{key}', async ({ params, request }) => {
         const read = await coordinator.get(pathKey(params), consistencyOf(request));
         const record = read.result;
         return jsonText(
@@ -62,7 +54,7 @@ export function kvRoutes(deps: KvRoutesDeps) {
     )
     .put(
       '/kv/:key',
-      route<KeyContext>('PUT', '/kv/{key}', async ({ params, request }) => {
+      route('PUT', '/kv/{key}', async ({ params, request }) => {
         const key = pathKey(params);
         const consistency = consistencyOf(request);
         const body = await readValueBody(request, valueBytesMax);
@@ -72,7 +64,7 @@ export function kvRoutes(deps: KvRoutesDeps) {
     )
     .post(
       '/kv',
-      route<BodyContext>('POST', '/kv', async ({ request }) => {
+      route('POST', '/kv', async ({ request }) => {
         const consistency = consistencyOf(request);
         const body = await readValueBody(request, valueBytesMax);
         const created =
@@ -85,15 +77,15 @@ export function kvRoutes(deps: KvRoutesDeps) {
     )
     .delete(
       '/kv/:key',
-      route<KeyContext>('DELETE', '/kv/{key}', async ({ params, request }) => {
+      route('DELETE', '/kv/{key}', async ({ params, request }) => {
         const deleted = await coordinator.delete(pathKey(params), consistencyOf(request));
-        return new Response(null, { status: 204, headers: replicaHeaders(deleted.replicas) });
+        return emptyResponse(204, replicaHeaders(deleted.replicas));
       }),
       { detail: kvDocs.deleteKey },
     )
     .get(
       '/kv',
-      route<BodyContext>('GET', '/kv', async ({ request }) => {
+      route('GET', '/kv', async ({ request }) => {
         const page = await coordinator.list(parseListQuery(request));
         return json(200, { items: page.items.map((item) => ({ key: item.key, version: item.version, updatedAt: isoTime(item.updatedAtMs) })), next: page.next });
       }),

@@ -7,7 +7,7 @@ import type { KvStore } from '../storage';
 import type { HttpMetrics } from './http-metrics';
 import { instrumented } from './instrumented';
 import { responses, schemas } from './openapi-schemas';
-import { json } from './responses';
+import { json, textResponse } from './responses';
 
 export interface NodeIdentity {
   readonly nodeId: string;
@@ -46,7 +46,7 @@ export function opsRoutes(deps: OpsRoutesDeps) {
       '/metrics',
       instrumented(deps.metrics, deps.logger, 'GET', '/metrics', async () => {
         const body = await deps.metrics.render();
-        return new Response(body, { headers: { 'content-type': deps.metrics.registry.contentType } });
+        return textResponse(body, deps.metrics.registry.contentType);
       }),
       {
         detail: {
