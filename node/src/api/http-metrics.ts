@@ -49,9 +49,26 @@ export class HttpMetrics {
     });
   }
 
+  // Label children are resolved once per (method, route, status) and kept: prom-client hashes the
+  // label set on every call otherwise, and this runs on every request. Bounded: routes are templates.
+  readonly #requestCounters = new Map<string, Counter.Internal<'method' | 'route' | 'status'>>();
+  readonly #latencyHistograms = new Map<string, Histogram.Internal<'method' | 'route'>>();
+
   observe(method: string, route: string, status: number, seconds: number): void {
-    this.#requests.inc({ method, route, status: String(status) });
-    this.#latency.observe({ method, route }, seconds);
+    const routeKey = `${method} ${route}`;
+    const statusKey = `${routeKey} ${status}`;
+    let counter = this.#requestCounters.get(statusKey);
+    if (counter === undefined) {
+      counter = this.#requests.labels({ method, route, status: String(status) });
+      this.#requestCounters.set(statusKey, counter);
+    }
+    let histogram = this.#latencyHistograms.get(routeKey);
+    if (histogram === undefined) {
+      histogram = this.#latency.labels({ method, route });
+      this.#latencyHistograms.set(routeKey, histogram);
+    }
+    counter.inc();
+    histogram.observe(seconds);
   }
 
   render(): Promise<string> {

@@ -46,6 +46,7 @@ export interface CoordinatorDeps {
 export class Coordinator {
   readonly #deps: CoordinatorDeps;
   readonly #repairer: ReadRepairer;
+  #newestObserved = '';
 
   constructor(deps: CoordinatorDeps) {
     this.#deps = deps;
@@ -103,6 +104,11 @@ export class Coordinator {
 
   async #read(key: string, consistency: Consistency): Promise<Coordinated<StoredRecord | undefined>> {
     const targets = this.#deps.placement.targetsFor(key);
+    if (targets.length === 1) {
+      // One replica (a standalone node): nothing to gather, repair or wait for.
+      const only = targets[0]!.nodeId;
+      return { result: await this.#replica(only).read(key), replicas: [only] };
+    }
     const { replies } = await gatherQuorum(targets, requiredAcks(consistency, targets.length), REPLICA_QUORUM_DEADLINE_MS, (nodeId) =>
       this.#replica(nodeId).read(key),
     );
@@ -137,6 +143,9 @@ export class Coordinator {
 
   /** Folds a version seen on a replica into our clock, unless it is implausibly far ahead. */
   #observe(version: string): void {
+    // Versions compare as strings: one no newer than the newest already folded in changes nothing.
+    if (version <= this.#newestObserved) return;
+    this.#newestObserved = version;
     try {
       this.#deps.hlc.receive(version);
     } catch {
