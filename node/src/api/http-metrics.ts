@@ -51,7 +51,7 @@ export class HttpMetrics {
 
   // Label children are resolved once per (method, route, status) and kept: prom-client hashes the
   // label set on every call otherwise, and this runs on every request. Bounded: routes are templates.
-  readonly #requestCounters = new Map<string, Counter.Internal<'method' | 'route' | 'status'>>();
+  readonly #requestCounters = new Map<string, Counter.Internal>();
   readonly #latencyHistograms = new Map<string, Histogram.Internal<'method' | 'route'>>();
 
   observe(method: string, route: string, status: number, seconds: number): void {
