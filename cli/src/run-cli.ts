@@ -4,10 +4,13 @@
 import { defineCommand, runCommand as runCittyCommand, showUsage, type CommandDef } from 'citty';
 import { delCommand } from './commands/del';
 import { getCommand } from './commands/get';
+import { locateCommand } from './commands/locate';
 import { lsCommand } from './commands/ls';
 import { nodeCommand } from './commands/node';
 import { putCommand } from './commands/put';
+import { ringCommand } from './commands/ring';
 import { runCommand, ScriptFailed } from './commands/run';
+import { statusCommand } from './commands/status';
 import { CliFailure, exitCodes } from './exit-codes';
 import { printError } from './output';
 
@@ -25,6 +28,9 @@ export const rootCommand = defineCommand({
     del: delCommand,
     ls: lsCommand,
     run: runCommand,
+    status: statusCommand,
+    ring: ringCommand,
+    locate: locateCommand,
   },
 });
 

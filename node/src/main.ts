@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { buildApp, HttpMetrics } from './api';
+import { buildApp, HttpMetrics, StandaloneClusterView } from './api';
+import { createHash } from 'node:crypto';
 import { assert } from './assert';
 import { systemClock, type Clock } from './clock';
 import type { NodeConfig } from './config';
@@ -17,6 +18,11 @@ import packageJson from '../../package.json' with { type: 'json' };
 export const RELEASE = packageJson.version;
 
 const NODE_ID_META = 'node-id';
+
+/** A key's position on the hash ring: the first 64 bits of its SHA-256, in hex. */
+function keyPosition(key: string): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 16);
+}
 
 export interface RunningNode {
   readonly nodeId: string;
@@ -67,6 +73,7 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
   const app = buildApp({
     coordinator,
     nodeId,
+    cluster: new StandaloneClusterView({ nodeId, name: config.name, httpAddress: config.advertise }, store, keyPosition),
     metrics,
     logger,
     clock,

@@ -5,11 +5,12 @@ import { Elysia } from 'elysia';
 import { node } from '@elysiajs/node';
 import { swagger } from '@elysiajs/swagger';
 import { SwarmError, type ErrorCode } from '../errors';
+import { clusterRoutes, type ClusterRoutesDeps } from './cluster-routes';
 import { kvRoutes, type KvRoutesDeps } from './kv-routes';
 import { opsRoutes, type OpsRoutesDeps } from './ops-routes';
 import { errorResponse } from './responses';
 
-export type AppDeps = KvRoutesDeps & OpsRoutesDeps;
+export type AppDeps = KvRoutesDeps & OpsRoutesDeps & ClusterRoutesDeps;
 
 /** Elysia's own error codes, mapped onto ours. */
 const FRAMEWORK_ERRORS: Record<string, ErrorCode> = {
@@ -44,11 +45,13 @@ export function buildApp(deps: AppDeps) {
           },
           tags: [
             { name: 'kv', description: 'Reading and writing keys' },
+            { name: 'cluster', description: 'Membership, the hash ring and key placement' },
             { name: 'ops', description: 'Health and metrics' },
           ],
         },
       }),
     )
     .use(kvRoutes(deps))
+    .use(clusterRoutes(deps))
     .use(opsRoutes(deps));
 }

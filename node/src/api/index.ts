@@ -1,2 +1,4 @@
 export { buildApp, type AppDeps } from './app';
 export { HttpMetrics } from './http-metrics';
+export type { ClusterView, KeyLocation, MemberState, MemberView, RingRangeView, RingView } from './cluster-view';
+export { StandaloneClusterView } from './standalone-cluster-view';

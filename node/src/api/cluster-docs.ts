@@ -1,0 +1,49 @@
+// OpenAPI descriptions of the cluster routes.
+
+import { Type } from '@sinclair/typebox';
+import type { OpenAPIV3 } from 'openapi-types';
+import { keyPathParameter, responses, schemas } from './openapi-schemas';
+
+const State = Type.Union(['alive', 'suspect', 'dead', 'left'].map((state) => Type.Literal(state)));
+const Member = Type.Object({
+  nodeId: Type.String(),
+  name: Type.String(),
+  httpAddress: Type.String({ description: 'host:port of the member’s HTTP API' }),
+  state: State,
+  incarnation: Type.Integer({ description: 'Raised by the member to refute a suspicion of its death.' }),
+  heartbeatAgeMs: Type.Number({ description: 'Milliseconds since this node last heard from the member.' }),
+  keyCount: Type.Union([Type.Integer(), Type.Null()]),
+  self: Type.Boolean(),
+});
+const Ring = Type.Object({
+  digest: Type.String({ description: 'Equal on every node once membership has converged.' }),
+  replicationFactor: Type.Integer(),
+  tokensPerNode: Type.Integer(),
+  members: Type.Array(Type.String()),
+  ranges: Type.Array(Type.Object({ start: Type.String(), end: Type.String(), replicas: Type.Array(Type.String()) })),
+});
+const Location = Type.Object({
+  key: Type.String(),
+  position: Type.String(),
+  replicas: Type.Array(Type.Object({ nodeId: Type.String(), name: Type.String(), httpAddress: Type.String(), state: State })),
+  targets: Type.Array(Type.Object({ nodeId: Type.String(), standInFor: Type.Union([Type.String(), Type.Null()]) })),
+});
+
+export const clusterDocs = {
+  members: {
+    summary: 'Cluster members as this node sees them',
+    tags: ['cluster'],
+    responses: responses({ 200: ['Every member this node knows, itself included.', Type.Object({ members: Type.Array(Member) })] }),
+  },
+  ring: {
+    summary: 'The consistent-hash ring: ranges and their replica sets',
+    tags: ['cluster'],
+    responses: responses({ 200: ['The ring this node routes by.', Ring] }),
+  },
+  locate: {
+    summary: 'Where a key lives',
+    tags: ['cluster'],
+    parameters: [keyPathParameter],
+    responses: responses({ 200: ['The key’s replicas and where writes go now.', Location], 400: ['Malformed key.', schemas.Error] }),
+  },
+} satisfies Record<string, Partial<OpenAPIV3.OperationObject>>;

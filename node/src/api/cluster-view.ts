@@ -1,0 +1,52 @@
+// What the cluster routes show: membership, the ring and where a key lives. The composition root
+// supplies an implementation from the membership and ring layers; a standalone node is a cluster of one.
+// These are the shapes the CLI and the dashboard read.
+
+export type MemberState = 'alive' | 'suspect' | 'dead' | 'left';
+
+export interface MemberView {
+  readonly nodeId: string;
+  readonly name: string;
+  /** host:port where the member serves HTTP. */
+  readonly httpAddress: string;
+  readonly state: MemberState;
+  readonly incarnation: number;
+  /** Milliseconds since this node last heard from the member (0 for itself). */
+  readonly heartbeatAgeMs: number;
+  /** Live keys in the member's store, as it last reported; null when not known. */
+  readonly keyCount: number | null;
+  readonly self: boolean;
+}
+
+export interface RingRangeView {
+  /** Hash positions, hex: the range is (start, end], wrapping past the top. */
+  readonly start: string;
+  readonly end: string;
+  /** Node ids holding keys in this range, in preference order. */
+  readonly replicas: string[];
+}
+
+export interface RingView {
+  /** Digest of the member set the ring was built from: equal digests mean equal rings. */
+  readonly digest: string;
+  readonly replicationFactor: number;
+  readonly tokensPerNode: number;
+  readonly members: string[];
+  readonly ranges: RingRangeView[];
+}
+
+export interface KeyLocation {
+  readonly key: string;
+  /** The key's position on the ring, hex. */
+  readonly position: string;
+  /** The intended replicas, in preference order, with their state. */
+  readonly replicas: { nodeId: string; name: string; httpAddress: string; state: MemberState }[];
+  /** Where writes go now: the intended replicas that are up, plus stand-ins for those that are not. */
+  readonly targets: { nodeId: string; standInFor: string | null }[];
+}
+
+export interface ClusterView {
+  members(): MemberView[];
+  ring(): RingView;
+  locate(key: string): KeyLocation;
+}

@@ -1,0 +1,39 @@
+// The cluster as a standalone node sees it: itself, owning the whole ring.
+
+import type { KvStore } from '../storage';
+import type { ClusterView, KeyLocation, MemberView, RingView } from './cluster-view';
+
+export interface StandaloneIdentity {
+  readonly nodeId: string;
+  readonly name: string;
+  readonly httpAddress: string;
+}
+
+const RING_TOP = 'ffffffffffffffff';
+
+export class StandaloneClusterView implements ClusterView {
+  readonly #identity: StandaloneIdentity;
+  readonly #store: KvStore;
+  readonly #keyPosition: (key: string) => string;
+
+  constructor(identity: StandaloneIdentity, store: KvStore, keyPosition: (key: string) => string) {
+    this.#identity = identity;
+    this.#store = store;
+    this.#keyPosition = keyPosition;
+  }
+
+  members(): MemberView[] {
+    const { nodeId, name, httpAddress } = this.#identity;
+    return [{ nodeId, name, httpAddress, state: 'alive', incarnation: 0, heartbeatAgeMs: 0, keyCount: this.#store.stats().liveKeys, self: true }];
+  }
+
+  ring(): RingView {
+    const { nodeId } = this.#identity;
+    return { digest: nodeId, replicationFactor: 1, tokensPerNode: 1, members: [nodeId], ranges: [{ start: RING_TOP, end: RING_TOP, replicas: [nodeId] }] };
+  }
+
+  locate(key: string): KeyLocation {
+    const { nodeId, name, httpAddress } = this.#identity;
+    return { key, position: this.#keyPosition(key), replicas: [{ nodeId, name, httpAddress, state: 'alive' }], targets: [{ nodeId, standInFor: null }] };
+  }
+}
