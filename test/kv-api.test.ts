@@ -137,7 +137,7 @@ describe('one durable node', () => {
     expect(ui.status).toBe(200);
     expect(ui.headers.get('content-type')).toContain('text/html');
     const spec = (await http('GET', `${node.url}/swagger/json`)).body;
-    expect(Object.keys(spec.paths).sort()).toEqual(['/health', '/kv', '/kv/{key}', '/metrics']);
+    expect(Object.keys(spec.paths).sort()).toEqual(['/cluster/locate/{key}', '/cluster/members', '/cluster/ring', '/health', '/kv', '/kv/{key}', '/metrics']);
     expect(Object.keys(spec.paths['/kv/{key}']).sort()).toEqual(['delete', 'get', 'put']);
     expect(Object.keys(spec.paths['/kv']).sort()).toEqual(['get', 'post']);
     for (const [path, method] of [['/kv/{key}', 'put'], ['/kv', 'post']] as const) {

@@ -52,6 +52,22 @@ interface SrvxServer {
   node?: { server?: Server };
 }
 
+/** Listens and resolves once the socket is bound, with the URL it serves (port 0 resolved). */
+async function listen(app: ReturnType<typeof buildApp>, host: string, port: number): Promise<{ server: SrvxServer; url: string }> {
+  let listening: SrvxServer | undefined;
+  // reusePort is off so that a second node on a taken port fails instead of silently sharing it;
+  // graceful shutdown is ours (RunningNode.close), not the HTTP library's signal handler.
+  app.listen({ port, hostname: host, reusePort: false, gracefulShutdown: false } as { port: number; hostname: string }, (info) => {
+    listening = (info as unknown as { raw: SrvxServer }).raw;
+  });
+  assert(listening !== undefined, 'the Node adapter hands over its server synchronously');
+  const server: SrvxServer = listening;
+  await server.ready();
+  const address = server.node?.server?.address() as AddressInfo;
+  const boundHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return { server, url: `http://${boundHost}:${address.port}` };
+}
+
 export async function startNode(config: NodeConfig, options: StartOptions = {}): Promise<RunningNode> {
   const startedMs = performance.now();
   const clock = options.clock ?? systemClock;
@@ -83,23 +99,14 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
     identity: { nodeId, name: config.name, release: RELEASE, syncPolicy: config.memory ? 'memory' : config.syncPolicy },
   });
 
-  // reusePort is off so that a second node on a taken port fails instead of silently sharing it;
-  // graceful shutdown is ours (close() below), not the HTTP library's signal handler.
-  let listening: SrvxServer | undefined;
-  app.listen({ port: config.port, hostname: config.host, reusePort: false, gracefulShutdown: false } as { port: number; hostname: string }, (info) => {
-    listening = (info as unknown as { raw: SrvxServer }).raw;
-  });
-  assert(listening !== undefined, 'the Node adapter hands over its server synchronously');
-  const server: SrvxServer = listening;
+  let server: SrvxServer;
+  let url: string;
   try {
-    await server.ready();
+    ({ server, url } = await listen(app, config.host, config.port));
   } catch (error) {
     await store.close();
     throw error;
   }
-  const address = server.node?.server?.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
   const stats = store.stats();
   logger.info('node.listening', {
     url,
