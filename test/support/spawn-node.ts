@@ -10,6 +10,15 @@ export const CLI_PATH = resolve(import.meta.dir, '../../dist/swarmkv.mjs');
 /** Generous: the bar is 1 s on an idle machine, but CI runs suites side by side on 2 cores. */
 const START_TIMEOUT_MS = 15_000;
 
+/**
+ * Every node process still running. If the test process exits without stopping one (a crashed suite,
+ * a timed-out hook), it is killed here rather than left holding a port and a data directory.
+ */
+const liveChildren = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of liveChildren) child.kill('SIGKILL');
+});
+
 export interface SpawnedNode {
   readonly url: string;
   readonly process: ChildProcess;
@@ -39,13 +48,23 @@ export async function spawnNode(options: { dataDir?: string; args?: string[] } =
   const args = [CLI_PATH, 'node', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])];
   const startedAt = performance.now();
   const child = spawn('node', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  liveChildren.add(child);
   const events: Record<string, unknown>[] = [];
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+  const exited = new Promise<number | null>((resolveExit) =>
+    child.once('exit', (code) => {
+      liveChildren.delete(child);
+      resolveExit(code);
+    }),
+  );
 
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`node did not start within ${START_TIMEOUT_MS} ms; stderr: ${stderr}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(() => {
+      // A node that never listened is killed, not leaked: nobody else holds a handle on it.
+      child.kill('SIGKILL');
+      reject(new Error(`node did not start within ${START_TIMEOUT_MS} ms; stderr: ${stderr}`));
+    }, START_TIMEOUT_MS);
     let buffered = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();

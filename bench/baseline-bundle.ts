@@ -1,0 +1,18 @@
+// Bundles bench/baseline-server.ts for Node, the way scripts/build.ts bundles the daemon (Bun.build,
+// target node, ESM). Everything is inlined, so the bundle runs from the run's scratch directory, away
+// from dist/, which a concurrent `bun run build` empties. Where the daemon keeps a package external
+// (srvx, say), the same code is loaded either way; inlining changes start-up, not request handling.
+
+import { join } from 'node:path';
+
+export async function bundleBaseline(outdir: string): Promise<string> {
+  const result = await Bun.build({
+    entrypoints: [join(import.meta.dir, 'baseline-server.ts')],
+    outdir,
+    target: 'node',
+    format: 'esm',
+    naming: { entry: 'baseline-server.mjs' },
+  });
+  if (!result.success) throw new Error(`bundling the baseline failed:\n${result.logs.map(String).join('\n')}`);
+  return join(outdir, 'baseline-server.mjs');
+}

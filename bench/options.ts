@@ -1,0 +1,94 @@
+// The benchmark's flags, with their defaults and bounds: `npm run bench -- --seconds 5 --rounds 3`.
+
+import { parseArgs } from 'node:util';
+import { defaultPinning, type Pinning } from './pinning';
+import { SYSTEM_IDS, type SystemId } from './systems';
+
+export interface BenchOptions {
+  /** Length of one measured wrk run. */
+  readonly seconds: number;
+  /** Interleaved rounds; every figure reported is the median over them. */
+  readonly rounds: number;
+  /** One unmeasured run per system and operation before round 1, to warm the JIT and the page cache. */
+  readonly warmupSeconds: number;
+  readonly connections: number;
+  readonly threads: number;
+  /** Size of the key space the load is spread over. */
+  readonly keys: number;
+  readonly systems: readonly SystemId[];
+  /** Which CPUs servers and wrk are confined to (bench/pinning.ts), or undefined to let them float. */
+  readonly pinning: Pinning | undefined;
+  /** When set, every server runs under `node --cpu-prof` and writes its profile here on exit. */
+  readonly cpuProfileDir: string | undefined;
+}
+
+const SECONDS_MAX = 600;
+const ROUNDS_MAX = 50;
+const CONNECTIONS_MAX = 1024;
+const THREADS_MAX = 64;
+const KEYS_MAX = 1_000_000;
+
+export const USAGE = `usage: npm run bench -- [options]
+  --seconds N      seconds per measured run (default 10)
+  --rounds N       interleaved rounds; figures are medians over rounds (default 3)
+  --warmup N       seconds of unmeasured load per system and operation first (default 3; 0 skips)
+  --connections N  wrk connections (default 32)
+  --threads N      wrk threads (default 2)
+  --keys N         key space (default 10000)
+  --no-pin         let the scheduler place servers and wrk (default: wrk pinned to the last CPU,
+                   servers to the others, with taskset)
+  --systems LIST   comma-separated subset of ${SYSTEM_IDS.join(',')} (baseline is always measured)
+  --cpu-prof DIR   run every server under node --cpu-prof, profiles written to DIR`;
+
+export function parseBenchOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      seconds: { type: 'string', default: '10' },
+      rounds: { type: 'string', default: '3' },
+      warmup: { type: 'string', default: '3' },
+      connections: { type: 'string', default: '32' },
+      threads: { type: 'string', default: '2' },
+      keys: { type: 'string', default: '10000' },
+      systems: { type: 'string', default: SYSTEM_IDS.join(',') },
+      'no-pin': { type: 'boolean', default: false },
+      'cpu-prof': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) throw new UsageError('');
+  const threads = integer('--threads', values.threads, 1, THREADS_MAX);
+  const connections = integer('--connections', values.connections, 1, CONNECTIONS_MAX);
+  if (connections < threads) throw new UsageError('--connections must be at least --threads (wrk gives each thread its share)');
+  return {
+    seconds: integer('--seconds', values.seconds, 1, SECONDS_MAX),
+    rounds: integer('--rounds', values.rounds, 1, ROUNDS_MAX),
+    warmupSeconds: integer('--warmup', values.warmup, 0, SECONDS_MAX),
+    connections,
+    threads,
+    keys: integer('--keys', values.keys, 1, KEYS_MAX),
+    systems: systemList(values.systems),
+    pinning: values['no-pin'] ? undefined : defaultPinning(),
+    cpuProfileDir: values['cpu-prof'],
+  };
+}
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+function integer(flag: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) throw new UsageError(`${flag} must be an integer in ${min}..${max}, not ${JSON.stringify(text)}`);
+  return value;
+}
+
+function systemList(text: string): SystemId[] {
+  const ids = text.split(',').map((part) => part.trim()).filter((part) => part.length > 0);
+  for (const id of ids) {
+    if (!(SYSTEM_IDS as readonly string[]).includes(id)) throw new UsageError(`--systems: unknown system ${JSON.stringify(id)}; known: ${SYSTEM_IDS.join(', ')}`);
+  }
+  // The baseline is what every ratio divides by, so it is always measured, and first in every table.
+  return SYSTEM_IDS.filter((id) => id === 'baseline' || ids.includes(id));
+}

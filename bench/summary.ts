@@ -1,0 +1,107 @@
+// From the rounds' raw wrk results to the figures reported: medians over rounds, and ratios to the
+// baseline. A ratio is taken within each round (swarmkv's run against the baseline's run of the same
+// round, minutes apart at most) and the median of those is reported, so that the machine's drift over
+// the whole run cancels out instead of landing on whichever system was measured in a slow minute.
+
+import type { CpuUsage } from './cpu-usage';
+import type { SystemId } from './systems';
+import type { Operation, WrkResult } from './wrk';
+
+export interface Measurement {
+  readonly round: number;
+  readonly system: SystemId;
+  readonly operation: Operation;
+  readonly result: WrkResult;
+  readonly cpu: CpuUsage | undefined;
+  /** 1, or more when earlier attempts were disturbed by other processes and discarded. */
+  readonly attempts: number;
+}
+
+export interface SummaryRow {
+  readonly system: SystemId;
+  readonly operation: Operation;
+  readonly requestsPerSecond: number;
+  readonly requestsPerSecondMin: number;
+  readonly requestsPerSecondMax: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** Median over rounds of this system's req/s divided by the baseline's in the same round. */
+  readonly throughputRatio: number;
+  /** Median over rounds of this system's p99 divided by the baseline's in the same round (> 1 is slower). */
+  readonly p99Ratio: number;
+  readonly non2xx: number;
+  readonly socketErrors: number;
+  /** Median cores the server process used (undefined without /proc). */
+  readonly serverCores: number | undefined;
+  /** The most cores other processes used during any of this row's runs. */
+  readonly otherCoresMax: number | undefined;
+}
+
+export interface Aim {
+  readonly name: string;
+  readonly system: SystemId;
+  readonly operation: Operation;
+  /** The least throughput ratio to the baseline that meets the aim. */
+  readonly ratioMin: number;
+}
+
+export interface AimOutcome extends Aim {
+  readonly ratio: number | undefined;
+  readonly met: boolean;
+}
+
+export const AIMS: readonly Aim[] = [
+  { name: 'GET >= 70% of baseline (durable node)', system: 'flush', operation: 'get', ratioMin: 0.7 },
+  { name: 'durable PUT >= 50% of baseline', system: 'flush', operation: 'put', ratioMin: 0.5 },
+];
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error('the median of nothing');
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+export function summarise(measurements: readonly Measurement[], systems: readonly SystemId[], operations: readonly Operation[]): SummaryRow[] {
+  const baselineOf = (round: number, operation: Operation) =>
+    measurements.find((entry) => entry.system === 'baseline' && entry.operation === operation && entry.round === round)?.result;
+  const rows: SummaryRow[] = [];
+  for (const operation of operations) {
+    for (const system of systems) {
+      const runs = measurements.filter((entry) => entry.system === system && entry.operation === operation);
+      if (runs.length === 0) continue;
+      const rates = runs.map((entry) => entry.result.requestsPerSecond);
+      const paired = runs.flatMap((entry) => {
+        const baseline = baselineOf(entry.round, operation);
+        return baseline === undefined ? [] : [{ run: entry.result, baseline }];
+      });
+      rows.push({
+        system,
+        operation,
+        requestsPerSecond: median(rates),
+        requestsPerSecondMin: Math.min(...rates),
+        requestsPerSecondMax: Math.max(...rates),
+        p50Ms: median(runs.map((entry) => entry.result.p50Ms)),
+        p99Ms: median(runs.map((entry) => entry.result.p99Ms)),
+        throughputRatio: median(paired.map(({ run, baseline }) => run.requestsPerSecond / baseline.requestsPerSecond)),
+        p99Ratio: median(paired.map(({ run, baseline }) => run.p99Ms / baseline.p99Ms)),
+        non2xx: runs.reduce((sum, entry) => sum + entry.result.non2xx, 0),
+        socketErrors: runs.reduce((sum, entry) => sum + entry.result.socketErrors, 0),
+        ...cpuColumns(runs.flatMap((entry) => (entry.cpu === undefined ? [] : [entry.cpu]))),
+      });
+    }
+  }
+  return rows;
+}
+
+function cpuColumns(usages: CpuUsage[]): Pick<SummaryRow, 'serverCores' | 'otherCoresMax'> {
+  if (usages.length === 0) return { serverCores: undefined, otherCoresMax: undefined };
+  return { serverCores: median(usages.map((usage) => usage.serverCores)), otherCoresMax: Math.max(...usages.map((usage) => usage.otherCores)) };
+}
+
+export function judgeAims(rows: readonly SummaryRow[]): AimOutcome[] {
+  return AIMS.map((aim) => {
+    const ratio = rows.find((row) => row.system === aim.system && row.operation === aim.operation)?.throughputRatio;
+    return { ...aim, ratio, met: ratio !== undefined && ratio >= aim.ratioMin };
+  });
+}

@@ -1,0 +1,147 @@
+// How a member update changes what this node believes: SWIM's precedence rules (Das et al. 2002,
+// section 4.2) with memberlist's refinements. For a member at incarnation i:
+//   alive(j)   wins when j > i: only the member raises its incarnation, so a higher one is newer news.
+//   suspect(j) wins over alive when j >= i, and over suspect when j > i; the same suspicion from
+//              another accuser is a Lifeguard confirmation, which shortens the suspicion timeout.
+//   dead(j)    wins over alive and suspect when j >= i.
+//   left(j)    wins over anything but left when j >= i.
+// Dead and left are sticky: once there, only alive at a higher incarnation (a refutation, or a restart)
+// brings a member back. Suspect and dead never apply to a member we do not know.
+// About itself, a node refutes any suspect, dead or left at or above its incarnation, and any alive
+// above it, by taking an incarnation above what it heard; that is how a falsely suspected node lives on.
+
+import { enqueueBroadcast } from './broadcast-queue';
+import { heardFrom, isLeaving, noteConnected, putMember, selfMember, upMemberCount, type Draft } from './draft';
+import { isUp, updateOf, type Member, type MemberUpdate } from './member';
+import { INCARNATION_AHEAD_MS_MAX, MEMBERS_MAX } from './membership-limits';
+import { insertIntoProbeOrder, probeSoon } from './probe-order';
+import { expectedConfirmations } from './suspicion-timeout';
+
+export function applyUpdate(draft: Draft, update: MemberUpdate): void {
+  if (update.incarnation > draft.nowMs + INCARNATION_AHEAD_MS_MAX) return;
+  if (update.nodeId === draft.selfId) return applyAboutSelf(draft, update);
+  const current = draft.members.get(update.nodeId);
+  if (current && isStaleBadNews(update, current)) return regossip(draft, current);
+  switch (update.state) {
+    case 'alive':
+      return applyAlive(draft, update, current);
+    case 'suspect':
+      if (!current || !isUp(current) || update.incarnation < current.incarnation) return;
+      if (current.state === 'suspect' && update.incarnation === current.incarnation) {
+        if (confirmSuspicion(draft, current, update.from)) enqueueBroadcast(draft.broadcasts, update);
+        return;
+      }
+      startSuspicion(draft, current, update.incarnation, update.from);
+      return enqueueBroadcast(draft.broadcasts, update);
+    case 'dead':
+      if (!current || !isUp(current) || update.incarnation < current.incarnation) return;
+      return markDown(draft, current, update);
+    case 'left':
+      if (!current || current.state === 'left' || update.incarnation < current.incarnation) return;
+      return markDown(draft, current, update);
+  }
+}
+
+function applyAlive(draft: Draft, update: MemberUpdate, current: Member | undefined): void {
+  if (current && update.incarnation <= current.incarnation) return;
+  if (!current && draft.members.size >= MEMBERS_MAX) return;
+  draft.suspicions.delete(update.nodeId);
+  putMember(draft, {
+    nodeId: update.nodeId,
+    name: update.name,
+    httpAddress: update.httpAddress,
+    state: 'alive',
+    incarnation: update.incarnation,
+    lastHeardAtMs: current?.lastHeardAtMs ?? draft.nowMs,
+    stateChangedAtMs: current?.state === 'alive' ? current.stateChangedAtMs : draft.nowMs,
+    metadata: current?.metadata ?? {},
+  });
+  if (!current || !isUp(current)) insertIntoProbeOrder(draft, update.nodeId);
+  enqueueBroadcast(draft.broadcasts, update);
+}
+
+function applyAboutSelf(draft: Draft, update: MemberUpdate): void {
+  const self = selfMember(draft);
+  // A leaving node lets its `left` stand; arguing would only keep it in the cluster.
+  if (isLeaving(draft)) return;
+  if (isStaleBadNews(update, self)) return regossip(draft, self);
+  if (update.state === 'alive' ? update.incarnation <= self.incarnation : update.incarnation < self.incarnation) return;
+  refute(draft, self, update.incarnation);
+}
+
+/** A suspicion or death from before the member's current (alive) incarnation: its sender is behind. */
+function isStaleBadNews(update: MemberUpdate, current: Member): boolean {
+  return current.state === 'alive' && update.state !== 'alive' && update.incarnation < current.incarnation;
+}
+
+/**
+ * Someone still spreads bad news that a refutation already answered, so that refutation did not reach
+ * everyone (its retransmits ran out under message loss). Queue it again. Deviation from memberlist,
+ * which ignores stale news: without this, a node that missed a refutation only hears it from the next
+ * table push, often after its own suspicion timer has fired. Bounded: it stops once the news is current.
+ */
+function regossip(draft: Draft, current: Member): void {
+  if (!draft.broadcasts.has(current.nodeId)) enqueueBroadcast(draft.broadcasts, updateOf(current, current.nodeId));
+}
+
+/**
+ * Takes an incarnation above `heardIncarnation` and gossips it. Never below the wall clock either, so
+ * incarnations stay at or under wall-clock milliseconds and a restart, which starts from the clock,
+ * lands above anything the previous life used.
+ */
+function refute(draft: Draft, self: Member, heardIncarnation: number): void {
+  const incarnation = Math.max(heardIncarnation + 1, self.incarnation + 1, draft.nowMs);
+  const refuted: Member = { ...self, state: 'alive', incarnation, stateChangedAtMs: draft.nowMs };
+  putMember(draft, refuted);
+  enqueueBroadcast(draft.broadcasts, updateOf(refuted, draft.selfId));
+}
+
+/** This node's own verdict after a failed probe round: suspect the target, or confirm a suspicion. */
+export function suspect(draft: Draft, nodeId: string): void {
+  const member = draft.members.get(nodeId);
+  if (!member || !isUp(member)) return;
+  applyUpdate(draft, updateOf({ ...member, state: 'suspect' }, draft.selfId));
+}
+
+/** A suspicion ran out without a refutation: this node declares the member dead and says so. */
+export function declareDead(draft: Draft, nodeId: string): void {
+  const member = draft.members.get(nodeId);
+  const suspicion = draft.suspicions.get(nodeId);
+  draft.suspicions.delete(nodeId);
+  if (!member || member.state !== 'suspect' || suspicion?.incarnation !== member.incarnation) return;
+  markDown(draft, member, updateOf({ ...member, state: 'dead' }, draft.selfId));
+}
+
+function startSuspicion(draft: Draft, member: Member, incarnation: number, accuser: string): void {
+  const expected = expectedConfirmations(draft.config, upMemberCount(draft));
+  draft.suspicions.set(member.nodeId, { incarnation, startedAtMs: draft.nowMs, accusers: [accuser], expected });
+  putMember(draft, { ...member, state: 'suspect', incarnation, stateChangedAtMs: draft.nowMs });
+  // Heard it from another: probe the suspect ourselves next. A failure is an independent confirmation
+  // (shortening the timeout for a real crash); an ack carries the suspect's refutation straight to us,
+  // since our ping tells it of the suspicion (buddy system) and it answers stale news with its alive.
+  if (accuser !== draft.selfId) probeSoon(draft, member.nodeId);
+}
+
+/** Records another accuser; false when it had already accused (a duplicate, not a confirmation). */
+function confirmSuspicion(draft: Draft, member: Member, accuser: string): boolean {
+  const suspicion = draft.suspicions.get(member.nodeId);
+  if (!suspicion) {
+    startSuspicion(draft, member, member.incarnation, accuser);
+    return true;
+  }
+  if (suspicion.accusers.includes(accuser)) return false;
+  draft.suspicions.set(member.nodeId, { ...suspicion, accusers: [...suspicion.accusers, accuser] });
+  return true;
+}
+
+function markDown(draft: Draft, member: Member, update: MemberUpdate): void {
+  draft.suspicions.delete(member.nodeId);
+  putMember(draft, { ...member, state: update.state, incarnation: update.incarnation, stateChangedAtMs: draft.nowMs });
+  enqueueBroadcast(draft.broadcasts, update);
+}
+
+/** A message arrived from `nodeId`: it is up and connected to us, whatever we thought. */
+export function noteSender(draft: Draft, nodeId: string): void {
+  noteConnected(draft, nodeId);
+  heardFrom(draft, nodeId);
+}

@@ -1,0 +1,152 @@
+// The thin driver around the membership state machine: it owns the one timer, reads the clock, hands
+// effects to the transport and to listeners, and holds the current state. All protocol decisions are in
+// membershipStep; nothing here is worth testing on a fake network that the simulation does not cover.
+
+import type { Clock } from '../clock';
+import type { MemberMetadata } from './member';
+import { validateMembershipConfig, type MembershipConfig } from './membership-config';
+import type { MembershipEffect } from './membership-effect';
+import type { MembershipEvent } from './membership-event';
+import { initialMembershipState, type LocalIdentity, type MembershipState } from './membership-state';
+import { membershipStep, nextDeadlineMs } from './membership-step';
+import { isHealthy, memberSummaries, ringMemberIds, type MemberSummary } from './membership-view';
+import { isMembershipMessageType, parseMembershipMessage, type MembershipMessage } from './messages';
+
+/** The part of the Transport (transport/transport.ts) membership needs: the real one fits it as is. */
+export interface MembershipTransport {
+  send(toNodeId: string, message: MembershipMessage): boolean;
+}
+
+export type MemberEvent = Extract<MembershipEffect, { type: 'memberChanged' | 'memberRemoved' }>;
+
+export interface MembershipServiceOptions {
+  readonly self: LocalIdentity;
+  readonly config: MembershipConfig;
+  readonly transport: MembershipTransport;
+  readonly clock: Clock;
+  readonly metadata?: MemberMetadata;
+  /** Seeds probe order; defaults to a random one. Tests pass a fixed seed. */
+  readonly seed?: number;
+}
+
+/** After announcing `left`, keep answering pings this long so the news spreads before the node goes. */
+const LEAVE_GRACE_GOSSIP_INTERVALS = 3;
+
+export class MembershipService {
+  readonly #options: MembershipServiceOptions;
+  readonly #listeners = new Set<(event: MemberEvent) => void>();
+  #state: MembershipState;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #immediate: ReturnType<typeof setImmediate> | undefined;
+  #started = false;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: MembershipServiceOptions) {
+    validateMembershipConfig(options.config);
+    this.#options = options;
+    // The incarnation starts at the wall clock so a restarted node outranks its previous life.
+    this.#state = initialMembershipState({
+      self: options.self,
+      config: options.config,
+      incarnation: options.clock.nowMs(),
+      seed: options.seed ?? Math.floor(Math.random() * 2 ** 32),
+      nowMs: options.clock.nowMs(),
+      metadata: options.metadata,
+    });
+  }
+
+  get state(): MembershipState {
+    return this.#state;
+  }
+
+  /** Starts probing. Idempotent. */
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    this.#schedule();
+  }
+
+  /** Announces `left`, lets it spread for a few gossip intervals, then stops. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      if (this.#started) {
+        this.#dispatch({ type: 'leave' });
+        await new Promise((resolve) => setTimeout(resolve, LEAVE_GRACE_GOSSIP_INTERVALS * this.#options.config.gossipIntervalMs));
+      }
+      this.#started = false;
+      this.#cancelTimers();
+    })();
+    return this.#closing;
+  }
+
+  peerUp(nodeId: string): void {
+    this.#dispatch({ type: 'peerConnected', nodeId });
+  }
+
+  peerDown(nodeId: string): void {
+    this.#dispatch({ type: 'peerDisconnected', nodeId });
+  }
+
+  /** Handles a peer message if it is a membership one (validating it again); false if it is not ours. */
+  receive(fromNodeId: string, message: { readonly type: string }): boolean {
+    if (!isMembershipMessageType(message.type)) return false;
+    const parsed = parseMembershipMessage(message);
+    if (parsed) this.#dispatch({ type: 'message', from: fromNodeId, message: parsed });
+    return true;
+  }
+
+  setMetadata(metadata: MemberMetadata): void {
+    this.#dispatch({ type: 'setMetadata', metadata });
+  }
+
+  /** Calls `listener` for every member change; returns the unsubscribe function. */
+  onMemberEvent(listener: (event: MemberEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  members(): MemberSummary[] {
+    return memberSummaries(this.#state, this.#options.clock.nowMs());
+  }
+
+  isHealthy(nodeId: string): boolean {
+    return isHealthy(this.#state, nodeId);
+  }
+
+  ringMemberIds(): string[] {
+    return ringMemberIds(this.#state);
+  }
+
+  #dispatch(event: MembershipEvent): void {
+    if (this.#closing && !this.#started) return;
+    const { state, effects } = membershipStep(this.#state, event, this.#options.clock.nowMs());
+    this.#state = state;
+    for (const effect of effects) {
+      if (effect.type === 'send') this.#options.transport.send(effect.to, effect.message);
+      else for (const listener of this.#listeners) listener(effect);
+    }
+    if (this.#started) this.#schedule();
+  }
+
+  /** One timer, at the state's next deadline. */
+  #schedule(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    const delayMs = Math.max(0, nextDeadlineMs(this.#state) - this.#options.clock.nowMs());
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      // After an event-loop stall, messages that arrived meanwhile are handled before the tick (the
+      // poll phase runs before setImmediate callbacks), so a late ack is not mistaken for a missing one.
+      this.#immediate = setImmediate(() => {
+        this.#immediate = undefined;
+        this.#dispatch({ type: 'tick' });
+      });
+    }, delayMs);
+  }
+
+  #cancelTimers(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#immediate !== undefined) clearImmediate(this.#immediate);
+    this.#timer = undefined;
+    this.#immediate = undefined;
+  }
+}

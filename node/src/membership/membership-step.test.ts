@@ -1,0 +1,212 @@
+import { describe, expect, test } from 'bun:test';
+import type { MemberUpdate } from './member';
+import { membershipProfiles } from './membership-config';
+import type { MembershipEffect } from './membership-effect';
+import type { MembershipEvent } from './membership-event';
+import { initialMembershipState, type MembershipState } from './membership-state';
+import { membershipStep, nextDeadlineMs } from './membership-step';
+import type { MembershipMessage } from './messages';
+
+const CONFIG = membershipProfiles.lan;
+const T0 = 1_700_000_000_000;
+const SELF = '00000000000000a0';
+const PEERS = ['00000000000000b1', '00000000000000b2', '00000000000000b3', '00000000000000b4'];
+
+function alive(nodeId: string, incarnation = 1): MemberUpdate {
+  return { nodeId, name: `n-${nodeId.slice(-2)}`, httpAddress: `10.0.0.${parseInt(nodeId.slice(-1), 16)}:7070`, state: 'alive', incarnation, from: nodeId };
+}
+
+function run(state: MembershipState, event: MembershipEvent, nowMs: number) {
+  return membershipStep(state, event, nowMs);
+}
+
+function message(from: string, body: MembershipMessage): MembershipEvent {
+  return { type: 'message', from, message: body };
+}
+
+function sends(effects: MembershipEffect[]): { to: string; message: MembershipMessage }[] {
+  return effects.flatMap((effect) => (effect.type === 'send' ? [{ to: effect.to, message: effect.message }] : []));
+}
+
+/** This node with four alive, connected peers, the start-up pushes already sent and the queue empty. */
+function cluster(): MembershipState {
+  let state = initialMembershipState({ self: { nodeId: SELF, name: 'self', httpAddress: '10.0.0.10:7070' }, config: CONFIG, incarnation: 1, seed: 42, nowMs: T0 });
+  for (const peer of PEERS) state = run(state, { type: 'peerConnected', nodeId: peer }, T0).state;
+  state = run(state, message(PEERS[0]!, { type: 'membershipPush', updates: PEERS.map((peer) => alive(peer)), pullWanted: false }), T0).state;
+  return { ...state, broadcasts: new Map() };
+}
+
+/** Ticks at the first probe and returns the state, the target and the ping's sequence. */
+function startProbe(state = cluster()) {
+  const { state: probing, effects } = run(state, { type: 'tick' }, T0 + CONFIG.probeIntervalMs);
+  const [ping] = sends(effects).filter((sent) => sent.message.type === 'membershipPing');
+  expect(ping).toBeDefined();
+  const sequence = (ping!.message as { sequence: number }).sequence;
+  return { state: probing, target: ping!.to, sequence, startMs: T0 + CONFIG.probeIntervalMs };
+}
+
+describe('probe rounds', () => {
+  test('nothing is due before the probe interval; then exactly one member is pinged', () => {
+    const state = cluster();
+    expect(nextDeadlineMs(state)).toBe(T0 + CONFIG.probeIntervalMs);
+    expect(sends(run(state, { type: 'tick' }, T0 + CONFIG.probeIntervalMs - 1).effects)).toEqual([]);
+    const { state: probing, target, startMs } = startProbe(state);
+    expect(PEERS).toContain(target);
+    expect(nextDeadlineMs(probing)).toBe(startMs + CONFIG.probeTimeoutMs);
+  });
+
+  test('an ack closes the round: no ping-req, no suspicion', () => {
+    const { state, target, sequence, startMs } = startProbe();
+    const acked = run(state, message(target, { type: 'membershipAck', sequence, updates: [], metadata: { keys: 3 } }), startMs + 5).state;
+    expect(acked.probe).toBeUndefined();
+    expect(acked.members.get(target)).toMatchObject({ lastHeardAtMs: startMs + 5, metadata: { keys: 3 } });
+    const later = run(acked, { type: 'tick' }, startMs + CONFIG.probeIntervalMs - 1);
+    expect(later.effects).toEqual([]);
+  });
+
+  test('no ack: ping-req to K others after the timeout, suspicion when the period ends', () => {
+    const { state, target, sequence, startMs } = startProbe();
+    const indirect = run(state, { type: 'tick' }, startMs + CONFIG.probeTimeoutMs);
+    const requests = sends(indirect.effects);
+    expect(requests).toHaveLength(CONFIG.indirectProbeCount);
+    for (const request of requests) expect(request.message).toMatchObject({ type: 'membershipPingReq', sequence, target });
+    expect(new Set(requests.map((request) => request.to)).has(target)).toBe(false);
+    const ended = run(indirect.state, { type: 'tick' }, startMs + CONFIG.probeIntervalMs);
+    expect(ended.state.members.get(target)?.state).toBe('suspect');
+    expect(ended.state.suspicions.get(target)?.accusers).toEqual([SELF]);
+    expect(ended.effects).toContainEqual(expect.objectContaining({ type: 'memberChanged', previousState: 'alive' }));
+    // Nobody nacked: this node suspects itself of slowness and stretches its timings (Lifeguard).
+    expect(ended.state.localHealth).toBe(CONFIG.localHealthMax - 1);
+  });
+
+  test('nacks from every helper keep local health at zero; a relayed ack counts as an ack', () => {
+    const { state, target, sequence, startMs } = startProbe();
+    let current = run(state, { type: 'tick' }, startMs + CONFIG.probeTimeoutMs).state;
+    const helpers = PEERS.filter((peer) => peer !== target);
+    for (const helper of helpers) current = run(current, message(helper, { type: 'membershipNack', sequence }), startMs + 400).state;
+    expect(run(current, { type: 'tick' }, startMs + CONFIG.probeIntervalMs).state.localHealth).toBe(0);
+    const relayed = run(current, message(helpers[0]!, { type: 'membershipAck', sequence, updates: [], metadata: {} }), startMs + 450).state;
+    expect(relayed.probe).toBeUndefined();
+    expect(relayed.members.get(target)?.lastHeardAtMs).toBe(startMs + 450);
+  });
+
+  test('a lost connection is a hint: that member is probed next, indirectly, at once', () => {
+    const state = cluster();
+    const hinted = run(state, { type: 'peerDisconnected', nodeId: PEERS[2]! }, T0 + 10).state;
+    expect(hinted.members.get(PEERS[2]!)?.state).toBe('alive');
+    expect(nextDeadlineMs(hinted)).toBe(T0 + 10);
+    const probed = run(hinted, { type: 'tick' }, T0 + 10);
+    expect(probed.state.probe?.target).toBe(PEERS[2]);
+    expect(sends(probed.effects).every((sent) => sent.message.type === 'membershipPingReq' && sent.to !== PEERS[2])).toBe(true);
+    expect(sends(probed.effects)).toHaveLength(CONFIG.indirectProbeCount);
+  });
+
+  test('round-robin: every member is probed once per pass', () => {
+    let state = cluster();
+    const targets: string[] = [];
+    for (let round = 1; round <= PEERS.length * 2; round++) {
+      const at = T0 + round * CONFIG.probeIntervalMs;
+      const { state: next, effects } = run(state, { type: 'tick' }, at);
+      const ping = sends(effects).find((sent) => sent.message.type === 'membershipPing')!;
+      targets.push(ping.to);
+      state = run(next, message(ping.to, { type: 'membershipAck', sequence: (ping.message as { sequence: number }).sequence, updates: [], metadata: {} }), at + 1).state;
+    }
+    expect(targets.slice(0, 4).sort()).toEqual([...PEERS].sort());
+    expect(targets.slice(4).sort()).toEqual([...PEERS].sort());
+  });
+});
+
+describe('answering peers', () => {
+  test('a ping gets an ack with its sequence, our metadata, and the bad news about the sender (buddy)', () => {
+    let state = run(cluster(), { type: 'setMetadata', metadata: { keys: 12 } }, T0).state;
+    state = run(state, message(PEERS[0]!, { type: 'membershipPush', updates: [{ ...alive(PEERS[1]!), state: 'suspect', from: PEERS[0]! }], pullWanted: false }), T0).state;
+    const { effects } = run(state, message(PEERS[1]!, { type: 'membershipPing', sequence: 77, updates: [], metadata: {} }), T0 + 1);
+    const [ack] = sends(effects);
+    expect(ack).toMatchObject({ to: PEERS[1], message: { type: 'membershipAck', sequence: 77, metadata: { keys: 12 } } });
+    expect((ack!.message as { updates: readonly MemberUpdate[] }).updates[0]).toMatchObject({ nodeId: PEERS[1], state: 'suspect' });
+  });
+
+  test('a ping-req is relayed: ping the target, forward its ack under the requester sequence', () => {
+    const requester = PEERS[0]!;
+    const target = PEERS[1]!;
+    const relaying = run(cluster(), message(requester, { type: 'membershipPingReq', sequence: 9, target, updates: [] }), T0);
+    const [ping] = sends(relaying.effects);
+    expect(ping).toMatchObject({ to: target, message: { type: 'membershipPing' } });
+    const ownSequence = (ping!.message as { sequence: number }).sequence;
+    const forwarded = run(relaying.state, message(target, { type: 'membershipAck', sequence: ownSequence, updates: [], metadata: {} }), T0 + 3);
+    expect(sends(forwarded.effects)).toEqual([
+      { to: requester, message: expect.objectContaining({ type: 'membershipAck', sequence: 9 }) },
+    ]);
+    expect(forwarded.state.relays.size).toBe(0);
+  });
+
+  test('a ping-req for a target we cannot reach is nacked at once; a silent one after the nack budget', () => {
+    const state = run(cluster(), { type: 'peerDisconnected', nodeId: PEERS[1]! }, T0).state;
+    const unreachable = run(state, message(PEERS[0]!, { type: 'membershipPingReq', sequence: 4, target: PEERS[1]!, updates: [] }), T0);
+    expect(sends(unreachable.effects)).toEqual([{ to: PEERS[0]!, message: { type: 'membershipNack', sequence: 4 } }]);
+    const silent = run(cluster(), message(PEERS[0]!, { type: 'membershipPingReq', sequence: 5, target: PEERS[2]!, updates: [] }), T0);
+    const nackAtMs = nextDeadlineMs(silent.state);
+    expect(nackAtMs).toBe(T0 + (CONFIG.probeIntervalMs - CONFIG.probeTimeoutMs) / 2);
+    expect(sends(run(silent.state, { type: 'tick' }, nackAtMs).effects)).toContainEqual({ to: PEERS[0]!, message: { type: 'membershipNack', sequence: 5 } });
+  });
+
+  test('a new connection exchanges tables: we push ours and ask for theirs; a pull is answered', () => {
+    const state = cluster();
+    const connected = run(state, { type: 'peerConnected', nodeId: '00000000000000c9' }, T0);
+    const [push] = sends(connected.effects);
+    expect(push!.message).toMatchObject({ type: 'membershipPush', pullWanted: true });
+    expect((push!.message as { updates: readonly MemberUpdate[] }).updates).toHaveLength(5);
+    const pulled = run(state, message(PEERS[0]!, { type: 'membershipPush', updates: [], pullWanted: true }), T0);
+    expect(sends(pulled.effects).map((sent) => sent.message)).toEqual([expect.objectContaining({ type: 'membershipPush', pullWanted: false })]);
+  });
+});
+
+describe('suspicion, leaving and forgetting', () => {
+  function suspectedBy(accusers: string[]): MembershipState {
+    let state = cluster();
+    for (const accuser of accusers) {
+      state = run(state, message(PEERS[0]!, { type: 'membershipPush', updates: [{ ...alive(PEERS[3]!), state: 'suspect', from: accuser }], pullWanted: false }), T0).state;
+    }
+    return state;
+  }
+
+  test.each([
+    [1, CONFIG.suspicionTimeoutMaxMs],
+    [3, Math.floor(CONFIG.suspicionTimeoutMaxMs - (Math.log(3) / Math.log(4)) * (CONFIG.suspicionTimeoutMaxMs - CONFIG.suspicionTimeoutMinMs))],
+    [4, CONFIG.suspicionTimeoutMinMs],
+  ])('with %i accusers the suspect is declared dead after %i ms', (accuserCount, timeoutMs) => {
+    const state = suspectedBy([PEERS[0]!, PEERS[1]!, PEERS[2]!, '00000000000000c9'].slice(0, accuserCount));
+    expect(state.suspicions.get(PEERS[3]!)?.expected).toBe(3);
+    const before = run(state, { type: 'tick' }, T0 + timeoutMs - 1).state;
+    expect(before.members.get(PEERS[3]!)?.state).toBe('suspect');
+    const after = run(before, { type: 'tick' }, T0 + timeoutMs);
+    expect(after.state.members.get(PEERS[3]!)?.state).toBe('dead');
+    expect(after.state.broadcasts.get(PEERS[3]!)?.update).toMatchObject({ state: 'dead', from: SELF });
+  });
+
+  test('leaving announces left to K members and stops probing', () => {
+    const left = run(cluster(), { type: 'leave' }, T0);
+    expect(left.state.members.get(SELF)?.state).toBe('left');
+    const gossip = sends(left.effects);
+    expect(gossip).toHaveLength(CONFIG.indirectProbeCount);
+    for (const sent of gossip) expect(sent.message).toMatchObject({ type: 'membershipGossip', updates: [{ nodeId: SELF, state: 'left' }] });
+    const later = run(left.state, { type: 'tick' }, T0 + 10 * CONFIG.probeIntervalMs);
+    expect(sends(later.effects).some((sent) => sent.message.type === 'membershipPing')).toBe(false);
+  });
+
+  test('departed members are forgotten after the retention period', () => {
+    const state = run(cluster(), message(PEERS[0]!, { type: 'membershipPush', updates: [{ ...alive(PEERS[3]!), state: 'dead', from: PEERS[0]! }], pullWanted: false }), T0).state;
+    const removed = run(state, { type: 'tick' }, T0 + CONFIG.departedRetentionMs);
+    expect(removed.state.members.has(PEERS[3]!)).toBe(false);
+    expect(removed.effects).toContainEqual({ type: 'memberRemoved', nodeId: PEERS[3]! });
+  });
+
+  test('a transition never modifies the state it was given', () => {
+    const state = cluster();
+    const snapshot = JSON.stringify([...state.members.entries()]);
+    const { state: next } = run(state, message(PEERS[0]!, { type: 'membershipPush', updates: [{ ...alive(PEERS[1]!), state: 'dead', from: PEERS[0]! }], pullWanted: false }), T0);
+    run(next, { type: 'tick' }, T0 + CONFIG.probeIntervalMs);
+    expect(JSON.stringify([...state.members.entries()])).toBe(snapshot);
+    expect(state.broadcasts.size).toBe(0);
+  });
+});

@@ -1,0 +1,181 @@
+// Consistent hashing with virtual nodes, as in DeCandia et al., "Dynamo: Amazon's Highly Available
+// Key-value Store" (SOSP 2007), sections 4.2 to 4.6. Each member places `tokens` virtual nodes on a
+// 64-bit ring; a key belongs to the first token at or clockwise after its position, and its preference
+// list is the first N distinct members met walking clockwise from there.
+//
+// Deviations from the paper: token positions are derived from (node id, token index) instead of being
+// chosen at random and gossiped, so any node computes the same ring from the member set alone; and the
+// sloppy quorum (section 4.6) is computed here, from a health predicate, rather than by the coordinator.
+
+import { assert } from '../assert';
+import { TOKENS_PER_NODE_DEFAULT, TOKENS_PER_NODE_MAX } from '../limits';
+import { keyPosition, tokenPosition } from './ring-position';
+import { ringDigest } from './ring-digest';
+
+export interface RingMember {
+  readonly nodeId: string;
+  /** Virtual nodes of this member; the ring's `tokensPerNode` when absent. More tokens, more keys. */
+  readonly tokens?: number;
+}
+
+/** Where a write for a key goes: a node, and the intended replica it stands in for if it is not one. */
+export interface ReplicaTarget {
+  readonly nodeId: string;
+  /** Set on a stand-in (sloppy quorum): the unhealthy intended replica whose copy it holds as a hint. */
+  readonly standInFor?: string;
+}
+
+/** The keys whose positions lie in (start, end], wrapping past the top when end <= start. */
+export interface RingRange {
+  readonly start: string;
+  readonly end: string;
+  /** Node ids holding the range, in preference order. */
+  readonly replicas: string[];
+}
+
+export class HashRing {
+  readonly tokensPerNode: number;
+  /** Members sorted by node id, each with its token count resolved. */
+  readonly members: readonly Required<RingMember>[];
+  /** Hash of the sorted member set and token counts: equal digests mean identical rings. */
+  readonly digest: string;
+  /** Token positions, ascending, and the member owning each (parallel arrays). */
+  readonly #positions: string[];
+  readonly #owners: string[];
+
+  constructor(members: readonly RingMember[], tokensPerNode: number = TOKENS_PER_NODE_DEFAULT) {
+    assertTokens(tokensPerNode);
+    const resolved = members.map((member) => ({ nodeId: member.nodeId, tokens: member.tokens ?? tokensPerNode }));
+    resolved.sort((a, b) => compareText(a.nodeId, b.nodeId));
+    for (const [index, member] of resolved.entries()) {
+      assert(member.nodeId.length > 0, 'ring member node ids are non-empty');
+      assert(index === 0 || resolved[index - 1]!.nodeId !== member.nodeId, `ring member ${member.nodeId} appears once`);
+      assertTokens(member.tokens);
+    }
+    const tokens = resolved.flatMap((member) =>
+      Array.from({ length: member.tokens }, (_, index) => ({ position: tokenPosition(member.nodeId, index), owner: member.nodeId })),
+    );
+    // Two tokens on one 64-bit position are astronomically unlikely; ordering ties by owner keeps even
+    // that case identical on every node.
+    tokens.sort((a, b) => compareText(a.position, b.position) || compareText(a.owner, b.owner));
+    this.tokensPerNode = tokensPerNode;
+    this.members = resolved;
+    this.digest = ringDigest(resolved);
+    this.#positions = tokens.map((token) => token.position);
+    this.#owners = tokens.map((token) => token.owner);
+  }
+
+  get size(): number {
+    return this.members.length;
+  }
+
+  get tokenCount(): number {
+    return this.#positions.length;
+  }
+
+  has(nodeId: string): boolean {
+    return this.members.some((member) => member.nodeId === nodeId);
+  }
+
+  /** The intended replicas of a key: the first min(n, members) distinct members clockwise from it. */
+  preferenceList(key: string, n: number): string[] {
+    return this.preferenceListAt(keyPosition(key), n);
+  }
+
+  /** As `preferenceList`, for a position (16 hex digits) rather than a key. */
+  preferenceListAt(position: string, n: number): string[] {
+    assertReplicaCount(n);
+    if (this.#positions.length === 0) return [];
+    return this.#distinctFrom(this.#tokenIndexAt(position), Math.min(n, this.members.length));
+  }
+
+  /**
+   * Sloppy quorum (Dynamo 4.6): the first n healthy members walking clockwise from the key. Each
+   * unhealthy member among the n intended replicas is covered by the next healthy member beyond them,
+   * in walk order, and that stand-in says whom it covers for, so hinted handoff can return the copy.
+   * Fewer than n targets come back when fewer than n members are healthy.
+   */
+  targetsFor(key: string, n: number, isHealthy: (nodeId: string) => boolean): ReplicaTarget[] {
+    return this.targetsAt(keyPosition(key), n, isHealthy);
+  }
+
+  targetsAt(position: string, n: number, isHealthy: (nodeId: string) => boolean): ReplicaTarget[] {
+    assertReplicaCount(n);
+    if (this.#positions.length === 0) return [];
+    const wanted = Math.min(n, this.members.length);
+    const walk = this.#distinctFrom(this.#tokenIndexAt(position), this.members.length);
+    const intended = walk.slice(0, wanted);
+    const uncovered = intended.filter((nodeId) => !isHealthy(nodeId));
+    const targets: ReplicaTarget[] = intended.filter((nodeId) => !uncovered.includes(nodeId)).map((nodeId) => ({ nodeId }));
+    for (const nodeId of walk.slice(wanted)) {
+      const covered = uncovered.shift();
+      if (covered === undefined) break;
+      if (isHealthy(nodeId)) targets.push({ nodeId, standInFor: covered });
+      else uncovered.unshift(covered);
+    }
+    return targets;
+  }
+
+  /**
+   * Every token range with its n replicas, clockwise from the lowest position. Adjacent ranges with the
+   * same replicas are merged, so a one-member ring is a single range whose start equals its end.
+   */
+  ranges(n: number): RingRange[] {
+    assertReplicaCount(n);
+    const count = this.#positions.length;
+    const ranges: RingRange[] = [];
+    for (let index = 0; index < count; index++) {
+      const replicas = this.#distinctFrom(index, Math.min(n, this.members.length));
+      const start = this.#positions[(index + count - 1) % count]!;
+      const previous = ranges[ranges.length - 1];
+      if (previous && sameList(previous.replicas, replicas)) ranges[ranges.length - 1] = { ...previous, end: this.#positions[index]! };
+      else ranges.push({ start, end: this.#positions[index]!, replicas });
+    }
+    const first = ranges[0];
+    const last = ranges[ranges.length - 1];
+    if (ranges.length > 1 && first && last && sameList(first.replicas, last.replicas)) {
+      ranges[0] = { ...first, start: last.start };
+      ranges.pop();
+    }
+    return ranges;
+  }
+
+  /** Index of the first token at or after `position`, wrapping to 0 past the top. */
+  #tokenIndexAt(position: string): number {
+    let low = 0;
+    let high = this.#positions.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.#positions[middle]! < position) low = middle + 1;
+      else high = middle;
+    }
+    return low === this.#positions.length ? 0 : low;
+  }
+
+  /** The first `count` distinct owners walking clockwise from token `start` (one lap at most). */
+  #distinctFrom(start: number, count: number): string[] {
+    const found: string[] = [];
+    const total = this.#positions.length;
+    for (let step = 0; step < total && found.length < count; step++) {
+      const owner = this.#owners[(start + step) % total]!;
+      if (!found.includes(owner)) found.push(owner);
+    }
+    return found;
+  }
+}
+
+function assertTokens(tokens: number): void {
+  assert(Number.isInteger(tokens) && tokens >= 1 && tokens <= TOKENS_PER_NODE_MAX, `tokens per node is 1..${TOKENS_PER_NODE_MAX}, got ${tokens}`);
+}
+
+function assertReplicaCount(n: number): void {
+  assert(Number.isInteger(n) && n >= 1, `replica count is a positive integer, got ${n}`);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((value, index) => value === b[index]);
+}

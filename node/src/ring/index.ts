@@ -1,0 +1,4 @@
+export { HashRing, type ReplicaTarget, type RingMember, type RingRange } from './hash-ring';
+export { ringDigest, RING_DIGEST_HEX_DIGITS } from './ring-digest';
+export { keyPosition, tokenPosition, RING_POSITION_HEX_DIGITS, RING_POSITION_MAX, RING_POSITION_MIN } from './ring-position';
+export { nextVersionedRing, type VersionedRing } from './versioned-ring';

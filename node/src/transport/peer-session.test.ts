@@ -1,0 +1,138 @@
+// The hello handshake against a scripted link: what the session sends, and every way a peer can fail it.
+import { describe, expect, test } from 'bun:test';
+import { createHash } from 'node:crypto';
+import { MessageRegistry, supportedProtocolVersions, type WireMessage } from '../wire';
+import { deriveClusterKeys, helloProof } from './cluster-keys';
+import type { LinkReceiver, PeerLink, SendOutcome } from './peer-link';
+import { PeerTable } from './peer-table';
+import { contractMessages, note, RecordingHandlers, sleep } from './recording-handlers.contract';
+import { emptyTransportStats } from './transport-stats';
+
+const keys = deriveClusterKeys('session', 'session-secret-0123456789');
+const bytes = (seed: string) => createHash('sha256').update(seed).digest();
+const LOCAL_ID = 'aaaaaaaaaaaaaaaa';
+const REMOTE_ID = 'bbbbbbbbbbbbbbbb';
+
+class ScriptedLink implements PeerLink {
+  readonly handshakeHash = bytes('connection');
+  readonly localPublicKey = bytes('local');
+  readonly remotePublicKey = bytes('remote');
+  readonly remoteAddress = 'scripted:1';
+  readonly hellos: Uint8Array[] = [];
+  readonly frames: Uint8Array[] = [];
+  destroyed: { reason: string; ban: boolean } | undefined;
+  receiver!: LinkReceiver;
+
+  attach(receiver: LinkReceiver): void {
+    this.receiver = receiver;
+  }
+  sendHello(frame: Uint8Array): void {
+    this.hellos.push(frame);
+  }
+  sendFrame(frame: Uint8Array): SendOutcome {
+    this.frames.push(frame);
+    return 'sent';
+  }
+  destroy(reason: string, options: { ban?: boolean } = {}): void {
+    this.destroyed ??= { reason, ban: options.ban ?? false };
+    queueMicrotask(() => this.receiver.linkClosed());
+  }
+}
+
+function setUp(helloTimeoutMs = 1000) {
+  const messages = contractMessages();
+  const events: Array<{ event: string; fields: Record<string, unknown> }> = [];
+  const stats = emptyTransportStats();
+  const table = new PeerTable({
+    identity: { nodeId: LOCAL_ID, name: 'local', httpAddress: 'local:7070', protocolVersions: supportedProtocolVersions },
+    helloKey: keys.helloKey,
+    messages,
+    helloTimeoutMs,
+    log: (event, fields) => events.push({ event, fields }),
+    stats,
+  });
+  const handlers = new RecordingHandlers();
+  table.setHandlers(handlers);
+  const link = new ScriptedLink();
+  table.open(link);
+  return { messages, events, stats, handlers, link, table };
+}
+
+/** The hello the remote end of `link` would send, with any field overridden. */
+function remoteHello(link: ScriptedLink, messages: MessageRegistry, fields: Partial<Record<string, unknown>> = {}): Uint8Array {
+  const hello: WireMessage = {
+    type: 'hello',
+    nodeId: REMOTE_ID,
+    name: 'remote',
+    httpAddress: 'remote:7070',
+    protocolVersionMin: 1,
+    protocolVersionMax: 1,
+    proof: helloProof(keys.helloKey, link.handshakeHash, link.remotePublicKey).toString('hex'),
+    ...fields,
+  };
+  return messages.encode(hello);
+}
+
+const refusal = (events: ReturnType<typeof setUp>['events']) => events.find(({ event }) => event === 'transport.connection_refused')?.fields.reason;
+
+describe('peer session', () => {
+  test('sends a hello whose proof covers this connection and our key, then accepts a valid one', async () => {
+    const { messages, link, handlers } = setUp();
+    const sent = messages.decode(link.hellos[0]!);
+    expect(sent).toMatchObject({ ok: true, message: { type: 'hello', nodeId: LOCAL_ID, protocolVersionMin: 1, protocolVersionMax: 1 } });
+    if (sent.ok) expect(sent.message.proof).toBe(helloProof(keys.helloKey, link.handshakeHash, link.localPublicKey).toString('hex'));
+    link.receiver.receiveHello(remoteHello(link, messages));
+    expect(handlers.ups()).toEqual([{ nodeId: REMOTE_ID, name: 'remote', httpAddress: 'remote:7070', protocolVersion: 1 }]);
+    link.receiver.receiveFrame(messages.encode(note('hi')));
+    expect(handlers.messages(REMOTE_ID)).toEqual([note('hi')]);
+  });
+
+  const refusals: Array<[string, (link: ScriptedLink, messages: MessageRegistry) => Uint8Array, string, boolean]> = [
+    ['garbage', () => new Uint8Array([1, 2, 3]), 'hello_invalid', false],
+    ['a message that is not a hello', (_link, messages) => messages.encode(note('hi')), 'hello_invalid', false],
+    ['a proof made with another secret', (link, messages) => remoteHello(link, messages, { proof: helloProof(bytes('wrong'), link.handshakeHash, link.remotePublicKey).toString('hex') }), 'proof_invalid', true],
+    ['a proof replayed from another connection', (link, messages) => remoteHello(link, messages, { proof: helloProof(keys.helloKey, bytes('other connection'), link.remotePublicKey).toString('hex') }), 'proof_invalid', true],
+    ['our own hello reflected back', (link) => link.hellos[0]!, 'proof_invalid', true],
+    ['our own node id', (link, messages) => remoteHello(link, messages, { nodeId: LOCAL_ID }), 'self', true],
+    ['no common protocol version', (link, messages) => remoteHello(link, messages, { protocolVersionMin: 2, protocolVersionMax: 4 }), 'protocol_incompatible', true],
+  ];
+  for (const [name, hello, reason, ban] of refusals) {
+    test(`refuses ${name}`, async () => {
+      const { messages, link, handlers, events, stats } = setUp();
+      link.receiver.receiveHello(hello(link, messages));
+      await sleep(0);
+      expect(refusal(events)).toBe(reason);
+      expect(link.destroyed).toEqual({ reason, ban });
+      expect(stats.connectionsRefused).toBe(1);
+      expect(handlers.events).toEqual([]);
+    });
+  }
+
+  test('refuses a frame that comes before the hello', async () => {
+    const { messages, link, handlers, events } = setUp();
+    link.receiver.receiveFrame(messages.encode(note('too early')));
+    link.receiver.receiveHello(remoteHello(link, messages));
+    await sleep(0);
+    expect(refusal(events)).toBe('frame_before_hello');
+    expect(handlers.events).toEqual([]);
+  });
+
+  test('refuses a silent peer after the hello timeout', async () => {
+    const { link, events } = setUp(10);
+    await sleep(30);
+    expect(refusal(events)).toBe('hello_timeout');
+    expect(link.destroyed?.reason).toBe('hello_timeout');
+  });
+
+  test('after authentication, a second hello or an invalid frame is dropped and the link stays', async () => {
+    const { messages, link, handlers, events, stats } = setUp();
+    link.receiver.receiveHello(remoteHello(link, messages));
+    link.receiver.receiveFrame(remoteHello(link, messages));
+    link.receiver.receiveFrame(new Uint8Array([0xff, 0xff, 0x7b, 0x7d]));
+    link.receiver.receiveFrame(messages.encode(note('ok')));
+    expect(stats.messagesRefused).toBe(2);
+    expect(events.filter(({ event }) => event === 'transport.message_refused').map(({ fields }) => fields.reason)).toEqual(['unexpected_hello', 'unknown_type']);
+    expect(handlers.messages()).toEqual([note('ok')]);
+    expect(link.destroyed).toBeUndefined();
+  });
+});

@@ -1,0 +1,175 @@
+// The authenticated peers of one transport, by node id, and the only place handlers are called from.
+// Each node id has at most one active session. A second one for the same id is settled the same way on
+// both ends: two connections between the same pair of keys (both sides dialled at once) keep the one
+// with the smaller handshake hash, which both ends know; a connection from a new key under a known id
+// means the peer restarted, so the new one wins and the stale one is cut (peer down, then up again).
+
+import { assert } from '../assert';
+import type { MessageRegistry, WireMessage } from '../wire';
+import type { PeerLink } from './peer-link';
+import { PeerSession, type LocalIdentity, type SessionContext } from './peer-session';
+import type { PeerHello, TransportHandlers } from './transport';
+import type { TransportLog } from './transport-log';
+import type { TransportStats } from './transport-stats';
+
+export interface PeerTableOptions {
+  readonly identity: LocalIdentity;
+  readonly helloKey: Uint8Array;
+  readonly messages: MessageRegistry;
+  readonly helloTimeoutMs: number;
+  readonly log: TransportLog;
+  readonly stats: TransportStats;
+  /** An authenticated peer's connection closed (not a duplicate): the real transport reconnects. */
+  onPeerLost?(peer: PeerHello, remotePublicKey: Uint8Array): void;
+  onPeerFound?(peer: PeerHello): void;
+}
+
+function compareBytes(left: Uint8Array, right: Uint8Array): number {
+  return Buffer.compare(left, right);
+}
+
+export class PeerTable implements SessionContext {
+  readonly identity: LocalIdentity;
+  readonly helloKey: Uint8Array;
+  readonly messages: MessageRegistry;
+  readonly helloTimeoutMs: number;
+  readonly log: TransportLog;
+  readonly stats: TransportStats;
+  readonly #options: PeerTableOptions;
+  readonly #active = new Map<string, PeerSession>();
+  readonly #sessions = new Set<PeerSession>();
+  #handlers: TransportHandlers | undefined;
+  /** Once silenced (closing, crashed), no handler is called again. */
+  #silenced = false;
+
+  constructor(options: PeerTableOptions) {
+    this.#options = options;
+    this.identity = options.identity;
+    this.helloKey = options.helloKey;
+    this.messages = options.messages;
+    this.helloTimeoutMs = options.helloTimeoutMs;
+    this.log = options.log;
+    this.stats = options.stats;
+  }
+
+  setHandlers(handlers: TransportHandlers): void {
+    this.#handlers = handlers;
+    this.#silenced = false;
+  }
+
+  /** Starts a session on a new link: our hello goes out at once. */
+  open(link: PeerLink): PeerSession {
+    const session = new PeerSession(link, this);
+    this.#sessions.add(session);
+    link.attach(session);
+    session.start();
+    return session;
+  }
+
+  connectedPeers(): string[] {
+    return [...this.#active.keys()];
+  }
+
+  /**
+   * Encodes first, connected or not, so that a message its codec refuses (an assertion) or one over
+   * the size limit (payload_too_large) fails the same way whether or not the peer is there.
+   */
+  send(toNodeId: string, message: WireMessage): boolean {
+    const frame = this.messages.encode(message);
+    const session = this.#active.get(toNodeId);
+    return session !== undefined && session.send(frame);
+  }
+
+  /** Closes the connection to one peer (not banning it); it goes down as if the network had dropped it. */
+  disconnect(nodeId: string, reason: string): boolean {
+    const session = this.#active.get(nodeId);
+    session?.destroy(reason);
+    return session !== undefined;
+  }
+
+  /** Destroys every link without calling a handler: for close() and crashes. */
+  destroyAll(reason: string): void {
+    this.#silenced = true;
+    this.#active.clear();
+    for (const session of this.#sessions) session.destroy(reason);
+  }
+
+  /** Reports every active peer down to the handlers, then destroys every link. */
+  dropAll(reason: string): void {
+    for (const nodeId of [...this.#active.keys()]) {
+      this.#active.delete(nodeId);
+      this.#peerDown(nodeId);
+    }
+    this.destroyAll(reason);
+  }
+
+  authenticated(session: PeerSession): void {
+    const peer = session.peer;
+    assert(peer !== undefined, 'an authenticated session has a peer');
+    const existing = this.#active.get(peer.nodeId);
+    if (existing === undefined) {
+      this.#active.set(peer.nodeId, session);
+      this.#peerUp(peer);
+      return;
+    }
+    const sameKey = compareBytes(existing.link.remotePublicKey, session.link.remotePublicKey) === 0;
+    const keepNew = sameKey ? compareBytes(session.link.handshakeHash, existing.link.handshakeHash) < 0 : true;
+    this.log('transport.duplicate_connection', { nodeId: peer.nodeId, sameKey, kept: keepNew ? 'new' : 'existing' });
+    if (!keepNew) {
+      session.destroy('duplicate');
+      return;
+    }
+    this.#active.set(peer.nodeId, session);
+    existing.destroy('duplicate');
+    if (!sameKey) {
+      this.#peerDown(peer.nodeId);
+      this.#peerUp(peer);
+    }
+  }
+
+  received(session: PeerSession, message: WireMessage): void {
+    const peer = session.peer;
+    // Messages from a losing duplicate still in flight are dropped: only the active session speaks.
+    if (peer === undefined || this.#active.get(peer.nodeId) !== session) return;
+    this.#deliver((handlers) => handlers.onMessage(peer.nodeId, message));
+  }
+
+  closed(session: PeerSession): void {
+    this.#sessions.delete(session);
+    const peer = session.peer;
+    if (peer === undefined || this.#active.get(peer.nodeId) !== session) return;
+    this.#active.delete(peer.nodeId);
+    this.#peerDown(peer.nodeId);
+    if (!this.#silenced) this.#options.onPeerLost?.(peer, session.link.remotePublicKey);
+  }
+
+  #peerUp(peer: PeerHello): void {
+    this.stats.peersUp++;
+    this.log('transport.peer_up', { ...peer });
+    this.#options.onPeerFound?.(peer);
+    this.#deliver((handlers) => handlers.onPeerUp(peer));
+  }
+
+  #peerDown(nodeId: string): void {
+    this.stats.peersDown++;
+    this.log('transport.peer_down', { nodeId });
+    this.#deliver((handlers) => handlers.onPeerDown(nodeId));
+  }
+
+  /**
+   * A handler that throws has a bug above the transport. It is logged and rethrown outside the
+   * network stack (which would otherwise just drop the connection), so it crashes loudly.
+   */
+  #deliver(call: (handlers: TransportHandlers) => void): void {
+    const handlers = this.#handlers;
+    if (handlers === undefined || this.#silenced) return;
+    try {
+      call(handlers);
+    } catch (error) {
+      this.log('transport.handler_threw', { error: error instanceof Error ? error.message : String(error) });
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
+  }
+}

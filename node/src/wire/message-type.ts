@@ -1,0 +1,20 @@
+// The append-only enum of peer message types. A frame on the wire starts with one of these codes, so a
+// code, once released, keeps its meaning forever: new types are appended, retired ones stay listed (as
+// a comment) and are never reused. Layers own ranges, so each can append without touching another's.
+//
+//   1..15     transport: the hello and the request/response envelopes
+//   16..63    membership (SWIM probes, gossip)
+//   64..127   replication (replica reads, writes, scans, repair)
+//   60000..   tests only: suites define their own types in private registries
+
+export const MessageType = {
+  hello: 1,
+  rpcRequest: 2,
+  rpcResponse: 3,
+  rpcError: 4,
+} as const;
+
+export type MessageTypeName = keyof typeof MessageType;
+
+/** Codes are unsigned 16-bit: the frame header has two bytes for them. */
+export const MESSAGE_TYPE_CODE_MAX = 0xffff;

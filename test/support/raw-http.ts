@@ -1,0 +1,80 @@
+// One HTTP/1.1 request over a plain socket, with the request target sent byte for byte. fetch() parses
+// URLs the WHATWG way (it turns /kv/%2E%2E into /, for one); this lets a test send exactly what a
+// less helpful client would, and see exactly what the node answers.
+
+import { connect } from 'node:net';
+
+const RAW_DEADLINE_MS = 10_000;
+
+export interface RawResponse {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly text: string;
+  readonly body: any;
+}
+
+function decodeChunked(payload: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  for (;;) {
+    const lineEnd = payload.indexOf('\r\n', offset);
+    if (lineEnd < 0) break;
+    const size = parseInt(payload.subarray(offset, lineEnd).toString(), 16);
+    if (!(size > 0)) break;
+    parts.push(payload.subarray(lineEnd + 2, lineEnd + 2 + size));
+    offset = lineEnd + 2 + size + 2;
+  }
+  return Buffer.concat(parts);
+}
+
+function parseResponse(raw: Buffer): RawResponse {
+  const headerEnd = raw.indexOf('\r\n\r\n');
+  if (headerEnd < 0) throw new Error(`no complete HTTP response: ${JSON.stringify(raw.toString().slice(0, 200))}`);
+  const [statusLine, ...headerLines] = raw.subarray(0, headerEnd).toString('latin1').split('\r\n');
+  const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine ?? '')?.[1]);
+  const headers: Record<string, string> = {};
+  for (const line of headerLines) {
+    const colon = line.indexOf(':');
+    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  const payload = raw.subarray(headerEnd + 4);
+  const text = (headers['transfer-encoding'] === 'chunked' ? decodeChunked(payload) : payload).toString('utf8');
+  let body: unknown = text;
+  try {
+    body = text.length > 0 ? JSON.parse(text) : null;
+  } catch {
+    // Not JSON; the text is returned as is.
+  }
+  return { status, headers, text, body };
+}
+
+/** Sends `method target` with `Connection: close` and reads the answer until the node closes. */
+export function rawRequest(url: string, method: string, target: string, options: { headers?: Record<string, string>; body?: string } = {}): Promise<RawResponse> {
+  const { hostname, port } = new URL(url);
+  const body = options.body === undefined ? undefined : Buffer.from(options.body, 'utf8');
+  const headers: Record<string, string> = { host: `${hostname}:${port}`, connection: 'close', ...(options.headers ?? {}) };
+  if (body !== undefined) headers['content-length'] = String(body.length);
+  const head = `${method} ${target} HTTP/1.1\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`;
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    const received: Buffer[] = [];
+    const timer = setTimeout(() => socket.destroy(new Error(`no answer to ${method} ${target} within ${RAW_DEADLINE_MS} ms`)), RAW_DEADLINE_MS);
+    socket.on('connect', () => {
+      socket.write(head);
+      if (body !== undefined) socket.write(body);
+    });
+    socket.on('data', (chunk: Buffer) => received.push(chunk));
+    socket.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    socket.on('end', () => {
+      clearTimeout(timer);
+      try {
+        resolve(parseResponse(Buffer.concat(received)));
+      } catch (error) {
+        reject(error);
+      }
+    });
+  });
+}
