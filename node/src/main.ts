@@ -4,13 +4,14 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { buildApp, HttpMetrics, StandaloneClusterView } from './api';
-import { createHash } from 'node:crypto';
+import { buildApp, HttpMetrics, StandaloneClusterView, type ClusterView } from './api';
 import { assert } from './assert';
 import { systemClock, type Clock } from './clock';
-import type { NodeConfig } from './config';
+import { isClustered, type NodeConfig } from './config';
+import { startCluster, type RunningCluster } from './main-cluster';
 import { createLogger, type Logger } from './log';
-import { Coordinator, LocalReplica, SingleNodePlacement } from './replication';
+import { Coordinator, LocalReplica, SingleNodePlacement, type Placement, type ReplicaDirectory } from './replication';
+import { keyPosition } from './ring';
 import { LmdbStore, MemoryStore, type KvStore } from './storage';
 import { HybridLogicalClock, isNodeId, NODE_ID_HEX_DIGITS } from './version';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -18,11 +19,6 @@ import packageJson from '../../package.json' with { type: 'json' };
 export const RELEASE = packageJson.version;
 
 const NODE_ID_META = 'node-id';
-
-/** A key's position on the hash ring: the first 64 bits of its SHA-256, in hex. */
-function keyPosition(key: string): string {
-  return createHash('sha256').update(key).digest('hex').slice(0, 16);
-}
 
 export interface RunningNode {
   readonly nodeId: string;
@@ -44,6 +40,21 @@ async function loadOrCreateNodeId(store: KvStore): Promise<string> {
   const created = randomBytes(NODE_ID_HEX_DIGITS / 2).toString('hex');
   await store.setMeta(NODE_ID_META, created);
   return created;
+}
+
+interface Routing {
+  placement: Placement;
+  directory: ReplicaDirectory;
+  view: ClusterView;
+}
+
+/** A node of its own: every key lives here. A clustered node starts like this, then joins. */
+function standaloneRouting(config: NodeConfig, nodeId: string, store: KvStore, localReplica: LocalReplica): Routing {
+  return {
+    placement: new SingleNodePlacement(nodeId),
+    directory: { replica: (id) => (id === nodeId ? localReplica : undefined) },
+    view: new StandaloneClusterView({ nodeId, name: config.name, httpAddress: config.advertise }, store, keyPosition),
+  };
 }
 
 interface SrvxServer {
@@ -77,11 +88,12 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
   const logger = baseLogger.child({ node: config.name });
   const hlc = new HybridLogicalClock(nodeId, clock);
   const localReplica = new LocalReplica(nodeId, store);
+  const routing = standaloneRouting(config, nodeId, store, localReplica);
   const coordinator = new Coordinator({
     hlc,
     clock,
-    placement: new SingleNodePlacement(nodeId),
-    directory: { replica: (id) => (id === nodeId ? localReplica : undefined) },
+    placement: { targetsFor: (key) => routing.placement.targetsFor(key), listingNodes: () => routing.placement.listingNodes() },
+    directory: { replica: (id) => routing.directory.replica(id) },
     readConsistency: config.readConsistency,
     writeConsistency: config.writeConsistency,
   });
@@ -89,7 +101,7 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
   const app = buildApp({
     coordinator,
     nodeId,
-    cluster: new StandaloneClusterView({ nodeId, name: config.name, httpAddress: config.advertise }, store, keyPosition),
+    cluster: { members: () => routing.view.members(), ring: () => routing.view.ring(), locate: (key) => routing.view.locate(key) },
     metrics,
     logger,
     clock,
@@ -118,10 +130,28 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
     startMs: Math.round(performance.now() - startedMs),
   });
 
+  // The cluster starts once the HTTP port is known (with --port 0 the advertised address needs it).
+  // Until then, and until peers connect, the node is a cluster of one, as any node is that knows no peer.
+  let cluster: RunningCluster | undefined;
+  if (isClustered(config)) {
+    const advertise = config.advertise.endsWith(':0') ? `${config.advertise.slice(0, -2)}:${new URL(url).port}` : config.advertise;
+    try {
+      cluster = await startCluster({ config: { ...config, advertise }, nodeId, store, localReplica, logger, clock });
+    } catch (error) {
+      await server.close();
+      await store.close();
+      throw error;
+    }
+    Object.assign(routing, { placement: cluster.placement, directory: cluster.directory, view: cluster.view });
+    logger.info('cluster.started', { cluster: config.cluster, advertise, replicas: config.replicas, profile: config.profile });
+  }
+
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       logger.info('node.stopping', {});
+      // Leave the cluster first, so peers route around this node before its port closes.
+      await cluster?.close();
       await server.close();
       await store.close();
       logger.info('node.stopped', {});

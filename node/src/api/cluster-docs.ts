@@ -29,6 +29,13 @@ const Location = Type.Object({
   targets: Type.Array(Type.Object({ nodeId: Type.String(), standInFor: Type.Union([Type.String(), Type.Null()]) })),
 });
 
+const LocalCopy = Type.Object({
+  key: Type.String(),
+  version: Type.String(),
+  deleted: Type.Boolean({ description: 'True when this node holds a tombstone: the key was deleted.' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+
 export const clusterDocs = {
   members: {
     summary: 'Cluster members as this node sees them',
@@ -45,5 +52,16 @@ export const clusterDocs = {
     tags: ['cluster'],
     parameters: [keyPathParameter],
     responses: responses({ 200: ['The key’s replicas and where writes go now.', Location], 400: ['Malformed key.', schemas.Error] }),
+  },
+  local: {
+    summary: 'This node’s own copy of a key, tombstones included',
+    description: 'Reads only this node’s store, without asking any replica: shows whether this node holds the key and at which version.',
+    tags: ['cluster'],
+    parameters: [keyPathParameter],
+    responses: responses({
+      200: ['The record in this node’s store.', LocalCopy],
+      400: ['Malformed key.', schemas.Error],
+      404: ['This node’s store holds nothing for the key.', schemas.Error],
+    }),
   },
 } satisfies Record<string, Partial<OpenAPIV3.OperationObject>>;
