@@ -8,7 +8,7 @@ import { buildApp, HttpMetrics, StandaloneClusterView, type ClusterView } from '
 import { assert } from './assert';
 import { systemClock, type Clock } from './clock';
 import { isClustered, type NodeConfig } from './config';
-import { startCluster, type RunningCluster } from './main-cluster';
+import { startCluster, type ClusterWiring, type RunningCluster } from './main-cluster';
 import { createLogger, type Logger } from './log';
 import { Coordinator, LocalReplica, SingleNodePlacement, type Placement, type ReplicaDirectory } from './replication';
 import { keyPosition } from './ring';
@@ -79,6 +79,33 @@ async function listen(app: ReturnType<typeof buildApp>, host: string, port: numb
   return { server, url: `http://${boundHost}:${address.port}` };
 }
 
+function logListening(logger: Logger, config: NodeConfig, store: KvStore, fields: { url: string; nodeId: string; startMs: number }): void {
+  logger.info('node.listening', {
+    url: fields.url,
+    nodeId: fields.nodeId,
+    engine: store.engine,
+    dataDir: config.memory ? null : config.dataDir,
+    syncPolicy: config.memory ? 'memory' : config.syncPolicy,
+    liveKeys: store.stats().liveKeys,
+    startMs: fields.startMs,
+  });
+}
+
+/**
+ * Starts the cluster half once the HTTP port is known (with --port 0 the advertised address needs it)
+ * and switches routing over to it. Until then, and until peers connect, the node is a cluster of one,
+ * as any node is that knows no peer. A standalone node (no secret) stays as it is.
+ */
+async function joinCluster(wiring: ClusterWiring, url: string, routing: Routing): Promise<RunningCluster | undefined> {
+  const { config, logger } = wiring;
+  if (!isClustered(config)) return undefined;
+  const advertise = config.advertise.endsWith(':0') ? `${config.advertise.slice(0, -2)}:${new URL(url).port}` : config.advertise;
+  const cluster = await startCluster({ ...wiring, config: { ...config, advertise } });
+  Object.assign(routing, { placement: cluster.placement, directory: cluster.directory, view: cluster.view });
+  logger.info('cluster.started', { cluster: config.cluster, advertise, replicas: config.replicas, profile: config.profile });
+  return cluster;
+}
+
 export async function startNode(config: NodeConfig, options: StartOptions = {}): Promise<RunningNode> {
   const startedMs = performance.now();
   const clock = options.clock ?? systemClock;
@@ -119,31 +146,15 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
     await store.close();
     throw error;
   }
-  const stats = store.stats();
-  logger.info('node.listening', {
-    url,
-    nodeId,
-    engine: store.engine,
-    dataDir: config.memory ? null : config.dataDir,
-    syncPolicy: config.memory ? 'memory' : config.syncPolicy,
-    liveKeys: stats.liveKeys,
-    startMs: Math.round(performance.now() - startedMs),
-  });
+  logListening(logger, config, store, { url, nodeId, startMs: Math.round(performance.now() - startedMs) });
 
-  // The cluster starts once the HTTP port is known (with --port 0 the advertised address needs it).
-  // Until then, and until peers connect, the node is a cluster of one, as any node is that knows no peer.
   let cluster: RunningCluster | undefined;
-  if (isClustered(config)) {
-    const advertise = config.advertise.endsWith(':0') ? `${config.advertise.slice(0, -2)}:${new URL(url).port}` : config.advertise;
-    try {
-      cluster = await startCluster({ config: { ...config, advertise }, nodeId, store, localReplica, logger, clock });
-    } catch (error) {
-      await server.close();
-      await store.close();
-      throw error;
-    }
-    Object.assign(routing, { placement: cluster.placement, directory: cluster.directory, view: cluster.view });
-    logger.info('cluster.started', { cluster: config.cluster, advertise, replicas: config.replicas, profile: config.profile });
+  try {
+    cluster = await joinCluster({ config, nodeId, store, localReplica, logger, clock }, url, routing);
+  } catch (error) {
+    await server.close();
+    await store.close();
+    throw error;
   }
 
   let closing: Promise<void> | undefined;
