@@ -4,7 +4,7 @@
 
 import type { DhtNodeAddress } from 'hyperdht';
 import { isIPv4 } from 'node:net';
-import { KEY_COUNT_METADATA, LiveClusterView, type ClusterView } from './api';
+import { KEY_COUNT_METADATA, LiveClusterView, RING_DIGEST_METADATA, type ClusterView } from './api';
 import type { Clock } from './clock';
 import type { NodeConfig } from './config';
 import type { Logger } from './log';
@@ -75,17 +75,51 @@ function logMemberEvent(logger: Logger, event: MemberEvent): void {
   logger.info('membership.member_changed', { member: member.nodeId, name: member.name, state: member.state, incarnation: member.incarnation });
 }
 
-/** Keeps the gossiped key count fresh without a metadata update (and its gossip) on every write. */
-function publishKeyCount(membership: MembershipService, store: KvStore): ReturnType<typeof setInterval> {
-  let published = store.stats().liveKeys;
-  const timer = setInterval(() => {
-    const liveKeys = store.stats().liveKeys;
-    if (liveKeys === published) return;
-    published = liveKeys;
-    membership.setMetadata({ [KEY_COUNT_METADATA]: liveKeys });
-  }, KEY_COUNT_PUBLISH_INTERVAL_MS);
-  timer.unref();
-  return timer;
+/**
+ * What this node tells others about itself on every ping and ack: its live key count (refreshed on a
+ * timer, not on every write) and the digest of the ring it routes by, so any node can see whether the
+ * cluster's rings converged.
+ */
+class SelfMetadata {
+  readonly #membership: MembershipService;
+  readonly #store: KvStore;
+  #keys: number;
+  #ring: string;
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(membership: MembershipService, store: KvStore, ringDigest: string) {
+    this.#membership = membership;
+    this.#store = store;
+    this.#keys = store.stats().liveKeys;
+    this.#ring = ringDigest;
+  }
+
+  get current(): { [KEY_COUNT_METADATA]: number; [RING_DIGEST_METADATA]: string } {
+    return { [KEY_COUNT_METADATA]: this.#keys, [RING_DIGEST_METADATA]: this.#ring };
+  }
+
+  start(): void {
+    this.#timer = setInterval(() => {
+      const liveKeys = this.#store.stats().liveKeys;
+      if (liveKeys !== this.#keys) this.#publish(liveKeys, this.#ring);
+    }, KEY_COUNT_PUBLISH_INTERVAL_MS);
+    this.#timer.unref();
+  }
+
+  ringChanged(digest: string): void {
+    // Deferred: this runs inside a membership listener, and the state machine is not re-entered there.
+    queueMicrotask(() => this.#publish(this.#keys, digest));
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+
+  #publish(keys: number, ring: string): void {
+    this.#keys = keys;
+    this.#ring = ring;
+    this.#membership.setMetadata(this.current);
+  }
 }
 
 export async function startCluster(wiring: ClusterWiring): Promise<RunningCluster> {
@@ -102,12 +136,17 @@ export async function startCluster(wiring: ClusterWiring): Promise<RunningCluste
     metadata: { [KEY_COUNT_METADATA]: store.stats().liveKeys },
   });
   const placement = new RingPlacement({ selfId: nodeId, membership, replicationFactor: config.replicas, tokensPerNode: config.tokensPerNode });
+  const metadata = new SelfMetadata(membership, store, placement.ring().digest);
+  membership.setMetadata(metadata.current);
   const directory = new ClusterDirectory(localReplica, rpc, { isConnected: (peer) => connected.has(peer) });
   membership.onMemberEvent((event) => {
     logMemberEvent(logger, event);
     const before = placement.current();
     const after = placement.refresh();
-    if (after !== before) logger.info('ring.changed', { epoch: after.epoch, digest: after.ring.digest, members: after.ring.size });
+    if (after !== before) {
+      logger.info('ring.changed', { epoch: after.epoch, digest: after.ring.digest, members: after.ring.size });
+      metadata.ringChanged(after.ring.digest);
+    }
     if (event.type === 'memberRemoved') directory.forget(event.nodeId);
   });
   serveReplicaRequests(rpc, localReplica);
@@ -127,12 +166,12 @@ export async function startCluster(wiring: ClusterWiring): Promise<RunningCluste
   });
   await transport.start(handlers);
   membership.start();
-  const keyCountTimer = publishKeyCount(membership, store);
+  metadata.start();
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      clearInterval(keyCountTimer);
+      metadata.stop();
       await membership.close();
       rpc.close();
       await transport.close();

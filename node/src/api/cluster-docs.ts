@@ -12,7 +12,8 @@ const Member = Type.Object({
   state: State,
   incarnation: Type.Integer({ description: 'Raised by the member to refute a suspicion of its death.' }),
   heartbeatAgeMs: Type.Number({ description: 'Milliseconds since this node last heard from the member.' }),
-  keyCount: Type.Union([Type.Integer(), Type.Null()]),
+  keyCount: Type.Union([Type.Integer(), Type.Null()], { description: 'Live keys in the member’s store, as it last reported.' }),
+  ringDigest: Type.Union([Type.String(), Type.Null()], { description: 'Digest of the ring the member routes by, as it last reported.' }),
   self: Type.Boolean(),
 });
 const Ring = Type.Object({

@@ -8,6 +8,8 @@ import type { ClusterView, KeyLocation, MemberView, RingView } from './cluster-v
 
 /** The metadata field in which each member gossips its live key count. */
 export const KEY_COUNT_METADATA = 'keys';
+/** The metadata field in which each member gossips the digest of the ring it routes by. */
+export const RING_DIGEST_METADATA = 'ring';
 
 export interface LiveMembership {
   members(): MemberSummary[];
@@ -28,8 +30,9 @@ export class LiveClusterView implements ClusterView {
     return this.#membership.members().map((member) => {
       const reported = member.metadata[KEY_COUNT_METADATA];
       const keyCount = member.self ? this.#ownKeyCount() : typeof reported === 'number' ? reported : null;
+      const ring = member.self ? this.#placement.ring().digest : member.metadata[RING_DIGEST_METADATA];
       const { nodeId, name, httpAddress, state, incarnation, heartbeatAgeMs, self } = member;
-      return { nodeId, name, httpAddress, state, incarnation, heartbeatAgeMs, keyCount, self };
+      return { nodeId, name, httpAddress, state, incarnation, heartbeatAgeMs, keyCount, ringDigest: typeof ring === 'string' ? ring : null, self };
     });
   }
 
