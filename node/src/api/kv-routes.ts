@@ -69,7 +69,7 @@ export function kvRoutes(deps: KvRoutesDeps) {
         const body = await readValueBody(request, valueBytesMax);
         const created =
           body.key === undefined
-            ? await coordinator.createWithGeneratedKey(body.valueJson, consistency)
+            ? await coordinator.createWithGeneratedKey(body.valueJson, keyBytesMax, consistency)
             : await coordinator.create(validateKey(body.key, keyBytesMax), body.valueJson, consistency);
         return writeResult(201, created, { location: `/kv/${encodeURIComponent(created.result.key)}` });
       }),
