@@ -2,7 +2,7 @@ import { expect, test } from 'bun:test';
 import { SwarmError } from './errors';
 import { generateKey, validateKey } from './keys';
 
-const accepts = ['a', 'a/b', 'with space', 'café', '\u{1F600}', 'x'.repeat(1024), 'é'.repeat(512)];
+const accepts = ['a', 'a/b', 'with space', 'café', '\u{1F600}', 'x'.repeat(1024), 'é'.repeat(512), '...', '.a', 'a/..', '.. '];
 const rejects: [string, unknown][] = [
   ['empty', ''],
   ['too long', 'x'.repeat(1025)],
@@ -10,6 +10,8 @@ const rejects: [string, unknown][] = [
   ['lone surrogate', 'a\uD800b'],
   ['not a string', 42],
   ['null', null],
+  ['the dot segment "."', '.'],
+  ['the dot segment ".."', '..'],
 ];
 
 test.each(accepts)('accepts %p', (key) => expect(validateKey(key, 1024)).toBe(key));

@@ -1,13 +1,21 @@
-// What a key may be: 1..keyBytesMax bytes of well-formed UTF-8. Checked at every entrance (HTTP paths,
-// bodies, and later peer messages), so the storage layer only ever sees valid keys.
+// What a key may be: 1..keyBytesMax bytes of well-formed UTF-8, and not "." or "..". Checked at every
+// entrance (HTTP paths, bodies, and later peer messages), so the storage layer only ever sees valid keys.
 
 import { randomBytes } from 'node:crypto';
 import { GENERATED_KEY_CHARS_MAX, KEY_BYTES_MIN } from './limits';
 import { SwarmError } from './errors';
 
+/**
+ * A URL path segment "." or ".." (also sent as %2E, %2E%2E) is removed by URL normalisation (RFC 3986
+ * 5.2.4, WHATWG URL) before any router sees it, so such a key could never be read at /kv/{key}. They
+ * are refused everywhere, not only in paths, so POST cannot create a key that no GET can reach.
+ */
+const DOT_SEGMENTS: ReadonlySet<string> = new Set(['.', '..']);
+
 export function validateKey(key: unknown, keyBytesMax: number): string {
   if (typeof key !== 'string') throw new SwarmError('invalid_key', 'the key must be a string');
   if (key.length === 0) throw new SwarmError('invalid_key', 'the key must not be empty');
+  if (DOT_SEGMENTS.has(key)) throw new SwarmError('invalid_key', `the key ${JSON.stringify(key)} is a URL dot segment and could not be addressed as /kv/{key}`);
   if (!key.isWellFormed()) throw new SwarmError('invalid_key', 'the key must be valid Unicode (it has a lone surrogate)');
   const bytes = Buffer.byteLength(key, 'utf8');
   if (bytes < KEY_BYTES_MIN || bytes > keyBytesMax) {

@@ -6,7 +6,7 @@ import { node } from '@elysiajs/node';
 import { swagger } from '@elysiajs/swagger';
 import { SwarmError, type ErrorCode } from '../errors';
 import { clusterRoutes, type ClusterRoutesDeps } from './cluster-routes';
-import { kvRoutes, type KvRoutesDeps } from './kv-routes';
+import { dotSegmentKeyRefusal, kvRoutes, type KvRoutesDeps } from './kv-routes';
 import { opsRoutes, type OpsRoutesDeps } from './ops-routes';
 import { errorResponse } from './responses';
 
@@ -25,6 +25,8 @@ export function buildApp(deps: AppDeps) {
     .onError(({ code, error, request }) => {
       const ourCode = FRAMEWORK_ERRORS[String(code)];
       if (ourCode === 'route_not_found') {
+        const refusal = dotSegmentKeyRefusal(request, deps.keyBytesMax);
+        if (refusal !== undefined) return errorResponse(refusal);
         const path = new URL(request.url).pathname;
         const hint = path.startsWith('/kv/') ? ' (a key containing "/" must be percent-encoded as %2F)' : '';
         return errorResponse(new SwarmError('route_not_found', `no route for ${request.method} ${path}${hint}`));
