@@ -6,6 +6,7 @@ import { node } from '@elysiajs/node';
 import { swagger } from '@elysiajs/swagger';
 import { SwarmError, type ErrorCode } from '../errors';
 import { clusterRoutes, type ClusterRoutesDeps } from './cluster-routes';
+import { closeConnectionIfDraining } from './connection-draining';
 import { dotSegmentKeyRefusal, kvRoutes, type KvRoutesDeps } from './kv-routes';
 import { opsRoutes, type OpsRoutesDeps } from './ops-routes';
 import { errorResponse } from './responses';
@@ -23,6 +24,7 @@ const FRAMEWORK_ERRORS: Record<string, ErrorCode> = {
 export function buildApp(deps: AppDeps) {
   return new Elysia({ adapter: node() })
     .onError(({ code, error, request }) => {
+      closeConnectionIfDraining(request);
       const ourCode = FRAMEWORK_ERRORS[String(code)];
       if (ourCode === 'route_not_found') {
         const refusal = dotSegmentKeyRefusal(request, deps.keyBytesMax);
