@@ -16,5 +16,6 @@ interface WithNodeRuntime {
 /** The Node request and response behind `request`, or undefined when it did not come from Node's HTTP server. */
 export function nodeExchangeOf(request: Request): NodeExchange | undefined {
   const node = (request as unknown as WithNodeRuntime).runtime?.node;
-  return node?.req === undefined || node.res === undefined ? undefined : { req: node.req, res: node.res };
+  // The adapter's own object, not a copy: this runs on every response (connection-draining.ts).
+  return node?.req === undefined || node.res === undefined ? undefined : (node as NodeExchange);
 }
