@@ -25,6 +25,11 @@ export const LIST_PREFIX_BYTES_MAX = KEY_BYTES_MAX_CEILING;
 
 /** POST /kv without a key generates one; collisions are astronomically unlikely but still retried. */
 export const GENERATED_KEY_ATTEMPTS_MAX = 3;
+/**
+ * A generated key is this many base64url characters (132 random bits), or fewer when the configured
+ * key limit is smaller, so that the key it hands out is one the node accepts.
+ */
+export const GENERATED_KEY_CHARS_MAX = 22;
 
 /** Hybrid logical clock: the logical counter is 16 bits in the version encoding. */
 export const HLC_LOGICAL_MAX = 0xffff;
@@ -68,3 +73,14 @@ export const REPLICA_QUORUM_DEADLINE_MS = 1500;
 export const WRITE_ATTEMPTS_MAX = 3;
 /** Read repairs in flight at once per node; beyond it, stale replicas wait for the next read or repair. */
 export const READ_REPAIRS_IN_FLIGHT_MAX = 64;
+/**
+ * Create (POST) and delete run their read-check-write under a per-key lock on the coordinating node, so
+ * that of concurrent creates exactly one wins. The lock table holds at most this many keys at once; a
+ * create or delete of one more key is answered 503 unavailable (busy) rather than growing the table.
+ */
+export const KEY_LOCKS_MAX = 10_000;
+/**
+ * Requests queued behind one key's lock; beyond it they are answered 503 unavailable at once. Each holder
+ * is bounded by the quorum deadline per round trip, so this also bounds how long the last one waits.
+ */
+export const KEY_LOCK_WAITERS_MAX = 128;

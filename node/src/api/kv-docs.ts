@@ -10,33 +10,38 @@ const listQueryParameters: OpenAPIV3.ParameterObject[] = [
   { name: 'cursor', in: 'query', description: 'The `next` of the previous page.', schema: { type: 'string' } },
 ];
 
+/** Every data route coordinates replicas; create and delete also take a bounded per-key lock. */
+const replicaErrors: Record<number, readonly [string, typeof schemas.Error]> = {
+  503: ['Too few replicas answered (`insufficient_replicas`), or one is unreachable or this node is busy (`unavailable`).', schemas.Error],
+};
+
 export const kvDocs = {
   getKey: {
             summary: 'Read a key',
             tags: ['kv'],
             parameters: [keyPathParameter],
-            responses: responses({ 200: ['The value and its version.', schemas.Record], 400: ['Malformed key.', schemas.Error], 404: ['No such key, or it was deleted.', schemas.Error] }),
+            responses: responses({ 200: ['The value and its version.', schemas.Record], 400: ['Malformed key.', schemas.Error], 404: ['No such key, or it was deleted.', schemas.Error], ...replicaErrors }),
           },
   putKey: {
             summary: 'Create or replace a key',
             tags: ['kv'],
             parameters: [keyPathParameter],
             requestBody: jsonRequestBody(schemas.ValueBody, '`{"value": <any JSON>}`'),
-            responses: responses({ 200: ['Stored; the new version.', schemas.WriteResult], ...bodyErrors }),
+            responses: responses({ 200: ['Stored; the new version.', schemas.WriteResult], ...bodyErrors, ...replicaErrors }),
           },
   createKey: {
             summary: 'Create a key that does not exist yet',
-            description: 'Generates a unique key when `key` is omitted. A deleted key counts as absent.',
+            description: 'Generates a unique key when `key` is omitted (22 random base64url characters, fewer if the key limit is smaller). A deleted key counts as absent.',
             tags: ['kv'],
             requestBody: jsonRequestBody(schemas.CreateBody, '`{"value": <any JSON>, "key"?: string}`'),
-            responses: responses({ 201: ['Created; `Location` names the new key.', schemas.WriteResult], ...bodyErrors, 409: ['The key already exists.', schemas.Error] }),
+            responses: responses({ 201: ['Created; `Location` names the new key.', schemas.WriteResult], ...bodyErrors, 409: ['The key already exists.', schemas.Error], ...replicaErrors }),
           },
   deleteKey: {
             summary: 'Delete a key',
             description: 'Writes a tombstone, so replicas that missed the delete cannot bring the key back.',
             tags: ['kv'],
             parameters: [keyPathParameter],
-            responses: responses({ 204: ['Deleted.'], 400: ['Malformed key.', schemas.Error], 404: ['No such key, or already deleted.', schemas.Error] }),
+            responses: responses({ 204: ['Deleted.'], 400: ['Malformed key.', schemas.Error], 404: ['No such key, or already deleted.', schemas.Error], ...replicaErrors }),
           },
   listKeys: {
             summary: 'List keys in key order',

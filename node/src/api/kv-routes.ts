@@ -11,6 +11,7 @@ import type { StoredRecord } from '../storage';
 import type { HttpMetrics } from './http-metrics';
 import { instrumented, type RouteInput } from './instrumented';
 import { kvDocs } from './kv-docs';
+import { nodeExchangeOf } from './node-exchange';
 import { readValueBody } from './request-body';
 import { emptyResponse, isoTime, json, jsonText } from './responses';
 
@@ -69,7 +70,7 @@ export function kvRoutes(deps: KvRoutesDeps) {
         const body = await readValueBody(request, valueBytesMax);
         const created =
           body.key === undefined
-            ? await coordinator.createWithGeneratedKey(body.valueJson, consistency)
+            ? await coordinator.createWithGeneratedKey(body.valueJson, keyBytesMax, consistency)
             : await coordinator.create(validateKey(body.key, keyBytesMax), body.valueJson, consistency);
         return writeResult(201, created, { location: `/kv/${encodeURIComponent(created.result.key)}` });
       }),
@@ -86,11 +87,36 @@ export function kvRoutes(deps: KvRoutesDeps) {
     .get(
       '/kv',
       route('GET', '/kv', async ({ request }) => {
+        // GET /kv/%2E is normalised to /kv/, which this route also matches: it asks for a key, not a list.
+        const refusal = dotSegmentKeyRefusal(request, keyBytesMax);
+        if (refusal !== undefined) throw refusal;
         const page = await coordinator.list(parseListQuery(request));
         return json(200, { items: page.items.map((item) => ({ key: item.key, version: item.version, updatedAt: isoTime(item.updatedAtMs) })), next: page.next });
       }),
       { detail: kvDocs.listKeys },
     );
+}
+
+/** `/kv/` then one segment that is only dots, plain or percent-encoded, as the client sent it. */
+const DOT_SEGMENT_KEY_TARGET = /^\/kv\/((?:\.|%2e){1,2})(?:\?|$)/i;
+
+/**
+ * A key "." or ".." sent as /kv/%2E (or /kv/.., /kv/.%2e) never reaches the key routes: URL normalisation
+ * removes dot segments before routing, so the router sees /kv/ or /. The target as the client sent it
+ * is still on the Node request; when it names such a key, the answer is the invalid_key that POST gives
+ * for the same key, not a puzzling route_not_found.
+ */
+export function dotSegmentKeyRefusal(request: Request, keyBytesMax: number): SwarmError | undefined {
+  const target = nodeExchangeOf(request)?.req.url;
+  const segment = target === undefined ? undefined : DOT_SEGMENT_KEY_TARGET.exec(target)?.[1];
+  if (segment === undefined) return undefined;
+  try {
+    validateKey(segment.replaceAll(/%2e/gi, '.'), keyBytesMax);
+  } catch (error) {
+    if (error instanceof SwarmError) return error;
+    throw error;
+  }
+  return undefined;
 }
 
 /**

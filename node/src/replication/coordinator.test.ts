@@ -96,9 +96,47 @@ describe('single-key operations', () => {
     expect(cluster.stored(A, 'never')).toBeUndefined();
   });
 
-  test('generated keys are distinct', async () => {
-    const created = await Promise.all(Array.from({ length: 50 }, () => coordinator.createWithGeneratedKey('0')));
+  test('generated keys are distinct and fit the key limit they are given', async () => {
+    const created = await Promise.all(Array.from({ length: 50 }, () => coordinator.createWithGeneratedKey('0', 1024)));
     expect(new Set(created.map((entry) => entry.result.key)).size).toBe(50);
+    const short = await coordinator.createWithGeneratedKey('0', 16);
+    expect(short.result.key).toHaveLength(16);
+  });
+});
+
+describe('concurrent creates and deletes of one key on one coordinator', () => {
+  test('of 20 concurrent creates exactly one wins, the rest conflict, and the winner is stored', async () => {
+    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, (_, index) => coordinator.create('k', String(index))));
+    const winners = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value.result] : []));
+    const losers = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [(outcome.reason as SwarmError).code] : []));
+    expect(winners).toHaveLength(1);
+    expect(losers).toEqual(Array(19).fill('conflict'));
+    expect((await coordinator.get('k')).result).toEqual(winners[0]!);
+  });
+
+  test('of 20 concurrent deletes exactly one deletes, the rest are not found', async () => {
+    await coordinator.put('k', '1');
+    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, () => coordinator.delete('k')));
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+    expect(outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [(outcome.reason as SwarmError).code] : []))).toEqual(Array(19).fill('not_found'));
+  });
+
+  test('creates and deletes of different keys do not wait for each other', async () => {
+    cluster.hanging.add(B);
+    cluster.hanging.add(C);
+    // A quorum create stuck on hanging replicas (until the quorum deadline) holds only its own key.
+    const stuck = coordinator.create('slow', '1').catch((error: unknown) => error);
+    const started = performance.now();
+    await coordinator.create('fast', '1', 'one');
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(await stuck).toBeInstanceOf(SwarmError);
+  });
+
+  test('a create waiting behind a delete of the same key sees the delete', async () => {
+    await coordinator.put('k', '1');
+    const [deleted, created] = await Promise.allSettled([coordinator.delete('k'), coordinator.create('k', '2')]);
+    expect([deleted.status, created.status]).toEqual(['fulfilled', 'fulfilled']);
+    expect((await coordinator.get('k')).result.valueJson).toBe('2');
   });
 });
 

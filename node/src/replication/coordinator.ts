@@ -6,14 +6,20 @@
 // Versions are hybrid-logical-clock timestamps. A blind write that meets a newer version on a replica
 // (a concurrent writer, or this node's clock lagging) is re-versioned above it and sent again, so a
 // write acknowledged to a client was the newest on W replicas when acknowledged.
+//
+// Create-if-absent and delete-if-present are a read, a check and a write: they run under a per-key lock
+// (coordinator-key-locks.ts), so concurrent ones on this node see each other's outcome. Across different
+// coordinators this is best effort, as everything in a BASE store is: see that module. Plain PUTs are
+// blind writes and take no lock; they are the hot path.
 
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Consistency } from '../config';
 import { SwarmError } from '../errors';
+import { generateKey } from '../keys';
 import { GENERATED_KEY_ATTEMPTS_MAX, REPLICA_QUORUM_DEADLINE_MS, WRITE_ATTEMPTS_MAX } from '../limits';
 import { isTombstone, type StoredRecord } from '../storage';
 import { compareVersions, type HybridLogicalClock } from '../version';
+import { CoordinatorKeyLocks } from './coordinator-key-locks';
 import { decodeCursor } from './list-cursor';
 import { mergeListing, type ListPage } from './listing';
 import { newestRecord } from './merge';
@@ -46,6 +52,7 @@ export interface CoordinatorDeps {
 export class Coordinator {
   readonly #deps: CoordinatorDeps;
   readonly #repairer: ReadRepairer;
+  readonly #keyLocks = new CoordinatorKeyLocks();
   #newestObserved = '';
 
   constructor(deps: CoordinatorDeps) {
@@ -66,17 +73,19 @@ export class Coordinator {
   }
 
   /** Creates a key that must not exist (a deleted key counts as absent); conflict otherwise. */
-  async create(key: string, valueJson: string, consistency = this.#deps.writeConsistency): Promise<Coordinated<StoredRecord>> {
-    const read = await this.#read(key, consistency);
-    if (read.result !== undefined && !isTombstone(read.result)) throw new SwarmError('conflict', `the key ${JSON.stringify(key)} already exists`, { key });
-    return this.#write(key, valueJson, consistency);
+  create(key: string, valueJson: string, consistency = this.#deps.writeConsistency): Promise<Coordinated<StoredRecord>> {
+    return this.#keyLocks.withKey(key, async () => {
+      const read = await this.#read(key, consistency);
+      if (read.result !== undefined && !isTombstone(read.result)) throw new SwarmError('conflict', `the key ${JSON.stringify(key)} already exists`, { key });
+      return this.#write(key, valueJson, consistency);
+    });
   }
 
-  /** Creates a value under a fresh, unique key. */
-  async createWithGeneratedKey(valueJson: string, consistency = this.#deps.writeConsistency): Promise<Coordinated<StoredRecord>> {
+  /** Creates a value under a fresh, unique key that fits `keyBytesMax` (see generateKey). */
+  async createWithGeneratedKey(valueJson: string, keyBytesMax: number, consistency = this.#deps.writeConsistency): Promise<Coordinated<StoredRecord>> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.create(randomUUID(), valueJson, consistency);
+        return await this.create(generateKey(keyBytesMax), valueJson, consistency);
       } catch (error) {
         if (!(error instanceof SwarmError && error.code === 'conflict') || attempt >= GENERATED_KEY_ATTEMPTS_MAX) throw error;
       }
@@ -84,10 +93,12 @@ export class Coordinator {
   }
 
   /** Deletes a live key by writing a tombstone; not_found when there is nothing live to delete. */
-  async delete(key: string, consistency = this.#deps.writeConsistency): Promise<Coordinated<StoredRecord>> {
-    const read = await this.#read(key, consistency);
-    if (read.result === undefined || isTombstone(read.result)) throw notFound(key);
-    return this.#write(key, null, consistency);
+  delete(key: string, consistency = this.#deps.writeConsistency): Promise<Coordinated<StoredRecord>> {
+    return this.#keyLocks.withKey(key, async () => {
+      const read = await this.#read(key, consistency);
+      if (read.result === undefined || isTombstone(read.result)) throw notFound(key);
+      return this.#write(key, null, consistency);
+    });
   }
 
   /** A page of live keys across every node's store, in key order, without duplicates. */

@@ -35,7 +35,10 @@ export class LmdbStore implements KvStore {
   constructor(dataDir: string, syncPolicy: SyncPolicy) {
     mkdirSync(dataDir, { recursive: true });
     this.#syncPolicy = syncPolicy;
-    this.#root = open({ path: dataDir, mapSize: STORE_MAP_BYTES_MAX, compression: false });
+    // lmdb-js guesses from the path whether it names a directory or a single data file: one with an
+    // extension (`node.1`, `data.old`) would become the file `node.1` plus a `node.1-lock` beside it.
+    // The data directory is always a directory, so say so.
+    this.#root = open({ path: dataDir, noSubdir: false, mapSize: STORE_MAP_BYTES_MAX, compression: false });
     this.#records = this.#root.openDB<DiskRecord, string>({ name: 'records' });
     this.#meta = this.#root.openDB<unknown, string>({ name: 'meta' });
     const counts = this.#meta.get(COUNTS_META) as Counts | undefined;
