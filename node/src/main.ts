@@ -9,6 +9,7 @@ import { assert } from './assert';
 import { systemClock, type Clock } from './clock';
 import { isClustered, type NodeConfig } from './config';
 import { startCluster, type ClusterWiring, type RunningCluster } from './main-cluster';
+import { SHUTDOWN_DRAIN_MS_MAX } from './limits';
 import { createLogger, type Logger } from './log';
 import { Coordinator, LocalReplica, SingleNodePlacement, type Placement, type ReplicaDirectory } from './replication';
 import { keyPosition } from './ring';
@@ -163,7 +164,10 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
       logger.info('node.stopping', {});
       // Leave the cluster first, so peers route around this node before its port closes.
       await cluster?.close();
+      // Connections still busy after the drain bound are cut: acknowledged writes are committed already.
+      const forced = setTimeout(() => server.node?.server?.closeAllConnections(), SHUTDOWN_DRAIN_MS_MAX);
       await server.close();
+      clearTimeout(forced);
       await store.close();
       logger.info('node.stopped', {});
     })();
