@@ -94,10 +94,12 @@ export async function placement(cluster: TestCluster, tag: string, replicationFa
       return mismatches.length === 0;
     }, PLACEMENT_SETTLE_MS_MAX, `every key held by exactly its located replicas`)
     .catch(() => Number.NaN);
-  expect(mismatches.slice(0, 10)).toEqual([]);
   const copies = new Map<string, number>();
   for (const replicas of located) for (const name of replicas) copies.set(name, (copies.get(name) ?? 0) + 1);
-  console.log(`[${tag}] placement: ${PLACEMENT_KEYS} keys, each on exactly its ${replicationFactor} located replicas (settled ${Math.round(settledMs)} ms after the last ack); copies per node ${[...copies].sort().map(([name, count]) => `${name}=${count}`).join(' ')}`);
+  const perNode = [...copies].sort().map(([name, count]) => `${name}=${count}`).join(' ');
+  if (mismatches.length === 0) console.log(`[${tag}] placement: ${PLACEMENT_KEYS} keys, each on exactly its ${replicationFactor} located replicas (settled ${Math.round(settledMs)} ms after the last ack); copies per node ${perNode}`);
+  else console.log(`[${tag}] placement: ${mismatches.length} of ${PLACEMENT_KEYS} keys not on exactly their located replicas ${PLACEMENT_SETTLE_MS_MAX} ms after the last ack (first: ${mismatches[0]})`);
+  expect(mismatches.slice(0, 10)).toEqual([]);
 }
 
 interface TrafficReport {
