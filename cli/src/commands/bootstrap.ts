@@ -32,6 +32,8 @@ export const bootstrapCommand = defineCommand({
     const { DhtBootstrap } = await import('../../../node/src/transport/hyperswarm');
     const { createLogger } = await import('../../../node/src/log');
     const logger = createLogger(logLevel).child({ node: args.name });
+    // Listening for the stop signal before dht.listening is logged: whoever waits for that line may stop us at once.
+    const stopSignal = waitForStopSignal();
     let bootstrap: InstanceType<typeof DhtBootstrap>;
     try {
       const port = requestedPort === 0 ? await freeUdpPort(args.host) : requestedPort;
@@ -40,7 +42,7 @@ export const bootstrapCommand = defineCommand({
     } catch (error) {
       throw bootstrapFailure(error as NodeJS.ErrnoException, args.host, requestedPort);
     }
-    await waitForStopSignal();
+    await stopSignal;
     await bootstrap.close();
   },
 });
