@@ -6,13 +6,13 @@
 import { expect, test } from 'bun:test';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readlinkSync } from 'node:fs';
-import { CLUSTER_DHT_PORT, CLUSTER_HOOK_MS, TestCluster, type ClusterNode } from './support/cluster';
+import { CLUSTER_DHT_PORT, CLUSTER_HOOK_MS, NAMESPACES_AVAILABLE, TestCluster, type ClusterNode } from './support/cluster';
 
 const netnsOf = (pid: number) => readlinkSync(`/proc/${pid}/ns/net`);
 const namespaceId = (namespace: string) => spawnSync('ip', ['netns', 'exec', namespace, 'readlink', '/proc/self/ns/net'], { encoding: 'utf8' }).stdout.trim();
 const answers = (c: TestCluster, node: ClusterNode, timeoutMs: number) => c.request(node, 'GET', '/health', { timeoutMs }).then((reply) => reply.status === 200, () => false);
 
-test('processes run in their own namespaces, faults work, and destroy cleans up', async () => {
+test.skipIf(!NAMESPACES_AVAILABLE)('processes run in their own namespaces, faults work, and destroy cleans up', async () => {
   const c = await TestCluster.start({ nodes: 2 });
   const pids: number[] = [];
   try {
