@@ -65,7 +65,7 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('a 3-node cluster, one namespace per proc
     await c.kill9(intruder);
   }, SCENARIO_MS);
 
-  test('(g) with 2 of 3 nodes stopped, a quorum write answers 503 within 2 s, a write at one succeeds; SIGCONT recovers', async () => {
+  test('(g) with 2 of 3 nodes stopped, quorum writes answer 503 within 2 s (before and after they are declared dead), a write at one succeeds; SIGCONT recovers', async () => {
     const c = cluster();
     const [live, ...stopped] = c.nodes as [typeof c.nodes[0], ...typeof c.nodes];
     await c.waitFor(() => c.allSeeAllAlive(), REJOIN_MS_MAX, 'all 3 alive on every node before stopping two');
@@ -80,6 +80,13 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('a 3-node cluster, one namespace per proc
       expect(quorum.body.reached).toBeLessThan(2);
       expect(quorum.elapsedMs).toBeLessThan(INSUFFICIENT_REPLICAS_MS_MAX);
       expect(one.status).toBe(200);
+      // Once the live node has declared both dead, it still may not shrink its quorum to itself.
+      const deadMs = await c.waitFor(async () => (await c.members(live)).filter((member) => member.state === 'dead').length === 2, REJOIN_MS_MAX, `${live.name} listing both stopped nodes dead`);
+      const later = await c.put(live, `${TAG}:stopped:quorum-later`, 1, 'quorum', 10_000);
+      console.log(`[${TAG}] 2 of 3 stopped, both dead on ${live.name} (${Math.round(deadMs)} ms after the first writes): quorum write answered ${later.status} ${later.body?.error ?? ''} after ${Math.round(later.elapsedMs)} ms`);
+      expect(later.status).toBe(503);
+      expect(later.body.error).toBe('insufficient_replicas');
+      expect(later.elapsedMs).toBeLessThan(INSUFFICIENT_REPLICAS_MS_MAX);
     } finally {
       for (const node of stopped) c.resume(node);
       resumedAt = performance.now();
