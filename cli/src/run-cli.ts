@@ -2,6 +2,7 @@
 // can execute script lines without spawning a process per line.
 
 import { defineCommand, runCommand as runCittyCommand, showUsage, type CommandDef } from 'citty';
+import { bootstrapCommand } from './commands/bootstrap';
 import { delCommand } from './commands/del';
 import { getCommand } from './commands/get';
 import { locateCommand } from './commands/locate';
@@ -11,6 +12,7 @@ import { putCommand } from './commands/put';
 import { ringCommand } from './commands/ring';
 import { runCommand, ScriptFailed } from './commands/run';
 import { statusCommand } from './commands/status';
+import { upCommand } from './commands/up';
 import { CliFailure, exitCodes } from './exit-codes';
 import { printError } from './output';
 
@@ -23,6 +25,8 @@ export const rootCommand = defineCommand({
   },
   subCommands: {
     node: nodeCommand,
+    bootstrap: bootstrapCommand,
+    up: upCommand,
     put: putCommand,
     get: getCommand,
     del: delCommand,
