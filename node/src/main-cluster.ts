@@ -11,7 +11,7 @@ import type { Logger } from './log';
 import { MembershipService, membershipProfiles, registerMembershipMessages, type MemberEvent } from './membership';
 import { ClusterDirectory, RingPlacement, serveReplicaRequests, type Placement, type ReplicaDirectory, type Replica } from './replication';
 import type { KvStore } from './storage';
-import { Rpc, type PeerHello, type TransportLog } from './transport';
+import { ConnectionWatch, Rpc, type PeerHello, type TransportLog } from './transport';
 import { HyperswarmTransport } from './transport/hyperswarm';
 
 /** How often a node re-publishes its live key count in its membership metadata (when it changed). */
@@ -127,7 +127,7 @@ export async function startCluster(wiring: ClusterWiring): Promise<RunningCluste
   registerMembershipMessages();
   const transport = createTransport(wiring);
   const rpc = new Rpc(transport, { log: transportLogOf(logger) });
-  const connected = new Set<string>();
+  const connections = new ConnectionWatch();
   const membership = new MembershipService({
     self: { nodeId, name: config.name, httpAddress: config.advertise },
     config: membershipProfiles[config.profile],
@@ -138,7 +138,7 @@ export async function startCluster(wiring: ClusterWiring): Promise<RunningCluste
   const placement = new RingPlacement({ selfId: nodeId, membership, replicationFactor: config.replicas, tokensPerNode: config.tokensPerNode });
   const metadata = new SelfMetadata(membership, store, placement.ring().digest);
   membership.setMetadata(metadata.current);
-  const directory = new ClusterDirectory(localReplica, rpc, { isConnected: (peer) => connected.has(peer) });
+  const directory = new ClusterDirectory(localReplica, rpc, connections, membership);
   membership.onMemberEvent((event) => {
     logMemberEvent(logger, event);
     const before = placement.current();
@@ -153,11 +153,11 @@ export async function startCluster(wiring: ClusterWiring): Promise<RunningCluste
 
   const handlers = rpc.wrap({
     onPeerUp: (peer: PeerHello) => {
-      connected.add(peer.nodeId);
+      connections.up(peer.nodeId);
       membership.peerUp(peer.nodeId);
     },
     onPeerDown: (peerId: string) => {
-      connected.delete(peerId);
+      connections.down(peerId);
       membership.peerDown(peerId);
     },
     onMessage: (from, message) => {
@@ -173,6 +173,7 @@ export async function startCluster(wiring: ClusterWiring): Promise<RunningCluste
     closing ??= (async () => {
       metadata.stop();
       await membership.close();
+      connections.close();
       rpc.close();
       await transport.close();
     })();

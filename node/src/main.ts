@@ -8,7 +8,7 @@ import { buildApp, HttpMetrics, StandaloneClusterView, type ClusterView } from '
 import { assert } from './assert';
 import { systemClock, type Clock } from './clock';
 import { isClustered, type NodeConfig } from './config';
-import { startCluster, type ClusterWiring, type RunningCluster } from './main-cluster';
+import type { ClusterWiring, RunningCluster } from './main-cluster';
 import { SHUTDOWN_DRAIN_MS_MAX } from './limits';
 import { createLogger, type Logger } from './log';
 import { Coordinator, LocalReplica, SingleNodePlacement, type Placement, type ReplicaDirectory } from './replication';
@@ -101,6 +101,8 @@ async function joinCluster(wiring: ClusterWiring, url: string, routing: Routing)
   const { config, logger } = wiring;
   if (!isClustered(config)) return undefined;
   const advertise = config.advertise.endsWith(':0') ? `${config.advertise.slice(0, -2)}:${new URL(url).port}` : config.advertise;
+  // Loaded only here: hyperswarm's native stack costs a standalone node start-up time it does not need.
+  const { startCluster } = await import('./main-cluster');
   const cluster = await startCluster({ ...wiring, config: { ...config, advertise } });
   Object.assign(routing, { placement: cluster.placement, directory: cluster.directory, view: cluster.view });
   logger.info('cluster.started', { cluster: config.cluster, advertise, replicas: config.replicas, profile: config.profile });

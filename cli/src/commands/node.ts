@@ -91,13 +91,16 @@ export const nodeCommand = defineCommand({
       if (error instanceof ConfigError) throw new CliFailure(exitCodes.usage, error.message);
       throw error;
     }
+    // Listen for the stop signal before starting: a SIGTERM that arrives while the node starts (right
+    // after `node.listening`, say, while it joins the cluster) then stops it cleanly once it is up.
+    const stopRequested = nextStopSignal();
     const node = await startNode(config).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') throw new CliFailure(exitCodes.usage, `${config.host}:${config.port} is already in use; pick another --port`);
       if (error.code === 'EADDRNOTAVAIL') throw new CliFailure(exitCodes.usage, `--host ${config.host} is not an address of this machine`);
       if (error.code === 'EACCES') throw new CliFailure(exitCodes.usage, `no permission to listen on ${config.host}:${config.port}`);
       throw error;
     });
-    await nextStopSignal();
+    await stopRequested;
     await stopBounded(node);
   },
 });

@@ -5,8 +5,8 @@ export { newerWins, newestRecord } from './merge';
 export { SingleNodePlacement, type Placement, type ReplicaDirectory, type ReplicaTarget } from './placement';
 export { CONSISTENCY_LEVELS, isConsistency, requiredAcks } from './quorum';
 export type { Replica, ReplicaWriteAck } from './replica';
-export { ClusterDirectory, type ConnectedPeers } from './cluster-directory';
-export { RemoteReplica, VALUE_NOT_SHIPPED, type ReplicaRequester } from './remote-replica';
+export { ClusterDirectory, type PeerLiveness } from './cluster-directory';
+export { RemoteReplica, VALUE_NOT_SHIPPED, type PeerConnections, type ReplicaRequester } from './remote-replica';
 export { serveReplicaRequests, type ReplicaRequestRouter } from './replica-server';
 export { RingPlacement, type PlacementMembership } from './ring-placement';
 export {

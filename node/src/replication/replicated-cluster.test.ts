@@ -7,7 +7,7 @@ import { systemClock } from '../clock';
 import { SwarmError } from '../errors';
 import { MembershipService, membershipProfiles, registerMembershipMessages } from '../membership';
 import { MemoryStore } from '../storage';
-import { MemoryNetwork, MemoryTransport, Rpc } from '../transport';
+import { ConnectionWatch, MemoryNetwork, MemoryTransport, Rpc } from '../transport';
 import { HybridLogicalClock } from '../version';
 import { ClusterDirectory } from './cluster-directory';
 import { Coordinator } from './coordinator';
@@ -36,13 +36,13 @@ async function startNode(network: MemoryNetwork, index: number): Promise<TestNod
   const placement = new RingPlacement({ selfId: nodeId, membership, replicationFactor: 3, tokensPerNode: 16 });
   membership.onMemberEvent(() => placement.refresh());
   const local = new LocalReplica(nodeId, store);
-  const connected = new Set<string>();
-  const directory = new ClusterDirectory(local, rpc, { isConnected: (peer) => connected.has(peer) });
+  const connections = new ConnectionWatch();
+  const directory = new ClusterDirectory(local, rpc, connections, membership);
   serveReplicaRequests(rpc, local);
   await transport.start(
     rpc.wrap({
-      onPeerUp: (peer) => (connected.add(peer.nodeId), membership.peerUp(peer.nodeId)),
-      onPeerDown: (peer) => (connected.delete(peer), membership.peerDown(peer)),
+      onPeerUp: (peer) => (connections.up(peer.nodeId), membership.peerUp(peer.nodeId)),
+      onPeerDown: (peer) => (connections.down(peer), membership.peerDown(peer)),
       onMessage: (from, message) => void membership.receive(from, message),
     }),
   );
@@ -51,6 +51,7 @@ async function startNode(network: MemoryNetwork, index: number): Promise<TestNod
   const coordinator = new Coordinator({ hlc, clock: systemClock, placement, directory, readConsistency: 'quorum', writeConsistency: 'quorum' });
   const close = async () => {
     await membership.close();
+    connections.close();
     rpc.close();
     await transport.close();
     await store.close();
@@ -125,6 +126,18 @@ describe('three replicas over the in-memory network', () => {
     // The majority side still takes the write.
     await b!.coordinator.put('majority', '1');
     expect((await c!.coordinator.get('majority')).result.valueJson).toBe('1');
+  });
+
+  test('a replica that membership says is alive but is not connected yet gets its copy once the connection comes up', async () => {
+    const [a, b] = await startCluster(3);
+    // a and b lose their direct connection; through the third node they still see each other alive.
+    network.partition([a!.nodeId], [b!.nodeId]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(a!.membership.isHealthy(b!.nodeId)).toBe(true);
+    const written = a!.coordinator.put('late-link', '1');
+    setTimeout(() => network.heal(), 200);
+    await written;
+    await waitFor('the copy on the late-connected replica', () => b!.store.get('late-link') !== undefined, 2000);
   });
 
   test('listing merges every node’s keys once, in order', async () => {
