@@ -62,7 +62,9 @@ export class ChildNode {
         this.#exit ??= { code: null, signal: null };
         resolve(this.#exit);
       });
-      this.#process.once('exit', (code, signal) => {
+      // 'close', not 'exit': it comes after the child's stdout and stderr are drained, so the node's
+      // last lines (node.stopped) are passed on before anyone acts on its exit.
+      this.#process.once('close', (code, signal) => {
         this.#exit ??= { code, signal };
         resolve(this.#exit);
       });
