@@ -11,7 +11,9 @@ import {
   SECRET_CHARS_MIN,
   TOKENS_PER_NODE_DEFAULT,
   TOKENS_PER_NODE_MAX,
+  VALUE_BYTES_MAX_CEILING,
   VALUE_BYTES_MAX_DEFAULT,
+  CLOCK_OFFSET_MS_MAX,
 } from './limits';
 import type { LogLevel } from './log';
 
@@ -47,6 +49,8 @@ export interface NodeConfig {
   readonly readConsistency: Consistency;
   readonly writeConsistency: Consistency;
   readonly profile: MembershipProfile;
+  /** Added to the system clock: simulated skew for fault-injection runs; 0 in production. */
+  readonly clockOffsetMs: number;
 }
 
 export class ConfigError extends Error {
@@ -76,7 +80,7 @@ export const configFields: readonly ConfigField[] = [
   { name: 'memory', kind: 'boolean', flag: '--memory', defaultValue: 'false', meaning: 'keep data in memory only; a restart forgets it' },
   { name: 'syncPolicy', kind: 'string', flag: '--sync', defaultValue: 'flush', meaning: '`flush`: ack after fsync; `commit`: ack after commit (survives a process crash, not power loss)' },
   { name: 'keyBytesMax', kind: 'integer', flag: '--key-bytes-max', defaultValue: String(KEY_BYTES_MAX_DEFAULT), meaning: `longest key in UTF-8 bytes (at most ${KEY_BYTES_MAX_CEILING})` },
-  { name: 'valueBytesMax', kind: 'integer', flag: '--value-bytes-max', defaultValue: String(VALUE_BYTES_MAX_DEFAULT), meaning: 'largest value, as compact JSON bytes' },
+  { name: 'valueBytesMax', kind: 'integer', flag: '--value-bytes-max', defaultValue: String(VALUE_BYTES_MAX_DEFAULT), meaning: `largest value, as compact JSON bytes (at most ${VALUE_BYTES_MAX_CEILING}: a replicated value must fit one peer frame)` },
   { name: 'logLevel', kind: 'string', flag: '--log-level', defaultValue: 'info', meaning: '`debug`, `info`, `warn`, `error` or `silent`' },
   { name: 'cluster', kind: 'string', flag: '--cluster', defaultValue: 'swarmkv', meaning: 'cluster name; with the secret it selects the swarm topic' },
   { name: 'secret', kind: 'string', flag: '--secret', defaultValue: '$SWARMKV_SECRET', meaning: `cluster secret (at least ${SECRET_CHARS_MIN} characters); without one the node runs standalone` },
@@ -88,6 +92,7 @@ export const configFields: readonly ConfigField[] = [
   { name: 'readConsistency', kind: 'string', flag: '--read-consistency', defaultValue: 'quorum', meaning: 'default R: `one`, `quorum` or `all` (per request: `?consistency=`)' },
   { name: 'writeConsistency', kind: 'string', flag: '--write-consistency', defaultValue: 'quorum', meaning: 'default W: `one`, `quorum` or `all` (per request: `?consistency=`)' },
   { name: 'profile', kind: 'string', flag: '--profile', defaultValue: 'lan', meaning: 'failure-detection timings: `local`, `lan` or `wan`' },
+  { name: 'clockOffsetMs', kind: 'integer', flag: '--clock-offset-ms', defaultValue: '0', meaning: 'shift this node’s wall clock by this much (fault injection: clock skew)' },
 ];
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
@@ -121,6 +126,7 @@ export function resolveNodeConfig(overrides: Partial<NodeConfig>, environment: R
     readConsistency: overrides.readConsistency ?? 'quorum',
     writeConsistency: overrides.writeConsistency ?? 'quorum',
     profile: overrides.profile ?? 'lan',
+    clockOffsetMs: overrides.clockOffsetMs ?? 0,
   };
   validateNodeConfig(config);
   return config;
@@ -145,7 +151,14 @@ function validateNodeConfig(config: NodeConfig): void {
     Number.isInteger(config.keyBytesMax) && config.keyBytesMax >= KEY_BYTES_MIN && config.keyBytesMax <= KEY_BYTES_MAX_CEILING,
     `--key-bytes-max must be an integer ${KEY_BYTES_MIN}..${KEY_BYTES_MAX_CEILING} (LMDB's key limit), got ${config.keyBytesMax}`,
   );
-  check(Number.isInteger(config.valueBytesMax) && config.valueBytesMax >= 1, `--value-bytes-max must be a positive integer, got ${config.valueBytesMax}`);
+  check(
+    Number.isInteger(config.valueBytesMax) && config.valueBytesMax >= 1 && config.valueBytesMax <= VALUE_BYTES_MAX_CEILING,
+    `--value-bytes-max must be an integer 1..${VALUE_BYTES_MAX_CEILING} (a replicated value must fit one peer frame), got ${config.valueBytesMax}`,
+  );
+  check(
+    Number.isInteger(config.clockOffsetMs) && Math.abs(config.clockOffsetMs) <= CLOCK_OFFSET_MS_MAX,
+    `--clock-offset-ms must be an integer within ±${CLOCK_OFFSET_MS_MAX}, got ${config.clockOffsetMs}`,
+  );
   check(LOG_LEVELS.includes(config.logLevel), `--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   validateClusterConfig(config);
 }

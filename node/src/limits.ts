@@ -13,6 +13,13 @@ export const KEY_BYTES_MAX_CEILING = 1900;
 
 /** A value is any JSON document whose compact serialisation is at most this many bytes. */
 export const VALUE_BYTES_MAX_DEFAULT = 1024 * 1024;
+/**
+ * The largest --value-bytes-max: a replicated value travels as escaped JSON text in one peer frame, and
+ * escaping at most doubles it, so the frame limit (wire/message-registry.ts) is derived from this.
+ */
+export const VALUE_BYTES_MAX_CEILING = 1024 * 1024;
+/** Room in a peer frame for everything but the escaped value: key, version, envelope. */
+export const PEER_FRAME_ENVELOPE_BYTES_MAX = 64 * 1024;
 /** A request body may exceed the value limit by this much: the `{"key":..., "value":...}` envelope. */
 export const BODY_ENVELOPE_BYTES_MAX = 4 * 1024;
 
@@ -84,3 +91,6 @@ export const KEY_LOCKS_MAX = 10_000;
  * is bounded by the quorum deadline per round trip, so this also bounds how long the last one waits.
  */
 export const KEY_LOCK_WAITERS_MAX = 128;
+
+/** The largest --clock-offset-ms either way: a day, far beyond any real skew, still a bounded number. */
+export const CLOCK_OFFSET_MS_MAX = 24 * 60 * 60 * 1000;

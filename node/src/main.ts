@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { buildApp, HttpMetrics, StandaloneClusterView, type ClusterView } from './api';
 import { assert } from './assert';
-import { systemClock, type Clock } from './clock';
+import { OffsetClock, systemClock, type Clock } from './clock';
 import { isClustered, type NodeConfig } from './config';
 import type { ClusterWiring, RunningCluster } from './main-cluster';
 import { SHUTDOWN_DRAIN_MS_MAX } from './limits';
@@ -111,7 +111,7 @@ async function joinCluster(wiring: ClusterWiring, url: string, routing: Routing)
 
 export async function startNode(config: NodeConfig, options: StartOptions = {}): Promise<RunningNode> {
   const startedMs = performance.now();
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? (config.clockOffsetMs === 0 ? systemClock : new OffsetClock(systemClock, config.clockOffsetMs));
   const baseLogger = options.logger ?? createLogger(config.logLevel);
   const store: KvStore = config.memory ? new MemoryStore() : new LmdbStore(config.dataDir, config.syncPolicy);
   const nodeId = await loadOrCreateNodeId(store);
