@@ -393,7 +393,7 @@ describe('the OpenAPI document and Swagger UI', () => {
     expect(reply.status).toBe(200);
     const spec = reply.body;
     expect(spec.openapi).toMatch(/^3\./);
-    expect(Object.keys(spec.paths).sort()).toEqual(['/cluster/local/{key}', '/cluster/locate/{key}', '/cluster/members', '/cluster/ring', '/health', '/kv', '/kv/{key}', '/metrics']);
+    expect(Object.keys(spec.paths).sort()).toEqual(['/cluster/local/{key}', '/cluster/locate/{key}', '/cluster/members', '/cluster/repair', '/cluster/ring', '/health', '/kv', '/kv/{key}', '/metrics']);
     expect(Object.keys(spec.paths['/kv/{key}']).sort()).toEqual(['delete', 'get', 'put']);
     expect(Object.keys(spec.paths['/kv']).sort()).toEqual(['get', 'post']);
     expect(Object.keys(spec.paths['/health'])).toEqual(['get']);
@@ -406,6 +406,8 @@ describe('the OpenAPI document and Swagger UI', () => {
       ['/kv', 'get', ['200', '400']],
       ['/health', 'get', ['200']],
       ['/metrics', 'get', ['200']],
+      ['/cluster/repair', 'post', ['202', '409']],
+      ['/cluster/repair', 'get', ['200']],
     ];
     for (const [path, method, statuses] of documented) {
       const operation = spec.paths[path][method];
@@ -454,6 +456,8 @@ describe('the OpenAPI document and Swagger UI', () => {
     await exchange('DELETE', '/kv/{key}', '/kv/doc');
     await exchange('DELETE', '/kv/{key}', '/kv/doc');
     await exchange('GET', '/health', '/health');
+    await exchange('POST', '/cluster/repair', '/cluster/repair');
+    await exchange('GET', '/cluster/repair', '/cluster/repair');
     expect(problems).toEqual([]);
   });
 });

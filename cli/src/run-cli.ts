@@ -9,6 +9,7 @@ import { locateCommand } from './commands/locate';
 import { lsCommand } from './commands/ls';
 import { nodeCommand } from './commands/node';
 import { putCommand } from './commands/put';
+import { repairCommand } from './commands/repair';
 import { ringCommand } from './commands/ring';
 import { runCommand, ScriptFailed } from './commands/run';
 import { statusCommand } from './commands/status';
@@ -35,6 +36,7 @@ export const rootCommand = defineCommand({
     status: statusCommand,
     ring: ringCommand,
     locate: locateCommand,
+    repair: repairCommand,
   },
 });
 

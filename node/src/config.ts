@@ -14,6 +14,8 @@ import {
   VALUE_BYTES_MAX_CEILING,
   VALUE_BYTES_MAX_DEFAULT,
   CLOCK_OFFSET_MS_MAX,
+  ANTI_ENTROPY_INTERVAL_MS_DEFAULT,
+  ANTI_ENTROPY_INTERVAL_MS_MAX,
 } from './limits';
 import type { LogLevel } from './log';
 
@@ -51,6 +53,8 @@ export interface NodeConfig {
   readonly profile: MembershipProfile;
   /** Added to the system clock: simulated skew for fault-injection runs; 0 in production. */
   readonly clockOffsetMs: number;
+  /** Between anti-entropy passes; 0: only when asked (POST /cluster/repair). */
+  readonly antiEntropyIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -93,6 +97,7 @@ export const configFields: readonly ConfigField[] = [
   { name: 'writeConsistency', kind: 'string', flag: '--write-consistency', defaultValue: 'quorum', meaning: 'default W: `one`, `quorum` or `all` (per request: `?consistency=`)' },
   { name: 'profile', kind: 'string', flag: '--profile', defaultValue: 'lan', meaning: 'failure-detection timings: `local`, `lan` or `wan`' },
   { name: 'clockOffsetMs', kind: 'integer', flag: '--clock-offset-ms', defaultValue: '0', meaning: 'shift this node’s wall clock by this much (fault injection: clock skew)' },
+  { name: 'antiEntropyIntervalMs', kind: 'integer', flag: '--anti-entropy-interval-ms', defaultValue: String(ANTI_ENTROPY_INTERVAL_MS_DEFAULT), meaning: 'pause between anti-entropy passes (replicas compare digests, repair differences); 0: only on `POST /cluster/repair`' },
 ];
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
@@ -127,6 +132,7 @@ export function resolveNodeConfig(overrides: Partial<NodeConfig>, environment: R
     writeConsistency: overrides.writeConsistency ?? 'quorum',
     profile: overrides.profile ?? 'lan',
     clockOffsetMs: overrides.clockOffsetMs ?? 0,
+    antiEntropyIntervalMs: overrides.antiEntropyIntervalMs ?? ANTI_ENTROPY_INTERVAL_MS_DEFAULT,
   };
   validateNodeConfig(config);
   return config;
@@ -158,6 +164,10 @@ function validateNodeConfig(config: NodeConfig): void {
   check(
     Number.isInteger(config.clockOffsetMs) && Math.abs(config.clockOffsetMs) <= CLOCK_OFFSET_MS_MAX,
     `--clock-offset-ms must be an integer within ±${CLOCK_OFFSET_MS_MAX}, got ${config.clockOffsetMs}`,
+  );
+  check(
+    Number.isInteger(config.antiEntropyIntervalMs) && config.antiEntropyIntervalMs >= 0 && config.antiEntropyIntervalMs <= ANTI_ENTROPY_INTERVAL_MS_MAX,
+    `--anti-entropy-interval-ms must be an integer 0..${ANTI_ENTROPY_INTERVAL_MS_MAX}, got ${config.antiEntropyIntervalMs}`,
   );
   check(LOG_LEVELS.includes(config.logLevel), `--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   validateClusterConfig(config);

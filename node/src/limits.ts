@@ -94,3 +94,11 @@ export const KEY_LOCK_WAITERS_MAX = 128;
 
 /** The largest --clock-offset-ms either way: a day, far beyond any real skew, still a bounded number. */
 export const CLOCK_OFFSET_MS_MAX = 24 * 60 * 60 * 1000;
+
+/**
+ * Anti-entropy: between the end of one pass and the start of the next. A pass over 100k keys with
+ * nothing to repair costs about 15 KB per co-replica, so a minute is cheap; 0 runs passes only when
+ * asked (POST /cluster/repair). At most a day, a bounded number.
+ */
+export const ANTI_ENTROPY_INTERVAL_MS_DEFAULT = 60_000;
+export const ANTI_ENTROPY_INTERVAL_MS_MAX = 24 * 60 * 60 * 1000;

@@ -9,9 +9,21 @@ import type { Clock } from './clock';
 import type { NodeConfig } from './config';
 import type { Logger } from './log';
 import { MembershipService, membershipProfiles, registerMembershipMessages, type MemberEvent } from './membership';
-import { ClusterDirectory, RingPlacement, serveReplicaRequests, type Placement, type ReplicaDirectory, type Replica } from './replication';
+import {
+  AntiEntropyService,
+  ClusterDirectory,
+  indexStore,
+  RingPlacement,
+  serveAntiEntropyRequests,
+  serveReplicaRequests,
+  type DigestIndex,
+  type Placement,
+  type RepairControl,
+  type ReplicaDirectory,
+  type Replica,
+} from './replication';
 import type { KvStore } from './storage';
-import { ConnectionWatch, Rpc, type PeerHello, type TransportLog } from './transport';
+import { ConnectionWatch, Rpc, RPC_IN_FLIGHT_MAX, type PeerHello, type TransportLog } from './transport';
 import { HyperswarmTransport } from './transport/hyperswarm';
 
 /** How often a node re-publishes its live key count in its membership metadata (when it changed). */
@@ -24,6 +36,7 @@ export interface RunningCluster {
   readonly placement: Placement;
   readonly directory: ReplicaDirectory;
   readonly view: ClusterView;
+  readonly repair: RepairControl;
   /** Announces the departure, then closes the rpc and the transport. Idempotent. */
   close(): Promise<void>;
 }
@@ -33,6 +46,8 @@ export interface ClusterWiring {
   readonly nodeId: string;
   readonly store: KvStore;
   readonly localReplica: Replica;
+  /** Digests of every record in `store`, which keeps them current; built here by one scan. */
+  readonly digests: DigestIndex;
   readonly logger: Logger;
   readonly clock: Clock;
 }
@@ -122,6 +137,35 @@ class SelfMetadata {
   }
 }
 
+/**
+ * Anti-entropy over the ring's ranges, started once the digest index is built (one scan of the store,
+ * in the background: until then a node answers digests of what it indexed so far, which is safe, as a
+ * comparison only ever moves newer records).
+ */
+function startAntiEntropy(wiring: ClusterWiring, rpc: Rpc, connections: ConnectionWatch, membership: MembershipService, placement: RingPlacement): AntiEntropyService {
+  const { config, nodeId, store, localReplica, digests, logger, clock } = wiring;
+  serveAntiEntropyRequests(rpc, digests);
+  const service = new AntiEntropyService({
+    selfId: nodeId,
+    comparison: { index: digests, local: localReplica, requester: rpc, connections },
+    liveness: membership,
+    ranges: () => placement.ring().ranges(placement.effectiveReplicas()),
+    clock,
+    logger,
+    intervalMs: config.antiEntropyIntervalMs,
+    busy: () => rpc.inFlight() > RPC_IN_FLIGHT_MAX / 2,
+  });
+  const startedMs = performance.now();
+  indexStore(store, digests).then(
+    (records) => {
+      logger.info('repair.index_built', { records, ms: Math.round(performance.now() - startedMs) });
+      service.start();
+    },
+    (error: unknown) => logger.warn('repair.index_failed', { error: error instanceof Error ? error.message : String(error) }),
+  );
+  return service;
+}
+
 export async function startCluster(wiring: ClusterWiring): Promise<RunningCluster> {
   const { config, nodeId, store, localReplica, logger, clock } = wiring;
   registerMembershipMessages();
@@ -150,6 +194,7 @@ export async function startCluster(wiring: ClusterWiring): Promise<RunningCluste
     if (event.type === 'memberRemoved') directory.forget(event.nodeId);
   });
   serveReplicaRequests(rpc, localReplica);
+  const antiEntropy = startAntiEntropy(wiring, rpc, connections, membership, placement);
 
   const handlers = rpc.wrap({
     onPeerUp: (peer: PeerHello) => {
@@ -172,6 +217,7 @@ export async function startCluster(wiring: ClusterWiring): Promise<RunningCluste
   const close = (): Promise<void> => {
     closing ??= (async () => {
       metadata.stop();
+      await antiEntropy.close();
       await membership.close();
       connections.close();
       rpc.close();
@@ -179,5 +225,5 @@ export async function startCluster(wiring: ClusterWiring): Promise<RunningCluste
     })();
     return closing;
   };
-  return { placement, directory, view: new LiveClusterView(membership, placement, () => store.stats().liveKeys), close };
+  return { placement, directory, view: new LiveClusterView(membership, placement, () => store.stats().liveKeys), repair: antiEntropy, close };
 }

@@ -11,7 +11,7 @@ import { isClustered, type NodeConfig } from './config';
 import type { ClusterWiring, RunningCluster } from './main-cluster';
 import { SHUTDOWN_DRAIN_MS_MAX } from './limits';
 import { createLogger, type Logger } from './log';
-import { Coordinator, LocalReplica, SingleNodePlacement, type Placement, type ReplicaDirectory } from './replication';
+import { Coordinator, DigestIndex, DigestTrackingStore, LocalReplica, SingleNodePlacement, StandaloneRepair, type Placement, type RepairControl, type ReplicaDirectory } from './replication';
 import { keyPosition } from './ring';
 import { LmdbStore, MemoryStore, type KvStore } from './storage';
 import { HybridLogicalClock, isNodeId, NODE_ID_HEX_DIGITS } from './version';
@@ -47,11 +47,13 @@ interface Routing {
   placement: Placement;
   directory: ReplicaDirectory;
   view: ClusterView;
+  repair: RepairControl;
 }
 
 /** A node of its own: every key lives here. A clustered node starts like this, then joins. */
-function standaloneRouting(config: NodeConfig, nodeId: string, store: KvStore, localReplica: LocalReplica): Routing {
+function standaloneRouting(config: NodeConfig, nodeId: string, store: KvStore, localReplica: LocalReplica, clock: Clock): Routing {
   return {
+    repair: new StandaloneRepair(() => clock.nowMs()),
     placement: new SingleNodePlacement(nodeId),
     directory: { replica: (id) => (id === nodeId ? localReplica : undefined) },
     view: new StandaloneClusterView({ nodeId, name: config.name, httpAddress: config.advertise }, store, keyPosition),
@@ -104,21 +106,31 @@ async function joinCluster(wiring: ClusterWiring, url: string, routing: Routing)
   // Loaded only here: hyperswarm's native stack costs a standalone node start-up time it does not need.
   const { startCluster } = await import('./main-cluster');
   const cluster = await startCluster({ ...wiring, config: { ...config, advertise } });
-  Object.assign(routing, { placement: cluster.placement, directory: cluster.directory, view: cluster.view });
+  Object.assign(routing, { placement: cluster.placement, directory: cluster.directory, view: cluster.view, repair: cluster.repair });
   logger.info('cluster.started', { cluster: config.cluster, advertise, replicas: config.replicas, profile: config.profile });
   return cluster;
+}
+
+/**
+ * The node's store. A clustered node's keeps digests of its records for anti-entropy: wrapping the
+ * store itself means that no write path (coordinator, peers, read repair, repair) can bypass them.
+ */
+function openStore(config: NodeConfig): { store: KvStore; digests: DigestIndex } {
+  const engine: KvStore = config.memory ? new MemoryStore() : new LmdbStore(config.dataDir, config.syncPolicy);
+  const digests = new DigestIndex();
+  return { store: isClustered(config) ? new DigestTrackingStore(engine, digests) : engine, digests };
 }
 
 export async function startNode(config: NodeConfig, options: StartOptions = {}): Promise<RunningNode> {
   const startedMs = performance.now();
   const clock = options.clock ?? (config.clockOffsetMs === 0 ? systemClock : new OffsetClock(systemClock, config.clockOffsetMs));
   const baseLogger = options.logger ?? createLogger(config.logLevel);
-  const store: KvStore = config.memory ? new MemoryStore() : new LmdbStore(config.dataDir, config.syncPolicy);
+  const { store, digests } = openStore(config);
   const nodeId = await loadOrCreateNodeId(store);
   const logger = baseLogger.child({ node: config.name });
   const hlc = new HybridLogicalClock(nodeId, clock);
   const localReplica = new LocalReplica(nodeId, store);
-  const routing = standaloneRouting(config, nodeId, store, localReplica);
+  const routing = standaloneRouting(config, nodeId, store, localReplica, clock);
   const coordinator = new Coordinator({
     hlc,
     clock,
@@ -132,6 +144,7 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
     coordinator,
     nodeId,
     cluster: { members: () => routing.view.members(), ring: () => routing.view.ring(), locate: (key) => routing.view.locate(key) },
+    repair: { status: () => routing.repair.status(), startPass: () => routing.repair.startPass() },
     metrics,
     logger,
     clock,
@@ -153,7 +166,7 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
 
   let cluster: RunningCluster | undefined;
   try {
-    cluster = await joinCluster({ config, nodeId, store, localReplica, logger, clock }, url, routing);
+    cluster = await joinCluster({ config, nodeId, store, localReplica, digests, logger, clock }, url, routing);
   } catch (error) {
     await server.close();
     await store.close();

@@ -1,5 +1,6 @@
 import { defineCommand } from 'citty';
 import type { MemberView } from '../../../node/src/api/cluster-view';
+import type { RepairStatus } from '../../../node/src/replication/repair-status';
 import { connectionArgs } from '../common-args';
 import { NodeClient, resolveUrls } from '../node-client';
 import { printJson, printLine } from '../output';
@@ -12,7 +13,8 @@ export const statusCommand = defineCommand({
   },
   args: { ...connectionArgs },
   async run({ args }) {
-    const reply = await new NodeClient(resolveUrls(args.url)).expectOk('GET', '/cluster/members');
+    const client = new NodeClient(resolveUrls(args.url));
+    const reply = await client.expectOk('GET', '/cluster/members');
     const { members } = reply.body as { members: MemberView[] };
     if (args.json) return printJson(reply.body);
     const rows = members.map((member) => [
@@ -26,5 +28,15 @@ export const statusCommand = defineCommand({
     ]);
     printLine(renderTable(['name', 'node id', 'http', 'state', 'incarnation', 'heard', 'keys'], rows));
     printLine(`${members.filter((member) => member.state === 'alive').length} of ${members.length} alive (* = the node answering)`);
+    const repair = await client.request('GET', '/cluster/repair');
+    if (repair.status === 200) printLine(describeRepair(repair.body as RepairStatus));
   },
 });
+
+/** The answering node's anti-entropy, in one line. */
+function describeRepair(status: RepairStatus): string {
+  const running = status.running ? `repair running: ${status.rangesDone}/${status.rangesTotal} ranges, ${status.keysRepaired} keys repaired; ` : '';
+  const last = status.lastCompleted;
+  if (last === null) return `${running}last repair: none completed yet`;
+  return `${running}last repair: ${last.finishedAt}, ${last.keysRepaired} keys repaired, ${last.bytesExchanged} bytes exchanged, ${last.durationMs} ms`;
+}
