@@ -3,26 +3,11 @@
 import { describe, expect, test } from 'bun:test';
 import { MessageType, peerMessages, type WireMessage } from '../wire';
 import './anti-entropy-messages';
+import { rawFrame, roundTrip } from './codec-round-trip.test-harness';
 
 const VERSION = '019ab3f4c2d1.0000.8c1f0e5a2b7d4c93';
 const A = '0123456789abcdef';
 const B = 'fedcba9876543210';
-const utf8 = new TextEncoder();
-
-function roundTrip(message: WireMessage): WireMessage {
-  const decoded = peerMessages.decode(peerMessages.encode(message));
-  if (!decoded.ok) throw new Error(`refused: ${decoded.reason} ${decoded.detail}`);
-  return decoded.message;
-}
-
-function rawFrame(code: number, fields: unknown): Uint8Array {
-  const body = utf8.encode(JSON.stringify(fields));
-  const frame = new Uint8Array(2 + body.byteLength);
-  frame[0] = code >> 8;
-  frame[1] = code & 0xff;
-  frame.set(body, 2);
-  return frame;
-}
 
 describe('anti-entropy message codecs', () => {
   test('the codes are appended after the replica messages, never reused', () => {

@@ -3,25 +3,9 @@
 import { describe, expect, test } from 'bun:test';
 import { peerMessages, type WireMessage } from '../wire';
 import './replica-messages';
+import { rawFrame, roundTrip } from './codec-round-trip.test-harness';
 
 const VERSION = '019ab3f4c2d1.0000.8c1f0e5a2b7d4c93';
-const utf8 = new TextEncoder();
-
-function roundTrip(message: WireMessage): WireMessage {
-  const decoded = peerMessages.decode(peerMessages.encode(message));
-  if (!decoded.ok) throw new Error(`refused: ${decoded.reason} ${decoded.detail}`);
-  return decoded.message;
-}
-
-/** A frame with the type's code and arbitrary fields, as a misbehaving peer could send it. */
-function rawFrame(code: number, fields: unknown): Uint8Array {
-  const body = utf8.encode(JSON.stringify(fields));
-  const frame = new Uint8Array(2 + body.byteLength);
-  frame[0] = code >> 8;
-  frame[1] = code & 0xff;
-  frame.set(body, 2);
-  return frame;
-}
 
 describe('replica message codecs', () => {
   const samples: WireMessage[] = [
