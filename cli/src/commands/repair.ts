@@ -27,8 +27,10 @@ const isDone = (target: Target) => !target.status.running && target.status.lastC
 
 async function targetUrls(client: NodeClient, one: boolean): Promise<string[]> {
   if (one) return [(await client.expectOk('GET', '/cluster/repair')).url];
-  const { members } = (await client.expectOk('GET', '/cluster/members')).body as { members: MemberView[] };
-  return members.filter((member) => member.state === 'alive').map((member) => `http://${member.httpAddress}`);
+  const reply = await client.expectOk('GET', '/cluster/members');
+  const { members } = reply.body as { members: MemberView[] };
+  // The answering node is reached where it answered: its advertised address may not be (port 0, say).
+  return members.filter((member) => member.state === 'alive').map((member) => (member.self ? reply.url : `http://${member.httpAddress}`));
 }
 
 /** Starts (or joins, on 409) the pass on one node. */
