@@ -82,4 +82,18 @@ describe('AntiEntropyService', () => {
     expect(deferred.slice(0, 3)).toEqual([10, 20, 40]);
     expect(Math.max(...deferred)).toBeLessThanOrEqual(40);
   });
+
+  test('a pass that fails as a whole is logged, not thrown, and the next one can start', async () => {
+    const { service: repair, events } = service({
+      ranges: () => {
+        throw new Error('no ring');
+      },
+    });
+    expect(repair.startPass()).toBe(true);
+    await repair.whenIdle();
+    expect(events.map(([event]) => event)).toContain('repair.pass_failed');
+    expect(repair.status().running).toBe(false);
+    expect(repair.startPass()).toBe(true);
+    await repair.close();
+  });
 });

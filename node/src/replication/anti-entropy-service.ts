@@ -79,7 +79,7 @@ export class AntiEntropyService implements RepairControl {
   startPass(): boolean {
     if (this.#running !== undefined || this.#closing !== undefined) return false;
     clearTimeout(this.#timer);
-    this.#running = this.#pass('manual').finally(() => this.#passEnded());
+    this.#running = this.#guarded('manual');
     return true;
   }
 
@@ -111,12 +111,20 @@ export class AntiEntropyService implements RepairControl {
       this.#deps.logger.debug('repair.deferred', { reason: 'busy', nextInMs: this.#deps.intervalMs * this.#backoff });
       return this.#schedule();
     }
-    this.#running = this.#pass('periodic').finally(() => this.#passEnded());
+    this.#running = this.#guarded('periodic');
   }
 
-  #passEnded(): void {
-    this.#running = undefined;
-    this.#schedule();
+  /** A pass that fails as a whole (a bug: comparisons catch their own failures) is logged, never thrown. */
+  async #guarded(trigger: 'manual' | 'periodic'): Promise<void> {
+    try {
+      await this.#pass(trigger);
+    } catch (error) {
+      this.#status.running = false;
+      this.#deps.logger.error('repair.pass_failed', { trigger, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    } finally {
+      this.#running = undefined;
+      this.#schedule();
+    }
   }
 
   async #pass(trigger: 'manual' | 'periodic'): Promise<void> {
