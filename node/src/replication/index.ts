@@ -1,4 +1,4 @@
-export { Coordinator, type Coordinated, type CoordinatorDeps, type ListRequest } from './coordinator';
+export { ANY_VERSION, Coordinator, type Coordinated, type CoordinatorDeps, type ListRequest } from './coordinator';
 export type { ListPage, ListedKey } from './listing';
 export { LocalReplica } from './local-replica';
 export { newerWins, newestRecord } from './merge';
