@@ -11,6 +11,7 @@ import type { Logger } from './log';
 import { MembershipService, membershipProfiles, registerMembershipMessages, type MemberEvent } from './membership';
 import { ClusterDirectory, RingPlacement, serveReplicaRequests, type Placement, type ReplicaDirectory, type Replica } from './replication';
 import type { KvStore } from './storage';
+import type { HybridLogicalClock } from './version';
 import { ConnectionWatch, Rpc, type PeerHello, type TransportLog } from './transport';
 import { HyperswarmTransport } from './transport/hyperswarm';
 
@@ -35,6 +36,7 @@ export interface ClusterWiring {
   readonly localReplica: Replica;
   readonly logger: Logger;
   readonly clock: Clock;
+  readonly hlc: HybridLogicalClock;
 }
 
 function bootstrapOf(config: NodeConfig): readonly DhtNodeAddress[] | 'public' {
@@ -123,7 +125,7 @@ class SelfMetadata {
 }
 
 export async function startCluster(wiring: ClusterWiring): Promise<RunningCluster> {
-  const { config, nodeId, store, localReplica, logger, clock } = wiring;
+  const { config, nodeId, store, localReplica, logger, clock, hlc } = wiring;
   registerMembershipMessages();
   const transport = createTransport(wiring);
   const rpc = new Rpc(transport, { log: transportLogOf(logger) });
@@ -149,7 +151,13 @@ export async function startCluster(wiring: ClusterWiring): Promise<RunningCluste
     }
     if (event.type === 'memberRemoved') directory.forget(event.nodeId);
   });
-  serveReplicaRequests(rpc, localReplica);
+  serveReplicaRequests(rpc, localReplica, (version) => {
+    try {
+      hlc.receive(version);
+    } catch {
+      // A version implausibly far ahead (a peer with a wild clock): ordered by, not adopted.
+    }
+  });
 
   const handlers = rpc.wrap({
     onPeerUp: (peer: PeerHello) => {

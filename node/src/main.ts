@@ -153,7 +153,7 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
 
   let cluster: RunningCluster | undefined;
   try {
-    cluster = await joinCluster({ config, nodeId, store, localReplica, logger, clock }, url, routing);
+    cluster = await joinCluster({ config, nodeId, store, localReplica, logger, clock, hlc }, url, routing);
   } catch (error) {
     await server.close();
     await store.close();

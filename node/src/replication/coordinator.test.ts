@@ -225,7 +225,7 @@ describe('conditional writes (If-Match)', () => {
   });
 
   test('the new version supersedes the one read even when this node’s clock is far behind the writer’s', async () => {
-    const ahead = new ManualClock(1_000_000 + 10 * 60_000);
+    const ahead = new ManualClock(1_000_000 + 2 * 60 * 60_000); // beyond the drift this node adopts
     const fastNode = new Coordinator({ hlc: new HybridLogicalClock(B, ahead), clock: ahead, placement: everywhere, directory: cluster, readConsistency: 'quorum', writeConsistency: 'quorum' });
     const read = (await fastNode.put('skewed', '"from the future"')).result.version;
     const written = (await coordinator.writeIfVersion('skewed', '"after it"', read)).result.version;
@@ -239,5 +239,26 @@ describe('conditional writes (If-Match)', () => {
     await coordinator.writeIfVersion('gone', null, version);
     expect((await failure(coordinator.get('gone'))).code).toBe('not_found');
     expect((await failure(coordinator.writeIfVersion('gone', '2', '*'))).code).toBe('precondition_failed');
+  });
+});
+
+describe('blind writes from a node whose clock lags', () => {
+  test('are versioned above what the replicas hold, adopting the peers’ time when it is minutes ahead', async () => {
+    const ahead = new ManualClock(1_000_000 + 5 * 60_000);
+    const peer = new Coordinator({ hlc: new HybridLogicalClock(B, ahead), clock: ahead, placement: everywhere, directory: cluster, readConsistency: 'quorum', writeConsistency: 'quorum' });
+    const theirs = (await peer.put('lag', '"peer"')).result.version;
+    const ours = (await coordinator.put('lag', '"lagging node"')).result.version;
+    expect(ours > theirs).toBe(true);
+    // The clock was adopted: a write to another key is also after what was seen.
+    expect((await coordinator.put('other', '1')).result.version > theirs).toBe(true);
+  });
+
+  test('still win over a version beyond the adoptable drift, by its successor', async () => {
+    const farAhead = new ManualClock(1_000_000 + 2 * 60 * 60_000);
+    const peer = new Coordinator({ hlc: new HybridLogicalClock(B, farAhead), clock: farAhead, placement: everywhere, directory: cluster, readConsistency: 'quorum', writeConsistency: 'quorum' });
+    const theirs = (await peer.put('far', '"peer"')).result.version;
+    const ours = (await coordinator.put('far', '"lagging node"')).result.version;
+    expect(ours > theirs).toBe(true);
+    for (const node of NODES) expect(cluster.stored(node, 'far')?.valueJson).toBe('"lagging node"');
   });
 });

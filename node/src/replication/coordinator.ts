@@ -151,12 +151,15 @@ export class Coordinator {
   async #write(key: string, valueJson: string | null, consistency: Consistency, options: WriteOptions = {}): Promise<Coordinated<StoredRecord>> {
     const targets = this.#deps.placement.targetsFor(key);
     const needed = requiredAcks(consistency, targets.length);
+    let floor = options.floorVersion;
     for (let attempt = 1; ; attempt++) {
-      const record: StoredRecord = { key, valueJson, version: this.#versionAbove(options.floorVersion), updatedAtMs: this.#deps.clock.nowMs() };
+      const record: StoredRecord = { key, valueJson, version: this.#versionAbove(floor), updatedAtMs: this.#deps.clock.nowMs() };
       const { replies } = await gatherQuorum(targets, needed, REPLICA_QUORUM_DEADLINE_MS, (nodeId) => this.#replica(nodeId).write(record));
       const newer = newerVersionSeen(record, replies);
       if (newer === undefined) return { result: record, replicas: replies.map((reply) => reply.nodeId) };
       this.#observe(newer);
+      // The next attempt is versioned above what the replicas hold, even if our clock cannot adopt it.
+      floor = newer;
       // A conditional write that meets a newer version lost a race: the precondition no longer holds.
       if (options.conditional) throw preconditionFailed(key, options.floorVersion ?? ANY_VERSION, newer);
       if (attempt >= WRITE_ATTEMPTS_MAX) {
