@@ -97,3 +97,12 @@ export const KEY_LOCK_WAITERS_MAX = 128;
 
 /** The largest --clock-offset-ms either way: a day, far beyond any real skew, still a bounded number. */
 export const CLOCK_OFFSET_MS_MAX = 24 * 60 * 60 * 1000;
+
+/**
+ * Tombstones are kept this long, then collected (replication/tombstone-collector.ts). It bounds how
+ * long a replica may be away and still catch up normally; longer, and it discards its data on return.
+ * A day by default; at least a few seconds (tests), at most a year.
+ */
+export const TOMBSTONE_GRACE_MS_DEFAULT = 24 * 60 * 60 * 1000;
+export const TOMBSTONE_GRACE_MS_MIN = 1000;
+export const TOMBSTONE_GRACE_MS_MAX = 365 * 24 * 60 * 60 * 1000;

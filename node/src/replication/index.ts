@@ -26,3 +26,5 @@ export {
   type ReplicaWriteMessage,
   type WireRecord,
 } from './replica-messages';
+export { TombstoneCollector, type TombstoneCollectorOptions } from './tombstone-collector';
+export { AliveMarker, discardIfStale, ALIVE_MARK_META, type StaleDataOptions } from './stale-data';
