@@ -5,7 +5,7 @@
 
 import { describe, test } from 'bun:test';
 import { NAMESPACES_AVAILABLE, useCluster } from './support/cluster';
-import { converge, CONVERGE_MS_MAX, killAndDetect, placement, restartAndRejoin, writeOneReadAll } from './support/cluster-scenarios';
+import { converge, CONVERGE_MS_MAX, killAndDetect, listEverywhere, placement, restartAndRejoin, writeOneReadAll } from './support/cluster-scenarios';
 
 const TAG = 'cluster-5';
 const REPLICAS = 3;
@@ -25,6 +25,10 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('a 5-node cluster with 3 replicas, one na
 
   test('(c) for 200 keys, the nodes holding a key are exactly its 3 located replicas of 5', async () => {
     await placement(cluster(), TAG, REPLICAS);
+  }, SCENARIO_MS);
+
+  test('GET /kv lists the whole cluster through any node, paginated, without duplicates', async () => {
+    await listEverywhere(cluster(), TAG);
   }, SCENARIO_MS);
 
   test('(d) kill -9: every other node lists it dead within 5 s; quorum reads and writes are served throughout', async () => {

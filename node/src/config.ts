@@ -16,6 +16,9 @@ import {
   CLOCK_OFFSET_MS_MAX,
   ANTI_ENTROPY_INTERVAL_MS_DEFAULT,
   ANTI_ENTROPY_INTERVAL_MS_MAX,
+  TOMBSTONE_GRACE_MS_DEFAULT,
+  TOMBSTONE_GRACE_MS_MAX,
+  TOMBSTONE_GRACE_MS_MIN,
 } from './limits';
 import type { LogLevel } from './log';
 
@@ -51,6 +54,8 @@ export interface NodeConfig {
   readonly readConsistency: Consistency;
   readonly writeConsistency: Consistency;
   readonly profile: MembershipProfile;
+  /** Tombstones older than this are collected; a clustered node away longer discards its data. */
+  readonly tombstoneGraceMs: number;
   /** Added to the system clock: simulated skew for fault-injection runs; 0 in production. */
   readonly clockOffsetMs: number;
   /** Between anti-entropy passes; 0: only when asked (POST /cluster/repair). */
@@ -96,6 +101,7 @@ export const configFields: readonly ConfigField[] = [
   { name: 'readConsistency', kind: 'string', flag: '--read-consistency', defaultValue: 'quorum', meaning: 'default R: `one`, `quorum` or `all` (per request: `?consistency=`)' },
   { name: 'writeConsistency', kind: 'string', flag: '--write-consistency', defaultValue: 'quorum', meaning: 'default W: `one`, `quorum` or `all` (per request: `?consistency=`)' },
   { name: 'profile', kind: 'string', flag: '--profile', defaultValue: 'lan', meaning: 'failure-detection timings: `local`, `lan` or `wan`' },
+  { name: 'tombstoneGraceMs', kind: 'integer', flag: '--tombstone-grace-ms', defaultValue: String(TOMBSTONE_GRACE_MS_DEFAULT), meaning: 'deleted keys’ tombstones are kept this long, then collected; a node away for longer discards its data on return and re-syncs' },
   { name: 'clockOffsetMs', kind: 'integer', flag: '--clock-offset-ms', defaultValue: '0', meaning: 'shift this node’s wall clock by this much (fault injection: clock skew)' },
   { name: 'antiEntropyIntervalMs', kind: 'integer', flag: '--anti-entropy-interval-ms', defaultValue: String(ANTI_ENTROPY_INTERVAL_MS_DEFAULT), meaning: 'pause between anti-entropy passes (replicas compare digests, repair differences); 0: only on `POST /cluster/repair`' },
 ];
@@ -131,6 +137,7 @@ export function resolveNodeConfig(overrides: Partial<NodeConfig>, environment: R
     readConsistency: overrides.readConsistency ?? 'quorum',
     writeConsistency: overrides.writeConsistency ?? 'quorum',
     profile: overrides.profile ?? 'lan',
+    tombstoneGraceMs: overrides.tombstoneGraceMs ?? TOMBSTONE_GRACE_MS_DEFAULT,
     clockOffsetMs: overrides.clockOffsetMs ?? 0,
     antiEntropyIntervalMs: overrides.antiEntropyIntervalMs ?? ANTI_ENTROPY_INTERVAL_MS_DEFAULT,
   };
@@ -160,6 +167,10 @@ function validateNodeConfig(config: NodeConfig): void {
   check(
     Number.isInteger(config.valueBytesMax) && config.valueBytesMax >= 1 && config.valueBytesMax <= VALUE_BYTES_MAX_CEILING,
     `--value-bytes-max must be an integer 1..${VALUE_BYTES_MAX_CEILING} (a replicated value must fit one peer frame), got ${config.valueBytesMax}`,
+  );
+  check(
+    Number.isInteger(config.tombstoneGraceMs) && config.tombstoneGraceMs >= TOMBSTONE_GRACE_MS_MIN && config.tombstoneGraceMs <= TOMBSTONE_GRACE_MS_MAX,
+    `--tombstone-grace-ms must be an integer ${TOMBSTONE_GRACE_MS_MIN}..${TOMBSTONE_GRACE_MS_MAX}, got ${config.tombstoneGraceMs}`,
   );
   check(
     Number.isInteger(config.clockOffsetMs) && Math.abs(config.clockOffsetMs) <= CLOCK_OFFSET_MS_MAX,

@@ -42,9 +42,12 @@ export const GENERATED_KEY_CHARS_MAX = 22;
 export const HLC_LOGICAL_MAX = 0xffff;
 /**
  * A remote timestamp further than this ahead of our wall clock is refused rather than adopted:
- * one peer with a wild clock must not drag every version in the cluster into the future.
+ * one peer with a wild clock must not drag every version in the cluster further into the future.
+ * Large enough that a node whose own clock lags by minutes still adopts its peers' time (that is
+ * what orders its writes after what it has seen); a write that meets a version beyond even this is
+ * still ordered after it, by its successor version (replication/coordinator.ts).
  */
-export const HLC_FORWARD_DRIFT_MS_MAX = 60_000;
+export const HLC_FORWARD_DRIFT_MS_MAX = 60 * 60 * 1000;
 
 /** A node must be serving within this long of start; the start-up path is asserted against it in tests. */
 export const NODE_START_MS_MAX = 1000;
@@ -102,3 +105,12 @@ export const CLOCK_OFFSET_MS_MAX = 24 * 60 * 60 * 1000;
  */
 export const ANTI_ENTROPY_INTERVAL_MS_DEFAULT = 60_000;
 export const ANTI_ENTROPY_INTERVAL_MS_MAX = 24 * 60 * 60 * 1000;
+
+/**
+ * Tombstones are kept this long, then collected (replication/tombstone-collector.ts). It bounds how
+ * long a replica may be away and still catch up normally; longer, and it discards its data on return.
+ * A day by default; at least a few seconds (tests), at most a year.
+ */
+export const TOMBSTONE_GRACE_MS_DEFAULT = 24 * 60 * 60 * 1000;
+export const TOMBSTONE_GRACE_MS_MIN = 1000;
+export const TOMBSTONE_GRACE_MS_MAX = 365 * 24 * 60 * 60 * 1000;

@@ -23,6 +23,7 @@ import {
   type Replica,
 } from './replication';
 import type { KvStore } from './storage';
+import type { HybridLogicalClock } from './version';
 import { ConnectionWatch, Rpc, RPC_IN_FLIGHT_MAX, type PeerHello, type TransportLog } from './transport';
 import { HyperswarmTransport } from './transport/hyperswarm';
 
@@ -50,6 +51,7 @@ export interface ClusterWiring {
   readonly digests: DigestIndex;
   readonly logger: Logger;
   readonly clock: Clock;
+  readonly hlc: HybridLogicalClock;
 }
 
 function bootstrapOf(config: NodeConfig): readonly DhtNodeAddress[] | 'public' {
@@ -155,6 +157,11 @@ function startAntiEntropy(wiring: ClusterWiring, rpc: Rpc, connections: Connecti
     intervalMs: config.antiEntropyIntervalMs,
     busy: () => rpc.inFlight() > RPC_IN_FLIGHT_MAX / 2,
   });
+  if (config.antiEntropyIntervalMs > 0 && config.antiEntropyIntervalMs >= config.tombstoneGraceMs) {
+    // A replica that missed a delete must be repaired before the others collect the tombstone, or
+    // the next comparison brings the deleted value back (Cassandra's rule: repair within gc_grace).
+    logger.warn('repair.interval_exceeds_tombstone_grace', { antiEntropyIntervalMs: config.antiEntropyIntervalMs, tombstoneGraceMs: config.tombstoneGraceMs });
+  }
   const startedMs = performance.now();
   indexStore(store, digests).then(
     (records) => {
@@ -167,7 +174,7 @@ function startAntiEntropy(wiring: ClusterWiring, rpc: Rpc, connections: Connecti
 }
 
 export async function startCluster(wiring: ClusterWiring): Promise<RunningCluster> {
-  const { config, nodeId, store, localReplica, logger, clock } = wiring;
+  const { config, nodeId, store, localReplica, logger, clock, hlc } = wiring;
   registerMembershipMessages();
   const transport = createTransport(wiring);
   const rpc = new Rpc(transport, { log: transportLogOf(logger) });
@@ -193,7 +200,13 @@ export async function startCluster(wiring: ClusterWiring): Promise<RunningCluste
     }
     if (event.type === 'memberRemoved') directory.forget(event.nodeId);
   });
-  serveReplicaRequests(rpc, localReplica);
+  serveReplicaRequests(rpc, localReplica, (version) => {
+    try {
+      hlc.receive(version);
+    } catch {
+      // A version implausibly far ahead (a peer with a wild clock): ordered by, not adopted.
+    }
+  });
   const antiEntropy = startAntiEntropy(wiring, rpc, connections, membership, placement);
 
   const handlers = rpc.wrap({

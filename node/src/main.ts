@@ -11,7 +11,7 @@ import { isClustered, type NodeConfig } from './config';
 import type { ClusterWiring, RunningCluster } from './main-cluster';
 import { SHUTDOWN_DRAIN_MS_MAX } from './limits';
 import { createLogger, type Logger } from './log';
-import { Coordinator, DigestIndex, DigestTrackingStore, LocalReplica, SingleNodePlacement, StandaloneRepair, type Placement, type RepairControl, type ReplicaDirectory } from './replication';
+import { AliveMarker, Coordinator, DigestIndex, DigestTrackingStore, discardIfStale, LocalReplica, SingleNodePlacement, StandaloneRepair, TombstoneCollector, type Placement, type RepairControl, type ReplicaDirectory } from './replication';
 import { keyPosition } from './ring';
 import { LmdbStore, MemoryStore, type KvStore } from './storage';
 import { HybridLogicalClock, isNodeId, NODE_ID_HEX_DIGITS } from './version';
@@ -32,6 +32,33 @@ export interface RunningNode {
 export interface StartOptions {
   readonly clock?: Clock;
   readonly logger?: Logger;
+}
+
+/** The coordinator routes through `routing`, so joining the cluster later switches it over. */
+function coordinatorOver(routing: Routing, config: NodeConfig, hlc: HybridLogicalClock, clock: Clock): Coordinator {
+  return new Coordinator({
+    hlc,
+    clock,
+    placement: { targetsFor: (key) => routing.placement.targetsFor(key), listingNodes: () => routing.placement.listingNodes() },
+    directory: { replica: (id) => routing.directory.replica(id) },
+    readConsistency: config.readConsistency,
+    writeConsistency: config.writeConsistency,
+  });
+}
+
+/**
+ * Opens the store and reads the node's id, before anything can read the store. A clustered node's
+ * store keeps digests of its records for anti-entropy: wrapping the store itself means that no write
+ * or erase (coordinator, peers, read repair, repair, tombstone collection) can bypass them.
+ */
+async function openStore(config: NodeConfig, clock: Clock, logger: Logger): Promise<{ store: KvStore; nodeId: string; digests: DigestIndex }> {
+  const store: KvStore = config.memory ? new MemoryStore() : new LmdbStore(config.dataDir, config.syncPolicy);
+  const nodeId = await loadOrCreateNodeId(store);
+  const digests = new DigestIndex();
+  if (!isClustered(config)) return { store, nodeId, digests };
+  // A clustered node away past the tombstone grace period starts empty (replication/stale-data.ts).
+  await discardIfStale({ store, clock, graceMs: config.tombstoneGraceMs, logger });
+  return { store: new DigestTrackingStore(store, digests), nodeId, digests };
 }
 
 /** The node's id survives restarts (it is in the store's metadata), so its versions stay attributable. */
@@ -100,45 +127,36 @@ function logListening(logger: Logger, config: NodeConfig, store: KvStore, fields
  * as any node is that knows no peer. A standalone node (no secret) stays as it is.
  */
 async function joinCluster(wiring: ClusterWiring, url: string, routing: Routing): Promise<RunningCluster | undefined> {
-  const { config, logger } = wiring;
+  const { config, logger, store, clock } = wiring;
   if (!isClustered(config)) return undefined;
+  const aliveMarker = new AliveMarker({ store, clock, graceMs: config.tombstoneGraceMs, logger });
+  await aliveMarker.start();
   const advertise = config.advertise.endsWith(':0') ? `${config.advertise.slice(0, -2)}:${new URL(url).port}` : config.advertise;
   // Loaded only here: hyperswarm's native stack costs a standalone node start-up time it does not need.
   const { startCluster } = await import('./main-cluster');
-  const cluster = await startCluster({ ...wiring, config: { ...config, advertise } });
+  const started = await startCluster({ ...wiring, config: { ...config, advertise } });
+  const cluster = {
+    ...started,
+    close: async () => {
+      await started.close();
+      await aliveMarker.close();
+    },
+  };
   Object.assign(routing, { placement: cluster.placement, directory: cluster.directory, view: cluster.view, repair: cluster.repair });
   logger.info('cluster.started', { cluster: config.cluster, advertise, replicas: config.replicas, profile: config.profile });
   return cluster;
-}
-
-/**
- * The node's store. A clustered node's keeps digests of its records for anti-entropy: wrapping the
- * store itself means that no write path (coordinator, peers, read repair, repair) can bypass them.
- */
-function openStore(config: NodeConfig): { store: KvStore; digests: DigestIndex } {
-  const engine: KvStore = config.memory ? new MemoryStore() : new LmdbStore(config.dataDir, config.syncPolicy);
-  const digests = new DigestIndex();
-  return { store: isClustered(config) ? new DigestTrackingStore(engine, digests) : engine, digests };
 }
 
 export async function startNode(config: NodeConfig, options: StartOptions = {}): Promise<RunningNode> {
   const startedMs = performance.now();
   const clock = options.clock ?? (config.clockOffsetMs === 0 ? systemClock : new OffsetClock(systemClock, config.clockOffsetMs));
   const baseLogger = options.logger ?? createLogger(config.logLevel);
-  const { store, digests } = openStore(config);
-  const nodeId = await loadOrCreateNodeId(store);
   const logger = baseLogger.child({ node: config.name });
+  const { store, nodeId, digests } = await openStore(config, clock, logger);
   const hlc = new HybridLogicalClock(nodeId, clock);
   const localReplica = new LocalReplica(nodeId, store);
   const routing = standaloneRouting(config, nodeId, store, localReplica, clock);
-  const coordinator = new Coordinator({
-    hlc,
-    clock,
-    placement: { targetsFor: (key) => routing.placement.targetsFor(key), listingNodes: () => routing.placement.listingNodes() },
-    directory: { replica: (id) => routing.directory.replica(id) },
-    readConsistency: config.readConsistency,
-    writeConsistency: config.writeConsistency,
-  });
+  const coordinator = coordinatorOver(routing, config, hlc, clock);
   const metrics = new HttpMetrics(() => store.stats());
   const app = buildApp({
     coordinator,
@@ -164,10 +182,13 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
   }
   logListening(logger, config, store, { url, nodeId, startMs: Math.round(performance.now() - startedMs) });
 
+  const tombstones = new TombstoneCollector({ store, clock, graceMs: config.tombstoneGraceMs, logger });
+  tombstones.start();
   let cluster: RunningCluster | undefined;
   try {
-    cluster = await joinCluster({ config, nodeId, store, localReplica, digests, logger, clock }, url, routing);
+    cluster = await joinCluster({ config, nodeId, store, localReplica, digests, logger, clock, hlc }, url, routing);
   } catch (error) {
+    await tombstones.close();
     await server.close();
     await store.close();
     throw error;
@@ -183,6 +204,7 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
       const forced = setTimeout(() => server.node?.server?.closeAllConnections(), SHUTDOWN_DRAIN_MS_MAX);
       await server.close();
       clearTimeout(forced);
+      await tombstones.close();
       await store.close();
       logger.info('node.stopped', {});
     })();

@@ -3,6 +3,7 @@
 //   converge           every node sees every node alive, and all ring digests are equal;
 //   writeOneReadAll    a write through one node reads back through every other;
 //   placement          each of 200 keys is stored on exactly the nodes /cluster/locate names;
+//   listEverywhere     GET /kv through every node pages over the placement keys once each, in order;
 //   killAndDetect      kill -9 a node under quorum traffic: time until every other node says dead;
 //   restartAndRejoin   the killed node comes back on its data directory, alive, higher incarnation.
 
@@ -100,6 +101,29 @@ export async function placement(cluster: TestCluster, tag: string, replicationFa
   if (mismatches.length === 0) console.log(`[${tag}] placement: ${PLACEMENT_KEYS} keys, each on exactly its ${replicationFactor} located replicas (settled ${Math.round(settledMs)} ms after the last ack); copies per node ${perNode}`);
   else console.log(`[${tag}] placement: ${mismatches.length} of ${PLACEMENT_KEYS} keys not on exactly their located replicas ${PLACEMENT_SETTLE_MS_MAX} ms after the last ack (first: ${mismatches[0]})`);
   expect(mismatches.slice(0, 10)).toEqual([]);
+}
+
+/** A small page, so the merged listing crosses many page boundaries and every node's scan cutoff. */
+const LISTING_PAGE_KEYS = 37;
+
+/** Every key of `placement` listed through each node, exactly once, in key order, across pages. */
+export async function listEverywhere(cluster: TestCluster, tag: string): Promise<void> {
+  const prefix = `${tag}:placement:`;
+  const expected = Array.from({ length: PLACEMENT_KEYS }, (_, index) => `${prefix}${index}`).sort();
+  for (const node of cluster.nodes) {
+    const listed: string[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page <= PLACEMENT_KEYS; page++) {
+      const query: string = `/kv?prefix=${encodeURIComponent(prefix)}&limit=${LISTING_PAGE_KEYS}${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`;
+      const reply = await cluster.request(node, 'GET', query);
+      expect(reply.status).toBe(200);
+      listed.push(...reply.body.items.map((item: { key: string }) => item.key));
+      cursor = reply.body.next;
+      if (cursor === null) break;
+    }
+    expect({ node: node.name, listed }).toEqual({ node: node.name, listed: expected });
+  }
+  console.log(`[${tag}] listing: ${PLACEMENT_KEYS} keys through each of ${cluster.nodes.length} nodes in pages of ${LISTING_PAGE_KEYS}, each exactly once, in order`);
 }
 
 interface TrafficReport {

@@ -6,7 +6,8 @@ import { validateKey } from '../keys';
 import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, LIST_PREFIX_BYTES_MAX } from '../limits';
 import type { Logger } from '../log';
 import type { Consistency } from '../config';
-import { CONSISTENCY_LEVELS, isConsistency, type Coordinated, type Coordinator } from '../replication';
+import { ANY_VERSION, CONSISTENCY_LEVELS, isConsistency, type Coordinated, type Coordinator } from '../replication';
+import { isVersion } from '../version';
 import type { StoredRecord } from '../storage';
 import type { HttpMetrics } from './http-metrics';
 import { instrumented, type RouteInput } from './instrumented';
@@ -26,19 +27,24 @@ export interface KvRoutesDeps {
 }
 
 
-export function kvRoutes(deps: KvRoutesDeps) {
-  const { coordinator, keyBytesMax, valueBytesMax } = deps;
-  const route = (method: string, template: string, handler: (input: RouteInput) => Response | Promise<Response>) =>
-    instrumented(deps.metrics, deps.logger, method, template, handler);
+/** What every key route shares: the key from the path, and the headers naming who served it. */
+function kvRouteTools(deps: KvRoutesDeps) {
   const pathKey = (params: RouteInput['params']): string => {
     if (params.key === null || params.key === undefined) throw new SwarmError('invalid_key', 'the key in the path is not valid percent-encoded UTF-8');
-    return validateKey(params.key, keyBytesMax);
+    return validateKey(params.key, deps.keyBytesMax);
   };
   // Which node coordinated and which replicas answered: the cluster made visible on every response.
   const replicaHeaders = (replicas: string[]) => ({ 'x-swarmkv-coordinator': deps.nodeId, 'x-swarmkv-replicas': replicas.join(',') });
   const writeResult = (status: number, written: Coordinated<StoredRecord>, extra: Record<string, string> = {}) =>
     json(status, { key: written.result.key, version: written.result.version }, { ...replicaHeaders(written.replicas), ...extra });
+  const route = (method: string, template: string, handler: (input: RouteInput) => Response | Promise<Response>) =>
+    instrumented(deps.metrics, deps.logger, method, template, handler);
+  return { pathKey, replicaHeaders, writeResult, route };
+}
 
+export function kvRoutes(deps: KvRoutesDeps) {
+  const { coordinator, keyBytesMax, valueBytesMax } = deps;
+  const { pathKey, replicaHeaders, writeResult, route } = kvRouteTools(deps);
   return new Elysia({ name: 'kv-routes' })
     .get(
       '/kv/:key',
@@ -48,7 +54,7 @@ export function kvRoutes(deps: KvRoutesDeps) {
         return jsonText(
           200,
           `{"key":${JSON.stringify(record.key)},"value":${record.valueJson},"version":"${record.version}","updatedAt":"${isoTime(record.updatedAtMs)}"}`,
-          replicaHeaders(read.replicas),
+          { ...replicaHeaders(read.replicas), etag: `"${record.version}"` },
         );
       }),
       { detail: kvDocs.getKey },
@@ -58,8 +64,10 @@ export function kvRoutes(deps: KvRoutesDeps) {
       route('PUT', '/kv/{key}', async ({ params, request }) => {
         const key = pathKey(params);
         const consistency = consistencyOf(request);
+        const expected = ifMatchOf(request);
         const body = await readValueBody(request, valueBytesMax);
-        return writeResult(200, await coordinator.put(key, body.valueJson, consistency));
+        const written = expected === undefined ? await coordinator.put(key, body.valueJson, consistency) : await coordinator.writeIfVersion(key, body.valueJson, expected, consistency);
+        return writeResult(200, written);
       }),
       { parse: 'none', detail: kvDocs.putKey },
     )
@@ -79,7 +87,10 @@ export function kvRoutes(deps: KvRoutesDeps) {
     .delete(
       '/kv/:key',
       route('DELETE', '/kv/{key}', async ({ params, request }) => {
-        const deleted = await coordinator.delete(pathKey(params), consistencyOf(request));
+        const key = pathKey(params);
+        const consistency = consistencyOf(request);
+        const expected = ifMatchOf(request);
+        const deleted = expected === undefined ? await coordinator.delete(key, consistency) : await coordinator.writeIfVersion(key, null, expected, consistency);
         return emptyResponse(204, replicaHeaders(deleted.replicas));
       }),
       { detail: kvDocs.deleteKey },
@@ -95,6 +106,25 @@ export function kvRoutes(deps: KvRoutesDeps) {
       }),
       { detail: kvDocs.listKeys },
     );
+}
+
+/** An entity tag as HTTP sends it: a version in quotes, optionally weak (`W/"..."`), or bare. */
+const ENTITY_TAG = /^(?:W\/)?"?([^"]*)"?$/;
+
+/**
+ * The version a conditional write expects (`If-Match`), `*` for "any live version", or undefined when
+ * the header is absent. One version only: a list of entity tags is refused rather than half-honoured.
+ */
+function ifMatchOf(request: Request): string | undefined {
+  const header = request.headers.get('if-match');
+  if (header === null) return undefined;
+  const text = header.trim();
+  if (text === ANY_VERSION) return ANY_VERSION;
+  const version = ENTITY_TAG.exec(text)?.[1];
+  if (version === undefined || !isVersion(version)) {
+    throw new SwarmError('invalid_header', `If-Match must be one version as GET returns it in ETag (or *), got ${JSON.stringify(text.slice(0, 100))}`);
+  }
+  return version;
 }
 
 /** `/kv/` then one segment that is only dots, plain or percent-encoded, as the client sent it. */

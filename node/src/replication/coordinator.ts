@@ -16,9 +16,10 @@ import type { Clock } from '../clock';
 import type { Consistency } from '../config';
 import { SwarmError } from '../errors';
 import { generateKey } from '../keys';
-import { GENERATED_KEY_ATTEMPTS_MAX, REPLICA_QUORUM_DEADLINE_MS, WRITE_ATTEMPTS_MAX } from '../limits';
+import { HLC_LOGICAL_MAX, GENERATED_KEY_ATTEMPTS_MAX, REPLICA_QUORUM_DEADLINE_MS, WRITE_ATTEMPTS_MAX } from '../limits';
 import { isTombstone, type StoredRecord } from '../storage';
-import { compareVersions, type HybridLogicalClock } from '../version';
+import { compareVersions, formatVersion, parseVersion, type HybridLogicalClock } from '../version';
+import { assert } from '../assert';
 import { CoordinatorKeyLocks } from './coordinator-key-locks';
 import { decodeCursor } from './list-cursor';
 import { mergeListing, type ListPage } from './listing';
@@ -101,6 +102,22 @@ export class Coordinator {
     });
   }
 
+  /**
+   * Replaces (valueJson) or deletes (null) a key only if its newest live version is `expected`, or, for
+   * `*`, if it has any live version; precondition_failed otherwise, writing nothing. The new version is
+   * above `expected` whatever this node's clock says, so it supersedes what the client read. Checked
+   * against a quorum read under this node's key lock: conditional writes through different coordinators
+   * at the same moment can both pass the check (BASE); the higher version then wins on every replica.
+   */
+  writeIfVersion(key: string, valueJson: string | null, expected: string, consistency = this.#deps.writeConsistency): Promise<Coordinated<StoredRecord>> {
+    return this.#keyLocks.withKey(key, async () => {
+      const current = (await this.#read(key, consistency)).result;
+      const live = current !== undefined && !isTombstone(current);
+      if (!live || (expected !== ANY_VERSION && current.version !== expected)) throw preconditionFailed(key, expected, live ? current.version : null);
+      return this.#write(key, valueJson, consistency, { floorVersion: current.version, conditional: true });
+    });
+  }
+
   /** A page of live keys across every node's store, in key order, without duplicates. */
   async list(request: ListRequest): Promise<ListPage> {
     const afterKey = request.cursor === undefined ? undefined : decodeCursor(request.cursor, request.prefix);
@@ -131,19 +148,33 @@ export class Coordinator {
     return { result: newest, replicas: replies.map((reply) => reply.nodeId) };
   }
 
-  async #write(key: string, valueJson: string | null, consistency: Consistency): Promise<Coordinated<StoredRecord>> {
+  async #write(key: string, valueJson: string | null, consistency: Consistency, options: WriteOptions = {}): Promise<Coordinated<StoredRecord>> {
     const targets = this.#deps.placement.targetsFor(key);
     const needed = requiredAcks(consistency, targets.length);
+    let floor = options.floorVersion;
     for (let attempt = 1; ; attempt++) {
-      const record: StoredRecord = { key, valueJson, version: this.#deps.hlc.nowVersion(), updatedAtMs: this.#deps.clock.nowMs() };
+      const record: StoredRecord = { key, valueJson, version: this.#versionAbove(floor), updatedAtMs: this.#deps.clock.nowMs() };
       const { replies } = await gatherQuorum(targets, needed, REPLICA_QUORUM_DEADLINE_MS, (nodeId) => this.#replica(nodeId).write(record));
       const newer = newerVersionSeen(record, replies);
       if (newer === undefined) return { result: record, replicas: replies.map((reply) => reply.nodeId) };
       this.#observe(newer);
+      // The next attempt is versioned above what the replicas hold, even if our clock cannot adopt it.
+      floor = newer;
+      // A conditional write that meets a newer version lost a race: the precondition no longer holds.
+      if (options.conditional) throw preconditionFailed(key, options.floorVersion ?? ANY_VERSION, newer);
       if (attempt >= WRITE_ATTEMPTS_MAX) {
         throw new SwarmError('conflict', `concurrent writes to ${JSON.stringify(key)} kept superseding this one; retry`, { key });
       }
     }
+  }
+
+  /** A fresh version from the clock, and above `floor` (a version this write must supersede) if given. */
+  #versionAbove(floor: string | undefined): string {
+    const fresh = this.#deps.hlc.nowVersion();
+    if (floor === undefined || fresh > floor) return fresh;
+    this.#observe(floor);
+    const above = this.#deps.hlc.nowVersion();
+    return above > floor ? above : successorVersion(floor, this.#deps.hlc.nodeId);
   }
 
   #replica(nodeId: string) {
@@ -171,6 +202,31 @@ function newerVersionSeen(record: StoredRecord, replies: Reply<ReplicaWriteAck>[
     if (!value.applied && compareVersions(value.version, record.version) > 0 && (newest === undefined || compareVersions(value.version, newest) > 0)) newest = value.version;
   }
   return newest;
+}
+
+interface WriteOptions {
+  /** The new version must be above this one. */
+  readonly floorVersion?: string;
+  /** A conditional write: meeting a newer version fails it instead of re-versioning it. */
+  readonly conditional?: boolean;
+}
+
+/** `If-Match: *`: any live version will do. */
+export const ANY_VERSION = '*';
+
+/**
+ * The least version above `floor` that this node can write: the same wall time, one more logical tick.
+ * Used when `floor` comes from a node whose clock is too far ahead for our clock to adopt.
+ */
+function successorVersion(floor: string, nodeId: string): string {
+  const parsed = parseVersion(floor);
+  assert(parsed !== undefined, 'a stored version parses');
+  const { wallMs, logical } = parsed;
+  return logical < HLC_LOGICAL_MAX ? formatVersion({ wallMs, logical: logical + 1, nodeId }) : formatVersion({ wallMs: wallMs + 1, logical: 0, nodeId });
+}
+
+function preconditionFailed(key: string, expected: string, current: string | null): SwarmError {
+  return new SwarmError('precondition_failed', `${JSON.stringify(key)} is not at version ${expected}`, { key, expected, current });
 }
 
 function notFound(key: string): SwarmError {

@@ -82,4 +82,15 @@ describe('DigestIndex', () => {
   test('an empty interval has the zero digest', () => {
     expect(new DigestIndex().digest({ start: '0000000000000000', end: '0000000000000000' })).toEqual({ hash: '0000000000000000', count: 0 });
   });
+
+  test('an erase at the indexed version takes the leaf out; at another version it changes nothing', () => {
+    const erased = new DigestIndex();
+    erased.record('k', version(2));
+    expect(erased.forget('k', version(1))).toBe(false);
+    expect(erased.size).toBe(1);
+    expect(erased.forget('k', version(2))).toBe(true);
+    const whole = { start: '0000000000000000', end: '0000000000000000' };
+    expect(erased.digest(whole)).toEqual({ hash: '0000000000000000', count: 0 });
+    expect(erased.record('k', version(1))).toBe(true);
+  });
 });

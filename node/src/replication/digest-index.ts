@@ -101,6 +101,16 @@ export class DigestIndex {
     return true;
   }
 
+  /** Notes that the store erased `key` at `version` (tombstone collection); a newer leaf stays. */
+  forget(key: string, version: string): boolean {
+    const position = keyPosition(key);
+    const existing = this.#leaves.get(position + key);
+    if (existing === undefined || existing.version !== version) return false;
+    this.#toggle(bucketOf(BigInt(`0x${position}`)), existing, -1);
+    this.#leaves.delete(position + key);
+    return true;
+  }
+
   versionOf(key: string): string | undefined {
     return this.#leaves.get(keyPosition(key) + key)?.version;
   }

@@ -1,6 +1,7 @@
 // A store that keeps a DigestIndex up to date: every write that lands is recorded in the index, whoever
-// made it (a coordinator, a peer's replica write, read repair, anti-entropy, hinted handoff). The
-// composition root wraps the node's store in it, so no write path can bypass the digests.
+// made it (a coordinator, a peer's replica write, read repair, anti-entropy, hinted handoff), and every
+// erase (tombstone collection) takes its leaf out. The composition root wraps the node's store in it,
+// so no write path can bypass the digests.
 
 import { LIST_LIMIT_MAX } from '../limits';
 import type { KvStore, ScanOptions, ScanPage, StoreStats, StoredRecord, WriteDecision } from '../storage';
@@ -25,6 +26,12 @@ export class DigestTrackingStore implements KvStore {
     const written = await this.#inner.write(key, decide);
     if (written !== undefined) this.index.record(written.key, written.version);
     return written;
+  }
+
+  async erase(key: string, version: string): Promise<boolean> {
+    const erased = await this.#inner.erase(key, version);
+    if (erased) this.index.forget(key, version);
+    return erased;
   }
 
   scan(options: ScanOptions): ScanPage {

@@ -1,4 +1,4 @@
-export { Coordinator, type Coordinated, type CoordinatorDeps, type ListRequest } from './coordinator';
+export { ANY_VERSION, Coordinator, type Coordinated, type CoordinatorDeps, type ListRequest } from './coordinator';
 export type { ListPage, ListedKey } from './listing';
 export { LocalReplica } from './local-replica';
 export { newerWins, newestRecord } from './merge';
@@ -32,3 +32,5 @@ export { DigestIndex, type IndexedVersion, type IntervalDigest } from './digest-
 export { DigestTrackingStore, indexStore } from './digest-tracking-store';
 export { compareRange, type ComparisonDeps, type ComparisonOutcome } from './range-comparison';
 export { idleRepairStatus, StandaloneRepair, type CompletedRepair, type RepairControl, type RepairStatus } from './repair-status';
+export { TombstoneCollector, type TombstoneCollectorOptions } from './tombstone-collector';
+export { AliveMarker, discardIfStale, ALIVE_MARK_META, type StaleDataOptions } from './stale-data';

@@ -76,6 +76,21 @@ export class LmdbStore implements KvStore {
     return written;
   }
 
+  async erase(key: string, version: string): Promise<boolean> {
+    assert(this.#closing === undefined, 'erase after close');
+    const erased = await this.#records.transaction(() => {
+      const current = this.get(key);
+      if (current === undefined || current.version !== version) return false;
+      const live = current.valueJson === null ? 0 : 1;
+      this.#counts = { live: this.#counts.live - live, tombstones: this.#counts.tombstones - (1 - live) };
+      this.#records.remove(key);
+      this.#meta.put(COUNTS_META, this.#counts);
+      return true;
+    });
+    if (erased && this.#syncPolicy === 'flush') await this.#root.flushed;
+    return erased;
+  }
+
   scan(options: ScanOptions): ScanPage {
     const start = options.afterKey ?? options.prefix ?? '';
     const entries = this.#records.getRange({ start });
