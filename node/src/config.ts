@@ -14,6 +14,11 @@ import {
   VALUE_BYTES_MAX_CEILING,
   VALUE_BYTES_MAX_DEFAULT,
   CLOCK_OFFSET_MS_MAX,
+  HINT_BYTES_MAX_CEILING,
+  HINT_BYTES_MAX_DEFAULT,
+  HINT_OVERHEAD_BYTES_MAX,
+  HINTS_MAX_CEILING,
+  HINTS_MAX_DEFAULT,
 } from './limits';
 import type { LogLevel } from './log';
 
@@ -51,6 +56,10 @@ export interface NodeConfig {
   readonly profile: MembershipProfile;
   /** Added to the system clock: simulated skew for fault-injection runs; 0 in production. */
   readonly clockOffsetMs: number;
+  /** Hints this node keeps for down replicas, at most (hinted handoff). */
+  readonly hintsMax: number;
+  /** Bytes of hints this node keeps, at most. */
+  readonly hintBytesMax: number;
 }
 
 export class ConfigError extends Error {
@@ -93,6 +102,8 @@ export const configFields: readonly ConfigField[] = [
   { name: 'writeConsistency', kind: 'string', flag: '--write-consistency', defaultValue: 'quorum', meaning: 'default W: `one`, `quorum` or `all` (per request: `?consistency=`)' },
   { name: 'profile', kind: 'string', flag: '--profile', defaultValue: 'lan', meaning: 'failure-detection timings: `local`, `lan` or `wan`' },
   { name: 'clockOffsetMs', kind: 'integer', flag: '--clock-offset-ms', defaultValue: '0', meaning: 'shift this node’s wall clock by this much (fault injection: clock skew)' },
+  { name: 'hintsMax', kind: 'integer', flag: '--hints-max', defaultValue: String(HINTS_MAX_DEFAULT), meaning: `hints kept for down replicas, at most (hinted handoff; at most ${HINTS_MAX_CEILING}); beyond it a stand-in fails the write` },
+  { name: 'hintBytesMax', kind: 'integer', flag: '--hint-bytes-max', defaultValue: String(HINT_BYTES_MAX_DEFAULT), meaning: 'bytes of hints kept, at most; at least one largest key and value' },
 ];
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
@@ -127,6 +138,8 @@ export function resolveNodeConfig(overrides: Partial<NodeConfig>, environment: R
     writeConsistency: overrides.writeConsistency ?? 'quorum',
     profile: overrides.profile ?? 'lan',
     clockOffsetMs: overrides.clockOffsetMs ?? 0,
+    hintsMax: overrides.hintsMax ?? HINTS_MAX_DEFAULT,
+    hintBytesMax: overrides.hintBytesMax ?? HINT_BYTES_MAX_DEFAULT,
   };
   validateNodeConfig(config);
   return config;
@@ -160,7 +173,18 @@ function validateNodeConfig(config: NodeConfig): void {
     `--clock-offset-ms must be an integer within ±${CLOCK_OFFSET_MS_MAX}, got ${config.clockOffsetMs}`,
   );
   check(LOG_LEVELS.includes(config.logLevel), `--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  validateHintConfig(config);
   validateClusterConfig(config);
+}
+
+function validateHintConfig(config: NodeConfig): void {
+  check(Number.isInteger(config.hintsMax) && config.hintsMax >= 1 && config.hintsMax <= HINTS_MAX_CEILING, `--hints-max must be an integer 1..${HINTS_MAX_CEILING}, got ${config.hintsMax}`);
+  // A stand-in that cannot hold even one largest record would refuse every hint of that size.
+  const hintBytesMin = config.keyBytesMax + config.valueBytesMax + HINT_OVERHEAD_BYTES_MAX;
+  check(
+    Number.isInteger(config.hintBytesMax) && config.hintBytesMax >= hintBytesMin && config.hintBytesMax <= HINT_BYTES_MAX_CEILING,
+    `--hint-bytes-max must be an integer ${hintBytesMin}..${HINT_BYTES_MAX_CEILING} (at least one largest key and value), got ${config.hintBytesMax}`,
+  );
 }
 
 function validateClusterConfig(config: NodeConfig): void {

@@ -115,3 +115,5 @@ export const HINT_DELIVERY_BATCHES_PER_TICK_MAX = 20;
 export const HINT_DELIVERY_CONCURRENCY_MAX = 16;
 /** At most one `hints.overflow` log line per this interval; the counter counts every refusal. */
 export const HINT_OVERFLOW_LOG_INTERVAL_MS = 10_000;
+/** Bytes a hint costs beyond its key and value (target id, version, time): a bound, for the start-up check. */
+export const HINT_OVERHEAD_BYTES_MAX = 64;

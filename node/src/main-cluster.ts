@@ -9,7 +9,7 @@ import type { Clock } from './clock';
 import type { NodeConfig } from './config';
 import type { Logger } from './log';
 import { MembershipService, membershipProfiles, registerMembershipMessages, type MemberEvent } from './membership';
-import { ClusterDirectory, RingPlacement, serveReplicaRequests, type Placement, type ReplicaDirectory, type Replica } from './replication';
+import { ClusterDirectory, HintedHandoff, RingPlacement, serveReplicaRequests, type HintLedger, type Placement, type ReplicaDirectory, type Replica } from './replication';
 import type { KvStore } from './storage';
 import { ConnectionWatch, Rpc, type PeerHello, type TransportLog } from './transport';
 import { HyperswarmTransport } from './transport/hyperswarm';
@@ -33,6 +33,8 @@ export interface ClusterWiring {
   readonly nodeId: string;
   readonly store: KvStore;
   readonly localReplica: Replica;
+  /** The hints this node keeps as a stand-in; the cluster half delivers them. */
+  readonly hints: HintLedger;
   readonly logger: Logger;
   readonly clock: Clock;
 }
@@ -123,7 +125,7 @@ class SelfMetadata {
 }
 
 export async function startCluster(wiring: ClusterWiring): Promise<RunningCluster> {
-  const { config, nodeId, store, localReplica, logger, clock } = wiring;
+  const { config, nodeId, store, localReplica, hints, logger, clock } = wiring;
   registerMembershipMessages();
   const transport = createTransport(wiring);
   const rpc = new Rpc(transport, { log: transportLogOf(logger) });
@@ -150,6 +152,8 @@ export async function startCluster(wiring: ClusterWiring): Promise<RunningCluste
     if (event.type === 'memberRemoved') directory.forget(event.nodeId);
   });
   serveReplicaRequests(rpc, localReplica);
+  const reachability = { isHealthy: (id: string) => membership.isHealthy(id), isConnected: (id: string) => connections.isConnected(id) };
+  const handoff = new HintedHandoff({ ledger: hints, directory, reachability, logger });
 
   const handlers = rpc.wrap({
     onPeerUp: (peer: PeerHello) => {
@@ -167,11 +171,13 @@ export async function startCluster(wiring: ClusterWiring): Promise<RunningCluste
   await transport.start(handlers);
   membership.start();
   metadata.start();
+  handoff.start();
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       metadata.stop();
+      await handoff.close();
       await membership.close();
       connections.close();
       rpc.close();

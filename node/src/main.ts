@@ -11,9 +11,9 @@ import { isClustered, type NodeConfig } from './config';
 import type { ClusterWiring, RunningCluster } from './main-cluster';
 import { SHUTDOWN_DRAIN_MS_MAX } from './limits';
 import { createLogger, type Logger } from './log';
-import { Coordinator, LocalReplica, SingleNodePlacement, type Placement, type ReplicaDirectory } from './replication';
+import { Coordinator, HintLedger, LocalReplica, SingleNodePlacement, type Placement, type ReplicaDirectory } from './replication';
 import { keyPosition } from './ring';
-import { LmdbStore, MemoryStore, type KvStore } from './storage';
+import { LmdbStore, MemoryHintStore, MemoryStore, type HintStore, type KvStore } from './storage';
 import { HybridLogicalClock, isNodeId, NODE_ID_HEX_DIGITS } from './version';
 import packageJson from '../../package.json' with { type: 'json' };
 
@@ -41,6 +41,18 @@ async function loadOrCreateNodeId(store: KvStore): Promise<string> {
   const created = randomBytes(NODE_ID_HEX_DIGITS / 2).toString('hex');
   await store.setMeta(NODE_ID_META, created);
   return created;
+}
+
+/** The main store and, beside it (in the same LMDB environment), the hints kept for other nodes. */
+function openStores(config: NodeConfig, logger: Logger): { store: KvStore; hintStore: HintStore; hints: HintLedger } {
+  const bounds = { hintsMax: config.hintsMax, hintBytesMax: config.hintBytesMax };
+  if (config.memory) {
+    const hintStore = new MemoryHintStore(bounds);
+    return { store: new MemoryStore(), hintStore, hints: new HintLedger(hintStore, logger) };
+  }
+  const store = new LmdbStore(config.dataDir, config.syncPolicy);
+  const hintStore = store.openHintStore(bounds);
+  return { store, hintStore, hints: new HintLedger(hintStore, logger) };
 }
 
 interface Routing {
@@ -113,11 +125,11 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
   const startedMs = performance.now();
   const clock = options.clock ?? (config.clockOffsetMs === 0 ? systemClock : new OffsetClock(systemClock, config.clockOffsetMs));
   const baseLogger = options.logger ?? createLogger(config.logLevel);
-  const store: KvStore = config.memory ? new MemoryStore() : new LmdbStore(config.dataDir, config.syncPolicy);
-  const nodeId = await loadOrCreateNodeId(store);
   const logger = baseLogger.child({ node: config.name });
+  const { store, hintStore, hints } = openStores(config, logger);
+  const nodeId = await loadOrCreateNodeId(store);
   const hlc = new HybridLogicalClock(nodeId, clock);
-  const localReplica = new LocalReplica(nodeId, store);
+  const localReplica = new LocalReplica(nodeId, store, hints);
   const routing = standaloneRouting(config, nodeId, store, localReplica);
   const coordinator = new Coordinator({
     hlc,
@@ -127,12 +139,12 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
     readConsistency: config.readConsistency,
     writeConsistency: config.writeConsistency,
   });
-  const metrics = new HttpMetrics(() => store.stats());
   const app = buildApp({
     coordinator,
     nodeId,
     cluster: { members: () => routing.view.members(), ring: () => routing.view.ring(), locate: (key) => routing.view.locate(key) },
-    metrics,
+    metrics: new HttpMetrics(() => store.stats(), () => hints.health()),
+    health: { hints: () => hints.health() },
     logger,
     clock,
     store,
@@ -153,7 +165,7 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
 
   let cluster: RunningCluster | undefined;
   try {
-    cluster = await joinCluster({ config, nodeId, store, localReplica, logger, clock }, url, routing);
+    cluster = await joinCluster({ config, nodeId, store, localReplica, hints, logger, clock }, url, routing);
   } catch (error) {
     await server.close();
     await store.close();
@@ -170,6 +182,7 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
       const forced = setTimeout(() => server.node?.server?.closeAllConnections(), SHUTDOWN_DRAIN_MS_MAX);
       await server.close();
       clearTimeout(forced);
+      await hintStore.close();
       await store.close();
       logger.info('node.stopped', {});
     })();
