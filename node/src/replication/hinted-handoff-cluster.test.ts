@@ -3,79 +3,14 @@
 // replicas, hint ledgers and the delivery service; the multi-process suite proves it over Hyperswarm.
 
 import { afterEach, describe, expect, test } from 'bun:test';
-import { systemClock } from '../clock';
-import { silentLogger } from '../log';
-import { MembershipService, membershipProfiles, registerMembershipMessages } from '../membership';
-import { MemoryHintStore, MemoryStore } from '../storage';
-import { ConnectionWatch, MemoryNetwork, MemoryTransport, Rpc } from '../transport';
-import { HybridLogicalClock } from '../version';
-import { ClusterDirectory } from './cluster-directory';
-import { Coordinator } from './coordinator';
-import { HintLedger } from './hint-ledger';
-import { HintedHandoff } from './hinted-handoff';
-import { LocalReplica } from './local-replica';
-import { serveReplicaRequests } from './replica-server';
-import { RingPlacement } from './ring-placement';
+import { registerMembershipMessages } from '../membership';
+import { MemoryNetwork } from '../transport';
+import { startMemoryNode, waitFor as waitUntil, type MemoryClusterNode as TestNode } from './memory-cluster.test-harness';
 
-const SECRET = 'hinted-handoff-cluster-secret';
 const WAIT_MS_MAX = 10_000;
-const DELIVERY_INTERVAL_MS = 50;
 const KEYS = 60;
 
-interface TestNode {
-  readonly nodeId: string;
-  readonly store: MemoryStore;
-  readonly hints: HintLedger;
-  readonly coordinator: Coordinator;
-  readonly membership: MembershipService;
-  readonly placement: RingPlacement;
-  close(): Promise<void>;
-}
-
-async function startNode(network: MemoryNetwork, index: number): Promise<TestNode> {
-  const nodeId = (index + 1).toString(16).padStart(16, 'a');
-  const store = new MemoryStore();
-  const hints = new HintLedger(new MemoryHintStore({ hintsMax: 1000, hintBytesMax: 1024 * 1024 }), silentLogger);
-  const transport = new MemoryTransport(network, { nodeId, name: `n${index}`, httpAddress: `n${index}:7070`, clusterName: 'test', secret: SECRET });
-  const rpc = new Rpc(transport);
-  const membership = new MembershipService({ self: { nodeId, name: `n${index}`, httpAddress: `n${index}:7070` }, config: membershipProfiles.local, transport, clock: systemClock, seed: index });
-  const placement = new RingPlacement({ selfId: nodeId, membership, replicationFactor: 3, tokensPerNode: 16 });
-  membership.onMemberEvent(() => placement.refresh());
-  const local = new LocalReplica(nodeId, store, hints);
-  const connections = new ConnectionWatch();
-  const directory = new ClusterDirectory(local, rpc, connections, membership);
-  serveReplicaRequests(rpc, local);
-  const reachability = { isHealthy: (id: string) => membership.isHealthy(id), isConnected: (id: string) => connections.isConnected(id) };
-  const handoff = new HintedHandoff({ ledger: hints, directory, reachability, logger: silentLogger, intervalMs: DELIVERY_INTERVAL_MS });
-  await transport.start(
-    rpc.wrap({
-      onPeerUp: (peer) => (connections.up(peer.nodeId), membership.peerUp(peer.nodeId)),
-      onPeerDown: (peer) => (connections.down(peer), membership.peerDown(peer)),
-      onMessage: (from, message) => void membership.receive(from, message),
-    }),
-  );
-  membership.start();
-  handoff.start();
-  const coordinator = new Coordinator({ hlc: new HybridLogicalClock(nodeId, systemClock), clock: systemClock, placement, directory, readConsistency: 'quorum', writeConsistency: 'quorum' });
-  const close = async () => {
-    await handoff.close();
-    await membership.close();
-    connections.close();
-    rpc.close();
-    await transport.close();
-    await store.close();
-  };
-  return { nodeId, store, hints, coordinator, membership, placement, close };
-}
-
-async function waitFor(what: string, predicate: () => boolean, timeoutMs = WAIT_MS_MAX): Promise<number> {
-  const started = performance.now();
-  while (!predicate()) {
-    if (performance.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return performance.now() - started;
-}
+const waitFor = (what: string, predicate: () => boolean) => waitUntil(what, predicate, WAIT_MS_MAX);
 
 let nodes: TestNode[] = [];
 
@@ -88,7 +23,7 @@ describe('hinted handoff over the in-memory network', () => {
   test('a crashed replica’s writes wait as hints on stand-ins, not in their stores, and arrive when it returns', async () => {
     registerMembershipMessages();
     const network = new MemoryNetwork({ seed: 7 });
-    nodes = await Promise.all(Array.from({ length: 4 }, (_, index) => startNode(network, index)));
+    nodes = await Promise.all(Array.from({ length: 4 }, (_, index) => startMemoryNode(network, index)));
     const alive = (observer: TestNode, nodeId: string) => observer.membership.members().some((member) => member.nodeId === nodeId && member.state === 'alive');
     await waitFor('every node to see every node alive', () => nodes.every((observer) => nodes.every((node) => alive(observer, node.nodeId))));
     const [a, , , victim] = nodes as [TestNode, TestNode, TestNode, TestNode];
