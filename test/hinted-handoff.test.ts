@@ -5,8 +5,11 @@
 // and every hint backlog is 0. The harness (support/cluster.ts) needs root for `ip netns`.
 
 import { describe, expect, test } from 'bun:test';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { NAMESPACES_AVAILABLE, useCluster, type ClusterNode, type TestCluster } from './support/cluster';
 import { converge, CONVERGE_MS_MAX, mapConcurrent, REJOIN_MS_MAX } from './support/cluster-scenarios';
+import { CLI_PATH } from './support/spawn-node';
 
 const TAG = 'hinted-handoff';
 const REPLICAS = 2;
@@ -58,6 +61,15 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('hinted handoff: 3 nodes, 2 replicas, one
     const backlog = (await Promise.all(live.map((node) => pendingHints(c, node)))).reduce((sum, count) => sum + count, 0);
     console.log(`[${TAG}] ${victim.name} not alive on the others ${Math.round(detectedMs)} ms after kill -9; ${KEYS} quorum writes acknowledged, ${owed.length} owed to it, ${backlog} hints pending on the stand-ins`);
     expect(backlog).toBe(owed.length);
+    // `swarmkv status` asks every member for its backlog; the killed one cannot answer.
+    const status = await promisify(execFile)('node', [CLI_PATH, 'status', '--json', '--url', live[0]!.url], { timeout: 20_000 });
+    const shown = (JSON.parse(status.stdout) as { members: { nodeId: string; pendingHints: number | null }[] }).members;
+    const pendingOf = async (node: ClusterNode) => pendingHints(c, node);
+    expect(Object.fromEntries(shown.map((member) => [member.nodeId, member.pendingHints]))).toEqual({
+      [live[0]!.nodeId]: await pendingOf(live[0]!),
+      [live[1]!.nodeId]: await pendingOf(live[1]!),
+      [victim.nodeId]: null,
+    });
     // A quorum read right after the sloppy write sees the value (through the stand-in's hint).
     for (const key of owed.slice(0, 20)) expect((await c.get(live[0]!, key, 'quorum')).body?.value).toBe(keys.indexOf(key));
   }, SCENARIO_MS);
