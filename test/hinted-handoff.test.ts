@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { NAMESPACES_AVAILABLE, useCluster, type ClusterNode, type TestCluster } from './support/cluster';
 import { converge, CONVERGE_MS_MAX, mapConcurrent, REJOIN_MS_MAX } from './support/cluster-scenarios';
+import { parseMetrics } from './support/kv-client';
 import { CLI_PATH } from './support/spawn-node';
 
 const TAG = 'hinted-handoff';
@@ -19,6 +20,8 @@ const DELIVERY_MS_MAX = 10_000;
 /** A killed node is no longer alive on the others within the lan profile's detection bar (5 s), with room. */
 const DETECTION_MS_MAX = 15_000;
 const SCENARIO_MS = 120_000;
+/** The hint bound of the overflow scenario: small enough that 100 writes overrun it on every stand-in. */
+const HINTS_MAX_SMALL = 10;
 
 async function pendingHints(cluster: TestCluster, node: ClusterNode): Promise<number> {
   const reply = await cluster.request(node, 'GET', '/cluster/health');
@@ -102,4 +105,47 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('hinted handoff: 3 nodes, 2 replicas, one
       expect(copy.body.deleted).toBe(false);
     }
   }, SCENARIO_MS);
+});
+
+describe.skipIf(!NAMESPACES_AVAILABLE)(`hint overflow: 3 nodes, 2 replicas, --hints-max ${HINTS_MAX_SMALL}, one killed`, () => {
+  const cluster = useCluster({ nodes: 3, replicas: REPLICAS, nodeArgs: ['--hints-max', String(HINTS_MAX_SMALL)] });
+
+  test('beyond the bound a stand-in refuses the hint: the write answers 503, the refusal is counted and logged', async () => {
+    const c = cluster();
+    await converge(c, `${TAG}-overflow`);
+    const victim = c.nodes[2]!;
+    const live = c.nodes.slice(0, 2);
+    await c.kill9(victim);
+    await c.waitFor(
+      async () => (await Promise.all(live.map((node) => c.members(node)))).every((members) => members.find((member) => member.nodeId === victim.nodeId)?.state !== 'alive'),
+      DETECTION_MS_MAX,
+      `${victim.name} no longer alive on the live nodes`,
+    );
+    const keys = Array.from({ length: 100 }, (_, index) => `${TAG}:overflow:${index}`);
+    // One at a time: which writes find the bound reached is then exact.
+    const statuses: number[] = [];
+    for (const [index, key] of keys.entries()) statuses.push((await c.put(live[index % 2]!, key, index, 'quorum')).status);
+    const locations = await mapConcurrent(keys, (key) => c.locate(live[0]!, key));
+    const owedIndexes = keys.flatMap((_, index) => (locations[index]!.replicas.some((replica) => replica.nodeId === victim.nodeId) ? [index] : []));
+    const healths = await Promise.all(live.map(async (node) => (await c.request(node, 'GET', '/cluster/health')).body.hints));
+    const pending = healths.reduce((sum, hints) => sum + hints.pending, 0);
+    const overflowed = healths.reduce((sum, hints) => sum + hints.overflowed, 0);
+    const refused = owedIndexes.filter((index) => statuses[index] === 503).length;
+    console.log(`[${TAG}-overflow] ${owedIndexes.length} of ${keys.length} writes owed to ${victim.name}: ${owedIndexes.length - refused} acknowledged (hints pending ${pending}, bound ${HINTS_MAX_SMALL} per stand-in), ${refused} answered 503 (overflowed ${overflowed})`);
+    expect(keys.filter((_, index) => !owedIndexes.includes(index) && statuses[index] !== 200)).toEqual([]);
+    expect(healths.every((hints) => hints.pending <= HINTS_MAX_SMALL)).toBe(true);
+    expect(pending).toBe(owedIndexes.length - refused);
+    expect(refused).toBeGreaterThan(0);
+    expect(overflowed).toBe(refused);
+    for (const [index, node] of live.entries()) {
+      if (healths[index].overflowed === 0) continue;
+      const lines = node.process.events.filter((line) => line.event === 'hints.overflow');
+      // Rate-limited: one line in the first 10 s however many refusals.
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatchObject({ level: 'warn', hintsMax: HINTS_MAX_SMALL });
+      const metrics = parseMetrics((await c.request(node, 'GET', '/metrics')).text);
+      expect(metrics.get('swarmkv_hints_overflowed_total')).toBe(healths[index].overflowed);
+      expect(metrics.get('swarmkv_hints_pending')).toBe(healths[index].pending);
+    }
+  }, SCENARIO_MS + CONVERGE_MS_MAX);
 });
