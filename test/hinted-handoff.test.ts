@@ -29,6 +29,16 @@ async function pendingHints(cluster: TestCluster, node: ClusterNode): Promise<nu
   return reply.body.hints.pending as number;
 }
 
+/** kill -9, then waits until no live node lists the victim alive (writes owed to it then go to stand-ins). */
+async function killAndAwaitNotAlive(c: TestCluster, victim: ClusterNode, live: readonly ClusterNode[]): Promise<number> {
+  await c.kill9(victim);
+  return c.waitFor(
+    async () => (await Promise.all(live.map((node) => c.members(node)))).every((members) => members.find((member) => member.nodeId === victim.nodeId)?.state !== 'alive'),
+    DETECTION_MS_MAX,
+    `${victim.name} no longer alive on the live nodes`,
+  );
+}
+
 describe.skipIf(!NAMESPACES_AVAILABLE)('hinted handoff: 3 nodes, 2 replicas, one killed and restarted', () => {
   const cluster = useCluster({ nodes: 3, replicas: REPLICAS });
   const owed: string[] = [];
@@ -41,12 +51,7 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('hinted handoff: 3 nodes, 2 replicas, one
     const c = cluster();
     const victim = c.nodes[2]!;
     const live = c.nodes.slice(0, 2);
-    await c.kill9(victim);
-    const detectedMs = await c.waitFor(
-      async () => (await Promise.all(live.map((node) => c.members(node)))).every((members) => members.find((member) => member.nodeId === victim.nodeId)?.state !== 'alive'),
-      DETECTION_MS_MAX,
-      `${victim.name} no longer alive on the live nodes`,
-    );
+    const detectedMs = await killAndAwaitNotAlive(c, victim, live);
     const keys = Array.from({ length: KEYS }, (_, index) => `${TAG}:${index}`);
     const writes = await mapConcurrent(keys, (key, index) => c.put(live[index % live.length]!, key, index, 'quorum'));
     expect(writes.filter((reply) => reply.status !== 200).map((reply) => `${reply.status} ${reply.text}`)).toEqual([]);
@@ -115,12 +120,7 @@ describe.skipIf(!NAMESPACES_AVAILABLE)(`hint overflow: 3 nodes, 2 replicas, --hi
     await converge(c, `${TAG}-overflow`);
     const victim = c.nodes[2]!;
     const live = c.nodes.slice(0, 2);
-    await c.kill9(victim);
-    await c.waitFor(
-      async () => (await Promise.all(live.map((node) => c.members(node)))).every((members) => members.find((member) => member.nodeId === victim.nodeId)?.state !== 'alive'),
-      DETECTION_MS_MAX,
-      `${victim.name} no longer alive on the live nodes`,
-    );
+    await killAndAwaitNotAlive(c, victim, live);
     const keys = Array.from({ length: 100 }, (_, index) => `${TAG}:overflow:${index}`);
     // One at a time: which writes find the bound reached is then exact.
     const statuses: number[] = [];
