@@ -85,15 +85,22 @@ export class HintedHandoff {
       const batch = ledger.store.batch(target, this.#batchMax, afterKey);
       const replica = directory.replica(target);
       if (batch.length === 0 || replica === undefined || !reachability.isConnected(target)) return;
-      const delivered = await forEachBounded(batch, this.#concurrencyMax, (record) => this.#deliver(replica, target, record));
-      const count = delivered.filter(Boolean).length;
-      const failed = batch.length - count;
+      // Once one write fails (the target is struggling) or the service closes, no more are started:
+      // close then waits for at most one round of writes in flight, each bounded by the quorum deadline.
+      let failed = 0;
+      const stop = () => failed > 0 || this.#closing !== undefined;
+      const outcomes = await forEachBounded(batch, this.#concurrencyMax, stop, async (record) => {
+        const delivered = await this.#deliver(replica, target, record);
+        if (!delivered) failed += 1;
+        return delivered;
+      });
+      const count = outcomes.filter((delivered) => delivered === true).length;
       this.failed += failed;
       ledger.countDelivered(count);
       const remaining = ledger.store.stats().byTarget.find((entry) => entry.nodeId === target)?.count ?? 0;
       logger.info('hints.delivered', { to: target, count, failed, remaining });
       // A target that failed some is struggling: the rest waits for the next tick.
-      if (failed > 0) return;
+      if (stop()) return;
       afterKey = batch[batch.length - 1]!.key;
     }
   }
@@ -110,12 +117,15 @@ export class HintedHandoff {
   }
 }
 
-/** Runs `work` on every item, at most `concurrencyMax` at once; resolves with the results in order. */
-async function forEachBounded<T, R>(items: readonly T[], concurrencyMax: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+/**
+ * Runs `work` on the items, at most `concurrencyMax` at once, starting no more once `stop()` holds;
+ * resolves with the results in order (undefined for items never started).
+ */
+async function forEachBounded<T, R>(items: readonly T[], concurrencyMax: number, stop: () => boolean, work: (item: T) => Promise<R>): Promise<(R | undefined)[]> {
+  const results: (R | undefined)[] = new Array(items.length).fill(undefined);
   let next = 0;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !stop()) {
       const index = next++;
       results[index] = await work(items[index]!);
     }
