@@ -325,6 +325,14 @@ describe('health and metrics on a fresh node', () => {
     expect(await counts()).toEqual({ live: 5, tombstones: 0 });
   });
 
+  test('/cluster/health of a standalone node: no hints, and the hint metrics agree', async () => {
+    const health = await http('GET', `${url()}/cluster/health`);
+    expect(health.status).toBe(200);
+    expect(health.body).toEqual({ nodeId: expect.stringMatching(/^[0-9a-f]{16}$/), hints: { pending: 0, bytes: 0, byTarget: [], overflowed: 0, delivered: 0 } });
+    const metrics = await scrape(url());
+    for (const name of ['swarmkv_hints_pending', 'swarmkv_hints_bytes', 'swarmkv_hints_overflowed_total', 'swarmkv_hints_delivered_total']) expect(metrics.get(name)).toBe(0);
+  });
+
   test('metrics count each request by method, route template and status, and time it in the histogram', async () => {
     const before = await scrape(url());
     const requests: [string, string, Parameters<typeof http>[2]?][] = [
@@ -393,7 +401,7 @@ describe('the OpenAPI document and Swagger UI', () => {
     expect(reply.status).toBe(200);
     const spec = reply.body;
     expect(spec.openapi).toMatch(/^3\./);
-    expect(Object.keys(spec.paths).sort()).toEqual(['/cluster/local/{key}', '/cluster/locate/{key}', '/cluster/members', '/cluster/repair', '/cluster/ring', '/health', '/kv', '/kv/{key}', '/metrics']);
+    expect(Object.keys(spec.paths).sort()).toEqual(['/cluster/health', '/cluster/local/{key}', '/cluster/locate/{key}', '/cluster/members', '/cluster/repair', '/cluster/ring', '/health', '/kv', '/kv/{key}', '/metrics']);
     expect(Object.keys(spec.paths['/kv/{key}']).sort()).toEqual(['delete', 'get', 'put']);
     expect(Object.keys(spec.paths['/kv']).sort()).toEqual(['get', 'post']);
     expect(Object.keys(spec.paths['/health'])).toEqual(['get']);
@@ -458,6 +466,7 @@ describe('the OpenAPI document and Swagger UI', () => {
     await exchange('GET', '/health', '/health');
     await exchange('POST', '/cluster/repair', '/cluster/repair');
     await exchange('GET', '/cluster/repair', '/cluster/repair');
+    await exchange('GET', '/cluster/health', '/cluster/health');
     expect(problems).toEqual([]);
   });
 });

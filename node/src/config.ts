@@ -19,6 +19,11 @@ import {
   TOMBSTONE_GRACE_MS_DEFAULT,
   TOMBSTONE_GRACE_MS_MAX,
   TOMBSTONE_GRACE_MS_MIN,
+  HINT_BYTES_MAX_CEILING,
+  HINT_BYTES_MAX_DEFAULT,
+  HINT_OVERHEAD_BYTES_MAX,
+  HINTS_MAX_CEILING,
+  HINTS_MAX_DEFAULT,
 } from './limits';
 import type { LogLevel } from './log';
 
@@ -60,6 +65,10 @@ export interface NodeConfig {
   readonly clockOffsetMs: number;
   /** Between anti-entropy passes; 0: only when asked (POST /cluster/repair). */
   readonly antiEntropyIntervalMs: number;
+  /** Hints this node keeps for down replicas, at most (hinted handoff). */
+  readonly hintsMax: number;
+  /** Bytes of hints this node keeps, at most. */
+  readonly hintBytesMax: number;
 }
 
 export class ConfigError extends Error {
@@ -104,6 +113,8 @@ export const configFields: readonly ConfigField[] = [
   { name: 'tombstoneGraceMs', kind: 'integer', flag: '--tombstone-grace-ms', defaultValue: String(TOMBSTONE_GRACE_MS_DEFAULT), meaning: 'deleted keys’ tombstones are kept this long, then collected; a node away for longer discards its data on return and re-syncs' },
   { name: 'clockOffsetMs', kind: 'integer', flag: '--clock-offset-ms', defaultValue: '0', meaning: 'shift this node’s wall clock by this much (fault injection: clock skew)' },
   { name: 'antiEntropyIntervalMs', kind: 'integer', flag: '--anti-entropy-interval-ms', defaultValue: String(ANTI_ENTROPY_INTERVAL_MS_DEFAULT), meaning: 'pause between anti-entropy passes (replicas compare digests, repair differences); 0: only on `POST /cluster/repair`' },
+  { name: 'hintsMax', kind: 'integer', flag: '--hints-max', defaultValue: String(HINTS_MAX_DEFAULT), meaning: `hints kept for down replicas, at most (hinted handoff; at most ${HINTS_MAX_CEILING}); beyond it a stand-in fails the write` },
+  { name: 'hintBytesMax', kind: 'integer', flag: '--hint-bytes-max', defaultValue: String(HINT_BYTES_MAX_DEFAULT), meaning: 'bytes of hints kept, at most; at least one largest key and value' },
 ];
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
@@ -140,6 +151,8 @@ export function resolveNodeConfig(overrides: Partial<NodeConfig>, environment: R
     tombstoneGraceMs: overrides.tombstoneGraceMs ?? TOMBSTONE_GRACE_MS_DEFAULT,
     clockOffsetMs: overrides.clockOffsetMs ?? 0,
     antiEntropyIntervalMs: overrides.antiEntropyIntervalMs ?? ANTI_ENTROPY_INTERVAL_MS_DEFAULT,
+    hintsMax: overrides.hintsMax ?? HINTS_MAX_DEFAULT,
+    hintBytesMax: overrides.hintBytesMax ?? HINT_BYTES_MAX_DEFAULT,
   };
   validateNodeConfig(config);
   return config;
@@ -181,7 +194,18 @@ function validateNodeConfig(config: NodeConfig): void {
     `--anti-entropy-interval-ms must be an integer 0..${ANTI_ENTROPY_INTERVAL_MS_MAX}, got ${config.antiEntropyIntervalMs}`,
   );
   check(LOG_LEVELS.includes(config.logLevel), `--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  validateHintConfig(config);
   validateClusterConfig(config);
+}
+
+function validateHintConfig(config: NodeConfig): void {
+  check(Number.isInteger(config.hintsMax) && config.hintsMax >= 1 && config.hintsMax <= HINTS_MAX_CEILING, `--hints-max must be an integer 1..${HINTS_MAX_CEILING}, got ${config.hintsMax}`);
+  // A stand-in that cannot hold even one largest record would refuse every hint of that size.
+  const hintBytesMin = config.keyBytesMax + config.valueBytesMax + HINT_OVERHEAD_BYTES_MAX;
+  check(
+    Number.isInteger(config.hintBytesMax) && config.hintBytesMax >= hintBytesMin && config.hintBytesMax <= HINT_BYTES_MAX_CEILING,
+    `--hint-bytes-max must be an integer ${hintBytesMin}..${HINT_BYTES_MAX_CEILING} (at least one largest key and value), got ${config.hintBytesMax}`,
+  );
 }
 
 function validateClusterConfig(config: NodeConfig): void {

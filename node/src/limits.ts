@@ -114,3 +114,26 @@ export const ANTI_ENTROPY_INTERVAL_MS_MAX = 24 * 60 * 60 * 1000;
 export const TOMBSTONE_GRACE_MS_DEFAULT = 24 * 60 * 60 * 1000;
 export const TOMBSTONE_GRACE_MS_MIN = 1000;
 export const TOMBSTONE_GRACE_MS_MAX = 365 * 24 * 60 * 60 * 1000;
+
+/**
+ * Hinted handoff (Dynamo §4.6): a stand-in keeps a write owed to a down replica as a hint until it can
+ * deliver it. The hint store is bounded in count and bytes (--hints-max, --hint-bytes-max); a hint
+ * beyond either bound is refused and the write fails on that stand-in, so it never counts toward W.
+ */
+export const HINTS_MAX_DEFAULT = 100_000;
+export const HINTS_MAX_CEILING = 10_000_000;
+export const HINT_BYTES_MAX_DEFAULT = 256 * 1024 * 1024;
+/** A hint store may take at most a quarter of the LMDB map: the main store must keep its room. */
+export const HINT_BYTES_MAX_CEILING = STORE_MAP_BYTES_MAX / 4;
+/** How often the handoff service looks for hints it can deliver. */
+export const HINT_DELIVERY_INTERVAL_MS = 1000;
+/** Hints read from the store and sent to one target per batch. */
+export const HINT_DELIVERY_BATCH_MAX = 100;
+/** Batches per target per tick: bounds one tick's work while letting a backlog drain quickly. */
+export const HINT_DELIVERY_BATCHES_PER_TICK_MAX = 20;
+/** Replica writes in flight at once while delivering hints, all targets together. */
+export const HINT_DELIVERY_CONCURRENCY_MAX = 16;
+/** At most one `hints.overflow` log line per this interval; the counter counts every refusal. */
+export const HINT_OVERFLOW_LOG_INTERVAL_MS = 10_000;
+/** Bytes a hint costs beyond its key and value (target id, version, time): a bound, for the start-up check. */
+export const HINT_OVERHEAD_BYTES_MAX = 64;

@@ -12,11 +12,13 @@ import { MembershipService, membershipProfiles, registerMembershipMessages, type
 import {
   AntiEntropyService,
   ClusterDirectory,
+  HintedHandoff,
   indexStore,
   RingPlacement,
   serveAntiEntropyRequests,
   serveReplicaRequests,
   type DigestIndex,
+  type HintLedger,
   type Placement,
   type RepairControl,
   type ReplicaDirectory,
@@ -49,6 +51,8 @@ export interface ClusterWiring {
   readonly localReplica: Replica;
   /** Digests of every record in `store`, which keeps them current; built here by one scan. */
   readonly digests: DigestIndex;
+  /** The hints this node keeps as a stand-in; the cluster half delivers them. */
+  readonly hints: HintLedger;
   readonly logger: Logger;
   readonly clock: Clock;
   readonly hlc: HybridLogicalClock;
@@ -173,8 +177,16 @@ function startAntiEntropy(wiring: ClusterWiring, rpc: Rpc, connections: Connecti
   return service;
 }
 
+function observeVersion(hlc: HybridLogicalClock, version: string): void {
+  try {
+    hlc.receive(version);
+  } catch {
+    // A version implausibly far ahead (a peer with a wild clock): ordered by, not adopted.
+  }
+}
+
 export async function startCluster(wiring: ClusterWiring): Promise<RunningCluster> {
-  const { config, nodeId, store, localReplica, logger, clock, hlc } = wiring;
+  const { config, nodeId, store, localReplica, hints, logger, clock, hlc } = wiring;
   registerMembershipMessages();
   const transport = createTransport(wiring);
   const rpc = new Rpc(transport, { log: transportLogOf(logger) });
@@ -200,14 +212,10 @@ export async function startCluster(wiring: ClusterWiring): Promise<RunningCluste
     }
     if (event.type === 'memberRemoved') directory.forget(event.nodeId);
   });
-  serveReplicaRequests(rpc, localReplica, (version) => {
-    try {
-      hlc.receive(version);
-    } catch {
-      // A version implausibly far ahead (a peer with a wild clock): ordered by, not adopted.
-    }
-  });
+  serveReplicaRequests(rpc, localReplica, (version) => observeVersion(hlc, version));
   const antiEntropy = startAntiEntropy(wiring, rpc, connections, membership, placement);
+  const reachability = { isHealthy: (id: string) => membership.isHealthy(id), isConnected: (id: string) => connections.isConnected(id) };
+  const handoff = new HintedHandoff({ ledger: hints, directory, reachability, logger });
 
   const handlers = rpc.wrap({
     onPeerUp: (peer: PeerHello) => {
@@ -225,11 +233,13 @@ export async function startCluster(wiring: ClusterWiring): Promise<RunningCluste
   await transport.start(handlers);
   membership.start();
   metadata.start();
+  handoff.start();
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       metadata.stop();
+      await handoff.close();
       await antiEntropy.close();
       await membership.close();
       connections.close();

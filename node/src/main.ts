@@ -11,9 +11,9 @@ import { isClustered, type NodeConfig } from './config';
 import type { ClusterWiring, RunningCluster } from './main-cluster';
 import { SHUTDOWN_DRAIN_MS_MAX } from './limits';
 import { createLogger, type Logger } from './log';
-import { AliveMarker, Coordinator, DigestIndex, DigestTrackingStore, discardIfStale, LocalReplica, SingleNodePlacement, StandaloneRepair, TombstoneCollector, type Placement, type RepairControl, type ReplicaDirectory } from './replication';
+import { AliveMarker, Coordinator, DigestIndex, DigestTrackingStore, discardIfStale, HintLedger, LocalReplica, SingleNodePlacement, StandaloneRepair, TombstoneCollector, type Placement, type RepairControl, type ReplicaDirectory } from './replication';
 import { keyPosition } from './ring';
-import { LmdbStore, MemoryStore, type KvStore } from './storage';
+import { LmdbStore, MemoryHintStore, MemoryStore, type HintStore, type KvStore } from './storage';
 import { HybridLogicalClock, isNodeId, NODE_ID_HEX_DIGITS } from './version';
 import packageJson from '../../package.json' with { type: 'json' };
 
@@ -51,14 +51,30 @@ function coordinatorOver(routing: Routing, config: NodeConfig, hlc: HybridLogica
  * store keeps digests of its records for anti-entropy: wrapping the store itself means that no write
  * or erase (coordinator, peers, read repair, repair, tombstone collection) can bypass them.
  */
-async function openStore(config: NodeConfig, clock: Clock, logger: Logger): Promise<{ store: KvStore; nodeId: string; digests: DigestIndex }> {
-  const store: KvStore = config.memory ? new MemoryStore() : new LmdbStore(config.dataDir, config.syncPolicy);
-  const nodeId = await loadOrCreateNodeId(store);
+interface OpenedStores {
+  /** The main store; for a clustered node, wrapped so its digests (anti-entropy) stay current. */
+  readonly store: KvStore;
+  readonly nodeId: string;
+  readonly digests: DigestIndex;
+  /** Beside the main store (in the same LMDB environment): the hints kept for other nodes. */
+  readonly hintStore: HintStore;
+  readonly hints: HintLedger;
+}
+
+/** Opens the stores and reads the node's id, before anything can read them. */
+async function openStores(config: NodeConfig, clock: Clock, logger: Logger): Promise<OpenedStores> {
+  const bounds = { hintsMax: config.hintsMax, hintBytesMax: config.hintBytesMax };
+  const lmdb = config.memory ? undefined : new LmdbStore(config.dataDir, config.syncPolicy);
+  const raw: KvStore = lmdb ?? new MemoryStore();
+  const hintStore: HintStore = lmdb?.openHintStore(bounds) ?? new MemoryHintStore(bounds);
+  const hints = new HintLedger(hintStore, logger);
+  const nodeId = await loadOrCreateNodeId(raw);
   const digests = new DigestIndex();
-  if (!isClustered(config)) return { store, nodeId, digests };
-  // A clustered node away past the tombstone grace period starts empty (replication/stale-data.ts).
-  await discardIfStale({ store, clock, graceMs: config.tombstoneGraceMs, logger });
-  return { store: new DigestTrackingStore(store, digests), nodeId, digests };
+  if (!isClustered(config)) return { store: raw, nodeId, digests, hintStore, hints };
+  // A clustered node away past the tombstone grace period starts empty, hints included
+  // (replication/stale-data.ts): what it holds may be values whose tombstones were collected since.
+  await discardIfStale({ store: raw, hintStore, clock, graceMs: config.tombstoneGraceMs, logger });
+  return { store: new DigestTrackingStore(raw, digests), nodeId, digests, hintStore, hints };
 }
 
 /** The node's id survives restarts (it is in the store's metadata), so its versions stay attributable. */
@@ -152,17 +168,18 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
   const clock = options.clock ?? (config.clockOffsetMs === 0 ? systemClock : new OffsetClock(systemClock, config.clockOffsetMs));
   const baseLogger = options.logger ?? createLogger(config.logLevel);
   const logger = baseLogger.child({ node: config.name });
-  const { store, nodeId, digests } = await openStore(config, clock, logger);
+  const { store, nodeId, digests, hintStore, hints } = await openStores(config, clock, logger);
   const hlc = new HybridLogicalClock(nodeId, clock);
-  const localReplica = new LocalReplica(nodeId, store);
+  const localReplica = new LocalReplica(nodeId, store, hints);
   const routing = standaloneRouting(config, nodeId, store, localReplica, clock);
   const coordinator = coordinatorOver(routing, config, hlc, clock);
-  const metrics = new HttpMetrics(() => store.stats());
+  const metrics = new HttpMetrics(() => store.stats(), () => hints.health());
   const app = buildApp({
     coordinator,
     nodeId,
     cluster: { members: () => routing.view.members(), ring: () => routing.view.ring(), locate: (key) => routing.view.locate(key) },
     repair: { status: () => routing.repair.status(), startPass: () => routing.repair.startPass() },
+    health: { hints: () => hints.health(), repair: () => routing.repair.status() },
     metrics,
     logger,
     clock,
@@ -186,10 +203,11 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
   tombstones.start();
   let cluster: RunningCluster | undefined;
   try {
-    cluster = await joinCluster({ config, nodeId, store, localReplica, digests, logger, clock, hlc }, url, routing);
+    cluster = await joinCluster({ config, nodeId, store, localReplica, digests, hints, logger, clock, hlc }, url, routing);
   } catch (error) {
     await tombstones.close();
     await server.close();
+    await hintStore.close();
     await store.close();
     throw error;
   }
@@ -205,6 +223,7 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
       await server.close();
       clearTimeout(forced);
       await tombstones.close();
+      await hintStore.close();
       await store.close();
       logger.info('node.stopped', {});
     })();

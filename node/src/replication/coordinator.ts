@@ -24,7 +24,7 @@ import { CoordinatorKeyLocks } from './coordinator-key-locks';
 import { decodeCursor } from './list-cursor';
 import { mergeListing, type ListPage } from './listing';
 import { newestRecord } from './merge';
-import type { Placement, ReplicaDirectory, ReplicaTarget } from './placement';
+import { standInWrites, type Placement, type ReplicaDirectory, type ReplicaTarget } from './placement';
 import { gatherQuorum, requiredAcks, type Reply } from './quorum';
 import { ReadRepairer } from './read-repairer';
 import type { ReplicaWriteAck } from './replica';
@@ -143,7 +143,7 @@ export class Coordinator {
     const newest = newestRecord(replies.map((reply) => reply.value));
     if (newest !== undefined) {
       this.#observe(newest.version);
-      this.#repairer.repairStale(newest, replies);
+      this.#repairer.repairStale(newest, replies, standInWrites(targets));
     }
     return { result: newest, replicas: replies.map((reply) => reply.nodeId) };
   }
@@ -151,10 +151,12 @@ export class Coordinator {
   async #write(key: string, valueJson: string | null, consistency: Consistency, options: WriteOptions = {}): Promise<Coordinated<StoredRecord>> {
     const targets = this.#deps.placement.targetsFor(key);
     const needed = requiredAcks(consistency, targets.length);
+    // A stand-in keeps the record as a hint for the replica it covers for (hinted handoff).
+    const hinted = standInWrites(targets);
     let floor = options.floorVersion;
     for (let attempt = 1; ; attempt++) {
       const record: StoredRecord = { key, valueJson, version: this.#versionAbove(floor), updatedAtMs: this.#deps.clock.nowMs() };
-      const { replies } = await gatherQuorum(targets, needed, REPLICA_QUORUM_DEADLINE_MS, (nodeId) => this.#replica(nodeId).write(record));
+      const { replies } = await gatherQuorum(targets, needed, REPLICA_QUORUM_DEADLINE_MS, (nodeId) => this.#replica(nodeId).write(record, hinted.get(nodeId)));
       const newer = newerVersionSeen(record, replies);
       if (newer === undefined) return { result: record, replicas: replies.map((reply) => reply.nodeId) };
       this.#observe(newer);

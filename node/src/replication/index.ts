@@ -2,9 +2,11 @@ export { ANY_VERSION, Coordinator, type Coordinated, type CoordinatorDeps, type 
 export type { ListPage, ListedKey } from './listing';
 export { LocalReplica } from './local-replica';
 export { newerWins, newestRecord } from './merge';
-export { SingleNodePlacement, type Placement, type ReplicaDirectory, type ReplicaTarget } from './placement';
+export { SingleNodePlacement, standInWrites, type Placement, type ReplicaDirectory, type ReplicaTarget } from './placement';
 export { CONSISTENCY_LEVELS, isConsistency, requiredAcks } from './quorum';
-export type { Replica, ReplicaWriteAck } from './replica';
+export type { Replica, ReplicaWriteAck, ReplicaWriteOptions } from './replica';
+export { HintLedger, type HintHealth, type HintLedgerOptions } from './hint-ledger';
+export { HintedHandoff, type HandoffReachability, type HintedHandoffOptions } from './hinted-handoff';
 export { ClusterDirectory, type PeerLiveness } from './cluster-directory';
 export { RemoteReplica, VALUE_NOT_SHIPPED, type PeerConnections, type ReplicaRequester } from './remote-replica';
 export { serveReplicaRequests, type ReplicaRequestRouter } from './replica-server';

@@ -6,7 +6,7 @@ import { SwarmError } from '../errors';
 import { REPLICA_QUORUM_DEADLINE_MS } from '../limits';
 import type { ScanOptions, ScanPage, StoredRecord } from '../storage';
 import type { PeerMessage } from '../transport';
-import type { Replica, ReplicaWriteAck } from './replica';
+import type { Replica, ReplicaWriteAck, ReplicaWriteOptions } from './replica';
 import { recordFromWire, recordOnWire, replicaRecord, replicaScanPage, replicaWriteAck, type ReplicaReadMessage, type ReplicaScanMessage, type ReplicaWriteMessage } from './replica-messages';
 
 /** The part of transport's Rpc a remote replica needs. */
@@ -54,8 +54,9 @@ export class RemoteReplica implements Replica {
     return answer.record === undefined ? undefined : recordFromWire(answer.record);
   }
 
-  async write(record: StoredRecord): Promise<ReplicaWriteAck> {
-    const request: ReplicaWriteMessage = { type: 'replicaWrite', record: recordOnWire(record) };
+  async write(record: StoredRecord, options: ReplicaWriteOptions = {}): Promise<ReplicaWriteAck> {
+    const onWire = recordOnWire(record);
+    const request: ReplicaWriteMessage = options.hintFor === undefined ? { type: 'replicaWrite', record: onWire } : { type: 'replicaWrite', record: onWire, hintFor: options.hintFor };
     const answer = await this.#request(request);
     if (!replicaWriteAck.is(answer)) throw this.#unexpected(answer, 'replicaWriteAck');
     return { applied: answer.applied, version: answer.version };

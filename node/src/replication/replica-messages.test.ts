@@ -14,6 +14,7 @@ describe('replica message codecs', () => {
     { type: 'replicaRecord', record: { key: 'k', deleted: false, valueJson: '{"a":"\\"quoted\\""}', version: VERSION, updatedAtMs: 1_700_000_000_000 } },
     { type: 'replicaRecord', record: { key: 'k', deleted: true, version: VERSION, updatedAtMs: 1 } },
     { type: 'replicaWrite', record: { key: 'ключ 🗝', deleted: false, valueJson: '[1,2,3]', version: VERSION, updatedAtMs: 5 } },
+    { type: 'replicaWrite', record: { key: 'k', deleted: true, version: VERSION, updatedAtMs: 5 }, hintFor: '0123456789abcdef' },
     { type: 'replicaWriteAck', applied: false, version: VERSION },
     { type: 'replicaScan', prefix: 'user:', limit: 1000, includeTombstones: true },
     { type: 'replicaScan', prefix: '', afterKey: 'a', limit: 1, includeTombstones: false },
@@ -36,6 +37,9 @@ describe('replica message codecs', () => {
     ['a scan limit over 1000', 68, { prefix: '', limit: 1001, includeTombstones: false }],
     ['a scan page over 1000 entries', 69, { entries: Array.from({ length: 1001 }, () => ({ key: 'a', version: VERSION, updatedAtMs: 1, deleted: false })) }],
     ['an ack without a version', 67, { applied: true }],
+    ['a hint for a malformed node id', 66, { record: { key: 'k', deleted: true, version: VERSION, updatedAtMs: 1 }, hintFor: 'not-a-node' }],
+    ['a hint for an upper-case node id', 66, { record: { key: 'k', deleted: true, version: VERSION, updatedAtMs: 1 }, hintFor: '0123456789ABCDEF' }],
+    ['a hint for a node id that is not a string', 66, { record: { key: 'k', deleted: true, version: VERSION, updatedAtMs: 1 }, hintFor: 7 }],
   ];
   for (const [what, code, fields] of refused) {
     test(`refuses ${what}`, () => {

@@ -38,7 +38,7 @@ export function serveReplicaRequests(rpc: ReplicaRequestRouter, local: Replica, 
   rpc.serve(replicaWrite.type, async (_from, body) => {
     if (!replicaWrite.is(body)) throw wrongBody(replicaWrite.type);
     observeVersion(body.record.version);
-    const ack = await local.write(recordFromWire(body.record));
+    const ack = await local.write(recordFromWire(body.record), body.hintFor === undefined ? {} : { hintFor: body.hintFor });
     const answer: ReplicaWriteAckMessage = { type: 'replicaWriteAck', applied: ack.applied, version: ack.version };
     return answer;
   });

@@ -8,7 +8,7 @@
 
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
-import type { KvStore } from '../storage';
+import type { HintStore, KvStore } from '../storage';
 
 export const ALIVE_MARK_META = 'alive-at';
 /** How often the mark is written: fine-grained against the grace period, cheap against the disk. */
@@ -18,6 +18,8 @@ const DISCARD_BATCH_RECORDS = 1000;
 
 export interface StaleDataOptions {
   readonly store: KvStore;
+  /** Hints this node holds for others are as old as its data, and go with it. */
+  readonly hintStore?: HintStore;
   readonly clock: Clock;
   readonly graceMs: number;
   readonly logger: Logger;
@@ -33,10 +35,27 @@ export async function discardIfStale(options: StaleDataOptions): Promise<number>
   let discarded = 0;
   for (;;) {
     const page = store.scan({ limit: DISCARD_BATCH_RECORDS, includeTombstones: true });
-    if (page.records.length === 0) break;
-    for (const record of page.records) if (await store.erase(record.key, record.version)) discarded++;
+    let erased = 0;
+    for (const record of page.records) if (await store.erase(record.key, record.version)) erased++;
+    discarded += erased;
+    if (erased === 0) break;
   }
-  logger.warn('storage.stale_data_discarded', { records: discarded, awayMs, graceMs });
+  const hints = options.hintStore === undefined ? 0 : await discardHints(options.hintStore);
+  logger.warn('storage.stale_data_discarded', { records: discarded, hints, awayMs, graceMs });
+  return discarded + hints;
+}
+
+async function discardHints(hintStore: HintStore): Promise<number> {
+  let discarded = 0;
+  for (const { nodeId } of hintStore.stats().byTarget) {
+    for (;;) {
+      const batch = hintStore.batch(nodeId, DISCARD_BATCH_RECORDS);
+      let removed = 0;
+      for (const record of batch) if (await hintStore.remove(nodeId, record.key, record.version)) removed++;
+      discarded += removed;
+      if (removed === 0) break;
+    }
+  }
   return discarded;
 }
 

@@ -8,6 +8,8 @@ import type { SyncPolicy } from '../config';
 import { STORE_MAP_BYTES_MAX } from '../limits';
 import { assert } from '../assert';
 import { countDelta, type KvStore, type ScanOptions, type ScanPage, type StoreStats, type WriteDecision } from './kv-store';
+import type { HintBounds } from './hint-store';
+import { LmdbHintStore } from './lmdb-hint-store';
 import { scanInOrder } from './scan-in-order';
 import type { StoredRecord } from './stored-record';
 
@@ -117,6 +119,11 @@ export class LmdbStore implements KvStore {
   async setMeta(name: string, value: string): Promise<void> {
     await this.#meta.put(name, value);
     await this.#root.flushed;
+  }
+
+  /** The hint store in this environment (a named sub-database): closed with this store. */
+  openHintStore(bounds: HintBounds): LmdbHintStore {
+    return new LmdbHintStore(this.#root, this.#syncPolicy, bounds);
   }
 
   close(): Promise<void> {
