@@ -8,7 +8,7 @@ import { KEY_COUNT_METADATA, LiveClusterView, RING_DIGEST_METADATA, type Cluster
 import type { Clock } from './clock';
 import type { NodeConfig } from './config';
 import type { Logger } from './log';
-import { MembershipService, membershipProfiles, registerMembershipMessages, type MemberEvent } from './membership';
+import { MEMBERS_MAX, MembershipService, membershipProfiles, registerMembershipMessages, type MemberEvent } from './membership';
 import {
   AntiEntropyService,
   ClusterDirectory,
@@ -25,7 +25,7 @@ import {
   type Replica,
 } from './replication';
 import type { KvStore } from './storage';
-import type { HybridLogicalClock } from './version';
+import { isNodeId, type HybridLogicalClock } from './version';
 import { ConnectionWatch, Rpc, RPC_IN_FLIGHT_MAX, type PeerHello, type TransportLog } from './transport';
 import { HyperswarmTransport } from './transport/hyperswarm';
 
@@ -177,6 +177,25 @@ function startAntiEntropy(wiring: ClusterWiring, rpc: Rpc, connections: Connecti
   return service;
 }
 
+/** How often the ring is rebuilt without a membership event (remembered members expiring). */
+const RING_REFRESH_INTERVAL_MS = 10_000;
+
+/** Where a clustered node keeps the ring's member ids, for its next start (see RememberedMembers). */
+const RING_MEMBERS_META = 'ring-members';
+
+function rememberedRingMembers(store: KvStore): string[] {
+  try {
+    const parsed: unknown = JSON.parse(store.getMeta(RING_MEMBERS_META) ?? '[]');
+    return Array.isArray(parsed) ? parsed.filter((id): id is string => typeof id === 'string' && isNodeId(id)).slice(0, MEMBERS_MAX) : [];
+  } catch {
+    return [];
+  }
+}
+
+function rememberRingMembers(store: KvStore, nodeIds: string[], logger: Logger): void {
+  store.setMeta(RING_MEMBERS_META, JSON.stringify(nodeIds)).catch((error: unknown) => logger.error('ring.remember_failed', { error: String(error) }));
+}
+
 function observeVersion(hlc: HybridLogicalClock, version: string): void {
   try {
     hlc.receive(version);
@@ -185,33 +204,49 @@ function observeVersion(hlc: HybridLogicalClock, version: string): void {
   }
 }
 
+/** Membership, the ring placement built from it, and what this node gossips about itself. */
+function createMembership(wiring: ClusterWiring, transport: HyperswarmTransport): { membership: MembershipService; placement: RingPlacement; metadata: SelfMetadata } {
+  const { config, nodeId, store, clock } = wiring;
+  const profile = membershipProfiles[config.profile];
+  const membership = new MembershipService({
+    self: { nodeId, name: config.name, httpAddress: config.advertise },
+    config: profile,
+    transport,
+    clock,
+    metadata: { [KEY_COUNT_METADATA]: store.stats().liveKeys },
+  });
+  const remembered = { nodeIds: rememberedRingMembers(store), untilMs: clock.nowMs() + profile.departedRetentionMs, nowMs: () => clock.nowMs() };
+  const placement = new RingPlacement({ selfId: nodeId, membership, replicationFactor: config.replicas, tokensPerNode: config.tokensPerNode, remembered });
+  const metadata = new SelfMetadata(membership, store, placement.ring().digest);
+  membership.setMetadata(metadata.current);
+  return { membership, placement, metadata };
+}
+
 export async function startCluster(wiring: ClusterWiring): Promise<RunningCluster> {
   const { config, nodeId, store, localReplica, hints, logger, clock, hlc } = wiring;
   registerMembershipMessages();
   const transport = createTransport(wiring);
   const rpc = new Rpc(transport, { log: transportLogOf(logger) });
   const connections = new ConnectionWatch();
-  const membership = new MembershipService({
-    self: { nodeId, name: config.name, httpAddress: config.advertise },
-    config: membershipProfiles[config.profile],
-    transport,
-    clock,
-    metadata: { [KEY_COUNT_METADATA]: store.stats().liveKeys },
-  });
-  const placement = new RingPlacement({ selfId: nodeId, membership, replicationFactor: config.replicas, tokensPerNode: config.tokensPerNode });
-  const metadata = new SelfMetadata(membership, store, placement.ring().digest);
-  membership.setMetadata(metadata.current);
-  const directory = new ClusterDirectory(localReplica, rpc, connections, membership);
-  membership.onMemberEvent((event) => {
-    logMemberEvent(logger, event);
+  const { membership, placement, metadata } = createMembership(wiring, transport);
+  // A member remembered from the previous life counts as expected: a write waits for its connection.
+  const liveness = { isHealthy: (id: string) => membership.isHealthy(id) || placement.isRemembered(id), isDown: (id: string) => membership.isDown(id) };
+  const directory = new ClusterDirectory(localReplica, rpc, connections, liveness);
+  const refreshRing = () => {
     const before = placement.current();
     const after = placement.refresh();
-    if (after !== before) {
-      logger.info('ring.changed', { epoch: after.epoch, digest: after.ring.digest, members: after.ring.size });
-      metadata.ringChanged(after.ring.digest);
-    }
+    if (after === before) return;
+    logger.info('ring.changed', { epoch: after.epoch, digest: after.ring.digest, members: after.ring.size });
+    metadata.ringChanged(after.ring.digest);
+    rememberRingMembers(store, after.ring.members.map((member) => member.nodeId), logger);
+  };
+  membership.onMemberEvent((event) => {
+    logMemberEvent(logger, event);
+    refreshRing();
     if (event.type === 'memberRemoved') directory.forget(event.nodeId);
   });
+  // Remembered members leave the ring when their retention passes, event or not.
+  const ringTimer = setInterval(refreshRing, RING_REFRESH_INTERVAL_MS).unref();
   serveReplicaRequests(rpc, localReplica, (version) => observeVersion(hlc, version));
   const antiEntropy = startAntiEntropy(wiring, rpc, connections, membership, placement);
   const reachability = { isHealthy: (id: string) => membership.isHealthy(id), isConnected: (id: string) => connections.isConnected(id) };
@@ -239,6 +274,7 @@ export async function startCluster(wiring: ClusterWiring): Promise<RunningCluste
   const close = (): Promise<void> => {
     closing ??= (async () => {
       metadata.stop();
+      clearInterval(ringTimer);
       await handoff.close();
       await antiEntropy.close();
       await membership.close();

@@ -113,6 +113,10 @@ export class MembershipService {
     return isHealthy(this.#state, nodeId);
   }
 
+  knows(nodeId: string): boolean {
+    return this.#state.members.has(nodeId);
+  }
+
   isDown(nodeId: string): boolean {
     return isDown(this.#state, nodeId);
   }
