@@ -35,11 +35,15 @@ export const KEY_COUNT_PUBLISH_INTERVAL_MS = 5000;
 /** Transport events too frequent for the info level: they are per connection attempt, not per change. */
 const DEBUG_TRANSPORT_EVENTS = new Set(['transport.reconnect_attempt', 'transport.discovery_refreshed', 'transport.connection_error']);
 
-export interface RunningCluster {
+/** What requests route through once the cluster half is wired. */
+export interface ClusterRouting {
   readonly placement: Placement;
   readonly directory: ReplicaDirectory;
   readonly view: ClusterView;
   readonly repair: RepairControl;
+}
+
+export interface RunningCluster extends ClusterRouting {
   /** Announces the departure, then closes the rpc and the transport. Idempotent. */
   close(): Promise<void>;
 }
@@ -222,7 +226,12 @@ function createMembership(wiring: ClusterWiring, transport: HyperswarmTransport)
   return { membership, placement, metadata };
 }
 
-export async function startCluster(wiring: ClusterWiring): Promise<RunningCluster> {
+/**
+ * Wires the cluster half and starts it. `route` is called as soon as placement and replicas exist,
+ * before the transport is up: from then on requests route by the ring (remembered members included),
+ * waiting for connections, instead of by a ring of this node alone.
+ */
+export async function startCluster(wiring: ClusterWiring, route: (routing: ClusterRouting) => void): Promise<RunningCluster> {
   const { config, nodeId, store, localReplica, hints, logger, clock, hlc } = wiring;
   registerMembershipMessages();
   const transport = createTransport(wiring);
@@ -265,6 +274,8 @@ export async function startCluster(wiring: ClusterWiring): Promise<RunningCluste
       if (!membership.receive(from, message)) logger.warn('peer.unexpected_message', { from, type: message.type });
     },
   });
+  const view = new LiveClusterView(membership, placement, () => store.stats().liveKeys);
+  route({ placement, directory, view, repair: antiEntropy });
   await transport.start(handlers);
   membership.start();
   metadata.start();
@@ -284,5 +295,5 @@ export async function startCluster(wiring: ClusterWiring): Promise<RunningCluste
     })();
     return closing;
   };
-  return { placement, directory, view: new LiveClusterView(membership, placement, () => store.stats().liveKeys), repair: antiEntropy, close };
+  return { placement, directory, view, repair: antiEntropy, close };
 }

@@ -9,6 +9,7 @@ import { assert } from './assert';
 import { OffsetClock, systemClock, type Clock } from './clock';
 import { isClustered, type NodeConfig } from './config';
 import type { ClusterWiring, RunningCluster } from './main-cluster';
+import { SwarmError } from './errors';
 import { SHUTDOWN_DRAIN_MS_MAX } from './limits';
 import { createLogger, type Logger } from './log';
 import { AliveMarker, Coordinator, DigestIndex, DigestTrackingStore, discardIfStale, HintLedger, LocalReplica, SingleNodePlacement, StandaloneRepair, TombstoneCollector, type Placement, type RepairControl, type ReplicaDirectory } from './replication';
@@ -93,11 +94,28 @@ interface Routing {
   repair: RepairControl;
 }
 
-/** A node of its own: every key lives here. A clustered node starts like this, then joins. */
+function joining(): SwarmError {
+  return new SwarmError('unavailable', 'this node is joining its cluster; retry in a moment', { reason: 'joining' });
+}
+
+/**
+ * A clustered node between listening and wiring its cluster half (milliseconds): data requests answer
+ * 503 rather than being served as by a cluster of one, which would take quorum writes on one copy.
+ */
+const joiningPlacement: Placement = {
+  targetsFor: () => {
+    throw joining();
+  },
+  listingNodes: () => {
+    throw joining();
+  },
+};
+
+/** A node of its own: every key lives here. A clustered node starts like this but answers data requests 503 (joining) until its cluster half is wired. */
 function standaloneRouting(config: NodeConfig, nodeId: string, store: KvStore, localReplica: LocalReplica, clock: Clock): Routing {
   return {
     repair: new StandaloneRepair(() => clock.nowMs()),
-    placement: new SingleNodePlacement(nodeId),
+    placement: isClustered(config) ? joiningPlacement : new SingleNodePlacement(nodeId),
     directory: { replica: (id) => (id === nodeId ? localReplica : undefined) },
     view: new StandaloneClusterView({ nodeId, name: config.name, httpAddress: config.advertise }, store, keyPosition),
   };
@@ -150,7 +168,7 @@ async function joinCluster(wiring: ClusterWiring, url: string, routing: Routing)
   const advertise = config.advertise.endsWith(':0') ? `${config.advertise.slice(0, -2)}:${new URL(url).port}` : config.advertise;
   // Loaded only here: hyperswarm's native stack costs a standalone node start-up time it does not need.
   const { startCluster } = await import('./main-cluster');
-  const started = await startCluster({ ...wiring, config: { ...config, advertise } });
+  const started = await startCluster({ ...wiring, config: { ...config, advertise } }, (cluster) => Object.assign(routing, cluster));
   const cluster = {
     ...started,
     close: async () => {
@@ -158,7 +176,6 @@ async function joinCluster(wiring: ClusterWiring, url: string, routing: Routing)
       await aliveMarker.close();
     },
   };
-  Object.assign(routing, { placement: cluster.placement, directory: cluster.directory, view: cluster.view, repair: cluster.repair });
   logger.info('cluster.started', { cluster: config.cluster, advertise, replicas: config.replicas, profile: config.profile });
   return cluster;
 }
