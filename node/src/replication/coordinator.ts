@@ -137,9 +137,7 @@ export class Coordinator {
       const only = targets[0]!.nodeId;
       return { result: await this.#replica(only).read(key), replicas: [only] };
     }
-    const { replies } = await gatherQuorum(targets, requiredAcks(consistency, targets.length), REPLICA_QUORUM_DEADLINE_MS, (nodeId) =>
-      this.#replica(nodeId).read(key),
-    );
+    const { replies } = await gatherQuorum(targets, requiredAcks(consistency, targets.length), REPLICA_QUORUM_DEADLINE_MS, (nodeId) => this.#replica(nodeId).read(key), countsToward(consistency, targets));
     const newest = newestRecord(replies.map((reply) => reply.value));
     if (newest !== undefined) {
       this.#observe(newest.version);
@@ -156,7 +154,8 @@ export class Coordinator {
     let floor = options.floorVersion;
     for (let attempt = 1; ; attempt++) {
       const record: StoredRecord = { key, valueJson, version: this.#versionAbove(floor), updatedAtMs: this.#deps.clock.nowMs() };
-      const { replies } = await gatherQuorum(targets, needed, REPLICA_QUORUM_DEADLINE_MS, (nodeId) => this.#replica(nodeId).write(record, hinted.get(nodeId)));
+      const write = (nodeId: string) => this.#replica(nodeId).write(record, hinted.get(nodeId));
+      const { replies } = await gatherQuorum(targets, needed, REPLICA_QUORUM_DEADLINE_MS, write, countsToward(consistency, targets));
       const newer = newerVersionSeen(record, replies);
       if (newer === undefined) return { result: record, replicas: replies.map((reply) => reply.nodeId) };
       this.#observe(newer);
@@ -204,6 +203,20 @@ function newerVersionSeen(record: StoredRecord, replies: Reply<ReplicaWriteAck>[
     if (!value.applied && compareVersions(value.version, record.version) > 0 && (newest === undefined || compareVersions(value.version, newest) > 0)) newest = value.version;
   }
   return newest;
+}
+
+/**
+ * Whose answers make up a quorum. At `quorum` and `all`, only the key's home replicas count: a stand-in
+ * still takes the write (as a hint, delivered later) and its reads are merged, but it cannot stand in
+ * for a majority. Otherwise the minority side of a partition, cut off from a key's home replicas,
+ * would acknowledge quorum writes through stand-ins of its own, and a write acknowledged there could
+ * lose to a concurrent one on the majority side by last-writer-wins. At `one`, any target counts
+ * (Dynamo's "always writeable"). Cassandra draws the same line: hints never count toward QUORUM.
+ */
+function countsToward(consistency: Consistency, targets: readonly ReplicaTarget[]): (nodeId: string) => boolean {
+  if (consistency === 'one') return () => true;
+  const home = new Set(targets.filter((target) => target.standInFor === undefined).map((target) => target.nodeId));
+  return (nodeId) => home.has(nodeId);
 }
 
 interface WriteOptions {
