@@ -160,15 +160,22 @@ function logListening(logger: Logger, config: NodeConfig, store: KvStore, fields
  * and switches routing over to it. Until then, and until peers connect, the node is a cluster of one,
  * as any node is that knows no peer. A standalone node (no secret) stays as it is.
  */
-async function joinCluster(wiring: ClusterWiring, url: string, routing: Routing): Promise<RunningCluster | undefined> {
+async function joinCluster(wiring: ClusterWiring, url: string, routing: Routing, announce: () => void): Promise<RunningCluster | undefined> {
   const { config, logger, store, clock } = wiring;
-  if (!isClustered(config)) return undefined;
+  if (!isClustered(config)) {
+    announce();
+    return undefined;
+  }
   const aliveMarker = new AliveMarker({ store, clock, graceMs: config.tombstoneGraceMs, logger });
   await aliveMarker.start();
   const advertise = config.advertise.endsWith(':0') ? `${config.advertise.slice(0, -2)}:${new URL(url).port}` : config.advertise;
   // Loaded only here: hyperswarm's native stack costs a standalone node start-up time it does not need.
   const { startCluster } = await import('./main-cluster');
-  const started = await startCluster({ ...wiring, config: { ...config, advertise } }, (cluster) => Object.assign(routing, cluster));
+  const started = await startCluster({ ...wiring, config: { ...config, advertise } }, (cluster) => {
+    Object.assign(routing, cluster);
+    // Announced once requests route by the ring, so whoever waits for the line never meets `joining`.
+    announce();
+  });
   const cluster = {
     ...started,
     close: async () => {
@@ -214,13 +221,13 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
     await store.close();
     throw error;
   }
-  logListening(logger, config, store, { url, nodeId, startMs: Math.round(performance.now() - startedMs) });
+  const announce = () => logListening(logger, config, store, { url, nodeId, startMs: Math.round(performance.now() - startedMs) });
 
   const tombstones = new TombstoneCollector({ store, clock, graceMs: config.tombstoneGraceMs, logger });
   tombstones.start();
   let cluster: RunningCluster | undefined;
   try {
-    cluster = await joinCluster({ config, nodeId, store, localReplica, digests, hints, logger, clock, hlc }, url, routing);
+    cluster = await joinCluster({ config, nodeId, store, localReplica, digests, hints, logger, clock, hlc }, url, routing, announce);
   } catch (error) {
     await tombstones.close();
     await server.close();
