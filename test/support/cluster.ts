@@ -64,6 +64,8 @@ export interface ClusterOptions {
   readonly profile?: 'local' | 'lan' | 'wan';
   /** Appended to every node's argv. */
   readonly nodeArgs?: readonly string[];
+  /** Sees every node's log lines from the first launch on. */
+  readonly eventSink?: EventSink;
 }
 
 /**
@@ -213,6 +215,7 @@ export class TestCluster {
     this.network = network;
     this.#options = options;
     this.secret = options.secret ?? CLUSTER_SECRET_DEFAULT;
+    this.eventSink = options.eventSink;
     this.root = mkdtempSync(join(tmpdir(), 'swarmkv-cluster-'));
     mkdirSync(join(this.root, 'logs'));
     liveClusters.add(this);
