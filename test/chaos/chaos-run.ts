@@ -38,6 +38,8 @@ export interface ChaosOptions {
   readonly convergenceWatchMs: number;
   /** False until hinted handoff and anti-entropy land: the convergence bar is then reported, not enforced. */
   readonly convergenceEnforced: boolean;
+  /** Whether minority-side successes through stand-ins (sloppy quorum) fail the run; see run-bars.ts. */
+  readonly sloppyMinorityEnforced: boolean;
   readonly log: (line: string) => void;
 }
 
@@ -63,7 +65,7 @@ async function runSteps(cluster: TestCluster, injector: FaultInjector, steps: re
     const startedAt = performance.now();
     try {
       await step.apply(injector, cluster.nodes);
-      log(`step ${index + 1}/${steps.length}: ${step.describe}, held ${step.holdMs} ms (ops so far ${workload.history.ops.length})`);
+      log(`step ${index + 1}/${steps.length}: ${step.describe}, holding ${step.holdMs} ms (ops so far ${workload.history.ops.length})`);
       await Bun.sleep(Math.max(0, step.holdMs - (performance.now() - startedAt)));
     } catch (error) {
       if (!(error instanceof FaultUnsupported)) throw error;
@@ -99,8 +101,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     options.log(`workload stopped: ${JSON.stringify(workload.history.counts())}; repair: ${await triggerRepair(cluster)}`);
     const convergence = await watchConvergence(cluster, replicas, lastHealMs, lastHealMs + options.convergenceWatchMs);
     const finals = await finalReads(cluster, keys);
-    const figures: RunFigures = { history: workload.history, convergence, finals, replicas, timeline: injector.timeline, verdicts: verdictsIn(cluster, membership.lines, verdictsFromMs), replicationFactor: options.replicas };
-    const bars = chaosBars(figures, { opsMin: options.opsMin, convergenceBarMs: CONVERGENCE_BAR_MS, convergenceEnforced: options.convergenceEnforced });
+    const figures: RunFigures = { history: workload.history, convergence, finals, replicas, timeline: injector.timeline, verdicts: verdictsIn(cluster, membership.lines, verdictsFromMs), replicationFactor: options.replicas, names: new Map(cluster.nodes.map((node) => [node.nodeId, node.name])) };
+    const bars = chaosBars(figures, { opsMin: options.opsMin, convergenceBarMs: CONVERGENCE_BAR_MS, convergenceEnforced: options.convergenceEnforced, sloppyMinorityEnforced: options.sloppyMinorityEnforced });
     for (const line of evidence(figures)) options.log(line);
     for (const bar of bars) options.log(formatBar(bar));
     return { bars, failures: enforcedFailures(bars), figures };

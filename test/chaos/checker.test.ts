@@ -113,11 +113,20 @@ describe('judgeMinority', () => {
       op('put', 'far', 19_000, 19_100, 'ok', { value: 'v' }),
       op('put', 'far', 9000, 9100, 'ok', { value: 'u', coordinator: 'n4' }),
     ];
-    const findings = judgeMinority(ops, [partition], home, 3);
+    const findings = judgeMinority(ops, [partition], home, 3, 'home');
     expect(findings.judged).toBe(4);
     expect(findings.answered503InTime).toBe(1);
     expect(findings.successes.map((o) => o.value)).toEqual(['y']);
     expect(findings.slow503).toHaveLength(1);
     expect(findings.hangsOrOther.map((o) => o.value)).toEqual(['z']);
+  });
+
+  test('the isolated scope judges only a side with fewer than W nodes', () => {
+    const ops = [op('put', 'far', 2000, 3500, 'failed', { value: 'x' }), op('put', 'far', 2000, 3500, 'failed', { value: 'x', coordinator: 'n5' })];
+    expect(judgeMinority(ops, [partition], home, 3, 'isolated').judged).toBe(0);
+    const isolated = interval({ kind: 'partition', sides: [['n1'], ['n2', 'n3', 'n4', 'n5']], startMs: 1000, endMs: 20_000 });
+    const findings = judgeMinority(ops, [isolated], home, 3, 'isolated');
+    expect(findings.judged).toBe(1);
+    expect(findings.answered503InTime).toBe(1);
   });
 });

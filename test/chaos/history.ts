@@ -2,8 +2,10 @@
 // or timed-out, with the test process's own monotonic timestamps (performance.now()), so that node
 // clock skew cannot reorder what the clients saw. Every write carries a value no other write uses.
 
+import type { Consistency } from '../support/cluster';
+
+export type { Consistency };
 export type OpKind = 'put' | 'delete' | 'get';
-export type Consistency = 'one' | 'quorum' | 'all';
 /**
  * ok: the node acknowledged (PUT 200, DELETE 204, GET 200/404); failed: it answered anything else (a
  * 503, a 404 DELETE) or the connection broke; timeout: no answer within the client's deadline. A
@@ -28,6 +30,8 @@ export interface Op {
   error?: string;
   /** What a GET read: the value, or null for 404. */
   readValue?: string | null;
+  /** The replicas that answered (x-swarmkv-replicas: node ids), to tell home replicas from stand-ins. */
+  answeredBy?: readonly string[];
 }
 
 export type CompletedOp = Op & { completedMs: number; outcome: Outcome };
@@ -42,7 +46,7 @@ export class History {
     return op;
   }
 
-  complete(op: Op, outcome: Outcome, details: { status?: number; error?: string; readValue?: string | null } = {}, completedMs = performance.now()): void {
+  complete(op: Op, outcome: Outcome, details: { status?: number; error?: string; readValue?: string | null; answeredBy?: readonly string[] } = {}, completedMs = performance.now()): void {
     Object.assign(op, { outcome, completedMs, ...details });
   }
 

@@ -5,6 +5,12 @@
 // Requests invoked in the last MINORITY_BAR_MS before the heal are left out: they may legitimately
 // succeed once the partition is gone. A request sent to a minority coordinator for a key with W home
 // replicas on its own side may succeed, and is not judged here.
+//
+// Two scopes, because the daemon implements Dynamo's sloppy quorum: a minority side of at least W nodes
+// can reach W *nodes* (stand-ins for the home replicas it cannot reach) and acknowledge there.
+//   isolated: the coordinator's side has fewer than W nodes at all; no design lets it succeed.
+//   home: fewer than W of the key's home replicas are on the coordinator's side (the bar read
+//         strictly); a sloppy quorum succeeds here, so the two scopes are reported apart.
 
 import { type CompletedOp } from './history';
 import { type FaultInterval } from './timeline';
@@ -27,16 +33,19 @@ function writeQuorum(consistency: CompletedOp['consistency'], replicationFactor:
   return consistency === 'all' ? replicationFactor : Math.floor(replicationFactor / 2) + 1;
 }
 
-export function judgeMinority(ops: readonly CompletedOp[], partitions: readonly FaultInterval[], homeReplicas: ReadonlyMap<string, readonly string[]>, replicationFactor: number): MinorityFindings {
+export type MinorityScope = 'isolated' | 'home';
+
+export function judgeMinority(ops: readonly CompletedOp[], partitions: readonly FaultInterval[], homeReplicas: ReadonlyMap<string, readonly string[]>, replicationFactor: number, scope: MinorityScope): MinorityFindings {
   const judged: CompletedOp[] = [];
   for (const op of ops) {
     if (op.consistency === 'one') continue;
     const partition = partitions.find((interval) => interval.startMs <= op.invokedMs && op.invokedMs <= (interval.endMs ?? Number.POSITIVE_INFINITY) - MINORITY_BAR_MS);
-    const side = partition?.sides?.find((nodes) => nodes.includes(op.coordinator));
-    if (partition === undefined || side === undefined) continue;
-    const replicas = homeReplicas.get(op.key) ?? [];
-    const reachable = replicas.filter((name) => side.includes(name)).length;
-    if (reachable < writeQuorum(op.consistency, replicationFactor)) judged.push(op);
+    // sides[0] is the minority: only its requests are judged.
+    const minority = partition?.sides?.[0];
+    if (minority === undefined || !minority.includes(op.coordinator)) continue;
+    const needed = writeQuorum(op.consistency, replicationFactor);
+    const reachable = scope === 'isolated' ? minority.length : (homeReplicas.get(op.key) ?? []).filter((name) => minority.includes(name)).length;
+    if (reachable < needed) judged.push(op);
   }
   const elapsed = (op: CompletedOp) => op.completedMs - op.invokedMs;
   const is503 = (op: CompletedOp) => op.outcome === 'failed' && op.status === 503;

@@ -1,20 +1,18 @@
-// A seeded pseudo-random generator (mulberry32), so that a chaos run's schedule and workload can be
-// replayed with --seed: the same seed gives the same faults in the same order on the same nodes.
+// The daemon's seeded generator (mulberry32) with the picks a schedule needs, so that a chaos run's
+// schedule and workload replay with --seed: the same seed, the same faults on the same nodes.
+
+import { SeededRandom } from '../../node/src/transport/seeded-random';
 
 export class Random {
-  #state: number;
+  readonly #source: SeededRandom;
 
   constructor(seed: number) {
-    this.#state = seed >>> 0;
+    this.#source = new SeededRandom(seed);
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
-    let t = this.#state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.#source.next();
   }
 
   /** Uniform integer in [0, below). */

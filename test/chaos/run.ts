@@ -40,7 +40,7 @@ const log = (line: string) => console.log(`[chaos] ${new Date().toISOString().sl
 log(`npm run chaos -- --minutes ${minutes} --nodes ${nodes} --seed ${seed} --keys ${keys} --load-minutes ${loadMinutes}`);
 const chaos = await runChaos({
   nodes, replicas: 3, keys, clients: 2 * nodes, opsMin: OPS_MIN, opsMax: OPS_MAX, opsPerSecond: OPS_PER_SECOND, seed,
-  schedule: 'random', faultsMs: minutes * 60_000, convergenceWatchMs: 60_000, convergenceEnforced: true, log,
+  schedule: 'random', faultsMs: minutes * 60_000, convergenceWatchMs: 60_000, convergenceEnforced: true, sloppyMinorityEnforced: true, log,
 });
 const load = loadMinutes > 0 ? await runLoadCheck({ nodes, loadMs: loadMinutes * 60_000, seed, log }) : { bars: [], failures: [] };
 log('summary:');

@@ -1,6 +1,6 @@
 // Fault schedules: a list of steps, each one fault held for a while, then healed, then a quiet spell.
-// The short schedule (CI) is fixed: one partition with clients on both sides, one kill -9 and restart,
-// one pause, one clock skew, one one-way cut. The random schedule (the long runner) draws every step
+// The short schedule (CI) is fixed: one majority/minority partition with clients on both sides, one
+// node isolated alone, one kill -9 and restart, one pause, one clock skew, one one-way cut. The random schedule (the long runner) draws every step
 // from a seeded generator, so --seed replays it.
 
 import type { ClusterNode } from '../support/cluster';
@@ -27,6 +27,7 @@ export function shortSchedule(): Step[] {
       const { minority, majority } = split(nodes, nodes.map((_, index) => index));
       i.partition(minority, majority);
     }, holdMs: 15_000, quietMs: 8000 },
+    { describe: 'the second node isolated alone: fewer than W nodes on its side', apply: (i, nodes) => i.partition([nodes[1]!], nodes.filter((_, index) => index !== 1)), holdMs: 10_000, quietMs: 6000 },
     { describe: 'kill -9 the third node, then restart it', apply: (i, nodes) => i.kill(nodes[2]!), holdMs: 10_000, quietMs: 8000 },
     { describe: 'SIGSTOP the fourth node, then SIGCONT', apply: (i, nodes) => i.pause(nodes[3]!), holdMs: 8000, quietMs: 8000 },
     { describe: 'the last node restarted 5 s ahead, then back', apply: (i, nodes) => i.skew(nodes[nodes.length - 1]!, 5000), holdMs: 10_000, quietMs: 6000 },
@@ -37,6 +38,10 @@ export function shortSchedule(): Step[] {
 type FaultDraw = (random: Random, nodes: readonly ClusterNode[], netem: boolean) => Pick<Step, 'describe' | 'apply'> | undefined;
 
 const DRAWS: readonly FaultDraw[] = [
+  (random, nodes) => {
+    const alone = random.pick(nodes);
+    return { describe: `isolate ${alone.name}`, apply: (i) => i.partition([alone], nodes.filter((node) => node !== alone)) };
+  },
   (random, nodes) => {
     const { minority, majority } = split(nodes, random.shuffle(nodes.map((_, index) => index)));
     return { describe: `partition [${minority.map((n) => n.name)}] | [${majority.map((n) => n.name)}]`, apply: (i) => i.partition(minority, majority) };

@@ -84,7 +84,8 @@ export class Workload {
       const reply = await this.#cluster.request(node, kind === 'put' ? 'PUT' : kind === 'delete' ? 'DELETE' : 'GET', path, { timeoutMs: CLIENT_TIMEOUT_MS, ...(kind === 'put' ? { json: { value } } : {}) });
       const acknowledged = kind === 'put' ? reply.status === 200 : kind === 'delete' ? reply.status === 204 || reply.status === 404 : reply.status === 200 || reply.status === 404;
       const readValue = kind === 'get' && acknowledged ? (reply.status === 200 ? String(reply.body?.value) : null) : undefined;
-      this.history.complete(op, acknowledged ? 'ok' : 'failed', { status: reply.status, ...(readValue === undefined ? {} : { readValue }), ...(acknowledged ? {} : { error: reply.text.slice(0, 200) }) });
+      const answeredBy = reply.headers.get('x-swarmkv-replicas')?.split(',').filter((id) => id !== '') ?? [];
+      this.history.complete(op, acknowledged ? 'ok' : 'failed', { status: reply.status, answeredBy, ...(readValue === undefined ? {} : { readValue }), ...(acknowledged ? {} : { error: reply.text.slice(0, 200) }) });
       return true;
     } catch (error) {
       const timedOut = (error as Error).name === 'TimeoutError' || (error as Error).name === 'AbortError';
