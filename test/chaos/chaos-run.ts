@@ -21,6 +21,8 @@ export const CONVERGENCE_BAR_MS = 30_000;
 const WARMUP_MS = 5000;
 /** After heal() restarted and resumed nodes: every node alive on every node again, before the next step. */
 const REJOIN_MS_MAX = 60_000;
+/** The workload's own bound past the planned faults (restarts and rejoins take longer than planned). */
+const WORKLOAD_MS_BEYOND_FAULTS = 10 * 60_000;
 
 export interface ChaosOptions {
   readonly nodes: number;
@@ -81,6 +83,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const membership = membershipCollector();
   const cluster = await TestCluster.start({ nodes: options.nodes, replicas: options.replicas, eventSink: membership.sink });
   const injector = new FaultInjector(cluster);
+  let workload: Workload | undefined;
   try {
     await cluster.waitFor(() => cluster.allSeeAllAlive(), CONVERGE_MS_MAX, `all ${options.nodes} nodes alive on every node`);
     const support = injector.support();
@@ -89,7 +92,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const replicas = await homeReplicas(cluster, keys);
     const random = new Random(options.seed);
     const steps = options.schedule === 'short' ? shortSchedule() : randomSchedule(random, cluster.nodes, options.faultsMs, support.netem);
-    const workload = new Workload(cluster, { clients: options.clients, keys: options.keys, opsMax: options.opsMax, durationMsMax: options.faultsMs + 10 * 60_000, opsPerSecond: options.opsPerSecond }, new Random(options.seed ^ 0x5eed));
+    workload = new Workload(cluster, { clients: options.clients, keys: options.keys, opsMax: options.opsMax, durationMsMax: options.faultsMs + WORKLOAD_MS_BEYOND_FAULTS, opsPerSecond: options.opsPerSecond }, new Random(options.seed ^ 0x5eed));
     const verdictsFromMs = performance.now();
     options.log(`seed ${options.seed}: ${steps.length} fault steps, ${options.clients} clients, ${options.keys} keys, at most ${options.opsMax} ops at ${options.opsPerSecond}/s`);
     workload.start();
@@ -107,6 +110,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     for (const bar of bars) options.log(formatBar(bar));
     return { bars, failures: enforcedFailures(bars), figures };
   } finally {
+    // A step that threw leaves the clients running: stop them before the cluster goes.
+    await workload?.stop();
     injector.destroyNow();
     await cluster.destroy();
   }

@@ -28,9 +28,10 @@ export async function runLoadCheck(options: LoadCheckOptions): Promise<{ bars: B
   const membership = membershipCollector();
   const cluster = await TestCluster.start({ nodes: options.nodes, replicas: 3, eventSink: membership.sink });
   let load: CpuLoad | undefined;
+  let workload: Workload | undefined;
   try {
     await cluster.waitFor(() => cluster.allSeeAllAlive(), CONVERGE_MS_MAX, `all ${options.nodes} nodes alive on every node`);
-    const workload = new Workload(cluster, { clients: CLIENTS, keys: KEYS, opsMax: Math.ceil((OPS_PER_SECOND * options.loadMs) / 1000), durationMsMax: options.loadMs, opsPerSecond: OPS_PER_SECOND }, new Random(options.seed));
+    workload = new Workload(cluster, { clients: CLIENTS, keys: KEYS, opsMax: Math.ceil((OPS_PER_SECOND * options.loadMs) / 1000), durationMsMax: options.loadMs, opsPerSecond: OPS_PER_SECOND }, new Random(options.seed));
     const loadFromMs = performance.now();
     load = CpuLoad.start(options.loadMs + LOADED_DETECTION_WATCH_MS);
     options.log(`load: ${load.cores} cores busy (${load.tool}) for ${options.loadMs} ms, ${options.nodes} nodes, quorum traffic at ${OPS_PER_SECOND}/s`);
@@ -49,6 +50,7 @@ export async function runLoadCheck(options: LoadCheckOptions): Promise<{ bars: B
     for (const bar of bars) options.log(formatBar(bar));
     return { bars, failures: enforcedFailures(bars) };
   } finally {
+    await workload?.stop();
     load?.stop();
     await cluster.destroy();
   }
