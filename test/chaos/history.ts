@@ -5,14 +5,6 @@
 import type { Consistency } from '../support/cluster';
 
 export type { Consistency };
-export type OpKind = 'put' | 'delete' | 'get';
-/**
- * ok: the node acknowledged (PUT 200, DELETE 204, GET 200/404); failed: it answered anything else (a
- * 503, a 404 DELETE) or the connection broke; timeout: no answer within the client's deadline. A
- * failed or timed-out write may still have landed on some replica: it is indeterminate, not absent.
- */
-export type Outcome = 'ok' | 'failed' | 'timeout';
-
 export interface Op {
   readonly id: number;
   readonly client: string;
@@ -35,6 +27,17 @@ export interface Op {
 }
 
 export type CompletedOp = Op & { completedMs: number; outcome: Outcome };
+
+export type OpKind = 'put' | 'delete' | 'get';
+
+/**
+ * ok: the node acknowledged (PUT 200; DELETE 204, or 404 when nothing was live and no tombstone was
+ * written; GET 200 or 404); failed: it answered anything else (a 503) or the connection broke;
+ * timeout: no answer within the client's deadline. A failed or timed-out write may still have landed
+ * on some replica: it is indeterminate, not absent.
+ */
+export type Outcome = 'ok' | 'failed' | 'timeout';
+
 
 export class History {
   readonly ops: Op[] = [];

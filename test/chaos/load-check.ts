@@ -13,9 +13,8 @@ import { Workload } from './workload';
 
 /** Longer than the lan profile's detection bar (5 s): a loaded machine may be slower, and it is measured. */
 const LOADED_DETECTION_WATCH_MS = 30_000;
-const KEYS = 500;
-const CLIENTS = 4;
-const OPS_PER_SECOND = 40;
+/** Light quorum traffic during the load: the detector, not the store, is under test. */
+const TRAFFIC = { keys: 500, clients: 4, opsPerSecond: 40 } as const;
 
 export interface LoadCheckOptions {
   readonly nodes: number;
@@ -31,10 +30,10 @@ export async function runLoadCheck(options: LoadCheckOptions): Promise<{ bars: B
   let workload: Workload | undefined;
   try {
     await cluster.waitFor(() => cluster.allSeeAllAlive(), CONVERGE_MS_MAX, `all ${options.nodes} nodes alive on every node`);
-    workload = new Workload(cluster, { clients: CLIENTS, keys: KEYS, opsMax: Math.ceil((OPS_PER_SECOND * options.loadMs) / 1000), durationMsMax: options.loadMs, opsPerSecond: OPS_PER_SECOND }, new Random(options.seed));
+    workload = new Workload(cluster, { ...TRAFFIC, opsMax: Math.ceil((TRAFFIC.opsPerSecond * options.loadMs) / 1000), durationMsMax: options.loadMs }, new Random(options.seed));
     const loadFromMs = performance.now();
     load = CpuLoad.start(options.loadMs + LOADED_DETECTION_WATCH_MS);
-    options.log(`load: ${load.cores} cores busy (${load.tool}) for ${options.loadMs} ms, ${options.nodes} nodes, quorum traffic at ${OPS_PER_SECOND}/s`);
+    options.log(`load: ${load.cores} cores busy (${load.tool}) for ${options.loadMs} ms, ${options.nodes} nodes, quorum traffic at ${TRAFFIC.opsPerSecond}/s`);
     workload.start();
     await Bun.sleep(options.loadMs);
     await workload.stop();
