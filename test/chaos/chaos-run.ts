@@ -3,6 +3,7 @@
 // last heal (repair where the route exists, replica convergence, final reads at consistency all) and
 // one line per bar. Everything the run created is undone in `finally`, whatever failed.
 
+import { writeFileSync } from 'node:fs';
 import { TestCluster, type ClusterNode } from '../support/cluster';
 import { CONVERGE_MS_MAX } from '../support/cluster-scenarios';
 import { enforcedFailures, formatBar, type BarResult } from './bars';
@@ -43,6 +44,8 @@ export interface ChaosOptions {
   /** Whether minority-side successes through stand-ins (sloppy quorum) fail the run; see run-bars.ts. */
   readonly sloppyMinorityEnforced: boolean;
   readonly log: (line: string) => void;
+  /** Where to write every op and fault as JSON for analysis after the run; none when undefined. */
+  readonly historyFile?: string;
 }
 
 export interface ChaosReport {
@@ -106,6 +109,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const finals = await finalReads(cluster, keys);
     const figures: RunFigures = { history: workload.history, convergence, finals, replicas, timeline: injector.timeline, verdicts: verdictsIn(cluster, membership.lines, verdictsFromMs), replicationFactor: options.replicas, names: new Map(cluster.nodes.map((node) => [node.nodeId, node.name])) };
     const bars = chaosBars(figures, { opsMin: options.opsMin, convergenceBarMs: CONVERGENCE_BAR_MS, convergenceEnforced: options.convergenceEnforced, sloppyMinorityEnforced: options.sloppyMinorityEnforced });
+    if (options.historyFile !== undefined) {
+      writeFileSync(options.historyFile, JSON.stringify({ ops: workload.history.ops, faults: injector.timeline.intervals, replicas: Object.fromEntries(replicas), names: Object.fromEntries(figures.names) }));
+      options.log(`history of every op and fault: ${options.historyFile}`);
+    }
     for (const line of evidence(figures)) options.log(line);
     for (const bar of bars) options.log(formatBar(bar));
     return { bars, failures: enforcedFailures(bars), figures };

@@ -88,6 +88,24 @@ export function chaosBars(figures: RunFigures, options: BarOptions): BarResult[]
   ];
 }
 
+/**
+ * How the violating writes were acknowledged, the first clue to their cause: by fewer replicas than
+ * the quorum (a coordinator whose ring is too small), by stand-ins only (sloppy quorum, no hinted
+ * handoff), or by at least one home replica and a quorum of answers (anything else).
+ */
+function classify(label: string, ops: readonly Op[], figures: RunFigures): string[] {
+  if (ops.length === 0) return [];
+  const quorum = Math.floor(figures.replicationFactor / 2) + 1;
+  let short = 0;
+  let standInsOnly = 0;
+  for (const op of ops) {
+    const answered = (op.answeredBy ?? []).map((id) => figures.names.get(id) ?? id);
+    if (answered.length < quorum) short++;
+    else if (!answered.some((name) => (figures.replicas.get(op.key) ?? []).includes(name))) standInsOnly++;
+  }
+  return [`${label}: ${ops.length} in all: ${short} acknowledged by fewer than ${quorum} replicas, ${standInsOnly} by stand-ins only, ${ops.length - short - standInsOnly} otherwise`];
+}
+
 /** The evidence behind failing bars, one line each. */
 export function evidence(figures: RunFigures): string[] {
   const { data, isolated, minority, verdicts } = analyze(figures);
@@ -98,6 +116,8 @@ export function evidence(figures: RunFigures): string[] {
     return `${op.kind} ${op.key}${op.value === undefined ? '' : `=${op.value}`} at ${op.consistency} via ${op.coordinator}, ${Math.round(op.invokedMs)}..${Math.round(op.completedMs ?? Number.NaN)} ms, status ${op.status}, answered by [${answered}] (stand-ins [${standIns}]), home replicas [${figures.replicas.get(op.key)}]`;
   };
   return [
+    ...classify('lost', data.lost.map((v) => v.op), figures),
+    ...classify('resurrected', data.resurrected.map((v) => v.op), figures),
     ...show('lost', data.lost, (v) => `${opText(v.op)}; final ${JSON.stringify(v.found)}; replicas ${figures.replicas.get(v.key)?.join(',')}`),
     ...show('resurrected', data.resurrected, (v) => `${opText(v.op)}; final ${JSON.stringify(v.found)}`),
     ...show('phantom', data.phantoms, (p) => `${p.key}=${p.found}`),

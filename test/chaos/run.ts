@@ -1,9 +1,11 @@
 // The long chaos run (`npm run chaos -- --minutes 10 [--nodes 5] [--seed S] [--keys 10000]
-// [--load-minutes 5]`): random faults from a seeded schedule under a workload of at least 20,000 ops,
-// then the bars after the last heal; then every core loaded with no fault, counting false dead
-// verdicts. Exits 1 if an enforced bar fails. scripts/chaos.sh builds first and runs this inside a
+// [--load-minutes 5] [--history FILE]`): random faults from a seeded schedule under a workload of at
+// least 20,000 ops, then the bars after the last heal; then every core loaded with no fault, counting
+// false dead verdicts. Every op and fault is written to --history (default: a file in the temp dir). Exits 1 if an enforced bar fails. scripts/chaos.sh builds first and runs this inside a
 // network namespace of its own, like npm test.
 
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { NAMESPACES_AVAILABLE } from '../support/cluster';
 import { formatBar } from './bars';
@@ -23,6 +25,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: String(Date.now() % 1_000_000) },
     keys: { type: 'string', default: '10000' },
     'load-minutes': { type: 'string', default: '5' },
+    history: { type: 'string' },
   },
 });
 const minutes = Number(values.minutes);
@@ -41,6 +44,7 @@ log(`npm run chaos -- --minutes ${minutes} --nodes ${nodes} --seed ${seed} --key
 const chaos = await runChaos({
   nodes, replicas: 3, keys, clients: 2 * nodes, opsMin: OPS_MIN, opsMax: OPS_MAX, opsPerSecond: OPS_PER_SECOND, seed,
   schedule: 'random', faultsMs: minutes * 60_000, convergenceWatchMs: 60_000, convergenceEnforced: true, sloppyMinorityEnforced: true, log,
+  historyFile: values.history ?? join(tmpdir(), `swarmkv-chaos-${seed}.json`),
 });
 const load = loadMinutes > 0 ? await runLoadCheck({ nodes, loadMs: loadMinutes * 60_000, seed, log }) : { bars: [], failures: [] };
 log('summary:');
