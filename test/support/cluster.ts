@@ -108,9 +108,9 @@ export class HostProcess {
         buffered = buffered.slice(newline + 1);
         try {
           const event = JSON.parse(line) as Record<string, unknown>;
-          sink?.(name, event, performance.now());
           this.events.push(event);
           if (this.events.length > EVENTS_KEPT_MAX) this.events.shift();
+          sink?.(name, event, performance.now());
         } catch {
           // Not a log line; it is in the log file.
         }
