@@ -54,6 +54,9 @@ export interface Reply {
   readonly elapsedMs: number;
 }
 
+/** Called for every log line a node prints, with the test process's own receive time (performance.now()). */
+export type EventSink = (nodeName: string, event: Record<string, unknown>, receivedAtMs: number) => void;
+
 export interface ClusterOptions {
   readonly nodes: number;
   readonly secret?: string;
@@ -61,6 +64,8 @@ export interface ClusterOptions {
   readonly profile?: 'local' | 'lan' | 'wan';
   /** Appended to every node's argv. */
   readonly nodeArgs?: readonly string[];
+  /** Sees every node's log lines from the first launch on. */
+  readonly eventSink?: EventSink;
 }
 
 /**
@@ -86,7 +91,7 @@ export class HostProcess {
   #stderr = '';
   #paused = false;
 
-  constructor(name: string, host: TestHost, args: readonly string[], logFile: string) {
+  constructor(name: string, host: TestHost, args: readonly string[], logFile: string, sink?: EventSink) {
     this.name = name;
     this.#log = createWriteStream(logFile, { flags: 'a' });
     this.#log.write(`# ${new Date().toISOString()} ip netns exec ${host.namespace} node ${args.join(' ')}\n`);
@@ -102,8 +107,10 @@ export class HostProcess {
         const line = buffered.slice(0, newline);
         buffered = buffered.slice(newline + 1);
         try {
-          this.events.push(JSON.parse(line) as Record<string, unknown>);
+          const event = JSON.parse(line) as Record<string, unknown>;
+          this.events.push(event);
           if (this.events.length > EVENTS_KEPT_MAX) this.events.shift();
+          sink?.(name, event, performance.now());
         } catch {
           // Not a log line; it is in the log file.
         }
@@ -171,6 +178,8 @@ export class ClusterNode {
   readonly dataDir: string;
   readonly args: readonly string[];
   process!: HostProcess;
+  /** Appended to args at every launch (restart(node, { extraArgs }) sets it, e.g. a clock offset). */
+  extraArgs: readonly string[] = [];
   /** From the first `node.listening` line; it survives restarts (it lives in the store). */
   nodeId = '';
   restarts = 0;
@@ -198,12 +207,15 @@ export class TestCluster {
   readonly #options: ClusterOptions;
   bootstrap!: HostProcess;
   bootstrapAddress = '';
+  /** Sees every node's log lines from the next launch on (the chaos checker's membership verdicts). */
+  eventSink: EventSink | undefined;
   #destroying: Promise<void> | undefined;
 
   private constructor(network: TestNetwork, options: ClusterOptions) {
     this.network = network;
     this.#options = options;
     this.secret = options.secret ?? CLUSTER_SECRET_DEFAULT;
+    this.eventSink = options.eventSink;
     this.root = mkdtempSync(join(tmpdir(), 'swarmkv-cluster-'));
     mkdirSync(join(this.root, 'logs'));
     liveClusters.add(this);
@@ -242,7 +254,7 @@ export class TestCluster {
   }
 
   async #launch(node: ClusterNode): Promise<void> {
-    node.process = new HostProcess(node.name, node.host, node.args, join(this.root, 'logs', `${node.name}.log`));
+    node.process = new HostProcess(node.name, node.host, [...node.args, ...node.extraArgs], join(this.root, 'logs', `${node.name}.log`), this.eventSink);
     const listening = await node.process.waitForEvent('node.listening');
     const nodeId = String(listening.nodeId);
     if (node.nodeId !== '' && node.nodeId !== nodeId) throw new Error(`${node.name} came back as ${nodeId}, not ${node.nodeId}`);
@@ -271,9 +283,13 @@ export class TestCluster {
     node.process.signal('SIGCONT');
   }
 
-  /** Starts the node again on its data directory (SIGKILLing it first if it still runs); waits until it listens. */
-  async restart(node: ClusterNode): Promise<void> {
+  /**
+   * Starts the node again on its data directory (SIGKILLing it first if it still runs); waits until it
+   * listens. `extraArgs`, when given, replaces the node's extra flags from this launch on.
+   */
+  async restart(node: ClusterNode, options: { extraArgs?: readonly string[] } = {}): Promise<void> {
     if (node.running) await node.process.kill();
+    if (options.extraArgs !== undefined) node.extraArgs = options.extraArgs;
     node.restarts++;
     await this.#launch(node);
   }

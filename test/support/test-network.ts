@@ -56,6 +56,11 @@ export class TestNetwork {
     return network;
   }
 
+  /** The test process's own address on the bridge: faults spare it, so clients reach every side. */
+  get clientAddress(): string {
+    return this.address(CLIENT_HOST_NUMBER);
+  }
+
   address(hostNumber: number): string {
     return `${ADDRESS_PREFIX}.${this.#subnet}.${hostNumber}`;
   }
