@@ -32,7 +32,13 @@ export class ServerProcess {
     const unregister = registerCleanup(() => child.kill('SIGKILL'));
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-STDERR_CHARS_MAX)));
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const exited = new Promise<void>((resolve) =>
+      child.once('exit', (code, signal) => {
+        // Kept in the stderr tail, so that an error naming a server also says how it ended.
+        stderr = `${stderr}\n(${name} exited: ${signal ?? `code ${code}`})`.slice(-STDERR_CHARS_MAX);
+        resolve();
+      }),
+    );
     void exited.then(unregister);
     let url: string;
     try {
