@@ -40,7 +40,10 @@ const productionFiles = [...daemonFiles, ...sourceFiles('cli/src/**/*.ts')].filt
 /** The layer a node/src file belongs to: its top folder, or its file name for a top-level file. */
 function layerOf(file: string): string {
   const parts = relative('node/src', file).split('/');
-  return parts.length > 1 ? parts[0]! : parts[0]!.replace(/\.ts$/, '');
+  if (parts.length > 1) return parts[0]!;
+  // The composition root may span several files (main.ts, main-cluster.ts): all of them are `main`.
+  const name = parts[0]!.replace(/\.ts$/, '');
+  return /^main(-[a-z]+)*$/.test(name) ? 'main' : name;
 }
 
 function importsOf(file: string): string[] {

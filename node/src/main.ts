@@ -4,13 +4,14 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { buildApp, HttpMetrics, StandaloneClusterView } from './api';
-import { createHash } from 'node:crypto';
+import { buildApp, HttpMetrics, StandaloneClusterView, type ClusterView } from './api';
 import { assert } from './assert';
 import { systemClock, type Clock } from './clock';
-import type { NodeConfig } from './config';
+import { isClustered, type NodeConfig } from './config';
+import { startCluster, type ClusterWiring, type RunningCluster } from './main-cluster';
 import { createLogger, type Logger } from './log';
-import { Coordinator, LocalReplica, SingleNodePlacement } from './replication';
+import { Coordinator, LocalReplica, SingleNodePlacement, type Placement, type ReplicaDirectory } from './replication';
+import { keyPosition } from './ring';
 import { LmdbStore, MemoryStore, type KvStore } from './storage';
 import { HybridLogicalClock, isNodeId, NODE_ID_HEX_DIGITS } from './version';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -18,11 +19,6 @@ import packageJson from '../../package.json' with { type: 'json' };
 export const RELEASE = packageJson.version;
 
 const NODE_ID_META = 'node-id';
-
-/** A key's position on the hash ring: the first 64 bits of its SHA-256, in hex. */
-function keyPosition(key: string): string {
-  return createHash('sha256').update(key).digest('hex').slice(0, 16);
-}
 
 export interface RunningNode {
   readonly nodeId: string;
@@ -44,6 +40,21 @@ async function loadOrCreateNodeId(store: KvStore): Promise<string> {
   const created = randomBytes(NODE_ID_HEX_DIGITS / 2).toString('hex');
   await store.setMeta(NODE_ID_META, created);
   return created;
+}
+
+interface Routing {
+  placement: Placement;
+  directory: ReplicaDirectory;
+  view: ClusterView;
+}
+
+/** A node of its own: every key lives here. A clustered node starts like this, then joins. */
+function standaloneRouting(config: NodeConfig, nodeId: string, store: KvStore, localReplica: LocalReplica): Routing {
+  return {
+    placement: new SingleNodePlacement(nodeId),
+    directory: { replica: (id) => (id === nodeId ? localReplica : undefined) },
+    view: new StandaloneClusterView({ nodeId, name: config.name, httpAddress: config.advertise }, store, keyPosition),
+  };
 }
 
 interface SrvxServer {
@@ -68,6 +79,33 @@ async function listen(app: ReturnType<typeof buildApp>, host: string, port: numb
   return { server, url: `http://${boundHost}:${address.port}` };
 }
 
+function logListening(logger: Logger, config: NodeConfig, store: KvStore, fields: { url: string; nodeId: string; startMs: number }): void {
+  logger.info('node.listening', {
+    url: fields.url,
+    nodeId: fields.nodeId,
+    engine: store.engine,
+    dataDir: config.memory ? null : config.dataDir,
+    syncPolicy: config.memory ? 'memory' : config.syncPolicy,
+    liveKeys: store.stats().liveKeys,
+    startMs: fields.startMs,
+  });
+}
+
+/**
+ * Starts the cluster half once the HTTP port is known (with --port 0 the advertised address needs it)
+ * and switches routing over to it. Until then, and until peers connect, the node is a cluster of one,
+ * as any node is that knows no peer. A standalone node (no secret) stays as it is.
+ */
+async function joinCluster(wiring: ClusterWiring, url: string, routing: Routing): Promise<RunningCluster | undefined> {
+  const { config, logger } = wiring;
+  if (!isClustered(config)) return undefined;
+  const advertise = config.advertise.endsWith(':0') ? `${config.advertise.slice(0, -2)}:${new URL(url).port}` : config.advertise;
+  const cluster = await startCluster({ ...wiring, config: { ...config, advertise } });
+  Object.assign(routing, { placement: cluster.placement, directory: cluster.directory, view: cluster.view });
+  logger.info('cluster.started', { cluster: config.cluster, advertise, replicas: config.replicas, profile: config.profile });
+  return cluster;
+}
+
 export async function startNode(config: NodeConfig, options: StartOptions = {}): Promise<RunningNode> {
   const startedMs = performance.now();
   const clock = options.clock ?? systemClock;
@@ -77,11 +115,12 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
   const logger = baseLogger.child({ node: config.name });
   const hlc = new HybridLogicalClock(nodeId, clock);
   const localReplica = new LocalReplica(nodeId, store);
+  const routing = standaloneRouting(config, nodeId, store, localReplica);
   const coordinator = new Coordinator({
     hlc,
     clock,
-    placement: new SingleNodePlacement(nodeId),
-    directory: { replica: (id) => (id === nodeId ? localReplica : undefined) },
+    placement: { targetsFor: (key) => routing.placement.targetsFor(key), listingNodes: () => routing.placement.listingNodes() },
+    directory: { replica: (id) => routing.directory.replica(id) },
     readConsistency: config.readConsistency,
     writeConsistency: config.writeConsistency,
   });
@@ -89,7 +128,7 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
   const app = buildApp({
     coordinator,
     nodeId,
-    cluster: new StandaloneClusterView({ nodeId, name: config.name, httpAddress: config.advertise }, store, keyPosition),
+    cluster: { members: () => routing.view.members(), ring: () => routing.view.ring(), locate: (key) => routing.view.locate(key) },
     metrics,
     logger,
     clock,
@@ -107,21 +146,23 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
     await store.close();
     throw error;
   }
-  const stats = store.stats();
-  logger.info('node.listening', {
-    url,
-    nodeId,
-    engine: store.engine,
-    dataDir: config.memory ? null : config.dataDir,
-    syncPolicy: config.memory ? 'memory' : config.syncPolicy,
-    liveKeys: stats.liveKeys,
-    startMs: Math.round(performance.now() - startedMs),
-  });
+  logListening(logger, config, store, { url, nodeId, startMs: Math.round(performance.now() - startedMs) });
+
+  let cluster: RunningCluster | undefined;
+  try {
+    cluster = await joinCluster({ config, nodeId, store, localReplica, logger, clock }, url, routing);
+  } catch (error) {
+    await server.close();
+    await store.close();
+    throw error;
+  }
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       logger.info('node.stopping', {});
+      // Leave the cluster first, so peers route around this node before its port closes.
+      await cluster?.close();
       await server.close();
       await store.close();
       logger.info('node.stopped', {});

@@ -12,7 +12,8 @@ const Member = Type.Object({
   state: State,
   incarnation: Type.Integer({ description: 'Raised by the member to refute a suspicion of its death.' }),
   heartbeatAgeMs: Type.Number({ description: 'Milliseconds since this node last heard from the member.' }),
-  keyCount: Type.Union([Type.Integer(), Type.Null()]),
+  keyCount: Type.Union([Type.Integer(), Type.Null()], { description: 'Live keys in the member’s store, as it last reported.' }),
+  ringDigest: Type.Union([Type.String(), Type.Null()], { description: 'Digest of the ring the member routes by, as it last reported.' }),
   self: Type.Boolean(),
 });
 const Ring = Type.Object({
@@ -27,6 +28,13 @@ const Location = Type.Object({
   position: Type.String(),
   replicas: Type.Array(Type.Object({ nodeId: Type.String(), name: Type.String(), httpAddress: Type.String(), state: State })),
   targets: Type.Array(Type.Object({ nodeId: Type.String(), standInFor: Type.Union([Type.String(), Type.Null()]) })),
+});
+
+const LocalCopy = Type.Object({
+  key: Type.String(),
+  version: Type.String(),
+  deleted: Type.Boolean({ description: 'True when this node holds a tombstone: the key was deleted.' }),
+  updatedAt: Type.String({ format: 'date-time' }),
 });
 
 export const clusterDocs = {
@@ -45,5 +53,16 @@ export const clusterDocs = {
     tags: ['cluster'],
     parameters: [keyPathParameter],
     responses: responses({ 200: ['The key’s replicas and where writes go now.', Location], 400: ['Malformed key.', schemas.Error] }),
+  },
+  local: {
+    summary: 'This node’s own copy of a key, tombstones included',
+    description: 'Reads only this node’s store, without asking any replica: shows whether this node holds the key and at which version.',
+    tags: ['cluster'],
+    parameters: [keyPathParameter],
+    responses: responses({
+      200: ['The record in this node’s store.', LocalCopy],
+      400: ['Malformed key.', schemas.Error],
+      404: ['This node’s store holds nothing for the key.', schemas.Error],
+    }),
   },
 } satisfies Record<string, Partial<OpenAPIV3.OperationObject>>;

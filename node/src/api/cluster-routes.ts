@@ -4,17 +4,24 @@ import { Elysia } from 'elysia';
 import { SwarmError } from '../errors';
 import { validateKey } from '../keys';
 import type { Logger } from '../log';
+import type { KvStore } from '../storage';
 import type { ClusterView } from './cluster-view';
 import { clusterDocs } from './cluster-docs';
 import type { HttpMetrics } from './http-metrics';
 import { instrumented } from './instrumented';
-import { json } from './responses';
+import { isoTime, json } from './responses';
 
 export interface ClusterRoutesDeps {
   readonly cluster: ClusterView;
   readonly metrics: HttpMetrics;
   readonly logger: Logger;
   readonly keyBytesMax: number;
+  readonly store: KvStore;
+}
+
+function keyOf(key: string | null | undefined, keyBytesMax: number): string {
+  if (key === null || key === undefined) throw new SwarmError('invalid_key', 'the key in the path is not valid percent-encoded UTF-8');
+  return validateKey(key, keyBytesMax);
 }
 
 export function clusterRoutes(deps: ClusterRoutesDeps) {
@@ -24,10 +31,17 @@ export function clusterRoutes(deps: ClusterRoutesDeps) {
     .get('/cluster/ring', route('/cluster/ring', () => json(200, deps.cluster.ring())), { detail: clusterDocs.ring })
     .get(
       '/cluster/locate/:key',
-      route('/cluster/locate/{key}', ({ params }) => {
-        if (params.key === null || params.key === undefined) throw new SwarmError('invalid_key', 'the key in the path is not valid percent-encoded UTF-8');
-        return json(200, deps.cluster.locate(validateKey(params.key, deps.keyBytesMax)));
-      }),
+      route('/cluster/locate/{key}', ({ params }) => json(200, deps.cluster.locate(keyOf(params.key, deps.keyBytesMax)))),
       { detail: clusterDocs.locate },
+    )
+    .get(
+      '/cluster/local/:key',
+      route('/cluster/local/{key}', ({ params }) => {
+        const key = keyOf(params.key, deps.keyBytesMax);
+        const record = deps.store.get(key);
+        if (record === undefined) throw new SwarmError('not_found', `this node's store holds nothing for ${JSON.stringify(key)}`, { key });
+        return json(200, { key, version: record.version, deleted: record.valueJson === null, updatedAt: isoTime(record.updatedAtMs) });
+      }),
+      { detail: clusterDocs.local },
     );
 }

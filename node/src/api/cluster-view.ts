@@ -15,6 +15,8 @@ export interface MemberView {
   readonly heartbeatAgeMs: number;
   /** Live keys in the member's store, as it last reported; null when not known. */
   readonly keyCount: number | null;
+  /** Digest of the ring the member routes by, as it last reported; equal everywhere once converged. */
+  readonly ringDigest: string | null;
   readonly self: boolean;
 }
 

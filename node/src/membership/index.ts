@@ -32,3 +32,4 @@ export {
 } from './messages';
 export { expectedConfirmations, suspicionTimeoutMs } from './suspicion-timeout';
 export { MembershipService, type MemberEvent, type MembershipServiceOptions, type MembershipTransport } from './membership-service';
+export { registerMembershipMessages } from './membership-codecs';

@@ -40,6 +40,14 @@ export class FieldReader {
     this.#path = path;
   }
 
+  /**
+   * Every field as received, for a layer that validates a whole message with its own parser (the
+   * membership messages do): that parser then owns the checks this reader would otherwise make.
+   */
+  all(): Readonly<Record<string, unknown>> {
+    return this.#fields;
+  }
+
   has(name: string): boolean {
     return Object.hasOwn(this.#fields, name) && this.#fields[name] !== undefined;
   }

@@ -12,6 +12,20 @@ export const MessageType = {
   rpcRequest: 2,
   rpcResponse: 3,
   rpcError: 4,
+  // membership (membership/membership-codecs.ts)
+  membershipPing: 16,
+  membershipAck: 17,
+  membershipNack: 18,
+  membershipPingReq: 19,
+  membershipGossip: 20,
+  membershipPush: 21,
+  // replication (replication/replica-messages.ts)
+  replicaRead: 64,
+  replicaRecord: 65,
+  replicaWrite: 66,
+  replicaWriteAck: 67,
+  replicaScan: 68,
+  replicaScanPage: 69,
 } as const;
 
 export type MessageTypeName = keyof typeof MessageType;

@@ -1,0 +1,60 @@
+// The cluster as a clustered node sees it: the membership table, and the ring placement computes from
+// it. Every node answers from its own view; views converge as gossip spreads (compare ring digests).
+
+import type { MemberSummary } from '../membership';
+import type { RingPlacement } from '../replication';
+import { keyPosition } from '../ring';
+import type { ClusterView, KeyLocation, MemberView, RingView } from './cluster-view';
+
+/** The metadata field in which each member gossips its live key count. */
+export const KEY_COUNT_METADATA = 'keys';
+/** The metadata field in which each member gossips the digest of the ring it routes by. */
+export const RING_DIGEST_METADATA = 'ring';
+
+export interface LiveMembership {
+  members(): MemberSummary[];
+}
+
+export class LiveClusterView implements ClusterView {
+  readonly #membership: LiveMembership;
+  readonly #placement: RingPlacement;
+  readonly #ownKeyCount: () => number;
+
+  constructor(membership: LiveMembership, placement: RingPlacement, ownKeyCount: () => number) {
+    this.#membership = membership;
+    this.#placement = placement;
+    this.#ownKeyCount = ownKeyCount;
+  }
+
+  members(): MemberView[] {
+    return this.#membership.members().map((member) => {
+      const reported = member.metadata[KEY_COUNT_METADATA];
+      const keyCount = member.self ? this.#ownKeyCount() : typeof reported === 'number' ? reported : null;
+      const ring = member.self ? this.#placement.ring().digest : member.metadata[RING_DIGEST_METADATA];
+      const { nodeId, name, httpAddress, state, incarnation, heartbeatAgeMs, self } = member;
+      return { nodeId, name, httpAddress, state, incarnation, heartbeatAgeMs, keyCount, ringDigest: typeof ring === 'string' ? ring : null, self };
+    });
+  }
+
+  ring(): RingView {
+    const { ring } = this.#placement.current();
+    const n = this.#placement.effectiveReplicas();
+    return {
+      digest: ring.digest,
+      replicationFactor: n,
+      tokensPerNode: ring.tokensPerNode,
+      members: ring.members.map((member) => member.nodeId),
+      ranges: ring.ranges(n).map(({ start, end, replicas }) => ({ start, end, replicas })),
+    };
+  }
+
+  locate(key: string): KeyLocation {
+    const byId = new Map(this.#membership.members().map((member) => [member.nodeId, member]));
+    const replicas = this.#placement.intendedReplicas(key).map((nodeId) => {
+      const member = byId.get(nodeId);
+      return { nodeId, name: member?.name ?? nodeId, httpAddress: member?.httpAddress ?? '', state: member?.state ?? ('dead' as const) };
+    });
+    const targets = this.#placement.targetsFor(key).map((target) => ({ nodeId: target.nodeId, standInFor: target.standInFor ?? null }));
+    return { key, position: keyPosition(key), replicas, targets };
+  }
+}

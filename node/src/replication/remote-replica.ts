@@ -1,0 +1,65 @@
+// A replica on another node, reached through the transport's Rpc: the coordinator treats it exactly
+// like the local store. Every call ends within the quorum deadline: with the replica's answer, or a
+// SwarmError ('unavailable' when the peer is unreachable or slow) that counts as that replica failing.
+
+import { SwarmError } from '../errors';
+import { REPLICA_QUORUM_DEADLINE_MS } from '../limits';
+import type { ScanOptions, ScanPage, StoredRecord } from '../storage';
+import type { PeerMessage } from '../transport';
+import type { Replica, ReplicaWriteAck } from './replica';
+import { recordFromWire, recordOnWire, replicaRecord, replicaScanPage, replicaWriteAck, type ReplicaReadMessage, type ReplicaScanMessage, type ReplicaWriteMessage } from './replica-messages';
+
+/** The part of transport's Rpc a remote replica needs. */
+export interface ReplicaRequester {
+  request(toNodeId: string, body: PeerMessage, options?: { readonly timeoutMs?: number }): Promise<PeerMessage>;
+}
+
+/**
+ * Scans of remote replicas carry no values (listings need only keys and versions): a live record from
+ * one has this in place of its value. Never stored, never returned to a client.
+ */
+export const VALUE_NOT_SHIPPED = '';
+
+export class RemoteReplica implements Replica {
+  readonly nodeId: string;
+  readonly #rpc: ReplicaRequester;
+  readonly #timeoutMs: number;
+
+  constructor(nodeId: string, rpc: ReplicaRequester, timeoutMs = REPLICA_QUORUM_DEADLINE_MS) {
+    this.nodeId = nodeId;
+    this.#rpc = rpc;
+    this.#timeoutMs = timeoutMs;
+  }
+
+  async read(key: string): Promise<StoredRecord | undefined> {
+    const request: ReplicaReadMessage = { type: 'replicaRead', key };
+    const answer = await this.#rpc.request(this.nodeId, request, { timeoutMs: this.#timeoutMs });
+    if (!replicaRecord.is(answer)) throw this.#unexpected(answer, 'replicaRecord');
+    return answer.record === undefined ? undefined : recordFromWire(answer.record);
+  }
+
+  async write(record: StoredRecord): Promise<ReplicaWriteAck> {
+    const request: ReplicaWriteMessage = { type: 'replicaWrite', record: recordOnWire(record) };
+    const answer = await this.#rpc.request(this.nodeId, request, { timeoutMs: this.#timeoutMs });
+    if (!replicaWriteAck.is(answer)) throw this.#unexpected(answer, 'replicaWriteAck');
+    return { applied: answer.applied, version: answer.version };
+  }
+
+  async scan(options: ScanOptions): Promise<ScanPage> {
+    const request: ReplicaScanMessage = {
+      type: 'replicaScan',
+      prefix: options.prefix ?? '',
+      ...(options.afterKey === undefined ? {} : { afterKey: options.afterKey }),
+      limit: options.limit,
+      includeTombstones: options.includeTombstones ?? false,
+    };
+    const answer = await this.#rpc.request(this.nodeId, request, { timeoutMs: this.#timeoutMs });
+    if (!replicaScanPage.is(answer)) throw this.#unexpected(answer, 'replicaScanPage');
+    const records = answer.entries.map(({ key, version, updatedAtMs, deleted }) => ({ key, version, updatedAtMs, valueJson: deleted ? null : VALUE_NOT_SHIPPED }));
+    return { records, resumeAfterKey: answer.resumeAfterKey };
+  }
+
+  #unexpected(answer: PeerMessage, expected: string): SwarmError {
+    return new SwarmError('unavailable', `replica ${this.nodeId} answered ${answer.type} where ${expected} was expected`);
+  }
+}

@@ -1,0 +1,88 @@
+// Placement on the consistent-hash ring, from the membership view: a key's targets are its N intended
+// replicas that are alive, plus stand-ins for those that are not (Dynamo's sloppy quorum, §4.6).
+//
+// The ring is built from every member that has not left, dead ones included: a crash is treated as
+// transient, so the dead node's ranges are covered by stand-ins instead of being reassigned, and the
+// replication factor the quorum is computed from does not shrink when nodes fail. (The issue's
+// "effective min(N, live members)" reads here as members that have not left: a minority side of a
+// partition must not shrink N until its own majority of one agrees.) When no healthy stand-in is
+// left, the unreachable intended replica stays in the targets and fails there, so a quorum that cannot
+// be reached is a 503, never a smaller quorum.
+
+import { HashRing, nextVersionedRing, type VersionedRing } from '../ring';
+import type { Placement, ReplicaTarget } from './placement';
+
+/** The part of membership placement reads (MembershipService fits it). */
+export interface PlacementMembership {
+  /** Members the ring is built from: all that have not left, sorted. */
+  ringMemberIds(): string[];
+  /** Whether writes may go to the member now (alive). */
+  isHealthy(nodeId: string): boolean;
+}
+
+export class RingPlacement implements Placement {
+  readonly replicationFactor: number;
+  readonly tokensPerNode: number;
+  readonly #membership: PlacementMembership;
+  readonly #selfId: string;
+  #current: VersionedRing;
+
+  constructor(options: { selfId: string; membership: PlacementMembership; replicationFactor: number; tokensPerNode: number }) {
+    this.#selfId = options.selfId;
+    this.#membership = options.membership;
+    this.replicationFactor = options.replicationFactor;
+    this.tokensPerNode = options.tokensPerNode;
+    this.#current = this.#build();
+  }
+
+  /**
+   * Rebuilds the ring if the member set changed (compared by digest). The composition root calls it on
+   * every membership event, so requests read a cached ring instead of hashing the member set each time.
+   */
+  refresh(): VersionedRing {
+    this.#current = this.#build();
+    return this.#current;
+  }
+
+  current(): VersionedRing {
+    return this.#current;
+  }
+
+  #build(): VersionedRing {
+    const ids = this.#membership.ringMemberIds();
+    if (!ids.includes(this.#selfId)) ids.push(this.#selfId);
+    return nextVersionedRing(this.#current, ids.map((nodeId) => ({ nodeId })), this.tokensPerNode);
+  }
+
+  ring(): HashRing {
+    return this.current().ring;
+  }
+
+  /** N, as far as the ring has members for it. */
+  effectiveReplicas(): number {
+    return Math.min(this.replicationFactor, this.ring().size);
+  }
+
+  /** The key's intended replicas in preference order, healthy or not. */
+  intendedReplicas(key: string): string[] {
+    return this.ring().preferenceList(key, this.effectiveReplicas());
+  }
+
+  targetsFor(key: string): ReplicaTarget[] {
+    const ring = this.ring();
+    const n = this.effectiveReplicas();
+    const isHealthy = (nodeId: string) => nodeId === this.#selfId || this.#membership.isHealthy(nodeId);
+    const targets = ring.targetsFor(key, n, isHealthy);
+    if (targets.length >= n) return targets;
+    const covered = new Set(targets.map((target) => target.standInFor ?? target.nodeId));
+    const uncovered = ring.preferenceList(key, n).filter((nodeId) => !covered.has(nodeId));
+    return [...targets, ...uncovered.slice(0, n - targets.length).map((nodeId) => ({ nodeId }))];
+  }
+
+  /** Every member believed up: listing merges their scans (a down member's keys have other copies). */
+  listingNodes(): string[] {
+    return this.ring()
+      .members.map((member) => member.nodeId)
+      .filter((nodeId) => nodeId === this.#selfId || this.#membership.isHealthy(nodeId));
+  }
+}
