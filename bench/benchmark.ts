@@ -15,29 +15,36 @@ import { ClusterDeployment } from './cluster';
 import { cpuUsageBetween, snapshotCpu, type CpuUsage } from './cpu-usage';
 import { singleProcessDeployment, type Deployment } from './deployment';
 import { describeMachine } from './machine';
+import { monotonicClock, type MonotonicClock } from './monotonic-clock';
 import type { BenchOptions } from './options';
 import { tasksetAvailable } from './pinning';
 import { populate } from './populate';
 import type { BenchReport } from './report';
-import { ServerProcess } from './server-process';
+import { PROFILED_STOP_GRACE_MS, ServerProcess } from './server-process';
 import { judgeAims, summarise, type Measurement, type Unmeasured } from './summary';
 import { dataDirFor, deploymentsOf, singleNodeArgs, SWARMKV_CLI_PATH, SYSTEMS, type DeploymentId, type SystemId } from './systems';
 import { runWrk, WRK_INSTALL_HINT, wrkVersion, type Operation, type WrkResult, type WrkRun } from './wrk';
 
 /** A breath between runs, so one run's last responses and GC do not land in the next run... */
-const SETTLE_MS = 500;
+const SETTLE_MS = 300;
 /** ...longer after a cluster run, whose replicas may still be applying writes acknowledged at W < N. */
-const CLUSTER_SETTLE_MS = 1_500;
+const CLUSTER_SETTLE_MS = 1_000;
 /** Other processes using more than this many cores during a run make its figures suspect... */
 export const OTHER_CORES_WARN = 0.2;
 /** ...so such a run is measured again, up to this many times; the last attempt counts regardless... */
 const DISTURBED_RETRIES_MAX = 2;
 /** ...within this many re-measurements over the whole run, which keeps a busy machine's run bounded. */
-const DISTURBED_RETRIES_TOTAL_MAX = 4;
+const DISTURBED_RETRIES_TOTAL_MAX = 3;
+/**
+ * The cluster's warm-up per system and operation is at least this long: measured here, its RPC paths
+ * took about ten seconds of load to reach a steady rate (the first 4-second runs were 30-50% slower
+ * than the third), where a single node is steady after one.
+ */
+const CLUSTER_WARMUP_SECONDS_MIN = 3;
 /** A cluster run with more than this share of non-2xx answers is a failure, not a measurement. */
 const CLUSTER_NON_2XX_SHARE_MAX = 0.001;
 /** Start-up, population and cluster formation, for the duration estimate. */
-const STARTUP_ESTIMATE_SECONDS = 40;
+const STARTUP_ESTIMATE_SECONDS = 60;
 
 export class BenchmarkError extends Error {
   override readonly name = 'BenchmarkError';
@@ -53,6 +60,7 @@ interface RunState {
   readonly deployments: Map<DeploymentId, Deployment>;
   readonly unmeasured: Unmeasured[];
   readonly progress: (line: string) => void;
+  readonly clock: MonotonicClock;
   retriesLeft: number;
 }
 
@@ -69,7 +77,7 @@ export async function runBenchmark(options: BenchOptions, command: string, progr
   const scratchDir = mkdtempSync(join(tmpdir(), 'swarmkv-bench-'));
   const removeScratch = () => rmSync(scratchDir, { recursive: true, force: true });
   const unregisterScratch = registerCleanup(removeScratch);
-  const state: RunState = { options, deployments: new Map(), unmeasured: [], progress, retriesLeft: DISTURBED_RETRIES_TOTAL_MAX };
+  const state: RunState = { options, deployments: new Map(), unmeasured: [], progress, clock: monotonicClock(), retriesLeft: DISTURBED_RETRIES_TOTAL_MAX };
   let measurements: Measurement[];
   try {
     await startDeployments(state, scratchDir);
@@ -96,9 +104,17 @@ export async function runBenchmark(options: BenchOptions, command: string, progr
 }
 
 export function estimateSeconds(options: BenchOptions): number {
-  const runs = options.systems.length * options.operations.length;
-  const perRun = options.warmupSeconds + options.rounds * (options.seconds + SETTLE_MS / 1000);
-  return STARTUP_ESTIMATE_SECONDS + runs * perRun;
+  const perSystem = (id: SystemId) => {
+    const cluster = SYSTEMS[id].deployment === 'cluster';
+    const settleSeconds = (cluster ? CLUSTER_SETTLE_MS : SETTLE_MS) / 1000;
+    return warmupSecondsFor(options, id) + settleSeconds + options.rounds * (options.seconds + settleSeconds);
+  };
+  return STARTUP_ESTIMATE_SECONDS + options.operations.length * options.systems.reduce((sum, id) => sum + perSystem(id), 0);
+}
+
+function warmupSecondsFor(options: BenchOptions, id: SystemId): number {
+  if (options.warmupSeconds === 0) return 0;
+  return SYSTEMS[id].deployment === 'cluster' ? Math.max(options.warmupSeconds, CLUSTER_WARMUP_SECONDS_MIN) : options.warmupSeconds;
 }
 
 /**
@@ -109,10 +125,11 @@ async function startDeployments(state: RunState, scratchDir: string): Promise<vo
   const { options, deployments, progress } = state;
   const wanted = deploymentsOf(options.systems);
   const pinned = options.pinning?.serverCpus;
+  const stopGraceMs = options.cpuProfileDir === undefined ? undefined : PROFILED_STOP_GRACE_MS;
   let cluster: ClusterDeployment | undefined;
   if (wanted.includes('cluster')) {
     try {
-      cluster = await ClusterDeployment.start({ label: 'cluster', scratchDir, cpus: pinned, nodeFlags: (name) => profilingArgs(options, name) });
+      cluster = await ClusterDeployment.start({ label: 'cluster', scratchDir, cpus: pinned, nodeFlags: (name) => profilingArgs(options, name), stopGraceMs });
       deployments.set('cluster', cluster);
       progress(`started the cluster's nodes at ${cluster.urls.join(', ')} (pids ${cluster.pids.join(', ')})`);
     } catch (error) {
@@ -123,7 +140,7 @@ async function startDeployments(state: RunState, scratchDir: string): Promise<vo
   for (const id of wanted) {
     if (id === 'cluster') continue;
     const nodeArgs = [...profilingArgs(options, id), ...singleNodeArgs(id, { baselineScript, dataDir: dataDirFor(scratchDir, id) })];
-    const server = await ServerProcess.start(id, nodeArgs, pinned);
+    const server = await ServerProcess.start(id, nodeArgs, pinned, stopGraceMs);
     const deployment = singleProcessDeployment(id, server);
     deployments.set(id, deployment);
     await populate(server.url, options.keys);
@@ -170,10 +187,11 @@ async function measureRounds(state: RunState): Promise<Measurement[]> {
   if (options.warmupSeconds > 0) {
     for (const id of options.systems) {
       for (const operation of options.operations) {
-        if (isMeasurable(state, id)) await attempt(id, operation, async () => void (await measure(state, id, operation, options.warmupSeconds)));
+        if (isMeasurable(state, id)) await attempt(id, operation, async () => void (await measure(state, id, operation, warmupSecondsFor(options, id))));
       }
     }
-    progress(`warmed up: ${options.warmupSeconds} s of ${options.operations.map((operation) => operation.toUpperCase()).join(' and of ')} per system`);
+    const operations = options.operations.map((operation) => operation.toUpperCase()).join(' and of ');
+    progress(`warmed up: ${options.warmupSeconds} s of ${operations} per system (the cluster's: ${CLUSTER_WARMUP_SECONDS_MIN} s at least)`);
   }
   for (let round = 1; round <= options.rounds; round++) {
     for (const id of rotate(options.systems, round - 1)) {
@@ -192,7 +210,7 @@ async function measureRounds(state: RunState): Promise<Measurement[]> {
 async function measureUndisturbed(state: RunState, id: SystemId, operation: Operation, roundLabel: string) {
   const label = `${roundLabel} ${operation.toUpperCase()} ${SYSTEMS[id].label}`;
   for (let attempts = 1; ; attempts++) {
-    const { result, cpu } = await measure(state, id, operation, state.options.seconds);
+    const { result, cpu, window } = await measure(state, id, operation, state.options.seconds);
     const disturbed = cpu !== undefined && cpu.otherCores > OTHER_CORES_WARN;
     state.progress(`${label}: ${describeRun(result, cpu)}`);
     if (disturbed && attempts <= DISTURBED_RETRIES_MAX && state.retriesLeft > 0) {
@@ -200,15 +218,16 @@ async function measureUndisturbed(state: RunState, id: SystemId, operation: Oper
       state.progress(`${label}: other processes were busy during the run; measuring again (${state.retriesLeft} re-measurement(s) left in this run)`);
       continue;
     }
-    return { result, cpu, attempts };
+    return { result, cpu, window, attempts };
   }
 }
 
-async function measure(state: RunState, id: SystemId, operation: Operation, seconds: number): Promise<{ result: WrkResult; cpu: CpuUsage | undefined }> {
+async function measure(state: RunState, id: SystemId, operation: Operation, seconds: number): Promise<Pick<Measurement, 'result' | 'cpu' | 'window'>> {
   const spec = SYSTEMS[id];
   const deployment = state.deployments.get(spec.deployment)!;
   const idlePids = [...state.deployments.values()].filter((other) => other !== deployment).flatMap((other) => other.pids);
   const before = snapshotCpu(deployment.pids, idlePids);
+  const startMicros = state.clock();
   let result: WrkResult;
   try {
     result = await runWrk({ ...wrkSettings(state.options), urls: deployment.urls, query: spec.query, operation, seconds });
@@ -218,6 +237,7 @@ async function measure(state: RunState, id: SystemId, operation: Operation, seco
     if (spec.deployment === 'cluster') throw new SystemFailure(message);
     throw new BenchmarkError(`${spec.label}: ${message}`);
   }
+  const window = { startMicros, endMicros: state.clock() };
   const cpu = cpuUsageBetween(before, snapshotCpu(deployment.pids, idlePids));
   // Every key was written before the first run, so anything but 2xx means the benchmark measured
   // failures, not the server: stop rather than report such figures. A cluster may shed a very few
@@ -229,7 +249,7 @@ async function measure(state: RunState, id: SystemId, operation: Operation, seco
     throw new BenchmarkError(`${spec.label} ${message}`);
   }
   await Bun.sleep(spec.deployment === 'cluster' ? CLUSTER_SETTLE_MS : SETTLE_MS);
-  return { result, cpu };
+  return { result, cpu, window };
 }
 
 function describeRun(result: WrkResult, cpu: CpuUsage | undefined): string {

@@ -39,7 +39,13 @@ export class ClusterDeployment implements Deployment {
    * Starts the nodes: the first, founding the DHT, then the others bootstrapping from it. `nodeFlags`
    * gives Node's own flags for a node by name (profiling), `cpus` the taskset list they all share.
    */
-  static async start(options: { label: string; scratchDir: string; cpus: string | undefined; nodeFlags: (name: string) => string[] }): Promise<ClusterDeployment> {
+  static async start(options: {
+    label: string;
+    scratchDir: string;
+    cpus: string | undefined;
+    nodeFlags: (name: string) => string[];
+    stopGraceMs: number | undefined;
+  }): Promise<ClusterDeployment> {
     const secret = randomBytes(16).toString('hex');
     const dhtPort = await freeUdpPort();
     const nodes: ServerProcess[] = [];
@@ -51,7 +57,7 @@ export class ClusterDeployment implements Deployment {
         port,
         extra: ['--name', name, '--sync', 'flush', '--secret', secret, '--profile', 'local', ...clusterFlags],
       });
-      const node = await ServerProcess.start(`${options.label} ${name}`, [...options.nodeFlags(name), ...args], options.cpus);
+      const node = await ServerProcess.start(`${options.label} ${name}`, [...options.nodeFlags(name), ...args], options.cpus, options.stopGraceMs);
       nodes[index] = node;
     };
     try {

@@ -36,7 +36,7 @@ const KEYS_MAX = 1_000_000;
 export const USAGE = `usage: npm run bench -- [options]
   --seconds N      seconds per measured run (default 5)
   --rounds N       interleaved rounds; figures are medians over rounds (default 3)
-  --warmup N       seconds of unmeasured load per system and operation first (default 2; 0 skips)
+  --warmup N       seconds of unmeasured load per system and operation first (default 1; 0 skips)
   --connections N  wrk connections (default 32)
   --threads N      wrk threads (default 2)
   --keys N         key space (default 10000)
@@ -53,7 +53,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     options: {
       seconds: { type: 'string', default: '5' },
       rounds: { type: 'string', default: '3' },
-      warmup: { type: 'string', default: '2' },
+      warmup: { type: 'string', default: '1' },
       connections: { type: 'string', default: '32' },
       threads: { type: 'string', default: '2' },
       keys: { type: 'string', default: '10000' },

@@ -44,8 +44,8 @@ export function formatTables(rows: readonly SummaryRow[]): string {
 function formatTable(rows: readonly SummaryRow[], reference: SystemId): string {
   const name = SYSTEMS[reference].label;
   const lines = [
-    `| operation | system | conns | req/s (median) | req/s range | p50 ms | p99 ms | req/s vs ${name} | p99 vs ${name} | server CPU cores |`,
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| operation | system | conns | req/s (median) | req/s range | p50 ms | p99 ms | req/s vs ${name} | p99 vs ${name} | server CPU cores | server CPU µs/req |`,
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   const ordered = [...rows].sort((a, b) => a.operation.localeCompare(b.operation) * -1 || Number(b.system === reference) - Number(a.system === reference));
   for (const row of ordered) {
@@ -56,7 +56,7 @@ function formatTable(rows: readonly SummaryRow[], reference: SystemId): string {
     lines.push(
       `| ${row.operation.toUpperCase()} | ${SYSTEMS[row.system].label}${failures} | ${row.connections} | ${Math.round(row.requestsPerSecond)} | ` +
         `${Math.round(row.requestsPerSecondMin)}–${Math.round(row.requestsPerSecondMax)} | ${fixed(row.p50Ms, 2)} | ${fixed(row.p99Ms, 2)} | ` +
-        `${throughput} | ${p99} | ${row.serverCores ?? '?'} |`,
+        `${throughput} | ${p99} | ${row.serverCores ?? '?'} | ${row.serverCpuMicrosPerRequest === undefined ? '?' : Math.round(row.serverCpuMicrosPerRequest)} |`,
     );
   }
   return lines.join('\n');

@@ -39,7 +39,9 @@ async function main(): Promise<number> {
   const command = ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
   let report;
   try {
-    report = await runBenchmark(options, command, (line) => console.error(line));
+    const startedMs = performance.now();
+    const elapsed = () => `${Math.round((performance.now() - startedMs) / 1000)}`.padStart(4);
+    report = await runBenchmark(options, command, (line) => console.error(`[${elapsed()} s] ${line}`));
   } catch (error) {
     if (!(error instanceof BenchmarkError)) throw error;
     console.error(`bench: ${error.message}`);

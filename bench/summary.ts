@@ -16,6 +16,8 @@ export interface Measurement {
   readonly cpu: CpuUsage | undefined;
   /** 1, or more when earlier attempts were disturbed by other processes and discarded. */
   readonly attempts: number;
+  /** When the counted attempt ran, on CLOCK_MONOTONIC in µs (the clock of V8's CPU profiles). */
+  readonly window: { readonly startMicros: number; readonly endMicros: number };
 }
 
 /** A system the run meant to measure but could not, and why (a cluster that never formed, say). */
@@ -44,8 +46,13 @@ export interface SummaryRow {
   readonly p99Ratio: number | undefined;
   readonly non2xx: number;
   readonly socketErrors: number;
-  /** Median cores the server process used (undefined without /proc). */
+  /** Median cores the server process(es) used (undefined without /proc). */
   readonly serverCores: number | undefined;
+  /**
+   * Median server CPU time per request, in microseconds (all of a cluster's nodes together): the cost of
+   * one request, which holds still better than throughput when other processes share the machine.
+   */
+  readonly serverCpuMicrosPerRequest: number | undefined;
   /** The most cores other processes used during any of this row's runs. */
   readonly otherCoresMax: number | undefined;
 }
@@ -106,16 +113,21 @@ export function summarise(measurements: readonly Measurement[], systems: readonl
         p99Ratio: medianOrUndefined(paired.map((pair) => pair.run.p99Ms / pair.reference.p99Ms)),
         non2xx: runs.reduce((sum, entry) => sum + entry.result.non2xx, 0),
         socketErrors: runs.reduce((sum, entry) => sum + entry.result.socketErrors, 0),
-        ...cpuColumns(runs.flatMap((entry) => (entry.cpu === undefined ? [] : [entry.cpu]))),
+        ...cpuColumns(runs),
       });
     }
   }
   return rows;
 }
 
-function cpuColumns(usages: CpuUsage[]): Pick<SummaryRow, 'serverCores' | 'otherCoresMax'> {
-  if (usages.length === 0) return { serverCores: undefined, otherCoresMax: undefined };
-  return { serverCores: median(usages.map((usage) => usage.serverCores)), otherCoresMax: Math.max(...usages.map((usage) => usage.otherCores)) };
+function cpuColumns(runs: readonly Measurement[]): Pick<SummaryRow, 'serverCores' | 'serverCpuMicrosPerRequest' | 'otherCoresMax'> {
+  const measured = runs.flatMap((entry) => (entry.cpu === undefined ? [] : [{ cpu: entry.cpu, rate: entry.result.requestsPerSecond }]));
+  if (measured.length === 0) return { serverCores: undefined, serverCpuMicrosPerRequest: undefined, otherCoresMax: undefined };
+  return {
+    serverCores: median(measured.map(({ cpu }) => cpu.serverCores)),
+    serverCpuMicrosPerRequest: median(measured.map(({ cpu, rate }) => (cpu.serverCores * 1e6) / rate)),
+    otherCoresMax: Math.max(...measured.map(({ cpu }) => cpu.otherCores)),
+  };
 }
 
 export function judgeAims(rows: readonly SummaryRow[]): AimOutcome[] {
