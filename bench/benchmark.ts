@@ -22,7 +22,7 @@ import { populate } from './populate';
 import type { BenchReport } from './report';
 import { PROFILED_STOP_GRACE_MS, ServerProcess } from './server-process';
 import { judgeAims, summarise, type Measurement, type Unmeasured } from './summary';
-import { dataDirFor, deploymentsOf, singleNodeArgs, SWARMKV_CLI_PATH, SYSTEMS, type DeploymentId, type SystemId } from './systems';
+import { dataDirFor, deploymentsOf, singleNodeArgs, SYSTEMS, type DeploymentId, type SystemId } from './systems';
 import { runWrk, WRK_INSTALL_HINT, wrkVersion, type Operation, type WrkResult, type WrkRun } from './wrk';
 
 /** A breath between runs, so one run's last responses and GC do not land in the next run... */
@@ -68,7 +68,7 @@ export async function runBenchmark(options: BenchOptions, command: string, progr
   const wrk = wrkVersion();
   if (wrk === undefined) throw new BenchmarkError(`wrk is not installed; install it with: ${WRK_INSTALL_HINT}`);
   if (options.pinning !== undefined && !tasksetAvailable()) throw new BenchmarkError('taskset (util-linux) is missing; install it or pass --no-pin');
-  if (!existsSync(SWARMKV_CLI_PATH)) throw new BenchmarkError(`${SWARMKV_CLI_PATH} is missing; run \`bun run build\` (npm run bench does)`);
+  if (!existsSync(options.swarmkvCliPath)) throw new BenchmarkError(`${options.swarmkvCliPath} is missing; run \`bun run build\` (npm run bench does)`);
   progress(`measuring ${options.systems.join(', ')}: about ${Math.ceil(estimateSeconds(options) / 60)} min`);
   const startedMs = performance.now();
   const startedAt = new Date().toISOString();
@@ -129,7 +129,7 @@ async function startDeployments(state: RunState, scratchDir: string): Promise<vo
   let cluster: ClusterDeployment | undefined;
   if (wanted.includes('cluster')) {
     try {
-      cluster = await ClusterDeployment.start({ label: 'cluster', scratchDir, cpus: pinned, nodeFlags: (name) => profilingArgs(options, name), stopGraceMs });
+      cluster = await ClusterDeployment.start({ label: 'cluster', cliPath: options.swarmkvCliPath, scratchDir, cpus: pinned, nodeFlags: (name) => profilingArgs(options, name), stopGraceMs });
       deployments.set('cluster', cluster);
       progress(`started the cluster's nodes at ${cluster.urls.join(', ')} (pids ${cluster.pids.join(', ')})`);
     } catch (error) {
@@ -139,7 +139,8 @@ async function startDeployments(state: RunState, scratchDir: string): Promise<vo
   const baselineScript = await bundleBaseline(join(scratchDir, 'baseline'));
   for (const id of wanted) {
     if (id === 'cluster') continue;
-    const nodeArgs = [...profilingArgs(options, id), ...singleNodeArgs(id, { baselineScript, dataDir: dataDirFor(scratchDir, id) })];
+    const paths = { cliPath: options.swarmkvCliPath, baselineScript, dataDir: dataDirFor(scratchDir, id) };
+    const nodeArgs = [...profilingArgs(options, id), ...singleNodeArgs(id, paths)];
     const server = await ServerProcess.start(id, nodeArgs, pinned, stopGraceMs);
     const deployment = singleProcessDeployment(id, server);
     deployments.set(id, deployment);

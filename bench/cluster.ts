@@ -41,6 +41,7 @@ export class ClusterDeployment implements Deployment {
    */
   static async start(options: {
     label: string;
+    cliPath: string;
     scratchDir: string;
     cpus: string | undefined;
     nodeFlags: (name: string) => string[];
@@ -53,6 +54,7 @@ export class ClusterDeployment implements Deployment {
       const name = `bench-node-${index + 1}`;
       const port = await freeTcpPort();
       const args = swarmkvNodeArgs({
+        cliPath: options.cliPath,
         dataDir: dataDirFor(options.scratchDir, name),
         port,
         extra: ['--name', name, '--sync', 'flush', '--secret', secret, '--profile', 'local', ...clusterFlags],

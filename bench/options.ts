@@ -2,7 +2,8 @@
 
 import { parseArgs } from 'node:util';
 import { defaultPinning, type Pinning } from './pinning';
-import { SYSTEM_IDS, withReferences, type SystemId } from './systems';
+import { resolve } from 'node:path';
+import { SWARMKV_CLI_PATH, SYSTEM_IDS, withReferences, type SystemId } from './systems';
 import type { Operation } from './wrk';
 
 const OPERATION_IDS: readonly Operation[] = ['put', 'get'];
@@ -25,6 +26,8 @@ export interface BenchOptions {
   readonly pinning: Pinning | undefined;
   /** When set, every server runs under `node --cpu-prof` and writes its profile here on exit. */
   readonly cpuProfileDir: string | undefined;
+  /** The swarmkv build to measure: dist/swarmkv.mjs, or another (an experiment, another branch's build). */
+  readonly swarmkvCliPath: string;
 }
 
 const SECONDS_MAX = 600;
@@ -45,7 +48,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --systems LIST   comma-separated subset of ${SYSTEM_IDS.join(',')} (default all; each system's
                    reference is measured too: the baseline always, the flush node for a cluster row)
   --operations L   put, get or put,get (default put,get)
-  --cpu-prof DIR   run every server under node --cpu-prof, profiles written to DIR`;
+  --cpu-prof DIR   run every server under node --cpu-prof, profiles written to DIR
+  --swarmkv-cli F  the swarmkv build to measure (default dist/swarmkv.mjs), e.g. another checkout's`;
 
 export function parseBenchOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -61,6 +65,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       operations: { type: 'string', default: OPERATION_IDS.join(',') },
       'no-pin': { type: 'boolean', default: false },
       'cpu-prof': { type: 'string' },
+      'swarmkv-cli': { type: 'string', default: SWARMKV_CLI_PATH },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -80,6 +85,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     operations: operationList(values.operations),
     pinning: values['no-pin'] ? undefined : defaultPinning(),
     cpuProfileDir: values['cpu-prof'],
+    swarmkvCliPath: resolve(values['swarmkv-cli']),
   };
 }
 

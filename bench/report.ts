@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import type { MachineInfo } from './machine';
 import type { BenchOptions } from './options';
 import type { AimOutcome, Measurement, SummaryRow, Unmeasured } from './summary';
-import { CLUSTER_NODE_COUNT, SYSTEMS, type SystemId } from './systems';
+import { CLUSTER_NODE_COUNT, SWARMKV_CLI_PATH, SYSTEMS, type SystemId } from './systems';
 
 export interface BenchReport {
   readonly startedAt: string;
@@ -76,7 +76,7 @@ export function formatHeader(report: Pick<BenchReport, 'machine' | 'options' | '
   const { machine, options } = report;
   const clustered = options.systems.some((id) => SYSTEMS[id].deployment === 'cluster');
   return [
-    `${report.startedAt}, swarmkv ${report.revision}, run took ${Math.round(report.durationSeconds)} s`,
+    `${report.startedAt}, swarmkv ${options.swarmkvCliPath === SWARMKV_CLI_PATH ? report.revision : options.swarmkvCliPath}, run took ${Math.round(report.durationSeconds)} s`,
     `machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Linux ${machine.kernel}, Node ${machine.nodeVersion}, wrk ${machine.wrkVersion}, load ${machine.loadAverage1m}`,
     `wrk ${options.threads} threads × ${options.connections} connections, ${pinningText(options)}, ${options.seconds} s per run, ${options.rounds} interleaved round(s), ` +
       `${options.keys} keys (all written before the runs), ~100-byte JSON values; figures are medians over rounds, ratios are per-round ratios' medians`,

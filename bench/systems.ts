@@ -18,7 +18,7 @@ export const BIND_HOST = '127.0.0.1';
 /** Nodes in the cluster deployment: the smallest cluster where a quorum (2) is less than all (3). */
 export const CLUSTER_NODE_COUNT = 3;
 
-/** The daemon as built by `bun run build` (scripts/build.ts). */
+/** The daemon as built by `bun run build` (scripts/build.ts); --swarmkv-cli measures another build. */
 export const SWARMKV_CLI_PATH = resolve(import.meta.dir, '../dist/swarmkv.mjs');
 
 export interface SystemSpec {
@@ -107,9 +107,9 @@ export function deploymentsOf(ids: readonly SystemId[]): DeploymentId[] {
 }
 
 /** Node's arguments for a swarmkv node (script first). */
-export function swarmkvNodeArgs(options: { dataDir: string; port: number; extra: readonly string[] }): string[] {
+export function swarmkvNodeArgs(options: { cliPath: string; dataDir: string; port: number; extra: readonly string[] }): string[] {
   return [
-    SWARMKV_CLI_PATH,
+    options.cliPath,
     'node',
     '--host',
     BIND_HOST,
@@ -125,16 +125,17 @@ export function swarmkvNodeArgs(options: { dataDir: string; port: number; extra:
 }
 
 /** Node's arguments for a single-process deployment. */
-export function singleNodeArgs(id: Exclude<DeploymentId, 'cluster'>, paths: { baselineScript: string; dataDir: string }): string[] {
+export function singleNodeArgs(id: Exclude<DeploymentId, 'cluster'>, paths: { cliPath: string; baselineScript: string; dataDir: string }): string[] {
+  const node = (extra: string[]) => swarmkvNodeArgs({ cliPath: paths.cliPath, dataDir: paths.dataDir, port: 0, extra });
   switch (id) {
     case 'baseline':
       return [paths.baselineScript, '0'];
     case 'flush':
-      return swarmkvNodeArgs({ dataDir: paths.dataDir, port: 0, extra: ['--sync', 'flush'] });
+      return node(['--sync', 'flush']);
     case 'commit':
-      return swarmkvNodeArgs({ dataDir: paths.dataDir, port: 0, extra: ['--sync', 'commit'] });
+      return node(['--sync', 'commit']);
     case 'memory':
-      return swarmkvNodeArgs({ dataDir: paths.dataDir, port: 0, extra: ['--memory'] });
+      return node(['--memory']);
   }
 }
 
