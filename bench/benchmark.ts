@@ -69,6 +69,7 @@ export async function runBenchmark(options: BenchOptions, command: string, progr
   if (wrk === undefined) throw new BenchmarkError(`wrk is not installed; install it with: ${WRK_INSTALL_HINT}`);
   if (options.pinning !== undefined && !tasksetAvailable()) throw new BenchmarkError('taskset (util-linux) is missing; install it or pass --no-pin');
   if (!existsSync(options.swarmkvCliPath)) throw new BenchmarkError(`${options.swarmkvCliPath} is missing; run \`bun run build\` (npm run bench does)`);
+  if (options.candidateCliPath !== undefined && !existsSync(options.candidateCliPath)) throw new BenchmarkError(`--candidate ${options.candidateCliPath} is missing`);
   progress(`measuring ${options.systems.join(', ')}: about ${Math.ceil(estimateSeconds(options) / 60)} min`);
   const startedMs = performance.now();
   const startedAt = new Date().toISOString();
@@ -139,7 +140,7 @@ async function startDeployments(state: RunState, scratchDir: string): Promise<vo
   const baselineScript = await bundleBaseline(join(scratchDir, 'baseline'));
   for (const id of wanted) {
     if (id === 'cluster') continue;
-    const paths = { cliPath: options.swarmkvCliPath, baselineScript, dataDir: dataDirFor(scratchDir, id) };
+    const paths = { cliPath: options.swarmkvCliPath, candidateCliPath: options.candidateCliPath, baselineScript, dataDir: dataDirFor(scratchDir, id) };
     const nodeArgs = [...profilingArgs(options, id), ...singleNodeArgs(id, paths)];
     const server = await ServerProcess.start(id, nodeArgs, pinned, stopGraceMs);
     const deployment = singleProcessDeployment(id, server);

@@ -3,10 +3,12 @@
 import { parseArgs } from 'node:util';
 import { defaultPinning, type Pinning } from './pinning';
 import { resolve } from 'node:path';
-import { SWARMKV_CLI_PATH, SYSTEM_IDS, withReferences, type SystemId } from './systems';
+import { CANDIDATE_SYSTEM_IDS, SWARMKV_CLI_PATH, SYSTEM_IDS, SYSTEMS, withReferences, type SystemId } from './systems';
 import type { Operation } from './wrk';
 
 const OPERATION_IDS: readonly Operation[] = ['put', 'get'];
+/** What --systems names; the candidate systems come with --candidate instead. */
+const LISTED_SYSTEM_IDS = SYSTEM_IDS.filter((id) => !CANDIDATE_SYSTEM_IDS.includes(id));
 
 export interface BenchOptions {
   /** Length of one measured wrk run. */
@@ -28,6 +30,8 @@ export interface BenchOptions {
   readonly cpuProfileDir: string | undefined;
   /** The swarmkv build to measure: dist/swarmkv.mjs, or another (an experiment, another branch's build). */
   readonly swarmkvCliPath: string;
+  /** Another build measured beside swarmkvCliPath's flush and memory nodes, in the same rounds. */
+  readonly candidateCliPath: string | undefined;
 }
 
 const SECONDS_MAX = 600;
@@ -45,11 +49,13 @@ export const USAGE = `usage: npm run bench -- [options]
   --keys N         key space (default 10000)
   --no-pin         let the scheduler place servers and wrk (default: wrk pinned to the last CPU,
                    servers to the others, with taskset)
-  --systems LIST   comma-separated subset of ${SYSTEM_IDS.join(',')} (default all; each system's
+  --systems LIST   comma-separated subset of ${LISTED_SYSTEM_IDS.join(',')} (default all; each system's
                    reference is measured too: the baseline always, the flush node for a cluster row)
   --operations L   put, get or put,get (default put,get)
   --cpu-prof DIR   run every server under node --cpu-prof, profiles written to DIR
-  --swarmkv-cli F  the swarmkv build to measure (default dist/swarmkv.mjs), e.g. another checkout's`;
+  --swarmkv-cli F  the swarmkv build to measure (default dist/swarmkv.mjs), e.g. another checkout's
+  --candidate F    also measure build F's flush and memory nodes (those of them in --systems), each
+                   against the same node of --swarmkv-cli in the same rounds: an A/B test of a change`;
 
 export function parseBenchOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -61,11 +67,12 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       connections: { type: 'string', default: '32' },
       threads: { type: 'string', default: '2' },
       keys: { type: 'string', default: '10000' },
-      systems: { type: 'string', default: SYSTEM_IDS.join(',') },
+      systems: { type: 'string', default: LISTED_SYSTEM_IDS.join(',') },
       operations: { type: 'string', default: OPERATION_IDS.join(',') },
       'no-pin': { type: 'boolean', default: false },
       'cpu-prof': { type: 'string' },
       'swarmkv-cli': { type: 'string', default: SWARMKV_CLI_PATH },
+      candidate: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -81,11 +88,12 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     connections,
     threads,
     keys: integer('--keys', values.keys, 1, KEYS_MAX),
-    systems: systemList(values.systems),
+    systems: systemList(values.systems, values.candidate !== undefined),
     operations: operationList(values.operations),
     pinning: values['no-pin'] ? undefined : defaultPinning(),
     cpuProfileDir: values['cpu-prof'],
     swarmkvCliPath: resolve(values['swarmkv-cli']),
+    candidateCliPath: values.candidate === undefined ? undefined : resolve(values.candidate),
   };
 }
 
@@ -101,10 +109,16 @@ function integer(flag: string, text: string, min: number, max: number): number {
 
 const listOf = (text: string) => text.split(',').map((part) => part.trim()).filter((part) => part.length > 0);
 
-function systemList(text: string): SystemId[] {
+function systemList(text: string, withCandidate: boolean): SystemId[] {
   const ids = listOf(text);
   for (const id of ids) {
-    if (!(SYSTEM_IDS as readonly string[]).includes(id)) throw new UsageError(`--systems: unknown system ${JSON.stringify(id)}; known: ${SYSTEM_IDS.join(', ')}`);
+    if (!(LISTED_SYSTEM_IDS as readonly string[]).includes(id)) throw new UsageError(`--systems: unknown system ${JSON.stringify(id)}; known: ${LISTED_SYSTEM_IDS.join(', ')}`);
+  }
+  // A candidate system comes with --candidate, for each of its references the run measures.
+  if (withCandidate) {
+    const candidates = CANDIDATE_SYSTEM_IDS.filter((id) => ids.includes(SYSTEMS[id].reference!));
+    if (candidates.length === 0) throw new UsageError('--candidate compares flush and memory nodes: include flush or memory in --systems');
+    ids.push(...candidates);
   }
   // The baseline is what the single node's ratios divide by, so it is always measured, and first in
   // every table; a cluster row's ratios divide by the flush node's, so that comes along with it.

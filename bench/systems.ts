@@ -4,14 +4,18 @@
 //
 // A system is what one table row measures; a deployment is the processes behind it. Each single-node
 // system has its own process; the two cluster systems share one deployment of three nodes and differ
-// only in the `?consistency=` every request carries.
+// only in the `?consistency=` every request carries. The candidate systems run another build of the
+// daemon (--candidate), each against the same mode of this build in the same rounds: an A/B test of a
+// change, with the machine's drift cancelled the way the baseline's is.
 
 import { join, resolve } from 'node:path';
 
-export const SYSTEM_IDS = ['baseline', 'flush', 'commit', 'memory', 'cluster-one', 'cluster-quorum'] as const;
+export const SYSTEM_IDS = ['baseline', 'flush', 'commit', 'memory', 'candidate-flush', 'candidate-memory', 'cluster-one', 'cluster-quorum'] as const;
 export type SystemId = (typeof SYSTEM_IDS)[number];
+/** Measured only with --candidate. */
+export const CANDIDATE_SYSTEM_IDS: readonly SystemId[] = ['candidate-flush', 'candidate-memory'];
 
-export const DEPLOYMENT_IDS = ['baseline', 'flush', 'commit', 'memory', 'cluster'] as const;
+export const DEPLOYMENT_IDS = ['baseline', 'flush', 'commit', 'memory', 'candidate-flush', 'candidate-memory', 'cluster'] as const;
 export type DeploymentId = (typeof DEPLOYMENT_IDS)[number];
 
 export const BIND_HOST = '127.0.0.1';
@@ -66,6 +70,22 @@ export const SYSTEMS: Record<SystemId, SystemSpec> = {
     deployment: 'memory',
     query: '',
     reference: 'baseline',
+  },
+  'candidate-flush': {
+    id: 'candidate-flush',
+    label: 'candidate --sync flush',
+    description: 'the --candidate build, durable: compared with this build\'s flush node',
+    deployment: 'candidate-flush',
+    query: '',
+    reference: 'flush',
+  },
+  'candidate-memory': {
+    id: 'candidate-memory',
+    label: 'candidate --memory',
+    description: 'the --candidate build, in memory: compared with this build\'s memory node',
+    deployment: 'candidate-memory',
+    query: '',
+    reference: 'memory',
   },
   'cluster-one': {
     id: 'cluster-one',
@@ -125,8 +145,15 @@ export function swarmkvNodeArgs(options: { cliPath: string; dataDir: string; por
 }
 
 /** Node's arguments for a single-process deployment. */
-export function singleNodeArgs(id: Exclude<DeploymentId, 'cluster'>, paths: { cliPath: string; baselineScript: string; dataDir: string }): string[] {
+export function singleNodeArgs(
+  id: Exclude<DeploymentId, 'cluster'>,
+  paths: { cliPath: string; candidateCliPath: string | undefined; baselineScript: string; dataDir: string },
+): string[] {
   const node = (extra: string[]) => swarmkvNodeArgs({ cliPath: paths.cliPath, dataDir: paths.dataDir, port: 0, extra });
+  const candidate = (extra: string[]) => {
+    if (paths.candidateCliPath === undefined) throw new Error(`${id} needs --candidate`);
+    return swarmkvNodeArgs({ cliPath: paths.candidateCliPath, dataDir: paths.dataDir, port: 0, extra });
+  };
   switch (id) {
     case 'baseline':
       return [paths.baselineScript, '0'];
@@ -136,6 +163,10 @@ export function singleNodeArgs(id: Exclude<DeploymentId, 'cluster'>, paths: { cl
       return node(['--sync', 'commit']);
     case 'memory':
       return node(['--memory']);
+    case 'candidate-flush':
+      return candidate(['--sync', 'flush']);
+    case 'candidate-memory':
+      return candidate(['--memory']);
   }
 }
 
