@@ -61,6 +61,8 @@ interface RunState {
   readonly unmeasured: Unmeasured[];
   readonly progress: (line: string) => void;
   readonly clock: MonotonicClock;
+  /** Deployments dropped mid-run, still stopping: awaited before the scratch directory goes. */
+  readonly retired: Promise<void>[];
   retriesLeft: number;
 }
 
@@ -78,13 +80,14 @@ export async function runBenchmark(options: BenchOptions, command: string, progr
   const scratchDir = mkdtempSync(join(tmpdir(), 'swarmkv-bench-'));
   const removeScratch = () => rmSync(scratchDir, { recursive: true, force: true });
   const unregisterScratch = registerCleanup(removeScratch);
-  const state: RunState = { options, deployments: new Map(), unmeasured: [], progress, clock: monotonicClock(), retriesLeft: DISTURBED_RETRIES_TOTAL_MAX };
+  const state: RunState = { options, deployments: new Map(), unmeasured: [], progress, clock: monotonicClock(), retired: [], retriesLeft: DISTURBED_RETRIES_TOTAL_MAX };
   let measurements: Measurement[];
   try {
     await startDeployments(state, scratchDir);
     measurements = await measureRounds(state);
   } finally {
     await Promise.all([...state.deployments.values()].map((deployment) => deployment.stop()));
+    await Promise.all(state.retired);
     removeScratch();
     unregisterScratch();
   }
@@ -156,7 +159,8 @@ async function prepareCluster(state: RunState, cluster: ClusterDeployment): Prom
     const waitedMs = await cluster.waitUntilFormed();
     const started = performance.now();
     await populate(cluster.urls[0]!, state.options.keys, 'consistency=all');
-    state.progress(`the cluster formed (${waitedMs} ms after its nodes started listening and the others populated); ${state.options.keys} keys written at consistency=all in ${Math.round(performance.now() - started)} ms`);
+    const populatedMs = Math.round(performance.now() - started);
+    state.progress(`the cluster formed (after ${waitedMs} ms more of waiting); ${state.options.keys} keys written at consistency=all in ${populatedMs} ms`);
   } catch (error) {
     dropCluster(state, (error as Error).message);
   }
@@ -170,7 +174,7 @@ function dropCluster(state: RunState, reason: string): void {
   state.progress(`cluster: not measured: ${reason}`);
   const cluster = state.deployments.get('cluster');
   state.deployments.delete('cluster');
-  void cluster?.stop();
+  if (cluster !== undefined) state.retired.push(cluster.stop());
 }
 
 const isMeasurable = (state: RunState, id: SystemId) => state.deployments.has(SYSTEMS[id].deployment);

@@ -44,19 +44,20 @@ export function formatTables(rows: readonly SummaryRow[]): string {
 function formatTable(rows: readonly SummaryRow[], reference: SystemId): string {
   const name = SYSTEMS[reference].label;
   const lines = [
-    `| operation | system | conns | req/s (median) | req/s range | p50 ms | p99 ms | req/s vs ${name} | p99 vs ${name} | server CPU cores | server CPU µs/req |`,
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| operation | system | conns | req/s (median) | req/s range | p50 ms | p99 ms | req/s vs ${name} | p99 vs ${name} | server CPU cores | server CPU µs/req | CPU/req vs ${name} |`,
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   const ordered = [...rows].sort((a, b) => a.operation.localeCompare(b.operation) * -1 || Number(b.system === reference) - Number(a.system === reference));
   for (const row of ordered) {
     const isReference = row.system === reference;
     const throughput = isReference || row.throughputRatio === undefined ? '—' : percent(row.throughputRatio);
     const p99 = isReference || row.p99Ratio === undefined ? '—' : `${fixed(row.p99Ratio, 2)}×`;
+    const cpuPerRequest = isReference || row.cpuPerRequestRatio === undefined ? '—' : `${fixed(row.cpuPerRequestRatio, 2)}×`;
     const failures = row.non2xx > 0 ? ` (${row.non2xx} non-2xx)` : '';
     lines.push(
       `| ${row.operation.toUpperCase()} | ${SYSTEMS[row.system].label}${failures} | ${row.connections} | ${Math.round(row.requestsPerSecond)} | ` +
         `${Math.round(row.requestsPerSecondMin)}–${Math.round(row.requestsPerSecondMax)} | ${fixed(row.p50Ms, 2)} | ${fixed(row.p99Ms, 2)} | ` +
-        `${throughput} | ${p99} | ${row.serverCores ?? '?'} | ${row.serverCpuMicrosPerRequest === undefined ? '?' : Math.round(row.serverCpuMicrosPerRequest)} |`,
+        `${throughput} | ${p99} | ${row.serverCores ?? '?'} | ${row.serverCpuMicrosPerRequest === undefined ? '?' : Math.round(row.serverCpuMicrosPerRequest)} | ${cpuPerRequest} |`,
     );
   }
   return lines.join('\n');

@@ -44,6 +44,12 @@ export interface SummaryRow {
   readonly throughputRatio: number | undefined;
   /** Median over rounds of this system's p99 divided by its reference's in the same round (> 1 is slower). */
   readonly p99Ratio: number | undefined;
+  /**
+   * Median over rounds of this system's server CPU per request divided by its reference's (> 1 costs
+   * more). On a machine shared with other work, this holds still where throughput swings with the CPU
+   * share the server happened to get.
+   */
+  readonly cpuPerRequestRatio: number | undefined;
   readonly non2xx: number;
   readonly socketErrors: number;
   /** Median cores the server process(es) used (undefined without /proc). */
@@ -85,7 +91,7 @@ export function median(values: readonly number[]): number {
 
 export function summarise(measurements: readonly Measurement[], systems: readonly SystemId[], operations: readonly Operation[]): SummaryRow[] {
   const runOf = (system: SystemId, round: number, operation: Operation) =>
-    measurements.find((entry) => entry.system === system && entry.operation === operation && entry.round === round)?.result;
+    measurements.find((entry) => entry.system === system && entry.operation === operation && entry.round === round);
   const medianOrUndefined = (values: number[]) => (values.length === 0 ? undefined : median(values));
   const rows: SummaryRow[] = [];
   for (const operation of operations) {
@@ -96,7 +102,7 @@ export function summarise(measurements: readonly Measurement[], systems: readonl
       const reference = SYSTEMS[system].reference;
       const paired = runs.flatMap((entry) => {
         const referenceRun = reference === undefined ? undefined : runOf(reference, entry.round, operation);
-        return referenceRun === undefined ? [] : [{ run: entry.result, reference: referenceRun }];
+        return referenceRun === undefined ? [] : [{ run: entry, reference: referenceRun }];
       });
       rows.push({
         system,
@@ -109,8 +115,15 @@ export function summarise(measurements: readonly Measurement[], systems: readonl
         requestsPerSecondMax: Math.max(...rates),
         p50Ms: median(runs.map((entry) => entry.result.p50Ms)),
         p99Ms: median(runs.map((entry) => entry.result.p99Ms)),
-        throughputRatio: medianOrUndefined(paired.map((pair) => pair.run.requestsPerSecond / pair.reference.requestsPerSecond)),
-        p99Ratio: medianOrUndefined(paired.map((pair) => pair.run.p99Ms / pair.reference.p99Ms)),
+        throughputRatio: medianOrUndefined(paired.map((pair) => pair.run.result.requestsPerSecond / pair.reference.result.requestsPerSecond)),
+        p99Ratio: medianOrUndefined(paired.map((pair) => pair.run.result.p99Ms / pair.reference.result.p99Ms)),
+        cpuPerRequestRatio: medianOrUndefined(
+          paired.flatMap((pair) => {
+            const own = cpuMicrosPerRequest(pair.run);
+            const reference = cpuMicrosPerRequest(pair.reference);
+            return own === undefined || reference === undefined || reference === 0 ? [] : [own / reference];
+          }),
+        ),
         non2xx: runs.reduce((sum, entry) => sum + entry.result.non2xx, 0),
         socketErrors: runs.reduce((sum, entry) => sum + entry.result.socketErrors, 0),
         ...cpuColumns(runs),
@@ -120,12 +133,16 @@ export function summarise(measurements: readonly Measurement[], systems: readonl
   return rows;
 }
 
+function cpuMicrosPerRequest(entry: Measurement): number | undefined {
+  return entry.cpu === undefined || entry.result.requestsPerSecond === 0 ? undefined : (entry.cpu.serverCores * 1e6) / entry.result.requestsPerSecond;
+}
+
 function cpuColumns(runs: readonly Measurement[]): Pick<SummaryRow, 'serverCores' | 'serverCpuMicrosPerRequest' | 'otherCoresMax'> {
-  const measured = runs.flatMap((entry) => (entry.cpu === undefined ? [] : [{ cpu: entry.cpu, rate: entry.result.requestsPerSecond }]));
+  const measured = runs.flatMap((entry) => (entry.cpu === undefined ? [] : [{ cpu: entry.cpu, perRequest: cpuMicrosPerRequest(entry) ?? 0 }]));
   if (measured.length === 0) return { serverCores: undefined, serverCpuMicrosPerRequest: undefined, otherCoresMax: undefined };
   return {
     serverCores: median(measured.map(({ cpu }) => cpu.serverCores)),
-    serverCpuMicrosPerRequest: median(measured.map(({ cpu, rate }) => (cpu.serverCores * 1e6) / rate)),
+    serverCpuMicrosPerRequest: median(measured.map(({ perRequest }) => perRequest)),
     otherCoresMax: Math.max(...measured.map(({ cpu }) => cpu.otherCores)),
   };
 }
