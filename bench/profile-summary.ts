@@ -10,10 +10,11 @@
 
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { mapFramesToSources, type CallFrame } from './source-frames';
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: CallFrame;
   children?: number[];
 }
 
@@ -46,7 +47,7 @@ function packageOf(url: string): string {
   const modules = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (modules !== null) return modules[1]!;
   if (url.startsWith('node:')) return 'node core';
-  return url.replace(/^file:\/\//, '').replace(/.*\/(dist|bench)\//, '$1/');
+  return url.replace(/^file:\/\//, '').replace(/.*\/((node|cli)\/src|dist|bench)\//, '$1/');
 }
 
 /** Which samples count: all, or those whose timestamp falls in one of the selection's windows. */
@@ -152,5 +153,7 @@ if (positionals.length === 0 || (values.windows !== undefined && (values.system 
 }
 const selection = values.windows === undefined ? undefined : selectionFrom(values.windows, values.system!, values.operation!);
 for (const path of positionals) {
-  console.log(`== ${path}\n${summarise(JSON.parse(readFileSync(path, 'utf8')) as CpuProfile, Number(values.top), selection)}\n`);
+  const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
+  mapFramesToSources(profile.nodes.map((node) => node.callFrame));
+  console.log(`== ${path}\n${summarise(profile, Number(values.top), selection)}\n`);
 }
