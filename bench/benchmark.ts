@@ -140,7 +140,9 @@ async function startDeployments(state: RunState, scratchDir: string): Promise<vo
       dropCluster(state, `its nodes did not start: ${(error as Error).message}`);
     }
   }
-  const baselineScript = await bundleBaseline(join(scratchDir, 'baseline'));
+  // A profiled run keeps the baseline's bundle (and its source map) beside the profiles, for the summary.
+  const baselineDir = options.cpuProfileDir === undefined ? join(scratchDir, 'baseline') : join(resolve(options.cpuProfileDir), 'baseline-bundle');
+  const baselineScript = await bundleBaseline(baselineDir);
   for (const id of wanted) {
     if (id === 'cluster') continue;
     const paths = { cliPath: options.swarmkvCliPath, candidateCliPath: options.candidateCliPath, baselineScript, dataDir: dataDirFor(scratchDir, id) };
