@@ -43,6 +43,10 @@ describe('the REST walk on one durable node', () => {
     const read = await http('GET', `${url()}/kv/user%3A1`);
     expect(read.status).toBe(200);
     expect(read.headers.get('content-type')).toContain('application/json');
+    // A standalone node coordinates every request and is the only replica that answers.
+    for (const reply of [created, read]) {
+      expect({ coordinator: reply.headers.get('x-swarmkv-coordinator'), replicas: reply.headers.get('x-swarmkv-replicas') }).toEqual({ coordinator: nodeId, replicas: nodeId });
+    }
     expect(read.body).toEqual({ key: 'user:1', value: { name: 'Ada' }, version: created.body.version, updatedAt: expect.any(String) });
     expect(new Date(read.body.updatedAt).toISOString()).toBe(read.body.updatedAt);
     expect(Math.abs(Date.parse(read.body.updatedAt) - Date.now())).toBeLessThan(CLOCK_SKEW_MS_MAX);
@@ -69,7 +73,7 @@ describe('the REST walk on one durable node', () => {
     expect((await http('GET', `${url()}${location}`)).body).toMatchObject({ key: 'posted/é', value: 1, version: created.body.version });
     const again = await http('POST', `${url()}/kv`, { json: { key: 'posted/é', value: 2 } });
     expect(again.status).toBe(409);
-    expect(again.body).toMatchObject({ error: 'conflict', message: expect.any(String) });
+    expect(again.body).toMatchObject({ error: 'conflict', message: expect.any(String), key: 'posted/é' });
     expect((await http('GET', `${url()}${location}`)).body).toMatchObject({ value: 1, version: created.body.version });
   });
 
@@ -170,6 +174,9 @@ describe('listing', () => {
   });
 
   test('the default limit is 100 and its next cursor continues where the page ended', async () => {
+    const unfiltered = await http('GET', `${url()}/kv`);
+    expect(unfiltered.body.items).toHaveLength(100);
+    expect(typeof unfiltered.body.next).toBe('string');
     const first = await http('GET', `${url()}/kv?prefix=page%2F`);
     expect(first.body.items.map((item: { key: string }) => item.key)).toEqual(pageKeys.slice(0, 100));
     expect(typeof first.body.next).toBe('string');
@@ -260,26 +267,31 @@ describe('the dot-segment keys "." and ".."', () => {
   const node = useNode();
 
   // A URL path segment "." or ".." (or %2E, %2E%2E) is removed by URL normalisation (RFC 3986 5.2.4,
-  // WHATWG URL), so such a key can never be addressed as /kv/{key}. The node must either refuse these
-  // keys or serve them at the raw path it hands out in Location; creating one it cannot serve is a trap.
+  // WHATWG URL), so such a key can never be addressed as /kv/{key}. The node refuses these keys on
+  // every route (README, Errors): creating one it could not serve would be a trap. The targets are sent
+  // raw, because fetch would normalise them away before they left the test.
   for (const key of ['.', '..']) {
-    test(`key ${JSON.stringify(key)} is refused as invalid_key or readable at its Location`, async () => {
+    test(`key ${JSON.stringify(key)} is refused as invalid_key by POST, and at /kv/${key} however it is spelt`, async () => {
       const created = await http('POST', `${node().url}/kv`, { json: { key, value: 'dot' } });
-      const encoded = key.replaceAll('.', '%2E');
-      if (created.status === 400) {
-        expect(created.body.error).toBe('invalid_key');
-        const put = await rawRequest(node().url, 'PUT', `/kv/${encoded}`, { headers: { 'content-type': 'application/json' }, body: '{"value":1}' });
-        expect({ status: put.status, error: put.body.error }).toEqual({ status: 400, error: 'invalid_key' });
-        return;
+      expect({ status: created.status, error: created.body.error }).toEqual({ status: 400, error: 'invalid_key' });
+      const spellings = [key, key.replaceAll('.', '%2E'), key.replaceAll('.', '%2e'), `${key}?consistency=one`];
+      for (const spelling of spellings) {
+        for (const method of ['PUT', 'GET', 'DELETE']) {
+          const options = method === 'PUT' ? { headers: { 'content-type': 'application/json' }, body: '{"value":1}' } : {};
+          const reply = await rawRequest(node().url, method, `/kv/${spelling}`, options);
+          expect({ method, spelling, status: reply.status, error: reply.body?.error }).toEqual({ method, spelling, status: 400, error: 'invalid_key' });
+        }
       }
-      expect(created.status).toBe(201);
-      const location = created.headers.get('location')!;
-      for (const target of [location, `/kv/${encoded}`]) {
-        const read = await rawRequest(node().url, 'GET', target);
-        expect({ target, status: read.status, key: read.body?.key }).toEqual({ target, status: 200, key });
-      }
+      expect((await listAll(node().url)).items).toEqual([]);
     });
   }
+
+  test('keys that merely contain dots are ordinary keys', async () => {
+    for (const key of ['...', '.a', 'a.', '../x', './']) {
+      expect((await http('PUT', `${node().url}${keyPath(key)}`, { json: { value: key } })).status).toBe(200);
+      expect((await rawRequest(node().url, 'GET', keyPath(key))).body).toMatchObject({ key, value: key });
+    }
+  });
 });
 
 describe('health and metrics on a fresh node', () => {
@@ -311,6 +323,18 @@ describe('health and metrics on a fresh node', () => {
     await http('PUT', `${url()}/kv/f`, { body: 'nope', contentType: 'text/plain' });
     await http('DELETE', `${url()}/kv/missing`);
     expect(await counts()).toEqual({ live: 5, tombstones: 0 });
+  });
+
+  test('/cluster/health of a standalone node: no hints, no repair yet, and the hint metrics agree', async () => {
+    const health = await http('GET', `${url()}/cluster/health`);
+    expect(health.status).toBe(200);
+    expect(health.body).toEqual({
+      nodeId: expect.stringMatching(/^[0-9a-f]{16}$/),
+      hints: { pending: 0, bytes: 0, byTarget: [], overflowed: 0, delivered: 0 },
+      repair: { running: false, rangesDone: 0, rangesTotal: 0, keysRepaired: 0, bytesSent: 0, bytesReceived: 0, startedAt: null, lastCompleted: null },
+    });
+    const metrics = await scrape(url());
+    for (const name of ['swarmkv_hints_pending', 'swarmkv_hints_bytes', 'swarmkv_hints_overflowed_total', 'swarmkv_hints_delivered_total']) expect(metrics.get(name)).toBe(0);
   });
 
   test('metrics count each request by method, route template and status, and time it in the histogram', async () => {
@@ -381,7 +405,7 @@ describe('the OpenAPI document and Swagger UI', () => {
     expect(reply.status).toBe(200);
     const spec = reply.body;
     expect(spec.openapi).toMatch(/^3\./);
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/kv', '/kv/{key}', '/health', '/metrics']));
+    expect(Object.keys(spec.paths).sort()).toEqual(['/cluster/health', '/cluster/local/{key}', '/cluster/locate/{key}', '/cluster/members', '/cluster/repair', '/cluster/ring', '/health', '/kv', '/kv/{key}', '/metrics']);
     expect(Object.keys(spec.paths['/kv/{key}']).sort()).toEqual(['delete', 'get', 'put']);
     expect(Object.keys(spec.paths['/kv']).sort()).toEqual(['get', 'post']);
     expect(Object.keys(spec.paths['/health'])).toEqual(['get']);
@@ -394,6 +418,8 @@ describe('the OpenAPI document and Swagger UI', () => {
       ['/kv', 'get', ['200', '400']],
       ['/health', 'get', ['200']],
       ['/metrics', 'get', ['200']],
+      ['/cluster/repair', 'post', ['202', '409']],
+      ['/cluster/repair', 'get', ['200']],
     ];
     for (const [path, method, statuses] of documented) {
       const operation = spec.paths[path][method];
@@ -416,6 +442,7 @@ describe('the OpenAPI document and Swagger UI', () => {
       expect(schema.properties).toHaveProperty('value');
     }
     expect(spec.paths['/kv'].post.requestBody.content['application/json'].schema.properties.key.type).toBe('string');
+    expect(spec.paths['/kv/{key}'].get.responses['200'].content['application/json'].schema.required).toEqual(expect.arrayContaining(['key', 'value', 'version', 'updatedAt']));
   });
 
   test('every response of a walk through the API is a documented status with a body fitting its schema', async () => {
@@ -441,6 +468,9 @@ describe('the OpenAPI document and Swagger UI', () => {
     await exchange('DELETE', '/kv/{key}', '/kv/doc');
     await exchange('DELETE', '/kv/{key}', '/kv/doc');
     await exchange('GET', '/health', '/health');
+    await exchange('POST', '/cluster/repair', '/cluster/repair');
+    await exchange('GET', '/cluster/repair', '/cluster/repair');
+    await exchange('GET', '/cluster/health', '/cluster/health');
     expect(problems).toEqual([]);
   });
 });
@@ -470,10 +500,11 @@ describe('configured limits: --key-bytes-max 16 --value-bytes-max 64', () => {
   });
 
   test('POST without a key creates a key this node can then read and delete, even under a 16-byte key limit', async () => {
-    // Either the generated key fits the configured limit, or the node must refuse POST without a key
-    // (or refuse such a small limit at start-up): it must not create a key its own routes reject.
+    // A generated key fits the configured limit (README, keys): the node must not create a key its own
+    // routes reject.
     const created = await http('POST', `${url()}/kv`, { json: { value: 1 } });
-    if (created.status !== 201) return expect(created.status).toBeLessThan(500);
+    expect(created.status).toBe(201);
+    expect(Buffer.byteLength(created.body.key)).toBeLessThanOrEqual(16);
     const location = created.headers.get('location')!;
     const read = await http('GET', `${url()}${location}`);
     expect({ location, status: read.status, body: read.body }).toEqual({ location, status: 200, body: expect.objectContaining({ value: 1 }) });

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { keyPath, listAll, requestCount, scrape } from './support/kv-client';
 import { HOOK_TIMEOUT_MS, isAlive, stopBounded } from './support/node-lifecycle';
+import { rawChunkedUpload } from './support/raw-http';
 import { http, removeDataDir, spawnNode, type SpawnedNode } from './support/spawn-node';
 
 const KEY_BYTES_MAX = 1024;
@@ -27,6 +28,8 @@ interface Row {
   readonly path: string | (() => string);
   readonly headers?: Record<string, string>;
   readonly body?: Body;
+  /** Instead of `body`: this many bytes chunked over a raw socket that keeps sending after an answer. */
+  readonly rawChunkedBytes?: number;
   /** Defaults to application/json when there is a body; null sends none. */
   readonly contentType?: string | null;
   readonly status: number;
@@ -113,6 +116,8 @@ const rows: Row[] = [
   { name: 'POST a null key', method: 'POST', path: '/kv', body: json({ key: null, value: 1 }), status: 400, error: 'invalid_key' },
   { name: 'POST a boolean key', method: 'POST', path: '/kv', body: json({ key: true, value: 1 }), status: 400, error: 'invalid_key', key: 'true' },
   { name: 'POST a key with a lone surrogate', method: 'POST', path: '/kv', body: '{"key":"a\\ud800","value":1}', status: 400, error: 'invalid_key' },
+  { name: 'POST the dot-segment key "."', method: 'POST', path: '/kv', body: json({ key: '.', value: 1 }), status: 400, error: 'invalid_key' },
+  { name: 'POST the dot-segment key ".."', method: 'POST', path: '/kv', body: json({ key: '..', value: 1 }), status: 400, error: 'invalid_key' },
   { name: 'PUT a 1025-byte key', method: 'PUT', path: keyPath('k'.repeat(KEY_BYTES_MAX + 1)), body: json({ value: 1 }), status: 400, error: 'invalid_key' },
   { name: 'GET a 1025-byte key', method: 'GET', path: keyPath('k'.repeat(KEY_BYTES_MAX + 1)), status: 400, error: 'invalid_key' },
   { name: 'POST a 1025-byte key', method: 'POST', path: '/kv', body: json({ key: 'p'.repeat(KEY_BYTES_MAX + 1), value: 1 }), status: 400, error: 'invalid_key' },
@@ -126,13 +131,16 @@ const rows: Row[] = [
   { name: 'GET a truncated UTF-8 sequence %E2%82', method: 'GET', path: '/kv/%E2%82', status: 400, error: 'invalid_key' },
   { name: 'PUT a dangling % (a%)', method: 'PUT', path: '/kv/a%', body: json({ value: 1 }), status: 400, error: 'invalid_key', key: 'a' },
   { name: 'GET a dangling % (a%)', method: 'GET', path: '/kv/a%', status: 400, error: 'invalid_key' },
+  { name: 'DELETE a dangling % (a%)', method: 'DELETE', path: '/kv/a%', status: 400, error: 'invalid_key', key: 'a' },
   { name: 'GET a non-hex escape %ZZ', method: 'GET', path: '/kv/%ZZ', status: 400, error: 'invalid_key' },
   { name: 'GET an encoded surrogate %ED%A0%80', method: 'GET', path: '/kv/%ED%A0%80', status: 400, error: 'invalid_key' },
+  { name: 'PUT an encoded surrogate %ED%A0%80', method: 'PUT', path: '/kv/%ED%A0%80', body: json({ value: 1 }), status: 400, error: 'invalid_key' },
   { name: 'GET an overlong "/" %C0%AF', method: 'GET', path: '/kv/%C0%AF', status: 400, error: 'invalid_key' },
   // Sizes.
   { name: 'PUT a body over the limit (Content-Length)', method: 'PUT', path: '/kv/known', body: overBodyLimit, status: 413, error: 'payload_too_large' },
   { name: 'POST a body over the limit (Content-Length)', method: 'POST', path: '/kv', body: overBodyLimit, status: 413, error: 'payload_too_large' },
   { name: 'PUT a 2 MiB chunked body (no Content-Length)', method: 'PUT', path: '/kv/known', body: chunkedBody(2 * VALUE_BYTES_MAX), status: 413, error: 'payload_too_large' },
+  { name: 'PUT 8 MiB chunked from a raw client that keeps sending', method: 'PUT', path: '/kv/known', rawChunkedBytes: 8 * VALUE_BYTES_MAX, status: 413, error: 'payload_too_large' },
   { name: 'PUT a value of 1 MiB + 1 byte', method: 'PUT', path: '/kv/known', body: json({ value: overValueLimit }), status: 413, error: 'payload_too_large' },
   { name: 'POST a value of 1 MiB + 1 byte', method: 'POST', path: '/kv', body: json({ key: 'new', value: overValueLimit }), status: 413, error: 'payload_too_large', key: 'new' },
   // Listing queries.
@@ -178,6 +186,10 @@ const statusesSeen: number[] = [];
 
 async function send(row: Row): Promise<{ status: number; text: string; contentType: string | null }> {
   const path = typeof row.path === 'function' ? row.path() : row.path;
+  if (row.rawChunkedBytes !== undefined) {
+    const { response } = await rawChunkedUpload(node.url, row.method, path, row.rawChunkedBytes);
+    return { status: response?.status ?? 0, text: response?.text ?? '', contentType: response?.headers['content-type'] ?? null };
+  }
   const headers: Record<string, string> = { ...(row.headers ?? {}) };
   const contentType = row.contentType === undefined ? (row.body === undefined ? null : 'application/json') : row.contentType;
   if (contentType !== null) headers['content-type'] = contentType;

@@ -152,3 +152,18 @@ describe('scripts', () => {
     expect(swarmkv(['run', join(scratch, 'nope')]).code).toBe(2);
   });
 });
+
+describe('repair', () => {
+  test('swarmkv repair on a standalone node completes at once, draws its bar, and status shows the repair', () => {
+    const repaired = swarmkv(['repair']);
+    expect({ code: repaired.code, stderr: repaired.stderr }).toMatchObject({ code: 0 });
+    expect(repaired.stdout).toMatch(/^repaired 0 keys on 1 node, 0 bytes exchanged, in [\d.]+ s\n$/);
+    expect(repaired.stderr).toContain('repair (1 node) [');
+    expect(repaired.stderr).toContain('100 %');
+    expect(JSON.parse(swarmkv(['repair', '--one', '--json']).stdout)).toMatchObject({ nodes: 1, keysRepaired: 0 });
+    expect(swarmkv(['status']).stdout).toMatch(/last repair: \S+Z, 0 keys repaired, 0 bytes exchanged, 0 ms/);
+    const help = swarmkv(['repair', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout + help.stderr).toContain('Example: swarmkv repair');
+  });
+});

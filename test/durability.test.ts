@@ -14,8 +14,12 @@ const WRITERS = 32;
 /** Writes run this long before the kill, or until ACKS_MAX acknowledgements, whichever comes first. */
 const WRITE_PHASE_MS = 1500;
 const ACKS_MAX = 20_000;
-/** A cycle with fewer acknowledged writes than this proves too little; it waits for them (bounded). */
-const ACKS_MIN = 200;
+/**
+ * A cycle with fewer acknowledged writes than this proves too little; it waits for them (bounded).
+ * Counted when each write is acknowledged, deleted or not: a key whose DELETE was in flight at the
+ * kill still had its PUT acknowledged, and is checked as "exactly its value, or deleted".
+ */
+const ACKS_MIN = 2000;
 const KILL_CYCLES = 3;
 /** Every DELETE_EVERY-th acknowledged write is deleted again by its writer. */
 const DELETE_EVERY = 8;

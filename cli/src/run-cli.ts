@@ -2,15 +2,18 @@
 // can execute script lines without spawning a process per line.
 
 import { defineCommand, runCommand as runCittyCommand, showUsage, type CommandDef } from 'citty';
+import { bootstrapCommand } from './commands/bootstrap';
 import { delCommand } from './commands/del';
 import { getCommand } from './commands/get';
 import { locateCommand } from './commands/locate';
 import { lsCommand } from './commands/ls';
 import { nodeCommand } from './commands/node';
 import { putCommand } from './commands/put';
+import { repairCommand } from './commands/repair';
 import { ringCommand } from './commands/ring';
 import { runCommand, ScriptFailed } from './commands/run';
 import { statusCommand } from './commands/status';
+import { upCommand } from './commands/up';
 import { CliFailure, exitCodes } from './exit-codes';
 import { printError } from './output';
 
@@ -23,6 +26,8 @@ export const rootCommand = defineCommand({
   },
   subCommands: {
     node: nodeCommand,
+    bootstrap: bootstrapCommand,
+    up: upCommand,
     put: putCommand,
     get: getCommand,
     del: delCommand,
@@ -31,6 +36,7 @@ export const rootCommand = defineCommand({
     status: statusCommand,
     ring: ringCommand,
     locate: locateCommand,
+    repair: repairCommand,
   },
 });
 

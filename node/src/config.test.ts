@@ -19,6 +19,11 @@ test.each([
 
 const SECRET = 'correct horse battery staple';
 
+test('hint bounds default to 100,000 hints and 256 MiB, and the smallest byte bound fits one largest record', () => {
+  expect(resolveNodeConfig({})).toMatchObject({ hintsMax: 100_000, hintBytesMax: 256 * 1024 * 1024 });
+  expect(resolveNodeConfig({ valueBytesMax: 1000, keyBytesMax: 100, hintBytesMax: 1164, hintsMax: 1 })).toMatchObject({ hintBytesMax: 1164, hintsMax: 1 });
+});
+
 test('without a secret a node is standalone; the environment supplies one', () => {
   expect(resolveNodeConfig({}, {}).secret).toBeUndefined();
   expect(resolveNodeConfig({ bootstrap: ['127.0.0.1:49737'] }, { SWARMKV_SECRET: SECRET }).secret).toBe(SECRET);
@@ -37,6 +42,10 @@ test.each([
   ['a zero replication factor', { replicas: 0 }, '--replicas'],
   ['an unknown consistency', { readConsistency: 'most' as 'one' }, '--read-consistency'],
   ['an unknown profile', { profile: 'moon' as 'lan' }, '--profile'],
+  ['no room for any hint', { hintsMax: 0 }, '--hints-max'],
+  ['a hint count above the ceiling', { hintsMax: 10_000_001 }, '--hints-max'],
+  ['a hint byte bound below one largest key and value', { valueBytesMax: 1000, keyBytesMax: 100, hintBytesMax: 1100 }, '--hint-bytes-max'],
+  ['a hint byte bound above a quarter of the LMDB map', { hintBytesMax: 17 * 1024 ** 3 }, '--hint-bytes-max'],
 ])('refuses %s with a message naming the fix', (_name, overrides, message) => {
   expect(() => resolveNodeConfig(overrides, {})).toThrow(message);
 });

@@ -11,7 +11,19 @@ import {
   SECRET_CHARS_MIN,
   TOKENS_PER_NODE_DEFAULT,
   TOKENS_PER_NODE_MAX,
+  VALUE_BYTES_MAX_CEILING,
   VALUE_BYTES_MAX_DEFAULT,
+  CLOCK_OFFSET_MS_MAX,
+  ANTI_ENTROPY_INTERVAL_MS_DEFAULT,
+  ANTI_ENTROPY_INTERVAL_MS_MAX,
+  TOMBSTONE_GRACE_MS_DEFAULT,
+  TOMBSTONE_GRACE_MS_MAX,
+  TOMBSTONE_GRACE_MS_MIN,
+  HINT_BYTES_MAX_CEILING,
+  HINT_BYTES_MAX_DEFAULT,
+  HINT_OVERHEAD_BYTES_MAX,
+  HINTS_MAX_CEILING,
+  HINTS_MAX_DEFAULT,
 } from './limits';
 import type { LogLevel } from './log';
 
@@ -47,6 +59,16 @@ export interface NodeConfig {
   readonly readConsistency: Consistency;
   readonly writeConsistency: Consistency;
   readonly profile: MembershipProfile;
+  /** Tombstones older than this are collected; a clustered node away longer discards its data. */
+  readonly tombstoneGraceMs: number;
+  /** Added to the system clock: simulated skew for fault-injection runs; 0 in production. */
+  readonly clockOffsetMs: number;
+  /** Between anti-entropy passes; 0: only when asked (POST /cluster/repair). */
+  readonly antiEntropyIntervalMs: number;
+  /** Hints this node keeps for down replicas, at most (hinted handoff). */
+  readonly hintsMax: number;
+  /** Bytes of hints this node keeps, at most. */
+  readonly hintBytesMax: number;
 }
 
 export class ConfigError extends Error {
@@ -76,7 +98,7 @@ export const configFields: readonly ConfigField[] = [
   { name: 'memory', kind: 'boolean', flag: '--memory', defaultValue: 'false', meaning: 'keep data in memory only; a restart forgets it' },
   { name: 'syncPolicy', kind: 'string', flag: '--sync', defaultValue: 'flush', meaning: '`flush`: ack after fsync; `commit`: ack after commit (survives a process crash, not power loss)' },
   { name: 'keyBytesMax', kind: 'integer', flag: '--key-bytes-max', defaultValue: String(KEY_BYTES_MAX_DEFAULT), meaning: `longest key in UTF-8 bytes (at most ${KEY_BYTES_MAX_CEILING})` },
-  { name: 'valueBytesMax', kind: 'integer', flag: '--value-bytes-max', defaultValue: String(VALUE_BYTES_MAX_DEFAULT), meaning: 'largest value, as compact JSON bytes' },
+  { name: 'valueBytesMax', kind: 'integer', flag: '--value-bytes-max', defaultValue: String(VALUE_BYTES_MAX_DEFAULT), meaning: `largest value, as compact JSON bytes (at most ${VALUE_BYTES_MAX_CEILING}: a replicated value must fit one peer frame)` },
   { name: 'logLevel', kind: 'string', flag: '--log-level', defaultValue: 'info', meaning: '`debug`, `info`, `warn`, `error` or `silent`' },
   { name: 'cluster', kind: 'string', flag: '--cluster', defaultValue: 'swarmkv', meaning: 'cluster name; with the secret it selects the swarm topic' },
   { name: 'secret', kind: 'string', flag: '--secret', defaultValue: '$SWARMKV_SECRET', meaning: `cluster secret (at least ${SECRET_CHARS_MIN} characters); without one the node runs standalone` },
@@ -88,6 +110,11 @@ export const configFields: readonly ConfigField[] = [
   { name: 'readConsistency', kind: 'string', flag: '--read-consistency', defaultValue: 'quorum', meaning: 'default R: `one`, `quorum` or `all` (per request: `?consistency=`)' },
   { name: 'writeConsistency', kind: 'string', flag: '--write-consistency', defaultValue: 'quorum', meaning: 'default W: `one`, `quorum` or `all` (per request: `?consistency=`)' },
   { name: 'profile', kind: 'string', flag: '--profile', defaultValue: 'lan', meaning: 'failure-detection timings: `local`, `lan` or `wan`' },
+  { name: 'tombstoneGraceMs', kind: 'integer', flag: '--tombstone-grace-ms', defaultValue: String(TOMBSTONE_GRACE_MS_DEFAULT), meaning: 'deleted keys’ tombstones are kept this long, then collected; a node away for longer discards its data on return and re-syncs' },
+  { name: 'clockOffsetMs', kind: 'integer', flag: '--clock-offset-ms', defaultValue: '0', meaning: 'shift this node’s wall clock by this much (fault injection: clock skew)' },
+  { name: 'antiEntropyIntervalMs', kind: 'integer', flag: '--anti-entropy-interval-ms', defaultValue: String(ANTI_ENTROPY_INTERVAL_MS_DEFAULT), meaning: 'pause between anti-entropy passes (replicas compare digests, repair differences); 0: only on `POST /cluster/repair`' },
+  { name: 'hintsMax', kind: 'integer', flag: '--hints-max', defaultValue: String(HINTS_MAX_DEFAULT), meaning: `hints kept for down replicas, at most (hinted handoff; at most ${HINTS_MAX_CEILING}); beyond it a stand-in fails the write` },
+  { name: 'hintBytesMax', kind: 'integer', flag: '--hint-bytes-max', defaultValue: String(HINT_BYTES_MAX_DEFAULT), meaning: 'bytes of hints kept, at most; at least one largest key and value' },
 ];
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
@@ -121,6 +148,11 @@ export function resolveNodeConfig(overrides: Partial<NodeConfig>, environment: R
     readConsistency: overrides.readConsistency ?? 'quorum',
     writeConsistency: overrides.writeConsistency ?? 'quorum',
     profile: overrides.profile ?? 'lan',
+    tombstoneGraceMs: overrides.tombstoneGraceMs ?? TOMBSTONE_GRACE_MS_DEFAULT,
+    clockOffsetMs: overrides.clockOffsetMs ?? 0,
+    antiEntropyIntervalMs: overrides.antiEntropyIntervalMs ?? ANTI_ENTROPY_INTERVAL_MS_DEFAULT,
+    hintsMax: overrides.hintsMax ?? HINTS_MAX_DEFAULT,
+    hintBytesMax: overrides.hintBytesMax ?? HINT_BYTES_MAX_DEFAULT,
   };
   validateNodeConfig(config);
   return config;
@@ -145,9 +177,35 @@ function validateNodeConfig(config: NodeConfig): void {
     Number.isInteger(config.keyBytesMax) && config.keyBytesMax >= KEY_BYTES_MIN && config.keyBytesMax <= KEY_BYTES_MAX_CEILING,
     `--key-bytes-max must be an integer ${KEY_BYTES_MIN}..${KEY_BYTES_MAX_CEILING} (LMDB's key limit), got ${config.keyBytesMax}`,
   );
-  check(Number.isInteger(config.valueBytesMax) && config.valueBytesMax >= 1, `--value-bytes-max must be a positive integer, got ${config.valueBytesMax}`);
+  check(
+    Number.isInteger(config.valueBytesMax) && config.valueBytesMax >= 1 && config.valueBytesMax <= VALUE_BYTES_MAX_CEILING,
+    `--value-bytes-max must be an integer 1..${VALUE_BYTES_MAX_CEILING} (a replicated value must fit one peer frame), got ${config.valueBytesMax}`,
+  );
+  check(
+    Number.isInteger(config.tombstoneGraceMs) && config.tombstoneGraceMs >= TOMBSTONE_GRACE_MS_MIN && config.tombstoneGraceMs <= TOMBSTONE_GRACE_MS_MAX,
+    `--tombstone-grace-ms must be an integer ${TOMBSTONE_GRACE_MS_MIN}..${TOMBSTONE_GRACE_MS_MAX}, got ${config.tombstoneGraceMs}`,
+  );
+  check(
+    Number.isInteger(config.clockOffsetMs) && Math.abs(config.clockOffsetMs) <= CLOCK_OFFSET_MS_MAX,
+    `--clock-offset-ms must be an integer within ±${CLOCK_OFFSET_MS_MAX}, got ${config.clockOffsetMs}`,
+  );
+  check(
+    Number.isInteger(config.antiEntropyIntervalMs) && config.antiEntropyIntervalMs >= 0 && config.antiEntropyIntervalMs <= ANTI_ENTROPY_INTERVAL_MS_MAX,
+    `--anti-entropy-interval-ms must be an integer 0..${ANTI_ENTROPY_INTERVAL_MS_MAX}, got ${config.antiEntropyIntervalMs}`,
+  );
   check(LOG_LEVELS.includes(config.logLevel), `--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  validateHintConfig(config);
   validateClusterConfig(config);
+}
+
+function validateHintConfig(config: NodeConfig): void {
+  check(Number.isInteger(config.hintsMax) && config.hintsMax >= 1 && config.hintsMax <= HINTS_MAX_CEILING, `--hints-max must be an integer 1..${HINTS_MAX_CEILING}, got ${config.hintsMax}`);
+  // A stand-in that cannot hold even one largest record would refuse every hint of that size.
+  const hintBytesMin = config.keyBytesMax + config.valueBytesMax + HINT_OVERHEAD_BYTES_MAX;
+  check(
+    Number.isInteger(config.hintBytesMax) && config.hintBytesMax >= hintBytesMin && config.hintBytesMax <= HINT_BYTES_MAX_CEILING,
+    `--hint-bytes-max must be an integer ${hintBytesMin}..${HINT_BYTES_MAX_CEILING} (at least one largest key and value), got ${config.hintBytesMax}`,
+  );
 }
 
 function validateClusterConfig(config: NodeConfig): void {

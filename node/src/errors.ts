@@ -6,6 +6,7 @@ export const errorStatus = {
   invalid_body: 400,
   invalid_key: 400,
   invalid_query: 400,
+  invalid_header: 400,
   route_not_found: 404,
   not_found: 404,
   conflict: 409,

@@ -13,6 +13,13 @@ export const KEY_BYTES_MAX_CEILING = 1900;
 
 /** A value is any JSON document whose compact serialisation is at most this many bytes. */
 export const VALUE_BYTES_MAX_DEFAULT = 1024 * 1024;
+/**
+ * The largest --value-bytes-max: a replicated value travels as escaped JSON text in one peer frame, and
+ * escaping at most doubles it, so the frame limit (wire/message-registry.ts) is derived from this.
+ */
+export const VALUE_BYTES_MAX_CEILING = 1024 * 1024;
+/** Room in a peer frame for everything but the escaped value: key, version, envelope. */
+export const PEER_FRAME_ENVELOPE_BYTES_MAX = 64 * 1024;
 /** A request body may exceed the value limit by this much: the `{"key":..., "value":...}` envelope. */
 export const BODY_ENVELOPE_BYTES_MAX = 4 * 1024;
 
@@ -25,14 +32,22 @@ export const LIST_PREFIX_BYTES_MAX = KEY_BYTES_MAX_CEILING;
 
 /** POST /kv without a key generates one; collisions are astronomically unlikely but still retried. */
 export const GENERATED_KEY_ATTEMPTS_MAX = 3;
+/**
+ * A generated key is this many base64url characters (132 random bits), or fewer when the configured
+ * key limit is smaller, so that the key it hands out is one the node accepts.
+ */
+export const GENERATED_KEY_CHARS_MAX = 22;
 
 /** Hybrid logical clock: the logical counter is 16 bits in the version encoding. */
 export const HLC_LOGICAL_MAX = 0xffff;
 /**
  * A remote timestamp further than this ahead of our wall clock is refused rather than adopted:
- * one peer with a wild clock must not drag every version in the cluster into the future.
+ * one peer with a wild clock must not drag every version in the cluster further into the future.
+ * Large enough that a node whose own clock lags by minutes still adopts its peers' time (that is
+ * what orders its writes after what it has seen); a write that meets a version beyond even this is
+ * still ordered after it, by its successor version (replication/coordinator.ts).
  */
-export const HLC_FORWARD_DRIFT_MS_MAX = 60_000;
+export const HLC_FORWARD_DRIFT_MS_MAX = 60 * 60 * 1000;
 
 /** A node must be serving within this long of start; the start-up path is asserted against it in tests. */
 export const NODE_START_MS_MAX = 1000;
@@ -68,3 +83,57 @@ export const REPLICA_QUORUM_DEADLINE_MS = 1500;
 export const WRITE_ATTEMPTS_MAX = 3;
 /** Read repairs in flight at once per node; beyond it, stale replicas wait for the next read or repair. */
 export const READ_REPAIRS_IN_FLIGHT_MAX = 64;
+/**
+ * Create (POST) and delete run their read-check-write under a per-key lock on the coordinating node, so
+ * that of concurrent creates exactly one wins. The lock table holds at most this many keys at once; a
+ * create or delete of one more key is answered 503 unavailable (busy) rather than growing the table.
+ */
+export const KEY_LOCKS_MAX = 10_000;
+/**
+ * Requests queued behind one key's lock; beyond it they are answered 503 unavailable at once. Each holder
+ * is bounded by the quorum deadline per round trip, so this also bounds how long the last one waits.
+ */
+export const KEY_LOCK_WAITERS_MAX = 128;
+
+/** The largest --clock-offset-ms either way: a day, far beyond any real skew, still a bounded number. */
+export const CLOCK_OFFSET_MS_MAX = 24 * 60 * 60 * 1000;
+
+/**
+ * Anti-entropy: between the end of one pass and the start of the next. A pass over 100k keys with
+ * nothing to repair costs about 15 KB per co-replica, so a minute is cheap; 0 runs passes only when
+ * asked (POST /cluster/repair). At most a day, a bounded number.
+ */
+export const ANTI_ENTROPY_INTERVAL_MS_DEFAULT = 60_000;
+export const ANTI_ENTROPY_INTERVAL_MS_MAX = 24 * 60 * 60 * 1000;
+
+/**
+ * Tombstones are kept this long, then collected (replication/tombstone-collector.ts). It bounds how
+ * long a replica may be away and still catch up normally; longer, and it discards its data on return.
+ * A day by default; at least a few seconds (tests), at most a year.
+ */
+export const TOMBSTONE_GRACE_MS_DEFAULT = 24 * 60 * 60 * 1000;
+export const TOMBSTONE_GRACE_MS_MIN = 1000;
+export const TOMBSTONE_GRACE_MS_MAX = 365 * 24 * 60 * 60 * 1000;
+
+/**
+ * Hinted handoff (Dynamo §4.6): a stand-in keeps a write owed to a down replica as a hint until it can
+ * deliver it. The hint store is bounded in count and bytes (--hints-max, --hint-bytes-max); a hint
+ * beyond either bound is refused and the write fails on that stand-in, so it never counts toward W.
+ */
+export const HINTS_MAX_DEFAULT = 100_000;
+export const HINTS_MAX_CEILING = 10_000_000;
+export const HINT_BYTES_MAX_DEFAULT = 256 * 1024 * 1024;
+/** A hint store may take at most a quarter of the LMDB map: the main store must keep its room. */
+export const HINT_BYTES_MAX_CEILING = STORE_MAP_BYTES_MAX / 4;
+/** How often the handoff service looks for hints it can deliver. */
+export const HINT_DELIVERY_INTERVAL_MS = 1000;
+/** Hints read from the store and sent to one target per batch. */
+export const HINT_DELIVERY_BATCH_MAX = 100;
+/** Batches per target per tick: bounds one tick's work while letting a backlog drain quickly. */
+export const HINT_DELIVERY_BATCHES_PER_TICK_MAX = 20;
+/** Replica writes in flight at once while delivering hints, all targets together. */
+export const HINT_DELIVERY_CONCURRENCY_MAX = 16;
+/** At most one `hints.overflow` log line per this interval; the counter counts every refusal. */
+export const HINT_OVERFLOW_LOG_INTERVAL_MS = 10_000;
+/** Bytes a hint costs beyond its key and value (target id, version, time): a bound, for the start-up check. */
+export const HINT_OVERHEAD_BYTES_MAX = 64;

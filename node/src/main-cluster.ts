@@ -8,10 +8,25 @@ import { KEY_COUNT_METADATA, LiveClusterView, RING_DIGEST_METADATA, type Cluster
 import type { Clock } from './clock';
 import type { NodeConfig } from './config';
 import type { Logger } from './log';
-import { MembershipService, membershipProfiles, registerMembershipMessages, type MemberEvent } from './membership';
-import { ClusterDirectory, RingPlacement, serveReplicaRequests, type Placement, type ReplicaDirectory, type Replica } from './replication';
+import { MEMBERS_MAX, MembershipService, membershipProfiles, registerMembershipMessages, type MemberEvent } from './membership';
+import {
+  AntiEntropyService,
+  ClusterDirectory,
+  HintedHandoff,
+  indexStore,
+  RingPlacement,
+  serveAntiEntropyRequests,
+  serveReplicaRequests,
+  type DigestIndex,
+  type HintLedger,
+  type Placement,
+  type RepairControl,
+  type ReplicaDirectory,
+  type Replica,
+} from './replication';
 import type { KvStore } from './storage';
-import { Rpc, type PeerHello, type TransportLog } from './transport';
+import { isNodeId, type HybridLogicalClock } from './version';
+import { ConnectionWatch, Rpc, RPC_IN_FLIGHT_MAX, type PeerHello, type TransportLog } from './transport';
 import { HyperswarmTransport } from './transport/hyperswarm';
 
 /** How often a node re-publishes its live key count in its membership metadata (when it changed). */
@@ -20,10 +35,15 @@ export const KEY_COUNT_PUBLISH_INTERVAL_MS = 5000;
 /** Transport events too frequent for the info level: they are per connection attempt, not per change. */
 const DEBUG_TRANSPORT_EVENTS = new Set(['transport.reconnect_attempt', 'transport.discovery_refreshed', 'transport.connection_error']);
 
-export interface RunningCluster {
+/** What requests route through once the cluster half is wired. */
+export interface ClusterRouting {
   readonly placement: Placement;
   readonly directory: ReplicaDirectory;
   readonly view: ClusterView;
+  readonly repair: RepairControl;
+}
+
+export interface RunningCluster extends ClusterRouting {
   /** Announces the departure, then closes the rpc and the transport. Idempotent. */
   close(): Promise<void>;
 }
@@ -33,8 +53,13 @@ export interface ClusterWiring {
   readonly nodeId: string;
   readonly store: KvStore;
   readonly localReplica: Replica;
+  /** Digests of every record in `store`, which keeps them current; built here by one scan. */
+  readonly digests: DigestIndex;
+  /** The hints this node keeps as a stand-in; the cluster half delivers them. */
+  readonly hints: HintLedger;
   readonly logger: Logger;
   readonly clock: Clock;
+  readonly hlc: HybridLogicalClock;
 }
 
 function bootstrapOf(config: NodeConfig): readonly DhtNodeAddress[] | 'public' {
@@ -122,61 +147,153 @@ class SelfMetadata {
   }
 }
 
-export async function startCluster(wiring: ClusterWiring): Promise<RunningCluster> {
-  const { config, nodeId, store, localReplica, logger, clock } = wiring;
-  registerMembershipMessages();
-  const transport = createTransport(wiring);
-  const rpc = new Rpc(transport, { log: transportLogOf(logger) });
-  const connected = new Set<string>();
+/**
+ * Anti-entropy over the ring's ranges, started once the digest index is built (one scan of the store,
+ * in the background: until then a node answers digests of what it indexed so far, which is safe, as a
+ * comparison only ever moves newer records).
+ */
+function startAntiEntropy(wiring: ClusterWiring, rpc: Rpc, connections: ConnectionWatch, membership: MembershipService, placement: RingPlacement): AntiEntropyService {
+  const { config, nodeId, store, localReplica, digests, logger, clock } = wiring;
+  serveAntiEntropyRequests(rpc, digests);
+  const service = new AntiEntropyService({
+    selfId: nodeId,
+    comparison: { index: digests, local: localReplica, requester: rpc, connections },
+    liveness: membership,
+    ranges: () => placement.ring().ranges(placement.effectiveReplicas()),
+    clock,
+    logger,
+    intervalMs: config.antiEntropyIntervalMs,
+    busy: () => rpc.inFlight() > RPC_IN_FLIGHT_MAX / 2,
+  });
+  if (config.antiEntropyIntervalMs > 0 && config.antiEntropyIntervalMs >= config.tombstoneGraceMs) {
+    // A replica that missed a delete must be repaired before the others collect the tombstone, or
+    // the next comparison brings the deleted value back (Cassandra's rule: repair within gc_grace).
+    logger.warn('repair.interval_exceeds_tombstone_grace', { antiEntropyIntervalMs: config.antiEntropyIntervalMs, tombstoneGraceMs: config.tombstoneGraceMs });
+  }
+  const startedMs = performance.now();
+  indexStore(store, digests).then(
+    (records) => {
+      logger.info('repair.index_built', { records, ms: Math.round(performance.now() - startedMs) });
+      service.start();
+    },
+    (error: unknown) => logger.warn('repair.index_failed', { error: error instanceof Error ? error.message : String(error) }),
+  );
+  return service;
+}
+
+/** How often the ring is rebuilt without a membership event (remembered members expiring). */
+const RING_REFRESH_INTERVAL_MS = 10_000;
+
+/** Where a clustered node keeps the ring's member ids, for its next start (see RememberedMembers). */
+const RING_MEMBERS_META = 'ring-members';
+
+function rememberedRingMembers(store: KvStore): string[] {
+  try {
+    const parsed: unknown = JSON.parse(store.getMeta(RING_MEMBERS_META) ?? '[]');
+    return Array.isArray(parsed) ? parsed.filter((id): id is string => typeof id === 'string' && isNodeId(id)).slice(0, MEMBERS_MAX) : [];
+  } catch {
+    return [];
+  }
+}
+
+function rememberRingMembers(store: KvStore, nodeIds: string[], logger: Logger): void {
+  store.setMeta(RING_MEMBERS_META, JSON.stringify(nodeIds)).catch((error: unknown) => logger.error('ring.remember_failed', { error: String(error) }));
+}
+
+function observeVersion(hlc: HybridLogicalClock, version: string): void {
+  try {
+    hlc.receive(version);
+  } catch {
+    // A version implausibly far ahead (a peer with a wild clock): ordered by, not adopted.
+  }
+}
+
+/** Membership, the ring placement built from it, and what this node gossips about itself. */
+function createMembership(wiring: ClusterWiring, transport: HyperswarmTransport): { membership: MembershipService; placement: RingPlacement; metadata: SelfMetadata } {
+  const { config, nodeId, store, clock } = wiring;
+  const profile = membershipProfiles[config.profile];
   const membership = new MembershipService({
     self: { nodeId, name: config.name, httpAddress: config.advertise },
-    config: membershipProfiles[config.profile],
+    config: profile,
     transport,
     clock,
     metadata: { [KEY_COUNT_METADATA]: store.stats().liveKeys },
   });
-  const placement = new RingPlacement({ selfId: nodeId, membership, replicationFactor: config.replicas, tokensPerNode: config.tokensPerNode });
+  const remembered = { nodeIds: rememberedRingMembers(store), untilMs: clock.nowMs() + profile.departedRetentionMs, nowMs: () => clock.nowMs() };
+  const placement = new RingPlacement({ selfId: nodeId, membership, replicationFactor: config.replicas, tokensPerNode: config.tokensPerNode, remembered });
   const metadata = new SelfMetadata(membership, store, placement.ring().digest);
   membership.setMetadata(metadata.current);
-  const directory = new ClusterDirectory(localReplica, rpc, { isConnected: (peer) => connected.has(peer) });
-  membership.onMemberEvent((event) => {
-    logMemberEvent(logger, event);
+  return { membership, placement, metadata };
+}
+
+/**
+ * Wires the cluster half and starts it. `route` is called as soon as placement and replicas exist,
+ * before the transport is up: from then on requests route by the ring (remembered members included),
+ * waiting for connections, instead of by a ring of this node alone.
+ */
+export async function startCluster(wiring: ClusterWiring, route: (routing: ClusterRouting) => void): Promise<RunningCluster> {
+  const { config, nodeId, store, localReplica, hints, logger, clock, hlc } = wiring;
+  registerMembershipMessages();
+  const transport = createTransport(wiring);
+  const rpc = new Rpc(transport, { log: transportLogOf(logger) });
+  const connections = new ConnectionWatch();
+  const { membership, placement, metadata } = createMembership(wiring, transport);
+  // A member remembered from the previous life counts as expected: a write waits for its connection.
+  const liveness = { isHealthy: (id: string) => membership.isHealthy(id) || placement.isRemembered(id), isDown: (id: string) => membership.isDown(id) };
+  const directory = new ClusterDirectory(localReplica, rpc, connections, liveness);
+  const refreshRing = () => {
     const before = placement.current();
     const after = placement.refresh();
-    if (after !== before) {
-      logger.info('ring.changed', { epoch: after.epoch, digest: after.ring.digest, members: after.ring.size });
-      metadata.ringChanged(after.ring.digest);
-    }
+    if (after === before) return;
+    logger.info('ring.changed', { epoch: after.epoch, digest: after.ring.digest, members: after.ring.size });
+    metadata.ringChanged(after.ring.digest);
+    rememberRingMembers(store, after.ring.members.map((member) => member.nodeId), logger);
+  };
+  membership.onMemberEvent((event) => {
+    logMemberEvent(logger, event);
+    refreshRing();
     if (event.type === 'memberRemoved') directory.forget(event.nodeId);
   });
-  serveReplicaRequests(rpc, localReplica);
+  // Remembered members leave the ring when their retention passes, event or not.
+  const ringTimer = setInterval(refreshRing, RING_REFRESH_INTERVAL_MS).unref();
+  serveReplicaRequests(rpc, localReplica, (version) => observeVersion(hlc, version));
+  const antiEntropy = startAntiEntropy(wiring, rpc, connections, membership, placement);
+  const reachability = { isHealthy: (id: string) => membership.isHealthy(id), isConnected: (id: string) => connections.isConnected(id) };
+  const handoff = new HintedHandoff({ ledger: hints, directory, reachability, logger });
 
   const handlers = rpc.wrap({
     onPeerUp: (peer: PeerHello) => {
-      connected.add(peer.nodeId);
+      connections.up(peer.nodeId);
       membership.peerUp(peer.nodeId);
     },
     onPeerDown: (peerId: string) => {
-      connected.delete(peerId);
+      connections.down(peerId);
       membership.peerDown(peerId);
     },
     onMessage: (from, message) => {
       if (!membership.receive(from, message)) logger.warn('peer.unexpected_message', { from, type: message.type });
     },
   });
+  const view = new LiveClusterView(membership, placement, () => store.stats().liveKeys);
+  route({ placement, directory, view, repair: antiEntropy });
   await transport.start(handlers);
   membership.start();
   metadata.start();
+  handoff.start();
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       metadata.stop();
+      clearInterval(ringTimer);
+      await handoff.close();
+      await antiEntropy.close();
       await membership.close();
+      connections.close();
       rpc.close();
       await transport.close();
     })();
     return closing;
   };
-  return { placement, directory, view: new LiveClusterView(membership, placement, () => store.stats().liveKeys), close };
+  return { placement, directory, view, repair: antiEntropy, close };
 }

@@ -6,13 +6,15 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { buildApp, HttpMetrics, StandaloneClusterView, type ClusterView } from './api';
 import { assert } from './assert';
-import { systemClock, type Clock } from './clock';
+import { OffsetClock, systemClock, type Clock } from './clock';
 import { isClustered, type NodeConfig } from './config';
-import { startCluster, type ClusterWiring, type RunningCluster } from './main-cluster';
+import type { ClusterWiring, RunningCluster } from './main-cluster';
+import { SwarmError } from './errors';
+import { SHUTDOWN_DRAIN_MS_MAX } from './limits';
 import { createLogger, type Logger } from './log';
-import { Coordinator, LocalReplica, SingleNodePlacement, type Placement, type ReplicaDirectory } from './replication';
+import { AliveMarker, Coordinator, DigestIndex, DigestTrackingStore, discardIfStale, HintLedger, LocalReplica, SingleNodePlacement, StandaloneRepair, TombstoneCollector, type Placement, type RepairControl, type ReplicaDirectory } from './replication';
 import { keyPosition } from './ring';
-import { LmdbStore, MemoryStore, type KvStore } from './storage';
+import { LmdbStore, MemoryHintStore, MemoryStore, type HintStore, type KvStore } from './storage';
 import { HybridLogicalClock, isNodeId, NODE_ID_HEX_DIGITS } from './version';
 import packageJson from '../../package.json' with { type: 'json' };
 
@@ -33,6 +35,49 @@ export interface StartOptions {
   readonly logger?: Logger;
 }
 
+/** The coordinator routes through `routing`, so joining the cluster later switches it over. */
+function coordinatorOver(routing: Routing, config: NodeConfig, hlc: HybridLogicalClock, clock: Clock): Coordinator {
+  return new Coordinator({
+    hlc,
+    clock,
+    placement: { targetsFor: (key) => routing.placement.targetsFor(key), listingNodes: () => routing.placement.listingNodes() },
+    directory: { replica: (id) => routing.directory.replica(id) },
+    readConsistency: config.readConsistency,
+    writeConsistency: config.writeConsistency,
+  });
+}
+
+/**
+ * Opens the store and reads the node's id, before anything can read the store. A clustered node's
+ * store keeps digests of its records for anti-entropy: wrapping the store itself means that no write
+ * or erase (coordinator, peers, read repair, repair, tombstone collection) can bypass them.
+ */
+interface OpenedStores {
+  /** The main store; for a clustered node, wrapped so its digests (anti-entropy) stay current. */
+  readonly store: KvStore;
+  readonly nodeId: string;
+  readonly digests: DigestIndex;
+  /** Beside the main store (in the same LMDB environment): the hints kept for other nodes. */
+  readonly hintStore: HintStore;
+  readonly hints: HintLedger;
+}
+
+/** Opens the stores and reads the node's id, before anything can read them. */
+async function openStores(config: NodeConfig, clock: Clock, logger: Logger): Promise<OpenedStores> {
+  const bounds = { hintsMax: config.hintsMax, hintBytesMax: config.hintBytesMax };
+  const lmdb = config.memory ? undefined : new LmdbStore(config.dataDir, config.syncPolicy);
+  const raw: KvStore = lmdb ?? new MemoryStore();
+  const hintStore: HintStore = lmdb?.openHintStore(bounds) ?? new MemoryHintStore(bounds);
+  const hints = new HintLedger(hintStore, logger);
+  const nodeId = await loadOrCreateNodeId(raw);
+  const digests = new DigestIndex();
+  if (!isClustered(config)) return { store: raw, nodeId, digests, hintStore, hints };
+  // A clustered node away past the tombstone grace period starts empty, hints included
+  // (replication/stale-data.ts): what it holds may be values whose tombstones were collected since.
+  await discardIfStale({ store: raw, hintStore, clock, graceMs: config.tombstoneGraceMs, logger });
+  return { store: new DigestTrackingStore(raw, digests), nodeId, digests, hintStore, hints };
+}
+
 /** The node's id survives restarts (it is in the store's metadata), so its versions stay attributable. */
 async function loadOrCreateNodeId(store: KvStore): Promise<string> {
   const existing = store.getMeta(NODE_ID_META);
@@ -46,12 +91,31 @@ interface Routing {
   placement: Placement;
   directory: ReplicaDirectory;
   view: ClusterView;
+  repair: RepairControl;
 }
 
-/** A node of its own: every key lives here. A clustered node starts like this, then joins. */
-function standaloneRouting(config: NodeConfig, nodeId: string, store: KvStore, localReplica: LocalReplica): Routing {
+function joining(): SwarmError {
+  return new SwarmError('unavailable', 'this node is joining its cluster; retry in a moment', { reason: 'joining' });
+}
+
+/**
+ * A clustered node between listening and wiring its cluster half (milliseconds): data requests answer
+ * 503 rather than being served as by a cluster of one, which would take quorum writes on one copy.
+ */
+const joiningPlacement: Placement = {
+  targetsFor: () => {
+    throw joining();
+  },
+  listingNodes: () => {
+    throw joining();
+  },
+};
+
+/** A node of its own: every key lives here. A clustered node starts like this but answers data requests 503 (joining) until its cluster half is wired. */
+function standaloneRouting(config: NodeConfig, nodeId: string, store: KvStore, localReplica: LocalReplica, clock: Clock): Routing {
   return {
-    placement: new SingleNodePlacement(nodeId),
+    repair: new StandaloneRepair(() => clock.nowMs()),
+    placement: isClustered(config) ? joiningPlacement : new SingleNodePlacement(nodeId),
     directory: { replica: (id) => (id === nodeId ? localReplica : undefined) },
     view: new StandaloneClusterView({ nodeId, name: config.name, httpAddress: config.advertise }, store, keyPosition),
   };
@@ -96,39 +160,50 @@ function logListening(logger: Logger, config: NodeConfig, store: KvStore, fields
  * and switches routing over to it. Until then, and until peers connect, the node is a cluster of one,
  * as any node is that knows no peer. A standalone node (no secret) stays as it is.
  */
-async function joinCluster(wiring: ClusterWiring, url: string, routing: Routing): Promise<RunningCluster | undefined> {
-  const { config, logger } = wiring;
-  if (!isClustered(config)) return undefined;
+async function joinCluster(wiring: ClusterWiring, url: string, routing: Routing, announce: () => void): Promise<RunningCluster | undefined> {
+  const { config, logger, store, clock } = wiring;
+  if (!isClustered(config)) {
+    announce();
+    return undefined;
+  }
+  const aliveMarker = new AliveMarker({ store, clock, graceMs: config.tombstoneGraceMs, logger });
+  await aliveMarker.start();
   const advertise = config.advertise.endsWith(':0') ? `${config.advertise.slice(0, -2)}:${new URL(url).port}` : config.advertise;
-  const cluster = await startCluster({ ...wiring, config: { ...config, advertise } });
-  Object.assign(routing, { placement: cluster.placement, directory: cluster.directory, view: cluster.view });
+  // Loaded only here: hyperswarm's native stack costs a standalone node start-up time it does not need.
+  const { startCluster } = await import('./main-cluster');
+  const started = await startCluster({ ...wiring, config: { ...config, advertise } }, (cluster) => {
+    Object.assign(routing, cluster);
+    // Announced once requests route by the ring, so whoever waits for the line never meets `joining`.
+    announce();
+  });
+  const cluster = {
+    ...started,
+    close: async () => {
+      await started.close();
+      await aliveMarker.close();
+    },
+  };
   logger.info('cluster.started', { cluster: config.cluster, advertise, replicas: config.replicas, profile: config.profile });
   return cluster;
 }
 
 export async function startNode(config: NodeConfig, options: StartOptions = {}): Promise<RunningNode> {
   const startedMs = performance.now();
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? (config.clockOffsetMs === 0 ? systemClock : new OffsetClock(systemClock, config.clockOffsetMs));
   const baseLogger = options.logger ?? createLogger(config.logLevel);
-  const store: KvStore = config.memory ? new MemoryStore() : new LmdbStore(config.dataDir, config.syncPolicy);
-  const nodeId = await loadOrCreateNodeId(store);
   const logger = baseLogger.child({ node: config.name });
+  const { store, nodeId, digests, hintStore, hints } = await openStores(config, clock, logger);
   const hlc = new HybridLogicalClock(nodeId, clock);
-  const localReplica = new LocalReplica(nodeId, store);
-  const routing = standaloneRouting(config, nodeId, store, localReplica);
-  const coordinator = new Coordinator({
-    hlc,
-    clock,
-    placement: { targetsFor: (key) => routing.placement.targetsFor(key), listingNodes: () => routing.placement.listingNodes() },
-    directory: { replica: (id) => routing.directory.replica(id) },
-    readConsistency: config.readConsistency,
-    writeConsistency: config.writeConsistency,
-  });
-  const metrics = new HttpMetrics(() => store.stats());
+  const localReplica = new LocalReplica(nodeId, store, hints);
+  const routing = standaloneRouting(config, nodeId, store, localReplica, clock);
+  const coordinator = coordinatorOver(routing, config, hlc, clock);
+  const metrics = new HttpMetrics(() => store.stats(), () => hints.health());
   const app = buildApp({
     coordinator,
     nodeId,
     cluster: { members: () => routing.view.members(), ring: () => routing.view.ring(), locate: (key) => routing.view.locate(key) },
+    repair: { status: () => routing.repair.status(), startPass: () => routing.repair.startPass() },
+    health: { hints: () => hints.health(), repair: () => routing.repair.status() },
     metrics,
     logger,
     clock,
@@ -146,13 +221,17 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
     await store.close();
     throw error;
   }
-  logListening(logger, config, store, { url, nodeId, startMs: Math.round(performance.now() - startedMs) });
+  const announce = () => logListening(logger, config, store, { url, nodeId, startMs: Math.round(performance.now() - startedMs) });
 
+  const tombstones = new TombstoneCollector({ store, clock, graceMs: config.tombstoneGraceMs, logger });
+  tombstones.start();
   let cluster: RunningCluster | undefined;
   try {
-    cluster = await joinCluster({ config, nodeId, store, localReplica, logger, clock }, url, routing);
+    cluster = await joinCluster({ config, nodeId, store, localReplica, digests, hints, logger, clock, hlc }, url, routing, announce);
   } catch (error) {
+    await tombstones.close();
     await server.close();
+    await hintStore.close();
     await store.close();
     throw error;
   }
@@ -163,7 +242,12 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
       logger.info('node.stopping', {});
       // Leave the cluster first, so peers route around this node before its port closes.
       await cluster?.close();
+      // Connections still busy after the drain bound are cut: acknowledged writes are committed already.
+      const forced = setTimeout(() => server.node?.server?.closeAllConnections(), SHUTDOWN_DRAIN_MS_MAX);
       await server.close();
+      clearTimeout(forced);
+      await tombstones.close();
+      await hintStore.close();
       await store.close();
       logger.info('node.stopped', {});
     })();

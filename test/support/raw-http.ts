@@ -1,6 +1,6 @@
-// One HTTP/1.1 request over a plain socket, with the request target sent byte for byte. fetch() parses
-// URLs the WHATWG way (it turns /kv/%2E%2E into /, for one); this lets a test send exactly what a
-// less helpful client would, and see exactly what the node answers.
+// HTTP/1.1 over a plain socket, with the request target sent byte for byte. fetch() parses URLs the
+// WHATWG way (it turns /kv/%2E%2E into /, for one) and stops uploading once an answer arrives; these
+// let a test send exactly what a less helpful client would, and see exactly what the node answers.
 
 import { connect } from 'node:net';
 
@@ -75,6 +75,66 @@ export function rawRequest(url: string, method: string, target: string, options:
       } catch (error) {
         reject(error);
       }
+    });
+  });
+}
+
+/** What a raw chunked upload got back, and how much of the body had been sent by then. */
+export interface ChunkedUploadAnswer {
+  readonly response: RawResponse | undefined;
+  readonly sentBytes: number;
+}
+
+/** The response in `raw` once all of it has arrived (by Content-Length or the last chunk), else undefined. */
+function completeResponse(raw: Buffer): RawResponse | undefined {
+  const headerEnd = raw.indexOf('\r\n\r\n');
+  if (headerEnd < 0) return undefined;
+  const head = raw.subarray(0, headerEnd).toString('latin1').toLowerCase();
+  const declared = /\r\ncontent-length: *(\d+)/.exec(head)?.[1];
+  const bodyBytes = raw.length - headerEnd - 4;
+  const complete = declared === undefined ? raw.subarray(raw.length - 5).toString() === '0\r\n\r\n' : bodyBytes >= Number(declared);
+  return complete ? parseResponse(raw) : undefined;
+}
+
+/**
+ * Streams a chunked body of `totalBytes` spaces over a raw socket (no Content-Length, so the node can only
+ * find out by reading), as a client would that does not stop when an early answer arrives, and
+ * returns the answer once it is complete, or undefined if the node hung up without one.
+ */
+export function rawChunkedUpload(url: string, method: string, target: string, totalBytes: number): Promise<ChunkedUploadAnswer> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    const received: Buffer[] = [];
+    let response: RawResponse | undefined;
+    let sentBytes = 0;
+    const chunk = Buffer.from(' '.repeat(64 * 1024));
+    const pump = () => {
+      try {
+        while (sentBytes < totalBytes && response === undefined && socket.writable) {
+          sentBytes += chunk.length;
+          if (!socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`, () => {})) return socket.once('drain', pump);
+        }
+        if (response === undefined && socket.writable) socket.write('0\r\n\r\n');
+      } catch {
+        // The node closed the connection after answering: exactly what a 413 may do.
+      }
+    };
+    socket.on('connect', () => {
+      socket.write(`${method} ${target} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`);
+      pump();
+    });
+    const timer = setTimeout(() => socket.destroy(), RAW_DEADLINE_MS);
+    socket.on('data', (data: Buffer) => {
+      received.push(data);
+      response ??= completeResponse(Buffer.concat(received));
+      if (response !== undefined) socket.destroy();
+    });
+    // A write after the node hung up fails with EPIPE; whatever was answered is reported on close.
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ response: response ?? completeResponse(Buffer.concat(received)), sentBytes });
     });
   });
 }

@@ -27,10 +27,6 @@ export interface SpawnedNode {
   readonly events: Record<string, unknown>[];
   /** Milliseconds from spawn to the `node.listening` line. */
   readonly startMs: number;
-  /** What the node wrote to stderr so far (a crash's stack trace lands here). */
-  stderr(): string;
-  /** SIGKILL: no shutdown path runs. */
-  kill9(): Promise<void>;
   /** SIGTERM and wait for exit; resolves with the exit code. */
   stop(): Promise<number | null>;
 }
@@ -97,11 +93,6 @@ export async function spawnNode(options: { dataDir?: string; args?: string[] } =
     dataDir,
     events,
     startMs,
-    stderr: () => stderr,
-    async kill9() {
-      child.kill('SIGKILL');
-      await exited;
-    },
     async stop() {
       child.kill('SIGTERM');
       return exited;

@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 const ADDRESS_PREFIX = '10.213';
 const HOSTS_MAX = 200;
 const CLIENT_HOST_NUMBER = 254;
+let networksCreated = 0;
 
 function ip(args: string[]): string {
   const result = spawnSync('ip', args, { encoding: 'utf8' });
@@ -43,7 +44,8 @@ export class TestNetwork {
   static create(hostCount: number): TestNetwork {
     if (hostCount < 1 || hostCount > HOSTS_MAX) throw new Error(`hostCount must be 1..${HOSTS_MAX}`);
     const tag = `skv${process.pid % 100000}${Math.floor(Math.random() * 1000)}`;
-    const network = new TestNetwork(tag, 1 + (process.pid % 250));
+    // A subnet per network, so that two networks alive in one process (and their client legs) never overlap.
+    const network = new TestNetwork(tag, 1 + ((process.pid + 7 * networksCreated++) % 250));
     try {
       network.#createBridge();
       for (let index = 0; index < hostCount; index++) network.addHost();

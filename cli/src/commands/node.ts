@@ -4,7 +4,9 @@
 
 import { defineCommand, type ArgsDef } from 'citty';
 import { configFields, type ConfigField, type NodeConfig } from '../../../node/src/config';
+import { SHUTDOWN_DRAIN_MS_MAX } from '../../../node/src/limits';
 import { CliFailure, exitCodes } from '../exit-codes';
+import { printError } from '../output';
 import { integerArg } from '../parse-args';
 
 /** A default computed from other flags or the environment: documented, but not passed to citty. */
@@ -35,16 +37,41 @@ function overridesFrom(args: Record<string, unknown>): Partial<NodeConfig> {
   return overrides as Partial<NodeConfig>;
 }
 
-async function waitForStopSignal(): Promise<void> {
-  await new Promise<void>((resolve) => {
-    const stop = () => {
+/** Resolves on the first SIGINT or SIGTERM, with the signal's name. */
+function nextStopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      resolve();
+      resolve(signal);
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+/**
+ * A clean stop, bounded. The node drains its in-flight requests and closes its store; a client that
+ * holds a request open (a body that never finishes arriving) could make that wait forever, so after
+ * SHUTDOWN_DRAIN_MS_MAX, or at a second signal, the process exits anyway. That is safe for the data:
+ * every write acknowledged so far is already committed (and fsynced with --sync flush), and LMDB
+ * recovers from an exit at any point, as it does from kill -9. The exit code stays 0 (the node stopped
+ * because it was asked to); the cut-off requests were never acknowledged.
+ */
+async function stopBounded(node: { close(): Promise<void> }): Promise<void> {
+  let cutShort!: (reason: string) => void;
+  const cutShortReason = new Promise<string>((resolve) => (cutShort = resolve));
+  const timer = setTimeout(() => cutShort(`in-flight requests did not finish within ${SHUTDOWN_DRAIN_MS_MAX} ms`), SHUTDOWN_DRAIN_MS_MAX);
+  const onSignal = (signal: NodeJS.Signals) => cutShort(`${signal} again while draining`);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const reason = await Promise.race([node.close().then(() => undefined), cutShortReason]);
+  clearTimeout(timer);
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  if (reason === undefined) return;
+  printError(`${reason}; exiting without waiting for them`);
+  process.exit(exitCodes.ok);
 }
 
 export const nodeCommand = defineCommand({
@@ -64,13 +91,16 @@ export const nodeCommand = defineCommand({
       if (error instanceof ConfigError) throw new CliFailure(exitCodes.usage, error.message);
       throw error;
     }
+    // Listen for the stop signal before starting: a SIGTERM that arrives while the node starts (right
+    // after `node.listening`, say, while it joins the cluster) then stops it cleanly once it is up.
+    const stopRequested = nextStopSignal();
     const node = await startNode(config).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') throw new CliFailure(exitCodes.usage, `${config.host}:${config.port} is already in use; pick another --port`);
       if (error.code === 'EADDRNOTAVAIL') throw new CliFailure(exitCodes.usage, `--host ${config.host} is not an address of this machine`);
       if (error.code === 'EACCES') throw new CliFailure(exitCodes.usage, `no permission to listen on ${config.host}:${config.port}`);
       throw error;
     });
-    await waitForStopSignal();
-    await node.close();
+    await stopRequested;
+    await stopBounded(node);
   },
 });

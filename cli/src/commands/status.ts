@@ -1,21 +1,41 @@
 import { defineCommand } from 'citty';
 import type { MemberView } from '../../../node/src/api/cluster-view';
+import type { RepairStatus } from '../../../node/src/replication/repair-status';
 import { connectionArgs } from '../common-args';
 import { NodeClient, resolveUrls } from '../node-client';
 import { printJson, printLine } from '../output';
 import { renderTable } from '../table';
 
+/** How long each member may take to report its hint backlog before it is shown as "?". */
+export const MEMBER_HEALTH_TIMEOUT_MS = 2000;
+
+/** A member's pending hints from its own /cluster/health; null when it did not answer in time. */
+async function hintBacklog(member: MemberView): Promise<number | null> {
+  if (member.state === 'dead' || member.state === 'left') return null;
+  try {
+    const response = await fetch(`http://${member.httpAddress}/cluster/health`, { signal: AbortSignal.timeout(MEMBER_HEALTH_TIMEOUT_MS) });
+    if (!response.ok) return null;
+    const body = (await response.json()) as { hints?: { pending?: unknown } };
+    return typeof body.hints?.pending === 'number' ? body.hints.pending : null;
+  } catch {
+    return null;
+  }
+}
+
 export const statusCommand = defineCommand({
   meta: {
     name: 'status',
-    description: 'Show the cluster members as the node sees them: state, incarnation, heartbeat age, keys.\n\nExample: swarmkv status --url http://127.0.0.1:7070',
+    description:
+      'Show the cluster members as the node sees them: state, incarnation, heartbeat age, keys, and the hints each holds for down replicas (asked of every member; "?" when it does not answer).\n\nExample: swarmkv status --url http://127.0.0.1:7070',
   },
   args: { ...connectionArgs },
   async run({ args }) {
-    const reply = await new NodeClient(resolveUrls(args.url)).expectOk('GET', '/cluster/members');
+    const client = new NodeClient(resolveUrls(args.url));
+    const reply = await client.expectOk('GET', '/cluster/members');
     const { members } = reply.body as { members: MemberView[] };
-    if (args.json) return printJson(reply.body);
-    const rows = members.map((member) => [
+    const backlogs = await Promise.all(members.map(hintBacklog));
+    if (args.json) return printJson({ members: members.map((member, index) => ({ ...member, pendingHints: backlogs[index] })) });
+    const rows = members.map((member, index) => [
       `${member.name}${member.self ? ' *' : ''}`,
       member.nodeId,
       member.httpAddress,
@@ -23,8 +43,19 @@ export const statusCommand = defineCommand({
       member.incarnation,
       `${(member.heartbeatAgeMs / 1000).toFixed(1)} s`,
       member.keyCount ?? '?',
+      backlogs[index] ?? '?',
     ]);
-    printLine(renderTable(['name', 'node id', 'http', 'state', 'incarnation', 'heard', 'keys'], rows));
-    printLine(`${members.filter((member) => member.state === 'alive').length} of ${members.length} alive (* = the node answering)`);
+    printLine(renderTable(['name', 'node id', 'http', 'state', 'incarnation', 'heard', 'keys', 'hints'], rows));
+    printLine(`${members.filter((member) => member.state === 'alive').length} of ${members.length} alive (* = the node answering; hints = writes held for down replicas)`);
+    const repair = await client.request('GET', '/cluster/repair');
+    if (repair.status === 200) printLine(describeRepair(repair.body as RepairStatus));
   },
 });
+
+/** The answering node's anti-entropy, in one line. */
+function describeRepair(status: RepairStatus): string {
+  const running = status.running ? `repair running: ${status.rangesDone}/${status.rangesTotal} ranges, ${status.keysRepaired} keys repaired; ` : '';
+  const last = status.lastCompleted;
+  if (last === null) return `${running}last repair: none completed yet`;
+  return `${running}last repair: ${last.finishedAt}, ${last.keysRepaired} keys repaired, ${last.bytesExchanged} bytes exchanged, ${last.durationMs} ms`;
+}

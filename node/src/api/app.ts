@@ -6,11 +6,13 @@ import { node } from '@elysiajs/node';
 import { swagger } from '@elysiajs/swagger';
 import { SwarmError, type ErrorCode } from '../errors';
 import { clusterRoutes, type ClusterRoutesDeps } from './cluster-routes';
-import { kvRoutes, type KvRoutesDeps } from './kv-routes';
+import { closeConnectionIfDraining } from './connection-draining';
+import { dotSegmentKeyRefusal, kvRoutes, type KvRoutesDeps } from './kv-routes';
 import { opsRoutes, type OpsRoutesDeps } from './ops-routes';
+import { repairRoutes, type RepairRoutesDeps } from './repair-routes';
 import { errorResponse } from './responses';
 
-export type AppDeps = KvRoutesDeps & OpsRoutesDeps & ClusterRoutesDeps;
+export type AppDeps = KvRoutesDeps & OpsRoutesDeps & ClusterRoutesDeps & RepairRoutesDeps;
 
 /** Elysia's own error codes, mapped onto ours. */
 const FRAMEWORK_ERRORS: Record<string, ErrorCode> = {
@@ -23,8 +25,11 @@ const FRAMEWORK_ERRORS: Record<string, ErrorCode> = {
 export function buildApp(deps: AppDeps) {
   return new Elysia({ adapter: node() })
     .onError(({ code, error, request }) => {
+      closeConnectionIfDraining(request);
       const ourCode = FRAMEWORK_ERRORS[String(code)];
       if (ourCode === 'route_not_found') {
+        const refusal = dotSegmentKeyRefusal(request, deps.keyBytesMax);
+        if (refusal !== undefined) return errorResponse(refusal);
         const path = new URL(request.url).pathname;
         const hint = path.startsWith('/kv/') ? ' (a key containing "/" must be percent-encoded as %2F)' : '';
         return errorResponse(new SwarmError('route_not_found', `no route for ${request.method} ${path}${hint}`));
@@ -53,5 +58,6 @@ export function buildApp(deps: AppDeps) {
     )
     .use(kvRoutes(deps))
     .use(clusterRoutes(deps))
+    .use(repairRoutes(deps))
     .use(opsRoutes(deps));
 }

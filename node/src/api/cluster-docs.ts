@@ -3,6 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { OpenAPIV3 } from 'openapi-types';
 import { keyPathParameter, responses, schemas } from './openapi-schemas';
+import { RepairStatusSchema } from './repair-docs';
 
 const State = Type.Union(['alive', 'suspect', 'dead', 'left'].map((state) => Type.Literal(state)));
 const Member = Type.Object({
@@ -37,7 +38,26 @@ const LocalCopy = Type.Object({
   updatedAt: Type.String({ format: 'date-time' }),
 });
 
+const HintHealth = Type.Object({
+  pending: Type.Integer({ description: 'Hints this node holds for replicas that were down when written to, not delivered yet.' }),
+  bytes: Type.Integer({ description: 'Bytes those hints occupy (bounded by --hint-bytes-max).' }),
+  byTarget: Type.Array(Type.Object({ nodeId: Type.String(), count: Type.Integer() }), { description: 'Pending hints per node they are owed to, largest first.' }),
+  overflowed: Type.Integer({ description: 'Hints refused since start because the hint store was full (those writes failed on this stand-in).' }),
+  delivered: Type.Integer({ description: 'Hints delivered and acknowledged since start.' }),
+});
+const ClusterHealth = Type.Object({
+  nodeId: Type.String(),
+  hints: HintHealth,
+  repair: RepairStatusSchema,
+});
+
 export const clusterDocs = {
+  health: {
+    summary: 'This node’s background work for the cluster: hinted handoff and anti-entropy',
+    description: 'One section per background process. `hints`: writes this node keeps as a stand-in for replicas that were down, until it delivers them. `repair`: the anti-entropy pass in progress and the last completed one (as GET /cluster/repair).',
+    tags: ['cluster'],
+    responses: responses({ 200: ['This node’s hint backlog and counters, and its repair status.', ClusterHealth] }),
+  },
   members: {
     summary: 'Cluster members as this node sees them',
     tags: ['cluster'],

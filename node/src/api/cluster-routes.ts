@@ -1,9 +1,11 @@
-// Cluster routes: who is in the cluster, how the key space is divided, where one key lives.
+// Cluster routes: who is in the cluster, how the key space is divided, where one key lives, and how
+// this node's share of the cluster's background work stands (hints owed to other nodes).
 
 import { Elysia } from 'elysia';
 import { SwarmError } from '../errors';
 import { validateKey } from '../keys';
 import type { Logger } from '../log';
+import type { HintHealth, RepairStatus } from '../replication';
 import type { KvStore } from '../storage';
 import type { ClusterView } from './cluster-view';
 import { clusterDocs } from './cluster-docs';
@@ -11,7 +13,18 @@ import type { HttpMetrics } from './http-metrics';
 import { instrumented } from './instrumented';
 import { isoTime, json } from './responses';
 
+/**
+ * The sections of GET /cluster/health, one per background process. Each is read when the route is
+ * asked: hinted handoff's backlog, anti-entropy's progress and last completed pass.
+ */
+export interface ClusterHealthSources {
+  hints(): HintHealth;
+  repair(): RepairStatus;
+}
+
 export interface ClusterRoutesDeps {
+  readonly nodeId: string;
+  readonly health: ClusterHealthSources;
   readonly cluster: ClusterView;
   readonly metrics: HttpMetrics;
   readonly logger: Logger;
@@ -29,6 +42,7 @@ export function clusterRoutes(deps: ClusterRoutesDeps) {
   return new Elysia({ name: 'cluster-routes' })
     .get('/cluster/members', route('/cluster/members', () => json(200, { members: deps.cluster.members() })), { detail: clusterDocs.members })
     .get('/cluster/ring', route('/cluster/ring', () => json(200, deps.cluster.ring())), { detail: clusterDocs.ring })
+    .get('/cluster/health', route('/cluster/health', () => json(200, { nodeId: deps.nodeId, hints: deps.health.hints(), repair: deps.health.repair() })), { detail: clusterDocs.health })
     .get(
       '/cluster/locate/:key',
       route('/cluster/locate/{key}', ({ params }) => json(200, deps.cluster.locate(keyOf(params.key, deps.keyBytesMax)))),

@@ -3,6 +3,7 @@
 // the raw path, so label cardinality stays bounded whatever keys clients use.
 
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { HintHealth } from '../replication';
 import type { StoreStats } from '../storage';
 
 /** Latency buckets in seconds: from a cached read (~100 µs) to a slow fsync under load (~2.5 s). */
@@ -13,7 +14,7 @@ export class HttpMetrics {
   readonly #requests: Counter<'method' | 'route' | 'status'>;
   readonly #latency: Histogram<'method' | 'route'>;
 
-  constructor(readStoreStats: () => StoreStats) {
+  constructor(readStoreStats: () => StoreStats, readHints?: () => HintHealth) {
     collectDefaultMetrics({ register: this.registry, prefix: 'swarmkv_process_' });
     this.#requests = new Counter({
       name: 'swarmkv_http_requests_total',
@@ -47,6 +48,7 @@ export class HttpMetrics {
         this.set(readStoreStats().bytes);
       },
     });
+    if (readHints !== undefined) registerHintMetrics(this.registry, readHints);
   }
 
   // Label children are resolved once per (method, route, status) and kept: prom-client hashes the
@@ -74,4 +76,37 @@ export class HttpMetrics {
   render(): Promise<string> {
     return this.registry.metrics();
   }
+}
+
+/** Hinted handoff, read from the ledger at scrape time: the backlog, and what overflowed or was delivered. */
+function registerHintMetrics(registry: Registry, readHints: () => HintHealth): void {
+  new Gauge({
+    name: 'swarmkv_hints_pending',
+    help: 'Hints this node holds for replicas that were down, not delivered yet.',
+    registers: [registry],
+    collect() {
+      this.set(readHints().pending);
+    },
+  });
+  new Gauge({
+    name: 'swarmkv_hints_bytes',
+    help: 'Bytes the pending hints occupy.',
+    registers: [registry],
+    collect() {
+      this.set(readHints().bytes);
+    },
+  });
+  // The ledger owns the counts; a scrape copies them (they only grow, as counters must).
+  const counter = (name: string, help: string, read: (hints: HintHealth) => number) =>
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(read(readHints()));
+      },
+    });
+  counter('swarmkv_hints_overflowed_total', 'Hints refused because the hint store was full: those writes failed on this stand-in.', (hints) => hints.overflowed);
+  counter('swarmkv_hints_delivered_total', 'Hints delivered to the node they were owed to and acknowledged.', (hints) => hints.delivered);
 }

@@ -3,3 +3,4 @@ export { HttpMetrics } from './http-metrics';
 export type { ClusterView, KeyLocation, MemberState, MemberView, RingRangeView, RingView } from './cluster-view';
 export { StandaloneClusterView } from './standalone-cluster-view';
 export { KEY_COUNT_METADATA, LiveClusterView, RING_DIGEST_METADATA, type LiveMembership } from './live-cluster-view';
+export { RepairStatusSchema } from './repair-docs';

@@ -3,6 +3,7 @@
 
 import { isSwarmError, SwarmError } from '../errors';
 import type { Logger } from '../log';
+import { closeConnectionIfDraining } from './connection-draining';
 import type { HttpMetrics } from './http-metrics';
 import { errorResponse } from './responses';
 
@@ -37,6 +38,9 @@ export function instrumented(
       response = toErrorResponse(error, logger, route);
     }
     metrics.observe(method, route, response.status, (performance.now() - startedMs) / 1000);
+    // Checked after the handler, right before the response goes out: a stop that began while the
+    // request was being served still ends this connection.
+    closeConnectionIfDraining(request);
     return response;
   };
 }

@@ -10,33 +10,57 @@ const listQueryParameters: OpenAPIV3.ParameterObject[] = [
   { name: 'cursor', in: 'query', description: 'The `next` of the previous page.', schema: { type: 'string' } },
 ];
 
+const consistencyParameter: OpenAPIV3.ParameterObject = {
+  name: 'consistency',
+  in: 'query',
+  description: 'How many of the key’s replicas must answer: `one`, `quorum` (a majority) or `all`. Defaults to the node’s --read-consistency or --write-consistency.',
+  schema: { type: 'string', enum: ['one', 'quorum', 'all'] },
+};
+
+const ifMatchParameter: OpenAPIV3.ParameterObject = {
+  name: 'if-match',
+  in: 'header',
+  description: 'Write only if the key’s newest version is this one (the `ETag` of a GET, quoted or bare), or `*` for any live version; else 412 and nothing is written. The new version supersedes it whatever the nodes’ clocks say.',
+  schema: { type: 'string' },
+};
+
+const conditionalErrors: Record<number, readonly [string, typeof schemas.Error]> = {
+  412: ['`If-Match` named a version that is not the key’s newest (`precondition_failed`, with `expected` and `current`).', schemas.Error],
+};
+
+/** Every data route coordinates replicas; create and delete also take a bounded per-key lock. */
+const replicaErrors: Record<number, readonly [string, typeof schemas.Error]> = {
+  503: ['Too few replicas answered (`insufficient_replicas`), or one is unreachable or this node is busy (`unavailable`).', schemas.Error],
+};
+
 export const kvDocs = {
   getKey: {
             summary: 'Read a key',
             tags: ['kv'],
-            parameters: [keyPathParameter],
-            responses: responses({ 200: ['The value and its version.', schemas.Record], 400: ['Malformed key.', schemas.Error], 404: ['No such key, or it was deleted.', schemas.Error] }),
+            parameters: [keyPathParameter, consistencyParameter],
+            responses: responses({ 200: ['The value and its version (also in the `ETag` header).', schemas.Record], 400: ['Malformed key.', schemas.Error], 404: ['No such key, or it was deleted.', schemas.Error], ...replicaErrors }),
           },
   putKey: {
             summary: 'Create or replace a key',
             tags: ['kv'],
-            parameters: [keyPathParameter],
+            parameters: [keyPathParameter, consistencyParameter, ifMatchParameter],
             requestBody: jsonRequestBody(schemas.ValueBody, '`{"value": <any JSON>}`'),
-            responses: responses({ 200: ['Stored; the new version.', schemas.WriteResult], ...bodyErrors }),
+            responses: responses({ 200: ['Stored; the new version.', schemas.WriteResult], ...bodyErrors, ...conditionalErrors, ...replicaErrors }),
           },
   createKey: {
             summary: 'Create a key that does not exist yet',
-            description: 'Generates a unique key when `key` is omitted. A deleted key counts as absent.',
+            description: 'Generates a unique key when `key` is omitted (22 random base64url characters, fewer if the key limit is smaller). A deleted key counts as absent.',
             tags: ['kv'],
+            parameters: [consistencyParameter],
             requestBody: jsonRequestBody(schemas.CreateBody, '`{"value": <any JSON>, "key"?: string}`'),
-            responses: responses({ 201: ['Created; `Location` names the new key.', schemas.WriteResult], ...bodyErrors, 409: ['The key already exists.', schemas.Error] }),
+            responses: responses({ 201: ['Created; `Location` names the new key.', schemas.WriteResult], ...bodyErrors, 409: ['The key already exists.', schemas.Error], ...replicaErrors }),
           },
   deleteKey: {
             summary: 'Delete a key',
             description: 'Writes a tombstone, so replicas that missed the delete cannot bring the key back.',
             tags: ['kv'],
-            parameters: [keyPathParameter],
-            responses: responses({ 204: ['Deleted.'], 400: ['Malformed key.', schemas.Error], 404: ['No such key, or already deleted.', schemas.Error] }),
+            parameters: [keyPathParameter, consistencyParameter, ifMatchParameter],
+            responses: responses({ 204: ['Deleted.'], 400: ['Malformed key or If-Match.', schemas.Error], 404: ['No such key, or already deleted.', schemas.Error], ...conditionalErrors, ...replicaErrors }),
           },
   listKeys: {
             summary: 'List keys in key order',

@@ -10,7 +10,7 @@ const Version = Type.String({
   description: 'Hybrid-logical-clock version `wall.logical.node`: compare as strings to order writes.',
   examples: ['018c5a1b2c3d.0000.9f2c4e7a1b3d5f60'],
 });
-const Key = Type.String({ description: 'The key, 1..1024 bytes of UTF-8 by default.' });
+const Key = Type.String({ description: 'The key, 1..1024 bytes of UTF-8 by default; never `.` or `..` (URL dot segments).' });
 
 export const schemas = {
   ValueBody: Type.Object({ value: Type.Unknown({ description: 'Any JSON value, at most 1 MiB serialised by default.' }) }),

@@ -63,3 +63,27 @@ test('a chunked body is cut off as soon as it exceeds the limit', async () => {
   expect(await failureCode(readValueBody(streaming, VALUE_BYTES_MAX))).toBe('payload_too_large');
   expect(pulled * chunk.byteLength).toBeLessThan(bodyBytesMax(VALUE_BYTES_MAX) + 4 * chunk.byteLength);
 });
+
+test.each([
+  ['a byte that is never UTF-8 (0xFF) inside a string', [0xff, 0xfe]],
+  ['a truncated sequence', [0xe2, 0x82]],
+  ['an encoded surrogate', [0xed, 0xa0, 0x80]],
+  ['an overlong "/"', [0xc0, 0xaf]],
+])('rejects %s as invalid_json instead of storing U+FFFD', async (_name, bytes) => {
+  const body = new Uint8Array([...Buffer.from('{"value":"'), ...bytes, ...Buffer.from('"}')]);
+  const malformed = new Request('http://node/kv/x', { method: 'PUT', body, headers: { 'content-type': 'application/json' } });
+  expect(await failureCode(readValueBody(malformed, VALUE_BYTES_MAX))).toBe('invalid_json');
+});
+
+test('multi-byte characters split across chunks are reassembled', async () => {
+  const bytes = Buffer.from('{"value":"é🚀"}');
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      // Cut inside the two-byte é and inside the four-byte rocket.
+      for (const [start, end] of [[0, 11], [11, 14], [14, bytes.length]] as const) controller.enqueue(bytes.subarray(start, end));
+      controller.close();
+    },
+  });
+  const streaming = new Request('http://node/kv/x', { method: 'PUT', body: stream, headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit);
+  expect((await readValueBody(streaming, VALUE_BYTES_MAX)).valueJson).toBe('"é🚀"');
+});

@@ -23,12 +23,19 @@ function isJsonContentType(contentType: string | null): boolean {
   return essence === 'application/json' || (essence.startsWith('application/') && essence.endsWith('+json'));
 }
 
-async function readTextBounded(request: Request, bytesMax: number): Promise<string> {
+/**
+ * Strict UTF-8: JSON text must be UTF-8 (RFC 8259 8.1), and a lenient decoder would turn malformed bytes
+ * into U+FFFD, storing a value the client never sent. `fatal` makes them an error instead.
+ */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The body's bytes, read up to `bytesMax` (payload_too_large beyond it). */
+async function readBytesBounded(request: Request, bytesMax: number): Promise<Uint8Array> {
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > bytesMax) {
     throw new SwarmError('payload_too_large', `the body is ${declared} bytes; the limit is ${bytesMax}`, { bytesMax });
   }
-  if (request.body === null) return '';
+  if (request.body === null) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
   let received = 0;
   const reader = request.body.getReader();
@@ -46,7 +53,15 @@ async function readTextBounded(request: Request, bytesMax: number): Promise<stri
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks, received).toString('utf8');
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received);
+}
+
+function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new SwarmError('invalid_json', 'the body is not valid JSON: it is not well-formed UTF-8');
+  }
 }
 
 /** Parses `{"value": <any JSON>, "key"?: string}`; throws a SwarmError naming what is wrong. */
@@ -54,7 +69,7 @@ export async function readValueBody(request: Request, valueBytesMax: number): Pr
   if (!isJsonContentType(request.headers.get('content-type'))) {
     throw new SwarmError('unsupported_media_type', 'send the body as JSON with Content-Type: application/json');
   }
-  const text = await readTextBounded(request, bodyBytesMax(valueBytesMax));
+  const text = decodeUtf8(await readBytesBounded(request, bodyBytesMax(valueBytesMax)));
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

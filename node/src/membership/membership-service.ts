@@ -9,7 +9,7 @@ import type { MembershipEffect } from './membership-effect';
 import type { MembershipEvent } from './membership-event';
 import { initialMembershipState, type LocalIdentity, type MembershipState } from './membership-state';
 import { membershipStep, nextDeadlineMs } from './membership-step';
-import { isHealthy, memberSummaries, ringMemberIds, type MemberSummary } from './membership-view';
+import { isDown, isHealthy, memberSummaries, ringMemberIds, type MemberSummary } from './membership-view';
 import { isMembershipMessageType, parseMembershipMessage, type MembershipMessage } from './messages';
 
 /** The part of the Transport (transport/transport.ts) membership needs: the real one fits it as is. */
@@ -111,6 +111,14 @@ export class MembershipService {
 
   isHealthy(nodeId: string): boolean {
     return isHealthy(this.#state, nodeId);
+  }
+
+  knows(nodeId: string): boolean {
+    return this.#state.members.has(nodeId);
+  }
+
+  isDown(nodeId: string): boolean {
+    return isDown(this.#state, nodeId);
   }
 
   ringMemberIds(): string[] {

@@ -35,6 +35,12 @@ export function isHealthy(state: MembershipState, nodeId: string): boolean {
   return state.members.get(nodeId)?.state === 'alive';
 }
 
+/** Whether the member is believed gone (dead or left): requests to it fail at once instead of waiting. */
+export function isDown(state: MembershipState, nodeId: string): boolean {
+  const member = state.members.get(nodeId);
+  return member !== undefined && (member.state === 'dead' || member.state === 'left');
+}
+
 /**
  * The members the hash ring is built from: all but those that left. A dead member keeps its ranges,
  * covered by stand-ins (Dynamo treats failures as transient), until it is forgotten after

@@ -1,32 +1,43 @@
 // How the coordinator reaches each node's store: its own directly, a peer's through the transport when
-// there is an authenticated connection to it. One RemoteReplica per peer, made on first use.
+// there is an authenticated connection to it, or when membership says the peer is alive (the
+// connection is then awaited, within the quorum deadline). One RemoteReplica per peer, made on first use.
 
 import type { ReplicaDirectory } from './placement';
-import { RemoteReplica, type ReplicaRequester } from './remote-replica';
+import { RemoteReplica, type PeerConnections, type ReplicaRequester } from './remote-replica';
 import type { Replica } from './replica';
 
-export interface ConnectedPeers {
-  isConnected(nodeId: string): boolean;
+/** Membership's word on a peer. */
+export interface PeerLiveness {
+  /** Alive: a connection to it is expected, even if not up yet. */
+  isHealthy(nodeId: string): boolean;
+  /**
+   * Dead or left: not worth a request even over a connection that is still open (a stopped process
+   * keeps its sockets until the transport's silence timeout), so its share fails at once.
+   */
+  isDown(nodeId: string): boolean;
 }
 
 export class ClusterDirectory implements ReplicaDirectory {
   readonly #local: Replica;
   readonly #rpc: ReplicaRequester;
-  readonly #peers: ConnectedPeers;
+  readonly #connections: PeerConnections;
+  readonly #liveness: PeerLiveness;
   readonly #remotes = new Map<string, RemoteReplica>();
 
-  constructor(local: Replica, rpc: ReplicaRequester, peers: ConnectedPeers) {
+  constructor(local: Replica, rpc: ReplicaRequester, connections: PeerConnections, liveness: PeerLiveness) {
     this.#local = local;
     this.#rpc = rpc;
-    this.#peers = peers;
+    this.#connections = connections;
+    this.#liveness = liveness;
   }
 
   replica(nodeId: string): Replica | undefined {
     if (nodeId === this.#local.nodeId) return this.#local;
-    if (!this.#peers.isConnected(nodeId)) return undefined;
+    if (this.#liveness.isDown(nodeId)) return undefined;
+    if (!this.#connections.isConnected(nodeId) && !this.#liveness.isHealthy(nodeId)) return undefined;
     let remote = this.#remotes.get(nodeId);
     if (remote === undefined) {
-      remote = new RemoteReplica(nodeId, this.#rpc);
+      remote = new RemoteReplica(nodeId, this.#rpc, this.#connections);
       this.#remotes.set(nodeId, remote);
     }
     return remote;

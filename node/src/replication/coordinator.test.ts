@@ -96,9 +96,47 @@ describe('single-key operations', () => {
     expect(cluster.stored(A, 'never')).toBeUndefined();
   });
 
-  test('generated keys are distinct', async () => {
-    const created = await Promise.all(Array.from({ length: 50 }, () => coordinator.createWithGeneratedKey('0')));
+  test('generated keys are distinct and fit the key limit they are given', async () => {
+    const created = await Promise.all(Array.from({ length: 50 }, () => coordinator.createWithGeneratedKey('0', 1024)));
     expect(new Set(created.map((entry) => entry.result.key)).size).toBe(50);
+    const short = await coordinator.createWithGeneratedKey('0', 16);
+    expect(short.result.key).toHaveLength(16);
+  });
+});
+
+describe('concurrent creates and deletes of one key on one coordinator', () => {
+  test('of 20 concurrent creates exactly one wins, the rest conflict, and the winner is stored', async () => {
+    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, (_, index) => coordinator.create('k', String(index))));
+    const winners = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value.result] : []));
+    const losers = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [(outcome.reason as SwarmError).code] : []));
+    expect(winners).toHaveLength(1);
+    expect(losers).toEqual(Array(19).fill('conflict'));
+    expect((await coordinator.get('k')).result).toEqual(winners[0]!);
+  });
+
+  test('of 20 concurrent deletes exactly one deletes, the rest are not found', async () => {
+    await coordinator.put('k', '1');
+    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, () => coordinator.delete('k')));
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+    expect(outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [(outcome.reason as SwarmError).code] : []))).toEqual(Array(19).fill('not_found'));
+  });
+
+  test('creates and deletes of different keys do not wait for each other', async () => {
+    cluster.hanging.add(B);
+    cluster.hanging.add(C);
+    // A quorum create stuck on hanging replicas (until the quorum deadline) holds only its own key.
+    const stuck = coordinator.create('slow', '1').catch((error: unknown) => error);
+    const started = performance.now();
+    await coordinator.create('fast', '1', 'one');
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(await stuck).toBeInstanceOf(SwarmError);
+  });
+
+  test('a create waiting behind a delete of the same key sees the delete', async () => {
+    await coordinator.put('k', '1');
+    const [deleted, created] = await Promise.allSettled([coordinator.delete('k'), coordinator.create('k', '2')]);
+    expect([deleted.status, created.status]).toEqual(['fulfilled', 'fulfilled']);
+    expect((await coordinator.get('k')).result.valueJson).toBe('2');
   });
 });
 
@@ -170,5 +208,57 @@ describe('listing across nodes', () => {
       cursor = result.next;
     }
     expect(listed).toEqual(keys.filter((key) => key !== 'k05'));
+  });
+});
+
+describe('conditional writes (If-Match)', () => {
+  test('a write naming the newest version succeeds with a higher one; a stale or unknown version fails with 412 and writes nothing', async () => {
+    const first = (await coordinator.put('k', '1')).result.version;
+    const second = (await coordinator.writeIfVersion('k', '2', first)).result.version;
+    expect(second > first).toBe(true);
+    const stale = await failure(coordinator.writeIfVersion('k', '3', first));
+    expect(stale.code).toBe('precondition_failed');
+    expect(stale.details).toEqual({ key: 'k', expected: first, current: second });
+    expect((await coordinator.get('k')).result.valueJson).toBe('2');
+    expect((await failure(coordinator.writeIfVersion('absent', '1', first))).code).toBe('precondition_failed');
+    expect(cluster.stored(A, 'absent')).toBeUndefined();
+  });
+
+  test('the new version supersedes the one read even when this node’s clock is far behind the writer’s', async () => {
+    const ahead = new ManualClock(1_000_000 + 2 * 60 * 60_000); // beyond the drift this node adopts
+    const fastNode = new Coordinator({ hlc: new HybridLogicalClock(B, ahead), clock: ahead, placement: everywhere, directory: cluster, readConsistency: 'quorum', writeConsistency: 'quorum' });
+    const read = (await fastNode.put('skewed', '"from the future"')).result.version;
+    const written = (await coordinator.writeIfVersion('skewed', '"after it"', read)).result.version;
+    expect(written > read).toBe(true);
+    for (const node of NODES) expect(cluster.stored(node, 'skewed')?.valueJson).toBe('"after it"');
+  });
+
+  test('`*` requires a live key; a conditional delete writes a tombstone', async () => {
+    expect((await failure(coordinator.writeIfVersion('nothing', null, '*'))).code).toBe('precondition_failed');
+    const version = (await coordinator.put('gone', '1')).result.version;
+    await coordinator.writeIfVersion('gone', null, version);
+    expect((await failure(coordinator.get('gone'))).code).toBe('not_found');
+    expect((await failure(coordinator.writeIfVersion('gone', '2', '*'))).code).toBe('precondition_failed');
+  });
+});
+
+describe('blind writes from a node whose clock lags', () => {
+  test('are versioned above what the replicas hold, adopting the peers’ time when it is minutes ahead', async () => {
+    const ahead = new ManualClock(1_000_000 + 5 * 60_000);
+    const peer = new Coordinator({ hlc: new HybridLogicalClock(B, ahead), clock: ahead, placement: everywhere, directory: cluster, readConsistency: 'quorum', writeConsistency: 'quorum' });
+    const theirs = (await peer.put('lag', '"peer"')).result.version;
+    const ours = (await coordinator.put('lag', '"lagging node"')).result.version;
+    expect(ours > theirs).toBe(true);
+    // The clock was adopted: a write to another key is also after what was seen.
+    expect((await coordinator.put('other', '1')).result.version > theirs).toBe(true);
+  });
+
+  test('still win over a version beyond the adoptable drift, by its successor', async () => {
+    const farAhead = new ManualClock(1_000_000 + 2 * 60 * 60_000);
+    const peer = new Coordinator({ hlc: new HybridLogicalClock(B, farAhead), clock: farAhead, placement: everywhere, directory: cluster, readConsistency: 'quorum', writeConsistency: 'quorum' });
+    const theirs = (await peer.put('far', '"peer"')).result.version;
+    const ours = (await coordinator.put('far', '"lagging node"')).result.version;
+    expect(ours > theirs).toBe(true);
+    for (const node of NODES) expect(cluster.stored(node, 'far')?.valueJson).toBe('"lagging node"');
   });
 });

@@ -6,18 +6,25 @@
 // Versions are hybrid-logical-clock timestamps. A blind write that meets a newer version on a replica
 // (a concurrent writer, or this node's clock lagging) is re-versioned above it and sent again, so a
 // write acknowledged to a client was the newest on W replicas when acknowledged.
+//
+// Create-if-absent and delete-if-present are a read, a check and a write: they run under a per-key lock
+// (coordinator-key-locks.ts), so concurrent ones on this node see each other's outcome. Across different
+// coordinators this is best effort, as everything in a BASE store is: see that module. Plain PUTs are
+// blind writes and take no lock; they are the hot path.
 
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Consistency } from '../config';
 import { SwarmError } from '../errors';
-import { GENERATED_KEY_ATTEMPTS_MAX, REPLICA_QUORUM_DEADLINE_MS, WRITE_ATTEMPTS_MAX } from '../limits';
+import { generateKey } from '../keys';
+import { HLC_LOGICAL_MAX, GENERATED_KEY_ATTEMPTS_MAX, REPLICA_QUORUM_DEADLINE_MS, WRITE_ATTEMPTS_MAX } from '../limits';
 import { isTombstone, type StoredRecord } from '../storage';
-import { compareVersions, type HybridLogicalClock } from '../version';
+import { compareVersions, formatVersion, parseVersion, type HybridLogicalClock } from '../version';
+import { assert } from '../assert';
+import { CoordinatorKeyLocks } from './coordinator-key-locks';
 import { decodeCursor } from './list-cursor';
 import { mergeListing, type ListPage } from './listing';
 import { newestRecord } from './merge';
-import type { Placement, ReplicaDirectory, ReplicaTarget } from './placement';
+import { standInWrites, type Placement, type ReplicaDirectory, type ReplicaTarget } from './placement';
 import { gatherQuorum, requiredAcks, type Reply } from './quorum';
 import { ReadRepairer } from './read-repairer';
 import type { ReplicaWriteAck } from './replica';
@@ -46,6 +53,7 @@ export interface CoordinatorDeps {
 export class Coordinator {
   readonly #deps: CoordinatorDeps;
   readonly #repairer: ReadRepairer;
+  readonly #keyLocks = new CoordinatorKeyLocks();
   #newestObserved = '';
 
   constructor(deps: CoordinatorDeps) {
@@ -66,17 +74,19 @@ export class Coordinator {
   }
 
   /** Creates a key that must not exist (a deleted key counts as absent); conflict otherwise. */
-  async create(key: string, valueJson: string, consistency = this.#deps.writeConsistency): Promise<Coordinated<StoredRecord>> {
-    const read = await this.#read(key, consistency);
-    if (read.result !== undefined && !isTombstone(read.result)) throw new SwarmError('conflict', `the key ${JSON.stringify(key)} already exists`, { key });
-    return this.#write(key, valueJson, consistency);
+  create(key: string, valueJson: string, consistency = this.#deps.writeConsistency): Promise<Coordinated<StoredRecord>> {
+    return this.#keyLocks.withKey(key, async () => {
+      const read = await this.#read(key, consistency);
+      if (read.result !== undefined && !isTombstone(read.result)) throw new SwarmError('conflict', `the key ${JSON.stringify(key)} already exists`, { key });
+      return this.#write(key, valueJson, consistency);
+    });
   }
 
-  /** Creates a value under a fresh, unique key. */
-  async createWithGeneratedKey(valueJson: string, consistency = this.#deps.writeConsistency): Promise<Coordinated<StoredRecord>> {
+  /** Creates a value under a fresh, unique key that fits `keyBytesMax` (see generateKey). */
+  async createWithGeneratedKey(valueJson: string, keyBytesMax: number, consistency = this.#deps.writeConsistency): Promise<Coordinated<StoredRecord>> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.create(randomUUID(), valueJson, consistency);
+        return await this.create(generateKey(keyBytesMax), valueJson, consistency);
       } catch (error) {
         if (!(error instanceof SwarmError && error.code === 'conflict') || attempt >= GENERATED_KEY_ATTEMPTS_MAX) throw error;
       }
@@ -84,10 +94,28 @@ export class Coordinator {
   }
 
   /** Deletes a live key by writing a tombstone; not_found when there is nothing live to delete. */
-  async delete(key: string, consistency = this.#deps.writeConsistency): Promise<Coordinated<StoredRecord>> {
-    const read = await this.#read(key, consistency);
-    if (read.result === undefined || isTombstone(read.result)) throw notFound(key);
-    return this.#write(key, null, consistency);
+  delete(key: string, consistency = this.#deps.writeConsistency): Promise<Coordinated<StoredRecord>> {
+    return this.#keyLocks.withKey(key, async () => {
+      const read = await this.#read(key, consistency);
+      if (read.result === undefined || isTombstone(read.result)) throw notFound(key);
+      return this.#write(key, null, consistency);
+    });
+  }
+
+  /**
+   * Replaces (valueJson) or deletes (null) a key only if its newest live version is `expected`, or, for
+   * `*`, if it has any live version; precondition_failed otherwise, writing nothing. The new version is
+   * above `expected` whatever this node's clock says, so it supersedes what the client read. Checked
+   * against a quorum read under this node's key lock: conditional writes through different coordinators
+   * at the same moment can both pass the check (BASE); the higher version then wins on every replica.
+   */
+  writeIfVersion(key: string, valueJson: string | null, expected: string, consistency = this.#deps.writeConsistency): Promise<Coordinated<StoredRecord>> {
+    return this.#keyLocks.withKey(key, async () => {
+      const current = (await this.#read(key, consistency)).result;
+      const live = current !== undefined && !isTombstone(current);
+      if (!live || (expected !== ANY_VERSION && current.version !== expected)) throw preconditionFailed(key, expected, live ? current.version : null);
+      return this.#write(key, valueJson, consistency, { floorVersion: current.version, conditional: true });
+    });
   }
 
   /** A page of live keys across every node's store, in key order, without duplicates. */
@@ -109,30 +137,45 @@ export class Coordinator {
       const only = targets[0]!.nodeId;
       return { result: await this.#replica(only).read(key), replicas: [only] };
     }
-    const { replies } = await gatherQuorum(targets, requiredAcks(consistency, targets.length), REPLICA_QUORUM_DEADLINE_MS, (nodeId) =>
-      this.#replica(nodeId).read(key),
-    );
+    const { replies } = await gatherQuorum(targets, requiredAcks(consistency, targets.length), REPLICA_QUORUM_DEADLINE_MS, (nodeId) => this.#replica(nodeId).read(key), countsToward(consistency, targets));
     const newest = newestRecord(replies.map((reply) => reply.value));
     if (newest !== undefined) {
       this.#observe(newest.version);
-      this.#repairer.repairStale(newest, replies);
+      this.#repairer.repairStale(newest, replies, standInWrites(targets));
     }
     return { result: newest, replicas: replies.map((reply) => reply.nodeId) };
   }
 
-  async #write(key: string, valueJson: string | null, consistency: Consistency): Promise<Coordinated<StoredRecord>> {
+  async #write(key: string, valueJson: string | null, consistency: Consistency, options: WriteOptions = {}): Promise<Coordinated<StoredRecord>> {
     const targets = this.#deps.placement.targetsFor(key);
     const needed = requiredAcks(consistency, targets.length);
+    // A stand-in keeps the record as a hint for the replica it covers for (hinted handoff).
+    const hinted = standInWrites(targets);
+    let floor = options.floorVersion;
     for (let attempt = 1; ; attempt++) {
-      const record: StoredRecord = { key, valueJson, version: this.#deps.hlc.nowVersion(), updatedAtMs: this.#deps.clock.nowMs() };
-      const { replies } = await gatherQuorum(targets, needed, REPLICA_QUORUM_DEADLINE_MS, (nodeId) => this.#replica(nodeId).write(record));
+      const record: StoredRecord = { key, valueJson, version: this.#versionAbove(floor), updatedAtMs: this.#deps.clock.nowMs() };
+      const write = (nodeId: string) => this.#replica(nodeId).write(record, hinted.get(nodeId));
+      const { replies } = await gatherQuorum(targets, needed, REPLICA_QUORUM_DEADLINE_MS, write, countsToward(consistency, targets));
       const newer = newerVersionSeen(record, replies);
       if (newer === undefined) return { result: record, replicas: replies.map((reply) => reply.nodeId) };
       this.#observe(newer);
+      // The next attempt is versioned above what the replicas hold, even if our clock cannot adopt it.
+      floor = newer;
+      // A conditional write that meets a newer version lost a race: the precondition no longer holds.
+      if (options.conditional) throw preconditionFailed(key, options.floorVersion ?? ANY_VERSION, newer);
       if (attempt >= WRITE_ATTEMPTS_MAX) {
         throw new SwarmError('conflict', `concurrent writes to ${JSON.stringify(key)} kept superseding this one; retry`, { key });
       }
     }
+  }
+
+  /** A fresh version from the clock, and above `floor` (a version this write must supersede) if given. */
+  #versionAbove(floor: string | undefined): string {
+    const fresh = this.#deps.hlc.nowVersion();
+    if (floor === undefined || fresh > floor) return fresh;
+    this.#observe(floor);
+    const above = this.#deps.hlc.nowVersion();
+    return above > floor ? above : successorVersion(floor, this.#deps.hlc.nodeId);
   }
 
   #replica(nodeId: string) {
@@ -160,6 +203,45 @@ function newerVersionSeen(record: StoredRecord, replies: Reply<ReplicaWriteAck>[
     if (!value.applied && compareVersions(value.version, record.version) > 0 && (newest === undefined || compareVersions(value.version, newest) > 0)) newest = value.version;
   }
   return newest;
+}
+
+/**
+ * Whose answers make up a quorum. At `quorum` and `all`, only the key's home replicas count: a stand-in
+ * still takes the write (as a hint, delivered later) and its reads are merged, but it cannot stand in
+ * for a majority. Otherwise the minority side of a partition, cut off from a key's home replicas,
+ * would acknowledge quorum writes through stand-ins of its own, and a write acknowledged there could
+ * lose to a concurrent one on the majority side by last-writer-wins. At `one`, any target counts
+ * (Dynamo's "always writeable"). Cassandra draws the same line: hints never count toward QUORUM.
+ */
+function countsToward(consistency: Consistency, targets: readonly ReplicaTarget[]): (nodeId: string) => boolean {
+  if (consistency === 'one') return () => true;
+  const home = new Set(targets.filter((target) => target.standInFor === undefined).map((target) => target.nodeId));
+  return (nodeId) => home.has(nodeId);
+}
+
+interface WriteOptions {
+  /** The new version must be above this one. */
+  readonly floorVersion?: string;
+  /** A conditional write: meeting a newer version fails it instead of re-versioning it. */
+  readonly conditional?: boolean;
+}
+
+/** `If-Match: *`: any live version will do. */
+export const ANY_VERSION = '*';
+
+/**
+ * The least version above `floor` that this node can write: the same wall time, one more logical tick.
+ * Used when `floor` comes from a node whose clock is too far ahead for our clock to adopt.
+ */
+function successorVersion(floor: string, nodeId: string): string {
+  const parsed = parseVersion(floor);
+  assert(parsed !== undefined, 'a stored version parses');
+  const { wallMs, logical } = parsed;
+  return logical < HLC_LOGICAL_MAX ? formatVersion({ wallMs, logical: logical + 1, nodeId }) : formatVersion({ wallMs: wallMs + 1, logical: 0, nodeId });
+}
+
+function preconditionFailed(key: string, expected: string, current: string | null): SwarmError {
+  return new SwarmError('precondition_failed', `${JSON.stringify(key)} is not at version ${expected}`, { key, expected, current });
 }
 
 function notFound(key: string): SwarmError {

@@ -1,12 +1,14 @@
-export { Coordinator, type Coordinated, type CoordinatorDeps, type ListRequest } from './coordinator';
+export { ANY_VERSION, Coordinator, type Coordinated, type CoordinatorDeps, type ListRequest } from './coordinator';
 export type { ListPage, ListedKey } from './listing';
 export { LocalReplica } from './local-replica';
 export { newerWins, newestRecord } from './merge';
-export { SingleNodePlacement, type Placement, type ReplicaDirectory, type ReplicaTarget } from './placement';
+export { SingleNodePlacement, standInWrites, type Placement, type ReplicaDirectory, type ReplicaTarget } from './placement';
 export { CONSISTENCY_LEVELS, isConsistency, requiredAcks } from './quorum';
-export type { Replica, ReplicaWriteAck } from './replica';
-export { ClusterDirectory, type ConnectedPeers } from './cluster-directory';
-export { RemoteReplica, VALUE_NOT_SHIPPED, type ReplicaRequester } from './remote-replica';
+export type { Replica, ReplicaWriteAck, ReplicaWriteOptions } from './replica';
+export { HintLedger, type HintHealth, type HintLedgerOptions } from './hint-ledger';
+export { HintedHandoff, type HandoffReachability, type HintedHandoffOptions } from './hinted-handoff';
+export { ClusterDirectory, type PeerLiveness } from './cluster-directory';
+export { RemoteReplica, VALUE_NOT_SHIPPED, type PeerConnections, type ReplicaRequester } from './remote-replica';
 export { serveReplicaRequests, type ReplicaRequestRouter } from './replica-server';
 export { RingPlacement, type PlacementMembership } from './ring-placement';
 export {
@@ -26,3 +28,11 @@ export {
   type ReplicaWriteMessage,
   type WireRecord,
 } from './replica-messages';
+export { AntiEntropyService, ANTI_ENTROPY_BACKOFF_FACTOR_MAX, ANTI_ENTROPY_RANGES_IN_FLIGHT_MAX, type AntiEntropyDeps } from './anti-entropy-service';
+export { serveAntiEntropyRequests } from './anti-entropy-server';
+export { DigestIndex, type IndexedVersion, type IntervalDigest } from './digest-index';
+export { DigestTrackingStore, indexStore } from './digest-tracking-store';
+export { compareRange, type ComparisonDeps, type ComparisonOutcome } from './range-comparison';
+export { idleRepairStatus, StandaloneRepair, type CompletedRepair, type RepairControl, type RepairStatus } from './repair-status';
+export { TombstoneCollector, type TombstoneCollectorOptions } from './tombstone-collector';
+export { AliveMarker, discardIfStale, ALIVE_MARK_META, type StaleDataOptions } from './stale-data';

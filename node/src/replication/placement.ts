@@ -1,7 +1,7 @@
 // Where a key lives, as the coordinator needs to know it. The ring and membership layers implement it;
 // the coordinator stays testable with a fixed placement.
 
-import type { Replica } from './replica';
+import type { Replica, ReplicaWriteOptions } from './replica';
 
 export interface ReplicaTarget {
   readonly nodeId: string;
@@ -10,6 +10,11 @@ export interface ReplicaTarget {
    * the replica it covers for, to which the write is owed once it returns.
    */
   readonly standInFor?: string;
+}
+
+/** How each stand-in among `targets` is written to: as a hint for the replica it covers for. */
+export function standInWrites(targets: readonly ReplicaTarget[]): ReadonlyMap<string, ReplicaWriteOptions> {
+  return new Map(targets.flatMap((target) => (target.standInFor === undefined ? [] : [[target.nodeId, { hintFor: target.standInFor }] as const])));
 }
 
 export interface Placement {

@@ -32,15 +32,22 @@ export interface QuorumResult<T> {
   readonly failed: string[];
 }
 
+/**
+ * `counts` says whose replies count toward `needed` (all by default): a stand-in's reply is gathered
+ * and returned like any other, but the coordinator may not let it make up a quorum.
+ */
 export function gatherQuorum<T>(
   targets: readonly { nodeId: string }[],
   needed: number,
   deadlineMs: number,
   operation: (nodeId: string) => Promise<T>,
+  counts: (nodeId: string) => boolean = () => true,
 ): Promise<QuorumResult<T>> {
   return new Promise((resolve, reject) => {
     const replies: Reply<T>[] = [];
     const failed: string[] = [];
+    const countable = targets.filter((target) => counts(target.nodeId)).length;
+    let counted = 0;
     let settled = false;
     const finish = (outcome: () => void) => {
       if (settled) return;
@@ -49,19 +56,19 @@ export function gatherQuorum<T>(
       outcome();
     };
     const insufficient = () =>
-      new SwarmError('insufficient_replicas', `${replies.length} of the ${needed} replica acknowledgements needed arrived`, {
+      new SwarmError('insufficient_replicas', `${counted} of the ${needed} replica acknowledgements needed arrived`, {
         needed,
-        reached: replies.length,
+        reached: counted,
       });
     const timer = setTimeout(() => finish(() => reject(insufficient())), deadlineMs);
     // Once too many have failed for success to remain possible, wait only for the replicas still in
     // flight (bounded by the deadline), so the error reports how many were actually reached.
     const settleIfDoomed = () => {
-      const doomed = targets.length - failed.length < needed;
+      const doomed = countable - failed.filter(counts).length < needed;
       if (doomed && replies.length + failed.length === targets.length) finish(() => reject(insufficient()));
     };
     if (needed <= 0) return finish(() => resolve({ replies, failed }));
-    if (targets.length < needed) return finish(() => reject(insufficient()));
+    if (countable < needed) return finish(() => reject(insufficient()));
     for (const target of targets) {
       // An operation that throws at once (no connection to that replica) counts as that replica failing.
       let pending: Promise<T>;
@@ -73,7 +80,8 @@ export function gatherQuorum<T>(
       pending.then(
         (value) => {
           replies.push({ nodeId: target.nodeId, value });
-          if (replies.length >= needed) finish(() => resolve({ replies: [...replies], failed: [...failed] }));
+          if (counts(target.nodeId)) counted++;
+          if (counted >= needed) finish(() => resolve({ replies: [...replies], failed: [...failed] }));
           else settleIfDoomed();
         },
         () => {

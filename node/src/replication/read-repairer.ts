@@ -7,6 +7,7 @@ import type { StoredRecord } from '../storage';
 import { compareVersions } from '../version';
 import type { ReplicaDirectory } from './placement';
 import type { Reply } from './quorum';
+import type { ReplicaWriteOptions } from './replica';
 
 export class ReadRepairer {
   readonly #directory: ReplicaDirectory;
@@ -19,7 +20,8 @@ export class ReadRepairer {
     this.#directory = directory;
   }
 
-  repairStale(newest: StoredRecord, replies: readonly Reply<StoredRecord | undefined>[]): void {
+  /** `standIns`: replies from stand-ins are repaired as hints for the replica each covers for. */
+  repairStale(newest: StoredRecord, replies: readonly Reply<StoredRecord | undefined>[], standIns: ReadonlyMap<string, ReplicaWriteOptions> = new Map()): void {
     for (const { nodeId, value } of replies) {
       if (value !== undefined && compareVersions(value.version, newest.version) >= 0) continue;
       const replica = this.#directory.replica(nodeId);
@@ -31,7 +33,7 @@ export class ReadRepairer {
       this.#inFlight += 1;
       this.sent += 1;
       replica
-        .write(newest)
+        .write(newest, standIns.get(nodeId))
         .catch(() => undefined)
         .finally(() => (this.#inFlight -= 1));
     }

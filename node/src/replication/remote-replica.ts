@@ -6,7 +6,7 @@ import { SwarmError } from '../errors';
 import { REPLICA_QUORUM_DEADLINE_MS } from '../limits';
 import type { ScanOptions, ScanPage, StoredRecord } from '../storage';
 import type { PeerMessage } from '../transport';
-import type { Replica, ReplicaWriteAck } from './replica';
+import type { Replica, ReplicaWriteAck, ReplicaWriteOptions } from './replica';
 import { recordFromWire, recordOnWire, replicaRecord, replicaScanPage, replicaWriteAck, type ReplicaReadMessage, type ReplicaScanMessage, type ReplicaWriteMessage } from './replica-messages';
 
 /** The part of transport's Rpc a remote replica needs. */
@@ -20,27 +20,44 @@ export interface ReplicaRequester {
  */
 export const VALUE_NOT_SHIPPED = '';
 
+/** Waits for the connection to a peer that membership says is alive but that is not connected yet. */
+export interface PeerConnections {
+  isConnected(nodeId: string): boolean;
+  whenConnected(nodeId: string, timeoutMs: number): Promise<boolean>;
+}
+
 export class RemoteReplica implements Replica {
   readonly nodeId: string;
   readonly #rpc: ReplicaRequester;
+  readonly #connections: PeerConnections;
   readonly #timeoutMs: number;
 
-  constructor(nodeId: string, rpc: ReplicaRequester, timeoutMs = REPLICA_QUORUM_DEADLINE_MS) {
+  constructor(nodeId: string, rpc: ReplicaRequester, connections: PeerConnections, timeoutMs = REPLICA_QUORUM_DEADLINE_MS) {
     this.nodeId = nodeId;
     this.#rpc = rpc;
+    this.#connections = connections;
     this.#timeoutMs = timeoutMs;
+  }
+
+  /** Sends a request once connected; a peer still unconnected after the deadline counts as failing. */
+  async #request(body: PeerMessage): Promise<PeerMessage> {
+    if (!this.#connections.isConnected(this.nodeId) && !(await this.#connections.whenConnected(this.nodeId, this.#timeoutMs))) {
+      throw new SwarmError('unavailable', `no connection to replica ${this.nodeId} within ${this.#timeoutMs} ms`);
+    }
+    return this.#rpc.request(this.nodeId, body, { timeoutMs: this.#timeoutMs });
   }
 
   async read(key: string): Promise<StoredRecord | undefined> {
     const request: ReplicaReadMessage = { type: 'replicaRead', key };
-    const answer = await this.#rpc.request(this.nodeId, request, { timeoutMs: this.#timeoutMs });
+    const answer = await this.#request(request);
     if (!replicaRecord.is(answer)) throw this.#unexpected(answer, 'replicaRecord');
     return answer.record === undefined ? undefined : recordFromWire(answer.record);
   }
 
-  async write(record: StoredRecord): Promise<ReplicaWriteAck> {
-    const request: ReplicaWriteMessage = { type: 'replicaWrite', record: recordOnWire(record) };
-    const answer = await this.#rpc.request(this.nodeId, request, { timeoutMs: this.#timeoutMs });
+  async write(record: StoredRecord, options: ReplicaWriteOptions = {}): Promise<ReplicaWriteAck> {
+    const onWire = recordOnWire(record);
+    const request: ReplicaWriteMessage = options.hintFor === undefined ? { type: 'replicaWrite', record: onWire } : { type: 'replicaWrite', record: onWire, hintFor: options.hintFor };
+    const answer = await this.#request(request);
     if (!replicaWriteAck.is(answer)) throw this.#unexpected(answer, 'replicaWriteAck');
     return { applied: answer.applied, version: answer.version };
   }
@@ -53,7 +70,7 @@ export class RemoteReplica implements Replica {
       limit: options.limit,
       includeTombstones: options.includeTombstones ?? false,
     };
-    const answer = await this.#rpc.request(this.nodeId, request, { timeoutMs: this.#timeoutMs });
+    const answer = await this.#request(request);
     if (!replicaScanPage.is(answer)) throw this.#unexpected(answer, 'replicaScanPage');
     const records = answer.entries.map(({ key, version, updatedAtMs, deleted }) => ({ key, version, updatedAtMs, valueJson: deleted ? null : VALUE_NOT_SHIPPED }));
     return { records, resumeAfterKey: answer.resumeAfterKey };

@@ -3,25 +3,9 @@
 import { describe, expect, test } from 'bun:test';
 import { peerMessages, type WireMessage } from '../wire';
 import './replica-messages';
+import { rawFrame, roundTrip } from './codec-round-trip.test-harness';
 
 const VERSION = '019ab3f4c2d1.0000.8c1f0e5a2b7d4c93';
-const utf8 = new TextEncoder();
-
-function roundTrip(message: WireMessage): WireMessage {
-  const decoded = peerMessages.decode(peerMessages.encode(message));
-  if (!decoded.ok) throw new Error(`refused: ${decoded.reason} ${decoded.detail}`);
-  return decoded.message;
-}
-
-/** A frame with the type's code and arbitrary fields, as a misbehaving peer could send it. */
-function rawFrame(code: number, fields: unknown): Uint8Array {
-  const body = utf8.encode(JSON.stringify(fields));
-  const frame = new Uint8Array(2 + body.byteLength);
-  frame[0] = code >> 8;
-  frame[1] = code & 0xff;
-  frame.set(body, 2);
-  return frame;
-}
 
 describe('replica message codecs', () => {
   const samples: WireMessage[] = [
@@ -30,6 +14,7 @@ describe('replica message codecs', () => {
     { type: 'replicaRecord', record: { key: 'k', deleted: false, valueJson: '{"a":"\\"quoted\\""}', version: VERSION, updatedAtMs: 1_700_000_000_000 } },
     { type: 'replicaRecord', record: { key: 'k', deleted: true, version: VERSION, updatedAtMs: 1 } },
     { type: 'replicaWrite', record: { key: 'ключ 🗝', deleted: false, valueJson: '[1,2,3]', version: VERSION, updatedAtMs: 5 } },
+    { type: 'replicaWrite', record: { key: 'k', deleted: true, version: VERSION, updatedAtMs: 5 }, hintFor: '0123456789abcdef' },
     { type: 'replicaWriteAck', applied: false, version: VERSION },
     { type: 'replicaScan', prefix: 'user:', limit: 1000, includeTombstones: true },
     { type: 'replicaScan', prefix: '', afterKey: 'a', limit: 1, includeTombstones: false },
@@ -52,6 +37,9 @@ describe('replica message codecs', () => {
     ['a scan limit over 1000', 68, { prefix: '', limit: 1001, includeTombstones: false }],
     ['a scan page over 1000 entries', 69, { entries: Array.from({ length: 1001 }, () => ({ key: 'a', version: VERSION, updatedAtMs: 1, deleted: false })) }],
     ['an ack without a version', 67, { applied: true }],
+    ['a hint for a malformed node id', 66, { record: { key: 'k', deleted: true, version: VERSION, updatedAtMs: 1 }, hintFor: 'not-a-node' }],
+    ['a hint for an upper-case node id', 66, { record: { key: 'k', deleted: true, version: VERSION, updatedAtMs: 1 }, hintFor: '0123456789ABCDEF' }],
+    ['a hint for a node id that is not a string', 66, { record: { key: 'k', deleted: true, version: VERSION, updatedAtMs: 1 }, hintFor: 7 }],
   ];
   for (const [what, code, fields] of refused) {
     test(`refuses ${what}`, () => {

@@ -8,13 +8,14 @@
 
 import { KEY_BYTES_MAX_CEILING, LIST_LIMIT_MAX } from '../limits';
 import type { StoredRecord } from '../storage';
-import { isVersion } from '../version';
+import { isVersion, NODE_ID_HEX_DIGITS } from '../version';
 import { defineMessage, PEER_MESSAGE_BYTES_MAX, WireRejection, type FieldReader } from '../wire';
 
 export type ReplicaReadMessage = { readonly type: 'replicaRead'; readonly key: string };
 /** The replica's record for the key, tombstones included; `record` is absent when it holds nothing. */
 export type ReplicaRecordMessage = { readonly type: 'replicaRecord'; readonly record?: WireRecord };
-export type ReplicaWriteMessage = { readonly type: 'replicaWrite'; readonly record: WireRecord };
+/** `hintFor`: the receiver stands in for that node and keeps the record as a hint owed to it. */
+export type ReplicaWriteMessage = { readonly type: 'replicaWrite'; readonly record: WireRecord; readonly hintFor?: string };
 export type ReplicaWriteAckMessage = { readonly type: 'replicaWriteAck'; readonly applied: boolean; readonly version: string };
 export type ReplicaScanMessage = {
   readonly type: 'replicaScan';
@@ -67,7 +68,11 @@ export const replicaRecord = defineMessage<ReplicaRecordMessage>('replicaRecord'
   return record === undefined ? {} : { record };
 });
 
-export const replicaWrite = defineMessage<ReplicaWriteMessage>('replicaWrite', (fields) => ({ record: readRecord(fields.object('record')) }));
+export const replicaWrite = defineMessage<ReplicaWriteMessage>('replicaWrite', (fields) => {
+  const record = readRecord(fields.object('record'));
+  const hintFor = fields.optional('hintFor', (present) => present.hex('hintFor', NODE_ID_HEX_DIGITS / 2));
+  return hintFor === undefined ? { record } : { record, hintFor };
+});
 
 export const replicaWriteAck = defineMessage<ReplicaWriteAckMessage>('replicaWriteAck', (fields) => ({
   applied: fields.boolean('applied'),

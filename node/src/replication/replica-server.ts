@@ -24,7 +24,11 @@ function wrongBody(type: string): SwarmError {
   return new SwarmError('internal', `a ${type} handler was given another message`);
 }
 
-export function serveReplicaRequests(rpc: ReplicaRequestRouter, local: Replica): void {
+/**
+ * `observeVersion` folds the version of every record a peer sends into this node's hybrid logical
+ * clock, so that a node whose wall clock lags still versions its next writes above what it has seen.
+ */
+export function serveReplicaRequests(rpc: ReplicaRequestRouter, local: Replica, observeVersion: (version: string) => void = () => {}): void {
   rpc.serve(replicaRead.type, async (_from, body) => {
     if (!replicaRead.is(body)) throw wrongBody(replicaRead.type);
     const record = await local.read(body.key);
@@ -33,7 +37,8 @@ export function serveReplicaRequests(rpc: ReplicaRequestRouter, local: Replica):
   });
   rpc.serve(replicaWrite.type, async (_from, body) => {
     if (!replicaWrite.is(body)) throw wrongBody(replicaWrite.type);
-    const ack = await local.write(recordFromWire(body.record));
+    observeVersion(body.record.version);
+    const ack = await local.write(recordFromWire(body.record), body.hintFor === undefined ? {} : { hintFor: body.hintFor });
     const answer: ReplicaWriteAckMessage = { type: 'replicaWriteAck', applied: ack.applied, version: ack.version };
     return answer;
   });

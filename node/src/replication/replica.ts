@@ -11,14 +11,23 @@ export interface ReplicaWriteAck {
   readonly version: string;
 }
 
+export interface ReplicaWriteOptions {
+  /**
+   * Set when this replica stands in for an intended replica that is down (sloppy quorum): the record
+   * is kept as a hint owed to that node, not in this replica's main store (hinted handoff).
+   */
+  readonly hintFor?: string;
+}
+
 export interface Replica {
   readonly nodeId: string;
-  /** The record the replica holds, tombstones included; undefined if it has none. */
+  /** The record the replica holds, tombstones included (and hints it holds for others); undefined if none. */
   read(key: string): Promise<StoredRecord | undefined>;
   /**
    * Merges a record: stored if its version is newer than the replica's, else ignored. Last writer wins
-   * by version, so every replica converges to the same record whatever order writes arrive in.
+   * by version, so every replica converges to the same record whatever order writes arrive in. With
+   * `hintFor`, the record is held as a hint instead; a full hint store fails the write.
    */
-  write(record: StoredRecord): Promise<ReplicaWriteAck>;
+  write(record: StoredRecord, options?: ReplicaWriteOptions): Promise<ReplicaWriteAck>;
   scan(options: ScanOptions): Promise<ScanPage>;
 }

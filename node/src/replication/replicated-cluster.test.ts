@@ -1,70 +1,16 @@
-// The replication path end to end on the in-memory network: real transports (hello, framing, codecs),
-// the Rpc, SWIM membership, ring placement, remote replicas and the coordinator, three nodes in one
-// process. The Hyperswarm transport is proven by the multi-process suites; this proves the logic.
+// The replication path end to end on the in-memory network (nodes from memory-cluster.test-harness.ts):
+// three or four nodes in one process. The Hyperswarm transport is proven by the multi-process suites;
+// this proves the logic.
 
 import { afterEach, describe, expect, test } from 'bun:test';
-import { systemClock } from '../clock';
 import { SwarmError } from '../errors';
-import { MembershipService, membershipProfiles, registerMembershipMessages } from '../membership';
-import { MemoryStore } from '../storage';
-import { MemoryNetwork, MemoryTransport, Rpc } from '../transport';
-import { HybridLogicalClock } from '../version';
-import { ClusterDirectory } from './cluster-directory';
-import { Coordinator } from './coordinator';
-import { LocalReplica } from './local-replica';
-import { serveReplicaRequests } from './replica-server';
-import { RingPlacement } from './ring-placement';
+import { registerMembershipMessages } from '../membership';
+import { MemoryNetwork } from '../transport';
+import { startMemoryNode as startNode, waitFor as waitUntil, type MemoryClusterNode as TestNode } from './memory-cluster.test-harness';
 
-const SECRET = 'replicated-cluster-secret';
 const CONVERGE_MS_MAX = 5000;
 
-interface TestNode {
-  readonly nodeId: string;
-  readonly store: MemoryStore;
-  readonly coordinator: Coordinator;
-  readonly membership: MembershipService;
-  readonly placement: RingPlacement;
-  close(): Promise<void>;
-}
-
-async function startNode(network: MemoryNetwork, index: number): Promise<TestNode> {
-  const nodeId = (index + 1).toString(16).padStart(16, 'a');
-  const store = new MemoryStore();
-  const transport = new MemoryTransport(network, { nodeId, name: `n${index}`, httpAddress: `n${index}:7070`, clusterName: 'test', secret: SECRET });
-  const rpc = new Rpc(transport);
-  const membership = new MembershipService({ self: { nodeId, name: `n${index}`, httpAddress: `n${index}:7070` }, config: membershipProfiles.local, transport, clock: systemClock, seed: index });
-  const placement = new RingPlacement({ selfId: nodeId, membership, replicationFactor: 3, tokensPerNode: 16 });
-  membership.onMemberEvent(() => placement.refresh());
-  const local = new LocalReplica(nodeId, store);
-  const connected = new Set<string>();
-  const directory = new ClusterDirectory(local, rpc, { isConnected: (peer) => connected.has(peer) });
-  serveReplicaRequests(rpc, local);
-  await transport.start(
-    rpc.wrap({
-      onPeerUp: (peer) => (connected.add(peer.nodeId), membership.peerUp(peer.nodeId)),
-      onPeerDown: (peer) => (connected.delete(peer), membership.peerDown(peer)),
-      onMessage: (from, message) => void membership.receive(from, message),
-    }),
-  );
-  membership.start();
-  const hlc = new HybridLogicalClock(nodeId, systemClock);
-  const coordinator = new Coordinator({ hlc, clock: systemClock, placement, directory, readConsistency: 'quorum', writeConsistency: 'quorum' });
-  const close = async () => {
-    await membership.close();
-    rpc.close();
-    await transport.close();
-    await store.close();
-  };
-  return { nodeId, store, coordinator, membership, placement, close };
-}
-
-async function waitFor(what: string, predicate: () => boolean, timeoutMs = CONVERGE_MS_MAX): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!predicate()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const waitFor = (what: string, predicate: () => boolean, timeoutMs = CONVERGE_MS_MAX) => waitUntil(what, predicate, timeoutMs);
 
 function aliveSeenBy(node: TestNode): number {
   return node.membership.members().filter((member) => member.state === 'alive').length;
@@ -125,6 +71,18 @@ describe('three replicas over the in-memory network', () => {
     // The majority side still takes the write.
     await b!.coordinator.put('majority', '1');
     expect((await c!.coordinator.get('majority')).result.valueJson).toBe('1');
+  });
+
+  test('a replica that membership says is alive but is not connected yet gets its copy once the connection comes up', async () => {
+    const [a, b] = await startCluster(3);
+    // a and b lose their direct connection; through the third node they still see each other alive.
+    network.partition([a!.nodeId], [b!.nodeId]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(a!.membership.isHealthy(b!.nodeId)).toBe(true);
+    const written = a!.coordinator.put('late-link', '1');
+    setTimeout(() => network.heal(), 200);
+    await written;
+    await waitFor('the copy on the late-connected replica', () => b!.store.get('late-link') !== undefined, 2000);
   });
 
   test('listing merges every node’s keys once, in order', async () => {

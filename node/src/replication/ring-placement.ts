@@ -18,6 +18,21 @@ export interface PlacementMembership {
   ringMemberIds(): string[];
   /** Whether writes may go to the member now (alive). */
   isHealthy(nodeId: string): boolean;
+  /** Whether the member table has an entry for it, in any state. */
+  knows(nodeId: string): boolean;
+}
+
+/**
+ * Members of the ring this node routed by in its previous life (persisted), and until when to keep
+ * them. A restarted node knows no peer until they connect; without these its ring would be itself
+ * alone, N would shrink to 1, and it would acknowledge quorum writes on its own copy only (found by
+ * the fault-injection checker: acknowledged writes lost). Kept in the ring, unhealthy, until the
+ * member table has news of them (alive, dead or left) or the retention passes.
+ */
+export interface RememberedMembers {
+  readonly nodeIds: readonly string[];
+  readonly untilMs: number;
+  readonly nowMs: () => number;
 }
 
 export class RingPlacement implements Placement {
@@ -25,14 +40,23 @@ export class RingPlacement implements Placement {
   readonly tokensPerNode: number;
   readonly #membership: PlacementMembership;
   readonly #selfId: string;
+  readonly #remembered: Set<string>;
+  readonly #rememberedUntil: RememberedMembers | undefined;
   #current: VersionedRing;
 
-  constructor(options: { selfId: string; membership: PlacementMembership; replicationFactor: number; tokensPerNode: number }) {
+  constructor(options: { selfId: string; membership: PlacementMembership; replicationFactor: number; tokensPerNode: number; remembered?: RememberedMembers }) {
     this.#selfId = options.selfId;
     this.#membership = options.membership;
     this.replicationFactor = options.replicationFactor;
     this.tokensPerNode = options.tokensPerNode;
+    this.#remembered = new Set((options.remembered?.nodeIds ?? []).filter((nodeId) => nodeId !== options.selfId));
+    this.#rememberedUntil = options.remembered;
     this.#current = this.#build();
+  }
+
+  /** A member of the previous life not heard of yet: expected back, so worth waiting for. */
+  isRemembered(nodeId: string): boolean {
+    return this.#remembered.has(nodeId);
   }
 
   /**
@@ -51,6 +75,11 @@ export class RingPlacement implements Placement {
   #build(): VersionedRing {
     const ids = this.#membership.ringMemberIds();
     if (!ids.includes(this.#selfId)) ids.push(this.#selfId);
+    const expired = this.#rememberedUntil !== undefined && this.#rememberedUntil.nowMs() > this.#rememberedUntil.untilMs;
+    for (const nodeId of [...this.#remembered]) {
+      if (expired || this.#membership.knows(nodeId)) this.#remembered.delete(nodeId);
+      else if (!ids.includes(nodeId)) ids.push(nodeId);
+    }
     return nextVersionedRing(this.#current, ids.map((nodeId) => ({ nodeId })), this.tokensPerNode);
   }
 

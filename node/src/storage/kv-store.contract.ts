@@ -98,6 +98,19 @@ export function describeKvStoreContract(name: string, makeFixture: () => StoreFi
       expect(store.scan({ prefix: 'x', limit: 2 }).resumeAfterKey).toBeUndefined();
     });
 
+    test('erase removes a record only while it is at the given version, and fixes the counts', async () => {
+      await store.write('t', () => record('t', null, '000000000002.0000.aaaaaaaaaaaaaaaa'));
+      await store.write('v', () => record('v', '1'));
+      expect(await store.erase('t', '000000000001.0000.aaaaaaaaaaaaaaaa')).toBe(false);
+      expect(store.get('t')).toBeDefined();
+      expect(await store.erase('t', '000000000002.0000.aaaaaaaaaaaaaaaa')).toBe(true);
+      expect(store.get('t')).toBeUndefined();
+      expect(await store.erase('t', '000000000002.0000.aaaaaaaaaaaaaaaa')).toBe(false);
+      expect(await store.erase('v', '000000000001.0000.aaaaaaaaaaaaaaaa')).toBe(true);
+      expect(store.stats()).toMatchObject({ liveKeys: 0, tombstones: 0 });
+      expect(store.scan({ limit: 10, includeTombstones: true }).records).toEqual([]);
+    });
+
     test('meta values round-trip', async () => {
       expect(store.getMeta('node-id')).toBeUndefined();
       await store.setMeta('node-id', 'abc');

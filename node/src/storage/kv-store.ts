@@ -46,6 +46,11 @@ export interface KvStore {
    * once the write is as durable as the store promises (see the README's durability policy).
    */
   write(key: string, decide: WriteDecision): Promise<StoredRecord | undefined>;
+  /**
+   * Removes a key's record outright, only if it is still at `version` (atomically): for collecting
+   * tombstones past their grace period, and for discarding data that may be stale. True if removed.
+   */
+  erase(key: string, version: string): Promise<boolean>;
   scan(options: ScanOptions): ScanPage;
   stats(): StoreStats;
   /** A value that survives restarts of this node (its id, for one). Undefined in memory mode after restart. */

@@ -1,5 +1,5 @@
 import { expect, test } from 'bun:test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeKvStoreContract } from './kv-store.contract';
@@ -26,4 +26,21 @@ test('lmdb reports the bytes its pages occupy', async () => {
   expect(store.stats().bytes).toBeGreaterThan(200 * 100);
   await store.close();
   rmSync(dir, { recursive: true, force: true });
+});
+
+test('a data directory whose name has a dot is used as a directory, and reopens with its data', async () => {
+  const parent = mkdtempSync(join(tmpdir(), 'swarmkv-lmdb-'));
+  const dir = join(parent, 'node.1');
+  try {
+    const store = new LmdbStore(dir, 'flush');
+    await store.write('k', () => ({ key: 'k', valueJson: '1', version: '000000000001.0000.aaaaaaaaaaaaaaaa', updatedAtMs: 1 }));
+    await store.close();
+    expect(statSync(dir).isDirectory()).toBe(true);
+    expect(readdirSync(dir)).toContain('data.mdb');
+    const reopened = new LmdbStore(dir, 'flush');
+    expect(reopened.get('k')?.valueJson).toBe('1');
+    await reopened.close();
+  } finally {
+    rmSync(parent, { recursive: true, force: true });
+  }
 });

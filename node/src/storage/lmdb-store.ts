@@ -8,6 +8,8 @@ import type { SyncPolicy } from '../config';
 import { STORE_MAP_BYTES_MAX } from '../limits';
 import { assert } from '../assert';
 import { countDelta, type KvStore, type ScanOptions, type ScanPage, type StoreStats, type WriteDecision } from './kv-store';
+import type { HintBounds } from './hint-store';
+import { LmdbHintStore } from './lmdb-hint-store';
 import { scanInOrder } from './scan-in-order';
 import type { StoredRecord } from './stored-record';
 
@@ -35,7 +37,10 @@ export class LmdbStore implements KvStore {
   constructor(dataDir: string, syncPolicy: SyncPolicy) {
     mkdirSync(dataDir, { recursive: true });
     this.#syncPolicy = syncPolicy;
-    this.#root = open({ path: dataDir, mapSize: STORE_MAP_BYTES_MAX, compression: false });
+    // lmdb-js guesses from the path whether it names a directory or a single data file: one with an
+    // extension (`node.1`, `data.old`) would become the file `node.1` plus a `node.1-lock` beside it.
+    // The data directory is always a directory, so say so.
+    this.#root = open({ path: dataDir, noSubdir: false, mapSize: STORE_MAP_BYTES_MAX, compression: false });
     this.#records = this.#root.openDB<DiskRecord, string>({ name: 'records' });
     this.#meta = this.#root.openDB<unknown, string>({ name: 'meta' });
     const counts = this.#meta.get(COUNTS_META) as Counts | undefined;
@@ -73,6 +78,21 @@ export class LmdbStore implements KvStore {
     return written;
   }
 
+  async erase(key: string, version: string): Promise<boolean> {
+    assert(this.#closing === undefined, 'erase after close');
+    const erased = await this.#records.transaction(() => {
+      const current = this.get(key);
+      if (current === undefined || current.version !== version) return false;
+      const live = current.valueJson === null ? 0 : 1;
+      this.#counts = { live: this.#counts.live - live, tombstones: this.#counts.tombstones - (1 - live) };
+      this.#records.remove(key);
+      this.#meta.put(COUNTS_META, this.#counts);
+      return true;
+    });
+    if (erased && this.#syncPolicy === 'flush') await this.#root.flushed;
+    return erased;
+  }
+
   scan(options: ScanOptions): ScanPage {
     const start = options.afterKey ?? options.prefix ?? '';
     const entries = this.#records.getRange({ start });
@@ -99,6 +119,11 @@ export class LmdbStore implements KvStore {
   async setMeta(name: string, value: string): Promise<void> {
     await this.#meta.put(name, value);
     await this.#root.flushed;
+  }
+
+  /** The hint store in this environment (a named sub-database): closed with this store. */
+  openHintStore(bounds: HintBounds): LmdbHintStore {
+    return new LmdbHintStore(this.#root, this.#syncPolicy, bounds);
   }
 
   close(): Promise<void> {

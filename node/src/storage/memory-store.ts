@@ -39,6 +39,17 @@ export class MemoryStore implements KvStore {
     return next;
   }
 
+  async erase(key: string, version: string): Promise<boolean> {
+    assert(this.#closing === undefined, 'erase after close');
+    const current = this.#records.get(key);
+    if (current === undefined || current.version !== version) return false;
+    if (current.valueJson === null) this.#tombstones -= 1;
+    else this.#live -= 1;
+    this.#bytes -= recordPayloadBytes(current);
+    this.#records.delete(key);
+    return true;
+  }
+
   scan(options: ScanOptions): ScanPage {
     const start = options.afterKey ?? options.prefix ?? '';
     const records = this.#records;

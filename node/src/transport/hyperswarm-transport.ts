@@ -166,7 +166,10 @@ export class HyperswarmTransport implements Transport {
     const destroyed = swarm.destroy().then(() => false);
     if (await Promise.race([destroyed, timedOut])) {
       this.#log('transport.close_forced', { afterMs: TRANSPORT_CLOSE_MS_MAX });
-      await swarm.destroy({ force: true });
+      // A forced destroy can also wait on a DHT that is gone; it gets the same bound, no more. Without
+      // one, a process whose last handle closed meanwhile would exit in the middle of its shutdown.
+      const forcedTimedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, TRANSPORT_CLOSE_MS_MAX)));
+      await Promise.race([swarm.destroy({ force: true }), forcedTimedOut]);
     }
     clearTimeout(timer);
     this.#log('transport.closed', {});

@@ -12,3 +12,4 @@ export {
 } from './hyperswarm-transport';
 export { CHANNEL_PROTOCOL } from './hyperswarm-link';
 export type { DhtSettings } from './swarm-dht';
+export { checkDhtBootstrapOptions, DHT_BOOTSTRAP_CLOSE_MS_MAX, DhtBootstrap, type DhtBootstrapOptions } from './dht-bootstrap';

@@ -14,3 +14,4 @@ export { MemoryTransport, type MemoryTransportOptions } from './memory-transport
 export { Rpc, RPC_IN_FLIGHT_MAX, RPC_SERVING_MAX, RPC_TIMEOUT_MS_DEFAULT, type RpcHandler, type RpcOptions, type RpcStats } from './rpc';
 export { silentTransportLog, type TransportLog } from './transport-log';
 export type { TransportStats } from './transport-stats';
+export { CONNECTION_WAITERS_MAX, ConnectionWatch } from './connection-watch';

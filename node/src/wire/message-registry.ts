@@ -4,6 +4,7 @@
 // that fails any step is refused with a reason the transport logs and counts; it never throws.
 
 import { assert } from '../assert';
+import { PEER_FRAME_ENVELOPE_BYTES_MAX, VALUE_BYTES_MAX_CEILING } from '../limits';
 import { SwarmError } from '../errors';
 import { defineCoreMessages } from './core-messages';
 import { FieldReader, isPlainObject, WireRejection } from './field-reader';
@@ -13,7 +14,7 @@ import { MESSAGE_TYPE_CODE_MAX } from './message-type';
  * The largest frame a peer may send or receive. A replicated value can be 1 MiB of JSON; embedded in a
  * message as JSON (not as an escaped string) it fits with its envelope and room to spare.
  */
-export const PEER_MESSAGE_BYTES_MAX = 2 * 1024 * 1024;
+export const PEER_MESSAGE_BYTES_MAX = 2 * VALUE_BYTES_MAX_CEILING + PEER_FRAME_ENVELOPE_BYTES_MAX;
 const FRAME_HEADER_BYTES = 2;
 
 /** A decoded peer message: `type` names its codec; the codec vouches for the other fields. */

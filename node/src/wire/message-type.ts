@@ -26,6 +26,11 @@ export const MessageType = {
   replicaWriteAck: 67,
   replicaScan: 68,
   replicaScanPage: 69,
+  // anti-entropy (replication/anti-entropy-messages.ts)
+  antiEntropyDigestRequest: 70,
+  antiEntropyDigests: 71,
+  antiEntropyKeysRequest: 72,
+  antiEntropyKeys: 73,
 } as const;
 
 export type MessageTypeName = keyof typeof MessageType;

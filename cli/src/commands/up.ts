@@ -1,0 +1,150 @@
+// `swarmkv up`: a whole cluster on this machine, in the foreground. A DHT bootstrap runs inside this
+// process on a free loopback UDP port; each node is a `swarmkv node` child on the same Node and script,
+// with its log lines passed through as they are. Ctrl-C stops every node (SIGTERM, then SIGKILL after
+// a bounded wait) and exits 0; a node that dies meanwhile is reported, and the others keep running.
+
+import { defineCommand } from 'citty';
+import type { DhtBootstrap } from '../../../node/src/transport/hyperswarm';
+import { ChildNode, describeExit } from '../child-node';
+import { CliFailure, exitCodes } from '../exit-codes';
+import { freeUdpPort } from '../free-udp-port';
+import { printError } from '../output';
+import { STOP_SIGNALS } from '../stop-signals';
+import { summaryOf } from '../up-summary';
+import { nodeArgs, planUp, UP_HOST, type UpPlan } from '../up-plan';
+
+/** A node starts in well under a second; this covers a loaded machine starting many at once. */
+export const UP_START_MS_MAX = 60_000;
+/** A node drains in at most 5 s (the daemon's own bound); after this it is killed. */
+export const UP_STOP_MS_MAX = 10_000;
+/** Attempts at a free UDP port for the bootstrap (another process can take the one found first). */
+const BOOTSTRAP_PORT_ATTEMPTS_MAX = 5;
+
+/** Counts stop signals: the first asks for a clean stop, a second one for SIGKILL at once. */
+class StopRequests {
+  readonly first: Promise<NodeJS.Signals>;
+  #count = 0;
+  readonly #handler: (signal: NodeJS.Signals) => void;
+
+  constructor(onRepeat: () => void) {
+    let resolveFirst: (signal: NodeJS.Signals) => void = () => {};
+    this.first = new Promise((resolve) => (resolveFirst = resolve));
+    this.#handler = (signal) => {
+      this.#count++;
+      if (this.#count === 1) resolveFirst(signal);
+      else onRepeat();
+    };
+    for (const signal of STOP_SIGNALS) process.on(signal, this.#handler);
+  }
+
+  dispose(): void {
+    for (const signal of STOP_SIGNALS) process.off(signal, this.#handler);
+  }
+}
+
+async function startBootstrap(plan: UpPlan): Promise<DhtBootstrap> {
+  const { DhtBootstrap } = await import('../../../node/src/transport/hyperswarm');
+  const { createLogger } = await import('../../../node/src/log');
+  const logger = createLogger(plan.logLevel).child({ node: 'bootstrap' });
+  for (let attempt = 1; ; attempt++) {
+    const bootstrap = new DhtBootstrap({ host: UP_HOST, port: await freeUdpPort(UP_HOST), log: (event, fields) => logger.info(event, fields) });
+    try {
+      await bootstrap.start();
+      return bootstrap;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= BOOTSTRAP_PORT_ATTEMPTS_MAX) throw error;
+    }
+  }
+}
+
+function spawnNodes(plan: UpPlan, bootstrapAddress: string): ChildNode[] {
+  const [executable, script] = [process.execPath, process.argv[1]!];
+  const output = (name: string) => ({
+    stdout: (line: string) => process.stdout.write(`${line}\n`),
+    stderr: (line: string) => process.stderr.write(`[${name}] ${line}\n`),
+  });
+  return plan.nodes.map(
+    (node) => new ChildNode(executable, { name: node.name, args: [script, ...nodeArgs(plan, node, bootstrapAddress)], env: { ...process.env, SWARMKV_SECRET: plan.secret } }, output(node.name)),
+  );
+}
+
+/** Resolves 'listening' once every node logged node.listening; rejects naming the first that did not. */
+function allListening(children: readonly ChildNode[]): Promise<'listening'> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const late = children.filter((child) => child.running).map((child) => child.name);
+      reject(new Error(`${late.join(', ')} did not start listening within ${UP_START_MS_MAX / 1000} s`));
+    }, UP_START_MS_MAX);
+  });
+  const listening = Promise.all(children.map((child) => child.listening)).then(() => 'listening' as const);
+  return Promise.race([listening, timedOut]).finally(() => clearTimeout(timer));
+}
+
+/** Reports every node that exits without being asked to; resolves once none is left running. */
+function watchForDeaths(children: readonly ChildNode[]): Promise<'all-exited'> {
+  return new Promise((resolve) => {
+    for (const child of children) {
+      void child.exited.then((exit) => {
+        if (!child.stopRequested) {
+          const left = children.filter((other) => other.running).length;
+          printError(`${child.name} (pid ${child.pid}) ${describeExit(exit)} unexpectedly; ${left} of ${children.length} nodes still running`);
+          for (const line of child.stderrTail().slice(-5)) printError(`  ${child.name}: ${line}`);
+        }
+        if (children.every((other) => !other.running)) resolve('all-exited');
+      });
+    }
+  });
+}
+
+async function stopAll(children: readonly ChildNode[], bootstrap: DhtBootstrap): Promise<void> {
+  const forced = await Promise.all(children.map((child) => child.stop(UP_STOP_MS_MAX)));
+  const killed = children.filter((_, index) => forced[index]).map((child) => child.name);
+  if (killed.length > 0) printError(`killed ${killed.join(', ')}: not stopped within ${UP_STOP_MS_MAX / 1000} s of SIGTERM`);
+  await bootstrap.close();
+}
+
+export const upCommand = defineCommand({
+  meta: {
+    name: 'up',
+    description:
+      'Start a local cluster in the foreground: a DHT bootstrap and N nodes on 127.0.0.1, ports base..base+N-1, data in DATA_DIR/<name>. Node logs are passed through on stdout (JSON lines naming their node); the summary and any node that dies are reported on stderr. Ctrl-C stops every node.\n\nExample: swarmkv up -n 3 --base-port 7070 --data-dir ./data',
+  },
+  args: {
+    nodes: { type: 'string', alias: 'n', description: 'number of nodes', default: '3' },
+    'base-port': { type: 'string', description: 'HTTP port of the first node; the others follow', default: '7070' },
+    'data-dir': { type: 'string', description: 'each node keeps its data in DATA_DIR/<name>', default: './data' },
+    memory: { type: 'boolean', description: 'keep data in memory only; nothing survives a restart', default: false },
+    secret: { type: 'string', description: 'cluster secret (default $SWARMKV_SECRET, else a generated one, printed)' },
+    cluster: { type: 'string', description: 'cluster name', default: 'swarmkv' },
+    'log-level': { type: 'string', description: 'log level of every node: `debug`, `info`, `warn`, `error` or `silent`', default: 'info' },
+  },
+  async run({ args }) {
+    const plan = planUp(args);
+    let children: ChildNode[] = [];
+    const stops = new StopRequests(() => children.forEach((child) => child.kill()));
+    const lastResort = () => children.forEach((child) => child.kill());
+    process.once('exit', lastResort);
+    let bootstrap: DhtBootstrap | undefined;
+    try {
+      bootstrap = await startBootstrap(plan);
+      const bootstrapAddress = `${UP_HOST}:${(await bootstrap.start()).port}`;
+      children = spawnNodes(plan, bootstrapAddress);
+      const deaths = watchForDeaths(children);
+      const started = await Promise.race([allListening(children), stops.first]).catch((error: Error) => error);
+      if (started instanceof Error) {
+        // A node refusing its flags (a port in use, say) exits 2: so does `up`, as a usage error.
+        const usage = children.some((child) => child.exit?.code === exitCodes.usage);
+        throw new CliFailure(usage ? exitCodes.usage : exitCodes.refused, `${started.message}; stopping the cluster`);
+      }
+      if (started !== 'listening') return;
+      process.stderr.write(summaryOf(plan, bootstrapAddress));
+      const ended = await Promise.race([stops.first, deaths]);
+      if (ended === 'all-exited') throw new CliFailure(exitCodes.refused, 'every node has exited; stopping');
+    } finally {
+      if (bootstrap !== undefined) await stopAll(children, bootstrap);
+      stops.dispose();
+      process.off('exit', lastResort);
+    }
+  },
+});

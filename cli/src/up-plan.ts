@@ -1,0 +1,88 @@
+// What `swarmkv up` will start, worked out from its flags before anything runs: node names, ports,
+// data directories, the secret, and the argv of each `swarmkv node` child.
+
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { SECRET_CHARS_MIN } from '../../node/src/limits';
+import type { LogLevel } from '../../node/src/log';
+import { CliFailure, exitCodes } from './exit-codes';
+import { integerArg } from './parse-args';
+
+/** Enough for a laptop's worth of processes; larger clusters belong on several hosts. */
+export const UP_NODES_MAX = 32;
+/** Every node runs on loopback: `up` is a local cluster. */
+export const UP_HOST = '127.0.0.1';
+const PORT_MAX = 65535;
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
+export interface UpNodePlan {
+  readonly name: string;
+  readonly port: number;
+  readonly url: string;
+  /** null with --memory. */
+  readonly dataDir: string | null;
+}
+
+export interface UpPlan {
+  readonly nodes: readonly UpNodePlan[];
+  readonly secret: string;
+  /** True when the secret was generated here (it is then printed, so more nodes can join). */
+  readonly secretGenerated: boolean;
+  readonly cluster: string;
+  readonly memory: boolean;
+  readonly logLevel: LogLevel;
+}
+
+export interface UpArgs {
+  readonly nodes: string;
+  readonly 'base-port': string;
+  readonly 'data-dir': string;
+  readonly memory: boolean;
+  readonly secret?: string | undefined;
+  readonly cluster: string;
+  readonly 'log-level': string;
+}
+
+function usage(message: string): never {
+  throw new CliFailure(exitCodes.usage, message);
+}
+
+export function planUp(args: UpArgs, environment: NodeJS.ProcessEnv = process.env): UpPlan {
+  const count = integerArg('--nodes', args.nodes);
+  if (count < 1 || count > UP_NODES_MAX) usage(`-n/--nodes must be 1..${UP_NODES_MAX}, got ${count}`);
+  const basePort = integerArg('--base-port', args['base-port']);
+  if (basePort < 1 || basePort + count - 1 > PORT_MAX) usage(`--base-port must leave room for ${count} ports below ${PORT_MAX + 1}, got ${basePort}`);
+  const logLevel = args['log-level'] as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) usage(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  if (!args.memory && args['data-dir'].length === 0) usage('--data-dir must not be empty (or pass --memory)');
+  const given = args.secret ?? environment.SWARMKV_SECRET;
+  if (given !== undefined && given.length < SECRET_CHARS_MIN) usage(`the cluster secret must be at least ${SECRET_CHARS_MIN} characters`);
+  const nodes = Array.from({ length: count }, (_, index): UpNodePlan => {
+    const port = basePort + index;
+    const name = `node-${port}`;
+    return { name, port, url: `http://${UP_HOST}:${port}`, dataDir: args.memory ? null : join(args['data-dir'], name) };
+  });
+  return {
+    nodes,
+    secret: given ?? randomBytes(16).toString('hex'),
+    secretGenerated: given === undefined,
+    cluster: args.cluster,
+    memory: args.memory,
+    logLevel,
+  };
+}
+
+/** argv of one node after the script path; the secret travels in the environment, not in `ps`. */
+export function nodeArgs(plan: UpPlan, node: UpNodePlan, bootstrap: string): string[] {
+  return [
+    'node',
+    '--name', node.name,
+    '--host', UP_HOST,
+    '--port', String(node.port),
+    '--cluster', plan.cluster,
+    '--bootstrap', bootstrap,
+    '--profile', 'local',
+    '--log-level', plan.logLevel,
+    ...(node.dataDir === null ? ['--memory'] : ['--data-dir', node.dataDir]),
+  ];
+}

@@ -1,0 +1,186 @@
+// Anti-entropy (Dynamo, DeCandia et al. SOSP 2007, section 4.7): replicas of each range periodically
+// compare digests of the range and exchange only what differs, so copies missed by a crashed or
+// partitioned replica converge without waiting for a read of each key.
+//
+// Follows the paper in comparing per range, pairwise, with a hash tree over the range's keys, and
+// in moving records both ways (safe under last-writer-wins by version). Deviates in how the tree is
+// kept: the paper keeps one Merkle tree per range, invalidated when ranges move; here each node keeps
+// one incremental index of XOR-of-leaf-hash buckets over the whole ring (digest-index.ts), and the
+// tree of any interval is computed from it on demand (range-comparison.ts). A ring change then costs
+// nothing: the next pass simply cuts the new ranges. XOR is not collision-resistant against an
+// adversary, but peers are authenticated cluster members, and digests also carry the leaf count.
+//
+// The service runs passes on its own tick (`--anti-entropy-interval-ms`, 0 for manual passes only): a
+// pass compares this node with each healthy co-replica for each range of its share, a bounded number
+// of ranges at once, and backs off (doubling its interval, up to a bound) while the node is busy or
+// peers fail. Logs: `repair.compared` per comparison (info when it found differences, debug
+// otherwise), `repair.compare_failed`, `repair.pass_completed` per pass.
+
+import type { Clock } from '../clock';
+import { isSwarmError } from '../errors';
+import type { Logger } from '../log';
+import type { RingRange } from '../ring';
+import { compareRange, type ComparisonDeps, type ComparisonOutcome } from './range-comparison';
+import { idleRepairStatus, type RepairControl, type RepairStatus } from './repair-status';
+import { Semaphore } from './semaphore';
+
+/** Ranges compared at once by one pass (each with its co-replicas in turn). */
+export const ANTI_ENTROPY_RANGES_IN_FLIGHT_MAX = 2;
+/** A busy node or failing peers stretch the interval to at most this multiple of it. */
+export const ANTI_ENTROPY_BACKOFF_FACTOR_MAX = 8;
+
+export interface AntiEntropyDeps {
+  readonly selfId: string;
+  readonly comparison: ComparisonDeps;
+  readonly liveness: { isHealthy(nodeId: string): boolean };
+  /** The ring's ranges with their N replicas, as placement routes now. */
+  readonly ranges: () => readonly RingRange[];
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Between the end of one pass and the start of the next; 0: passes only when asked. */
+  readonly intervalMs: number;
+  /** True while the node is too busy for background work (its rpc near the in-flight bound, say). */
+  readonly busy?: () => boolean;
+  readonly rangesInFlightMax?: number;
+}
+
+interface PassTally {
+  comparisons: number;
+  skipped: number;
+  failed: number;
+}
+
+type MutableStatus = { -readonly [field in keyof RepairStatus]: RepairStatus[field] };
+
+export class AntiEntropyService implements RepairControl {
+  readonly #deps: AntiEntropyDeps;
+  #status: MutableStatus = { ...idleRepairStatus };
+  #running: Promise<void> | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #backoff = 1;
+  #started = false;
+  #closing: Promise<void> | undefined;
+
+  constructor(deps: AntiEntropyDeps) {
+    this.#deps = deps;
+  }
+
+  /** Starts the periodic tick (the first pass one interval from now). Idempotent. */
+  start(): void {
+    if (this.#started || this.#closing !== undefined) return;
+    this.#started = true;
+    this.#schedule();
+  }
+
+  status(): RepairStatus {
+    return { ...this.#status };
+  }
+
+  startPass(): boolean {
+    if (this.#running !== undefined || this.#closing !== undefined) return false;
+    clearTimeout(this.#timer);
+    this.#running = this.#guarded('manual');
+    return true;
+  }
+
+  /** Resolves once no pass is running (at once when none is). */
+  async whenIdle(): Promise<void> {
+    await this.#running;
+  }
+
+  /** Stops the tick; a pass in progress stops taking new ranges and is awaited. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      clearTimeout(this.#timer);
+      await this.#running;
+    })();
+    return this.#closing;
+  }
+
+  #schedule(): void {
+    clearTimeout(this.#timer);
+    if (!this.#started || this.#closing !== undefined || this.#deps.intervalMs === 0) return;
+    this.#timer = setTimeout(() => this.#tick(), this.#deps.intervalMs * this.#backoff);
+    this.#timer.unref?.();
+  }
+
+  #tick(): void {
+    if (this.#running !== undefined) return this.#schedule();
+    if (this.#deps.busy?.() === true) {
+      this.#backoff = Math.min(this.#backoff * 2, ANTI_ENTROPY_BACKOFF_FACTOR_MAX);
+      this.#deps.logger.debug('repair.deferred', { reason: 'busy', nextInMs: this.#deps.intervalMs * this.#backoff });
+      return this.#schedule();
+    }
+    this.#running = this.#guarded('periodic');
+  }
+
+  /** A pass that fails as a whole (a bug: comparisons catch their own failures) is logged, never thrown. */
+  async #guarded(trigger: 'manual' | 'periodic'): Promise<void> {
+    try {
+      await this.#pass(trigger);
+    } catch (error) {
+      this.#status.running = false;
+      this.#deps.logger.error('repair.pass_failed', { trigger, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    } finally {
+      this.#running = undefined;
+      this.#schedule();
+    }
+  }
+
+  async #pass(trigger: 'manual' | 'periodic'): Promise<void> {
+    const startedMs = performance.now();
+    const { selfId, clock } = this.#deps;
+    const shared = this.#deps.ranges().filter((range) => range.replicas.includes(selfId));
+    this.#status = {
+      ...idleRepairStatus,
+      running: true,
+      rangesTotal: shared.length,
+      startedAt: new Date(clock.nowMs()).toISOString(),
+      lastCompleted: this.#status.lastCompleted,
+    };
+    const tally: PassTally = { comparisons: 0, skipped: 0, failed: 0 };
+    const semaphore = new Semaphore(this.#deps.rangesInFlightMax ?? ANTI_ENTROPY_RANGES_IN_FLIGHT_MAX);
+    await Promise.all(shared.map((range) => semaphore.run(() => this.#compareWithCoReplicas(range, tally))));
+    const durationMs = Math.round(performance.now() - startedMs);
+    const { keysRepaired, bytesSent, bytesReceived, rangesDone, rangesTotal } = this.#status;
+    this.#status.running = false;
+    this.#status.lastCompleted = { finishedAt: new Date(clock.nowMs()).toISOString(), durationMs, keysRepaired, bytesExchanged: bytesSent + bytesReceived };
+    this.#backoff = tally.failed > 0 ? Math.min(this.#backoff * 2, ANTI_ENTROPY_BACKOFF_FACTOR_MAX) : 1;
+    this.#deps.logger.info('repair.pass_completed', { trigger, rangesDone, rangesTotal, ...tally, keysRepaired, bytesSent, bytesReceived, durationMs });
+  }
+
+  async #compareWithCoReplicas(range: RingRange, tally: PassTally): Promise<void> {
+    if (this.#closing !== undefined) return;
+    for (const peerId of range.replicas) {
+      if (peerId === this.#deps.selfId) continue;
+      if (!this.#deps.liveness.isHealthy(peerId)) {
+        tally.skipped += 1;
+        continue;
+      }
+      const startedMs = performance.now();
+      try {
+        const outcome = await compareRange(this.#deps.comparison, peerId, range);
+        tally.comparisons += 1;
+        this.#count(outcome);
+        this.#logCompared(peerId, range, outcome, Math.round(performance.now() - startedMs));
+      } catch (error) {
+        tally.failed += 1;
+        const reason = isSwarmError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+        this.#deps.logger.warn('repair.compare_failed', { peer: peerId, rangeStart: range.start, rangeEnd: range.end, reason });
+      }
+    }
+    this.#status.rangesDone += 1;
+  }
+
+  #count(outcome: ComparisonOutcome): void {
+    this.#status.keysRepaired += outcome.keysRepaired;
+    this.#status.bytesSent += outcome.bytesSent;
+    this.#status.bytesReceived += outcome.bytesReceived;
+  }
+
+  #logCompared(peerId: string, range: RingRange, outcome: ComparisonOutcome, durationMs: number): void {
+    const fields = { peer: peerId, rangeStart: range.start, rangeEnd: range.end, ...outcome, durationMs };
+    if (outcome.leavesDiffering > 0) this.#deps.logger.info('repair.compared', fields);
+    else this.#deps.logger.debug('repair.compared', fields);
+  }
+}

@@ -1,0 +1,80 @@
+// The stand-in's side of hinted handoff (Dynamo §4.6): takes the writes a coordinator sends here on
+// behalf of a down replica and keeps them in the hint store, refusing them when the store is full, and
+// counts what happens to hints for /cluster/health and /metrics. Delivery is HintedHandoff's job.
+//
+// A refused hint fails the write on this stand-in (503 unavailable, reason hints_full): the coordinator
+// then does not count it toward W, so an acknowledged write never rests on a hint that was not kept.
+
+import { SwarmError } from '../errors';
+import { HINT_OVERFLOW_LOG_INTERVAL_MS } from '../limits';
+import type { Logger } from '../log';
+import type { Hint, HintStore } from '../storage';
+import type { StoredRecord } from '../storage';
+import type { ReplicaWriteAck } from './replica';
+
+/** The hint section of /cluster/health. */
+export interface HintHealth {
+  readonly pending: number;
+  readonly bytes: number;
+  readonly byTarget: { readonly nodeId: string; readonly count: number }[];
+  /** Hints refused because the store was full, since this process started. */
+  readonly overflowed: number;
+  /** Hints delivered to their target and acknowledged, since this process started. */
+  readonly delivered: number;
+}
+
+export interface HintLedgerOptions {
+  readonly nowMs?: () => number;
+}
+
+export class HintLedger {
+  readonly store: HintStore;
+  readonly #logger: Logger;
+  readonly #nowMs: () => number;
+  #overflowed = 0;
+  #delivered = 0;
+  /** Refusals since the last overflow line, and when that line was written. */
+  #unloggedOverflows = 0;
+  #lastOverflowLogMs = Number.NEGATIVE_INFINITY;
+
+  constructor(store: HintStore, logger: Logger, options: HintLedgerOptions = {}) {
+    this.store = store;
+    this.#logger = logger;
+    this.#nowMs = options.nowMs ?? (() => performance.now());
+  }
+
+  /** Keeps a record owed to `target`; resolves like a replica write, or fails when the store is full. */
+  async accept(target: string, record: StoredRecord): Promise<ReplicaWriteAck> {
+    const put = await this.store.put(target, record);
+    if (put.outcome === 'stored') return { applied: true, version: record.version };
+    if (put.outcome === 'kept') return { applied: false, version: put.version };
+    this.#overflow(target);
+    throw new SwarmError('unavailable', `this stand-in's hint store is full (${this.store.bounds.hintsMax} hints, ${this.store.bounds.hintBytesMax} bytes)`, { reason: 'hints_full' });
+  }
+
+  forKey(key: string): Hint[] {
+    return this.store.forKey(key);
+  }
+
+  /** Called by delivery once a target acknowledged hints. */
+  countDelivered(count: number): void {
+    this.#delivered += count;
+  }
+
+  health(): HintHealth {
+    const { count, bytes, byTarget } = this.store.stats();
+    return { pending: count, bytes, byTarget, overflowed: this.#overflowed, delivered: this.#delivered };
+  }
+
+  #overflow(target: string): void {
+    this.#overflowed += 1;
+    this.#unloggedOverflows += 1;
+    const now = this.#nowMs();
+    if (now - this.#lastOverflowLogMs < HINT_OVERFLOW_LOG_INTERVAL_MS) return;
+    const { count, bytes } = this.store.stats();
+    const { hintsMax, hintBytesMax } = this.store.bounds;
+    this.#logger.warn('hints.overflow', { target, refused: this.#unloggedOverflows, overflowed: this.#overflowed, pending: count, bytes, hintsMax, hintBytesMax });
+    this.#unloggedOverflows = 0;
+    this.#lastOverflowLogMs = now;
+  }
+}

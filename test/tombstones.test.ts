@@ -1,0 +1,54 @@
+// Tombstone collection and the grace period, on real node processes: a deleted key's tombstone is
+// collected once the grace period has passed (and the key stays deleted), and a clustered node that was
+// down for longer than the grace period discards its data when it starts again.
+
+import { afterAll, describe, expect, test } from 'bun:test';
+import { stopBounded, useNode, waitUntil } from './support/node-lifecycle';
+import { http, makeDataDir, removeDataDir, spawnNode } from './support/spawn-node';
+
+const GRACE_MS = 1500;
+const COLLECTED_WITHIN_MS = 10_000;
+
+describe(`a node with --tombstone-grace-ms ${GRACE_MS}`, () => {
+  const node = useNode({ args: ['--tombstone-grace-ms', String(GRACE_MS)] });
+  const url = () => node().url;
+
+  test('collects a tombstone after the grace period; the key stays absent and a new write recreates it', async () => {
+    await http('PUT', `${url()}/kv/doomed`, { json: { value: 1 } });
+    expect((await http('DELETE', `${url()}/kv/doomed`)).status).toBe(204);
+    expect((await http('GET', `${url()}/health`)).body.storage.tombstones).toBe(1);
+    const deletedAt = performance.now();
+    await waitUntil('the tombstone to be collected', async () => (await http('GET', `${url()}/health`)).body.storage.tombstones === 0, COLLECTED_WITHIN_MS);
+    const collectedAfterMs = Math.round(performance.now() - deletedAt);
+    console.log(`tombstone collected ${collectedAfterMs} ms after the delete (grace ${GRACE_MS} ms)`);
+    expect(collectedAfterMs).toBeGreaterThanOrEqual(GRACE_MS - 100);
+    expect((await http('GET', `${url()}/kv/doomed`)).status).toBe(404);
+    expect((await http('PUT', `${url()}/kv/doomed`, { json: { value: 2 } })).status).toBe(200);
+    expect((await http('GET', `${url()}/kv/doomed`)).body.value).toBe(2);
+  });
+});
+
+describe('a clustered node down for longer than the grace period', () => {
+  const dataDir = makeDataDir();
+  afterAll(() => removeDataDir(dataDir));
+  // Longer than the standalone case: a clean stop and a restart must fit well inside it.
+  const clusteredGraceMs = 4000;
+  const args = ['--secret', 'tombstone-grace-secret', '--dht-port', '49991', '--tombstone-grace-ms', String(clusteredGraceMs)];
+
+  test('discards its data on start, before serving; one back within the grace period keeps it', async () => {
+    const first = await spawnNode({ dataDir, args });
+    await http('PUT', `${first.url}/kv/stale`, { json: { value: 'old' } });
+    await stopBounded(first);
+    const quick = await spawnNode({ dataDir, args });
+    expect((await http('GET', `${quick.url}/kv/stale`)).status).toBe(200);
+    await stopBounded(quick);
+    await new Promise((resolve) => setTimeout(resolve, clusteredGraceMs + 500));
+    const late = await spawnNode({ dataDir, args });
+    try {
+      expect(late.events.some((event) => event.event === 'storage.stale_data_discarded' && event.records === 1)).toBe(true);
+      expect((await http('GET', `${late.url}/kv/stale`)).status).toBe(404);
+    } finally {
+      await stopBounded(late);
+    }
+  });
+});
