@@ -12,6 +12,8 @@ export async function bundleBaseline(outdir: string): Promise<string> {
     target: 'node',
     format: 'esm',
     naming: { entry: 'baseline-server.mjs' },
+    // So that a profile summary names the baseline's frames by package (elysia, srvx), as it does the daemon's.
+    sourcemap: 'linked',
   });
   if (!result.success) throw new Error(`bundling the baseline failed:\n${result.logs.map(String).join('\n')}`);
   return join(outdir, 'baseline-server.mjs');

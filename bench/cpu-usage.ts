@@ -1,6 +1,7 @@
-// Where the machine's CPU went during one run, from Linux's /proc: the server under test, wrk (a child
-// of this process, so its time lands in our children's counters once it has exited and been reaped),
-// and everything else. On a shared 2-core machine "everything else" is what invalidates a run, so it is
+// Where the machine's CPU went during one run, from Linux's /proc: the server(s) under test, wrk (a
+// child of this process, so its time lands in our children's counters once it has exited and been
+// reaped), the benchmark's other servers idling meanwhile (a cluster gossips even when not loaded), and
+// everything else. On a shared 2-core machine "everything else" is what invalidates a run, so it is
 // measured rather than guessed; and a server below one core while its throughput drops is waiting
 // (on fsync, say), not computing.
 
@@ -17,7 +18,10 @@ export interface CpuSnapshot {
   readonly interruptTicks: number;
   /** Time the hypervisor gave this VM's CPUs to someone else. */
   readonly stealTicks: number;
+  /** The servers under test, summed (a cluster's nodes). */
   readonly serverTicks: number;
+  /** The benchmark's other servers, not under test during this run. */
+  readonly idleServerTicks: number;
   readonly selfTicks: number;
   /** CPU of this process's exited and reaped children: wrk. */
   readonly childrenTicks: number;
@@ -30,12 +34,14 @@ export interface CpuUsage {
   readonly interruptCores: number;
   /** CPU the hypervisor took away (a noisy neighbour on the host). */
   readonly stealCores: number;
-  /** Processes other than the server, wrk and this benchmark: other work sharing the machine. */
+  /** The benchmark's servers that were not under test. */
+  readonly idleServerCores: number;
+  /** Processes other than the benchmark's servers, wrk and this benchmark: other work sharing the machine. */
   readonly otherCores: number;
 }
 
 /** Undefined where /proc is unavailable (not Linux): the benchmark then runs without CPU accounting. */
-export function snapshotCpu(serverPid: number | undefined): CpuSnapshot | undefined {
+export function snapshotCpu(serverPids: readonly number[], idleServerPids: readonly number[]): CpuSnapshot | undefined {
   try {
     const cpu = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
     const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = cpu;
@@ -45,7 +51,8 @@ export function snapshotCpu(serverPid: number | undefined): CpuSnapshot | undefi
       machineTicks: user + nice + system,
       interruptTicks: irq + softirq,
       stealTicks: steal,
-      serverTicks: serverPid === undefined ? 0 : processTicks(String(serverPid)).own,
+      serverTicks: ownTicks(serverPids),
+      idleServerTicks: ownTicks(idleServerPids),
       selfTicks: self.own,
       childrenTicks: self.children,
     };
@@ -61,13 +68,28 @@ export function cpuUsageBetween(before: CpuSnapshot | undefined, after: CpuSnaps
   const server = after.serverTicks - before.serverTicks;
   const loadGenerator = after.childrenTicks - before.childrenTicks;
   const self = after.selfTicks - before.selfTicks;
+  const idleServers = after.idleServerTicks - before.idleServerTicks;
   return {
     serverCores: round(cores(server)),
     loadGeneratorCores: round(cores(loadGenerator)),
     interruptCores: round(cores(after.interruptTicks - before.interruptTicks)),
     stealCores: round(cores(after.stealTicks - before.stealTicks)),
-    otherCores: round(cores(after.machineTicks - before.machineTicks - server - loadGenerator - self)),
+    idleServerCores: round(cores(idleServers)),
+    otherCores: round(cores(after.machineTicks - before.machineTicks - server - idleServers - loadGenerator - self)),
   };
+}
+
+/** A process that has already exited counts as 0: its absence shows up elsewhere (a failed run). */
+function ownTicks(pids: readonly number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      ticks += processTicks(String(pid)).own;
+    } catch {
+      // gone
+    }
+  }
+  return ticks;
 }
 
 /** utime + stime, and cutime + cstime, from /proc/<pid>/stat (fields 14-17, counted after the `(comm)`). */

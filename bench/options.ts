@@ -2,7 +2,13 @@
 
 import { parseArgs } from 'node:util';
 import { defaultPinning, type Pinning } from './pinning';
-import { SYSTEM_IDS, type SystemId } from './systems';
+import { resolve } from 'node:path';
+import { CANDIDATE_SYSTEM_IDS, SWARMKV_CLI_PATH, SYSTEM_IDS, SYSTEMS, withReferences, type SystemId } from './systems';
+import type { Operation } from './wrk';
+
+const OPERATION_IDS: readonly Operation[] = ['put', 'get'];
+/** What --systems names; the candidate systems come with --candidate instead. */
+const LISTED_SYSTEM_IDS = SYSTEM_IDS.filter((id) => !CANDIDATE_SYSTEM_IDS.includes(id));
 
 export interface BenchOptions {
   /** Length of one measured wrk run. */
@@ -16,10 +22,16 @@ export interface BenchOptions {
   /** Size of the key space the load is spread over. */
   readonly keys: number;
   readonly systems: readonly SystemId[];
+  /** PUT, GET or both, measured in this order within each system's turn. */
+  readonly operations: readonly Operation[];
   /** Which CPUs servers and wrk are confined to (bench/pinning.ts), or undefined to let them float. */
   readonly pinning: Pinning | undefined;
   /** When set, every server runs under `node --cpu-prof` and writes its profile here on exit. */
   readonly cpuProfileDir: string | undefined;
+  /** The swarmkv build to measure: dist/swarmkv.mjs, or another (an experiment, another branch's build). */
+  readonly swarmkvCliPath: string;
+  /** Another build measured beside swarmkvCliPath's flush and memory nodes, in the same rounds. */
+  readonly candidateCliPath: string | undefined;
 }
 
 const SECONDS_MAX = 600;
@@ -29,30 +41,38 @@ const THREADS_MAX = 64;
 const KEYS_MAX = 1_000_000;
 
 export const USAGE = `usage: npm run bench -- [options]
-  --seconds N      seconds per measured run (default 10)
+  --seconds N      seconds per measured run (default 5)
   --rounds N       interleaved rounds; figures are medians over rounds (default 3)
-  --warmup N       seconds of unmeasured load per system and operation first (default 3; 0 skips)
+  --warmup N       seconds of unmeasured load per system and operation first (default 1; 0 skips)
   --connections N  wrk connections (default 32)
   --threads N      wrk threads (default 2)
   --keys N         key space (default 10000)
   --no-pin         let the scheduler place servers and wrk (default: wrk pinned to the last CPU,
                    servers to the others, with taskset)
-  --systems LIST   comma-separated subset of ${SYSTEM_IDS.join(',')} (baseline is always measured)
-  --cpu-prof DIR   run every server under node --cpu-prof, profiles written to DIR`;
+  --systems LIST   comma-separated subset of ${LISTED_SYSTEM_IDS.join(',')} (default all; each system's
+                   reference is measured too: the baseline always, the flush node for a cluster row)
+  --operations L   put, get or put,get (default put,get)
+  --cpu-prof DIR   run every server under node --cpu-prof, profiles written to DIR
+  --swarmkv-cli F  the swarmkv build to measure (default dist/swarmkv.mjs), e.g. another checkout's
+  --candidate F    also measure build F's flush and memory nodes (those of them in --systems), each
+                   against the same node of --swarmkv-cli in the same rounds: an A/B test of a change`;
 
 export function parseBenchOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
-      seconds: { type: 'string', default: '10' },
+      seconds: { type: 'string', default: '5' },
       rounds: { type: 'string', default: '3' },
-      warmup: { type: 'string', default: '3' },
+      warmup: { type: 'string', default: '1' },
       connections: { type: 'string', default: '32' },
       threads: { type: 'string', default: '2' },
       keys: { type: 'string', default: '10000' },
-      systems: { type: 'string', default: SYSTEM_IDS.join(',') },
+      systems: { type: 'string', default: LISTED_SYSTEM_IDS.join(',') },
+      operations: { type: 'string', default: OPERATION_IDS.join(',') },
       'no-pin': { type: 'boolean', default: false },
       'cpu-prof': { type: 'string' },
+      'swarmkv-cli': { type: 'string', default: SWARMKV_CLI_PATH },
+      candidate: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -68,9 +88,12 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     connections,
     threads,
     keys: integer('--keys', values.keys, 1, KEYS_MAX),
-    systems: systemList(values.systems),
+    systems: systemList(values.systems, values.candidate !== undefined),
+    operations: operationList(values.operations),
     pinning: values['no-pin'] ? undefined : defaultPinning(),
     cpuProfileDir: values['cpu-prof'],
+    swarmkvCliPath: resolve(values['swarmkv-cli']),
+    candidateCliPath: values.candidate === undefined ? undefined : resolve(values.candidate),
   };
 }
 
@@ -84,11 +107,29 @@ function integer(flag: string, text: string, min: number, max: number): number {
   return value;
 }
 
-function systemList(text: string): SystemId[] {
-  const ids = text.split(',').map((part) => part.trim()).filter((part) => part.length > 0);
+const listOf = (text: string) => text.split(',').map((part) => part.trim()).filter((part) => part.length > 0);
+
+function systemList(text: string, withCandidate: boolean): SystemId[] {
+  const ids = listOf(text);
   for (const id of ids) {
-    if (!(SYSTEM_IDS as readonly string[]).includes(id)) throw new UsageError(`--systems: unknown system ${JSON.stringify(id)}; known: ${SYSTEM_IDS.join(', ')}`);
+    if (!(LISTED_SYSTEM_IDS as readonly string[]).includes(id)) throw new UsageError(`--systems: unknown system ${JSON.stringify(id)}; known: ${LISTED_SYSTEM_IDS.join(', ')}`);
   }
-  // The baseline is what every ratio divides by, so it is always measured, and first in every table.
-  return SYSTEM_IDS.filter((id) => id === 'baseline' || ids.includes(id));
+  // A candidate system comes with --candidate, for each of its references the run measures.
+  if (withCandidate) {
+    const candidates = CANDIDATE_SYSTEM_IDS.filter((id) => ids.includes(SYSTEMS[id].reference!));
+    if (candidates.length === 0) throw new UsageError('--candidate compares flush and memory nodes: include flush or memory in --systems');
+    ids.push(...candidates);
+  }
+  // The baseline is what the single node's ratios divide by, so it is always measured, and first in
+  // every table; a cluster row's ratios divide by the flush node's, so that comes along with it.
+  return withReferences(['baseline', ...(ids as SystemId[])]);
+}
+
+function operationList(text: string): Operation[] {
+  const ids = listOf(text);
+  for (const id of ids) {
+    if (!(OPERATION_IDS as readonly string[]).includes(id)) throw new UsageError(`--operations: unknown operation ${JSON.stringify(id)}; known: ${OPERATION_IDS.join(', ')}`);
+  }
+  if (ids.length === 0) throw new UsageError('--operations: name at least one of put, get');
+  return OPERATION_IDS.filter((id) => ids.includes(id));
 }

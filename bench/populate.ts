@@ -1,5 +1,7 @@
 // Writes every key of the benchmark's key space once, before any load, so that every GET of the GET
 // runs hits. Key names and values are those bench/kv.lua sends: `k<i>` and a ~100-byte JSON object.
+// A cluster is populated through one node at consistency=all, so every replica holds every key before a
+// GET at consistency=one can land on any of them.
 
 const POPULATE_CONCURRENCY = 32;
 const PAYLOAD = 'x'.repeat(80);
@@ -12,12 +14,13 @@ export function putBody(index: number): string {
   return `{"value":{"id":${index},"payload":"${PAYLOAD}"}}`;
 }
 
-export async function populate(url: string, keys: number): Promise<void> {
+export async function populate(url: string, keys: number, query = ''): Promise<void> {
+  const suffix = query === '' ? '' : `?${query}`;
   let next = 0;
   const worker = async () => {
     while (next < keys) {
       const index = next++;
-      const response = await fetch(`${url}${keyPath(index)}`, {
+      const response = await fetch(`${url}${keyPath(index)}${suffix}`, {
         method: 'PUT',
         headers: { 'content-type': 'application/json' },
         body: putBody(index),

@@ -7,8 +7,13 @@ import { registerCleanup } from './cleanup';
 import { pinnedCommand } from './pinning';
 
 const START_TIMEOUT_MS = 15_000;
-/** SIGTERM first (a profiled server writes its profile then), SIGKILL if it is not gone by this. */
+/**
+ * SIGTERM first (a profiled server writes its profile then), SIGKILL if it is not gone by this. A
+ * profiled process gets longer: writing the profile takes seconds, and the last node of a cluster to
+ * stop was measured taking 8 s to leave once its peers were gone.
+ */
 const STOP_GRACE_MS = 5_000;
+export const PROFILED_STOP_GRACE_MS = 30_000;
 const STDERR_CHARS_MAX = 8_000;
 
 export class ServerProcess {
@@ -16,23 +21,31 @@ export class ServerProcess {
   readonly #child: ChildProcess;
   readonly #exited: Promise<void>;
   readonly #stderr: () => string;
+  readonly #stopGraceMs: number;
   #stopping: Promise<void> | undefined;
 
-  private constructor(url: string, child: ChildProcess, exited: Promise<void>, stderr: () => string) {
+  private constructor(url: string, child: ChildProcess, exited: Promise<void>, stderr: () => string, stopGraceMs: number) {
     this.url = url;
     this.#child = child;
     this.#exited = exited;
     this.#stderr = stderr;
+    this.#stopGraceMs = stopGraceMs;
   }
 
   /** `cpus` is a taskset CPU list to pin the process to, or undefined to let it float. */
-  static async start(name: string, nodeArgs: string[], cpus: string | undefined): Promise<ServerProcess> {
+  static async start(name: string, nodeArgs: string[], cpus: string | undefined, stopGraceMs: number = STOP_GRACE_MS): Promise<ServerProcess> {
     const [command, args] = pinnedCommand(cpus, 'node', nodeArgs);
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const unregister = registerCleanup(() => child.kill('SIGKILL'));
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-STDERR_CHARS_MAX)));
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const exited = new Promise<void>((resolve) =>
+      child.once('exit', (code, signal) => {
+        // Kept in the stderr tail, so that an error naming a server also says how it ended.
+        stderr = `${stderr}\n(${name} exited: ${signal ?? `code ${code}`})`.slice(-STDERR_CHARS_MAX);
+        resolve();
+      }),
+    );
     void exited.then(unregister);
     let url: string;
     try {
@@ -45,7 +58,7 @@ export class ServerProcess {
     // Past its start-up line a server's stdout is not read; it is drained so that a chatty server
     // cannot block on a full pipe.
     child.stdout!.resume();
-    return new ServerProcess(url, child, exited, () => stderr);
+    return new ServerProcess(url, child, exited, () => stderr, stopGraceMs);
   }
 
   get pid(): number | undefined {
@@ -56,12 +69,12 @@ export class ServerProcess {
     return this.#stderr();
   }
 
-  /** Idempotent: SIGTERM, then SIGKILL after STOP_GRACE_MS; resolves once the process is gone. */
+  /** Idempotent: SIGTERM, then SIGKILL after the stop grace; resolves once the process is gone. */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
       if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
       this.#child.kill('SIGTERM');
-      const timer = setTimeout(() => this.#child.kill('SIGKILL'), STOP_GRACE_MS);
+      const timer = setTimeout(() => this.#child.kill('SIGKILL'), this.#stopGraceMs);
       await this.#exited;
       clearTimeout(timer);
     })();

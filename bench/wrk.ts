@@ -8,6 +8,8 @@ import { pinnedCommand } from './pinning';
 
 export const WRK_INSTALL_HINT = 'apt-get install -y wrk';
 const WRK_SCRIPT_PATH = join(import.meta.dir, 'kv.lua');
+/** host:port[,host:port...]: the servers kv.lua spreads its threads over. */
+const TARGETS_VARIABLE = 'SWARMKV_BENCH_TARGETS';
 /** wrk's own per-request timeout; a request slower than this counts as a timeout error. */
 const WRK_REQUEST_TIMEOUT_SECONDS = 10;
 /** Beyond its duration, how long a wrk run may take (start-up, the final report) before it is killed. */
@@ -16,17 +18,25 @@ const WRK_OVERRUN_MS = 30_000;
 export type Operation = 'get' | 'put';
 
 export interface WrkRun {
-  readonly url: string;
+  /** The servers to load: one, or several (a cluster's nodes), each loaded by its own wrk thread(s). */
+  readonly urls: readonly string[];
+  /** Query string every request carries ('' for none), e.g. `consistency=quorum`. */
+  readonly query: string;
   readonly operation: Operation;
   readonly keys: number;
   readonly seconds: number;
+  /** Open connections in all; with several URLs, rounded up so that every URL gets the same number. */
   readonly connections: number;
+  /** wrk threads; with several URLs, rounded up to a multiple of their count (a thread loads one URL). */
   readonly threads: number;
   /** taskset CPU list for wrk, or undefined to let the scheduler place it. */
   readonly cpus: string | undefined;
 }
 
 export interface WrkResult {
+  /** Connections and threads wrk actually ran with (see WrkRun for the rounding over several URLs). */
+  readonly connections: number;
+  readonly threads: number;
   readonly requestsPerSecond: number;
   readonly requests: number;
   readonly p50Ms: number;
@@ -42,28 +52,44 @@ export function wrkVersion(): string | undefined {
   return /wrk\s+(\S+)/.exec(`${result.stdout}${result.stderr}`)?.[1] ?? 'unknown';
 }
 
+/**
+ * Threads and connections for `urls`: wrk connects all of a thread's connections to one address, so
+ * spreading the load evenly over several servers takes a multiple of their count of threads, each with
+ * the same share of connections (wrk gives every thread connections / threads).
+ */
+export function loadShape(urlCount: number, threads: number, connections: number): { threads: number; connections: number } {
+  const spreadThreads = Math.ceil(threads / urlCount) * urlCount;
+  return { threads: spreadThreads, connections: Math.ceil(connections / spreadThreads) * spreadThreads };
+}
+
 export async function runWrk(run: WrkRun): Promise<WrkResult> {
+  if (run.urls.length === 0) throw new Error('wrk needs at least one URL');
+  const shape = run.urls.length === 1 ? { threads: run.threads, connections: run.connections } : loadShape(run.urls.length, run.threads, run.connections);
   const args = [
-    `--threads=${run.threads}`,
-    `--connections=${run.connections}`,
+    `--threads=${shape.threads}`,
+    `--connections=${shape.connections}`,
     `--duration=${run.seconds}s`,
     `--timeout=${WRK_REQUEST_TIMEOUT_SECONDS}s`,
     '--latency',
     `--script=${WRK_SCRIPT_PATH}`,
-    run.url,
+    run.urls[0]!,
     '--',
     run.operation,
     String(run.keys),
+    ...(run.query === '' ? [] : [run.query]),
   ];
+  // kv.lua's setup() reads the servers from the environment: wrk hands script arguments to each
+  // thread's init(), which runs after the thread's address is fixed.
+  const targets = run.urls.map((url) => new URL(url).host).join(',');
   const [command, commandArgs] = pinnedCommand(run.cpus, 'wrk', args);
-  const output = await capture(command, commandArgs, run.seconds * 1000 + WRK_OVERRUN_MS);
-  return parseWrkReport(output);
+  const output = await capture(command, commandArgs, { ...process.env, [TARGETS_VARIABLE]: targets }, run.seconds * 1000 + WRK_OVERRUN_MS);
+  return { ...shape, ...parseWrkReport(output) };
 }
 
 /** Runs a command to completion, asynchronously, so that signal handlers stay responsive meanwhile. */
-function capture(command: string, args: string[], timeoutMs: number): Promise<string> {
+function capture(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     const unregister = registerCleanup(() => child.kill('SIGKILL'));
     let stdout = '';
     let stderr = '';
@@ -86,7 +112,7 @@ function capture(command: string, args: string[], timeoutMs: number): Promise<st
 const MS_PER_UNIT: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** Reads wrk's text report; throws on one that lacks the lines a run must produce. */
-export function parseWrkReport(report: string): WrkResult {
+export function parseWrkReport(report: string): Omit<WrkResult, 'connections' | 'threads'> {
   const rate = /^Requests\/sec:\s+([\d.]+)\s*$/m.exec(report);
   const requests = /^\s*(\d+) requests in /m.exec(report);
   const p50 = percentileMs(report, 50);

@@ -1,0 +1,138 @@
+// The cluster deployment: three durable swarmkv nodes on 127.0.0.1 forming a cluster over a private DHT
+// that the first node founds (`--dht-port`) and the others bootstrap from. Never the public DHT.
+// It is ready to measure once every node lists every node as "alive" and all nodes agree on the ring.
+
+import { randomBytes } from 'node:crypto';
+import type { Deployment } from './deployment';
+import { freeTcpPort, freeUdpPort } from './ports';
+import { ServerProcess } from './server-process';
+import { BIND_HOST, CLUSTER_NODE_COUNT, dataDirFor, swarmkvNodeArgs } from './systems';
+
+/** How long the nodes get to find each other: DHT bootstrap, then the gossip converging. */
+export const CLUSTER_FORM_TIMEOUT_MS = 45_000;
+/** A cluster where no node has seen a single peer by then is not going to form (standalone nodes). */
+const FIRST_PEER_TIMEOUT_MS = 15_000;
+const MEMBERS_POLL_MS = 250;
+/** Each poll of a node's membership must answer within this, or counts as not formed yet. */
+const MEMBERS_REQUEST_TIMEOUT_MS = 2_000;
+
+export class ClusterNotFormedError extends Error {
+  override readonly name = 'ClusterNotFormedError';
+}
+
+interface MemberEntry {
+  readonly name?: unknown;
+  readonly state?: unknown;
+}
+
+export class ClusterDeployment implements Deployment {
+  readonly label: string;
+  readonly #nodes: readonly ServerProcess[];
+  #stopping: Promise<void> | undefined;
+
+  private constructor(label: string, nodes: readonly ServerProcess[]) {
+    this.label = label;
+    this.#nodes = nodes;
+  }
+
+  /**
+   * Starts the nodes: the first, founding the DHT, then the others bootstrapping from it. `nodeFlags`
+   * gives Node's own flags for a node by name (profiling), `cpus` the taskset list they all share.
+   */
+  static async start(options: {
+    label: string;
+    cliPath: string;
+    scratchDir: string;
+    cpus: string | undefined;
+    nodeFlags: (name: string) => string[];
+    stopGraceMs: number | undefined;
+  }): Promise<ClusterDeployment> {
+    const secret = randomBytes(16).toString('hex');
+    const dhtPort = await freeUdpPort();
+    const nodes: ServerProcess[] = [];
+    const startNode = async (index: number, clusterFlags: string[]) => {
+      const name = `bench-node-${index + 1}`;
+      const port = await freeTcpPort();
+      const args = swarmkvNodeArgs({
+        cliPath: options.cliPath,
+        dataDir: dataDirFor(options.scratchDir, name),
+        port,
+        extra: ['--name', name, '--sync', 'flush', '--secret', secret, '--profile', 'local', ...clusterFlags],
+      });
+      const node = await ServerProcess.start(`${options.label} ${name}`, [...options.nodeFlags(name), ...args], options.cpus, options.stopGraceMs);
+      nodes[index] = node;
+    };
+    try {
+      await startNode(0, ['--dht-port', String(dhtPort)]);
+      const others = Array.from({ length: CLUSTER_NODE_COUNT - 1 }, (_, offset) => startNode(offset + 1, ['--bootstrap', `${BIND_HOST}:${dhtPort}`]));
+      const started = await Promise.allSettled(others);
+      const failed = started.find((outcome) => outcome.status === 'rejected');
+      if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
+    } catch (error) {
+      await Promise.all(nodes.filter((node) => node !== undefined).map((node) => node.stop()));
+      throw error;
+    }
+    return new ClusterDeployment(options.label, nodes);
+  }
+
+  get urls(): string[] {
+    return this.#nodes.map((node) => node.url);
+  }
+
+  get pids(): number[] {
+    return this.#nodes.flatMap((node) => (node.pid === undefined ? [] : [node.pid]));
+  }
+
+  stderr(): string {
+    return this.#nodes.map((node, index) => `[node ${index + 1}] ${node.stderr()}`).join('\n');
+  }
+
+  stop(): Promise<void> {
+    this.#stopping ??= Promise.all(this.#nodes.map((node) => node.stop())).then(() => undefined);
+    return this.#stopping;
+  }
+
+  /** Resolves once the cluster has formed; throws ClusterNotFormedError with what each node saw last. */
+  async waitUntilFormed(timeoutMs: number = CLUSTER_FORM_TIMEOUT_MS): Promise<number> {
+    const startedMs = performance.now();
+    let views: string[] = [];
+    while (performance.now() - startedMs < timeoutMs) {
+      const observations = await Promise.all(this.urls.map((url) => observe(url)));
+      views = observations.map((observation, index) => `node ${index + 1}: ${observation.summary}`);
+      const digests = new Set(observations.map((observation) => observation.ringDigest));
+      if (observations.every((observation) => observation.aliveMembers === CLUSTER_NODE_COUNT) && digests.size === 1) {
+        return Math.round(performance.now() - startedMs);
+      }
+      const lonely = observations.every((observation) => observation.aliveMembers <= 1);
+      if (lonely && performance.now() - startedMs > FIRST_PEER_TIMEOUT_MS) {
+        throw new ClusterNotFormedError(`no node saw a peer within ${FIRST_PEER_TIMEOUT_MS} ms; last seen: ${views.join('; ')}`);
+      }
+      await Bun.sleep(MEMBERS_POLL_MS);
+    }
+    throw new ClusterNotFormedError(`not every node saw ${CLUSTER_NODE_COUNT} alive members and one ring within ${timeoutMs} ms; last seen: ${views.join('; ')}`);
+  }
+}
+
+interface Observation {
+  readonly aliveMembers: number;
+  readonly ringDigest: string | undefined;
+  readonly summary: string;
+}
+
+/** What one node says about the cluster: its members and their states, and its ring's digest. */
+async function observe(url: string): Promise<Observation> {
+  try {
+    const [membersResponse, ringResponse] = await Promise.all([
+      fetch(`${url}/cluster/members`, { signal: AbortSignal.timeout(MEMBERS_REQUEST_TIMEOUT_MS) }),
+      fetch(`${url}/cluster/ring`, { signal: AbortSignal.timeout(MEMBERS_REQUEST_TIMEOUT_MS) }),
+    ]);
+    const members = ((await membersResponse.json()) as { members?: MemberEntry[] }).members ?? [];
+    const ring = (await ringResponse.json()) as { digest?: unknown };
+    const alive = members.filter((member) => member.state === 'alive').length;
+    const states = members.map((member) => `${String(member.name)}=${String(member.state)}`).join(' ');
+    const ringDigest = typeof ring.digest === 'string' ? ring.digest : undefined;
+    return { aliveMembers: alive, ringDigest, summary: `${members.length} member(s) [${states}], ring ${ringDigest?.slice(0, 12) ?? '?'}` };
+  } catch (error) {
+    return { aliveMembers: 0, ringDigest: undefined, summary: `no answer (${(error as Error).message})` };
+  }
+}
