@@ -262,3 +262,14 @@ describe('blind writes from a node whose clock lags', () => {
     for (const node of NODES) expect(cluster.stored(node, 'far')?.valueJson).toBe('"lagging node"');
   });
 });
+
+describe('reads at one', () => {
+  test('a coordinator that is a home replica answers from its own store alone', async () => {
+    await coordinator.put('mine', '1', 'all');
+    cluster.hanging.add(B);
+    cluster.hanging.add(C);
+    const read = await coordinator.get('mine', 'one');
+    expect(read.replicas).toEqual([A]);
+    expect(read.result.valueJson).toBe('1');
+  });
+});
