@@ -1,6 +1,6 @@
 // The issue's pass bars, each printed as one line `PASS|FAIL|INFO name: measured vs bar`. INFO marks a
-// bar that is measured and reported but not enforced yet (replica convergence, until hinted handoff
-// and anti-entropy land), so that nobody mistakes a report for a pass.
+// bar that is measured and reported but not enforced (a caller's choice, e.g. while the repair path a
+// bar depends on is being built), so that nobody mistakes a report for a pass.
 
 export interface BarResult {
   readonly name: string;

@@ -39,7 +39,7 @@ export interface ChaosOptions {
   readonly faultsMs: number;
   /** How long after the last heal replicas are watched (at least the bar, to measure past it). */
   readonly convergenceWatchMs: number;
-  /** False until hinted handoff and anti-entropy land: the convergence bar is then reported, not enforced. */
+  /** False reports the convergence bar without enforcing it. */
   readonly convergenceEnforced: boolean;
   /** Whether minority-side successes through stand-ins (sloppy quorum) fail the run; see run-bars.ts. */
   readonly sloppyMinorityEnforced: boolean;
