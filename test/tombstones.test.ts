@@ -37,11 +37,17 @@ describe('a clustered node down for longer than the grace period', () => {
 
   test('discards its data on start, before serving; one back within the grace period keeps it', async () => {
     const first = await spawnNode({ dataDir, args });
-    await http('PUT', `${first.url}/kv/stale`, { json: { value: 'old' } });
-    await stopBounded(first);
+    try {
+      await http('PUT', `${first.url}/kv/stale`, { json: { value: 'old' } });
+    } finally {
+      await stopBounded(first);
+    }
     const quick = await spawnNode({ dataDir, args });
-    expect((await http('GET', `${quick.url}/kv/stale`)).status).toBe(200);
-    await stopBounded(quick);
+    try {
+      expect((await http('GET', `${quick.url}/kv/stale`)).status).toBe(200);
+    } finally {
+      await stopBounded(quick);
+    }
     await new Promise((resolve) => setTimeout(resolve, clusteredGraceMs + 500));
     const late = await spawnNode({ dataDir, args });
     try {
