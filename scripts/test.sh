@@ -14,7 +14,7 @@ if [ "$(id -u)" = 0 ] && command -v ip >/dev/null; then
   ip netns add "$namespace"
   trap 'ip netns del "$namespace" 2>/dev/null || true' EXIT
   ip netns exec "$namespace" ip link set lo up
-  boxed=(ip netns exec "$namespace")
+  boxed=(ip netns exec "$namespace" env SWARMKV_TEST_BOXED=1)
 elif [ "${SWARMKV_TEST_UNBOXED:-0}" = 1 ]; then
   echo "warning: not root; running tests on the host network (loopback only by construction)" >&2
   boxed=()

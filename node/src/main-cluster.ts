@@ -33,7 +33,7 @@ import { HyperswarmTransport } from './transport/hyperswarm';
 export const KEY_COUNT_PUBLISH_INTERVAL_MS = 5000;
 
 /** Transport events too frequent for the info level: they are per connection attempt, not per change. */
-const DEBUG_TRANSPORT_EVENTS = new Set(['transport.reconnect_attempt', 'transport.discovery_refreshed', 'transport.connection_error']);
+const DEBUG_TRANSPORT_EVENTS = new Set(['transport.reconnect_attempt', 'transport.connection_error']);
 
 /** What requests route through once the cluster half is wired. */
 export interface ClusterRouting {

@@ -13,6 +13,8 @@ const PORT = 9911;
 const CONNECT_TIMEOUT_MS = 1500;
 const SERVER_LIFETIME_MS = 60_000;
 const IPTABLES_AVAILABLE = spawnSync('iptables', ['--version']).status === 0;
+// .ci/run installs iptables: in the boxed `npm test` run its absence is a failure, not a skip.
+if (!IPTABLES_AVAILABLE && process.env.SWARMKV_TEST_BOXED === '1') throw new Error('the network-fault suite needs iptables (apt-get install iptables)');
 
 /** A TCP server on the host that answers "hi" and exits by itself after SERVER_LIFETIME_MS. */
 function serve(host: TestHost): ChildProcess {

@@ -9,6 +9,7 @@
 
 import { expect } from 'bun:test';
 import type { ClusterNode, Consistency, TestCluster } from './cluster';
+import { mapConcurrent as mapConcurrentIn } from './node-lifecycle';
 
 /** Forming a cluster from cold processes: DHT lookups and announces on a loaded CI machine. */
 export const CONVERGE_MS_MAX = 90_000;
@@ -28,17 +29,9 @@ const TRAFFIC_PAUSE_MS = 20;
 /** Traffic keeps going this long after the detection, through the ring change. */
 const TRAFFIC_AFTER_DETECTION_MS = 1500;
 
-export async function mapConcurrent<T, R>(items: readonly T[], work: (item: T, index: number) => Promise<R>, concurrency = REQUESTS_IN_FLIGHT_MAX): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
-  return results;
+/** node-lifecycle's mapConcurrent with the cluster suites' argument order and default concurrency. */
+export function mapConcurrent<T, R>(items: readonly T[], work: (item: T, index: number) => Promise<R>, concurrency = REQUESTS_IN_FLIGHT_MAX): Promise<R[]> {
+  return mapConcurrentIn(items, concurrency, work);
 }
 
 async function ringsAgree(cluster: TestCluster, nodes: readonly ClusterNode[]): Promise<boolean> {

@@ -222,7 +222,7 @@ function newerVersionSeen(record: StoredRecord, replies: Reply<ReplicaWriteAck>[
  * (Dynamo's "always writeable"). Cassandra draws the same line: hints never count toward QUORUM.
  */
 function countsToward(consistency: Consistency, targets: readonly ReplicaTarget[]): (nodeId: string) => boolean {
-  if (consistency === 'one') return () => true;
+  if (consistency === 'one' || targets.every((target) => target.standInFor === undefined)) return () => true;
   const home = new Set(targets.filter((target) => target.standInFor === undefined).map((target) => target.nodeId));
   return (nodeId) => home.has(nodeId);
 }
