@@ -1,6 +1,6 @@
 // The node's one exported place for code outside node/ (the CLI, the dashboard, the process-level
 // tests): the REST API's reply types and the limits and flag definitions a client needs, so no client
-// redeclares them. Everything here is a type or comes from a leaf module: importing this file loads no
+// redeclares them, and the seeded generator the chaos runs share with the in-memory network. Everything here is a type or comes from a leaf module: importing this file loads no
 // layer of the daemon. Starting a daemon in-process goes through ./daemon.ts instead, loaded with a
 // dynamic import() by the CLI commands that host one (see docs/design.md, "Layering").
 
