@@ -26,6 +26,9 @@ import {
   HINTS_MAX_DEFAULT,
 } from './limits';
 import type { LogLevel } from './log';
+import { readFileSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
+import { ADMIN_TOKEN_CHARS_MIN } from './limits';
 
 export type SyncPolicy = 'flush' | 'commit';
 export type Consistency = 'one' | 'quorum' | 'all';
@@ -34,7 +37,10 @@ export type MembershipProfile = 'local' | 'lan' | 'wan';
 
 export interface NodeConfig {
   readonly name: string;
+  /** The DHT's bind address, and the HTTP API's unless httpHost says otherwise. */
   readonly host: string;
+  /** The HTTP API's bind address. */
+  readonly httpHost: string;
   readonly port: number;
   readonly dataDir: string;
   readonly memory: boolean;
@@ -69,6 +75,21 @@ export interface NodeConfig {
   readonly hintsMax: number;
   /** Bytes of hints this node keeps, at most. */
   readonly hintBytesMax: number;
+  /** A file holding the cluster secret (read at start; preferred over --secret, which `ps` shows). */
+  readonly secretFile: string | undefined;
+  /** A file holding the first admin token (else $SWARMKV_ADMIN_TOKEN). */
+  readonly adminTokenFile: string | undefined;
+  /** The first admin token; with one, the node checks tokens on every request but its probes. Not a flag. */
+  readonly adminToken: string | undefined;
+  /** Serve a non-loopback HTTP API without tokens: an explicit opt-out of protected mode. */
+  readonly insecure: boolean;
+  /** Further names this node answers to in the Host header and trusts as browser origins. */
+  readonly allowedHosts: readonly string[];
+  /** With --memory: bytes of keys and values the store holds at most; writes beyond it get 507. */
+  readonly memoryBytesMax: number;
+  /** PEM files: with both, the HTTP API is served over TLS (HTTPS). */
+  readonly tlsCert: string | undefined;
+  readonly tlsKey: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -91,7 +112,7 @@ export interface ConfigField {
 /** The documented surface of NodeConfig, in README order. */
 export const configFields: readonly ConfigField[] = [
   { name: 'port', kind: 'integer', flag: '--port', defaultValue: '7070', meaning: 'HTTP port; 0 picks a free one (logged as `node.listening`)' },
-  { name: 'host', kind: 'string', flag: '--host', defaultValue: '127.0.0.1', meaning: 'HTTP (and DHT) bind address' },
+  { name: 'host', kind: 'string', flag: '--host', defaultValue: '127.0.0.1', meaning: 'DHT bind address, and HTTP unless `--http-host` is given' },
   { name: 'advertise', kind: 'string', flag: '--advertise', defaultValue: '<host>:<port>', meaning: 'HTTP address peers, the CLI and the dashboard are told to use' },
   { name: 'name', kind: 'string', flag: '--name', defaultValue: 'node-<port>', meaning: 'node name shown in logs and the dashboard' },
   { name: 'dataDir', kind: 'string', flag: '--data-dir', defaultValue: './data/<name>', meaning: 'LMDB directory (durable mode)' },
@@ -115,6 +136,14 @@ export const configFields: readonly ConfigField[] = [
   { name: 'antiEntropyIntervalMs', kind: 'integer', flag: '--anti-entropy-interval-ms', defaultValue: String(ANTI_ENTROPY_INTERVAL_MS_DEFAULT), meaning: 'pause between anti-entropy passes (replicas compare digests, repair differences); 0: only on `POST /cluster/repair`' },
   { name: 'hintsMax', kind: 'integer', flag: '--hints-max', defaultValue: String(HINTS_MAX_DEFAULT), meaning: `hints kept for down replicas, at most (hinted handoff; at most ${HINTS_MAX_CEILING}); beyond it a stand-in fails the write` },
   { name: 'hintBytesMax', kind: 'integer', flag: '--hint-bytes-max', defaultValue: String(HINT_BYTES_MAX_DEFAULT), meaning: 'bytes of hints kept, at most; at least one largest key and value' },
+  { name: 'httpHost', kind: 'string', flag: '--http-host', defaultValue: '<host>', meaning: 'HTTP API bind address (keep the API on loopback while peers meet on `--host`)' },
+  { name: 'secretFile', kind: 'string', flag: '--secret-file', defaultValue: '(none)', meaning: 'read the cluster secret from this file; it or `$SWARMKV_SECRET` is preferred to `--secret`, which `ps` shows' },
+  { name: 'adminTokenFile', kind: 'string', flag: '--admin-token-file', defaultValue: '$SWARMKV_ADMIN_TOKEN', meaning: `read the first admin token from this file (at least ${ADMIN_TOKEN_CHARS_MIN} characters); with a token the node requires one on every request but its probes` },
+  { name: 'insecure', kind: 'boolean', flag: '--insecure', defaultValue: 'false', meaning: 'serve the HTTP API on a non-loopback address without tokens (refused otherwise: protected mode)' },
+  { name: 'allowedHosts', kind: 'list', flag: '--allowed-hosts', defaultValue: '(none)', meaning: 'further names this node answers to (Host header) and trusts as browser origins, `name[,...]`' },
+  { name: 'tlsCert', kind: 'string', flag: '--tls-cert', defaultValue: '(none)', meaning: 'PEM certificate (chain): with `--tls-key`, the HTTP API is served over HTTPS' },
+  { name: 'tlsKey', kind: 'string', flag: '--tls-key', defaultValue: '(none)', meaning: 'PEM private key for `--tls-cert`' },
+  { name: 'memoryBytesMax', kind: 'integer', flag: '--memory-bytes-max', defaultValue: '<half the heap limit>', meaning: 'with `--memory`: bytes of keys and values held at most; writes beyond it get 507 `insufficient_storage`' },
 ];
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
@@ -123,13 +152,31 @@ const PROFILES: readonly MembershipProfile[] = ['local', 'lan', 'wan'];
 const PORT_MAX = 65535;
 const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 
+/** A secret read from a file: the whole file, without its final newline. */
+function readSecretFile(flag: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    throw new ConfigError(`${flag} ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}
+
+/** What an in-memory store may hold by default: half the heap, leaving the rest to everything else. */
+export function memoryBytesMaxDefault(): number {
+  return Math.floor(getHeapStatistics().heap_size_limit / 2);
+}
+
 export function resolveNodeConfig(overrides: Partial<NodeConfig>, environment: Record<string, string | undefined> = process.env): NodeConfig {
   const port = overrides.port ?? 7070;
   const host = overrides.host ?? '127.0.0.1';
+  const httpHost = overrides.httpHost ?? host;
   const name = overrides.name ?? `node-${port}`;
+  const secretFile = overrides.secretFile;
+  const adminTokenFile = overrides.adminTokenFile;
   const config: NodeConfig = {
     name,
     host,
+    httpHost,
     port,
     dataDir: overrides.dataDir ?? `./data/${name}`,
     memory: overrides.memory ?? false,
@@ -138,11 +185,11 @@ export function resolveNodeConfig(overrides: Partial<NodeConfig>, environment: R
     valueBytesMax: overrides.valueBytesMax ?? VALUE_BYTES_MAX_DEFAULT,
     logLevel: overrides.logLevel ?? 'info',
     cluster: overrides.cluster ?? 'swarmkv',
-    secret: overrides.secret ?? environment.SWARMKV_SECRET,
+    secret: overrides.secret ?? (secretFile === undefined ? environment.SWARMKV_SECRET : readSecretFile('--secret-file', secretFile)),
     bootstrap: overrides.bootstrap ?? [],
     publicDht: overrides.publicDht ?? false,
     dhtPort: overrides.dhtPort ?? 0,
-    advertise: overrides.advertise ?? `${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    advertise: overrides.advertise ?? `${httpHost === '0.0.0.0' ? '127.0.0.1' : httpHost}:${port}`,
     replicas: overrides.replicas ?? REPLICATION_FACTOR_DEFAULT,
     tokensPerNode: overrides.tokensPerNode ?? TOKENS_PER_NODE_DEFAULT,
     readConsistency: overrides.readConsistency ?? 'quorum',
@@ -153,9 +200,27 @@ export function resolveNodeConfig(overrides: Partial<NodeConfig>, environment: R
     antiEntropyIntervalMs: overrides.antiEntropyIntervalMs ?? ANTI_ENTROPY_INTERVAL_MS_DEFAULT,
     hintsMax: overrides.hintsMax ?? HINTS_MAX_DEFAULT,
     hintBytesMax: overrides.hintBytesMax ?? HINT_BYTES_MAX_DEFAULT,
+    secretFile,
+    adminTokenFile,
+    adminToken: overrides.adminToken ?? (adminTokenFile === undefined ? nonEmpty(environment.SWARMKV_ADMIN_TOKEN) : readSecretFile('--admin-token-file', adminTokenFile)),
+    insecure: overrides.insecure ?? false,
+    allowedHosts: overrides.allowedHosts ?? [],
+    memoryBytesMax: overrides.memoryBytesMax ?? memoryBytesMaxDefault(),
+    tlsCert: overrides.tlsCert,
+    tlsKey: overrides.tlsKey,
   };
   validateNodeConfig(config);
   return config;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.length === 0 ? undefined : value;
+}
+
+/** Loopback: reachable from this machine only, where today's open API stays safe enough. */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return name === 'localhost' || name === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
 }
 
 /** True when the node joins a swarm; false for a standalone node. */
@@ -195,7 +260,27 @@ function validateNodeConfig(config: NodeConfig): void {
   );
   check(LOG_LEVELS.includes(config.logLevel), `--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   validateHintConfig(config);
+  validateAccessConfig(config);
   validateClusterConfig(config);
+}
+
+/**
+ * Protected mode: an HTTP API reachable from other machines without tokens would let anyone who can
+ * reach it read, write and delete everything, so such a node refuses to start unless told --insecure.
+ */
+function validateAccessConfig(config: NodeConfig): void {
+  check(config.httpHost.length > 0, '--http-host must not be empty');
+  if (config.adminToken !== undefined) {
+    check(config.adminToken.length >= ADMIN_TOKEN_CHARS_MIN && !/\s/.test(config.adminToken), `the admin token must be at least ${ADMIN_TOKEN_CHARS_MIN} characters without spaces (e.g. $(openssl rand -hex 32))`);
+  }
+  check(
+    isLoopbackHost(config.httpHost) || config.adminToken !== undefined || config.insecure,
+    `protected mode: the HTTP API would listen on ${config.httpHost}, reachable from other machines, with no access control. ` +
+      'Give the node an admin token (export SWARMKV_ADMIN_TOKEN=$(openssl rand -hex 32), or --admin-token-file FILE) and create others with `swarmkv token create`; ' +
+      'or keep the API on loopback (--http-host 127.0.0.1) while peers meet on --host; or pass --insecure to serve it open anyway',
+  );
+  check((config.tlsCert === undefined) === (config.tlsKey === undefined), '--tls-cert and --tls-key go together');
+  check(Number.isInteger(config.memoryBytesMax) && config.memoryBytesMax >= config.keyBytesMax + config.valueBytesMax, `--memory-bytes-max must be an integer of at least one largest key and value (${config.keyBytesMax + config.valueBytesMax}), got ${config.memoryBytesMax}`);
 }
 
 function validateHintConfig(config: NodeConfig): void {

@@ -7,15 +7,19 @@ export const errorStatus = {
   invalid_key: 400,
   invalid_query: 400,
   invalid_header: 400,
+  unauthorized: 401,
+  forbidden: 403,
   route_not_found: 404,
   not_found: 404,
   conflict: 409,
   precondition_failed: 412,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  misdirected_request: 421,
   internal: 500,
   insufficient_replicas: 503,
   unavailable: 503,
+  insufficient_storage: 507,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof errorStatus;

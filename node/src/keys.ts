@@ -16,6 +16,7 @@ export function validateKey(key: unknown, keyBytesMax: number): string {
   if (typeof key !== 'string') throw new SwarmError('invalid_key', 'the key must be a string');
   if (key.length === 0) throw new SwarmError('invalid_key', 'the key must not be empty');
   if (DOT_SEGMENTS.has(key)) throw new SwarmError('invalid_key', `the key ${JSON.stringify(key)} is a URL dot segment and could not be addressed as /kv/{key}`);
+  if (isSystemKey(key)) throw new SwarmError('invalid_key', 'keys starting with a NUL byte and "swarmkv/" are reserved for the node itself');
   if (!key.isWellFormed()) throw new SwarmError('invalid_key', 'the key must be valid Unicode (it has a lone surrogate)');
   const bytes = Buffer.byteLength(key, 'utf8');
   if (bytes < KEY_BYTES_MIN || bytes > keyBytesMax) {
@@ -34,4 +35,15 @@ export function validateKey(key: unknown, keyBytesMax: number): string {
 export function generateKey(keyBytesMax: number): string {
   const chars = Math.min(GENERATED_KEY_CHARS_MAX, keyBytesMax);
   return randomBytes(Math.ceil((chars * 6) / 8)).toString('base64url').slice(0, chars);
+}
+
+/**
+ * Keys under this prefix are the node's own (API tokens, by their hashes): they replicate like data,
+ * but the key routes refuse them and listings leave them out. A NUL byte starts it, so no key a client
+ * could type collides with it, and it sorts before every other key.
+ */
+export const SYSTEM_KEY_PREFIX = '\u0000swarmkv/';
+
+export function isSystemKey(key: string): boolean {
+  return key.startsWith(SYSTEM_KEY_PREFIX);
 }

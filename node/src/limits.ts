@@ -137,3 +137,44 @@ export const HINT_DELIVERY_CONCURRENCY_MAX = 16;
 export const HINT_OVERFLOW_LOG_INTERVAL_MS = 10_000;
 /** Bytes a hint costs beyond its key and value (target id, version, time): a bound, for the start-up check. */
 export const HINT_OVERHEAD_BYTES_MAX = 64;
+
+/**
+ * API tokens. A node caches what it learnt about a token (its role, or that it is unknown) this long:
+ * a revoked token stops working on every node within it, and a burst of requests with one token costs
+ * one quorum read, not one per request.
+ */
+export const TOKEN_CACHE_MS = 2000;
+/** Tokens the cache remembers at once; past it, it starts over (a flood of made-up tokens cannot grow it). */
+export const TOKEN_CACHE_ENTRIES_MAX = 10_000;
+/** Tokens a cluster holds, at most; `token create` beyond it is refused. */
+export const TOKENS_MAX = 1000;
+/** A token's label, at most (characters). */
+export const TOKEN_LABEL_CHARS_MAX = 100;
+/** The first admin token ($SWARMKV_ADMIN_TOKEN) must be at least this long: it guards everything. */
+export const ADMIN_TOKEN_CHARS_MIN = 24;
+
+/**
+ * A request body nests objects and arrays at most this deep. JavaScript's JSON serialiser recurses,
+ * and near 4,000 levels it overflows the stack; far below that, no real document goes this deep.
+ */
+export const JSON_DEPTH_MAX = 256;
+
+/**
+ * The HTTP server's own bounds, against clients that hold connections without using them (slowloris):
+ * the headers of a request must arrive within HTTP_HEADERS_TIMEOUT_MS of its first byte (or of the
+ * connection), the whole request within HTTP_REQUEST_TIMEOUT_MS (a largest body at ~40 KB/s), and a
+ * kept-alive connection is closed after HTTP_IDLE_TIMEOUT_MS without a request. Deadlines are checked
+ * every HTTP_TIMEOUT_CHECK_INTERVAL_MS.
+ */
+export const HTTP_HEADERS_TIMEOUT_MS = 5000;
+export const HTTP_REQUEST_TIMEOUT_MS = 30_000;
+export const HTTP_IDLE_TIMEOUT_MS = 5000;
+export const HTTP_TIMEOUT_CHECK_INTERVAL_MS = 1000;
+/** Open client connections at once; beyond it new ones are closed at once, leaving file descriptors for the rest. */
+export const HTTP_CONNECTIONS_MAX = 512;
+/**
+ * Requests on one connection whose responses are not yet sent (pipelining). A client that pipelines
+ * reads of large values and never reads the answers would otherwise make the node buffer every one of
+ * them (gigabytes); past this bound its connection is closed.
+ */
+export const HTTP_PIPELINED_RESPONSES_MAX = 16;

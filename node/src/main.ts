@@ -2,13 +2,11 @@
 // establishes the node's identity, builds the coordinator and the HTTP app, and listens.
 
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { buildApp, HttpMetrics, StandaloneClusterView, type ClusterView } from './api';
-import { assert } from './assert';
+import { buildApp, HostPolicy, HttpMetrics, StandaloneClusterView, TokenRegistry, type ClusterView } from './api';
 import { OffsetClock, systemClock, type Clock } from './clock';
 import { isClustered, type NodeConfig } from './config';
 import type { ClusterWiring, RunningCluster } from './main-cluster';
+import { listen, type SrvxServer } from './main-http';
 import { SwarmError } from './errors';
 import { SHUTDOWN_DRAIN_MS_MAX } from './limits';
 import { createLogger, type Logger } from './log';
@@ -66,7 +64,7 @@ interface OpenedStores {
 async function openStores(config: NodeConfig, clock: Clock, logger: Logger): Promise<OpenedStores> {
   const bounds = { hintsMax: config.hintsMax, hintBytesMax: config.hintBytesMax };
   const lmdb = config.memory ? undefined : new LmdbStore(config.dataDir, config.syncPolicy);
-  const raw: KvStore = lmdb ?? new MemoryStore();
+  const raw: KvStore = lmdb ?? new MemoryStore(config.memoryBytesMax);
   const hintStore: HintStore = lmdb?.openHintStore(bounds) ?? new MemoryHintStore(bounds);
   const hints = new HintLedger(hintStore, logger);
   const nodeId = await loadOrCreateNodeId(raw);
@@ -121,28 +119,6 @@ function standaloneRouting(config: NodeConfig, nodeId: string, store: KvStore, l
   };
 }
 
-interface SrvxServer {
-  ready(): Promise<unknown>;
-  close(closeAllConnections?: boolean): Promise<void>;
-  node?: { server?: Server };
-}
-
-/** Listens and resolves once the socket is bound, with the URL it serves (port 0 resolved). */
-async function listen(app: ReturnType<typeof buildApp>, host: string, port: number): Promise<{ server: SrvxServer; url: string }> {
-  let listening: SrvxServer | undefined;
-  // reusePort is off so that a second node on a taken port fails instead of silently sharing it;
-  // graceful shutdown is ours (RunningNode.close), not the HTTP library's signal handler.
-  app.listen({ port, hostname: host, reusePort: false, gracefulShutdown: false } as { port: number; hostname: string }, (info) => {
-    listening = (info as unknown as { raw: SrvxServer }).raw;
-  });
-  assert(listening !== undefined, 'the Node adapter hands over its server synchronously');
-  const server: SrvxServer = listening;
-  await server.ready();
-  const address = server.node?.server?.address() as AddressInfo;
-  const boundHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return { server, url: `http://${boundHost}:${address.port}` };
-}
-
 function logListening(logger: Logger, config: NodeConfig, store: KvStore, fields: { url: string; nodeId: string; startMs: number }): void {
   logger.info('node.listening', {
     url: fields.url,
@@ -187,6 +163,10 @@ async function joinCluster(wiring: ClusterWiring, url: string, routing: Routing,
   return cluster;
 }
 
+function tlsFilesOf(config: NodeConfig) {
+  return config.tlsCert === undefined || config.tlsKey === undefined ? undefined : { certFile: config.tlsCert, keyFile: config.tlsKey };
+}
+
 export async function startNode(config: NodeConfig, options: StartOptions = {}): Promise<RunningNode> {
   const startedMs = performance.now();
   const clock = options.clock ?? (config.clockOffsetMs === 0 ? systemClock : new OffsetClock(systemClock, config.clockOffsetMs));
@@ -198,7 +178,14 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
   const routing = standaloneRouting(config, nodeId, store, localReplica, clock);
   const coordinator = coordinatorOver(routing, config, hlc, clock);
   const metrics = new HttpMetrics(() => store.stats(), () => hints.health());
+  const hosts = new HostPolicy({
+    names: [config.httpHost, config.advertise, config.name],
+    allowedHosts: config.allowedHosts,
+    memberAddresses: () => routing.view.members().map((member) => member.httpAddress),
+  });
   const app = buildApp({
+    tokens: new TokenRegistry(coordinator, clock, config.adminToken),
+    hosts,
     coordinator,
     nodeId,
     cluster: { members: () => routing.view.members(), ring: () => routing.view.ring(), locate: (key) => routing.view.locate(key) },
@@ -216,7 +203,7 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
   let server: SrvxServer;
   let url: string;
   try {
-    ({ server, url } = await listen(app, config.host, config.port));
+    ({ server, url } = await listen(app, config.httpHost, config.port, tlsFilesOf(config)));
   } catch (error) {
     await store.close();
     throw error;

@@ -10,9 +10,12 @@ import { closeConnectionIfDraining } from './connection-draining';
 import { dotSegmentKeyRefusal, kvRoutes, type KvRoutesDeps } from './kv-routes';
 import { opsRoutes, type OpsRoutesDeps } from './ops-routes';
 import { repairRoutes, type RepairRoutesDeps } from './repair-routes';
-import { errorResponse } from './responses';
+import { accessRefusal, type AccessControlDeps } from './access-control';
+import { errorResponse, json } from './responses';
+import { annotateAccessRules, securityDocumentation } from './security-docs';
+import { tokenRoutes, type TokenRoutesDeps } from './token-routes';
 
-export type AppDeps = KvRoutesDeps & OpsRoutesDeps & ClusterRoutesDeps & RepairRoutesDeps;
+export type AppDeps = KvRoutesDeps & OpsRoutesDeps & ClusterRoutesDeps & RepairRoutesDeps & TokenRoutesDeps & AccessControlDeps;
 
 /** Elysia's own error codes, mapped onto ours. */
 const FRAMEWORK_ERRORS: Record<string, ErrorCode> = {
@@ -23,7 +26,13 @@ const FRAMEWORK_ERRORS: Record<string, ErrorCode> = {
 };
 
 export function buildApp(deps: AppDeps) {
-  return new Elysia({ adapter: node() })
+  const app = new Elysia({ adapter: node() })
+    .onRequest(async ({ request }) => {
+      const refusal = await accessRefusal(request, deps).catch((error: unknown) => toRefusal(error));
+      if (refusal === undefined) return undefined;
+      closeConnectionIfDraining(request);
+      return json(refusal.status, refusal.toJSON(), refusal.code === 'unauthorized' ? { 'www-authenticate': 'Bearer realm="swarmkv"' } : {});
+    })
     .onError(({ code, error, request }) => {
       closeConnectionIfDraining(request);
       const ourCode = FRAMEWORK_ERRORS[String(code)];
@@ -52,12 +61,23 @@ export function buildApp(deps: AppDeps) {
             { name: 'kv', description: 'Reading and writing keys' },
             { name: 'cluster', description: 'Membership, the hash ring and key placement' },
             { name: 'ops', description: 'Health and metrics' },
+            { name: 'tokens', description: 'API tokens (admin)' },
           ],
+          ...securityDocumentation,
         },
       }),
     )
     .use(kvRoutes(deps))
     .use(clusterRoutes(deps))
     .use(repairRoutes(deps))
-    .use(opsRoutes(deps));
+    .use(opsRoutes(deps))
+    .use(tokenRoutes(deps));
+  annotateAccessRules(app.routes as unknown as Parameters<typeof annotateAccessRules>[0]);
+  return app;
+}
+
+/** A token lookup that could not be made (too few replicas answered) refuses the request as 503. */
+function toRefusal(error: unknown): SwarmError {
+  if (error instanceof SwarmError) return error;
+  return new SwarmError('unavailable', 'the node could not check the token; retry in a moment', { reason: 'token_check_failed' });
 }

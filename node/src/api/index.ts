@@ -5,3 +5,6 @@ export type { ClusterHealthReply, ErrorReply, ListPageReply, MembersReply, Recor
 export { StandaloneClusterView } from './standalone-cluster-view';
 export { KEY_COUNT_METADATA, LiveClusterView, RING_DIGEST_METADATA, type LiveMembership } from './live-cluster-view';
 export { RepairStatusSchema } from './repair-docs';
+export { HostPolicy } from './host-check';
+export { TokenRegistry } from './token-registry';
+export { ROLES, type Role } from './roles';

@@ -2,7 +2,7 @@
 
 import { Elysia } from 'elysia';
 import { SwarmError } from '../errors';
-import { validateKey } from '../keys';
+import { isSystemKey, validateKey } from '../keys';
 import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, LIST_PREFIX_BYTES_MAX } from '../limits';
 import type { Logger } from '../log';
 import type { Consistency } from '../config';
@@ -101,8 +101,11 @@ export function kvRoutes(deps: KvRoutesDeps) {
         // GET /kv/%2E is normalised to /kv/, which this route also matches: it asks for a key, not a list.
         const refusal = dotSegmentKeyRefusal(request, keyBytesMax);
         if (refusal !== undefined) throw refusal;
+        // Listing reads every node's scan whatever the consistency, but a bad value is refused here
+        // as on every key route, not silently ignored.
+        consistencyOf(request);
         const page = await coordinator.list(parseListQuery(request));
-        return json(200, { items: page.items.map((item) => ({ key: item.key, version: item.version, updatedAt: isoTime(item.updatedAtMs) })), next: page.next });
+        return json(200, { items: page.items.filter((item) => !isSystemKey(item.key)).map((item) => ({ key: item.key, version: item.version, updatedAt: isoTime(item.updatedAtMs) })), next: page.next });
       }),
       { detail: kvDocs.listKeys },
     );

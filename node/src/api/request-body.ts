@@ -4,6 +4,7 @@
 
 import { BODY_ENVELOPE_BYTES_MAX } from '../limits';
 import { SwarmError } from '../errors';
+import { checkJsonExactness } from './json-exactness';
 
 export interface ValueBody {
   /** The value as compact JSON text, ready to store. */
@@ -64,12 +65,16 @@ function decodeUtf8(bytes: Uint8Array): string {
   }
 }
 
-/** Parses `{"value": <any JSON>, "key"?: string}`; throws a SwarmError naming what is wrong. */
-export async function readValueBody(request: Request, valueBytesMax: number): Promise<ValueBody> {
+/**
+ * Reads a JSON object body of at most `bytesMax` bytes, refusing a number it could not keep exactly or
+ * nesting too deep (json-exactness.ts); throws a SwarmError naming what is wrong.
+ */
+export async function readJsonBody(request: Request, bytesMax: number): Promise<object> {
   if (!isJsonContentType(request.headers.get('content-type'))) {
     throw new SwarmError('unsupported_media_type', 'send the body as JSON with Content-Type: application/json');
   }
-  const text = decodeUtf8(await readBytesBounded(request, bodyBytesMax(valueBytesMax)));
+  const text = decodeUtf8(await readBytesBounded(request, bytesMax));
+  checkJsonExactness(text);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -79,6 +84,12 @@ export async function readValueBody(request: Request, valueBytesMax: number): Pr
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new SwarmError('invalid_body', 'the body must be a JSON object like {"value": ...}');
   }
+  return parsed;
+}
+
+/** Parses `{"value": <any JSON>, "key"?: string}`; throws a SwarmError naming what is wrong. */
+export async function readValueBody(request: Request, valueBytesMax: number): Promise<ValueBody> {
+  const parsed = await readJsonBody(request, bodyBytesMax(valueBytesMax));
   if (!('value' in parsed)) throw new SwarmError('invalid_body', 'the body has no "value" field');
   const valueJson = JSON.stringify((parsed as { value: unknown }).value);
   const valueBytes = Buffer.byteLength(valueJson, 'utf8');

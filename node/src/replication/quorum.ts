@@ -55,7 +55,10 @@ export function gatherQuorum<T>(
       clearTimeout(timer);
       outcome();
     };
+    let storageFull: SwarmError | undefined;
+    // A replica whose store is full says so (507), rather than as one more replica that did not answer.
     const insufficient = () =>
+      storageFull ??
       new SwarmError('insufficient_replicas', `${counted} of the ${needed} replica acknowledgements needed arrived`, {
         needed,
         reached: counted,
@@ -84,7 +87,8 @@ export function gatherQuorum<T>(
           if (counted >= needed) finish(() => resolve({ replies: [...replies], failed: [...failed] }));
           else settleIfDoomed();
         },
-        () => {
+        (error: unknown) => {
+          if (error instanceof SwarmError && error.code === 'insufficient_storage') storageFull = error;
           failed.push(target.nodeId);
           settleIfDoomed();
         },

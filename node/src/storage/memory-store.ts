@@ -3,6 +3,7 @@
 
 import sortedBtree from 'sorted-btree';
 import { assert } from '../assert';
+import { SwarmError } from '../errors';
 import { compareKeys } from './key-order';
 import { countDelta, type KvStore, type ScanOptions, type ScanPage, type StoreStats, type WriteDecision } from './kv-store';
 import { scanInOrder } from './scan-in-order';
@@ -20,6 +21,12 @@ export class MemoryStore implements KvStore {
   #tombstones = 0;
   #bytes = 0;
   #closing: Promise<void> | undefined;
+  readonly #bytesMax: number;
+
+  /** `bytesMax`: keys, values and versions held at most; a write that would grow past it is refused. */
+  constructor(bytesMax = Number.MAX_SAFE_INTEGER) {
+    this.#bytesMax = bytesMax;
+  }
 
   get(key: string): StoredRecord | undefined {
     return this.#records.get(key);
@@ -31,10 +38,18 @@ export class MemoryStore implements KvStore {
     const next = decide(current);
     if (next === undefined) return undefined;
     assert(next.key === key, 'a write decision keeps the key');
+    const growthBytes = recordPayloadBytes(next) - (current === undefined ? 0 : recordPayloadBytes(current));
+    // Only growth is refused: a delete or a smaller value always goes through, so a full node can be emptied.
+    if (growthBytes > 0 && this.#bytes + growthBytes > this.#bytesMax) {
+      throw new SwarmError('insufficient_storage', `this node's in-memory store is full (${this.#bytes} of ${this.#bytesMax} bytes; --memory-bytes-max); delete keys or add nodes`, {
+        bytes: this.#bytes,
+        bytesMax: this.#bytesMax,
+      });
+    }
     const delta = countDelta(current, next);
     this.#live += delta.live;
     this.#tombstones += delta.tombstones;
-    this.#bytes += recordPayloadBytes(next) - (current === undefined ? 0 : recordPayloadBytes(current));
+    this.#bytes += growthBytes;
     this.#records.set(key, next);
     return next;
   }

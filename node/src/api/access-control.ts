@@ -1,0 +1,44 @@
+// The gate every request passes before any route sees it, in this order: is it addressed to this node
+// (Host), may a browser page of its Origin change anything here, and does its token's role allow it.
+// Each refusal is the usual JSON error; nothing behind the gate runs.
+
+import { SwarmError } from '../errors';
+import type { HostPolicy } from './host-check';
+import { requirementOf, roleSatisfies } from './roles';
+import type { TokenRegistry } from './token-registry';
+
+export interface AccessControlDeps {
+  readonly hosts: HostPolicy;
+  readonly tokens: TokenRegistry;
+}
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/** The path of an absolute request URL, without parsing the whole URL on every request. */
+function pathOf(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  if (start < 0) return '/';
+  const end = url.indexOf('?', start);
+  return end < 0 ? url.slice(start) : url.slice(start, end);
+}
+
+/** Why this request may not proceed, or undefined when it may. */
+export async function accessRefusal(request: Request, deps: AccessControlDeps): Promise<SwarmError | undefined> {
+  const host = request.headers.get('host');
+  if (!deps.hosts.hostAllowed(host)) {
+    return new SwarmError('misdirected_request', `this node does not answer to the host ${JSON.stringify(host?.slice(0, 100))}; add it with --allowed-hosts if it is one of its names`);
+  }
+  if (STATE_CHANGING.has(request.method) && !deps.hosts.originAllowed(request.headers.get('origin'), host)) {
+    return new SwarmError('forbidden', 'a page of another origin may not change this node; use its own dashboard, a cluster member, or --allowed-hosts', { reason: 'foreign_origin' });
+  }
+  if (!deps.tokens.enforcing) return undefined;
+  const needed = requirementOf(request.method, pathOf(request.url));
+  if (needed === 'none') return undefined;
+  const token = BEARER.exec(request.headers.get('authorization') ?? '')?.[1];
+  if (token === undefined) return new SwarmError('unauthorized', 'this node requires a token: send Authorization: Bearer <token> (the CLI: --token or $SWARMKV_TOKEN)');
+  const role = await deps.tokens.roleOf(token);
+  if (role === undefined) return new SwarmError('unauthorized', 'the token is not valid (unknown or revoked)');
+  if (!roleSatisfies(role, needed)) return new SwarmError('forbidden', `this needs a token with the ${needed} role; this one has ${role}`, { role, needed });
+  return undefined;
+}
