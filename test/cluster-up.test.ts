@@ -72,12 +72,18 @@ describe('swarmkv up', () => {
       for (const url of urls) expect(summary).toContain(url);
       expect(summary).toMatch(/secret: [0-9a-f]{32} {2}\(generated/);
       expect(summary).toMatch(/--bootstrap 127\.0\.0\.1:\d+/);
+      // up gives its nodes a generated admin token and prints it: every request but the probes needs it.
+      const adminToken = /admin token: ([0-9a-f]{64}) /.exec(summary)?.[1];
+      expect(adminToken).toBeDefined();
+      expect(summary).toContain(`export SWARMKV_TOKEN=${adminToken}`);
+      const authorization = { authorization: `Bearer ${adminToken}` };
+      expect((await http('GET', `${urls[0]}/cluster/members`)).status).toBe(401);
       const listening = logLines(up.stdout()).filter((line) => line.event === 'node.listening');
       expect(listening.map((line) => line.url).sort()).toEqual(urls);
       expect(listening.map((line) => line.dataDir).sort()).toEqual(urls.map((url) => join(dataDir, `node-${url.split(':')[2]}`)));
 
       const allAlive = async () => {
-        const views = await Promise.all(urls.map((url) => http('GET', `${url}/cluster/members`)));
+        const views = await Promise.all(urls.map((url) => http('GET', `${url}/cluster/members`, { headers: authorization })));
         return views.every((view) => view.status === 200 && view.body.members.length === 3 && view.body.members.every((member: { state: string }) => member.state === 'alive'));
       };
       await waitUntil('3 alive members on every node', allAlive, CONVERGE_MS_MAX);

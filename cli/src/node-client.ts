@@ -27,15 +27,28 @@ export function resolveUrls(flag: string | string[] | undefined): string[] {
   return urls;
 }
 
+/** `--token`, else $SWARMKV_TOKEN, else none (a node without access control needs none). */
+export function resolveToken(flag: string | undefined): string | undefined {
+  const token = flag ?? process.env.SWARMKV_TOKEN;
+  return token === undefined || token.length === 0 ? undefined : token;
+}
+
 export function keyPath(key: string): string {
   return `/kv/${encodeURIComponent(key)}`;
 }
 
 export class NodeClient {
   readonly #urls: string[];
+  readonly #token: string | undefined;
 
-  constructor(urls: string[]) {
+  constructor(urls: string[], token: string | undefined) {
     this.#urls = urls;
+    this.#token = token;
+  }
+
+  /** Another client with the same token, for other nodes. */
+  withUrls(urls: string[]): NodeClient {
+    return new NodeClient(urls, this.#token);
   }
 
   async request(method: string, path: string, body?: unknown): Promise<NodeReply> {
@@ -45,7 +58,7 @@ export class NodeClient {
       try {
         response = await fetch(base + path, {
           method,
-          headers: body === undefined ? {} : { 'content-type': 'application/json' },
+          headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(this.#token === undefined ? {} : { authorization: `Bearer ${this.#token}` }) },
           body: body === undefined ? undefined : JSON.stringify(body),
           signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         });

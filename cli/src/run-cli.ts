@@ -13,6 +13,7 @@ import { repairCommand } from './commands/repair';
 import { ringCommand } from './commands/ring';
 import { runCommand, ScriptFailed } from './commands/run';
 import { statusCommand } from './commands/status';
+import { tokenCommand } from './commands/token';
 import { upCommand } from './commands/up';
 import { CliFailure, exitCodes } from './exit-codes';
 import { printError } from './output';
@@ -37,6 +38,7 @@ export const rootCommand = defineCommand({
     ring: ringCommand,
     locate: locateCommand,
     repair: repairCommand,
+    token: tokenCommand,
   },
 });
 

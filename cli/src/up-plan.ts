@@ -27,6 +27,8 @@ export interface UpPlan {
   readonly secret: string;
   /** True when the secret was generated here (it is then printed, so more nodes can join). */
   readonly secretGenerated: boolean;
+  /** Every node's first admin token: $SWARMKV_ADMIN_TOKEN, else generated (and printed); none with --insecure. */
+  readonly adminToken: string | undefined;
   readonly cluster: string;
   readonly memory: boolean;
   readonly logLevel: LogLevel;
@@ -38,6 +40,7 @@ export interface UpArgs {
   readonly 'data-dir': string;
   readonly memory: boolean;
   readonly secret?: string | undefined;
+  readonly insecure?: boolean | undefined;
   readonly cluster: string;
   readonly 'log-level': string;
 }
@@ -65,6 +68,7 @@ export function planUp(args: UpArgs, environment: NodeJS.ProcessEnv = process.en
     nodes,
     secret: given ?? randomBytes(16).toString('hex'),
     secretGenerated: given === undefined,
+    adminToken: args.insecure === true ? undefined : (environment.SWARMKV_ADMIN_TOKEN ?? randomBytes(32).toString('hex')),
     cluster: args.cluster,
     memory: args.memory,
     logLevel,

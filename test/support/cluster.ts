@@ -248,6 +248,8 @@ export class TestCluster {
       'node', '--name', name,
       '--host', host.address, '--port', String(CLUSTER_HTTP_PORT), '--advertise', `${host.address}:${CLUSTER_HTTP_PORT}`,
       '--secret', secret, '--bootstrap', this.bootstrapAddress,
+      // These suites test replication, not access control: the API is served open on the test network.
+      '--insecure',
       '--profile', this.#options.profile ?? 'lan',
       '--replicas', String(this.#options.replicas ?? 3),
       '--data-dir', dataDir,

@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty';
 import { connectionArgs } from '../common-args';
-import { keyPath, NodeClient, resolveUrls } from '../node-client';
+import { keyPath, NodeClient, resolveToken, resolveUrls } from '../node-client';
 import { printJson } from '../output';
 
 export const delCommand = defineCommand({
@@ -13,7 +13,7 @@ export const delCommand = defineCommand({
     ...connectionArgs,
   },
   async run({ args }) {
-    await new NodeClient(resolveUrls(args.url)).expectOk('DELETE', keyPath(args.key));
+    await new NodeClient(resolveUrls(args.url), resolveToken(args.token)).expectOk('DELETE', keyPath(args.key));
     if (args.json) printJson({ key: args.key, deleted: true });
   },
 });

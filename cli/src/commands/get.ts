@@ -1,7 +1,7 @@
 import { defineCommand } from 'citty';
 import type { RecordReply } from '../../../node/src';
 import { connectionArgs } from '../common-args';
-import { keyPath, NodeClient, resolveUrls } from '../node-client';
+import { keyPath, NodeClient, resolveToken, resolveUrls } from '../node-client';
 import { printJson } from '../output';
 
 export const getCommand = defineCommand({
@@ -14,7 +14,7 @@ export const getCommand = defineCommand({
     ...connectionArgs,
   },
   async run({ args }) {
-    const reply = await new NodeClient(resolveUrls(args.url)).expectOk('GET', keyPath(args.key));
+    const reply = await new NodeClient(resolveUrls(args.url), resolveToken(args.token)).expectOk('GET', keyPath(args.key));
     const record = reply.body as RecordReply;
     printJson(args.json ? record : record.value);
   },

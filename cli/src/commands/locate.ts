@@ -1,7 +1,7 @@
 import { defineCommand } from 'citty';
 import type { KeyLocation } from '../../../node/src';
 import { connectionArgs } from '../common-args';
-import { NodeClient, resolveUrls } from '../node-client';
+import { NodeClient, resolveToken, resolveUrls } from '../node-client';
 import { printJson, printLine } from '../output';
 import { renderTable } from '../table';
 
@@ -12,7 +12,7 @@ export const locateCommand = defineCommand({
   },
   args: { key: { type: 'positional', description: 'the key', required: true }, ...connectionArgs },
   async run({ args }) {
-    const reply = await new NodeClient(resolveUrls(args.url)).expectOk('GET', `/cluster/locate/${encodeURIComponent(args.key)}`);
+    const reply = await new NodeClient(resolveUrls(args.url), resolveToken(args.token)).expectOk('GET', `/cluster/locate/${encodeURIComponent(args.key)}`);
     if (args.json) return printJson(reply.body);
     const location = reply.body as KeyLocation;
     printLine(`${JSON.stringify(location.key)} at ring position ${location.position}`);

@@ -2,7 +2,7 @@ import { defineCommand } from 'citty';
 import { LIST_LIMIT_MAX, type ListPageReply } from '../../../node/src';
 import { connectionArgs } from '../common-args';
 import { CliFailure, exitCodes } from '../exit-codes';
-import { NodeClient, resolveUrls } from '../node-client';
+import { NodeClient, resolveToken, resolveUrls } from '../node-client';
 import { integerArg } from '../parse-args';
 import { printJson, printLine } from '../output';
 
@@ -20,7 +20,7 @@ export const lsCommand = defineCommand({
   async run({ args }) {
     const limit = integerArg('--limit', args.limit);
     if (limit < 1) throw new CliFailure(exitCodes.usage, '--limit must be at least 1');
-    const client = new NodeClient(resolveUrls(args.url));
+    const client = new NodeClient(resolveUrls(args.url), resolveToken(args.token));
     let remaining = limit;
     let cursor: string | null = null;
     do {

@@ -2,7 +2,7 @@ import { defineCommand } from 'citty';
 import { readFileSync } from 'node:fs';
 import type { WriteReply } from '../../../node/src';
 import { connectionArgs } from '../common-args';
-import { keyPath, NodeClient, resolveUrls } from '../node-client';
+import { keyPath, NodeClient, resolveToken, resolveUrls } from '../node-client';
 import { printJson, printLine } from '../output';
 
 /** VALUE is parsed as JSON when it is JSON (`42`, `{"a":1}`, `"quoted"`), else taken as a plain string. */
@@ -27,7 +27,7 @@ export const putCommand = defineCommand({
   },
   async run({ args }) {
     const text = args.value === '-' ? readFileSync(0, 'utf8').replace(/\n$/, '') : args.value;
-    const reply = await new NodeClient(resolveUrls(args.url)).expectOk('PUT', keyPath(args.key), { value: parseValueArgument(text) });
+    const reply = await new NodeClient(resolveUrls(args.url), resolveToken(args.token)).expectOk('PUT', keyPath(args.key), { value: parseValueArgument(text) });
     const result = reply.body as WriteReply;
     if (args.json) printJson(result);
     else printLine(result.version);

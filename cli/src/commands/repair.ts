@@ -5,7 +5,7 @@ import { defineCommand } from 'citty';
 import type { MembersReply, RepairStatus } from '../../../node/src';
 import { connectionArgs } from '../common-args';
 import { CliFailure, exitCodes } from '../exit-codes';
-import { NodeClient, resolveUrls } from '../node-client';
+import { NodeClient, resolveToken, resolveUrls } from '../node-client';
 import { printJson, printLine } from '../output';
 import { ProgressBar } from '../progress-bar';
 
@@ -33,8 +33,8 @@ async function targetUrls(client: NodeClient, one: boolean): Promise<string[]> {
 }
 
 /** Starts (or joins, on 409) the pass on one node. */
-async function startOn(url: string): Promise<Target> {
-  const client = new NodeClient([url]);
+async function startOn(base: NodeClient, url: string): Promise<Target> {
+  const client = base.withUrls([url]);
   const reply = await client.request('POST', '/cluster/repair');
   if (reply.status === 409) {
     const status = (await client.expectOk('GET', '/cluster/repair')).body as RepairStatus;
@@ -60,8 +60,9 @@ export const repairCommand = defineCommand({
   args: { ...connectionArgs, one: { type: 'boolean', description: 'repair only from the node at --url, not from every member', default: false } },
   async run({ args }) {
     const startedMs = performance.now();
-    const urls = await targetUrls(new NodeClient(resolveUrls(args.url)), args.one);
-    const targets = await Promise.all(urls.map(startOn));
+    const client = new NodeClient(resolveUrls(args.url), resolveToken(args.token));
+    const urls = await targetUrls(client, args.one);
+    const targets = await Promise.all(urls.map((url) => startOn(client, url)));
     const bar = new ProgressBar(`repair (${targets.length} node${targets.length === 1 ? '' : 's'})`);
     for (;;) {
       const done = targets.reduce((sum, target) => sum + target.status.rangesDone, 0);

@@ -1,7 +1,7 @@
 import { defineCommand } from 'citty';
 import type { MembersReply, RingView } from '../../../node/src';
 import { connectionArgs } from '../common-args';
-import { NodeClient, resolveUrls } from '../node-client';
+import { NodeClient, resolveToken, resolveUrls } from '../node-client';
 import { printJson, printLine } from '../output';
 import { renderTable } from '../table';
 
@@ -19,7 +19,7 @@ export const ringCommand = defineCommand({
   },
   args: { ...connectionArgs, ranges: { type: 'boolean', description: 'list every range with its replica set', default: false } },
   async run({ args }) {
-    const client = new NodeClient(resolveUrls(args.url));
+    const client = new NodeClient(resolveUrls(args.url), resolveToken(args.token));
     const ring = (await client.expectOk('GET', '/cluster/ring')).body as RingView;
     if (args.json) return printJson(ring);
     const { members } = (await client.expectOk('GET', '/cluster/members')).body as MembersReply;

@@ -1,7 +1,7 @@
 import { defineCommand } from 'citty';
 import type { ClusterHealthReply, MembersReply, MemberView, RepairStatus } from '../../../node/src';
 import { connectionArgs } from '../common-args';
-import { NodeClient, resolveUrls } from '../node-client';
+import { NodeClient, resolveToken, resolveUrls } from '../node-client';
 import { printJson, printLine } from '../output';
 import { renderTable } from '../table';
 
@@ -29,7 +29,7 @@ export const statusCommand = defineCommand({
   },
   args: { ...connectionArgs },
   async run({ args }) {
-    const client = new NodeClient(resolveUrls(args.url));
+    const client = new NodeClient(resolveUrls(args.url), resolveToken(args.token));
     const reply = await client.expectOk('GET', '/cluster/members');
     const { members } = reply.body as MembersReply;
     const backlogs = await Promise.all(members.map(hintBacklog));

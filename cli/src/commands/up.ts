@@ -63,7 +63,7 @@ function spawnNodes(plan: UpPlan, bootstrapAddress: string): ChildNode[] {
     stderr: (line: string) => process.stderr.write(`[${name}] ${line}\n`),
   });
   return plan.nodes.map(
-    (node) => new ChildNode(executable, { name: node.name, args: [script, ...nodeArgs(plan, node, bootstrapAddress)], env: { ...process.env, SWARMKV_SECRET: plan.secret } }, output(node.name)),
+    (node) => new ChildNode(executable, { name: node.name, args: [script, ...nodeArgs(plan, node, bootstrapAddress)], env: { ...process.env, SWARMKV_SECRET: plan.secret, ...(plan.adminToken === undefined ? {} : { SWARMKV_ADMIN_TOKEN: plan.adminToken }) } }, output(node.name)),
   );
 }
 
@@ -116,6 +116,7 @@ export const upCommand = defineCommand({
     memory: { type: 'boolean', description: 'keep data in memory only; nothing survives a restart', default: false },
     secret: { type: 'string', description: 'cluster secret (default $SWARMKV_SECRET, else a generated one, printed)' },
     cluster: { type: 'string', description: 'cluster name', default: 'swarmkv' },
+    insecure: { type: 'boolean', description: 'no admin token: the nodes serve their API open on loopback, as before tokens existed', default: false },
     'log-level': { type: 'string', description: 'log level of every node: `debug`, `info`, `warn`, `error` or `silent`', default: 'info' },
   },
   async run({ args }) {
