@@ -7,6 +7,7 @@ import { swagger } from '@elysiajs/swagger';
 import { SwarmError, type ErrorCode } from '../errors';
 import { clusterRoutes, type ClusterRoutesDeps } from './cluster-routes';
 import { closeConnectionIfDraining } from './connection-draining';
+import { isClientAbort, toErrorResponse } from './instrumented';
 import { dotSegmentKeyRefusal, kvRoutes, type KvRoutesDeps } from './kv-routes';
 import { opsRoutes, type OpsRoutesDeps } from './ops-routes';
 import { repairRoutes, type RepairRoutesDeps } from './repair-routes';
@@ -44,6 +45,7 @@ export function buildApp(deps: AppDeps) {
         return errorResponse(new SwarmError('route_not_found', `no route for ${request.method} ${path}${hint}`));
       }
       if (ourCode !== undefined) return errorResponse(new SwarmError(ourCode, 'the request could not be read'));
+      if (isClientAbort(error)) return toErrorResponse(error, deps.logger, new URL(request.url).pathname);
       deps.logger.error('http.framework_error', { code: String(code), error: error instanceof Error ? error.message : String(error) });
       return errorResponse(new SwarmError('internal', 'the node failed to handle this request; see its log'));
     })

@@ -7,8 +7,22 @@ import { closeConnectionIfDraining } from './connection-draining';
 import type { HttpMetrics } from './http-metrics';
 import { errorResponse } from './responses';
 
+/** Errors that mean the client went away mid-request: its business, not a fault of the node. */
+const CLIENT_GONE_CODES = new Set(['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE', 'ECONNABORTED']);
+
+export function isClientAbort(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as NodeJS.ErrnoException).code;
+  return error.name === 'AbortError' || error.message === 'aborted' || (code !== undefined && CLIENT_GONE_CODES.has(code));
+}
+
 export function toErrorResponse(error: unknown, logger: Logger, route: string): Response {
   if (isSwarmError(error)) return errorResponse(error);
+  if (isClientAbort(error)) {
+    // Anyone can abort a request: at the error level that would let any client fill the error log.
+    logger.debug('http.client_aborted', { route, error: (error as Error).message });
+    return errorResponse(new SwarmError('invalid_body', 'the client closed the request before it was complete'));
+  }
   logger.error('http.internal_error', { route, error: error instanceof Error ? error.stack ?? error.message : String(error) });
   return errorResponse(new SwarmError('internal', 'the node failed to handle this request; see its log'));
 }
