@@ -20,6 +20,7 @@ export type {
 export type { RepairStatus } from './replication';
 export type { DhtBootstrap } from './daemon';
 export { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, SECRET_CHARS_MIN, SHUTDOWN_DRAIN_MS_MAX } from './limits';
+export { HTTP_CONNECTIONS_MAX, HTTP_HEADERS_TIMEOUT_MS, HTTP_PIPELINED_RESPONSES_MAX, HTTP_TIMEOUT_CHECK_INTERVAL_MS, JSON_DEPTH_MAX, TOKEN_CACHE_MS } from './limits';
 export { configFields, type ConfigField, type NodeConfig } from './config';
 export type { LogLevel } from './log';
 export { SeededRandom } from './seeded-random';

@@ -43,6 +43,19 @@ function boundPipelining(server: Server): void {
   });
 }
 
+/**
+ * Node's headers timeout starts with a request's first byte, so a connection that sends nothing at all
+ * would live forever: it gets the same deadline from the moment it is accepted. Node's own handler of
+ * a socket timeout destroys it (nothing else listens for it); the first byte hands over to the headers,
+ * request and keep-alive timeouts.
+ */
+function boundSilentConnections(server: Server): void {
+  server.on('connection', (socket: Socket) => {
+    socket.setTimeout(HTTP_HEADERS_TIMEOUT_MS);
+    socket.once('data', () => socket.setTimeout(0));
+  });
+}
+
 function nodeServerOptions() {
   return {
     headersTimeout: HTTP_HEADERS_TIMEOUT_MS,
@@ -74,6 +87,7 @@ export async function listen(app: ReturnType<typeof buildApp>, host: string, por
   nodeServer.maxConnections = HTTP_CONNECTIONS_MAX;
   (nodeServer as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   boundPipelining(nodeServer);
+  boundSilentConnections(nodeServer);
   await server.ready();
   const address = nodeServer.address() as AddressInfo;
   const boundHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
