@@ -163,6 +163,16 @@ async function joinCluster(wiring: ClusterWiring, url: string, routing: Routing,
   return cluster;
 }
 
+/** Who may call this node: its names (Host and Origin checks) and its tokens. */
+function accessControlOf(config: NodeConfig, routing: Routing, coordinator: Coordinator, clock: Clock) {
+  const hosts = new HostPolicy({
+    names: [config.httpHost, config.advertise, config.name],
+    allowedHosts: config.allowedHosts,
+    memberAddresses: () => routing.view.members().map((member) => member.httpAddress),
+  });
+  return { hosts, tokens: new TokenRegistry(coordinator, clock, config.adminToken) };
+}
+
 function tlsFilesOf(config: NodeConfig) {
   return config.tlsCert === undefined || config.tlsKey === undefined ? undefined : { certFile: config.tlsCert, keyFile: config.tlsKey };
 }
@@ -178,14 +188,8 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
   const routing = standaloneRouting(config, nodeId, store, localReplica, clock);
   const coordinator = coordinatorOver(routing, config, hlc, clock);
   const metrics = new HttpMetrics(() => store.stats(), () => hints.health());
-  const hosts = new HostPolicy({
-    names: [config.httpHost, config.advertise, config.name],
-    allowedHosts: config.allowedHosts,
-    memberAddresses: () => routing.view.members().map((member) => member.httpAddress),
-  });
   const app = buildApp({
-    tokens: new TokenRegistry(coordinator, clock, config.adminToken),
-    hosts,
+    ...accessControlOf(config, routing, coordinator, clock),
     coordinator,
     nodeId,
     cluster: { members: () => routing.view.members(), ring: () => routing.view.ring(), locate: (key) => routing.view.locate(key) },
