@@ -1,4 +1,7 @@
 import { expect, test } from 'bun:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, resolveNodeConfig } from './config';
 import { KEY_BYTES_MAX_CEILING } from './limits';
 
@@ -30,7 +33,7 @@ test('without a secret a node is standalone; the environment supplies one', () =
 });
 
 test('advertise defaults to the bind address and port', () => {
-  expect(resolveNodeConfig({ host: '10.0.0.2', port: 8000 }, {}).advertise).toBe('10.0.0.2:8000');
+  expect(resolveNodeConfig({ host: '10.0.0.2', port: 8000, insecure: true }, {}).advertise).toBe('10.0.0.2:8000');
 });
 
 test.each([
@@ -48,4 +51,28 @@ test.each([
   ['a hint byte bound above a quarter of the LMDB map', { hintBytesMax: 17 * 1024 ** 3 }, '--hint-bytes-max'],
 ])('refuses %s with a message naming the fix', (_name, overrides, message) => {
   expect(() => resolveNodeConfig(overrides, {})).toThrow(message);
+});
+
+test('the secret and the admin token can come from files, so neither shows in `ps`', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'swarmkv-config-'));
+  try {
+    writeFileSync(join(dir, 'secret'), `${SECRET}\n`);
+    writeFileSync(join(dir, 'token'), 'an-admin-token-of-enough-length\n');
+    const config = resolveNodeConfig({ secretFile: join(dir, 'secret'), adminTokenFile: join(dir, 'token'), dhtPort: 49737 }, {});
+    expect(config.secret).toBe(SECRET);
+    expect(config.adminToken).toBe('an-admin-token-of-enough-length');
+    expect(() => resolveNodeConfig({ secretFile: join(dir, 'missing') }, {})).toThrow('--secret-file');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('protected mode: a non-loopback HTTP API needs an admin token or --insecure; loopback stays open', () => {
+  expect(() => resolveNodeConfig({ host: '0.0.0.0' }, {})).toThrow('protected mode');
+  expect(() => resolveNodeConfig({ httpHost: '10.0.0.5' }, {})).toThrow('SWARMKV_ADMIN_TOKEN');
+  expect(resolveNodeConfig({ host: '0.0.0.0', insecure: true }, {}).insecure).toBe(true);
+  expect(resolveNodeConfig({ host: '0.0.0.0' }, { SWARMKV_ADMIN_TOKEN: 'an-admin-token-of-enough-length' }).adminToken).toBeDefined();
+  expect(resolveNodeConfig({ host: '0.0.0.0', httpHost: '127.0.0.1' }, {}).httpHost).toBe('127.0.0.1');
+  for (const host of ['127.0.0.1', '127.3.2.1', 'localhost', '::1', '[::1]']) expect(resolveNodeConfig({ httpHost: host }, {}).adminToken).toBeUndefined();
+  expect(() => resolveNodeConfig({}, { SWARMKV_ADMIN_TOKEN: 'short' })).toThrow('at least 24 characters');
 });

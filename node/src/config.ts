@@ -189,7 +189,7 @@ export function resolveNodeConfig(overrides: Partial<NodeConfig>, environment: R
     bootstrap: overrides.bootstrap ?? [],
     publicDht: overrides.publicDht ?? false,
     dhtPort: overrides.dhtPort ?? 0,
-    advertise: overrides.advertise ?? `${httpHost === '0.0.0.0' ? '127.0.0.1' : httpHost}:${port}`,
+    advertise: overrides.advertise ?? `${advertisedHostOf(httpHost)}:${port}`,
     replicas: overrides.replicas ?? REPLICATION_FACTOR_DEFAULT,
     tokensPerNode: overrides.tokensPerNode ?? TOKENS_PER_NODE_DEFAULT,
     readConsistency: overrides.readConsistency ?? 'quorum',
@@ -211,6 +211,12 @@ export function resolveNodeConfig(overrides: Partial<NodeConfig>, environment: R
   };
   validateNodeConfig(config);
   return config;
+}
+
+/** The bind address as others reach it: a wildcard is not an address; IPv6 goes in brackets. */
+function advertisedHostOf(httpHost: string): string {
+  if (httpHost === '0.0.0.0' || httpHost === '::') return '127.0.0.1';
+  return httpHost.includes(':') && !httpHost.startsWith('[') ? `[${httpHost}]` : httpHost;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
