@@ -58,13 +58,15 @@ function setUp(helloTimeoutMs = 1000) {
   return { messages, events, stats, handlers, link, table };
 }
 
+/** The identify the remote end sends once our hello proved the secret, with any field overridden. */
+function remoteIdentify(messages: MessageRegistry, fields: Partial<Record<string, unknown>> = {}): Uint8Array {
+  return messages.encode({ type: 'identify', nodeId: REMOTE_ID, name: 'remote', httpAddress: 'remote:7070', ...fields });
+}
+
 /** The hello the remote end of `link` would send, with any field overridden. */
 function remoteHello(link: ScriptedLink, messages: MessageRegistry, fields: Partial<Record<string, unknown>> = {}): Uint8Array {
   const hello: WireMessage = {
     type: 'hello',
-    nodeId: REMOTE_ID,
-    name: 'remote',
-    httpAddress: 'remote:7070',
     protocolVersionMin: 1,
     protocolVersionMax: 1,
     proof: helloProof(keys.helloKey, link.handshakeHash, link.remotePublicKey).toString('hex'),
@@ -79,9 +81,15 @@ describe('peer session', () => {
   test('sends a hello whose proof covers this connection and our key, then accepts a valid one', async () => {
     const { messages, link, handlers } = setUp();
     const sent = messages.decode(link.hellos[0]!);
-    expect(sent).toMatchObject({ ok: true, message: { type: 'hello', nodeId: LOCAL_ID, protocolVersionMin: 1, protocolVersionMax: 1 } });
+    expect(sent).toMatchObject({ ok: true, message: { type: 'hello', protocolVersionMin: 1, protocolVersionMax: 1 } });
+    // Prove first, then identify: the hello says nothing of who we are.
+    expect(Object.keys(sent.ok ? sent.message : {}).sort()).toEqual(['proof', 'protocolVersionMax', 'protocolVersionMin', 'type']);
     if (sent.ok) expect(sent.message.proof).toBe(helloProof(keys.helloKey, link.handshakeHash, link.localPublicKey).toString('hex'));
+    expect(link.frames).toEqual([]);
     link.receiver.receiveHello(remoteHello(link, messages));
+    expect(messages.decode(link.frames[0]!)).toMatchObject({ ok: true, message: { type: 'identify', nodeId: LOCAL_ID, name: 'local', httpAddress: 'local:7070' } });
+    expect(handlers.ups()).toEqual([]);
+    link.receiver.receiveFrame(remoteIdentify(messages));
     expect(handlers.ups()).toEqual([{ nodeId: REMOTE_ID, name: 'remote', httpAddress: 'remote:7070', protocolVersion: 1 }]);
     link.receiver.receiveFrame(messages.encode(note('hi')));
     expect(handlers.messages(REMOTE_ID)).toEqual([note('hi')]);
@@ -93,7 +101,6 @@ describe('peer session', () => {
     ['a proof made with another secret', (link, messages) => remoteHello(link, messages, { proof: helloProof(bytes('wrong'), link.handshakeHash, link.remotePublicKey).toString('hex') }), 'proof_invalid', true],
     ['a proof replayed from another connection', (link, messages) => remoteHello(link, messages, { proof: helloProof(keys.helloKey, bytes('other connection'), link.remotePublicKey).toString('hex') }), 'proof_invalid', true],
     ['our own hello reflected back', (link) => link.hellos[0]!, 'proof_invalid', true],
-    ['our own node id', (link, messages) => remoteHello(link, messages, { nodeId: LOCAL_ID }), 'self', true],
     ['no common protocol version', (link, messages) => remoteHello(link, messages, { protocolVersionMin: 2, protocolVersionMax: 4 }), 'protocol_incompatible', true],
   ];
   for (const [name, hello, reason, ban] of refusals) {
@@ -104,6 +111,25 @@ describe('peer session', () => {
       expect(refusal(events)).toBe(reason);
       expect(link.destroyed).toEqual({ reason, ban });
       expect(stats.connectionsRefused).toBe(1);
+      expect(handlers.events).toEqual([]);
+      // A peer that did not prove the secret learnt nothing about us.
+      expect(link.frames).toEqual([]);
+    });
+  }
+
+  const identityRefusals: Array<[string, (messages: MessageRegistry) => Uint8Array, string]> = [
+    ['our own node id', (messages) => remoteIdentify(messages, { nodeId: LOCAL_ID }), 'self'],
+    ['a frame that is not an identify', (messages) => messages.encode(note('who?')), 'identify_invalid'],
+    ['a malformed identify', () => new Uint8Array([0, 5, ...new TextEncoder().encode('{"nodeId":"not hex","name":"r","httpAddress":"r:1"}')]), 'identify_invalid'],
+  ];
+  for (const [name, identify, reason] of identityRefusals) {
+    test(`after a proven hello, refuses ${name}`, async () => {
+      const { messages, link, handlers, events } = setUp();
+      link.receiver.receiveHello(remoteHello(link, messages));
+      link.receiver.receiveFrame(identify(messages));
+      await sleep(0);
+      expect(refusal(events)).toBe(reason);
+      expect(link.destroyed).toEqual({ reason, ban: true });
       expect(handlers.events).toEqual([]);
     });
   }
@@ -127,6 +153,7 @@ describe('peer session', () => {
   test('after authentication, a second hello or an invalid frame is dropped and the link stays', async () => {
     const { messages, link, handlers, events, stats } = setUp();
     link.receiver.receiveHello(remoteHello(link, messages));
+    link.receiver.receiveFrame(remoteIdentify(messages));
     link.receiver.receiveFrame(remoteHello(link, messages));
     link.receiver.receiveFrame(new Uint8Array([0xff, 0xff, 0x7b, 0x7d]));
     link.receiver.receiveFrame(messages.encode(note('ok')));

@@ -1,10 +1,13 @@
 // One connection's life: it opens with both sides sending a hello, which must arrive within
-// HELLO_TIMEOUT_MS and prove the cluster secret; only then does the peer count as up and may messages
-// pass, each checked by its codec first. A peer that fails any of this is cut off having seen nothing
-// but our hello. What to do with an authenticated peer (de-duplication, up/down) is the table's business.
+// HELLO_TIMEOUT_MS and prove the cluster secret. Only to a peer whose hello proved it does a node say
+// who it is (identify: node id, name, HTTP address); once the peer's identify arrives, the peer counts
+// as up and messages may pass, each checked by its codec first. A peer that fails any of this is cut
+// off having seen nothing but our hello, which names nothing: prove first, then identify. What to do
+// with an authenticated peer (de-duplication, up/down) is the table's business.
 
 import {
   isHelloMessage,
+  isIdentifyMessage,
   negotiateProtocolVersion,
   type MessageRegistry,
   type ProtocolVersionRange,
@@ -40,13 +43,14 @@ export interface SessionContext {
 }
 
 /** `refused`: we are hanging up on the peer; nothing more it sends is read, even within this tick. */
-export type SessionState = 'new' | 'awaiting_hello' | 'authenticated' | 'refused' | 'closed';
+export type SessionState = 'new' | 'awaiting_hello' | 'awaiting_identity' | 'authenticated' | 'refused' | 'closed';
 
 export class PeerSession implements LinkReceiver {
   readonly link: PeerLink;
   readonly #context: SessionContext;
   #state: SessionState = 'new';
   #peer: PeerHello | undefined;
+  #protocolVersion = 0;
   #helloTimer: ReturnType<typeof setTimeout> | undefined;
   /** Sends dropped since the peer's queue filled; logged once when it fills and once when it drains. */
   #congestedDrops = 0;
@@ -74,9 +78,6 @@ export class PeerSession implements LinkReceiver {
     const proof = helloProof(helloKey, this.link.handshakeHash, this.link.localPublicKey).toString('hex');
     const hello = {
       type: 'hello',
-      nodeId: identity.nodeId,
-      name: identity.name,
-      httpAddress: identity.httpAddress,
       protocolVersionMin: identity.protocolVersions.min,
       protocolVersionMax: identity.protocolVersions.max,
       proof,
@@ -93,23 +94,36 @@ export class PeerSession implements LinkReceiver {
       return;
     }
     const hello = decoded.message;
-    const { helloKey, identity } = this.#context;
+    const { helloKey, identity, messages } = this.#context;
     if (!isValidHelloProof(helloKey, this.link.handshakeHash, this.link.remotePublicKey, hello.proof)) {
-      this.#refuse('proof_invalid', { claimedNodeId: hello.nodeId }, true);
+      this.#refuse('proof_invalid', {}, true);
       return;
     }
     const protocolVersion = negotiateProtocolVersion(identity.protocolVersions, { min: hello.protocolVersionMin, max: hello.protocolVersionMax });
     if (protocolVersion === undefined) {
-      this.#refuse('protocol_incompatible', { nodeId: hello.nodeId, min: hello.protocolVersionMin, max: hello.protocolVersionMax }, true);
+      this.#refuse('protocol_incompatible', { min: hello.protocolVersionMin, max: hello.protocolVersionMax }, true);
       return;
     }
-    if (hello.nodeId === identity.nodeId) {
-      this.#refuse('self', { nodeId: hello.nodeId }, true);
+    this.#protocolVersion = protocolVersion;
+    this.#state = 'awaiting_identity';
+    this.link.sendFrame(messages.encode({ type: 'identify', nodeId: identity.nodeId, name: identity.name, httpAddress: identity.httpAddress }));
+  }
+
+  /** The peer's identify, the first frame after a proven hello. */
+  #receiveIdentity(frame: Uint8Array): void {
+    const decoded = this.#context.messages.decode(frame);
+    if (!decoded.ok || !isIdentifyMessage(decoded.message)) {
+      this.#refuse('identify_invalid', decoded.ok ? { type: decoded.message.type } : { problem: decoded.reason, detail: decoded.detail }, true);
+      return;
+    }
+    const peer = decoded.message;
+    if (peer.nodeId === this.#context.identity.nodeId) {
+      this.#refuse('self', { nodeId: peer.nodeId }, true);
       return;
     }
     clearTimeout(this.#helloTimer);
     this.#state = 'authenticated';
-    this.#peer = { nodeId: hello.nodeId, name: hello.name, httpAddress: hello.httpAddress, protocolVersion };
+    this.#peer = { nodeId: peer.nodeId, name: peer.name, httpAddress: peer.httpAddress, protocolVersion: this.#protocolVersion };
     this.#context.authenticated(this);
   }
 
@@ -118,13 +132,17 @@ export class PeerSession implements LinkReceiver {
       this.#refuse('frame_before_hello', { bytes: frame.byteLength });
       return;
     }
+    if (this.#state === 'awaiting_identity') {
+      this.#receiveIdentity(frame);
+      return;
+    }
     if (this.#state !== 'authenticated') return;
     const { messages, stats, log } = this.#context;
     stats.bytesReceived += frame.byteLength;
     const decoded = messages.decode(frame);
-    if (!decoded.ok || isHelloMessage(decoded.message)) {
+    if (!decoded.ok || isHelloMessage(decoded.message) || isIdentifyMessage(decoded.message)) {
       stats.messagesRefused++;
-      const why = decoded.ok ? { reason: 'unexpected_hello', detail: 'a second hello' } : { reason: decoded.reason, detail: decoded.detail, type: decoded.type };
+      const why = decoded.ok ? { reason: `unexpected_${decoded.message.type}`, detail: `a second ${decoded.message.type}` } : { reason: decoded.reason, detail: decoded.detail, type: decoded.type };
       log('transport.message_refused', { from: this.#peer?.nodeId, bytes: frame.byteLength, ...why });
       return;
     }
@@ -163,7 +181,7 @@ export class PeerSession implements LinkReceiver {
   }
 
   #refuse(reason: string, fields: Record<string, unknown>, ban = false): void {
-    if (this.#state !== 'awaiting_hello') return;
+    if (this.#state !== 'awaiting_hello' && this.#state !== 'awaiting_identity') return;
     clearTimeout(this.#helloTimer);
     this.#state = 'refused';
     this.#context.stats.connectionsRefused++;

@@ -1,5 +1,5 @@
 // The transport's own messages, present in every registry: the authenticated hello that opens each
-// connection, and the envelopes that carry requests and responses (rpc.ts in the transport layer).
+// connection, the identify that follows it once the peer proved the secret, and the envelopes that carry requests and responses (rpc.ts in the transport layer).
 // A request's body is any other registered message, checked by its own codec.
 
 import { errorStatus, type ErrorCode } from '../errors';
@@ -18,15 +18,23 @@ export const HELLO_PROOF_BYTES = 32;
 export const PROTOCOL_VERSION_LIMIT = 0xffff;
 export const ERROR_MESSAGE_CHARS_MAX = 1000;
 
+/**
+ * The first frame each side sends: a proof of the secret and the protocol range, nothing about who the
+ * sender is. Who it is (identify) goes only to a peer whose own hello proved the secret.
+ */
 export type HelloMessage = {
   readonly type: 'hello';
-  readonly nodeId: string;
-  readonly name: string;
-  readonly httpAddress: string;
   readonly protocolVersionMin: number;
   readonly protocolVersionMax: number;
   /** Hex HMAC proving the sender holds the cluster secret, bound to this connection and its key. */
   readonly proof: string;
+};
+
+export type IdentifyMessage = {
+  readonly type: 'identify';
+  readonly nodeId: string;
+  readonly name: string;
+  readonly httpAddress: string;
 };
 
 export type RpcRequestMessage = { readonly type: 'rpcRequest'; readonly requestId: number; readonly body: WireMessage };
@@ -39,7 +47,7 @@ export type RpcErrorMessage = {
 };
 
 /** Envelopes never nest: a body that is itself an envelope or a hello is refused. */
-const ENVELOPE_TYPES: ReadonlySet<string> = new Set(['hello', 'rpcRequest', 'rpcResponse', 'rpcError']);
+const ENVELOPE_TYPES: ReadonlySet<string> = new Set(['hello', 'identify', 'rpcRequest', 'rpcResponse', 'rpcError']);
 
 function readRequestId(fields: FieldReader): number {
   return fields.integer('requestId', { min: 1, max: Number.MAX_SAFE_INTEGER });
@@ -59,12 +67,14 @@ function readErrorCode(fields: FieldReader): ErrorCode {
 
 export function defineCoreMessages(registry: MessageRegistry): void {
   registry.define<HelloMessage>('hello', MessageType.hello, (fields) => ({
-    nodeId: fields.string('nodeId', { charsMax: 16, pattern: NODE_ID_PATTERN }),
-    name: fields.string('name', { charsMin: 1, charsMax: NODE_NAME_CHARS_MAX }),
-    httpAddress: fields.string('httpAddress', { charsMin: 1, charsMax: HTTP_ADDRESS_CHARS_MAX }),
     protocolVersionMin: fields.integer('protocolVersionMin', { min: 1, max: PROTOCOL_VERSION_LIMIT }),
     protocolVersionMax: fields.integer('protocolVersionMax', { min: 1, max: PROTOCOL_VERSION_LIMIT }),
     proof: fields.hex('proof', HELLO_PROOF_BYTES),
+  }));
+  registry.define<IdentifyMessage>('identify', MessageType.identify, (fields) => ({
+    nodeId: fields.string('nodeId', { charsMax: 16, pattern: NODE_ID_PATTERN }),
+    name: fields.string('name', { charsMin: 1, charsMax: NODE_NAME_CHARS_MAX }),
+    httpAddress: fields.string('httpAddress', { charsMin: 1, charsMax: HTTP_ADDRESS_CHARS_MAX }),
   }));
   registry.define<RpcRequestMessage>('rpcRequest', MessageType.rpcRequest, (fields) => ({
     requestId: readRequestId(fields),
@@ -83,6 +93,9 @@ export function defineCoreMessages(registry: MessageRegistry): void {
 
 export function isHelloMessage(message: WireMessage): message is WireMessage & HelloMessage {
   return message.type === 'hello';
+}
+export function isIdentifyMessage(message: WireMessage): message is WireMessage & IdentifyMessage {
+  return message.type === 'identify';
 }
 export function isRpcRequestMessage(message: WireMessage): message is WireMessage & RpcRequestMessage {
   return message.type === 'rpcRequest';

@@ -22,15 +22,13 @@ const roundTrip = (message: WireMessage): DecodeResult => registry.decode(regist
 describe('codecs round-trip', () => {
   const hello = {
     type: 'hello',
-    nodeId: '0123456789abcdef',
-    name: 'node-1',
-    httpAddress: '10.0.0.1:7070',
     protocolVersionMin: 1,
     protocolVersionMax: 3,
     proof: 'ab'.repeat(32),
   };
   const cases: Record<string, WireMessage> = {
     hello,
+    identify: { type: 'identify', nodeId: '0123456789abcdef', name: 'node-1', httpAddress: '10.0.0.1:7070' },
     rpcRequest: { type: 'rpcRequest', requestId: 7, body: { type: 'test.note', text: 'hi', count: 2 } },
     rpcResponse: { type: 'rpcResponse', requestId: Number.MAX_SAFE_INTEGER, body: { type: 'test.note', text: '' } },
     rpcError: { type: 'rpcError', requestId: 1, code: 'unavailable', message: 'busy' },
@@ -66,8 +64,8 @@ describe('received frames that do not fit are refused with a reason', () => {
     ['string too long', frame(60_001, JSON.stringify({ text: 'x'.repeat(101) })), 'invalid_fields'],
     ['integer out of range', frame(60_001, '{"text":"a","count":11}'), 'invalid_fields'],
     ['fractional integer', frame(60_001, '{"text":"a","count":1.5}'), 'invalid_fields'],
-    ['hello with a short proof', frame(1, JSON.stringify({ nodeId: '0123456789abcdef', name: 'n', httpAddress: 'h:1', protocolVersionMin: 1, protocolVersionMax: 1, proof: 'ab' })), 'invalid_fields'],
-    ['hello with an upper-case node id', frame(1, JSON.stringify({ nodeId: '0123456789ABCDEF', name: 'n', httpAddress: 'h:1', protocolVersionMin: 1, protocolVersionMax: 1, proof: 'ab'.repeat(32) })), 'invalid_fields'],
+    ['hello with a short proof', frame(1, JSON.stringify({ protocolVersionMin: 1, protocolVersionMax: 1, proof: 'ab' })), 'invalid_fields'],
+    ['identify with an upper-case node id', frame(5, JSON.stringify({ nodeId: '0123456789ABCDEF', name: 'n', httpAddress: 'h:1' })), 'invalid_fields'],
     ['request whose body is unknown', frame(2, '{"requestId":1,"body":{"type":"nope"}}'), 'invalid_fields'],
     ['request whose body is invalid', frame(2, '{"requestId":1,"body":{"type":"test.note","text":1}}'), 'invalid_fields'],
     ['request whose body is an envelope', frame(2, '{"requestId":1,"body":{"type":"rpcError","requestId":1,"code":"internal","message":""}}'), 'invalid_fields'],

@@ -12,6 +12,7 @@ export const MessageType = {
   rpcRequest: 2,
   rpcResponse: 3,
   rpcError: 4,
+  identify: 5,
   // membership (membership/membership-codecs.ts)
   membershipPing: 16,
   membershipAck: 17,
