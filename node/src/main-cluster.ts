@@ -28,6 +28,7 @@ import type { KvStore } from './storage';
 import { isNodeId, type HybridLogicalClock } from './version';
 import { ConnectionWatch, Rpc, RPC_IN_FLIGHT_MAX, type PeerHello, type TransportLog } from './transport';
 import { HyperswarmTransport } from './transport/hyperswarm';
+import { ONCE_PER_PEER_EVENTS, OncePerPeer, warnOncePerPeer } from './main-log-once';
 
 /** How often a node re-publishes its live key count in its membership metadata (when it changed). */
 export const KEY_COUNT_PUBLISH_INTERVAL_MS = 5000;
@@ -70,8 +71,22 @@ function bootstrapOf(config: NodeConfig): readonly DhtNodeAddress[] | 'public' {
   });
 }
 
+/** One filter per node (per logger): a misbehaving peer's refusals are logged once each, however often it sends them. */
+const refusalFilters = new WeakMap<Logger, OncePerPeer>();
+
+function refusalsOf(logger: Logger): OncePerPeer {
+  let filter = refusalFilters.get(logger);
+  if (filter === undefined) refusalFilters.set(logger, (filter = new OncePerPeer()));
+  return filter;
+}
+
 function transportLogOf(logger: Logger): TransportLog {
-  return (event, fields) => (DEBUG_TRANSPORT_EVENTS.has(event) ? logger.debug(event, fields) : logger.info(event, fields));
+  const warn = warnOncePerPeer(logger, refusalsOf(logger));
+  return (event, fields) => {
+    if (DEBUG_TRANSPORT_EVENTS.has(event)) logger.debug(event, fields);
+    else if (ONCE_PER_PEER_EVENTS.has(event)) warn(event, fields);
+    else logger.info(event, fields);
+  };
 }
 
 function createTransport(wiring: ClusterWiring): HyperswarmTransport {
@@ -261,6 +276,7 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
   const reachability = { isHealthy: (id: string) => membership.isHealthy(id), isConnected: (id: string) => connections.isConnected(id) };
   const handoff = new HintedHandoff({ ledger: hints, directory, reachability, logger });
 
+  const unexpected = warnOncePerPeer(logger, refusalsOf(logger));
   const handlers = rpc.wrap({
     onPeerUp: (peer: PeerHello) => {
       connections.up(peer.nodeId);
@@ -271,7 +287,7 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
       membership.peerDown(peerId);
     },
     onMessage: (from, message) => {
-      if (!membership.receive(from, message)) logger.warn('peer.unexpected_message', { from, type: message.type });
+      if (!membership.receive(from, message)) unexpected('peer.unexpected_message', { from, type: message.type });
     },
   });
   const view = new LiveClusterView(membership, placement, () => store.stats().liveKeys);
