@@ -24,13 +24,16 @@ export function roleSatisfies(role: Role, needed: Role): boolean {
 /** Open to anyone: liveness and readiness probes, the OpenAPI document and Swagger UI, the dashboard. */
 const OPEN_PATHS: ReadonlySet<string> = new Set(['/health', '/health/live', '/health/ready', '/', '/swagger', '/swagger/json']);
 const OPEN_PREFIXES: readonly string[] = ['/dashboard/', '/swagger/'];
-const READ_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+const READ_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
 
 /**
  * The role a request needs. `/metrics` needs `read`: it reveals request rates, key counts and store
  * size, which is what a read token already sees, and a Prometheus scraper can hold a read token.
  */
 export function requirementOf(method: string, path: string): Requirement {
+  // A CORS preflight carries no credentials by design; it reads nothing, and the request it clears is
+  // checked on its own.
+  if (method === 'OPTIONS') return 'none';
   if (READ_METHODS.has(method)) {
     if (OPEN_PATHS.has(path) || OPEN_PREFIXES.some((prefix) => path.startsWith(prefix))) return 'none';
     return path.startsWith('/tokens') ? 'admin' : 'read';
