@@ -2,11 +2,15 @@
 // store's size, slow and idle connections, the connection count, pipelined responses nobody reads,
 // JSON nesting, numbers a double cannot hold, and a client that half-closes after its request.
 
-import { describe, expect, test } from 'bun:test';
+import { afterAll, describe, expect, test } from 'bun:test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { HTTP_CONNECTIONS_MAX, HTTP_HEADERS_TIMEOUT_MS, HTTP_PIPELINED_RESPONSES_MAX, HTTP_TIMEOUT_CHECK_INTERVAL_MS, JSON_DEPTH_MAX } from '../node/src';
-import { useNode, waitUntil } from './support/node-lifecycle';
-import { http } from './support/spawn-node';
+import { useNode, waitForExit, waitUntil } from './support/node-lifecycle';
+import { CLI_PATH, http } from './support/spawn-node';
 
 const MIB = 1024 * 1024;
 /** A slow or idle connection is closed within the headers timeout plus one check of the deadlines. */
@@ -148,4 +152,37 @@ describe('a durable node and a client that half-closes', () => {
     expect(Buffer.concat(received).toString()).toStartWith('HTTP/1.1 200');
     expect((await http('GET', `${node().url}/kv/half`)).body.value).toBe('half');
   });
+});
+
+describe('a durable node whose disk fills', () => {
+  let child: ChildProcess | undefined;
+  const mountDir = mkdtempSync(join(tmpdir(), 'swarmkv-full-'));
+  afterAll(async () => {
+    child?.kill('SIGKILL');
+    if (child !== undefined) await waitForExit(child, 10_000);
+    rmSync(mountDir, { recursive: true, force: true });
+  });
+
+  test('answers 507 insufficient_storage instead of crashing, keeps serving, and writes again once room is freed', async () => {
+    // A small tmpfs in a mount namespace of the node's own: it disappears with the process.
+    const script = `mount -t tmpfs -o size=8m tmpfs ${mountDir} && exec node ${CLI_PATH} node --port 0 --data-dir ${mountDir}/data`;
+    child = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.resume();
+    await waitUntil('the node on a small disk to listen', () => stdout.includes('"node.listening"'), 15_000);
+    const url = String(/"url":"([^"]+)"/.exec(stdout)![1]);
+    const value = 'd'.repeat(MIB - 64);
+    const statuses: number[] = [];
+    for (let index = 0; index < 12; index++) statuses.push((await http('PUT', `${url}/kv/disk-${index}`, { json: { value } })).status);
+    expect(statuses).toContain(507);
+    expect(statuses.filter((status) => status !== 200 && status !== 507)).toEqual([]);
+    const refused = await http('PUT', `${url}/kv/disk-more`, { json: { value } });
+    expect(refused.body.error).toBe('insufficient_storage');
+    expect(child.exitCode).toBeNull();
+    expect((await http('GET', `${url}/kv/disk-0`)).body.value).toBe(value);
+    expect((await http('DELETE', `${url}/kv/disk-0`)).status).toBe(204);
+    expect((await http('PUT', `${url}/kv/small`, { json: { value: 1 } })).status).toBe(200);
+    expect(stdout).toContain('storage.commit_failed');
+  }, 60_000);
 });

@@ -7,6 +7,7 @@ import { OffsetClock, systemClock, type Clock } from './clock';
 import { isClustered, type NodeConfig } from './config';
 import type { ClusterWiring, RunningCluster } from './main-cluster';
 import { listen, type SrvxServer } from './main-http';
+import { survivesCommitFailures } from './main-commit-failures';
 import { SwarmError } from './errors';
 import { SHUTDOWN_DRAIN_MS_MAX } from './limits';
 import { createLogger, type Logger } from './log';
@@ -182,6 +183,7 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
   const clock = options.clock ?? (config.clockOffsetMs === 0 ? systemClock : new OffsetClock(systemClock, config.clockOffsetMs));
   const baseLogger = options.logger ?? createLogger(config.logLevel);
   const logger = baseLogger.child({ node: config.name });
+  if (!config.memory) survivesCommitFailures(logger);
   const { store, nodeId, digests, hintStore, hints } = await openStores(config, clock, logger);
   const hlc = new HybridLogicalClock(nodeId, clock);
   const localReplica = new LocalReplica(nodeId, store, hints);

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import type { SyncPolicy } from '../config';
 import { STORE_MAP_BYTES_MAX } from '../limits';
 import { assert } from '../assert';
+import { SwarmError } from '../errors';
 import { countDelta, type KvStore, type ScanOptions, type ScanPage, type StoreStats, type WriteDecision } from './kv-store';
 import type { HintBounds } from './hint-store';
 import { LmdbHintStore } from './lmdb-hint-store';
@@ -43,8 +44,11 @@ export class LmdbStore implements KvStore {
     this.#root = open({ path: dataDir, noSubdir: false, mapSize: STORE_MAP_BYTES_MAX, compression: false });
     this.#records = this.#root.openDB<DiskRecord, string>({ name: 'records' });
     this.#meta = this.#root.openDB<unknown, string>({ name: 'meta' });
-    const counts = this.#meta.get(COUNTS_META) as Counts | undefined;
-    this.#counts = counts ?? { live: 0, tombstones: 0 };
+    this.#counts = this.#storedCounts();
+  }
+
+  #storedCounts(): Counts {
+    return (this.#meta.get(COUNTS_META) as Counts | undefined) ?? { live: 0, tombstones: 0 };
   }
 
   get(key: string): StoredRecord | undefined {
@@ -65,17 +69,29 @@ export class LmdbStore implements KvStore {
         assert(next.key === key, 'a write decision keeps the key');
         const delta = countDelta(current, next);
         this.#counts = { live: this.#counts.live + delta.live, tombstones: this.#counts.tombstones + delta.tombstones };
-        this.#records.put(key, [next.valueJson, next.version, next.updatedAtMs]);
-        if (delta.live !== 0 || delta.tombstones !== 0) this.#meta.put(COUNTS_META, this.#counts);
+        handledByTransaction(this.#records.put(key, [next.valueJson, next.version, next.updatedAtMs]));
+        if (delta.live !== 0 || delta.tombstones !== 0) handledByTransaction(this.#meta.put(COUNTS_META, this.#counts));
         return next;
       } catch (error) {
         failure = error;
         return undefined;
       }
-    });
+    }).catch((error: unknown) => this.#commitFailed(error));
     if (failure !== undefined) throw failure;
-    if (written !== undefined && this.#syncPolicy === 'flush') await this.#root.flushed;
+    if (written !== undefined && this.#syncPolicy === 'flush') await Promise.resolve(this.#root.flushed).catch((error: unknown) => this.#commitFailed(error));
     return written;
+  }
+
+  /**
+   * A commit that failed (the disk is full, or failing) fails this write with insufficient_storage and
+   * leaves the node running: the records and counts on disk are what they were before the batch.
+   */
+  async #commitFailed(error: unknown): Promise<never> {
+    const pending = (error as { commitError?: Promise<unknown> }).commitError;
+    const cause = pending === undefined ? error : await pending.then(() => error, (reason: unknown) => reason);
+    this.#counts = this.#storedCounts();
+    const code = (cause as { code?: unknown }).code;
+    throw new SwarmError('insufficient_storage', `the node could not commit to its disk (${String((cause as Error).message ?? cause)}${code === undefined ? '' : `, code ${String(code)}`}); free space on it or move the data directory`);
   }
 
   async erase(key: string, version: string): Promise<boolean> {
@@ -85,11 +101,11 @@ export class LmdbStore implements KvStore {
       if (current === undefined || current.version !== version) return false;
       const live = current.valueJson === null ? 0 : 1;
       this.#counts = { live: this.#counts.live - live, tombstones: this.#counts.tombstones - (1 - live) };
-      this.#records.remove(key);
-      this.#meta.put(COUNTS_META, this.#counts);
+      handledByTransaction(this.#records.remove(key));
+      handledByTransaction(this.#meta.put(COUNTS_META, this.#counts));
       return true;
-    });
-    if (erased && this.#syncPolicy === 'flush') await this.#root.flushed;
+    }).catch((error: unknown) => this.#commitFailed(error));
+    if (erased && this.#syncPolicy === 'flush') await Promise.resolve(this.#root.flushed).catch((error: unknown) => this.#commitFailed(error));
     return erased;
   }
 
@@ -117,8 +133,8 @@ export class LmdbStore implements KvStore {
   }
 
   async setMeta(name: string, value: string): Promise<void> {
-    await this.#meta.put(name, value);
-    await this.#root.flushed;
+    await Promise.resolve(this.#meta.put(name, value)).catch((error: unknown) => this.#commitFailed(error));
+    await Promise.resolve(this.#root.flushed).catch((error: unknown) => this.#commitFailed(error));
   }
 
   /** The hint store in this environment (a named sub-database): closed with this store. */
@@ -130,6 +146,15 @@ export class LmdbStore implements KvStore {
     this.#closing ??= this.#root.close();
     return this.#closing;
   }
+}
+
+/**
+ * Inside a transaction, lmdb-js hands back a promise per put that rejects if the commit fails; the
+ * transaction's own promise reports that failure already (see #commitFailed), so these are marked
+ * handled rather than left to crash the process as unhandled rejections.
+ */
+function handledByTransaction(result: unknown): void {
+  if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') Promise.resolve(result).catch(() => {});
 }
 
 function fromDisk(key: string, disk: DiskRecord): StoredRecord {
