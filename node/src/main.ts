@@ -33,6 +33,8 @@ export interface RunningNode {
 export interface StartOptions {
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /** The built dashboard's folder (dist/dashboard/ beside the bundle); without it /dashboard/ answers 404. */
+  readonly dashboardDir?: string;
 }
 
 /** The coordinator routes through `routing`, so joining the cluster later switches it over. */
@@ -209,6 +211,7 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
     clock,
     store,
     keyBytesMax: config.keyBytesMax,
+    dashboardDir: options.dashboardDir,
     valueBytesMax: config.valueBytesMax,
     identity: { nodeId, name: config.name, release: RELEASE, syncPolicy: config.memory ? 'memory' : config.syncPolicy },
   });
