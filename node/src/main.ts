@@ -200,7 +200,9 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
   const routing = standaloneRouting(config, nodeId, store, localReplica, clock);
   const coordinator = coordinatorOver(routing, config, hlc, clock);
   const metrics = new HttpMetrics(() => store.stats(), () => hints.health());
+  let url: string | undefined;
   const app = buildApp({
+    listeningUrl: () => url,
     coordinator,
     nodeId,
     cluster: { members: () => routing.view.members(), ring: () => routing.view.ring(), locate: (key) => routing.view.locate(key) },
@@ -217,7 +219,6 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
   });
 
   let server: SrvxServer;
-  let url: string;
   try {
     ({ server, url } = await listen(app, config.host, config.port));
   } catch (error) {
