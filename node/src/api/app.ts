@@ -13,6 +13,7 @@ import { opsRoutes, type OpsRoutesDeps } from './ops-routes';
 import { ReadCors, readCorsPreflightRoutes } from './read-cors';
 import { repairRoutes, type RepairRoutesDeps } from './repair-routes';
 import { errorResponse } from './responses';
+import { swaggerUiRoutes } from './swagger-ui-routes';
 
 type RouteDeps = KvRoutesDeps & OpsRoutesDeps & ClusterRoutesDeps & RepairRoutesDeps & DashboardRoutesDeps;
 
@@ -72,6 +73,8 @@ export function buildApp(appDeps: AppDeps) {
         },
       }),
     )
+    // After the plugin: its GET /swagger (a page loading the UI from a CDN) is replaced by ours.
+    .use(swaggerUiRoutes(deps))
     .use(kvRoutes(deps))
     .use(clusterRoutes(deps))
     .use(repairRoutes(deps))
