@@ -59,6 +59,8 @@ export function buildApp(appDeps: AppDeps) {
       swagger({
         path: '/swagger',
         documentation: {
+          // 3.1: its schemas are JSON Schema (2020-12), which is what TypeBox emits (const, examples, type null).
+          openapi: '3.1.0',
           info: {
             title: 'swarmkv',
             version: deps.identity.release,
