@@ -456,6 +456,8 @@ describe('the OpenAPI document and Swagger UI', () => {
       '/kv/{key}',
       '/metrics',
       '/stats',
+      '/tokens',
+      '/tokens/{id}',
     ]);
     expect(Object.keys(spec.paths['/kv/{key}']).sort()).toEqual(['delete', 'get', 'put']);
     expect(Object.keys(spec.paths['/kv']).sort()).toEqual(['get', 'post']);
