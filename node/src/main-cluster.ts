@@ -246,6 +246,24 @@ function createMembership(wiring: ClusterWiring, transport: HyperswarmTransport)
   return { membership, placement, metadata };
 }
 
+/** What the transport calls: connections and membership follow peers; messages go to membership. */
+function peerHandlers(rpc: Rpc, connections: ConnectionWatch, membership: MembershipService, logger: Logger) {
+  const unexpected = warnOncePerPeer(logger, refusalsOf(logger));
+  return rpc.wrap({
+    onPeerUp: (peer: PeerHello) => {
+      connections.up(peer.nodeId);
+      membership.peerUp(peer.nodeId);
+    },
+    onPeerDown: (peerId: string) => {
+      connections.down(peerId);
+      membership.peerDown(peerId);
+    },
+    onMessage: (from, message) => {
+      if (!membership.receive(from, message)) unexpected('peer.unexpected_message', { from, type: message.type });
+    },
+  });
+}
+
 /**
  * Wires the cluster half and starts it. `route` is called as soon as placement and replicas exist,
  * before the transport is up: from then on requests route by the ring (remembered members included),
@@ -285,20 +303,7 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
   const reachability = { isHealthy: (id: string) => membership.isHealthy(id), isConnected: (id: string) => connections.isConnected(id) };
   const handoff = new HintedHandoff({ ledger: hints, directory, reachability, logger });
 
-  const unexpected = warnOncePerPeer(logger, refusalsOf(logger));
-  const handlers = rpc.wrap({
-    onPeerUp: (peer: PeerHello) => {
-      connections.up(peer.nodeId);
-      membership.peerUp(peer.nodeId);
-    },
-    onPeerDown: (peerId: string) => {
-      connections.down(peerId);
-      membership.peerDown(peerId);
-    },
-    onMessage: (from, message) => {
-      if (!membership.receive(from, message)) unexpected('peer.unexpected_message', { from, type: message.type });
-    },
-  });
+  const handlers = peerHandlers(rpc, connections, membership, logger);
   const view = new LiveClusterView(membership, placement, () => store.stats().liveKeys);
   route({ placement, directory, view, repair: antiEntropy, inspect });
   await transport.start(handlers);
