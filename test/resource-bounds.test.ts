@@ -4,7 +4,7 @@
 
 import { afterAll, describe, expect, test } from 'bun:test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,14 +90,24 @@ describe('connections are bounded in time and number', () => {
 
   test('pipelined requests whose answers are never read: the connection is closed, the node stays small and serving', async () => {
     expect((await http('PUT', `${node().url}/kv/large`, { json: { value: 'y'.repeat(MIB - 64) } })).status).toBe(200);
+    const rssBeforeBytes = residentBytes(node().process.pid!);
     const socket = await openSocket(node().url);
     socket.pause(); // never read an answer
     const closed = closedWithinPaused(socket, 10_000);
-    socket.write('GET /kv/large HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'.repeat(HTTP_PIPELINED_RESPONSES_MAX * 20));
+    // 2,000 reads of a 1 MiB value in one burst: answered, they would take 2 GB.
+    socket.write('GET /kv/large HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'.repeat(2000));
     await closed;
     expect((await http('GET', `${node().url}/health`)).status).toBe(200);
+    expect(residentBytes(node().process.pid!) - rssBeforeBytes).toBeLessThan(PIPELINE_GROWTH_BYTES_MAX);
   }, 20_000);
 });
+
+/** The bound's worth of 1 MiB answers and then some; unbounded, the burst below grows a node by ~2 GB. */
+const PIPELINE_GROWTH_BYTES_MAX = (HTTP_PIPELINED_RESPONSES_MAX + 100) * MIB;
+
+function residentBytes(pid: number): number {
+  return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+}
 
 /** Like closedWithin, but without reading what the node sent. */
 function closedWithinPaused(socket: Socket, deadlineMs: number): Promise<void> {

@@ -28,18 +28,27 @@ export interface TlsFiles {
 }
 
 /**
- * Counts the requests of each connection whose responses are not finished; a connection past the bound
- * is destroyed. Node already stops reading a socket whose output backs up, but only between chunks: one
- * chunk of pipelined GETs can hold thousands of requests, each answered with up to a whole value.
+ * Counts the requests of each connection whose responses are not finished; past the bound the
+ * connection is destroyed and the requests still queued on it are never handled. Node already stops
+ * reading a socket whose output backs up, but only between chunks: one chunk of pipelined GETs holds
+ * thousands of requests, and handling each would build its answer (up to a whole value) in memory.
+ * The app's own listener is wrapped, so a request is refused before any of its work starts.
  */
 function boundPipelining(server: Server): void {
   const pending = new WeakMap<Socket, number>();
-  server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+  const handlers = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const socket = req.socket;
+    if (socket.destroyed) return;
     const count = (pending.get(socket) ?? 0) + 1;
     pending.set(socket, count);
     res.once('close', () => pending.set(socket, (pending.get(socket) ?? 1) - 1));
-    if (count > HTTP_PIPELINED_RESPONSES_MAX) socket.destroy();
+    if (count > HTTP_PIPELINED_RESPONSES_MAX) {
+      socket.destroy();
+      return;
+    }
+    for (const handler of handlers) handler.call(server, req, res);
   });
 }
 
