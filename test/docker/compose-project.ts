@@ -14,6 +14,8 @@ export interface Member {
 export class ComposeProject {
   readonly #compose = composeCommand();
   readonly #env: Record<string, string>;
+  /** Published URLs by `service#index`; forgotten at every other Compose command (containers may change). */
+  readonly #urls = new Map<string, string>();
 
   constructor(
     readonly name: string,
@@ -28,12 +30,19 @@ export class ComposeProject {
     return this.#compose.join(' ');
   }
 
+  /** Runs a Compose command on this project (`env` replaces the secret and image, to test their absence). */
   run(args: readonly string[], env: Record<string, string> = this.#env): CommandResult {
-    return run(this.#compose[0]!, [...this.#compose.slice(1), '--project-name', this.name, ...args], env);
+    this.#urls.clear();
+    return run(this.#compose[0]!, this.#argv(args), env);
   }
 
   mustRun(args: readonly string[]): CommandResult {
-    return mustRun(this.#compose[0]!, [...this.#compose.slice(1), '--project-name', this.name, ...args], this.#env);
+    this.#urls.clear();
+    return mustRun(this.#compose[0]!, this.#argv(args), this.#env);
+  }
+
+  #argv(args: readonly string[]): string[] {
+    return [...this.#compose.slice(1), '--project-name', this.name, ...args];
   }
 
   /** Container ids of a service (of every service when undefined), running or not. */
@@ -48,8 +57,14 @@ export class ComposeProject {
 
   /** The loopback URL of a service's port 7070 (`index` counts replicas of a scaled service from 1). */
   url(service: string, index = 1): string {
-    const published = this.mustRun(['port', '--index', String(index), service, '7070']).stdout.trim();
-    return `http://${published}`;
+    const cacheKey = `${service}#${index}`;
+    let url = this.#urls.get(cacheKey);
+    if (url === undefined) {
+      const published = mustRun(this.#compose[0]!, this.#argv(['port', '--index', String(index), service, '7070']), this.#env).stdout.trim();
+      url = `http://${published}`;
+      this.#urls.set(cacheKey, url);
+    }
+    return url;
   }
 
   /** Named and anonymous volumes labelled as this project's, or mounted by its containers. */
@@ -64,10 +79,20 @@ export async function membersAt(url: string): Promise<Member[]> {
   return reply.body.members as Member[];
 }
 
-/** True when the node at `url` sees exactly `count` members, all alive. */
-export async function seesAlive(url: string, count: number): Promise<boolean> {
-  const members = await membersAt(url);
-  return members.length === count && members.every((member) => member.state === 'alive');
+/**
+ * True when every node sees exactly `count` members, all alive, and routes by the same ring of those
+ * `count` members: membership settles before the ring does, and a request routed by a stale ring may
+ * still wait on a member that is gone.
+ */
+export async function settled(urls: readonly string[], count: number): Promise<boolean> {
+  const views = await Promise.all(
+    urls.map(async (url) => {
+      const members = await membersAt(url);
+      const ring = (await http('GET', `${url}/cluster/ring`)).body as { digest: string; members: string[] };
+      return { alive: members.length === count && members.every((member) => member.state === 'alive'), ring };
+    }),
+  );
+  return views.every((view) => view.alive && view.ring.members.length === count && view.ring.digest === views[0]!.ring.digest);
 }
 
 /** Anonymous volumes mounted at /data by the given containers (a scaled node's storage). */
