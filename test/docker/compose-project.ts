@@ -89,10 +89,15 @@ export async function settled(urls: readonly string[], count: number): Promise<b
     urls.map(async (url) => {
       const members = await membersAt(url);
       const ring = (await http('GET', `${url}/cluster/ring`)).body as { digest: string; members: string[] };
-      return { alive: members.length === count && members.every((member) => member.state === 'alive'), ring };
+      return { url, members: members.map((member) => `${member.name}:${member.state}`), ring };
     }),
   );
-  return views.every((view) => view.alive && view.ring.members.length === count && view.ring.digest === views[0]!.ring.digest);
+  const agree = views.every(
+    (view) => view.members.length === count && view.members.every((member) => member.endsWith(':alive')) && view.ring.members.length === count && view.ring.digest === views[0]!.ring.digest,
+  );
+  // Not settled yet: the views, for the timeout's message.
+  if (!agree) throw new Error(views.map((view) => `${view.url} sees [${view.members.join(' ')}], ring ${view.ring.digest} of ${view.ring.members.length}`).join('; '));
+  return true;
 }
 
 /** Anonymous volumes mounted at /data by the given containers (a scaled node's storage). */

@@ -208,11 +208,12 @@ describe('the Compose cluster', () => {
 
   test('scaled up by two nodes: 5 alive members everywhere; keys placed on the new nodes are readable', async () => {
     project.mustRun(['up', '--detach', '--no-build', '--scale', 'node=2']);
-    await waitHealthy(6);
+    const healthyMs = await waitHealthy(6);
     const scaled = [project.url('node', 1), project.url('node', 2)];
     for (const volume of dataVolumesOf(project.containers('node'))) anonymousVolumes.add(volume);
     const everyUrl = [...fixedUrls(), ...scaled];
-    await waitFor(() => settled(everyUrl, 5), DETECTION_MS_MAX, '5 alive members and one ring on every node');
+    const settledMs = await waitFor(() => settled(everyUrl, 5), DETECTION_MS_MAX, '5 alive members and one ring on every node');
+    log(`scaled: new containers healthy after ${Math.round(healthyMs / 1000)} s, 5 members and one ring ${Math.round(settledMs / 1000)} s later`);
     const newIds = await Promise.all(scaled.map(async (url) => (await http('GET', `${url}/health`)).body.nodeId as string));
     const placed: string[] = [];
     for (let index = 0; placed.length < 10 && index < 500; index++) {
