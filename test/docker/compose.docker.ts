@@ -226,10 +226,16 @@ describe('the Compose cluster', () => {
     for (const url of everyUrl) for (const key of placed) expect(await valueAt(url, key)).toEqual({ key });
   }, STEP_MS_MAX);
 
-  test('compose down returns within the grace period, every container exiting 0 on SIGTERM', () => {
+  test('scaled back down, then compose down: within the grace period, every container exiting 0 on SIGTERM', async () => {
     const since = Math.floor(Date.now() / 1000) - 1;
+    // Nodes removed while the others run are seen leaving; nodes stopped all at once would each
+    // remember the others in their ring after the next start, for the profile's departed retention.
+    const scaleDown = project.mustRun(['up', '--detach', '--no-build', '--scale', 'node=0']);
+    log(`scaled back down: ${Math.round(scaleDown.ms / 1000)} s`);
+    await waitFor(() => settled(fixedUrls(), 3), DETECTION_MS_MAX, '3 alive members and one ring on every node after scaling down');
     const down = project.mustRun(['down', '--timeout', String(STOP_GRACE_MS / 1000)]);
     log(`compose down: ${Math.round(down.ms / 1000)} s`);
+    expect(scaleDown.ms).toBeLessThan(STOP_GRACE_MS);
     expect(down.ms).toBeLessThan(STOP_GRACE_MS);
     const until = Math.ceil(Date.now() / 1000) + 1;
     const deaths = mustRun('docker', ['events', '--since', String(since), '--until', String(until), '--filter', 'event=die', '--filter', `label=com.docker.compose.project=${PROJECT}`, '--format', '{{.Actor.Attributes.name}} {{.Actor.Attributes.exitCode}}']);
