@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { waitFor as pollUntil } from '../support/wait-for';
 
 export const REPO_ROOT = resolve(import.meta.dir, '../..');
 const POLL_INTERVAL_MS = 250;
@@ -33,25 +34,9 @@ export function mustRun(command: string, args: readonly string[], env: Record<st
   return result;
 }
 
-/**
- * Polls `predicate` until it holds; resolves with the milliseconds it took. A throwing predicate (a node
- * not answering yet) counts as false; on timeout the error names `what` and the last error.
- */
-export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<number> {
-  const started = performance.now();
-  let lastError: unknown;
-  for (;;) {
-    try {
-      if (await predicate()) return performance.now() - started;
-    } catch (error) {
-      lastError = error;
-    }
-    if (performance.now() - started > timeoutMs) {
-      const cause = lastError instanceof Error ? `; last error: ${lastError.message}` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${cause}`);
-    }
-    await Bun.sleep(POLL_INTERVAL_MS);
-  }
+/** Polls `predicate` until it holds, or fails naming `what`; resolves with the milliseconds it took. */
+export function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<number> {
+  return pollUntil(predicate, timeoutMs, what, { intervalMs: POLL_INTERVAL_MS });
 }
 
 /** `docker compose` (v2) when the plugin is there, else Debian's `docker-compose` 1.29. */
