@@ -3,7 +3,7 @@
 // any cluster. Like `swarmkv node`, it loads the daemon's code only when it runs, and logs JSON lines.
 
 import { defineCommand } from 'citty';
-import type { LogLevel } from '../../../node/src/log';
+import type { LogLevel } from '../../../node/src';
 import { CliFailure, exitCodes } from '../exit-codes';
 import { freeUdpPort } from '../free-udp-port';
 import { integerArg } from '../parse-args';
@@ -33,9 +33,7 @@ export const bootstrapCommand = defineCommand({
     const logLevel = args['log-level'] as LogLevel;
     if (!LOG_LEVELS.includes(logLevel)) throw new CliFailure(exitCodes.usage, `--log-level must be one of ${LOG_LEVELS.join(', ')}`);
     const requestedPort = integerArg('--port', args.port);
-    const { DhtBootstrap } = await import('../../../node/src/transport/hyperswarm');
-    const { createLogger } = await import('../../../node/src/log');
-    const { reachableAddress } = await import('../../../node/src/config');
+    const { DhtBootstrap, createLogger, reachableAddress } = await import('../../../node/src/daemon');
     // On every interface (in a container, say), the DHT still needs the one address others reach it at.
     const host = args.host === '0.0.0.0' ? reachableAddress() : args.host;
     const logger = createLogger(logLevel).child({ node: args.name });
