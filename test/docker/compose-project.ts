@@ -67,7 +67,7 @@ export class ComposeProject {
     return url;
   }
 
-  /** Named and anonymous volumes labelled as this project's, or mounted by its containers. */
+  /** Volumes Compose labels as this project's: the named ones (a replica's anonymous volume carries no label). */
   volumes(): string[] {
     return mustRun('docker', ['volume', 'ls', '--quiet', '--filter', `label=com.docker.compose.project=${this.name}`]).stdout.split('\n').filter((id) => id.length > 0);
   }
