@@ -24,14 +24,14 @@ export interface FullListing {
 }
 
 /** Every live key under `prefix`, following `next` cursors until null. Fails on any non-200 page. */
-export async function listAll(url: string, prefix = '', limit = 1000): Promise<FullListing> {
+export async function listAll(url: string, prefix = '', limit = 1000, headers: Record<string, string> = {}): Promise<FullListing> {
   const items: ListedItem[] = [];
   const pageSizes: number[] = [];
   let cursor: string | null = null;
   for (let page = 0; page < LIST_PAGES_MAX; page++) {
     const query = new URLSearchParams({ prefix, limit: String(limit) });
     if (cursor !== null) query.set('cursor', cursor);
-    const reply = await http('GET', `${url}/kv?${query}`);
+    const reply = await http('GET', `${url}/kv?${query}`, { headers });
     if (reply.status !== 200) throw new Error(`listing page ${page} answered ${reply.status}: ${reply.text}`);
     items.push(...(reply.body.items as ListedItem[]));
     pageSizes.push(reply.body.items.length);
