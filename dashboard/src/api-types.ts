@@ -1,0 +1,90 @@
+// The shapes the dashboard reads. Existing routes share the daemon's own types (type-only imports,
+// erased at build time: the dashboard talks to nodes over HTTP only); the routes added for the
+// dashboard are written out here as the brief's contract states them.
+export type { MemberState, MemberView, RingView, RingRangeView, KeyLocation } from '../../node/src/api/cluster-view';
+
+export interface HintTargetCount {
+  readonly nodeId: string;
+  readonly count: number;
+}
+
+export interface RepairStatusView {
+  readonly running: boolean;
+  readonly rangesDone: number;
+  readonly rangesTotal: number;
+  readonly keysRepaired: number;
+  readonly bytesSent: number;
+  readonly bytesReceived: number;
+  readonly startedAt: string | null;
+  readonly lastCompleted: { readonly finishedAt: string; readonly durationMs: number; readonly keysRepaired: number; readonly bytesExchanged: number } | null;
+}
+
+export interface ClusterHealthView {
+  readonly nodeId: string;
+  readonly hints: { pending: number; bytes: number; byTarget: HintTargetCount[]; overflowed: number; delivered: number };
+  readonly repair: RepairStatusView;
+}
+
+export interface NodeHealthView {
+  readonly status: string;
+  readonly nodeId: string;
+  readonly name: string;
+  readonly uptimeSeconds: number;
+  readonly storage: { engine: string; liveKeys: number; tombstones: number; bytes: number };
+}
+
+export interface ExplainReplica {
+  readonly nodeId: string;
+  readonly name: string;
+  readonly httpAddress: string;
+  readonly role: 'home' | 'stand-in';
+  readonly state: string;
+  readonly reachable: boolean;
+  readonly version: string | null;
+  readonly updatedAt: string | null;
+  readonly deleted: boolean;
+}
+
+export interface ExplainView {
+  readonly key: string;
+  readonly position: string;
+  readonly ringDigest: string;
+  readonly replicas: ExplainReplica[];
+  readonly hints: { holderNodeId: string; targetNodeId: string; count: number }[];
+  readonly agree: boolean;
+  readonly newestVersion: string | null;
+}
+
+export interface ClusterEvent {
+  readonly seq: number;
+  readonly time: string;
+  readonly event: string;
+  readonly level: string;
+  readonly fields: Record<string, unknown>;
+}
+
+export interface EventsPage {
+  readonly nodeId: string;
+  readonly events: ClusterEvent[];
+  readonly next: number;
+}
+
+export interface StatsView {
+  readonly nodeId: string;
+  readonly time: string;
+  readonly requestsTotal: number;
+  readonly requestsPerSecond: number;
+  readonly latencyMs: { p50: number; p99: number };
+}
+
+export interface KeyPage {
+  readonly items: { key: string; version: string; updatedAt: string }[];
+  readonly next: string | null;
+}
+
+export interface StoredValue {
+  readonly key: string;
+  readonly value: unknown;
+  readonly version: string;
+  readonly updatedAt: string;
+}
