@@ -33,6 +33,8 @@ export interface RunningNode {
 export interface StartOptions {
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /** The built dashboard's folder (dist/dashboard/ beside the bundle); without it /dashboard/ answers 404. */
+  readonly dashboardDir?: string;
 }
 
 /** The coordinator routes through `routing`, so joining the cluster later switches it over. */
@@ -198,7 +200,9 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
   const routing = standaloneRouting(config, nodeId, store, localReplica, clock);
   const coordinator = coordinatorOver(routing, config, hlc, clock);
   const metrics = new HttpMetrics(() => store.stats(), () => hints.health());
+  let url: string | undefined;
   const app = buildApp({
+    listeningUrl: () => url,
     coordinator,
     nodeId,
     cluster: { members: () => routing.view.members(), ring: () => routing.view.ring(), locate: (key) => routing.view.locate(key) },
@@ -209,12 +213,12 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
     clock,
     store,
     keyBytesMax: config.keyBytesMax,
+    dashboardDir: options.dashboardDir,
     valueBytesMax: config.valueBytesMax,
     identity: { nodeId, name: config.name, release: RELEASE, syncPolicy: config.memory ? 'memory' : config.syncPolicy },
   });
 
   let server: SrvxServer;
-  let url: string;
   try {
     ({ server, url } = await listen(app, config.host, config.port));
   } catch (error) {

@@ -7,12 +7,27 @@ import { swagger } from '@elysiajs/swagger';
 import { SwarmError, type ErrorCode } from '../errors';
 import { clusterRoutes, type ClusterRoutesDeps } from './cluster-routes';
 import { closeConnectionIfDraining } from './connection-draining';
+import { dashboardRoutes, type DashboardRoutesDeps } from './dashboard-routes';
 import { dotSegmentKeyRefusal, kvRoutes, type KvRoutesDeps } from './kv-routes';
 import { opsRoutes, type OpsRoutesDeps } from './ops-routes';
+import { ReadCors, readCorsPreflightRoutes } from './read-cors';
 import { repairRoutes, type RepairRoutesDeps } from './repair-routes';
 import { errorResponse } from './responses';
 
-export type AppDeps = KvRoutesDeps & OpsRoutesDeps & ClusterRoutesDeps & RepairRoutesDeps;
+type RouteDeps = KvRoutesDeps & OpsRoutesDeps & ClusterRoutesDeps & RepairRoutesDeps & DashboardRoutesDeps;
+
+export type AppDeps = Omit<RouteDeps, 'cors'> & {
+  /** Where this node listens (http://host:port), once it does: its own origin may read cross-origin too. */
+  listeningUrl(): string | undefined;
+};
+
+/** Origins allowed to read cross-origin: every member's HTTP address, and this node's own. */
+function memberOrigins(deps: AppDeps): string[] {
+  const origins = deps.cluster.members().map((member) => `http://${member.httpAddress}`);
+  const listening = deps.listeningUrl();
+  if (listening !== undefined) origins.push(new URL(listening).origin);
+  return origins;
+}
 
 /** Elysia's own error codes, mapped onto ours. */
 const FRAMEWORK_ERRORS: Record<string, ErrorCode> = {
@@ -22,7 +37,8 @@ const FRAMEWORK_ERRORS: Record<string, ErrorCode> = {
   INVALID_COOKIE_SIGNATURE: 'invalid_body',
 };
 
-export function buildApp(deps: AppDeps) {
+export function buildApp(appDeps: AppDeps) {
+  const deps: RouteDeps = { ...appDeps, cors: new ReadCors(() => memberOrigins(appDeps)) };
   return new Elysia({ adapter: node() })
     .onError(({ code, error, request }) => {
       closeConnectionIfDraining(request);
@@ -59,5 +75,7 @@ export function buildApp(deps: AppDeps) {
     .use(kvRoutes(deps))
     .use(clusterRoutes(deps))
     .use(repairRoutes(deps))
-    .use(opsRoutes(deps));
+    .use(opsRoutes(deps))
+    .use(dashboardRoutes(deps))
+    .use(readCorsPreflightRoutes(deps.cors));
 }

@@ -11,6 +11,7 @@ import type { ClusterView } from './cluster-view';
 import { clusterDocs } from './cluster-docs';
 import type { HttpMetrics } from './http-metrics';
 import { instrumented } from './instrumented';
+import type { ReadCors } from './read-cors';
 import { isoTime, json } from './responses';
 
 /**
@@ -30,6 +31,7 @@ export interface ClusterRoutesDeps {
   readonly logger: Logger;
   readonly keyBytesMax: number;
   readonly store: KvStore;
+  readonly cors: ReadCors;
 }
 
 function keyOf(key: string | null | undefined, keyBytesMax: number): string {
@@ -38,7 +40,7 @@ function keyOf(key: string | null | undefined, keyBytesMax: number): string {
 }
 
 export function clusterRoutes(deps: ClusterRoutesDeps) {
-  const route = (template: string, handler: Parameters<typeof instrumented>[4]) => instrumented(deps.metrics, deps.logger, 'GET', template, handler);
+  const route = (template: string, handler: Parameters<typeof instrumented>[4]) => instrumented(deps.metrics, deps.logger, 'GET', template, handler, deps.cors);
   return new Elysia({ name: 'cluster-routes' })
     .get('/cluster/members', route('/cluster/members', () => json(200, { members: deps.cluster.members() })), { detail: clusterDocs.members })
     .get('/cluster/ring', route('/cluster/ring', () => json(200, deps.cluster.ring())), { detail: clusterDocs.ring })

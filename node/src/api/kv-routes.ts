@@ -13,6 +13,7 @@ import type { HttpMetrics } from './http-metrics';
 import { instrumented, type RouteInput } from './instrumented';
 import { kvDocs } from './kv-docs';
 import { nodeExchangeOf } from './node-exchange';
+import type { ReadCors } from './read-cors';
 import { readValueBody } from './request-body';
 import { emptyResponse, isoTime, json, jsonText } from './responses';
 
@@ -24,6 +25,7 @@ export interface KvRoutesDeps {
   readonly logger: Logger;
   readonly keyBytesMax: number;
   readonly valueBytesMax: number;
+  readonly cors: ReadCors;
 }
 
 
@@ -37,8 +39,9 @@ function kvRouteTools(deps: KvRoutesDeps) {
   const replicaHeaders = (replicas: string[]) => ({ 'x-swarmkv-coordinator': deps.nodeId, 'x-swarmkv-replicas': replicas.join(',') });
   const writeResult = (status: number, written: Coordinated<StoredRecord>, extra: Record<string, string> = {}) =>
     json(status, { key: written.result.key, version: written.result.version }, { ...replicaHeaders(written.replicas), ...extra });
+  // Reads may be made cross-origin from a member's dashboard; writes stay same-origin.
   const route = (method: string, template: string, handler: (input: RouteInput) => Response | Promise<Response>) =>
-    instrumented(deps.metrics, deps.logger, method, template, handler);
+    instrumented(deps.metrics, deps.logger, method, template, handler, method === 'GET' ? deps.cors : undefined);
   return { pathKey, replicaHeaders, writeResult, route };
 }
 

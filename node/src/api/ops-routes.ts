@@ -6,6 +6,7 @@ import type { Logger } from '../log';
 import type { KvStore } from '../storage';
 import type { HttpMetrics } from './http-metrics';
 import { instrumented } from './instrumented';
+import type { ReadCors } from './read-cors';
 import { responses, schemas } from './openapi-schemas';
 import { json, textResponse } from './responses';
 
@@ -22,6 +23,7 @@ export interface OpsRoutesDeps {
   readonly metrics: HttpMetrics;
   readonly logger: Logger;
   readonly clock: Clock;
+  readonly cors: ReadCors;
 }
 
 export function opsRoutes(deps: OpsRoutesDeps) {
@@ -39,7 +41,7 @@ export function opsRoutes(deps: OpsRoutesDeps) {
           uptimeSeconds: Math.round((deps.clock.nowMs() - startedAtMs) / 1000),
           storage: { engine: deps.store.engine, syncPolicy: deps.identity.syncPolicy, liveKeys: stats.liveKeys, tombstones: stats.tombstones, bytes: stats.bytes },
         });
-      }),
+      }, deps.cors),
       { detail: { summary: 'Is this node serving?', tags: ['ops'], responses: responses({ 200: ['The node is up.', schemas.Health] }) } },
     )
     .get(
