@@ -1,6 +1,7 @@
 // The dashboard's one clock: every poll interval it asks the nodes what the current view needs (and the
-// member list and activity always, so failover and the charts keep their history), never more than one
-// request per (node, route) at a time. Views read the latest answers from here and re-render on each.
+// member list always, so failover works from any view), never more than one request per (node, route)
+// at a time; the Activity view's history starts when it is first opened.
+// Views read the latest answers from here and re-render on each.
 import { ActivityHistory } from './activity-history';
 import type { RingView } from './api-types';
 import { Observations } from './observations';
@@ -71,11 +72,12 @@ export class ClusterPoller {
   #tick(): void {
     this.reading.poll();
     const origins = this.memberOrigins();
-    this.activity.poll(origins);
     const view = this.#view;
+    if (view === 'activity') this.activity.poll(origins);
     if (view === 'members') for (const origin of origins) this.#refreshAll(origin, [MEMBERS_PATH, '/cluster/health']);
     if (view === 'health') for (const origin of origins) this.#refreshAll(origin, ['/cluster/health', '/health']);
-    if (view === 'ring' || view === 'explain') void this.observations.refresh<RingView>(this.reading.origin, '/cluster/ring');
+    // The ring always, so the Ring view lists every change since the page opened.
+    void this.observations.refresh<RingView>(this.reading.origin, '/cluster/ring');
     if (view === 'explain' && this.#explainKey !== null) void this.observations.refresh(this.reading.origin, this.explainPath(this.#explainKey));
   }
 

@@ -8,4 +8,7 @@ import { pollMsOf } from './settings';
 const pollMs = pollMsOf(location.search);
 const poller = new ClusterPoller(location.origin);
 poller.start(pollMs);
-render(html`<${App} poller=${poller} pollMs=${pollMs} />`, document.getElementById('app')!);
+const container = document.getElementById('app')!;
+// The static "Loading…" line is for a browser still fetching app.js; preact renders beside, not over, it.
+container.replaceChildren();
+render(html`<${App} poller=${poller} pollMs=${pollMs} />`, container);

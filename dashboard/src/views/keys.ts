@@ -12,7 +12,8 @@ import { putValue } from './key-writes';
 /** Keys per page of the list. */
 const KEYS_PAGE_LIMIT = 20;
 
-function KeyList({ origin }: { origin: string }) {
+/** `openKey`: the list reloads whenever the user opens or leaves a key, so a key just written shows. */
+function KeyList({ origin, openKey }: { origin: string; openKey: string | null }) {
   const [prefix, setPrefix] = useState('');
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [page, setPage] = useState<Answer<KeyPage> | null>(null);
@@ -22,7 +23,7 @@ function KeyList({ origin }: { origin: string }) {
     if (listCursor !== null) query.set('cursor', listCursor);
     void request<KeyPage>(`${origin}/kv?${query}`).then(setPage);
   };
-  useEffect(() => load(prefix, cursor), [cursors]);
+  useEffect(() => load(prefix, cursor), [cursors, openKey]);
   const onSubmit = (event: Event) => {
     event.preventDefault();
     setCursors([null]);
@@ -84,7 +85,7 @@ export function KeysView({ poller, openKey }: { poller: ClusterPoller; openKey: 
     <p class="note">Keys are read and written through the node that served this page (${origin.replace('http://', '')}).</p>
     ${openKey !== null && html`<${KeyEditor} key=${openKey} keyName=${openKey} origin=${origin} poller=${poller} />`}
     <div class="columns">
-      <${KeyList} origin=${origin} />
+      <${KeyList} origin=${origin} openKey=${openKey} />
       <${CreateKey} origin=${origin} />
     </div>
   `;

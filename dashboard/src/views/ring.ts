@@ -46,7 +46,9 @@ function ShareTable({ ring, members }: { ring: RingView; members: readonly Membe
     <table data-testid="ring-shares">
       <thead><tr><th scope="col">Node</th><th scope="col">Primary share</th><th scope="col">Replica share</th></tr></thead>
       <tbody>
-        ${nodeShares(ring).map(
+        ${nodeShares(ring)
+          .sort((a, b) => nameOf(members, a.nodeId).localeCompare(nameOf(members, b.nodeId)))
+          .map(
           (share) => html`
             <tr data-node-id=${share.nodeId} data-primary-share=${share.primary.toFixed(6)} data-replica-share=${share.replica.toFixed(6)}>
               <th scope="row"><span class="swatch" style=${`background:${colourOf(share.nodeId, ring.members)}`}></span>${nameOf(members, share.nodeId)}</th>
@@ -67,7 +69,7 @@ function ChangeList({ poller, members }: { poller: ClusterPoller; members: reado
     <ol class="changes" data-testid="ring-changes" data-count=${poller.ringChanges.length}>
       ${poller.ringChanges.map(
         (change) => html`<li>
-          ${clock(change.timeMs)}: ${change.fromDigest === null ? 'first seen' : `${change.fromDigest} → `}${change.toDigest}
+          ${clock(change.timeMs)}: ${change.fromDigest === null ? 'first seen: ' : `${change.fromDigest} → `}${change.toDigest}
           ${change.joined.length > 0 && ` · joined: ${change.joined.map((nodeId) => nameOf(members, nodeId)).join(', ')}`}
           ${change.left.length > 0 && ` · left: ${change.left.map((nodeId) => nameOf(members, nodeId)).join(', ')}`}
         </li>`,

@@ -1,0 +1,48 @@
+// What every e2e test shares: the browser's console is watched (an error fails the test unless the
+// test expects it, such as the refused connections of a node it killed), screenshots are saved as
+// artefacts under e2e/results/screenshots/, and axe-core checks a view for serious violations.
+import AxeBuilder from '@axe-core/playwright';
+import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
+import { join } from 'node:path';
+
+export interface BrowserErrors {
+  /** Lets console errors matching this pattern pass (network failures the test itself causes). */
+  allow(pattern: RegExp): void;
+  readonly seen: string[];
+}
+
+export const test = base.extend<{ browserErrors: BrowserErrors }>({
+  browserErrors: [
+    async ({ page }, use) => {
+      const allowed: RegExp[] = [];
+      const seen: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') seen.push(`${message.text()} (${message.location().url})`);
+      });
+      page.on('pageerror', (error) => seen.push(`page error: ${error.message}`));
+      await use({ allow: (pattern) => allowed.push(pattern), seen });
+      expect(seen.filter((text) => !allowed.some((pattern) => pattern.test(text)))).toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
+
+export async function saveScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  const path = join(testInfo.project.outputDir, 'screenshots', `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await testInfo.attach(name, { path, contentType: 'image/png' });
+}
+
+export async function expectAccessible(page: Page, view: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+  expect(serious.map((violation) => `${view}: ${violation.id} ${violation.help} (${violation.nodes.length} nodes: ${violation.nodes[0]?.target.join(' ')})`)).toEqual([]);
+}
+
+/** A refused or reset connection to this node, as Chromium logs it for a fetch the page made. */
+export function networkFailureTo(url: string): RegExp {
+  const escaped = url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^Failed to load resource: net::ERR_(CONNECTION_REFUSED|CONNECTION_RESET|EMPTY_RESPONSE|CONNECTION_CLOSED).*${escaped}`);
+}
