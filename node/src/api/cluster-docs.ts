@@ -1,6 +1,6 @@
 // OpenAPI descriptions of the cluster routes.
 
-import { Type } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import type { OpenAPIV3 } from 'openapi-types';
 import { keyPathParameter, responses, schemas } from './openapi-schemas';
 import { RepairStatusSchema } from './repair-docs';
@@ -29,6 +29,32 @@ const Location = Type.Object({
   position: Type.String(),
   replicas: Type.Array(Type.Object({ nodeId: Type.String(), name: Type.String(), httpAddress: Type.String(), state: State })),
   targets: Type.Array(Type.Object({ nodeId: Type.String(), standInFor: Type.Union([Type.String(), Type.Null()]) })),
+});
+
+const Nullable = <T extends TSchema>(schema: T, description: string) => Type.Union([schema, Type.Null()], { description });
+const Explanation = Type.Object({
+  key: Type.String(),
+  position: Type.String({ description: 'The key’s position on the ring, hex.' }),
+  ringDigest: Type.String({ description: 'Digest of the ring this node placed the key by.' }),
+  replicas: Type.Array(
+    Type.Object({
+      nodeId: Type.String(),
+      name: Type.String(),
+      httpAddress: Type.String(),
+      role: Type.Union([Type.Literal('home'), Type.Literal('stand-in')], { description: '`home`: one of the key’s N intended replicas; `stand-in`: takes writes (as hints) for a home replica that is down.' }),
+      state: State,
+      reachable: Type.Boolean({ description: 'Whether the member answered just now; if not, its version is not known (null).' }),
+      version: Nullable(Type.String(), 'The version the member holds: a home replica’s own store, a stand-in’s newest hint or record; null when none (or unreachable).'),
+      updatedAt: Nullable(Type.String({ format: 'date-time' }), 'When that version was written.'),
+      deleted: Type.Boolean({ description: 'True when the version held is a tombstone.' }),
+    }),
+    { description: 'The N home replicas in preference order, then any stand-ins.' },
+  ),
+  hints: Type.Array(Type.Object({ holderNodeId: Type.String(), targetNodeId: Type.String(), count: Type.Integer() }), {
+    description: 'Hints pending for this key: held by one member, owed to another, as every member that answered reported.',
+  }),
+  agree: Type.Boolean({ description: 'Every home replica answered and they hold the same version (or all hold nothing).' }),
+  newestVersion: Nullable(Type.String(), 'The newest version any replica or hint holds; null when none holds the key.'),
 });
 
 const LocalCopy = Type.Object({
@@ -73,6 +99,14 @@ export const clusterDocs = {
     tags: ['cluster'],
     parameters: [keyPathParameter],
     responses: responses({ 200: ['The key’s replicas and where writes go now.', Location], 400: ['Malformed key.', schemas.Error] }),
+  },
+  explain: {
+    summary: 'Explain a key: its replicas, the version each holds right now, hints pending, agreement',
+    description:
+      'Asks each of the key’s home replicas and stand-ins for the version in its own store (no read repair: this changes nothing), and every reachable member for the hints it holds for the key. A replica that cannot answer within the quorum deadline is `reachable: false`.',
+    tags: ['cluster'],
+    parameters: [keyPathParameter],
+    responses: responses({ 200: ['Where the key lives and what each replica holds.', Explanation], 400: ['Malformed key.', schemas.Error] }),
   },
   local: {
     summary: 'This node’s own copy of a key, tombstones included',

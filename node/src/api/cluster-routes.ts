@@ -5,12 +5,13 @@ import { Elysia } from 'elysia';
 import { SwarmError } from '../errors';
 import { validateKey } from '../keys';
 import type { Logger } from '../log';
-import type { HintHealth, RepairStatus } from '../replication';
+import type { HintHealth, KeyInspection, RepairStatus } from '../replication';
 import type { KvStore } from '../storage';
 import type { ClusterView } from './cluster-view';
 import { clusterDocs } from './cluster-docs';
 import type { HttpMetrics } from './http-metrics';
 import { instrumented } from './instrumented';
+import { KeyExplainer } from './key-explainer';
 import type { ReadCors } from './read-cors';
 import { isoTime, json } from './responses';
 
@@ -32,6 +33,8 @@ export interface ClusterRoutesDeps {
   readonly keyBytesMax: number;
   readonly store: KvStore;
   readonly cors: ReadCors;
+  /** What a member (this node included) holds for a key, for GET /cluster/explain/{key}. */
+  inspect(nodeId: string, key: string): Promise<KeyInspection>;
 }
 
 function keyOf(key: string | null | undefined, keyBytesMax: number): string {
@@ -41,6 +44,7 @@ function keyOf(key: string | null | undefined, keyBytesMax: number): string {
 
 export function clusterRoutes(deps: ClusterRoutesDeps) {
   const route = (template: string, handler: Parameters<typeof instrumented>[4]) => instrumented(deps.metrics, deps.logger, 'GET', template, handler, deps.cors);
+  const explainer = new KeyExplainer({ cluster: deps.cluster, inspect: (nodeId, key) => deps.inspect(nodeId, key) });
   return new Elysia({ name: 'cluster-routes' })
     .get('/cluster/members', route('/cluster/members', () => json(200, { members: deps.cluster.members() })), { detail: clusterDocs.members })
     .get('/cluster/ring', route('/cluster/ring', () => json(200, deps.cluster.ring())), { detail: clusterDocs.ring })
@@ -49,6 +53,11 @@ export function clusterRoutes(deps: ClusterRoutesDeps) {
       '/cluster/locate/:key',
       route('/cluster/locate/{key}', ({ params }) => json(200, deps.cluster.locate(keyOf(params.key, deps.keyBytesMax)))),
       { detail: clusterDocs.locate },
+    )
+    .get(
+      '/cluster/explain/:key',
+      route('/cluster/explain/{key}', async ({ params }) => json(200, await explainer.explain(keyOf(params.key, deps.keyBytesMax)))),
+      { detail: clusterDocs.explain },
     )
     .get(
       '/cluster/local/:key',
