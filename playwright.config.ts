@@ -1,11 +1,12 @@
-// Playwright end-to-end tests of the dashboard (e2e/): Debian's chromium, never a downloaded browser.
+// Playwright end-to-end tests of the dashboard (e2e/*.e2e.ts, a name `bun test` does not pick up):
+// Debian's chromium, never a downloaded browser.
 // Each test file starts its own real cluster; files run one at a time on this 2-core machine, so a
 // cluster's gossip is not starved by another file's browser and cluster.
 import { defineConfig } from '@playwright/test';
 
 export default defineConfig({
   testDir: 'e2e',
-  testMatch: '*.spec.ts',
+  testMatch: '*.e2e.ts',
   outputDir: 'e2e/results',
   workers: 1,
   timeout: 120_000,

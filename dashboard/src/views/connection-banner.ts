@@ -24,7 +24,7 @@ export function ConnectionBanner({ poller, pollMs }: { poller: ClusterPoller; po
       data-last-update=${poller.lastUpdateMs ?? ''}
     >
       <span>Reading through <strong>${self?.name ?? reading.origin.replace('http://', '')}</strong> (${reading.origin.replace('http://', '')})</span>
-      ${failover && html`<span> · the node that served this page (${reading.servingOrigin.replace('http://', '')}) ${servingProblem ?? 'does not answer'}</span>`}
+      ${failover && html`<span> · the node that served this page (${reading.servingOrigin.replace('http://', '')}) does not answer${servingProblem === null ? '' : `: ${servingProblem}`}</span>`}
       ${readingProblem !== null && html`<span> · last answer: ${readingProblem}</span>`}
       <span> · polling every ${pollMs} ms · updated ${poller.lastUpdateMs === null ? 'not yet' : clock(poller.lastUpdateMs)}</span>
     </div>

@@ -24,7 +24,6 @@ interface Location {
 }
 
 let cluster: Cluster;
-test.describe.configure({ mode: 'serial' });
 test.beforeAll(async () => {
   cluster = await Cluster.start({ nodes: 3, replicas: REPLICAS });
 });

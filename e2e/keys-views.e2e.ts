@@ -14,7 +14,6 @@ const PHONE = { width: 390, height: 844 };
 const FAILOVER_MS_MAX = 10_000;
 
 let cluster: Cluster;
-test.describe.configure({ mode: 'serial' });
 test.beforeAll(async () => {
   cluster = await Cluster.start({ nodes: 3 });
 });

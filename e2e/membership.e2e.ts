@@ -14,7 +14,6 @@ const POLL_MS = 1000;
 const RECOVERY_MS_MAX = 15_000;
 
 let cluster: Cluster;
-test.describe.configure({ mode: 'serial' });
 test.beforeAll(async () => {
   cluster = await Cluster.start({ nodes: 3 });
 });
