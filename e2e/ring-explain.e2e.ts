@@ -63,10 +63,20 @@ test('ring: every node’s primary and replica share matches /cluster/ring; a cl
   expect(replicaSum).toBeCloseTo(ring.replicationFactor, 4);
   await expect(page.locator('[data-testid="ring"] path.arc')).toHaveCount(ring.ranges.length);
 
-  const range = ring.ranges[Math.floor(ring.ranges.length / 2)]!;
-  await page.locator(`[data-testid="ring"] path[data-start="${range.start}"]`).click();
-  await expect(page.locator('[data-testid="range-detail"] li')).toHaveCount(range.replicas.length);
-  for (const [index, nodeId] of range.replicas.entries()) await expect(page.locator('[data-testid="range-detail"] li').nth(index)).toHaveAttribute('data-node-id', nodeId);
+  // The widest range by mouse (a narrow one lies under its neighbours' strokes), another by keyboard.
+  const size = 1n << 64n;
+  const width = (range: Ring['ranges'][number]) => (BigInt(`0x${range.end}`) - BigInt(`0x${range.start}`) + size) % size;
+  const widest = ring.ranges.reduce((best, range) => (width(range) > width(best) ? range : best));
+  const expectDetail = async (range: Ring['ranges'][number]) => {
+    await expect(page.locator('[data-testid="range-detail"] li')).toHaveCount(range.replicas.length);
+    for (const [index, nodeId] of range.replicas.entries()) await expect(page.locator('[data-testid="range-detail"] li').nth(index)).toHaveAttribute('data-node-id', nodeId);
+  };
+  await page.locator(`[data-testid="ring"] path[data-start="${widest.start}"]`).click();
+  await expectDetail(widest);
+  const other = ring.ranges.find((range) => range.replicas[0] !== widest.replicas[0])!;
+  await page.locator(`[data-testid="ring"] path[data-start="${other.start}"]`).focus();
+  await page.keyboard.press('Enter');
+  await expectDetail(other);
   await saveScreenshot(page, testInfo, 'ring');
   await expectAccessible(page, 'ring');
 });

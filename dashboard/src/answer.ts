@@ -33,7 +33,7 @@ export async function request<T>(url: string, init: RequestInit = {}, timeoutMs 
     if (response.ok) return { ok: true, status: response.status, body: body as T, headers: response.headers, ...done() };
     return { ok: false, status: response.status, problem: problemOf(response.status, body), body, ...done() };
   } catch (error) {
-    const problem = controller.signal.aborted ? `timed out after ${timeoutMs} ms` : 'connection refused or reset';
+    const problem = controller.signal.aborted ? `timed out after ${timeoutMs} ms` : 'no answer the browser may read (refused, reset, or not allowed by CORS)';
     void error;
     return { ok: false, status: null, problem, body: null, ...done() };
   } finally {

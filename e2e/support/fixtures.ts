@@ -41,8 +41,12 @@ export async function expectAccessible(page: Page, view: string): Promise<void> 
   expect(serious.map((violation) => `${view}: ${violation.id} ${violation.help} (${violation.nodes.length} nodes: ${violation.nodes[0]?.target.join(' ')})`)).toEqual([]);
 }
 
-/** A refused or reset connection to this node, as Chromium logs it for a fetch the page made. */
+/**
+ * What Chromium logs when a fetch to this node gets no readable answer because the test took the node
+ * down: a refused or reset connection, or, while a restarted node has not yet learnt the cluster's
+ * members (so not yet the page's origin), a CORS refusal.
+ */
 export function networkFailureTo(url: string): RegExp {
   const escaped = url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`^Failed to load resource: net::ERR_(CONNECTION_REFUSED|CONNECTION_RESET|EMPTY_RESPONSE|CONNECTION_CLOSED).*${escaped}`);
+  return new RegExp(`^(Failed to load resource: net::ERR_(CONNECTION_REFUSED|CONNECTION_RESET|EMPTY_RESPONSE|CONNECTION_CLOSED|FAILED) \\(${escaped}/|Access to fetch at '${escaped}/[^']*' from origin '[^']*' has been blocked by CORS policy)`);
 }
