@@ -19,7 +19,7 @@ function preflight(url: string, origin: string, method: string) {
 describe('CORS on a node advertising another address than it listens on', () => {
   const node = useNode({ args: ['--advertise', ADVERTISED] });
   const url = () => node().url;
-  const readPaths = ['/health', '/cluster/members', '/cluster/ring', '/cluster/health', '/cluster/repair', '/cluster/locate/a', '/cluster/local/a', '/kv', '/kv/a'];
+  const readPaths = ['/health', '/stats', '/cluster/events', '/cluster/members', '/cluster/ring', '/cluster/health', '/cluster/repair', '/cluster/locate/a', '/cluster/local/a', '/kv', '/kv/a'];
 
   test('reads from the advertised and the listening origin carry Access-Control-Allow-Origin for that origin', async () => {
     await http('PUT', `${url()}/kv/a`, { json: { value: 1 } });

@@ -11,7 +11,7 @@ import { isClustered, type NodeConfig } from './config';
 import type { ClusterWiring, RunningCluster } from './main-cluster';
 import { SwarmError } from './errors';
 import { SHUTDOWN_DRAIN_MS_MAX } from './limits';
-import { createLogger, type Logger } from './log';
+import { createLogger, RecentEvents, recordingLogger, type Logger } from './log';
 import { AliveMarker, Coordinator, DigestIndex, DigestTrackingStore, discardIfStale, HintLedger, inspectLocally, LocalReplica, SingleNodePlacement, StandaloneRepair, TombstoneCollector, type KeyInspection, type Placement, type RepairControl, type ReplicaDirectory } from './replication';
 import { keyPosition } from './ring';
 import { LmdbStore, MemoryHintStore, MemoryStore, type HintStore, type KvStore } from './storage';
@@ -205,12 +205,14 @@ interface AppParts {
   readonly coordinator: Coordinator;
   readonly logger: Logger;
   readonly clock: Clock;
+  readonly recentEvents: RecentEvents;
 }
 
 /** What the HTTP app reads, each through `routing`, so joining the cluster later switches it over. */
 function appDeps(parts: AppParts, listeningUrl: () => string | undefined): AppDeps {
-  const { config, options, nodeId, store, hints, routing, coordinator, logger, clock } = parts;
+  const { config, options, nodeId, store, hints, routing, coordinator, logger, clock, recentEvents } = parts;
   return {
+    recentEvents,
     listeningUrl,
     coordinator,
     nodeId,
@@ -232,8 +234,8 @@ function appDeps(parts: AppParts, listeningUrl: () => string | undefined): AppDe
 export async function startNode(config: NodeConfig, options: StartOptions = {}): Promise<RunningNode> {
   const startedMs = performance.now();
   const clock = options.clock ?? (config.clockOffsetMs === 0 ? systemClock : new OffsetClock(systemClock, config.clockOffsetMs));
-  const baseLogger = options.logger ?? createLogger(config.logLevel);
-  const logger = baseLogger.child({ node: config.name });
+  const recentEvents = new RecentEvents(() => clock.nowMs());
+  const logger = recordingLogger(options.logger ?? createLogger(config.logLevel), recentEvents).child({ node: config.name });
   const stores = await openStores(config, clock, logger);
   const { store, nodeId, digests, hintStore, hints } = stores;
   const hlc = new HybridLogicalClock(nodeId, clock);
@@ -241,7 +243,7 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
   const routing = standaloneRouting(config, nodeId, stores, localReplica, clock);
   const coordinator = coordinatorOver(routing, config, hlc, clock);
   let url: string | undefined;
-  const app = buildApp(appDeps({ config, options, nodeId, store, hints, routing, coordinator, logger, clock }, () => url));
+  const app = buildApp(appDeps({ config, options, nodeId, store, hints, routing, coordinator, logger, clock, recentEvents }, () => url));
 
   let server: SrvxServer;
   try {

@@ -13,6 +13,7 @@ import { opsRoutes, type OpsRoutesDeps } from './ops-routes';
 import { ReadCors, readCorsPreflightRoutes } from './read-cors';
 import { repairRoutes, type RepairRoutesDeps } from './repair-routes';
 import { errorResponse } from './responses';
+import { swaggerUiRoutes } from './swagger-ui-routes';
 
 type RouteDeps = KvRoutesDeps & OpsRoutesDeps & ClusterRoutesDeps & RepairRoutesDeps & DashboardRoutesDeps;
 
@@ -58,6 +59,8 @@ export function buildApp(appDeps: AppDeps) {
       swagger({
         path: '/swagger',
         documentation: {
+          // 3.1: its schemas are JSON Schema (2020-12), which is what TypeBox emits (const, examples, type null).
+          openapi: '3.1.0',
           info: {
             title: 'swarmkv',
             version: deps.identity.release,
@@ -72,6 +75,8 @@ export function buildApp(appDeps: AppDeps) {
         },
       }),
     )
+    // After the plugin: its GET /swagger (a page loading the UI from a CDN) is replaced by ours.
+    .use(swaggerUiRoutes(deps))
     .use(kvRoutes(deps))
     .use(clusterRoutes(deps))
     .use(repairRoutes(deps))

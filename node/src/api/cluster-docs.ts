@@ -57,6 +57,20 @@ const Explanation = Type.Object({
   newestVersion: Nullable(Type.String(), 'The newest version any replica or hint holds; null when none holds the key.'),
 });
 
+const Events = Type.Object({
+  nodeId: Type.String(),
+  events: Type.Array(
+    Type.Object({
+      seq: Type.Integer({ description: 'Increases by one per event this process logged; starts again at 1 when it restarts.' }),
+      time: Type.String({ format: 'date-time' }),
+      event: Type.String({ description: 'The log event’s name, e.g. `membership.member_changed`, `hints.delivered`, `repair.completed`.' }),
+      level: Type.Union([Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')]),
+      fields: Type.Object({}, { additionalProperties: true, description: 'The event’s fields, as in its log line.' }),
+    }),
+  ),
+  next: Type.Integer({ description: 'Pass as `after` to get the events after these.' }),
+});
+
 const LocalCopy = Type.Object({
   key: Type.String(),
   version: Type.String(),
@@ -99,6 +113,17 @@ export const clusterDocs = {
     tags: ['cluster'],
     parameters: [keyPathParameter],
     responses: responses({ 200: ['The key’s replicas and where writes go now.', Location], 400: ['Malformed key.', schemas.Error] }),
+  },
+  events: {
+    summary: 'This node’s recent log events (member state changes, repairs, hint deliveries...)',
+    description:
+      'The last 1,000 events this node logged at info level or above, kept in memory, ascending by `seq`. `after` (exclusive, default 0) and `limit` (1..1000, default 100) page through them; poll with `after` set to the previous answer’s `next`. Events older than the buffer are gone; the log has them.',
+    tags: ['cluster'],
+    parameters: [
+      { name: 'after', in: 'query', required: false, description: 'Return events with a larger seq.', schema: { type: 'integer', minimum: 0 } },
+      { name: 'limit', in: 'query', required: false, description: 'At most this many events.', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+    ],
+    responses: responses({ 200: ['Events after `after`, oldest first.', Events], 400: ['`after` or `limit` is not an integer in range, or was given twice.', schemas.Error] }),
   },
   explain: {
     summary: 'Explain a key: its replicas, the version each holds right now, hints pending, agreement',

@@ -1,5 +1,6 @@
 // Operational routes: liveness with a summary of the node, and Prometheus metrics.
 
+import { Type } from '@sinclair/typebox';
 import { Elysia } from 'elysia';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
@@ -8,7 +9,8 @@ import type { HttpMetrics } from './http-metrics';
 import { instrumented } from './instrumented';
 import type { ReadCors } from './read-cors';
 import { responses, schemas } from './openapi-schemas';
-import { json, textResponse } from './responses';
+import { isoTime, json, textResponse } from './responses';
+import { STATS_WINDOW_MS } from './request-window';
 
 export interface NodeIdentity {
   readonly nodeId: string;
@@ -25,6 +27,28 @@ export interface OpsRoutesDeps {
   readonly clock: Clock;
   readonly cors: ReadCors;
 }
+
+const nullableMs = (description: string) => Type.Union([Type.Number(), Type.Null()], { description });
+const statsDocs = {
+  summary: 'Request rate and latency over the last few seconds',
+  description: `Every HTTP request this node served (all routes, this one included), counted since start, and its rate and latency percentiles over a sliding window of the last ${STATS_WINDOW_MS / 1000} s (one-second steps). Percentiles come from a log-scale histogram, within 5%.`,
+  tags: ['ops'],
+  responses: responses({
+    200: [
+      'This node’s request statistics.',
+      Type.Object({
+        nodeId: Type.String(),
+        time: Type.String({ format: 'date-time', description: 'When the window ends: now, by this node’s clock.' }),
+        requestsTotal: Type.Integer({ description: 'Requests served since the process started.' }),
+        requestsPerSecond: Type.Number({ description: `Over the last ${STATS_WINDOW_MS / 1000} s (or since start, if shorter).` }),
+        latencyMs: Type.Object({
+          p50: nullableMs('Median latency in the window, ms; null when no request finished in it.'),
+          p99: nullableMs('99th percentile latency in the window, ms; null when no request finished in it.'),
+        }),
+      }),
+    ],
+  }),
+};
 
 export function opsRoutes(deps: OpsRoutesDeps) {
   const startedAtMs = deps.clock.nowMs();
@@ -43,6 +67,20 @@ export function opsRoutes(deps: OpsRoutesDeps) {
         });
       }, deps.cors),
       { detail: { summary: 'Is this node serving?', tags: ['ops'], responses: responses({ 200: ['The node is up.', schemas.Health] }) } },
+    )
+    .get(
+      '/stats',
+      instrumented(deps.metrics, deps.logger, 'GET', '/stats', () => {
+        const recent = deps.metrics.recent();
+        return json(200, {
+          nodeId: deps.identity.nodeId,
+          time: isoTime(deps.clock.nowMs()),
+          requestsTotal: recent.requestsTotal,
+          requestsPerSecond: recent.requestsPerSecond,
+          latencyMs: { p50: recent.p50Ms, p99: recent.p99Ms },
+        });
+      }, deps.cors),
+      { detail: statsDocs },
     )
     .get(
       '/metrics',

@@ -5,7 +5,8 @@
 
 import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { FastResponse } from 'srvx';
 import { SwarmError } from '../errors';
 import { emptyResponse } from './responses';
@@ -16,6 +17,8 @@ const GZIP_CACHE_ENTRIES_MAX = 64;
 const GZIP_BYTES_MIN = 1024;
 /** A static file larger than this is not ours to serve from memory. */
 export const STATIC_FILE_BYTES_MAX = 16 * 1024 * 1024;
+
+const gzipAsync = promisify(gzip);
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -60,7 +63,8 @@ export function fileWithin(root: string, relativePath: string): string | undefin
 
 export class StaticFiles {
   readonly #root: string;
-  readonly #gzipped = new Map<string, Uint8Array>();
+  /** Compressions done or under way (in zlib's thread pool, off the event loop), oldest first. */
+  readonly #gzipped = new Map<string, Promise<Uint8Array>>();
 
   /** `root`: the folder to serve, an absolute path. */
   constructor(root: string) {
@@ -97,13 +101,14 @@ export class StaticFiles {
     if (!COMPRESSIBLE.has(extension) || body.length < GZIP_BYTES_MIN || !/\bgzip\b/.test(request.headers.get('accept-encoding') ?? '')) {
       return new FastResponse(body, { status: 200, headers });
     }
-    return new FastResponse(this.#gzip(`${path} ${etag}`, body), { status: 200, headers: { ...headers, 'content-encoding': 'gzip' } });
+    return new FastResponse(await this.#gzip(`${path} ${etag}`, body), { status: 200, headers: { ...headers, 'content-encoding': 'gzip' } });
   }
 
-  #gzip(cacheKey: string, body: Uint8Array): Uint8Array {
+  #gzip(cacheKey: string, body: Uint8Array): Promise<Uint8Array> {
     const cached = this.#gzipped.get(cacheKey);
     if (cached !== undefined) return cached;
-    const compressed = gzipSync(body);
+    const compressed = gzipAsync(body);
+    compressed.catch(() => this.#gzipped.delete(cacheKey));
     // Oldest first out: a Map iterates in insertion order.
     if (this.#gzipped.size >= GZIP_CACHE_ENTRIES_MAX) this.#gzipped.delete(this.#gzipped.keys().next().value!);
     this.#gzipped.set(cacheKey, compressed);
