@@ -5,6 +5,7 @@ import { clock, shortId } from '../format';
 import { html } from '../html';
 import { HISTORY_MS, type StatsSample, type TimelineEvent } from '../activity-history';
 import { LineChart, type Series } from './line-chart';
+import { Scrollable } from './scrollable';
 
 /** Rows of the timeline shown; the history keeps more. */
 const TIMELINE_ROWS_SHOWN = 100;
@@ -34,7 +35,7 @@ export function ActivityView({ poller }: { poller: ClusterPoller }) {
       <${LineChart} title="p99" unit="ms" series=${seriesOf((sample) => sample.p99Ms)} markers=${markers} nodeIds=${nodeIds} windowMs=${HISTORY_MS} nowMs=${nowMs} />
     </div>
     <h3>Events from every node</h3>
-    <div class="scroll">
+    <${Scrollable} label="Event timeline">
       <table data-testid="timeline" data-count=${timeline.length}>
         <thead><tr><th scope="col">Time</th><th scope="col">Node</th><th scope="col">Event</th><th scope="col">Details</th></tr></thead>
         <tbody>
@@ -45,6 +46,6 @@ export function ActivityView({ poller }: { poller: ClusterPoller }) {
           )}
         </tbody>
       </table>
-    </div>
+    </${Scrollable}>
   `;
 }

@@ -8,6 +8,7 @@ import { shortId } from '../format';
 import { html } from '../html';
 import { hrefOf } from '../settings';
 import { StateBadge } from './state-badge';
+import { Scrollable } from './scrollable';
 
 function ExplainResult({ poller, explainKey }: { poller: ClusterPoller; explainKey: string }) {
   const answer = poller.observations.latest<ExplainView>(poller.reading.origin, poller.explainPath(explainKey));
@@ -21,7 +22,7 @@ function ExplainResult({ poller, explainKey }: { poller: ClusterPoller; explainK
         Position <code>${explained.position}</code> on ring <code>${explained.ringDigest}</code>.
         <strong class=${explained.agree ? 'agree' : 'disagree-text'}>${explained.agree ? 'The replicas agree' : 'The replicas disagree'}</strong>${explained.newestVersion === null ? ' (no replica holds a version)' : html` on the newest version <code>${explained.newestVersion}</code>`}.
       </p>
-      <div class="scroll">
+      <${Scrollable} label="Replicas of the key">
         <table>
           <thead><tr><th scope="col">Replica</th><th scope="col">Role</th><th scope="col">State</th><th scope="col">Reachable</th><th scope="col">Version it holds</th><th scope="col">Updated</th></tr></thead>
           <tbody>
@@ -39,7 +40,7 @@ function ExplainResult({ poller, explainKey }: { poller: ClusterPoller; explainK
             )}
           </tbody>
         </table>
-      </div>
+      </${Scrollable}>
       <h3>Hints pending for this key</h3>
       ${explained.hints.length === 0
         ? html`<p data-testid="explain-no-hints">None.</p>`

@@ -8,6 +8,7 @@ import type { ClusterPoller } from '../cluster-poller';
 import { bytes, shortId } from '../format';
 import { html } from '../html';
 import { originOf } from '../reading-node';
+import { Scrollable } from './scrollable';
 
 function repairText(repair: RepairStatusView): string {
   if (repair.running) return `running: ${repair.rangesDone}/${repair.rangesTotal} ranges, ${repair.keysRepaired} keys repaired, ${bytes(repair.bytesSent)} sent, ${bytes(repair.bytesReceived)} received`;
@@ -55,11 +56,11 @@ export function HealthView({ poller }: { poller: ClusterPoller }) {
   const members = [...poller.reading.members()].sort((a, b) => a.name.localeCompare(b.name));
   return html`
     <${RepairButton} poller=${poller} />
-    <div class="scroll">
+    <${Scrollable} label="Health per node">
       <table data-testid="health">
         <thead><tr><th scope="col">Node</th><th scope="col">Hints held</th><th scope="col">Anti-entropy</th><th scope="col">Live keys</th><th scope="col">Tombstones</th><th scope="col">Storage</th></tr></thead>
         <tbody>${members.map((member) => html`<${NodeRow} key=${member.nodeId} poller=${poller} member=${member} members=${members} />`)}</tbody>
       </table>
-    </div>
+    </${Scrollable}>
   `;
 }

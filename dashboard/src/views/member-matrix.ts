@@ -6,6 +6,7 @@ import type { MemberView } from '../api-types';
 import type { ClusterPoller } from '../cluster-poller';
 import { html } from '../html';
 import { MEMBERS_PATH, originOf } from '../reading-node';
+import { Scrollable } from './scrollable';
 
 interface ObserverRow {
   readonly observer: MemberView;
@@ -58,7 +59,7 @@ export function MemberMatrix({ poller, members }: { poller: ClusterPoller; membe
     <section aria-labelledby="matrix-heading">
       <h3 id="matrix-heading">How each node sees the others</h3>
       <p class="note">Row: the node asked (its own /cluster/members). Column: the member it describes. ≠ marks a member the nodes disagree about.</p>
-      <div class="scroll">
+      <${Scrollable} label="How each node sees the others">
         <table class="matrix" data-testid="matrix" data-disputed=${[...disputedIds].join(',')}>
           <thead>
             <tr><th scope="col">Seen by ↓ / member →</th>${members.map((subject) => html`<th scope="col">${subject.name}</th>`)}</tr>
@@ -76,7 +77,7 @@ export function MemberMatrix({ poller, members }: { poller: ClusterPoller; membe
             )}
           </tbody>
         </table>
-      </div>
+      </${Scrollable}>
     </section>
   `;
 }

@@ -8,6 +8,7 @@ import { html } from '../html';
 import { originOf } from '../reading-node';
 import { MemberMatrix } from './member-matrix';
 import { StateBadge } from './state-badge';
+import { Scrollable } from './scrollable';
 
 /** Hints held anywhere in the cluster for each target node, from every node's /cluster/health. */
 function hintBacklog(poller: ClusterPoller, members: readonly MemberView[]): Map<string, number | null> {
@@ -46,7 +47,7 @@ export function MembersView({ poller }: { poller: ClusterPoller }) {
   return html`
     <section aria-labelledby="members-heading">
       <h3 id="members-heading">Members as ${members.find((member) => member.self)?.name ?? 'the reading node'} sees them</h3>
-      <div class="scroll">
+      <${Scrollable} label="Members table">
         <table data-testid="members" data-first-render-ms=${poller.firstRenderMs ?? ''}>
           <thead>
             <tr>
@@ -58,7 +59,7 @@ export function MembersView({ poller }: { poller: ClusterPoller }) {
             ${members.map((member) => html`<${MemberRow} key=${member.nodeId} member=${member} backlog=${backlog.get(member.nodeId)} />`)}
           </tbody>
         </table>
-      </div>
+      </${Scrollable}>
       <p class="note">Heard: time since the reading node last heard from the member. Hint backlog: writes other nodes hold for it until it is back.</p>
     </section>
     <${MemberMatrix} poller=${poller} members=${members} />
