@@ -7,6 +7,8 @@ import { HISTORY_MS, type StatsSample, type TimelineEvent } from '../activity-hi
 import { LineChart, type Series } from './line-chart';
 import { Scrollable } from './scrollable';
 
+/** The shortest span a chart draws, so the first samples do not fill its whole width. */
+const CHART_WINDOW_MS_MIN = 60_000;
 /** Rows of the timeline shown; the history keeps more. */
 const TIMELINE_ROWS_SHOWN = 100;
 
@@ -27,12 +29,15 @@ export function ActivityView({ poller }: { poller: ClusterPoller }) {
   const markers = timeline.filter((event) => event.level !== 'debug').map((event) => ({ timeMs: event.timeMs, label: `${clock(event.timeMs)} ${nameOf(event.nodeId)}: ${event.event}` }));
   const missing = members.filter((member) => poller.observations.latest(`http://${member.httpAddress}`, '/stats')?.ok === false);
   const nowMs = Date.now();
+  // The charts span what has been gathered (at least a minute), up to the history kept.
+  const earliestMs = Math.min(nowMs, ...nodeIds.map((nodeId) => poller.activity.samples(nodeId)[0]?.timeMs ?? nowMs));
+  const windowMs = Math.min(HISTORY_MS, Math.max(CHART_WINDOW_MS_MIN, nowMs - earliestMs));
   return html`
     ${missing.length > 0 && html`<p class="note" data-testid="stats-missing">No statistics from ${missing.map((member) => member.name).join(', ')} on the last poll.</p>`}
     <div class="charts">
-      <${LineChart} title="requests" unit="req/s" series=${seriesOf((sample) => sample.requestsPerSecond)} markers=${markers} nodeIds=${nodeIds} windowMs=${HISTORY_MS} nowMs=${nowMs} />
-      <${LineChart} title="p50" unit="ms" series=${seriesOf((sample) => sample.p50Ms)} markers=${markers} nodeIds=${nodeIds} windowMs=${HISTORY_MS} nowMs=${nowMs} />
-      <${LineChart} title="p99" unit="ms" series=${seriesOf((sample) => sample.p99Ms)} markers=${markers} nodeIds=${nodeIds} windowMs=${HISTORY_MS} nowMs=${nowMs} />
+      <${LineChart} title="requests" unit="req/s" series=${seriesOf((sample) => sample.requestsPerSecond)} markers=${markers} nodeIds=${nodeIds} windowMs=${windowMs} nowMs=${nowMs} />
+      <${LineChart} title="p50" unit="ms" series=${seriesOf((sample) => sample.p50Ms)} markers=${markers} nodeIds=${nodeIds} windowMs=${windowMs} nowMs=${nowMs} />
+      <${LineChart} title="p99" unit="ms" series=${seriesOf((sample) => sample.p99Ms)} markers=${markers} nodeIds=${nodeIds} windowMs=${windowMs} nowMs=${nowMs} />
     </div>
     <h3>Events from every node</h3>
     <${Scrollable} label="Event timeline">
