@@ -19,8 +19,9 @@ function ExplainResult({ poller, explainKey }: { poller: ClusterPoller; explainK
   return html`
     <section data-testid="explain" data-key=${explained.key} data-agree=${explained.agree ? 'yes' : 'no'} data-newest-version=${explained.newestVersion ?? ''} data-hints=${explained.hints.reduce((sum, hint) => sum + hint.count, 0)}>
       <p>
-        Position <code>${explained.position}</code> on ring <code>${explained.ringDigest}</code>.
-        <strong class=${explained.agree ? 'agree' : 'disagree-text'}>${explained.agree ? 'The replicas agree' : 'The replicas disagree'}</strong>${explained.newestVersion === null ? ' (no replica holds a version)' : html` on the newest version <code>${explained.newestVersion}</code>`}.
+        Position <code>${explained.position}</code> on ring <code>${explained.ringDigest}</code>.${' '}
+        <strong class=${explained.agree ? 'agree' : 'disagree-text'}>${explained.agree ? 'The replicas agree.' : 'The replicas disagree.'}</strong>
+        ${explained.newestVersion === null ? ' No replica holds a version.' : html` The newest version is <code>${explained.newestVersion}</code>.`}
       </p>
       <${Scrollable} label="Replicas of the key">
         <table>

@@ -1,7 +1,7 @@
 // Ring: the consistent-hash ring as a circle of token ranges coloured by their first replica, each
 // node's primary and replica share, one range's replica set on hover or click, the digest, and the
 // ring's recent changes (a fresh change makes the circle pulse once).
-import { useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import type { MemberView, RingRangeView, RingView } from '../api-types';
 import type { ClusterPoller } from '../cluster-poller';
 import { clock, percent, shortId } from '../format';
@@ -79,17 +79,26 @@ function ChangeList({ poller, members }: { poller: ClusterPoller; members: reado
 }
 
 export function RingPage({ poller }: { poller: ClusterPoller }) {
-  const [selected, setSelected] = useState<RingRangeView | null>(null);
   const ring = poller.ring();
+  if (ring !== undefined) return html`<${RingShown} poller=${poller} ring=${ring} />`;
+  const answer = poller.observations.latest(poller.reading.origin, '/cluster/ring');
+  return html`<p>${answer !== undefined && !answer.ok ? `The ring could not be read: ${answer.problem}` : 'Waiting for the ring…'}</p>`;
+}
+
+function RingShown({ poller, ring }: { poller: ClusterPoller; ring: RingView }) {
+  const [selected, setSelected] = useState<RingRangeView | null>(null);
   const members = poller.reading.members();
-  if (ring === undefined) {
-    const answer = poller.observations.latest(poller.reading.origin, '/cluster/ring');
-    return html`<p>${answer !== undefined && !answer.ok ? `The ring could not be read: ${answer.problem}` : 'Waiting for the ring…'}</p>`;
-  }
   const fresh = (poller.ringChanges[0]?.timeMs ?? 0) > Date.now() - FRESH_CHANGE_MS && poller.ringChanges.length > 1;
+  // Hundreds of arcs: rebuilt only when the ring, the names, the selection or the freshness change, not
+  // on every answer (the same vnode lets preact skip the whole subtree).
+  const names = members.map((member) => `${member.nodeId}=${member.name}`).join(',');
+  const circle = useMemo(
+    () => html`<${RingCircle} ring=${ring} members=${members} selected=${selected} onSelect=${setSelected} fresh=${fresh} />`,
+    [ring.digest, names, selected, fresh],
+  );
   return html`
     <div class="ring-layout">
-      <${RingCircle} ring=${ring} members=${members} selected=${selected} onSelect=${setSelected} fresh=${fresh} />
+      ${circle}
       <div>
         <p>Digest <code data-testid="ring-digest">${ring.digest}</code> · ${ring.members.length} nodes · ${ring.ranges.length} ranges · N = ${ring.replicationFactor}</p>
         <${ShareTable} ring=${ring} members=${members} />
