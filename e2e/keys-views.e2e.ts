@@ -4,8 +4,8 @@
 // edit shows the 412 conflict with the current version; a delete shows 404 afterwards.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { CLI_PATH, Cluster, getJson } from './support/cluster';
-import { expect, expectAccessible, networkFailureTo, saveScreenshot, test } from './support/fixtures';
+import { CLI_PATH, getJson } from './support/cluster';
+import { expect, expectAccessible, useCluster, networkFailureTo, saveScreenshot, test } from './support/fixtures';
 
 const run = promisify(execFile);
 const VIEWS = ['members', 'ring', 'keys', 'explain', 'activity', 'health'] as const;
@@ -13,19 +13,13 @@ const PHONE = { width: 390, height: 844 };
 /** A failover takes one failed poll (refused at once) and one answer from another member. */
 const FAILOVER_MS_MAX = 10_000;
 
-let cluster: Cluster;
-test.beforeAll(async () => {
-  cluster = await Cluster.start({ nodes: 3 });
-});
-test.afterAll(async () => {
-  await cluster?.destroy();
-});
+const cluster = useCluster({ nodes: 3 });
 
 /** Chromium logs every non-2xx answer a fetch gets; the tests below expect these. */
 const expectedStatus = (status: number, path: string) => new RegExp(`^Failed to load resource: the server responded with a status of ${status} .*${path}`);
 
 test('keys: created on the page, read through another node with the CLI; a stale edit is a 412 conflict; a delete is a 404 afterwards', async ({ page, browserErrors }, testInfo) => {
-  const [first, second] = cluster.nodes;
+  const [first, second] = cluster().nodes;
   browserErrors.allow(expectedStatus(412, '/kv/'));
   browserErrors.allow(expectedStatus(404, '/kv/'));
   await page.goto(`${first!.url}/dashboard/#/keys`);
@@ -64,7 +58,7 @@ test('keys: created on the page, read through another node with the CLI; a stale
 });
 
 test('health: hints, anti-entropy and storage per node; Repair now starts a pass and shows it finish', async ({ page }, testInfo) => {
-  const [first] = cluster.nodes;
+  const [first] = cluster().nodes;
   await page.goto(`${first!.url}/dashboard/#/health`);
   await expect(page.locator('[data-testid="health"] tbody tr[data-reachable="yes"]')).toHaveCount(3);
   await page.getByRole('button', { name: 'Repair now' }).click();
@@ -76,7 +70,7 @@ test('health: hints, anti-entropy and storage per node; Repair now starts a pass
 });
 
 test('activity: request rate and latency per node from /stats; events from every node in one timeline', async ({ page }, testInfo) => {
-  const [first] = cluster.nodes;
+  const [first] = cluster().nodes;
   await page.goto(`${first!.url}/dashboard/?poll=250#/activity`);
   await expect(page.locator('[data-testid="chart-requests"]')).toHaveAttribute('data-series', '3');
   await expect(page.locator('[data-testid="timeline"] tbody tr').first()).toBeVisible();
@@ -87,7 +81,7 @@ test('activity: request rate and latency per node from /stats; events from every
 
 for (const view of VIEWS) {
   test(`${view} at 1280×800 and 390×844: no serious axe violation, screenshot saved`, async ({ page }, testInfo) => {
-    const [first] = cluster.nodes;
+    const [first] = cluster().nodes;
     for (const viewport of [{ width: 1280, height: 800 }, PHONE]) {
       await page.setViewportSize(viewport);
       await page.goto(`${first!.url}/dashboard/#/${view}`);
@@ -100,7 +94,7 @@ for (const view of VIEWS) {
 }
 
 test('keyboard: from the top of the page, Tab reaches every view’s link, and Enter opens it', async ({ page }) => {
-  const [first] = cluster.nodes;
+  const [first] = cluster().nodes;
   await page.goto(`${first!.url}/dashboard/#/members`);
   const focused: string[] = [];
   for (let press = 0; press < 10; press++) {
@@ -114,7 +108,7 @@ test('keyboard: from the top of the page, Tab reaches every view’s link, and E
 });
 
 test('/swagger renders its operations with no request beyond the node', async ({ page }, testInfo) => {
-  const [first] = cluster.nodes;
+  const [first] = cluster().nodes;
   const origin = new URL(first!.url).origin;
   const elsewhere: string[] = [];
   await page.route('**/*', (route) => {
@@ -132,7 +126,7 @@ test('/swagger renders its operations with no request beyond the node', async ({
 });
 
 test('the serving node killed: the page goes on updating through another member and says which', async ({ page, browserErrors }, testInfo) => {
-  const [first] = cluster.nodes;
+  const [first] = cluster().nodes;
   browserErrors.allow(networkFailureTo(first!.url));
   await page.goto(`${first!.url}/dashboard/?poll=250#/members`);
   const banner = page.locator('[data-testid="connection"]');
@@ -140,7 +134,7 @@ test('the serving node killed: the page goes on updating through another member 
   await first!.kill9();
   await expect(banner).toHaveAttribute('data-failover', 'yes', { timeout: FAILOVER_MS_MAX });
   const through = await banner.getAttribute('data-reading-through');
-  expect(cluster.nodes.map((node) => node.nodeId).filter((nodeId) => nodeId !== first!.nodeId)).toContain(through);
+  expect(cluster().nodes.map((node) => node.nodeId).filter((nodeId) => nodeId !== first!.nodeId)).toContain(through);
   await expect(banner).toContainText('the node that served this page');
   // Still updating: the update time moves on, and the killed node turns dead on the page.
   const updated = Number(await banner.getAttribute('data-last-update'));

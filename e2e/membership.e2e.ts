@@ -3,8 +3,8 @@
 // a higher incarnation, without a reload; a node stopped with SIGSTOP turns suspect (or dead), then
 // alive again after SIGCONT; a 4th node appears in members and on the ring. Measures the time to first
 // render and the delay between detection (the serving node's API says dead) and display.
-import { Cluster, waitFor, type MemberView } from './support/cluster';
-import { expect, expectAccessible, networkFailureTo, saveScreenshot, test } from './support/fixtures';
+import { waitFor, type MemberView } from './support/cluster';
+import { expect, expectAccessible, useCluster, networkFailureTo, saveScreenshot, test } from './support/fixtures';
 
 /** The `local` profile's failure detection: probe 250 ms, suspicion 1-2 s; with room for a loaded machine. */
 const DETECTION_MS_MAX = 5000;
@@ -13,23 +13,17 @@ const POLL_MS = 1000;
 /** SIGSTOP is seen (suspect or dead) within the detection bound; resuming, a node refutes at once. */
 const RECOVERY_MS_MAX = 15_000;
 
-let cluster: Cluster;
-test.beforeAll(async () => {
-  cluster = await Cluster.start({ nodes: 3 });
-});
-test.afterAll(async () => {
-  await cluster?.destroy();
-});
+const cluster = useCluster({ nodes: 3 });
 
 const row = (page: import('@playwright/test').Page, nodeId: string) => page.locator(`[data-testid="members"] tr[data-node-id="${nodeId}"]`);
 
 async function stateOn(servingUrl: string, nodeId: string): Promise<MemberView | undefined> {
-  const members = await cluster.nodes.find((node) => node.url === servingUrl)!.members();
+  const members = await cluster().nodes.find((node) => node.url === servingUrl)!.members();
   return members.find((member) => member.nodeId === nodeId);
 }
 
 test('members: three alive rows whose ids and incarnations match /cluster/members; every node’s view in the matrix', async ({ page }, testInfo) => {
-  const [first] = cluster.nodes;
+  const [first] = cluster().nodes;
   const started = performance.now();
   await page.goto(`${first!.url}/`);
   await expect(page).toHaveURL(/\/dashboard\/$/);
@@ -52,7 +46,7 @@ test('members: three alive rows whose ids and incarnations match /cluster/member
 });
 
 test('kill -9: the row turns dead within the detection bound plus two polls, then alive with a higher incarnation after a restart', async ({ page, browserErrors }, testInfo) => {
-  const [first, , victim] = cluster.nodes;
+  const [first, , victim] = cluster().nodes;
   browserErrors.allow(networkFailureTo(victim!.url));
   await page.goto(`${first!.url}/dashboard/#/members`);
   await expect(row(page, victim!.nodeId)).toHaveAttribute('data-state', 'alive');
@@ -79,7 +73,7 @@ test('kill -9: the row turns dead within the detection bound plus two polls, the
 });
 
 test('SIGSTOP then SIGCONT: suspect (or dead), then alive with a higher incarnation', async ({ page }, testInfo) => {
-  const [first, paused] = cluster.nodes;
+  const [first, paused] = cluster().nodes;
   await page.goto(`${first!.url}/dashboard/?poll=250#/members`);
   await expect(row(page, paused!.nodeId)).toHaveAttribute('data-state', 'alive');
   const before = Number(await row(page, paused!.nodeId).getAttribute('data-incarnation'));
@@ -96,10 +90,10 @@ test('SIGSTOP then SIGCONT: suspect (or dead), then alive with a higher incarnat
 });
 
 test('a 4th node joining appears in members and on the ring without a reload', async ({ page }, testInfo) => {
-  const [first] = cluster.nodes;
+  const [first] = cluster().nodes;
   await page.goto(`${first!.url}/dashboard/#/members`);
   await expect(page.locator('[data-testid="members"] tbody tr')).toHaveCount(3);
-  const fourth = await cluster.addNode();
+  const fourth = await cluster().addNode();
   await expect(row(page, fourth.nodeId)).toHaveAttribute('data-state', 'alive');
   await expect(page.locator('[data-testid="members"] tbody tr')).toHaveCount(4);
   await page.locator('nav a', { hasText: 'Ring' }).click();

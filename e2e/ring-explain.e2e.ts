@@ -3,8 +3,8 @@
 // range's replicas show on click; explaining a key shows exactly /cluster/locate's replicas; and a key
 // written at consistency `one` while one of its replicas is down shows that replica without the version
 // and a hint pending, then every replica on one version once it is back.
-import { Cluster, getJson, waitFor } from './support/cluster';
-import { expect, expectAccessible, networkFailureTo, saveScreenshot, test } from './support/fixtures';
+import { getJson, waitFor } from './support/cluster';
+import { expect, expectAccessible, useCluster, networkFailureTo, saveScreenshot, test } from './support/fixtures';
 
 const REPLICAS = 2;
 const DETECTION_MS_MAX = 5000;
@@ -23,13 +23,7 @@ interface Location {
   replicas: { nodeId: string }[];
 }
 
-let cluster: Cluster;
-test.beforeAll(async () => {
-  cluster = await Cluster.start({ nodes: 3, replicas: REPLICAS });
-});
-test.afterAll(async () => {
-  await cluster?.destroy();
-});
+const cluster = useCluster({ nodes: 3, replicas: REPLICAS });
 
 /** The oracle: each node's summed range lengths, first in the list (primary) and anywhere in it. */
 function expectedShares(ring: Ring): Map<string, { primary: number; replica: number }> {
@@ -45,7 +39,7 @@ function expectedShares(ring: Ring): Map<string, { primary: number; replica: num
 }
 
 test('ring: every node’s primary and replica share matches /cluster/ring; a clicked range lists its replicas', async ({ page }, testInfo) => {
-  const [first] = cluster.nodes;
+  const [first] = cluster().nodes;
   const ring = (await getJson<Ring>(`${first!.url}/cluster/ring`)).body;
   await page.goto(`${first!.url}/dashboard/#/ring`);
   await expect(page.locator('[data-testid="ring"]')).toHaveAttribute('data-digest', ring.digest);
@@ -82,7 +76,7 @@ test('ring: every node’s primary and replica share matches /cluster/ring; a cl
 });
 
 test('explain: the replicas /cluster/locate names; a write at `one` while a replica is down shows it missing and a hint pending, then agreement', async ({ page, browserErrors }, testInfo) => {
-  const [first] = cluster.nodes;
+  const [first] = cluster().nodes;
   // A key neither of whose replicas serves the page, so the page and the write go to a live node.
   let key = '';
   let location: Location | undefined;
@@ -102,7 +96,7 @@ test('explain: the replicas /cluster/locate names; a write at `one` while a repl
   for (const [index, replica] of location.replicas.entries()) await expect(rows.nth(index)).toHaveAttribute('data-node-id', replica.nodeId);
   await expectAccessible(page, 'explain');
 
-  const down = cluster.nodes.find((node) => node.nodeId === location!.replicas[1]!.nodeId)!;
+  const down = cluster().nodes.find((node) => node.nodeId === location!.replicas[1]!.nodeId)!;
   browserErrors.allow(networkFailureTo(down.url));
   await down.kill9();
   await waitFor('the serving node sees the replica dead', async () => ((await first!.members()).find((member) => member.nodeId === down.nodeId)?.state === 'dead' ? true : undefined), DETECTION_MS_MAX * 3);

@@ -3,26 +3,13 @@
 // dashboard are written out here as the brief's contract states them.
 export type { MemberState, MemberView, RingView, RingRangeView, KeyLocation } from '../../node/src/api/cluster-view';
 
-export interface HintTargetCount {
-  readonly nodeId: string;
-  readonly count: number;
-}
-
-export interface RepairStatusView {
-  readonly running: boolean;
-  readonly rangesDone: number;
-  readonly rangesTotal: number;
-  readonly keysRepaired: number;
-  readonly bytesSent: number;
-  readonly bytesReceived: number;
-  readonly startedAt: string | null;
-  readonly lastCompleted: { readonly finishedAt: string; readonly durationMs: number; readonly keysRepaired: number; readonly bytesExchanged: number } | null;
-}
+export type { HintHealth, RepairStatus as RepairStatusView } from '../../node/src/replication';
+import type { HintHealth, RepairStatus } from '../../node/src/replication';
 
 export interface ClusterHealthView {
   readonly nodeId: string;
-  readonly hints: { pending: number; bytes: number; byTarget: HintTargetCount[]; overflowed: number; delivered: number };
-  readonly repair: RepairStatusView;
+  readonly hints: HintHealth;
+  readonly repair: RepairStatus;
 }
 
 export interface NodeHealthView {

@@ -18,14 +18,8 @@ export const CONVERGE_MS_MAX = 30_000;
 const HTTP_TIMEOUT_MS = 2000;
 const POLL_INTERVAL_MS = 50;
 
-export interface MemberView {
-  readonly nodeId: string;
-  readonly name: string;
-  readonly httpAddress: string;
-  readonly state: 'alive' | 'suspect' | 'dead' | 'left';
-  readonly incarnation: number;
-  readonly self: boolean;
-}
+export type { MemberView } from '../../node/src/api/cluster-view';
+import type { MemberView } from '../../node/src/api/cluster-view';
 
 /** Polls until the check returns a value other than undefined, or fails with the label at the deadline. */
 export async function waitFor<T>(label: string, check: () => Promise<T | undefined>, deadlineMs: number): Promise<T> {

@@ -4,6 +4,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
 import { join } from 'node:path';
+import { Cluster } from './cluster';
 
 export interface BrowserErrors {
   /** Lets console errors matching this pattern pass (network failures the test itself causes). */
@@ -28,6 +29,22 @@ export const test = base.extend<{ browserErrors: BrowserErrors }>({
 });
 
 export { expect };
+
+/** A cluster started before a file's first test (processes start in parallel) and destroyed after its last. */
+const CLUSTER_START_MS_MAX = 90_000;
+
+/** The file's cluster: started once, shared by its tests in order, destroyed whatever they did. */
+export function useCluster(options: Parameters<typeof Cluster.start>[0]): () => Cluster {
+  let cluster: Cluster | undefined;
+  test.beforeAll(async ({}, testInfo) => {
+    testInfo.setTimeout(CLUSTER_START_MS_MAX);
+    cluster = await Cluster.start(options);
+  });
+  test.afterAll(async () => {
+    await cluster?.destroy();
+  });
+  return () => cluster!;
+}
 
 export async function saveScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
   const path = join(testInfo.project.outputDir, 'screenshots', `${name}.png`);
