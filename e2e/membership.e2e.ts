@@ -31,10 +31,17 @@ test('members: three alive rows whose ids and incarnations match /cluster/member
   expect(members).toHaveLength(3);
   await expect(page.locator('[data-testid="members"] tbody tr')).toHaveCount(3);
   const shownMs = Math.round(performance.now() - started);
+  // The page and the API agree once the page has polled: a node refuting a suspicion on a loaded
+  // machine bumps its incarnation meanwhile, so each comparison reads both sides again until they match.
   for (const member of members) {
     await expect(row(page, member.nodeId)).toHaveAttribute('data-state', 'alive');
-    await expect(row(page, member.nodeId)).toHaveAttribute('data-incarnation', String(member.incarnation));
     await expect(row(page, member.nodeId).locator('th')).toContainText(member.name);
+    await expect
+      .poll(async () => {
+        const now = (await first!.members()).find((candidate) => candidate.nodeId === member.nodeId);
+        return `${now?.state} ${now?.incarnation}` === `${await row(page, member.nodeId).getAttribute('data-state')} ${await row(page, member.nodeId).getAttribute('data-incarnation')}`;
+      })
+      .toBe(true);
   }
   await expect(page.locator('[data-testid="matrix"] td[data-state="alive"]')).toHaveCount(9);
   await expect(page.locator('[data-testid="matrix"]')).toHaveAttribute('data-disputed', '');
@@ -42,7 +49,6 @@ test('members: three alive rows whose ids and incarnations match /cluster/member
   testInfo.annotations.push({ type: 'time to first render', description: `${firstRenderMs} ms after navigation start (page), ${shownMs} ms from goto to three rows (test)` });
   console.log(`time to first render: ${firstRenderMs} ms (navigation start to the member table); goto to three rows: ${shownMs} ms`);
   await saveScreenshot(page, testInfo, 'members');
-  await expectAccessible(page, 'members');
 });
 
 test('kill -9: the row turns dead within the detection bound plus two polls, then alive with a higher incarnation after a restart', async ({ page, browserErrors }, testInfo) => {
@@ -82,6 +88,8 @@ test('SIGSTOP then SIGCONT: suspect (or dead), then alive with a higher incarnat
     await expect(row(page, paused!.nodeId)).toHaveAttribute('data-state', /^(suspect|dead)$/, { timeout: DETECTION_MS_MAX + 2 * POLL_MS });
     await expect(page.locator(`[data-testid="matrix"] tr[data-observer="${paused!.nodeId}"] td.unreachable`)).toContainText('timed out');
     await saveScreenshot(page, testInfo, 'members-node-stopped');
+    // Degraded states (dead, unreachable) are as readable as healthy ones.
+    await expectAccessible(page, 'members with a stopped node');
   } finally {
     paused!.resume();
   }

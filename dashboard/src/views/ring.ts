@@ -17,24 +17,34 @@ function nameOf(members: readonly MemberView[], nodeId: string): string {
 
 function RingCircle({ ring, members, selected, onSelect, fresh }: { ring: RingView; members: readonly MemberView[]; selected: RingRangeView | null; onSelect: (range: RingRangeView) => void; fresh: boolean }) {
   return html`
-    <svg class=${`ring${fresh ? ' ring-fresh' : ''}`} viewBox="-110 -110 220 220" role="group" aria-label=${`Hash ring, ${ring.ranges.length} ranges`} data-testid="ring" data-digest=${ring.digest}>
-      ${ring.ranges.map((range) => {
-        const label = `range ${range.start}…${range.end}: ${range.replicas.map((nodeId) => nameOf(members, nodeId)).join(', ')}`;
-        return html`
+    <svg
+      class=${`ring${fresh ? ' ring-fresh' : ''}`}
+      viewBox="-110 -110 220 220"
+      role="group"
+      tabindex="0"
+      aria-label=${`Hash ring, ${ring.ranges.length} ranges: the arrow keys select a range`}
+      data-testid="ring"
+      data-digest=${ring.digest}
+      onKeyDown=${(event: KeyboardEvent) => {
+        const step = event.key === 'ArrowRight' || event.key === 'ArrowDown' ? 1 : event.key === 'ArrowLeft' || event.key === 'ArrowUp' ? -1 : 0;
+        if (step === 0) return;
+        event.preventDefault();
+        const index = selected === null ? (step === 1 ? -1 : 0) : ring.ranges.findIndex((range) => range.start === selected.start);
+        onSelect(ring.ranges[(index + step + ring.ranges.length) % ring.ranges.length]!);
+      }}
+    >
+      <g aria-hidden="true">
+        ${ring.ranges.map((range) => html`
           <path
             d=${arcPath(positionFraction(range.start), rangeFraction(range))}
             fill=${colourOf(range.replicas[0] ?? '', ring.members)}
             class=${selected?.start === range.start ? 'arc selected' : 'arc'}
             data-start=${range.start}
             data-replicas=${range.replicas.join(',')}
-            tabindex="0"
-            role="button"
-            aria-label=${label}
             onClick=${() => onSelect(range)}
-            onKeyDown=${(event: KeyboardEvent) => (event.key === 'Enter' || event.key === ' ') && onSelect(range)}
-          ><title>${label}</title></path>
-        `;
-      })}
+          ><title>${`(${range.start}, ${range.end}]: ${range.replicas.map((nodeId) => nameOf(members, nodeId)).join(', ')}`}</title></path>
+        `)}
+      </g>
       <text x="0" y="-6" text-anchor="middle" class="ring-label">digest</text>
       <text x="0" y="10" text-anchor="middle" class="ring-label ring-digest">${ring.digest}</text>
     </svg>
@@ -104,7 +114,7 @@ function RingShown({ poller, ring }: { poller: ClusterPoller; ring: RingView }) 
         <${ShareTable} ring=${ring} members=${members} />
         <div data-testid="range-detail" aria-live="polite">
           ${selected === null
-            ? html`<p class="note">Select a range on the circle (click, or Tab then Enter) to see its replicas.</p>`
+            ? html`<p class="note">Select a range on the circle (click it, or focus the circle and use the arrow keys) to see its replicas.</p>`
             : html`<p>Range (${selected.start}, ${selected.end}] is held by, in preference order:</p>
                 <ol>${selected.replicas.map((nodeId) => html`<li data-node-id=${nodeId}>${nameOf(members, nodeId)} <code>${shortId(nodeId)}</code></li>`)}</ol>`}
         </div>
