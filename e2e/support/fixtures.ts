@@ -60,10 +60,10 @@ export async function expectAccessible(page: Page, view: string): Promise<void> 
 
 /**
  * What Chromium logs when a fetch to this node gets no readable answer because the test took the node
- * down: a refused or reset connection, or, while a restarted node has not yet learnt the cluster's
+ * down: any network error (refused, reset, an answer cut off mid-way), or, while a restarted node has not yet learnt the cluster's
  * members (so not yet the page's origin), a CORS refusal.
  */
 export function networkFailureTo(url: string): RegExp {
   const escaped = url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`^(Failed to load resource: net::ERR_(CONNECTION_REFUSED|CONNECTION_RESET|EMPTY_RESPONSE|CONNECTION_CLOSED|FAILED) \\(${escaped}/|Access to fetch at '${escaped}/[^']*' from origin '[^']*' has been blocked by CORS policy)`);
+  return new RegExp(`^(Failed to load resource: net::ERR_[A-Z_]+ \\(${escaped}/|Access to fetch at '${escaped}/[^']*' from origin '[^']*' has been blocked by CORS policy)`);
 }
