@@ -4,8 +4,7 @@
 
 import { defineCommand, type ArgsDef } from 'citty';
 import { fileURLToPath } from 'node:url';
-import { configFields, type ConfigField, type NodeConfig } from '../../../node/src/config';
-import { SHUTDOWN_DRAIN_MS_MAX } from '../../../node/src/limits';
+import { configFields, SHUTDOWN_DRAIN_MS_MAX, type ConfigField, type NodeConfig } from '../../../node/src';
 import { CliFailure, exitCodes } from '../exit-codes';
 import { printError } from '../output';
 import { integerArg } from '../parse-args';
@@ -89,8 +88,7 @@ export const nodeCommand = defineCommand({
   },
   args: nodeArgs,
   async run({ args }) {
-    const { resolveNodeConfig, ConfigError } = await import('../../../node/src/config');
-    const { startNode } = await import('../../../node/src/main');
+    const { resolveNodeConfig, ConfigError, startNode } = await import('../../../node/src/daemon');
     let config: NodeConfig;
     try {
       config = resolveNodeConfig(overridesFrom(args));
