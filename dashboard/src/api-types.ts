@@ -1,16 +1,17 @@
 // The shapes the dashboard reads. Existing routes share the daemon's own types (type-only imports,
 // erased at build time: the dashboard talks to nodes over HTTP only); the routes added for the
 // dashboard are written out here as the brief's contract states them.
-export type { MemberState, MemberView, RingView, RingRangeView, KeyLocation } from '../../node/src/api/cluster-view';
-
-export type { HintHealth, RepairStatus as RepairStatusView } from '../../node/src/replication';
-import type { HintHealth, RepairStatus } from '../../node/src/replication';
-
-export interface ClusterHealthView {
-  readonly nodeId: string;
-  readonly hints: HintHealth;
-  readonly repair: RepairStatus;
-}
+export type {
+  ClusterHealthReply as ClusterHealthView,
+  KeyLocation,
+  ListPageReply as KeyPage,
+  MemberState,
+  MemberView,
+  RecordReply as StoredValue,
+  RepairStatus as RepairStatusView,
+  RingRangeView,
+  RingView,
+} from '../../node/src';
 
 export interface NodeHealthView {
   readonly status: string;
@@ -62,16 +63,4 @@ export interface StatsView {
   readonly requestsTotal: number;
   readonly requestsPerSecond: number;
   readonly latencyMs: { p50: number; p99: number };
-}
-
-export interface KeyPage {
-  readonly items: { key: string; version: string; updatedAt: string }[];
-  readonly next: string | null;
-}
-
-export interface StoredValue {
-  readonly key: string;
-  readonly value: unknown;
-  readonly version: string;
-  readonly updatedAt: string;
 }

@@ -18,8 +18,8 @@ export const CONVERGE_MS_MAX = 30_000;
 const HTTP_TIMEOUT_MS = 2000;
 const POLL_INTERVAL_MS = 50;
 
-export type { MemberView } from '../../node/src/api/cluster-view';
-import type { MemberView } from '../../node/src/api/cluster-view';
+export type { MemberView } from '../../node/src';
+import type { MemberView } from '../../node/src';
 
 /** Polls until the check returns a value other than undefined, or fails with the label at the deadline. */
 export async function waitFor<T>(label: string, check: () => Promise<T | undefined>, deadlineMs: number): Promise<T> {
