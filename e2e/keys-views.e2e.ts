@@ -99,7 +99,7 @@ test('keyboard: from the top of the page, Tab reaches every view’s link, and E
   const focused: string[] = [];
   for (let press = 0; press < 10; press++) {
     await page.keyboard.press('Tab');
-    focused.push(await page.evaluate(() => document.activeElement?.textContent ?? ''));
+    focused.push((await page.locator(':focus').textContent()) ?? '');
   }
   for (const title of ['Members', 'Ring', 'Keys', 'Explain a key', 'Activity', 'Health']) expect(focused).toContain(title);
   await page.getByRole('link', { name: 'Health' }).focus();

@@ -1,17 +1,65 @@
-// The shapes the dashboard reads. Existing routes share the daemon's own types (type-only imports,
-// erased at build time: the dashboard talks to nodes over HTTP only); the routes added for the
-// dashboard are written out here as the brief's contract states them.
-export type {
-  ClusterHealthReply as ClusterHealthView,
-  KeyLocation,
-  ListPageReply as KeyPage,
-  MemberState,
-  MemberView,
-  RecordReply as StoredValue,
-  RepairStatus as RepairStatusView,
-  RingRangeView,
-  RingView,
-} from '../../node/src';
+// The shapes the dashboard reads, as the routes answer them (README, the OpenAPI document at
+// /swagger/json). Written out here rather than imported from node/src/index.ts: the dashboard is
+// type-checked with the browser's DOM library, under which parts of the daemon do not compile, and it
+// talks to nodes over HTTP only. e2e/ checks these shapes against real answers from real nodes.
+
+export type MemberState = 'alive' | 'suspect' | 'dead' | 'left';
+
+export interface MemberView {
+  readonly nodeId: string;
+  readonly name: string;
+  readonly httpAddress: string;
+  readonly state: MemberState;
+  readonly incarnation: number;
+  readonly heartbeatAgeMs: number;
+  readonly keyCount: number | null;
+  readonly ringDigest: string | null;
+  readonly self: boolean;
+}
+
+export interface RingRangeView {
+  /** Hash positions, hex: the range is (start, end], wrapping past the top. */
+  readonly start: string;
+  readonly end: string;
+  readonly replicas: string[];
+}
+
+export interface RingView {
+  readonly digest: string;
+  readonly replicationFactor: number;
+  readonly tokensPerNode: number;
+  readonly members: string[];
+  readonly ranges: RingRangeView[];
+}
+
+export interface RepairStatusView {
+  readonly running: boolean;
+  readonly rangesDone: number;
+  readonly rangesTotal: number;
+  readonly keysRepaired: number;
+  readonly bytesSent: number;
+  readonly bytesReceived: number;
+  readonly startedAt: string | null;
+  readonly lastCompleted: { readonly finishedAt: string; readonly durationMs: number; readonly keysRepaired: number; readonly bytesExchanged: number } | null;
+}
+
+export interface ClusterHealthView {
+  readonly nodeId: string;
+  readonly hints: { pending: number; bytes: number; byTarget: { nodeId: string; count: number }[]; overflowed: number; delivered: number };
+  readonly repair: RepairStatusView;
+}
+
+export interface KeyPage {
+  readonly items: { key: string; version: string; updatedAt: string }[];
+  readonly next: string | null;
+}
+
+export interface StoredValue {
+  readonly key: string;
+  readonly value: unknown;
+  readonly version: string;
+  readonly updatedAt: string;
+}
 
 export interface NodeHealthView {
   readonly status: string;
