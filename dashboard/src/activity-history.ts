@@ -54,8 +54,10 @@ export class ActivityHistory {
       if (this.#observations.inflight(origin, path)) continue;
       void this.#observations.refresh<EventsPage>(origin, path).then((answer) => {
         if (!answer?.ok) return;
-        // A restarted node numbers its events from the start again: its cursor follows it back.
-        this.#cursors.set(origin, answer.body.next);
+        // A restarted node numbers its events from 1 again and answers a cursor past its last with that
+        // last: read its buffer from the start then, so its first events (joining, listening) are kept.
+        const restarted = after !== undefined && answer.body.next < after;
+        this.#cursors.set(origin, restarted ? 0 : answer.body.next);
         this.#addEvents(answer.body);
       });
     }
