@@ -38,6 +38,8 @@ describe('a node whose bundle has a dashboard beside it', () => {
       const response = await fetch(`${url()}${path}`, { redirect: 'manual' });
       expect({ path, status: response.status, location: response.headers.get('location') }).toEqual({ path, status: 302, location: '/dashboard/' });
     }
+    const withQuery = await fetch(`${url()}/?poll=250`, { redirect: 'manual' });
+    expect(withQuery.headers.get('location')).toBe('/dashboard/?poll=250');
   });
 
   test('/dashboard/ is index.html, never cached without revalidation', async () => {

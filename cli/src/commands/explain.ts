@@ -1,12 +1,12 @@
 import { defineCommand } from 'citty';
-import type { KeyExplanation } from '../../../node/src/api/key-explainer';
+import type { ExplainReply } from '../../../node/src';
 import { connectionArgs } from '../common-args';
 import { NodeClient, resolveUrls } from '../node-client';
 import { printJson, printLine } from '../output';
 import { renderTable } from '../table';
 
 /** What a replica holds, in words: a version, a tombstone, nothing, or unknown (it did not answer). */
-function held(replica: KeyExplanation['replicas'][number]): string {
+function held(replica: ExplainReply['replicas'][number]): string {
   if (!replica.reachable) return '? (unreachable)';
   if (replica.version === null) return '(none)';
   return replica.deleted ? `${replica.version} (deleted)` : replica.version;
@@ -22,7 +22,7 @@ export const explainCommand = defineCommand({
   async run({ args }) {
     const reply = await new NodeClient(resolveUrls(args.url)).expectOk('GET', `/cluster/explain/${encodeURIComponent(args.key)}`);
     if (args.json) return printJson(reply.body);
-    const explanation = reply.body as KeyExplanation;
+    const explanation = reply.body as ExplainReply;
     const names = new Map(explanation.replicas.map((replica) => [replica.nodeId, replica.name]));
     const nameOf = (nodeId: string) => names.get(nodeId) ?? nodeId;
     printLine(`${JSON.stringify(explanation.key)} at ring position ${explanation.position} (ring ${explanation.ringDigest})`);

@@ -32,7 +32,7 @@ const Location = Type.Object({
 });
 
 const Nullable = <T extends TSchema>(schema: T, description: string) => Type.Union([schema, Type.Null()], { description });
-const Explanation = Type.Object({
+export const ExplanationSchema = Type.Object({
   key: Type.String(),
   position: Type.String({ description: 'The key’s position on the ring, hex.' }),
   ringDigest: Type.String({ description: 'Digest of the ring this node placed the key by.' }),
@@ -57,7 +57,7 @@ const Explanation = Type.Object({
   newestVersion: Nullable(Type.String(), 'The newest version any replica or hint holds; null when none holds the key.'),
 });
 
-const Events = Type.Object({
+export const EventsSchema = Type.Object({
   nodeId: Type.String(),
   events: Type.Array(
     Type.Object({
@@ -123,7 +123,7 @@ export const clusterDocs = {
       { name: 'after', in: 'query', required: false, description: 'Return events with a larger seq.', schema: { type: 'integer', minimum: 0 } },
       { name: 'limit', in: 'query', required: false, description: 'At most this many events.', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
     ],
-    responses: responses({ 200: ['Events after `after`, oldest first.', Events], 400: ['`after` or `limit` is not an integer in range, or was given twice.', schemas.Error] }),
+    responses: responses({ 200: ['Events after `after`, oldest first.', EventsSchema], 400: ['`after` or `limit` is not an integer in range, or was given twice.', schemas.Error] }),
   },
   explain: {
     summary: 'Explain a key: its replicas, the version each holds right now, hints pending, agreement',
@@ -131,7 +131,7 @@ export const clusterDocs = {
       'Asks each of the key’s home replicas and stand-ins for the version in its own store (no read repair: this changes nothing), and every reachable member for the hints it holds for the key. A replica that cannot answer within the quorum deadline is `reachable: false`.',
     tags: ['cluster'],
     parameters: [keyPathParameter],
-    responses: responses({ 200: ['Where the key lives and what each replica holds.', Explanation], 400: ['Malformed key.', schemas.Error] }),
+    responses: responses({ 200: ['Where the key lives and what each replica holds.', ExplanationSchema], 400: ['Malformed key.', schemas.Error] }),
   },
   local: {
     summary: 'This node’s own copy of a key, tombstones included',

@@ -6,6 +6,7 @@ import { SwarmError } from '../errors';
 import type { Logger } from '../log';
 import type { HttpMetrics } from './http-metrics';
 import { instrumented } from './instrumented';
+import { dotSegmentKeyRefusal } from './kv-routes';
 import { emptyResponse } from './responses';
 import { StaticFiles } from './static-files';
 
@@ -16,6 +17,7 @@ export interface DashboardRoutesDeps {
   readonly dashboardDir: string | undefined;
   readonly metrics: HttpMetrics;
   readonly logger: Logger;
+  readonly keyBytesMax: number;
 }
 
 const hidden = { detail: { hide: true } } as const;
@@ -27,16 +29,26 @@ function notBuilt(where: string | undefined): SwarmError {
 
 export function dashboardRoutes(deps: DashboardRoutesDeps) {
   const files = deps.dashboardDir === undefined ? undefined : new StaticFiles(deps.dashboardDir);
-  const toDashboard = () => emptyResponse(302, { location: DASHBOARD_PATH, 'cache-control': 'no-cache' });
+  // The query (e.g. `?poll=250`, the dashboard's own settings) goes along.
+  const toDashboard = ({ request }: { request: Request }) => emptyResponse(302, { location: `${DASHBOARD_PATH}${new URL(request.url).search}`, 'cache-control': 'no-cache' });
   const serve = instrumented(deps.metrics, deps.logger, 'GET', '/dashboard/{file}', async ({ request }) => {
     const pathname = new URL(request.url).pathname;
     // Elysia routes /dashboard and /dashboard/ alike; relative asset URLs need the slash.
-    if (!pathname.startsWith(DASHBOARD_PATH)) return toDashboard();
+    if (!pathname.startsWith(DASHBOARD_PATH)) return toDashboard({ request });
     if (files === undefined || !(await files.exists())) throw notBuilt(files?.root);
     return files.serve(pathname.slice(DASHBOARD_PATH.length), request);
   });
   return new Elysia({ name: 'dashboard-routes' })
-    .get('/', instrumented(deps.metrics, deps.logger, 'GET', '/', toDashboard), hidden)
+    .get(
+      '/',
+      instrumented(deps.metrics, deps.logger, 'GET', '/', ({ request }) => {
+        // /kv/.. is normalised to / before routing: it names the key "..", refused as on every key route.
+        const refusal = dotSegmentKeyRefusal(request, deps.keyBytesMax);
+        if (refusal !== undefined) throw refusal;
+        return toDashboard({ request });
+      }),
+      hidden,
+    )
     .get('/dashboard/', serve, hidden)
     .get('/dashboard/*', serve, hidden);
 }

@@ -1,6 +1,5 @@
 // Operational routes: liveness with a summary of the node, and Prometheus metrics.
 
-import { Type } from '@sinclair/typebox';
 import { Elysia } from 'elysia';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
@@ -28,26 +27,11 @@ export interface OpsRoutesDeps {
   readonly cors: ReadCors;
 }
 
-const nullableMs = (description: string) => Type.Union([Type.Number(), Type.Null()], { description });
 const statsDocs = {
   summary: 'Request rate and latency over the last few seconds',
   description: `Every HTTP request this node served (all routes, this one included), counted since start, and its rate and latency percentiles over a sliding window of the last ${STATS_WINDOW_MS / 1000} s (one-second steps). Percentiles come from a log-scale histogram, within 5%.`,
   tags: ['ops'],
-  responses: responses({
-    200: [
-      'This node’s request statistics.',
-      Type.Object({
-        nodeId: Type.String(),
-        time: Type.String({ format: 'date-time', description: 'When the window ends: now, by this node’s clock.' }),
-        requestsTotal: Type.Integer({ description: 'Requests served since the process started.' }),
-        requestsPerSecond: Type.Number({ description: `Over the last ${STATS_WINDOW_MS / 1000} s (or since start, if shorter).` }),
-        latencyMs: Type.Object({
-          p50: nullableMs('Median latency in the window, ms; null when no request finished in it.'),
-          p99: nullableMs('99th percentile latency in the window, ms; null when no request finished in it.'),
-        }),
-      }),
-    ],
-  }),
+  responses: responses({ 200: ['This node’s request statistics.', schemas.Stats] }),
 };
 
 export function opsRoutes(deps: OpsRoutesDeps) {

@@ -1,12 +1,17 @@
 // Round trips and refusals of the key-inspection codecs (GET /cluster/explain/{key}).
 
 import { describe, expect, test } from 'bun:test';
+import { MEMBERS_MAX } from '../membership';
 import { MessageType, peerMessages, type WireMessage } from '../wire';
 import { KEY_INSPECTION_HINTS_MAX } from './key-inspection-messages';
 import { rawFrame, roundTrip } from './codec-round-trip.test-harness';
 
 const VERSION = '019ab3f4c2d1.0000.8c1f0e5a2b7d4c93';
 const TARGET = '0123456789abcdef';
+
+test('an inspection may list one hint per member', () => {
+  expect(KEY_INSPECTION_HINTS_MAX).toBe(MEMBERS_MAX);
+});
 
 describe('key inspection codecs', () => {
   const samples: WireMessage[] = [

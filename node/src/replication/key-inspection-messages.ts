@@ -2,7 +2,6 @@
 // asks of each member. The answer is the member's own store's record for the key (no hints mixed in,
 // no repair) and every hint it holds for the key, per target. Read-only on the answering side.
 
-import { MEMBERS_MAX } from '../membership';
 import { KEY_BYTES_MAX_CEILING } from '../limits';
 import { isVersion, NODE_ID_HEX_DIGITS } from '../version';
 import { defineMessage, WireRejection, type FieldReader } from '../wire';
@@ -17,8 +16,12 @@ export type KeyInspectionMessage = { readonly type: 'keyInspection'; readonly re
 
 /** Wall-clock milliseconds as a record carries them (see replica-messages.ts). */
 const UPDATED_AT_MS_MAX = 16 ** 12 - 1;
-/** A hint store keeps one hint per (target, key), and targets are members: at most this many per key. */
-export const KEY_INSPECTION_HINTS_MAX = MEMBERS_MAX;
+/**
+ * A hint store keeps one hint per (target, key), and targets are members: at most MEMBERS_MAX per key.
+ * Spelt out rather than imported, so that a standalone node does not load the membership layer (a test
+ * checks the two agree).
+ */
+export const KEY_INSPECTION_HINTS_MAX = 256;
 
 function readInspectedRecord(fields: FieldReader): InspectedRecord {
   const version = fields.string('version', { charsMin: 1, charsMax: 64 });
