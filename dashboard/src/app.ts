@@ -93,5 +93,6 @@ export function App({ poller, pollMs }: { poller: ClusterPoller; pollMs: number 
       <h2>${VIEW_TITLES[route.view]}</h2>
       <${CurrentView} poller=${poller} route=${route} />
     </main>
+    <footer class="note foot"><a href="LICENSES.txt">Licences of the bundled libraries</a> · <a href="/swagger">API (Swagger UI)</a></footer>
   `;
 }
