@@ -24,13 +24,13 @@ test('hint bounds default to 100,000 hints and 256 MiB, and the smallest byte bo
   expect(resolveNodeConfig({ valueBytesMax: 1000, keyBytesMax: 100, hintBytesMax: 1164, hintsMax: 1 })).toMatchObject({ hintBytesMax: 1164, hintsMax: 1 });
 });
 
-test('without a secret a node is standalone; the environment supplies one', () => {
-  expect(resolveNodeConfig({}, {}).secret).toBeUndefined();
-  expect(resolveNodeConfig({ bootstrap: ['127.0.0.1:49737'] }, { SWARMKV_SECRET: SECRET }).secret).toBe(SECRET);
+test('without a secret a node is standalone', () => {
+  expect(resolveNodeConfig({}).secret).toBeUndefined();
+  expect(resolveNodeConfig({ bootstrap: ['127.0.0.1:49737'], secret: SECRET }).secret).toBe(SECRET);
 });
 
 test('advertise defaults to the bind address and port', () => {
-  expect(resolveNodeConfig({ host: '10.0.0.2', port: 8000 }, {}).advertise).toBe('10.0.0.2:8000');
+  expect(resolveNodeConfig({ host: '10.0.0.2', port: 8000 }).advertise).toBe('10.0.0.2:8000');
 });
 
 test.each([
@@ -47,5 +47,5 @@ test.each([
   ['a hint byte bound below one largest key and value', { valueBytesMax: 1000, keyBytesMax: 100, hintBytesMax: 1100 }, '--hint-bytes-max'],
   ['a hint byte bound above a quarter of the LMDB map', { hintBytesMax: 17 * 1024 ** 3 }, '--hint-bytes-max'],
 ])('refuses %s with a message naming the fix', (_name, overrides, message) => {
-  expect(() => resolveNodeConfig(overrides, {})).toThrow(message);
+  expect(() => resolveNodeConfig(overrides)).toThrow(message);
 });

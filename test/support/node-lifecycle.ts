@@ -93,9 +93,9 @@ export interface ExitedRun {
   readonly timedOut: boolean;
 }
 
-/** Runs `node dist/swarmkv.mjs ...args`, expecting it to exit by itself within the deadline. */
-export function runCliToExit(args: string[], deadlineMs = STOP_DEADLINE_MS): Promise<ExitedRun> {
-  const child = spawn('node', [CLI_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs `node dist/swarmkv.mjs ...args` (with these variables added), expecting it to exit by itself within the deadline. */
+export function runCliToExit(args: string[], deadlineMs = STOP_DEADLINE_MS, variables: Record<string, string> = {}): Promise<ExitedRun> {
+  const child = spawn('node', [CLI_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...variables } });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -1,10 +1,12 @@
 // `swarmkv node`: runs a node in the foreground. Its flags are generated from the daemon's documented
-// configuration fields, so the CLI, the README table and the defaults cannot drift apart. The daemon
-// itself is loaded only when this command runs, so the data commands stay thin HTTP clients.
+// configuration fields, so the CLI, the README table and the defaults cannot drift apart; each flag can
+// also come from its environment variable (`--port` → `SWARMKV_PORT`, see environment-variables.ts). The
+// daemon itself is loaded only when this command runs, so the data commands stay thin HTTP clients.
 
-import { defineCommand, type ArgsDef } from 'citty';
+import type { ArgsDef } from 'citty';
 import { configFields, type ConfigField, type NodeConfig } from '../../../node/src/config';
 import { SHUTDOWN_DRAIN_MS_MAX } from '../../../node/src/limits';
+import { configurableFromEnvironment } from '../environment-variables';
 import { CliFailure, exitCodes } from '../exit-codes';
 import { printError } from '../output';
 import { integerArg } from '../parse-args';
@@ -12,7 +14,7 @@ import { integerArg } from '../parse-args';
 /** A default computed from other flags or the environment: documented, but not passed to citty. */
 const isDerivedDefault = (field: ConfigField) => /[<$(]/.test(field.defaultValue);
 
-const nodeArgs: ArgsDef = Object.fromEntries(
+export const nodeArgs: ArgsDef = Object.fromEntries(
   configFields.map((field) => [
     field.flag.slice(2),
     field.kind === 'boolean'
@@ -22,7 +24,7 @@ const nodeArgs: ArgsDef = Object.fromEntries(
 );
 
 /** NodeConfig overrides from parsed flags; a malformed number is a usage error naming its flag. */
-function overridesFrom(args: Record<string, unknown>): Partial<NodeConfig> {
+export function overridesFrom(args: Record<string, unknown>): Partial<NodeConfig> {
   const overrides: Record<string, unknown> = {};
   for (const field of configFields) {
     const raw = args[field.flag.slice(2)];
@@ -74,14 +76,14 @@ async function stopBounded(node: { close(): Promise<void> }): Promise<void> {
   process.exit(exitCodes.ok);
 }
 
-export const nodeCommand = defineCommand({
+export const nodeCommand = configurableFromEnvironment({
   meta: {
     name: 'node',
     description:
-      'Run a node in the foreground; logs one JSON line per event; Ctrl-C (SIGINT) or SIGTERM stops it cleanly.\n\nExample: swarmkv node --port 7070 --data-dir ./data/n1',
+      'Run a node in the foreground; logs one JSON line per event; Ctrl-C (SIGINT) or SIGTERM stops it cleanly. Every flag can also be set by its environment variable, shown in brackets (a flag wins over its variable).\n\nExample: swarmkv node --port 7070 --data-dir ./data/n1   (or: SWARMKV_PORT=7070 SWARMKV_DATA_DIR=./data/n1 swarmkv node)',
   },
   args: nodeArgs,
-  async run({ args }) {
+  async run({ args }: { args: Record<string, unknown> }) {
     const { resolveNodeConfig, ConfigError } = await import('../../../node/src/config');
     const { startNode } = await import('../../../node/src/main');
     let config: NodeConfig;
