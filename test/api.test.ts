@@ -405,7 +405,7 @@ describe('the OpenAPI document and Swagger UI', () => {
     expect(reply.status).toBe(200);
     const spec = reply.body;
     expect(spec.openapi).toMatch(/^3\./);
-    expect(Object.keys(spec.paths).sort()).toEqual(['/cluster/health', '/cluster/local/{key}', '/cluster/locate/{key}', '/cluster/members', '/cluster/repair', '/cluster/ring', '/health', '/kv', '/kv/{key}', '/metrics']);
+    expect(Object.keys(spec.paths).sort()).toEqual(['/cluster/health', '/cluster/local/{key}', '/cluster/locate/{key}', '/cluster/members', '/cluster/repair', '/cluster/ring', '/health', '/health/live', '/health/ready', '/kv', '/kv/{key}', '/metrics']);
     expect(Object.keys(spec.paths['/kv/{key}']).sort()).toEqual(['delete', 'get', 'put']);
     expect(Object.keys(spec.paths['/kv']).sort()).toEqual(['get', 'post']);
     expect(Object.keys(spec.paths['/health'])).toEqual(['get']);

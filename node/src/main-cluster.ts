@@ -41,6 +41,8 @@ export interface ClusterRouting {
   readonly directory: ReplicaDirectory;
   readonly view: ClusterView;
   readonly repair: RepairControl;
+  /** True once this node has met its cluster (see HyperswarmTransport.joined), and from then on. */
+  readonly joined: () => boolean;
 }
 
 export interface RunningCluster extends ClusterRouting {
@@ -275,7 +277,7 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
     },
   });
   const view = new LiveClusterView(membership, placement, () => store.stats().liveKeys);
-  route({ placement, directory, view, repair: antiEntropy });
+  route({ placement, directory, view, repair: antiEntropy, joined: () => transport.joined() });
   await transport.start(handlers);
   membership.start();
   metadata.start();
@@ -295,5 +297,5 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
     })();
     return closing;
   };
-  return { placement, directory, view, repair: antiEntropy, close };
+  return { placement, directory, view, repair: antiEntropy, joined: () => transport.joined(), close };
 }

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { buildApp, HttpMetrics, StandaloneClusterView, type ClusterView } from './api';
+import { buildApp, HttpMetrics, StandaloneClusterView, type ClusterView, type Readiness } from './api';
 import { assert } from './assert';
 import { OffsetClock, systemClock, type Clock } from './clock';
 import { isClustered, type NodeConfig } from './config';
@@ -92,6 +92,8 @@ interface Routing {
   directory: ReplicaDirectory;
   view: ClusterView;
   repair: RepairControl;
+  /** Whether this node has met its cluster: a standalone node has nothing to meet. */
+  joined: () => boolean;
 }
 
 function joining(): SwarmError {
@@ -118,6 +120,7 @@ function standaloneRouting(config: NodeConfig, nodeId: string, store: KvStore, l
     placement: isClustered(config) ? joiningPlacement : new SingleNodePlacement(nodeId),
     directory: { replica: (id) => (id === nodeId ? localReplica : undefined) },
     view: new StandaloneClusterView({ nodeId, name: config.name, httpAddress: config.advertise }, store, keyPosition),
+    joined: () => !isClustered(config),
   };
 }
 
@@ -198,7 +201,11 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
   const routing = standaloneRouting(config, nodeId, store, localReplica, clock);
   const coordinator = coordinatorOver(routing, config, hlc, clock);
   const metrics = new HttpMetrics(() => store.stats(), () => hints.health());
+  let closing: Promise<void> | undefined;
+  // Not ready from the moment a stop is asked for, so a platform sends no new traffic while it drains.
+  const readiness = (): Readiness => (closing !== undefined ? { ready: false, reason: 'draining' } : routing.joined() ? { ready: true } : { ready: false, reason: 'joining' });
   const app = buildApp({
+    readiness,
     coordinator,
     nodeId,
     cluster: { members: () => routing.view.members(), ring: () => routing.view.ring(), locate: (key) => routing.view.locate(key) },
@@ -236,7 +243,6 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
     throw error;
   }
 
-  let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       logger.info('node.stopping', {});

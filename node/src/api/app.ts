@@ -9,10 +9,11 @@ import { clusterRoutes, type ClusterRoutesDeps } from './cluster-routes';
 import { closeConnectionIfDraining } from './connection-draining';
 import { dotSegmentKeyRefusal, kvRoutes, type KvRoutesDeps } from './kv-routes';
 import { opsRoutes, type OpsRoutesDeps } from './ops-routes';
+import { probeRoutes, type ProbeRoutesDeps } from './probe-routes';
 import { repairRoutes, type RepairRoutesDeps } from './repair-routes';
 import { errorResponse } from './responses';
 
-export type AppDeps = KvRoutesDeps & OpsRoutesDeps & ClusterRoutesDeps & RepairRoutesDeps;
+export type AppDeps = KvRoutesDeps & OpsRoutesDeps & ClusterRoutesDeps & RepairRoutesDeps & ProbeRoutesDeps;
 
 /** Elysia's own error codes, mapped onto ours. */
 const FRAMEWORK_ERRORS: Record<string, ErrorCode> = {
@@ -59,5 +60,6 @@ export function buildApp(deps: AppDeps) {
     .use(kvRoutes(deps))
     .use(clusterRoutes(deps))
     .use(repairRoutes(deps))
-    .use(opsRoutes(deps));
+    .use(opsRoutes(deps))
+    .use(probeRoutes(deps));
 }

@@ -4,3 +4,4 @@ export type { ClusterView, KeyLocation, MemberState, MemberView, RingRangeView, 
 export { StandaloneClusterView } from './standalone-cluster-view';
 export { KEY_COUNT_METADATA, LiveClusterView, RING_DIGEST_METADATA, type LiveMembership } from './live-cluster-view';
 export { RepairStatusSchema } from './repair-docs';
+export type { NotReadyReason, Readiness } from './probe-routes';

@@ -77,6 +77,11 @@ export class HyperswarmTransport implements Transport {
   readonly #refresher: DiscoveryRefresh;
   #starting: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
+  /** The DHT is up and this node founded it (a private DHT's first node). */
+  #founderReady = false;
+  /** The topic was announced and looked up once, with at least one other DHT node answering. */
+  #topicFlushed = false;
+  #joined = false;
 
   constructor(options: HyperswarmTransportOptions) {
     checkDhtSettings(options);
@@ -109,7 +114,10 @@ export class HyperswarmTransport implements Transport {
       attempt: (target, attempt) => this.#reconnect(target, attempt),
       release: (target) => this.#release(target.publicKey),
     });
-    this.#refresher = new DiscoveryRefresh(async () => this.#discovery?.refresh(), this.#log);
+    this.#refresher = new DiscoveryRefresh(async () => {
+      await this.#discovery?.refresh();
+      this.#lookupDone();
+    }, this.#log);
   }
 
   /** Binds the DHT, joins the topic and accepts connections; peers arrive through onPeerUp. */
@@ -132,6 +140,8 @@ export class HyperswarmTransport implements Transport {
     for (const publicKey of seedPublicKeys) swarm.joinPeer(publicKey);
     this.#refresher.start();
     await dht.ready();
+    this.#founderReady = keyPair !== undefined;
+    void this.#discovery.flushed().then(() => this.#lookupDone(), () => {});
     const { bootstrap } = this.#options;
     this.#log('transport.started', {
       topic: shortKey(this.#topic),
@@ -141,6 +151,22 @@ export class HyperswarmTransport implements Transport {
       founder: keyPair !== undefined,
       startMs: Math.round(performance.now() - startedMs),
     });
+  }
+
+  /**
+   * True once this node has met its cluster, and from then on: a peer completed the hello; or the DHT
+   * answered (this node knows another DHT node) and the topic was announced and looked up once, so
+   * any member already there was found (this node is, so far, a cluster of one); or this node founded
+   * the private DHT, the meeting place itself. A node whose bootstrap nobody answers never joins.
+   */
+  joined(): boolean {
+    this.#joined ||= this.#founderReady || this.#topicFlushed || this.#table.connectedPeers().length > 0;
+    return this.#joined;
+  }
+
+  /** An announce and lookup of the topic finished: it reached the cluster if another DHT node answered. */
+  #lookupDone(): void {
+    this.#topicFlushed ||= (this.#swarm?.dht.table.size ?? 0) > 0;
   }
 
   /** Resolves once this node is announced on the topic and has looked it up once. */
