@@ -12,6 +12,8 @@ import { MEMBERS_MAX, MembershipService, membershipProfiles, registerMembershipM
 import {
   AntiEntropyService,
   ClusterDirectory,
+  DepartureGate,
+  DepartureHandover,
   HintedHandoff,
   indexStore,
   RingPlacement,
@@ -25,6 +27,7 @@ import {
   type Replica,
 } from './replication';
 import type { KvStore } from './storage';
+import { DEPARTURE_BATCH_MAX, DEPARTURE_HANDOVER_MS_MAX, DEPARTURE_WRITES_IN_FLIGHT_MAX } from './limits';
 import { isNodeId, type HybridLogicalClock } from './version';
 import { ConnectionWatch, Rpc, RPC_IN_FLIGHT_MAX, type PeerHello, type TransportLog } from './transport';
 import { HyperswarmTransport } from './transport/hyperswarm';
@@ -46,7 +49,14 @@ export interface ClusterRouting {
 }
 
 export interface RunningCluster extends ClusterRouting {
-  /** Announces the departure, then closes the rpc and the transport. Idempotent. */
+  /** Announces the departure and lets the news spread; requests in flight are still served. Idempotent. */
+  leave(): Promise<void>;
+  /**
+   * Once this node coordinates nothing more: refuses peers' writes, then hands over what it owes (its
+   * hints; a --memory node's whole store) to its successors, within DEPARTURE_HANDOVER_MS_MAX. Idempotent.
+   */
+  handOver(): Promise<void>;
+  /** Leaves if it has not, then closes the rpc and the transport. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -228,6 +238,43 @@ function createMembership(wiring: ClusterWiring, transport: HyperswarmTransport)
   return { membership, placement, metadata };
 }
 
+/** The services a departure stops and uses, in the order it needs them. */
+interface DepartureParts {
+  readonly wiring: ClusterWiring;
+  readonly membership: MembershipService;
+  readonly placement: RingPlacement;
+  readonly directory: ClusterDirectory;
+  readonly gate: DepartureGate;
+  readonly background: readonly { close(): Promise<void> }[];
+}
+
+/** A clean departure in two steps: the leave (announced while requests still run), then the hand-over. */
+function departure(parts: DepartureParts): Pick<RunningCluster, 'leave' | 'handOver'> {
+  const { wiring, membership, placement, directory, gate, background } = parts;
+  let handingOver: Promise<void> | undefined;
+  const leave = () => membership.close();
+  const handOver = () =>
+    (handingOver ??= (async () => {
+      await leave();
+      // Hint delivery and anti-entropy stop first: the hand-over does their work once, for good.
+      for (const service of background) await service.close();
+      await gate.closeToWrites();
+      const { config, store, hints, logger } = wiring;
+      await new DepartureHandover({
+        store,
+        includeStore: config.memory,
+        hints: hints.store,
+        successors: placement.withoutSelf(),
+        directory,
+        logger,
+        deadlineMs: DEPARTURE_HANDOVER_MS_MAX,
+        batchMax: DEPARTURE_BATCH_MAX,
+        writesInFlightMax: DEPARTURE_WRITES_IN_FLIGHT_MAX,
+      }).run();
+    })());
+  return { leave, handOver };
+}
+
 /**
  * Wires the cluster half and starts it. `route` is called as soon as placement and replicas exist,
  * before the transport is up: from then on requests route by the ring (remembered members included),
@@ -258,7 +305,8 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
   });
   // Remembered members leave the ring when their retention passes, event or not.
   const ringTimer = setInterval(refreshRing, RING_REFRESH_INTERVAL_MS).unref();
-  serveReplicaRequests(rpc, localReplica, (version) => observeVersion(hlc, version));
+  const gate = new DepartureGate(localReplica);
+  serveReplicaRequests(rpc, gate, (version) => observeVersion(hlc, version));
   const antiEntropy = startAntiEntropy(wiring, rpc, connections, membership, placement);
   const reachability = { isHealthy: (id: string) => membership.isHealthy(id), isConnected: (id: string) => connections.isConnected(id) };
   const handoff = new HintedHandoff({ ledger: hints, directory, reachability, logger });
@@ -283,19 +331,20 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
   metadata.start();
   handoff.start();
 
+  const { leave, handOver } = departure({ wiring, membership, placement, directory, gate, background: [handoff, antiEntropy] });
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      await leave();
       metadata.stop();
       clearInterval(ringTimer);
       await handoff.close();
       await antiEntropy.close();
-      await membership.close();
       connections.close();
       rpc.close();
       await transport.close();
     })();
     return closing;
   };
-  return { placement, directory, view, repair: antiEntropy, joined: () => transport.joined(), close };
+  return { placement, directory, view, repair: antiEntropy, joined: () => transport.joined(), leave, handOver, close };
 }

@@ -190,6 +190,32 @@ async function joinCluster(wiring: ClusterWiring, url: string, routing: Routing,
   return cluster;
 }
 
+interface StoppingParts {
+  readonly logger: Logger;
+  readonly cluster: RunningCluster | undefined;
+  readonly server: SrvxServer;
+  /** Closed last, in this order. */
+  readonly closeables: readonly { close(): Promise<unknown> }[];
+}
+
+/**
+ * A clean stop, in the order that loses nothing: peers hear that this node is leaving while it still
+ * serves what is in flight (with the cluster it needs for that); the HTTP server stops taking
+ * connections and drains; the node hands over what it owes to its successors; then it closes.
+ */
+async function stopInOrder({ logger, cluster, server, closeables }: StoppingParts): Promise<void> {
+  logger.info('node.stopping', {});
+  await cluster?.leave();
+  // Connections still busy after the drain bound are cut: acknowledged writes are committed already.
+  const forced = setTimeout(() => server.node?.server?.closeAllConnections(), SHUTDOWN_DRAIN_MS_MAX);
+  await server.close();
+  clearTimeout(forced);
+  await cluster?.handOver();
+  await cluster?.close();
+  for (const closeable of closeables) await closeable.close();
+  logger.info('node.stopped', {});
+}
+
 export async function startNode(config: NodeConfig, options: StartOptions = {}): Promise<RunningNode> {
   const startedMs = performance.now();
   const clock = options.clock ?? (config.clockOffsetMs === 0 ? systemClock : new OffsetClock(systemClock, config.clockOffsetMs));
@@ -244,19 +270,7 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
   }
 
   const close = (): Promise<void> => {
-    closing ??= (async () => {
-      logger.info('node.stopping', {});
-      // Leave the cluster first, so peers route around this node before its port closes.
-      await cluster?.close();
-      // Connections still busy after the drain bound are cut: acknowledged writes are committed already.
-      const forced = setTimeout(() => server.node?.server?.closeAllConnections(), SHUTDOWN_DRAIN_MS_MAX);
-      await server.close();
-      clearTimeout(forced);
-      await tombstones.close();
-      await hintStore.close();
-      await store.close();
-      logger.info('node.stopped', {});
-    })();
+    closing ??= stopInOrder({ logger, cluster, server, closeables: [tombstones, hintStore, store] });
     return closing;
   };
   return { nodeId, url, close };

@@ -5,7 +5,7 @@
 
 import type { ArgsDef } from 'citty';
 import { configFields, type ConfigField, type NodeConfig } from '../../../node/src/config';
-import { SHUTDOWN_DRAIN_MS_MAX } from '../../../node/src/limits';
+import { SHUTDOWN_MS_MAX } from '../../../node/src/limits';
 import { configurableFromEnvironment } from '../environment-variables';
 import { CliFailure, exitCodes } from '../exit-codes';
 import { printError } from '../output';
@@ -53,17 +53,17 @@ function nextStopSignal(): Promise<NodeJS.Signals> {
 }
 
 /**
- * A clean stop, bounded. The node drains its in-flight requests and closes its store; a client that
- * holds a request open (a body that never finishes arriving) could make that wait forever, so after
- * SHUTDOWN_DRAIN_MS_MAX, or at a second signal, the process exits anyway. That is safe for the data:
- * every write acknowledged so far is already committed (and fsynced with --sync flush), and LMDB
- * recovers from an exit at any point, as it does from kill -9. The exit code stays 0 (the node stopped
- * because it was asked to); the cut-off requests were never acknowledged.
+ * A clean stop, bounded. The node leaves its cluster, drains its in-flight requests (cutting those
+ * still open after SHUTDOWN_DRAIN_MS_MAX), hands over what it owes and closes its store, each step
+ * bounded; should the whole still take longer than SHUTDOWN_MS_MAX, or at a second signal, the process
+ * exits anyway. That is safe for the data: every write acknowledged so far is already committed (and
+ * fsynced with --sync flush), and LMDB recovers from an exit at any point, as it does from kill -9.
+ * The exit code stays 0 (the node stopped because it was asked to).
  */
 async function stopBounded(node: { close(): Promise<void> }): Promise<void> {
   let cutShort!: (reason: string) => void;
   const cutShortReason = new Promise<string>((resolve) => (cutShort = resolve));
-  const timer = setTimeout(() => cutShort(`in-flight requests did not finish within ${SHUTDOWN_DRAIN_MS_MAX} ms`), SHUTDOWN_DRAIN_MS_MAX);
+  const timer = setTimeout(() => cutShort(`the clean stop did not finish within ${SHUTDOWN_MS_MAX} ms`), SHUTDOWN_MS_MAX);
   const onSignal = (signal: NodeJS.Signals) => cutShort(`${signal} again while draining`);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -72,7 +72,7 @@ async function stopBounded(node: { close(): Promise<void> }): Promise<void> {
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   if (reason === undefined) return;
-  printError(`${reason}; exiting without waiting for them`);
+  printError(`${reason}; exiting without waiting for it`);
   process.exit(exitCodes.ok);
 }
 

@@ -30,8 +30,11 @@ import { emptyTransportStats, type TransportStats } from './transport-stats';
 export const PEER_SILENCE_TIMEOUT_MS = 15_000;
 /** Hyperswarm's own default; a cluster is smaller than this. */
 export const SWARM_PEERS_MAX = 64;
-/** Leaving the topic unannounces it on the DHT; an unreachable DHT must not hold shutdown hostage. */
-export const TRANSPORT_CLOSE_MS_MAX = 2000;
+/**
+ * Leaving the topic unannounces it on the DHT (measured: ~10 ms on loopback when the DHT answers); an
+ * unreachable DHT must not hold shutdown hostage.
+ */
+export const TRANSPORT_CLOSE_MS_MAX = 1000;
 
 export interface HyperswarmTransportOptions {
   readonly nodeId: string;
@@ -192,10 +195,13 @@ export class HyperswarmTransport implements Transport {
     const destroyed = swarm.destroy().then(() => false);
     if (await Promise.race([destroyed, timedOut])) {
       this.#log('transport.close_forced', { afterMs: TRANSPORT_CLOSE_MS_MAX });
-      // A forced destroy can also wait on a DHT that is gone; it gets the same bound, no more. Without
-      // one, a process whose last handle closed meanwhile would exit in the middle of its shutdown.
+      // The graceful destroy is waiting on DHT nodes that are gone (the last node of a cluster, say),
+      // and so would Hyperswarm's forced one, which still closes its server through the DHT. Destroying
+      // the DHT itself closes its UDP socket, so every query still waiting fails at once and nothing is
+      // left to keep the process alive (measured: 8.7 s from SIGTERM to exit before, with peers gone).
       const forcedTimedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, TRANSPORT_CLOSE_MS_MAX)));
-      await Promise.race([swarm.destroy({ force: true }), forcedTimedOut]);
+      await Promise.race([swarm.dht.destroy({ force: true }), forcedTimedOut]);
+      await Promise.race([destroyed, forcedTimedOut]);
     }
     clearTimeout(timer);
     this.#log('transport.closed', {});
