@@ -72,22 +72,38 @@ describe('a clustered node', () => {
   }, UNANSWERED_WATCH_MS + JOIN_MS_MAX + 5000);
 
   test('answers draining from the moment it is asked to stop, live until it stops listening', async () => {
-    expect((await probe(node.url, '/health/ready')).status).toBe(200);
-    node.process.kill('SIGTERM');
-    const seen: string[] = [];
-    // Polled until the port closes: every answer after the signal is 503 draining, and live stays 200.
-    for (;;) {
-      const answers = await Promise.all([probe(node.url, '/health/ready'), probe(node.url, '/health/live')]).catch(() => undefined);
-      if (answers === undefined) break;
-      const [ready, live] = answers;
-      seen.push(`${ready.status} ${ready.body.reason ?? ''}`.trim());
-      if (ready.status === 503) expect(live.status).toBe(200);
-      await Bun.sleep(POLL_MS);
+    // A peer to tell: a node that leaves announces it and lets the news spread (three gossip intervals)
+    // while it still serves, and that is the window in which it answers draining over new connections.
+    const peer = await spawnNode({ args: ['--memory', '--secret', SECRET, '--bootstrap', `127.0.0.1:${bootstrapPort}`] });
+    try {
+      await waitUntil('both nodes alive on the first', async () => {
+        const members = (await http('GET', `${node.url}/cluster/members`)).body.members as { state: string }[];
+        return members.length === 2 && members.every((member) => member.state === 'alive');
+      }, JOIN_MS_MAX);
+      await observeDraining(node);
+    } finally {
+      await stopBounded(peer);
+      removeDataDir(peer.dataDir);
     }
-    // The first answer may have been served before the signal arrived; none after a draining one is ready.
-    const firstDraining = seen.indexOf('503 draining');
-    expect(firstDraining).toBeGreaterThanOrEqual(0);
-    expect(new Set(seen.slice(firstDraining))).toEqual(new Set(['503 draining']));
-    expect((await stopBounded(node)).code).toBe(0);
-  }, JOIN_MS_MAX);
+  }, 3 * JOIN_MS_MAX);
 });
+
+/** SIGTERM, then probes until the port closes: every answer after the signal is 503 draining, and live stays 200. */
+async function observeDraining(node: SpawnedNode): Promise<void> {
+  expect((await probe(node.url, '/health/ready')).status).toBe(200);
+  node.process.kill('SIGTERM');
+  const seen: string[] = [];
+  for (;;) {
+    const answers = await Promise.all([probe(node.url, '/health/ready'), probe(node.url, '/health/live')]).catch(() => undefined);
+    if (answers === undefined) break;
+    const [ready, live] = answers;
+    seen.push(`${ready.status} ${ready.body.reason ?? ''}`.trim());
+    if (ready.status === 503) expect(live.status).toBe(200);
+    await Bun.sleep(POLL_MS);
+  }
+  // The first answer may have been served before the signal arrived; none after a draining one is ready.
+  const firstDraining = seen.indexOf('503 draining');
+  expect(firstDraining).toBeGreaterThanOrEqual(0);
+  expect(new Set(seen.slice(firstDraining))).toEqual(new Set(['503 draining']));
+  expect((await stopBounded(node)).code).toBe(0);
+}
