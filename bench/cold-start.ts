@@ -12,7 +12,9 @@
 //
 //   npm run bench:cold-start
 //   npm run bench:cold-start -- --runs 15
-//   npm run bench:cold-start -- --cpu-prof /tmp/profiles     # --cpu-prof for the standalone nodes
+//   npm run bench:cold-start -- --cpu-prof /tmp/profiles     # --cpu-prof for the swarmkv nodes
+//   npm run bench:cold-start -- --before /tmp/old/dist/swarmkv.mjs   # an older build, same runs
+// An older build has no /health/ready: its "ready" is its first 200 on /health.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -159,8 +161,24 @@ async function startCluster(secret: string): Promise<{ bootstrap: string; stop()
   };
 }
 
+/** The three swarmkv processes of one build. */
+function swarmkvScenarios(build: { label: string; cliPath: string; readyPath: string; nodeFlags: string[]; scratch: string; secret: string; bootstrap: string }): Scenario[] {
+  const { label, cliPath, readyPath, nodeFlags, scratch, secret, bootstrap } = build;
+  const node = (port: number, extra: string[]) => [...nodeFlags, cliPath, 'node', '--host', BIND_HOST, '--port', String(port), '--log-level', 'info', ...extra];
+  const probes = { firstPath: '/health/live', readyPath };
+  return [
+    { name: `durable, standalone${label}`, ...probes, args: (port, run) => node(port, ['--data-dir', join(scratch, `durable${label.length}-${run}`)]) },
+    { name: `memory, standalone${label}`, ...probes, args: (port) => node(port, ['--memory']) },
+    {
+      name: `memory, joining a 2-node cluster${label}`,
+      ...probes,
+      args: (port, run) => node(port, ['--memory', '--name', `joiner${label.length}-${run}`, '--secret', secret, '--bootstrap', bootstrap, '--profile', 'local']),
+    },
+  ];
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: String(RUNS_DEFAULT) }, 'cpu-prof': { type: 'string' } } });
+  const { values } = parseArgs({ options: { runs: { type: 'string', default: String(RUNS_DEFAULT) }, 'cpu-prof': { type: 'string' }, before: { type: 'string' } } });
   const runs = Number(values.runs);
   const scratch = mkdtempSync(join(tmpdir(), 'swarmkv-cold-start-'));
   registerCleanup(() => rmSync(scratch, { recursive: true, force: true }));
@@ -169,17 +187,10 @@ async function main(): Promise<void> {
   const nodeFlags = profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir];
   const secret = randomBytes(16).toString('hex');
   const cluster = await startCluster(secret);
-  const node = (port: number, extra: string[]) => [...nodeFlags, CLI_PATH, 'node', '--host', BIND_HOST, '--port', String(port), '--log-level', 'info', ...extra];
   const scenarios: Scenario[] = [
     { name: 'bare node:http', firstPath: '/', args: (port) => ['-e', BARE_SERVER, String(port)] },
-    { name: 'durable, standalone', firstPath: '/health/live', readyPath: '/health/ready', args: (port, run) => node(port, ['--data-dir', join(scratch, `durable-${run}`)]) },
-    { name: 'memory, standalone', firstPath: '/health/live', readyPath: '/health/ready', args: (port) => node(port, ['--memory']) },
-    {
-      name: 'memory, joining a 2-node cluster',
-      firstPath: '/health/live',
-      readyPath: '/health/ready',
-      args: (port, run) => node(port, ['--memory', '--name', `joiner-${run}`, '--secret', secret, '--bootstrap', cluster.bootstrap, '--profile', 'local']),
-    },
+    ...swarmkvScenarios({ label: '', cliPath: CLI_PATH, readyPath: '/health/ready', nodeFlags, scratch, secret, bootstrap: cluster.bootstrap }),
+    ...(values.before === undefined ? [] : swarmkvScenarios({ label: ' (before)', cliPath: resolve(values.before), readyPath: '/health', nodeFlags, scratch, secret, bootstrap: cluster.bootstrap })),
   ];
   const samples = new Map<string, Sample[]>(scenarios.map((scenario) => [scenario.name, []]));
   try {

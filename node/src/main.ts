@@ -2,8 +2,6 @@
 // establishes the node's identity, builds the coordinator and the HTTP app, and listens.
 
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { buildApp, HttpMetrics, StandaloneClusterView, type ClusterView, type Readiness } from './api';
 import { assert } from './assert';
 import { OffsetClock, systemClock, type Clock } from './clock';
@@ -11,6 +9,7 @@ import { isClustered, type NodeConfig } from './config';
 import type { ClusterWiring, RunningCluster } from './main-cluster';
 import { SwarmError } from './errors';
 import { SHUTDOWN_DRAIN_MS_MAX } from './limits';
+import { HttpListener, type RequestHandler } from './main-listener';
 import { createLogger, type Logger } from './log';
 import { AliveMarker, Coordinator, DigestIndex, DigestTrackingStore, discardIfStale, HintLedger, LocalReplica, SingleNodePlacement, StandaloneRepair, TombstoneCollector, type Placement, type RepairControl, type ReplicaDirectory } from './replication';
 import { keyPosition } from './ring';
@@ -33,6 +32,8 @@ export interface RunningNode {
 export interface StartOptions {
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /** The HTTP port, bound already (by `swarmkv node`, before the daemon's modules were loaded). */
+  readonly listener?: HttpListener;
 }
 
 /** The coordinator routes through `routing`, so joining the cluster later switches it over. */
@@ -124,26 +125,21 @@ function standaloneRouting(config: NodeConfig, nodeId: string, store: KvStore, l
   };
 }
 
+/** The Node adapter's server object; only its request handler is used (the port is HttpListener's). */
 interface SrvxServer {
-  ready(): Promise<unknown>;
-  close(closeAllConnections?: boolean): Promise<void>;
-  node?: { server?: Server };
+  readonly node?: { readonly handler?: RequestHandler };
 }
 
-/** Listens and resolves once the socket is bound, with the URL it serves (port 0 resolved). */
-async function listen(app: ReturnType<typeof buildApp>, host: string, port: number): Promise<{ server: SrvxServer; url: string }> {
-  let listening: SrvxServer | undefined;
-  // reusePort is off so that a second node on a taken port fails instead of silently sharing it;
-  // graceful shutdown is ours (RunningNode.close), not the HTTP library's signal handler.
-  app.listen({ port, hostname: host, reusePort: false, gracefulShutdown: false } as { port: number; hostname: string }, (info) => {
-    listening = (info as unknown as { raw: SrvxServer }).raw;
+/** The application as a node:http request handler: the Node adapter's, on a server it never binds. */
+function requestHandlerOf(app: ReturnType<typeof buildApp>): RequestHandler {
+  let adapterServer: SrvxServer | undefined;
+  // manual: the adapter builds its handler but binds nothing; graceful shutdown is ours (stopInOrder).
+  app.listen({ port: 0, manual: true, gracefulShutdown: false } as { port: number }, (info) => {
+    adapterServer = (info as unknown as { raw: SrvxServer }).raw;
   });
-  assert(listening !== undefined, 'the Node adapter hands over its server synchronously');
-  const server: SrvxServer = listening;
-  await server.ready();
-  const address = server.node?.server?.address() as AddressInfo;
-  const boundHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return { server, url: `http://${boundHost}:${address.port}` };
+  const handler = adapterServer?.node?.handler;
+  assert(handler !== undefined, 'the Node adapter hands over its request handler synchronously');
+  return handler;
 }
 
 function logListening(logger: Logger, config: NodeConfig, store: KvStore, fields: { url: string; nodeId: string; startMs: number }): void {
@@ -193,7 +189,7 @@ async function joinCluster(wiring: ClusterWiring, url: string, routing: Routing,
 interface StoppingParts {
   readonly logger: Logger;
   readonly cluster: RunningCluster | undefined;
-  readonly server: SrvxServer;
+  readonly listener: HttpListener;
   /** Closed last, in this order. */
   readonly closeables: readonly { close(): Promise<unknown> }[];
 }
@@ -203,12 +199,12 @@ interface StoppingParts {
  * serves what is in flight (with the cluster it needs for that); the HTTP server stops taking
  * connections and drains; the node hands over what it owes to its successors; then it closes.
  */
-async function stopInOrder({ logger, cluster, server, closeables }: StoppingParts): Promise<void> {
+async function stopInOrder({ logger, cluster, listener, closeables }: StoppingParts): Promise<void> {
   logger.info('node.stopping', {});
   await cluster?.leave();
   // Connections still busy after the drain bound are cut: acknowledged writes are committed already.
-  const forced = setTimeout(() => server.node?.server?.closeAllConnections(), SHUTDOWN_DRAIN_MS_MAX);
-  await server.close();
+  const forced = setTimeout(() => listener.server.closeAllConnections(), SHUTDOWN_DRAIN_MS_MAX);
+  await listener.close();
   clearTimeout(forced);
   await cluster?.handOver();
   await cluster?.close();
@@ -246,14 +242,15 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
     identity: { nodeId, name: config.name, release: RELEASE, syncPolicy: config.memory ? 'memory' : config.syncPolicy },
   });
 
-  let server: SrvxServer;
-  let url: string;
+  let listener: HttpListener;
   try {
-    ({ server, url } = await listen(app, config.host, config.port));
+    listener = options.listener ?? (await HttpListener.listen(config.host, config.port));
   } catch (error) {
     await store.close();
     throw error;
   }
+  listener.serve(requestHandlerOf(app));
+  const url = listener.url;
   const announce = () => logListening(logger, config, store, { url, nodeId, startMs: Math.round(performance.now() - startedMs) });
 
   const tombstones = new TombstoneCollector({ store, clock, graceMs: config.tombstoneGraceMs, logger });
@@ -263,14 +260,14 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
     cluster = await joinCluster({ config, nodeId, store, localReplica, digests, hints, logger, clock, hlc }, url, routing, announce);
   } catch (error) {
     await tombstones.close();
-    await server.close();
+    await listener.close();
     await hintStore.close();
     await store.close();
     throw error;
   }
 
   const close = (): Promise<void> => {
-    closing ??= stopInOrder({ logger, cluster, server, closeables: [tombstones, hintStore, store] });
+    closing ??= stopInOrder({ logger, cluster, listener, closeables: [tombstones, hintStore, store] });
     return closing;
   };
   return { nodeId, url, close };

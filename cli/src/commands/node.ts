@@ -85,7 +85,6 @@ export const nodeCommand = configurableFromEnvironment({
   args: nodeArgs,
   async run({ args }: { args: Record<string, unknown> }) {
     const { resolveNodeConfig, ConfigError } = await import('../../../node/src/config');
-    const { startNode } = await import('../../../node/src/main');
     let config: NodeConfig;
     try {
       config = resolveNodeConfig(overridesFrom(args));
@@ -96,12 +95,18 @@ export const nodeCommand = configurableFromEnvironment({
     // Listen for the stop signal before starting: a SIGTERM that arrives while the node starts (right
     // after `node.listening`, say, while it joins the cluster) then stops it cleanly once it is up.
     const stopRequested = nextStopSignal();
-    const node = await startNode(config).catch((error: NodeJS.ErrnoException) => {
+    const listenFailure = (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') throw new CliFailure(exitCodes.usage, `${config.host}:${config.port} is already in use; pick another --port`);
       if (error.code === 'EADDRNOTAVAIL') throw new CliFailure(exitCodes.usage, `--host ${config.host} is not an address of this machine`);
       if (error.code === 'EACCES') throw new CliFailure(exitCodes.usage, `no permission to listen on ${config.host}:${config.port}`);
       throw error;
-    });
+    };
+    // The port first, with only node:http loaded: the process answers its probes while the rest of
+    // the daemon loads (node/src/main-listener.ts).
+    const { HttpListener } = await import('../../../node/src/main-listener');
+    const listener = await HttpListener.listen(config.host, config.port).catch(listenFailure);
+    const { startNode } = await import('../../../node/src/main');
+    const node = await startNode(config, { listener }).catch(listenFailure);
     await stopRequested;
     await stopBounded(node);
   },

@@ -13,7 +13,10 @@ import { instrumented } from './instrumented';
 import { responses } from './openapi-schemas';
 import { json } from './responses';
 
-/** Why a node is not ready: `joining` until it has met its cluster, `draining` once it is stopping. */
+/**
+ * Why a node is not ready: `joining` until it has met its cluster, `draining` once it is stopping.
+ * (`starting`, while the daemon loads, is answered before these routes exist: main-listener.ts.)
+ */
 export type NotReadyReason = 'joining' | 'draining';
 export type Readiness = { readonly ready: true } | { readonly ready: false; readonly reason: NotReadyReason };
 
@@ -33,7 +36,9 @@ const Ready = Type.Object({ ready: Type.Literal(true) });
 const NotReady = Type.Object({
   error: Type.Literal('unavailable'),
   message: Type.String(),
-  reason: Type.Union([Type.Literal('joining'), Type.Literal('draining')], { description: '`joining` until the node has met its cluster; `draining` once it is stopping.' }),
+  reason: Type.Union([Type.Literal('starting'), Type.Literal('joining'), Type.Literal('draining')], {
+    description: '`starting` while the process loads (its first few hundred milliseconds), `joining` until the node has met its cluster, `draining` once it is stopping.',
+  }),
 });
 
 export function probeRoutes(deps: ProbeRoutesDeps) {
@@ -57,7 +62,7 @@ export function probeRoutes(deps: ProbeRoutesDeps) {
           description:
             'Ready once the node has joined its cluster (a standalone node at once), routes by its ring, and is not draining. A node that is stopping answers `draining` from the moment it is asked to stop.',
           tags: ['ops'],
-          responses: responses({ 200: ['The node is ready for traffic.', Ready], 503: ['Not ready: `reason` is `joining` or `draining`.', NotReady] }),
+          responses: responses({ 200: ['The node is ready for traffic.', Ready], 503: ['Not ready: `reason` is `starting`, `joining` or `draining`.', NotReady] }),
         },
       },
     );
