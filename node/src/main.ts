@@ -13,7 +13,7 @@ import { HttpListener, type RequestHandler } from './main-listener';
 import { createLogger, type Logger } from './log';
 import { AliveMarker, Coordinator, DigestIndex, DigestTrackingStore, discardIfStale, HintLedger, LocalReplica, SingleNodePlacement, StandaloneRepair, TombstoneCollector, type Placement, type RepairControl, type ReplicaDirectory } from './replication';
 import { keyPosition } from './ring';
-import { LmdbStore, MemoryHintStore, MemoryStore, type HintStore, type KvStore } from './storage';
+import { MemoryHintStore, MemoryStore, type HintStore, type KvStore } from './storage';
 import { HybridLogicalClock, isNodeId, NODE_ID_HEX_DIGITS } from './version';
 import packageJson from '../../package.json' with { type: 'json' };
 
@@ -66,7 +66,8 @@ interface OpenedStores {
 /** Opens the stores and reads the node's id, before anything can read them. */
 async function openStores(config: NodeConfig, clock: Clock, logger: Logger): Promise<OpenedStores> {
   const bounds = { hintsMax: config.hintsMax, hintBytesMax: config.hintBytesMax };
-  const lmdb = config.memory ? undefined : new LmdbStore(config.dataDir, config.syncPolicy);
+  // lmdb-js and its native binding load only for a data directory (storage/lmdb.ts).
+  const lmdb = config.memory ? undefined : new (await import('./storage/lmdb')).LmdbStore(config.dataDir, config.syncPolicy);
   const raw: KvStore = lmdb ?? new MemoryStore();
   const hintStore: HintStore = lmdb?.openHintStore(bounds) ?? new MemoryHintStore(bounds);
   const hints = new HintLedger(hintStore, logger);
@@ -250,6 +251,8 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
     throw error;
   }
   listener.serve(requestHandlerOf(app));
+  // Only a scrape needs prom-client: it loads once requests are served (api/http-metrics.ts).
+  metrics.load().catch((error: unknown) => logger.error('metrics.load_failed', { error: String(error) }));
   const url = listener.url;
   const announce = () => logListening(logger, config, store, { url, nodeId, startMs: Math.round(performance.now() - startedMs) });
 
