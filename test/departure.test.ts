@@ -7,7 +7,7 @@
 // Then the last node of the cluster, its peers and its DHT gone, must still stop promptly.
 
 import { describe, expect, test } from 'bun:test';
-import { SHUTDOWN_MS_MAX } from '../node/src/limits';
+import { SHUTDOWN_MS_MAX } from '../node/src';
 import { NAMESPACES_AVAILABLE, useCluster, type ClusterNode, type TestCluster } from './support/cluster';
 import { converge, CONVERGE_MS_MAX, mapConcurrent } from './support/cluster-scenarios';
 

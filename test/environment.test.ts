@@ -4,7 +4,7 @@
 
 import { describe, expect, test } from 'bun:test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freeTcpPort } from './support/free-ports';
 import { runCliToExit, STOP_DEADLINE_MS, waitForExit, waitUntil } from './support/node-lifecycle';
 import { CLI_PATH, http } from './support/spawn-node';
 
@@ -45,17 +45,6 @@ async function firstEventThenStop(running: Running, event: string, whileRunning:
   } finally {
     running.child.kill('SIGKILL');
   }
-}
-
-/** A TCP port nobody listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 describe('swarmkv node', () => {
@@ -113,7 +102,7 @@ describe('swarmkv bootstrap and swarmkv up', () => {
   });
 
   test('up takes its options from its variables and passes no node variable on to its nodes', async () => {
-    const port = await freePort();
+    const port = await freeTcpPort();
     // SWARMKV_NAME is a node option: meant for `swarmkv node`, it must not rename up's nodes.
     const up = run(['up'], { SWARMKV_NODES: '1', SWARMKV_BASE_PORT: String(port), SWARMKV_MEMORY: 'on', SWARMKV_NAME: 'not-for-up', SWARMKV_LOG_LEVEL: 'info' });
     const { line, code } = await firstEventThenStop(up, 'node.listening', async () => {

@@ -3,7 +3,7 @@
 // not ready from the moment it is asked to stop.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { freeUdpPort } from '../cli/src/free-udp-port';
+import { freeUdpPort } from './support/free-ports';
 import { HOOK_TIMEOUT_MS, stopBounded, useNode, waitUntil } from './support/node-lifecycle';
 import { responseProblems } from './support/openapi-check';
 import { CLI_PATH, http, removeDataDir, spawnNode, type SpawnedNode } from './support/spawn-node';

@@ -2,8 +2,12 @@
 // configuration, flag > environment > default, booleans, and errors that name the variable.
 import { describe, expect, test } from 'bun:test';
 import { parseArgs, type ArgsDef } from 'citty';
-import { configFields, resolveNodeConfig, type NodeConfig } from '../../node/src/config';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { configFields, resolveNodeConfig, type NodeConfig } from '../../node/src';
+import { bootstrapCommand } from './commands/bootstrap';
 import { nodeArgs, overridesFrom } from './commands/node';
+import { upCommand } from './commands/up';
 import { argumentsWithEnvironment, configurableFromEnvironment, environmentVariableName, withoutOptionVariables } from './environment-variables';
 import { CliFailure, exitCodes } from './exit-codes';
 
@@ -149,4 +153,23 @@ describe('bad values name their variable', () => {
 test('a child configured by flags gets none of the variables of those options', () => {
   const environment = withoutOptionVariables({ SWARMKV_DHT_PORT: '1', SWARMKV_SECRET: SECRET, SWARMKV_URL: 'x', PATH: '/bin' }, ['--dht-port', '--secret']);
   expect(environment).toEqual({ SWARMKV_URL: 'x', PATH: '/bin' });
+});
+
+describe('the README names every variable', () => {
+  const readme = readFileSync(join(import.meta.dir, '..', '..', 'README.md'), 'utf8');
+  const configuration = readme.slice(readme.indexOf('## Configuration'));
+
+  test('the configuration table shows each node flag with its variable', () => {
+    const rows = [...configuration.matchAll(/^\| `(--[a-z-]+)` \| `([A-Z_]+)` \|/gm)].map((match) => [match[1], match[2]]);
+    expect(rows).toEqual(configFields.map(({ flag }) => [flag, environmentVariableName(flag)]));
+  });
+
+  test.each([
+    ['bootstrap', bootstrapCommand],
+    ['up', upCommand],
+  ])('`swarmkv %s`: every option', (name, command) => {
+    const paragraph = configuration.slice(configuration.indexOf(`\`swarmkv ${name}\`:`)).split(/\n\n|\n(?=`swarmkv )/)[0]!;
+    const named = [...paragraph.matchAll(/`(SWARMKV_[A-Z_]+)`/g)].map((match) => match[1]);
+    expect(new Set(named)).toEqual(new Set(Object.keys(command.args as object).map(environmentVariableName)));
+  });
 });

@@ -4,8 +4,7 @@
 // daemon itself is loaded only when this command runs, so the data commands stay thin HTTP clients.
 
 import type { ArgsDef } from 'citty';
-import { configFields, type ConfigField, type NodeConfig } from '../../../node/src/config';
-import { SHUTDOWN_MS_MAX } from '../../../node/src/limits';
+import { ConfigError, configFields, resolveNodeConfig, SHUTDOWN_MS_MAX, type ConfigField, type NodeConfig } from '../../../node/src';
 import { configurableFromEnvironment } from '../environment-variables';
 import { CliFailure, exitCodes } from '../exit-codes';
 import { printError } from '../output';
@@ -84,7 +83,6 @@ export const nodeCommand = configurableFromEnvironment({
   },
   args: nodeArgs,
   async run({ args }: { args: Record<string, unknown> }) {
-    const { resolveNodeConfig, ConfigError } = await import('../../../node/src/config');
     let config: NodeConfig;
     try {
       config = resolveNodeConfig(overridesFrom(args));
@@ -105,7 +103,7 @@ export const nodeCommand = configurableFromEnvironment({
     // the daemon loads (node/src/main-listener.ts).
     const { HttpListener } = await import('../../../node/src/main-listener');
     const listener = await HttpListener.listen(config.host, config.port).catch(listenFailure);
-    const { startNode } = await import('../../../node/src/main');
+    const { startNode } = await import('../../../node/src/daemon');
     const node = await startNode(config, { listener }).catch(listenFailure);
     await stopRequested;
     await stopBounded(node);
