@@ -3,30 +3,14 @@
 // through its variable one by one; here the processes themselves.)
 
 import { describe, expect, test } from 'bun:test';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { freeTcpPort } from './support/free-ports';
-import { runCliToExit, STOP_DEADLINE_MS, waitForExit, waitUntil } from './support/node-lifecycle';
-import { CLI_PATH, http } from './support/spawn-node';
+import { runCli, runCliToExit, STOP_DEADLINE_MS, waitForExit, waitUntil, type RunningCli } from './support/node-lifecycle';
+import { http } from './support/spawn-node';
 
 const START_MS_MAX = 30_000;
 const STOP_MS_MAX = 15_000;
 
-interface Running {
-  readonly child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-}
-
-function run(args: string[], variables: Record<string, string>): Running {
-  const child = spawn('node', [CLI_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...variables } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return { child, stdout: () => stdout, stderr: () => stderr };
-}
-
-const events = (running: Running) =>
+const events = (running: RunningCli) =>
   running
     .stdout()
     .split('\n')
@@ -34,7 +18,7 @@ const events = (running: Running) =>
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 /** Runs until its first log line with this event, then SIGTERM; the event's fields and the exit code. */
-async function firstEventThenStop(running: Running, event: string, whileRunning: (line: Record<string, unknown>) => Promise<void> = async () => {}) {
+async function firstEventThenStop(running: RunningCli, event: string, whileRunning: (line: Record<string, unknown>) => Promise<void> = async () => {}) {
   try {
     await waitUntil(event, () => events(running).some((line) => line.event === event), START_MS_MAX);
     const line = events(running).find((candidate) => candidate.event === event)!;
@@ -51,7 +35,7 @@ describe('swarmkv node', () => {
   const fromEnvironment = { SWARMKV_PORT: '0', SWARMKV_MEMORY: 'true', SWARMKV_NAME: 'from-env', SWARMKV_KEY_BYTES_MAX: '8', SWARMKV_LOG_LEVEL: 'info' };
 
   test('runs configured by its variables alone', async () => {
-    const node = run(['node'], fromEnvironment);
+    const node = runCli(['node'], fromEnvironment);
     const { line, code } = await firstEventThenStop(node, 'node.listening', async ({ url }) => {
       const health = await http('GET', `${url}/health`);
       expect(health.body).toMatchObject({ name: 'from-env', storage: { engine: 'memory' } });
@@ -63,7 +47,7 @@ describe('swarmkv node', () => {
   }, START_MS_MAX + STOP_MS_MAX);
 
   test('a flag wins over its variable', async () => {
-    const node = run(['node', '--name', 'from-flag', '--key-bytes-max', '20'], fromEnvironment);
+    const node = runCli(['node', '--name', 'from-flag', '--key-bytes-max', '20'], fromEnvironment);
     const { line } = await firstEventThenStop(node, 'node.listening', async ({ url }) => {
       expect((await http('PUT', `${url}/kv/123456789`, { json: { value: 1 } })).status).toBe(200);
     });
@@ -88,7 +72,7 @@ describe('swarmkv node', () => {
 
 describe('swarmkv bootstrap and swarmkv up', () => {
   test('bootstrap takes its address and name from its variables', async () => {
-    const bootstrap = run(['bootstrap'], { SWARMKV_HOST: '127.0.0.1', SWARMKV_PORT: '0', SWARMKV_NAME: 'env-bootstrap' });
+    const bootstrap = runCli(['bootstrap'], { SWARMKV_HOST: '127.0.0.1', SWARMKV_PORT: '0', SWARMKV_NAME: 'env-bootstrap' });
     const { line, code } = await firstEventThenStop(bootstrap, 'dht.listening');
     expect(line).toMatchObject({ node: 'env-bootstrap' });
     expect(String(line.address)).toMatch(/^127\.0\.0\.1:\d+$/);
@@ -104,7 +88,7 @@ describe('swarmkv bootstrap and swarmkv up', () => {
   test('up takes its options from its variables and passes no node variable on to its nodes', async () => {
     const port = await freeTcpPort();
     // SWARMKV_NAME is a node option: meant for `swarmkv node`, it must not rename up's nodes.
-    const up = run(['up'], { SWARMKV_NODES: '1', SWARMKV_BASE_PORT: String(port), SWARMKV_MEMORY: 'on', SWARMKV_NAME: 'not-for-up', SWARMKV_LOG_LEVEL: 'info' });
+    const up = runCli(['up'], { SWARMKV_NODES: '1', SWARMKV_BASE_PORT: String(port), SWARMKV_MEMORY: 'on', SWARMKV_NAME: 'not-for-up', SWARMKV_LOG_LEVEL: 'info' });
     const { line, code } = await firstEventThenStop(up, 'node.listening', async () => {
       await waitUntil('the summary', () => up.stderr().includes('1 node(s)'), START_MS_MAX);
     });

@@ -84,6 +84,23 @@ export function useNode(options: { args?: string[] } = {}): () => SpawnedNode {
   };
 }
 
+/** A CLI process that runs until stopped (a node, `up`, `bootstrap`): its output so far. */
+export interface RunningCli {
+  readonly child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+}
+
+/** Starts `node dist/swarmkv.mjs ...args`, with these variables added to the environment. */
+export function runCli(args: string[], variables: Record<string, string> = {}): RunningCli {
+  const child = spawn('node', [CLI_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...variables } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return { child, stdout: () => stdout, stderr: () => stderr };
+}
+
 export interface ExitedRun {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
