@@ -16,11 +16,16 @@ import {
   DepartureHandover,
   HintedHandoff,
   indexStore,
+  inspectLocally,
+  KeyInspector,
+  serveKeyInspections,
   RingPlacement,
   serveAntiEntropyRequests,
   serveReplicaRequests,
   type DigestIndex,
   type HintLedger,
+  type KeyInspection,
+  type PeerLiveness,
   type Placement,
   type RepairControl,
   type ReplicaDirectory,
@@ -46,6 +51,7 @@ export interface ClusterRouting {
   readonly repair: RepairControl;
   /** True once this node has met its cluster (see HyperswarmTransport.joined), and from then on. */
   readonly joined: () => boolean;
+  readonly inspect: (nodeId: string, key: string) => Promise<KeyInspection>;
 }
 
 export interface RunningCluster extends ClusterRouting {
@@ -238,6 +244,15 @@ function createMembership(wiring: ClusterWiring, transport: HyperswarmTransport)
   return { membership, placement, metadata };
 }
 
+/** Answers peers' key inspections from this node's store and hints; returns how to inspect any member's. */
+function serveInspections(wiring: ClusterWiring, rpc: Rpc, connections: ConnectionWatch, liveness: PeerLiveness): (nodeId: string, key: string) => Promise<KeyInspection> {
+  const { nodeId, store, hints } = wiring;
+  const inspectHere = (key: string) => inspectLocally(store, hints, key);
+  serveKeyInspections(rpc, inspectHere);
+  const inspector = new KeyInspector({ selfId: nodeId, local: inspectHere, requester: rpc, connections, liveness });
+  return (id, key) => inspector.inspect(id, key);
+}
+
 /** The services a departure stops and uses, in the order it needs them. */
 interface DepartureParts {
   readonly wiring: ClusterWiring;
@@ -305,8 +320,10 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
   });
   // Remembered members leave the ring when their retention passes, event or not.
   const ringTimer = setInterval(refreshRing, RING_REFRESH_INTERVAL_MS).unref();
+  // Peers' writes pass through the gate, which a departing node closes before its hand-over.
   const gate = new DepartureGate(localReplica);
   serveReplicaRequests(rpc, gate, (version) => observeVersion(hlc, version));
+  const inspect = serveInspections(wiring, rpc, connections, liveness);
   const antiEntropy = startAntiEntropy(wiring, rpc, connections, membership, placement);
   const reachability = { isHealthy: (id: string) => membership.isHealthy(id), isConnected: (id: string) => connections.isConnected(id) };
   const handoff = new HintedHandoff({ ledger: hints, directory, reachability, logger });
@@ -325,7 +342,7 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
     },
   });
   const view = new LiveClusterView(membership, placement, () => store.stats().liveKeys);
-  route({ placement, directory, view, repair: antiEntropy, joined: () => transport.joined() });
+  route({ placement, directory, view, repair: antiEntropy, joined: () => transport.joined(), inspect });
   await transport.start(handlers);
   membership.start();
   metadata.start();
@@ -346,5 +363,5 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
     })();
     return closing;
   };
-  return { placement, directory, view, repair: antiEntropy, joined: () => transport.joined(), leave, handOver, close };
+  return { placement, directory, view, repair: antiEntropy, joined: () => transport.joined(), inspect, leave, handOver, close };
 }

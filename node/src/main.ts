@@ -2,7 +2,7 @@
 // establishes the node's identity, builds the coordinator and the HTTP app, and listens.
 
 import { randomBytes } from 'node:crypto';
-import { buildApp, HttpMetrics, StandaloneClusterView, type ClusterView, type Readiness } from './api';
+import { buildApp, HttpMetrics, StandaloneClusterView, type AppDeps, type ClusterView, type Readiness } from './api';
 import { assert } from './assert';
 import { OffsetClock, systemClock, type Clock } from './clock';
 import { isClustered, type NodeConfig } from './config';
@@ -10,8 +10,8 @@ import type { ClusterWiring, RunningCluster } from './main-cluster';
 import { SwarmError } from './errors';
 import { SHUTDOWN_DRAIN_MS_MAX } from './limits';
 import { HttpListener, type RequestHandler } from './main-listener';
-import { createLogger, type Logger } from './log';
-import { AliveMarker, Coordinator, DigestIndex, DigestTrackingStore, discardIfStale, HintLedger, LocalReplica, SingleNodePlacement, StandaloneRepair, TombstoneCollector, type Placement, type RepairControl, type ReplicaDirectory } from './replication';
+import { createLogger, RecentEvents, recordingLogger, type Logger } from './log';
+import { AliveMarker, Coordinator, DigestIndex, DigestTrackingStore, discardIfStale, HintLedger, inspectLocally, LocalReplica, SingleNodePlacement, StandaloneRepair, TombstoneCollector, type KeyInspection, type Placement, type RepairControl, type ReplicaDirectory } from './replication';
 import { keyPosition } from './ring';
 import { MemoryHintStore, MemoryStore, type HintStore, type KvStore } from './storage';
 import { HybridLogicalClock, isNodeId, NODE_ID_HEX_DIGITS } from './version';
@@ -32,6 +32,8 @@ export interface RunningNode {
 export interface StartOptions {
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /** The built dashboard's folder (dist/dashboard/ beside the bundle); without it /dashboard/ answers 404. */
+  readonly dashboardDir?: string;
   /** The HTTP port, bound already (by `swarmkv node`, before the daemon's modules were loaded). */
   readonly listener?: HttpListener;
 }
@@ -94,6 +96,7 @@ interface Routing {
   directory: ReplicaDirectory;
   view: ClusterView;
   repair: RepairControl;
+  inspect: (nodeId: string, key: string) => Promise<KeyInspection>;
   /** Whether this node has met its cluster: a standalone node has nothing to meet. */
   joined: () => boolean;
 }
@@ -116,8 +119,13 @@ const joiningPlacement: Placement = {
 };
 
 /** A node of its own: every key lives here. A clustered node starts like this but answers data requests 503 (joining) until its cluster half is wired. */
-function standaloneRouting(config: NodeConfig, nodeId: string, store: KvStore, localReplica: LocalReplica, clock: Clock): Routing {
+function standaloneRouting(config: NodeConfig, nodeId: string, stores: OpenedStores, localReplica: LocalReplica, clock: Clock): Routing {
+  const { store, hints } = stores;
   return {
+    inspect: async (id, key) => {
+      if (id !== nodeId) throw new SwarmError('unavailable', `${id} is not a member of this node's cluster`);
+      return inspectLocally(store, hints, key);
+    },
     repair: new StandaloneRepair(() => clock.nowMs()),
     placement: isClustered(config) ? joiningPlacement : new SingleNodePlacement(nodeId),
     directory: { replica: (id) => (id === nodeId ? localReplica : undefined) },
@@ -187,6 +195,45 @@ async function joinCluster(wiring: ClusterWiring, url: string, routing: Routing,
   return cluster;
 }
 
+interface AppParts {
+  readonly config: NodeConfig;
+  readonly options: StartOptions;
+  readonly nodeId: string;
+  readonly store: KvStore;
+  readonly hints: HintLedger;
+  readonly routing: Routing;
+  readonly coordinator: Coordinator;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly recentEvents: RecentEvents;
+  readonly metrics: HttpMetrics;
+  readonly readiness: () => Readiness;
+}
+
+/** What the HTTP app reads, each through `routing`, so joining the cluster later switches it over. */
+function appDeps(parts: AppParts, listeningUrl: () => string | undefined): AppDeps {
+  const { config, options, nodeId, store, hints, routing, coordinator, logger, clock, recentEvents, metrics, readiness } = parts;
+  return {
+    recentEvents,
+    readiness,
+    listeningUrl,
+    coordinator,
+    nodeId,
+    cluster: { members: () => routing.view.members(), ring: () => routing.view.ring(), locate: (key) => routing.view.locate(key) },
+    repair: { status: () => routing.repair.status(), startPass: () => routing.repair.startPass() },
+    health: { hints: () => hints.health(), repair: () => routing.repair.status() },
+    inspect: (id, key) => routing.inspect(id, key),
+    metrics,
+    logger,
+    clock,
+    store,
+    keyBytesMax: config.keyBytesMax,
+    dashboardDir: options.dashboardDir,
+    valueBytesMax: config.valueBytesMax,
+    identity: { nodeId, name: config.name, release: RELEASE, syncPolicy: config.memory ? 'memory' : config.syncPolicy },
+  };
+}
+
 interface StoppingParts {
   readonly logger: Logger;
   readonly cluster: RunningCluster | undefined;
@@ -216,32 +263,20 @@ async function stopInOrder({ logger, cluster, listener, closeables }: StoppingPa
 export async function startNode(config: NodeConfig, options: StartOptions = {}): Promise<RunningNode> {
   const startedMs = performance.now();
   const clock = options.clock ?? (config.clockOffsetMs === 0 ? systemClock : new OffsetClock(systemClock, config.clockOffsetMs));
-  const baseLogger = options.logger ?? createLogger(config.logLevel);
-  const logger = baseLogger.child({ node: config.name });
-  const { store, nodeId, digests, hintStore, hints } = await openStores(config, clock, logger);
+  const recentEvents = new RecentEvents(() => clock.nowMs());
+  const logger = recordingLogger(options.logger ?? createLogger(config.logLevel), recentEvents).child({ node: config.name });
+  const stores = await openStores(config, clock, logger);
+  const { store, nodeId, digests, hintStore, hints } = stores;
   const hlc = new HybridLogicalClock(nodeId, clock);
   const localReplica = new LocalReplica(nodeId, store, hints);
-  const routing = standaloneRouting(config, nodeId, store, localReplica, clock);
+  const routing = standaloneRouting(config, nodeId, stores, localReplica, clock);
   const coordinator = coordinatorOver(routing, config, hlc, clock);
+  let url: string | undefined;
   const metrics = new HttpMetrics(() => store.stats(), () => hints.health());
   let closing: Promise<void> | undefined;
   // Not ready from the moment a stop is asked for, so a platform sends no new traffic while it drains.
   const readiness = (): Readiness => (closing !== undefined ? { ready: false, reason: 'draining' } : routing.joined() ? { ready: true } : { ready: false, reason: 'joining' });
-  const app = buildApp({
-    readiness,
-    coordinator,
-    nodeId,
-    cluster: { members: () => routing.view.members(), ring: () => routing.view.ring(), locate: (key) => routing.view.locate(key) },
-    repair: { status: () => routing.repair.status(), startPass: () => routing.repair.startPass() },
-    health: { hints: () => hints.health(), repair: () => routing.repair.status() },
-    metrics,
-    logger,
-    clock,
-    store,
-    keyBytesMax: config.keyBytesMax,
-    valueBytesMax: config.valueBytesMax,
-    identity: { nodeId, name: config.name, release: RELEASE, syncPolicy: config.memory ? 'memory' : config.syncPolicy },
-  });
+  const app = buildApp(appDeps({ config, options, nodeId, store, hints, routing, coordinator, logger, clock, recentEvents, metrics, readiness }, () => url));
 
   let listener: HttpListener;
   try {
@@ -251,16 +286,17 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
     throw error;
   }
   listener.serve(requestHandlerOf(app));
+  url = listener.url;
+  const listeningUrl = url;
   // Only a scrape needs prom-client: it loads once requests are served (api/http-metrics.ts).
   metrics.load().catch((error: unknown) => logger.error('metrics.load_failed', { error: String(error) }));
-  const url = listener.url;
-  const announce = () => logListening(logger, config, store, { url, nodeId, startMs: Math.round(performance.now() - startedMs) });
+  const announce = () => logListening(logger, config, store, { url: listeningUrl, nodeId, startMs: Math.round(performance.now() - startedMs) });
 
   const tombstones = new TombstoneCollector({ store, clock, graceMs: config.tombstoneGraceMs, logger });
   tombstones.start();
   let cluster: RunningCluster | undefined;
   try {
-    cluster = await joinCluster({ config, nodeId, store, localReplica, digests, hints, logger, clock, hlc }, url, routing, announce);
+    cluster = await joinCluster({ config, nodeId, store, localReplica, digests, hints, logger, clock, hlc }, listeningUrl, routing, announce);
   } catch (error) {
     await tombstones.close();
     await listener.close();
@@ -273,5 +309,5 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
     closing ??= stopInOrder({ logger, cluster, listener, closeables: [tombstones, hintStore, store] });
     return closing;
   };
-  return { nodeId, url, close };
+  return { nodeId, url: listeningUrl, close };
 }

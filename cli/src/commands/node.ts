@@ -4,6 +4,7 @@
 // daemon itself is loaded only when this command runs, so the data commands stay thin HTTP clients.
 
 import type { ArgsDef } from 'citty';
+import { fileURLToPath } from 'node:url';
 import { ConfigError, configFields, resolveNodeConfig, SHUTDOWN_MS_MAX, type ConfigField, type NodeConfig } from '../../../node/src';
 import { configurableFromEnvironment } from '../environment-variables';
 import { CliFailure, exitCodes } from '../exit-codes';
@@ -37,6 +38,12 @@ export function overridesFrom(args: Record<string, unknown>): Partial<NodeConfig
   }
   return overrides as Partial<NodeConfig>;
 }
+
+/**
+ * The built dashboard, beside the bundle: this module is part of dist/swarmkv.mjs itself (run-cli imports
+ * it statically), so its URL is the bundle's, whereas the daemon's modules load from dist/chunks/.
+ */
+const DASHBOARD_DIR = fileURLToPath(new URL('./dashboard/', import.meta.url));
 
 /** Resolves on the first SIGINT or SIGTERM, with the signal's name. */
 function nextStopSignal(): Promise<NodeJS.Signals> {
@@ -104,7 +111,7 @@ export const nodeCommand = configurableFromEnvironment({
     const { HttpListener } = await import('../../../node/src/main-listener');
     const listener = await HttpListener.listen(config.host, config.port).catch(listenFailure);
     const { startNode } = await import('../../../node/src/daemon');
-    const node = await startNode(config, { listener }).catch(listenFailure);
+    const node = await startNode(config, { listener, dashboardDir: DASHBOARD_DIR }).catch(listenFailure);
     await stopRequested;
     await stopBounded(node);
   },

@@ -10,6 +10,7 @@ import type { Counter, Histogram, Registry } from 'prom-client';
 import { assert } from '../assert';
 import type { HintHealth } from '../replication';
 import type { StoreStats } from '../storage';
+import { RequestWindow, type WindowSnapshot } from './request-window';
 
 /** Latency buckets in seconds: from a cached read (~100 µs) to a slow fsync under load (~2.5 s). */
 const LATENCY_BUCKETS_SECONDS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -27,6 +28,8 @@ export class HttpMetrics {
   #pending: Observation[] = [];
   #requests!: Counter<'method' | 'route' | 'status'>;
   #latency!: Histogram<'method' | 'route'>;
+  /** The same observations over a short sliding window, for GET /stats. */
+  readonly #window = new RequestWindow();
 
   constructor(readStoreStats: () => StoreStats, readHints?: () => HintHealth) {
     this.#readStoreStats = readStoreStats;
@@ -43,7 +46,7 @@ export class HttpMetrics {
   load(): Promise<void> {
     this.#loading ??= import('prom-client').then((client) => {
       this.#register(client);
-      for (const observation of this.#pending) this.observe(...observation);
+      for (const observation of this.#pending) this.#count(...observation);
       this.#pending = [];
     });
     return this.#loading;
@@ -96,10 +99,16 @@ export class HttpMetrics {
   readonly #latencyHistograms = new Map<string, Histogram.Internal<'method' | 'route'>>();
 
   observe(method: string, route: string, status: number, seconds: number): void {
+    this.#window.observe(seconds);
     if (this.#registry === undefined) {
       if (this.#pending.length < PENDING_OBSERVATIONS_MAX) this.#pending.push([method, route, status, seconds]);
       return;
     }
+    this.#count(method, route, status, seconds);
+  }
+
+  /** Into prom-client's counter and histogram. */
+  #count(method: string, route: string, status: number, seconds: number): void {
     const routeKey = `${method} ${route}`;
     const statusKey = `${routeKey} ${status}`;
     let counter = this.#requestCounters.get(statusKey);
@@ -114,6 +123,11 @@ export class HttpMetrics {
     }
     counter.inc();
     histogram.observe(seconds);
+  }
+
+  /** Request count, rate and latency percentiles over the last STATS_WINDOW_MS. */
+  recent(): WindowSnapshot {
+    return this.#window.snapshot();
   }
 
   async render(): Promise<string> {

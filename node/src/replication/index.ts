@@ -38,3 +38,5 @@ export { TombstoneCollector, type TombstoneCollectorOptions } from './tombstone-
 export { AliveMarker, discardIfStale, ALIVE_MARK_META, type StaleDataOptions } from './stale-data';
 export { DepartureGate } from './departure-gate';
 export { DepartureHandover, type HandoverDeps, type HandoverOutcome } from './departure-handover';
+export { inspectLocally, KeyInspector, serveKeyInspections, type InspectedHint, type InspectedRecord, type KeyInspection, type KeyInspectorDeps } from './key-inspector';
+export { Semaphore } from './semaphore';
