@@ -1,5 +1,6 @@
-// A node's configuration: every field has a default here, a CLI flag in cli/src/commands/node.ts, and a
-// row in the README's configuration table (a test checks the table against `configFields`).
+// A node's configuration: every field has a default here, a CLI flag in cli/src/commands/node.ts (and
+// so an environment variable, by cli/src/environment-variables.ts's one rule), and a row in the README's
+// configuration table (a test checks the table against `configFields`).
 // Relationships between fields are checked at start-up: a bad combination fails at once, not later.
 
 import {
@@ -102,7 +103,7 @@ export const configFields: readonly ConfigField[] = [
   { name: 'valueBytesMax', kind: 'integer', flag: '--value-bytes-max', defaultValue: String(VALUE_BYTES_MAX_DEFAULT), meaning: `largest value, as compact JSON bytes (at most ${VALUE_BYTES_MAX_CEILING}: a replicated value must fit one peer frame)` },
   { name: 'logLevel', kind: 'string', flag: '--log-level', defaultValue: 'info', meaning: '`debug`, `info`, `warn`, `error` or `silent`' },
   { name: 'cluster', kind: 'string', flag: '--cluster', defaultValue: 'swarmkv', meaning: 'cluster name; with the secret it selects the swarm topic' },
-  { name: 'secret', kind: 'string', flag: '--secret', defaultValue: '$SWARMKV_SECRET', meaning: `cluster secret (at least ${SECRET_CHARS_MIN} characters); without one the node runs standalone` },
+  { name: 'secret', kind: 'string', flag: '--secret', defaultValue: '(none)', meaning: `cluster secret (at least ${SECRET_CHARS_MIN} characters); without one the node runs standalone` },
   { name: 'bootstrap', kind: 'list', flag: '--bootstrap', defaultValue: '(none)', meaning: 'DHT bootstrap nodes, `host:port[,...]`' },
   { name: 'publicDht', kind: 'boolean', flag: '--public-dht', defaultValue: 'false', meaning: "opt in to Hyperswarm's public DHT bootstrap nodes" },
   { name: 'dhtPort', kind: 'integer', flag: '--dht-port', defaultValue: '0', meaning: 'UDP port of this node’s DHT, so others can bootstrap from it; 0 picks any' },
@@ -125,11 +126,7 @@ const PORT_MAX = 65535;
 const NAME_CHARS_MAX = 64;
 const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 
-export function resolveNodeConfig(
-  overrides: Partial<NodeConfig>,
-  environment: Record<string, string | undefined> = process.env,
-  machine: HostMachine = thisMachine(),
-): NodeConfig {
+export function resolveNodeConfig(overrides: Partial<NodeConfig>, machine: HostMachine = thisMachine()): NodeConfig {
   const port = overrides.port ?? 7070;
   const host = overrides.host ?? '127.0.0.1';
   const name = overrides.name ?? defaultNodeName(host, port, machine);
@@ -144,7 +141,7 @@ export function resolveNodeConfig(
     valueBytesMax: overrides.valueBytesMax ?? VALUE_BYTES_MAX_DEFAULT,
     logLevel: overrides.logLevel ?? 'info',
     cluster: overrides.cluster ?? 'swarmkv',
-    secret: overrides.secret ?? environment.SWARMKV_SECRET,
+    secret: overrides.secret,
     bootstrap: overrides.bootstrap ?? [],
     publicDht: overrides.publicDht ?? false,
     dhtPort: overrides.dhtPort ?? 0,
@@ -262,7 +259,7 @@ function validateClusterConfig(config: NodeConfig): void {
     check(config.bootstrap.length === 0 && !config.publicDht, 'joining a cluster needs its secret: pass --secret or set $SWARMKV_SECRET');
     return;
   }
-  check(config.secret.length >= SECRET_CHARS_MIN, `the cluster secret must be at least ${SECRET_CHARS_MIN} characters`);
+  check(config.secret.length >= SECRET_CHARS_MIN, `--secret must be at least ${SECRET_CHARS_MIN} characters`);
   check(!(config.publicDht && config.bootstrap.length > 0), '--public-dht and --bootstrap exclude each other');
   check(
     config.publicDht || config.bootstrap.length > 0 || config.dhtPort > 0,
