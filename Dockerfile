@@ -45,11 +45,13 @@ USER node
 VOLUME /data
 # HTTP API and dashboard; the DHT's UDP port when a node runs with --dht-port (or a bootstrap).
 EXPOSE 7070 49737/udp
-# SIGTERM: the node drains in-flight requests and closes its store (bounded), then exits 0.
+# SIGTERM: the node turns not ready, leaves its cluster, drains in-flight requests, hands over what it
+# owes and closes its store, all within 25 s (SHUTDOWN_MS_MAX), then exits 0.
 STOPSIGNAL SIGTERM
-# Asks the node itself, with the Node.js in the image: no shell or curl assumed. node:http rather than
-# fetch, whose first call loads undici: seconds of CPU on a loaded host, where a 200 takes milliseconds.
+# Readiness, from the node itself with the Node.js in the image (no shell or curl assumed): 200 once it
+# has joined its cluster and routes by its ring, 503 while starting, joining or draining. node:http
+# rather than fetch, whose first call loads undici: seconds of CPU on a loaded host.
 HEALTHCHECK --interval=5s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "require('http').get({ host: '127.0.0.1', port: process.env.SWARMKV_PORT || 7070, path: '/health', timeout: 4000 }, (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1)).on('timeout', () => process.exit(1))"]
+  CMD ["node", "-e", "require('http').get({ host: '127.0.0.1', port: process.env.SWARMKV_PORT || 7070, path: '/health/ready', timeout: 4000 }, (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1)).on('timeout', () => process.exit(1))"]
 ENTRYPOINT ["tini", "--", "node", "/app/dist/swarmkv.mjs"]
 CMD ["node", "--host", "0.0.0.0", "--data-dir", "/data"]

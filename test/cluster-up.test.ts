@@ -3,39 +3,23 @@
 // log lines through on stdout, reports a node that dies, and on SIGTERM stops every node and exits 0.
 
 import { afterAll, describe, expect, test } from 'bun:test';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitForExit, waitUntil } from './support/node-lifecycle';
-import { CLI_PATH, http } from './support/spawn-node';
+import { runCli, waitForExit, waitUntil, type RunningCli } from './support/node-lifecycle';
+import { http } from './support/spawn-node';
 
 const START_MS_MAX = 60_000;
 const CONVERGE_MS_MAX = 60_000;
 /** up's own bound is 10 s per node (in parallel), then SIGKILL. */
 const STOP_MS_MAX = 15_000;
 
-interface Running {
-  readonly child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-}
-
-function run(args: string[]): Running {
-  const child = spawn('node', [CLI_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return { child, stdout: () => stdout, stderr: () => stderr };
-}
-
 const logLines = (text: string) => text.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
 const answers = (url: string) => http('GET', `${url}/health`).then((reply) => reply.status === 200, () => false);
 
 describe('swarmkv bootstrap', () => {
   test('logs dht.listening with its address and stops on SIGTERM with exit 0', async () => {
-    const bootstrap = run(['bootstrap', '--host', '127.0.0.1', '--port', '0']);
+    const bootstrap = runCli(['bootstrap', '--host', '127.0.0.1', '--port', '0']);
     try {
       await waitUntil('dht.listening', () => bootstrap.stdout().includes('"dht.listening"'), START_MS_MAX);
       const listening = logLines(bootstrap.stdout()).find((line) => line.event === 'dht.listening')!;
@@ -51,7 +35,7 @@ describe('swarmkv bootstrap', () => {
   }, START_MS_MAX + STOP_MS_MAX);
 
   test('a host that is not an address of this machine is a usage error', async () => {
-    const bootstrap = run(['bootstrap', '--host', '10.255.255.1', '--port', '0']);
+    const bootstrap = runCli(['bootstrap', '--host', '10.255.255.1', '--port', '0']);
     expect(await waitForExit(bootstrap.child, STOP_MS_MAX)).toBe(true);
     expect(bootstrap.child.exitCode).toBe(2);
     expect(bootstrap.stderr()).toContain('--host 10.255.255.1');
@@ -65,7 +49,7 @@ describe('swarmkv up', () => {
   const urls = [0, 1, 2].map((index) => `http://127.0.0.1:${basePort + index}`);
 
   test('starts a 3-node cluster, reports a dead node, stops every node on SIGTERM and exits 0', async () => {
-    const up = run(['up', '-n', '3', '--base-port', String(basePort), '--data-dir', dataDir, '--log-level', 'info']);
+    const up = runCli(['up', '-n', '3', '--base-port', String(basePort), '--data-dir', dataDir, '--log-level', 'info']);
     try {
       await waitUntil('the summary', () => up.stderr().includes('Ctrl-C stops every node'), START_MS_MAX);
       const summary = up.stderr();
@@ -108,10 +92,10 @@ describe('swarmkv up', () => {
   }, START_MS_MAX + CONVERGE_MS_MAX + 3 * STOP_MS_MAX);
 
   test('a node that cannot start stops the rest, and up exits with its usage error', async () => {
-    const blocker = run(['node', '--memory', '--port', String(basePort + 1)]);
+    const blocker = runCli(['node', '--memory', '--port', String(basePort + 1)]);
     try {
       await waitUntil('the blocking node', () => answers(urls[1]!), START_MS_MAX);
-      const up = run(['up', '-n', '2', '--memory', '--base-port', String(basePort)]);
+      const up = runCli(['up', '-n', '2', '--memory', '--base-port', String(basePort)]);
       expect(await waitForExit(up.child, START_MS_MAX)).toBe(true);
       expect(up.child.exitCode).toBe(2);
       expect(up.stderr()).toContain('is already in use');
@@ -128,7 +112,7 @@ describe('swarmkv up', () => {
       [['--secret', 'short'], 'at least 16 characters'],
       [['--base-port', '65535', '-n', '2'], '--base-port must leave room'],
     ] as const) {
-      const up = run(['up', ...args]);
+      const up = runCli(['up', ...args]);
       expect(await waitForExit(up.child, STOP_MS_MAX)).toBe(true);
       expect({ args, code: up.child.exitCode, mentions: up.stderr().includes(message) }).toEqual({ args, code: 2, mentions: true });
     }

@@ -49,7 +49,7 @@ function usage(message: string): never {
   throw new CliFailure(exitCodes.usage, message);
 }
 
-export function planUp(args: UpArgs, environment: NodeJS.ProcessEnv = process.env): UpPlan {
+export function planUp(args: UpArgs): UpPlan {
   const count = integerArg('--nodes', args.nodes);
   if (count < 1 || count > UP_NODES_MAX) usage(`-n/--nodes must be 1..${UP_NODES_MAX}, got ${count}`);
   const basePort = integerArg('--base-port', args['base-port']);
@@ -57,8 +57,8 @@ export function planUp(args: UpArgs, environment: NodeJS.ProcessEnv = process.en
   const logLevel = args['log-level'] as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) usage(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   if (!args.memory && args['data-dir'].length === 0) usage('--data-dir must not be empty (or pass --memory)');
-  const given = args.secret ?? environment.SWARMKV_SECRET;
-  if (given !== undefined && given.length < SECRET_CHARS_MIN) usage(`the cluster secret must be at least ${SECRET_CHARS_MIN} characters`);
+  const given = args.secret;
+  if (given !== undefined && given.length < SECRET_CHARS_MIN) usage(`--secret must be at least ${SECRET_CHARS_MIN} characters`);
   const nodes = Array.from({ length: count }, (_, index): UpNodePlan => {
     const port = basePort + index;
     const name = `node-${port}`;
@@ -68,7 +68,7 @@ export function planUp(args: UpArgs, environment: NodeJS.ProcessEnv = process.en
     nodes,
     secret: given ?? randomBytes(16).toString('hex'),
     secretGenerated: given === undefined,
-    adminToken: args.insecure === true ? undefined : (environment.SWARMKV_ADMIN_TOKEN ?? randomBytes(32).toString('hex')),
+    adminToken: args.insecure === true ? undefined : process.env.SWARMKV_ADMIN_TOKEN || randomBytes(32).toString('hex'),
     cluster: args.cluster,
     memory: args.memory,
     logLevel,

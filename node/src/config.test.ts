@@ -27,29 +27,29 @@ test('hint bounds default to 100,000 hints and 256 MiB, and the smallest byte bo
   expect(resolveNodeConfig({ valueBytesMax: 1000, keyBytesMax: 100, hintBytesMax: 1164, hintsMax: 1 })).toMatchObject({ hintBytesMax: 1164, hintsMax: 1 });
 });
 
-test('without a secret a node is standalone; the environment supplies one', () => {
-  expect(resolveNodeConfig({}, {}).secret).toBeUndefined();
-  expect(resolveNodeConfig({ bootstrap: ['127.0.0.1:49737'] }, { SWARMKV_SECRET: SECRET }).secret).toBe(SECRET);
+test('without a secret a node is standalone', () => {
+  expect(resolveNodeConfig({}).secret).toBeUndefined();
+  expect(resolveNodeConfig({ bootstrap: ['127.0.0.1:49737'], secret: SECRET }).secret).toBe(SECRET);
 });
 
 test('advertise defaults to the bind address and port', () => {
-  expect(resolveNodeConfig({ host: '10.0.0.2', port: 8000, insecure: true }, {}).advertise).toBe('10.0.0.2:8000');
+  expect(resolveNodeConfig({ host: '10.0.0.2', port: 8000, insecure: true }).advertise).toBe('10.0.0.2:8000');
 });
 
 const container: HostMachine = { hostname: '4f1c2a9b3d7e', externalAddresses: ['172.18.0.5', '10.1.0.9'] };
 
 test('on all interfaces a node advertises its first address other than loopback, as a container does its own', () => {
-  expect(resolveNodeConfig({ host: '0.0.0.0', insecure: true }, {}, container).advertise).toBe('172.18.0.5:7070');
-  expect(resolveNodeConfig({ host: '0.0.0.0', insecure: true, advertise: 'kv.example:80' }, {}, container).advertise).toBe('kv.example:80');
-  expect(resolveNodeConfig({ host: '0.0.0.0', insecure: true, port: 8000 }, {}, { hostname: 'box', externalAddresses: [] }).advertise).toBe('127.0.0.1:8000');
+  expect(resolveNodeConfig({ host: '0.0.0.0', insecure: true }, container).advertise).toBe('172.18.0.5:7070');
+  expect(resolveNodeConfig({ host: '0.0.0.0', insecure: true, advertise: 'kv.example:80' }, container).advertise).toBe('kv.example:80');
+  expect(resolveNodeConfig({ host: '0.0.0.0', insecure: true, port: 8000 }, { hostname: 'box', externalAddresses: [] }).advertise).toBe('127.0.0.1:8000');
 });
 
 test('default names: node-<port> on loopback, <hostname>-<port> where other machines or containers meet', () => {
-  expect(resolveNodeConfig({ port: 7071 }, {}, container)).toMatchObject({ name: 'node-7071', dataDir: './data/node-7071' });
-  expect(resolveNodeConfig({ host: '0.0.0.0', insecure: true }, {}, container)).toMatchObject({ name: '4f1c2a9b3d7e-7070', dataDir: './data/4f1c2a9b3d7e-7070' });
-  expect(resolveNodeConfig({ host: '10.0.0.2', insecure: true }, {}, container).name).toBe('4f1c2a9b3d7e-7070');
-  expect(resolveNodeConfig({ host: '0.0.0.0', insecure: true, name: 'n1' }, {}, container).name).toBe('n1');
-  const longName = resolveNodeConfig({ host: '0.0.0.0', insecure: true }, {}, { hostname: 'h'.repeat(253), externalAddresses: [] }).name;
+  expect(resolveNodeConfig({ port: 7071 }, container)).toMatchObject({ name: 'node-7071', dataDir: './data/node-7071' });
+  expect(resolveNodeConfig({ host: '0.0.0.0', insecure: true }, container)).toMatchObject({ name: '4f1c2a9b3d7e-7070', dataDir: './data/4f1c2a9b3d7e-7070' });
+  expect(resolveNodeConfig({ host: '10.0.0.2', insecure: true }, container).name).toBe('4f1c2a9b3d7e-7070');
+  expect(resolveNodeConfig({ host: '0.0.0.0', insecure: true, name: 'n1' }, container).name).toBe('n1');
+  const longName = resolveNodeConfig({ host: '0.0.0.0', insecure: true }, { hostname: 'h'.repeat(253), externalAddresses: [] }).name;
   expect(longName).toHaveLength(64);
   expect(longName.endsWith('-7070')).toBe(true);
 });
@@ -68,7 +68,7 @@ test.each([
   ['a hint byte bound below one largest key and value', { valueBytesMax: 1000, keyBytesMax: 100, hintBytesMax: 1100 }, '--hint-bytes-max'],
   ['a hint byte bound above a quarter of the LMDB map', { hintBytesMax: 17 * 1024 ** 3 }, '--hint-bytes-max'],
 ])('refuses %s with a message naming the fix', (_name, overrides, message) => {
-  expect(() => resolveNodeConfig(overrides, {})).toThrow(message);
+  expect(() => resolveNodeConfig(overrides)).toThrow(message);
 });
 
 test('the secret and the admin token can come from files, so neither shows in `ps`', () => {
@@ -76,21 +76,21 @@ test('the secret and the admin token can come from files, so neither shows in `p
   try {
     writeFileSync(join(dir, 'secret'), `${SECRET}\n`);
     writeFileSync(join(dir, 'token'), 'an-admin-token-of-enough-length\n');
-    const config = resolveNodeConfig({ secretFile: join(dir, 'secret'), adminTokenFile: join(dir, 'token'), dhtPort: 49737 }, {});
+    const config = resolveNodeConfig({ secretFile: join(dir, 'secret'), adminTokenFile: join(dir, 'token'), dhtPort: 49737 });
     expect(config.secret).toBe(SECRET);
     expect(config.adminToken).toBe('an-admin-token-of-enough-length');
-    expect(() => resolveNodeConfig({ secretFile: join(dir, 'missing') }, {})).toThrow('--secret-file');
+    expect(() => resolveNodeConfig({ secretFile: join(dir, 'missing') })).toThrow('--secret-file');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
 test('protected mode: a non-loopback HTTP API needs an admin token or --insecure; loopback stays open', () => {
-  expect(() => resolveNodeConfig({ host: '0.0.0.0' }, {})).toThrow('protected mode');
-  expect(() => resolveNodeConfig({ httpHost: '10.0.0.5' }, {})).toThrow('SWARMKV_ADMIN_TOKEN');
-  expect(resolveNodeConfig({ host: '0.0.0.0', insecure: true }, {}).insecure).toBe(true);
-  expect(resolveNodeConfig({ host: '0.0.0.0' }, { SWARMKV_ADMIN_TOKEN: 'an-admin-token-of-enough-length' }).adminToken).toBeDefined();
-  expect(resolveNodeConfig({ host: '0.0.0.0', httpHost: '127.0.0.1' }, {}).httpHost).toBe('127.0.0.1');
-  for (const host of ['127.0.0.1', '127.3.2.1', 'localhost', '::1', '[::1]']) expect(resolveNodeConfig({ httpHost: host }, {}).adminToken).toBeUndefined();
-  expect(() => resolveNodeConfig({}, { SWARMKV_ADMIN_TOKEN: 'short' })).toThrow('at least 24 characters');
+  expect(() => resolveNodeConfig({ host: '0.0.0.0' })).toThrow('protected mode');
+  expect(() => resolveNodeConfig({ httpHost: '10.0.0.5' })).toThrow('SWARMKV_ADMIN_TOKEN');
+  expect(resolveNodeConfig({ host: '0.0.0.0', insecure: true }).insecure).toBe(true);
+  expect(resolveNodeConfig({ host: '0.0.0.0', adminToken: 'an-admin-token-of-enough-length' }).adminToken).toBeDefined();
+  expect(resolveNodeConfig({ host: '0.0.0.0', httpHost: '127.0.0.1' }).httpHost).toBe('127.0.0.1');
+  for (const host of ['127.0.0.1', '127.3.2.1', 'localhost', '::1', '[::1]']) expect(resolveNodeConfig({ httpHost: host }).adminToken).toBeUndefined();
+  expect(() => resolveNodeConfig({ adminToken: 'short' })).toThrow('at least 24 characters');
 });

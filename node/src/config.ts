@@ -1,5 +1,6 @@
-// A node's configuration: every field has a default here, a CLI flag in cli/src/commands/node.ts, and a
-// row in the README's configuration table (a test checks the table against `configFields`).
+// A node's configuration: every field has a default here, a CLI flag in cli/src/commands/node.ts (and
+// so an environment variable, by cli/src/environment-variables.ts's one rule), and a row in the README's
+// configuration table (a test checks the table against `configFields`).
 // Relationships between fields are checked at start-up: a bad combination fails at once, not later.
 
 import {
@@ -123,7 +124,7 @@ export const configFields: readonly ConfigField[] = [
   { name: 'valueBytesMax', kind: 'integer', flag: '--value-bytes-max', defaultValue: String(VALUE_BYTES_MAX_DEFAULT), meaning: `largest value, as compact JSON bytes (at most ${VALUE_BYTES_MAX_CEILING}: a replicated value must fit one peer frame)` },
   { name: 'logLevel', kind: 'string', flag: '--log-level', defaultValue: 'info', meaning: '`debug`, `info`, `warn`, `error` or `silent`' },
   { name: 'cluster', kind: 'string', flag: '--cluster', defaultValue: 'swarmkv', meaning: 'cluster name; with the secret it selects the swarm topic' },
-  { name: 'secret', kind: 'string', flag: '--secret', defaultValue: '$SWARMKV_SECRET', meaning: `cluster secret (at least ${SECRET_CHARS_MIN} characters); without one the node runs standalone` },
+  { name: 'secret', kind: 'string', flag: '--secret', defaultValue: '(none)', meaning: `cluster secret (at least ${SECRET_CHARS_MIN} characters); without one the node runs standalone` },
   { name: 'bootstrap', kind: 'list', flag: '--bootstrap', defaultValue: '(none)', meaning: 'DHT bootstrap nodes, `host:port[,...]`' },
   { name: 'publicDht', kind: 'boolean', flag: '--public-dht', defaultValue: 'false', meaning: "opt in to Hyperswarm's public DHT bootstrap nodes" },
   { name: 'dhtPort', kind: 'integer', flag: '--dht-port', defaultValue: '0', meaning: 'UDP port of this node’s DHT, so others can bootstrap from it; 0 picks any' },
@@ -139,7 +140,7 @@ export const configFields: readonly ConfigField[] = [
   { name: 'hintBytesMax', kind: 'integer', flag: '--hint-bytes-max', defaultValue: String(HINT_BYTES_MAX_DEFAULT), meaning: 'bytes of hints kept, at most; at least one largest key and value' },
   { name: 'httpHost', kind: 'string', flag: '--http-host', defaultValue: '<host>', meaning: 'HTTP API bind address (keep the API on loopback while peers meet on `--host`)' },
   { name: 'secretFile', kind: 'string', flag: '--secret-file', defaultValue: '(none)', meaning: 'read the cluster secret from this file; it or `$SWARMKV_SECRET` is preferred to `--secret`, which `ps` shows' },
-  { name: 'adminTokenFile', kind: 'string', flag: '--admin-token-file', defaultValue: '$SWARMKV_ADMIN_TOKEN', meaning: `read the first admin token from this file (at least ${ADMIN_TOKEN_CHARS_MIN} characters); with a token the node requires one on every request but its probes` },
+  { name: 'adminTokenFile', kind: 'string', flag: '--admin-token-file', defaultValue: '(none)', meaning: `read the first admin token from this file, else from \`$SWARMKV_ADMIN_TOKEN\` (at least ${ADMIN_TOKEN_CHARS_MIN} characters); with one the node requires a token on every request but its probes` },
   { name: 'insecure', kind: 'boolean', flag: '--insecure', defaultValue: 'false', meaning: 'serve the HTTP API on a non-loopback address without tokens (refused otherwise: protected mode)' },
   { name: 'allowedHosts', kind: 'list', flag: '--allowed-hosts', defaultValue: '(none)', meaning: 'further names this node answers to (Host header) and trusts as browser origins, `name[,...]`' },
   { name: 'tlsCert', kind: 'string', flag: '--tls-cert', defaultValue: '(none)', meaning: 'PEM certificate (chain): with `--tls-key`, the HTTP API is served over HTTPS' },
@@ -168,11 +169,7 @@ export function memoryBytesMaxDefault(): number {
   return Math.floor(getHeapStatistics().heap_size_limit / 2);
 }
 
-export function resolveNodeConfig(
-  overrides: Partial<NodeConfig>,
-  environment: Record<string, string | undefined> = process.env,
-  machine: HostMachine = thisMachine(),
-): NodeConfig {
+export function resolveNodeConfig(overrides: Partial<NodeConfig>, machine: HostMachine = thisMachine()): NodeConfig {
   const port = overrides.port ?? 7070;
   const host = overrides.host ?? '127.0.0.1';
   const httpHost = overrides.httpHost ?? host;
@@ -191,7 +188,7 @@ export function resolveNodeConfig(
     valueBytesMax: overrides.valueBytesMax ?? VALUE_BYTES_MAX_DEFAULT,
     logLevel: overrides.logLevel ?? 'info',
     cluster: overrides.cluster ?? 'swarmkv',
-    secret: overrides.secret ?? (secretFile === undefined ? environment.SWARMKV_SECRET : readSecretFile('--secret-file', secretFile)),
+    secret: overrides.secret ?? (secretFile === undefined ? undefined : readSecretFile('--secret-file', secretFile)),
     bootstrap: overrides.bootstrap ?? [],
     publicDht: overrides.publicDht ?? false,
     dhtPort: overrides.dhtPort ?? 0,
@@ -208,7 +205,7 @@ export function resolveNodeConfig(
     hintBytesMax: overrides.hintBytesMax ?? HINT_BYTES_MAX_DEFAULT,
     secretFile,
     adminTokenFile,
-    adminToken: overrides.adminToken ?? (adminTokenFile === undefined ? nonEmpty(environment.SWARMKV_ADMIN_TOKEN) : readSecretFile('--admin-token-file', adminTokenFile)),
+    adminToken: nonEmpty(overrides.adminToken) ?? (adminTokenFile === undefined ? undefined : readSecretFile('--admin-token-file', adminTokenFile)),
     insecure: overrides.insecure ?? false,
     allowedHosts: overrides.allowedHosts ?? [],
     memoryBytesMax: overrides.memoryBytesMax ?? memoryBytesMaxDefault(),
@@ -267,6 +264,11 @@ function defaultNodeName(host: string, port: number, machine: HostMachine): stri
   if (host === 'localhost' || host.startsWith('127.') || host === '::1') return `node-${port}`;
   const suffix = `-${port}`;
   return `${machine.hostname.slice(0, NAME_CHARS_MAX - suffix.length)}${suffix}`;
+}
+
+/** The PEM files to serve HTTPS with, or undefined for plain HTTP. */
+export function tlsFilesOf(config: NodeConfig): { certFile: string; keyFile: string } | undefined {
+  return config.tlsCert === undefined || config.tlsKey === undefined ? undefined : { certFile: config.tlsCert, keyFile: config.tlsKey };
 }
 
 /** True when the node joins a swarm; false for a standalone node. */
@@ -353,7 +355,7 @@ function validateClusterConfig(config: NodeConfig): void {
     check(config.bootstrap.length === 0 && !config.publicDht, 'joining a cluster needs its secret: pass --secret or set $SWARMKV_SECRET');
     return;
   }
-  check(config.secret.length >= SECRET_CHARS_MIN, `the cluster secret must be at least ${SECRET_CHARS_MIN} characters`);
+  check(config.secret.length >= SECRET_CHARS_MIN, `--secret must be at least ${SECRET_CHARS_MIN} characters`);
   check(!(config.publicDht && config.bootstrap.length > 0), '--public-dht and --bootstrap exclude each other');
   check(
     config.publicDht || config.bootstrap.length > 0 || config.dhtPort > 0,

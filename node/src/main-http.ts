@@ -1,12 +1,11 @@
-// The HTTP server under the app: where it listens (plain or TLS), and the bounds that keep one client
+// The HTTP server under the app: plain or TLS, and the bounds that keep one client
 // from holding the node's connections or memory: header, request and idle timeouts, a connection cap,
 // a bound on pipelined responses no one reads, and answering a client that half-closes its side.
 
-import type { AddressInfo, Socket } from 'node:net';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { readFileSync } from 'node:fs';
-import type { buildApp } from './api';
-import { assert } from './assert';
 import {
   HTTP_CONNECTIONS_MAX,
   HTTP_HEADERS_TIMEOUT_MS,
@@ -15,12 +14,6 @@ import {
   HTTP_REQUEST_TIMEOUT_MS,
   HTTP_TIMEOUT_CHECK_INTERVAL_MS,
 } from './limits';
-
-export interface SrvxServer {
-  ready(): Promise<unknown>;
-  close(closeAllConnections?: boolean): Promise<void>;
-  node?: { server?: Server };
-}
 
 export interface TlsFiles {
   readonly certFile: string;
@@ -74,31 +67,18 @@ function nodeServerOptions() {
     // A client that sends its request and then half-closes (shutdown(SHUT_WR)) still gets its answer:
     // without this, Node aborts the request when the client's FIN arrives before the response is ready.
     allowHalfOpen: true,
-    // HTTPS stays HTTP/1.1: the dashboard, the CLI and curl all speak it, and the bounds above are its.
-    http2: false,
   };
 }
 
-/** Listens and resolves once the socket is bound, with the URL it serves (port 0 resolved). */
-export async function listen(app: ReturnType<typeof buildApp>, host: string, port: number, tls: TlsFiles | undefined): Promise<{ server: SrvxServer; url: string }> {
-  let listening: SrvxServer | undefined;
-  const tlsOptions = tls === undefined ? {} : { tls: { cert: readFileSync(tls.certFile, 'utf8'), key: readFileSync(tls.keyFile, 'utf8') } };
-  // reusePort is off so that a second node on a taken port fails instead of silently sharing it;
-  // graceful shutdown is ours (RunningNode.close), not the HTTP library's signal handler.
-  const options = { port, hostname: host, reusePort: false, gracefulShutdown: false, node: nodeServerOptions(), ...tlsOptions };
-  app.listen(options as unknown as { port: number; hostname: string }, (info) => {
-    listening = (info as unknown as { raw: SrvxServer }).raw;
-  });
-  assert(listening !== undefined, 'the Node adapter hands over its server synchronously');
-  const server: SrvxServer = listening;
-  const nodeServer = server.node?.server;
-  assert(nodeServer !== undefined, 'the Node adapter creates its server at once');
-  nodeServer.maxConnections = HTTP_CONNECTIONS_MAX;
-  (nodeServer as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
-  boundPipelining(nodeServer);
-  boundSilentConnections(nodeServer);
-  await server.ready();
-  const address = nodeServer.address() as AddressInfo;
-  const boundHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return { server, url: `${tls === undefined ? 'http' : 'https'}://${boundHost}:${address.port}` };
+/**
+ * The node's HTTP server, plain or TLS (HTTP/1.1 either way: the dashboard, the CLI and curl speak it,
+ * and the bounds here are its), with every bound above applied.
+ */
+export function createHttpServer(tls: TlsFiles | undefined, handler: (request: IncomingMessage, response: ServerResponse) => void): Server {
+  const options = nodeServerOptions();
+  const server = tls === undefined ? createServer(options, handler) : createHttpsServer({ ...options, cert: readFileSync(tls.certFile, 'utf8'), key: readFileSync(tls.keyFile, 'utf8') }, handler);
+  server.maxConnections = HTTP_CONNECTIONS_MAX;
+  boundPipelining(server);
+  boundSilentConnections(server);
+  return server;
 }

@@ -65,6 +65,8 @@ export interface ClusterOptions {
   readonly profile?: 'local' | 'lan' | 'wan';
   /** Appended to every node's argv. */
   readonly nodeArgs?: readonly string[];
+  /** Appended to the argv of the named nodes only (`{ n3: ['--memory'] }`). */
+  readonly nodeArgsByName?: Readonly<Record<string, readonly string[]>>;
   /** Sees every node's log lines from the first launch on. */
   readonly eventSink?: EventSink;
 }
@@ -255,6 +257,7 @@ export class TestCluster {
       '--replicas', String(this.#options.replicas ?? 3),
       '--data-dir', dataDir,
       ...(this.#options.nodeArgs ?? []),
+      ...(this.#options.nodeArgsByName?.[name] ?? []),
     ];
     return new ClusterNode(name, host, dataDir, args);
   }

@@ -2,8 +2,8 @@
 // of a private DHT meet through (`swarmkv node --bootstrap host:port`). It holds no secret and serves
 // any cluster. Like `swarmkv node`, it loads the daemon's code only when it runs, and logs JSON lines.
 
-import { defineCommand } from 'citty';
 import type { LogLevel } from '../../../node/src';
+import { configurableFromEnvironment } from '../environment-variables';
 import { CliFailure, exitCodes } from '../exit-codes';
 import { freeUdpPort } from '../free-udp-port';
 import { integerArg } from '../parse-args';
@@ -13,11 +13,11 @@ import { waitForStopSignal } from '../stop-signals';
 export const DHT_BOOTSTRAP_PORT_DEFAULT = 49737;
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
-export const bootstrapCommand = defineCommand({
+export const bootstrapCommand = configurableFromEnvironment({
   meta: {
     name: 'bootstrap',
     description:
-      'Run a DHT bootstrap node in the foreground: the address nodes pass as --bootstrap. It stores no data and needs no secret; logs one JSON line per event; Ctrl-C (SIGINT) or SIGTERM stops it.\n\nExample: swarmkv bootstrap --host 10.0.0.5 --port 49737   (then: swarmkv node --bootstrap 10.0.0.5:49737 --secret ...)',
+      'Run a DHT bootstrap node in the foreground: the address nodes pass as --bootstrap. It stores no data and needs no secret; logs one JSON line per event; Ctrl-C (SIGINT) or SIGTERM stops it. Every flag can also be set by its environment variable, shown in brackets.\n\nExample: swarmkv bootstrap --host 10.0.0.5 --port 49737   (then: swarmkv node --bootstrap 10.0.0.5:49737 --secret ...)',
   },
   args: {
     host: {

@@ -8,3 +8,4 @@ export { RepairStatusSchema } from './repair-docs';
 export { HostPolicy } from './host-check';
 export { TokenRegistry } from './token-registry';
 export { ROLES, type Role } from './roles';
+export type { NotReadyReason, Readiness } from './probe-routes';
