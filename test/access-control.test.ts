@@ -40,6 +40,7 @@ const EXPECTED_ROLE: Record<string, string> = {
   'GET /health/live': 'none',
   'GET /health/ready': 'none',
   'GET /metrics': 'read',
+  'GET /access': 'none',
   'POST /tokens': 'admin',
   'GET /tokens': 'admin',
   'DELETE /tokens/{id}': 'admin',
@@ -98,6 +99,12 @@ describe('tokens and roles', () => {
     }
     console.log(outcomes.join('\n'));
   }, 60_000);
+
+  test('GET /access says what the sent token may do, without needing one', async () => {
+    expect((await http('GET', `${node().url}/access`)).body).toEqual({ enforcing: true, role: null });
+    expect((await http('GET', `${node().url}/access`, { headers: bearer(tokens.write!) })).body).toEqual({ enforcing: true, role: 'write' });
+    expect((await http('GET', `${node().url}/access`, { headers: bearer(tokens.revoked!) })).body).toEqual({ enforcing: true, role: null });
+  });
 
   test('a 401 names the scheme; a token sent any other way than Bearer is not one', async () => {
     const reply = await http('GET', `${node().url}/kv/a`, { headers: { authorization: `Basic ${ADMIN_TOKEN}` } });

@@ -443,6 +443,7 @@ describe('the OpenAPI document and Swagger UI', () => {
     const spec = reply.body;
     expect(spec.openapi).toMatch(/^3\./);
     expect(Object.keys(spec.paths).sort()).toEqual([
+      '/access',
       '/cluster/events',
       '/cluster/explain/{key}',
       '/cluster/health',

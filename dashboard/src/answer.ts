@@ -1,6 +1,8 @@
 // One HTTP answer as the dashboard shows it: a body, or what went wrong (status, timeout, refused).
 // Every request has a deadline, so a stopped node (which accepts connections and never answers) shows
-// as "timed out" instead of freezing the view that waits on it.
+// as "timed out" instead of freezing the view that waits on it. Every request carries the tab's token.
+
+import { withToken } from './access';
 
 /** A node that has not answered in this long is shown as timed out; polls go on meanwhile. */
 export const READ_TIMEOUT_MS = 2000;
@@ -22,7 +24,7 @@ export async function request<T>(url: string, init: RequestInit = {}, timeoutMs 
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   const done = () => ({ receivedAtMs: Date.now(), elapsedMs: Math.round(performance.now() - started) });
   try {
-    const response = await fetch(url, { ...init, signal: controller.signal, cache: 'no-store' });
+    const response = await fetch(url, { ...init, headers: withToken(init.headers), signal: controller.signal, cache: 'no-store' });
     const text = await response.text();
     let body: unknown = text;
     try {

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ClusterPoller } from './cluster-poller';
 import { html } from './html';
 import { hrefOf, routeOf, VIEWS, type Route, type ViewName } from './settings';
+import { AccessBar, AccessContext, useAccess } from './views/access-bar';
 import { ConnectionBanner } from './views/connection-banner';
 import { MembersView } from './views/members';
 import { RingPage } from './views/ring';
@@ -72,11 +73,13 @@ function CurrentView({ poller, route }: { poller: ClusterPoller; route: Route })
 export function App({ poller, pollMs }: { poller: ClusterPoller; pollMs: number }) {
   const route = useRoute();
   useAnswers(poller);
+  const [access, accessChanged] = useAccess(poller.reading.servingOrigin);
   useEffect(() => {
     poller.show(route.view, route.argument);
     document.title = `${VIEW_TITLES[route.view]} · swarmkv`;
   }, [poller, route.view, route.argument]);
   return html`
+    <${AccessContext.Provider} value=${access}>
     <header class="top">
       <a class="skip" href="#main">Skip to the view</a>
       <h1>swarmkv</h1>
@@ -88,11 +91,13 @@ export function App({ poller, pollMs }: { poller: ClusterPoller; pollMs: number 
         </ul>
       </nav>
       <${ConnectionBanner} poller=${poller} pollMs=${pollMs} />
+      <${AccessBar} access=${access} changed=${accessChanged} />
     </header>
     <main id="main" tabindex="-1" data-view=${route.view}>
       <h2>${VIEW_TITLES[route.view]}</h2>
       <${CurrentView} poller=${poller} route=${route} />
     </main>
     <footer class="note foot"><a href="LICENSES.txt">Licences of the bundled libraries</a> · <a href="/swagger">API (Swagger UI)</a></footer>
+    </${AccessContext.Provider}>
   `;
 }

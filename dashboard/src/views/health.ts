@@ -3,6 +3,7 @@
 // the page (POST /cluster/repair) and follows it in the table.
 import { useState } from 'preact/hooks';
 import { request } from '../answer';
+import { useAllowed } from './access-bar';
 import type { ClusterHealthView, MemberView, NodeHealthView, RepairStatusView } from '../api-types';
 import type { ClusterPoller } from '../cluster-poller';
 import { bytes, shortId } from '../format';
@@ -55,7 +56,7 @@ function RepairButton({ poller }: { poller: ClusterPoller }) {
 export function HealthView({ poller }: { poller: ClusterPoller }) {
   const members = [...poller.reading.members()].sort((a, b) => a.name.localeCompare(b.name));
   return html`
-    <${RepairButton} poller=${poller} />
+    ${useAllowed('admin') && html`<${RepairButton} poller=${poller} />`}
     <${Scrollable} label="Health per node">
       <table data-testid="health">
         <thead><tr><th scope="col">Node</th><th scope="col">Hints held</th><th scope="col">Anti-entropy</th><th scope="col">Live keys</th><th scope="col">Tombstones</th><th scope="col">Storage</th></tr></thead>

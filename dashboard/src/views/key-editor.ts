@@ -7,6 +7,7 @@ import type { StoredValue } from '../api-types';
 import type { ClusterPoller } from '../cluster-poller';
 import { shortId } from '../format';
 import { html } from '../html';
+import { useAllowed } from './access-bar';
 import { deleteValue, putValue, readValue } from './key-writes';
 
 interface Outcome {
@@ -33,6 +34,7 @@ function replicaNames(poller: ClusterPoller, header: string | null): string {
 export function KeyEditor({ keyName, origin, poller }: { keyName: string; origin: string; poller: ClusterPoller }) {
   const [read, setRead] = useState<Answer<StoredValue> | null>(null);
   const [draft, setDraft] = useState('');
+  const canWrite = useAllowed('write');
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const reload = async () => {
     const answer = await readValue<StoredValue>(origin, keyName);
@@ -76,9 +78,9 @@ export function KeyEditor({ keyName, origin, poller }: { keyName: string; origin
           <label for="edit-value">Value (JSON)</label>
           <textarea id="edit-value" rows="5" value=${draft} onInput=${(event: Event) => setDraft((event.target as HTMLTextAreaElement).value)}></textarea>
           <div class="buttons">
-            <button type="submit">Save with If-Match</button>
+            ${canWrite && html`<button type="submit">Save with If-Match</button>`}
             <button type="button" onClick=${() => void reload()}>Reload</button>
-            <button type="button" class="danger" onClick=${() => void remove()}>Delete</button>
+            ${canWrite && html`<button type="button" class="danger" onClick=${() => void remove()}>Delete</button>`}
           </div>
         </form>
       `}

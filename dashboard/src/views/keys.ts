@@ -6,6 +6,7 @@ import type { KeyPage } from '../api-types';
 import type { ClusterPoller } from '../cluster-poller';
 import { html } from '../html';
 import { hrefOf } from '../settings';
+import { useAllowed } from './access-bar';
 import { KeyEditor } from './key-editor';
 import { putValue } from './key-writes';
 
@@ -55,6 +56,7 @@ function KeyList({ origin, openKey }: { origin: string; openKey: string | null }
 }
 
 function CreateKey({ origin }: { origin: string }) {
+  const canWrite = useAllowed('write');
   const [key, setKey] = useState('');
   const [value, setValue] = useState('{"hello": "world"}');
   const [problem, setProblem] = useState<string | null>(null);
@@ -64,6 +66,7 @@ function CreateKey({ origin }: { origin: string }) {
     if (written.ok) location.hash = hrefOf('keys', key);
     else setProblem(written.problem);
   };
+  if (!canWrite) return null;
   return html`
     <section aria-labelledby="create-heading">
       <h3 id="create-heading">Create or replace a key</h3>

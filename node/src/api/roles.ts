@@ -21,8 +21,8 @@ export function roleSatisfies(role: Role, needed: Role): boolean {
   return RANK[role] >= RANK[needed];
 }
 
-/** Open to anyone: liveness and readiness probes, the OpenAPI document and Swagger UI, the dashboard. */
-const OPEN_PATHS: ReadonlySet<string> = new Set(['/health', '/health/live', '/health/ready', '/', '/swagger', '/swagger/json']);
+/** Open to anyone: probes, the OpenAPI document and Swagger UI, the dashboard, and what a token may do (/access). */
+const OPEN_PATHS: ReadonlySet<string> = new Set(['/health', '/health/live', '/health/ready', '/', '/swagger', '/swagger/json', '/access']);
 const OPEN_PREFIXES: readonly string[] = ['/dashboard/', '/swagger/'];
 const READ_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
 

@@ -13,6 +13,12 @@ const TokenInfo = Type.Object({
 });
 
 export const tokenDocs = {
+  access: {
+    summary: 'What the caller may do here',
+    description: 'Needs no token. `enforcing`: whether this node checks tokens; `role`: what the sent token (if any) grants, `admin` on a node that checks none, null for no token or an unknown one.',
+    tags: ['tokens'],
+    responses: responses({ 200: ['The caller’s access.', Type.Object({ enforcing: Type.Boolean(), role: Type.Union([Role, Type.Null()]) })] }),
+  },
   create: {
     summary: 'Create an API token',
     description: 'The token is in the answer once and never again: the cluster keeps only its SHA-256. It works on every node at once.',

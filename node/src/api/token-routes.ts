@@ -37,6 +37,16 @@ export function tokenRoutes(deps: TokenRoutesDeps) {
       }),
       { parse: 'none', detail: tokenDocs.create },
     )
+    .get(
+      '/access',
+      instrumented(metrics, logger, 'GET', '/access', async ({ request }) => {
+        // What the caller's token (or none) may do here, so a page can ask for one and hide the rest.
+        if (!tokens.enforcing) return json(200, { enforcing: false, role: 'admin' });
+        const token = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '')?.[1];
+        return json(200, { enforcing: true, role: token === undefined ? null : ((await tokens.roleOf(token)) ?? null) });
+      }),
+      { detail: tokenDocs.access },
+    )
     .get('/tokens', instrumented(metrics, logger, 'GET', '/tokens', async () => json(200, { tokens: await tokens.list() })), { detail: tokenDocs.list })
     .delete(
       '/tokens/:id',
