@@ -3,6 +3,7 @@
 // write or repair control; a write token may create keys; a wrong token is asked again.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI_PATH, getJson, waitFor } from './support/cluster';
@@ -14,9 +15,22 @@ const dir = mkdtempSync(join(tmpdir(), 'swarmkv-e2e-access-'));
 let child: ChildProcess | undefined;
 let url = '';
 
+/** A port free now: a standalone node on --port 0 advertises port 0, which the Health view would fetch. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 test.beforeAll(async () => {
   writeFileSync(join(dir, 'admin-token'), ADMIN_TOKEN);
-  child = spawn('node', [CLI_PATH, 'node', '--memory', '--port', '0', '--admin-token-file', join(dir, 'admin-token')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = String(await freePort());
+  child = spawn('node', [CLI_PATH, 'node', '--memory', '--port', port, '--admin-token-file', join(dir, 'admin-token')], { stdio: ['ignore', 'pipe', 'inherit'] });
   let stdout = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   url = await waitFor('the node to listen', async () => /"url":"([^"]+)"/.exec(stdout)?.[1], START_MS_MAX);

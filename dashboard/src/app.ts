@@ -73,6 +73,7 @@ function CurrentView({ poller, route }: { poller: ClusterPoller; route: Route })
 export function App({ poller, pollMs }: { poller: ClusterPoller; pollMs: number }) {
   const route = useRoute();
   useAnswers(poller);
+  // The view is rebuilt when the role changes, so what it read without a token is read again with it.
   const [access, accessChanged] = useAccess(poller.reading.servingOrigin);
   useEffect(() => {
     poller.show(route.view, route.argument);
@@ -93,7 +94,7 @@ export function App({ poller, pollMs }: { poller: ClusterPoller; pollMs: number 
       <${ConnectionBanner} poller=${poller} pollMs=${pollMs} />
       <${AccessBar} access=${access} changed=${accessChanged} />
     </header>
-    <main id="main" tabindex="-1" data-view=${route.view}>
+    <main id="main" tabindex="-1" data-view=${route.view} key=${access?.role ?? 'no-token'}>
       <h2>${VIEW_TITLES[route.view]}</h2>
       <${CurrentView} poller=${poller} route=${route} />
     </main>
