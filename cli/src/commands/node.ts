@@ -3,23 +3,28 @@
 // itself is loaded only when this command runs, so the data commands stay thin HTTP clients.
 
 import { defineCommand, type ArgsDef } from 'citty';
-import { configFields, type ConfigField, type NodeConfig } from '../../../node/src/config';
+import { configFields, type NodeConfig } from '../../../node/src/config';
 import { SHUTDOWN_DRAIN_MS_MAX } from '../../../node/src/limits';
 import { CliFailure, exitCodes } from '../exit-codes';
 import { printError } from '../output';
 import { integerArg } from '../parse-args';
+import { withHelp } from '../help/command-help';
+import { logFormatArgs, resolveLogFormat } from '../log-format/log-format-option';
+import { loggerFor, logSink } from '../log-format/logger-for';
+import { isDerivedDefault, nodeHelp } from './node-help';
 
-/** A default computed from other flags or the environment: documented, but not passed to citty. */
-const isDerivedDefault = (field: ConfigField) => /[<$(]/.test(field.defaultValue);
-
-const nodeArgs: ArgsDef = Object.fromEntries(
-  configFields.map((field) => [
-    field.flag.slice(2),
-    field.kind === 'boolean'
-      ? { type: 'boolean', description: field.meaning, default: field.defaultValue === 'true' }
-      : { type: 'string', description: `${field.meaning}${isDerivedDefault(field) ? ` (default ${field.defaultValue})` : ''}`, ...(isDerivedDefault(field) ? {} : { default: field.defaultValue }) },
-  ]),
-);
+/** Each configuration field as a flag; a derived default is left to the daemon (help documents it). */
+const nodeArgs: ArgsDef = {
+  ...Object.fromEntries(
+    configFields.map((field) => [
+      field.flag.slice(2),
+      field.kind === 'boolean'
+        ? { type: 'boolean', description: field.meaning, default: field.defaultValue === 'true' }
+        : { type: 'string', description: field.meaning, ...(isDerivedDefault(field.defaultValue) ? {} : { default: field.defaultValue }) },
+    ]),
+  ),
+  ...logFormatArgs,
+};
 
 /** NodeConfig overrides from parsed flags; a malformed number is a usage error naming its flag. */
 function overridesFrom(args: Record<string, unknown>): Partial<NodeConfig> {
@@ -74,16 +79,16 @@ async function stopBounded(node: { close(): Promise<void> }): Promise<void> {
   process.exit(exitCodes.ok);
 }
 
-export const nodeCommand = defineCommand({
+export const nodeCommand = withHelp(defineCommand({
   meta: {
     name: 'node',
-    description:
-      'Run a node in the foreground; logs one JSON line per event; Ctrl-C (SIGINT) or SIGTERM stops it cleanly.\n\nExample: swarmkv node --port 7070 --data-dir ./data/n1',
+    description: 'Run a node in the foreground; it logs one line per event (see --log-format). Ctrl-C (SIGINT) or SIGTERM stops it cleanly.',
   },
   args: nodeArgs,
   async run({ args }) {
     const { resolveNodeConfig, ConfigError } = await import('../../../node/src/config');
     const { startNode } = await import('../../../node/src/main');
+    const logFormat = resolveLogFormat(args['log-format'] as string | undefined);
     let config: NodeConfig;
     try {
       config = resolveNodeConfig(overridesFrom(args));
@@ -94,7 +99,7 @@ export const nodeCommand = defineCommand({
     // Listen for the stop signal before starting: a SIGTERM that arrives while the node starts (right
     // after `node.listening`, say, while it joins the cluster) then stops it cleanly once it is up.
     const stopRequested = nextStopSignal();
-    const node = await startNode(config).catch((error: NodeJS.ErrnoException) => {
+    const node = await startNode(config, { logger: await loggerFor(config.logLevel, await logSink(logFormat)) }).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') throw new CliFailure(exitCodes.usage, `${config.host}:${config.port} is already in use; pick another --port`);
       if (error.code === 'EADDRNOTAVAIL') throw new CliFailure(exitCodes.usage, `--host ${config.host} is not an address of this machine`);
       if (error.code === 'EACCES') throw new CliFailure(exitCodes.usage, `no permission to listen on ${config.host}:${config.port}`);
@@ -103,4 +108,4 @@ export const nodeCommand = defineCommand({
     await stopRequested;
     await stopBounded(node);
   },
-});
+}), nodeHelp);

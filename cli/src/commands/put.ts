@@ -1,8 +1,10 @@
 import { defineCommand } from 'citty';
 import { readFileSync } from 'node:fs';
-import { connectionArgs } from '../common-args';
+import { connectionArgs, connectionHelp } from '../common-args';
 import { keyPath, NodeClient, resolveUrls } from '../node-client';
 import { printJson, printLine } from '../output';
+import { quoteForTerminal } from '../terminal-text';
+import { withHelp } from '../help/command-help';
 
 /** VALUE is parsed as JSON when it is JSON (`42`, `{"a":1}`, `"quoted"`), else taken as a plain string. */
 export function parseValueArgument(text: string): unknown {
@@ -13,22 +15,29 @@ export function parseValueArgument(text: string): unknown {
   }
 }
 
-export const putCommand = defineCommand({
-  meta: {
-    name: 'put',
-    description:
-      'Create or replace KEY. VALUE is parsed as JSON, else taken as a string; "-" reads it from stdin.\n\nExamples:\n  swarmkv put user:1 \'{"name":"Ada"}\'\n  echo 42 | swarmkv put counter -',
+export const putCommand = withHelp(
+  defineCommand({
+    meta: {
+      name: 'put',
+      description: 'Create or replace KEY. VALUE is parsed as JSON, else taken as a string; "-" reads it from stdin. Prints the new version.',
+    },
+    args: {
+      key: { type: 'positional', description: 'the key', required: true },
+      value: { type: 'positional', description: 'the value (JSON or text; - for stdin)', required: true },
+      ...connectionArgs,
+    },
+    async run({ args }) {
+      const text = args.value === '-' ? readFileSync(0, 'utf8').replace(/\n$/, '') : args.value;
+      const reply = await new NodeClient(resolveUrls(args.url)).expectOk('PUT', keyPath(args.key), { value: parseValueArgument(text) });
+      const result = reply.body as { key: string; version: string };
+      if (args.json) printJson(result);
+      else printLine(quoteForTerminal(result.version));
+    },
+  }),
+  {
+    group: 'data',
+    summary: 'Create or replace a key',
+    examples: [`swarmkv put user:1 '{"name":"Ada"}'`, 'echo 42 | swarmkv put counter -'],
+    ...connectionHelp,
   },
-  args: {
-    key: { type: 'positional', description: 'the key', required: true },
-    value: { type: 'positional', description: 'the value (JSON or text; - for stdin)', required: true },
-    ...connectionArgs,
-  },
-  async run({ args }) {
-    const text = args.value === '-' ? readFileSync(0, 'utf8').replace(/\n$/, '') : args.value;
-    const reply = await new NodeClient(resolveUrls(args.url)).expectOk('PUT', keyPath(args.key), { value: parseValueArgument(text) });
-    const result = reply.body as { key: string; version: string };
-    if (args.json) printJson(result);
-    else printLine(result.version);
-  },
-});
+);
