@@ -3,6 +3,7 @@
 
 import { defineCommand, runCommand as runCittyCommand, type CommandDef } from 'citty';
 import { bootstrapCommand } from './commands/bootstrap';
+import { completionCommand } from './commands/completion';
 import { delCommand } from './commands/del';
 import { getCommand } from './commands/get';
 import { locateCommand } from './commands/locate';
@@ -40,6 +41,7 @@ export const rootCommand = withHelp(defineCommand({
     ring: ringCommand,
     locate: locateCommand,
     repair: repairCommand,
+    completion: completionCommand,
   },
 }), {
   group: 'other',
