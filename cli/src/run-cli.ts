@@ -5,6 +5,7 @@ import { defineCommand, runCommand as runCittyCommand, type CommandDef } from 'c
 import { bootstrapCommand } from './commands/bootstrap';
 import { completionCommand } from './commands/completion';
 import { delCommand } from './commands/del';
+import { explainCommand } from './commands/explain';
 import { getCommand } from './commands/get';
 import { locateCommand } from './commands/locate';
 import { lsCommand } from './commands/ls';
@@ -17,7 +18,6 @@ import { statusCommand } from './commands/status';
 import { upCommand } from './commands/up';
 import { CliFailure, exitCodes } from './exit-codes';
 import { withHelp } from './help/command-help';
-import { commandHelpText, rootHelpText } from './help/render-help';
 import { printError } from './output';
 import { terminalColumns } from './terminal-text';
 
@@ -40,6 +40,7 @@ export const rootCommand = withHelp(defineCommand({
     status: statusCommand,
     ring: ringCommand,
     locate: locateCommand,
+    explain: explainCommand,
     repair: repairCommand,
     completion: completionCommand,
   },
@@ -66,6 +67,8 @@ function isCittyUsageError(error: unknown): error is Error {
 export async function runCli(rawArgs: string[]): Promise<number> {
   const subCommand = subCommandFor(rawArgs);
   if (rawArgs.length === 0 || rawArgs.some((arg) => HELP_FLAGS.has(arg))) {
+    // Loaded only for help: every other invocation, a node's start included, skips the layout code.
+    const { commandHelpText, rootHelpText } = await import('./help/render-help');
     const width = terminalColumns();
     process.stdout.write(subCommand ? await commandHelpText(subCommand.name, subCommand.command, width) : await rootHelpText(rootCommand, width));
     return rawArgs.length === 0 ? exitCodes.usage : exitCodes.ok;

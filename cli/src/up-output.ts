@@ -4,7 +4,7 @@
 // to the same sink, so its lines take their place in that stream. A node's stderr is passed on with
 // its name, escaped.
 
-import type { Logger, LogLevel } from '../../node/src/log';
+import type { Logger, LogLevel } from '../../node/src';
 import type { LogFormat } from './log-format/log-format-option';
 import { loggerFor, logSink, type LogSink } from './log-format/logger-for';
 import { escapeControlCharacters } from './terminal-text';

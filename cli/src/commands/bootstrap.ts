@@ -4,7 +4,7 @@
 // event (JSON or pretty, see --log-format).
 
 import { defineCommand } from 'citty';
-import type { LogLevel } from '../../../node/src/log';
+import type { LogLevel } from '../../../node/src';
 import { CliFailure, exitCodes } from '../exit-codes';
 import { freeUdpPort } from '../free-udp-port';
 import { integerArg } from '../parse-args';
@@ -17,7 +17,7 @@ import { loggerFor, logSink } from '../log-format/logger-for';
 export const DHT_BOOTSTRAP_PORT_DEFAULT = 49737;
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
-export const bootstrapCommand = withHelp(defineCommand({
+export const bootstrapCommand = defineCommand({
   meta: {
     name: 'bootstrap',
     description:
@@ -35,7 +35,7 @@ export const bootstrapCommand = withHelp(defineCommand({
     if (!LOG_LEVELS.includes(logLevel)) throw new CliFailure(exitCodes.usage, `--log-level must be one of ${LOG_LEVELS.join(', ')}`);
     const requestedPort = integerArg('--port', args.port);
     const logFormat = resolveLogFormat(args['log-format']);
-    const { DhtBootstrap } = await import('../../../node/src/transport/hyperswarm');
+    const { DhtBootstrap } = await import('../../../node/src/daemon');
     const logger = (await loggerFor(logLevel, await logSink(logFormat))).child({ node: args.name });
     // Listening for the stop signal before dht.listening is logged: whoever waits for that line may stop us at once.
     const stopSignal = waitForStopSignal();
@@ -50,7 +50,9 @@ export const bootstrapCommand = withHelp(defineCommand({
     await stopSignal;
     await bootstrap.close();
   },
-}), {
+});
+
+withHelp(bootstrapCommand, {
   group: 'cluster',
   summary: 'Run a DHT bootstrap node for nodes on other hosts',
   examples: ['swarmkv bootstrap --host 10.0.0.5 --port 49737', 'swarmkv node --bootstrap 10.0.0.5:49737 --secret "$SECRET"'],

@@ -3,44 +3,47 @@
 // `swarmkv completion --members` to offer a running cluster's member URLs for options that take a node.
 
 import { defineCommand } from 'citty';
-import { bashCompletion } from '../completion/bash-completion';
-import { completionModel } from '../completion/completion-model';
-import { fishCompletion } from '../completion/fish-completion';
-import { memberLines } from '../completion/member-urls';
-import { zshCompletion } from '../completion/zsh-completion';
+import type { CompletionCommand } from '../completion/completion-model';
 import { CliFailure, exitCodes } from '../exit-codes';
 import { withHelp } from '../help/command-help';
 
-const SHELLS = { bash: bashCompletion, zsh: zshCompletion, fish: fishCompletion } as const;
-type Shell = keyof typeof SHELLS;
+const SHELLS = ['bash', 'zsh', 'fish'] as const;
+type Shell = (typeof SHELLS)[number];
 
-export const completionCommand = withHelp(
-  defineCommand({
-    meta: {
-      name: 'completion',
-      description: 'Print a completion script for bash, zsh or fish: commands, options, their values, and the members of a running cluster where an option takes a node.',
-    },
-    args: {
-      shell: { type: 'positional', description: '`bash`, `zsh` or `fish`', required: false },
-      members: { type: 'boolean', description: 'print the member URLs of the node at --url instead, one per line with its name (what the scripts call; prints nothing when the node does not answer)', default: false },
-      url: { type: 'string', description: 'node URL asked with --members' },
-    },
-    async run({ args }) {
-      if (args.members) return void process.stdout.write(await memberLines(args.url));
-      const shell = args.shell;
-      if (shell === undefined || !(shell in SHELLS)) throw new CliFailure(exitCodes.usage, `name a shell: ${Object.keys(SHELLS).join(', ')}`);
-      // Loaded here: run-cli imports this command, so a static import of the root would be circular.
-      const { rootCommand } = await import('../run-cli');
-      process.stdout.write(SHELLS[shell as Shell](await completionModel(rootCommand)));
-    },
-  }),
-  {
-    group: 'shell',
-    summary: 'Print a shell completion script',
-    examples: ['source <(swarmkv completion bash)', 'source <(swarmkv completion zsh)', 'swarmkv completion fish | source'],
-    defaults: { url: 'http://127.0.0.1:7070' },
-    environment: { url: 'SWARMKV_URL' },
-    choices: { shell: Object.keys(SHELLS) },
-    nodeOptions: ['url'],
+/** The script generator of a shell, loaded when asked for: other commands never load any. */
+async function scriptFor(shell: Shell): Promise<(commands: readonly CompletionCommand[]) => string> {
+  if (shell === 'bash') return (await import('../completion/bash-completion')).bashCompletion;
+  if (shell === 'zsh') return (await import('../completion/zsh-completion')).zshCompletion;
+  return (await import('../completion/fish-completion')).fishCompletion;
+}
+
+export const completionCommand = defineCommand({
+  meta: {
+    name: 'completion',
+    description: 'Print a completion script for bash, zsh or fish: commands, options, their values, and the members of a running cluster where an option takes a node.',
   },
-);
+  args: {
+    shell: { type: 'positional', description: '`bash`, `zsh` or `fish`', required: false },
+    members: { type: 'boolean', description: 'print the member URLs of the node at --url instead, one per line with its name (what the scripts call; prints nothing when the node does not answer)', default: false },
+    url: { type: 'string', description: 'node URL asked with --members' },
+  },
+  async run({ args }) {
+    if (args.members) return void process.stdout.write(await (await import('../completion/member-urls')).memberLines(args.url));
+    const shell = SHELLS.find((name) => name === args.shell);
+    if (shell === undefined) throw new CliFailure(exitCodes.usage, `name a shell: ${SHELLS.join(', ')}`);
+    // Loaded here: run-cli imports this command, so a static import of the root would be circular.
+    const { rootCommand } = await import('../run-cli');
+    const { completionModel } = await import('../completion/completion-model');
+    process.stdout.write((await scriptFor(shell))(await completionModel(rootCommand)));
+  },
+});
+
+withHelp(completionCommand, {
+  group: 'shell',
+  summary: 'Print a shell completion script',
+  examples: ['source <(swarmkv completion bash)', 'source <(swarmkv completion zsh)', 'swarmkv completion fish | source'],
+  defaults: { url: 'http://127.0.0.1:7070' },
+  environment: { url: 'SWARMKV_URL' },
+  choices: { shell: SHELLS },
+  nodeOptions: ['url'],
+});

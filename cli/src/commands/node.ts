@@ -3,8 +3,8 @@
 // itself is loaded only when this command runs, so the data commands stay thin HTTP clients.
 
 import { defineCommand, type ArgsDef } from 'citty';
-import { configFields, type NodeConfig } from '../../../node/src/config';
-import { SHUTDOWN_DRAIN_MS_MAX } from '../../../node/src/limits';
+import { fileURLToPath } from 'node:url';
+import { configFields, SHUTDOWN_DRAIN_MS_MAX, type NodeConfig } from '../../../node/src';
 import { CliFailure, exitCodes } from '../exit-codes';
 import { printError } from '../output';
 import { integerArg } from '../parse-args';
@@ -41,6 +41,12 @@ function overridesFrom(args: Record<string, unknown>): Partial<NodeConfig> {
   }
   return overrides as Partial<NodeConfig>;
 }
+
+/**
+ * The built dashboard, beside the bundle: this module is part of dist/swarmkv.mjs itself (run-cli imports
+ * it statically), so its URL is the bundle's, whereas the daemon's modules load from dist/chunks/.
+ */
+const DASHBOARD_DIR = fileURLToPath(new URL('./dashboard/', import.meta.url));
 
 /** Resolves on the first SIGINT or SIGTERM, with the signal's name. */
 function nextStopSignal(): Promise<NodeJS.Signals> {
@@ -79,15 +85,14 @@ async function stopBounded(node: { close(): Promise<void> }): Promise<void> {
   process.exit(exitCodes.ok);
 }
 
-export const nodeCommand = withHelp(defineCommand({
+export const nodeCommand = defineCommand({
   meta: {
     name: 'node',
     description: 'Run a node in the foreground; it logs one line per event (see --log-format). Ctrl-C (SIGINT) or SIGTERM stops it cleanly.',
   },
   args: nodeArgs,
   async run({ args }) {
-    const { resolveNodeConfig, ConfigError } = await import('../../../node/src/config');
-    const { startNode } = await import('../../../node/src/main');
+    const { resolveNodeConfig, ConfigError, startNode } = await import('../../../node/src/daemon');
     const logFormat = resolveLogFormat(args['log-format'] as string | undefined);
     let config: NodeConfig;
     try {
@@ -99,7 +104,7 @@ export const nodeCommand = withHelp(defineCommand({
     // Listen for the stop signal before starting: a SIGTERM that arrives while the node starts (right
     // after `node.listening`, say, while it joins the cluster) then stops it cleanly once it is up.
     const stopRequested = nextStopSignal();
-    const node = await startNode(config, { logger: await loggerFor(config.logLevel, await logSink(logFormat)) }).catch((error: NodeJS.ErrnoException) => {
+    const node = await startNode(config, { dashboardDir: DASHBOARD_DIR, logger: await loggerFor(config.logLevel, await logSink(logFormat)) }).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') throw new CliFailure(exitCodes.usage, `${config.host}:${config.port} is already in use; pick another --port`);
       if (error.code === 'EADDRNOTAVAIL') throw new CliFailure(exitCodes.usage, `--host ${config.host} is not an address of this machine`);
       if (error.code === 'EACCES') throw new CliFailure(exitCodes.usage, `no permission to listen on ${config.host}:${config.port}`);
@@ -108,4 +113,6 @@ export const nodeCommand = withHelp(defineCommand({
     await stopRequested;
     await stopBounded(node);
   },
-}), nodeHelp);
+});
+
+withHelp(nodeCommand, nodeHelp);

@@ -1,5 +1,6 @@
 import { defineCommand } from 'citty';
 import { readFileSync } from 'node:fs';
+import type { WriteReply } from '../../../node/src';
 import { connectionArgs, connectionHelp } from '../common-args';
 import { keyPath, NodeClient, resolveUrls } from '../node-client';
 import { printJson, printLine } from '../output';
@@ -15,29 +16,28 @@ export function parseValueArgument(text: string): unknown {
   }
 }
 
-export const putCommand = withHelp(
-  defineCommand({
-    meta: {
-      name: 'put',
-      description: 'Create or replace KEY. VALUE is parsed as JSON, else taken as a string; "-" reads it from stdin. Prints the new version.',
-    },
-    args: {
-      key: { type: 'positional', description: 'the key', required: true },
-      value: { type: 'positional', description: 'the value (JSON or text; - for stdin)', required: true },
-      ...connectionArgs,
-    },
-    async run({ args }) {
-      const text = args.value === '-' ? readFileSync(0, 'utf8').replace(/\n$/, '') : args.value;
-      const reply = await new NodeClient(resolveUrls(args.url)).expectOk('PUT', keyPath(args.key), { value: parseValueArgument(text) });
-      const result = reply.body as { key: string; version: string };
-      if (args.json) printJson(result);
-      else printLine(quoteForTerminal(result.version));
-    },
-  }),
-  {
-    group: 'data',
-    summary: 'Create or replace a key',
-    examples: [`swarmkv put user:1 '{"name":"Ada"}'`, 'echo 42 | swarmkv put counter -'],
-    ...connectionHelp,
+export const putCommand = defineCommand({
+  meta: {
+    name: 'put',
+    description: 'Create or replace KEY. VALUE is parsed as JSON, else taken as a string; "-" reads it from stdin. Prints the new version.',
   },
-);
+  args: {
+    key: { type: 'positional', description: 'the key', required: true },
+    value: { type: 'positional', description: 'the value (JSON or text; - for stdin)', required: true },
+    ...connectionArgs,
+  },
+  async run({ args }) {
+    const text = args.value === '-' ? readFileSync(0, 'utf8').replace(/\n$/, '') : args.value;
+    const reply = await new NodeClient(resolveUrls(args.url)).expectOk('PUT', keyPath(args.key), { value: parseValueArgument(text) });
+    const result = reply.body as WriteReply;
+    if (args.json) printJson(result);
+    else printLine(quoteForTerminal(result.version));
+  },
+});
+
+withHelp(putCommand, {
+  group: 'data',
+  summary: 'Create or replace a key',
+  examples: [`swarmkv put user:1 '{"name":"Ada"}'`, 'echo 42 | swarmkv put counter -'],
+  ...connectionHelp,
+});

@@ -1,5 +1,5 @@
 import { defineCommand } from 'citty';
-import type { MemberView, RingView } from '../../../node/src/api/cluster-view';
+import type { MembersReply, RingView } from '../../../node/src';
 import { connectionArgs, connectionHelp } from '../common-args';
 import { NodeClient, resolveUrls } from '../node-client';
 import { printJson, printLine } from '../output';
@@ -13,31 +13,30 @@ function share(start: string, end: string): number {
   return Number((width * 1_000_000n) / space) / 10_000;
 }
 
-export const ringCommand = withHelp(
-  defineCommand({
-    meta: {
-      name: 'ring',
-      description: 'Show the hash ring: how much of the key space each node holds, and (with --ranges) every range.',
-    },
-    args: { ...connectionArgs, ranges: { type: 'boolean', description: 'list every range with its replica set', default: false } },
-    async run({ args }) {
-      const client = new NodeClient(resolveUrls(args.url));
-      const ring = (await client.expectOk('GET', '/cluster/ring')).body as RingView;
-      if (args.json) return printJson(ring);
-      const { members } = (await client.expectOk('GET', '/cluster/members')).body as { members: MemberView[] };
-      const names = new Map(members.map((member) => [member.nodeId, member.name]));
-      const name = (nodeId: string) => names.get(nodeId) ?? nodeId;
-      const primary = new Map<string, number>();
-      const replica = new Map<string, number>();
-      for (const range of ring.ranges) {
-        const part = share(range.start, range.end);
-        primary.set(range.replicas[0]!, (primary.get(range.replicas[0]!) ?? 0) + part);
-        for (const nodeId of range.replicas) replica.set(nodeId, (replica.get(nodeId) ?? 0) + part);
-      }
-      printLine(`ring ${ring.digest}: ${ring.members.length} members, N=${ring.replicationFactor}, ${ring.tokensPerNode} tokens each, ${ring.ranges.length} ranges`);
-      printLine(renderTable(['node', 'primary share', 'replica share'], ring.members.map((nodeId) => [name(nodeId), `${(primary.get(nodeId) ?? 0).toFixed(1)} %`, `${(replica.get(nodeId) ?? 0).toFixed(1)} %`])));
-      if (args.ranges) printLine(renderTable(['start', 'end', 'replicas'], ring.ranges.map((range) => [range.start, range.end, range.replicas.map(name).join(', ')])));
-    },
-  }),
-  { group: 'cluster', summary: "Show the hash ring and each node's share", examples: ['swarmkv ring', 'swarmkv ring --ranges'], ...connectionHelp },
-);
+export const ringCommand = defineCommand({
+  meta: {
+    name: 'ring',
+    description: 'Show the hash ring: how much of the key space each node holds, and (with --ranges) every range.',
+  },
+  args: { ...connectionArgs, ranges: { type: 'boolean', description: 'list every range with its replica set', default: false } },
+  async run({ args }) {
+    const client = new NodeClient(resolveUrls(args.url));
+    const ring = (await client.expectOk('GET', '/cluster/ring')).body as RingView;
+    if (args.json) return printJson(ring);
+    const { members } = (await client.expectOk('GET', '/cluster/members')).body as MembersReply;
+    const names = new Map(members.map((member) => [member.nodeId, member.name]));
+    const name = (nodeId: string) => names.get(nodeId) ?? nodeId;
+    const primary = new Map<string, number>();
+    const replica = new Map<string, number>();
+    for (const range of ring.ranges) {
+      const part = share(range.start, range.end);
+      primary.set(range.replicas[0]!, (primary.get(range.replicas[0]!) ?? 0) + part);
+      for (const nodeId of range.replicas) replica.set(nodeId, (replica.get(nodeId) ?? 0) + part);
+    }
+    printLine(`ring ${ring.digest}: ${ring.members.length} members, N=${ring.replicationFactor}, ${ring.tokensPerNode} tokens each, ${ring.ranges.length} ranges`);
+    printLine(renderTable(['node', 'primary share', 'replica share'], ring.members.map((nodeId) => [name(nodeId), `${(primary.get(nodeId) ?? 0).toFixed(1)} %`, `${(replica.get(nodeId) ?? 0).toFixed(1)} %`])));
+    if (args.ranges) printLine(renderTable(['start', 'end', 'replicas'], ring.ranges.map((range) => [range.start, range.end, range.replicas.map(name).join(', ')])));
+  },
+});
+
+withHelp(ringCommand, { group: 'cluster', summary: "Show the hash ring and each node's share", examples: ['swarmkv ring', 'swarmkv ring --ranges'], ...connectionHelp });

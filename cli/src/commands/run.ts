@@ -36,44 +36,43 @@ export function parseScript(text: string): ScriptLine[] {
   return lines;
 }
 
-export const runCommand = withHelp(
-  defineCommand({
-    meta: {
-      name: 'run',
-      description:
-        'Run a script of swarmkv commands, one per line (# starts a comment). Stops at the first failing line and exits with its code, unless --keep-going. "-" reads the script from stdin.',
-    },
-    args: {
-      file: { type: 'positional', description: 'script file, or - for stdin', required: true },
-      'keep-going': { type: 'boolean', description: 'run every line even after a failure; exit with the first failure code', default: false },
-      url: { type: 'string', description: 'default --url for every line that does not give one' },
-    },
-    async run({ args }) {
-      let text: string;
-      try {
-        text = readFileSync(args.file === '-' ? 0 : args.file, 'utf8');
-      } catch (error) {
-        throw new CliFailure(exitCodes.usage, `cannot read script ${args.file}: ${(error as Error).message}`);
-      }
-      let firstFailure = 0;
-      for (const { lineNumber, argv } of parseScript(text)) {
-        const lineArgv = args.url !== undefined && !argv.some((arg) => arg === '--url' || arg.startsWith('--url=')) ? [...argv, '--url', args.url] : argv;
-        const code = await runCli(lineArgv);
-        if (code === exitCodes.ok) continue;
-        printError(`line ${lineNumber} failed with exit code ${code}: ${argv.join(' ')}`);
-        if (firstFailure === 0) firstFailure = code;
-        if (!args['keep-going']) break;
-      }
-      if (firstFailure !== 0) throw new ScriptFailed(firstFailure);
-    },
-  }),
-  {
-    group: 'scripting',
-    summary: 'Run a script of swarmkv commands',
-    examples: ['swarmkv run seed.swarmkv --url http://127.0.0.1:7070', "printf 'put a 1\\nget a\\n' | swarmkv run -"],
-    nodeOptions: ['url'],
+export const runCommand = defineCommand({
+  meta: {
+    name: 'run',
+    description:
+      'Run a script of swarmkv commands, one per line (# starts a comment). Stops at the first failing line and exits with its code, unless --keep-going. "-" reads the script from stdin.',
   },
-);
+  args: {
+    file: { type: 'positional', description: 'script file, or - for stdin', required: true },
+    'keep-going': { type: 'boolean', description: 'run every line even after a failure; exit with the first failure code', default: false },
+    url: { type: 'string', description: 'default --url for every line that does not give one' },
+  },
+  async run({ args }) {
+    let text: string;
+    try {
+      text = readFileSync(args.file === '-' ? 0 : args.file, 'utf8');
+    } catch (error) {
+      throw new CliFailure(exitCodes.usage, `cannot read script ${args.file}: ${(error as Error).message}`);
+    }
+    let firstFailure = 0;
+    for (const { lineNumber, argv } of parseScript(text)) {
+      const lineArgv = args.url !== undefined && !argv.some((arg) => arg === '--url' || arg.startsWith('--url=')) ? [...argv, '--url', args.url] : argv;
+      const code = await runCli(lineArgv);
+      if (code === exitCodes.ok) continue;
+      printError(`line ${lineNumber} failed with exit code ${code}: ${argv.join(' ')}`);
+      if (firstFailure === 0) firstFailure = code;
+      if (!args['keep-going']) break;
+    }
+    if (firstFailure !== 0) throw new ScriptFailed(firstFailure);
+  },
+});
+
+withHelp(runCommand, {
+  group: 'scripting',
+  summary: 'Run a script of swarmkv commands',
+  examples: ['swarmkv run seed.swarmkv --url http://127.0.0.1:7070', "printf 'put a 1\\nget a\\n' | swarmkv run -"],
+  nodeOptions: ['url'],
+});
 
 /** The script's own outcome: its lines already reported themselves, so this carries only the code. */
 export class ScriptFailed extends Error {

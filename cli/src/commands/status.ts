@@ -1,6 +1,5 @@
 import { defineCommand } from 'citty';
-import type { MemberView } from '../../../node/src/api/cluster-view';
-import type { RepairStatus } from '../../../node/src/replication/repair-status';
+import type { ClusterHealthReply, MembersReply, MemberView, RepairStatus } from '../../../node/src';
 import { connectionArgs, connectionHelp } from '../common-args';
 import { NodeClient, resolveUrls } from '../node-client';
 import { printJson, printLine } from '../output';
@@ -16,45 +15,44 @@ async function hintBacklog(member: MemberView): Promise<number | null> {
   try {
     const response = await fetch(`http://${member.httpAddress}/cluster/health`, { signal: AbortSignal.timeout(MEMBER_HEALTH_TIMEOUT_MS) });
     if (!response.ok) return null;
-    const body = (await response.json()) as { hints?: { pending?: unknown } };
+    const body = (await response.json()) as Partial<ClusterHealthReply>;
     return typeof body.hints?.pending === 'number' ? body.hints.pending : null;
   } catch {
     return null;
   }
 }
 
-export const statusCommand = withHelp(
-  defineCommand({
-    meta: {
-      name: 'status',
-      description:
-        'Show the cluster members as the node sees them: state, incarnation, heartbeat age, keys, and the hints each holds for down replicas (asked of every member; "?" when it does not answer).',
-    },
-    args: { ...connectionArgs },
-    async run({ args }) {
-      const client = new NodeClient(resolveUrls(args.url));
-      const reply = await client.expectOk('GET', '/cluster/members');
-      const { members } = reply.body as { members: MemberView[] };
-      const backlogs = await Promise.all(members.map(hintBacklog));
-      if (args.json) return printJson({ members: members.map((member, index) => ({ ...member, pendingHints: backlogs[index] })) });
-      const rows = members.map((member, index) => [
-        `${member.name}${member.self ? ' *' : ''}`,
-        member.nodeId,
-        member.httpAddress,
-        member.state,
-        member.incarnation,
-        `${(member.heartbeatAgeMs / 1000).toFixed(1)} s`,
-        member.keyCount ?? '?',
-        backlogs[index] ?? '?',
-      ]);
-      printLine(renderTable(['name', 'node id', 'http', 'state', 'incarnation', 'heard', 'keys', 'hints'], rows));
-      printLine(`${members.filter((member) => member.state === 'alive').length} of ${members.length} alive (* = the node answering; hints = writes held for down replicas)`);
-      const repair = await client.request('GET', '/cluster/repair');
-      if (repair.status === 200) printLine(describeRepair(repair.body as RepairStatus));
-    },
-  }),
-  { group: 'cluster', summary: 'Show the members, their state and their hints', examples: ['swarmkv status', 'swarmkv status --url http://127.0.0.1:7071'], ...connectionHelp },
-);
+export const statusCommand = defineCommand({
+  meta: {
+    name: 'status',
+    description:
+      'Show the cluster members as the node sees them: state, incarnation, heartbeat age, keys, and the hints each holds for down replicas (asked of every member; "?" when it does not answer).',
+  },
+  args: { ...connectionArgs },
+  async run({ args }) {
+    const client = new NodeClient(resolveUrls(args.url));
+    const reply = await client.expectOk('GET', '/cluster/members');
+    const { members } = reply.body as MembersReply;
+    const backlogs = await Promise.all(members.map(hintBacklog));
+    if (args.json) return printJson({ members: members.map((member, index) => ({ ...member, pendingHints: backlogs[index] })) });
+    const rows = members.map((member, index) => [
+      `${member.name}${member.self ? ' *' : ''}`,
+      member.nodeId,
+      member.httpAddress,
+      member.state,
+      member.incarnation,
+      `${(member.heartbeatAgeMs / 1000).toFixed(1)} s`,
+      member.keyCount ?? '?',
+      backlogs[index] ?? '?',
+    ]);
+    printLine(renderTable(['name', 'node id', 'http', 'state', 'incarnation', 'heard', 'keys', 'hints'], rows));
+    printLine(`${members.filter((member) => member.state === 'alive').length} of ${members.length} alive (* = the node answering; hints = writes held for down replicas)`);
+    const repair = await client.request('GET', '/cluster/repair');
+    if (repair.status === 200) printLine(describeRepair(repair.body as RepairStatus));
+  },
+});
+
+withHelp(statusCommand, { group: 'cluster', summary: 'Show the members, their state and their hints', examples: ['swarmkv status', 'swarmkv status --url http://127.0.0.1:7071'], ...connectionHelp });
 
 /** The answering node's anti-entropy, in one line. */
 function describeRepair(status: RepairStatus): string {

@@ -1,10 +1,11 @@
 // `swarmkv up`: a whole cluster on this machine, in the foreground. A DHT bootstrap runs inside this
 // process on a free loopback UDP port; each node is a `swarmkv node` child on the same Node and script,
-// its JSON log lines passed through as they are, or as one pretty stream (up-output.ts). Ctrl-C stops every node (SIGTERM, then SIGKILL after
-// a bounded wait) and exits 0; a node that dies meanwhile is reported, and the others keep running.
+// its JSON log lines passed through as they are, or as one pretty stream (up-output.ts). Ctrl-C stops
+// every node (SIGTERM, then SIGKILL after a bounded wait) and exits 0; a node that dies meanwhile is
+// reported, and the others keep running.
 
 import { defineCommand } from 'citty';
-import type { DhtBootstrap } from '../../../node/src/transport/hyperswarm';
+import type { DhtBootstrap } from '../../../node/src';
 import { ChildNode, describeExit } from '../child-node';
 import { CliFailure, exitCodes } from '../exit-codes';
 import { freeUdpPort } from '../free-udp-port';
@@ -47,7 +48,7 @@ class StopRequests {
 }
 
 async function startBootstrap(plan: UpPlan, output: UpOutput): Promise<DhtBootstrap> {
-  const { DhtBootstrap } = await import('../../../node/src/transport/hyperswarm');
+  const { DhtBootstrap } = await import('../../../node/src/daemon');
   const logger = await output.bootstrapLogger(plan.logLevel);
   for (let attempt = 1; ; attempt++) {
     const bootstrap = new DhtBootstrap({ host: UP_HOST, port: await freeUdpPort(UP_HOST), log: (event, fields) => logger.info(event, fields) });
@@ -104,7 +105,7 @@ async function stopAll(children: readonly ChildNode[], bootstrap: DhtBootstrap):
   await bootstrap.close();
 }
 
-export const upCommand = withHelp(defineCommand({
+export const upCommand = defineCommand({
   meta: {
     name: 'up',
     description:
@@ -149,4 +150,6 @@ export const upCommand = withHelp(defineCommand({
       process.off('exit', lastResort);
     }
   },
-}), upHelp);
+});
+
+withHelp(upCommand, upHelp);

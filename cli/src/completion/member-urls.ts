@@ -4,7 +4,7 @@
 // Peers choose their names and addresses: a shell may expand what it is offered, so only characters
 // that no shell treats specially are let through.
 
-import type { MemberView } from '../../../node/src/api/cluster-view';
+import type { MembersReply } from '../../../node/src';
 import { resolveUrls } from '../node-client';
 
 /** A shell waits for this at most before offering no member. */
@@ -20,7 +20,7 @@ export async function memberLines(url: string | undefined): Promise<string> {
     const [base] = resolveUrls(url);
     const response = await fetch(`${base}/cluster/members`, { signal: AbortSignal.timeout(COMPLETION_MEMBERS_TIMEOUT_MS) });
     if (!response.ok) return '';
-    const { members } = (await response.json()) as { members: MemberView[] };
+    const { members } = (await response.json()) as MembersReply;
     return members
       .filter((member) => member.state !== 'dead' && member.state !== 'left')
       .filter((member) => ADDRESS.test(member.httpAddress))

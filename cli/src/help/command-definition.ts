@@ -3,7 +3,7 @@
 
 import type { ArgDef, ArgsDef, CommandDef, CommandMeta, Resolvable } from 'citty';
 import { helpOf, splitExamples, type CommandHelp } from './command-help';
-import { ruleVariableFor } from './option-environment';
+import { ruleVariableFor, withoutVariableSuffix } from './option-environment';
 
 export interface OptionFacts {
   /** citty's key, e.g. `base-port`. */
@@ -49,7 +49,7 @@ function optionFacts(name: string, arg: ArgDef, help: CommandHelp): OptionFacts 
     name,
     flags: [...aliases.map((alias) => (alias.length === 1 ? `-${alias}` : `--${alias}`)), `--${name}`],
     takesValue: arg.type !== 'boolean',
-    description: arg.description ?? '',
+    description: withoutVariableSuffix(arg.description ?? ''),
     defaultValue: shownDefault(name, arg, help),
     environmentVariable: help.environment?.[name] ?? (help.optionsFromEnvironment === true ? ruleVariableFor(name) : undefined),
     choices: help.choices?.[name] ?? (arg.type === 'enum' ? arg.options : undefined),

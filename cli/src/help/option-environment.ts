@@ -11,3 +11,11 @@ const environmentVariableName: ((optionName: string) => string) | undefined = un
 export function ruleVariableFor(optionName: string): string | undefined {
   return environmentVariableName?.(optionName);
 }
+
+/**
+ * An option's description without a `[$VARIABLE]` appended to it for citty's own usage text (the
+ * serverless branch does so): help shows the variable itself, as `[env: VARIABLE]`, beside the default.
+ */
+export function withoutVariableSuffix(description: string): string {
+  return description.replace(/\s*\[\$[A-Z0-9_]+\]$/, '');
+}

@@ -2,7 +2,7 @@
 // exactly as the daemon writes them; pretty lines are made from those same JSON lines. Both are written
 // synchronously, so the last events before a crash are not lost.
 
-import type { Logger, LogLevel } from '../../../node/src/log';
+import type { Logger, LogLevel } from '../../../node/src';
 import { coloursFor } from '../terminal-text';
 import type { LogFormat } from './log-format-option';
 
@@ -22,6 +22,6 @@ export async function logSink(format: LogFormat): Promise<LogSink> {
 
 /** The daemon's logger, writing to `sink`. */
 export async function loggerFor(level: LogLevel, sink: LogSink): Promise<Logger> {
-  const { createLogger } = await import('../../../node/src/log');
+  const { createLogger } = await import('../../../node/src/daemon');
   return createLogger(level, sink);
 }
