@@ -17,7 +17,7 @@ import { runCommand, ScriptFailed } from './commands/run';
 import { statusCommand } from './commands/status';
 import { upCommand } from './commands/up';
 import { CliFailure, exitCodes } from './exit-codes';
-import { withHelp } from './help/command-help';
+import { setRootCommand, withHelp } from './help/command-help';
 import { printError } from './output';
 import { terminalColumns } from './terminal-text';
 
@@ -49,6 +49,7 @@ export const rootCommand = withHelp(defineCommand({
   summary: 'swarmkv',
   examples: ['swarmkv up', `swarmkv put greeting '"hello"' && swarmkv get greeting`, 'swarmkv status'],
 });
+setRootCommand(rootCommand);
 
 const HELP_FLAGS = new Set(['--help', '-h']);
 

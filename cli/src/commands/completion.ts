@@ -2,10 +2,10 @@
 // a command or option added later completes without touching this. The scripts call
 // `swarmkv completion --members` to offer a running cluster's member URLs for options that take a node.
 
-import { defineCommand } from 'citty';
+import { defineCommand, type ArgsDef, type CommandDef } from 'citty';
 import type { CompletionCommand } from '../completion/completion-model';
 import { CliFailure, exitCodes } from '../exit-codes';
-import { withHelp } from '../help/command-help';
+import { rootCommandOf, withHelp } from '../help/command-help';
 
 const SHELLS = ['bash', 'zsh', 'fish'] as const;
 type Shell = (typeof SHELLS)[number];
@@ -31,10 +31,8 @@ export const completionCommand = defineCommand({
     if (args.members) return void process.stdout.write(await (await import('../completion/member-urls')).memberLines(args.url));
     const shell = SHELLS.find((name) => name === args.shell);
     if (shell === undefined) throw new CliFailure(exitCodes.usage, `name a shell: ${SHELLS.join(', ')}`);
-    // Loaded here: run-cli imports this command, so a static import of the root would be circular.
-    const { rootCommand } = await import('../run-cli');
     const { completionModel } = await import('../completion/completion-model');
-    process.stdout.write((await scriptFor(shell))(await completionModel(rootCommand)));
+    process.stdout.write((await scriptFor(shell))(await completionModel(rootCommandOf() as CommandDef<ArgsDef>)));
   },
 });
 

@@ -43,6 +43,21 @@ export interface CommandHelp {
 }
 
 const helpByCommand = new WeakMap<object, CommandHelp>();
+let root: object | undefined;
+
+/**
+ * The top-level command, for code that describes every command (`swarmkv completion`). run-cli sets it;
+ * importing run-cli from a command instead would be circular, and a dynamic import of it would make the
+ * bundler move run-cli and every command out of dist/swarmkv.mjs into a chunk.
+ */
+export function setRootCommand(command: object): void {
+  root = command;
+}
+
+export function rootCommandOf(): object {
+  if (root === undefined) throw new Error('the root command is set by run-cli before any command runs');
+  return root;
+}
 
 /** Attaches help to a command definition and returns the same definition. */
 export function withHelp<T extends object>(command: T, help: CommandHelp): T {
