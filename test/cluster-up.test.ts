@@ -3,10 +3,11 @@
 // log lines through on stdout, reports a node that dies, and on SIGTERM stops every node and exits 0.
 
 import { afterAll, describe, expect, test } from 'bun:test';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, waitForExit, waitUntil, type RunningCli } from './support/node-lifecycle';
+import { childPidServing } from './support/process-tree';
 import { http } from './support/spawn-node';
 
 const START_MS_MAX = 60_000;
@@ -112,18 +113,3 @@ describe('swarmkv up', () => {
     }
   }, 3 * STOP_MS_MAX);
 });
-
-/** The pid of up's child that serves HTTP on `port`: its command line names the port. */
-function childPidServing(parentPid: number, port: number): number {
-  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (parent === parentPid && command.includes('--port') && command[command.indexOf('--port') + 1] === String(port)) return Number(entry);
-    } catch {
-      // A process that exited while we looked.
-    }
-  }
-  throw new Error(`no child of ${parentPid} serves port ${port}`);
-}

@@ -1,8 +1,14 @@
-// Flags every data command takes.
+// Flags every data command takes, and what help and completion say about them.
+import type { CommandHelp } from './help/command-help';
+import { DEFAULT_URL } from './node-client';
+
 export const connectionArgs = {
-  url: {
-    type: 'string',
-    description: 'node URL(s), comma-separated, tried in order (default $SWARMKV_URL, else http://127.0.0.1:7070)',
-  },
+  url: { type: 'string', description: 'node URL(s), comma-separated, tried in order' },
   json: { type: 'boolean', description: 'print machine-readable JSON', default: false },
 } as const;
+
+export const connectionHelp = {
+  defaults: { url: DEFAULT_URL },
+  environment: { url: 'SWARMKV_URL' },
+  nodeOptions: ['url'],
+} as const satisfies Partial<CommandHelp>;

@@ -82,6 +82,8 @@ export function nodeArgs(plan: UpPlan, node: UpNodePlan, bootstrap: string): str
     '--bootstrap', bootstrap,
     '--profile', 'local',
     '--log-level', plan.logLevel,
+    // up reads its nodes' events as JSON, and shows them in its own format.
+    '--log-format', 'json',
     ...(node.dataDir === null ? ['--memory'] : ['--data-dir', node.dataDir]),
   ];
 }

@@ -24,5 +24,5 @@ export type { RepairStatus } from './replication';
 export type { DhtBootstrap } from './daemon';
 export { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, SECRET_CHARS_MIN, SHUTDOWN_DRAIN_MS_MAX, SHUTDOWN_MS_MAX } from './limits';
 export { ConfigError, configFields, resolveNodeConfig, type ConfigField, type NodeConfig } from './config';
-export type { LogLevel } from './log';
+export type { LogDestination, Logger, LogLevel } from './log';
 export { SeededRandom } from './seeded-random';

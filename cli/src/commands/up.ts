@@ -1,7 +1,8 @@
 // `swarmkv up`: a whole cluster on this machine, in the foreground. A DHT bootstrap runs inside this
 // process on a free loopback UDP port; each node is a `swarmkv node` child on the same Node and script,
-// with its log lines passed through as they are. Ctrl-C stops every node (SIGTERM, then SIGKILL after
-// a bounded wait) and exits 0; a node that dies meanwhile is reported, and the others keep running.
+// its JSON log lines passed through as they are, or as one pretty stream (up-output.ts). Ctrl-C stops
+// every node (SIGTERM, then SIGKILL after a bounded wait) and exits 0; a node that dies meanwhile is
+// reported, and the others keep running.
 
 import { configFields, type DhtBootstrap } from '../../../node/src';
 import { ChildNode, describeExit } from '../child-node';
@@ -12,6 +13,10 @@ import { printError } from '../output';
 import { STOP_SIGNALS } from '../stop-signals';
 import { summaryOf } from '../up-summary';
 import { nodeArgs, planUp, UP_HOST, type UpPlan } from '../up-plan';
+import { withHelp } from '../help/command-help';
+import { logFormatArgs, resolveLogFormat } from '../log-format/log-format-option';
+import { upOutput, type UpOutput } from '../up-output';
+import { upHelp } from './up-help';
 
 /** A node starts in well under a second; this covers a loaded machine starting many at once. */
 export const UP_START_MS_MAX = 60_000;
@@ -42,9 +47,9 @@ class StopRequests {
   }
 }
 
-async function startBootstrap(plan: UpPlan): Promise<DhtBootstrap> {
-  const { DhtBootstrap, createLogger } = await import('../../../node/src/daemon');
-  const logger = createLogger(plan.logLevel).child({ node: 'bootstrap' });
+async function startBootstrap(plan: UpPlan, output: UpOutput): Promise<DhtBootstrap> {
+  const { DhtBootstrap } = await import('../../../node/src/daemon');
+  const logger = await output.bootstrapLogger(plan.logLevel);
   for (let attempt = 1; ; attempt++) {
     const bootstrap = new DhtBootstrap({ host: UP_HOST, port: await freeUdpPort(UP_HOST), log: (event, fields) => logger.info(event, fields) });
     try {
@@ -56,12 +61,9 @@ async function startBootstrap(plan: UpPlan): Promise<DhtBootstrap> {
   }
 }
 
-function spawnNodes(plan: UpPlan, bootstrapAddress: string): ChildNode[] {
+function spawnNodes(plan: UpPlan, bootstrapAddress: string, upOutput: UpOutput): ChildNode[] {
   const [executable, script] = [process.execPath, process.argv[1]!];
-  const output = (name: string) => ({
-    stdout: (line: string) => process.stdout.write(`${line}\n`),
-    stderr: (line: string) => process.stderr.write(`[${name}] ${line}\n`),
-  });
+  const output = (name: string) => ({ stdout: (line: string) => upOutput.nodeLine(line), stderr: (line: string) => upOutput.nodeError(name, line) });
   // `up` configures its nodes by their flags alone: a node variable in up's environment (SWARMKV_DHT_PORT,
   // say) would give every node the same value, so none reaches them; the secret travels as its variable.
   const environment = { ...withoutOptionVariables(process.env, configFields.map((field) => field.flag)), SWARMKV_SECRET: plan.secret };
@@ -108,28 +110,30 @@ export const upCommand = configurableFromEnvironment({
   meta: {
     name: 'up',
     description:
-      'Start a local cluster in the foreground: a DHT bootstrap and N nodes on 127.0.0.1, ports base..base+N-1, data in DATA_DIR/<name>. Node logs are passed through on stdout (JSON lines naming their node); the summary and any node that dies are reported on stderr. Ctrl-C stops every node. Every flag can also be set by its environment variable, shown in brackets.\n\nExample: swarmkv up -n 3 --base-port 7070 --data-dir ./data',
+      'Start a local cluster in the foreground: a DHT bootstrap and N nodes on 127.0.0.1, ports base..base+N-1, data in DATA_DIR/<name>. The nodes\' events are interleaved on stdout, one line each, naming their node (see --log-format); the summary and any node that dies are reported on stderr. Ctrl-C stops every node.',
   },
   args: {
     nodes: { type: 'string', alias: 'n', description: 'number of nodes', default: '3' },
     'base-port': { type: 'string', description: 'HTTP port of the first node; the others follow', default: '7070' },
     'data-dir': { type: 'string', description: 'each node keeps its data in DATA_DIR/<name>', default: './data' },
     memory: { type: 'boolean', description: 'keep data in memory only; nothing survives a restart', default: false },
-    secret: { type: 'string', description: 'cluster secret (default: a generated one, printed)' },
+    secret: { type: 'string', description: 'cluster secret' },
     cluster: { type: 'string', description: 'cluster name', default: 'swarmkv' },
     'log-level': { type: 'string', description: 'log level of every node: `debug`, `info`, `warn`, `error` or `silent`', default: 'info' },
+    ...logFormatArgs,
   },
   async run({ args }) {
     const plan = planUp(args);
+    const output = await upOutput(resolveLogFormat(args['log-format']));
     let children: ChildNode[] = [];
     const stops = new StopRequests(() => children.forEach((child) => child.kill()));
     const lastResort = () => children.forEach((child) => child.kill());
     process.once('exit', lastResort);
     let bootstrap: DhtBootstrap | undefined;
     try {
-      bootstrap = await startBootstrap(plan);
+      bootstrap = await startBootstrap(plan, output);
       const bootstrapAddress = `${UP_HOST}:${(await bootstrap.start()).port}`;
-      children = spawnNodes(plan, bootstrapAddress);
+      children = spawnNodes(plan, bootstrapAddress, output);
       const deaths = watchForDeaths(children);
       const started = await Promise.race([allListening(children), stops.first]).catch((error: Error) => error);
       if (started instanceof Error) {
@@ -148,3 +152,5 @@ export const upCommand = configurableFromEnvironment({
     }
   },
 });
+
+withHelp(upCommand, upHelp);
