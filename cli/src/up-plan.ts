@@ -31,6 +31,8 @@ export interface UpPlan {
   readonly cluster: string;
   readonly memory: boolean;
   readonly logLevel: LogLevel;
+  /** How long each node may take to log node.listening before `up` gives up on the cluster. */
+  readonly nodeStartTimeoutMs: number;
 }
 
 export interface UpArgs {
@@ -41,6 +43,7 @@ export interface UpArgs {
   readonly secret?: string | undefined;
   readonly cluster: string;
   readonly 'log-level': string;
+  readonly 'node-start-timeout-ms': string;
 }
 
 function usage(message: string): never {
@@ -55,6 +58,8 @@ export function planUp(args: UpArgs, environment: NodeJS.ProcessEnv = process.en
   const logLevel = args['log-level'] as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) usage(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   if (!args.memory && args['data-dir'].length === 0) usage('--data-dir must not be empty (or pass --memory)');
+  const nodeStartTimeoutMs = integerArg('--node-start-timeout-ms', args['node-start-timeout-ms']);
+  if (nodeStartTimeoutMs < 1) usage(`--node-start-timeout-ms must be at least 1, got ${nodeStartTimeoutMs}`);
   const given = args.secret ?? environment.SWARMKV_SECRET;
   if (given !== undefined && given.length < SECRET_CHARS_MIN) usage(`the cluster secret must be at least ${SECRET_CHARS_MIN} characters`);
   const nodes = Array.from({ length: count }, (_, index): UpNodePlan => {
@@ -69,6 +74,7 @@ export function planUp(args: UpArgs, environment: NodeJS.ProcessEnv = process.en
     cluster: args.cluster,
     memory: args.memory,
     logLevel,
+    nodeStartTimeoutMs,
   };
 }
 

@@ -34,10 +34,14 @@ export interface ReconnectScheduleOptions {
   readonly delayMsMin?: number;
   readonly delayMsMax?: number;
   readonly random?: () => number;
+  /** Milliseconds on a monotonic clock; default performance.now. */
+  readonly nowMs?: () => number;
 }
 
 interface Series {
   readonly target: ReconnectTarget;
+  /** When the peer was lost, on the `nowMs` clock. */
+  readonly lostAtMs: number;
   attempts: number;
   timer: ReturnType<typeof setTimeout> | undefined;
 }
@@ -59,22 +63,32 @@ export class ReconnectSchedule {
   /** A peer was lost: start a fresh series for it (replacing any older one). */
   lost(target: ReconnectTarget): void {
     if (this.#closed) return;
-    this.found(target.nodeId);
-    const series: Series = { target, attempts: 0, timer: undefined };
+    const older = this.#series.get(target.nodeId);
+    if (older !== undefined) this.#end(older);
+    const series: Series = { target, lostAtMs: this.#nowMs(), attempts: 0, timer: undefined };
     this.#series.set(target.nodeId, series);
     this.#arm(series);
   }
 
-  /** The peer is back: stop retrying it. */
+  /**
+   * The peer is back: stop retrying it, and log how long it was away (`transport.reconnected`, one line
+   * per reconnection, whichever side dialled), so every reconnection's duration is in the log.
+   */
   found(nodeId: string): void {
     const series = this.#series.get(nodeId);
     if (series === undefined) return;
+    const downMs = Math.round(this.#nowMs() - series.lostAtMs);
+    this.#options.log('transport.reconnected', { nodeId, remoteKey: shortKey(series.target.publicKey), downMs, attempts: series.attempts });
     this.#end(series);
   }
 
   close(): void {
     this.#closed = true;
     for (const series of [...this.#series.values()]) this.#end(series);
+  }
+
+  #nowMs(): number {
+    return (this.#options.nowMs ?? (() => performance.now()))();
   }
 
   #arm(series: Series): void {
