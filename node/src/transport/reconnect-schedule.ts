@@ -7,9 +7,14 @@
 import { shortKey, type TransportLog } from './transport-log';
 
 export const RECONNECT_DELAY_MS_MIN = 500;
-export const RECONNECT_DELAY_MS_MAX = 30_000;
-/** 0.5 + 1 + 2 + 4 + 8 + 16 + 6 × 30 s: a little over three and a half minutes of trying. */
-export const RECONNECT_ATTEMPTS_MAX = 12;
+/**
+ * The longest wait between two redials, and so (with jitter, +25%) the longest a healed link stays
+ * unused: a redial is one DHT lookup and one connection attempt, cheap at a cluster's size. At 30 s,
+ * as it was, a pair cut apart for a minute could stay apart for up to 37 s after the cut healed.
+ */
+export const RECONNECT_DELAY_MS_MAX = 4000;
+/** 0.5 + 1 + 2 s, then every 4 s: about ten minutes of trying, after which the topic lookup (once a minute) still finds it. */
+export const RECONNECT_ATTEMPTS_MAX = 150;
 /** ±25%, so nodes that lost each other at the same moment do not retry in lockstep. */
 const RECONNECT_JITTER_RATIO = 0.25;
 
