@@ -1,5 +1,5 @@
 // Hinted handoff across real processes: three nodes with two replicas per key, so every key owed to a
-// killed node has a stand-in. kill -9 one node, write 200 keys at consistency one while it is down
+// killed node has exactly one stand-in, and each owed key becomes exactly one hint. kill -9 one node, write 200 keys at consistency one while it is down
 // (each acknowledged: a stand-in's hint never counts toward a quorum, and with N = 2 an owed key has one
 // home replica left, so `one` is what a client can get), check the stand-ins hold the owed keys as hints and not in their stores, restart the
 // node on its data directory, and measure how long until every key it replicates is in its own store
@@ -18,8 +18,8 @@ const REPLICAS = 2;
 const KEYS = 200;
 /** The bar: every owed key is on the returned node within this long of it listening again. */
 const DELIVERY_MS_MAX = 10_000;
-/** Writes at one are acknowledged by the first replica; the stand-in's hint lands a moment later. */
-const HINT_SETTLE_MS = 200;
+/** Writes at one are acknowledged by the first replica; the stand-in's hint lands a moment later, within this. */
+const HINT_SETTLE_MS_MAX = 5_000;
 /** A killed node is no longer alive on the others within the lan profile's detection bar (5 s), with room. */
 const DETECTION_MS_MAX = 15_000;
 const SCENARIO_MS = 120_000;
@@ -37,6 +37,18 @@ async function hintsFor(cluster: TestCluster, node: ClusterNode, target: string)
   const reply = await cluster.request(node, 'GET', '/cluster/health');
   if (reply.status !== 200) throw new Error(`${node.name} /cluster/health answered ${reply.status}`);
   return (reply.body.hints.byTarget as { nodeId: string; count: number }[]).find((entry) => entry.nodeId === target)?.count ?? 0;
+}
+
+/** What each live node logged from now on: its membership verdicts about the other live nodes. */
+function watchLiveVerdicts(live: readonly ClusterNode[]): () => string[] {
+  const before = live.map((node) => new Set(node.process.events));
+  const liveIds = new Set(live.map((node) => node.nodeId));
+  return () =>
+    live.flatMap((node, index) =>
+      node.process.events
+        .filter((line) => !before[index]!.has(line) && line.event === 'membership.member_changed' && liveIds.has(line.member as string) && line.state !== 'alive')
+        .map((line) => `${node.name} saw ${String(line.name)} ${String(line.state)}`),
+    );
 }
 
 /** kill -9, then waits until no live node lists the victim alive (writes owed to it then go to stand-ins). */
@@ -64,8 +76,8 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('hinted handoff: 3 nodes, 2 replicas, one
     const live = c.nodes.slice(0, 2);
     const detectedMs = await killAndAwaitNotAlive(c, victim, live);
     const keys = Array.from({ length: KEYS }, (_, index) => `${TAG}:${index}`);
+    const liveVerdicts = watchLiveVerdicts(live);
     const writes = await mapConcurrent(keys, (key, index) => c.put(live[index % live.length]!, key, index, 'one'));
-    await Bun.sleep(HINT_SETTLE_MS);
     expect(writes.filter((reply) => reply.status !== 200).map((reply) => `${reply.status} ${reply.text}`)).toEqual([]);
     const locations = await mapConcurrent(keys, (key) => c.locate(live[0]!, key));
     keys.forEach((key, index) => {
@@ -78,15 +90,27 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('hinted handoff: 3 nodes, 2 replicas, one
       return { key, index, status: (await c.local(standIn, key)).status };
     });
     expect(standInCopies.filter((copy) => copy.status !== 404)).toEqual([]);
+    const hintsForVictim = async () => (await Promise.all(live.map((node) => hintsFor(c, node, victim.nodeId)))).reduce((sum, count) => sum + count, 0);
+    // With the live nodes alive to each other throughout, placement is fixed: every owed key's stand-in
+    // keeps exactly one hint for the killed node. Wait for the last of them to land.
+    const settledMs = await c.waitFor(async () => (await hintsForVictim()) === owed.length || liveVerdicts().length > 0, HINT_SETTLE_MS_MAX, `${owed.length} hints for ${victim.name}`).catch(() => HINT_SETTLE_MS_MAX);
+    const forVictim = await hintsForVictim();
     const backlog = (await Promise.all(live.map((node) => pendingHints(c, node)))).reduce((sum, count) => sum + count, 0);
-    const forVictim = (await Promise.all(live.map((node) => hintsFor(c, node, victim.nodeId)))).reduce((sum, count) => sum + count, 0);
+    const verdicts = liveVerdicts();
     hintedForVictim = forVictim;
-    console.log(`[${TAG}] ${victim.name} not alive on the others ${Math.round(detectedMs)} ms after kill -9; ${KEYS} writes at one acknowledged, ${owed.length} owed to it, ${forVictim} hints pending for it on the stand-ins (${backlog} in all)`);
-    // Normally every owed key: a live replica that a loaded machine made briefly suspect during the burst
-    // can take the only stand-in instead (hints for it, delivered at once), and then the killed node's
-    // copy of that key comes by anti-entropy instead (the next test). Never more hints than owed keys.
-    expect(forVictim).toBeGreaterThan(0);
-    expect(forVictim).toBeLessThanOrEqual(owed.length);
+    console.log(
+      `[${TAG}] ${victim.name} not alive on the others ${Math.round(detectedMs)} ms after kill -9; ${KEYS} writes at one acknowledged, ${owed.length} owed to it, ${forVictim} hints pending for it on the stand-ins ${Math.round(settledMs)} ms after the last acknowledgement (${backlog} in all)`,
+    );
+    if (verdicts.length === 0) {
+      expect(forVictim).toBe(owed.length);
+    } else {
+      // Not deterministic any more: a live replica that a loaded machine made briefly suspect during the
+      // burst can take the only stand-in instead (hints for it, delivered at once); the killed node's
+      // copy of such a key then comes by a repair pass (the next test). Never more hints than owed keys.
+      console.log(`[${TAG}] live nodes suspected during the burst (${verdicts.join('; ')}): hints for ${victim.name} are not all of the owed keys`);
+      expect(forVictim).toBeGreaterThan(0);
+      expect(forVictim).toBeLessThanOrEqual(owed.length);
+    }
     // `swarmkv status` asks every member for its backlog; the killed one cannot answer.
     const status = await promisify(execFile)('node', [CLI_PATH, 'status', '--json', '--url', live[0]!.url], { timeout: 20_000 });
     const shown = (JSON.parse(status.stdout) as { members: { nodeId: string; pendingHints: number | null }[] }).members;
@@ -151,10 +175,12 @@ describe.skipIf(!NAMESPACES_AVAILABLE)(`hint overflow: 3 nodes, 2 replicas, --hi
     // One at a time: which writes find the bound reached is then exact.
     const statuses: number[] = [];
     for (const [index, key] of keys.entries()) statuses.push((await c.put(live[index % 2]!, key, index, 'one')).status);
-    await Bun.sleep(HINT_SETTLE_MS);
     const locations = await mapConcurrent(keys, (key) => c.locate(live[0]!, key));
     const owedIndexes = keys.flatMap((_, index) => (locations[index]!.replicas.some((replica) => replica.nodeId === victim.nodeId) ? [index] : []));
-    const healths = await Promise.all(live.map(async (node) => (await c.request(node, 'GET', '/cluster/health')).body.hints));
+    // Every owed write ends on its stand-in as a hint or as a refusal; wait until each one has.
+    const hintHealths = () => Promise.all(live.map(async (node) => (await c.request(node, 'GET', '/cluster/health')).body.hints));
+    await c.waitFor(async () => (await hintHealths()).reduce((sum, hints) => sum + hints.pending + hints.overflowed, 0) >= owedIndexes.length, HINT_SETTLE_MS_MAX, 'every owed write hinted or refused');
+    const healths = await hintHealths();
     const pending = healths.reduce((sum, hints) => sum + hints.pending, 0);
     const overflowed = healths.reduce((sum, hints) => sum + hints.overflowed, 0);
     const refused = owedIndexes.length - pending;

@@ -2,7 +2,7 @@
 import { expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { configFields } from '../node/src/config';
+import { configFields } from '../node/src';
 
 test('README configuration table matches configFields', () => {
   const readme = readFileSync(join(import.meta.dir, '..', 'README.md'), 'utf8');

@@ -31,27 +31,36 @@ describe(`a node with --tombstone-grace-ms ${GRACE_MS}`, () => {
 describe('a clustered node down for longer than the grace period', () => {
   const dataDir = makeDataDir();
   afterAll(() => removeDataDir(dataDir));
-  // Longer than the standalone case: a clean stop and a restart must fit well inside it.
-  const clusteredGraceMs = 4000;
-  const args = ['--secret', 'tombstone-grace-secret', '--dht-port', '49991', '--tombstone-grace-ms', String(clusteredGraceMs)];
+  // Time away is moved with --clock-offset-ms rather than waited out: each start runs the node's wall
+  // clock further ahead, so it finds its last alive mark (written at its previous clean stop, by its
+  // previous clock) that much older. A minute of grace dwarfs the real seconds a start and stop take.
+  const clusteredGraceMs = 60_000;
+  const marginMs = 10_000;
+  const args = ['--secret', 'tombstone-grace-secret', '--dht-port', '49991', '--tombstone-grace-ms', String(clusteredGraceMs), '--anti-entropy-interval-ms', '0'];
+  const startAhead = (offsetMs: number) => spawnNode({ dataDir, args: [...args, '--clock-offset-ms', String(offsetMs)] });
 
   test('discards its data on start, before serving; one back within the grace period keeps it', async () => {
-    const first = await spawnNode({ dataDir, args });
+    const first = await startAhead(0);
     try {
-      await http('PUT', `${first.url}/kv/stale`, { json: { value: 'old' } });
+      expect((await http('PUT', `${first.url}/kv/stale`, { json: { value: 'old' } })).status).toBe(200);
     } finally {
       await stopBounded(first);
     }
-    const quick = await spawnNode({ dataDir, args });
+    // Back "grace - 10 s" after its last mark: inside the grace period, it keeps its data.
+    const withinOffsetMs = clusteredGraceMs - marginMs;
+    const within = await startAhead(withinOffsetMs);
     try {
-      expect((await http('GET', `${quick.url}/kv/stale`)).status).toBe(200);
+      expect(within.events.some((event) => event.event === 'storage.stale_data_discarded')).toBe(false);
+      expect((await http('GET', `${within.url}/kv/stale`)).status).toBe(200);
     } finally {
-      await stopBounded(quick);
+      await stopBounded(within);
     }
-    await new Promise((resolve) => setTimeout(resolve, clusteredGraceMs + 500));
-    const late = await spawnNode({ dataDir, args });
+    // Back "grace + 10 s" after the mark that stop left: past the grace period, it starts empty.
+    const late = await startAhead(withinOffsetMs + clusteredGraceMs + marginMs);
     try {
-      expect(late.events.some((event) => event.event === 'storage.stale_data_discarded' && event.records === 1)).toBe(true);
+      const discarded = late.events.find((event) => event.event === 'storage.stale_data_discarded');
+      expect(discarded).toMatchObject({ records: 1, graceMs: clusteredGraceMs });
+      expect(discarded!.awayMs as number).toBeGreaterThan(clusteredGraceMs);
       expect((await http('GET', `${late.url}/kv/stale`)).status).toBe(404);
     } finally {
       await stopBounded(late);

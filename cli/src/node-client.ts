@@ -1,6 +1,7 @@
 // The CLI's only way to reach a node: HTTP. Given several node URLs it tries them in order, moving on
 // when one cannot be reached (connection refused, timeout), since any node can serve any request.
 
+import type { ErrorReply } from '../../node/src';
 import { CliFailure, exitCodes, type ExitCode } from './exit-codes';
 
 /** How long one request to one node may take before the next URL is tried. */
@@ -73,7 +74,7 @@ export function exitCodeForStatus(status: number): ExitCode {
 }
 
 function describeErrorBody(reply: NodeReply): string {
-  const body = reply.body as { error?: unknown; message?: unknown } | string | null;
+  const body = reply.body as Partial<ErrorReply> | string | null;
   if (body !== null && typeof body === 'object' && typeof body.error === 'string') {
     return `${body.error}: ${String(body.message ?? '')} (HTTP ${reply.status} from ${reply.url})`;
   }

@@ -3,8 +3,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { SECRET_CHARS_MIN } from '../../node/src/limits';
-import type { LogLevel } from '../../node/src/log';
+import { SECRET_CHARS_MIN, type LogLevel } from '../../node/src';
 import { CliFailure, exitCodes } from './exit-codes';
 import { integerArg } from './parse-args';
 

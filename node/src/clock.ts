@@ -42,3 +42,52 @@ export class ManualClock implements Clock {
     this.#nowMs = ms;
   }
 }
+
+/** A pending callback of a Timers implementation, to cancel it with. */
+export type TimerHandle = { readonly timer: unknown };
+
+/** Timers, injected where a component schedules its own background work, so tests need not wait. */
+export interface Timers {
+  /** Calls `callback` once, `delayMs` from now; never keeps the process alive on its own. */
+  setTimeout(callback: () => void, delayMs: number): TimerHandle;
+  clearTimeout(handle: TimerHandle | undefined): void;
+}
+
+export const systemTimers: Timers = {
+  setTimeout: (callback, delayMs) => ({ timer: setTimeout(callback, delayMs).unref() }),
+  clearTimeout: (handle) => clearTimeout(handle?.timer as ReturnType<typeof setTimeout> | undefined),
+};
+
+/** Timers that fire only when `advance` moves their time past them, in order: for deterministic tests. */
+export class ManualTimers implements Timers {
+  #nowMs = 0;
+  #pending: { dueMs: number; callback: () => void; handle: TimerHandle }[] = [];
+
+  setTimeout(callback: () => void, delayMs: number): TimerHandle {
+    const handle: TimerHandle = { timer: Symbol('timer') };
+    this.#pending.push({ dueMs: this.#nowMs + Math.max(0, delayMs), callback, handle });
+    return handle;
+  }
+
+  clearTimeout(handle: TimerHandle | undefined): void {
+    this.#pending = this.#pending.filter((entry) => entry.handle !== handle);
+  }
+
+  /** Delays of the callbacks still pending, from now, soonest first. */
+  pendingDelaysMs(): number[] {
+    return this.#pending.map((entry) => entry.dueMs - this.#nowMs).sort((a, b) => a - b);
+  }
+
+  /** Moves time forward by `ms`, firing every callback that falls due (including ones scheduled meanwhile). */
+  advance(ms: number): void {
+    const targetMs = this.#nowMs + ms;
+    for (;;) {
+      const due = this.#pending.filter((entry) => entry.dueMs <= targetMs).sort((a, b) => a.dueMs - b.dueMs)[0];
+      if (due === undefined) break;
+      this.#pending = this.#pending.filter((entry) => entry !== due);
+      this.#nowMs = due.dueMs;
+      due.callback();
+    }
+    this.#nowMs = targetMs;
+  }
+}

@@ -1,7 +1,7 @@
 // The daemon's seeded generator (mulberry32) with the picks a schedule needs, so that a chaos run's
 // schedule and workload replay with --seed: the same seed, the same faults on the same nodes.
 
-import { SeededRandom } from '../../node/src/transport/seeded-random';
+import { SeededRandom } from '../../node/src';
 
 export class Random {
   readonly #source: SeededRandom;

@@ -3,7 +3,7 @@
 // any cluster. Like `swarmkv node`, it loads the daemon's code only when it runs, and logs JSON lines.
 
 import { defineCommand } from 'citty';
-import type { LogLevel } from '../../../node/src/log';
+import type { LogLevel } from '../../../node/src';
 import { CliFailure, exitCodes } from '../exit-codes';
 import { freeUdpPort } from '../free-udp-port';
 import { integerArg } from '../parse-args';
@@ -29,8 +29,7 @@ export const bootstrapCommand = defineCommand({
     const logLevel = args['log-level'] as LogLevel;
     if (!LOG_LEVELS.includes(logLevel)) throw new CliFailure(exitCodes.usage, `--log-level must be one of ${LOG_LEVELS.join(', ')}`);
     const requestedPort = integerArg('--port', args.port);
-    const { DhtBootstrap } = await import('../../../node/src/transport/hyperswarm');
-    const { createLogger } = await import('../../../node/src/log');
+    const { DhtBootstrap, createLogger } = await import('../../../node/src/daemon');
     const logger = createLogger(logLevel).child({ node: args.name });
     // Listening for the stop signal before dht.listening is logged: whoever waits for that line may stop us at once.
     const stopSignal = waitForStopSignal();

@@ -1,4 +1,5 @@
 import { defineCommand } from 'citty';
+import type { RecordReply } from '../../../node/src';
 import { connectionArgs } from '../common-args';
 import { keyPath, NodeClient, resolveUrls } from '../node-client';
 import { printJson } from '../output';
@@ -14,7 +15,7 @@ export const getCommand = defineCommand({
   },
   async run({ args }) {
     const reply = await new NodeClient(resolveUrls(args.url)).expectOk('GET', keyPath(args.key));
-    const record = reply.body as { value: unknown };
+    const record = reply.body as RecordReply;
     printJson(args.json ? record : record.value);
   },
 });

@@ -1,5 +1,5 @@
 import { defineCommand } from 'citty';
-import type { KeyLocation } from '../../../node/src/api/cluster-view';
+import type { KeyLocation } from '../../../node/src';
 import { connectionArgs } from '../common-args';
 import { NodeClient, resolveUrls } from '../node-client';
 import { printJson, printLine } from '../output';

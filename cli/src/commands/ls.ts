@@ -1,17 +1,10 @@
 import { defineCommand } from 'citty';
+import { LIST_LIMIT_MAX, type ListPageReply } from '../../../node/src';
 import { connectionArgs } from '../common-args';
 import { CliFailure, exitCodes } from '../exit-codes';
 import { NodeClient, resolveUrls } from '../node-client';
 import { integerArg } from '../parse-args';
 import { printJson, printLine } from '../output';
-
-/** The server's page size ceiling: ls fetches pages of at most this many keys. */
-const PAGE_LIMIT_MAX = 1000;
-
-interface ListPage {
-  items: { key: string; version: string; updatedAt: string }[];
-  next: string | null;
-}
 
 export const lsCommand = defineCommand({
   meta: {
@@ -31,9 +24,9 @@ export const lsCommand = defineCommand({
     let remaining = limit;
     let cursor: string | null = null;
     do {
-      const query = new URLSearchParams({ prefix: args.prefix, limit: String(Math.min(remaining, PAGE_LIMIT_MAX)) });
+      const query = new URLSearchParams({ prefix: args.prefix, limit: String(Math.min(remaining, LIST_LIMIT_MAX)) });
       if (cursor !== null) query.set('cursor', cursor);
-      const page = (await client.expectOk('GET', `/kv?${query}`)).body as ListPage;
+      const page = (await client.expectOk('GET', `/kv?${query}`)).body as ListPageReply;
       for (const item of page.items.slice(0, remaining)) {
         if (args.json) printJson(item);
         else printLine(item.key);

@@ -3,8 +3,7 @@
 // itself is loaded only when this command runs, so the data commands stay thin HTTP clients.
 
 import { defineCommand, type ArgsDef } from 'citty';
-import { configFields, type ConfigField, type NodeConfig } from '../../../node/src/config';
-import { SHUTDOWN_DRAIN_MS_MAX } from '../../../node/src/limits';
+import { configFields, SHUTDOWN_DRAIN_MS_MAX, type ConfigField, type NodeConfig } from '../../../node/src';
 import { CliFailure, exitCodes } from '../exit-codes';
 import { printError } from '../output';
 import { integerArg } from '../parse-args';
@@ -82,8 +81,7 @@ export const nodeCommand = defineCommand({
   },
   args: nodeArgs,
   async run({ args }) {
-    const { resolveNodeConfig, ConfigError } = await import('../../../node/src/config');
-    const { startNode } = await import('../../../node/src/main');
+    const { resolveNodeConfig, ConfigError, startNode } = await import('../../../node/src/daemon');
     let config: NodeConfig;
     try {
       config = resolveNodeConfig(overridesFrom(args));

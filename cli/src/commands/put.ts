@@ -1,5 +1,6 @@
 import { defineCommand } from 'citty';
 import { readFileSync } from 'node:fs';
+import type { WriteReply } from '../../../node/src';
 import { connectionArgs } from '../common-args';
 import { keyPath, NodeClient, resolveUrls } from '../node-client';
 import { printJson, printLine } from '../output';
@@ -27,7 +28,7 @@ export const putCommand = defineCommand({
   async run({ args }) {
     const text = args.value === '-' ? readFileSync(0, 'utf8').replace(/\n$/, '') : args.value;
     const reply = await new NodeClient(resolveUrls(args.url)).expectOk('PUT', keyPath(args.key), { value: parseValueArgument(text) });
-    const result = reply.body as { key: string; version: string };
+    const result = reply.body as WriteReply;
     if (args.json) printJson(result);
     else printLine(result.version);
   },

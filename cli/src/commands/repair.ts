@@ -2,8 +2,7 @@
 // Over HTTP only: POST /cluster/repair on each node, then GET /cluster/repair until every pass is done.
 
 import { defineCommand } from 'citty';
-import type { MemberView } from '../../../node/src/api/cluster-view';
-import type { RepairStatus } from '../../../node/src/replication/repair-status';
+import type { MembersReply, RepairStatus } from '../../../node/src';
 import { connectionArgs } from '../common-args';
 import { CliFailure, exitCodes } from '../exit-codes';
 import { NodeClient, resolveUrls } from '../node-client';
@@ -28,7 +27,7 @@ const isDone = (target: Target) => !target.status.running && target.status.lastC
 async function targetUrls(client: NodeClient, one: boolean): Promise<string[]> {
   if (one) return [(await client.expectOk('GET', '/cluster/repair')).url];
   const reply = await client.expectOk('GET', '/cluster/members');
-  const { members } = reply.body as { members: MemberView[] };
+  const { members } = reply.body as MembersReply;
   // The answering node is reached where it answered: its advertised address may not be (port 0, say).
   return members.filter((member) => member.state === 'alive').map((member) => (member.self ? reply.url : `http://${member.httpAddress}`));
 }

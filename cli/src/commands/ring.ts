@@ -1,5 +1,5 @@
 import { defineCommand } from 'citty';
-import type { MemberView, RingView } from '../../../node/src/api/cluster-view';
+import type { MembersReply, RingView } from '../../../node/src';
 import { connectionArgs } from '../common-args';
 import { NodeClient, resolveUrls } from '../node-client';
 import { printJson, printLine } from '../output';
@@ -22,7 +22,7 @@ export const ringCommand = defineCommand({
     const client = new NodeClient(resolveUrls(args.url));
     const ring = (await client.expectOk('GET', '/cluster/ring')).body as RingView;
     if (args.json) return printJson(ring);
-    const { members } = (await client.expectOk('GET', '/cluster/members')).body as { members: MemberView[] };
+    const { members } = (await client.expectOk('GET', '/cluster/members')).body as MembersReply;
     const names = new Map(members.map((member) => [member.nodeId, member.name]));
     const name = (nodeId: string) => names.get(nodeId) ?? nodeId;
     const primary = new Map<string, number>();

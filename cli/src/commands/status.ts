@@ -1,6 +1,5 @@
 import { defineCommand } from 'citty';
-import type { MemberView } from '../../../node/src/api/cluster-view';
-import type { RepairStatus } from '../../../node/src/replication/repair-status';
+import type { ClusterHealthReply, MembersReply, MemberView, RepairStatus } from '../../../node/src';
 import { connectionArgs } from '../common-args';
 import { NodeClient, resolveUrls } from '../node-client';
 import { printJson, printLine } from '../output';
@@ -15,7 +14,7 @@ async function hintBacklog(member: MemberView): Promise<number | null> {
   try {
     const response = await fetch(`http://${member.httpAddress}/cluster/health`, { signal: AbortSignal.timeout(MEMBER_HEALTH_TIMEOUT_MS) });
     if (!response.ok) return null;
-    const body = (await response.json()) as { hints?: { pending?: unknown } };
+    const body = (await response.json()) as Partial<ClusterHealthReply>;
     return typeof body.hints?.pending === 'number' ? body.hints.pending : null;
   } catch {
     return null;
@@ -32,7 +31,7 @@ export const statusCommand = defineCommand({
   async run({ args }) {
     const client = new NodeClient(resolveUrls(args.url));
     const reply = await client.expectOk('GET', '/cluster/members');
-    const { members } = reply.body as { members: MemberView[] };
+    const { members } = reply.body as MembersReply;
     const backlogs = await Promise.all(members.map(hintBacklog));
     if (args.json) return printJson({ members: members.map((member, index) => ({ ...member, pendingHints: backlogs[index] })) });
     const rows = members.map((member, index) => [

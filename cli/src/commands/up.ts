@@ -4,7 +4,7 @@
 // a bounded wait) and exits 0; a node that dies meanwhile is reported, and the others keep running.
 
 import { defineCommand } from 'citty';
-import type { DhtBootstrap } from '../../../node/src/transport/hyperswarm';
+import type { DhtBootstrap } from '../../../node/src';
 import { ChildNode, describeExit } from '../child-node';
 import { CliFailure, exitCodes } from '../exit-codes';
 import { freeUdpPort } from '../free-udp-port';
@@ -52,8 +52,7 @@ class StopRequests {
 }
 
 async function startBootstrap(plan: UpPlan): Promise<DhtBootstrap> {
-  const { DhtBootstrap } = await import('../../../node/src/transport/hyperswarm');
-  const { createLogger } = await import('../../../node/src/log');
+  const { DhtBootstrap, createLogger } = await import('../../../node/src/daemon');
   const logger = createLogger(plan.logLevel).child({ node: 'bootstrap' });
   for (let attempt = 1; ; attempt++) {
     const bootstrap = new DhtBootstrap({ host: UP_HOST, port: await freeUdpPort(UP_HOST), log: (event, fields) => logger.info(event, fields) });

@@ -1,11 +1,12 @@
 // The service's lifecycle, on its own: one pass at a time, periodic ticks, backing off while busy,
-// and an idempotent close after which nothing runs. (What a pass does is proven in anti-entropy.test.ts.)
+// and an idempotent close after which nothing runs, on timers the test moves (no real time passes).
+// (What a pass does is proven in anti-entropy.test.ts.)
 
 import { describe, expect, test } from 'bun:test';
-import { systemClock } from '../clock';
+import { ManualTimers, systemClock } from '../clock';
 import type { Logger, LogFields } from '../log';
 import { ConnectionWatch } from '../transport';
-import { AntiEntropyService, type AntiEntropyDeps } from './anti-entropy-service';
+import { ANTI_ENTROPY_BACKOFF_FACTOR_MAX, AntiEntropyService, type AntiEntropyDeps } from './anti-entropy-service';
 import { DigestIndex } from './digest-index';
 import { LocalReplica } from './local-replica';
 import { MemoryStore } from '../storage';
@@ -57,30 +58,54 @@ describe('AntiEntropyService', () => {
   });
 
   test('with an interval, passes run on their own tick; close is idempotent and stops them', async () => {
-    const { service: repair, events } = service({ intervalMs: 10 });
+    const timers = new ManualTimers();
+    const { service: repair, events } = service({ intervalMs: 10, timers });
     repair.start();
     repair.start();
-    await Bun.sleep(100);
-    const ran = passes(events).length;
-    expect(ran).toBeGreaterThanOrEqual(2);
+    // One tick pending, one interval away: start twice schedules once.
+    expect(timers.pendingDelaysMs()).toEqual([10]);
+    timers.advance(9);
+    expect(passes(events)).toEqual([]);
+    for (let tick = 1; tick <= 3; tick++) {
+      timers.advance(tick === 1 ? 1 : 10);
+      await repair.whenIdle();
+      expect(passes(events)).toHaveLength(tick);
+      // The next tick is scheduled one interval after the pass ends, not before it.
+      expect(timers.pendingDelaysMs()).toEqual([10]);
+    }
     expect(passes(events).every((fields) => fields.trigger === 'periodic')).toBe(true);
     const closing = repair.close();
     expect(repair.close()).toBe(closing);
     await closing;
-    await Bun.sleep(50);
-    expect(passes(events).length).toBe(ran);
+    expect(timers.pendingDelaysMs()).toEqual([]);
+    timers.advance(1000);
+    expect(passes(events)).toHaveLength(3);
     expect(repair.startPass()).toBe(false);
   });
 
   test('while the node is busy, ticks are deferred with a growing interval instead of running passes', async () => {
-    const { service: repair, events } = service({ intervalMs: 5, busy: () => true });
+    const timers = new ManualTimers();
+    let busy = true;
+    const { service: repair, events } = service({ intervalMs: 5, busy: () => busy, timers });
+    const deferred = () => events.filter(([event]) => event === 'repair.deferred').map(([, fields]) => fields.nextInMs as number);
     repair.start();
-    await Bun.sleep(120);
-    await repair.close();
-    const deferred = events.filter(([event]) => event === 'repair.deferred').map(([, fields]) => fields.nextInMs as number);
+    // Each deferral doubles the wait, up to ANTI_ENTROPY_BACKOFF_FACTOR_MAX intervals; no pass runs.
+    for (const waitMs of [5, 10, 20, 40, 40]) {
+      timers.advance(waitMs - 1);
+      const before = deferred().length;
+      timers.advance(1);
+      expect(deferred()).toHaveLength(before + 1);
+    }
+    expect(deferred()).toEqual([10, 20, 40, 40, 40]);
+    expect(Math.max(...deferred())).toBe(5 * ANTI_ENTROPY_BACKOFF_FACTOR_MAX);
     expect(passes(events)).toEqual([]);
-    expect(deferred.slice(0, 3)).toEqual([10, 20, 40]);
-    expect(Math.max(...deferred)).toBeLessThanOrEqual(40);
+    // Once the node is no longer busy, the next tick runs a pass, and the interval returns to its base.
+    busy = false;
+    timers.advance(40);
+    await repair.whenIdle();
+    expect(passes(events)).toHaveLength(1);
+    expect(timers.pendingDelaysMs()).toEqual([5]);
+    await repair.close();
   });
 
   test('a pass that fails as a whole is logged, not thrown, and the next one can start', async () => {

@@ -16,7 +16,7 @@
 // peers fail. Logs: `repair.compared` per comparison (info when it found differences, debug
 // otherwise), `repair.compare_failed`, `repair.pass_completed` per pass.
 
-import type { Clock } from '../clock';
+import { systemTimers, type Clock, type TimerHandle, type Timers } from '../clock';
 import { isSwarmError } from '../errors';
 import type { Logger } from '../log';
 import type { RingRange } from '../ring';
@@ -36,6 +36,8 @@ export interface AntiEntropyDeps {
   /** The ring's ranges with their N replicas, as placement routes now. */
   readonly ranges: () => readonly RingRange[];
   readonly clock: Clock;
+  /** Where the periodic tick is scheduled; the system's timers unless a test drives them. */
+  readonly timers?: Timers;
   readonly logger: Logger;
   /** Between the end of one pass and the start of the next; 0: passes only when asked. */
   readonly intervalMs: number;
@@ -56,13 +58,15 @@ export class AntiEntropyService implements RepairControl {
   readonly #deps: AntiEntropyDeps;
   #status: MutableStatus = { ...idleRepairStatus };
   #running: Promise<void> | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #timers: Timers;
+  #timer: TimerHandle | undefined;
   #backoff = 1;
   #started = false;
   #closing: Promise<void> | undefined;
 
   constructor(deps: AntiEntropyDeps) {
     this.#deps = deps;
+    this.#timers = deps.timers ?? systemTimers;
   }
 
   /** Starts the periodic tick (the first pass one interval from now). Idempotent. */
@@ -78,7 +82,7 @@ export class AntiEntropyService implements RepairControl {
 
   startPass(): boolean {
     if (this.#running !== undefined || this.#closing !== undefined) return false;
-    clearTimeout(this.#timer);
+    this.#timers.clearTimeout(this.#timer);
     this.#running = this.#guarded('manual');
     return true;
   }
@@ -91,17 +95,16 @@ export class AntiEntropyService implements RepairControl {
   /** Stops the tick; a pass in progress stops taking new ranges and is awaited. Idempotent. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      clearTimeout(this.#timer);
+      this.#timers.clearTimeout(this.#timer);
       await this.#running;
     })();
     return this.#closing;
   }
 
   #schedule(): void {
-    clearTimeout(this.#timer);
+    this.#timers.clearTimeout(this.#timer);
     if (!this.#started || this.#closing !== undefined || this.#deps.intervalMs === 0) return;
-    this.#timer = setTimeout(() => this.#tick(), this.#deps.intervalMs * this.#backoff);
-    this.#timer.unref?.();
+    this.#timer = this.#timers.setTimeout(() => this.#tick(), this.#deps.intervalMs * this.#backoff);
   }
 
   #tick(): void {

@@ -11,7 +11,7 @@ import { assert } from '../assert';
 import { MemoryPipe, type PipeCarrier, type PipeEndpoint } from './memory-pipe';
 import type { PeerLink } from './peer-link';
 import { PEER_SEND_QUEUE_BYTES_MAX } from './send-budget';
-import { SeededRandom } from './seeded-random';
+import { SeededRandom } from '../seeded-random';
 
 const HANDSHAKE_HASH_BYTES = 32;
 const PUBLIC_KEY_BYTES = 32;

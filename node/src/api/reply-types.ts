@@ -1,0 +1,27 @@
+// The shapes of the REST API's replies, for clients (the CLI, the dashboard) to import as types: the
+// data routes' shapes come from the OpenAPI schemas they are documented with, so a client's idea of a
+// reply cannot drift from the document; the cluster routes answer with the views of cluster-view.ts.
+
+import type { Static } from '@sinclair/typebox';
+import type { HintHealth, RepairStatus } from '../replication';
+import type { MemberView } from './cluster-view';
+import type { schemas } from './openapi-schemas';
+
+/** PUT /kv/{key}, POST /kv: 200 or 201. */
+export type WriteReply = Static<typeof schemas.WriteResult>;
+/** GET /kv/{key}: 200. */
+export type RecordReply = Static<typeof schemas.Record>;
+/** GET /kv: 200, one page in key order. */
+export type ListPageReply = Static<typeof schemas.ListPage>;
+/** Every 4xx and 5xx: `{error, message}` and sometimes more fields (`key`, `needed`, `reached` ...). */
+export type ErrorReply = Static<typeof schemas.Error>;
+/** GET /cluster/members: 200. */
+export interface MembersReply {
+  readonly members: MemberView[];
+}
+/** GET /cluster/health: 200, this node's background work for the cluster. */
+export interface ClusterHealthReply {
+  readonly nodeId: string;
+  readonly hints: HintHealth;
+  readonly repair: RepairStatus;
+}

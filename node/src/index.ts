@@ -1,0 +1,25 @@
+// The node's one exported place for code outside node/ (the CLI, the dashboard, the process-level
+// tests): the REST API's reply types and the limits and flag definitions a client needs, so no client
+// redeclares them, and the seeded generator the chaos runs share with the in-memory network. Everything here is a type or comes from a leaf module: importing this file loads no
+// layer of the daemon. Starting a daemon in-process goes through ./daemon.ts instead, loaded with a
+// dynamic import() by the CLI commands that host one (see docs/design.md, "Layering").
+
+export type {
+  ClusterHealthReply,
+  ErrorReply,
+  KeyLocation,
+  ListPageReply,
+  MembersReply,
+  MemberState,
+  MemberView,
+  RecordReply,
+  RingRangeView,
+  RingView,
+  WriteReply,
+} from './api';
+export type { RepairStatus } from './replication';
+export type { DhtBootstrap } from './daemon';
+export { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, SECRET_CHARS_MIN, SHUTDOWN_DRAIN_MS_MAX } from './limits';
+export { configFields, type ConfigField, type NodeConfig } from './config';
+export type { LogLevel } from './log';
+export { SeededRandom } from './seeded-random';
