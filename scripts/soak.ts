@@ -5,7 +5,7 @@
 // logs are deleted. A suite that passes alone but fails one run in ten shows up here, not in review.
 
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,6 +15,11 @@ import { fileSpans, type FileSpan, type TimedLine } from './soak-log';
 const RUN_MS_MAX = 40 * 60_000;
 /** How many of the slowest test files each run reports. */
 const SLOWEST_FILES_SHOWN = 5;
+
+/** Written at once, not buffered: a soak runs for an hour and its progress should be seen as it goes. */
+function say(line: string): void {
+  writeSync(1, `${line}\n`);
+}
 
 interface RunResult {
   readonly run: number;
@@ -78,9 +83,9 @@ async function soakRun(run: number, repository: string, logDirectory: string): P
 
 function report(result: RunResult, runs: number): void {
   const verdict = result.passed ? 'PASS' : 'FAIL';
-  console.log(`run ${result.run}/${runs}: ${verdict} in ${(result.durationMs / 1000).toFixed(0)} s (${result.summary})`);
-  for (const file of result.slowest) console.log(`  ${(file.durationMs / 1000).toFixed(1).padStart(6)} s  ${file.name}`);
-  if (result.logPath !== undefined) console.log(`  log of the failing run: ${result.logPath}`);
+  say(`run ${result.run}/${runs}: ${verdict} in ${(result.durationMs / 1000).toFixed(0)} s (${result.summary})`);
+  for (const file of result.slowest) say(`  ${(file.durationMs / 1000).toFixed(1).padStart(6)} s  ${file.name}`);
+  if (result.logPath !== undefined) say(`  log of the failing run: ${result.logPath}`);
 }
 
 async function main(): Promise<void> {
@@ -101,9 +106,9 @@ async function main(): Promise<void> {
   let longestStreak = 0;
   for (const result of results) longestStreak = Math.max(longestStreak, (streak = result.passed ? streak + 1 : 0));
   const slowestSuite = results.flatMap((result) => result.slowest).sort((left, right) => right.durationMs - left.durationMs)[0];
-  console.log(`soak: ${passes} of ${runs} runs passed; longest run of consecutive passes ${longestStreak}`);
-  if (slowestSuite !== undefined) console.log(`soak: slowest test file ${slowestSuite.name} at ${(slowestSuite.durationMs / 1000).toFixed(1)} s`);
-  if (passes < runs) console.log(`soak: logs of failing runs in ${logDirectory}`);
+  say(`soak: ${passes} of ${runs} runs passed; longest run of consecutive passes ${longestStreak}`);
+  if (slowestSuite !== undefined) say(`soak: slowest test file ${slowestSuite.name} at ${(slowestSuite.durationMs / 1000).toFixed(1)} s`);
+  if (passes < runs) say(`soak: logs of failing runs in ${logDirectory}`);
   else rmSync(logDirectory, { recursive: true, force: true });
   process.exit(passes === runs ? 0 : 1);
 }
