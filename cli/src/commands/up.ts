@@ -57,7 +57,7 @@ async function startBootstrap(plan: UpPlan): Promise<DhtBootstrap> {
   for (let attempt = 1; ; attempt++) {
     const bootstrap = new DhtBootstrap({ host: UP_HOST, port: await freeUdpPort(UP_HOST), log: (event, fields) => logger.info(event, fields) });
     try {
-      await withinMs(bootstrap.start(), UP_BOOTSTRAP_START_MS_MAX, `the DHT bootstrap was not ready within ${UP_BOOTSTRAP_START_MS_MAX / 1000} s`);
+      if ((await withinMs(bootstrap.start(), UP_BOOTSTRAP_START_MS_MAX)) === TIMED_OUT) throw new Error(`the DHT bootstrap was not ready within ${UP_BOOTSTRAP_START_MS_MAX / 1000} s`);
       return bootstrap;
     } catch (error) {
       await bootstrap.close();
@@ -77,10 +77,12 @@ function spawnNodes(plan: UpPlan, bootstrapAddress: string): ChildNode[] {
   );
 }
 
-/** Resolves with `promise`, or rejects with `message` after `deadlineMs`. */
-async function withinMs<T>(promise: Promise<T>, deadlineMs: number, message: string): Promise<T> {
+const TIMED_OUT = Symbol('timed out');
+
+/** Resolves with what `promise` resolves with, or TIMED_OUT if it has not settled after `deadlineMs`. */
+async function withinMs<T>(promise: Promise<T>, deadlineMs: number): Promise<T | typeof TIMED_OUT> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), deadlineMs)));
+  const timedOut = new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), deadlineMs)));
   try {
     return await Promise.race([promise, timedOut]);
   } finally {
@@ -106,10 +108,9 @@ function describeStuck(children: readonly ChildNode[], deadlineMs: number): stri
  */
 async function allListening(children: readonly ChildNode[], deadlineMs: number): Promise<'listening'> {
   const listening = Promise.all(children.map((child) => child.listening)).then(() => 'listening' as const);
-  return withinMs(listening, deadlineMs, '').catch((error: Error) => {
-    if (error.message !== '') throw error;
-    throw new Error(describeStuck(children, deadlineMs));
-  });
+  const outcome = await withinMs(listening, deadlineMs);
+  if (outcome === TIMED_OUT) throw new Error(describeStuck(children, deadlineMs));
+  return outcome;
 }
 
 /** Reports every node that exits without being asked to; resolves once none is left running. */
