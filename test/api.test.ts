@@ -3,7 +3,7 @@
 // Each describe block gets a fresh node (support/node-lifecycle.ts), stopped even when a test fails.
 
 import { describe, expect, setDefaultTimeout, test } from 'bun:test';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { keyPath, listAll, requestCount, sampleKey, scrape, VERSION_PATTERN } from './support/kv-client';
 import { isAlive, mapConcurrent, runCliToExit, stopBounded, useNode } from './support/node-lifecycle';
@@ -392,12 +392,49 @@ describe('the OpenAPI document and Swagger UI', () => {
   const node = useNode();
   const url = () => node().url;
 
-  test('/swagger serves the Swagger UI as HTML', async () => {
-    const ui = await http('GET', `${url()}/swagger`);
-    expect(ui.status).toBe(200);
-    expect(ui.headers.get('content-type')).toContain('text/html');
-    expect(ui.text.toLowerCase()).toContain('<html');
-    expect(ui.text).toContain('swagger');
+  // /swagger works offline: the page names no URL off the node, every script, stylesheet and icon it
+  // loads is served by the node itself (from the pinned swagger-ui-dist package), and the UI is told
+  // not to send the document to an online validator.
+  test('the page loads only same-origin assets, and each answers 200 with its content type', async () => {
+    const page = await http('GET', `${url()}/swagger`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.text).not.toMatch(/https?:\/\//);
+    const references = [...page.text.matchAll(/\b(?:src|href)="([^"]+)"/g)].map((match) => match[1]!);
+    expect(references.length).toBeGreaterThanOrEqual(4);
+    const origin = new URL(url()).origin;
+    for (const reference of references) {
+      const resolved = new URL(reference, `${url()}/swagger`);
+      expect({ reference, origin: resolved.origin }).toEqual({ reference, origin });
+      const asset = await fetch(resolved);
+      expect({ reference, status: asset.status }).toEqual({ reference, status: 200 });
+      const expectedType = reference.endsWith('.css') ? 'text/css' : reference.endsWith('.js') ? 'text/javascript' : 'image/png';
+      expect(asset.headers.get('content-type')).toContain(expectedType);
+      const body = await asset.arrayBuffer();
+      expect(body.byteLength).toBeGreaterThan(0);
+    }
+  });
+
+  test('the UI comes from the pinned package, reads /swagger/json, and skips the online validator', async () => {
+    const manifest = JSON.parse(readFileSync(join(import.meta.dir, '..', 'package.json'), 'utf8'));
+    const pinned = manifest.dependencies['swagger-ui-dist'];
+    expect(pinned).toMatch(/^\d+\.\d+\.\d+$/);
+    const bundle = await http('GET', `${url()}/swagger/ui/swagger-ui-bundle.js`);
+    expect(bundle.status).toBe(200);
+    expect(bundle.text.length).toBeGreaterThan(100_000);
+    const init = await http('GET', `${url()}/swagger/ui/init.js`);
+    expect(init.text).toContain("url: '/swagger/json'");
+    expect(init.text).toContain('validatorUrl: null');
+    const document = await http('GET', `${url()}/swagger/json`);
+    expect(document.status).toBe(200);
+    expect(Object.keys(document.body.paths)).toContain('/kv/{key}');
+  });
+
+  test('nothing else of the package is served, and no path leads out of it', async () => {
+    for (const path of ['/swagger/ui/package.json', '/swagger/ui/index.html', '/swagger/ui/../../package.json', '/swagger/ui/%2e%2e/package.json']) {
+      const reply = await http('GET', `${url()}${path}`);
+      expect({ path, status: reply.status }).toEqual({ path, status: 404 });
+    }
   });
 
   test('/swagger/json documents every route with its parameters, request bodies and error responses', async () => {
@@ -405,7 +442,21 @@ describe('the OpenAPI document and Swagger UI', () => {
     expect(reply.status).toBe(200);
     const spec = reply.body;
     expect(spec.openapi).toMatch(/^3\./);
-    expect(Object.keys(spec.paths).sort()).toEqual(['/cluster/health', '/cluster/local/{key}', '/cluster/locate/{key}', '/cluster/members', '/cluster/repair', '/cluster/ring', '/health', '/kv', '/kv/{key}', '/metrics']);
+    expect(Object.keys(spec.paths).sort()).toEqual([
+      '/cluster/events',
+      '/cluster/explain/{key}',
+      '/cluster/health',
+      '/cluster/local/{key}',
+      '/cluster/locate/{key}',
+      '/cluster/members',
+      '/cluster/repair',
+      '/cluster/ring',
+      '/health',
+      '/kv',
+      '/kv/{key}',
+      '/metrics',
+      '/stats',
+    ]);
     expect(Object.keys(spec.paths['/kv/{key}']).sort()).toEqual(['delete', 'get', 'put']);
     expect(Object.keys(spec.paths['/kv']).sort()).toEqual(['get', 'post']);
     expect(Object.keys(spec.paths['/health'])).toEqual(['get']);

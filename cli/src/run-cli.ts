@@ -4,6 +4,7 @@
 import { defineCommand, runCommand as runCittyCommand, showUsage, type CommandDef } from 'citty';
 import { bootstrapCommand } from './commands/bootstrap';
 import { delCommand } from './commands/del';
+import { explainCommand } from './commands/explain';
 import { getCommand } from './commands/get';
 import { locateCommand } from './commands/locate';
 import { lsCommand } from './commands/ls';
@@ -36,6 +37,7 @@ export const rootCommand = defineCommand({
     status: statusCommand,
     ring: ringCommand,
     locate: locateCommand,
+    explain: explainCommand,
     repair: repairCommand,
   },
 });

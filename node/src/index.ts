@@ -7,6 +7,8 @@
 export type {
   ClusterHealthReply,
   ErrorReply,
+  EventsReply,
+  ExplainReply,
   KeyLocation,
   ListPageReply,
   MembersReply,
@@ -15,6 +17,7 @@ export type {
   RecordReply,
   RingRangeView,
   RingView,
+  StatsReply,
   WriteReply,
 } from './api';
 export type { RepairStatus } from './replication';

@@ -62,3 +62,74 @@ export const silentLogger: Logger = {
   error: () => {},
   child: () => silentLogger,
 };
+
+/** Events kept for GET /cluster/events: the last this many, oldest dropped first. */
+export const RECENT_EVENTS_MAX = 1000;
+/** A kept event's fields beyond this (a long stack trace, say) are replaced by a note saying so. */
+export const RECENT_EVENT_FIELDS_BYTES_MAX = 4096;
+/** Debug events (per connection attempt) are too frequent to keep; info and above are kept. */
+const RECENT_LEVELS = new Set<string>(['info', 'warn', 'error']);
+
+export interface RecentPage {
+  /** Each event as JSON text `{"seq","time","event","level","fields"}`, ascending by seq. */
+  readonly events: string[];
+  /** The seq to pass as `after` next time: the last returned, or `after` itself when none were. */
+  readonly next: number;
+}
+
+/**
+ * This node's recent log events in memory, for the dashboard's timeline: a ring of the last
+ * RECENT_EVENTS_MAX, each serialised once when logged (and so cheap to page through), numbered by a
+ * sequence that survives the ring wrapping, so a poller asks for what came after the last it saw.
+ */
+export class RecentEvents {
+  readonly #kept: string[] = new Array<string>(RECENT_EVENTS_MAX);
+  readonly #nowMs: () => number;
+  #lastSeq = 0;
+
+  constructor(nowMs: () => number) {
+    this.#nowMs = nowMs;
+  }
+
+  get lastSeq(): number {
+    return this.#lastSeq;
+  }
+
+  /** Whether events of this level are kept (checked first, so a debug event costs no copy). */
+  keeps(level: string): boolean {
+    return RECENT_LEVELS.has(level);
+  }
+
+  record(level: string, event: string, fields: LogFields): void {
+    if (!this.keeps(level)) return;
+    let fieldsJson = JSON.stringify(fields) ?? '{}';
+    if (fieldsJson.length > RECENT_EVENT_FIELDS_BYTES_MAX) fieldsJson = JSON.stringify({ truncated: `fields over ${RECENT_EVENT_FIELDS_BYTES_MAX} bytes; see the log` });
+    const seq = ++this.#lastSeq;
+    const time = new Date(this.#nowMs()).toISOString();
+    this.#kept[seq % RECENT_EVENTS_MAX] = `{"seq":${seq},"time":"${time}","event":${JSON.stringify(event)},"level":"${level}","fields":${fieldsJson}}`;
+  }
+
+  /** Up to `limit` events with seq > `after`, oldest first; events already dropped from the ring are skipped. */
+  after(after: number, limit: number): RecentPage {
+    const first = Math.max(after + 1, this.#lastSeq - RECENT_EVENTS_MAX + 1, 1);
+    const last = Math.min(this.#lastSeq, first + limit - 1);
+    const events: string[] = [];
+    for (let seq = first; seq <= last; seq++) events.push(this.#kept[seq % RECENT_EVENTS_MAX]!);
+    return { events, next: events.length === 0 ? Math.min(after, this.#lastSeq) : last };
+  }
+}
+
+/** A logger that also keeps every event it logs (and its children log) in `recent`; output is unchanged. */
+export function recordingLogger(inner: Logger, recent: RecentEvents, bindings: LogFields = {}): Logger {
+  const tee = (level: 'debug' | 'info' | 'warn' | 'error') => (event: string, fields: LogFields = {}) => {
+    inner[level](event, fields);
+    if (recent.keeps(level)) recent.record(level, event, { ...bindings, ...fields });
+  };
+  return {
+    debug: tee('debug'),
+    info: tee('info'),
+    warn: tee('warn'),
+    error: tee('error'),
+    child: (fields) => recordingLogger(inner.child(fields), recent, { ...bindings, ...fields }),
+  };
+}

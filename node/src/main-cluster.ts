@@ -14,11 +14,15 @@ import {
   ClusterDirectory,
   HintedHandoff,
   indexStore,
+  inspectLocally,
+  KeyInspector,
+  serveKeyInspections,
   RingPlacement,
   serveAntiEntropyRequests,
   serveReplicaRequests,
   type DigestIndex,
   type HintLedger,
+  type KeyInspection,
   type Placement,
   type RepairControl,
   type ReplicaDirectory,
@@ -41,6 +45,7 @@ export interface ClusterRouting {
   readonly directory: ReplicaDirectory;
   readonly view: ClusterView;
   readonly repair: RepairControl;
+  readonly inspect: (nodeId: string, key: string) => Promise<KeyInspection>;
 }
 
 export interface RunningCluster extends ClusterRouting {
@@ -257,6 +262,10 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
   // Remembered members leave the ring when their retention passes, event or not.
   const ringTimer = setInterval(refreshRing, RING_REFRESH_INTERVAL_MS).unref();
   serveReplicaRequests(rpc, localReplica, (version) => observeVersion(hlc, version));
+  const inspectHere = (key: string) => inspectLocally(store, hints, key);
+  serveKeyInspections(rpc, inspectHere);
+  const inspector = new KeyInspector({ selfId: nodeId, local: inspectHere, requester: rpc, connections, liveness });
+  const inspect = (id: string, key: string) => inspector.inspect(id, key);
   const antiEntropy = startAntiEntropy(wiring, rpc, connections, membership, placement);
   const reachability = { isHealthy: (id: string) => membership.isHealthy(id), isConnected: (id: string) => connections.isConnected(id) };
   const handoff = new HintedHandoff({ ledger: hints, directory, reachability, logger });
@@ -275,7 +284,7 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
     },
   });
   const view = new LiveClusterView(membership, placement, () => store.stats().liveKeys);
-  route({ placement, directory, view, repair: antiEntropy });
+  route({ placement, directory, view, repair: antiEntropy, inspect });
   await transport.start(handlers);
   membership.start();
   metadata.start();
@@ -295,5 +304,5 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
     })();
     return closing;
   };
-  return { placement, directory, view, repair: antiEntropy, close };
+  return { placement, directory, view, repair: antiEntropy, inspect, close };
 }

@@ -4,15 +4,15 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { buildApp, HttpMetrics, StandaloneClusterView, type ClusterView } from './api';
+import { buildApp, HttpMetrics, StandaloneClusterView, type AppDeps, type ClusterView } from './api';
 import { assert } from './assert';
 import { OffsetClock, systemClock, type Clock } from './clock';
 import { isClustered, type NodeConfig } from './config';
 import type { ClusterWiring, RunningCluster } from './main-cluster';
 import { SwarmError } from './errors';
 import { SHUTDOWN_DRAIN_MS_MAX } from './limits';
-import { createLogger, type Logger } from './log';
-import { AliveMarker, Coordinator, DigestIndex, DigestTrackingStore, discardIfStale, HintLedger, LocalReplica, SingleNodePlacement, StandaloneRepair, TombstoneCollector, type Placement, type RepairControl, type ReplicaDirectory } from './replication';
+import { createLogger, RecentEvents, recordingLogger, type Logger } from './log';
+import { AliveMarker, Coordinator, DigestIndex, DigestTrackingStore, discardIfStale, HintLedger, inspectLocally, LocalReplica, SingleNodePlacement, StandaloneRepair, TombstoneCollector, type KeyInspection, type Placement, type RepairControl, type ReplicaDirectory } from './replication';
 import { keyPosition } from './ring';
 import { LmdbStore, MemoryHintStore, MemoryStore, type HintStore, type KvStore } from './storage';
 import { HybridLogicalClock, isNodeId, NODE_ID_HEX_DIGITS } from './version';
@@ -33,6 +33,8 @@ export interface RunningNode {
 export interface StartOptions {
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /** The built dashboard's folder (dist/dashboard/ beside the bundle); without it /dashboard/ answers 404. */
+  readonly dashboardDir?: string;
 }
 
 /** The coordinator routes through `routing`, so joining the cluster later switches it over. */
@@ -92,6 +94,7 @@ interface Routing {
   directory: ReplicaDirectory;
   view: ClusterView;
   repair: RepairControl;
+  inspect: (nodeId: string, key: string) => Promise<KeyInspection>;
 }
 
 function joining(): SwarmError {
@@ -112,8 +115,13 @@ const joiningPlacement: Placement = {
 };
 
 /** A node of its own: every key lives here. A clustered node starts like this but answers data requests 503 (joining) until its cluster half is wired. */
-function standaloneRouting(config: NodeConfig, nodeId: string, store: KvStore, localReplica: LocalReplica, clock: Clock): Routing {
+function standaloneRouting(config: NodeConfig, nodeId: string, stores: OpenedStores, localReplica: LocalReplica, clock: Clock): Routing {
+  const { store, hints } = stores;
   return {
+    inspect: async (id, key) => {
+      if (id !== nodeId) throw new SwarmError('unavailable', `${id} is not a member of this node's cluster`);
+      return inspectLocally(store, hints, key);
+    },
     repair: new StandaloneRepair(() => clock.nowMs()),
     placement: isClustered(config) ? joiningPlacement : new SingleNodePlacement(nodeId),
     directory: { replica: (id) => (id === nodeId ? localReplica : undefined) },
@@ -187,34 +195,57 @@ async function joinCluster(wiring: ClusterWiring, url: string, routing: Routing,
   return cluster;
 }
 
-export async function startNode(config: NodeConfig, options: StartOptions = {}): Promise<RunningNode> {
-  const startedMs = performance.now();
-  const clock = options.clock ?? (config.clockOffsetMs === 0 ? systemClock : new OffsetClock(systemClock, config.clockOffsetMs));
-  const baseLogger = options.logger ?? createLogger(config.logLevel);
-  const logger = baseLogger.child({ node: config.name });
-  const { store, nodeId, digests, hintStore, hints } = await openStores(config, clock, logger);
-  const hlc = new HybridLogicalClock(nodeId, clock);
-  const localReplica = new LocalReplica(nodeId, store, hints);
-  const routing = standaloneRouting(config, nodeId, store, localReplica, clock);
-  const coordinator = coordinatorOver(routing, config, hlc, clock);
-  const metrics = new HttpMetrics(() => store.stats(), () => hints.health());
-  const app = buildApp({
+interface AppParts {
+  readonly config: NodeConfig;
+  readonly options: StartOptions;
+  readonly nodeId: string;
+  readonly store: KvStore;
+  readonly hints: HintLedger;
+  readonly routing: Routing;
+  readonly coordinator: Coordinator;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly recentEvents: RecentEvents;
+}
+
+/** What the HTTP app reads, each through `routing`, so joining the cluster later switches it over. */
+function appDeps(parts: AppParts, listeningUrl: () => string | undefined): AppDeps {
+  const { config, options, nodeId, store, hints, routing, coordinator, logger, clock, recentEvents } = parts;
+  return {
+    recentEvents,
+    listeningUrl,
     coordinator,
     nodeId,
     cluster: { members: () => routing.view.members(), ring: () => routing.view.ring(), locate: (key) => routing.view.locate(key) },
     repair: { status: () => routing.repair.status(), startPass: () => routing.repair.startPass() },
     health: { hints: () => hints.health(), repair: () => routing.repair.status() },
-    metrics,
+    inspect: (id, key) => routing.inspect(id, key),
+    metrics: new HttpMetrics(() => store.stats(), () => hints.health()),
     logger,
     clock,
     store,
     keyBytesMax: config.keyBytesMax,
+    dashboardDir: options.dashboardDir,
     valueBytesMax: config.valueBytesMax,
     identity: { nodeId, name: config.name, release: RELEASE, syncPolicy: config.memory ? 'memory' : config.syncPolicy },
-  });
+  };
+}
+
+export async function startNode(config: NodeConfig, options: StartOptions = {}): Promise<RunningNode> {
+  const startedMs = performance.now();
+  const clock = options.clock ?? (config.clockOffsetMs === 0 ? systemClock : new OffsetClock(systemClock, config.clockOffsetMs));
+  const recentEvents = new RecentEvents(() => clock.nowMs());
+  const logger = recordingLogger(options.logger ?? createLogger(config.logLevel), recentEvents).child({ node: config.name });
+  const stores = await openStores(config, clock, logger);
+  const { store, nodeId, digests, hintStore, hints } = stores;
+  const hlc = new HybridLogicalClock(nodeId, clock);
+  const localReplica = new LocalReplica(nodeId, store, hints);
+  const routing = standaloneRouting(config, nodeId, stores, localReplica, clock);
+  const coordinator = coordinatorOver(routing, config, hlc, clock);
+  let url: string | undefined;
+  const app = buildApp(appDeps({ config, options, nodeId, store, hints, routing, coordinator, logger, clock, recentEvents }, () => url));
 
   let server: SrvxServer;
-  let url: string;
   try {
     ({ server, url } = await listen(app, config.host, config.port));
   } catch (error) {

@@ -63,13 +63,13 @@ export async function stopBounded(node: SpawnedNode, deadlineMs = STOP_DEADLINE_
  * A fresh node for one describe block: spawned in beforeAll, stopped and its data directory removed in
  * afterAll whatever happened in between. The getter throws if the node did not start.
  */
-export function useNode(options: { args?: string[] } = {}): () => SpawnedNode {
+export function useNode(options: { args?: string[]; cliPath?: () => string } = {}): () => SpawnedNode {
   let node: SpawnedNode | undefined;
   // Made in the hook, not when the block is collected: a block filtered out by `-t` runs no hooks.
   let dataDir: string | undefined;
   beforeAll(async () => {
     dataDir = makeDataDir();
-    node = await spawnNode({ dataDir, args: options.args ?? [] });
+    node = await spawnNode({ dataDir, args: options.args ?? [], ...(options.cliPath === undefined ? {} : { cliPath: options.cliPath() }) });
   }, START_HOOK_TIMEOUT_MS);
   afterAll(async () => {
     try {

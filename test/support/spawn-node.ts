@@ -39,9 +39,9 @@ export function removeDataDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-export async function spawnNode(options: { dataDir?: string; args?: string[] } = {}): Promise<SpawnedNode> {
+export async function spawnNode(options: { dataDir?: string; args?: string[]; cliPath?: string } = {}): Promise<SpawnedNode> {
   const dataDir = options.dataDir ?? makeDataDir();
-  const args = [CLI_PATH, 'node', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])];
+  const args = [options.cliPath ?? CLI_PATH, 'node', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])];
   const startedAt = performance.now();
   const child = spawn('node', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   liveChildren.add(child);

@@ -3,6 +3,7 @@
 // itself is loaded only when this command runs, so the data commands stay thin HTTP clients.
 
 import { defineCommand, type ArgsDef } from 'citty';
+import { fileURLToPath } from 'node:url';
 import { configFields, SHUTDOWN_DRAIN_MS_MAX, type ConfigField, type NodeConfig } from '../../../node/src';
 import { CliFailure, exitCodes } from '../exit-codes';
 import { printError } from '../output';
@@ -35,6 +36,12 @@ function overridesFrom(args: Record<string, unknown>): Partial<NodeConfig> {
   }
   return overrides as Partial<NodeConfig>;
 }
+
+/**
+ * The built dashboard, beside the bundle: this module is part of dist/swarmkv.mjs itself (run-cli imports
+ * it statically), so its URL is the bundle's, whereas the daemon's modules load from dist/chunks/.
+ */
+const DASHBOARD_DIR = fileURLToPath(new URL('./dashboard/', import.meta.url));
 
 /** Resolves on the first SIGINT or SIGTERM, with the signal's name. */
 function nextStopSignal(): Promise<NodeJS.Signals> {
@@ -92,7 +99,7 @@ export const nodeCommand = defineCommand({
     // Listen for the stop signal before starting: a SIGTERM that arrives while the node starts (right
     // after `node.listening`, say, while it joins the cluster) then stops it cleanly once it is up.
     const stopRequested = nextStopSignal();
-    const node = await startNode(config).catch((error: NodeJS.ErrnoException) => {
+    const node = await startNode(config, { dashboardDir: DASHBOARD_DIR }).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') throw new CliFailure(exitCodes.usage, `${config.host}:${config.port} is already in use; pick another --port`);
       if (error.code === 'EADDRNOTAVAIL') throw new CliFailure(exitCodes.usage, `--host ${config.host} is not an address of this machine`);
       if (error.code === 'EACCES') throw new CliFailure(exitCodes.usage, `no permission to listen on ${config.host}:${config.port}`);

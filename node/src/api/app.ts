@@ -7,12 +7,28 @@ import { swagger } from '@elysiajs/swagger';
 import { SwarmError, type ErrorCode } from '../errors';
 import { clusterRoutes, type ClusterRoutesDeps } from './cluster-routes';
 import { closeConnectionIfDraining } from './connection-draining';
+import { dashboardRoutes, type DashboardRoutesDeps } from './dashboard-routes';
 import { dotSegmentKeyRefusal, kvRoutes, type KvRoutesDeps } from './kv-routes';
 import { opsRoutes, type OpsRoutesDeps } from './ops-routes';
+import { ReadCors, readCorsPreflightRoutes } from './read-cors';
 import { repairRoutes, type RepairRoutesDeps } from './repair-routes';
 import { errorResponse } from './responses';
+import { swaggerUiRoutes } from './swagger-ui-routes';
 
-export type AppDeps = KvRoutesDeps & OpsRoutesDeps & ClusterRoutesDeps & RepairRoutesDeps;
+type RouteDeps = KvRoutesDeps & OpsRoutesDeps & ClusterRoutesDeps & RepairRoutesDeps & DashboardRoutesDeps;
+
+export type AppDeps = Omit<RouteDeps, 'cors'> & {
+  /** Where this node listens (http://host:port), once it does: its own origin may read cross-origin too. */
+  listeningUrl(): string | undefined;
+};
+
+/** Origins allowed to read cross-origin: every member's HTTP address, and this node's own. */
+function memberOrigins(deps: AppDeps): string[] {
+  const origins = deps.cluster.members().map((member) => `http://${member.httpAddress}`);
+  const listening = deps.listeningUrl();
+  if (listening !== undefined) origins.push(new URL(listening).origin);
+  return origins;
+}
 
 /** Elysia's own error codes, mapped onto ours. */
 const FRAMEWORK_ERRORS: Record<string, ErrorCode> = {
@@ -22,7 +38,8 @@ const FRAMEWORK_ERRORS: Record<string, ErrorCode> = {
   INVALID_COOKIE_SIGNATURE: 'invalid_body',
 };
 
-export function buildApp(deps: AppDeps) {
+export function buildApp(appDeps: AppDeps) {
+  const deps: RouteDeps = { ...appDeps, cors: new ReadCors(() => memberOrigins(appDeps)) };
   return new Elysia({ adapter: node() })
     .onError(({ code, error, request }) => {
       closeConnectionIfDraining(request);
@@ -42,6 +59,8 @@ export function buildApp(deps: AppDeps) {
       swagger({
         path: '/swagger',
         documentation: {
+          // 3.1: its schemas are JSON Schema (2020-12), which is what TypeBox emits (const, examples, type null).
+          openapi: '3.1.0',
           info: {
             title: 'swarmkv',
             version: deps.identity.release,
@@ -56,8 +75,12 @@ export function buildApp(deps: AppDeps) {
         },
       }),
     )
+    // After the plugin: its GET /swagger (a page loading the UI from a CDN) is replaced by ours.
+    .use(swaggerUiRoutes(deps))
     .use(kvRoutes(deps))
     .use(clusterRoutes(deps))
     .use(repairRoutes(deps))
-    .use(opsRoutes(deps));
+    .use(opsRoutes(deps))
+    .use(dashboardRoutes(deps))
+    .use(readCorsPreflightRoutes(deps.cors));
 }

@@ -1,6 +1,6 @@
 // OpenAPI descriptions of the cluster routes.
 
-import { Type } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import type { OpenAPIV3 } from 'openapi-types';
 import { keyPathParameter, responses, schemas } from './openapi-schemas';
 import { RepairStatusSchema } from './repair-docs';
@@ -29,6 +29,46 @@ const Location = Type.Object({
   position: Type.String(),
   replicas: Type.Array(Type.Object({ nodeId: Type.String(), name: Type.String(), httpAddress: Type.String(), state: State })),
   targets: Type.Array(Type.Object({ nodeId: Type.String(), standInFor: Type.Union([Type.String(), Type.Null()]) })),
+});
+
+const Nullable = <T extends TSchema>(schema: T, description: string) => Type.Union([schema, Type.Null()], { description });
+export const ExplanationSchema = Type.Object({
+  key: Type.String(),
+  position: Type.String({ description: 'The key’s position on the ring, hex.' }),
+  ringDigest: Type.String({ description: 'Digest of the ring this node placed the key by.' }),
+  replicas: Type.Array(
+    Type.Object({
+      nodeId: Type.String(),
+      name: Type.String(),
+      httpAddress: Type.String(),
+      role: Type.Union([Type.Literal('home'), Type.Literal('stand-in')], { description: '`home`: one of the key’s N intended replicas; `stand-in`: takes writes (as hints) for a home replica that is down.' }),
+      state: State,
+      reachable: Type.Boolean({ description: 'Whether the member answered just now; if not, its version is not known (null).' }),
+      version: Nullable(Type.String(), 'The version the member holds: a home replica’s own store, a stand-in’s newest hint or record; null when none (or unreachable).'),
+      updatedAt: Nullable(Type.String({ format: 'date-time' }), 'When that version was written.'),
+      deleted: Type.Boolean({ description: 'True when the version held is a tombstone.' }),
+    }),
+    { description: 'The N home replicas in preference order, then any stand-ins.' },
+  ),
+  hints: Type.Array(Type.Object({ holderNodeId: Type.String(), targetNodeId: Type.String(), count: Type.Integer() }), {
+    description: 'Hints pending for this key: held by one member, owed to another, as every member that answered reported.',
+  }),
+  agree: Type.Boolean({ description: 'Every home replica answered and they hold the same version (or all hold nothing).' }),
+  newestVersion: Nullable(Type.String(), 'The newest version any replica or hint holds; null when none holds the key.'),
+});
+
+export const EventsSchema = Type.Object({
+  nodeId: Type.String(),
+  events: Type.Array(
+    Type.Object({
+      seq: Type.Integer({ description: 'Increases by one per event this process logged; starts again at 1 when it restarts.' }),
+      time: Type.String({ format: 'date-time' }),
+      event: Type.String({ description: 'The log event’s name, e.g. `membership.member_changed`, `hints.delivered`, `repair.completed`.' }),
+      level: Type.Union([Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')]),
+      fields: Type.Object({}, { additionalProperties: true, description: 'The event’s fields, as in its log line.' }),
+    }),
+  ),
+  next: Type.Integer({ description: 'Pass as `after` to get the events after these.' }),
 });
 
 const LocalCopy = Type.Object({
@@ -73,6 +113,25 @@ export const clusterDocs = {
     tags: ['cluster'],
     parameters: [keyPathParameter],
     responses: responses({ 200: ['The key’s replicas and where writes go now.', Location], 400: ['Malformed key.', schemas.Error] }),
+  },
+  events: {
+    summary: 'This node’s recent log events (member state changes, repairs, hint deliveries...)',
+    description:
+      'The last 1,000 events this node logged at info level or above, kept in memory, ascending by `seq`. `after` (exclusive, default 0) and `limit` (1..1000, default 100) page through them; poll with `after` set to the previous answer’s `next`. Events older than the buffer are gone; the log has them.',
+    tags: ['cluster'],
+    parameters: [
+      { name: 'after', in: 'query', required: false, description: 'Return events with a larger seq.', schema: { type: 'integer', minimum: 0 } },
+      { name: 'limit', in: 'query', required: false, description: 'At most this many events.', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+    ],
+    responses: responses({ 200: ['Events after `after`, oldest first.', EventsSchema], 400: ['`after` or `limit` is not an integer in range, or was given twice.', schemas.Error] }),
+  },
+  explain: {
+    summary: 'Explain a key: its replicas, the version each holds right now, hints pending, agreement',
+    description:
+      'Asks each of the key’s home replicas and stand-ins for the version in its own store (no read repair: this changes nothing), and every reachable member for the hints it holds for the key. A replica that cannot answer within the quorum deadline is `reachable: false`.',
+    tags: ['cluster'],
+    parameters: [keyPathParameter],
+    responses: responses({ 200: ['Where the key lives and what each replica holds.', ExplanationSchema], 400: ['Malformed key.', schemas.Error] }),
   },
   local: {
     summary: 'This node’s own copy of a key, tombstones included',

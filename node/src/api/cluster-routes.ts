@@ -4,14 +4,17 @@
 import { Elysia } from 'elysia';
 import { SwarmError } from '../errors';
 import { validateKey } from '../keys';
-import type { Logger } from '../log';
-import type { HintHealth, RepairStatus } from '../replication';
+import { RECENT_EVENTS_MAX, type Logger, type RecentEvents } from '../log';
+import type { HintHealth, KeyInspection, RepairStatus } from '../replication';
 import type { KvStore } from '../storage';
 import type { ClusterView } from './cluster-view';
 import { clusterDocs } from './cluster-docs';
 import type { HttpMetrics } from './http-metrics';
 import { instrumented } from './instrumented';
-import { isoTime, json } from './responses';
+import { KeyExplainer } from './key-explainer';
+import { integerQueryValue, queryOf } from './query';
+import type { ReadCors } from './read-cors';
+import { isoTime, json, jsonText } from './responses';
 
 /**
  * The sections of GET /cluster/health, one per background process. Each is read when the route is
@@ -30,6 +33,23 @@ export interface ClusterRoutesDeps {
   readonly logger: Logger;
   readonly keyBytesMax: number;
   readonly store: KvStore;
+  readonly cors: ReadCors;
+  /** What a member (this node included) holds for a key, for GET /cluster/explain/{key}. */
+  inspect(nodeId: string, key: string): Promise<KeyInspection>;
+  /** This node's recent log events, for GET /cluster/events. */
+  readonly recentEvents: RecentEvents;
+}
+
+/** GET /cluster/events pages: `limit` defaults to this, and can ask for the whole buffer. */
+export const EVENTS_LIMIT_DEFAULT = 100;
+
+/** `?after=<seq>&limit=<n>` read, the page spliced from the events' kept JSON text. */
+function recentEventsPage(deps: ClusterRoutesDeps, request: Request): Response {
+  const query = queryOf(request);
+  const after = integerQueryValue(query, 'after', { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: 0 });
+  const limit = integerQueryValue(query, 'limit', { min: 1, max: RECENT_EVENTS_MAX, fallback: EVENTS_LIMIT_DEFAULT });
+  const page = deps.recentEvents.after(after, limit);
+  return jsonText(200, `{"nodeId":"${deps.nodeId}","events":[${page.events.join(',')}],"next":${page.next}}`);
 }
 
 function keyOf(key: string | null | undefined, keyBytesMax: number): string {
@@ -38,15 +58,22 @@ function keyOf(key: string | null | undefined, keyBytesMax: number): string {
 }
 
 export function clusterRoutes(deps: ClusterRoutesDeps) {
-  const route = (template: string, handler: Parameters<typeof instrumented>[4]) => instrumented(deps.metrics, deps.logger, 'GET', template, handler);
+  const route = (template: string, handler: Parameters<typeof instrumented>[4]) => instrumented(deps.metrics, deps.logger, 'GET', template, handler, deps.cors);
+  const explainer = new KeyExplainer({ cluster: deps.cluster, inspect: (nodeId, key) => deps.inspect(nodeId, key) });
   return new Elysia({ name: 'cluster-routes' })
     .get('/cluster/members', route('/cluster/members', () => json(200, { members: deps.cluster.members() })), { detail: clusterDocs.members })
     .get('/cluster/ring', route('/cluster/ring', () => json(200, deps.cluster.ring())), { detail: clusterDocs.ring })
+    .get('/cluster/events', route('/cluster/events', ({ request }) => recentEventsPage(deps, request)), { detail: clusterDocs.events })
     .get('/cluster/health', route('/cluster/health', () => json(200, { nodeId: deps.nodeId, hints: deps.health.hints(), repair: deps.health.repair() })), { detail: clusterDocs.health })
     .get(
       '/cluster/locate/:key',
       route('/cluster/locate/{key}', ({ params }) => json(200, deps.cluster.locate(keyOf(params.key, deps.keyBytesMax)))),
       { detail: clusterDocs.locate },
+    )
+    .get(
+      '/cluster/explain/:key',
+      route('/cluster/explain/{key}', async ({ params }) => json(200, await explainer.explain(keyOf(params.key, deps.keyBytesMax)))),
+      { detail: clusterDocs.explain },
     )
     .get(
       '/cluster/local/:key',

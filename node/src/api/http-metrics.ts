@@ -5,6 +5,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { HintHealth } from '../replication';
 import type { StoreStats } from '../storage';
+import { RequestWindow, type WindowSnapshot } from './request-window';
 
 /** Latency buckets in seconds: from a cached read (~100 µs) to a slow fsync under load (~2.5 s). */
 const LATENCY_BUCKETS_SECONDS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -13,6 +14,8 @@ export class HttpMetrics {
   readonly registry = new Registry();
   readonly #requests: Counter<'method' | 'route' | 'status'>;
   readonly #latency: Histogram<'method' | 'route'>;
+  /** The same observations over a short sliding window, for GET /stats. */
+  readonly #window = new RequestWindow();
 
   constructor(readStoreStats: () => StoreStats, readHints?: () => HintHealth) {
     collectDefaultMetrics({ register: this.registry, prefix: 'swarmkv_process_' });
@@ -71,6 +74,12 @@ export class HttpMetrics {
     }
     counter.inc();
     histogram.observe(seconds);
+    this.#window.observe(seconds);
+  }
+
+  /** Request count, rate and latency percentiles over the last STATS_WINDOW_MS. */
+  recent(): WindowSnapshot {
+    return this.#window.snapshot();
   }
 
   render(): Promise<string> {

@@ -5,6 +5,7 @@ import { isSwarmError, SwarmError } from '../errors';
 import type { Logger } from '../log';
 import { closeConnectionIfDraining } from './connection-draining';
 import type { HttpMetrics } from './http-metrics';
+import type { ReadCors } from './read-cors';
 import { errorResponse } from './responses';
 
 export function toErrorResponse(error: unknown, logger: Logger, route: string): Response {
@@ -25,6 +26,8 @@ export function instrumented(
   method: string,
   route: string,
   handler: (input: RouteInput) => Response | Promise<Response>,
+  /** For read-only routes: cross-origin reads from cluster members' pages (read-cors.ts). */
+  cors?: ReadCors,
 ): (context: RouteInput) => Promise<Response> {
   // Elysia reads this function's source to decide what to prepare per request: naming the two fields
   // (not taking the whole context) keeps it from parsing cookies, query and headers we never use,
@@ -37,6 +40,7 @@ export function instrumented(
     } catch (error) {
       response = toErrorResponse(error, logger, route);
     }
+    if (cors !== undefined) cors.decorate(request, response);
     metrics.observe(method, route, response.status, (performance.now() - startedMs) / 1000);
     // Checked after the handler, right before the response goes out: a stop that began while the
     // request was being served still ends this connection.

@@ -13,6 +13,8 @@ import type { HttpMetrics } from './http-metrics';
 import { instrumented, type RouteInput } from './instrumented';
 import { kvDocs } from './kv-docs';
 import { nodeExchangeOf } from './node-exchange';
+import type { ReadCors } from './read-cors';
+import { integerQueryValue, queryOf, singleQueryValue } from './query';
 import { readValueBody } from './request-body';
 import { emptyResponse, isoTime, json, jsonText } from './responses';
 
@@ -24,6 +26,7 @@ export interface KvRoutesDeps {
   readonly logger: Logger;
   readonly keyBytesMax: number;
   readonly valueBytesMax: number;
+  readonly cors: ReadCors;
 }
 
 
@@ -37,8 +40,9 @@ function kvRouteTools(deps: KvRoutesDeps) {
   const replicaHeaders = (replicas: string[]) => ({ 'x-swarmkv-coordinator': deps.nodeId, 'x-swarmkv-replicas': replicas.join(',') });
   const writeResult = (status: number, written: Coordinated<StoredRecord>, extra: Record<string, string> = {}) =>
     json(status, { key: written.result.key, version: written.result.version }, { ...replicaHeaders(written.replicas), ...extra });
+  // Reads may be made cross-origin from a member's dashboard; writes stay same-origin.
   const route = (method: string, template: string, handler: (input: RouteInput) => Response | Promise<Response>) =>
-    instrumented(deps.metrics, deps.logger, method, template, handler);
+    instrumented(deps.metrics, deps.logger, method, template, handler, method === 'GET' ? deps.cors : undefined);
   return { pathKey, replicaHeaders, writeResult, route };
 }
 
@@ -149,15 +153,6 @@ export function dotSegmentKeyRefusal(request: Request, keyBytesMax: number): Swa
   return undefined;
 }
 
-/**
- * The query string, read from the raw URL rather than Elysia's parsed object so that a repeated
- * parameter is seen (and refused) instead of one copy silently winning. Most requests have none.
- */
-function queryOf(request: Request): URLSearchParams | undefined {
-  const start = request.url.indexOf('?');
-  return start < 0 ? undefined : new URLSearchParams(request.url.slice(start + 1));
-}
-
 /** `?consistency=one|quorum|all`, or undefined for the node's default. */
 function consistencyOf(request: Request): Consistency | undefined {
   const value = singleQueryValue(queryOf(request), 'consistency');
@@ -166,21 +161,11 @@ function consistencyOf(request: Request): Consistency | undefined {
   return value;
 }
 
-function singleQueryValue(query: URLSearchParams | undefined, name: string): string | undefined {
-  const values = query?.getAll(name) ?? [];
-  if (values.length > 1) throw new SwarmError('invalid_query', `give ${name} at most once`);
-  return values[0];
-}
-
 function parseListQuery(request: Request) {
   const query = queryOf(request);
   const prefix = singleQueryValue(query, 'prefix') ?? '';
   if (Buffer.byteLength(prefix) > LIST_PREFIX_BYTES_MAX) throw new SwarmError('invalid_query', `the prefix exceeds ${LIST_PREFIX_BYTES_MAX} bytes`);
-  const limitText = singleQueryValue(query, 'limit');
-  const limit = limitText === undefined ? LIST_LIMIT_DEFAULT : Number(limitText);
-  if (!/^\d+$/.test(limitText ?? '1') || !Number.isInteger(limit) || limit < 1 || limit > LIST_LIMIT_MAX) {
-    throw new SwarmError('invalid_query', `limit must be an integer 1..${LIST_LIMIT_MAX}`);
-  }
+  const limit = integerQueryValue(query, 'limit', { min: 1, max: LIST_LIMIT_MAX, fallback: LIST_LIMIT_DEFAULT });
   const cursor = singleQueryValue(query, 'cursor');
   return { prefix, limit, cursor: cursor === '' ? undefined : cursor };
 }

@@ -32,6 +32,16 @@ export const schemas = {
     uptimeSeconds: Type.Number(),
     storage: Type.Object({ engine: Type.String(), syncPolicy: Type.String(), liveKeys: Type.Integer(), tombstones: Type.Integer(), bytes: Type.Integer() }),
   }),
+  Stats: Type.Object({
+    nodeId: Type.String(),
+    time: Type.String({ format: 'date-time', description: 'When the window ends: now, by this node’s clock.' }),
+    requestsTotal: Type.Integer({ description: 'Requests served since the process started.' }),
+    requestsPerSecond: Type.Number({ description: 'Over the sliding window (or since start, if shorter).' }),
+    latencyMs: Type.Object({
+      p50: Type.Union([Type.Number(), Type.Null()], { description: 'Median latency in the window, ms; null when no request finished in it.' }),
+      p99: Type.Union([Type.Number(), Type.Null()], { description: '99th percentile latency in the window, ms; null when no request finished in it.' }),
+    }),
+  }),
   Error: Type.Object(
     {
       error: Type.Union(

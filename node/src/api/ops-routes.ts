@@ -6,8 +6,10 @@ import type { Logger } from '../log';
 import type { KvStore } from '../storage';
 import type { HttpMetrics } from './http-metrics';
 import { instrumented } from './instrumented';
+import type { ReadCors } from './read-cors';
 import { responses, schemas } from './openapi-schemas';
-import { json, textResponse } from './responses';
+import { isoTime, json, textResponse } from './responses';
+import { STATS_WINDOW_MS } from './request-window';
 
 export interface NodeIdentity {
   readonly nodeId: string;
@@ -22,7 +24,15 @@ export interface OpsRoutesDeps {
   readonly metrics: HttpMetrics;
   readonly logger: Logger;
   readonly clock: Clock;
+  readonly cors: ReadCors;
 }
+
+const statsDocs = {
+  summary: 'Request rate and latency over the last few seconds',
+  description: `Every HTTP request this node served (all routes, this one included), counted since start, and its rate and latency percentiles over a sliding window of the last ${STATS_WINDOW_MS / 1000} s (one-second steps). Percentiles come from a log-scale histogram, within 5%.`,
+  tags: ['ops'],
+  responses: responses({ 200: ['This node’s request statistics.', schemas.Stats] }),
+};
 
 export function opsRoutes(deps: OpsRoutesDeps) {
   const startedAtMs = deps.clock.nowMs();
@@ -39,8 +49,22 @@ export function opsRoutes(deps: OpsRoutesDeps) {
           uptimeSeconds: Math.round((deps.clock.nowMs() - startedAtMs) / 1000),
           storage: { engine: deps.store.engine, syncPolicy: deps.identity.syncPolicy, liveKeys: stats.liveKeys, tombstones: stats.tombstones, bytes: stats.bytes },
         });
-      }),
+      }, deps.cors),
       { detail: { summary: 'Is this node serving?', tags: ['ops'], responses: responses({ 200: ['The node is up.', schemas.Health] }) } },
+    )
+    .get(
+      '/stats',
+      instrumented(deps.metrics, deps.logger, 'GET', '/stats', () => {
+        const recent = deps.metrics.recent();
+        return json(200, {
+          nodeId: deps.identity.nodeId,
+          time: isoTime(deps.clock.nowMs()),
+          requestsTotal: recent.requestsTotal,
+          requestsPerSecond: recent.requestsPerSecond,
+          latencyMs: { p50: recent.p50Ms, p99: recent.p99Ms },
+        });
+      }, deps.cors),
+      { detail: statsDocs },
     )
     .get(
       '/metrics',

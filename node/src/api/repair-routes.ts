@@ -6,6 +6,7 @@ import type { Logger } from '../log';
 import type { RepairControl } from '../replication';
 import type { HttpMetrics } from './http-metrics';
 import { instrumented } from './instrumented';
+import type { ReadCors } from './read-cors';
 import { repairDocs } from './repair-docs';
 import { json } from './responses';
 
@@ -13,10 +14,11 @@ export interface RepairRoutesDeps {
   readonly repair: RepairControl;
   readonly metrics: HttpMetrics;
   readonly logger: Logger;
+  readonly cors: ReadCors;
 }
 
 export function repairRoutes(deps: RepairRoutesDeps) {
-  const { metrics, logger, repair } = deps;
+  const { metrics, logger, repair, cors } = deps;
   return new Elysia({ name: 'repair-routes' })
     .post(
       '/cluster/repair',
@@ -26,5 +28,5 @@ export function repairRoutes(deps: RepairRoutesDeps) {
       }),
       { detail: repairDocs.start },
     )
-    .get('/cluster/repair', instrumented(metrics, logger, 'GET', '/cluster/repair', () => json(200, repair.status())), { detail: repairDocs.status });
+    .get('/cluster/repair', instrumented(metrics, logger, 'GET', '/cluster/repair', () => json(200, repair.status()), cors), { detail: repairDocs.status });
 }

@@ -5,6 +5,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { HintHealth, RepairStatus } from '../replication';
 import type { MemberView } from './cluster-view';
+import type { EventsSchema, ExplanationSchema } from './cluster-docs';
 import type { schemas } from './openapi-schemas';
 
 /** PUT /kv/{key}, POST /kv: 200 or 201. */
@@ -25,3 +26,9 @@ export interface ClusterHealthReply {
   readonly hints: HintHealth;
   readonly repair: RepairStatus;
 }
+/** GET /cluster/explain/{key}: 200, each replica's version right now, hints pending, agreement. */
+export type ExplainReply = Static<typeof ExplanationSchema>;
+/** GET /cluster/events: 200, this node's recent log events after `after`. */
+export type EventsReply = Static<typeof EventsSchema>;
+/** GET /stats: 200, request count, rate and latency percentiles over the sliding window. */
+export type StatsReply = Static<typeof schemas.Stats>;

@@ -31,6 +31,9 @@ export const MessageType = {
   antiEntropyDigests: 71,
   antiEntropyKeysRequest: 72,
   antiEntropyKeys: 73,
+  // explaining a key (replication/key-inspection-messages.ts)
+  keyInspect: 74,
+  keyInspection: 75,
 } as const;
 
 export type MessageTypeName = keyof typeof MessageType;
