@@ -2,10 +2,17 @@
 # The test command (`npm test`): builds, then runs every suite inside a private network namespace whose
 # only interface is loopback, so no test can send a packet off this machine even if misconfigured
 # (a DHT with a wrong bootstrap, say). Needs root for `ip netns`; without it, it refuses rather than
-# running unboxed, unless SWARMKV_TEST_UNBOXED=1 is set.
+# running unboxed, unless SWARMKV_TEST_UNBOXED=1 is set. Last, the dashboard's Playwright suite (e2e/)
+# on Debian's chromium, boxed the same way; `scripts/test.sh e2e [files]` (`npm run test:e2e`) runs it alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
+
+e2e_only=0
+if [ "${1:-}" = e2e ]; then
+  e2e_only=1
+  shift
+fi
 
 bun run build
 
@@ -26,18 +33,30 @@ fi
 
 log=$(mktemp)
 status=0
-"${boxed[@]}" bun test --timeout 60000 "$@" 2>&1 | tee "$log" || status=$?
-passed=$(grep -oE '^ *[0-9]+ pass$' "$log" | grep -oE '[0-9]+' | tail -1 || true)
-failed=$(grep -oE '^ *[0-9]+ fail$' "$log" | grep -oE '[0-9]+' | tail -1 || true)
-passed=${passed:-0}
-failed=${failed:-0}
+passed=0
+failed=0
+if [ "$e2e_only" = 0 ]; then
+  "${boxed[@]}" bun test --timeout 60000 "$@" 2>&1 | tee "$log" || status=$?
+  passed=$(grep -oE '^ *[0-9]+ pass$' "$log" | grep -oE '[0-9]+' | tail -1 || true)
+  failed=$(grep -oE '^ *[0-9]+ fail$' "$log" | grep -oE '[0-9]+' | tail -1 || true)
+  passed=${passed:-0}
+  failed=${failed:-0}
+fi
 
-if [ -d dist/node-tests ] && [ "$#" = 0 ]; then
+if [ -d dist/node-tests ] && [ "$#" = 0 ] && [ "$e2e_only" = 0 ]; then
   "${boxed[@]}" node --test --test-reporter=spec dist/node-tests/ 2>&1 | tee "$log" || status=$?
   node_passed=$(grep -oE '^ℹ pass [0-9]+' "$log" | grep -oE '[0-9]+' || echo 0)
   node_failed=$(grep -oE '^ℹ fail [0-9]+' "$log" | grep -oE '[0-9]+' || echo 0)
   passed=$((passed + node_passed))
   failed=$((failed + node_failed))
+fi
+
+if [ "$#" = 0 ] || [ "$e2e_only" = 1 ]; then
+  "${boxed[@]}" env PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 playwright test "$@" 2>&1 | tee "$log" || status=$?
+  e2e_passed=$(grep -oE '^ *[0-9]+ passed' "$log" | grep -oE '[0-9]+' | tail -1 || true)
+  e2e_failed=$(grep -oE '^ *[0-9]+ failed' "$log" | grep -oE '[0-9]+' | tail -1 || true)
+  passed=$((passed + ${e2e_passed:-0}))
+  failed=$((failed + ${e2e_failed:-0}))
 fi
 rm -f "$log"
 

@@ -452,6 +452,8 @@ describe('the OpenAPI document and Swagger UI', () => {
       '/cluster/repair',
       '/cluster/ring',
       '/health',
+      '/health/live',
+      '/health/ready',
       '/kv',
       '/kv/{key}',
       '/metrics',

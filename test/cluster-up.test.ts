@@ -3,13 +3,13 @@
 // log lines through on stdout, reports a node that dies, and on SIGTERM stops every node and exits 0.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freeTcpPortBlock } from './support/free-ports';
-import { waitForExit, waitUntil } from './support/node-lifecycle';
-import { CLI_PATH, http } from './support/spawn-node';
+import { runCli, waitForExit, waitUntil, type RunningCli } from './support/node-lifecycle';
+import { http } from './support/spawn-node';
 
 const START_MS_MAX = 60_000;
 const CONVERGE_MS_MAX = 60_000;
@@ -21,27 +21,12 @@ const STUCK_START_MS = 3000;
 const START_SLACK_MS = 10_000;
 const HOLD_STORE_WRITER = resolve(import.meta.dir, 'support/hold-store-writer.ts');
 
-interface Running {
-  readonly child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-}
-
-function run(args: string[]): Running {
-  const child = spawn('node', [CLI_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return { child, stdout: () => stdout, stderr: () => stderr };
-}
-
 const logLines = (text: string) => text.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
 const answers = (url: string) => http('GET', `${url}/health`).then((reply) => reply.status === 200, () => false);
 
 describe('swarmkv bootstrap', () => {
   test('logs dht.listening with its address and stops on SIGTERM with exit 0', async () => {
-    const bootstrap = run(['bootstrap', '--host', '127.0.0.1', '--port', '0']);
+    const bootstrap = runCli(['bootstrap', '--host', '127.0.0.1', '--port', '0']);
     try {
       await waitUntil('dht.listening', () => bootstrap.stdout().includes('"dht.listening"'), START_MS_MAX);
       const listening = logLines(bootstrap.stdout()).find((line) => line.event === 'dht.listening')!;
@@ -57,7 +42,7 @@ describe('swarmkv bootstrap', () => {
   }, START_MS_MAX + STOP_MS_MAX);
 
   test('a host that is not an address of this machine is a usage error', async () => {
-    const bootstrap = run(['bootstrap', '--host', '10.255.255.1', '--port', '0']);
+    const bootstrap = runCli(['bootstrap', '--host', '10.255.255.1', '--port', '0']);
     expect(await waitForExit(bootstrap.child, STOP_MS_MAX)).toBe(true);
     expect(bootstrap.child.exitCode).toBe(2);
     expect(bootstrap.stderr()).toContain('--host 10.255.255.1');
@@ -75,7 +60,7 @@ describe('swarmkv up', () => {
     urls = [0, 1, 2].map((index) => `http://127.0.0.1:${basePort + index}`);
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-  const runUp = (args: string[]) => run(['up', '--cluster', cluster, '--base-port', String(basePort), ...args]);
+  const runUp = (args: string[]) => runCli(['up', '--cluster', cluster, '--base-port', String(basePort), ...args]);
 
   test('starts a 3-node cluster, reports a dead node, stops every node on SIGTERM and exits 0', async () => {
     const up = runUp(['-n', '3', '--data-dir', dataDir, '--log-level', 'info']);
@@ -115,7 +100,7 @@ describe('swarmkv up', () => {
   }, START_MS_MAX + CONVERGE_MS_MAX + 3 * STOP_MS_MAX);
 
   test('a node that cannot start stops the rest, and up exits with its usage error', async () => {
-    const blocker = run(['node', '--memory', '--port', String(basePort + 1)]);
+    const blocker = runCli(['node', '--memory', '--port', String(basePort + 1)]);
     try {
       await waitUntil('the blocking node', () => answers(urls[1]!), START_MS_MAX);
       const up = runUp(['-n', '2', '--memory']);
@@ -165,7 +150,7 @@ describe('swarmkv up', () => {
       [['--base-port', '65535', '-n', '2'], '--base-port must leave room'],
       [['--node-start-timeout-ms', '0'], '--node-start-timeout-ms must be at least 1'],
     ] as const) {
-      const up = run(['up', ...args]);
+      const up = runCli(['up', ...args]);
       expect(await waitForExit(up.child, STOP_MS_MAX)).toBe(true);
       expect({ args, code: up.child.exitCode, mentions: up.stderr().includes(message) }).toEqual({ args, code: 2, mentions: true });
     }
@@ -178,7 +163,7 @@ describe('swarmkv up', () => {
 });
 
 /** Waits for up's summary; if up exits first, fails at once with what it said (not after the deadline). */
-async function waitForSummary(up: Running): Promise<void> {
+async function waitForSummary(up: RunningCli): Promise<void> {
   await waitUntil('the summary, or up to exit', () => up.stderr().includes('Ctrl-C stops every node') || up.child.exitCode !== null || up.child.signalCode !== null, START_MS_MAX).catch((error: Error) => {
     throw new Error(`${error.message}; up said:\n${up.stderr()}`);
   });

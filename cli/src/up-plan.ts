@@ -49,7 +49,7 @@ function usage(message: string): never {
   throw new CliFailure(exitCodes.usage, message);
 }
 
-export function planUp(args: UpArgs, environment: NodeJS.ProcessEnv = process.env): UpPlan {
+export function planUp(args: UpArgs): UpPlan {
   const count = integerArg('--nodes', args.nodes);
   if (count < 1 || count > UP_NODES_MAX) usage(`-n/--nodes must be 1..${UP_NODES_MAX}, got ${count}`);
   const basePort = integerArg('--base-port', args['base-port']);
@@ -59,8 +59,8 @@ export function planUp(args: UpArgs, environment: NodeJS.ProcessEnv = process.en
   if (!args.memory && args['data-dir'].length === 0) usage('--data-dir must not be empty (or pass --memory)');
   const nodeStartTimeoutMs = integerArg('--node-start-timeout-ms', args['node-start-timeout-ms']);
   if (nodeStartTimeoutMs < 1) usage(`--node-start-timeout-ms must be at least 1, got ${nodeStartTimeoutMs}`);
-  const given = args.secret ?? environment.SWARMKV_SECRET;
-  if (given !== undefined && given.length < SECRET_CHARS_MIN) usage(`the cluster secret must be at least ${SECRET_CHARS_MIN} characters`);
+  const given = args.secret;
+  if (given !== undefined && given.length < SECRET_CHARS_MIN) usage(`--secret must be at least ${SECRET_CHARS_MIN} characters`);
   const nodes = Array.from({ length: count }, (_, index): UpNodePlan => {
     const port = basePort + index;
     const name = `node-${port}`;

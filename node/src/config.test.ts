@@ -1,5 +1,5 @@
 import { expect, test } from 'bun:test';
-import { ConfigError, resolveNodeConfig } from './config';
+import { ConfigError, resolveNodeConfig, type HostMachine } from './config';
 import { KEY_BYTES_MAX_CEILING } from './limits';
 
 test('defaults are complete and valid', () => {
@@ -24,13 +24,31 @@ test('hint bounds default to 100,000 hints and 256 MiB, and the smallest byte bo
   expect(resolveNodeConfig({ valueBytesMax: 1000, keyBytesMax: 100, hintBytesMax: 1164, hintsMax: 1 })).toMatchObject({ hintBytesMax: 1164, hintsMax: 1 });
 });
 
-test('without a secret a node is standalone; the environment supplies one', () => {
-  expect(resolveNodeConfig({}, {}).secret).toBeUndefined();
-  expect(resolveNodeConfig({ bootstrap: ['127.0.0.1:49737'] }, { SWARMKV_SECRET: SECRET }).secret).toBe(SECRET);
+test('without a secret a node is standalone', () => {
+  expect(resolveNodeConfig({}).secret).toBeUndefined();
+  expect(resolveNodeConfig({ bootstrap: ['127.0.0.1:49737'], secret: SECRET }).secret).toBe(SECRET);
 });
 
 test('advertise defaults to the bind address and port', () => {
-  expect(resolveNodeConfig({ host: '10.0.0.2', port: 8000 }, {}).advertise).toBe('10.0.0.2:8000');
+  expect(resolveNodeConfig({ host: '10.0.0.2', port: 8000 }).advertise).toBe('10.0.0.2:8000');
+});
+
+const container: HostMachine = { hostname: '4f1c2a9b3d7e', externalAddresses: ['172.18.0.5', '10.1.0.9'] };
+
+test('on all interfaces a node advertises its first address other than loopback, as a container does its own', () => {
+  expect(resolveNodeConfig({ host: '0.0.0.0' }, container).advertise).toBe('172.18.0.5:7070');
+  expect(resolveNodeConfig({ host: '0.0.0.0', advertise: 'kv.example:80' }, container).advertise).toBe('kv.example:80');
+  expect(resolveNodeConfig({ host: '0.0.0.0', port: 8000 }, { hostname: 'box', externalAddresses: [] }).advertise).toBe('127.0.0.1:8000');
+});
+
+test('default names: node-<port> on loopback, <hostname>-<port> where other machines or containers meet', () => {
+  expect(resolveNodeConfig({ port: 7071 }, container)).toMatchObject({ name: 'node-7071', dataDir: './data/node-7071' });
+  expect(resolveNodeConfig({ host: '0.0.0.0' }, container)).toMatchObject({ name: '4f1c2a9b3d7e-7070', dataDir: './data/4f1c2a9b3d7e-7070' });
+  expect(resolveNodeConfig({ host: '10.0.0.2' }, container).name).toBe('4f1c2a9b3d7e-7070');
+  expect(resolveNodeConfig({ host: '0.0.0.0', name: 'n1' }, container).name).toBe('n1');
+  const longName = resolveNodeConfig({ host: '0.0.0.0' }, { hostname: 'h'.repeat(253), externalAddresses: [] }).name;
+  expect(longName).toHaveLength(64);
+  expect(longName.endsWith('-7070')).toBe(true);
 });
 
 test.each([
@@ -47,5 +65,5 @@ test.each([
   ['a hint byte bound below one largest key and value', { valueBytesMax: 1000, keyBytesMax: 100, hintBytesMax: 1100 }, '--hint-bytes-max'],
   ['a hint byte bound above a quarter of the LMDB map', { hintBytesMax: 17 * 1024 ** 3 }, '--hint-bytes-max'],
 ])('refuses %s with a message naming the fix', (_name, overrides, message) => {
-  expect(() => resolveNodeConfig(overrides, {})).toThrow(message);
+  expect(() => resolveNodeConfig(overrides)).toThrow(message);
 });

@@ -1,5 +1,6 @@
-// A node's configuration: every field has a default here, a CLI flag in cli/src/commands/node.ts, and a
-// row in the README's configuration table (a test checks the table against `configFields`).
+// A node's configuration: every field has a default here, a CLI flag in cli/src/commands/node.ts (and
+// so an environment variable, by cli/src/environment-variables.ts's one rule), and a row in the README's
+// configuration table (a test checks the table against `configFields`).
 // Relationships between fields are checked at start-up: a bad combination fails at once, not later.
 
 import {
@@ -26,6 +27,7 @@ import {
   HINTS_MAX_DEFAULT,
 } from './limits';
 import type { LogLevel } from './log';
+import { hostname, networkInterfaces } from 'node:os';
 
 export type SyncPolicy = 'flush' | 'commit';
 export type Consistency = 'one' | 'quorum' | 'all';
@@ -92,8 +94,8 @@ export interface ConfigField {
 export const configFields: readonly ConfigField[] = [
   { name: 'port', kind: 'integer', flag: '--port', defaultValue: '7070', meaning: 'HTTP port; 0 picks a free one (logged as `node.listening`)' },
   { name: 'host', kind: 'string', flag: '--host', defaultValue: '127.0.0.1', meaning: 'HTTP (and DHT) bind address' },
-  { name: 'advertise', kind: 'string', flag: '--advertise', defaultValue: '<host>:<port>', meaning: 'HTTP address peers, the CLI and the dashboard are told to use' },
-  { name: 'name', kind: 'string', flag: '--name', defaultValue: 'node-<port>', meaning: 'node name shown in logs and the dashboard' },
+  { name: 'advertise', kind: 'string', flag: '--advertise', defaultValue: '<host>:<port>', meaning: 'HTTP address peers, the CLI and the dashboard are told to use; with `--host 0.0.0.0`, this machine’s first non-loopback IPv4 address (a container’s own address)' },
+  { name: 'name', kind: 'string', flag: '--name', defaultValue: 'node-<port>', meaning: 'node name shown in logs and the dashboard; on a host other than loopback, `<hostname>-<port>` (unique across machines and containers)' },
   { name: 'dataDir', kind: 'string', flag: '--data-dir', defaultValue: './data/<name>', meaning: 'LMDB directory (durable mode)' },
   { name: 'memory', kind: 'boolean', flag: '--memory', defaultValue: 'false', meaning: 'keep data in memory only; a restart forgets it' },
   { name: 'syncPolicy', kind: 'string', flag: '--sync', defaultValue: 'flush', meaning: '`flush`: ack after fsync; `commit`: ack after commit (survives a process crash, not power loss)' },
@@ -101,7 +103,7 @@ export const configFields: readonly ConfigField[] = [
   { name: 'valueBytesMax', kind: 'integer', flag: '--value-bytes-max', defaultValue: String(VALUE_BYTES_MAX_DEFAULT), meaning: `largest value, as compact JSON bytes (at most ${VALUE_BYTES_MAX_CEILING}: a replicated value must fit one peer frame)` },
   { name: 'logLevel', kind: 'string', flag: '--log-level', defaultValue: 'info', meaning: '`debug`, `info`, `warn`, `error` or `silent`' },
   { name: 'cluster', kind: 'string', flag: '--cluster', defaultValue: 'swarmkv', meaning: 'cluster name; with the secret it selects the swarm topic' },
-  { name: 'secret', kind: 'string', flag: '--secret', defaultValue: '$SWARMKV_SECRET', meaning: `cluster secret (at least ${SECRET_CHARS_MIN} characters); without one the node runs standalone` },
+  { name: 'secret', kind: 'string', flag: '--secret', defaultValue: '(none)', meaning: `cluster secret (at least ${SECRET_CHARS_MIN} characters); without one the node runs standalone` },
   { name: 'bootstrap', kind: 'list', flag: '--bootstrap', defaultValue: '(none)', meaning: 'DHT bootstrap nodes, `host:port[,...]`' },
   { name: 'publicDht', kind: 'boolean', flag: '--public-dht', defaultValue: 'false', meaning: "opt in to Hyperswarm's public DHT bootstrap nodes" },
   { name: 'dhtPort', kind: 'integer', flag: '--dht-port', defaultValue: '0', meaning: 'UDP port of this node’s DHT, so others can bootstrap from it; 0 picks any' },
@@ -121,12 +123,13 @@ const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'sile
 const CONSISTENCIES: readonly Consistency[] = ['one', 'quorum', 'all'];
 const PROFILES: readonly MembershipProfile[] = ['local', 'lan', 'wan'];
 const PORT_MAX = 65535;
+const NAME_CHARS_MAX = 64;
 const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 
-export function resolveNodeConfig(overrides: Partial<NodeConfig>, environment: Record<string, string | undefined> = process.env): NodeConfig {
+export function resolveNodeConfig(overrides: Partial<NodeConfig>, machine: HostMachine = thisMachine()): NodeConfig {
   const port = overrides.port ?? 7070;
   const host = overrides.host ?? '127.0.0.1';
-  const name = overrides.name ?? `node-${port}`;
+  const name = overrides.name ?? defaultNodeName(host, port, machine);
   const config: NodeConfig = {
     name,
     host,
@@ -138,11 +141,11 @@ export function resolveNodeConfig(overrides: Partial<NodeConfig>, environment: R
     valueBytesMax: overrides.valueBytesMax ?? VALUE_BYTES_MAX_DEFAULT,
     logLevel: overrides.logLevel ?? 'info',
     cluster: overrides.cluster ?? 'swarmkv',
-    secret: overrides.secret ?? environment.SWARMKV_SECRET,
+    secret: overrides.secret,
     bootstrap: overrides.bootstrap ?? [],
     publicDht: overrides.publicDht ?? false,
     dhtPort: overrides.dhtPort ?? 0,
-    advertise: overrides.advertise ?? `${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    advertise: overrides.advertise ?? `${host === ANY_ADDRESS ? reachableAddress(machine) : host}:${port}`,
     replicas: overrides.replicas ?? REPLICATION_FACTOR_DEFAULT,
     tokensPerNode: overrides.tokensPerNode ?? TOKENS_PER_NODE_DEFAULT,
     readConsistency: overrides.readConsistency ?? 'quorum',
@@ -158,6 +161,40 @@ export function resolveNodeConfig(overrides: Partial<NodeConfig>, environment: R
   return config;
 }
 
+/** What a node's defaults depend on of the machine it runs on; injected by tests. */
+export interface HostMachine {
+  readonly hostname: string;
+  /** IPv4 addresses of the interfaces other than loopback, in the system's order. */
+  readonly externalAddresses: readonly string[];
+}
+
+const ANY_ADDRESS = '0.0.0.0';
+
+export function thisMachine(): HostMachine {
+  const interfaces = Object.values(networkInterfaces()).flatMap((addresses) => addresses ?? []);
+  return { hostname: hostname(), externalAddresses: interfaces.filter((entry) => entry.family === 'IPv4' && !entry.internal).map((entry) => entry.address) };
+}
+
+/**
+ * The address others reach this machine at when it listens on all interfaces: its first IPv4 address
+ * other than loopback (in a container, the container's own address on its network), or loopback when
+ * it has none. With several networks the first may be the wrong one: then pass --advertise.
+ */
+export function reachableAddress(machine: HostMachine = thisMachine()): string {
+  return machine.externalAddresses[0] ?? '127.0.0.1';
+}
+
+/**
+ * `node-<port>` on loopback, where only this machine's nodes meet and their ports differ. Reachable from
+ * elsewhere, nodes of several machines or containers meet, often on the same port (every container of
+ * a scaled service listens on 7070): the hostname tells them apart.
+ */
+function defaultNodeName(host: string, port: number, machine: HostMachine): string {
+  if (host === 'localhost' || host.startsWith('127.') || host === '::1') return `node-${port}`;
+  const suffix = `-${port}`;
+  return `${machine.hostname.slice(0, NAME_CHARS_MAX - suffix.length)}${suffix}`;
+}
+
 /** True when the node joins a swarm; false for a standalone node. */
 export function isClustered(config: NodeConfig): boolean {
   return config.secret !== undefined;
@@ -170,7 +207,7 @@ function check(condition: boolean, message: string): void {
 function validateNodeConfig(config: NodeConfig): void {
   check(Number.isInteger(config.port) && config.port >= 0 && config.port <= PORT_MAX, `--port must be an integer 0..${PORT_MAX}, got ${config.port}`);
   check(config.host.length > 0, '--host must not be empty');
-  check(config.name.length > 0 && config.name.length <= 64, '--name must be 1..64 characters');
+  check(config.name.length > 0 && config.name.length <= NAME_CHARS_MAX, `--name must be 1..${NAME_CHARS_MAX} characters`);
   check(config.memory || config.dataDir.length > 0, '--data-dir must not be empty (or pass --memory)');
   check(config.syncPolicy === 'flush' || config.syncPolicy === 'commit', `--sync must be flush or commit, got ${String(config.syncPolicy)}`);
   check(
@@ -222,7 +259,7 @@ function validateClusterConfig(config: NodeConfig): void {
     check(config.bootstrap.length === 0 && !config.publicDht, 'joining a cluster needs its secret: pass --secret or set $SWARMKV_SECRET');
     return;
   }
-  check(config.secret.length >= SECRET_CHARS_MIN, `the cluster secret must be at least ${SECRET_CHARS_MIN} characters`);
+  check(config.secret.length >= SECRET_CHARS_MIN, `--secret must be at least ${SECRET_CHARS_MIN} characters`);
   check(!(config.publicDht && config.bootstrap.length > 0), '--public-dht and --bootstrap exclude each other');
   check(
     config.publicDht || config.bootstrap.length > 0 || config.dhtPort > 0,

@@ -3,6 +3,6 @@
 // nodes over HTTP only) never loads the daemon's layers or hyperswarm's native stack.
 
 export { startNode, type RunningNode, type StartOptions } from './main';
-export { ConfigError, resolveNodeConfig } from './config';
+export { ConfigError, reachableAddress, resolveNodeConfig } from './config';
 export { createLogger } from './log';
 export { DhtBootstrap, type DhtBootstrapOptions } from './transport/hyperswarm';

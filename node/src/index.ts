@@ -22,7 +22,7 @@ export type {
 } from './api';
 export type { RepairStatus } from './replication';
 export type { DhtBootstrap } from './daemon';
-export { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, SECRET_CHARS_MIN, SHUTDOWN_DRAIN_MS_MAX } from './limits';
-export { configFields, type ConfigField, type NodeConfig } from './config';
+export { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, SECRET_CHARS_MIN, SHUTDOWN_DRAIN_MS_MAX, SHUTDOWN_MS_MAX } from './limits';
+export { ConfigError, configFields, resolveNodeConfig, type ConfigField, type NodeConfig } from './config';
 export type { LogLevel } from './log';
 export { SeededRandom } from './seeded-random';

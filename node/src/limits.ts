@@ -51,8 +51,22 @@ export const HLC_FORWARD_DRIFT_MS_MAX = 60 * 60 * 1000;
 
 /** A node must be serving within this long of start; the start-up path is asserted against it in tests. */
 export const NODE_START_MS_MAX = 1000;
-/** How long a clean shutdown may take to drain in-flight requests before the process exits anyway. */
+/** How long a clean shutdown may take to drain in-flight requests before their connections are cut. */
 export const SHUTDOWN_DRAIN_MS_MAX = 5000;
+/**
+ * How long a node leaving its cluster may spend handing over what it owes (its hints; a --memory
+ * node's whole store) before it gives up on the rest and logs what it could not hand over.
+ */
+export const DEPARTURE_HANDOVER_MS_MAX = 12_000;
+/** Records read from the store and handed over per batch when a node leaves. */
+export const DEPARTURE_BATCH_MAX = 100;
+/** Replica writes in flight at once while handing over, all successors together. */
+export const DEPARTURE_WRITES_IN_FLIGHT_MAX = 32;
+/**
+ * The whole clean stop (leave, drain, hand over, close), after which the process exits anyway: within
+ * the 30 s a platform such as Kubernetes grants by default between SIGTERM and SIGKILL.
+ */
+export const SHUTDOWN_MS_MAX = 25_000;
 
 /** LMDB map size: the largest the data file may grow (sparse; it is not allocated up front). */
 export const STORE_MAP_BYTES_MAX = 64 * 1024 * 1024 * 1024;

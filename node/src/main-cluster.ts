@@ -12,6 +12,8 @@ import { MEMBERS_MAX, MembershipService, membershipProfiles, registerMembershipM
 import {
   AntiEntropyService,
   ClusterDirectory,
+  DepartureGate,
+  DepartureHandover,
   HintedHandoff,
   indexStore,
   inspectLocally,
@@ -23,12 +25,14 @@ import {
   type DigestIndex,
   type HintLedger,
   type KeyInspection,
+  type PeerLiveness,
   type Placement,
   type RepairControl,
   type ReplicaDirectory,
   type Replica,
 } from './replication';
 import type { KvStore } from './storage';
+import { DEPARTURE_BATCH_MAX, DEPARTURE_HANDOVER_MS_MAX, DEPARTURE_WRITES_IN_FLIGHT_MAX } from './limits';
 import { isNodeId, type HybridLogicalClock } from './version';
 import { ConnectionWatch, Rpc, RPC_IN_FLIGHT_MAX, type PeerHello, type TransportLog } from './transport';
 import { HyperswarmTransport } from './transport/hyperswarm';
@@ -45,11 +49,20 @@ export interface ClusterRouting {
   readonly directory: ReplicaDirectory;
   readonly view: ClusterView;
   readonly repair: RepairControl;
+  /** True once this node has met its cluster (see HyperswarmTransport.joined), and from then on. */
+  readonly joined: () => boolean;
   readonly inspect: (nodeId: string, key: string) => Promise<KeyInspection>;
 }
 
 export interface RunningCluster extends ClusterRouting {
-  /** Announces the departure, then closes the rpc and the transport. Idempotent. */
+  /** Announces the departure and lets the news spread; requests in flight are still served. Idempotent. */
+  leave(): Promise<void>;
+  /**
+   * Once this node coordinates nothing more: refuses peers' writes, then hands over what it owes (its
+   * hints; a --memory node's whole store) to its successors, within DEPARTURE_HANDOVER_MS_MAX. Idempotent.
+   */
+  handOver(): Promise<void>;
+  /** Leaves if it has not, then closes the rpc and the transport. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -231,6 +244,52 @@ function createMembership(wiring: ClusterWiring, transport: HyperswarmTransport)
   return { membership, placement, metadata };
 }
 
+/** Answers peers' key inspections from this node's store and hints; returns how to inspect any member's. */
+function serveInspections(wiring: ClusterWiring, rpc: Rpc, connections: ConnectionWatch, liveness: PeerLiveness): (nodeId: string, key: string) => Promise<KeyInspection> {
+  const { nodeId, store, hints } = wiring;
+  const inspectHere = (key: string) => inspectLocally(store, hints, key);
+  serveKeyInspections(rpc, inspectHere);
+  const inspector = new KeyInspector({ selfId: nodeId, local: inspectHere, requester: rpc, connections, liveness });
+  return (id, key) => inspector.inspect(id, key);
+}
+
+/** The services a departure stops and uses, in the order it needs them. */
+interface DepartureParts {
+  readonly wiring: ClusterWiring;
+  readonly membership: MembershipService;
+  readonly placement: RingPlacement;
+  readonly directory: ClusterDirectory;
+  readonly gate: DepartureGate;
+  readonly background: readonly { close(): Promise<void> }[];
+}
+
+/** A clean departure in two steps: the leave (announced while requests still run), then the hand-over. */
+function departure(parts: DepartureParts): Pick<RunningCluster, 'leave' | 'handOver'> {
+  const { wiring, membership, placement, directory, gate, background } = parts;
+  let handingOver: Promise<void> | undefined;
+  const leave = () => membership.close();
+  const handOver = () =>
+    (handingOver ??= (async () => {
+      await leave();
+      // Hint delivery and anti-entropy stop first: the hand-over does their work once, for good.
+      for (const service of background) await service.close();
+      await gate.closeToWrites();
+      const { config, store, hints, logger } = wiring;
+      await new DepartureHandover({
+        store,
+        includeStore: config.memory,
+        hints: hints.store,
+        successors: placement.withoutSelf(),
+        directory,
+        logger,
+        deadlineMs: DEPARTURE_HANDOVER_MS_MAX,
+        batchMax: DEPARTURE_BATCH_MAX,
+        writesInFlightMax: DEPARTURE_WRITES_IN_FLIGHT_MAX,
+      }).run();
+    })());
+  return { leave, handOver };
+}
+
 /**
  * Wires the cluster half and starts it. `route` is called as soon as placement and replicas exist,
  * before the transport is up: from then on requests route by the ring (remembered members included),
@@ -261,11 +320,10 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
   });
   // Remembered members leave the ring when their retention passes, event or not.
   const ringTimer = setInterval(refreshRing, RING_REFRESH_INTERVAL_MS).unref();
-  serveReplicaRequests(rpc, localReplica, (version) => observeVersion(hlc, version));
-  const inspectHere = (key: string) => inspectLocally(store, hints, key);
-  serveKeyInspections(rpc, inspectHere);
-  const inspector = new KeyInspector({ selfId: nodeId, local: inspectHere, requester: rpc, connections, liveness });
-  const inspect = (id: string, key: string) => inspector.inspect(id, key);
+  // Peers' writes pass through the gate, which a departing node closes before its hand-over.
+  const gate = new DepartureGate(localReplica);
+  serveReplicaRequests(rpc, gate, (version) => observeVersion(hlc, version));
+  const inspect = serveInspections(wiring, rpc, connections, liveness);
   const antiEntropy = startAntiEntropy(wiring, rpc, connections, membership, placement);
   const reachability = { isHealthy: (id: string) => membership.isHealthy(id), isConnected: (id: string) => connections.isConnected(id) };
   const handoff = new HintedHandoff({ ledger: hints, directory, reachability, logger });
@@ -284,25 +342,26 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
     },
   });
   const view = new LiveClusterView(membership, placement, () => store.stats().liveKeys);
-  route({ placement, directory, view, repair: antiEntropy, inspect });
+  route({ placement, directory, view, repair: antiEntropy, joined: () => transport.joined(), inspect });
   await transport.start(handlers);
   membership.start();
   metadata.start();
   handoff.start();
 
+  const { leave, handOver } = departure({ wiring, membership, placement, directory, gate, background: [handoff, antiEntropy] });
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      await leave();
       metadata.stop();
       clearInterval(ringTimer);
       await handoff.close();
       await antiEntropy.close();
-      await membership.close();
       connections.close();
       rpc.close();
       await transport.close();
     })();
     return closing;
   };
-  return { placement, directory, view, repair: antiEntropy, inspect, close };
+  return { placement, directory, view, repair: antiEntropy, joined: () => transport.joined(), inspect, leave, handOver, close };
 }

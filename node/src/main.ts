@@ -2,19 +2,18 @@
 // establishes the node's identity, builds the coordinator and the HTTP app, and listens.
 
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { buildApp, HttpMetrics, StandaloneClusterView, type AppDeps, type ClusterView } from './api';
+import { buildApp, HttpMetrics, StandaloneClusterView, type AppDeps, type ClusterView, type Readiness } from './api';
 import { assert } from './assert';
 import { OffsetClock, systemClock, type Clock } from './clock';
 import { isClustered, type NodeConfig } from './config';
 import type { ClusterWiring, RunningCluster } from './main-cluster';
 import { SwarmError } from './errors';
 import { SHUTDOWN_DRAIN_MS_MAX } from './limits';
+import { HttpListener, type RequestHandler } from './main-listener';
 import { createLogger, RecentEvents, recordingLogger, type Logger } from './log';
 import { AliveMarker, Coordinator, DigestIndex, DigestTrackingStore, discardIfStale, HintLedger, inspectLocally, LocalReplica, SingleNodePlacement, StandaloneRepair, TombstoneCollector, type KeyInspection, type Placement, type RepairControl, type ReplicaDirectory } from './replication';
 import { keyPosition } from './ring';
-import { LmdbStore, MemoryHintStore, MemoryStore, type HintStore, type KvStore } from './storage';
+import { MemoryHintStore, MemoryStore, type HintStore, type KvStore } from './storage';
 import { HybridLogicalClock, isNodeId, NODE_ID_HEX_DIGITS } from './version';
 import packageJson from '../../package.json' with { type: 'json' };
 
@@ -35,6 +34,8 @@ export interface StartOptions {
   readonly logger?: Logger;
   /** The built dashboard's folder (dist/dashboard/ beside the bundle); without it /dashboard/ answers 404. */
   readonly dashboardDir?: string;
+  /** The HTTP port, bound already (by `swarmkv node`, before the daemon's modules were loaded). */
+  readonly listener?: HttpListener;
 }
 
 /** The coordinator routes through `routing`, so joining the cluster later switches it over. */
@@ -67,7 +68,8 @@ interface OpenedStores {
 /** Opens the stores and reads the node's id, before anything can read them. */
 async function openStores(config: NodeConfig, clock: Clock, logger: Logger): Promise<OpenedStores> {
   const bounds = { hintsMax: config.hintsMax, hintBytesMax: config.hintBytesMax };
-  const lmdb = config.memory ? undefined : new LmdbStore(config.dataDir, config.syncPolicy);
+  // lmdb-js and its native binding load only for a data directory (storage/lmdb.ts).
+  const lmdb = config.memory ? undefined : new (await import('./storage/lmdb')).LmdbStore(config.dataDir, config.syncPolicy);
   const raw: KvStore = lmdb ?? new MemoryStore();
   const hintStore: HintStore = lmdb?.openHintStore(bounds) ?? new MemoryHintStore(bounds);
   const hints = new HintLedger(hintStore, logger);
@@ -95,6 +97,8 @@ interface Routing {
   view: ClusterView;
   repair: RepairControl;
   inspect: (nodeId: string, key: string) => Promise<KeyInspection>;
+  /** Whether this node has met its cluster: a standalone node has nothing to meet. */
+  joined: () => boolean;
 }
 
 function joining(): SwarmError {
@@ -126,29 +130,25 @@ function standaloneRouting(config: NodeConfig, nodeId: string, stores: OpenedSto
     placement: isClustered(config) ? joiningPlacement : new SingleNodePlacement(nodeId),
     directory: { replica: (id) => (id === nodeId ? localReplica : undefined) },
     view: new StandaloneClusterView({ nodeId, name: config.name, httpAddress: config.advertise }, store, keyPosition),
+    joined: () => !isClustered(config),
   };
 }
 
+/** The Node adapter's server object; only its request handler is used (the port is HttpListener's). */
 interface SrvxServer {
-  ready(): Promise<unknown>;
-  close(closeAllConnections?: boolean): Promise<void>;
-  node?: { server?: Server };
+  readonly node?: { readonly handler?: RequestHandler };
 }
 
-/** Listens and resolves once the socket is bound, with the URL it serves (port 0 resolved). */
-async function listen(app: ReturnType<typeof buildApp>, host: string, port: number): Promise<{ server: SrvxServer; url: string }> {
-  let listening: SrvxServer | undefined;
-  // reusePort is off so that a second node on a taken port fails instead of silently sharing it;
-  // graceful shutdown is ours (RunningNode.close), not the HTTP library's signal handler.
-  app.listen({ port, hostname: host, reusePort: false, gracefulShutdown: false } as { port: number; hostname: string }, (info) => {
-    listening = (info as unknown as { raw: SrvxServer }).raw;
+/** The application as a node:http request handler: the Node adapter's, on a server it never binds. */
+function requestHandlerOf(app: ReturnType<typeof buildApp>): RequestHandler {
+  let adapterServer: SrvxServer | undefined;
+  // manual: the adapter builds its handler but binds nothing; graceful shutdown is ours (stopInOrder).
+  app.listen({ port: 0, manual: true, gracefulShutdown: false } as { port: number }, (info) => {
+    adapterServer = (info as unknown as { raw: SrvxServer }).raw;
   });
-  assert(listening !== undefined, 'the Node adapter hands over its server synchronously');
-  const server: SrvxServer = listening;
-  await server.ready();
-  const address = server.node?.server?.address() as AddressInfo;
-  const boundHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return { server, url: `http://${boundHost}:${address.port}` };
+  const handler = adapterServer?.node?.handler;
+  assert(handler !== undefined, 'the Node adapter hands over its request handler synchronously');
+  return handler;
 }
 
 function logListening(logger: Logger, config: NodeConfig, store: KvStore, fields: { url: string; nodeId: string; startMs: number }): void {
@@ -206,13 +206,16 @@ interface AppParts {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly recentEvents: RecentEvents;
+  readonly metrics: HttpMetrics;
+  readonly readiness: () => Readiness;
 }
 
 /** What the HTTP app reads, each through `routing`, so joining the cluster later switches it over. */
 function appDeps(parts: AppParts, listeningUrl: () => string | undefined): AppDeps {
-  const { config, options, nodeId, store, hints, routing, coordinator, logger, clock, recentEvents } = parts;
+  const { config, options, nodeId, store, hints, routing, coordinator, logger, clock, recentEvents, metrics, readiness } = parts;
   return {
     recentEvents,
+    readiness,
     listeningUrl,
     coordinator,
     nodeId,
@@ -220,7 +223,7 @@ function appDeps(parts: AppParts, listeningUrl: () => string | undefined): AppDe
     repair: { status: () => routing.repair.status(), startPass: () => routing.repair.startPass() },
     health: { hints: () => hints.health(), repair: () => routing.repair.status() },
     inspect: (id, key) => routing.inspect(id, key),
-    metrics: new HttpMetrics(() => store.stats(), () => hints.health()),
+    metrics,
     logger,
     clock,
     store,
@@ -229,6 +232,32 @@ function appDeps(parts: AppParts, listeningUrl: () => string | undefined): AppDe
     valueBytesMax: config.valueBytesMax,
     identity: { nodeId, name: config.name, release: RELEASE, syncPolicy: config.memory ? 'memory' : config.syncPolicy },
   };
+}
+
+interface StoppingParts {
+  readonly logger: Logger;
+  readonly cluster: RunningCluster | undefined;
+  readonly listener: HttpListener;
+  /** Closed last, in this order. */
+  readonly closeables: readonly { close(): Promise<unknown> }[];
+}
+
+/**
+ * A clean stop, in the order that loses nothing: peers hear that this node is leaving while it still
+ * serves what is in flight (with the cluster it needs for that); the HTTP server stops taking
+ * connections and drains; the node hands over what it owes to its successors; then it closes.
+ */
+async function stopInOrder({ logger, cluster, listener, closeables }: StoppingParts): Promise<void> {
+  logger.info('node.stopping', {});
+  await cluster?.leave();
+  // Connections still busy after the drain bound are cut: acknowledged writes are committed already.
+  const forced = setTimeout(() => listener.server.closeAllConnections(), SHUTDOWN_DRAIN_MS_MAX);
+  await listener.close();
+  clearTimeout(forced);
+  await cluster?.handOver();
+  await cluster?.close();
+  for (const closeable of closeables) await closeable.close();
+  logger.info('node.stopped', {});
 }
 
 export async function startNode(config: NodeConfig, options: StartOptions = {}): Promise<RunningNode> {
@@ -243,46 +272,42 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
   const routing = standaloneRouting(config, nodeId, stores, localReplica, clock);
   const coordinator = coordinatorOver(routing, config, hlc, clock);
   let url: string | undefined;
-  const app = buildApp(appDeps({ config, options, nodeId, store, hints, routing, coordinator, logger, clock, recentEvents }, () => url));
+  const metrics = new HttpMetrics(() => store.stats(), () => hints.health());
+  let closing: Promise<void> | undefined;
+  // Not ready from the moment a stop is asked for, so a platform sends no new traffic while it drains.
+  const readiness = (): Readiness => (closing !== undefined ? { ready: false, reason: 'draining' } : routing.joined() ? { ready: true } : { ready: false, reason: 'joining' });
+  const app = buildApp(appDeps({ config, options, nodeId, store, hints, routing, coordinator, logger, clock, recentEvents, metrics, readiness }, () => url));
 
-  let server: SrvxServer;
+  let listener: HttpListener;
   try {
-    ({ server, url } = await listen(app, config.host, config.port));
+    listener = options.listener ?? (await HttpListener.listen(config.host, config.port));
   } catch (error) {
     await store.close();
     throw error;
   }
-  const announce = () => logListening(logger, config, store, { url, nodeId, startMs: Math.round(performance.now() - startedMs) });
+  listener.serve(requestHandlerOf(app));
+  url = listener.url;
+  const listeningUrl = url;
+  // Only a scrape needs prom-client: it loads once requests are served (api/http-metrics.ts).
+  metrics.load().catch((error: unknown) => logger.error('metrics.load_failed', { error: String(error) }));
+  const announce = () => logListening(logger, config, store, { url: listeningUrl, nodeId, startMs: Math.round(performance.now() - startedMs) });
 
   const tombstones = new TombstoneCollector({ store, clock, graceMs: config.tombstoneGraceMs, logger });
   tombstones.start();
   let cluster: RunningCluster | undefined;
   try {
-    cluster = await joinCluster({ config, nodeId, store, localReplica, digests, hints, logger, clock, hlc }, url, routing, announce);
+    cluster = await joinCluster({ config, nodeId, store, localReplica, digests, hints, logger, clock, hlc }, listeningUrl, routing, announce);
   } catch (error) {
     await tombstones.close();
-    await server.close();
+    await listener.close();
     await hintStore.close();
     await store.close();
     throw error;
   }
 
-  let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
-    closing ??= (async () => {
-      logger.info('node.stopping', {});
-      // Leave the cluster first, so peers route around this node before its port closes.
-      await cluster?.close();
-      // Connections still busy after the drain bound are cut: acknowledged writes are committed already.
-      const forced = setTimeout(() => server.node?.server?.closeAllConnections(), SHUTDOWN_DRAIN_MS_MAX);
-      await server.close();
-      clearTimeout(forced);
-      await tombstones.close();
-      await hintStore.close();
-      await store.close();
-      logger.info('node.stopped', {});
-    })();
+    closing ??= stopInOrder({ logger, cluster, listener, closeables: [tombstones, hintStore, store] });
     return closing;
   };
-  return { nodeId, url, close };
+  return { nodeId, url: listeningUrl, close };
 }

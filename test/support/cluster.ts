@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI_PATH } from './spawn-node';
 import { TestNetwork, type TestHost } from './test-network';
+import { waitFor } from './wait-for';
 
 export const CLUSTER_HTTP_PORT = 7070;
 export const CLUSTER_DHT_PORT = 49737;
@@ -64,6 +65,8 @@ export interface ClusterOptions {
   readonly profile?: 'local' | 'lan' | 'wan';
   /** Appended to every node's argv. */
   readonly nodeArgs?: readonly string[];
+  /** Appended to the argv of the named nodes only (`{ n3: ['--memory'] }`). */
+  readonly nodeArgsByName?: Readonly<Record<string, readonly string[]>>;
   /** Sees every node's log lines from the first launch on. */
   readonly eventSink?: EventSink;
 }
@@ -252,6 +255,7 @@ export class TestCluster {
       '--replicas', String(this.#options.replicas ?? 3),
       '--data-dir', dataDir,
       ...(this.#options.nodeArgs ?? []),
+      ...(this.#options.nodeArgsByName?.[name] ?? []),
     ];
     return new ClusterNode(name, host, dataDir, args);
   }
@@ -368,21 +372,8 @@ export class TestCluster {
    * (a node not answering yet) counts as false. On timeout, the error names `what`, the last error and
    * the last log lines of every process.
    */
-  async waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs: number, what = 'the condition'): Promise<number> {
-    const started = performance.now();
-    let lastError: unknown;
-    for (;;) {
-      try {
-        if (await predicate()) return performance.now() - started;
-      } catch (error) {
-        lastError = error;
-      }
-      if (performance.now() - started > timeoutMs) {
-        const cause = lastError instanceof Error ? `; last error: ${lastError.message}` : '';
-        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${cause}\n${this.diagnostics()}`);
-      }
-      await Bun.sleep(POLL_INTERVAL_MS);
-    }
+  waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs: number, what = 'the condition'): Promise<number> {
+    return waitFor(predicate, timeoutMs, what, { intervalMs: POLL_INTERVAL_MS, diagnostics: () => this.diagnostics() });
   }
 
   /** Every process's state and last log lines. */

@@ -84,6 +84,23 @@ export function useNode(options: { args?: string[]; cliPath?: () => string } = {
   };
 }
 
+/** A CLI process that runs until stopped (a node, `up`, `bootstrap`): its output so far. */
+export interface RunningCli {
+  readonly child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+}
+
+/** Starts `node dist/swarmkv.mjs ...args`, with these variables added to the environment. */
+export function runCli(args: string[], variables: Record<string, string> = {}): RunningCli {
+  const child = spawn('node', [CLI_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...variables } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return { child, stdout: () => stdout, stderr: () => stderr };
+}
+
 export interface ExitedRun {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
@@ -93,9 +110,9 @@ export interface ExitedRun {
   readonly timedOut: boolean;
 }
 
-/** Runs `node dist/swarmkv.mjs ...args`, expecting it to exit by itself within the deadline. */
-export function runCliToExit(args: string[], deadlineMs = STOP_DEADLINE_MS): Promise<ExitedRun> {
-  const child = spawn('node', [CLI_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs `node dist/swarmkv.mjs ...args` (with these variables added), expecting it to exit by itself within the deadline. */
+export function runCliToExit(args: string[], deadlineMs = STOP_DEADLINE_MS, variables: Record<string, string> = {}): Promise<ExitedRun> {
+  const child = spawn('node', [CLI_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...variables } });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -2,8 +2,8 @@
 // of a private DHT meet through (`swarmkv node --bootstrap host:port`). It holds no secret and serves
 // any cluster. Like `swarmkv node`, it loads the daemon's code only when it runs, and logs JSON lines.
 
-import { defineCommand } from 'citty';
 import type { LogLevel } from '../../../node/src';
+import { configurableFromEnvironment } from '../environment-variables';
 import { CliFailure, exitCodes } from '../exit-codes';
 import { freeUdpPort } from '../free-udp-port';
 import { integerArg } from '../parse-args';
@@ -13,14 +13,18 @@ import { waitForStopSignal } from '../stop-signals';
 export const DHT_BOOTSTRAP_PORT_DEFAULT = 49737;
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
-export const bootstrapCommand = defineCommand({
+export const bootstrapCommand = configurableFromEnvironment({
   meta: {
     name: 'bootstrap',
     description:
-      'Run a DHT bootstrap node in the foreground: the address nodes pass as --bootstrap. It stores no data and needs no secret; logs one JSON line per event; Ctrl-C (SIGINT) or SIGTERM stops it.\n\nExample: swarmkv bootstrap --host 10.0.0.5 --port 49737   (then: swarmkv node --bootstrap 10.0.0.5:49737 --secret ...)',
+      'Run a DHT bootstrap node in the foreground: the address nodes pass as --bootstrap. It stores no data and needs no secret; logs one JSON line per event; Ctrl-C (SIGINT) or SIGTERM stops it. Every flag can also be set by its environment variable, shown in brackets.\n\nExample: swarmkv bootstrap --host 10.0.0.5 --port 49737   (then: swarmkv node --bootstrap 10.0.0.5:49737 --secret ...)',
   },
   args: {
-    host: { type: 'string', description: 'IPv4 address to bind, and the address nodes reach it at (not 0.0.0.0)', default: '127.0.0.1' },
+    host: {
+      type: 'string',
+      description: "IPv4 address to bind, and the address nodes reach it at; 0.0.0.0 binds every interface and announces this machine's first address other than loopback (a container's own)",
+      default: '127.0.0.1',
+    },
     port: { type: 'string', description: 'UDP port; 0 picks a free one (logged as dht.listening)', default: String(DHT_BOOTSTRAP_PORT_DEFAULT) },
     name: { type: 'string', description: 'name in the log lines', default: 'bootstrap' },
     'log-level': { type: 'string', description: '`debug`, `info`, `warn`, `error` or `silent`', default: 'info' },
@@ -29,14 +33,16 @@ export const bootstrapCommand = defineCommand({
     const logLevel = args['log-level'] as LogLevel;
     if (!LOG_LEVELS.includes(logLevel)) throw new CliFailure(exitCodes.usage, `--log-level must be one of ${LOG_LEVELS.join(', ')}`);
     const requestedPort = integerArg('--port', args.port);
-    const { DhtBootstrap, createLogger } = await import('../../../node/src/daemon');
+    const { DhtBootstrap, createLogger, reachableAddress } = await import('../../../node/src/daemon');
+    // On every interface (in a container, say), the DHT still needs the one address others reach it at.
+    const host = args.host === '0.0.0.0' ? reachableAddress() : args.host;
     const logger = createLogger(logLevel).child({ node: args.name });
     // Listening for the stop signal before dht.listening is logged: whoever waits for that line may stop us at once.
     const stopSignal = waitForStopSignal();
     let bootstrap: InstanceType<typeof DhtBootstrap>;
     try {
       const port = requestedPort === 0 ? await freeUdpPort(args.host) : requestedPort;
-      bootstrap = new DhtBootstrap({ host: args.host, port, log: (event, fields) => logger.info(event, fields) });
+      bootstrap = new DhtBootstrap({ host, port, bindHost: args.host, log: (event, fields) => logger.info(event, fields) });
       await bootstrap.start();
     } catch (error) {
       throw bootstrapFailure(error as NodeJS.ErrnoException, args.host, requestedPort);

@@ -1,10 +1,12 @@
 // `swarmkv node`: runs a node in the foreground. Its flags are generated from the daemon's documented
-// configuration fields, so the CLI, the README table and the defaults cannot drift apart. The daemon
-// itself is loaded only when this command runs, so the data commands stay thin HTTP clients.
+// configuration fields, so the CLI, the README table and the defaults cannot drift apart; each flag can
+// also come from its environment variable (`--port` → `SWARMKV_PORT`, see environment-variables.ts). The
+// daemon itself is loaded only when this command runs, so the data commands stay thin HTTP clients.
 
-import { defineCommand, type ArgsDef } from 'citty';
+import type { ArgsDef } from 'citty';
 import { fileURLToPath } from 'node:url';
-import { configFields, SHUTDOWN_DRAIN_MS_MAX, type ConfigField, type NodeConfig } from '../../../node/src';
+import { ConfigError, configFields, resolveNodeConfig, SHUTDOWN_MS_MAX, type ConfigField, type NodeConfig } from '../../../node/src';
+import { configurableFromEnvironment } from '../environment-variables';
 import { CliFailure, exitCodes } from '../exit-codes';
 import { printError } from '../output';
 import { integerArg } from '../parse-args';
@@ -12,7 +14,7 @@ import { integerArg } from '../parse-args';
 /** A default computed from other flags or the environment: documented, but not passed to citty. */
 const isDerivedDefault = (field: ConfigField) => /[<$(]/.test(field.defaultValue);
 
-const nodeArgs: ArgsDef = Object.fromEntries(
+export const nodeArgs: ArgsDef = Object.fromEntries(
   configFields.map((field) => [
     field.flag.slice(2),
     field.kind === 'boolean'
@@ -22,7 +24,7 @@ const nodeArgs: ArgsDef = Object.fromEntries(
 );
 
 /** NodeConfig overrides from parsed flags; a malformed number is a usage error naming its flag. */
-function overridesFrom(args: Record<string, unknown>): Partial<NodeConfig> {
+export function overridesFrom(args: Record<string, unknown>): Partial<NodeConfig> {
   const overrides: Record<string, unknown> = {};
   for (const field of configFields) {
     const raw = args[field.flag.slice(2)];
@@ -57,17 +59,17 @@ function nextStopSignal(): Promise<NodeJS.Signals> {
 }
 
 /**
- * A clean stop, bounded. The node drains its in-flight requests and closes its store; a client that
- * holds a request open (a body that never finishes arriving) could make that wait forever, so after
- * SHUTDOWN_DRAIN_MS_MAX, or at a second signal, the process exits anyway. That is safe for the data:
- * every write acknowledged so far is already committed (and fsynced with --sync flush), and LMDB
- * recovers from an exit at any point, as it does from kill -9. The exit code stays 0 (the node stopped
- * because it was asked to); the cut-off requests were never acknowledged.
+ * A clean stop, bounded. The node leaves its cluster, drains its in-flight requests (cutting those
+ * still open after SHUTDOWN_DRAIN_MS_MAX), hands over what it owes and closes its store, each step
+ * bounded; should the whole still take longer than SHUTDOWN_MS_MAX, or at a second signal, the process
+ * exits anyway. That is safe for the data: every write acknowledged so far is already committed (and
+ * fsynced with --sync flush), and LMDB recovers from an exit at any point, as it does from kill -9.
+ * The exit code stays 0 (the node stopped because it was asked to).
  */
 async function stopBounded(node: { close(): Promise<void> }): Promise<void> {
   let cutShort!: (reason: string) => void;
   const cutShortReason = new Promise<string>((resolve) => (cutShort = resolve));
-  const timer = setTimeout(() => cutShort(`in-flight requests did not finish within ${SHUTDOWN_DRAIN_MS_MAX} ms`), SHUTDOWN_DRAIN_MS_MAX);
+  const timer = setTimeout(() => cutShort(`the clean stop did not finish within ${SHUTDOWN_MS_MAX} ms`), SHUTDOWN_MS_MAX);
   const onSignal = (signal: NodeJS.Signals) => cutShort(`${signal} again while draining`);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -76,19 +78,18 @@ async function stopBounded(node: { close(): Promise<void> }): Promise<void> {
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   if (reason === undefined) return;
-  printError(`${reason}; exiting without waiting for them`);
+  printError(`${reason}; exiting without waiting for it`);
   process.exit(exitCodes.ok);
 }
 
-export const nodeCommand = defineCommand({
+export const nodeCommand = configurableFromEnvironment({
   meta: {
     name: 'node',
     description:
-      'Run a node in the foreground; logs one JSON line per event; Ctrl-C (SIGINT) or SIGTERM stops it cleanly.\n\nExample: swarmkv node --port 7070 --data-dir ./data/n1',
+      'Run a node in the foreground; logs one JSON line per event; Ctrl-C (SIGINT) or SIGTERM stops it cleanly. Every flag can also be set by its environment variable, shown in brackets (a flag wins over its variable).\n\nExample: swarmkv node --port 7070 --data-dir ./data/n1   (or: SWARMKV_PORT=7070 SWARMKV_DATA_DIR=./data/n1 swarmkv node)',
   },
   args: nodeArgs,
-  async run({ args }) {
-    const { resolveNodeConfig, ConfigError, startNode } = await import('../../../node/src/daemon');
+  async run({ args }: { args: Record<string, unknown> }) {
     let config: NodeConfig;
     try {
       config = resolveNodeConfig(overridesFrom(args));
@@ -99,12 +100,18 @@ export const nodeCommand = defineCommand({
     // Listen for the stop signal before starting: a SIGTERM that arrives while the node starts (right
     // after `node.listening`, say, while it joins the cluster) then stops it cleanly once it is up.
     const stopRequested = nextStopSignal();
-    const node = await startNode(config, { dashboardDir: DASHBOARD_DIR }).catch((error: NodeJS.ErrnoException) => {
+    const listenFailure = (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') throw new CliFailure(exitCodes.usage, `${config.host}:${config.port} is already in use; pick another --port`);
       if (error.code === 'EADDRNOTAVAIL') throw new CliFailure(exitCodes.usage, `--host ${config.host} is not an address of this machine`);
       if (error.code === 'EACCES') throw new CliFailure(exitCodes.usage, `no permission to listen on ${config.host}:${config.port}`);
       throw error;
-    });
+    };
+    // The port first, with only node:http loaded: the process answers its probes while the rest of
+    // the daemon loads (node/src/main-listener.ts).
+    const { HttpListener } = await import('../../../node/src/main-listener');
+    const listener = await HttpListener.listen(config.host, config.port).catch(listenFailure);
+    const { startNode } = await import('../../../node/src/daemon');
+    const node = await startNode(config, { listener, dashboardDir: DASHBOARD_DIR }).catch(listenFailure);
     await stopRequested;
     await stopBounded(node);
   },

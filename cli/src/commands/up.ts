@@ -3,9 +3,9 @@
 // with its log lines passed through as they are. Ctrl-C stops every node (SIGTERM, then SIGKILL after
 // a bounded wait) and exits 0; a node that dies meanwhile is reported, and the others keep running.
 
-import { defineCommand } from 'citty';
-import type { DhtBootstrap } from '../../../node/src';
+import { configFields, type DhtBootstrap } from '../../../node/src';
 import { ChildNode, describeExit } from '../child-node';
+import { configurableFromEnvironment, withoutOptionVariables } from '../environment-variables';
 import { CliFailure, exitCodes } from '../exit-codes';
 import { freeUdpPort } from '../free-udp-port';
 import { printError } from '../output';
@@ -72,9 +72,10 @@ function spawnNodes(plan: UpPlan, bootstrapAddress: string): ChildNode[] {
     stdout: (line: string) => process.stdout.write(`${line}\n`),
     stderr: (line: string) => process.stderr.write(`[${name}] ${line}\n`),
   });
-  return plan.nodes.map(
-    (node) => new ChildNode(executable, { name: node.name, args: [script, ...nodeArgs(plan, node, bootstrapAddress)], env: { ...process.env, SWARMKV_SECRET: plan.secret } }, output(node.name)),
-  );
+  // `up` configures its nodes by their flags alone: a node variable in up's environment (SWARMKV_DHT_PORT,
+  // say) would give every node the same value, so none reaches them; the secret travels as its variable.
+  const environment = { ...withoutOptionVariables(process.env, configFields.map((field) => field.flag)), SWARMKV_SECRET: plan.secret };
+  return plan.nodes.map((node) => new ChildNode(executable, { name: node.name, args: [script, ...nodeArgs(plan, node, bootstrapAddress)], env: environment }, output(node.name)));
 }
 
 const TIMED_OUT = Symbol('timed out');
@@ -136,18 +137,18 @@ async function stopAll(children: readonly ChildNode[], bootstrap: DhtBootstrap):
   await bootstrap.close();
 }
 
-export const upCommand = defineCommand({
+export const upCommand = configurableFromEnvironment({
   meta: {
     name: 'up',
     description:
-      'Start a local cluster in the foreground: a DHT bootstrap and N nodes on 127.0.0.1, ports base..base+N-1, data in DATA_DIR/<name>. Node logs are passed through on stdout (JSON lines naming their node); the summary and any node that dies are reported on stderr. Ctrl-C stops every node.\n\nExample: swarmkv up -n 3 --base-port 7070 --data-dir ./data',
+      'Start a local cluster in the foreground: a DHT bootstrap and N nodes on 127.0.0.1, ports base..base+N-1, data in DATA_DIR/<name>. Node logs are passed through on stdout (JSON lines naming their node); the summary and any node that dies are reported on stderr. Ctrl-C stops every node. Every flag can also be set by its environment variable, shown in brackets.\n\nExample: swarmkv up -n 3 --base-port 7070 --data-dir ./data',
   },
   args: {
     nodes: { type: 'string', alias: 'n', description: 'number of nodes', default: '3' },
     'base-port': { type: 'string', description: 'HTTP port of the first node; the others follow', default: '7070' },
     'data-dir': { type: 'string', description: 'each node keeps its data in DATA_DIR/<name>', default: './data' },
     memory: { type: 'boolean', description: 'keep data in memory only; nothing survives a restart', default: false },
-    secret: { type: 'string', description: 'cluster secret (default $SWARMKV_SECRET, else a generated one, printed)' },
+    secret: { type: 'string', description: 'cluster secret (default: a generated one, printed)' },
     cluster: { type: 'string', description: 'cluster name', default: 'swarmkv' },
     'log-level': { type: 'string', description: 'log level of every node: `debug`, `info`, `warn`, `error` or `silent`', default: 'info' },
     'node-start-timeout-ms': { type: 'string', description: 'a node not listening this long after it was started is reported with its last lines, and the cluster is stopped (exit 4)', default: String(UP_NODE_START_MS_MAX) },

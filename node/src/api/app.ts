@@ -10,12 +10,13 @@ import { closeConnectionIfDraining } from './connection-draining';
 import { dashboardRoutes, type DashboardRoutesDeps } from './dashboard-routes';
 import { dotSegmentKeyRefusal, kvRoutes, type KvRoutesDeps } from './kv-routes';
 import { opsRoutes, type OpsRoutesDeps } from './ops-routes';
+import { probeRoutes, type ProbeRoutesDeps } from './probe-routes';
 import { ReadCors, readCorsPreflightRoutes } from './read-cors';
 import { repairRoutes, type RepairRoutesDeps } from './repair-routes';
 import { errorResponse } from './responses';
 import { swaggerUiRoutes } from './swagger-ui-routes';
 
-type RouteDeps = KvRoutesDeps & OpsRoutesDeps & ClusterRoutesDeps & RepairRoutesDeps & DashboardRoutesDeps;
+type RouteDeps = KvRoutesDeps & OpsRoutesDeps & ClusterRoutesDeps & RepairRoutesDeps & DashboardRoutesDeps & ProbeRoutesDeps;
 
 export type AppDeps = Omit<RouteDeps, 'cors'> & {
   /** Where this node listens (http://host:port), once it does: its own origin may read cross-origin too. */
@@ -81,6 +82,7 @@ export function buildApp(appDeps: AppDeps) {
     .use(clusterRoutes(deps))
     .use(repairRoutes(deps))
     .use(opsRoutes(deps))
+    .use(probeRoutes(deps))
     .use(dashboardRoutes(deps))
     .use(readCorsPreflightRoutes(deps.cors));
 }

@@ -1,42 +1,80 @@
 // Prometheus metrics: per-route request counts (by status) and latency histograms, plus the store's
 // key count and size read at scrape time. Routes are labelled by their template (`/kv/{key}`), never by
 // the raw path, so label cardinality stays bounded whatever keys clients use.
+//
+// prom-client is the heaviest module a node loads (about a third of its start-up, measured: see
+// bench/RESULTS.md, "Cold start"), and no request but a scrape needs it: it is loaded once the node
+// serves (`load`), and requests observed before are kept, up to PENDING_OBSERVATIONS_MAX, and counted then.
 
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Counter, Histogram, Registry } from 'prom-client';
+import { assert } from '../assert';
 import type { HintHealth } from '../replication';
 import type { StoreStats } from '../storage';
 import { RequestWindow, type WindowSnapshot } from './request-window';
 
 /** Latency buckets in seconds: from a cached read (~100 µs) to a slow fsync under load (~2.5 s). */
 const LATENCY_BUCKETS_SECONDS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+/** Requests observed before prom-client has loaded, kept to be counted once it has; beyond, dropped. */
+const PENDING_OBSERVATIONS_MAX = 10_000;
+
+type PromClient = typeof import('prom-client');
+type Observation = readonly [method: string, route: string, status: number, seconds: number];
 
 export class HttpMetrics {
-  readonly registry = new Registry();
-  readonly #requests: Counter<'method' | 'route' | 'status'>;
-  readonly #latency: Histogram<'method' | 'route'>;
+  readonly #readStoreStats: () => StoreStats;
+  readonly #readHints: (() => HintHealth) | undefined;
+  #registry: Registry | undefined;
+  #loading: Promise<void> | undefined;
+  #pending: Observation[] = [];
+  #requests!: Counter<'method' | 'route' | 'status'>;
+  #latency!: Histogram<'method' | 'route'>;
   /** The same observations over a short sliding window, for GET /stats. */
   readonly #window = new RequestWindow();
 
   constructor(readStoreStats: () => StoreStats, readHints?: () => HintHealth) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'swarmkv_process_' });
+    this.#readStoreStats = readStoreStats;
+    this.#readHints = readHints;
+  }
+
+  /** The registry; only once loaded (render() has resolved, say). */
+  get registry(): Registry {
+    assert(this.#registry !== undefined, 'the metrics registry is read after load()');
+    return this.#registry;
+  }
+
+  /** Loads prom-client and registers every metric, counting what was observed meanwhile. Idempotent. */
+  load(): Promise<void> {
+    this.#loading ??= import('prom-client').then((client) => {
+      this.#register(client);
+      for (const observation of this.#pending) this.#count(...observation);
+      this.#pending = [];
+    });
+    return this.#loading;
+  }
+
+  #register(client: PromClient): void {
+    const { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } = client;
+    const registry = new Registry();
+    const readStoreStats = this.#readStoreStats;
+    collectDefaultMetrics({ register: registry, prefix: 'swarmkv_process_' });
     this.#requests = new Counter({
       name: 'swarmkv_http_requests_total',
       help: 'HTTP requests by route template, method and response status.',
       labelNames: ['method', 'route', 'status'],
-      registers: [this.registry],
+      registers: [registry],
     });
     this.#latency = new Histogram({
       name: 'swarmkv_http_request_duration_seconds',
       help: 'HTTP request latency by route template and method, from routing to response.',
       labelNames: ['method', 'route'],
       buckets: LATENCY_BUCKETS_SECONDS,
-      registers: [this.registry],
+      registers: [registry],
     });
     new Gauge({
       name: 'swarmkv_store_keys',
       help: 'Keys in the local store: live values and tombstones (deleted keys kept so they cannot return).',
       labelNames: ['kind'],
-      registers: [this.registry],
+      registers: [registry],
       collect() {
         const stats = readStoreStats();
         this.set({ kind: 'live' }, stats.liveKeys);
@@ -46,12 +84,13 @@ export class HttpMetrics {
     new Gauge({
       name: 'swarmkv_store_bytes',
       help: 'Bytes the local store occupies (LMDB pages in use, or payload bytes in memory mode).',
-      registers: [this.registry],
+      registers: [registry],
       collect() {
         this.set(readStoreStats().bytes);
       },
     });
-    if (readHints !== undefined) registerHintMetrics(this.registry, readHints);
+    if (this.#readHints !== undefined) registerHintMetrics(client, registry, this.#readHints);
+    this.#registry = registry;
   }
 
   // Label children are resolved once per (method, route, status) and kept: prom-client hashes the
@@ -60,6 +99,16 @@ export class HttpMetrics {
   readonly #latencyHistograms = new Map<string, Histogram.Internal<'method' | 'route'>>();
 
   observe(method: string, route: string, status: number, seconds: number): void {
+    this.#window.observe(seconds);
+    if (this.#registry === undefined) {
+      if (this.#pending.length < PENDING_OBSERVATIONS_MAX) this.#pending.push([method, route, status, seconds]);
+      return;
+    }
+    this.#count(method, route, status, seconds);
+  }
+
+  /** Into prom-client's counter and histogram. */
+  #count(method: string, route: string, status: number, seconds: number): void {
     const routeKey = `${method} ${route}`;
     const statusKey = `${routeKey} ${status}`;
     let counter = this.#requestCounters.get(statusKey);
@@ -74,7 +123,6 @@ export class HttpMetrics {
     }
     counter.inc();
     histogram.observe(seconds);
-    this.#window.observe(seconds);
   }
 
   /** Request count, rate and latency percentiles over the last STATS_WINDOW_MS. */
@@ -82,13 +130,14 @@ export class HttpMetrics {
     return this.#window.snapshot();
   }
 
-  render(): Promise<string> {
+  async render(): Promise<string> {
+    await this.load();
     return this.registry.metrics();
   }
 }
 
 /** Hinted handoff, read from the ledger at scrape time: the backlog, and what overflowed or was delivered. */
-function registerHintMetrics(registry: Registry, readHints: () => HintHealth): void {
+function registerHintMetrics({ Counter, Gauge }: PromClient, registry: Registry, readHints: () => HintHealth): void {
   new Gauge({
     name: 'swarmkv_hints_pending',
     help: 'Hints this node holds for replicas that were down, not delivered yet.',

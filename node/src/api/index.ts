@@ -5,3 +5,4 @@ export type { ClusterHealthReply, ErrorReply, EventsReply, ExplainReply, ListPag
 export { StandaloneClusterView } from './standalone-cluster-view';
 export { KEY_COUNT_METADATA, LiveClusterView, RING_DIGEST_METADATA, type LiveMembership } from './live-cluster-view';
 export { RepairStatusSchema } from './repair-docs';
+export type { NotReadyReason, Readiness } from './probe-routes';

@@ -71,7 +71,8 @@ export class MembershipService {
     this.#closing ??= (async () => {
       if (this.#started) {
         this.#dispatch({ type: 'leave' });
-        await new Promise((resolve) => setTimeout(resolve, LEAVE_GRACE_GOSSIP_INTERVALS * this.#options.config.gossipIntervalMs));
+        // Nobody left to tell (the last node of a cluster): no news to wait for.
+        if (this.#anyOtherMemberUp()) await new Promise((resolve) => setTimeout(resolve, LEAVE_GRACE_GOSSIP_INTERVALS * this.#options.config.gossipIntervalMs));
       }
       this.#started = false;
       this.#cancelTimers();
@@ -123,6 +124,10 @@ export class MembershipService {
 
   ringMemberIds(): string[] {
     return ringMemberIds(this.#state);
+  }
+
+  #anyOtherMemberUp(): boolean {
+    return [...this.#state.members.values()].some((member) => member.nodeId !== this.#options.self.nodeId && (member.state === 'alive' || member.state === 'suspect'));
   }
 
   #dispatch(event: MembershipEvent): void {

@@ -11,6 +11,7 @@ import type { Logger } from '../log';
 import type { StoredRecord } from '../storage';
 import type { HintLedger } from './hint-ledger';
 import type { ReplicaDirectory } from './placement';
+import { forEachBounded } from './for-each-bounded';
 import type { Replica } from './replica';
 
 /** Whether a hint's target can take it now: alive in membership, with a connection up. */
@@ -115,21 +116,4 @@ export class HintedHandoff {
     await this.#options.ledger.store.remove(target, record.key, record.version);
     return true;
   }
-}
-
-/**
- * Runs `work` on the items, at most `concurrencyMax` at once, starting no more once `stop()` holds;
- * resolves with the results in order (undefined for items never started).
- */
-async function forEachBounded<T, R>(items: readonly T[], concurrencyMax: number, stop: () => boolean, work: (item: T) => Promise<R>): Promise<(R | undefined)[]> {
-  const results: (R | undefined)[] = new Array(items.length).fill(undefined);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length && !stop()) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrencyMax, items.length) }, worker));
-  return results;
 }

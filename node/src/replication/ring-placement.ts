@@ -98,14 +98,21 @@ export class RingPlacement implements Placement {
   }
 
   targetsFor(key: string): ReplicaTarget[] {
-    const ring = this.ring();
-    const n = this.effectiveReplicas();
-    const isHealthy = (nodeId: string) => nodeId === this.#selfId || this.#membership.isHealthy(nodeId);
-    const targets = ring.targetsFor(key, n, isHealthy);
-    if (targets.length >= n) return targets;
-    const covered = new Set(targets.map((target) => target.standInFor ?? target.nodeId));
-    const uncovered = ring.preferenceList(key, n).filter((nodeId) => !covered.has(nodeId));
-    return [...targets, ...uncovered.slice(0, n - targets.length).map((nodeId) => ({ nodeId }))];
+    return targetsOn(this.ring(), this.effectiveReplicas(), key, (nodeId) => nodeId === this.#selfId || this.#membership.isHealthy(nodeId));
+  }
+
+  /**
+   * Placement by the ring of the other members: where this node's keys and hints go when it leaves
+   * (it announced `left`, so membership no longer counts it, but this placement's own ring keeps it).
+   */
+  withoutSelf(): Placement {
+    const ids = this.#membership.ringMemberIds().filter((nodeId) => nodeId !== this.#selfId);
+    const ring = new HashRing(ids.map((nodeId) => ({ nodeId })), this.tokensPerNode);
+    const n = Math.min(this.replicationFactor, ring.size);
+    return {
+      targetsFor: (key) => (n === 0 ? [] : targetsOn(ring, n, key, (nodeId) => this.#membership.isHealthy(nodeId))),
+      listingNodes: () => ids.filter((nodeId) => this.#membership.isHealthy(nodeId)),
+    };
   }
 
   /** Every member believed up: listing merges their scans (a down member's keys have other copies). */
@@ -114,4 +121,13 @@ export class RingPlacement implements Placement {
       .members.map((member) => member.nodeId)
       .filter((nodeId) => nodeId === this.#selfId || this.#membership.isHealthy(nodeId));
   }
+}
+
+/** A key's N targets: healthy intended replicas and stand-ins, then unhealthy intended ones if no stand-in is left. */
+function targetsOn(ring: HashRing, n: number, key: string, isHealthy: (nodeId: string) => boolean): ReplicaTarget[] {
+  const targets = ring.targetsFor(key, n, isHealthy);
+  if (targets.length >= n) return targets;
+  const covered = new Set(targets.map((target) => target.standInFor ?? target.nodeId));
+  const uncovered = ring.preferenceList(key, n).filter((nodeId) => !covered.has(nodeId));
+  return [...targets, ...uncovered.slice(0, n - targets.length).map((nodeId) => ({ nodeId }))];
 }

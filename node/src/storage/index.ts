@@ -1,8 +1,7 @@
 export type { KvStore, ScanOptions, ScanPage, StoreStats, WriteDecision } from './kv-store';
 export { compareKeys } from './key-order';
-export { LmdbStore, type SyncPolicy } from './lmdb-store';
+export type { SyncPolicy } from './lmdb-store';
 export { MemoryStore } from './memory-store';
 export { isTombstone, type StoredRecord } from './stored-record';
 export { HintIndex, hintBytes, type Hint, type HintBounds, type HintPutOutcome, type HintStats, type HintStore } from './hint-store';
-export { LmdbHintStore } from './lmdb-hint-store';
 export { MemoryHintStore } from './memory-hint-store';

@@ -39,6 +39,8 @@ declare module 'hyperdht' {
     /** The first node of a DHT: persistent, bound to `port`, and told its own address up front. */
     static bootstrapper(port: number, host: string, options?: HyperDHTBootstrapperOptions): HyperDHT;
     readonly destroyed: boolean;
+    /** The Kademlia routing table: the other DHT nodes this one knows. */
+    readonly table: { readonly size: number };
     ready(): Promise<void>;
     fullyBootstrapped(): Promise<void>;
     address(): { host: string; family: number; port: number };

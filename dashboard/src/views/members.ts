@@ -1,0 +1,67 @@
+// Members: every member as the reading node sees it (state, incarnation, time since last heard, keys,
+// hints other nodes hold for it), then how each node sees the others.
+import { useEffect } from 'preact/hooks';
+import type { ClusterHealthView, MemberView } from '../api-types';
+import type { ClusterPoller } from '../cluster-poller';
+import { ago, shortId } from '../format';
+import { html } from '../html';
+import { originOf } from '../reading-node';
+import { MemberMatrix } from './member-matrix';
+import { StateBadge } from './state-badge';
+import { Scrollable } from './scrollable';
+
+/** Hints held anywhere in the cluster for each target node, from every node's /cluster/health. */
+function hintBacklog(poller: ClusterPoller, members: readonly MemberView[]): Map<string, number | null> {
+  const backlog = new Map<string, number | null>();
+  for (const member of members) backlog.set(member.nodeId, 0);
+  for (const holder of members) {
+    const health = poller.observations.body<ClusterHealthView>(originOf(holder.httpAddress), '/cluster/health');
+    if (health === undefined) continue;
+    for (const target of health.hints.byTarget) backlog.set(target.nodeId, (backlog.get(target.nodeId) ?? 0) + target.count);
+  }
+  return backlog;
+}
+
+function MemberRow({ member, backlog }: { member: MemberView; backlog: number | null | undefined }) {
+  return html`
+    <tr data-node-id=${member.nodeId} data-name=${member.name} data-state=${member.state} data-incarnation=${member.incarnation}>
+      <th scope="row">${member.name}${member.self ? ' (reading)' : ''}</th>
+      <td><code title=${member.nodeId}>${shortId(member.nodeId)}</code></td>
+      <td><a href=${`${originOf(member.httpAddress)}/dashboard/`}>${member.httpAddress}</a></td>
+      <td><${StateBadge} state=${member.state} /></td>
+      <td class="number" data-field="incarnation">${member.incarnation}</td>
+      <td class="number">${member.self ? 'self' : ago(member.heartbeatAgeMs)}</td>
+      <td class="number">${member.keyCount ?? '–'}</td>
+      <td class="number" data-field="hint-backlog">${backlog ?? '–'}</td>
+    </tr>
+  `;
+}
+
+export function MembersView({ poller }: { poller: ClusterPoller }) {
+  const members = [...poller.reading.members()].sort((a, b) => a.name.localeCompare(b.name));
+  useEffect(() => {
+    if (members.length > 0 && poller.firstRenderMs === null) poller.firstRenderMs = Math.round(performance.now());
+  }, [members.length > 0]);
+  if (members.length === 0) return html`<p data-testid="members-empty">Waiting for a member list…</p>`;
+  const backlog = hintBacklog(poller, members);
+  return html`
+    <section aria-labelledby="members-heading">
+      <h3 id="members-heading">Members as ${members.find((member) => member.self)?.name ?? 'the reading node'} sees them</h3>
+      <${Scrollable} label="Members table">
+        <table data-testid="members" data-first-render-ms=${poller.firstRenderMs ?? ''}>
+          <thead>
+            <tr>
+              <th scope="col">Name</th><th scope="col">Node id</th><th scope="col">HTTP address</th><th scope="col">State</th>
+              <th scope="col">Incarnation</th><th scope="col">Heard</th><th scope="col">Keys</th><th scope="col">Hint backlog</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${members.map((member) => html`<${MemberRow} key=${member.nodeId} member=${member} backlog=${backlog.get(member.nodeId)} />`)}
+          </tbody>
+        </table>
+      </${Scrollable}>
+      <p class="note">Heard: time since the reading node last heard from the member. Hint backlog: writes other nodes hold for it until it is back.</p>
+    </section>
+    <${MemberMatrix} poller=${poller} members=${members} />
+  `;
+}

@@ -1,0 +1,144 @@
+// Keys, Health, Activity and Swagger against a real 3-node cluster, every view at desktop and phone
+// width with axe-core and the keyboard, and last the serving node killed: the page goes on updating
+// through another member. Keys: created on the page, read through another node with the CLI; a stale
+// edit shows the 412 conflict with the current version; a delete shows 404 afterwards.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { CLI_PATH, getJson } from './support/cluster';
+import { expect, expectAccessible, useCluster, networkFailureTo, saveScreenshot, test } from './support/fixtures';
+
+const run = promisify(execFile);
+const VIEWS = ['members', 'ring', 'keys', 'explain', 'activity', 'health'] as const;
+const PHONE = { width: 390, height: 844 };
+/** A failover takes one failed poll (refused at once) and one answer from another member. */
+const FAILOVER_MS_MAX = 10_000;
+
+const cluster = useCluster({ nodes: 3 });
+
+/** Chromium logs every non-2xx answer a fetch gets; the tests below expect these. */
+const expectedStatus = (status: number, path: string) => new RegExp(`^Failed to load resource: the server responded with a status of ${status} .*${path}`);
+
+test('keys: created on the page, read through another node with the CLI; a stale edit is a 412 conflict; a delete is a 404 afterwards', async ({ page, browserErrors }, testInfo) => {
+  const [first, second] = cluster().nodes;
+  browserErrors.allow(expectedStatus(412, '/kv/'));
+  browserErrors.allow(expectedStatus(404, '/kv/'));
+  await page.goto(`${first!.url}/dashboard/#/keys`);
+  await page.getByLabel('Key', { exact: true }).fill('user:ada');
+  await page.getByLabel('Value (JSON)').first().fill('{"name": "Ada", "born": 1815}');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  const editor = page.locator('[data-testid="key-editor"]');
+  await expect(editor).toHaveAttribute('data-key', 'user:ada');
+  await expect(editor).toHaveAttribute('data-status', '200');
+  const version = await editor.getAttribute('data-version');
+  await expect(page.locator('[data-testid="key-replicas"]')).not.toHaveAttribute('data-replicas', '');
+
+  const cli = await run('node', [CLI_PATH, 'get', 'user:ada', '--url', second!.url, '--json']);
+  expect(JSON.parse(cli.stdout)).toMatchObject({ key: 'user:ada', value: { name: 'Ada', born: 1815 }, version });
+  await page.getByRole('link', { name: 'Keys' }).click();
+  await expect(page.locator('[data-testid="key-list"] li[data-key="user:ada"]')).toBeVisible();
+  await saveScreenshot(page, testInfo, 'keys');
+
+  // Someone else writes the key after the page read it: the page's If-Match no longer holds.
+  await page.goto(`${first!.url}/dashboard/#/keys/${encodeURIComponent('user:ada')}`);
+  await expect(editor).toHaveAttribute('data-version', version!);
+  const elsewhere = await getJson<{ version: string }>(`${second!.url}/kv/user%3Aada`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"value": {"name": "Ada Lovelace"}}' });
+  expect(elsewhere.status).toBe(200);
+  await page.locator('#edit-value').fill('{"name": "Ada King"}');
+  await page.getByRole('button', { name: 'Save with If-Match' }).click();
+  const outcome = page.locator('[data-testid="key-outcome"]');
+  await expect(outcome).toHaveAttribute('data-kind', 'conflict');
+  await expect(outcome).toContainText(`now at version ${elsewhere.body.version}`);
+  await saveScreenshot(page, testInfo, 'keys-conflict');
+
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await expect(outcome).toHaveAttribute('data-kind', 'deleted');
+  await expect(editor).toHaveAttribute('data-status', '404');
+  await expect(page.locator('[data-testid="key-missing"]')).toContainText('404');
+  expect((await getJson(`${second!.url}/kv/user%3Aada`)).status).toBe(404);
+});
+
+test('health: hints, anti-entropy and storage per node; Repair now starts a pass and shows it finish', async ({ page }, testInfo) => {
+  const [first] = cluster().nodes;
+  await page.goto(`${first!.url}/dashboard/#/health`);
+  await expect(page.locator('[data-testid="health"] tbody tr[data-reachable="yes"]')).toHaveCount(3);
+  await page.getByRole('button', { name: 'Repair now' }).click();
+  await expect(page.locator('[data-testid="repair-message"]')).toContainText(/Started|already running/);
+  await expect(page.locator(`[data-testid="health"] tr[data-node-id="${first!.nodeId}"]`)).toContainText('last pass finished');
+  const status = (await getJson<{ lastCompleted: unknown }>(`${first!.url}/cluster/repair`)).body;
+  expect(status.lastCompleted).not.toBeNull();
+  await saveScreenshot(page, testInfo, 'health');
+});
+
+test('activity: request rate and latency per node from /stats; events from every node in one timeline', async ({ page }, testInfo) => {
+  const [first] = cluster().nodes;
+  await page.goto(`${first!.url}/dashboard/?poll=250#/activity`);
+  await expect(page.locator('[data-testid="chart-requests"]')).toHaveAttribute('data-series', '3');
+  await expect(page.locator('[data-testid="timeline"] tbody tr').first()).toBeVisible();
+  const nodesInTimeline = await page.locator('[data-testid="timeline"] tbody tr').evaluateAll((rows) => new Set(rows.map((row) => row.getAttribute('data-node-id'))).size);
+  expect(nodesInTimeline).toBeGreaterThan(1);
+  await saveScreenshot(page, testInfo, 'activity');
+});
+
+for (const view of VIEWS) {
+  test(`${view} at 1280×800 and 390×844: no serious axe violation, screenshot saved`, async ({ page }, testInfo) => {
+    const [first] = cluster().nodes;
+    for (const viewport of [{ width: 1280, height: 800 }, PHONE]) {
+      await page.setViewportSize(viewport);
+      await page.goto(`${first!.url}/dashboard/#/${view}`);
+      await expect(page.locator(`main[data-view="${view}"]`)).toBeVisible();
+      await expect(page.locator('[data-testid="connection"]')).not.toHaveAttribute('data-last-update', '');
+      await expectAccessible(page, `${view} at ${viewport.width}×${viewport.height}`);
+      await saveScreenshot(page, testInfo, `${view}-${viewport.width}x${viewport.height}`);
+    }
+  });
+}
+
+test('keyboard: from the top of the page, Tab reaches every view’s link, and Enter opens it', async ({ page }) => {
+  const [first] = cluster().nodes;
+  await page.goto(`${first!.url}/dashboard/#/members`);
+  const focused: string[] = [];
+  for (let press = 0; press < 10; press++) {
+    await page.keyboard.press('Tab');
+    focused.push((await page.locator(':focus').textContent()) ?? '');
+  }
+  for (const title of ['Members', 'Ring', 'Keys', 'Explain a key', 'Activity', 'Health']) expect(focused).toContain(title);
+  await page.getByRole('link', { name: 'Health' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('main[data-view="health"]')).toBeVisible();
+});
+
+test('/swagger renders its operations with no request beyond the node', async ({ page }, testInfo) => {
+  const [first] = cluster().nodes;
+  const origin = new URL(first!.url).origin;
+  const elsewhere: string[] = [];
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(`${origin}/`) || url.startsWith('data:')) return route.continue();
+    elsewhere.push(url);
+    return route.abort();
+  });
+  await page.goto(`${first!.url}/swagger`);
+  await expect(page.locator('.opblock').first()).toBeVisible();
+  expect(await page.locator('.opblock').count()).toBeGreaterThan(10);
+  await expect(page.locator('.opblock-summary-path', { hasText: '/kv/{key}' }).first()).toBeVisible();
+  expect(elsewhere).toEqual([]);
+  await saveScreenshot(page, testInfo, 'swagger');
+});
+
+test('the serving node killed: the page goes on updating through another member and says which', async ({ page, browserErrors }, testInfo) => {
+  const [first] = cluster().nodes;
+  browserErrors.allow(networkFailureTo(first!.url));
+  await page.goto(`${first!.url}/dashboard/?poll=250#/members`);
+  const banner = page.locator('[data-testid="connection"]');
+  await expect(banner).toHaveAttribute('data-reading-through', first!.nodeId);
+  await first!.kill9();
+  await expect(banner).toHaveAttribute('data-failover', 'yes', { timeout: FAILOVER_MS_MAX });
+  const through = await banner.getAttribute('data-reading-through');
+  expect(cluster().nodes.map((node) => node.nodeId).filter((nodeId) => nodeId !== first!.nodeId)).toContain(through);
+  await expect(banner).toContainText('the node that served this page');
+  // Still updating: the update time moves on, and the killed node turns dead on the page.
+  const updated = Number(await banner.getAttribute('data-last-update'));
+  await expect.poll(async () => Number(await banner.getAttribute('data-last-update'))).toBeGreaterThan(updated);
+  await expect(page.locator(`[data-testid="members"] tr[data-node-id="${first!.nodeId}"]`)).toHaveAttribute('data-state', 'dead');
+  await saveScreenshot(page, testInfo, 'members-failover');
+});
