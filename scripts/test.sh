@@ -17,11 +17,12 @@ fi
 bun run build
 
 namespace="swarmkv-test-$$"
+run_id=$(($$ % 1000000))
 if [ "$(id -u)" = 0 ] && command -v ip >/dev/null; then
   ip netns add "$namespace"
   trap 'ip netns del "$namespace" 2>/dev/null || true' EXIT
   ip netns exec "$namespace" ip link set lo up
-  boxed=(ip netns exec "$namespace" env SWARMKV_TEST_BOXED=1)
+  boxed=(ip netns exec "$namespace" env SWARMKV_TEST_BOXED=1 SWARMKV_TEST_RUN=$run_id)
 elif [ "${SWARMKV_TEST_UNBOXED:-0}" = 1 ]; then
   echo "warning: not root; running tests on the host network (loopback only by construction)" >&2
   boxed=()
@@ -58,6 +59,29 @@ if [ "$#" = 0 ] || [ "$e2e_only" = 1 ]; then
   failed=$((failed + ${e2e_failed:-0}))
 fi
 rm -f "$log"
+
+# What the run made must be gone: a suite that leaves a process or a namespace behind fails the run
+# (and what it left is removed here, so the next run starts clean). Test networks are named
+# skv<this run's id>n... (test/support/test-network.ts), so other runs on the machine are not counted.
+if [ "${#boxed[@]}" -gt 0 ]; then
+  leftovers=0
+  for pid in $(ip netns pids "$namespace" 2>/dev/null); do
+    echo "leftover process $pid: $(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)" >&2
+    kill -9 "$pid" 2>/dev/null || true
+    leftovers=$((leftovers + 1))
+  done
+  for name in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^skv${run_id}n" || true); do
+    echo "leftover network namespace $name" >&2
+    ip netns pids "$name" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
+    ip netns del "$name" 2>/dev/null || true
+    leftovers=$((leftovers + 1))
+  done
+  if [ "$leftovers" -gt 0 ]; then
+    echo "the suites left $leftovers process(es) or namespace(s) behind" >&2
+    failed=$((failed + 1))
+    status=1
+  fi
+fi
 if [ "$status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi
 echo "${passed} passed, ${failed} failed"
 exit "$status"

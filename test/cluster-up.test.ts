@@ -2,17 +2,25 @@
 // up starts a bootstrap and three nodes that form one cluster, says so on stderr, passes the nodes' JSON
 // log lines through on stdout, reports a node that dies, and on SIGTERM stops every node and exits 0.
 
-import { afterAll, describe, expect, test } from 'bun:test';
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { freeTcpPortBlock } from './support/free-ports';
 import { runCli, waitForExit, waitUntil, type RunningCli } from './support/node-lifecycle';
+import { childPidServing } from './support/process-tree';
 import { http } from './support/spawn-node';
 
 const START_MS_MAX = 60_000;
 const CONVERGE_MS_MAX = 60_000;
 /** up's own bound is 10 s per node (in parallel), then SIGKILL. */
 const STOP_MS_MAX = 15_000;
+/** The start-up bound given to `up` when one node is made to hang: short, so the test is. */
+const STUCK_START_MS = 3000;
+/** What `up` itself may take to start on a loaded 2-core machine (Node, the bundle, the bootstrap). */
+const START_SLACK_MS = 10_000;
+const HOLD_STORE_WRITER = resolve(import.meta.dir, 'support/hold-store-writer.ts');
 
 const logLines = (text: string) => text.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
 const answers = (url: string) => http('GET', `${url}/health`).then((reply) => reply.status === 200, () => false);
@@ -44,14 +52,21 @@ describe('swarmkv bootstrap', () => {
 
 describe('swarmkv up', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'swarmkv-up-'));
+  // Every node `up` starts here carries this cluster name on its command line: what the last test checks.
+  const cluster = `up-test-${process.pid}-${Math.floor(Math.random() * 1e9)}`;
+  let basePort = 0;
+  let urls: string[] = [];
+  beforeAll(async () => {
+    basePort = await freeTcpPortBlock(3);
+    urls = [0, 1, 2].map((index) => `http://127.0.0.1:${basePort + index}`);
+  });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-  const basePort = 20_000 + (process.pid % 10_000) * 4;
-  const urls = [0, 1, 2].map((index) => `http://127.0.0.1:${basePort + index}`);
+  const runUp = (args: string[]) => runCli(['up', '--cluster', cluster, '--base-port', String(basePort), ...args]);
 
   test('starts a 3-node cluster, reports a dead node, stops every node on SIGTERM and exits 0', async () => {
-    const up = runCli(['up', '-n', '3', '--base-port', String(basePort), '--data-dir', dataDir, '--log-level', 'info']);
+    const up = runUp(['-n', '3', '--data-dir', dataDir, '--log-level', 'info']);
     try {
-      await waitUntil('the summary', () => up.stderr().includes('Ctrl-C stops every node'), START_MS_MAX);
+      await waitForSummary(up);
       const summary = up.stderr();
       for (const url of urls) expect(summary).toContain(url);
       expect(summary).toMatch(/secret: [0-9a-f]{32} {2}\(generated/);
@@ -95,9 +110,10 @@ describe('swarmkv up', () => {
     const blocker = runCli(['node', '--memory', '--port', String(basePort + 1)]);
     try {
       await waitUntil('the blocking node', () => answers(urls[1]!), START_MS_MAX);
-      const up = runCli(['up', '-n', '2', '--memory', '--base-port', String(basePort)]);
+      const up = runUp(['-n', '2', '--memory']);
       expect(await waitForExit(up.child, START_MS_MAX)).toBe(true);
       expect(up.child.exitCode).toBe(2);
+      expect(up.stderr()).toContain(`node-${basePort + 1}`);
       expect(up.stderr()).toContain('is already in use');
       expect(up.stderr()).toContain('stopping the cluster');
       expect(await answers(urls[0]!)).toBe(false);
@@ -106,30 +122,71 @@ describe('swarmkv up', () => {
     }
   }, 2 * START_MS_MAX);
 
+  test('a node stuck in start-up is named with its last lines after --node-start-timeout-ms; up stops every node and exits 4', async () => {
+    const stuckName = `node-${basePort + 1}`;
+    // The stuck node's store is held by another process: its first write, before node.listening, waits.
+    const holder = spawn(process.execPath, [HOLD_STORE_WRITER, join(dataDir, stuckName)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      let held = '';
+      holder.stdout!.on('data', (chunk: Buffer) => (held += chunk.toString()));
+      await waitUntil('the store lock holder', () => held.includes('holding'), START_MS_MAX);
+      const startedMs = performance.now();
+      const up = runUp(['-n', '2', '--data-dir', dataDir, '--node-start-timeout-ms', String(STUCK_START_MS)]);
+      expect(await waitForExit(up.child, STUCK_START_MS + 2 * STOP_MS_MAX)).toBe(true);
+      const exitedMs = performance.now() - startedMs;
+      expect(up.child.exitCode).toBe(4);
+      expect(up.stderr()).toMatch(new RegExp(`${stuckName} \\(pid \\d+\\) did not log node.listening within ${STUCK_START_MS / 1000} s`));
+      expect(up.stderr()).toContain('stopping the cluster');
+      expect(up.stderr()).not.toContain('Ctrl-C stops every node');
+      // The bound, then SIGTERM, which a node stuck in start-up ignores, then SIGKILL after up's stop
+      // bound (10 s); on top, up's own start, seconds on a loaded machine.
+      expect(exitedMs).toBeGreaterThanOrEqual(STUCK_START_MS);
+      expect(exitedMs).toBeLessThan(STUCK_START_MS + STOP_MS_MAX + START_SLACK_MS);
+      expect(await answers(urls[0]!)).toBe(false);
+      expect(processesMentioning(cluster)).toEqual([]);
+    } finally {
+      holder.kill('SIGKILL');
+      await waitForExit(holder, STOP_MS_MAX);
+    }
+  }, START_MS_MAX + STUCK_START_MS + 3 * STOP_MS_MAX);
+
   test('flags are checked before anything starts', async () => {
     for (const [args, message] of [
       [['-n', '0'], '-n/--nodes must be 1..'],
       [['--secret', 'short'], 'at least 16 characters'],
       [['--base-port', '65535', '-n', '2'], '--base-port must leave room'],
+      [['--node-start-timeout-ms', '0'], '--node-start-timeout-ms must be at least 1'],
     ] as const) {
       const up = runCli(['up', ...args]);
       expect(await waitForExit(up.child, STOP_MS_MAX)).toBe(true);
       expect({ args, code: up.child.exitCode, mentions: up.stderr().includes(message) }).toEqual({ args, code: 2, mentions: true });
     }
-  }, 3 * STOP_MS_MAX);
+  }, 4 * STOP_MS_MAX);
+
+  test('leaves no process behind: every node any up of this file started has exited', async () => {
+    await waitUntil('no process of this file left', () => processesMentioning(cluster).length === 0, STOP_MS_MAX).catch(() => {});
+    expect(processesMentioning(cluster)).toEqual([]);
+  });
 });
 
-/** The pid of up's child that serves HTTP on `port`: its command line names the port. */
-function childPidServing(parentPid: number, port: number): number {
+/** Waits for up's summary; if up exits first, fails at once with what it said (not after the deadline). */
+async function waitForSummary(up: RunningCli): Promise<void> {
+  await waitUntil('the summary, or up to exit', () => up.stderr().includes('Ctrl-C stops every node') || up.child.exitCode !== null || up.child.signalCode !== null, START_MS_MAX).catch((error: Error) => {
+    throw new Error(`${error.message}; up said:\n${up.stderr()}`);
+  });
+  if (!up.stderr().includes('Ctrl-C stops every node')) throw new Error(`up exited (${up.child.exitCode ?? up.child.signalCode}) before its summary:\n${up.stderr()}`);
+}
+
+/** Pids of the processes whose command line contains `text`, this one excepted. */
+function processesMentioning(text: string): number[] {
+  const found: number[] = [];
   for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (parent === parentPid && command.includes('--port') && command[command.indexOf('--port') + 1] === String(port)) return Number(entry);
+      if (Number(entry) !== process.pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text)) found.push(Number(entry));
     } catch {
       // A process that exited while we looked.
     }
   }
-  throw new Error(`no child of ${parentPid} serves port ${port}`);
+  return found;
 }
+

@@ -4,8 +4,8 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 
-/** The last stderr lines kept, to say why a node died. */
-const STDERR_LINES_KEPT = 20;
+/** The last output lines kept (stdout and stderr), to say why a node died or never came up. */
+const OUTPUT_LINES_KEPT = 20;
 
 export interface ChildNodeSpec {
   readonly name: string;
@@ -47,11 +47,13 @@ export class ChildNode {
   readonly name: string;
   readonly #process: ChildProcess;
   readonly #stderrTail: string[] = [];
+  readonly #outputTail: string[] = [];
   /** Resolves with the URL from the node's `node.listening` line; rejects if it exits first. */
   readonly listening: Promise<string>;
   readonly exited: Promise<ChildExit>;
   #exit: ChildExit | undefined;
   #stopRequested = false;
+  #listening = false;
 
   constructor(executable: string, spec: ChildNodeSpec, output: ChildOutput) {
     this.name = spec.name;
@@ -71,18 +73,22 @@ export class ChildNode {
     });
     let listened: (url: string) => void = () => {};
     this.listening = new Promise<string>((resolve, reject) => {
-      listened = resolve;
+      listened = (url) => {
+        this.#listening = true;
+        resolve(url);
+      };
       void this.exited.then((exit) => reject(new Error(`${this.name} ${describeExit(exit)} before listening`)));
     });
     this.listening.catch(() => {});
     forEachLine(this.#process.stdout!, (line) => {
+      keepLast(this.#outputTail, line);
       output.stdout(line);
       const url = listeningUrl(line);
       if (url !== undefined) listened(url);
     });
     forEachLine(this.#process.stderr!, (line) => {
-      this.#stderrTail.push(line);
-      if (this.#stderrTail.length > STDERR_LINES_KEPT) this.#stderrTail.shift();
+      keepLast(this.#stderrTail, line);
+      keepLast(this.#outputTail, line);
       output.stderr(line);
     });
   }
@@ -94,6 +100,11 @@ export class ChildNode {
   /** How it exited; undefined while it runs. */
   get exit(): ChildExit | undefined {
     return this.#exit;
+  }
+
+  /** True once the node logged node.listening. */
+  get isListening(): boolean {
+    return this.#listening;
   }
 
   get running(): boolean {
@@ -108,6 +119,11 @@ export class ChildNode {
   /** What the node last wrote to stderr: the reason, when it died. */
   stderrTail(): string[] {
     return [...this.#stderrTail];
+  }
+
+  /** What the node last wrote on either stream: how far it got, when it never came up. */
+  outputTail(): string[] {
+    return [...this.#outputTail];
   }
 
   /** SIGTERM, then SIGKILL if it has not exited within `deadlineMs`. Resolves true if it had to be killed. */
@@ -139,6 +155,11 @@ export class ChildNode {
       // Already gone: the exit event is on its way.
     }
   }
+}
+
+function keepLast(tail: string[], line: string): void {
+  tail.push(line);
+  if (tail.length > OUTPUT_LINES_KEPT) tail.shift();
 }
 
 function listeningUrl(line: string): string | undefined {

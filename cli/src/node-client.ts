@@ -6,7 +6,7 @@ import { CliFailure, exitCodes, type ExitCode } from './exit-codes';
 
 /** How long one request to one node may take before the next URL is tried. */
 export const REQUEST_TIMEOUT_MS = 10_000;
-const DEFAULT_URL = 'http://127.0.0.1:7070';
+export const DEFAULT_URL = 'http://127.0.0.1:7070';
 
 export interface NodeReply {
   readonly status: number;

@@ -1,8 +1,9 @@
 // Runs one CLI invocation in-process and returns its exit code instead of exiting, so `swarmkv run`
 // can execute script lines without spawning a process per line.
 
-import { defineCommand, runCommand as runCittyCommand, showUsage, type CommandDef } from 'citty';
+import { defineCommand, runCommand as runCittyCommand, type CommandDef } from 'citty';
 import { bootstrapCommand } from './commands/bootstrap';
+import { completionCommand } from './commands/completion';
 import { delCommand } from './commands/del';
 import { explainCommand } from './commands/explain';
 import { getCommand } from './commands/get';
@@ -17,14 +18,16 @@ import { statusCommand } from './commands/status';
 import { tokenCommand } from './commands/token';
 import { upCommand } from './commands/up';
 import { CliFailure, exitCodes } from './exit-codes';
+import { setRootCommand, withHelp } from './help/command-help';
 import { printError } from './output';
+import { terminalColumns } from './terminal-text';
 
-export const rootCommand = defineCommand({
+export const rootCommand = withHelp(defineCommand({
   meta: {
     name: 'swarmkv',
     version: '0.1.0',
     description:
-      'A peer-to-peer key-value store. Exit codes: 0 ok, 1 not found, 2 usage error, 3 node unreachable, 4 refused by the node.\n\nExample: swarmkv put greeting \'"hello"\' && swarmkv get greeting',
+      'A peer-to-peer, sharded, replicated key-value store: nodes find each other on a DHT, keep N replicas of every key, and heal after failures.\n\nExit codes: 0 ok, 1 not found, 2 usage error, 3 node unreachable, 4 refused by the node.',
   },
   subCommands: {
     node: nodeCommand,
@@ -40,9 +43,15 @@ export const rootCommand = defineCommand({
     locate: locateCommand,
     explain: explainCommand,
     repair: repairCommand,
+    completion: completionCommand,
     token: tokenCommand,
   },
+}), {
+  group: 'other',
+  summary: 'swarmkv',
+  examples: ['swarmkv up', `swarmkv put greeting '"hello"' && swarmkv get greeting`, 'swarmkv status'],
 });
+setRootCommand(rootCommand);
 
 const HELP_FLAGS = new Set(['--help', '-h']);
 
@@ -61,8 +70,10 @@ function isCittyUsageError(error: unknown): error is Error {
 export async function runCli(rawArgs: string[]): Promise<number> {
   const subCommand = subCommandFor(rawArgs);
   if (rawArgs.length === 0 || rawArgs.some((arg) => HELP_FLAGS.has(arg))) {
-    if (subCommand) await showUsage(subCommand.command, rootCommand);
-    else await showUsage(rootCommand);
+    // Loaded only for help: every other invocation, a node's start included, skips the layout code.
+    const { commandHelpText, rootHelpText } = await import('./help/render-help');
+    const width = terminalColumns();
+    process.stdout.write(subCommand ? await commandHelpText(subCommand.name, subCommand.command, width) : await rootHelpText(rootCommand, width));
     return rawArgs.length === 0 ? exitCodes.usage : exitCodes.ok;
   }
   if (rawArgs.length === 1 && rawArgs[0] === '--version') {

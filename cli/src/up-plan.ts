@@ -32,6 +32,8 @@ export interface UpPlan {
   readonly cluster: string;
   readonly memory: boolean;
   readonly logLevel: LogLevel;
+  /** How long each node may take to log node.listening before `up` gives up on the cluster. */
+  readonly nodeStartTimeoutMs: number;
 }
 
 export interface UpArgs {
@@ -43,6 +45,7 @@ export interface UpArgs {
   readonly insecure?: boolean | undefined;
   readonly cluster: string;
   readonly 'log-level': string;
+  readonly 'node-start-timeout-ms': string;
 }
 
 function usage(message: string): never {
@@ -57,6 +60,8 @@ export function planUp(args: UpArgs): UpPlan {
   const logLevel = args['log-level'] as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) usage(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   if (!args.memory && args['data-dir'].length === 0) usage('--data-dir must not be empty (or pass --memory)');
+  const nodeStartTimeoutMs = integerArg('--node-start-timeout-ms', args['node-start-timeout-ms']);
+  if (nodeStartTimeoutMs < 1) usage(`--node-start-timeout-ms must be at least 1, got ${nodeStartTimeoutMs}`);
   const given = args.secret;
   if (given !== undefined && given.length < SECRET_CHARS_MIN) usage(`--secret must be at least ${SECRET_CHARS_MIN} characters`);
   const nodes = Array.from({ length: count }, (_, index): UpNodePlan => {
@@ -72,6 +77,7 @@ export function planUp(args: UpArgs): UpPlan {
     cluster: args.cluster,
     memory: args.memory,
     logLevel,
+    nodeStartTimeoutMs,
   };
 }
 
@@ -86,6 +92,8 @@ export function nodeArgs(plan: UpPlan, node: UpNodePlan, bootstrap: string): str
     '--bootstrap', bootstrap,
     '--profile', 'local',
     '--log-level', plan.logLevel,
+    // up reads its nodes' events as JSON, and shows them in its own format.
+    '--log-format', 'json',
     ...(node.dataDir === null ? ['--memory'] : ['--data-dir', node.dataDir]),
   ];
 }

@@ -40,8 +40,14 @@ class PinoLogger implements Logger {
   }
 }
 
-/** A logger writing JSON lines to stdout synchronously, so the last lines before a crash are not lost. */
-export function createLogger(level: LogLevel): Logger {
+/** Where log lines go: anything with a synchronous `write(line)`. */
+export type LogDestination = pino.DestinationStream;
+
+/**
+ * A logger writing JSON lines to stdout synchronously, so the last lines before a crash are not lost.
+ * Another destination (the CLI's pretty printer, say) receives the very same JSON lines.
+ */
+export function createLogger(level: LogLevel, destination: LogDestination = pino.destination({ dest: 1, sync: true })): Logger {
   return new PinoLogger(
     pino(
       {
@@ -50,7 +56,7 @@ export function createLogger(level: LogLevel): Logger {
         timestamp: pino.stdTimeFunctions.isoTime,
         formatters: { level: (label) => ({ level: label }) },
       },
-      pino.destination({ dest: 1, sync: true }),
+      destination,
     ),
   );
 }

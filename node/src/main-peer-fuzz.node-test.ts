@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import createTestnet from 'hyperdht/testnet.js';
 import { HyperswarmTransport } from './transport/hyperswarm';
+import { createLocalTestnet } from './transport/local-testnet.contract';
 import { MessageRegistry, MessageType, PEER_MESSAGE_BYTES_MAX, type WireMessage } from './wire';
 
 const CLI_PATH = fileURLToPath(new URL('../swarmkv.mjs', import.meta.url));
@@ -105,7 +105,7 @@ function refusalCounts(node: RunningNode, fuzzerId: string): Map<string, number>
 }
 
 test('an authenticated peer sending malformed, unsolicited, unknown and oversized frames changes nothing', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-  const testnet = await createTestnet(3, { host: '127.0.0.1' });
+  const testnet = await createLocalTestnet(3);
   const bootstrap = `127.0.0.1:${testnet.bootstrap[0]!.port}`;
   const nodes: RunningNode[] = [];
   const fuzzer = new HyperswarmTransport({

@@ -18,6 +18,15 @@ function ip(args: string[]): string {
   return result.stdout;
 }
 
+/**
+ * Every namespace of this test run starts with this: `skv` and the run's id (scripts/test.sh passes
+ * SWARMKV_TEST_RUN and, after the run, deletes and reports any left behind), else this process's pid.
+ */
+export function namespacePrefix(): string {
+  const run = process.env.SWARMKV_TEST_RUN;
+  return `skv${run !== undefined && /^\d{1,6}$/.test(run) ? run : process.pid % 100000}n`;
+}
+
 export interface TestHost {
   readonly name: string;
   /** The network namespace the host's processes run in. */
@@ -43,7 +52,7 @@ export class TestNetwork {
   /** Creates the bridge and `hostCount` hosts named h0, h1, ... */
   static create(hostCount: number): TestNetwork {
     if (hostCount < 1 || hostCount > HOSTS_MAX) throw new Error(`hostCount must be 1..${HOSTS_MAX}`);
-    const tag = `skv${process.pid % 100000}${Math.floor(Math.random() * 1000)}`;
+    const tag = `${namespacePrefix()}${Math.floor(Math.random() * 1000)}`;
     // A subnet per network, so that two networks alive in one process (and their client legs) never overlap.
     const network = new TestNetwork(tag, 1 + ((process.pid + 7 * networksCreated++) % 250));
     try {

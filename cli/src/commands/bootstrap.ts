@@ -1,6 +1,7 @@
 // `swarmkv bootstrap`: runs a bare HyperDHT bootstrap node in the foreground, the fixed address nodes
 // of a private DHT meet through (`swarmkv node --bootstrap host:port`). It holds no secret and serves
-// any cluster. Like `swarmkv node`, it loads the daemon's code only when it runs, and logs JSON lines.
+// any cluster. Like `swarmkv node`, it loads the daemon's code only when it runs, and logs one line per
+// event (JSON or pretty, see --log-format).
 
 import type { LogLevel } from '../../../node/src';
 import { configurableFromEnvironment } from '../environment-variables';
@@ -8,6 +9,9 @@ import { CliFailure, exitCodes } from '../exit-codes';
 import { freeUdpPort } from '../free-udp-port';
 import { integerArg } from '../parse-args';
 import { waitForStopSignal } from '../stop-signals';
+import { withHelp } from '../help/command-help';
+import { logFormatArgs, logFormatHelp, resolveLogFormat } from '../log-format/log-format-option';
+import { loggerFor, logSink } from '../log-format/logger-for';
 
 /** hyperdht's own default port. */
 export const DHT_BOOTSTRAP_PORT_DEFAULT = 49737;
@@ -17,7 +21,7 @@ export const bootstrapCommand = configurableFromEnvironment({
   meta: {
     name: 'bootstrap',
     description:
-      'Run a DHT bootstrap node in the foreground: the address nodes pass as --bootstrap. It stores no data and needs no secret; logs one JSON line per event; Ctrl-C (SIGINT) or SIGTERM stops it. Every flag can also be set by its environment variable, shown in brackets.\n\nExample: swarmkv bootstrap --host 10.0.0.5 --port 49737   (then: swarmkv node --bootstrap 10.0.0.5:49737 --secret ...)',
+      'Run a DHT bootstrap node in the foreground: the address nodes pass as --bootstrap. It stores no data and needs no secret; it logs one line per event (see --log-format); Ctrl-C (SIGINT) or SIGTERM stops it.',
   },
   args: {
     host: {
@@ -28,15 +32,17 @@ export const bootstrapCommand = configurableFromEnvironment({
     port: { type: 'string', description: 'UDP port; 0 picks a free one (logged as dht.listening)', default: String(DHT_BOOTSTRAP_PORT_DEFAULT) },
     name: { type: 'string', description: 'name in the log lines', default: 'bootstrap' },
     'log-level': { type: 'string', description: '`debug`, `info`, `warn`, `error` or `silent`', default: 'info' },
+    ...logFormatArgs,
   },
   async run({ args }) {
     const logLevel = args['log-level'] as LogLevel;
     if (!LOG_LEVELS.includes(logLevel)) throw new CliFailure(exitCodes.usage, `--log-level must be one of ${LOG_LEVELS.join(', ')}`);
     const requestedPort = integerArg('--port', args.port);
-    const { DhtBootstrap, createLogger, reachableAddress } = await import('../../../node/src/daemon');
+    const logFormat = resolveLogFormat(args['log-format']);
+    const { DhtBootstrap, reachableAddress } = await import('../../../node/src/daemon');
     // On every interface (in a container, say), the DHT still needs the one address others reach it at.
     const host = args.host === '0.0.0.0' ? reachableAddress() : args.host;
-    const logger = createLogger(logLevel).child({ node: args.name });
+    const logger = (await loggerFor(logLevel, await logSink(logFormat))).child({ node: args.name });
     // Listening for the stop signal before dht.listening is logged: whoever waits for that line may stop us at once.
     const stopSignal = waitForStopSignal();
     let bootstrap: InstanceType<typeof DhtBootstrap>;
@@ -50,6 +56,15 @@ export const bootstrapCommand = configurableFromEnvironment({
     await stopSignal;
     await bootstrap.close();
   },
+});
+
+withHelp(bootstrapCommand, {
+  group: 'cluster',
+  summary: 'Run a DHT bootstrap node for nodes on other hosts',
+  examples: ['swarmkv bootstrap --host 10.0.0.5 --port 49737', 'swarmkv node --bootstrap 10.0.0.5:49737 --secret "$SECRET"'],
+  ...logFormatHelp,
+  choices: { 'log-level': LOG_LEVELS, ...logFormatHelp.choices },
+  optionsFromEnvironment: true,
 });
 
 /** What went wrong starting the bootstrap, as a usage error naming the flag to change. */

@@ -1,12 +1,13 @@
 import { defineCommand } from 'citty';
-import { connectionArgs } from '../common-args';
+import { connectionArgs, connectionHelp } from '../common-args';
 import { keyPath, NodeClient, resolveToken, resolveUrls } from '../node-client';
 import { printJson } from '../output';
+import { withHelp } from '../help/command-help';
 
 export const delCommand = defineCommand({
   meta: {
     name: 'del',
-    description: 'Delete KEY. Exit code 1 if it did not exist.\n\nExample: swarmkv del user:1',
+    description: 'Delete KEY. Exit code 1 if it did not exist.',
   },
   args: {
     key: { type: 'positional', description: 'the key', required: true },
@@ -17,3 +18,5 @@ export const delCommand = defineCommand({
     if (args.json) printJson({ key: args.key, deleted: true });
   },
 });
+
+withHelp(delCommand, { group: 'data', summary: 'Delete a key', examples: ['swarmkv del user:1'], ...connectionHelp });

@@ -1,9 +1,11 @@
 import { defineCommand } from 'citty';
 import type { ExplainReply } from '../../../node/src';
-import { connectionArgs } from '../common-args';
+import { connectionArgs, connectionHelp } from '../common-args';
+import { withHelp } from '../help/command-help';
 import { NodeClient, resolveToken, resolveUrls } from '../node-client';
 import { printJson, printLine } from '../output';
 import { renderTable } from '../table';
+import { jsonForTerminal, quoteForTerminal } from '../terminal-text';
 
 /** What a replica holds, in words: a version, a tombstone, nothing, or unknown (it did not answer). */
 function held(replica: ExplainReply['replicas'][number]): string {
@@ -24,8 +26,8 @@ export const explainCommand = defineCommand({
     if (args.json) return printJson(reply.body);
     const explanation = reply.body as ExplainReply;
     const names = new Map(explanation.replicas.map((replica) => [replica.nodeId, replica.name]));
-    const nameOf = (nodeId: string) => names.get(nodeId) ?? nodeId;
-    printLine(`${JSON.stringify(explanation.key)} at ring position ${explanation.position} (ring ${explanation.ringDigest})`);
+    const nameOf = (nodeId: string) => quoteForTerminal(names.get(nodeId) ?? nodeId);
+    printLine(`${jsonForTerminal(explanation.key)} at ring position ${explanation.position} (ring ${explanation.ringDigest})`);
     printLine(
       renderTable(
         ['role', 'replica', 'node id', 'http', 'state', 'version held', 'updated at'],
@@ -37,3 +39,5 @@ export const explainCommand = defineCommand({
     printLine(explanation.agree ? `replicas agree on ${explanation.newestVersion ?? '(no value)'}` : `replicas DISAGREE; newest version ${explanation.newestVersion ?? '(none)'}`);
   },
 });
+
+withHelp(explainCommand, { group: 'cluster', summary: 'Explain a key: its replicas, the version each holds, hints', examples: ['swarmkv explain user:1'], ...connectionHelp });

@@ -1,13 +1,14 @@
 import { defineCommand } from 'citty';
 import type { RecordReply } from '../../../node/src';
-import { connectionArgs } from '../common-args';
+import { connectionArgs, connectionHelp } from '../common-args';
 import { keyPath, NodeClient, resolveToken, resolveUrls } from '../node-client';
 import { printJson } from '../output';
+import { withHelp } from '../help/command-help';
 
 export const getCommand = defineCommand({
   meta: {
     name: 'get',
-    description: 'Print the value of KEY as JSON (with --json: key, value, version, updatedAt). Exit code 1 if absent.\n\nExample: swarmkv get user:1',
+    description: 'Print the value of KEY as JSON (with --json: key, value, version, updatedAt). Exit code 1 if it is absent.',
   },
   args: {
     key: { type: 'positional', description: 'the key', required: true },
@@ -19,3 +20,5 @@ export const getCommand = defineCommand({
     printJson(args.json ? record : record.value);
   },
 });
+
+withHelp(getCommand, { group: 'data', summary: "Print a key's value", examples: ['swarmkv get user:1', 'swarmkv get user:1 --json --url http://127.0.0.1:7071'], ...connectionHelp });

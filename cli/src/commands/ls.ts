@@ -1,16 +1,17 @@
 import { defineCommand } from 'citty';
 import { LIST_LIMIT_MAX, type ListPageReply } from '../../../node/src';
-import { connectionArgs } from '../common-args';
+import { connectionArgs, connectionHelp } from '../common-args';
 import { CliFailure, exitCodes } from '../exit-codes';
 import { NodeClient, resolveToken, resolveUrls } from '../node-client';
 import { integerArg } from '../parse-args';
 import { printJson, printLine } from '../output';
+import { quoteForTerminal } from '../terminal-text';
+import { withHelp } from '../help/command-help';
 
 export const lsCommand = defineCommand({
   meta: {
     name: 'ls',
-    description:
-      'List keys in key order, one per line (with --json: one {key, version, updatedAt} per line). Follows pages up to --limit.\n\nExample: swarmkv ls --prefix user: --limit 50',
+    description: 'List keys in key order, one per line (with --json: one {key, version, updatedAt} per line). Follows pages up to --limit.',
   },
   args: {
     prefix: { type: 'string', description: 'only keys starting with this', default: '' },
@@ -29,10 +30,12 @@ export const lsCommand = defineCommand({
       const page = (await client.expectOk('GET', `/kv?${query}`)).body as ListPageReply;
       for (const item of page.items.slice(0, remaining)) {
         if (args.json) printJson(item);
-        else printLine(item.key);
+        else printLine(quoteForTerminal(item.key));
       }
       remaining -= page.items.length;
       cursor = page.next;
     } while (cursor !== null && remaining > 0);
   },
 });
+
+withHelp(lsCommand, { group: 'data', summary: 'List keys, optionally by prefix', examples: ['swarmkv ls --prefix user: --limit 50'], ...connectionHelp });

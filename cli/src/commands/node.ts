@@ -5,23 +5,28 @@
 
 import type { ArgsDef } from 'citty';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, configFields, resolveNodeConfig, SHUTDOWN_MS_MAX, tlsFilesOf, type ConfigField, type NodeConfig } from '../../../node/src';
+import { ConfigError, configFields, resolveNodeConfig, SHUTDOWN_MS_MAX, tlsFilesOf, type NodeConfig } from '../../../node/src';
 import { configurableFromEnvironment } from '../environment-variables';
 import { CliFailure, exitCodes } from '../exit-codes';
 import { printError } from '../output';
 import { integerArg } from '../parse-args';
+import { withHelp } from '../help/command-help';
+import { logFormatArgs, resolveLogFormat } from '../log-format/log-format-option';
+import { loggerFor, logSink } from '../log-format/logger-for';
+import { isDerivedDefault, nodeHelp } from './node-help';
 
-/** A default computed from other flags or the environment: documented, but not passed to citty. */
-const isDerivedDefault = (field: ConfigField) => /[<$(]/.test(field.defaultValue);
-
-export const nodeArgs: ArgsDef = Object.fromEntries(
-  configFields.map((field) => [
-    field.flag.slice(2),
-    field.kind === 'boolean'
-      ? { type: 'boolean', description: field.meaning, default: field.defaultValue === 'true' }
-      : { type: 'string', description: `${field.meaning}${isDerivedDefault(field) ? ` (default ${field.defaultValue})` : ''}`, ...(isDerivedDefault(field) ? {} : { default: field.defaultValue }) },
-  ]),
-);
+/** Each configuration field as a flag; a derived default is left to the daemon (help documents it). */
+export const nodeArgs: ArgsDef = {
+  ...Object.fromEntries(
+    configFields.map((field) => [
+      field.flag.slice(2),
+      field.kind === 'boolean'
+        ? { type: 'boolean', description: field.meaning, default: field.defaultValue === 'true' }
+        : { type: 'string', description: field.meaning, ...(isDerivedDefault(field.defaultValue) ? {} : { default: field.defaultValue }) },
+    ]),
+  ),
+  ...logFormatArgs,
+};
 
 /** NodeConfig overrides from parsed flags; a malformed number is a usage error naming its flag. */
 export function overridesFrom(args: Record<string, unknown>): Partial<NodeConfig> {
@@ -85,11 +90,11 @@ async function stopBounded(node: { close(): Promise<void> }): Promise<void> {
 export const nodeCommand = configurableFromEnvironment({
   meta: {
     name: 'node',
-    description:
-      'Run a node in the foreground; logs one JSON line per event; Ctrl-C (SIGINT) or SIGTERM stops it cleanly. Every flag can also be set by its environment variable, shown in brackets (a flag wins over its variable).\n\nExample: swarmkv node --port 7070 --data-dir ./data/n1   (or: SWARMKV_PORT=7070 SWARMKV_DATA_DIR=./data/n1 swarmkv node)',
+    description: 'Run a node in the foreground; it logs one line per event (see --log-format). Ctrl-C (SIGINT) or SIGTERM stops it cleanly.',
   },
   args: nodeArgs,
   async run({ args }: { args: Record<string, unknown> }) {
+    const logFormat = resolveLogFormat(args['log-format'] as string | undefined);
     let config: NodeConfig;
     try {
       // The first admin token is no flag (a flag shows in `ps`): its variable, or --admin-token-file.
@@ -112,8 +117,11 @@ export const nodeCommand = configurableFromEnvironment({
     const { HttpListener } = await import('../../../node/src/main-listener');
     const listener = await HttpListener.listen(config.httpHost, config.port, tlsFilesOf(config)).catch(listenFailure);
     const { startNode } = await import('../../../node/src/daemon');
-    const node = await startNode(config, { listener, dashboardDir: DASHBOARD_DIR }).catch(listenFailure);
+    const logger = await loggerFor(config.logLevel, await logSink(logFormat));
+    const node = await startNode(config, { listener, dashboardDir: DASHBOARD_DIR, logger }).catch(listenFailure);
     await stopRequested;
     await stopBounded(node);
   },
 });
+
+withHelp(nodeCommand, nodeHelp);

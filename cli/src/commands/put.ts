@@ -1,9 +1,11 @@
 import { defineCommand } from 'citty';
 import { readFileSync } from 'node:fs';
 import type { WriteReply } from '../../../node/src';
-import { connectionArgs } from '../common-args';
+import { connectionArgs, connectionHelp } from '../common-args';
 import { keyPath, NodeClient, resolveToken, resolveUrls } from '../node-client';
 import { printJson, printLine } from '../output';
+import { quoteForTerminal } from '../terminal-text';
+import { withHelp } from '../help/command-help';
 
 /** VALUE is parsed as JSON when it is JSON (`42`, `{"a":1}`, `"quoted"`), else taken as a plain string. */
 export function parseValueArgument(text: string): unknown {
@@ -17,8 +19,7 @@ export function parseValueArgument(text: string): unknown {
 export const putCommand = defineCommand({
   meta: {
     name: 'put',
-    description:
-      'Create or replace KEY. VALUE is parsed as JSON, else taken as a string; "-" reads it from stdin.\n\nExamples:\n  swarmkv put user:1 \'{"name":"Ada"}\'\n  echo 42 | swarmkv put counter -',
+    description: 'Create or replace KEY. VALUE is parsed as JSON, else taken as a string; "-" reads it from stdin. Prints the new version.',
   },
   args: {
     key: { type: 'positional', description: 'the key', required: true },
@@ -30,6 +31,13 @@ export const putCommand = defineCommand({
     const reply = await new NodeClient(resolveUrls(args.url), resolveToken(args.token)).expectOk('PUT', keyPath(args.key), { value: parseValueArgument(text) });
     const result = reply.body as WriteReply;
     if (args.json) printJson(result);
-    else printLine(result.version);
+    else printLine(quoteForTerminal(result.version));
   },
+});
+
+withHelp(putCommand, {
+  group: 'data',
+  summary: 'Create or replace a key',
+  examples: [`swarmkv put user:1 '{"name":"Ada"}'`, 'echo 42 | swarmkv put counter -'],
+  ...connectionHelp,
 });

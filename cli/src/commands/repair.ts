@@ -3,11 +3,12 @@
 
 import { defineCommand } from 'citty';
 import type { MembersReply, RepairStatus } from '../../../node/src';
-import { connectionArgs } from '../common-args';
+import { connectionArgs, connectionHelp } from '../common-args';
 import { CliFailure, exitCodes } from '../exit-codes';
 import { NodeClient, resolveToken, resolveUrls } from '../node-client';
 import { printJson, printLine } from '../output';
 import { ProgressBar } from '../progress-bar';
+import { withHelp } from '../help/command-help';
 
 /** Between two polls of every node's progress. */
 const POLL_INTERVAL_MS = 250;
@@ -55,7 +56,7 @@ export const repairCommand = defineCommand({
   meta: {
     name: 'repair',
     description:
-      'Run a full anti-entropy pass now on every alive member (or, with --one, on the --url node only): replicas compare digests of their ranges and exchange what differs. Draws progress on stderr; exits 0 once every pass completed.\n\nExample: swarmkv repair --url http://127.0.0.1:7070',
+      'Run a full anti-entropy pass now on every alive member (or, with --one, on the --url node only): replicas compare digests of their ranges and exchange what differs. Draws progress on stderr; exits 0 once every pass completed.',
   },
   args: { ...connectionArgs, one: { type: 'boolean', description: 'repair only from the node at --url, not from every member', default: false } },
   async run({ args }) {
@@ -81,3 +82,5 @@ export const repairCommand = defineCommand({
     printLine(`repaired ${result.keysRepaired} keys on ${result.nodes} node${result.nodes === 1 ? '' : 's'}, ${result.bytesExchanged} bytes exchanged, in ${(result.elapsedMs / 1000).toFixed(1)} s`);
   },
 });
+
+withHelp(repairCommand, { group: 'cluster', summary: 'Run an anti-entropy pass now and wait for it', examples: ['swarmkv repair', 'swarmkv repair --one --url http://127.0.0.1:7071'], ...connectionHelp });

@@ -1,9 +1,10 @@
 import { defineCommand } from 'citty';
 import type { MembersReply, RingView } from '../../../node/src';
-import { connectionArgs } from '../common-args';
+import { connectionArgs, connectionHelp } from '../common-args';
 import { NodeClient, resolveToken, resolveUrls } from '../node-client';
 import { printJson, printLine } from '../output';
 import { renderTable } from '../table';
+import { withHelp } from '../help/command-help';
 
 /** Share of the 64-bit ring between two hex positions, as (start, end] wrapping. */
 function share(start: string, end: string): number {
@@ -15,7 +16,7 @@ function share(start: string, end: string): number {
 export const ringCommand = defineCommand({
   meta: {
     name: 'ring',
-    description: 'Show the hash ring: how much of the key space each node holds, and (with --ranges) every range.\n\nExample: swarmkv ring --ranges',
+    description: 'Show the hash ring: how much of the key space each node holds, and (with --ranges) every range.',
   },
   args: { ...connectionArgs, ranges: { type: 'boolean', description: 'list every range with its replica set', default: false } },
   async run({ args }) {
@@ -37,3 +38,5 @@ export const ringCommand = defineCommand({
     if (args.ranges) printLine(renderTable(['start', 'end', 'replicas'], ring.ranges.map((range) => [range.start, range.end, range.replicas.map(name).join(', ')])));
   },
 });
+
+withHelp(ringCommand, { group: 'cluster', summary: "Show the hash ring and each node's share", examples: ['swarmkv ring', 'swarmkv ring --ranges'], ...connectionHelp });

@@ -8,6 +8,7 @@ import { parse } from 'shell-quote';
 import { CliFailure, exitCodes } from '../exit-codes';
 import { printError } from '../output';
 import { runCli } from '../run-cli';
+import { withHelp } from '../help/command-help';
 
 /** Commands that make no sense inside a script: one would never return, the other could recurse. */
 const NOT_IN_SCRIPTS = new Set(['node', 'run']);
@@ -39,7 +40,7 @@ export const runCommand = defineCommand({
   meta: {
     name: 'run',
     description:
-      'Run a script of swarmkv commands, one per line (# starts a comment). Stops at the first failing line and exits with its code, unless --keep-going. "-" reads the script from stdin.\n\nExample: swarmkv run seed.swarmkv --url http://127.0.0.1:7070',
+      'Run a script of swarmkv commands, one per line (# starts a comment). Stops at the first failing line and exits with its code, unless --keep-going. "-" reads the script from stdin.',
   },
   args: {
     file: { type: 'positional', description: 'script file, or - for stdin', required: true },
@@ -64,6 +65,13 @@ export const runCommand = defineCommand({
     }
     if (firstFailure !== 0) throw new ScriptFailed(firstFailure);
   },
+});
+
+withHelp(runCommand, {
+  group: 'scripting',
+  summary: 'Run a script of swarmkv commands',
+  examples: ['swarmkv run seed.swarmkv --url http://127.0.0.1:7070', "printf 'put a 1\\nget a\\n' | swarmkv run -"],
+  nodeOptions: ['url'],
 });
 
 /** The script's own outcome: its lines already reported themselves, so this carries only the code. */

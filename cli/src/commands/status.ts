@@ -1,9 +1,10 @@
 import { defineCommand } from 'citty';
 import type { ClusterHealthReply, MembersReply, MemberView, RepairStatus } from '../../../node/src';
-import { connectionArgs } from '../common-args';
+import { connectionArgs, connectionHelp } from '../common-args';
 import { NodeClient, resolveToken, resolveUrls } from '../node-client';
 import { printJson, printLine } from '../output';
 import { renderTable } from '../table';
+import { withHelp } from '../help/command-help';
 
 /** How long each member may take to report its hint backlog before it is shown as "?". */
 export const MEMBER_HEALTH_TIMEOUT_MS = 2000;
@@ -25,7 +26,7 @@ export const statusCommand = defineCommand({
   meta: {
     name: 'status',
     description:
-      'Show the cluster members as the node sees them: state, incarnation, heartbeat age, keys, and the hints each holds for down replicas (asked of every member; "?" when it does not answer).\n\nExample: swarmkv status --url http://127.0.0.1:7070',
+      'Show the cluster members as the node sees them: state, incarnation, heartbeat age, keys, and the hints each holds for down replicas (asked of every member; "?" when it does not answer).',
   },
   args: { ...connectionArgs },
   async run({ args }) {
@@ -50,6 +51,8 @@ export const statusCommand = defineCommand({
     if (repair.status === 200) printLine(describeRepair(repair.body as RepairStatus));
   },
 });
+
+withHelp(statusCommand, { group: 'cluster', summary: 'Show the members, their state and their hints', examples: ['swarmkv status', 'swarmkv status --url http://127.0.0.1:7071'], ...connectionHelp });
 
 /** The answering node's anti-entropy, in one line. */
 function describeRepair(status: RepairStatus): string {

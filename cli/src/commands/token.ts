@@ -2,7 +2,8 @@
 // effect on every node of the cluster (they are kept, hashed, in the cluster's own keyspace).
 
 import { defineCommand } from 'citty';
-import { connectionArgs } from '../common-args';
+import { connectionArgs, connectionHelp } from '../common-args';
+import { withHelp } from '../help/command-help';
 import { CliFailure, exitCodes } from '../exit-codes';
 import { NodeClient, resolveToken, resolveUrls } from '../node-client';
 import { printJson, printLine } from '../output';
@@ -61,3 +62,13 @@ export const tokenCommand = defineCommand({
   meta: { name: 'token', description: 'Create, list and revoke API tokens (needs an admin token).' },
   subCommands: { create: createCommand, ls: lsCommand, revoke: revokeCommand },
 });
+
+withHelp(tokenCommand, {
+  group: 'cluster',
+  summary: 'Create, list and revoke API tokens (admin)',
+  examples: ['swarmkv token create --role write --label ci', 'swarmkv token ls', 'swarmkv token revoke 3f9a0c1d2e4b5a69'],
+  ...connectionHelp,
+});
+for (const command of [createCommand, lsCommand, revokeCommand]) {
+  withHelp(command, { group: 'cluster', summary: String((command.meta as { description: string }).description.split('.')[0]), examples: [], choices: { role: ['read', 'write', 'admin'] }, ...connectionHelp });
+}

@@ -1,7 +1,8 @@
 // `swarmkv up`: a whole cluster on this machine, in the foreground. A DHT bootstrap runs inside this
 // process on a free loopback UDP port; each node is a `swarmkv node` child on the same Node and script,
-// with its log lines passed through as they are. Ctrl-C stops every node (SIGTERM, then SIGKILL after
-// a bounded wait) and exits 0; a node that dies meanwhile is reported, and the others keep running.
+// its JSON log lines passed through as they are, or as one pretty stream (up-output.ts). Ctrl-C stops
+// every node (SIGTERM, then SIGKILL after a bounded wait) and exits 0; a node that dies meanwhile is
+// reported, and the others keep running.
 
 import { configFields, type DhtBootstrap } from '../../../node/src';
 import { ChildNode, describeExit } from '../child-node';
@@ -12,13 +13,26 @@ import { printError } from '../output';
 import { STOP_SIGNALS } from '../stop-signals';
 import { summaryOf } from '../up-summary';
 import { nodeArgs, planUp, UP_HOST, type UpPlan } from '../up-plan';
+import { withHelp } from '../help/command-help';
+import { logFormatArgs, resolveLogFormat } from '../log-format/log-format-option';
+import { upOutput, type UpOutput } from '../up-output';
+import { upHelp } from './up-help';
 
-/** A node starts in well under a second; this covers a loaded machine starting many at once. */
-export const UP_START_MS_MAX = 60_000;
+/**
+ * How long `up` waits for each node's `node.listening` line by default (--node-start-timeout-ms). A node
+ * logs it ~0.3 s after it starts on an idle machine and within 4 s with both cores of a 2-core machine
+ * busy (measured, three nodes at once): one that has not logged it after this is stuck, not slow, and
+ * `up` names it, shows its last lines, stops every process it started and exits non-zero.
+ */
+export const UP_NODE_START_MS_MAX = 30_000;
+/** Binding the bootstrap's UDP socket takes milliseconds; a bootstrap not ready after this is stuck. */
+export const UP_BOOTSTRAP_START_MS_MAX = 10_000;
 /** A node drains in at most 5 s (the daemon's own bound); after this it is killed. */
 export const UP_STOP_MS_MAX = 10_000;
 /** Attempts at a free UDP port for the bootstrap (another process can take the one found first). */
 const BOOTSTRAP_PORT_ATTEMPTS_MAX = 5;
+/** Lines of a stuck node's output shown with its name. */
+const STUCK_NODE_LINES_SHOWN = 5;
 
 /** Counts stop signals: the first asks for a clean stop, a second one for SIGKILL at once. */
 class StopRequests {
@@ -42,43 +56,64 @@ class StopRequests {
   }
 }
 
-async function startBootstrap(plan: UpPlan): Promise<DhtBootstrap> {
-  const { DhtBootstrap, createLogger } = await import('../../../node/src/daemon');
-  const logger = createLogger(plan.logLevel).child({ node: 'bootstrap' });
+async function startBootstrap(plan: UpPlan, output: UpOutput): Promise<DhtBootstrap> {
+  const { DhtBootstrap } = await import('../../../node/src/daemon');
+  const logger = await output.bootstrapLogger(plan.logLevel);
   for (let attempt = 1; ; attempt++) {
     const bootstrap = new DhtBootstrap({ host: UP_HOST, port: await freeUdpPort(UP_HOST), log: (event, fields) => logger.info(event, fields) });
     try {
-      await bootstrap.start();
+      if ((await withinMs(bootstrap.start(), UP_BOOTSTRAP_START_MS_MAX)) === TIMED_OUT) throw new Error(`the DHT bootstrap was not ready within ${UP_BOOTSTRAP_START_MS_MAX / 1000} s`);
       return bootstrap;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= BOOTSTRAP_PORT_ATTEMPTS_MAX) throw error;
+      await bootstrap.close();
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= BOOTSTRAP_PORT_ATTEMPTS_MAX) throw new CliFailure(exitCodes.refused, `${(error as Error).message}; nothing was started`);
     }
   }
 }
 
-function spawnNodes(plan: UpPlan, bootstrapAddress: string): ChildNode[] {
+function spawnNodes(plan: UpPlan, bootstrapAddress: string, upOutput: UpOutput): ChildNode[] {
   const [executable, script] = [process.execPath, process.argv[1]!];
-  const output = (name: string) => ({
-    stdout: (line: string) => process.stdout.write(`${line}\n`),
-    stderr: (line: string) => process.stderr.write(`[${name}] ${line}\n`),
-  });
+  const output = (name: string) => ({ stdout: (line: string) => upOutput.nodeLine(line), stderr: (line: string) => upOutput.nodeError(name, line) });
   // `up` configures its nodes by their flags alone: a node variable in up's environment (SWARMKV_DHT_PORT,
   // say) would give every node the same value, so none reaches them; the secret and the admin token travel as their variables.
   const environment = { ...withoutOptionVariables(process.env, configFields.map((field) => field.flag)), SWARMKV_SECRET: plan.secret, ...(plan.adminToken === undefined ? {} : { SWARMKV_ADMIN_TOKEN: plan.adminToken }) };
   return plan.nodes.map((node) => new ChildNode(executable, { name: node.name, args: [script, ...nodeArgs(plan, node, bootstrapAddress)], env: environment }, output(node.name)));
 }
 
-/** Resolves 'listening' once every node logged node.listening; rejects naming the first that did not. */
-function allListening(children: readonly ChildNode[]): Promise<'listening'> {
+const TIMED_OUT = Symbol('timed out');
+
+/** Resolves with what `promise` resolves with, or TIMED_OUT if it has not settled after `deadlineMs`. */
+async function withinMs<T>(promise: Promise<T>, deadlineMs: number): Promise<T | typeof TIMED_OUT> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const late = children.filter((child) => child.running).map((child) => child.name);
-      reject(new Error(`${late.join(', ')} did not start listening within ${UP_START_MS_MAX / 1000} s`));
-    }, UP_START_MS_MAX);
+  const timedOut = new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), deadlineMs)));
+  try {
+    return await Promise.race([promise, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Why each node still running has not come up: its name, pid and last lines. */
+function describeStuck(children: readonly ChildNode[], deadlineMs: number): string {
+  const stuck = children.filter((child) => child.running && !child.isListening);
+  const reports = stuck.map((child) => {
+    const lines = child.outputTail().slice(-STUCK_NODE_LINES_SHOWN);
+    const last = lines.length === 0 ? ' (it wrote nothing)' : `; its last lines:\n${lines.map((line) => `  ${child.name}: ${line}`).join('\n')}`;
+    return `${child.name} (pid ${child.pid}) did not log node.listening within ${deadlineMs / 1000} s${last}`;
   });
+  return reports.join('\n');
+}
+
+/**
+ * Resolves 'listening' once every node logged node.listening. Rejects naming the first node that
+ * exited before it (the death itself is reported by watchForDeaths, with its last stderr lines), or,
+ * after `deadlineMs`, naming every node still not listening, with its last lines.
+ */
+async function allListening(children: readonly ChildNode[], deadlineMs: number): Promise<'listening'> {
   const listening = Promise.all(children.map((child) => child.listening)).then(() => 'listening' as const);
-  return Promise.race([listening, timedOut]).finally(() => clearTimeout(timer));
+  const outcome = await withinMs(listening, deadlineMs);
+  if (outcome === TIMED_OUT) throw new Error(describeStuck(children, deadlineMs));
+  return outcome;
 }
 
 /** Reports every node that exits without being asked to; resolves once none is left running. */
@@ -108,31 +143,34 @@ export const upCommand = configurableFromEnvironment({
   meta: {
     name: 'up',
     description:
-      'Start a local cluster in the foreground: a DHT bootstrap and N nodes on 127.0.0.1, ports base..base+N-1, data in DATA_DIR/<name>. Node logs are passed through on stdout (JSON lines naming their node); the summary and any node that dies are reported on stderr. Ctrl-C stops every node. Every flag can also be set by its environment variable, shown in brackets.\n\nExample: swarmkv up -n 3 --base-port 7070 --data-dir ./data',
+      'Start a local cluster in the foreground: a DHT bootstrap and N nodes on 127.0.0.1, ports base..base+N-1, data in DATA_DIR/<name>. The nodes\' events are interleaved on stdout, one line each, naming their node (see --log-format); the summary and any node that dies are reported on stderr. Ctrl-C stops every node.',
   },
   args: {
     nodes: { type: 'string', alias: 'n', description: 'number of nodes', default: '3' },
     'base-port': { type: 'string', description: 'HTTP port of the first node; the others follow', default: '7070' },
     'data-dir': { type: 'string', description: 'each node keeps its data in DATA_DIR/<name>', default: './data' },
     memory: { type: 'boolean', description: 'keep data in memory only; nothing survives a restart', default: false },
-    secret: { type: 'string', description: 'cluster secret (default: a generated one, printed)' },
+    secret: { type: 'string', description: 'cluster secret' },
     cluster: { type: 'string', description: 'cluster name', default: 'swarmkv' },
     insecure: { type: 'boolean', description: 'no admin token: the nodes serve their API open on loopback, as before tokens existed', default: false },
     'log-level': { type: 'string', description: 'log level of every node: `debug`, `info`, `warn`, `error` or `silent`', default: 'info' },
+    'node-start-timeout-ms': { type: 'string', description: 'a node not listening this long after it was started is reported with its last lines, and the cluster is stopped (exit 4)', default: String(UP_NODE_START_MS_MAX) },
+    ...logFormatArgs,
   },
   async run({ args }) {
     const plan = planUp(args);
+    const output = await upOutput(resolveLogFormat(args['log-format']));
     let children: ChildNode[] = [];
     const stops = new StopRequests(() => children.forEach((child) => child.kill()));
     const lastResort = () => children.forEach((child) => child.kill());
     process.once('exit', lastResort);
     let bootstrap: DhtBootstrap | undefined;
     try {
-      bootstrap = await startBootstrap(plan);
+      bootstrap = await startBootstrap(plan, output);
       const bootstrapAddress = `${UP_HOST}:${(await bootstrap.start()).port}`;
-      children = spawnNodes(plan, bootstrapAddress);
+      children = spawnNodes(plan, bootstrapAddress, output);
       const deaths = watchForDeaths(children);
-      const started = await Promise.race([allListening(children), stops.first]).catch((error: Error) => error);
+      const started = await Promise.race([allListening(children, plan.nodeStartTimeoutMs), stops.first]).catch((error: Error) => error);
       if (started instanceof Error) {
         // A node refusing its flags (a port in use, say) exits 2: so does `up`, as a usage error.
         const usage = children.some((child) => child.exit?.code === exitCodes.usage);
@@ -149,3 +187,5 @@ export const upCommand = configurableFromEnvironment({
     }
   },
 });
+
+withHelp(upCommand, upHelp);

@@ -141,6 +141,7 @@ export class AntiEntropyService implements RepairControl {
       startedAt: new Date(clock.nowMs()).toISOString(),
       lastCompleted: this.#status.lastCompleted,
     };
+    this.#deps.logger.info('repair.pass_started', { trigger, rangesTotal: shared.length });
     const tally: PassTally = { comparisons: 0, skipped: 0, failed: 0 };
     const semaphore = new Semaphore(this.#deps.rangesInFlightMax ?? ANTI_ENTROPY_RANGES_IN_FLIGHT_MAX);
     await Promise.all(shared.map((range) => semaphore.run(() => this.#compareWithCoReplicas(range, tally))));

@@ -25,6 +25,15 @@ export interface DhtBootstrapOptions {
   readonly log?: TransportLog;
 }
 
+/** Whether `promise` settled within `deadlineMs` (its outcome is not needed, only that it ended). */
+async function settlesWithinMs(promise: Promise<unknown>, deadlineMs: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), deadlineMs)));
+  const settled = await Promise.race([promise.then(() => true, () => true), timedOut]);
+  clearTimeout(timer);
+  return settled;
+}
+
 /** A DHT routing-table entry, as dht-rpc emits it on add-node and remove-node. */
 interface RoutingNode {
   readonly host: string;
@@ -89,17 +98,14 @@ export class DhtBootstrap {
   }
 
   async #close(): Promise<void> {
-    await this.#starting?.catch(() => {});
+    // Not waiting for a start still under way: a bootstrap that never became ready must still close.
     const dht = this.#dht;
     if (dht === undefined || dht.destroyed) return;
     this.#log('dht.stopping', { nodes: this.#nodeCount });
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), DHT_BOOTSTRAP_CLOSE_MS_MAX)));
-    if (await Promise.race([dht.destroy().then(() => false), timedOut])) {
+    if (!(await settlesWithinMs(dht.destroy(), DHT_BOOTSTRAP_CLOSE_MS_MAX))) {
       this.#log('dht.close_forced', { afterMs: DHT_BOOTSTRAP_CLOSE_MS_MAX });
-      await dht.destroy({ force: true });
+      await settlesWithinMs(dht.destroy({ force: true }), DHT_BOOTSTRAP_CLOSE_MS_MAX);
     }
-    clearTimeout(timer);
     this.#log('dht.stopped', {});
   }
 

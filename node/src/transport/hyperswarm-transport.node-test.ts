@@ -5,10 +5,10 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import createTestnet, { type Testnet } from 'hyperdht/testnet.js';
 import Hyperswarm from 'hyperswarm';
 import { deriveClusterKeys } from './cluster-keys';
 import { HyperswarmTransport, type HyperswarmTransportOptions } from './hyperswarm';
+import { createLocalTestnet, type LocalTestnet } from './local-testnet.contract';
 import { contractMessages, note, RecordingHandlers, waitUntil } from './recording-handlers.contract';
 import { CLUSTER_SECRET, describeTransportContract, type ContractHarness, type TransportFixture } from './transport.contract';
 
@@ -23,14 +23,14 @@ const harness: ContractHarness = {
 };
 
 interface Cluster {
-  readonly testnet: Testnet;
+  readonly testnet: LocalTestnet;
   readonly created: HyperswarmTransport[];
   create(options: Partial<HyperswarmTransportOptions> & Pick<HyperswarmTransportOptions, 'nodeId' | 'name'>): HyperswarmTransport;
   close(): Promise<void>;
 }
 
 async function localCluster(): Promise<Cluster> {
-  const testnet = await createTestnet(3, { host: '127.0.0.1' });
+  const testnet = await createLocalTestnet(3);
   const created: HyperswarmTransport[] = [];
   return {
     testnet,

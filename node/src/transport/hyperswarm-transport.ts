@@ -50,7 +50,12 @@ export interface HyperswarmTransportOptions {
   readonly log?: TransportLog;
   /** Address the DHT's UDP socket binds; default all interfaces. */
   readonly dhtHost?: string;
-  /** UDP port of the DHT; default hyperdht's (49737, or the next free). Fixed for a founding node. */
+  /**
+   * UDP port of the DHT; default hyperdht's (49737, or the next free of four, else any). Fixed for a
+   * founding node. A node restarted on its host so gets its DHT address back, and with it the entries
+   * the other DHT nodes keep for it: on a new address its DHT takes ~12 s to be ready, as the others
+   * still route to its old, dead one (measured on a loopback testnet, reconnection.node-test.ts).
+   */
   readonly dhtPort?: number;
   /** The IPv4 address other nodes reach this node's DHT at; defaults to dhtHost. */
   readonly dhtPublicHost?: string;

@@ -1,8 +1,16 @@
+import { createSocket } from 'node:dgram';
 import { test } from 'node:test';
 import { HyperswarmTransport } from './hyperswarm';
 import { RecordingHandlers, waitUntil } from './recording-handlers.contract';
 test('probe: first node is the bootstrap', { timeout: 120_000 }, async (t) => {
-  const port = 49811;
+  // A founder needs a fixed port: one the OS just handed out, not a constant an earlier suite may hold.
+  const port = await new Promise<number>((resolve) => {
+    const socket = createSocket('udp4');
+    socket.bind(0, '127.0.0.1', () => {
+      const { port: free } = socket.address();
+      socket.close(() => resolve(free));
+    });
+  });
   const log = (id: string) => (event: string, fields: Record<string, unknown>) => { if (!event.includes('reconnect')) t.diagnostic(`${id} ${event} ${JSON.stringify(fields)}`); };
   const common = { clusterName: 'c', secret: 'probe-secret-0123456789', dhtHost: '127.0.0.1' };
   const a = new HyperswarmTransport({ ...common, nodeId: 'aaaaaaaaaaaaaaaa', name: 'a', httpAddress: 'a:1', bootstrap: [], dhtPort: port, log: log('a') });

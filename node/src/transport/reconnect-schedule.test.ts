@@ -63,6 +63,20 @@ test('a peer that comes back stops its retries; close() stops them all', async (
   expect(reconnects.pending()).toEqual([]);
 });
 
+test('a peer that comes back is logged once as transport.reconnected, with how long it was away', () => {
+  let nowMs = 1000;
+  const logged: Array<{ event: string; fields: Record<string, unknown> }> = [];
+  const reconnects = new ReconnectSchedule({ attempt: () => {}, release: () => {}, log: (event, fields) => logged.push({ event, fields }), nowMs: () => nowMs });
+  reconnects.lost(target('b'));
+  nowMs += 420;
+  reconnects.found('b');
+  reconnects.found('b');
+  expect(logged.filter(({ event }) => event === 'transport.reconnected')).toEqual([
+    { event: 'transport.reconnected', fields: { nodeId: 'b', remoteKey: '0000000000000000', downMs: 420, attempts: 0 } },
+  ]);
+  reconnects.close();
+});
+
 test('discovery refreshes back off, hurry back when asked, and stop on close', async () => {
   const delays: number[] = [];
   const refresh: DiscoveryRefresh = new DiscoveryRefresh(

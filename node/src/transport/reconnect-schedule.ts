@@ -7,9 +7,14 @@
 import { shortKey, type TransportLog } from './transport-log';
 
 export const RECONNECT_DELAY_MS_MIN = 500;
-export const RECONNECT_DELAY_MS_MAX = 30_000;
-/** 0.5 + 1 + 2 + 4 + 8 + 16 + 6 × 30 s: a little over three and a half minutes of trying. */
-export const RECONNECT_ATTEMPTS_MAX = 12;
+/**
+ * The longest wait between two redials, and so (with jitter, +25%) the longest a healed link stays
+ * unused: a redial is one DHT lookup and one connection attempt, cheap at a cluster's size. At 30 s,
+ * as it was, a pair cut apart for a minute could stay apart for up to 37 s after the cut healed.
+ */
+export const RECONNECT_DELAY_MS_MAX = 4000;
+/** 0.5 + 1 + 2 s, then every 4 s: about ten minutes of trying, after which the topic lookup (once a minute) still finds it. */
+export const RECONNECT_ATTEMPTS_MAX = 150;
 /** ±25%, so nodes that lost each other at the same moment do not retry in lockstep. */
 const RECONNECT_JITTER_RATIO = 0.25;
 
@@ -34,10 +39,14 @@ export interface ReconnectScheduleOptions {
   readonly delayMsMin?: number;
   readonly delayMsMax?: number;
   readonly random?: () => number;
+  /** Milliseconds on a monotonic clock; default performance.now. */
+  readonly nowMs?: () => number;
 }
 
 interface Series {
   readonly target: ReconnectTarget;
+  /** When the peer was lost, on the `nowMs` clock. */
+  readonly lostAtMs: number;
   attempts: number;
   timer: ReturnType<typeof setTimeout> | undefined;
 }
@@ -59,22 +68,32 @@ export class ReconnectSchedule {
   /** A peer was lost: start a fresh series for it (replacing any older one). */
   lost(target: ReconnectTarget): void {
     if (this.#closed) return;
-    this.found(target.nodeId);
-    const series: Series = { target, attempts: 0, timer: undefined };
+    const older = this.#series.get(target.nodeId);
+    if (older !== undefined) this.#end(older);
+    const series: Series = { target, lostAtMs: this.#nowMs(), attempts: 0, timer: undefined };
     this.#series.set(target.nodeId, series);
     this.#arm(series);
   }
 
-  /** The peer is back: stop retrying it. */
+  /**
+   * The peer is back: stop retrying it, and log how long it was away (`transport.reconnected`, one line
+   * per reconnection, whichever side dialled), so every reconnection's duration is in the log.
+   */
   found(nodeId: string): void {
     const series = this.#series.get(nodeId);
     if (series === undefined) return;
+    const downMs = Math.round(this.#nowMs() - series.lostAtMs);
+    this.#options.log('transport.reconnected', { nodeId, remoteKey: shortKey(series.target.publicKey), downMs, attempts: series.attempts });
     this.#end(series);
   }
 
   close(): void {
     this.#closed = true;
     for (const series of [...this.#series.values()]) this.#end(series);
+  }
+
+  #nowMs(): number {
+    return (this.#options.nowMs ?? (() => performance.now()))();
   }
 
   #arm(series: Series): void {

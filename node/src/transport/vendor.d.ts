@@ -20,7 +20,11 @@ declare module 'hyperdht' {
     readonly firewalled?: boolean;
     readonly ephemeral?: boolean;
     readonly host?: string;
-    readonly port?: number;
+    /**
+     * A port, or a range [first, last) tried in order before any port. hyperdht reads 0 (and omitted)
+     * as its default 49737, so "any port the OS picks" is the empty range [0, 0].
+     */
+    readonly port?: number | readonly [number, number];
     readonly keyPair?: KeyPair;
   }
 
@@ -42,20 +46,6 @@ declare module 'hyperdht' {
     address(): { host: string; family: number; port: number };
     destroy(options?: { force?: boolean }): Promise<void>;
   }
-}
-
-declare module 'hyperdht/testnet.js' {
-  import type HyperDHT from 'hyperdht';
-  import type { DhtNodeAddress, HyperDHTOptions } from 'hyperdht';
-
-  export interface Testnet {
-    readonly nodes: HyperDHT[];
-    readonly bootstrap: DhtNodeAddress[];
-    createNode(options?: HyperDHTOptions): HyperDHT;
-    destroy(): Promise<void>;
-  }
-
-  export default function createTestnet(size?: number, options?: { host?: string; port?: number; bootstrap?: DhtNodeAddress[] }): Promise<Testnet>;
 }
 
 declare module 'hyperswarm' {
