@@ -2,32 +2,17 @@
 // node serving HTTPS with it, and the CLI trusting it through Node's NODE_EXTRA_CA_CERTS.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stopBounded } from './support/node-lifecycle';
-import { CLI_PATH, removeDataDir, spawnNode, type SpawnedNode } from './support/spawn-node';
+import { runCliToExit, stopBounded } from './support/node-lifecycle';
+import { removeDataDir, spawnNode, type SpawnedNode } from './support/spawn-node';
 
 const CLI_DEADLINE_MS = 15_000;
 const dir = mkdtempSync(join(tmpdir(), 'swarmkv-tls-'));
 const certFile = join(dir, 'cert.pem');
 const keyFile = join(dir, 'key.pem');
-
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn('node', [CLI_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), CLI_DEADLINE_MS);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('HTTPS', () => {
   let node: SpawnedNode;
@@ -55,10 +40,10 @@ describe('HTTPS', () => {
   });
 
   test('the CLI works over https:// with the certificate trusted, and refuses it otherwise', async () => {
-    const trusted = await runCli(['get', 'secure', '--url', node.url], { NODE_EXTRA_CA_CERTS: certFile });
+    const trusted = await runCliToExit(['get', 'secure', '--url', node.url], CLI_DEADLINE_MS, { NODE_EXTRA_CA_CERTS: certFile });
     expect(trusted.stderr).toBe('');
     expect(trusted.stdout.trim()).toBe('"over tls"');
-    const untrusted = await runCli(['get', 'secure', '--url', node.url], {});
+    const untrusted = await runCliToExit(['get', 'secure', '--url', node.url], CLI_DEADLINE_MS);
     expect(untrusted.code).toBe(3);
   }, 2 * CLI_DEADLINE_MS);
 });
