@@ -65,7 +65,7 @@ describe('bash', () => {
     expect(bashCompletes('swarmkv node --profile ')).toEqual(['local', 'lan', 'wan']);
     expect(bashCompletes('swarmkv up --log-level w')).toEqual(['warn']);
     expect(bashCompletes('swarmkv completion ')).toEqual(['bash', 'zsh', 'fish']);
-    expect(bashCompletes('swarmkv ls --')).toEqual(['--prefix', '--limit', '--url', '--json', '-h', '--help'].filter((flag) => flag.startsWith('--')));
+    expect(bashCompletes('swarmkv ls --')).toEqual(['--prefix', '--limit', '--url', '--token', '--json', '-h', '--help'].filter((flag) => flag.startsWith('--')));
   }, RUN_MS_MAX);
 
   test('--url completes to the members of the running node', () => {

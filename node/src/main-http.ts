@@ -78,6 +78,8 @@ export function createHttpServer(tls: TlsFiles | undefined, handler: (request: I
   const options = nodeServerOptions();
   const server = tls === undefined ? createServer(options, handler) : createHttpsServer({ ...options, cert: readFileSync(tls.certFile, 'utf8'), key: readFileSync(tls.keyFile, 'utf8') }, handler);
   server.maxConnections = HTTP_CONNECTIONS_MAX;
+  // See allowHalfOpen above: node:http decides on a client's FIN by this property, not by the option.
+  (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   boundPipelining(server);
   boundSilentConnections(server);
   return server;
