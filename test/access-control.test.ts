@@ -142,6 +142,13 @@ describe('tokens and roles', () => {
     expect(log).not.toContain(issued.token);
     expect(log).not.toContain(ADMIN_TOKEN);
   }, 30_000);
+
+  test('swarmkv status asks every member for its hints with the same token', async () => {
+    const status = await runCliToExit(['status', '--url', node().url, '--token', ADMIN_TOKEN, '--json']);
+    expect(status.code).toBe(0);
+    const { members } = JSON.parse(status.stdout) as { members: { self: boolean; pendingHints: number | null }[] };
+    expect(members.find((member) => member.self)?.pendingHints).toBe(0);
+  });
 });
 
 describe('tokens on a durable node', () => {

@@ -119,8 +119,13 @@ const joiningPlacement: Placement = {
   },
 };
 
+/** The address to advertise: with --port 0, the port the listener got once it is known. */
+function advertisedAddress(advertise: string, url: string | undefined): string {
+  return advertise.endsWith(':0') && url !== undefined ? `${advertise.slice(0, -2)}:${new URL(url).port}` : advertise;
+}
+
 /** A node of its own: every key lives here. A clustered node starts like this but answers data requests 503 (joining) until its cluster half is wired. */
-function standaloneRouting(config: NodeConfig, nodeId: string, stores: OpenedStores, localReplica: LocalReplica, clock: Clock): Routing {
+function standaloneRouting(config: NodeConfig, nodeId: string, stores: OpenedStores, localReplica: LocalReplica, clock: Clock, httpAddress: () => string): Routing {
   const { store, hints } = stores;
   return {
     inspect: async (id, key) => {
@@ -130,7 +135,7 @@ function standaloneRouting(config: NodeConfig, nodeId: string, stores: OpenedSto
     repair: new StandaloneRepair(() => clock.nowMs()),
     placement: isClustered(config) ? joiningPlacement : new SingleNodePlacement(nodeId),
     directory: { replica: (id) => (id === nodeId ? localReplica : undefined) },
-    view: new StandaloneClusterView({ nodeId, name: config.name, httpAddress: config.advertise }, store, keyPosition),
+    view: new StandaloneClusterView({ nodeId, name: config.name, get httpAddress() { return httpAddress(); } }, store, keyPosition),
     joined: () => !isClustered(config),
   };
 }
@@ -177,7 +182,7 @@ async function joinCluster(wiring: ClusterWiring, url: string, routing: Routing,
   }
   const aliveMarker = new AliveMarker({ store, clock, graceMs: config.tombstoneGraceMs, logger });
   await aliveMarker.start();
-  const advertise = config.advertise.endsWith(':0') ? `${config.advertise.slice(0, -2)}:${new URL(url).port}` : config.advertise;
+  const advertise = advertisedAddress(config.advertise, url);
   // Loaded only here: hyperswarm's native stack costs a standalone node start-up time it does not need.
   const { startCluster } = await import('./main-cluster');
   const started = await startCluster({ ...wiring, config: { ...config, advertise } }, (cluster) => {
@@ -282,9 +287,9 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
   const { store, nodeId, digests, hintStore, hints } = stores;
   const hlc = new HybridLogicalClock(nodeId, clock);
   const localReplica = new LocalReplica(nodeId, store, hints);
-  const routing = standaloneRouting(config, nodeId, stores, localReplica, clock);
-  const coordinator = coordinatorOver(routing, config, hlc, clock);
   let url: string | undefined;
+  const routing = standaloneRouting(config, nodeId, stores, localReplica, clock, () => advertisedAddress(config.advertise, url));
+  const coordinator = coordinatorOver(routing, config, hlc, clock);
   const metrics = new HttpMetrics(() => store.stats(), () => hints.health());
   let closing: Promise<void> | undefined;
   // Not ready from the moment a stop is asked for, so a platform sends no new traffic while it drains.

@@ -9,11 +9,18 @@ import { withHelp } from '../help/command-help';
 /** How long each member may take to report its hint backlog before it is shown as "?". */
 export const MEMBER_HEALTH_TIMEOUT_MS = 2000;
 
-/** A member's pending hints from its own /cluster/health; null when it did not answer in time. */
-async function hintBacklog(member: MemberView): Promise<number | null> {
+/**
+ * A member's pending hints from its own /cluster/health, asked with the same scheme and token as the
+ * answering node (a cluster that requires tokens requires them on every member); null when it did not
+ * answer in time.
+ */
+async function hintBacklog(member: MemberView, scheme: string, token: string | undefined): Promise<number | null> {
   if (member.state === 'dead' || member.state === 'left') return null;
   try {
-    const response = await fetch(`http://${member.httpAddress}/cluster/health`, { signal: AbortSignal.timeout(MEMBER_HEALTH_TIMEOUT_MS) });
+    const response = await fetch(`${scheme}//${member.httpAddress}/cluster/health`, {
+      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(MEMBER_HEALTH_TIMEOUT_MS),
+    });
     if (!response.ok) return null;
     const body = (await response.json()) as Partial<ClusterHealthReply>;
     return typeof body.hints?.pending === 'number' ? body.hints.pending : null;
@@ -30,10 +37,12 @@ export const statusCommand = defineCommand({
   },
   args: { ...connectionArgs },
   async run({ args }) {
-    const client = new NodeClient(resolveUrls(args.url), resolveToken(args.token));
+    const token = resolveToken(args.token);
+    const client = new NodeClient(resolveUrls(args.url), token);
     const reply = await client.expectOk('GET', '/cluster/members');
     const { members } = reply.body as MembersReply;
-    const backlogs = await Promise.all(members.map(hintBacklog));
+    const scheme = new URL(reply.url).protocol;
+    const backlogs = await Promise.all(members.map((member) => hintBacklog(member, scheme, token)));
     if (args.json) return printJson({ members: members.map((member, index) => ({ ...member, pendingHints: backlogs[index] })) });
     const rows = members.map((member, index) => [
       `${member.name}${member.self ? ' *' : ''}`,
