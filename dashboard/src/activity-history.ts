@@ -13,8 +13,9 @@ const EVENTS_PAGE_LIMIT = 100;
 export interface StatsSample {
   readonly timeMs: number;
   readonly requestsPerSecond: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
+  /** null when the node finished no request in its stats window: nothing to measure, drawn as no point. */
+  readonly p50Ms: number | null;
+  readonly p99Ms: number | null;
 }
 
 export interface TimelineEvent extends ClusterEvent {

@@ -23,10 +23,17 @@ export function ActivityView({ poller }: { poller: ClusterPoller }) {
   const members = poller.reading.members();
   const nameOf = (nodeId: string) => members.find((member) => member.nodeId === nodeId)?.name ?? shortId(nodeId);
   const nodeIds = poller.activity.nodesWithSamples().sort();
-  const seriesOf = (pick: (sample: StatsSample) => number): Series[] =>
-    nodeIds.map((nodeId) => ({ nodeId, name: nameOf(nodeId), points: poller.activity.samples(nodeId).map((sample) => ({ timeMs: sample.timeMs, value: pick(sample) })) }));
+  const seriesOf = (pick: (sample: StatsSample) => number | null): Series[] =>
+    nodeIds.map((nodeId) => ({
+      nodeId,
+      name: nameOf(nodeId),
+      points: poller.activity.samples(nodeId).flatMap((sample) => {
+        const value = pick(sample);
+        return value === null ? [] : [{ timeMs: sample.timeMs, value }];
+      }),
+    }));
   const timeline = poller.activity.timeline();
-  const markers = timeline.filter((event) => event.level !== 'debug').map((event) => ({ timeMs: event.timeMs, label: `${clock(event.timeMs)} ${nameOf(event.nodeId)}: ${event.event}` }));
+  const markers = timeline.map((event) => ({ timeMs: event.timeMs, label: `${clock(event.timeMs)} ${nameOf(event.nodeId)}: ${event.event}` }));
   const missing = members.filter((member) => poller.observations.latest(`http://${member.httpAddress}`, '/stats')?.ok === false);
   const nowMs = Date.now();
   // The charts span what has been gathered (at least a minute), up to the history kept.

@@ -64,7 +64,7 @@ export function fileWithin(root: string, relativePath: string): string | undefin
 export class StaticFiles {
   readonly #root: string;
   /** Compressions done or under way (in zlib's thread pool, off the event loop), oldest first. */
-  readonly #gzipped = new Map<string, Promise<Uint8Array>>();
+  readonly #gzipped = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
 
   /** `root`: the folder to serve, an absolute path. */
   constructor(root: string) {
@@ -104,10 +104,11 @@ export class StaticFiles {
     return new FastResponse(await this.#gzip(`${path} ${etag}`, body), { status: 200, headers: { ...headers, 'content-encoding': 'gzip' } });
   }
 
-  #gzip(cacheKey: string, body: Uint8Array): Promise<Uint8Array> {
+  #gzip(cacheKey: string, body: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
     const cached = this.#gzipped.get(cacheKey);
     if (cached !== undefined) return cached;
-    const compressed = gzipAsync(body);
+    // Copied once into a plain ArrayBuffer: a response body (BodyInit) cannot be a view of a shared one.
+    const compressed = gzipAsync(body).then((zipped) => new Uint8Array(zipped));
     compressed.catch(() => this.#gzipped.delete(cacheKey));
     // Oldest first out: a Map iterates in insertion order.
     if (this.#gzipped.size >= GZIP_CACHE_ENTRIES_MAX) this.#gzipped.delete(this.#gzipped.keys().next().value!);
