@@ -100,12 +100,7 @@ function gather<T>(
     };
     let storageFull: SwarmError | undefined;
     // A replica whose store is full says so (507), rather than as one more replica that did not answer.
-    const insufficient = () =>
-      storageFull ??
-      new SwarmError('insufficient_replicas', `${counted} of the ${needed} replica acknowledgements needed arrived`, {
-        needed,
-        reached: counted,
-      });
+    const insufficient = () => storageFull ?? insufficientReplicas(counted, needed);
     const timer = setTimeout(() => finish(() => reject(insufficient())), deadlineMs);
     const doomed = () => countable - failed.filter(counts).length < needed;
     // Once too many have failed for success to remain possible, wait only for the replicas still in
@@ -116,14 +111,7 @@ function gather<T>(
     const contact = (target: { nodeId: string }) => {
       contacted++;
       if (counts(target.nodeId)) contactedCounting++;
-      // An operation that throws at once (no connection to that replica) counts as that replica failing.
-      let pending: Promise<T>;
-      try {
-        pending = operation(target.nodeId);
-      } catch (error) {
-        pending = Promise.reject(error);
-      }
-      pending.then(
+      started(operation, target.nodeId).then(
         (value) => {
           replies.push({ nodeId: target.nodeId, value });
           if (counts(target.nodeId)) counted++;
@@ -150,4 +138,17 @@ function gather<T>(
       while (!settled && contacted < targets.length) contact(targets[contacted]!);
     }, hedgeAfterMs);
   });
+}
+
+/** An operation that throws at once (no connection to that replica) counts as that replica failing. */
+function started<T>(operation: (nodeId: string) => Promise<T>, nodeId: string): Promise<T> {
+  try {
+    return operation(nodeId);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+function insufficientReplicas(reached: number, needed: number): SwarmError {
+  return new SwarmError('insufficient_replicas', `${reached} of the ${needed} replica acknowledgements needed arrived`, { needed, reached });
 }
