@@ -2,7 +2,7 @@
 // encoding, versions, pagination, health and metrics, the OpenAPI document, start-up, restarts.
 // Each describe block gets a fresh node (support/node-lifecycle.ts), stopped even when a test fails.
 
-import { describe, expect, setDefaultTimeout, test } from 'bun:test';
+import { beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { keyPath, listAll, requestCount, sampleKey, scrape, VERSION_PATTERN } from './support/kv-client';
@@ -161,10 +161,21 @@ describe('listing', () => {
   const node = useNode();
   const url = () => node().url;
   const pageKeys = Array.from({ length: 2500 }, (_, index) => `page/${String(index).padStart(5, '0')}`);
+  // Every key this block's node holds, so a test that lists everything passes alone (-t) or in any order.
+  const held = new Set<string>();
+  const putHeld = async (keys: readonly string[]) => {
+    await putAll(url(), keys);
+    for (const key of keys) held.add(key);
+  };
+  const deleteHeld = async (key: string) => {
+    expect((await http('DELETE', `${url()}${keyPath(key)}`)).status).toBe(204);
+    held.delete(key);
+  };
+
+  // Neighbours that a sloppy prefix match would include: "page" itself, "page0", "pagf/", "pag".
+  beforeAll(() => putHeld([...pageKeys, 'page', 'page0', 'pagf/1', 'pag']), 30_000);
 
   test('2,500 keys paged with limit 1000: every key exactly once, in order, then next null', async () => {
-    // Neighbours that a sloppy prefix match would include: "page" itself, "page0", "pagf/", "pag".
-    await putAll(url(), [...pageKeys, 'page', 'page0', 'pagf/1', 'pag']);
     const listing = await listAll(url(), 'page/', 1000);
     expect(listing.lastNext).toBeNull();
     expect(listing.pageSizes).toEqual([1000, 1000, 500]);
@@ -189,12 +200,12 @@ describe('listing', () => {
     expect((await listAll(url(), 'pag')).items.length).toBe(2504);
     expect(await http('GET', `${url()}/kv?prefix=nothing-here`)).toMatchObject({ status: 200, body: { items: [], next: null } });
     const everything = await listAll(url(), '', 1000);
-    expect(everything.items.map((item) => item.key)).toEqual([...pageKeys, 'page', 'page0', 'pagf/1', 'pag'].sort(byCodePoint));
+    expect(everything.items.map((item) => item.key)).toEqual([...held].sort(byCodePoint));
   });
 
   test('keys are listed in Unicode code point order (astral characters after U+FFFF), one key per page too', async () => {
     const keys = ['o/a', 'o/z', 'o/A', 'o/ ', 'o/~', 'o/é', 'o/\uE000', 'o/\uFF5E', 'o/🚀', 'o/😀', 'o/日本', 'o/a/b', 'o/ab', 'o/a '];
-    await putAll(url(), keys);
+    await putHeld(keys);
     const expected = [...keys].sort(byCodePoint);
     expect((await listAll(url(), 'o/')).items.map((item) => item.key)).toEqual(expected);
     const onePerPage = await listAll(url(), 'o/', 1);
@@ -203,21 +214,21 @@ describe('listing', () => {
   });
 
   test('deleted keys disappear from listings, and a deleted key in the middle does not shorten pages wrongly', async () => {
-    for (const index of [0, 999, 1000, 2499]) expect((await http('DELETE', `${url()}${keyPath(pageKeys[index]!)}`)).status).toBe(204);
-    const remaining = pageKeys.filter((_, index) => ![0, 999, 1000, 2499].includes(index));
+    const deleted = [0, 999, 1000, 2499].map((index) => pageKeys[index]!);
+    for (const key of deleted) await deleteHeld(key);
     const listing = await listAll(url(), 'page/', 1000);
-    expect(listing.items.map((item) => item.key)).toEqual(remaining);
+    expect(listing.items.map((item) => item.key)).toEqual(pageKeys.filter((key) => !deleted.includes(key)));
     expect(listing.lastNext).toBeNull();
-    await putAll(url(), [pageKeys[0]!]);
-    expect((await listAll(url(), 'page/', 1000)).items[0]!.key).toBe(pageKeys[0]!);
+    await putHeld(deleted);
+    expect((await listAll(url(), 'page/', 1000)).items.map((item) => item.key)).toEqual(pageKeys);
   });
 
   test('a cursor stays valid when its last key is deleted; keys added after it appear on the next page', async () => {
-    await putAll(url(), ['c/1', 'c/2', 'c/3', 'c/5']);
+    await putHeld(['c/1', 'c/2', 'c/3', 'c/5']);
     const first = await http('GET', `${url()}/kv?prefix=c%2F&limit=2`);
     expect(first.body.items.map((item: { key: string }) => item.key)).toEqual(['c/1', 'c/2']);
-    await http('DELETE', `${url()}/kv/c%2F2`);
-    await putAll(url(), ['c/0', 'c/4']);
+    await deleteHeld('c/2');
+    await putHeld(['c/0', 'c/4']);
     const rest = await http('GET', `${url()}/kv?prefix=c%2F&limit=10&cursor=${encodeURIComponent(first.body.next)}`);
     expect(rest.status).toBe(200);
     expect(rest.body).toMatchObject({ items: [{ key: 'c/3' }, { key: 'c/4' }, { key: 'c/5' }], next: null });
