@@ -5,6 +5,7 @@
 
 import type { Deployment } from './deployment';
 import { ManagedProcess } from './managed-process';
+import { ProcessGroup } from './process-group';
 import { freeTcpPort } from './ports';
 import { PAYLOAD } from './populate';
 import { BIND_HOST } from './systems';
@@ -13,7 +14,6 @@ import { join } from 'node:path';
 export const ETCD_COMMAND = 'etcd';
 /** Members elect a leader within a few election timeouts (1 s each by default). */
 const ETCD_READY_TIMEOUT_MS = 30_000;
-const HEALTH_POLL_MS = 100;
 const HEALTH_REQUEST_TIMEOUT_MS = 1_000;
 const POPULATE_CONCURRENCY = 32;
 
@@ -21,16 +21,14 @@ export const base64 = (text: string) => Buffer.from(text).toString('base64');
 /** The value bench/kv.lua sends for key k<i>: the same ~100-byte JSON object swarmkv stores. */
 export const etcdValue = (index: number) => `{"id":${index},"payload":"${PAYLOAD}"}`;
 
-export class EtcdDeployment implements Deployment {
+export class EtcdDeployment extends ProcessGroup implements Deployment {
   readonly label: string;
   readonly urls: readonly string[];
-  readonly #members: readonly ManagedProcess[];
-  #stopping: Promise<void> | undefined;
 
   private constructor(label: string, urls: string[], members: ManagedProcess[]) {
+    super(members);
     this.label = label;
     this.urls = urls;
-    this.#members = members;
   }
 
   static async start(options: { label: string; members: number; scratchDir: string; cpus: string | undefined }): Promise<EtcdDeployment> {
@@ -52,25 +50,12 @@ export class EtcdDeployment implements Deployment {
     });
     const deployment = new EtcdDeployment(options.label, ports.map((port) => `http://${BIND_HOST}:${port.client}`), members);
     try {
-      await deployment.#waitUntilHealthy();
+      await deployment.waitUntil(async () => (await Promise.all(deployment.urls.map(isHealthy))).every(Boolean), `answer /health with "health":"true"`, ETCD_READY_TIMEOUT_MS);
     } catch (error) {
       await deployment.stop();
       throw error;
     }
     return deployment;
-  }
-
-  get pids(): number[] {
-    return this.#members.flatMap((member) => (member.pid === undefined ? [] : [member.pid]));
-  }
-
-  stderr(): string {
-    return this.#members.map((member) => `[${member.name}] ${member.stderr()}`).join('\n');
-  }
-
-  stop(): Promise<void> {
-    this.#stopping ??= Promise.all(this.#members.map((member) => member.stop())).then(() => undefined);
-    return this.#stopping;
   }
 
   /** Writes k0..k<keys-1> through the first member, so that every GET of the GET runs finds its key. */
@@ -89,18 +74,6 @@ export class EtcdDeployment implements Deployment {
     const probe = await fetch(`${this.urls.at(-1)}/v3/kv/range`, { method: 'POST', body: JSON.stringify({ key: base64(`k${keys - 1}`) }) });
     const text = await probe.text();
     if (probe.status !== 200 || !text.includes('"kvs"')) throw new Error(`after populating ${this.label}, range k${keys - 1} answered ${probe.status}: ${text}`);
-  }
-
-  async #waitUntilHealthy(): Promise<void> {
-    const startedMs = performance.now();
-    while (performance.now() - startedMs < ETCD_READY_TIMEOUT_MS) {
-      const exited = this.#members.find((member) => member.hasExited);
-      if (exited !== undefined) throw new Error(`${exited.name} exited during start-up: ${exited.stderr()}`);
-      const healthy = await Promise.all(this.urls.map((url) => isHealthy(url)));
-      if (healthy.every(Boolean)) return;
-      await Bun.sleep(HEALTH_POLL_MS);
-    }
-    throw new Error(`${this.label}: not every member was healthy within ${ETCD_READY_TIMEOUT_MS} ms: ${this.stderr()}`);
   }
 }
 

@@ -3,21 +3,10 @@
 
 import { RedisBenchmark } from './redis-benchmark';
 import type { Protocol } from './systems';
-import { runWrk, type Operation, type WrkResult } from './wrk';
+import { runWrk, type WrkResult, type WrkRun } from './wrk';
 
-export interface LoadRun {
-  readonly protocol: Protocol;
-  readonly urls: readonly string[];
-  readonly query: string;
-  readonly operation: Operation;
-  readonly keys: number;
-  readonly seconds: number;
-  readonly connections: number;
-  readonly threads: number;
-  readonly cpus: string | undefined;
-  /** For a paced run (wrk only): requests per second offered in all. */
-  readonly offeredRate?: number | undefined;
-}
+/** A wrk run's settings, for any protocol; redis-benchmark takes what it can use of them. */
+export type LoadRun = Omit<WrkRun, 'protocol'> & { readonly protocol: Protocol };
 
 export class LoadGenerator {
   readonly #redis = new RedisBenchmark();
