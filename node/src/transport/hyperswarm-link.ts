@@ -2,12 +2,6 @@
 // The hello travels as the channel's open handshake, so it is the first thing either side can read;
 // every later frame is one protomux message. Sends to a peer whose stream is backed up draw on a byte
 // budget, and are dropped once it is spent, until the stream drains.
-//
-// The frames sent to a peer within one turn of the event loop leave as one protomux batch: one write
-// to the encrypted stream, so one encryption and one UDP send, instead of one per frame. The stream
-// work below the codec (udx, streamx, secret-stream's push) is mostly per write, and a coordinator under
-// load sends many replica requests to each peer per turn. The batch waits at most until the turn ends
-// (setImmediate), and protomux splits one larger than its own limit.
 
 import c from 'compact-encoding';
 import Protomux, { type Channel, type ProtomuxMessage } from 'protomux';
@@ -34,12 +28,6 @@ export class HyperswarmLink implements PeerLink {
   #frames: ProtomuxMessage<Uint8Array> | undefined;
   #receiver: LinkReceiver | undefined;
   #destroyed = false;
-  /** Frames are being gathered into a batch that leaves when this turn of the event loop ends. */
-  #corked = false;
-  readonly #uncork = () => {
-    this.#corked = false;
-    if (!this.#destroyed) this.#mux.uncork();
-  };
 
   constructor(connection: SwarmConnection, peerInfo: PeerInfo, sendQueueBytesMax: number) {
     assert(connection.handshakeHash !== null, 'an open connection has a handshake hash');
@@ -80,11 +68,6 @@ export class HyperswarmLink implements PeerLink {
     if (this.#destroyed || this.#frames === undefined) return 'closed';
     // Below the stream's high-water mark a write is cheap; above it, each byte is drawn from the budget.
     if (!this.#mux.drained && !this.#budget.tryReserve(frame.byteLength)) return 'congested';
-    if (!this.#corked) {
-      this.#corked = true;
-      this.#mux.cork();
-      setImmediate(this.#uncork);
-    }
     this.#frames.send(frame);
     return 'sent';
   }
