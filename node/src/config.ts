@@ -128,7 +128,7 @@ export const configFields: readonly ConfigField[] = [
   { name: 'bootstrap', kind: 'list', flag: '--bootstrap', defaultValue: '(none)', meaning: 'DHT bootstrap nodes, `host:port[,...]`' },
   { name: 'publicDht', kind: 'boolean', flag: '--public-dht', defaultValue: 'false', meaning: "opt in to Hyperswarm's public DHT bootstrap nodes" },
   { name: 'dhtPort', kind: 'integer', flag: '--dht-port', defaultValue: '0', meaning: 'UDP port of this node’s DHT, so others can bootstrap from it; 0 picks any' },
-  { name: 'replicas', kind: 'integer', flag: '--replicas', defaultValue: String(REPLICATION_FACTOR_DEFAULT), meaning: 'replication factor N (effective: min(N, live members))' },
+  { name: 'replicas', kind: 'integer', flag: '--replicas', defaultValue: String(REPLICATION_FACTOR_DEFAULT), meaning: 'replication factor N, capped by the members on the ring; dead members stay on it, so a failure never shrinks N' },
   { name: 'tokensPerNode', kind: 'integer', flag: '--tokens', defaultValue: String(TOKENS_PER_NODE_DEFAULT), meaning: 'virtual nodes per node on the hash ring' },
   { name: 'readConsistency', kind: 'string', flag: '--read-consistency', defaultValue: 'quorum', meaning: 'default R: `one`, `quorum` or `all` (per request: `?consistency=`)' },
   { name: 'writeConsistency', kind: 'string', flag: '--write-consistency', defaultValue: 'quorum', meaning: 'default W: `one`, `quorum` or `all` (per request: `?consistency=`)' },
