@@ -1,5 +1,5 @@
 // A node's configuration: every field has a default here, a CLI flag in cli/src/commands/node.ts (and
-// so an environment variable, by cli/src/environment-variables.ts's one rule), and a row in the README's
+// so an environment variable, by cli/src/environment-variables.ts's one rule), and a row in docs/configuration.md's
 // configuration table (a test checks the table against `configFields`).
 // Relationships between fields are checked at start-up: a bad combination fails at once, not later.
 
@@ -111,7 +111,7 @@ export interface ConfigField {
   readonly meaning: string;
 }
 
-/** The documented surface of NodeConfig, in README order. */
+/** The documented surface of NodeConfig, in the order of docs/configuration.md's table. */
 export const configFields: readonly ConfigField[] = [
   { name: 'port', kind: 'integer', flag: '--port', defaultValue: '7070', meaning: 'HTTP port; 0 picks a free one (logged as `node.listening`)' },
   { name: 'host', kind: 'string', flag: '--host', defaultValue: '127.0.0.1', meaning: 'DHT bind address, and HTTP unless `--http-host` is given' },
