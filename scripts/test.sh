@@ -84,7 +84,14 @@ if [ "$e2e_only" = 0 ]; then
       \( -name '*.test.ts' -o -name '*.test.tsx' -o -name '*_test.ts' -o -name '*.spec.ts' \) -print | sed 's|^\./||' | sort)
     for file in "${bun_files[@]}"; do run_bun "$file" "./$file"; done
   else
-    run_bun "$*" "$@"
+    # Files named one by one run one by one, so each gets its own time; anything else (a folder, -t NAME) in one run.
+    all_files=1
+    for arg in "$@"; do [ -f "$arg" ] || all_files=0; done
+    if [ "$all_files" = 1 ]; then
+      for file in "$@"; do run_bun "$file" "$file"; done
+    else
+      run_bun "$*" "$@"
+    fi
   fi
 fi
 
