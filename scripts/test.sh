@@ -57,8 +57,10 @@ count() {
 }
 # record NAME STARTED_MS SKIPPED: its duration, and why it skipped tests (lines its output says "skipped:" on).
 record() {
-  local name=$1 started=$2 skipped=${3:-0}
-  echo "$(( $(now_ms) - started )) $name" >> "$durations"
+  local name=$1 started=$2 skipped=${3:-0} ms
+  ms=$(( $(now_ms) - started ))
+  echo "$ms $name" >> "$durations"
+  awk -v ms="$ms" -v name="$name" 'BEGIN { printf "== %.1f s  %s\n", ms / 1000, name }'
   if [ "${skipped:-0}" -gt 0 ]; then
     local why
     why=$(grep -iE 'skipped:' "$log" | grep -vE '^\(skip\)' | sort -u | paste -sd ';' - || true)
