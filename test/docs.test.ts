@@ -65,6 +65,10 @@ test('every log event the code emits is in docs/operations.md, and every event t
   }
   expect(emitted.size).toBeGreaterThan(40);
   expect(drift('docs/operations.md', 'section "### Events"', emitted, namesIn(firstCells('docs/operations.md', '### Events')))).toEqual([]);
+  // The alerts name events too: each must be one the code emits.
+  const alerts = read('docs/operations.md').split('\n## Alerts\n')[1]!.split(/\n## /)[0]!;
+  const named = [...alerts.matchAll(/`([a-z]+\.[a-z][a-z_]*)`/g)].map((match) => match[1]!);
+  expect(named.filter((event) => !emitted.has(event)).map((event) => `${event}: named in docs/operations.md's alerts, but no code emits it`)).toEqual([]);
 });
 
 test('every metric the code registers is in docs/operations.md, and every metric there is registered', () => {
