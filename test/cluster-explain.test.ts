@@ -8,7 +8,7 @@ import { describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { NAMESPACES_AVAILABLE, useCluster, type ClusterNode, type TestCluster } from './support/cluster';
-import { converge, CONVERGE_MS_MAX, REJOIN_MS_MAX, untilConverged } from './support/cluster-scenarios';
+import { converge, CONVERGE_MS_MAX, REJOIN_MS_MAX } from './support/cluster-scenarios';
 import { runCliToExit, useNode } from './support/node-lifecycle';
 import { responseProblems } from './support/openapi-check';
 import { CLI_PATH, http } from './support/spawn-node';
@@ -107,8 +107,7 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('explain across 3 processes, 2 replicas, 
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
   }, CONVERGE_MS_MAX + 30_000);
 
-  /** Written at one while a replica is down: that replica is unreachable without the version, a hint is pending for it. */
-  async function writeWhileDown(): Promise<void> {
+  test('written at one while a replica is down: that replica is unreachable without the version, a hint is pending for it', async () => {
     const c = cluster();
     const [n1, n2, victim] = c.nodes as [ClusterNode, ClusterNode, ClusterNode];
     key = await keyReplicatedOn(c, n1, victim);
@@ -142,10 +141,9 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('explain across 3 processes, 2 replicas, 
     expect(shown.stdout).toContain('? (unreachable)');
     expect(shown.stdout).toContain(`hints pending: 1 held by ${standIn.name} for ${victim.name}`);
     expect(shown.stdout).toContain('replicas DISAGREE');
-  }
+  }, SCENARIO_MS);
 
-  /** Restarted, the hint is delivered and every home replica holds the version; nothing is pending. */
-  async function restartAndAgree(): Promise<void> {
+  test('restarted, the hint is delivered and every home replica holds the version; nothing is pending', async () => {
     const c = cluster();
     const victim = c.nodes[2]!;
     await c.restart(victim);
@@ -163,12 +161,5 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('explain across 3 processes, 2 replicas, 
     expect(explained.replicas.filter((replica: any) => replica.role === 'stand-in')).toEqual([]);
     expect(explained.newestVersion).toBe(version);
     for (const node of c.nodes) expect((await explain(c, node, key)).agree).toBe(true);
-  }
-
-  // One test: the restart needs the kill and the write before it, and each test must run alone with -t.
-  test('written at one while a replica is down, that replica is unreachable without the version and a hint is pending for it; restarted, the hint is delivered and every home replica holds the version, nothing pending', async () => {
-    await untilConverged(cluster());
-    await writeWhileDown();
-    await restartAndAgree();
-  }, 2 * SCENARIO_MS);
+  }, SCENARIO_MS);
 });

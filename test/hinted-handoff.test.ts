@@ -9,7 +9,7 @@ import { describe, expect, test } from 'bun:test';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { NAMESPACES_AVAILABLE, useCluster, type ClusterNode, type TestCluster } from './support/cluster';
-import { converge, CONVERGE_MS_MAX, mapConcurrent, REJOIN_MS_MAX, untilConverged } from './support/cluster-scenarios';
+import { converge, CONVERGE_MS_MAX, mapConcurrent, REJOIN_MS_MAX } from './support/cluster-scenarios';
 import { parseMetrics } from './support/kv-client';
 import { CLI_PATH } from './support/spawn-node';
 
@@ -70,8 +70,7 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('hinted handoff: 3 nodes, 2 replicas, one
     await converge(cluster(), TAG);
   }, CONVERGE_MS_MAX + 30_000);
 
-  /** With a node killed, 200 writes at one are acknowledged; stand-ins hold the owed ones as hints, not in their stores. */
-  async function killAndWriteAtOne(): Promise<void> {
+  test('with a node killed, 200 writes at one are acknowledged; stand-ins hold the owed ones as hints, not in their stores', async () => {
     const c = cluster();
     const victim = c.nodes[2]!;
     const live = c.nodes.slice(0, 2);
@@ -107,7 +106,7 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('hinted handoff: 3 nodes, 2 replicas, one
     } else {
       // Not deterministic any more: a live replica that a loaded machine made briefly suspect during the
       // burst can take the only stand-in instead (hints for it, delivered at once); the killed node's
-      // copy of such a key then comes by a repair pass (restartAndReceive). Never more hints than owed keys.
+      // copy of such a key then comes by a repair pass (the next test). Never more hints than owed keys.
       console.log(`[${TAG}] live nodes suspected during the burst (${verdicts.join('; ')}): hints for ${victim.name} are not all of the owed keys`);
       expect(forVictim).toBeGreaterThan(0);
       expect(forVictim).toBeLessThanOrEqual(owed.length);
@@ -125,10 +124,9 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('hinted handoff: 3 nodes, 2 replicas, one
     for (const key of owed.slice(0, 20)) expect((await c.get(live[0]!, key, 'one')).body?.value).toBe(keys.indexOf(key));
     // At quorum, with one home replica of two reachable, the stand-in does not make up the quorum: 503.
     expect((await c.get(live[0]!, owed[0]!, 'quorum')).status).toBe(503);
-  }
+  }, SCENARIO_MS);
 
-  /** Restarted on its data directory, the node receives every owed key within 10 s, and every backlog returns to 0. */
-  async function restartAndReceive(): Promise<void> {
+  test('restarted on its data directory, the node receives every owed key within 10 s, and every backlog returns to 0', async () => {
     const c = cluster();
     const victim = c.nodes[2]!;
     await c.restart(victim);
@@ -139,7 +137,7 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('hinted handoff: 3 nodes, 2 replicas, one
       async () => {
         const copies = await mapConcurrent(missing, async (key) => ({ key, status: (await c.local(victim, key)).status }));
         missing = copies.filter((copy) => copy.status !== 200).map((copy) => copy.key);
-        // Keys no hint was kept for (see killAndWriteAtOne) come with a repair pass, once the hints are in.
+        // Keys no hint was kept for (see the previous test) come with a repair pass, once the hints are in.
         if (missing.length > 0 && !repairAsked && owed.length - missing.length >= hintedForVictim) {
           repairAsked = (await c.request(victim, 'POST', '/cluster/repair')).status === 202;
         }
@@ -161,15 +159,7 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('hinted handoff: 3 nodes, 2 replicas, one
       const copy = await c.local(victim, key);
       expect(copy.body.deleted).toBe(false);
     }
-  }
-
-  // One test: the restart and its deliveries need the kill and the writes before them, and each test
-  // must run alone with -t.
-  test('with a node killed, 200 writes at one are acknowledged and stand-ins hold the owed ones as hints, not in their stores; restarted on its data directory, the node receives every owed key within 10 s, and every backlog returns to 0', async () => {
-    await untilConverged(cluster());
-    await killAndWriteAtOne();
-    await restartAndReceive();
-  }, 2 * SCENARIO_MS);
+  }, SCENARIO_MS);
 });
 
 describe.skipIf(!NAMESPACES_AVAILABLE)(`hint overflow: 3 nodes, 2 replicas, --hints-max ${HINTS_MAX_SMALL}, one killed`, () => {

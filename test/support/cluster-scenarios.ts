@@ -6,8 +6,6 @@
 //   listEverywhere     GET /kv through every node pages over the placement keys once each, in order;
 //   killAndDetect      kill -9 a node under quorum traffic: time until every other node says dead;
 //   restartAndRejoin   the killed node comes back on its data directory, alive, higher incarnation.
-// Each step waits for what it needs (a converged cluster, the placement keys) instead of relying on the
-// step before it, so any one test of a suite runs alone with `-t`.
 
 import { expect } from 'bun:test';
 import type { ClusterNode, Consistency, TestCluster } from './cluster';
@@ -56,14 +54,8 @@ export async function converge(cluster: TestCluster, tag: string): Promise<numbe
   return ms;
 }
 
-/** Waits, without measuring, until every node sees every node alive with equal ring digests. */
-export async function untilConverged(cluster: TestCluster): Promise<void> {
-  await cluster.waitFor(async () => (await cluster.allSeeAllAlive()) && (await ringsAgree(cluster, cluster.nodes)), CONVERGE_MS_MAX, `all ${cluster.nodes.length} nodes alive on every node, with equal ring digests`);
-}
-
 /** (a) A write through the first node reads back through every other. */
 export async function writeOneReadAll(cluster: TestCluster, tag: string): Promise<void> {
-  await untilConverged(cluster);
   const [writer, ...readers] = cluster.nodes;
   const value = { written: 'through', by: writer!.name, at: Date.now() };
   const put = await cluster.put(writer!, `${tag}:hello`, value);
@@ -78,8 +70,9 @@ export async function writeOneReadAll(cluster: TestCluster, tag: string): Promis
 
 /** (c) For 200 keys, the nodes holding a key (/cluster/local 200) are exactly its replicas per /cluster/locate. */
 export async function placement(cluster: TestCluster, tag: string, replicationFactor: number): Promise<void> {
-  await untilConverged(cluster);
-  const keys = await writePlacementKeys(cluster, tag);
+  const keys = Array.from({ length: PLACEMENT_KEYS }, (_, index) => `${tag}:placement:${index}`);
+  const writes = await mapConcurrent(keys, (key, index) => cluster.put(cluster.nodes[index % cluster.nodes.length]!, key, index, 'quorum'));
+  expect(writes.filter((reply) => reply.status !== 200).map((reply) => reply.text)).toEqual([]);
   const byNodeId = new Map(cluster.nodes.map((node) => [node.nodeId, node.name]));
   const located = await mapConcurrent(keys, async (key) => (await cluster.locate(cluster.nodes[0]!, key)).replicas.map((replica) => byNodeId.get(replica.nodeId) ?? replica.nodeId).sort());
   expect(located.every((replicas) => replicas.length === Math.min(replicationFactor, cluster.nodes.length))).toBe(true);
@@ -103,23 +96,12 @@ export async function placement(cluster: TestCluster, tag: string, replicationFa
   expect(mismatches.slice(0, 10)).toEqual([]);
 }
 
-/** The placement keys, `tag:placement:<i>` = i, each written at quorum through the nodes in turn. */
-async function writePlacementKeys(cluster: TestCluster, tag: string): Promise<string[]> {
-  const keys = Array.from({ length: PLACEMENT_KEYS }, (_, index) => `${tag}:placement:${index}`);
-  const writes = await mapConcurrent(keys, (key, index) => cluster.put(cluster.nodes[index % cluster.nodes.length]!, key, index, 'quorum'));
-  expect(writes.filter((reply) => reply.status !== 200).map((reply) => reply.text)).toEqual([]);
-  return keys;
-}
-
 /** A small page, so the merged listing crosses many page boundaries and every node's scan cutoff. */
 const LISTING_PAGE_KEYS = 37;
 
 /** Every key of `placement` listed through each node, exactly once, in key order, across pages. */
 export async function listEverywhere(cluster: TestCluster, tag: string): Promise<void> {
-  await untilConverged(cluster);
   const prefix = `${tag}:placement:`;
-  // Run alone (without `placement` before it), this test writes the keys itself.
-  if ((await cluster.get(cluster.nodes[0]!, `${prefix}${PLACEMENT_KEYS - 1}`, 'quorum')).status === 404) await writePlacementKeys(cluster, tag);
   const expected = Array.from({ length: PLACEMENT_KEYS }, (_, index) => `${prefix}${index}`).sort();
   for (const node of cluster.nodes) {
     const listed: string[] = [];
@@ -212,7 +194,6 @@ export async function incarnationSeen(cluster: TestCluster, node: ClusterNode): 
  * dead within DETECTION_MS_MAX, and every quorum write must be acknowledged and read back throughout.
  */
 export async function killAndDetect(cluster: TestCluster, victim: ClusterNode, tag: string): Promise<{ incarnationBefore: number; acknowledged: Map<string, number> }> {
-  await untilConverged(cluster);
   const survivors = cluster.nodes.filter((node) => node !== victim);
   const incarnationBefore = await incarnationSeen(cluster, victim);
   const traffic = startQuorumTraffic(cluster, survivors, `${tag}:during-kill`);
