@@ -15,7 +15,6 @@ const SCENARIO_MS = 120_000;
 describe.skipIf(!NAMESPACES_AVAILABLE)('a 5-node cluster with 3 replicas, one namespace per process', () => {
   const cluster = useCluster({ nodes: 5, replicas: REPLICAS });
   const converged = scenarioStep(() => converge(cluster(), TAG));
-  // The listing pages over the keys placement wrote.
   const placed = scenarioStep(async () => {
     await converged();
     await placement(cluster(), TAG, REPLICAS);
@@ -39,7 +38,7 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('a 5-node cluster with 3 replicas, one na
   }, SCENARIO_MS);
 
   test('GET /kv lists the whole cluster through any node, paginated, without duplicates', async () => {
-    await placed();
+    await placed(); // the listing reads the keys placement wrote
     await listEverywhere(cluster(), TAG);
   }, SCENARIO_MS);
 
