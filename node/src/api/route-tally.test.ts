@@ -21,8 +21,8 @@ test('counts per status and cumulative latency buckets, as prom-client renders t
   expect(lines.find((line) => line.startsWith('swarmkv_http_request_duration_seconds_sum'))).toMatch(/ 3\.0004/);
 });
 
-test('both metrics are declared before any request', () => {
-  expect(renderTallies([])).toBe(
+test('both metrics are declared before any request, and a route without requests has no samples', () => {
+  expect(renderTallies([new RouteTally('GET', '/health')])).toBe(
     '# HELP swarmkv_http_requests_total HTTP requests by route template, method and response status.\n# TYPE swarmkv_http_requests_total counter\n\n' +
       '# HELP swarmkv_http_request_duration_seconds HTTP request latency by route template and method, from routing to response.\n# TYPE swarmkv_http_request_duration_seconds histogram\n',
   );

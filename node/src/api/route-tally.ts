@@ -25,6 +25,10 @@ export class RouteTally {
     this.route = route;
   }
 
+  get count(): number {
+    return this.#count;
+  }
+
   observe(status: number, seconds: number): void {
     this.#statusCounts.set(status, (this.#statusCounts.get(status) ?? 0) + 1);
     let bucket = 0;
@@ -56,9 +60,12 @@ export class RouteTally {
   }
 }
 
-/** Both metrics of every tally as Prometheus text; a metric without samples is still declared. */
+/**
+ * Both metrics of every tally as Prometheus text. A route with no request yet has no samples (as with
+ * prom-client, whose label sets appear with their first observation); each metric is declared anyway.
+ */
 export function renderTallies(tallies: Iterable<RouteTally>): string {
-  const all = [...tallies];
+  const all = [...tallies].filter((tally) => tally.count > 0);
   const requests = [`# HELP ${REQUESTS_METRIC.name} ${REQUESTS_METRIC.help}`, `# TYPE ${REQUESTS_METRIC.name} counter`, ...all.flatMap((tally) => tally.requestLines())];
   const latency = [`# HELP ${LATENCY_METRIC.name} ${LATENCY_METRIC.help}`, `# TYPE ${LATENCY_METRIC.name} histogram`, ...all.flatMap((tally) => tally.latencyLines())];
   return `${requests.join('\n')}\n\n${latency.join('\n')}\n`;
