@@ -13,9 +13,11 @@ import type { HintBounds } from './hint-store';
 import { LmdbHintStore } from './lmdb-hint-store';
 import { scanInOrder } from './scan-in-order';
 import type { StoredRecord } from './stored-record';
-import { decodeDiskRecord, encodeDiskRecord, fromLegacyDiskRecord, isLegacyRecord, type LegacyDiskRecord } from './disk-record';
 
 export type { SyncPolicy };
+
+/** On disk a record is [valueJson | null, version, updatedAtMs]: the key is the LMDB key. */
+type DiskRecord = [string | null, string, number];
 
 const COUNTS_META = 'counts';
 
@@ -27,10 +29,7 @@ interface Counts {
 export class LmdbStore implements KvStore {
   readonly engine = 'lmdb' as const;
   readonly #root: RootDatabase;
-  /** The records as bytes (disk-record.ts); the key is the LMDB key. */
-  readonly #records: Database<Buffer, string>;
-  /** The same records read through msgpack: how records written by older builds are read. */
-  readonly #legacyRecords: Database<LegacyDiskRecord, string>;
+  readonly #records: Database<DiskRecord, string>;
   readonly #meta: Database<unknown, string>;
   readonly #syncPolicy: SyncPolicy;
   #counts: Counts;
@@ -43,8 +42,7 @@ export class LmdbStore implements KvStore {
     // extension (`node.1`, `data.old`) would become the file `node.1` plus a `node.1-lock` beside it.
     // The data directory is always a directory, so say so.
     this.#root = open({ path: dataDir, noSubdir: false, mapSize: STORE_MAP_BYTES_MAX, compression: false });
-    this.#records = this.#root.openDB<Buffer, string>({ name: 'records', encoding: 'binary' });
-    this.#legacyRecords = this.#root.openDB<LegacyDiskRecord, string>({ name: 'records' });
+    this.#records = this.#root.openDB<DiskRecord, string>({ name: 'records' });
     this.#meta = this.#root.openDB<unknown, string>({ name: 'meta' });
     this.#counts = this.#storedCounts();
   }
@@ -54,17 +52,8 @@ export class LmdbStore implements KvStore {
   }
 
   get(key: string): StoredRecord | undefined {
-    // The fast read hands back lmdb-js's shared buffer without a copy: valid until the next read, and
-    // longer than the record, whose size lmdb-js leaves in `lastSize` (as its own decoders read it).
-    const bytes = this.#records.getBinaryFast(key);
-    return bytes === undefined ? undefined : this.#decode(key, bytes, (this.#records as unknown as { lastSize: number }).lastSize);
-  }
-
-  #decode(key: string, bytes: Buffer, end = bytes.length): StoredRecord {
-    if (!isLegacyRecord(bytes)) return decodeDiskRecord(key, bytes, end);
-    const legacy = this.#legacyRecords.get(key);
-    assert(legacy !== undefined, 'a record read a moment ago is still there');
-    return fromLegacyDiskRecord(key, legacy);
+    const disk = this.#records.get(key);
+    return disk === undefined ? undefined : fromDisk(key, disk);
   }
 
   async write(key: string, decide: WriteDecision): Promise<StoredRecord | undefined> {
@@ -80,7 +69,7 @@ export class LmdbStore implements KvStore {
         assert(next.key === key, 'a write decision keeps the key');
         const delta = countDelta(current, next);
         this.#counts = { live: this.#counts.live + delta.live, tombstones: this.#counts.tombstones + delta.tombstones };
-        handledByTransaction(this.#records.put(key, encodeDiskRecord(next)));
+        handledByTransaction(this.#records.put(key, [next.valueJson, next.version, next.updatedAtMs]));
         if (delta.live !== 0 || delta.tombstones !== 0) handledByTransaction(this.#meta.put(COUNTS_META, this.#counts));
         return next;
       } catch (error) {
@@ -123,10 +112,9 @@ export class LmdbStore implements KvStore {
   scan(options: ScanOptions): ScanPage {
     const start = options.afterKey ?? options.prefix ?? '';
     const entries = this.#records.getRange({ start });
-    const decode = (key: string, bytes: Buffer) => this.#decode(key, bytes);
     return scanInOrder(
       (function* () {
-        for (const { key, value } of entries) yield decode(key, value);
+        for (const { key, value } of entries) yield fromDisk(key, value);
       })(),
       options,
     );
@@ -167,4 +155,8 @@ export class LmdbStore implements KvStore {
  */
 function handledByTransaction(result: unknown): void {
   if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') Promise.resolve(result).catch(() => {});
+}
+
+function fromDisk(key: string, disk: DiskRecord): StoredRecord {
+  return { key, valueJson: disk[0], version: disk[1], updatedAtMs: disk[2] };
 }
