@@ -18,7 +18,7 @@ import { HELLO_TIMEOUT_MS } from './peer-session';
 import { PeerTable } from './peer-table';
 import { ReconnectSchedule, type ReconnectTarget } from './reconnect-schedule';
 import { PEER_SEND_QUEUE_BYTES_MAX } from './send-budget';
-import { checkDhtSettings, createSwarmDht } from './swarm-dht';
+import { checkDhtSettings, createSwarmDht, releaseInterfaceWatcher } from './swarm-dht';
 import type { PeerMessage, Transport, TransportHandlers } from './transport';
 import { shortKey, silentTransportLog, type TransportLog } from './transport-log';
 import { emptyTransportStats, type TransportStats } from './transport-stats';
@@ -147,7 +147,10 @@ export class HyperswarmTransport implements Transport {
     this.#seedKeys = new Set(seedPublicKeys.map((publicKey) => publicKey.toString('hex')));
     for (const publicKey of seedPublicKeys) swarm.joinPeer(publicKey);
     this.#refresher.start();
-    await dht.ready();
+    await dht.ready().catch((error: unknown) => {
+      const { dhtHost, dhtPort } = this.#options;
+      throw new Error(`the DHT could not start on UDP ${dhtHost ?? '0.0.0.0'}:${dhtPort ?? 'any port'}: ${error instanceof Error ? error.message : String(error)}`);
+    });
     // Closed while the DHT was getting ready (a stop during start-up): nothing started to report.
     if (this.#closing !== undefined) return;
     this.#founderReady = keyPair !== undefined;
@@ -201,7 +204,11 @@ export class HyperswarmTransport implements Transport {
     if (swarm === undefined) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), TRANSPORT_CLOSE_MS_MAX)));
-    const destroyed = swarm.destroy().then(() => false);
+    // A destroy that fails (a DHT that never bound) has nothing more to close but the watcher below.
+    const destroyed = swarm.destroy().then(
+      () => false,
+      () => false,
+    );
     if (await Promise.race([destroyed, timedOut])) {
       this.#log('transport.close_forced', { afterMs: TRANSPORT_CLOSE_MS_MAX });
       // The graceful destroy is waiting on DHT nodes that are gone (the last node of a cluster, say),
@@ -209,11 +216,12 @@ export class HyperswarmTransport implements Transport {
       // the DHT itself closes its UDP socket, so every query still waiting fails at once and nothing is
       // left to keep the process alive (measured: 8.7 s from SIGTERM to exit before, with peers gone).
       const forcedTimedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, TRANSPORT_CLOSE_MS_MAX)));
-      await Promise.race([swarm.dht.destroy({ force: true }), forcedTimedOut]);
+      await Promise.race([swarm.dht.destroy({ force: true }).catch(() => {}), forcedTimedOut]);
       await Promise.race([destroyed, forcedTimedOut]);
     }
     clearTimeout(timer);
     await this.#starting?.catch(() => {});
+    releaseInterfaceWatcher(swarm.dht);
     this.#log('transport.closed', {});
   }
 
