@@ -85,6 +85,8 @@ export class HyperswarmTransport implements Transport {
   readonly #refresher: DiscoveryRefresh;
   #starting: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
+  /** The DHT answered (or was founded here): start() finished its wait. */
+  #dhtReady = false;
   /** The DHT is up and this node founded it (a private DHT's first node). */
   #founderReady = false;
   /** The topic was announced and looked up once, with at least one other DHT node answering. */
@@ -153,6 +155,7 @@ export class HyperswarmTransport implements Transport {
     });
     // Closed while the DHT was getting ready (a stop during start-up): nothing started to report.
     if (this.#closing !== undefined) return;
+    this.#dhtReady = true;
     this.#founderReady = keyPair !== undefined;
     void this.#discovery.flushed().then(() => this.#lookupDone(), () => {});
     const { bootstrap } = this.#options;
@@ -202,6 +205,10 @@ export class HyperswarmTransport implements Transport {
     // await, so there is one to destroy, and destroying it ends the start's wait (measured: ~5 ms).
     const swarm = this.#swarm;
     if (swarm === undefined) return;
+    // A DHT still getting ready has announced nothing, so there is nothing to leave gracefully, and
+    // Hyperswarm's destroy would wait on the topic's pending lookups: destroying the DHT first ends
+    // every query at once (measured: a stop during start-up took the full TRANSPORT_CLOSE_MS_MAX before).
+    if (!this.#dhtReady) await swarm.dht.destroy({ force: true }).catch(() => {});
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), TRANSPORT_CLOSE_MS_MAX)));
     // A destroy that fails (a DHT that never bound) has nothing more to close but the watcher below.
