@@ -16,8 +16,8 @@ export class AssertionError extends Error {
 
 let onFailure: ((error: AssertionError) => void) | undefined;
 
-/** Called with every failed assertion before it is thrown; the handler of a node's process does not return. */
-export function onAssertionFailure(handler: (error: AssertionError) => void): void {
+/** Called with every failed assertion before it is thrown (undefined: none); a node process's handler does not return. */
+export function onAssertionFailure(handler: ((error: AssertionError) => void) | undefined): void {
   onFailure = handler;
 }
 
