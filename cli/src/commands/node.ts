@@ -112,7 +112,8 @@ function failureOf(starting: Promise<unknown>): Promise<unknown> {
 export const nodeCommand = configurableFromEnvironment({
   meta: {
     name: 'node',
-    description: 'Run a node in the foreground; it logs one line per event (see --log-format). Ctrl-C (SIGINT) or SIGTERM stops it cleanly.',
+    description:
+      'Run a node in the foreground; it logs one line per event (see --log-format). Ctrl-C (SIGINT) or SIGTERM stops it cleanly, also while it starts. A start that fails exits 4 (2 for a bad flag or a taken port); a broken internal invariant stops the node at once with exit code 70 (logged as node.assertion_failed).',
   },
   args: nodeArgs,
   async run({ args }: { args: Record<string, unknown> }) {
