@@ -2,7 +2,7 @@ export { ANY_VERSION, Coordinator, type Coordinated, type CoordinatorDeps, type 
 export type { ListPage, ListedKey } from './listing';
 export { LocalReplica } from './local-replica';
 export { newerWins, newestRecord } from './merge';
-export { SingleNodePlacement, standInWrites, type Placement, type ReplicaDirectory, type ReplicaTarget } from './placement';
+export { currentTargets, SingleNodePlacement, standInWrites, type Placement, type ReplicaDirectory, type ReplicaTarget } from './placement';
 export { CONSISTENCY_LEVELS, isConsistency, requiredAcks } from './quorum';
 export type { Replica, ReplicaWriteAck, ReplicaWriteOptions } from './replica';
 export { HintLedger, type HintHealth, type HintLedgerOptions } from './hint-ledger';
@@ -40,3 +40,4 @@ export { DepartureGate } from './departure-gate';
 export { DepartureHandover, type HandoverDeps, type HandoverOutcome } from './departure-handover';
 export { inspectLocally, KeyInspector, serveKeyInspections, type InspectedHint, type InspectedRecord, type KeyInspection, type KeyInspectorDeps } from './key-inspector';
 export { Semaphore } from './semaphore';
+export { initialOwnership, RING_OWNERSHIP_META, SelfOwnership, type InitialOwnership, type OwnershipStore } from './self-ownership';
