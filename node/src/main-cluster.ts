@@ -29,6 +29,7 @@ import {
   type KeyInspection,
   type PeerLiveness,
   type Placement,
+  type RebalanceStatus,
   type RepairControl,
   type ReplicaDirectory,
   type Replica,
@@ -40,6 +41,7 @@ import { isNodeId, type HybridLogicalClock } from './version';
 import { ConnectionWatch, Rpc, RPC_IN_FLIGHT_MAX, type PeerHello, type TransportLog } from './transport';
 import { HyperswarmTransport } from './transport/hyperswarm';
 import { ONCE_PER_PEER_EVENTS, OncePerPeer, warnOncePerPeer } from './main-log-once';
+import { wireJoin } from './main-join';
 import { SelfMetadata } from './main-self-metadata';
 
 
@@ -52,8 +54,10 @@ export interface ClusterRouting {
   readonly directory: ReplicaDirectory;
   readonly view: ClusterView;
   readonly repair: RepairControl;
-  /** True once this node has met its cluster (see HyperswarmTransport.joined), and from then on. */
+  /** True once this node has met its cluster (see HyperswarmTransport.joined) and routes by its owners' ring. */
   readonly joined: () => boolean;
+  /** This node's range transfers (GET /cluster/rebalance). */
+  readonly rebalance: () => RebalanceStatus;
   readonly inspect: (nodeId: string, key: string) => Promise<KeyInspection>;
 }
 
@@ -217,8 +221,7 @@ function createMembership(wiring: ClusterWiring, transport: HyperswarmTransport)
     metadata: { [KEY_COUNT_METADATA]: store.stats().liveKeys },
   });
   const remembered = { nodeIds: rememberedRingMembers(store), untilMs: clock.nowMs() + profile.departedRetentionMs, nowMs: () => clock.nowMs() };
-  // Every node is an owner at once until the join (streaming its ranges in) is wired: the next step.
-  const founder = true || (config.bootstrap.length === 0 && !config.publicDht);
+  const founder = config.bootstrap.length === 0 && !config.publicDht;
   const ownership = new SelfOwnership(store, logger, initialOwnership({ store, founder, rememberedMembers: remembered.nodeIds }));
   const placement = new RingPlacement({ selfId: nodeId, membership, replicationFactor: config.replicas, tokensPerNode: config.tokensPerNode, remembered, selfOwnership: () => ownership.current });
   const metadata = new SelfMetadata(membership, store, placement, ownership);
@@ -336,11 +339,14 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
 
   const handlers = peerHandlers(rpc, connections, membership, logger);
   const view = new LiveClusterView(membership, placement, () => store.stats().liveKeys);
-  route({ placement, directory, view, repair: antiEntropy, joined: () => transport.joined(), inspect });
+  const join = wireJoin({ wiring, rpc, membership, placement, ownership, transportJoined: () => transport.joined() });
+  const routing: ClusterRouting = { placement: join.placement, directory, view, repair: antiEntropy, joined: join.ready, rebalance: join.status, inspect };
+  route(routing);
   await transport.start(handlers);
   membership.start();
   metadata.start();
   handoff.start();
+  join.start();
 
   const { leave, handOver } = departure({ wiring, membership, placement, directory, gate, background: [handoff, antiEntropy] });
   let closing: Promise<void> | undefined;
@@ -349,6 +355,7 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
       await leave();
       metadata.stop();
       clearInterval(ringTimer);
+      await join.close();
       await handoff.close();
       await antiEntropy.close();
       connections.close();
@@ -357,5 +364,5 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
     })();
     return closing;
   };
-  return { placement, directory, view, repair: antiEntropy, joined: () => transport.joined(), inspect, leave, handOver, close };
+  return { ...routing, leave, handOver, close };
 }

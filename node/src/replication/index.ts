@@ -41,3 +41,8 @@ export { DepartureHandover, type HandoverDeps, type HandoverOutcome } from './de
 export { inspectLocally, KeyInspector, serveKeyInspections, type InspectedHint, type InspectedRecord, type KeyInspection, type KeyInspectorDeps } from './key-inspector';
 export { Semaphore } from './semaphore';
 export { initialOwnership, RING_OWNERSHIP_META, SelfOwnership, type InitialOwnership, type OwnershipStore } from './self-ownership';
+export { RebalanceEngine, REBALANCE_BYTES_PER_SECOND_MAX, REBALANCE_TRANSFERS_IN_FLIGHT_MAX, type RebalanceEngineDeps } from './rebalance-engine';
+export type { RebalanceStatus, TransferState, TransferView } from './rebalance-status';
+export { RingJoin, JOIN_FOUNDING_QUIET_MS, type JoinMember, type RingJoinDeps } from './ring-join';
+export { serveRangeTransfers, RANGE_TRANSFER_BATCH_BYTES_MAX } from './range-transfer-server';
+export { planJoinTransfers, type PlannedTransfer } from './transfer-plan';
