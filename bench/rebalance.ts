@@ -6,11 +6,11 @@
 // its /cluster/rebalance totals), and the foreground p99 before and during.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { freeUdpPort } from './ports';
 
 const CLI = resolve(import.meta.dir, '../dist/swarmkv.mjs');
 const HOST = '127.0.0.1';
@@ -26,17 +26,6 @@ interface Node {
   readonly child: ChildProcess;
   readonly events: Map<string, { time: string; fields: Record<string, unknown> }>;
   url: string;
-}
-
-function freeUdpPort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const socket = createSocket('udp4');
-    socket.once('error', fail);
-    socket.bind(0, HOST, () => {
-      const { port } = socket.address();
-      socket.close(() => done(port));
-    });
-  });
 }
 
 function startNode(name: string, dataDir: string, extra: string[]): Promise<Node> {
