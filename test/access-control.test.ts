@@ -36,6 +36,7 @@ const EXPECTED_ROLE: Record<string, string> = {
   'GET /cluster/local/{key}': 'read',
   'POST /cluster/repair': 'admin',
   'GET /cluster/repair': 'read',
+  'GET /cluster/rebalance': 'read',
   'GET /health': 'none',
   'GET /health/live': 'none',
   'GET /health/ready': 'none',

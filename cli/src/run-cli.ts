@@ -11,6 +11,7 @@ import { locateCommand } from './commands/locate';
 import { lsCommand } from './commands/ls';
 import { nodeCommand } from './commands/node';
 import { putCommand } from './commands/put';
+import { rebalanceCommand } from './commands/rebalance';
 import { repairCommand } from './commands/repair';
 import { ringCommand } from './commands/ring';
 import { runCommand, ScriptFailed } from './commands/run';
@@ -42,6 +43,7 @@ export const rootCommand = withHelp(defineCommand({
     ring: ringCommand,
     locate: locateCommand,
     explain: explainCommand,
+    rebalance: rebalanceCommand,
     repair: repairCommand,
     completion: completionCommand,
     token: tokenCommand,

@@ -13,7 +13,7 @@ import { SHUTDOWN_DRAIN_MS_MAX } from './limits';
 import { HttpListener, type RequestHandler } from './main-listener';
 import { OpenedSoFar, unlessInterrupted } from './main-startup';
 import { createLogger, RecentEvents, recordingLogger, type Logger } from './log';
-import { AliveMarker, Coordinator, DigestIndex, DigestTrackingStore, discardIfStale, HintLedger, inspectLocally, LocalReplica, SingleNodePlacement, StandaloneRepair, TombstoneCollector, type KeyInspection, type Placement, type RepairControl, type ReplicaDirectory } from './replication';
+import { AliveMarker, Coordinator, DigestIndex, DigestTrackingStore, discardIfStale, HintLedger, inspectLocally, LocalReplica, SingleNodePlacement, StandaloneRepair, TombstoneCollector, type KeyInspection, type Placement, type RebalanceStatus, type RepairControl, type ReplicaDirectory } from './replication';
 import { keyPosition } from './ring';
 import { MemoryHintStore, MemoryStore, type HintStore, type KvStore } from './storage';
 import { HybridLogicalClock, isNodeId, NODE_ID_HEX_DIGITS } from './version';
@@ -109,6 +109,8 @@ interface Routing {
   inspect: (nodeId: string, key: string) => Promise<KeyInspection>;
   /** Whether this node has met its cluster: a standalone node has nothing to meet. */
   joined: () => boolean;
+  /** Range transfers into this node: a standalone node has none. */
+  rebalance: () => RebalanceStatus;
 }
 
 function joining(): SwarmError {
@@ -146,6 +148,7 @@ function standaloneRouting(config: NodeConfig, nodeId: string, stores: OpenedSto
     directory: { replica: (id) => (id === nodeId ? localReplica : undefined) },
     view: new StandaloneClusterView({ nodeId, name: config.name, get httpAddress() { return httpAddress(); } }, store, keyPosition),
     joined: () => !isClustered(config),
+    rebalance: () => ({ ownership: 'owner', inProgress: [], queued: [], finished: [], keysStreamed: 0, bytesStreamed: 0 }),
   };
 }
 
@@ -250,6 +253,7 @@ function appDeps(parts: AppParts, listeningUrl: () => string | undefined): AppDe
     coordinator,
     nodeId,
     cluster: { members: () => routing.view.members(), ring: () => routing.view.ring(), locate: (key) => routing.view.locate(key) },
+    rebalance: () => routing.rebalance(),
     repair: { status: () => routing.repair.status(), startPass: () => routing.repair.startPass() },
     health: { hints: () => hints.health(), repair: () => routing.repair.status() },
     inspect: (id, key) => routing.inspect(id, key),
@@ -320,7 +324,7 @@ async function startParts({ config, options, logger, clock, recentEvents, opened
   let url: string | undefined;
   const routing = standaloneRouting(config, nodeId, stores, localReplica, clock, () => advertisedAddress(config.advertise, url));
   const coordinator = coordinatorOver(routing, config, hlc, clock);
-  const metrics = new HttpMetrics(() => store.stats(), () => hints.health());
+  const metrics = new HttpMetrics(() => store.stats(), () => hints.health(), () => routing.rebalance());
   const stopping = { asked: false };
   // Not ready from the moment a stop is asked for, so a platform sends no new traffic while it drains.
   const readiness = (): Readiness => (stopping.asked ? { ready: false, reason: 'draining' } : routing.joined() ? { ready: true } : { ready: false, reason: 'joining' });

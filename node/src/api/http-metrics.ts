@@ -11,6 +11,8 @@ import type { Registry } from 'prom-client';
 import { assert } from '../assert';
 import type { HintHealth } from '../replication';
 import type { StoreStats } from '../storage';
+import { registerRebalanceMetrics, type StreamedTotals } from './rebalance-metrics';
+import { scrapedCounter } from './scraped-counter';
 import { RequestWindow, type WindowSnapshot } from './request-window';
 import { renderTallies, RouteTally } from './route-tally';
 
@@ -24,6 +26,7 @@ export interface RouteObserver {
 export class HttpMetrics {
   readonly #readStoreStats: () => StoreStats;
   readonly #readHints: (() => HintHealth) | undefined;
+  readonly #readStreamed: (() => StreamedTotals) | undefined;
   #registry: Registry | undefined;
   #loading: Promise<void> | undefined;
   /** One tally per method and route template: bounded, routes are templates. */
@@ -31,9 +34,10 @@ export class HttpMetrics {
   /** The same observations over a short sliding window, for GET /stats. */
   readonly #window = new RequestWindow();
 
-  constructor(readStoreStats: () => StoreStats, readHints?: () => HintHealth) {
+  constructor(readStoreStats: () => StoreStats, readHints?: () => HintHealth, readStreamed?: () => StreamedTotals) {
     this.#readStoreStats = readStoreStats;
     this.#readHints = readHints;
+    this.#readStreamed = readStreamed;
   }
 
   /** The registry; only once loaded (render() has resolved, say). */
@@ -73,6 +77,7 @@ export class HttpMetrics {
       },
     });
     if (this.#readHints !== undefined) registerHintMetrics(client, registry, this.#readHints);
+    if (this.#readStreamed !== undefined) registerRebalanceMetrics(client, registry, this.#readStreamed);
     this.#registry = registry;
   }
 
@@ -106,7 +111,8 @@ export class HttpMetrics {
 }
 
 /** Hinted handoff, read from the ledger at scrape time: the backlog, and what overflowed or was delivered. */
-function registerHintMetrics({ Counter, Gauge }: PromClient, registry: Registry, readHints: () => HintHealth): void {
+function registerHintMetrics(client: PromClient, registry: Registry, readHints: () => HintHealth): void {
+  const { Gauge } = client;
   new Gauge({
     name: 'swarmkv_hints_pending',
     help: 'Hints this node holds for replicas that were down, not delivered yet.',
@@ -123,17 +129,8 @@ function registerHintMetrics({ Counter, Gauge }: PromClient, registry: Registry,
       this.set(readHints().bytes);
     },
   });
-  // The ledger owns the counts; a scrape copies them (they only grow, as counters must).
-  const counter = (name: string, help: string, read: (hints: HintHealth) => number) =>
-    new Counter({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.reset();
-        this.inc(read(readHints()));
-      },
-    });
+  // The ledger owns the counts; a scrape copies them.
+  const counter = (name: string, help: string, read: (hints: HintHealth) => number) => scrapedCounter(client, registry, name, help, () => read(readHints()));
   counter('swarmkv_hints_overflowed_total', 'Hints refused because the hint store was full: those writes failed on this stand-in.', (hints) => hints.overflowed);
   counter('swarmkv_hints_delivered_total', 'Hints delivered to the node they were owed to and acknowledged.', (hints) => hints.delivered);
 }

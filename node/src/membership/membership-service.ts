@@ -17,7 +17,7 @@ export interface MembershipTransport {
   send(toNodeId: string, message: MembershipMessage): boolean;
 }
 
-export type MemberEvent = Extract<MembershipEffect, { type: 'memberChanged' | 'memberRemoved' }>;
+export type MemberEvent = Extract<MembershipEffect, { type: 'memberChanged' | 'memberRemoved' | 'metadataChanged' }>;
 
 export interface MembershipServiceOptions {
   readonly self: LocalIdentity;
@@ -116,6 +116,11 @@ export class MembershipService {
 
   knows(nodeId: string): boolean {
     return this.#state.members.has(nodeId);
+  }
+
+  /** What the member last reported about itself, first-hand; undefined for a member not known. */
+  metadataOf(nodeId: string): MemberMetadata | undefined {
+    return this.#state.members.get(nodeId)?.metadata;
   }
 
   isDown(nodeId: string): boolean {

@@ -24,6 +24,8 @@ async function startCluster(size: number): Promise<TestNode[]> {
   network = new MemoryNetwork({ seed: 11 });
   nodes = await Promise.all(Array.from({ length: size }, (_, index) => startNode(network, index)));
   await waitFor('every node to see every node alive', () => nodes.every((node) => aliveSeenBy(node) === size));
+  // Each member's ownership arrives first-hand (its own pings and acks), possibly after news that it is alive.
+  await waitFor('every node to route by a ring of every owner', () => nodes.every((node) => node.placement.current().ring.size === size));
   return nodes;
 }
 
@@ -101,6 +103,7 @@ describe('wire protocol versions', () => {
     network = new MemoryNetwork({ seed: 12 });
     nodes = await Promise.all([0, 1, 2].map((index) => startNode(network, index, index === 0 ? { protocolVersions: { min: 1, max: 1 } } : {})));
     await waitFor('every node to see every node alive', () => nodes.every((node) => aliveSeenBy(node) === 3));
+    await waitFor('every node to route by a ring of every owner', () => nodes.every((node) => node.placement.current().ring.size === 3));
     const [old, fresh, other] = nodes as [TestNode, TestNode, TestNode];
     await old.coordinator.put('mixed:1', '{"from":"v1"}', 'all');
     await fresh.coordinator.put('mixed:2', '{"from":"v2"}', 'all');
