@@ -192,3 +192,20 @@ export const HTTP_CONNECTIONS_MAX = 512;
  * them (gigabytes); past this bound its connection is closed.
  */
 export const HTTP_PIPELINED_RESPONSES_MAX = 16;
+
+/**
+ * Leaving for good (`swarmkv leave`, replication/leave-procedure.ts): the node streams its whole store
+ * to its successors, then what changed meanwhile, each record acknowledged by every successor. A leave
+ * not done within LEAVE_MS_MAX gives up: the node stays a member, its data where it was.
+ */
+export const LEAVE_MS_MAX = 30 * 60 * 1000;
+/** Records read from the store per batch while leaving. */
+export const LEAVE_BATCH_MAX = 200;
+/** Records in flight at once while leaving (each written to every successor). */
+export const LEAVE_RECORDS_IN_FLIGHT_MAX = 32;
+/** Keys remembered as written during the stream; past it the final pass sends the whole store again. */
+export const LEAVE_CHANGED_KEYS_MAX = 100_000;
+/** Tries of one write to one successor before the leave counts that successor as failed. */
+export const LEAVE_WRITE_ATTEMPTS_MAX = 4;
+/** After a leave, how long the node waits for its final status to be read (GET /cluster/leave) before it stops. */
+export const LEAVE_REPORT_LINGER_MS_MAX = 3000;

@@ -4,7 +4,8 @@
 
 import type { DhtNodeAddress } from 'hyperdht';
 import { isIPv4 } from 'node:net';
-import { KEY_COUNT_METADATA, LiveClusterView, RING_DIGEST_METADATA, type ClusterView } from './api';
+import { KEY_COUNT_METADATA, LiveClusterView, RING_DIGEST_METADATA, type ClusterView, type ElasticityControl } from './api';
+import { wireElasticity, type Departure } from './main-elasticity';
 import type { Clock } from './clock';
 import type { NodeConfig } from './config';
 import type { Logger } from './log';
@@ -53,9 +54,12 @@ export interface ClusterRouting {
   /** True once this node has met its cluster (see HyperswarmTransport.joined), and from then on. */
   readonly joined: () => boolean;
   readonly inspect: (nodeId: string, key: string) => Promise<KeyInspection>;
+  readonly elasticity: ElasticityControl;
 }
 
 export interface RunningCluster extends ClusterRouting {
+  /** Resolves when this node should stop on its own: it left the cluster, or heard it was removed. */
+  readonly departed: Promise<Departure>;
   /** Announces the departure and lets the news spread; requests in flight are still served. Idempotent. */
   leave(): Promise<void>;
   /**
@@ -129,6 +133,7 @@ function logMemberEvent(logger: Logger, event: MemberEvent): void {
     logger.info('membership.member_removed', { member: event.nodeId });
     return;
   }
+  if (event.type === 'removedFromCluster') return;
   const { member } = event;
   logger.info('membership.member_changed', { member: member.nodeId, name: member.name, state: member.state, incarnation: member.incarnation });
 }
@@ -310,8 +315,11 @@ function departure(parts: DepartureParts): Pick<RunningCluster, 'leave' | 'handO
       const { config, store, hints, logger } = wiring;
       await new DepartureHandover({
         store,
-        includeStore: config.memory,
+        records: config.memory ? 'all' : 'none',
         hints: hints.store,
+        label: 'departure',
+        acknowledgement: 'one',
+        writeAttemptsMax: 1,
         successors: placement.withoutSelf(),
         directory,
         logger,
@@ -337,7 +345,10 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
   const { membership, placement, metadata } = createMembership(wiring, transport);
   // A member remembered from the previous life counts as expected: a write waits for its connection.
   const liveness = { isHealthy: (id: string) => membership.isHealthy(id) || placement.isRemembered(id), isDown: (id: string) => membership.isDown(id) };
-  const directory = new ClusterDirectory(localReplica, rpc, connections, liveness);
+  // Every write to this node's store passes through the gate (its own coordinator's, peers', hints):
+  // a leaving node closes it before its final pass, so nothing lands that the pass could miss.
+  const gate = new DepartureGate(localReplica);
+  const directory = new ClusterDirectory(gate, rpc, connections, liveness);
   const refreshRing = () => {
     const before = placement.current();
     const after = placement.refresh();
@@ -353,8 +364,6 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
   });
   // Remembered members leave the ring when their retention passes, event or not.
   const ringTimer = setInterval(refreshRing, RING_REFRESH_INTERVAL_MS).unref();
-  // Peers' writes pass through the gate, which a departing node closes before its hand-over.
-  const gate = new DepartureGate(localReplica);
   serveReplicaRequests(rpc, gate, (version) => observeVersion(hlc, version));
   const inspect = serveInspections(wiring, rpc, connections, liveness);
   const antiEntropy = startAntiEntropy(wiring, rpc, connections, membership, placement);
@@ -363,7 +372,8 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
 
   const handlers = peerHandlers(rpc, connections, membership, logger);
   const view = new LiveClusterView(membership, placement, () => store.stats().liveKeys);
-  route({ placement, directory, view, repair: antiEntropy, joined: () => transport.joined(), inspect });
+  const elasticity = wireElasticity({ wiring, membership, placement, directory, gate, antiEntropy });
+  route({ placement, directory, view, repair: antiEntropy, joined: () => transport.joined(), inspect, elasticity });
   await transport.start(handlers);
   membership.start();
   metadata.start();
@@ -384,5 +394,5 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
     })();
     return closing;
   };
-  return { placement, directory, view, repair: antiEntropy, joined: () => transport.joined(), inspect, leave, handOver, close };
+  return { placement, directory, view, repair: antiEntropy, joined: () => transport.joined(), inspect, elasticity, departed: elasticity.departed, leave, handOver, close };
 }

@@ -119,8 +119,10 @@ export const nodeCommand = configurableFromEnvironment({
     const { startNode } = await import('../../../node/src/daemon');
     const logger = await loggerFor(config.logLevel, await logSink(logFormat));
     const node = await startNode(config, { listener, dashboardDir: DASHBOARD_DIR, logger }).catch(listenFailure);
-    await stopRequested;
+    const departure = await Promise.race([stopRequested.then(() => undefined), node.departed]);
     await stopBounded(node);
+    // Removed from its cluster while it was down: it must not run under its old id; say so in the exit code.
+    if (departure === 'removed') throw new CliFailure(exitCodes.refused, 'this node was removed from its cluster; wipe its data directory to join it as a new node');
   },
 });
 

@@ -9,4 +9,6 @@ export type MembershipEffect =
   /** A member appeared or changed state (or this node refuted a suspicion): for logs, events, the ring. */
   | { readonly type: 'memberChanged'; readonly member: Member; readonly previousState: MemberState | undefined; readonly previousIncarnation: number | undefined }
   /** A departed member was forgotten after the retention period. */
-  | { readonly type: 'memberRemoved'; readonly nodeId: string };
+  | { readonly type: 'memberRemoved'; readonly nodeId: string }
+  /** This node heard that it was removed from its cluster (by `from`): it must stop, not argue. */
+  | { readonly type: 'removedFromCluster'; readonly from: string };

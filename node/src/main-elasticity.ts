@@ -1,0 +1,116 @@
+// The composition root's elasticity part, for a clustered node: its leave (the node hands everything
+// over, then leaves the ring and stops) and removals of dead members (gossiped; every node drops the
+// member from its ring and its hints for it, and re-replicates the ranges it held from the survivors).
+
+import type { ElasticityControl, RemovalReply } from './api';
+import { SwarmError } from './errors';
+import { LEAVE_BATCH_MAX, LEAVE_CHANGED_KEYS_MAX, LEAVE_MS_MAX, LEAVE_RECORDS_IN_FLIGHT_MAX, LEAVE_REPORT_LINGER_MS_MAX, LEAVE_WRITE_ATTEMPTS_MAX } from './limits';
+import type { ClusterWiring } from './main-cluster';
+import type { MemberEvent, MembershipService } from './membership';
+import { LeaveProcedure, type AntiEntropyService, type ClusterDirectory, type DepartureGate, type RingPlacement } from './replication';
+
+/** Why a node stopped being part of its cluster on its own: it left, or it heard it was removed. */
+export type Departure = 'left' | 'removed';
+
+export interface Elasticity extends ElasticityControl {
+  /** Resolves when this node should stop: its leave finished (and was reported), or it was removed. */
+  readonly departed: Promise<Departure>;
+}
+
+export interface ElasticityParts {
+  readonly wiring: ClusterWiring;
+  readonly membership: MembershipService;
+  readonly placement: RingPlacement;
+  readonly directory: ClusterDirectory;
+  readonly gate: DepartureGate;
+  readonly antiEntropy: AntiEntropyService;
+}
+
+/** Every node, as the removal reaches it: forget the member's hints and connection, and re-replicate its ranges. */
+function onRemoval(parts: ElasticityParts, drops: Map<string, Promise<number>>, event: MemberEvent): void {
+  if (event.type !== 'memberChanged' || event.member.state !== 'removed' || event.previousState === 'removed') return;
+  const { wiring, directory, antiEntropy } = parts;
+  const { member, previousState } = event;
+  directory.forget(member.nodeId);
+  // The ring dropped the member already (placement refreshes first): the pass compares the new ranges,
+  // so their new owners get copies from the surviving replicas now rather than at the next interval.
+  antiEntropy.requestPass();
+  const drop = wiring.hints.dropFor(member.nodeId).then(
+    (hintsDropped) => {
+      wiring.logger.info('member.removed', { member: member.nodeId, name: member.name, previousState: previousState ?? null, hintsDropped });
+      return hintsDropped;
+    },
+    (error: unknown) => {
+      wiring.logger.error('member.removed', { member: member.nodeId, name: member.name, hintsDropped: 0, error: String(error) });
+      return 0;
+    },
+  );
+  drops.set(member.nodeId, drop);
+}
+
+function removal(parts: ElasticityParts, drops: Map<string, Promise<number>>): (nodeId: string) => Promise<RemovalReply> {
+  return async (nodeId) => {
+    const outcome = parts.membership.remove(nodeId);
+    switch (outcome.outcome) {
+      case 'unknown':
+        throw new SwarmError('not_found', `no member ${nodeId} in this node's view of the cluster (GET /cluster/members lists them)`, { nodeId });
+      case 'self':
+        throw new SwarmError('conflict', `${nodeId} is this node: a node leaves with POST /cluster/leave instead`, { nodeId, reason: 'self' });
+      case 'up':
+        throw new SwarmError('conflict', `${nodeId} is ${outcome.state} (incarnation ${outcome.incarnation}): only a member believed dead can be removed; stop it, or use POST /cluster/leave on it`, {
+          nodeId,
+          reason: 'member_alive',
+          state: outcome.state,
+        });
+      case 'removed':
+        return { nodeId, name: outcome.name, previousState: outcome.previousState, hintsDropped: (await drops.get(nodeId)) ?? 0 };
+    }
+  };
+}
+
+export function wireElasticity(parts: ElasticityParts): Elasticity {
+  const { wiring, membership, placement, directory, gate } = parts;
+  const { store, hints, logger, clock } = wiring;
+  const drops = new Map<string, Promise<number>>();
+  let depart!: (departure: Departure) => void;
+  const departed = new Promise<Departure>((resolve) => (depart = resolve));
+  membership.onMemberEvent((event) => {
+    onRemoval(parts, drops, event);
+    if (event.type !== 'removedFromCluster') return;
+    logger.error('membership.removed_self', { from: event.from, action: 'this node was removed from its cluster while it was down; it stops. Wipe its data directory to join it as a new node.' });
+    depart('removed');
+  });
+  const leave = new LeaveProcedure({
+    store,
+    hints: hints.store,
+    gate,
+    directory,
+    successors: () => placement.withoutSelf(),
+    // Ring ownership states are gossiped by the join work; until then a leaver is simply an owner.
+    announceLeaving: () => undefined,
+    announceLeft: () => membership.close(),
+    logger,
+    clock,
+    limits: {
+      deadlineMs: LEAVE_MS_MAX,
+      batchMax: LEAVE_BATCH_MAX,
+      recordsInFlightMax: LEAVE_RECORDS_IN_FLIGHT_MAX,
+      changedKeysMax: LEAVE_CHANGED_KEYS_MAX,
+      writeAttemptsMax: LEAVE_WRITE_ATTEMPTS_MAX,
+    },
+  });
+  return {
+    departed,
+    leave: () => {
+      void leave.start().then(async (status) => {
+        if (status.phase !== 'left') return;
+        // Whoever asked gets to read the outcome before the node goes (bounded).
+        await Promise.race([leave.reported(), new Promise((resolve) => setTimeout(resolve, LEAVE_REPORT_LINGER_MS_MAX))]);
+        depart('left');
+      });
+      return leave.status();
+    },
+    leaveStatus: () => leave.status(),
+    remove: removal(parts, drops),
+  };
+}
