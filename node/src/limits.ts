@@ -209,3 +209,17 @@ export const LEAVE_CHANGED_KEYS_MAX = 100_000;
 export const LEAVE_WRITE_ATTEMPTS_MAX = 4;
 /** After a leave, how long the node waits for its final status to be read (GET /cluster/leave) before it stops. */
 export const LEAVE_REPORT_LINGER_MS_MAX = 3000;
+
+/**
+ * Clean-up (replication/cleanup-service.ts): a node deletes the copies it no longer owns once the ring
+ * has stayed unchanged this long (by default) and their owners hold them. Long enough that a ring
+ * change undone quickly (a node restarted) moves nothing twice.
+ */
+export const CLEANUP_GRACE_MS_DEFAULT = 5 * 60 * 1000;
+export const CLEANUP_GRACE_MS_MAX = 7 * 24 * 60 * 60 * 1000;
+/** Between two clean-up batches. */
+export const CLEANUP_TICK_MS = 500;
+/** Records examined per clean-up batch. */
+export const CLEANUP_BATCH_MAX = 500;
+/** Records whose owners are asked at once during clean-up. */
+export const CLEANUP_READS_IN_FLIGHT_MAX = 16;

@@ -60,6 +60,8 @@ export interface ClusterRouting {
 export interface RunningCluster extends ClusterRouting {
   /** Resolves when this node should stop on its own: it left the cluster, or heard it was removed. */
   readonly departed: Promise<Departure>;
+  /** Copies of keys this node no longer owns deleted since start (swarmkv_cleanup_keys_deleted_total). */
+  cleanupKeysDeleted(): number;
   /** Announces the departure and lets the news spread; requests in flight are still served. Idempotent. */
   leave(): Promise<void>;
   /**
@@ -386,6 +388,7 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
       await leave();
       metadata.stop();
       clearInterval(ringTimer);
+      await elasticity.cleanup.close();
       await handoff.close();
       await antiEntropy.close();
       connections.close();
@@ -394,5 +397,5 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
     })();
     return closing;
   };
-  return { placement, directory, view, repair: antiEntropy, joined: () => transport.joined(), inspect, elasticity, departed: elasticity.departed, leave, handOver, close };
+  return { placement, directory, view, repair: antiEntropy, joined: () => transport.joined(), inspect, elasticity, departed: elasticity.departed, cleanupKeysDeleted: () => elasticity.cleanup.keysDeleted, leave, handOver, close };
 }

@@ -4,10 +4,10 @@
 
 import type { ElasticityControl, RemovalReply } from './api';
 import { SwarmError } from './errors';
-import { LEAVE_BATCH_MAX, LEAVE_CHANGED_KEYS_MAX, LEAVE_MS_MAX, LEAVE_RECORDS_IN_FLIGHT_MAX, LEAVE_REPORT_LINGER_MS_MAX, LEAVE_WRITE_ATTEMPTS_MAX } from './limits';
+import { CLEANUP_BATCH_MAX, CLEANUP_READS_IN_FLIGHT_MAX, CLEANUP_TICK_MS, LEAVE_BATCH_MAX, LEAVE_CHANGED_KEYS_MAX, LEAVE_MS_MAX, LEAVE_RECORDS_IN_FLIGHT_MAX, LEAVE_REPORT_LINGER_MS_MAX, LEAVE_WRITE_ATTEMPTS_MAX } from './limits';
 import type { ClusterWiring } from './main-cluster';
 import type { MemberEvent, MembershipService } from './membership';
-import { LeaveProcedure, type AntiEntropyService, type ClusterDirectory, type DepartureGate, type RingPlacement } from './replication';
+import { CleanupService, LeaveProcedure, type AntiEntropyService, type ClusterDirectory, type DepartureGate, type RingPlacement } from './replication';
 
 /** Why a node stopped being part of its cluster on its own: it left, or it heard it was removed. */
 export type Departure = 'left' | 'removed';
@@ -15,6 +15,8 @@ export type Departure = 'left' | 'removed';
 export interface Elasticity extends ElasticityControl {
   /** Resolves when this node should stop: its leave finished (and was reported), or it was removed. */
   readonly departed: Promise<Departure>;
+  /** Deletes the copies this node no longer owns, in the background; closed with the cluster half. */
+  readonly cleanup: CleanupService;
 }
 
 export interface ElasticityParts {
@@ -26,14 +28,19 @@ export interface ElasticityParts {
   readonly antiEntropy: AntiEntropyService;
 }
 
-/** Every node, as the removal reaches it: forget the member's hints and connection, and re-replicate its ranges. */
-function onRemoval(parts: ElasticityParts, drops: Map<string, Promise<number>>, event: MemberEvent): void {
-  if (event.type !== 'memberChanged' || event.member.state !== 'removed' || event.previousState === 'removed') return;
+/**
+ * Every node, as the news of a member leaving the ring reaches it: an anti-entropy pass over the new
+ * ranges (placement refreshed first), so their new owners get what they lack from the surviving
+ * replicas now rather than at the next interval: a removed member's whole share, or the writes a
+ * leaver refused in its final pass. A removal also drops the hints held for the member.
+ */
+function onRingShrunk(parts: ElasticityParts, drops: Map<string, Promise<number>>, event: MemberEvent): void {
+  if (event.type !== 'memberChanged' || event.previousState === event.member.state) return;
+  if (event.member.state === 'left' && event.previousState !== 'removed') parts.antiEntropy.requestPass();
+  if (event.member.state !== 'removed') return;
   const { wiring, directory, antiEntropy } = parts;
   const { member, previousState } = event;
   directory.forget(member.nodeId);
-  // The ring dropped the member already (placement refreshes first): the pass compares the new ranges,
-  // so their new owners get copies from the surviving replicas now rather than at the next interval.
   antiEntropy.requestPass();
   const drop = wiring.hints.dropFor(member.nodeId).then(
     (hintsDropped) => {
@@ -68,6 +75,23 @@ function removal(parts: ElasticityParts, drops: Map<string, Promise<number>>): (
   };
 }
 
+function cleanupOf(parts: ElasticityParts): CleanupService {
+  const { wiring, placement, directory } = parts;
+  return new CleanupService({
+    selfId: wiring.nodeId,
+    store: wiring.store,
+    owners: (key) => placement.intendedReplicas(key),
+    ringDigest: () => placement.ring().digest,
+    directory,
+    logger: wiring.logger,
+    nowMs: () => wiring.clock.nowMs(),
+    graceMs: wiring.config.cleanupGraceMs,
+    tickMs: CLEANUP_TICK_MS,
+    batchMax: CLEANUP_BATCH_MAX,
+    readsInFlightMax: CLEANUP_READS_IN_FLIGHT_MAX,
+  });
+}
+
 export function wireElasticity(parts: ElasticityParts): Elasticity {
   const { wiring, membership, placement, directory, gate } = parts;
   const { store, hints, logger, clock } = wiring;
@@ -75,7 +99,7 @@ export function wireElasticity(parts: ElasticityParts): Elasticity {
   let depart!: (departure: Departure) => void;
   const departed = new Promise<Departure>((resolve) => (depart = resolve));
   membership.onMemberEvent((event) => {
-    onRemoval(parts, drops, event);
+    onRingShrunk(parts, drops, event);
     if (event.type !== 'removedFromCluster') return;
     logger.error('membership.removed_self', { from: event.from, action: 'this node was removed from its cluster while it was down; it stops. Wipe its data directory to join it as a new node.' });
     depart('removed');
@@ -99,8 +123,11 @@ export function wireElasticity(parts: ElasticityParts): Elasticity {
       writeAttemptsMax: LEAVE_WRITE_ATTEMPTS_MAX,
     },
   });
+  const cleanup = cleanupOf(parts);
+  cleanup.start();
   return {
     departed,
+    cleanup,
     leave: () => {
       void leave.start().then(async (status) => {
         if (status.phase !== 'left') return;

@@ -2,7 +2,7 @@
 // establishes the node's identity, builds the coordinator and the HTTP app, and listens.
 
 import { randomBytes } from 'node:crypto';
-import { buildApp, HostPolicy, HttpMetrics, StandaloneClusterView, TokenRegistry, type AppDeps, type ClusterView, type ElasticityControl, type Readiness } from './api';
+import { buildApp, HostPolicy, HttpMetrics, registerCleanupMetric, StandaloneClusterView, TokenRegistry, type AppDeps, type ClusterView, type ElasticityControl, type Readiness } from './api';
 import { assert } from './assert';
 import { OffsetClock, systemClock, type Clock } from './clock';
 import { isClustered, tlsFilesOf, type NodeConfig } from './config';
@@ -336,6 +336,7 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
   const tombstones = new TombstoneCollector({ store, clock, graceMs: config.tombstoneGraceMs, logger });
   tombstones.start();
   let cluster: RunningCluster | undefined;
+  registerCleanupMetric(metrics, () => cluster?.cleanupKeysDeleted() ?? 0).catch((error: unknown) => logger.error('metrics.load_failed', { error: String(error) }));
   try {
     cluster = await joinCluster({ config, nodeId, store, localReplica, digests, hints, logger, clock, hlc }, listeningUrl, routing, announce);
   } catch (error) {

@@ -41,3 +41,4 @@ export { DepartureHandover, type HandoverDeps, type HandoverOutcome } from './de
 export { inspectLocally, KeyInspector, serveKeyInspections, type InspectedHint, type InspectedRecord, type KeyInspection, type KeyInspectorDeps } from './key-inspector';
 export { Semaphore } from './semaphore';
 export { LeaveProcedure, type LeaveDeps, type LeaveLimits, type LeavePhase, type LeaveStatus } from './leave-procedure';
+export { CleanupService, type CleanupDeps } from './cleanup-service';

@@ -118,7 +118,7 @@ export class LeaveProcedure {
       this.#status.phase = 'left';
       this.#status.finishedAt = this.#now();
       logger.info('leave.finished', { ...this.#status });
-      return this.status();
+      return { ...this.#status };
     } catch (error) {
       return this.#fail(undefined, error instanceof Error ? error.message : String(error));
     }
@@ -157,7 +157,7 @@ export class LeaveProcedure {
     this.#status.finishedAt = this.#now();
     this.#status.reason = `${why}; this node stays a member with its data: retry the leave`;
     this.#deps.logger.warn('leave.failed', { ...this.#status });
-    return this.status();
+    return { ...this.#status };
   }
 
   #now(): string {
