@@ -39,6 +39,7 @@ const EXPECTED_ROLE: Record<string, string> = {
   'POST /cluster/leave': 'admin',
   'GET /cluster/leave': 'read',
   'POST /cluster/members/{nodeId}/remove': 'admin',
+  'GET /cluster/rebalance': 'read',
   'GET /health': 'none',
   'GET /health/live': 'none',
   'GET /health/ready': 'none',

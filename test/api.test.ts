@@ -450,6 +450,7 @@ describe('the OpenAPI document and Swagger UI', () => {
       '/cluster/local/{key}',
       '/cluster/locate/{key}',
       '/cluster/members',
+      '/cluster/rebalance',
       '/cluster/repair',
       '/cluster/ring',
       '/health',

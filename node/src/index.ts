@@ -14,6 +14,7 @@ export type {
   MembersReply,
   MemberState,
   MemberView,
+  RebalanceReply,
   RecordReply,
   RemovalReply,
   RingRangeView,

@@ -4,12 +4,12 @@
 
 import type { DhtNodeAddress } from 'hyperdht';
 import { isIPv4 } from 'node:net';
-import { KEY_COUNT_METADATA, LiveClusterView, RING_DIGEST_METADATA, type ClusterView, type ElasticityControl } from './api';
+import { KEY_COUNT_METADATA, LiveClusterView, type ClusterView, type ElasticityControl } from './api';
 import { wireElasticity, type Departure } from './main-elasticity';
 import type { Clock } from './clock';
 import type { NodeConfig } from './config';
 import type { Logger } from './log';
-import { MEMBERS_MAX, MembershipService, membershipProfiles, registerMembershipMessages, type MemberEvent } from './membership';
+import { MEMBERS_MAX, MembershipService, membershipProfiles, registerMembershipMessages, type MemberEvent, type MemberMetadata } from './membership';
 import {
   AntiEntropyService,
   ClusterDirectory,
@@ -20,7 +20,9 @@ import {
   inspectLocally,
   KeyInspector,
   serveKeyInspections,
+  initialOwnership,
   RingPlacement,
+  SelfOwnership,
   serveAntiEntropyRequests,
   serveReplicaRequests,
   type DigestIndex,
@@ -28,19 +30,21 @@ import {
   type KeyInspection,
   type PeerLiveness,
   type Placement,
+  type RebalanceStatus,
   type RepairControl,
   type ReplicaDirectory,
   type Replica,
 } from './replication';
+import { PENDING_RING_DIGEST_METADATA, RING_DIGEST_METADATA, RING_OWNERSHIP_METADATA } from './ring';
 import type { KvStore } from './storage';
 import { DEPARTURE_BATCH_MAX, DEPARTURE_HANDOVER_MS_MAX, DEPARTURE_WRITES_IN_FLIGHT_MAX } from './limits';
 import { isNodeId, type HybridLogicalClock } from './version';
 import { ConnectionWatch, Rpc, RPC_IN_FLIGHT_MAX, type PeerHello, type TransportLog } from './transport';
 import { HyperswarmTransport } from './transport/hyperswarm';
 import { ONCE_PER_PEER_EVENTS, OncePerPeer, warnOncePerPeer } from './main-log-once';
+import { wireJoin } from './main-join';
+import { SelfMetadata } from './main-self-metadata';
 
-/** How often a node re-publishes its live key count in its membership metadata (when it changed). */
-export const KEY_COUNT_PUBLISH_INTERVAL_MS = 5000;
 
 /** Transport events too frequent for the info level: they are per connection attempt, not per change. */
 const DEBUG_TRANSPORT_EVENTS = new Set(['transport.reconnect_attempt', 'transport.connection_error']);
@@ -51,8 +55,10 @@ export interface ClusterRouting {
   readonly directory: ReplicaDirectory;
   readonly view: ClusterView;
   readonly repair: RepairControl;
-  /** True once this node has met its cluster (see HyperswarmTransport.joined), and from then on. */
+  /** True once this node has met its cluster (see HyperswarmTransport.joined) and routes by its owners' ring. */
   readonly joined: () => boolean;
+  /** This node's range transfers (GET /cluster/rebalance). */
+  readonly rebalance: () => RebalanceStatus;
   readonly inspect: (nodeId: string, key: string) => Promise<KeyInspection>;
   readonly elasticity: ElasticityControl;
 }
@@ -131,6 +137,8 @@ function createTransport(wiring: ClusterWiring): HyperswarmTransport {
 }
 
 function logMemberEvent(logger: Logger, event: MemberEvent): void {
+  // Metadata (key counts, ring digests) changes every few seconds: not news for the log.
+  if (event.type === 'metadataChanged') return;
   if (event.type === 'memberRemoved') {
     logger.info('membership.member_removed', { member: event.nodeId });
     return;
@@ -138,53 +146,6 @@ function logMemberEvent(logger: Logger, event: MemberEvent): void {
   if (event.type === 'removedFromCluster') return;
   const { member } = event;
   logger.info('membership.member_changed', { member: member.nodeId, name: member.name, state: member.state, incarnation: member.incarnation });
-}
-
-/**
- * What this node tells others about itself on every ping and ack: its live key count (refreshed on a
- * timer, not on every write) and the digest of the ring it routes by, so any node can see whether the
- * cluster's rings converged.
- */
-class SelfMetadata {
-  readonly #membership: MembershipService;
-  readonly #store: KvStore;
-  #keys: number;
-  #ring: string;
-  #timer: ReturnType<typeof setInterval> | undefined;
-
-  constructor(membership: MembershipService, store: KvStore, ringDigest: string) {
-    this.#membership = membership;
-    this.#store = store;
-    this.#keys = store.stats().liveKeys;
-    this.#ring = ringDigest;
-  }
-
-  get current(): { [KEY_COUNT_METADATA]: number; [RING_DIGEST_METADATA]: string } {
-    return { [KEY_COUNT_METADATA]: this.#keys, [RING_DIGEST_METADATA]: this.#ring };
-  }
-
-  start(): void {
-    this.#timer = setInterval(() => {
-      const liveKeys = this.#store.stats().liveKeys;
-      if (liveKeys !== this.#keys) this.#publish(liveKeys, this.#ring);
-    }, KEY_COUNT_PUBLISH_INTERVAL_MS);
-    this.#timer.unref();
-  }
-
-  ringChanged(digest: string): void {
-    // Deferred: this runs inside a membership listener, and the state machine is not re-entered there.
-    queueMicrotask(() => this.#publish(this.#keys, digest));
-  }
-
-  stop(): void {
-    clearInterval(this.#timer);
-  }
-
-  #publish(keys: number, ring: string): void {
-    this.#keys = keys;
-    this.#ring = ring;
-    this.#membership.setMetadata(this.current);
-  }
 }
 
 /**
@@ -199,7 +160,7 @@ function startAntiEntropy(wiring: ClusterWiring, rpc: Rpc, connections: Connecti
     selfId: nodeId,
     comparison: { index: digests, local: localReplica, requester: rpc, connections },
     liveness: membership,
-    ranges: () => placement.ring().ranges(placement.effectiveReplicas()),
+    ranges: () => placement.currentRanges(),
     clock,
     logger,
     intervalMs: config.antiEntropyIntervalMs,
@@ -248,9 +209,16 @@ function observeVersion(hlc: HybridLogicalClock, version: string): void {
   }
 }
 
-/** Membership, the ring placement built from it, and what this node gossips about itself. */
-function createMembership(wiring: ClusterWiring, transport: HyperswarmTransport): { membership: MembershipService; placement: RingPlacement; metadata: SelfMetadata } {
-  const { config, nodeId, store, clock } = wiring;
+interface MembershipParts {
+  readonly membership: MembershipService;
+  readonly placement: RingPlacement;
+  readonly metadata: SelfMetadata;
+  readonly ownership: SelfOwnership;
+}
+
+/** Membership, the ring placement built from it, this node's ownership, and what it gossips about itself. */
+function createMembership(wiring: ClusterWiring, transport: HyperswarmTransport): MembershipParts {
+  const { config, nodeId, store, clock, logger } = wiring;
   const profile = membershipProfiles[config.profile];
   const membership = new MembershipService({
     self: { nodeId, name: config.name, httpAddress: config.advertise },
@@ -260,10 +228,12 @@ function createMembership(wiring: ClusterWiring, transport: HyperswarmTransport)
     metadata: { [KEY_COUNT_METADATA]: store.stats().liveKeys },
   });
   const remembered = { nodeIds: rememberedRingMembers(store), untilMs: clock.nowMs() + profile.departedRetentionMs, nowMs: () => clock.nowMs() };
-  const placement = new RingPlacement({ selfId: nodeId, membership, replicationFactor: config.replicas, tokensPerNode: config.tokensPerNode, remembered });
-  const metadata = new SelfMetadata(membership, store, placement.ring().digest);
+  const founder = config.bootstrap.length === 0 && !config.publicDht;
+  const ownership = new SelfOwnership(store, logger, initialOwnership({ store, founder, rememberedMembers: remembered.nodeIds }));
+  const placement = new RingPlacement({ selfId: nodeId, membership, replicationFactor: config.replicas, tokensPerNode: config.tokensPerNode, remembered, selfOwnership: () => ownership.current });
+  const metadata = new SelfMetadata(membership, store, placement, ownership);
   membership.setMetadata(metadata.current);
-  return { membership, placement, metadata };
+  return { membership, placement, metadata, ownership };
 }
 
 /** What the transport calls: connections and membership follow peers; messages go to membership. */
@@ -344,7 +314,7 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
   const transport = createTransport(wiring);
   const rpc = new Rpc(transport, { log: transportLogOf(logger) });
   const connections = new ConnectionWatch();
-  const { membership, placement, metadata } = createMembership(wiring, transport);
+  const { membership, placement, metadata, ownership } = createMembership(wiring, transport);
   // A member remembered from the previous life counts as expected: a write waits for its connection.
   const liveness = { isHealthy: (id: string) => membership.isHealthy(id) || placement.isRemembered(id), isDown: (id: string) => membership.isDown(id) };
   // Every write to this node's store passes through the gate (its own coordinator's, peers', hints):
@@ -353,12 +323,18 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
   const directory = new ClusterDirectory(gate, rpc, connections, liveness);
   const refreshRing = () => {
     const before = placement.current();
+    const pendingBefore = placement.pending();
     const after = placement.refresh();
+    if (placement.pending() !== pendingBefore) metadata.changed();
     if (after === before) return;
-    logger.info('ring.changed', { epoch: after.epoch, digest: after.ring.digest, members: after.ring.size });
-    metadata.ringChanged(after.ring.digest);
+    logger.info('ring.changed', { epoch: after.epoch, digest: after.ring.digest, members: after.ring.size, pendingMembers: placement.pending().ring.size });
+    metadata.changed();
     rememberRingMembers(store, after.ring.members.map((member) => member.nodeId), logger);
   };
+  ownership.onChange(() => {
+    refreshRing();
+    metadata.changed();
+  });
   membership.onMemberEvent((event) => {
     logMemberEvent(logger, event);
     refreshRing();
@@ -374,12 +350,15 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
 
   const handlers = peerHandlers(rpc, connections, membership, logger);
   const view = new LiveClusterView(membership, placement, () => store.stats().liveKeys);
-  const elasticity = wireElasticity({ wiring, membership, placement, directory, gate, antiEntropy });
-  route({ placement, directory, view, repair: antiEntropy, joined: () => transport.joined(), inspect, elasticity });
+  const join = wireJoin({ wiring, rpc, membership, placement, ownership, transportJoined: () => transport.joined() });
+  const elasticity = wireElasticity({ wiring, membership, placement, directory, gate, antiEntropy, ownership });
+  const routing: ClusterRouting = { placement: join.placement, directory, view, repair: antiEntropy, joined: join.ready, rebalance: join.status, inspect, elasticity };
+  route(routing);
   await transport.start(handlers);
   membership.start();
   metadata.start();
   handoff.start();
+  join.start();
 
   const { leave, handOver } = departure({ wiring, membership, placement, directory, gate, background: [handoff, antiEntropy] });
   let closing: Promise<void> | undefined;
@@ -389,6 +368,7 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
       metadata.stop();
       clearInterval(ringTimer);
       await elasticity.cleanup.close();
+      await join.close();
       await handoff.close();
       await antiEntropy.close();
       connections.close();
@@ -397,5 +377,5 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
     })();
     return closing;
   };
-  return { placement, directory, view, repair: antiEntropy, joined: () => transport.joined(), inspect, elasticity, departed: elasticity.departed, cleanupKeysDeleted: () => elasticity.cleanup.keysDeleted, leave, handOver, close };
+  return { ...routing, departed: elasticity.departed, cleanupKeysDeleted: () => elasticity.cleanup.keysDeleted, leave, handOver, close };
 }

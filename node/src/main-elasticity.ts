@@ -7,7 +7,7 @@ import { SwarmError } from './errors';
 import { CLEANUP_BATCH_MAX, CLEANUP_READS_IN_FLIGHT_MAX, CLEANUP_TICK_MS, LEAVE_BATCH_MAX, LEAVE_CHANGED_KEYS_MAX, LEAVE_MS_MAX, LEAVE_RECORDS_IN_FLIGHT_MAX, LEAVE_REPORT_LINGER_MS_MAX, LEAVE_WRITE_ATTEMPTS_MAX } from './limits';
 import type { ClusterWiring } from './main-cluster';
 import type { MemberEvent, MembershipService } from './membership';
-import { CleanupService, LeaveProcedure, type AntiEntropyService, type ClusterDirectory, type DepartureGate, type RingPlacement } from './replication';
+import { CleanupService, LeaveProcedure, type AntiEntropyService, type ClusterDirectory, type DepartureGate, type RingPlacement, type SelfOwnership } from './replication';
 
 /** Why a node stopped being part of its cluster on its own: it left, or it heard it was removed. */
 export type Departure = 'left' | 'removed';
@@ -26,6 +26,8 @@ export interface ElasticityParts {
   readonly directory: ClusterDirectory;
   readonly gate: DepartureGate;
   readonly antiEntropy: AntiEntropyService;
+  /** This node's ring ownership: `leaving` while it streams its ranges away. */
+  readonly ownership: SelfOwnership;
 }
 
 /**
@@ -81,7 +83,8 @@ function cleanupOf(parts: ElasticityParts): CleanupService {
     selfId: wiring.nodeId,
     store: wiring.store,
     owners: (key) => placement.intendedReplicas(key),
-    ringDigest: () => placement.ring().digest,
+    ringDigest: () => placement.current().ring.digest,
+    ringSettled: () => placement.current().ring.digest === placement.pending().ring.digest,
     directory,
     logger: wiring.logger,
     nowMs: () => wiring.clock.nowMs(),
@@ -93,8 +96,10 @@ function cleanupOf(parts: ElasticityParts): CleanupService {
 }
 
 export function wireElasticity(parts: ElasticityParts): Elasticity {
-  const { wiring, membership, placement, directory, gate } = parts;
+  const { wiring, membership, placement, directory, gate, ownership } = parts;
   const { store, hints, logger, clock } = wiring;
+  // A leave cut short by a crash left `leaving` persisted; the new process has no leave under way.
+  if (ownership.current === 'leaving') void ownership.become('owner', 'leave_interrupted');
   const drops = new Map<string, Promise<number>>();
   let depart!: (departure: Departure) => void;
   const departed = new Promise<Departure>((resolve) => (depart = resolve));
@@ -110,8 +115,9 @@ export function wireElasticity(parts: ElasticityParts): Elasticity {
     gate,
     directory,
     successors: () => placement.withoutSelf(),
-    // Ring ownership states are gossiped by the join work; until then a leaver is simply an owner.
-    announceLeaving: () => undefined,
+    // Leaving: still in the current ring (reads, quorums), out of the pending one, so writes also reach
+    // the nodes that will own its ranges while it streams them.
+    announceLeaving: (leaving) => void ownership.become(leaving ? 'leaving' : 'owner', leaving ? 'leave_started' : 'leave_failed'),
     announceLeft: () => membership.close(),
     logger,
     clock,

@@ -13,7 +13,7 @@ import { SwarmError } from './errors';
 import { SHUTDOWN_DRAIN_MS_MAX } from './limits';
 import { HttpListener, type RequestHandler } from './main-listener';
 import { createLogger, RecentEvents, recordingLogger, type Logger } from './log';
-import { AliveMarker, Coordinator, DigestIndex, DigestTrackingStore, discardIfStale, HintLedger, inspectLocally, LocalReplica, SingleNodePlacement, StandaloneRepair, TombstoneCollector, type KeyInspection, type Placement, type RepairControl, type ReplicaDirectory } from './replication';
+import { AliveMarker, Coordinator, DigestIndex, DigestTrackingStore, discardIfStale, HintLedger, inspectLocally, LocalReplica, SingleNodePlacement, StandaloneRepair, TombstoneCollector, type KeyInspection, type Placement, type RebalanceStatus, type RepairControl, type ReplicaDirectory } from './replication';
 import { keyPosition } from './ring';
 import { MemoryHintStore, MemoryStore, type HintStore, type KvStore } from './storage';
 import { HybridLogicalClock, isNodeId, NODE_ID_HEX_DIGITS } from './version';
@@ -107,6 +107,8 @@ interface Routing {
   /** Whether this node has met its cluster: a standalone node has nothing to meet. */
   joined: () => boolean;
   elasticity: ElasticityControl;
+  /** Range transfers into this node: a standalone node has none. */
+  rebalance: () => RebalanceStatus;
 }
 
 /** Until a node is in a cluster, it has none to leave and no member to remove. */
@@ -159,6 +161,7 @@ function standaloneRouting(config: NodeConfig, nodeId: string, stores: OpenedSto
     view: new StandaloneClusterView({ nodeId, name: config.name, get httpAddress() { return httpAddress(); } }, store, keyPosition),
     joined: () => !isClustered(config),
     elasticity: notInCluster(),
+    rebalance: () => ({ ownership: 'owner', inProgress: [], queued: [], finished: [], keysStreamed: 0, bytesStreamed: 0 }),
   };
 }
 
@@ -259,6 +262,7 @@ function appDeps(parts: AppParts, listeningUrl: () => string | undefined): AppDe
     coordinator,
     nodeId,
     cluster: { members: () => routing.view.members(), ring: () => routing.view.ring(), locate: (key) => routing.view.locate(key) },
+    rebalance: () => routing.rebalance(),
     repair: { status: () => routing.repair.status(), startPass: () => routing.repair.startPass() },
     health: { hints: () => hints.health(), repair: () => routing.repair.status() },
     inspect: (id, key) => routing.inspect(id, key),
@@ -313,7 +317,7 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
   let url: string | undefined;
   const routing = standaloneRouting(config, nodeId, stores, localReplica, clock, () => advertisedAddress(config.advertise, url));
   const coordinator = coordinatorOver(routing, config, hlc, clock);
-  const metrics = new HttpMetrics(() => store.stats(), () => hints.health());
+  const metrics = new HttpMetrics(() => store.stats(), () => hints.health(), () => routing.rebalance());
   let closing: Promise<void> | undefined;
   // Not ready from the moment a stop is asked for, so a platform sends no new traffic while it drains.
   const readiness = (): Readiness => (closing !== undefined ? { ready: false, reason: 'draining' } : routing.joined() ? { ready: true } : { ready: false, reason: 'joining' });

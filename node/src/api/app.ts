@@ -14,6 +14,7 @@ import { dotSegmentKeyRefusal, kvRoutes, type KvRoutesDeps } from './kv-routes';
 import { opsRoutes, type OpsRoutesDeps } from './ops-routes';
 import { probeRoutes, type ProbeRoutesDeps } from './probe-routes';
 import { ReadCors, readCorsPreflightRoutes } from './read-cors';
+import { rebalanceRoutes, type RebalanceRoutesDeps } from './rebalance-routes';
 import { repairRoutes, type RepairRoutesDeps } from './repair-routes';
 import { accessRefusal, type AccessControlDeps } from './access-control';
 import { errorResponse, json } from './responses';
@@ -21,7 +22,7 @@ import { annotateAccessRules, securityDocumentation } from './security-docs';
 import { swaggerUiRoutes } from './swagger-ui-routes';
 import { tokenRoutes, type TokenRoutesDeps } from './token-routes';
 
-type RouteDeps = KvRoutesDeps & OpsRoutesDeps & ClusterRoutesDeps & RepairRoutesDeps & ElasticityRoutesDeps & DashboardRoutesDeps & ProbeRoutesDeps & TokenRoutesDeps & AccessControlDeps;
+type RouteDeps = KvRoutesDeps & OpsRoutesDeps & ClusterRoutesDeps & RepairRoutesDeps & ElasticityRoutesDeps & RebalanceRoutesDeps & DashboardRoutesDeps & ProbeRoutesDeps & TokenRoutesDeps & AccessControlDeps;
 
 export type AppDeps = Omit<RouteDeps, 'cors'> & {
   /** Where this node listens (http://host:port), once it does: its own origin may read cross-origin too. */
@@ -97,6 +98,7 @@ export function buildApp(appDeps: AppDeps) {
     .use(clusterRoutes(deps))
     .use(repairRoutes(deps))
     .use(elasticityRoutes(deps))
+    .use(rebalanceRoutes(deps))
     .use(opsRoutes(deps))
     .use(probeRoutes(deps))
     .use(dashboardRoutes(deps))

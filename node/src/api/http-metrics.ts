@@ -10,6 +10,7 @@ import type { Counter, Histogram, Registry } from 'prom-client';
 import { assert } from '../assert';
 import type { HintHealth } from '../replication';
 import type { StoreStats } from '../storage';
+import { registerRebalanceMetrics, type StreamedTotals } from './rebalance-metrics';
 import { RequestWindow, type WindowSnapshot } from './request-window';
 
 /** Latency buckets in seconds: from a cached read (~100 µs) to a slow fsync under load (~2.5 s). */
@@ -23,6 +24,7 @@ type Observation = readonly [method: string, route: string, status: number, seco
 export class HttpMetrics {
   readonly #readStoreStats: () => StoreStats;
   readonly #readHints: (() => HintHealth) | undefined;
+  readonly #readStreamed: (() => StreamedTotals) | undefined;
   #registry: Registry | undefined;
   #loading: Promise<void> | undefined;
   #pending: Observation[] = [];
@@ -31,9 +33,10 @@ export class HttpMetrics {
   /** The same observations over a short sliding window, for GET /stats. */
   readonly #window = new RequestWindow();
 
-  constructor(readStoreStats: () => StoreStats, readHints?: () => HintHealth) {
+  constructor(readStoreStats: () => StoreStats, readHints?: () => HintHealth, readStreamed?: () => StreamedTotals) {
     this.#readStoreStats = readStoreStats;
     this.#readHints = readHints;
+    this.#readStreamed = readStreamed;
   }
 
   /** The registry; only once loaded (render() has resolved, say). */
@@ -90,6 +93,7 @@ export class HttpMetrics {
       },
     });
     if (this.#readHints !== undefined) registerHintMetrics(client, registry, this.#readHints);
+    if (this.#readStreamed !== undefined) registerRebalanceMetrics(client, registry, this.#readStreamed);
     this.#registry = registry;
   }
 

@@ -3,13 +3,13 @@
 
 import type { MemberSummary } from '../membership';
 import type { RingPlacement } from '../replication';
-import { keyPosition } from '../ring';
+import { keyPosition, RING_DIGEST_METADATA } from '../ring';
 import type { ClusterView, KeyLocation, MemberView, RingView } from './cluster-view';
 
 /** The metadata field in which each member gossips its live key count. */
 export const KEY_COUNT_METADATA = 'keys';
-/** The metadata field in which each member gossips the digest of the ring it routes by. */
-export const RING_DIGEST_METADATA = 'ring';
+/** The metadata field in which each member gossips the digest of the (current) ring it routes by. */
+export { RING_DIGEST_METADATA };
 
 export interface LiveMembership {
   members(): MemberSummary[];
@@ -44,7 +44,7 @@ export class LiveClusterView implements ClusterView {
       replicationFactor: n,
       tokensPerNode: ring.tokensPerNode,
       members: ring.members.map((member) => member.nodeId),
-      ranges: ring.ranges(n).map(({ start, end, replicas }) => ({ start, end, replicas })),
+      ranges: this.#placement.currentRanges().map(({ start, end, replicas }) => ({ start, end, replicas })),
     };
   }
 

@@ -7,6 +7,7 @@ import type { HintHealth, RepairStatus } from '../replication';
 import type { MemberView } from './cluster-view';
 import type { EventsSchema, ExplanationSchema } from './cluster-docs';
 import type { schemas } from './openapi-schemas';
+import type { RebalanceSchema } from './rebalance-docs';
 
 /** PUT /kv/{key}, POST /kv: 200 or 201. */
 export type WriteReply = Static<typeof schemas.WriteResult>;
@@ -30,5 +31,7 @@ export interface ClusterHealthReply {
 export type ExplainReply = Static<typeof ExplanationSchema>;
 /** GET /cluster/events: 200, this node's recent log events after `after`. */
 export type EventsReply = Static<typeof EventsSchema>;
+/** GET /cluster/rebalance: 200, the range transfers into this node. */
+export type RebalanceReply = Static<typeof RebalanceSchema>;
 /** GET /stats: 200, request count, rate and latency percentiles over the sliding window. */
 export type StatsReply = Static<typeof schemas.Stats>;

@@ -17,7 +17,7 @@ export interface MembershipTransport {
   send(toNodeId: string, message: MembershipMessage): boolean;
 }
 
-export type MemberEvent = Extract<MembershipEffect, { type: 'memberChanged' | 'memberRemoved' | 'removedFromCluster' }>;
+export type MemberEvent = Extract<MembershipEffect, { type: 'memberChanged' | 'memberRemoved' | 'removedFromCluster' | 'metadataChanged' }>;
 
 /** What `remove` did: only a member believed down may be removed, and never this node. */
 export type RemovalOutcome =
@@ -133,6 +133,11 @@ export class MembershipService {
 
   knows(nodeId: string): boolean {
     return this.#state.members.has(nodeId);
+  }
+
+  /** What the member last reported about itself, first-hand; undefined for a member not known. */
+  metadataOf(nodeId: string): MemberMetadata | undefined {
+    return this.#state.members.get(nodeId)?.metadata;
   }
 
   isDown(nodeId: string): boolean {

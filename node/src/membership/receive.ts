@@ -4,7 +4,7 @@
 
 import { applyUpdate, noteSender } from './apply-update';
 import { badNewsFor, nextSequence, piggyback, selfMember, send, type Draft } from './draft';
-import { updateOf, type MemberUpdate } from './member';
+import { updateOf, type MemberMetadata, type MemberUpdate } from './member';
 import { PIGGYBACK_UPDATES_MAX, PUSH_UPDATES_MAX, RELAYS_MAX } from './membership-limits';
 import type { AckMessage, MembershipMessage, PingMessage, PingReqMessage } from './messages';
 import { probeAcked, probeNacked } from './probe-round';
@@ -14,7 +14,9 @@ export function receive(draft: Draft, from: string, message: MembershipMessage):
   if (message.type !== 'membershipNack') for (const update of message.updates) applyUpdate(draft, update);
   noteSender(draft, from);
   if ((message.type === 'membershipPing' || message.type === 'membershipAck') && draft.members.has(from)) {
-    draft.members.set(from, { ...draft.members.get(from)!, metadata: message.metadata });
+    const member = draft.members.get(from)!;
+    if (!sameMetadata(member.metadata, message.metadata)) draft.effects.push({ type: 'metadataChanged', nodeId: from });
+    draft.members.set(from, { ...member, metadata: message.metadata });
   }
   switch (message.type) {
     case 'membershipPing':
@@ -31,6 +33,11 @@ export function receive(draft: Draft, from: string, message: MembershipMessage):
       if (message.pullWanted) pushTable(draft, from, false);
       return;
   }
+}
+
+function sameMetadata(a: MemberMetadata, b: MemberMetadata): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }
 
 function answerPing(draft: Draft, from: string, ping: PingMessage): void {

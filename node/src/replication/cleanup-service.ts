@@ -23,6 +23,8 @@ export interface CleanupDeps {
   readonly owners: (key: string) => readonly string[];
   /** Names the ring; a change restarts the grace period. */
   readonly ringDigest: () => string;
+  /** False while the ring is changing (a node joining or leaving): nothing is deleted then. */
+  readonly ringSettled: () => boolean;
   readonly directory: ReplicaDirectory;
   readonly logger: Logger;
   readonly nowMs: () => number;
@@ -78,8 +80,9 @@ export class CleanupService {
   /** One batch of the sweep, if the ring has been stable for the grace period. */
   async tick(): Promise<void> {
     const { store, batchMax, readsInFlightMax, nowMs, graceMs } = this.#deps;
-    const digest = this.#deps.ringDigest();
-    if (digest !== this.#ringDigest) {
+    // While a join or a leave is under way the ring is about to change: the grace starts after it.
+    const digest = this.#deps.ringSettled() ? this.#deps.ringDigest() : 'changing';
+    if (digest !== this.#ringDigest || digest === 'changing') {
       // The ring moved: start over once it has been still for the grace period.
       this.#ringDigest = digest;
       this.#stableSinceMs = nowMs();

@@ -24,7 +24,7 @@ import { CoordinatorKeyLocks } from './coordinator-key-locks';
 import { decodeCursor } from './list-cursor';
 import { mergeListing, type ListPage } from './listing';
 import { newestRecord } from './merge';
-import { standInWrites, type Placement, type ReplicaDirectory, type ReplicaTarget } from './placement';
+import { currentTargets, standInWrites, type Placement, type ReplicaDirectory, type ReplicaTarget } from './placement';
 import { gatherQuorum, requiredAcks, type Reply } from './quorum';
 import { ReadRepairer } from './read-repairer';
 import type { ReplicaWriteAck } from './replica';
@@ -131,7 +131,8 @@ export class Coordinator {
   }
 
   async #read(key: string, consistency: Consistency): Promise<Coordinated<StoredRecord | undefined>> {
-    const targets = this.#deps.placement.targetsFor(key);
+    // Pending owners (joining nodes) may not hold the key yet: reads ask the current ring only.
+    const targets = currentTargets(this.#deps.placement.targetsFor(key));
     if (targets.length === 1) {
       // One replica (a standalone node): nothing to gather, repair or wait for.
       const only = targets[0]!.nodeId;
@@ -156,7 +157,7 @@ export class Coordinator {
 
   async #write(key: string, valueJson: string | null, consistency: Consistency, options: WriteOptions = {}): Promise<Coordinated<StoredRecord>> {
     const targets = this.#deps.placement.targetsFor(key);
-    const needed = requiredAcks(consistency, targets.length);
+    const needed = requiredAcks(consistency, currentTargets(targets).length);
     // A stand-in keeps the record as a hint for the replica it covers for (hinted handoff).
     const hinted = standInWrites(targets);
     let floor = options.floorVersion;
@@ -220,10 +221,12 @@ function newerVersionSeen(record: StoredRecord, replies: Reply<ReplicaWriteAck>[
  * would acknowledge quorum writes through stand-ins of its own, and a write acknowledged there could
  * lose to a concurrent one on the majority side by last-writer-wins. At `one`, any target counts
  * (Dynamo's "always writeable"). Cassandra draws the same line: hints never count toward QUORUM.
+ * A pending owner (a joining node) counts at no level: it may not hold the key's older versions yet.
  */
 function countsToward(consistency: Consistency, targets: readonly ReplicaTarget[]): (nodeId: string) => boolean {
-  if (consistency === 'one' || targets.every((target) => target.standInFor === undefined)) return () => true;
-  const home = new Set(targets.filter((target) => target.standInFor === undefined).map((target) => target.nodeId));
+  const counted = (target: ReplicaTarget) => target.pending !== true && (consistency === 'one' || target.standInFor === undefined);
+  if (targets.every(counted)) return () => true;
+  const home = new Set(targets.filter(counted).map((target) => target.nodeId));
   return (nodeId) => home.has(nodeId);
 }
 

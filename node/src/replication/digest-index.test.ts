@@ -94,3 +94,27 @@ describe('DigestIndex', () => {
     expect(erased.record('k', version(1))).toBe(true);
   });
 });
+
+describe('DigestIndex.versionsAfter', () => {
+  const index = filled();
+  test('paging after each page’s last key lists the interval’s keys once each, for wrapping and whole-ring intervals', () => {
+    const intervals: PositionInterval[] = [
+      { start: 'f000000000000000', end: '2000000000000000' },
+      { start: '0000000000000000', end: '0000000000000000' },
+      { start: '4000000000000000', end: '4800000000000000' },
+    ];
+    for (const interval of intervals) {
+      const expected = KEYS.filter((key) => containsPosition(interval, keyPosition(key))).sort();
+      const seen: string[] = [];
+      let after: string | undefined;
+      for (let page = 0; page < 1000; page++) {
+        const batch = index.versionsAfter(interval, after, 37);
+        if (batch.length === 0) break;
+        seen.push(...batch.map((entry) => entry.key));
+        after = batch.at(-1)!.key;
+      }
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen.sort()).toEqual(expected);
+    }
+  });
+});

@@ -133,6 +133,31 @@ export class DigestIndex {
     return found;
   }
 
+  /**
+   * As `versions`, resuming after `afterKey` (a key the interval holds, or undefined to start at the
+   * interval's start): a range transfer pages through an interval with it, in position order.
+   */
+  versionsAfter(interval: PositionInterval, afterKey: string | undefined, limit: number): IndexedVersion[] {
+    const pieces = inclusivePieces(interval);
+    const cursor = afterKey === undefined ? undefined : keyPosition(afterKey) + afterKey;
+    const cursorValue = cursor === undefined ? undefined : BigInt(`0x${cursor.slice(0, RING_POSITION_HEX_DIGITS)}`);
+    const first = cursorValue === undefined ? 0 : pieces.findIndex(([low, high]) => cursorValue >= low && cursorValue <= high);
+    const found: IndexedVersion[] = [];
+    if (first < 0) return found;
+    for (const [index, [low, high]] of pieces.entries()) {
+      if (index < first) continue;
+      const highHex = positionHex(high);
+      const from = index === first && cursor !== undefined ? cursor : positionHex(low);
+      for (const [treeKey, leaf] of this.#leaves.entries(from)) {
+        if (treeKey.slice(0, RING_POSITION_HEX_DIGITS) > highHex) break;
+        if (treeKey === cursor) continue;
+        if (found.length >= limit) return found;
+        found.push({ key: leaf.key, version: leaf.version });
+      }
+    }
+    return found;
+  }
+
   #toggle(bucket: number, leaf: Leaf, count: number): void {
     this.#high[bucket] = (this.#high[bucket]! ^ leaf.high) >>> 0;
     this.#low[bucket] = (this.#low[bucket]! ^ leaf.low) >>> 0;

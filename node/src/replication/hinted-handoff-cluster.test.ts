@@ -26,6 +26,7 @@ describe('hinted handoff over the in-memory network', () => {
     nodes = await Promise.all(Array.from({ length: 4 }, (_, index) => startMemoryNode(network, index)));
     const alive = (observer: TestNode, nodeId: string) => observer.membership.members().some((member) => member.nodeId === nodeId && member.state === 'alive');
     await waitFor('every node to see every node alive', () => nodes.every((observer) => nodes.every((node) => alive(observer, node.nodeId))));
+    await waitFor('every node to route by a ring of every owner', () => nodes.every((node) => node.placement.current().ring.size === nodes.length));
     const [a, , , victim] = nodes as [TestNode, TestNode, TestNode, TestNode];
     network.crash(victim.nodeId);
     await waitFor('the crash to be noticed', () => !a.membership.isHealthy(victim.nodeId));

@@ -2,7 +2,7 @@ export { ANY_VERSION, Coordinator, type Coordinated, type CoordinatorDeps, type 
 export type { ListPage, ListedKey } from './listing';
 export { LocalReplica } from './local-replica';
 export { newerWins, newestRecord } from './merge';
-export { SingleNodePlacement, standInWrites, type Placement, type ReplicaDirectory, type ReplicaTarget } from './placement';
+export { currentTargets, SingleNodePlacement, standInWrites, type Placement, type ReplicaDirectory, type ReplicaTarget } from './placement';
 export { CONSISTENCY_LEVELS, isConsistency, requiredAcks } from './quorum';
 export type { Replica, ReplicaWriteAck, ReplicaWriteOptions } from './replica';
 export { HintLedger, type HintHealth, type HintLedgerOptions } from './hint-ledger';
@@ -42,3 +42,9 @@ export { inspectLocally, KeyInspector, serveKeyInspections, type InspectedHint, 
 export { Semaphore } from './semaphore';
 export { LeaveProcedure, type LeaveDeps, type LeaveLimits, type LeavePhase, type LeaveStatus } from './leave-procedure';
 export { CleanupService, type CleanupDeps } from './cleanup-service';
+export { initialOwnership, RING_OWNERSHIP_META, SelfOwnership, type InitialOwnership, type OwnershipStore } from './self-ownership';
+export { RebalanceEngine, REBALANCE_BYTES_PER_SECOND_MAX, REBALANCE_TRANSFERS_IN_FLIGHT_MAX, type RebalanceEngineDeps } from './rebalance-engine';
+export type { RebalanceStatus, TransferState, TransferView } from './rebalance-status';
+export { RingJoin, JOIN_FOUNDING_QUIET_MS, type JoinMember, type RingJoinDeps } from './ring-join';
+export { serveRangeTransfers, RANGE_TRANSFER_BATCH_BYTES_MAX } from './range-transfer-server';
+export { planJoinTransfers, type PlannedTransfer } from './transfer-plan';

@@ -5,6 +5,7 @@
 import { systemClock } from '../clock';
 import { silentLogger } from '../log';
 import { MembershipService, membershipProfiles } from '../membership';
+import { RING_OWNERSHIP_METADATA } from '../ring';
 import { MemoryHintStore, MemoryStore } from '../storage';
 import { ConnectionWatch, MemoryNetwork, MemoryTransport, Rpc } from '../transport';
 import { HybridLogicalClock } from '../version';
@@ -31,6 +32,9 @@ export interface MemoryClusterNode {
   close(): Promise<void>;
 }
 
+/** Every node of these clusters founds it: an owner of the ring from the start. */
+const FOUNDING_OWNER = { [RING_OWNERSHIP_METADATA]: 'owner' };
+
 export interface MemoryNodeOptions {
   readonly replicationFactor?: number;
 }
@@ -41,7 +45,7 @@ export async function startMemoryNode(network: MemoryNetwork, index: number, opt
   const hints = new HintLedger(new MemoryHintStore(HINT_BOUNDS), silentLogger);
   const transport = new MemoryTransport(network, { nodeId, name: `n${index}`, httpAddress: `n${index}:7070`, clusterName: 'test', secret: SECRET });
   const rpc = new Rpc(transport);
-  const membership = new MembershipService({ self: { nodeId, name: `n${index}`, httpAddress: `n${index}:7070` }, config: membershipProfiles.local, transport, clock: systemClock, seed: index });
+  const membership = new MembershipService({ self: { nodeId, name: `n${index}`, httpAddress: `n${index}:7070` }, config: membershipProfiles.local, transport, clock: systemClock, seed: index, metadata: FOUNDING_OWNER });
   const placement = new RingPlacement({ selfId: nodeId, membership, replicationFactor: options.replicationFactor ?? 3, tokensPerNode: 16 });
   membership.onMemberEvent(() => placement.refresh());
   const local = new LocalReplica(nodeId, store, hints);

@@ -10,6 +10,17 @@ export interface ReplicaTarget {
    * the replica it covers for, to which the write is owed once it returns.
    */
   readonly standInFor?: string;
+  /**
+   * Set on a member of the pending ring that is not a current replica of the key (it is joining):
+   * it takes the write, so it misses nothing while it streams the range in, but it serves no read and
+   * its acknowledgement never counts toward a quorum.
+   */
+  readonly pending?: boolean;
+}
+
+/** The targets that serve reads and count toward quorums: all but pending owners. */
+export function currentTargets(targets: readonly ReplicaTarget[]): readonly ReplicaTarget[] {
+  return targets.some((target) => target.pending === true) ? targets.filter((target) => target.pending !== true) : targets;
 }
 
 /** How each stand-in among `targets` is written to: as a hint for the replica it covers for. */
@@ -18,7 +29,10 @@ export function standInWrites(targets: readonly ReplicaTarget[]): ReadonlyMap<st
 }
 
 export interface Placement {
-  /** The N nodes that should hold the key now, healthy stand-ins replacing unhealthy intended ones. */
+  /**
+   * The N nodes that should hold the key now, healthy stand-ins replacing unhealthy intended ones,
+   * then any pending owners of it (flagged `pending`) that must take its writes as well.
+   */
   targetsFor(key: string): ReplicaTarget[];
   /** Every node whose store must be consulted to list the whole key space. */
   listingNodes(): string[];

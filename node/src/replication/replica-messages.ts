@@ -34,7 +34,7 @@ export type ScanEntry = { readonly key: string; readonly version: string; readon
 /** Wall-clock milliseconds as a record carries them: from 1970 to the year 10889, like a version's. */
 const UPDATED_AT_MS_MAX = 16 ** 12 - 1;
 
-function readKey(fields: FieldReader, name: string): string {
+export function readKey(fields: FieldReader, name: string): string {
   const key = fields.string(name, { charsMin: 1, charsMax: KEY_BYTES_MAX_CEILING });
   if (Buffer.byteLength(key) > KEY_BYTES_MAX_CEILING) throw new WireRejection(`${name} exceeds ${KEY_BYTES_MAX_CEILING} bytes`);
   return key;
@@ -46,7 +46,7 @@ function readVersion(fields: FieldReader, name: string): string {
   return version;
 }
 
-function readRecord(fields: FieldReader): WireRecord {
+export function readRecord(fields: FieldReader): WireRecord {
   const key = readKey(fields, 'key');
   const deleted = fields.boolean('deleted');
   const version = readVersion(fields, 'version');

@@ -24,6 +24,8 @@ async function startCluster(size: number): Promise<TestNode[]> {
   network = new MemoryNetwork({ seed: 11 });
   nodes = await Promise.all(Array.from({ length: size }, (_, index) => startNode(network, index)));
   await waitFor('every node to see every node alive', () => nodes.every((node) => aliveSeenBy(node) === size));
+  // Each member's ownership arrives first-hand (its own pings and acks), possibly after news that it is alive.
+  await waitFor('every node to route by a ring of every owner', () => nodes.every((node) => node.placement.current().ring.size === size));
   return nodes;
 }
 

@@ -1,17 +1,24 @@
 // Ring placement from a membership view: sloppy quorum targets, and the members a restarted node
 // remembers from its previous life, which keep N (and so the quorum) from shrinking to 1.
 import { expect, test } from 'bun:test';
+import { SwarmError } from '../errors';
+import { RING_OWNERSHIP_METADATA, type RingOwnership } from '../ring';
+import { currentTargets } from './placement';
 import { RingPlacement, type PlacementMembership } from './ring-placement';
 
 const SELF = 'aaaaaaaaaaaaaaaa';
 const B = 'bbbbbbbbbbbbbbbb';
 const C = 'cccccccccccccccc';
+const D = 'dddddddddddddddd';
+const E = 'eeeeeeeeeeeeeeee';
+const KEYS = Array.from({ length: 200 }, (_, index) => `key-${index}`);
 
-function membershipOf(states: Record<string, 'alive' | 'dead' | 'left'>): PlacementMembership {
+function membershipOf(states: Record<string, 'alive' | 'dead' | 'left'>, ownership: Record<string, RingOwnership> = {}): PlacementMembership {
   return {
     ringMemberIds: () => Object.entries(states).filter(([, state]) => state !== 'left').map(([id]) => id).sort(),
     isHealthy: (id) => states[id] === 'alive',
     knows: (id) => id in states,
+    metadataOf: (id) => (id in states ? { [RING_OWNERSHIP_METADATA]: ownership[id] ?? 'owner' } : undefined),
   };
 }
 
@@ -46,4 +53,62 @@ test('a dead intended replica is covered by a healthy stand-in; with none left i
   }
   states[B] = 'dead';
   for (const key of ['a', 'b', 'c']) expect(placement.targetsFor(key)).toHaveLength(2);
+});
+
+test('a joining member is a pending target of its keys: it takes their writes but is no current replica', () => {
+  const states: Record<string, 'alive' | 'dead' | 'left'> = { [SELF]: 'alive', [B]: 'alive', [C]: 'alive', [D]: 'alive' };
+  const ownership: Record<string, RingOwnership> = { [D]: 'joining' };
+  const placement = new RingPlacement({ selfId: SELF, membership: membershipOf(states, ownership), replicationFactor: 2, tokensPerNode: 8 });
+  expect(placement.current().ring.members.map((member) => member.nodeId)).toEqual([SELF, B, C]);
+  expect(placement.pending().ring.members.map((member) => member.nodeId)).toEqual([SELF, B, C, D]);
+  let pendingSeen = 0;
+  for (const key of KEYS) {
+    const targets = placement.targetsFor(key);
+    expect(currentTargets(targets).map((target) => target.nodeId)).toEqual(placement.intendedReplicas(key));
+    const pending = targets.filter((target) => target.pending === true);
+    expect(pending.every((target) => target.nodeId === D)).toBe(true);
+    expect(pending.length === 1).toBe(placement.pending().ring.preferenceList(key, 2).includes(D));
+    pendingSeen += pending.length;
+  }
+  expect(pendingSeen).toBeGreaterThan(0);
+  // Once it reports `owner`, it is in the current ring, and no target is pending any more.
+  ownership[D] = 'owner';
+  placement.refresh();
+  expect(placement.current().ring.size).toBe(4);
+  expect(KEYS.flatMap((key) => placement.targetsFor(key)).some((target) => target.pending === true)).toBe(false);
+});
+
+test('a leaving member stays a current replica; the pending ring is the ring without it', () => {
+  const states: Record<string, 'alive' | 'dead' | 'left'> = { [SELF]: 'alive', [B]: 'alive', [C]: 'alive', [D]: 'alive', [E]: 'alive' };
+  const placement = new RingPlacement({ selfId: SELF, membership: membershipOf(states, { [E]: 'leaving' }), replicationFactor: 3, tokensPerNode: 8 });
+  expect(placement.current().ring.size).toBe(5);
+  expect(placement.pending().ring.has(E)).toBe(false);
+  for (const key of KEYS) {
+    const targets = placement.targetsFor(key);
+    expect(currentTargets(targets)).toHaveLength(3);
+    expect(targets.filter((target) => target.pending === true).every((target) => target.nodeId !== E)).toBe(true);
+  }
+});
+
+test('a joiner that knows no owner yet has an empty current ring and answers joining; a member it does not know the state of counts as joining', () => {
+  const states: Record<string, 'alive' | 'dead' | 'left'> = { [SELF]: 'alive', [B]: 'alive' };
+  const membership = { ...membershipOf(states), metadataOf: () => ({}) };
+  const placement = new RingPlacement({ selfId: SELF, membership, replicationFactor: 3, tokensPerNode: 8, selfOwnership: () => 'joining' });
+  expect(placement.effectiveReplicas()).toBe(0);
+  expect(placement.currentRanges()).toEqual([]);
+  expect(placement.intendedReplicas('k')).toEqual([]);
+  expect(() => placement.targetsFor('k')).toThrow(SwarmError);
+  expect(placement.ownershipOf(B)).toBe('joining');
+});
+
+test('a member remembered from the previous life is an owner until it reports otherwise', () => {
+  const states: Record<string, 'alive' | 'dead' | 'left'> = { [SELF]: 'alive', [B]: 'alive' };
+  const reported: Record<string, Record<string, string>> = { [B]: {} };
+  const membership = { ...membershipOf(states), metadataOf: (id: string) => reported[id] };
+  const placement = new RingPlacement({ selfId: SELF, membership, replicationFactor: 3, tokensPerNode: 8, remembered: { nodeIds: [B], untilMs: 5000, nowMs: () => 0 } });
+  expect(placement.ownershipOf(B)).toBe('owner');
+  expect(placement.current().ring.has(B)).toBe(true);
+  reported[B] = { [RING_OWNERSHIP_METADATA]: 'leaving' };
+  placement.refresh();
+  expect(placement.pending().ring.has(B)).toBe(false);
 });

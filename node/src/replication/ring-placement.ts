@@ -8,8 +8,14 @@
 // partition must not shrink N until its own majority of one agrees.) When no healthy stand-in is
 // left, the unreachable intended replica stays in the targets and fails there, so a quorum that cannot
 // be reached is a 503, never a smaller quorum.
+//
+// Two rings are built, by each member's gossiped ownership (ring/ring-ownership.ts): the current ring
+// (owners and leaving members) that reads ask and quorums count, and the pending ring (owners and
+// joining members). A key's targets are its current targets, then those of its pending replicas that
+// are not among them, flagged `pending`: they take the write but count toward no quorum.
 
-import { HashRing, nextVersionedRing, type VersionedRing } from '../ring';
+import { SwarmError } from '../errors';
+import { HashRing, inCurrentRing, inPendingRing, nextVersionedRing, reportedOwnership, type RingOwnership, type RingRange, type VersionedRing } from '../ring';
 import type { Placement, ReplicaTarget } from './placement';
 
 /** The part of membership placement reads (MembershipService fits it). */
@@ -20,6 +26,8 @@ export interface PlacementMembership {
   isHealthy(nodeId: string): boolean;
   /** Whether the member table has an entry for it, in any state. */
   knows(nodeId: string): boolean;
+  /** What the member last reported about itself (its `ring` ownership among it); undefined if unknown. */
+  metadataOf(nodeId: string): Readonly<Record<string, unknown>> | undefined;
 }
 
 /**
@@ -35,23 +43,41 @@ export interface RememberedMembers {
   readonly nowMs: () => number;
 }
 
+export interface RingPlacementOptions {
+  readonly selfId: string;
+  readonly membership: PlacementMembership;
+  readonly replicationFactor: number;
+  readonly tokensPerNode: number;
+  readonly remembered?: RememberedMembers;
+  /** This node's own ownership (it is not read from the metadata it gossips); an owner by default. */
+  readonly selfOwnership?: () => RingOwnership;
+}
+
 export class RingPlacement implements Placement {
   readonly replicationFactor: number;
   readonly tokensPerNode: number;
   readonly #membership: PlacementMembership;
   readonly #selfId: string;
   readonly #remembered: Set<string>;
+  /** The previous life's ring members: owners until they report otherwise (see #ownershipOf). */
+  readonly #previousOwners: Set<string>;
   readonly #rememberedUntil: RememberedMembers | undefined;
+  readonly #selfOwnership: () => RingOwnership;
   #current: VersionedRing;
+  #pending: VersionedRing;
 
-  constructor(options: { selfId: string; membership: PlacementMembership; replicationFactor: number; tokensPerNode: number; remembered?: RememberedMembers }) {
+  constructor(options: RingPlacementOptions) {
     this.#selfId = options.selfId;
     this.#membership = options.membership;
     this.replicationFactor = options.replicationFactor;
     this.tokensPerNode = options.tokensPerNode;
+    this.#selfOwnership = options.selfOwnership ?? (() => 'owner');
     this.#remembered = new Set((options.remembered?.nodeIds ?? []).filter((nodeId) => nodeId !== options.selfId));
+    this.#previousOwners = new Set(this.#remembered);
     this.#rememberedUntil = options.remembered;
-    this.#current = this.#build();
+    const { current, pending } = this.#build();
+    this.#current = current;
+    this.#pending = pending;
   }
 
   /** A member of the previous life not heard of yet: expected back, so worth waiting for. */
@@ -64,15 +90,31 @@ export class RingPlacement implements Placement {
    * every membership event, so requests read a cached ring instead of hashing the member set each time.
    */
   refresh(): VersionedRing {
-    this.#current = this.#build();
+    const { current, pending } = this.#build();
+    this.#current = current;
+    this.#pending = pending;
     return this.#current;
   }
 
+  /** The current ring: owners and leaving members. Reads ask it, quorums count it. */
   current(): VersionedRing {
     return this.#current;
   }
 
-  #build(): VersionedRing {
+  /** The pending ring: owners and joining members, the ring once every transfer is done. */
+  pending(): VersionedRing {
+    return this.#pending;
+  }
+
+  /** A member's ownership: as it reported; a member of the previous life's ring is an owner until it says. */
+  ownershipOf(nodeId: string): RingOwnership {
+    if (nodeId === this.#selfId) return this.#selfOwnership();
+    const metadata = this.#membership.metadataOf(nodeId);
+    const reported = metadata === undefined ? undefined : reportedOwnership(metadata);
+    return reported ?? (this.#previousOwners.has(nodeId) ? 'owner' : 'joining');
+  }
+
+  #build(): { current: VersionedRing; pending: VersionedRing } {
     const ids = this.#membership.ringMemberIds();
     if (!ids.includes(this.#selfId)) ids.push(this.#selfId);
     const expired = this.#rememberedUntil !== undefined && this.#rememberedUntil.nowMs() > this.#rememberedUntil.untilMs;
@@ -80,25 +122,49 @@ export class RingPlacement implements Placement {
       if (expired || this.#membership.knows(nodeId)) this.#remembered.delete(nodeId);
       else if (!ids.includes(nodeId)) ids.push(nodeId);
     }
-    return nextVersionedRing(this.#current, ids.map((nodeId) => ({ nodeId })), this.tokensPerNode);
+    if (expired) this.#previousOwners.clear();
+    const ownership = new Map(ids.map((nodeId) => [nodeId, this.ownershipOf(nodeId)]));
+    const currentIds = ids.filter((nodeId) => inCurrentRing(ownership.get(nodeId)!));
+    const pendingIds = ids.filter((nodeId) => inPendingRing(ownership.get(nodeId)!));
+    return {
+      current: nextVersionedRing(this.#current, currentIds.map((nodeId) => ({ nodeId })), this.tokensPerNode),
+      pending: nextVersionedRing(this.#pending, pendingIds.map((nodeId) => ({ nodeId })), this.tokensPerNode),
+    };
   }
 
   ring(): HashRing {
     return this.current().ring;
   }
 
-  /** N, as far as the ring has members for it. */
+  /** N, as far as the current ring has members for it (0 while it has none: no owner is known yet). */
   effectiveReplicas(): number {
     return Math.min(this.replicationFactor, this.ring().size);
   }
 
+  /** The current ring's ranges with their replicas; none while the ring is empty. */
+  currentRanges(): RingRange[] {
+    const n = this.effectiveReplicas();
+    return n === 0 ? [] : this.ring().ranges(n);
+  }
+
   /** The key's intended replicas in preference order, healthy or not. */
   intendedReplicas(key: string): string[] {
-    return this.ring().preferenceList(key, this.effectiveReplicas());
+    const n = this.effectiveReplicas();
+    return n === 0 ? [] : this.ring().preferenceList(key, n);
   }
 
   targetsFor(key: string): ReplicaTarget[] {
-    return targetsOn(this.ring(), this.effectiveReplicas(), key, (nodeId) => nodeId === this.#selfId || this.#membership.isHealthy(nodeId));
+    const n = this.effectiveReplicas();
+    if (n === 0) throw new SwarmError('unavailable', 'this node knows no owner of the ring yet; retry in a moment', { reason: 'joining' });
+    const isHealthy = (nodeId: string) => nodeId === this.#selfId || this.#membership.isHealthy(nodeId);
+    const targets = targetsOn(this.ring(), n, key, isHealthy);
+    const pending = this.#pending.ring;
+    if (pending.digest === this.ring().digest || pending.size === 0) return targets;
+    const taken = new Set(targets.map((target) => target.nodeId));
+    for (const nodeId of pending.preferenceList(key, Math.min(this.replicationFactor, pending.size))) {
+      if (!taken.has(nodeId) && isHealthy(nodeId)) targets.push({ nodeId, pending: true });
+    }
+    return targets;
   }
 
   /**
@@ -106,7 +172,7 @@ export class RingPlacement implements Placement {
    * (it announced `left`, so membership no longer counts it, but this placement's own ring keeps it).
    */
   withoutSelf(): Placement {
-    const ids = this.#membership.ringMemberIds().filter((nodeId) => nodeId !== this.#selfId);
+    const ids = this.#membership.ringMemberIds().filter((nodeId) => nodeId !== this.#selfId && inCurrentRing(this.ownershipOf(nodeId)));
     const ring = new HashRing(ids.map((nodeId) => ({ nodeId })), this.tokensPerNode);
     const n = Math.min(this.replicationFactor, ring.size);
     return {

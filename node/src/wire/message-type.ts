@@ -35,6 +35,9 @@ export const MessageType = {
   // explaining a key (replication/key-inspection-messages.ts)
   keyInspect: 74,
   keyInspection: 75,
+  // range transfers to joining owners (replication/range-transfer-messages.ts); 76..79 left to others
+  rangeTransferRequest: 80,
+  rangeTransferBatch: 81,
 } as const;
 
 export type MessageTypeName = keyof typeof MessageType;

@@ -1,0 +1,135 @@
+// A joining node's way into the ring (Cassandra's bootstrap with pending ranges):
+//
+// 1. It waits until it knows the current ring as its owners do (an owner gossips the same current-ring
+//    digest): from then on it may coordinate requests; until then they answer 503 `joining`.
+// 2. It waits until every healthy member reports the pending ring it computes (with itself in it):
+//    from then on every coordinator's writes to its future ranges reach it too.
+// 3. It streams each of those ranges from a current replica (rebalance-engine.ts), then becomes an
+//    owner: only then do quorums count it.
+//
+// When nobody owns anything yet (a cluster starting: `swarmkv up -n 3`, every node with --bootstrap),
+// the joiner with the lowest node id founds the ring once every member it knows has reported its own
+// state and it has been connected for JOIN_FOUNDING_QUIET_MS; the others then join it as above. No
+// human orders them, and two nodes never both found a ring of their own once they know each other.
+
+import type { Logger } from '../log';
+import { PENDING_RING_DIGEST_METADATA, RING_DIGEST_METADATA, reportedOwnership } from '../ring';
+import type { RebalanceEngine } from './rebalance-engine';
+import type { RingPlacement } from './ring-placement';
+import type { SelfOwnership } from './self-ownership';
+import { planJoinTransfers } from './transfer-plan';
+
+/** How often a joining node checks whether it can take its next step. */
+export const JOIN_CHECK_INTERVAL_MS = 250;
+/** After a failed transfer round, the next waits this long. */
+export const JOIN_RETRY_MS = 2000;
+/** A node founds a ring only after this long connected to its cluster with no owner in sight. */
+export const JOIN_FOUNDING_QUIET_MS = 2000;
+
+/** A member as the join reads it (membership's MemberSummary fits). */
+export interface JoinMember {
+  readonly nodeId: string;
+  readonly state: 'alive' | 'suspect' | 'dead' | 'left' | 'removed';
+  readonly metadata: Readonly<Record<string, unknown>>;
+  readonly self: boolean;
+}
+
+export interface RingJoinDeps {
+  readonly selfId: string;
+  readonly ownership: SelfOwnership;
+  readonly placement: RingPlacement;
+  readonly members: () => readonly JoinMember[];
+  /** True once the transport has met the cluster (or found nobody to meet). */
+  readonly transportJoined: () => boolean;
+  readonly engine: RebalanceEngine;
+  readonly logger: Logger;
+}
+
+export class RingJoin {
+  readonly #deps: RingJoinDeps;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #joinedSinceMs: number | undefined;
+  #streaming = false;
+  #closed = false;
+
+  constructor(deps: RingJoinDeps) {
+    this.#deps = deps;
+  }
+
+  /** Whether this node may coordinate requests: an owner, or a joiner that routes by the owners' ring. */
+  ready(): boolean {
+    if (this.#deps.ownership.current !== 'joining') return true;
+    const digest = this.#deps.placement.current().ring.digest;
+    if (this.#deps.placement.current().ring.size === 0) return false;
+    return this.#others().some((member) => member.state === 'alive' && reportedOwnership(member.metadata) === 'owner' && member.metadata[RING_DIGEST_METADATA] === digest);
+  }
+
+  start(): void {
+    if (this.#deps.ownership.current === 'joining') this.#schedule(0);
+  }
+
+  close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    return this.#deps.engine.close();
+  }
+
+  #schedule(delayMs: number): void {
+    if (this.#closed || this.#deps.ownership.current !== 'joining') return;
+    this.#timer = setTimeout(() => void this.#step(), delayMs);
+    this.#timer.unref();
+  }
+
+  async #step(): Promise<void> {
+    try {
+      const delayMs = await this.#next();
+      this.#schedule(delayMs);
+    } catch (error) {
+      this.#deps.logger.error('ring.join_failed', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      this.#schedule(JOIN_RETRY_MS);
+    }
+  }
+
+  /** One step of the join; resolves with the delay before the next. */
+  async #next(): Promise<number> {
+    if (!this.#deps.transportJoined()) return JOIN_CHECK_INTERVAL_MS;
+    this.#joinedSinceMs ??= performance.now();
+    const { placement, ownership } = this.#deps;
+    if (placement.current().ring.size === 0) {
+      if (this.#mayFound()) await ownership.become('owner', 'founded the ring: no owner was known');
+      return JOIN_CHECK_INTERVAL_MS;
+    }
+    if (!this.#pendingRingAgreed()) return JOIN_CHECK_INTERVAL_MS;
+    const plan = planJoinTransfers(placement.current().ring, placement.pending().ring, placement.replicationFactor, this.#deps.selfId);
+    if (!this.#streaming) this.#deps.logger.info('ring.join_streaming', { transfers: plan.length, pendingDigest: placement.pending().ring.digest });
+    this.#streaming = true;
+    if (!(await this.#deps.engine.run(plan))) return JOIN_RETRY_MS;
+    // The rings may have moved while streaming (another node joined or left): only an unchanged plan is done.
+    const again = planJoinTransfers(placement.current().ring, placement.pending().ring, placement.replicationFactor, this.#deps.selfId);
+    if (again.map((planned) => planned.id).join() !== plan.map((planned) => planned.id).join()) return 0;
+    await ownership.become('owner', `streamed its ${plan.length} ranges in`);
+    await this.#deps.engine.forgetProgress();
+    return 0;
+  }
+
+  #others(): JoinMember[] {
+    return this.#deps.members().filter((member) => !member.self && member.state !== 'left' && member.state !== 'removed');
+  }
+
+  /** No owner known, every member up has said it is joining too, and this node has the lowest id of them. */
+  #mayFound(): boolean {
+    if (this.#joinedSinceMs === undefined || performance.now() - this.#joinedSinceMs < JOIN_FOUNDING_QUIET_MS) return false;
+    const up = this.#others().filter((member) => member.state === 'alive' || member.state === 'suspect');
+    if (up.some((member) => reportedOwnership(member.metadata) === undefined)) return false;
+    return up.every((member) => member.nodeId > this.#deps.selfId);
+  }
+
+  /** Every alive member routes writes by the same pending ring as this node, which includes it. */
+  #pendingRingAgreed(): boolean {
+    const pending = this.#deps.placement.pending().ring;
+    if (!pending.has(this.#deps.selfId)) return false;
+    return this.#others()
+      .filter((member) => member.state === 'alive')
+      .every((member) => member.metadata[PENDING_RING_DIGEST_METADATA] === pending.digest);
+  }
+}
