@@ -205,8 +205,12 @@ export const LEAVE_BATCH_MAX = 200;
 export const LEAVE_RECORDS_IN_FLIGHT_MAX = 32;
 /** Keys remembered as written during the stream; past it the final pass sends the whole store again. */
 export const LEAVE_CHANGED_KEYS_MAX = 100_000;
-/** Tries of one write to one successor before the leave counts that successor as failed. */
+/** Tries of one write to one successor before the pass counts that successor as failed. */
 export const LEAVE_WRITE_ATTEMPTS_MAX = 4;
+/** Passes over the records a pass could not hand over (a successor busy or briefly away), before the leave fails. */
+export const LEAVE_RETRY_ROUNDS_MAX = 6;
+/** Before retry round r of a leave, r times this long. */
+export const LEAVE_RETRY_DELAY_MS = 1000;
 /** After a leave, how long the node waits for its final status to be read (GET /cluster/leave) before it stops. */
 export const LEAVE_REPORT_LINGER_MS_MAX = 3000;
 

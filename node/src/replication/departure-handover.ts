@@ -41,6 +41,8 @@ export interface HandoverDeps {
   readonly writesInFlightMax: number;
   /** Tries of one write to one successor before it is asked nothing more. */
   readonly writeAttemptsMax: number;
+  /** Failed keys remembered for a retry; past it the outcome says `many`. */
+  readonly failedKeysMax?: number;
   /** Called after every batch with the totals so far. */
   readonly onProgress?: (progress: HandoverProgress) => void;
 }
@@ -55,6 +57,8 @@ export interface HandoverProgress {
 export interface HandoverOutcome extends HandoverProgress {
   /** Records not acknowledged as `acknowledgement` requires. */
   readonly failed: number;
+  /** Keys of the store's records that failed or were never offered (at most `failedKeysMax`), or `many`. */
+  readonly failedKeys: ReadonlySet<string> | 'many';
   /** True when the deadline passed before every record was offered. */
   readonly cutShort: boolean;
   readonly failedSuccessors: readonly string[];
@@ -111,6 +115,7 @@ export class DepartureHandover {
   readonly #deps: HandoverDeps;
   /** Successors that failed a write: asked nothing more. */
   readonly #failedSuccessors = new Set<string>();
+  #failedKeys: Set<string> | 'many' = new Set();
 
   constructor(deps: HandoverDeps) {
     this.#deps = deps;
@@ -127,9 +132,11 @@ export class DepartureHandover {
     for (const batch of parcels(this.#deps)) {
       if (pastDeadline()) {
         cutShort = true;
+        this.#noteFailed(batch, []);
         break;
       }
       const outcomes = await forEachBounded(batch, writesInFlightMax, pastDeadline, (parcel) => this.#handOver(parcel));
+      this.#noteFailed(batch, outcomes);
       records += batch.length;
       handedOver += outcomes.filter((handed) => handed === true).length;
       bytes += batch.reduce((sum, parcel, index) => sum + (outcomes[index] === true ? recordPayloadBytes(parcel.record) : 0), 0);
@@ -140,7 +147,20 @@ export class DepartureHandover {
     const outcome = { records, handedOver, bytes, failed: records - handedOver, cutShort, failedSuccessors: [...this.#failedSuccessors], ms };
     if (outcome.failed > 0 || cutShort) logger.warn(`${label}.handover_incomplete`, outcome);
     else logger.info(`${label}.handover_completed`, outcome);
-    return outcome;
+    return { ...outcome, failedKeys: this.#failedKeys };
+  }
+
+  /** Remembers the store keys of a batch that were not handed over (a hint stays in the hint store anyway). */
+  #noteFailed(batch: readonly Parcel[], outcomes: readonly (boolean | undefined)[]): void {
+    if (this.#failedKeys === 'many') return;
+    for (const [index, parcel] of batch.entries()) {
+      if (outcomes[index] === true || parcel.owedTo !== undefined) continue;
+      this.#failedKeys.add(parcel.record.key);
+      if (this.#failedKeys.size > (this.#deps.failedKeysMax ?? 0)) {
+        this.#failedKeys = 'many';
+        return;
+      }
+    }
   }
 
   /** Sends one record to its successors; true once enough of them acknowledged it. */

@@ -46,6 +46,10 @@ export interface LeaveLimits {
   readonly recordsInFlightMax: number;
   readonly changedKeysMax: number;
   readonly writeAttemptsMax: number;
+  /** Passes over the records that failed (a successor busy or briefly away) before the leave gives up. */
+  readonly retryRoundsMax: number;
+  /** Before retry round r, r times this long. */
+  readonly retryDelayMs: number;
 }
 
 export interface LeaveDeps {
@@ -106,13 +110,13 @@ export class LeaveProcedure {
     gate.trackChanges(limits.changedKeysMax);
     this.#deps.announceLeaving(true);
     try {
-      const streamed = await this.#pass('all');
+      const streamed = await this.#passWithRetries('all');
       if (streamed.failed > 0 || streamed.cutShort) return this.#fail(streamed, 'the stream');
       this.#status.phase = 'finishing';
       await gate.closeToWrites();
       const changed = gate.changedKeys();
       this.#status.changedKeys = changed === 'overflowed' ? stats.liveKeys + stats.tombstones : changed.size;
-      const finished = await this.#pass(changed === 'overflowed' ? 'all' : changed);
+      const finished = await this.#passWithRetries(changed === 'overflowed' ? 'all' : changed);
       if (finished.failed > 0 || finished.cutShort) return this.#fail(finished, 'the final pass');
       await this.#deps.announceLeft();
       this.#status.phase = 'left';
@@ -122,6 +126,20 @@ export class LeaveProcedure {
     } catch (error) {
       return this.#fail(undefined, error instanceof Error ? error.message : String(error));
     }
+  }
+
+  /** A pass, then passes over what failed in it, each after a longer pause, until none fails or rounds run out. */
+  async #passWithRetries(records: HandedOverRecords): Promise<HandoverOutcome> {
+    const { limits, logger } = this.#deps;
+    let outcome = await this.#pass(records);
+    for (let round = 1; round <= limits.retryRoundsMax && (outcome.failed > 0 || outcome.cutShort); round++) {
+      if (outcome.cutShort) return outcome;
+      logger.info('leave.retrying', { round, failed: outcome.failed, failedSuccessors: outcome.failedSuccessors });
+      await new Promise((resolve) => setTimeout(resolve, limits.retryDelayMs * round));
+      this.#status.failed = 0;
+      outcome = await this.#pass(outcome.failedKeys === 'many' ? 'all' : outcome.failedKeys);
+    }
+    return outcome;
   }
 
   async #pass(records: HandedOverRecords): Promise<HandoverOutcome> {
@@ -140,12 +158,13 @@ export class LeaveProcedure {
       batchMax: limits.batchMax,
       writesInFlightMax: limits.recordsInFlightMax,
       writeAttemptsMax: limits.writeAttemptsMax,
+      failedKeysMax: limits.changedKeysMax,
       onProgress: (progress) => {
         this.#status.recordsHandedOver = before.records + progress.handedOver;
         this.#status.bytesHandedOver = before.bytes + progress.bytes;
       },
     }).run();
-    this.#status.failed += outcome.failed;
+    this.#status.failed = outcome.failed;
     return outcome;
   }
 
