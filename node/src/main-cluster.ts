@@ -317,8 +317,7 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
   const { membership, placement, metadata, ownership } = createMembership(wiring, transport);
   // A member remembered from the previous life counts as expected: a write waits for its connection.
   const liveness = { isHealthy: (id: string) => membership.isHealthy(id) || placement.isRemembered(id), isDown: (id: string) => membership.isDown(id) };
-  // Every write to this node's store passes through the gate (its own coordinator's, peers', hints):
-  // a leaving node closes it before its final pass, so nothing lands that the pass could miss.
+  // Every write to the store passes the gate, which a leaver closes before its final pass (departure-gate.ts).
   const gate = new DepartureGate(localReplica);
   const directory = new ClusterDirectory(gate, rpc, connections, liveness);
   const refreshRing = () => {
@@ -347,7 +346,6 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
   const antiEntropy = startAntiEntropy(wiring, rpc, connections, membership, placement);
   const reachability = { isHealthy: (id: string) => membership.isHealthy(id), isConnected: (id: string) => connections.isConnected(id) };
   const handoff = new HintedHandoff({ ledger: hints, directory, reachability, logger });
-
   const handlers = peerHandlers(rpc, connections, membership, logger);
   const view = new LiveClusterView(membership, placement, () => store.stats().liveKeys);
   const join = wireJoin({ wiring, rpc, membership, placement, ownership, transportJoined: () => transport.joined() });

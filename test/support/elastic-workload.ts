@@ -12,6 +12,9 @@ const CLIENTS = 6;
 const KEYS_PER_CLIENT = 40;
 /** Past the coordinator's quorum deadline (1.5 s): a slower answer is a failure, not a hang. */
 const REQUEST_TIMEOUT_MS = 4000;
+/** A read-back that answers 503 is asked again, this many times in all, this far apart. */
+const READ_BACK_ATTEMPTS_MAX = 5;
+const READ_BACK_RETRY_MS = 500;
 
 export interface Acknowledged {
   readonly sequence: number;
@@ -116,9 +119,13 @@ export class QuorumWorkload {
 /** Acknowledged writes that a read at `all` through the given nodes does not find (at their version or newer). */
 export async function lostWrites(cluster: TestCluster, through: readonly ClusterNode[], acknowledged: ReadonlyMap<string, Acknowledged>): Promise<string[]> {
   const problems = await mapConcurrent([...acknowledged], async ([key, { version }], index) => {
-    const reply = await cluster.get(through[index % through.length]!, key, 'all', REQUEST_TIMEOUT_MS).catch((error: unknown) => ({ status: 0, text: String(error), body: {} as Record<string, unknown> }));
-    if (reply.status === 200 && String(reply.body.version) >= version) return undefined;
-    return `${key}: ${reply.status} ${reply.text.slice(0, 100)}, acknowledged ${version}`;
+    // A 503 (a replica too slow on a loaded machine) says nothing about the data: ask again, a few times.
+    for (let attempt = 0; ; attempt++) {
+      const reply = await cluster.get(through[(index + attempt) % through.length]!, key, 'all', REQUEST_TIMEOUT_MS).catch((error: unknown) => ({ status: 0, text: String(error), body: {} as Record<string, unknown> }));
+      if (reply.status === 200 && String(reply.body.version) >= version) return undefined;
+      if ((reply.status !== 503 && reply.status !== 0) || attempt + 1 >= READ_BACK_ATTEMPTS_MAX) return `${key}: ${reply.status} ${reply.text.slice(0, 100)}, acknowledged ${version}`;
+      await Bun.sleep(READ_BACK_RETRY_MS);
+    }
   });
   return problems.filter((problem): problem is string => problem !== undefined);
 }
