@@ -85,7 +85,10 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('replace a kill -9 node: remove it, then 
       const views = await Promise.all(survivors.map(async (node) => ({ members: await c.members(node), ring: await c.ring(node) })));
       return views.every((view) => view.members.find((member) => member.nodeId === n4.nodeId)?.state === 'removed' && view.ring.members.length === 3);
     }, STEP_MS_MAX, 'every survivor lists n4 removed, with a ring of 3');
-    const removedLines = survivors.map((node) => node.process.events.find((event) => event.event === 'member.removed' && event.member === n4.nodeId));
+    const removedLine = (node: ClusterNode) => node.process.events.find((event) => event.event === 'member.removed' && event.member === n4.nodeId);
+    // Each survivor logs it once it has dropped its hints for n4 (a batch at a time, after the ring change).
+    await c.waitFor(() => survivors.every((node) => removedLine(node) !== undefined), STEP_MS_MAX, 'member.removed logged on every survivor');
+    const removedLines = survivors.map(removedLine);
     console.log(`[${TAG}] n4 dead everywhere ${Math.round(deadMs)} ms after kill -9; removed (${JSON.stringify(removal)}), ring of 3 everywhere ${Math.round(ringMs)} ms later; member.removed: ${removedLines.map((line) => `hintsDropped=${line?.hintsDropped}`).join(' ')}`);
     expect(removedLines.every((line) => line !== undefined)).toBe(true);
     await moreWrites(c, workload, 'writes acknowledged after the removal');
