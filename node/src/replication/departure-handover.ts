@@ -65,6 +65,12 @@ export interface HandoverOutcome extends HandoverProgress {
   readonly ms: number;
 }
 
+/** The log events of each kind of hand-over. */
+const HANDOVER_EVENTS = {
+  departure: { completed: 'departure.handover_completed', incomplete: 'departure.handover_incomplete' },
+  leave: { completed: 'leave.handover_completed', incomplete: 'leave.handover_incomplete' },
+} as const;
+
 /** Between two tries of a write to a successor, times the try's number. */
 const WRITE_RETRY_DELAY_MS = 100;
 
@@ -145,8 +151,8 @@ export class DepartureHandover {
     }
     const ms = Math.round(performance.now() - startedMs);
     const outcome = { records, handedOver, bytes, failed: records - handedOver, cutShort, failedSuccessors: [...this.#failedSuccessors], ms };
-    if (outcome.failed > 0 || cutShort) logger.warn(`${label}.handover_incomplete`, outcome);
-    else logger.info(`${label}.handover_completed`, outcome);
+    if (outcome.failed > 0 || cutShort) logger.warn(HANDOVER_EVENTS[label].incomplete, outcome);
+    else logger.info(HANDOVER_EVENTS[label].completed, outcome);
     return { ...outcome, failedKeys: this.#failedKeys };
   }
 
