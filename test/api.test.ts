@@ -347,6 +347,14 @@ describe('health and metrics on a fresh node', () => {
     for (const name of ['swarmkv_hints_pending', 'swarmkv_hints_bytes', 'swarmkv_hints_overflowed_total', 'swarmkv_hints_delivered_total']) expect(metrics.get(name)).toBe(0);
   });
 
+  test('/cluster/rebalance of a standalone node: an owner with no transfer, and the rebalance metrics at 0', async () => {
+    const rebalance = await http('GET', `${url()}/cluster/rebalance`);
+    expect(rebalance.status).toBe(200);
+    expect(rebalance.body).toEqual({ nodeId: expect.stringMatching(/^[0-9a-f]{16}$/), ownership: 'owner', inProgress: [], queued: [], finished: [], keysStreamed: 0, bytesStreamed: 0 });
+    const metrics = await scrape(url());
+    for (const name of ['swarmkv_rebalance_keys_streamed_total', 'swarmkv_rebalance_bytes_streamed_total']) expect(metrics.get(name)).toBe(0);
+  });
+
   test('metrics count each request by method, route template and status, and time it in the histogram', async () => {
     const before = await scrape(url());
     const requests: [string, string, Parameters<typeof http>[2]?][] = [

@@ -60,7 +60,8 @@ describe('bash', () => {
 
   test('commands, options and option values complete', () => {
     expect(bashCompletes('swarmkv st')).toEqual(['status']);
-    expect(bashCompletes('swarmkv re')).toEqual(['repair']);
+    expect(bashCompletes('swarmkv rep')).toEqual(['repair']);
+    expect(bashCompletes('swarmkv reb')).toEqual(['rebalance']);
     expect(bashCompletes('swarmkv node --log-f')).toEqual(['--log-format']);
     expect(bashCompletes('swarmkv node --profile ')).toEqual(['local', 'lan', 'wan']);
     expect(bashCompletes('swarmkv up --log-level w')).toEqual(['warn']);

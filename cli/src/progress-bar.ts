@@ -23,10 +23,8 @@ export class ProgressBar {
   }
 
   update(done: number, total: number, detail = ''): void {
-    const fraction = total <= 0 ? 1 : Math.min(1, Math.max(0, done / total));
-    const line = `${this.#label} [${bar(fraction)}] ${Math.floor(fraction * 100)
-      .toString()
-      .padStart(3)} % ${done}/${total}${detail ? `  ${detail}` : ''}`;
+    const fraction = fractionOf(done, total);
+    const line = progressLine(this.#label, done, total, detail);
     if (this.#stream.isTTY === true) {
       this.#stream.write(`\r\x1b[2K${line}`);
       this.#drawn = true;
@@ -43,6 +41,18 @@ export class ProgressBar {
     if (this.#drawn) this.#stream.write('\n');
     this.#drawn = false;
   }
+}
+
+function fractionOf(done: number, total: number): number {
+  return total <= 0 ? 1 : Math.min(1, Math.max(0, done / total));
+}
+
+/** One bar as a line of text, `label [####----]  40 % 4/10  detail`: for views that draw several at once. */
+export function progressLine(label: string, done: number, total: number, detail = ''): string {
+  const fraction = fractionOf(done, total);
+  return `${label} [${bar(fraction)}] ${Math.floor(fraction * 100)
+    .toString()
+    .padStart(3)} % ${done}/${total}${detail ? `  ${detail}` : ''}`;
 }
 
 function bar(fraction: number): string {

@@ -12,6 +12,7 @@ import { locateCommand } from './commands/locate';
 import { lsCommand } from './commands/ls';
 import { nodeCommand } from './commands/node';
 import { putCommand } from './commands/put';
+import { rebalanceCommand } from './commands/rebalance';
 import { removeCommand } from './commands/remove';
 import { repairCommand } from './commands/repair';
 import { ringCommand } from './commands/ring';
@@ -44,6 +45,7 @@ export const rootCommand = withHelp(defineCommand({
     ring: ringCommand,
     locate: locateCommand,
     explain: explainCommand,
+    rebalance: rebalanceCommand,
     repair: repairCommand,
     leave: leaveCommand,
     remove: removeCommand,

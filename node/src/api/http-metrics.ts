@@ -12,6 +12,7 @@ import { assert } from '../assert';
 import type { HintHealth } from '../replication';
 import type { StoreStats } from '../storage';
 import { registerRebalanceMetrics, type StreamedTotals } from './rebalance-metrics';
+import { scrapedCounter } from './scraped-counter';
 import { RequestWindow, type WindowSnapshot } from './request-window';
 import { renderTallies, RouteTally } from './route-tally';
 
@@ -110,7 +111,8 @@ export class HttpMetrics {
 }
 
 /** Hinted handoff, read from the ledger at scrape time: the backlog, and what overflowed or was delivered. */
-function registerHintMetrics({ Counter, Gauge }: PromClient, registry: Registry, readHints: () => HintHealth): void {
+function registerHintMetrics(client: PromClient, registry: Registry, readHints: () => HintHealth): void {
+  const { Gauge } = client;
   new Gauge({
     name: 'swarmkv_hints_pending',
     help: 'Hints this node holds for replicas that were down, not delivered yet.',
@@ -127,17 +129,8 @@ function registerHintMetrics({ Counter, Gauge }: PromClient, registry: Registry,
       this.set(readHints().bytes);
     },
   });
-  // The ledger owns the counts; a scrape copies them (they only grow, as counters must).
-  const counter = (name: string, help: string, read: (hints: HintHealth) => number) =>
-    new Counter({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.reset();
-        this.inc(read(readHints()));
-      },
-    });
+  // The ledger owns the counts; a scrape copies them.
+  const counter = (name: string, help: string, read: (hints: HintHealth) => number) => scrapedCounter(client, registry, name, help, () => read(readHints()));
   counter('swarmkv_hints_overflowed_total', 'Hints refused because the hint store was full: those writes failed on this stand-in.', (hints) => hints.overflowed);
   counter('swarmkv_hints_delivered_total', 'Hints delivered to the node they were owed to and acknowledged.', (hints) => hints.delivered);
 }

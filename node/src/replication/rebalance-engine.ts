@@ -17,7 +17,7 @@ import { Semaphore } from './semaphore';
 import type { PlannedTransfer } from './transfer-plan';
 
 /** Transfers streaming at once: enough to keep the pipe full, few enough to leave the sources serving. */
-export const REBALANCE_TRANSFERS_IN_FLIGHT_MAX = 2;
+export const REBALANCE_TRANSFERS_IN_FLIGHT_MAX = 4;
 /** Streamed bytes per second, all transfers together (as transferBytesOf counts them). */
 export const REBALANCE_BYTES_PER_SECOND_MAX = 32 * 1024 * 1024;
 /** Finished transfers kept for the status view. */

@@ -4,7 +4,8 @@
 //    digest): from then on it may coordinate requests; until then they answer 503 `joining`.
 // 2. It waits until every healthy member reports the pending ring it computes (with itself in it):
 //    from then on every coordinator's writes to its future ranges reach it too.
-// 3. It streams each of those ranges from a current replica (rebalance-engine.ts), then becomes an
+// 3. It streams each range it holds in its join ring (the current ring with it added: see
+//    ring-placement.ts) from a current replica (rebalance-engine.ts), then becomes an
 //    owner: only then do quorums count it.
 //
 // When nobody owns anything yet (a cluster starting: `swarmkv up -n 3`, every node with --bootstrap),
@@ -100,16 +101,23 @@ export class RingJoin {
       return JOIN_CHECK_INTERVAL_MS;
     }
     if (!this.#pendingRingAgreed()) return JOIN_CHECK_INTERVAL_MS;
-    const plan = planJoinTransfers(placement.current().ring, placement.pending().ring, placement.replicationFactor, this.#deps.selfId);
+    const plan = this.#plan();
     if (!this.#streaming) this.#deps.logger.info('ring.join_streaming', { transfers: plan.length, pendingDigest: placement.pending().ring.digest });
     this.#streaming = true;
     if (!(await this.#deps.engine.run(plan))) return JOIN_RETRY_MS;
     // The rings may have moved while streaming (another node joined or left): only an unchanged plan is done.
-    const again = planJoinTransfers(placement.current().ring, placement.pending().ring, placement.replicationFactor, this.#deps.selfId);
+    const again = this.#plan();
     if (again.map((planned) => planned.id).join() !== plan.map((planned) => planned.id).join()) return 0;
     await ownership.become('owner', `streamed its ${plan.length} ranges in`);
     await this.#deps.engine.forgetProgress();
     return 0;
+  }
+
+  /** The ranges this node holds in its join ring (the current ring with it added), from their current replicas. */
+  #plan() {
+    const { placement, selfId } = this.#deps;
+    const joinRing = placement.joinRing(selfId);
+    return joinRing === undefined ? [] : planJoinTransfers(placement.current().ring, joinRing, placement.replicationFactor, selfId);
   }
 
   #others(): JoinMember[] {
@@ -124,12 +132,16 @@ export class RingJoin {
     return up.every((member) => member.nodeId > this.#deps.selfId);
   }
 
-  /** Every alive member routes writes by the same pending ring as this node, which includes it. */
+  /**
+   * Every alive member routes by the same current and pending rings as this node (so by the same join
+   * rings too): its writes to this node's future ranges reach this node.
+   */
   #pendingRingAgreed(): boolean {
     const pending = this.#deps.placement.pending().ring;
+    const current = this.#deps.placement.current().ring;
     if (!pending.has(this.#deps.selfId)) return false;
     return this.#others()
       .filter((member) => member.state === 'alive')
-      .every((member) => member.metadata[PENDING_RING_DIGEST_METADATA] === pending.digest);
+      .every((member) => member.metadata[PENDING_RING_DIGEST_METADATA] === pending.digest && member.metadata[RING_DIGEST_METADATA] === current.digest);
   }
 }

@@ -112,3 +112,16 @@ test('a member remembered from the previous life is an owner until it reports ot
   placement.refresh();
   expect(placement.pending().ring.has(B)).toBe(false);
 });
+
+test('with two joiners, each is a pending target of every key it replicates in its join ring (the current ring with it added)', () => {
+  const states: Record<string, 'alive' | 'dead' | 'left'> = { [SELF]: 'alive', [B]: 'alive', [C]: 'alive', [D]: 'alive', [E]: 'alive' };
+  const placement = new RingPlacement({ selfId: SELF, membership: membershipOf(states, { [D]: 'joining', [E]: 'joining' }), replicationFactor: 3, tokensPerNode: 8 });
+  for (const joiner of [D, E]) {
+    const joinRing = placement.joinRing(joiner)!;
+    expect(joinRing.members.map((member) => member.nodeId)).toEqual([SELF, B, C, joiner].sort());
+    for (const key of KEYS) {
+      const pending = placement.targetsFor(key).filter((target) => target.pending === true).map((target) => target.nodeId);
+      expect(pending.includes(joiner)).toBe(joinRing.preferenceList(key, 3).includes(joiner) || placement.pending().ring.preferenceList(key, 3).includes(joiner));
+    }
+  }
+});

@@ -13,6 +13,11 @@
 // (owners and leaving members) that reads ask and quorums count, and the pending ring (owners and
 // joining members). A key's targets are its current targets, then those of its pending replicas that
 // are not among them, flagged `pending`: they take the write but count toward no quorum.
+//
+// Each joining member J also has a join ring: the current ring with J added, the ring of the moment J
+// becomes an owner. J streams the ranges it holds in that ring (not only in the pending ring, which
+// has the other joiners too), and takes the writes to them as a pending target: when several nodes
+// join at once, whichever finishes first owns exactly what it has.
 
 import { SwarmError } from '../errors';
 import { HashRing, inCurrentRing, inPendingRing, nextVersionedRing, reportedOwnership, type RingOwnership, type RingRange, type VersionedRing } from '../ring';
@@ -65,6 +70,8 @@ export class RingPlacement implements Placement {
   readonly #selfOwnership: () => RingOwnership;
   #current: VersionedRing;
   #pending: VersionedRing;
+  /** Each joining member's join ring (current ring + it), kept across rebuilds while unchanged. */
+  #joinRings = new Map<string, VersionedRing>();
 
   constructor(options: RingPlacementOptions) {
     this.#selfId = options.selfId;
@@ -106,6 +113,11 @@ export class RingPlacement implements Placement {
     return this.#pending;
   }
 
+  /** The ring of the moment `nodeId` (joining) becomes an owner: the current ring with it added. */
+  joinRing(nodeId: string): HashRing | undefined {
+    return this.#joinRings.get(nodeId)?.ring;
+  }
+
   /** A member's ownership: as it reported; a member of the previous life's ring is an owner until it says. */
   ownershipOf(nodeId: string): RingOwnership {
     if (nodeId === this.#selfId) return this.#selfOwnership();
@@ -126,6 +138,11 @@ export class RingPlacement implements Placement {
     const ownership = new Map(ids.map((nodeId) => [nodeId, this.ownershipOf(nodeId)]));
     const currentIds = ids.filter((nodeId) => inCurrentRing(ownership.get(nodeId)!));
     const pendingIds = ids.filter((nodeId) => inPendingRing(ownership.get(nodeId)!));
+    const joinRings = new Map<string, VersionedRing>();
+    for (const nodeId of ids.filter((id) => ownership.get(id) === 'joining').sort()) {
+      joinRings.set(nodeId, nextVersionedRing(this.#joinRings.get(nodeId), [...currentIds, nodeId].map((id) => ({ nodeId: id })), this.tokensPerNode));
+    }
+    this.#joinRings = joinRings;
     return {
       current: nextVersionedRing(this.#current, currentIds.map((nodeId) => ({ nodeId })), this.tokensPerNode),
       pending: nextVersionedRing(this.#pending, pendingIds.map((nodeId) => ({ nodeId })), this.tokensPerNode),
@@ -159,11 +176,15 @@ export class RingPlacement implements Placement {
     const isHealthy = (nodeId: string) => nodeId === this.#selfId || this.#membership.isHealthy(nodeId);
     const targets = targetsOn(this.ring(), n, key, isHealthy);
     const pending = this.#pending.ring;
-    if (pending.digest === this.ring().digest || pending.size === 0) return targets;
+    if (pending.digest === this.ring().digest) return targets;
     const taken = new Set(targets.map((target) => target.nodeId));
-    for (const nodeId of pending.preferenceList(key, Math.min(this.replicationFactor, pending.size))) {
-      if (!taken.has(nodeId) && isHealthy(nodeId)) targets.push({ nodeId, pending: true });
-    }
+    const add = (nodeId: string) => {
+      if (taken.has(nodeId) || !isHealthy(nodeId)) return;
+      taken.add(nodeId);
+      targets.push({ nodeId, pending: true });
+    };
+    for (const nodeId of pending.preferenceList(key, Math.min(this.replicationFactor, pending.size))) add(nodeId);
+    for (const [nodeId, { ring }] of this.#joinRings) if (ring.preferenceList(key, Math.min(this.replicationFactor, ring.size)).includes(nodeId)) add(nodeId);
     return targets;
   }
 

@@ -1,0 +1,138 @@
+// `npm run bench:rebalance`: how fast a joining node streams its ranges in, and what that costs the
+// foreground. On loopback only (a private DHT founded by the first node): node A, founder, --replicas 2,
+// is loaded with KEYS keys of ~100 B; node B joins with --bootstrap, and as N = 2 it must stream every
+// key from A. A foreground workload (quorum GETs and PUTs through A) runs before and during the move;
+// printed: keys/s and MB/s streamed (from B's log: ring.join_streaming to ring.ownership_changed, and
+// its /cluster/rebalance totals), and the foreground p99 before and during.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { freeUdpPort } from './ports';
+
+const CLI = resolve(import.meta.dir, '../dist/swarmkv.mjs');
+const HOST = '127.0.0.1';
+const KEYS = Number(process.env.REBALANCE_BENCH_KEYS ?? 100_000);
+const LOAD_CONCURRENCY = 64;
+const FOREGROUND_CONCURRENCY = 4;
+const FOREGROUND_BEFORE_MS = 5000;
+const JOIN_MS_MAX = 10 * 60 * 1000;
+const VALUE = { padding: 'v'.repeat(80) };
+const SECRET = 'rebalance-bench-secret-0123456789';
+
+interface Node {
+  readonly child: ChildProcess;
+  readonly events: Map<string, { time: string; fields: Record<string, unknown> }>;
+  url: string;
+}
+
+function startNode(name: string, dataDir: string, extra: string[]): Promise<Node> {
+  const args = [CLI, 'node', '--name', name, '--host', HOST, '--port', '0', '--secret', SECRET, '--replicas', '2', '--profile', 'local', '--data-dir', dataDir, '--log-level', 'info', '--insecure', ...extra];
+  const child = spawn('node', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const node: Node = { child, events: new Map(), url: '' };
+  return new Promise((done, fail) => {
+    child.once('exit', (code) => fail(new Error(`${name} exited with ${code}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      try {
+        const fields = JSON.parse(line) as Record<string, unknown>;
+        node.events.set(String(fields.event), { time: String(fields.time), fields });
+        if (fields.event === 'node.listening') {
+          node.url = String(fields.url);
+          done(node);
+        }
+      } catch {
+        // Not a log line.
+      }
+    });
+  });
+}
+
+async function waitUntil(what: string, predicate: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
+  const started = performance.now();
+  while (!(await Promise.resolve().then(predicate).catch(() => false))) {
+    if (performance.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(100);
+  }
+}
+
+async function put(url: string, key: string): Promise<void> {
+  const reply = await fetch(`${url}/kv/${encodeURIComponent(key)}`, { method: 'PUT', body: JSON.stringify({ value: VALUE }), headers: { 'content-type': 'application/json' } });
+  await reply.arrayBuffer();
+  if (reply.status !== 200) throw new Error(`PUT ${key}: ${reply.status}`);
+}
+
+async function load(url: string): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: LOAD_CONCURRENCY }, async () => {
+    for (let index = next++; index < KEYS; index = next++) await put(url, `bench:${index}`);
+  }));
+}
+
+/** Foreground requests (a GET of a loaded key, then a PUT) until `stop()`; latencies in ms. */
+function foreground(url: string): { latencies: { atMs: number; ms: number }[]; stop(): Promise<void> } {
+  const latencies: { atMs: number; ms: number }[] = [];
+  let running = true;
+  const worker = async (id: number) => {
+    for (let sequence = 0; running; sequence++) {
+      const key = `bench:${(sequence * 7919 + id * 104_729) % KEYS}`;
+      const started = performance.now();
+      const reply = await fetch(`${url}/kv/${encodeURIComponent(key)}`);
+      await reply.arrayBuffer();
+      latencies.push({ atMs: started, ms: performance.now() - started });
+      const writeStarted = performance.now();
+      await put(url, `fg:${id}:${sequence % 1000}`);
+      latencies.push({ atMs: writeStarted, ms: performance.now() - writeStarted });
+    }
+  };
+  const workers = Promise.all(Array.from({ length: FOREGROUND_CONCURRENCY }, (_, id) => worker(id)));
+  return {
+    latencies,
+    stop: async () => {
+      running = false;
+      await workers;
+    },
+  };
+}
+
+function p99(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? Number.NaN;
+}
+
+async function main(): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'swarmkv-rebalance-bench-'));
+  const nodes: Node[] = [];
+  try {
+    const dhtPort = await freeUdpPort();
+    const a = await startNode('a', join(root, 'a'), ['--dht-port', String(dhtPort)]);
+    nodes.push(a);
+    await waitUntil('a ready', async () => (await fetch(`${a.url}/health/ready`)).status === 200, 30_000);
+    const loadStarted = performance.now();
+    await load(a.url);
+    console.log(`loaded ${KEYS} keys of ~100 B into a in ${Math.round(performance.now() - loadStarted)} ms`);
+    const before = foreground(a.url);
+    await Bun.sleep(FOREGROUND_BEFORE_MS);
+    await before.stop();
+    const during = foreground(a.url);
+    const b = await startNode('b', join(root, 'b'), ['--bootstrap', `${HOST}:${dhtPort}`]);
+    nodes.push(b);
+    await waitUntil('b to become an owner', () => b.events.has('ring.ownership_changed'), JOIN_MS_MAX);
+    await during.stop();
+    const streamedAt = Date.parse(b.events.get('ring.join_streaming')!.time);
+    const ownerAt = Date.parse(b.events.get('ring.ownership_changed')!.time);
+    const seconds = (ownerAt - streamedAt) / 1000;
+    const status = (await (await fetch(`${b.url}/cluster/rebalance`)).json()) as { keysStreamed: number; bytesStreamed: number };
+    // Foreground latencies while the transfers ran, by the wall clock of the two log lines.
+    const offsetMs = Date.now() - performance.now();
+    const whileStreaming = during.latencies.filter(({ atMs }) => atMs + offsetMs >= streamedAt && atMs + offsetMs <= ownerAt).map(({ ms }) => ms);
+    console.log(`streamed ${status.keysStreamed} keys, ${(status.bytesStreamed / 1e6).toFixed(1)} MB in ${seconds.toFixed(2)} s: ${Math.round(status.keysStreamed / seconds)} keys/s, ${(status.bytesStreamed / 1e6 / seconds).toFixed(1)} MB/s`);
+    console.log(`foreground p99 before: ${p99(before.latencies.map(({ ms }) => ms)).toFixed(1)} ms (${before.latencies.length} requests); during the move: ${p99(whileStreaming).toFixed(1)} ms (${whileStreaming.length} requests)`);
+  } finally {
+    for (const node of nodes) node.child.kill('SIGKILL');
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+await main();
