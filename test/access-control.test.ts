@@ -36,6 +36,9 @@ const EXPECTED_ROLE: Record<string, string> = {
   'GET /cluster/local/{key}': 'read',
   'POST /cluster/repair': 'admin',
   'GET /cluster/repair': 'read',
+  'POST /cluster/leave': 'admin',
+  'GET /cluster/leave': 'read',
+  'POST /cluster/members/{nodeId}/remove': 'admin',
   'GET /cluster/rebalance': 'read',
   'GET /health': 'none',
   'GET /health/live': 'none',
@@ -85,7 +88,7 @@ describe('tokens and roles', () => {
       expect(needed, `${route} is not in the expected role table`).toBeDefined();
       expect(operation['x-swarmkv-role'], route).toBe(needed ?? 'missing');
       expect(operation.security, route).toEqual(needed === 'none' ? [] : [{ bearerAuth: [] }]);
-      const target = path.replace('{key}', 'matrix-key').replace('{id}', '0123456789abcdef');
+      const target = path.replace('{key}', 'matrix-key').replace('{id}', '0123456789abcdef').replace('{nodeId}', '0123456789abcdef');
       for (const caller of ['none', 'read', 'write', 'admin', 'revoked'] as const) {
         const token = tokens[caller];
         const reply = await http(method, `${node().url}${target}`, { ...(BODIES[route] === undefined ? {} : { json: BODIES[route] }), headers: token === undefined ? {} : bearer(token) });

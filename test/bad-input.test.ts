@@ -168,6 +168,12 @@ const rows: Row[] = [
   { name: 'GET a deleted key', method: 'GET', path: '/kv/gone', status: 404, error: 'not_found', key: 'gone' },
   { name: 'DELETE a missing key', method: 'DELETE', path: '/kv/missing', status: 404, error: 'not_found', key: 'missing' },
   { name: 'DELETE a deleted key', method: 'DELETE', path: '/kv/gone', status: 404, error: 'not_found', key: 'gone' },
+  // Leaving and removing (a standalone node has no cluster: nothing can change).
+  { name: 'POST /cluster/leave on a standalone node', method: 'POST', path: '/cluster/leave', status: 409, error: 'conflict' },
+  { name: 'remove a member named by something not a node id', method: 'POST', path: '/cluster/members/n4/remove', status: 400, error: 'invalid_query' },
+  { name: 'remove a member named in upper-case hex', method: 'POST', path: '/cluster/members/0123456789ABCDEF/remove', status: 400, error: 'invalid_query' },
+  { name: 'remove a member named by 10,000 characters', method: 'POST', path: `/cluster/members/${'a'.repeat(10_000)}/remove`, status: 400, error: 'invalid_query' },
+  { name: 'remove a member this node does not know', method: 'POST', path: '/cluster/members/0123456789abcdef/remove', status: 404, error: 'not_found' },
   // Positive controls: exactly at each limit is accepted.
   { name: 'PUT a key of exactly 1024 ASCII bytes', method: 'PUT', path: keyPath('k'.repeat(KEY_BYTES_MAX)), body: json({ value: 1 }), status: 200, writes: { key: 'k'.repeat(KEY_BYTES_MAX), value: 1 } },
   { name: 'PUT 512 × é: exactly 1024 bytes', method: 'PUT', path: keyPath('é'.repeat(512)), body: json({ value: 2 }), status: 200, writes: { key: 'é'.repeat(512), value: 2 } },

@@ -7,11 +7,13 @@ import { completionCommand } from './commands/completion';
 import { delCommand } from './commands/del';
 import { explainCommand } from './commands/explain';
 import { getCommand } from './commands/get';
+import { leaveCommand } from './commands/leave';
 import { locateCommand } from './commands/locate';
 import { lsCommand } from './commands/ls';
 import { nodeCommand } from './commands/node';
 import { putCommand } from './commands/put';
 import { rebalanceCommand } from './commands/rebalance';
+import { removeCommand } from './commands/remove';
 import { repairCommand } from './commands/repair';
 import { ringCommand } from './commands/ring';
 import { runCommand, ScriptFailed } from './commands/run';
@@ -45,6 +47,8 @@ export const rootCommand = withHelp(defineCommand({
     explain: explainCommand,
     rebalance: rebalanceCommand,
     repair: repairCommand,
+    leave: leaveCommand,
+    remove: removeCommand,
     completion: completionCommand,
     token: tokenCommand,
   },

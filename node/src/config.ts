@@ -17,6 +17,8 @@ import {
   CLOCK_OFFSET_MS_MAX,
   ANTI_ENTROPY_INTERVAL_MS_DEFAULT,
   ANTI_ENTROPY_INTERVAL_MS_MAX,
+  CLEANUP_GRACE_MS_DEFAULT,
+  CLEANUP_GRACE_MS_MAX,
   TOMBSTONE_GRACE_MS_DEFAULT,
   TOMBSTONE_GRACE_MS_MAX,
   TOMBSTONE_GRACE_MS_MIN,
@@ -73,6 +75,7 @@ export interface NodeConfig {
   readonly clockOffsetMs: number;
   /** Between anti-entropy passes; 0: only when asked (POST /cluster/repair). */
   readonly antiEntropyIntervalMs: number;
+  readonly cleanupGraceMs: number;
   /** Hints this node keeps for down replicas, at most (hinted handoff). */
   readonly hintsMax: number;
   /** Bytes of hints this node keeps, at most. */
@@ -136,6 +139,7 @@ export const configFields: readonly ConfigField[] = [
   { name: 'tombstoneGraceMs', kind: 'integer', flag: '--tombstone-grace-ms', defaultValue: String(TOMBSTONE_GRACE_MS_DEFAULT), meaning: 'deleted keys’ tombstones are kept this long, then collected; a node away for longer discards its data on return and re-syncs' },
   { name: 'clockOffsetMs', kind: 'integer', flag: '--clock-offset-ms', defaultValue: '0', meaning: 'shift this node’s wall clock by this much (fault injection: clock skew)' },
   { name: 'antiEntropyIntervalMs', kind: 'integer', flag: '--anti-entropy-interval-ms', defaultValue: String(ANTI_ENTROPY_INTERVAL_MS_DEFAULT), meaning: 'pause between anti-entropy passes (replicas compare digests, repair differences); 0: only on `POST /cluster/repair`. A clustered node refuses to start unless it is shorter than `--tombstone-grace-ms` (or 0): a replica that missed a delete must be repaired before the others collect the tombstone' },
+  { name: 'cleanupGraceMs', kind: 'integer', flag: '--cleanup-grace-ms', defaultValue: String(CLEANUP_GRACE_MS_DEFAULT), meaning: 'how long the ring must stay unchanged before a node deletes the copies it no longer owns (once their owners hold them); 0: never delete them' },
   { name: 'hintsMax', kind: 'integer', flag: '--hints-max', defaultValue: String(HINTS_MAX_DEFAULT), meaning: `hints kept for down replicas, at most (hinted handoff; at most ${HINTS_MAX_CEILING}); beyond it a stand-in fails the write` },
   { name: 'hintBytesMax', kind: 'integer', flag: '--hint-bytes-max', defaultValue: String(HINT_BYTES_MAX_DEFAULT), meaning: 'bytes of hints kept, at most; at least one largest key and value' },
   { name: 'httpHost', kind: 'string', flag: '--http-host', defaultValue: '<host>', meaning: 'HTTP API bind address (keep the API on loopback while peers meet on `--host`)' },
@@ -201,6 +205,7 @@ export function resolveNodeConfig(overrides: Partial<NodeConfig>, machine: HostM
     tombstoneGraceMs: overrides.tombstoneGraceMs ?? TOMBSTONE_GRACE_MS_DEFAULT,
     clockOffsetMs: overrides.clockOffsetMs ?? 0,
     antiEntropyIntervalMs: overrides.antiEntropyIntervalMs ?? ANTI_ENTROPY_INTERVAL_MS_DEFAULT,
+    cleanupGraceMs: overrides.cleanupGraceMs ?? CLEANUP_GRACE_MS_DEFAULT,
     hintsMax: overrides.hintsMax ?? HINTS_MAX_DEFAULT,
     hintBytesMax: overrides.hintBytesMax ?? HINT_BYTES_MAX_DEFAULT,
     secretFile,
@@ -305,6 +310,10 @@ function validateNodeConfig(config: NodeConfig): void {
   check(
     Number.isInteger(config.antiEntropyIntervalMs) && config.antiEntropyIntervalMs >= 0 && config.antiEntropyIntervalMs <= ANTI_ENTROPY_INTERVAL_MS_MAX,
     `--anti-entropy-interval-ms must be an integer 0..${ANTI_ENTROPY_INTERVAL_MS_MAX}, got ${config.antiEntropyIntervalMs}`,
+  );
+  check(
+    Number.isInteger(config.cleanupGraceMs) && config.cleanupGraceMs >= 0 && config.cleanupGraceMs <= CLEANUP_GRACE_MS_MAX,
+    `--cleanup-grace-ms must be an integer 0..${CLEANUP_GRACE_MS_MAX}, got ${config.cleanupGraceMs}`,
   );
   check(LOG_LEVELS.includes(config.logLevel), `--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   validateHintConfig(config);

@@ -200,3 +200,38 @@ export const HTTP_CONNECTIONS_MAX = 512;
  * them (gigabytes); past this bound its connection is closed.
  */
 export const HTTP_PIPELINED_RESPONSES_MAX = 16;
+
+/**
+ * Leaving for good (`swarmkv leave`, replication/leave-procedure.ts): the node streams its whole store
+ * to its successors, then what changed meanwhile, each record acknowledged by every successor. A leave
+ * not done within LEAVE_MS_MAX gives up: the node stays a member, its data where it was.
+ */
+export const LEAVE_MS_MAX = 30 * 60 * 1000;
+/** Records read from the store per batch while leaving. */
+export const LEAVE_BATCH_MAX = 200;
+/** Records in flight at once while leaving (each written to every successor). */
+export const LEAVE_RECORDS_IN_FLIGHT_MAX = 32;
+/** Keys remembered as written during the stream; past it the final pass sends the whole store again. */
+export const LEAVE_CHANGED_KEYS_MAX = 100_000;
+/** Tries of one write to one successor before the pass counts that successor as failed. */
+export const LEAVE_WRITE_ATTEMPTS_MAX = 4;
+/** Passes over the records a pass could not hand over (a successor busy or briefly away), before the leave fails. */
+export const LEAVE_RETRY_ROUNDS_MAX = 6;
+/** Before retry round r of a leave, r times this long. */
+export const LEAVE_RETRY_DELAY_MS = 1000;
+/** After a leave, how long the node waits for its final status to be read (GET /cluster/leave) before it stops. */
+export const LEAVE_REPORT_LINGER_MS_MAX = 3000;
+
+/**
+ * Clean-up (replication/cleanup-service.ts): a node deletes the copies it no longer owns once the ring
+ * has stayed unchanged this long (by default) and their owners hold them. Long enough that a ring
+ * change undone quickly (a node restarted) moves nothing twice.
+ */
+export const CLEANUP_GRACE_MS_DEFAULT = 5 * 60 * 1000;
+export const CLEANUP_GRACE_MS_MAX = 7 * 24 * 60 * 60 * 1000;
+/** Between two clean-up batches. */
+export const CLEANUP_TICK_MS = 500;
+/** Records examined per clean-up batch. */
+export const CLEANUP_BATCH_MAX = 500;
+/** Records whose owners are asked at once during clean-up. */
+export const CLEANUP_READS_IN_FLIGHT_MAX = 16;

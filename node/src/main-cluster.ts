@@ -4,7 +4,8 @@
 
 import type { DhtNodeAddress } from 'hyperdht';
 import { isIPv4 } from 'node:net';
-import { KEY_COUNT_METADATA, LiveClusterView, type ClusterView } from './api';
+import { KEY_COUNT_METADATA, LiveClusterView, type ClusterView, type ElasticityControl } from './api';
+import { wireElasticity, type Departure } from './main-elasticity';
 import type { Clock } from './clock';
 import type { NodeConfig } from './config';
 import type { Logger } from './log';
@@ -60,9 +61,14 @@ export interface ClusterRouting {
   /** This node's range transfers (GET /cluster/rebalance). */
   readonly rebalance: () => RebalanceStatus;
   readonly inspect: (nodeId: string, key: string) => Promise<KeyInspection>;
+  readonly elasticity: ElasticityControl;
 }
 
 export interface RunningCluster extends ClusterRouting {
+  /** Resolves when this node should stop on its own: it left the cluster, or heard it was removed. */
+  readonly departed: Promise<Departure>;
+  /** Copies of keys this node no longer owns deleted since start (swarmkv_cleanup_keys_deleted_total). */
+  cleanupKeysDeleted(): number;
   /** Announces the departure and lets the news spread; requests in flight are still served. Idempotent. */
   leave(): Promise<void>;
   /**
@@ -138,6 +144,7 @@ function logMemberEvent(logger: Logger, event: MemberEvent): void {
     logger.info('membership.member_removed', { member: event.nodeId });
     return;
   }
+  if (event.type === 'removedFromCluster') return;
   const { member } = event;
   logger.info('membership.member_changed', { member: member.nodeId, name: member.name, state: member.state, incarnation: member.incarnation });
 }
@@ -276,8 +283,11 @@ function departure(parts: DepartureParts): Pick<RunningCluster, 'leave' | 'handO
       const { config, store, hints, logger } = wiring;
       await new DepartureHandover({
         store,
-        includeStore: config.memory,
+        records: config.memory ? 'all' : 'none',
         hints: hints.store,
+        label: 'departure',
+        acknowledgement: 'one',
+        writeAttemptsMax: 1,
         successors: placement.withoutSelf(),
         directory,
         logger,
@@ -289,23 +299,11 @@ function departure(parts: DepartureParts): Pick<RunningCluster, 'leave' | 'handO
   return { leave, handOver };
 }
 
-/**
- * Wires the cluster half and starts it. `route` is called as soon as placement and replicas exist,
- * before the transport is up: from then on requests route by the ring (remembered members included),
- * waiting for connections, instead of by a ring of this node alone. If the transport fails to start,
- * or `signal` aborts first (the DHT may take seconds to answer, or never), everything made here is
- * closed again before this rejects.
- */
-export async function startCluster(wiring: ClusterWiring, route: (routing: ClusterRouting) => void, signal?: AbortSignal): Promise<RunningCluster> {
-  const { config, nodeId, store, localReplica, hints, logger, clock, hlc } = wiring;
-  registerMembershipMessages();
-  const transport = createTransport(wiring);
-  const rpc = new Rpc(transport, { log: transportLogOf(logger) });
-  const connections = new ConnectionWatch();
-  const { membership, placement, metadata, ownership } = createMembership(wiring, transport);
-  // A member remembered from the previous life counts as expected: a write waits for its connection.
-  const liveness = { isHealthy: (id: string) => membership.isHealthy(id) || placement.isRemembered(id), isDown: (id: string) => membership.isDown(id) };
-  const directory = new ClusterDirectory(localReplica, rpc, connections, liveness);
+
+/** Rebuilds the rings on every ownership or membership change, and on a timer; returns how to stop the timer. */
+function followRingChanges(wiring: ClusterWiring, parts: MembershipParts, directory: ClusterDirectory): () => void {
+  const { store, logger } = wiring;
+  const { membership, placement, metadata, ownership } = parts;
   const refreshRing = () => {
     const before = placement.current();
     const pendingBefore = placement.pending();
@@ -327,18 +325,39 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
   });
   // Remembered members leave the ring when their retention passes, event or not.
   const ringTimer = setInterval(refreshRing, RING_REFRESH_INTERVAL_MS).unref();
-  // Peers' writes pass through the gate, which a departing node closes before its hand-over.
+  return () => clearInterval(ringTimer);
+}
+
+/**
+ * Wires the cluster half and starts it. `route` is called as soon as placement and replicas exist,
+ * before the transport is up: from then on requests route by the ring (remembered members included),
+ * waiting for connections, instead of by a ring of this node alone. If the transport fails to start,
+ * or `signal` aborts first (the DHT may take seconds to answer, or never), everything made here is
+ * closed again before this rejects.
+ */
+export async function startCluster(wiring: ClusterWiring, route: (routing: ClusterRouting) => void, signal?: AbortSignal): Promise<RunningCluster> {
+  const { config, nodeId, store, localReplica, hints, logger, clock, hlc } = wiring;
+  registerMembershipMessages();
+  const transport = createTransport(wiring);
+  const rpc = new Rpc(transport, { log: transportLogOf(logger) });
+  const connections = new ConnectionWatch();
+  const { membership, placement, metadata, ownership } = createMembership(wiring, transport);
+  // A member remembered from the previous life counts as expected: a write waits for its connection.
+  const liveness = { isHealthy: (id: string) => membership.isHealthy(id) || placement.isRemembered(id), isDown: (id: string) => membership.isDown(id) };
+  // Every write to the store passes the gate, which a leaver closes before its final pass (departure-gate.ts).
   const gate = new DepartureGate(localReplica);
+  const directory = new ClusterDirectory(gate, rpc, connections, liveness);
+  const stopFollowingRing = followRingChanges(wiring, { membership, placement, metadata, ownership }, directory);
   serveReplicaRequests(rpc, gate, (version) => observeVersion(hlc, version));
   const inspect = serveInspections(wiring, rpc, connections, liveness);
   const antiEntropy = startAntiEntropy(wiring, rpc, connections, membership, placement);
   const reachability = { isHealthy: (id: string) => membership.isHealthy(id), isConnected: (id: string) => connections.isConnected(id) };
   const handoff = new HintedHandoff({ ledger: hints, directory, reachability, logger });
-
   const handlers = peerHandlers(rpc, connections, membership, logger);
   const view = new LiveClusterView(membership, placement, () => store.stats().liveKeys);
   const join = wireJoin({ wiring, rpc, membership, placement, ownership, transportJoined: () => transport.joined() });
-  const routing: ClusterRouting = { placement: join.placement, directory, view, repair: antiEntropy, joined: join.ready, rebalance: join.status, inspect };
+  const elasticity = wireElasticity({ wiring, membership, placement, directory, gate, antiEntropy, ownership });
+  const routing: ClusterRouting = { placement: join.placement, directory, view, repair: antiEntropy, joined: join.ready, rebalance: join.status, inspect, elasticity };
   route(routing);
   const { leave, handOver } = departure({ wiring, membership, placement, directory, gate, background: [handoff, antiEntropy] });
   let closing: Promise<void> | undefined;
@@ -346,7 +365,8 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
     closing ??= (async () => {
       await leave();
       metadata.stop();
-      clearInterval(ringTimer);
+      stopFollowingRing();
+      await elasticity.cleanup.close();
       await join.close();
       await handoff.close();
       await antiEntropy.close();
@@ -366,5 +386,5 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
   metadata.start();
   handoff.start();
   join.start();
-  return { ...routing, leave, handOver, close };
+  return { ...routing, departed: elasticity.departed, cleanupKeysDeleted: () => elasticity.cleanup.keysDeleted, leave, handOver, close };
 }

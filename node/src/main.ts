@@ -2,11 +2,12 @@
 // establishes the node's identity, builds the coordinator and the HTTP app, and listens.
 
 import { randomBytes } from 'node:crypto';
-import { buildApp, HostPolicy, HttpMetrics, StandaloneClusterView, TokenRegistry, type AppDeps, type ClusterView, type Readiness } from './api';
+import { buildApp, HostPolicy, HttpMetrics, registerCleanupMetric, StandaloneClusterView, TokenRegistry, type AppDeps, type ClusterView, type ElasticityControl, type Readiness } from './api';
 import { assert } from './assert';
 import { OffsetClock, systemClock, type Clock } from './clock';
 import { isClustered, tlsFilesOf, type NodeConfig } from './config';
 import type { ClusterWiring, RunningCluster } from './main-cluster';
+import type { Departure } from './main-elasticity';
 import { survivesCommitFailures } from './main-commit-failures';
 import { SwarmError } from './errors';
 import { SHUTDOWN_DRAIN_MS_MAX } from './limits';
@@ -29,6 +30,11 @@ export interface RunningNode {
   readonly url: string;
   /** Stops serving, waits for in-flight requests, closes the store. Idempotent. */
   close(): Promise<void>;
+  /**
+   * Resolves when the node should stop on its own: it left its cluster (POST /cluster/leave), or heard
+   * that it was removed from it. The host then closes it. Never resolves for a standalone node.
+   */
+  readonly departed: Promise<Departure>;
 }
 
 export interface StartOptions {
@@ -109,8 +115,23 @@ interface Routing {
   inspect: (nodeId: string, key: string) => Promise<KeyInspection>;
   /** Whether this node has met its cluster: a standalone node has nothing to meet. */
   joined: () => boolean;
+  elasticity: ElasticityControl;
   /** Range transfers into this node: a standalone node has none. */
   rebalance: () => RebalanceStatus;
+}
+
+/** Until a node is in a cluster, it has none to leave and no member to remove. */
+function notInCluster(): ElasticityControl {
+  const idle = { phase: 'member' as const, startedAt: null, finishedAt: null, recordsTotal: 0, recordsHandedOver: 0, bytesHandedOver: 0, changedKeys: null, failed: 0, reason: null };
+  return {
+    leave: () => {
+      throw new SwarmError('conflict', 'this node is not in a cluster (standalone, or still joining): there is nothing to leave', { reason: 'not_clustered' });
+    },
+    leaveStatus: () => idle,
+    remove: async (nodeId) => {
+      throw new SwarmError('not_found', `no member ${nodeId}: this node is not in a cluster`, { nodeId });
+    },
+  };
 }
 
 function joining(): SwarmError {
@@ -148,6 +169,7 @@ function standaloneRouting(config: NodeConfig, nodeId: string, stores: OpenedSto
     directory: { replica: (id) => (id === nodeId ? localReplica : undefined) },
     view: new StandaloneClusterView({ nodeId, name: config.name, get httpAddress() { return httpAddress(); } }, store, keyPosition),
     joined: () => !isClustered(config),
+    elasticity: notInCluster(),
     rebalance: () => ({ ownership: 'owner', inProgress: [], queued: [], finished: [], keysStreamed: 0, bytesStreamed: 0 }),
   };
 }
@@ -257,6 +279,7 @@ function appDeps(parts: AppParts, listeningUrl: () => string | undefined): AppDe
     repair: { status: () => routing.repair.status(), startPass: () => routing.repair.startPass() },
     health: { hints: () => hints.health(), repair: () => routing.repair.status() },
     inspect: (id, key) => routing.inspect(id, key),
+    elasticity: { leave: () => routing.elasticity.leave(), leaveStatus: () => routing.elasticity.leaveStatus(), remove: (id) => routing.elasticity.remove(id) },
     metrics,
     logger,
     clock,
@@ -342,6 +365,7 @@ async function startParts({ config, options, logger, clock, recentEvents, opened
   tombstones.start();
   const wiring = { config, nodeId, store, localReplica, digests, hints, logger, clock, hlc };
   const cluster = await joinCluster(wiring, { url: listeningUrl, routing, announce, opened, signal: options.signal });
+  registerCleanupMetric(metrics, () => cluster?.cleanupKeysDeleted() ?? 0).catch((error: unknown) => logger.error('metrics.load_failed', { error: String(error) }));
   return { nodeId, url: listeningUrl, listener, cluster, stopping, closeables: [tombstones, hintStore, store] };
 }
 
@@ -367,5 +391,7 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
     closing ??= stopInOrder({ logger, cluster, listener, closeables });
     return closing;
   };
-  return { nodeId, url, close };
+  // A standalone node never departs on its own.
+  const departed = cluster?.departed ?? new Promise<Departure>(() => undefined);
+  return { nodeId, url, close, departed };
 }

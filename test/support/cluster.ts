@@ -34,7 +34,7 @@ const EVENTS_KEPT_MAX = 20_000;
 const STDERR_CHARS_KEPT = 8000;
 
 export type Consistency = 'one' | 'quorum' | 'all';
-export type MemberState = 'alive' | 'suspect' | 'dead' | 'left';
+export type MemberState = 'alive' | 'suspect' | 'dead' | 'left' | 'removed';
 
 export interface MemberView {
   readonly nodeId: string;

@@ -141,9 +141,13 @@ export const nodeCommand = configurableFromEnvironment({
     // This process runs one node: a broken invariant stops it (node/src/main-fatal.ts).
     exitOnAssertionFailure(logger.child({ node: config.name }));
     const starting = startNode(config, { listener, dashboardDir: DASHBOARD_DIR, logger, signal: interrupt.signal });
-    const failed = await Promise.race([failureOf(starting).then((error) => ({ error })), stopRequested.then(() => undefined)]);
-    if (failed !== undefined && !interrupt.signal.aborted) throw startFailure(failed.error);
+    // The node stops on a stop signal, or by itself once it has left its cluster or learns it was removed.
+    const departed = starting.then((node) => node.departed.then((departure) => ({ departure })), () => new Promise<never>(() => {}));
+    const outcome = await Promise.race([failureOf(starting).then((error) => ({ error })), stopRequested.then(() => undefined), departed]);
+    if (outcome !== undefined && 'error' in outcome && !interrupt.signal.aborted) throw startFailure(outcome.error);
     await stopBounded(starting.then((node) => node.close(), () => undefined));
+    // Removed from its cluster while it was down: it must not run under its old id; say so in the exit code.
+    if (outcome !== undefined && 'departure' in outcome && outcome.departure === 'removed') throw new CliFailure(exitCodes.refused, 'this node was removed from its cluster; wipe its data directory to join it as a new node');
   },
 });
 

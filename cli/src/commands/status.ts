@@ -15,7 +15,7 @@ export const MEMBER_HEALTH_TIMEOUT_MS = 2000;
  * answer in time.
  */
 async function hintBacklog(member: MemberView, scheme: string, token: string | undefined): Promise<number | null> {
-  if (member.state === 'dead' || member.state === 'left') return null;
+  if (member.state === 'dead' || member.state === 'left' || member.state === 'removed') return null;
   try {
     const response = await fetch(`${scheme}//${member.httpAddress}/cluster/health`, {
       headers: token === undefined ? {} : { authorization: `Bearer ${token}` },

@@ -22,7 +22,7 @@ export async function memberLines(url: string | undefined): Promise<string> {
     if (!response.ok) return '';
     const { members } = (await response.json()) as MembersReply;
     return members
-      .filter((member) => member.state !== 'dead' && member.state !== 'left')
+      .filter((member) => member.state !== 'dead' && member.state !== 'left' && member.state !== 'removed')
       .filter((member) => ADDRESS.test(member.httpAddress))
       // The answering node is offered where it answered: its advertised address may not be (port 0, say).
       .map((member) => `${member.self ? base : `http://${member.httpAddress}`}\t${member.name.replace(NOT_IN_NAME, '_')}\n`)

@@ -8,6 +8,7 @@ import { SwarmError, type ErrorCode } from '../errors';
 import { clusterRoutes, type ClusterRoutesDeps } from './cluster-routes';
 import { closeConnectionIfDraining } from './connection-draining';
 import { dashboardRoutes, type DashboardRoutesDeps } from './dashboard-routes';
+import { elasticityRoutes, type ElasticityRoutesDeps } from './elasticity-routes';
 import { isClientAbort, toErrorResponse } from './instrumented';
 import { dotSegmentKeyRefusal, kvRoutes, type KvRoutesDeps } from './kv-routes';
 import { opsRoutes, type OpsRoutesDeps } from './ops-routes';
@@ -21,7 +22,7 @@ import { annotateAccessRules, securityDocumentation } from './security-docs';
 import { swaggerUiRoutes } from './swagger-ui-routes';
 import { tokenRoutes, type TokenRoutesDeps } from './token-routes';
 
-type RouteDeps = KvRoutesDeps & OpsRoutesDeps & ClusterRoutesDeps & RepairRoutesDeps & RebalanceRoutesDeps & DashboardRoutesDeps & ProbeRoutesDeps & TokenRoutesDeps & AccessControlDeps;
+type RouteDeps = KvRoutesDeps & OpsRoutesDeps & ClusterRoutesDeps & RepairRoutesDeps & ElasticityRoutesDeps & RebalanceRoutesDeps & DashboardRoutesDeps & ProbeRoutesDeps & TokenRoutesDeps & AccessControlDeps;
 
 export type AppDeps = Omit<RouteDeps, 'cors'> & {
   /** Where this node listens (http://host:port), once it does: its own origin may read cross-origin too. */
@@ -96,6 +97,7 @@ export function buildApp(appDeps: AppDeps) {
     .use(kvRoutes(deps))
     .use(clusterRoutes(deps))
     .use(repairRoutes(deps))
+    .use(elasticityRoutes(deps))
     .use(rebalanceRoutes(deps))
     .use(opsRoutes(deps))
     .use(probeRoutes(deps))

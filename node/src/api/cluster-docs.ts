@@ -5,7 +5,7 @@ import type { OpenAPIV3 } from 'openapi-types';
 import { keyPathParameter, responses, schemas } from './openapi-schemas';
 import { RepairStatusSchema } from './repair-docs';
 
-const State = Type.Union(['alive', 'suspect', 'dead', 'left'].map((state) => Type.Literal(state)));
+const State = Type.Union(['alive', 'suspect', 'dead', 'left', 'removed'].map((state) => Type.Literal(state)));
 const Member = Type.Object({
   nodeId: Type.String(),
   name: Type.String(),

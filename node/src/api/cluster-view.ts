@@ -2,7 +2,7 @@
 // supplies an implementation from the membership and ring layers; a standalone node is a cluster of one.
 // These are the shapes the CLI and the dashboard read.
 
-export type MemberState = 'alive' | 'suspect' | 'dead' | 'left';
+export type MemberState = 'alive' | 'suspect' | 'dead' | 'left' | 'removed';
 
 export interface MemberView {
   readonly nodeId: string;

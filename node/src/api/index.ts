@@ -9,3 +9,6 @@ export { HostPolicy } from './host-check';
 export { TokenRegistry } from './token-registry';
 export { ROLES, type Role } from './roles';
 export type { NotReadyReason, Readiness } from './probe-routes';
+export { elasticityRoutes, type ElasticityControl, type ElasticityRoutesDeps, type RemovalReply } from './elasticity-routes';
+export { LeaveStatusSchema, RemovalSchema } from './elasticity-docs';
+export { registerCleanupMetric } from './elasticity-metrics';

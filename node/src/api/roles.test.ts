@@ -10,6 +10,8 @@ describe('roles', () => {
     ['POST', '/kv', 'write'],
     ['POST', '/cluster/repair', 'admin'],
     ['POST', '/cluster/leave', 'admin'],
+    ['GET', '/cluster/leave', 'read'],
+    ['POST', '/cluster/members/0123456789abcdef/remove', 'admin'],
     ['POST', '/anything/new', 'admin'],
     ['GET', '/anything/new', 'read'],
     ['GET', '/tokens', 'admin'],

@@ -4,7 +4,9 @@
 //   suspect(j) wins over alive when j >= i, and over suspect when j > i; the same suspicion from
 //              another accuser is a Lifeguard confirmation, which shortens the suspicion timeout.
 //   dead(j)    wins over alive and suspect when j >= i.
-//   left(j)    wins over anything but left when j >= i.
+//   left(j)    wins over anything but left and removed when j >= i.
+//   removed    wins over anything, at any incarnation: an operator's act, only ever taken for a member
+//              believed dead, and final (no alive brings the member back; a fresh node joins anew).
 // Dead and left are sticky: once there, only alive at a higher incarnation (a refutation, or a restart)
 // brings a member back. Suspect and dead never apply to a member we do not know.
 // About itself, a node refutes any suspect, dead or left at or above its incarnation, and any alive
@@ -21,6 +23,8 @@ export function applyUpdate(draft: Draft, update: MemberUpdate): void {
   if (update.incarnation > draft.nowMs + INCARNATION_AHEAD_MS_MAX) return;
   if (update.nodeId === draft.selfId) return applyAboutSelf(draft, update);
   const current = draft.members.get(update.nodeId);
+  if (update.state === 'removed') return applyRemoved(draft, update, current);
+  if (current?.state === 'removed') return;
   if (current && isStaleBadNews(update, current)) return regossip(draft, current);
   switch (update.state) {
     case 'alive':
@@ -62,6 +66,13 @@ function applyAlive(draft: Draft, update: MemberUpdate, current: Member | undefi
 
 function applyAboutSelf(draft: Draft, update: MemberUpdate): void {
   const self = selfMember(draft);
+  if (self.state === 'removed') return;
+  if (update.state === 'removed') {
+    // Removed by an operator while down: this node's data and id are stale for the cluster. It stops.
+    putMember(draft, { ...self, state: 'removed', stateChangedAtMs: draft.nowMs });
+    draft.effects.push({ type: 'removedFromCluster', from: update.from });
+    return;
+  }
   // A leaving node lets its `left` stand; arguing would only keep it in the cluster.
   if (isLeaving(draft)) return;
   if (isStaleBadNews(update, self)) return regossip(draft, self);
@@ -138,6 +149,26 @@ function markDown(draft: Draft, member: Member, update: MemberUpdate): void {
   draft.suspicions.delete(member.nodeId);
   putMember(draft, { ...member, state: update.state, incarnation: update.incarnation, stateChangedAtMs: draft.nowMs });
   enqueueBroadcast(draft.broadcasts, update);
+}
+
+/**
+ * Removed news: kept even for a member this node never knew (within the table bound), so that the
+ * removed node cannot introduce itself here later.
+ */
+function applyRemoved(draft: Draft, update: MemberUpdate, current: Member | undefined): void {
+  if (current?.state === 'removed') return;
+  if (current) return markDown(draft, current, update);
+  if (draft.members.size >= MEMBERS_MAX) return;
+  const { nodeId, name, httpAddress, incarnation } = update;
+  putMember(draft, { nodeId, name, httpAddress, state: 'removed', incarnation, lastHeardAtMs: draft.nowMs, stateChangedAtMs: draft.nowMs, metadata: {} });
+  enqueueBroadcast(draft.broadcasts, update);
+}
+
+/** This node removes a member it believes down (the driver checked): gossiped from here on. */
+export function removeMember(draft: Draft, nodeId: string): void {
+  const member = draft.members.get(nodeId);
+  if (!member || isUp(member) || member.state === 'removed' || nodeId === draft.selfId) return;
+  markDown(draft, member, updateOf({ ...member, state: 'removed' }, draft.selfId));
 }
 
 /** A message arrived from `nodeId`: it is up and connected to us, whatever we thought. */

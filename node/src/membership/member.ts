@@ -1,7 +1,12 @@
 // A member as this node sees it, and the update that carries a member's state between nodes.
 
-export type MemberState = 'alive' | 'suspect' | 'dead' | 'left';
-export const MEMBER_STATES: readonly MemberState[] = ['alive', 'suspect', 'dead', 'left'];
+/**
+ * `removed`: an operator declared a dead member gone for good (`swarmkv remove`). Unlike `dead` it
+ * leaves the ring, and unlike `left` it is final: no later alive brings the member back, so a removed
+ * node restarted on its old data directory cannot re-enter with stale data under its old id.
+ */
+export type MemberState = 'alive' | 'suspect' | 'dead' | 'left' | 'removed';
+export const MEMBER_STATES: readonly MemberState[] = ['alive', 'suspect', 'dead', 'left', 'removed'];
 
 /** What a member reports about itself (its key count, say): flat, small, validated on receipt. */
 export type MemberMetadata = Readonly<Record<string, string | number | boolean>>;
@@ -34,7 +39,7 @@ export interface MemberUpdate {
   readonly httpAddress: string;
   readonly state: MemberState;
   readonly incarnation: number;
-  /** The node that first said so: the member itself for alive and left, the accuser for suspect and dead. */
+  /** The node that first said so: the member itself for alive and left, the accuser for suspect and dead, the remover for removed. */
   readonly from: string;
 }
 

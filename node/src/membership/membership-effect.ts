@@ -10,5 +10,7 @@ export type MembershipEffect =
   | { readonly type: 'memberChanged'; readonly member: Member; readonly previousState: MemberState | undefined; readonly previousIncarnation: number | undefined }
   /** A departed member was forgotten after the retention period. */
   | { readonly type: 'memberRemoved'; readonly nodeId: string }
+  /** This node heard that it was removed from its cluster (by `from`): it must stop, not argue. */
+  | { readonly type: 'removedFromCluster'; readonly from: string }
   /** A member reported metadata that differs from what it reported before (its ring ownership, say). */
   | { readonly type: 'metadataChanged'; readonly nodeId: string };

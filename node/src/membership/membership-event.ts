@@ -18,5 +18,7 @@ export type MembershipEvent =
   | { readonly type: 'peerDisconnected'; readonly nodeId: string }
   /** This node is shutting down cleanly: it announces `left` and stops probing. */
   | { readonly type: 'leave' }
+  /** An operator removes a member that is down for good: it leaves the ring on every node, for good. */
+  | { readonly type: 'remove'; readonly nodeId: string }
   /** This node's own metadata changed; it rides on the next pings and acks it sends. */
   | { readonly type: 'setMetadata'; readonly metadata: MemberMetadata };

@@ -3,7 +3,7 @@
 // membershipStep; nothing here is worth testing on a fake network that the simulation does not cover.
 
 import type { Clock } from '../clock';
-import type { MemberMetadata } from './member';
+import { isUp, type MemberMetadata, type MemberState } from './member';
 import { validateMembershipConfig, type MembershipConfig } from './membership-config';
 import type { MembershipEffect } from './membership-effect';
 import type { MembershipEvent } from './membership-event';
@@ -17,7 +17,14 @@ export interface MembershipTransport {
   send(toNodeId: string, message: MembershipMessage): boolean;
 }
 
-export type MemberEvent = Extract<MembershipEffect, { type: 'memberChanged' | 'memberRemoved' | 'metadataChanged' }>;
+export type MemberEvent = Extract<MembershipEffect, { type: 'memberChanged' | 'memberRemoved' | 'removedFromCluster' | 'metadataChanged' }>;
+
+/** What `remove` did: only a member believed down may be removed, and never this node. */
+export type RemovalOutcome =
+  | { readonly outcome: 'removed'; readonly previousState: MemberState; readonly name: string }
+  | { readonly outcome: 'unknown' }
+  | { readonly outcome: 'self' }
+  | { readonly outcome: 'up'; readonly state: MemberState; readonly incarnation: number };
 
 export interface MembershipServiceOptions {
   readonly self: LocalIdentity;
@@ -78,6 +85,16 @@ export class MembershipService {
       this.#cancelTimers();
     })();
     return this.#closing;
+  }
+
+  /** Removes a member believed down, for good, and gossips it; refuses an up member, itself, or an unknown one. */
+  remove(nodeId: string): RemovalOutcome {
+    const member = this.#state.members.get(nodeId);
+    if (member === undefined) return { outcome: 'unknown' };
+    if (nodeId === this.#options.self.nodeId) return { outcome: 'self' };
+    if (isUp(member)) return { outcome: 'up', state: member.state, incarnation: member.incarnation };
+    this.#dispatch({ type: 'remove', nodeId });
+    return { outcome: 'removed', previousState: member.state, name: member.name };
   }
 
   peerUp(nodeId: string): void {

@@ -194,11 +194,43 @@ describe('suspicion, leaving and forgetting', () => {
     expect(sends(later.effects).some((sent) => sent.message.type === 'membershipPing')).toBe(false);
   });
 
-  test('departed members are forgotten after the retention period', () => {
-    const state = run(cluster(), message(PEERS[0]!, { type: 'membershipPush', updates: [{ ...alive(PEERS[3]!), state: 'dead', from: PEERS[0]! }], pullWanted: false }), T0).state;
-    const removed = run(state, { type: 'tick' }, T0 + CONFIG.departedRetentionMs);
-    expect(removed.state.members.has(PEERS[3]!)).toBe(false);
-    expect(removed.effects).toContainEqual({ type: 'memberRemoved', nodeId: PEERS[3]! });
+  test('members that left are forgotten after the retention period; dead ones keep their place until removed', () => {
+    const updates: MemberUpdate[] = [
+      { ...alive(PEERS[3]!), state: 'left' },
+      { ...alive(PEERS[2]!), state: 'dead', from: PEERS[0]! },
+    ];
+    const state = run(cluster(), message(PEERS[0]!, { type: 'membershipPush', updates, pullWanted: false }), T0).state;
+    const later = run(state, { type: 'tick' }, T0 + CONFIG.departedRetentionMs);
+    expect(later.state.members.has(PEERS[3]!)).toBe(false);
+    expect(later.effects).toContainEqual({ type: 'memberRemoved', nodeId: PEERS[3]! });
+    expect(later.state.members.get(PEERS[2]!)?.state).toBe('dead');
+  });
+
+  test('a dead member removed leaves the ring for good: gossiped, and no later alive brings it back', () => {
+    const dead = run(cluster(), message(PEERS[0]!, { type: 'membershipGossip', updates: [{ ...alive(PEERS[3]!), state: 'dead', from: PEERS[0]! }] }), T0).state;
+    const removed = run(dead, { type: 'remove', nodeId: PEERS[3]! }, T0 + 1);
+    expect(removed.state.members.get(PEERS[3]!)?.state).toBe('removed');
+    expect(removed.state.broadcasts.has(PEERS[3]!)).toBe(true);
+    const restarted = run(removed.state, message(PEERS[3]!, { type: 'membershipGossip', updates: [alive(PEERS[3]!, 99)] }), T0 + 2).state;
+    expect(restarted.members.get(PEERS[3]!)?.state).toBe('removed');
+    const later = run(restarted, { type: 'tick' }, T0 + CONFIG.departedRetentionMs * 2).state;
+    expect(later.members.get(PEERS[3]!)?.state).toBe('removed');
+  });
+
+  test('removal is refused by the machine for an up member, and heard of by others even for a stranger', () => {
+    const state = cluster();
+    expect(run(state, { type: 'remove', nodeId: PEERS[1]! }, T0).state.members.get(PEERS[1]!)?.state).toBe('alive');
+    const stranger = '00000000000000c5';
+    const heard = run(state, message(PEERS[0]!, { type: 'membershipGossip', updates: [{ ...alive(stranger), state: 'removed', from: PEERS[0]! }] }), T0).state;
+    expect(heard.members.get(stranger)?.state).toBe('removed');
+  });
+
+  test('a node that hears it was removed does not refute: it stops', () => {
+    const state = cluster();
+    const { state: next, effects } = run(state, message(PEERS[0]!, { type: 'membershipPush', updates: [{ nodeId: SELF, name: 'self', httpAddress: '10.0.0.10:7070', state: 'removed', incarnation: 1, from: PEERS[0]! }], pullWanted: false }), T0);
+    expect(next.members.get(SELF)?.state).toBe('removed');
+    expect(effects).toContainEqual({ type: 'removedFromCluster', from: PEERS[0]! });
+    expect(next.broadcasts.has(SELF)).toBe(false);
   });
 
   test('a transition never modifies the state it was given', () => {

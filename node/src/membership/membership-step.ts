@@ -23,6 +23,7 @@
 //   piggybacking alone let through in simulation.
 
 import { assert } from '../assert';
+import { removeMember } from './apply-update';
 import { enqueueBroadcast } from './broadcast-queue';
 import { closeDraft, isLeaving, noteConnected, openDraft, putMember, reachablePeers, selfMember, send, type Draft } from './draft';
 import { isUp, updateOf } from './member';
@@ -57,6 +58,9 @@ export function membershipStep(state: MembershipState, event: MembershipEvent, n
       break;
     case 'leave':
       leave(draft);
+      break;
+    case 'remove':
+      removeMember(draft, event.nodeId);
       break;
     case 'setMetadata':
       assert(parseMetadata(event.metadata) !== undefined, 'local metadata fits the limits peers enforce');
@@ -108,7 +112,7 @@ export function nextDeadlineMs(state: MembershipState): number {
   for (const relay of state.relays.values()) deadlines.push(relay.nackSent ? relay.expiresAtMs : relay.nackAtMs);
   for (const suspicion of state.suspicions.values()) deadlines.push(suspicionDeadlineMs(state, suspicion));
   for (const member of state.members.values()) {
-    if (!isUp(member) && member.nodeId !== state.selfId) deadlines.push(member.stateChangedAtMs + state.config.departedRetentionMs);
+    if (member.state === 'left' && member.nodeId !== state.selfId) deadlines.push(member.stateChangedAtMs + state.config.departedRetentionMs);
   }
   return Math.min(...deadlines);
 }

@@ -38,16 +38,16 @@ export function isHealthy(state: MembershipState, nodeId: string): boolean {
 /** Whether the member is believed gone (dead or left): requests to it fail at once instead of waiting. */
 export function isDown(state: MembershipState, nodeId: string): boolean {
   const member = state.members.get(nodeId);
-  return member !== undefined && (member.state === 'dead' || member.state === 'left');
+  return member !== undefined && (member.state === 'dead' || member.state === 'left' || member.state === 'removed');
 }
 
 /**
- * The members the hash ring is built from: all but those that left. A dead member keeps its ranges,
- * covered by stand-ins (Dynamo treats failures as transient), until it is forgotten after
- * departedRetentionMs; a member that left cleanly hands its ranges over at once.
+ * The members the hash ring is built from: all but those that left or were removed. A dead member
+ * keeps its ranges, covered by stand-ins (Dynamo treats failures as transient), until an operator
+ * removes it: only an explicit act changes ownership. A member that left cleanly handed its ranges over.
  */
 export function ringMemberIds(state: MembershipState): string[] {
-  return [...state.members.values()].filter((member) => member.state !== 'left').map((member) => member.nodeId).sort(compareText);
+  return [...state.members.values()].filter((member) => member.state !== 'left' && member.state !== 'removed').map((member) => member.nodeId).sort(compareText);
 }
 
 function compareText(a: string, b: string): number {

@@ -5,7 +5,6 @@
 import { declareDead } from './apply-update';
 import { isLeaving, piggyback, reachablePeers, send, type Draft } from './draft';
 import { PIGGYBACK_UPDATES_MAX } from './membership-limits';
-import { isUp } from './member';
 import { advanceProbe, startProbeIfDue } from './probe-round';
 import { sample } from './random';
 import { expireRelays, pushTable } from './receive';
@@ -45,9 +44,13 @@ function gossipIfDue(draft: Draft): void {
   }
 }
 
+/**
+ * Members that left are forgotten after the retention period. Dead ones are not: they keep their ring
+ * ranges until removed. Removed ones are not either: remembering them is what keeps a removed node out.
+ */
 function forgetDeparted(draft: Draft): void {
   for (const member of draft.members.values()) {
-    if (member.nodeId === draft.selfId || isUp(member)) continue;
+    if (member.nodeId === draft.selfId || member.state !== 'left') continue;
     if (draft.nowMs - member.stateChangedAtMs < draft.config.departedRetentionMs) continue;
     draft.members.delete(member.nodeId);
     draft.broadcasts.delete(member.nodeId);

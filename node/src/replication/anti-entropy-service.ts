@@ -46,6 +46,8 @@ export interface AntiEntropyDeps {
   readonly rangesInFlightMax?: number;
 }
 
+type PassTrigger = 'manual' | 'periodic' | 'ring_change';
+
 interface PassTally {
   comparisons: number;
   skipped: number;
@@ -63,6 +65,8 @@ export class AntiEntropyService implements RepairControl {
   #backoff = 1;
   #started = false;
   #closing: Promise<void> | undefined;
+  /** A pass was asked for while one ran (the ring changed under it): it runs next, on the new ring. */
+  #passRequested = false;
 
   constructor(deps: AntiEntropyDeps) {
     this.#deps = deps;
@@ -85,6 +89,20 @@ export class AntiEntropyService implements RepairControl {
     this.#timers.clearTimeout(this.#timer);
     this.#running = this.#guarded('manual');
     return true;
+  }
+
+  /**
+   * A pass as soon as possible: now, or right after the one running. Used when the ring changes for
+   * good (a member removed), so the new owners of its ranges get their copies without waiting.
+   */
+  requestPass(): void {
+    if (this.#closing !== undefined) return;
+    if (this.#running !== undefined) {
+      this.#passRequested = true;
+      return;
+    }
+    this.#timers.clearTimeout(this.#timer);
+    this.#running = this.#guarded('ring_change');
   }
 
   /** Resolves once no pass is running (at once when none is). */
@@ -118,7 +136,7 @@ export class AntiEntropyService implements RepairControl {
   }
 
   /** A pass that fails as a whole (a bug: comparisons catch their own failures) is logged, never thrown. */
-  async #guarded(trigger: 'manual' | 'periodic'): Promise<void> {
+  async #guarded(trigger: PassTrigger): Promise<void> {
     try {
       await this.#pass(trigger);
     } catch (error) {
@@ -126,11 +144,14 @@ export class AntiEntropyService implements RepairControl {
       this.#deps.logger.error('repair.pass_failed', { trigger, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     } finally {
       this.#running = undefined;
-      this.#schedule();
+      if (this.#passRequested && this.#closing === undefined) {
+        this.#passRequested = false;
+        this.#running = this.#guarded('ring_change');
+      } else this.#schedule();
     }
   }
 
-  async #pass(trigger: 'manual' | 'periodic'): Promise<void> {
+  async #pass(trigger: PassTrigger): Promise<void> {
     const startedMs = performance.now();
     const { selfId, clock } = this.#deps;
     const shared = this.#deps.ranges().filter((range) => range.replicas.includes(selfId));

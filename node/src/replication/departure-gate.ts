@@ -1,12 +1,20 @@
-// The replica a node serves its peers while it leaves its cluster. Until the node starts handing over,
-// peers' writes land as usual (some still route here until they hear of the departure). From then on,
-// writes are refused as `unavailable` (reason `leaving`): a peer's coordinator counts this replica as
-// failed, exactly as if it were gone, and the hand-over, which starts only once the writes already
-// accepted have landed, reads a store that no longer changes under it. Reads stay served throughout.
+// The replica a node serves (its peers, and its own coordinator) while it leaves its cluster. Until
+// the node closes it, writes land as usual (some coordinators still route here until they hear of the
+// departure). From then on, writes are refused as `unavailable` (reason `leaving`): a coordinator counts
+// this replica as failed, exactly as if it were gone, and the hand-over, which starts only once the
+// writes already accepted have landed, reads a store that no longer changes under it. Reads stay
+// served throughout.
+//
+// A leave streams the whole store while writes still land, then closes the gate and sends what changed
+// meanwhile: the gate remembers the keys written since `trackChanges()` (at most `changedKeysMax` of
+// them; past that it says so, and the leave sends the whole store again). A leave that fails reopens it.
 
 import { SwarmError } from '../errors';
 import type { ScanOptions, ScanPage, StoredRecord } from '../storage';
 import type { Replica, ReplicaWriteAck, ReplicaWriteOptions } from './replica';
+
+/** The keys written since tracking began, or `overflowed` when there were more than the bound. */
+export type ChangedKeys = ReadonlySet<string> | 'overflowed';
 
 export class DepartureGate implements Replica {
   readonly nodeId: string;
@@ -15,6 +23,8 @@ export class DepartureGate implements Replica {
   #closed = false;
   #settled: (() => void) | undefined;
   #drained: Promise<void> | undefined;
+  #changed: Set<string> | 'overflowed' | undefined;
+  #changedKeysMax = 0;
 
   constructor(inner: Replica) {
     this.nodeId = inner.nodeId;
@@ -33,11 +43,24 @@ export class DepartureGate implements Replica {
     if (this.#closed) throw new SwarmError('unavailable', `node ${this.nodeId} is leaving its cluster and takes no more writes`, { reason: 'leaving' });
     this.#writesInFlight += 1;
     try {
-      return await this.#inner.write(record, options);
+      const ack = await this.#inner.write(record, options);
+      if (options?.hintFor === undefined) this.#noteChanged(record.key);
+      return ack;
     } finally {
       this.#writesInFlight -= 1;
       if (this.#writesInFlight === 0) this.#settled?.();
     }
+  }
+
+  /** Starts remembering the keys written from now on, at most `changedKeysMax` of them. */
+  trackChanges(changedKeysMax: number): void {
+    this.#changed = new Set();
+    this.#changedKeysMax = changedKeysMax;
+  }
+
+  /** The keys written since trackChanges(); an empty set when not tracking. */
+  changedKeys(): ChangedKeys {
+    return this.#changed ?? new Set();
   }
 
   /** Refuses every write from now on; resolves once the writes accepted before have landed. Idempotent. */
@@ -45,5 +68,19 @@ export class DepartureGate implements Replica {
     this.#closed = true;
     this.#drained ??= this.#writesInFlight === 0 ? Promise.resolve() : new Promise((resolve) => (this.#settled = resolve));
     return this.#drained;
+  }
+
+  /** Takes writes again (a leave that could not finish) and stops tracking changes. */
+  reopen(): void {
+    this.#closed = false;
+    this.#drained = undefined;
+    this.#settled = undefined;
+    this.#changed = undefined;
+  }
+
+  #noteChanged(key: string): void {
+    if (this.#changed === undefined || this.#changed === 'overflowed') return;
+    this.#changed.add(key);
+    if (this.#changed.size > this.#changedKeysMax) this.#changed = 'overflowed';
   }
 }

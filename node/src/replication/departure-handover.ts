@@ -1,47 +1,78 @@
-// What a node leaving its cluster cleanly hands over before it goes: the removal half of Dynamo's
-// §4.9 (a departing node's key ranges move to the nodes that own them next), run by the node itself
-// since it knows what it holds. Every hint it keeps goes on (to its target if that one is up, or to a
-// stand-in for it), and a --memory node, whose store dies with the process, also sends every record it
-// holds, tombstones included, to the key's replicas in the ring without it. A durable node keeps its
-// store: it will be back, and its data is on disk.
+// What a node leaving its cluster hands over before it goes: the removal half of Dynamo's §4.9 (a
+// departing node's key ranges move to the nodes that own them next), run by the node itself since it
+// knows what it holds. Two callers use it:
+// - a stop (SIGTERM): every hint goes on (to its target if that one is up, or to a stand-in for it), and
+//   a --memory node, whose store dies with the process, also sends every record it holds, tombstones
+//   included. A durable node keeps its store: it will be back, and its data is on disk. Time is short,
+//   so a record counts as handed over once one successor acknowledged it: the others get their copies
+//   from read repair and anti-entropy.
+// - a leave (`swarmkv leave`, leave-procedure.ts): every record, then the keys that changed meanwhile,
+//   and a record counts only once every successor acknowledged it, since the node is gone for good.
 //
 // Records move as ordinary replica writes carrying their versions (last writer wins, so a successor
-// holding something newer keeps it), in batches of `batchMax` with at most `writesInFlightMax` in
-// flight, and all within `deadlineMs`. A successor that fails a write is asked nothing more (it is
-// gone or struggling), so a departure whose successors all left too ends in milliseconds, not at the
-// deadline. A record counts as handed over once one successor acknowledged it: the others get their
-// copies from read repair and anti-entropy.
+// holding something newer keeps it and acknowledges), in batches of `batchMax` with at most
+// `writesInFlightMax` in flight, and all within `deadlineMs`. A successor that fails a write
+// `writeAttemptsMax` times is asked nothing more (it is gone or struggling), so a departure whose
+// successors all left too ends in milliseconds, not at the deadline.
 
 import type { Logger } from '../log';
-import type { HintStore, KvStore, StoredRecord } from '../storage';
+import { recordPayloadBytes, type HintStore, type KvStore, type StoredRecord } from '../storage';
 import { forEachBounded } from './for-each-bounded';
-import type { Placement, ReplicaDirectory } from './placement';
+import type { Placement, ReplicaDirectory, ReplicaTarget } from './placement';
+
+/** Which of the store's records to hand over: none (a durable node's stop), all, or these keys only. */
+export type HandedOverRecords = 'none' | 'all' | ReadonlySet<string>;
 
 export interface HandoverDeps {
-  /** The departing node's own records: handed over only when `includeStore`. */
   readonly store: KvStore;
-  readonly includeStore: boolean;
+  readonly records: HandedOverRecords;
   /** Hints the departing node keeps for others: always handed on, and deleted once they are. */
   readonly hints: HintStore;
   /** Placement by the ring without the departing node. */
   readonly successors: Placement;
   readonly directory: ReplicaDirectory;
   readonly logger: Logger;
+  /** Prefix of the log events: `<label>.handover_completed`, `<label>.handover_incomplete`. */
+  readonly label: 'departure' | 'leave';
+  /** `one`: handed over once one successor acknowledged the record; `every`: once all of them did. */
+  readonly acknowledgement: 'one' | 'every';
   readonly deadlineMs: number;
   readonly batchMax: number;
   readonly writesInFlightMax: number;
+  /** Tries of one write to one successor before it is asked nothing more. */
+  readonly writeAttemptsMax: number;
+  /** Failed keys remembered for a retry; past it the outcome says `many`. */
+  readonly failedKeysMax?: number;
+  /** Called after every batch with the totals so far. */
+  readonly onProgress?: (progress: HandoverProgress) => void;
 }
 
-export interface HandoverOutcome {
-  /** Records offered: hints and, for a --memory node, the store's. */
+export interface HandoverProgress {
+  /** Records offered so far: hints and store records. */
   readonly records: number;
   readonly handedOver: number;
-  /** Records no successor acknowledged. */
+  readonly bytes: number;
+}
+
+export interface HandoverOutcome extends HandoverProgress {
+  /** Records not acknowledged as `acknowledgement` requires. */
   readonly failed: number;
+  /** Keys of the store's records that failed or were never offered (at most `failedKeysMax`), or `many`. */
+  readonly failedKeys: ReadonlySet<string> | 'many';
   /** True when the deadline passed before every record was offered. */
   readonly cutShort: boolean;
+  readonly failedSuccessors: readonly string[];
   readonly ms: number;
 }
+
+/** The log events of each kind of hand-over. */
+const HANDOVER_EVENTS = {
+  departure: { completed: 'departure.handover_completed', incomplete: 'departure.handover_incomplete' },
+  leave: { completed: 'leave.handover_completed', incomplete: 'leave.handover_incomplete' },
+} as const;
+
+/** Between two tries of a write to a successor, times the try's number. */
+const WRITE_RETRY_DELAY_MS = 100;
 
 /** One record to hand over; `owedTo` is set for a hint (deleted from the hint store once handed on). */
 interface Parcel {
@@ -49,8 +80,7 @@ interface Parcel {
   readonly owedTo?: string;
 }
 
-/** The store and the hint store, a batch at a time, hints first (what this node owes others). */
-function* parcels(deps: HandoverDeps): Generator<Parcel[]> {
+function* hintParcels(deps: HandoverDeps): Generator<Parcel[]> {
   for (const { nodeId: owedTo } of deps.hints.stats().byTarget) {
     let afterKey: string | undefined;
     for (;;) {
@@ -60,67 +90,113 @@ function* parcels(deps: HandoverDeps): Generator<Parcel[]> {
       afterKey = batch[batch.length - 1]!.key;
     }
   }
-  if (!deps.includeStore) return;
+}
+
+function* storeParcels(store: KvStore, records: HandedOverRecords, batchMax: number): Generator<Parcel[]> {
+  if (records === 'none') return;
+  if (records !== 'all') {
+    const keys = [...records];
+    for (let start = 0; start < keys.length; start += batchMax) {
+      const batch = keys.slice(start, start + batchMax).flatMap((key) => store.get(key) ?? []);
+      if (batch.length > 0) yield batch.map((record) => ({ record }));
+    }
+    return;
+  }
   let afterKey: string | undefined;
   for (;;) {
-    const page = deps.store.scan({ limit: deps.batchMax, includeTombstones: true, ...(afterKey === undefined ? {} : { afterKey }) });
+    const page = store.scan({ limit: batchMax, includeTombstones: true, ...(afterKey === undefined ? {} : { afterKey }) });
     if (page.records.length > 0) yield page.records.map((record) => ({ record }));
     if (page.resumeAfterKey === undefined) return;
     afterKey = page.resumeAfterKey;
   }
 }
 
+/** The hint store and then the store, a batch at a time: what this node owes others first. */
+function* parcels(deps: HandoverDeps): Generator<Parcel[]> {
+  yield* hintParcels(deps);
+  yield* storeParcels(deps.store, deps.records, deps.batchMax);
+}
+
 export class DepartureHandover {
   readonly #deps: HandoverDeps;
   /** Successors that failed a write: asked nothing more. */
   readonly #failedSuccessors = new Set<string>();
+  #failedKeys: Set<string> | 'many' = new Set();
 
   constructor(deps: HandoverDeps) {
     this.#deps = deps;
   }
 
   async run(): Promise<HandoverOutcome> {
-    const { deadlineMs, writesInFlightMax, logger } = this.#deps;
+    const { deadlineMs, writesInFlightMax, logger, label, onProgress } = this.#deps;
     const startedMs = performance.now();
     const pastDeadline = () => performance.now() - startedMs > deadlineMs;
     let records = 0;
     let handedOver = 0;
+    let bytes = 0;
     let cutShort = false;
     for (const batch of parcels(this.#deps)) {
       if (pastDeadline()) {
         cutShort = true;
+        this.#noteFailed(batch, []);
         break;
       }
       const outcomes = await forEachBounded(batch, writesInFlightMax, pastDeadline, (parcel) => this.#handOver(parcel));
+      this.#noteFailed(batch, outcomes);
       records += batch.length;
       handedOver += outcomes.filter((handed) => handed === true).length;
+      bytes += batch.reduce((sum, parcel, index) => sum + (outcomes[index] === true ? recordPayloadBytes(parcel.record) : 0), 0);
       cutShort ||= outcomes.includes(undefined);
+      onProgress?.({ records, handedOver, bytes });
     }
-    const outcome = { records, handedOver, failed: records - handedOver, cutShort, ms: Math.round(performance.now() - startedMs) };
-    if (outcome.failed > 0 || cutShort) logger.warn('departure.handover_incomplete', { ...outcome, failedSuccessors: [...this.#failedSuccessors] });
-    else logger.info('departure.handover_completed', outcome);
-    return outcome;
+    const ms = Math.round(performance.now() - startedMs);
+    const outcome = { records, handedOver, bytes, failed: records - handedOver, cutShort, failedSuccessors: [...this.#failedSuccessors], ms };
+    if (outcome.failed > 0 || cutShort) logger.warn(HANDOVER_EVENTS[label].incomplete, outcome);
+    else logger.info(HANDOVER_EVENTS[label].completed, outcome);
+    return { ...outcome, failedKeys: this.#failedKeys };
   }
 
-  /** Sends one record to its successors; true once one of them acknowledged it. */
+  /** Remembers the store keys of a batch that were not handed over (a hint stays in the hint store anyway). */
+  #noteFailed(batch: readonly Parcel[], outcomes: readonly (boolean | undefined)[]): void {
+    if (this.#failedKeys === 'many') return;
+    for (const [index, parcel] of batch.entries()) {
+      if (outcomes[index] === true || parcel.owedTo !== undefined) continue;
+      this.#failedKeys.add(parcel.record.key);
+      if (this.#failedKeys.size > (this.#deps.failedKeysMax ?? 0)) {
+        this.#failedKeys = 'many';
+        return;
+      }
+    }
+  }
+
+  /** Sends one record to its successors; true once enough of them acknowledged it. */
   async #handOver(parcel: Parcel): Promise<boolean> {
-    const { successors, directory, hints } = this.#deps;
-    const targets = successors.targetsFor(parcel.record.key).filter((target) => !this.#failedSuccessors.has(target.nodeId));
-    const acknowledged = await Promise.all(
-      targets.map(async (target) => {
-        const replica = directory.replica(target.nodeId);
-        try {
-          if (replica === undefined) throw new Error('unreachable');
-          await replica.write(parcel.record, target.standInFor === undefined ? {} : { hintFor: target.standInFor });
-          return true;
-        } catch {
-          this.#failedSuccessors.add(target.nodeId);
-          return false;
-        }
-      }),
-    );
-    if (!acknowledged.includes(true)) return false;
+    const { successors, hints, acknowledgement } = this.#deps;
+    const targets = successors.targetsFor(parcel.record.key);
+    const reachable = targets.filter((target) => !this.#failedSuccessors.has(target.nodeId));
+    if (acknowledgement === 'every' && reachable.length < targets.length) return false;
+    const acknowledged = await Promise.all(reachable.map((target) => this.#write(target, parcel.record)));
+    const enough = acknowledgement === 'every' ? targets.length > 0 && acknowledged.every(Boolean) : acknowledged.includes(true);
+    if (!enough) return false;
     if (parcel.owedTo !== undefined) await hints.remove(parcel.owedTo, parcel.record.key, parcel.record.version);
     return true;
+  }
+
+  /** One successor's write, tried up to writeAttemptsMax times; a successor that keeps failing is dropped. */
+  async #write(target: ReplicaTarget, record: StoredRecord): Promise<boolean> {
+    const options = target.standInFor === undefined ? {} : { hintFor: target.standInFor };
+    for (let attempt = 1; attempt <= this.#deps.writeAttemptsMax; attempt++) {
+      if (this.#failedSuccessors.has(target.nodeId)) return false;
+      const replica = this.#deps.directory.replica(target.nodeId);
+      try {
+        if (replica === undefined) throw new Error('unreachable');
+        await replica.write(record, options);
+        return true;
+      } catch {
+        if (attempt < this.#deps.writeAttemptsMax) await new Promise((resolve) => setTimeout(resolve, WRITE_RETRY_DELAY_MS * attempt));
+      }
+    }
+    this.#failedSuccessors.add(target.nodeId);
+    return false;
   }
 }

@@ -23,6 +23,9 @@ export interface HintHealth {
   readonly delivered: number;
 }
 
+/** Hints read and deleted per batch when a removed member's hints are dropped. */
+const HINT_DROP_BATCH_MAX = 500;
+
 export interface HintLedgerOptions {
   readonly nowMs?: () => number;
 }
@@ -59,6 +62,22 @@ export class HintLedger {
   /** Called by delivery once a target acknowledged hints. */
   countDelivered(count: number): void {
     this.#delivered += count;
+  }
+
+  /**
+   * Deletes every hint owed to `target` (a member removed for good: nothing will be delivered to it),
+   * a batch at a time; resolves with how many it deleted.
+   */
+  async dropFor(target: string): Promise<number> {
+    let dropped = 0;
+    for (;;) {
+      const batch = this.store.batch(target, HINT_DROP_BATCH_MAX);
+      let droppedNow = 0;
+      for (const record of batch) if (await this.store.remove(target, record.key, record.version)) droppedNow += 1;
+      dropped += droppedNow;
+      // Nothing deleted: the batch was rewritten under us (newer hints); they are left for a later drop.
+      if (batch.length < HINT_DROP_BATCH_MAX || droppedNow === 0) return dropped;
+    }
   }
 
   health(): HintHealth {

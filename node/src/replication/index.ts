@@ -36,10 +36,12 @@ export { compareRange, type ComparisonDeps, type ComparisonOutcome } from './ran
 export { idleRepairStatus, StandaloneRepair, type CompletedRepair, type RepairControl, type RepairStatus } from './repair-status';
 export { TombstoneCollector, type TombstoneCollectorOptions } from './tombstone-collector';
 export { AliveMarker, discardIfStale, ALIVE_MARK_META, type StaleDataOptions } from './stale-data';
-export { DepartureGate } from './departure-gate';
+export { DepartureGate, type ChangedKeys } from './departure-gate';
 export { DepartureHandover, type HandoverDeps, type HandoverOutcome } from './departure-handover';
 export { inspectLocally, KeyInspector, serveKeyInspections, type InspectedHint, type InspectedRecord, type KeyInspection, type KeyInspectorDeps } from './key-inspector';
 export { Semaphore } from './semaphore';
+export { LeaveProcedure, type LeaveDeps, type LeaveLimits, type LeavePhase, type LeaveStatus } from './leave-procedure';
+export { CleanupService, type CleanupDeps } from './cleanup-service';
 export { initialOwnership, RING_OWNERSHIP_META, SelfOwnership, type InitialOwnership, type OwnershipStore } from './self-ownership';
 export { RebalanceEngine, REBALANCE_BYTES_PER_SECOND_MAX, REBALANCE_TRANSFERS_IN_FLIGHT_MAX, type RebalanceEngineDeps } from './rebalance-engine';
 export type { RebalanceStatus, TransferState, TransferView } from './rebalance-status';

@@ -103,6 +103,7 @@ describe('wire protocol versions', () => {
     network = new MemoryNetwork({ seed: 12 });
     nodes = await Promise.all([0, 1, 2].map((index) => startNode(network, index, index === 0 ? { protocolVersions: { min: 1, max: 1 } } : {})));
     await waitFor('every node to see every node alive', () => nodes.every((node) => aliveSeenBy(node) === 3));
+    // Ring ownership arrives first-hand, possibly after the news that a member is alive (as in startCluster).
     await waitFor('every node to route by a ring of every owner', () => nodes.every((node) => node.placement.current().ring.size === 3));
     const [old, fresh, other] = nodes as [TestNode, TestNode, TestNode];
     await old.coordinator.put('mixed:1', '{"from":"v1"}', 'all');

@@ -30,7 +30,7 @@ export const JOIN_FOUNDING_QUIET_MS = 2000;
 /** A member as the join reads it (membership's MemberSummary fits). */
 export interface JoinMember {
   readonly nodeId: string;
-  readonly state: 'alive' | 'suspect' | 'dead' | 'left';
+  readonly state: 'alive' | 'suspect' | 'dead' | 'left' | 'removed';
   readonly metadata: Readonly<Record<string, unknown>>;
   readonly self: boolean;
 }
@@ -121,7 +121,7 @@ export class RingJoin {
   }
 
   #others(): JoinMember[] {
-    return this.#deps.members().filter((member) => !member.self && member.state !== 'left');
+    return this.#deps.members().filter((member) => !member.self && member.state !== 'left' && member.state !== 'removed');
   }
 
   /** No owner known, every member up has said it is joining too, and this node has the lowest id of them. */

@@ -2,6 +2,6 @@ export type { KvStore, ScanOptions, ScanPage, StoreStats, WriteDecision } from '
 export { compareKeys } from './key-order';
 export type { SyncPolicy } from './lmdb-store';
 export { MemoryStore } from './memory-store';
-export { isTombstone, type StoredRecord } from './stored-record';
+export { isTombstone, recordPayloadBytes, type StoredRecord } from './stored-record';
 export { HintIndex, hintBytes, type Hint, type HintBounds, type HintPutOutcome, type HintStats, type HintStore } from './hint-store';
 export { MemoryHintStore } from './memory-hint-store';
