@@ -18,6 +18,8 @@ export type {
   RingRangeView,
   RingView,
   StatsReply,
+  WhatIfNodeFlow,
+  WhatIfReply,
   WriteReply,
 } from './api';
 export type { RepairStatus } from './replication';

@@ -192,3 +192,20 @@ export const HTTP_CONNECTIONS_MAX = 512;
  * them (gigabytes); past this bound its connection is closed.
  */
 export const HTTP_PIPELINED_RESPONSES_MAX = 16;
+
+/** GET /cluster/ring/what-if: at most this many hypothetical nodes added in one question. */
+export const WHAT_IF_NODES_ADDED_MAX = 64;
+/** ...and at most this many `remove` parameters (each names one member). */
+export const WHAT_IF_NODES_REMOVED_MAX = 64;
+/**
+ * Draws of random ids for the added nodes, whose mean and spread the reply gives beside the
+ * placeholder ids' share. Each draw builds one ring (about 2 ms at 20 members × 64 tokens), so the
+ * route blocks its node for at most ~16 × that; the spread it reports is within ~20% of the true one.
+ */
+export const WHAT_IF_ID_SAMPLES = 16;
+/**
+ * Keys per second one node streams, assumed when no transfer was measured yet (no
+ * swarmkv_rebalance_keys_streamed_total increase seen): an assumption, half the issue's 20k keys/s
+ * target for bench/rebalance.ts, not a measurement. The reply says which rate it used.
+ */
+export const WHAT_IF_TRANSFER_KEYS_PER_SECOND_DEFAULT = 10_000;

@@ -2,7 +2,7 @@
 // establishes the node's identity, builds the coordinator and the HTTP app, and listens.
 
 import { randomBytes } from 'node:crypto';
-import { buildApp, HostPolicy, HttpMetrics, StandaloneClusterView, TokenRegistry, type AppDeps, type ClusterView, type Readiness } from './api';
+import { buildApp, HostPolicy, HttpMetrics, REBALANCE_KEYS_STREAMED_METRIC, StandaloneClusterView, TokenRegistry, TransferRateMeter, type AppDeps, type ClusterView, type Readiness } from './api';
 import { assert } from './assert';
 import { OffsetClock, systemClock, type Clock } from './clock';
 import { isClustered, tlsFilesOf, type NodeConfig } from './config';
@@ -213,6 +213,7 @@ interface AppParts {
   readonly clock: Clock;
   readonly recentEvents: RecentEvents;
   readonly metrics: HttpMetrics;
+  readonly transferRate: TransferRateMeter;
   readonly readiness: () => Readiness;
 }
 
@@ -228,15 +229,16 @@ function accessControlOf(config: NodeConfig, routing: Routing, coordinator: Coor
 
 /** What the HTTP app reads, each through `routing`, so joining the cluster later switches it over. */
 function appDeps(parts: AppParts, listeningUrl: () => string | undefined): AppDeps {
-  const { config, options, nodeId, store, hints, routing, coordinator, logger, clock, recentEvents, metrics, readiness } = parts;
+  const { config, options, nodeId, store, hints, routing, coordinator, logger, clock, recentEvents, metrics, transferRate, readiness } = parts;
   return {
+    transferRate,
     ...accessControlOf(config, routing, coordinator, clock),
     recentEvents,
     readiness,
     listeningUrl,
     coordinator,
     nodeId,
-    cluster: { members: () => routing.view.members(), ring: () => routing.view.ring(), locate: (key) => routing.view.locate(key) },
+    cluster: { members: () => routing.view.members(), ring: () => routing.view.ring(), locate: (key) => routing.view.locate(key), ringModel: () => routing.view.ringModel() },
     repair: { status: () => routing.repair.status(), startPass: () => routing.repair.startPass() },
     health: { hints: () => hints.health(), repair: () => routing.repair.status() },
     inspect: (id, key) => routing.inspect(id, key),
@@ -291,10 +293,11 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
   const routing = standaloneRouting(config, nodeId, stores, localReplica, clock, () => advertisedAddress(config.advertise, url));
   const coordinator = coordinatorOver(routing, config, hlc, clock);
   const metrics = new HttpMetrics(() => store.stats(), () => hints.health());
+  const transferRate = new TransferRateMeter();
   let closing: Promise<void> | undefined;
   // Not ready from the moment a stop is asked for, so a platform sends no new traffic while it drains.
   const readiness = (): Readiness => (closing !== undefined ? { ready: false, reason: 'draining' } : routing.joined() ? { ready: true } : { ready: false, reason: 'joining' });
-  const app = buildApp(appDeps({ config, options, nodeId, store, hints, routing, coordinator, logger, clock, recentEvents, metrics, readiness }, () => url));
+  const app = buildApp(appDeps({ config, options, nodeId, store, hints, routing, coordinator, logger, clock, recentEvents, metrics, transferRate, readiness }, () => url));
 
   let listener: HttpListener;
   try {
@@ -308,6 +311,7 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
   const listeningUrl = url;
   // Only a scrape needs prom-client: it loads once requests are served (api/http-metrics.ts).
   metrics.load().catch((error: unknown) => logger.error('metrics.load_failed', { error: String(error) }));
+  transferRate.start(() => metrics.counterTotal(REBALANCE_KEYS_STREAMED_METRIC), () => clock.nowMs());
   const announce = () => logListening(logger, config, store, { url: listeningUrl, nodeId, startMs: Math.round(performance.now() - startedMs) });
 
   const tombstones = new TombstoneCollector({ store, clock, graceMs: config.tombstoneGraceMs, logger });
@@ -316,6 +320,7 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
   try {
     cluster = await joinCluster({ config, nodeId, store, localReplica, digests, hints, logger, clock, hlc }, listeningUrl, routing, announce);
   } catch (error) {
+    await transferRate.close();
     await tombstones.close();
     await listener.close();
     await hintStore.close();
@@ -324,7 +329,7 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
   }
 
   const close = (): Promise<void> => {
-    closing ??= stopInOrder({ logger, cluster, listener, closeables: [tombstones, hintStore, store] });
+    closing ??= stopInOrder({ logger, cluster, listener, closeables: [transferRate, tombstones, hintStore, store] });
     return closing;
   };
   return { nodeId, url: listeningUrl, close };

@@ -130,6 +130,14 @@ export class HttpMetrics {
     return this.#window.snapshot();
   }
 
+  /** A counter's total over its labels; undefined until prom-client has loaded or while no such counter is registered. */
+  async counterTotal(name: string): Promise<number | undefined> {
+    const metric = this.#registry?.getSingleMetric(name);
+    if (metric === undefined) return undefined;
+    const { values } = await metric.get();
+    return values.reduce((sum, sample) => sum + sample.value, 0);
+  }
+
   async render(): Promise<string> {
     await this.load();
     return this.registry.metrics();

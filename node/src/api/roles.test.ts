@@ -10,6 +10,8 @@ describe('roles', () => {
     ['POST', '/kv', 'write'],
     ['POST', '/cluster/repair', 'admin'],
     ['POST', '/cluster/leave', 'admin'],
+    ['GET', '/cluster/ring/what-if', 'read'],
+    ['POST', '/cluster/ring/what-if', 'admin'],
     ['POST', '/anything/new', 'admin'],
     ['GET', '/anything/new', 'read'],
     ['GET', '/tokens', 'admin'],

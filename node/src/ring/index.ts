@@ -2,3 +2,4 @@ export { HashRing, type ReplicaTarget, type RingMember, type RingRange } from '.
 export { ringDigest, RING_DIGEST_HEX_DIGITS } from './ring-digest';
 export { keyPosition, tokenPosition, RING_POSITION_HEX_DIGITS, RING_POSITION_MAX, RING_POSITION_MIN } from './ring-position';
 export { nextVersionedRing, type VersionedRing } from './versioned-ring';
+export { placeholderNodeIds, ringChange, shareOf, type ChangedSegment, type RingChange } from './ring-change';
