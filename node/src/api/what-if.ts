@@ -108,13 +108,21 @@ interface Flows {
   withoutSource: number;
 }
 
-/** Each new owner of a segment receives it from the first current replica that stays and is alive. */
+/**
+ * Who streams a segment to its new owners: a live member that is leaving sends its own ranges (as
+ * `swarmkv leave` does); otherwise (a dead member removed, or a join) the first current replica that
+ * stays and is alive, in preference order.
+ */
+function sourceOf(before: readonly string[], removed: readonly string[], isAlive: (nodeId: string) => boolean): string | undefined {
+  return before.find((nodeId) => removed.includes(nodeId) && isAlive(nodeId)) ?? before.find((nodeId) => !removed.includes(nodeId) && isAlive(nodeId));
+}
+
 function flowsOf(segments: readonly ChangedSegment[], density: number, removed: readonly string[], isAlive: (nodeId: string) => boolean): Flows {
   const flows: Flows = { sent: new Map(), received: new Map(), released: new Map(), withoutSource: 0 };
   const add = (map: Map<string, number>, nodeId: string, keys: number) => map.set(nodeId, (map.get(nodeId) ?? 0) + keys);
   for (const segment of segments) {
     const keys = density * segment.share;
-    const source = segment.before.find((nodeId) => !removed.includes(nodeId) && isAlive(nodeId));
+    const source = sourceOf(segment.before, removed, isAlive);
     for (const nodeId of segment.after.filter((id) => !segment.before.includes(id))) {
       add(flows.received, nodeId, keys);
       if (source === undefined) flows.withoutSource += keys;
