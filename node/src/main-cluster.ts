@@ -34,7 +34,7 @@ import {
 import type { KvStore } from './storage';
 import { DEPARTURE_BATCH_MAX, DEPARTURE_HANDOVER_MS_MAX, DEPARTURE_WRITES_IN_FLIGHT_MAX } from './limits';
 import { isNodeId, type HybridLogicalClock } from './version';
-import { ConnectionWatch, Rpc, RPC_IN_FLIGHT_MAX, type PeerHello, type TransportLog } from './transport';
+import { ConnectionWatch, Rpc, RPC_IN_FLIGHT_MAX, type PeerHello, type TransportLog, type TransportStats } from './transport';
 import { HyperswarmTransport } from './transport/hyperswarm';
 import { ONCE_PER_PEER_EVENTS, OncePerPeer, warnOncePerPeer } from './main-log-once';
 
@@ -65,6 +65,8 @@ export interface RunningCluster extends ClusterRouting {
   handOver(): Promise<void>;
   /** Leaves if it has not, then closes the rpc and the transport. Idempotent. */
   close(): Promise<void>;
+  /** What the peer transport has sent and received since start, for /metrics. */
+  transportStats(): Readonly<TransportStats>;
 }
 
 export interface ClusterWiring {
@@ -384,5 +386,5 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
     })();
     return closing;
   };
-  return { placement, directory, view, repair: antiEntropy, joined: () => transport.joined(), inspect, leave, handOver, close };
+  return { placement, directory, view, repair: antiEntropy, joined: () => transport.joined(), inspect, leave, handOver, close, transportStats: () => transport.stats() };
 }

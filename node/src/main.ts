@@ -319,6 +319,7 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
   let cluster: RunningCluster | undefined;
   try {
     cluster = await joinCluster({ config, nodeId, store, localReplica, digests, hints, logger, clock, hlc }, listeningUrl, routing, announce);
+    if (cluster !== undefined) metrics.watchTransport(cluster.transportStats);
   } catch (error) {
     await transferRate.close();
     await tombstones.close();

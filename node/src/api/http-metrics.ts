@@ -18,6 +18,14 @@ const LATENCY_BUCKETS_SECONDS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 
 const PENDING_OBSERVATIONS_MAX = 10_000;
 
 type PromClient = typeof import('prom-client');
+
+/** What the peer transport has counted since start (transport/transport-stats.ts), read at scrape time. */
+export interface TransportTotals {
+  readonly bytesSent: number;
+  readonly bytesReceived: number;
+  readonly messagesSent: number;
+  readonly messagesReceived: number;
+}
 type Observation = readonly [method: string, route: string, status: number, seconds: number];
 
 export class HttpMetrics {
@@ -30,10 +38,17 @@ export class HttpMetrics {
   #latency!: Histogram<'method' | 'route'>;
   /** The same observations over a short sliding window, for GET /stats. */
   readonly #window = new RequestWindow();
+  /** Set once the node's cluster half runs; a standalone node has no transport and counts nothing. */
+  #readTransport: (() => TransportTotals) | undefined;
 
   constructor(readStoreStats: () => StoreStats, readHints?: () => HintHealth) {
     this.#readStoreStats = readStoreStats;
     this.#readHints = readHints;
+  }
+
+  /** Counts the peer transport's traffic from now on (the composition root calls it once the cluster runs). */
+  watchTransport(read: () => TransportTotals): void {
+    this.#readTransport = read;
   }
 
   /** The registry; only once loaded (render() has resolved, say). */
@@ -90,6 +105,7 @@ export class HttpMetrics {
       },
     });
     if (this.#readHints !== undefined) registerHintMetrics(client, registry, this.#readHints);
+    registerTransportMetrics(client, registry, () => this.#readTransport?.());
     this.#registry = registry;
   }
 
@@ -175,4 +191,23 @@ function registerHintMetrics({ Counter, Gauge }: PromClient, registry: Registry,
     });
   counter('swarmkv_hints_overflowed_total', 'Hints refused because the hint store was full: those writes failed on this stand-in.', (hints) => hints.overflowed);
   counter('swarmkv_hints_delivered_total', 'Hints delivered to the node they were owed to and acknowledged.', (hints) => hints.delivered);
+}
+
+/** The peer transport's traffic (gossip, replication, repair), copied from its counters at scrape time. */
+function registerTransportMetrics({ Counter }: PromClient, registry: Registry, readTransport: () => TransportTotals | undefined): void {
+  const counter = (name: string, help: string, read: (totals: TransportTotals) => number) =>
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const totals = readTransport();
+        this.reset();
+        if (totals !== undefined) this.inc(read(totals));
+      },
+    });
+  counter('swarmkv_transport_bytes_sent_total', 'Bytes of peer frames this node sent: membership gossip, replica requests, repair.', (totals) => totals.bytesSent);
+  counter('swarmkv_transport_bytes_received_total', 'Bytes of peer frames this node received.', (totals) => totals.bytesReceived);
+  counter('swarmkv_transport_messages_sent_total', 'Peer frames this node sent.', (totals) => totals.messagesSent);
+  counter('swarmkv_transport_messages_received_total', 'Peer frames this node received.', (totals) => totals.messagesReceived);
 }
