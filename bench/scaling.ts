@@ -16,7 +16,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { registerCleanup, runCleanupsSync } from './cleanup';
-import { measureScalingPoint, type ScalingPoint } from './scaling-cluster';
+import { measureScalingPoint, NotConvergedError, type ScalingPoint } from './scaling-cluster';
 import { measurePerKeyMemory, type PerKeyMemory } from './scaling-memory';
 
 const CLI_PATH = resolve(import.meta.dir, '..', 'dist', 'swarmkv.mjs');
@@ -77,7 +77,7 @@ function printMemory(memory: PerKeyMemory): void {
 async function main(): Promise<number> {
   if (process.env[INSIDE_NAMESPACE_ENV] === undefined) return runInNamespace();
   const { values } = parseArgs({ options: { sizes: { type: 'string', default: SIZES_DEFAULT }, keys: { type: 'string', default: String(KEYS_DEFAULT) }, 'idle-ms': { type: 'string', default: String(IDLE_MS_DEFAULT) } } });
-  const sizes = values.sizes.split(',').map(Number);
+  const sizes = values.sizes.split(',').filter((size) => size !== '').map(Number);
   const keys = Number(values.keys);
   const idleWindowMs = Number(values['idle-ms']);
   const scratchDir = mkdtempSync(join(tmpdir(), 'swarmkv-scaling-'));
@@ -86,7 +86,16 @@ async function main(): Promise<number> {
     console.log(`scaling curve in namespace ${process.env[INSIDE_NAMESPACE_ENV]}, ${new Date().toISOString()}, load ${load()}; gossip window ${idleWindowMs} ms`);
     console.log('| nodes | converge ms from spawn (after last listened) | detection ms | peer bytes sent/s per node mean / max | received/s mean / max | RSS MiB mean / max | anon RSS MiB | V8 heap MiB | load 1m start -> end |');
     console.log('|---|---|---|---|---|---|---|---|---|');
-    for (const size of sizes) printPoint(await measureScalingPoint(size, { cliPath: CLI_PATH, scratchDir, idleWindowMs }));
+    for (const size of sizes) {
+      const loadBefore = load();
+      try {
+        printPoint(await measureScalingPoint(size, { cliPath: CLI_PATH, scratchDir, idleWindowMs }));
+      } catch (error) {
+        // One size that does not form is a figure too (with what each node saw); the others still run.
+        if (!(error instanceof NotConvergedError)) throw error;
+        console.log(`| ${size} | not converged (load ${loadBefore} -> ${load()}): ${error.message} |`);
+      }
+    }
     if (keys > 0) printMemory(await measurePerKeyMemory(CLI_PATH, scratchDir, keys));
     return 0;
   } finally {
