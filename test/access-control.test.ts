@@ -203,6 +203,7 @@ describe('browser-side checks on an open loopback node', () => {
   });
 
   test('loopback names, IP literals (published ports, container addresses) and --allowed-hosts pass', async () => {
+    expect((await http('PUT', `${node().url}/kv/open`, { json: { value: 1 } })).status).toBe(200);
     for (const host of [hostAndPort(), '127.0.0.1:7070', `localhost:${port()}`, '[::1]:7070', '172.17.0.2:7070', `kv.internal.example:${port()}`]) {
       expect((await http('GET', `${node().url}/kv/open`, { headers: { host } })).status, host).toBe(200);
     }

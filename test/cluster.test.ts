@@ -6,6 +6,7 @@
 
 import { describe, expect, test } from 'bun:test';
 import { NAMESPACES_AVAILABLE, useCluster } from './support/cluster';
+import { scenarioStep } from './support/scenario-step';
 import { converge, CONVERGE_MS_MAX, killAndDetect, placement, REJOIN_MS_MAX, restartAndRejoin, writeOneReadAll } from './support/cluster-scenarios';
 
 const TAG = 'cluster-3';
@@ -18,31 +19,37 @@ const SCENARIO_MS = 120_000;
 
 describe.skipIf(!NAMESPACES_AVAILABLE)('a 3-node cluster, one namespace per process', () => {
   const cluster = useCluster({ nodes: 3, replicas: REPLICAS });
-  let outage: Awaited<ReturnType<typeof killAndDetect>> | undefined;
+  const converged = scenarioStep(() => converge(cluster(), TAG));
+  const outage = scenarioStep(async () => {
+    await converged();
+    return killAndDetect(cluster(), cluster().nodes[2]!, TAG);
+  });
 
   test('(b) membership converges: every node sees all 3 alive, and every ring digest is equal', async () => {
-    await converge(cluster(), TAG);
+    await converged();
   }, CONVERGE_MS_MAX + 30_000);
 
   test('(a) a write through one node reads back through every other', async () => {
+    await converged();
     await writeOneReadAll(cluster(), TAG);
-  });
+  }, CONVERGE_MS_MAX + 30_000);
 
   test('(c) for 200 keys, the nodes holding a key are exactly its located replicas', async () => {
+    await converged();
     await placement(cluster(), TAG, REPLICAS);
   }, SCENARIO_MS);
 
   test('(d) kill -9: every other node lists it dead within 5 s; quorum reads and writes are served throughout', async () => {
-    const victim = cluster().nodes[2]!;
-    outage = await killAndDetect(cluster(), victim, TAG);
+    await outage();
   }, SCENARIO_MS);
 
   test('(e) the killed node restarts on its data directory and rejoins as alive with a higher incarnation', async () => {
-    const victim = cluster().nodes[2]!;
-    await restartAndRejoin(cluster(), victim, outage?.incarnationBefore ?? 0, outage?.acknowledged ?? new Map(), TAG);
+    const { incarnationBefore, acknowledged } = await outage();
+    await restartAndRejoin(cluster(), cluster().nodes[2]!, incarnationBefore, acknowledged, TAG);
   }, SCENARIO_MS);
 
   test('(f) a node with the wrong secret on the same bootstrap never joins, and cannot read the cluster', async () => {
+    await converged();
     const c = cluster();
     const key = `${TAG}:secret-kept`;
     expect((await c.put(c.nodes[0]!, key, 'members only', 'quorum')).status).toBe(200);
