@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { WHAT_IF_ID_SAMPLES } from '../limits';
-import { HashRing, placeholderNodeIds, ringChange, shareOf, type ChangedSegment } from '../ring';
+import { placeholderNodeIds, ringChange, shareOf, type ChangedSegment, type HashRing } from '../ring';
 import type { MemberView } from './cluster-view';
 import type { TransferRate } from './transfer-rate';
 
@@ -61,8 +61,7 @@ export interface WhatIfReply {
 
 /** The ring after the change; n capped by its size, as placement caps it. */
 function changedRing(model: WhatIfModel, added: readonly string[], removed: readonly string[]): { ring: HashRing; n: number } {
-  const ids = [...model.ring.members.map((member) => member.nodeId).filter((nodeId) => !removed.includes(nodeId)), ...added];
-  const ring = new HashRing(ids.map((nodeId) => ({ nodeId })), model.ring.tokensPerNode);
+  const ring = model.ring.withChange(added, removed);
   return { ring, n: Math.min(model.replicationFactor, ring.size) };
 }
 

@@ -4,12 +4,16 @@
 // covers every position. What-if predictions (api/what-if.ts) and the elasticity tests read it.
 
 import { createHash } from 'node:crypto';
-import type { HashRing } from './hash-ring';
+import type { HashRing, RingRange } from './hash-ring';
 import { RING_POSITION_HEX_DIGITS } from './ring-position';
 
-const RING_SPACE = 2n ** 64n;
-/** Shares are computed in millionths of millionths, then returned as a fraction of the ring. */
-const SHARE_SCALE = 10n ** 12n;
+/**
+ * Shares are computed from the top 52 bits of positions (13 hex digits), which a double holds exactly:
+ * a what-if question sums thousands of segments per ring, and BigInt arithmetic was most of its cost.
+ * The error is below 2^-52 of the ring per segment.
+ */
+const SHARE_HEX_DIGITS = 13;
+const SHARE_SPACE = 2 ** (4 * SHARE_HEX_DIGITS);
 
 /** One stretch of key positions whose replicas are `before` on the first ring and `after` on the second. */
 export interface ChangedSegment {
@@ -29,8 +33,9 @@ export interface RingChange {
 
 /** Fraction of the ring in (start, end], wrapping; start === end is the whole ring. */
 export function shareOf(start: string, end: string): number {
-  const width = (BigInt(`0x${end}`) - BigInt(`0x${start}`) + RING_SPACE) % RING_SPACE || RING_SPACE;
-  return Number((width * SHARE_SCALE) / RING_SPACE) / Number(SHARE_SCALE);
+  if (start === end) return 1;
+  const width = (parseInt(end.slice(0, SHARE_HEX_DIGITS), 16) - parseInt(start.slice(0, SHARE_HEX_DIGITS), 16) + SHARE_SPACE) % SHARE_SPACE;
+  return width / SHARE_SPACE;
 }
 
 /**
@@ -38,15 +43,16 @@ export function shareOf(start: string, end: string): number {
  * the replication factor is capped by each ring's size). Two empty rings differ nowhere.
  */
 export function ringChange(before: HashRing, nBefore: number, after: HashRing, nAfter: number): RingChange {
-  const cuts = [...new Set([...boundaries(before, nBefore), ...boundaries(after, nAfter)])].sort();
+  const [rangesBefore, rangesAfter] = [rangesOf(before, nBefore), rangesOf(after, nAfter)];
+  const cuts = [...new Set([...rangesBefore.map((range) => range.end), ...rangesAfter.map((range) => range.end)])].sort();
   if (cuts.length === 0) return { shareChanged: 0, segments: [] };
+  const [wasAt, willAt] = [replicasAtCuts(rangesBefore, cuts), replicasAtCuts(rangesAfter, cuts)];
   const segments: ChangedSegment[] = [];
   let shareChanged = 0;
   for (const [index, end] of cuts.entries()) {
-    const start = cuts[(index + cuts.length - 1) % cuts.length]!;
-    const was = before.size === 0 ? [] : before.preferenceListAt(end, nBefore);
-    const will = after.size === 0 ? [] : after.preferenceListAt(end, nAfter);
+    const [was, will] = [wasAt[index]!, willAt[index]!];
     if (sameSet(was, will)) continue;
+    const start = cuts[(index + cuts.length - 1) % cuts.length]!;
     const share = shareOf(start, end);
     shareChanged += share;
     segments.push({ start, end, share, before: was, after: will });
@@ -54,8 +60,21 @@ export function ringChange(before: HashRing, nBefore: number, after: HashRing, n
   return { shareChanged, segments };
 }
 
-function boundaries(ring: HashRing, n: number): string[] {
-  return ring.size === 0 ? [] : ring.ranges(n).map((range) => range.end);
+function rangesOf(ring: HashRing, n: number): RingRange[] {
+  return ring.size === 0 ? [] : ring.ranges(n);
+}
+
+/**
+ * The replicas of the range holding each cut, `cuts` ascending: ranges' ends ascend too, so one walk
+ * of both lists does it (a cut past the last end wraps into the first range).
+ */
+function replicasAtCuts(ranges: readonly RingRange[], cuts: readonly string[]): (readonly string[])[] {
+  if (ranges.length === 0) return cuts.map(() => []);
+  let at = 0;
+  return cuts.map((cut) => {
+    while (at < ranges.length && ranges[at]!.end < cut) at++;
+    return (ranges[at] ?? ranges[0]!).replicas;
+  });
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
