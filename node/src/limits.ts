@@ -199,8 +199,9 @@ export const WHAT_IF_NODES_ADDED_MAX = 64;
 export const WHAT_IF_NODES_REMOVED_MAX = 64;
 /**
  * Draws of random ids for the added nodes, whose mean and spread the reply gives beside the
- * placeholder ids' share. Each draw builds one ring (about 2 ms at 20 members × 64 tokens), so the
- * route blocks its node for at most ~16 × that; the spread it reports is within ~20% of the true one.
+ * placeholder ids' share. Each draw builds and compares one ring (milliseconds at 20 members × 64
+ * tokens; tens of milliseconds on a loaded machine), yielding to the event loop in between; the spread
+ * 16 draws report is within ~20% of the true one.
  */
 export const WHAT_IF_ID_SAMPLES = 16;
 /**
