@@ -3,7 +3,8 @@
 import { parseArgs } from 'node:util';
 import { defaultPinning, type Pinning } from './pinning';
 import { resolve } from 'node:path';
-import { CANDIDATE_SYSTEM_IDS, SWARMKV_CLI_PATH, SYSTEM_IDS, SYSTEMS, withReferences, type SystemId } from './systems';
+import { SWARMKV_CLI_PATH } from './swarmkv-args';
+import { CANDIDATE_SYSTEM_IDS, DEFAULT_SYSTEM_IDS, SYSTEM_IDS, SYSTEMS, withReferences, type SystemId } from './systems';
 import type { Operation } from './wrk';
 
 const OPERATION_IDS: readonly Operation[] = ['put', 'get'];
@@ -30,8 +31,10 @@ export interface BenchOptions {
   readonly cpuProfileDir: string | undefined;
   /** The swarmkv build to measure: dist/swarmkv.mjs, or another (an experiment, another branch's build). */
   readonly swarmkvCliPath: string;
-  /** Another build measured beside swarmkvCliPath's flush and memory nodes, in the same rounds. */
+  /** Another build measured beside swarmkvCliPath's single nodes and clusters, in the same rounds. */
   readonly candidateCliPath: string | undefined;
+  /** Shares of each curve system's measured maximum offered in the latency curve; empty skips it. */
+  readonly curveFractions: readonly number[];
 }
 
 const SECONDS_MAX = 600;
@@ -39,6 +42,7 @@ const ROUNDS_MAX = 50;
 const CONNECTIONS_MAX = 1024;
 const THREADS_MAX = 64;
 const KEYS_MAX = 1_000_000;
+const DEFAULT_CURVE_FRACTIONS = '0.25,0.5,0.75';
 
 export const USAGE = `usage: npm run bench -- [options]
   --seconds N      seconds per measured run (default 5)
@@ -49,13 +53,16 @@ export const USAGE = `usage: npm run bench -- [options]
   --keys N         key space (default 10000)
   --no-pin         let the scheduler place servers and wrk (default: wrk pinned to the last CPU,
                    servers to the others, with taskset)
-  --systems LIST   comma-separated subset of ${LISTED_SYSTEM_IDS.join(',')} (default all; each system's
-                   reference is measured too: the baseline always, the flush node for a cluster row)
+  --systems LIST   comma-separated subset of ${LISTED_SYSTEM_IDS.join(',')}
+                   (default ${DEFAULT_SYSTEM_IDS.join(',')}; the baseline is always measured, and
+                   the durable node (flush) with a cluster)
   --operations L   put, get or put,get (default put,get)
   --cpu-prof DIR   run every server under node --cpu-prof, profiles written to DIR
   --swarmkv-cli F  the swarmkv build to measure (default dist/swarmkv.mjs), e.g. another checkout's
-  --candidate F    also measure build F's flush and memory nodes (those of them in --systems), each
-                   against the same node of --swarmkv-cli in the same rounds: an A/B test of a change`;
+  --candidate F    also measure build F's flush, memory, cluster-one and cluster-quorum (those of them in
+                   --systems), each against the same system of --swarmkv-cli in the same rounds: an A/B test
+  --curve LIST     shares of the measured maximum for the latency curve of cluster-quorum and etcd-3
+                   (default ${DEFAULT_CURVE_FRACTIONS}; none skips the curve)`;
 
 export function parseBenchOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -67,7 +74,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       connections: { type: 'string', default: '32' },
       threads: { type: 'string', default: '2' },
       keys: { type: 'string', default: '10000' },
-      systems: { type: 'string', default: LISTED_SYSTEM_IDS.join(',') },
+      systems: { type: 'string', default: DEFAULT_SYSTEM_IDS.join(',') },
+      curve: { type: 'string', default: DEFAULT_CURVE_FRACTIONS },
       operations: { type: 'string', default: OPERATION_IDS.join(',') },
       'no-pin': { type: 'boolean', default: false },
       'cpu-prof': { type: 'string' },
@@ -94,6 +102,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     cpuProfileDir: values['cpu-prof'],
     swarmkvCliPath: resolve(values['swarmkv-cli']),
     candidateCliPath: values.candidate === undefined ? undefined : resolve(values.candidate),
+    curveFractions: fractionList(values.curve),
   };
 }
 
@@ -117,12 +126,21 @@ function systemList(text: string, withCandidate: boolean): SystemId[] {
   // A candidate system comes with --candidate, for each of its references the run measures.
   if (withCandidate) {
     const candidates = CANDIDATE_SYSTEM_IDS.filter((id) => ids.includes(SYSTEMS[id].reference!));
-    if (candidates.length === 0) throw new UsageError('--candidate compares flush and memory nodes: include flush or memory in --systems');
+    if (candidates.length === 0) throw new UsageError('--candidate compares flush, memory, cluster-one and cluster-quorum: include one of them in --systems');
     ids.push(...candidates);
   }
-  // The baseline is what the single node's ratios divide by, so it is always measured, and first in
-  // every table; a cluster row's ratios divide by the flush node's, so that comes along with it.
+  // The bare server is what every row is compared with, so it is always measured, and first in every
+  // table; a cluster row's CPU per request divides by the durable node's, so that comes along with it.
   return withReferences(['baseline', ...(ids as SystemId[])]);
+}
+
+function fractionList(text: string): number[] {
+  if (text === 'none') return [];
+  const fractions = listOf(text).map(Number);
+  if (fractions.length === 0 || fractions.some((fraction) => !(fraction > 0 && fraction < 1))) {
+    throw new UsageError(`--curve: shares of the maximum between 0 and 1 (e.g. ${DEFAULT_CURVE_FRACTIONS}) or none, not ${JSON.stringify(text)}`);
+  }
+  return fractions;
 }
 
 function operationList(text: string): Operation[] {

@@ -4,7 +4,7 @@
 // GET at consistency=one can land on any of them.
 
 const POPULATE_CONCURRENCY = 32;
-const PAYLOAD = 'x'.repeat(80);
+export const PAYLOAD = 'x'.repeat(80);
 
 export function keyPath(index: number): string {
   return `/kv/k${index}`;

@@ -1,11 +1,12 @@
-// From the rounds' raw wrk results to the figures reported: medians over rounds, and ratios to each
-// system's reference (the baseline for a single node, the durable single node for the cluster). A ratio
-// is taken within each round (a system's run against its reference's run of the same round, a minute or
-// two apart at most) and the median of those is reported, so that the machine's drift over the whole
-// run cancels out instead of landing on whichever system was measured in a slow minute.
+// From the rounds' raw load results to the figures reported: medians over rounds, and ratios to the
+// systems every row is compared with (etcd-3, the bare server, the single durable node, and a system's
+// own reference: a candidate's A side). A ratio is taken within each round (a system's run against the
+// other's run of the same round, a minute or two apart at most) and the median of those is reported, so
+// that the machine's drift over the whole run cancels out instead of landing on whichever system was
+// measured in a slow minute.
 
 import type { CpuUsage } from './cpu-usage';
-import { SYSTEMS, type SystemId } from './systems';
+import { BARE_REFERENCE, ETCD_REFERENCE, SINGLE_NODE_REFERENCE, SYSTEMS, type SystemId } from './systems';
 import type { Operation, WrkResult } from './wrk';
 
 export interface Measurement {
@@ -29,7 +30,7 @@ export interface Unmeasured {
 export interface SummaryRow {
   readonly system: SystemId;
   readonly operation: Operation;
-  /** What the ratios divide by; undefined for the baseline. */
+  /** The system it was measured beside (a candidate's A side, a cluster's single node). */
   readonly reference: SystemId | undefined;
   /** Rounds measured (fewer than asked when the system dropped out of the run). */
   readonly rounds: number;
@@ -40,16 +41,8 @@ export interface SummaryRow {
   readonly requestsPerSecondMax: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
-  /** Median over rounds of this system's req/s divided by its reference's in the same round. */
-  readonly throughputRatio: number | undefined;
-  /** Median over rounds of this system's p99 divided by its reference's in the same round (> 1 is slower). */
-  readonly p99Ratio: number | undefined;
-  /**
-   * Median over rounds of this system's server CPU per request divided by its reference's (> 1 costs
-   * more). On a machine shared with other work, this holds still where throughput swings with the CPU
-   * share the server happened to get.
-   */
-  readonly cpuPerRequestRatio: number | undefined;
+  /** Ratios to each compared system measured in the run (see comparedWith), by that system. */
+  readonly against: Partial<Record<SystemId, Ratios>>;
   readonly non2xx: number;
   readonly socketErrors: number;
   /** Median cores the server process(es) used (undefined without /proc). */
@@ -63,24 +56,24 @@ export interface SummaryRow {
   readonly otherCoresMax: number | undefined;
 }
 
-export interface Aim {
-  readonly name: string;
-  readonly system: SystemId;
-  readonly operation: Operation;
-  /** The least throughput ratio to the baseline that meets the aim. */
-  readonly ratioMin: number;
+/** Medians over rounds of per-round ratios: this system's figure divided by the other's. */
+export interface Ratios {
+  /** req/s (> 1 serves more). */
+  readonly throughput: number | undefined;
+  /** p99 latency (> 1 is slower). */
+  readonly p99: number | undefined;
+  /**
+   * CPU per request (> 1 costs more). On a machine shared with other work, this holds still where
+   * throughput swings with the CPU share the server happened to get.
+   */
+  readonly cpuPerRequest: number | undefined;
 }
 
-export interface AimOutcome extends Aim {
-  readonly ratio: number | undefined;
-  readonly met: boolean;
+/** The systems a row's ratios are taken against, when measured: the issue's yardsticks and its own reference. */
+export function comparedWith(system: SystemId): SystemId[] {
+  const candidates = [ETCD_REFERENCE, BARE_REFERENCE, SINGLE_NODE_REFERENCE, SYSTEMS[system].reference];
+  return [...new Set(candidates.filter((other): other is SystemId => other !== undefined && other !== system))];
 }
-
-/** The issue's aims, all against the baseline (the reference of the flush node). */
-export const AIMS: readonly Aim[] = [
-  { name: 'GET >= 70% of baseline (durable node)', system: 'flush', operation: 'get', ratioMin: 0.7 },
-  { name: 'durable PUT >= 50% of baseline', system: 'flush', operation: 'put', ratioMin: 0.5 },
-];
 
 export function median(values: readonly number[]): number {
   if (values.length === 0) throw new Error('the median of nothing');
@@ -92,22 +85,16 @@ export function median(values: readonly number[]): number {
 export function summarise(measurements: readonly Measurement[], systems: readonly SystemId[], operations: readonly Operation[]): SummaryRow[] {
   const runOf = (system: SystemId, round: number, operation: Operation) =>
     measurements.find((entry) => entry.system === system && entry.operation === operation && entry.round === round);
-  const medianOrUndefined = (values: number[]) => (values.length === 0 ? undefined : median(values));
   const rows: SummaryRow[] = [];
   for (const operation of operations) {
     for (const system of systems) {
       const runs = measurements.filter((entry) => entry.system === system && entry.operation === operation);
       if (runs.length === 0) continue;
       const rates = runs.map((entry) => entry.result.requestsPerSecond);
-      const reference = SYSTEMS[system].reference;
-      const paired = runs.flatMap((entry) => {
-        const referenceRun = reference === undefined ? undefined : runOf(reference, entry.round, operation);
-        return referenceRun === undefined ? [] : [{ run: entry, reference: referenceRun }];
-      });
       rows.push({
         system,
         operation,
-        reference,
+        reference: SYSTEMS[system].reference,
         rounds: runs.length,
         connections: Math.max(...runs.map((entry) => entry.result.connections)),
         requestsPerSecond: median(rates),
@@ -115,13 +102,13 @@ export function summarise(measurements: readonly Measurement[], systems: readonl
         requestsPerSecondMax: Math.max(...rates),
         p50Ms: median(runs.map((entry) => entry.result.p50Ms)),
         p99Ms: median(runs.map((entry) => entry.result.p99Ms)),
-        throughputRatio: medianOrUndefined(paired.map((pair) => pair.run.result.requestsPerSecond / pair.reference.result.requestsPerSecond)),
-        p99Ratio: medianOrUndefined(paired.map((pair) => pair.run.result.p99Ms / pair.reference.result.p99Ms)),
-        cpuPerRequestRatio: medianOrUndefined(
-          paired.flatMap((pair) => {
-            const own = cpuMicrosPerRequest(pair.run);
-            const reference = cpuMicrosPerRequest(pair.reference);
-            return own === undefined || reference === undefined || reference === 0 ? [] : [own / reference];
+        against: Object.fromEntries(
+          comparedWith(system).flatMap((other) => {
+            const pairs = runs.flatMap((run) => {
+              const otherRun = runOf(other, run.round, operation);
+              return otherRun === undefined ? [] : [{ run, other: otherRun }];
+            });
+            return pairs.length === 0 ? [] : [[other, ratiosOf(pairs)]];
           }),
         ),
         non2xx: runs.reduce((sum, entry) => sum + entry.result.non2xx, 0),
@@ -133,8 +120,26 @@ export function summarise(measurements: readonly Measurement[], systems: readonl
   return rows;
 }
 
-function cpuMicrosPerRequest(entry: Measurement): number | undefined {
-  return entry.cpu === undefined || entry.result.requestsPerSecond === 0 ? undefined : (entry.cpu.serverCores * 1e6) / entry.result.requestsPerSecond;
+function ratiosOf(pairs: readonly { run: Measurement; other: Measurement }[]): Ratios {
+  const medianOrUndefined = (values: number[]) => (values.length === 0 ? undefined : median(values));
+  return {
+    throughput: medianOrUndefined(pairs.map((pair) => pair.run.result.requestsPerSecond / pair.other.result.requestsPerSecond)),
+    p99: medianOrUndefined(pairs.map((pair) => pair.run.result.p99Ms / pair.other.result.p99Ms)),
+    cpuPerRequest: medianOrUndefined(
+      pairs.flatMap((pair) => {
+        const own = cpuMicrosPerRequest(pair.run);
+        const other = cpuMicrosPerRequest(pair.other);
+        return own === undefined || other === undefined || other === 0 ? [] : [own / other];
+      }),
+    ),
+  };
+}
+
+/** The system's CPU time over the measured window (all its processes) divided by the requests answered in it. */
+export function cpuMicrosPerRequest(entry: Pick<Measurement, 'cpu' | 'result' | 'window'>): number | undefined {
+  if (entry.cpu === undefined || entry.result.requests === 0) return undefined;
+  const windowMicros = entry.window.endMicros - entry.window.startMicros;
+  return (entry.cpu.serverCores * windowMicros) / entry.result.requests;
 }
 
 function cpuColumns(runs: readonly Measurement[]): Pick<SummaryRow, 'serverCores' | 'serverCpuMicrosPerRequest' | 'otherCoresMax'> {
@@ -145,11 +150,4 @@ function cpuColumns(runs: readonly Measurement[]): Pick<SummaryRow, 'serverCores
     serverCpuMicrosPerRequest: median(measured.map(({ perRequest }) => perRequest)),
     otherCoresMax: Math.max(...measured.map(({ cpu }) => cpu.otherCores)),
   };
-}
-
-export function judgeAims(rows: readonly SummaryRow[]): AimOutcome[] {
-  return AIMS.map((aim) => {
-    const ratio = rows.find((row) => row.system === aim.system && row.operation === aim.operation)?.throughputRatio;
-    return { ...aim, ratio, met: ratio !== undefined && ratio >= aim.ratioMin };
-  });
 }

@@ -1,15 +1,17 @@
 // Driving wrk (https://github.com/wg/wrk) and reading its report: requests per second, the latency
 // distribution's 50% and 99% lines (`--latency`), and anything that was not a 2xx answer.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { registerCleanup } from './cleanup';
+import { capture } from './capture';
 import { pinnedCommand } from './pinning';
 
 export const WRK_INSTALL_HINT = 'apt-get install -y wrk';
 const WRK_SCRIPT_PATH = join(import.meta.dir, 'kv.lua');
 /** host:port[,host:port...]: the servers kv.lua spreads its threads over. */
 const TARGETS_VARIABLE = 'SWARMKV_BENCH_TARGETS';
+/** Requests per second each wrk thread offers, for a paced run (kv.lua's delay()). */
+const THREAD_RATE_VARIABLE = 'SWARMKV_BENCH_THREAD_RATE';
 /** wrk's own per-request timeout; a request slower than this counts as a timeout error. */
 const WRK_REQUEST_TIMEOUT_SECONDS = 10;
 /** Beyond its duration, how long a wrk run may take (start-up, the final report) before it is killed. */
@@ -18,6 +20,8 @@ const WRK_OVERRUN_MS = 30_000;
 export type Operation = 'get' | 'put';
 
 export interface WrkRun {
+  /** swarmkv's REST API or etcd's JSON gateway (bench/kv.lua speaks both). */
+  readonly protocol: 'swarmkv' | 'etcd';
   /** The servers to load: one, or several (a cluster's nodes), each loaded by its own wrk thread(s). */
   readonly urls: readonly string[];
   /** Query string every request carries ('' for none), e.g. `consistency=quorum`. */
@@ -31,6 +35,8 @@ export interface WrkRun {
   readonly threads: number;
   /** taskset CPU list for wrk, or undefined to let the scheduler place it. */
   readonly cpus: string | undefined;
+  /** Requests per second offered in all, for a paced run; undefined for as fast as the server answers. */
+  readonly offeredRate?: number | undefined;
 }
 
 export interface WrkResult {
@@ -74,6 +80,7 @@ export async function runWrk(run: WrkRun): Promise<WrkResult> {
     `--script=${WRK_SCRIPT_PATH}`,
     run.urls[0]!,
     '--',
+    run.protocol,
     run.operation,
     String(run.keys),
     ...(run.query === '' ? [] : [run.query]),
@@ -82,31 +89,10 @@ export async function runWrk(run: WrkRun): Promise<WrkResult> {
   // thread's init(), which runs after the thread's address is fixed.
   const targets = run.urls.map((url) => new URL(url).host).join(',');
   const [command, commandArgs] = pinnedCommand(run.cpus, 'wrk', args);
-  const output = await capture(command, commandArgs, { ...process.env, [TARGETS_VARIABLE]: targets }, run.seconds * 1000 + WRK_OVERRUN_MS);
+  const env: NodeJS.ProcessEnv = { ...process.env, [TARGETS_VARIABLE]: targets };
+  if (run.offeredRate !== undefined) env[THREAD_RATE_VARIABLE] = String(run.offeredRate / shape.threads);
+  const output = await capture(command, commandArgs, env, run.seconds * 1000 + WRK_OVERRUN_MS);
   return { ...shape, ...parseWrkReport(output) };
-}
-
-/** Runs a command to completion, asynchronously, so that signal handlers stay responsive meanwhile. */
-function capture(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
-    const unregister = registerCleanup(() => child.kill('SIGKILL'));
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('error', (error) => {
-      unregister();
-      reject(error);
-    });
-    child.once('close', (code, signal) => {
-      unregister();
-      clearTimeout(timer);
-      if (code === 0) resolve(stdout);
-      else reject(new Error(`${command} ${args.join(' ')} failed (${signal ?? `exit ${code}`}):\n${stderr}${stdout}`));
-    });
-  });
 }
 
 const MS_PER_UNIT: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
