@@ -10,6 +10,7 @@ import { describe, expect, test } from 'bun:test';
 import { spawnSync } from 'node:child_process';
 import { NAMESPACES_AVAILABLE, useCluster, type ClusterNode, type TestCluster } from './support/cluster';
 import { converge, CONVERGE_MS_MAX, mapConcurrent, REJOIN_MS_MAX } from './support/cluster-scenarios';
+import { scenarioStep } from './support/scenario-step';
 import { CLI_PATH } from './support/spawn-node';
 
 const TAG = 'anti-entropy';
@@ -33,10 +34,11 @@ const allAgree = (versions: Map<string, string[]>) => [...versions.values()].eve
 
 describe.skipIf(!NAMESPACES_AVAILABLE)('anti-entropy, 3 nodes in their own namespaces', () => {
   const cluster = useCluster({ nodes: 3, replicas: 3, nodeArgs: ['--anti-entropy-interval-ms', '0'] });
+  const converged = scenarioStep(() => converge(cluster(), TAG));
 
   test('a replica paused through 500 writes at consistency one holds every key at the others’ version within 30 s of POST /cluster/repair', async () => {
     const c = cluster();
-    await converge(c, TAG);
+    await converged();
     const [writer, , paused] = c.nodes as [ClusterNode, ClusterNode, ClusterNode];
     c.pause(paused);
     try {
@@ -73,8 +75,9 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('anti-entropy, 3 nodes in their own names
     expect(status.lastCompleted.keysRepaired).toBe(missing);
   }, CONVERGE_MS_MAX + SCENARIO_MS);
 
-  test('swarmkv repair runs a pass on every member, draws its progress and exits 0; nothing is left to repair', () => {
+  test('swarmkv repair runs a pass on every member, draws its progress and exits 0; nothing is left to repair', async () => {
     const c = cluster();
+    await converged();
     const startedMs = performance.now();
     const result = spawnSync('node', [CLI_PATH, 'repair', '--url', c.nodes[0]!.url], { encoding: 'utf8', timeout: CLI_TIMEOUT_MS });
     const elapsedMs = Math.round(performance.now() - startedMs);
@@ -83,5 +86,5 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('anti-entropy, 3 nodes in their own names
     expect(result.stderr).toContain('repair (3 nodes) [');
     expect(result.stderr).toContain('100 %');
     expect(result.stdout).toMatch(/^repaired 0 keys on 3 nodes, \d+ bytes exchanged, in [\d.]+ s\n$/);
-  }, CLI_TIMEOUT_MS + 10_000);
+  }, CONVERGE_MS_MAX + CLI_TIMEOUT_MS + 10_000);
 });

@@ -1,4 +1,4 @@
-// The short chaos run CI does (the long one is `npm run chaos`, see README "Fault injection"): five
+// The short chaos run CI does (the long one is `npm run chaos`, see docs/testing.md "Fault injection"): five
 // nodes under a seeded workload through one partition with clients on both sides, one kill -9 and
 // restart, one SIGSTOP/SIGCONT, one clock skew and one one-way cut. It asserts the bars that must hold
 // already: no acknowledged quorum write lost, no delete resurrected, every minority-side quorum request

@@ -1,4 +1,4 @@
-// The CLI's exit codes, for scripts: stable, documented in README and in `swarmkv --help`.
+// The CLI's exit codes, for scripts: stable, documented in docs/cli.md and in `swarmkv --help`.
 export const exitCodes = {
   ok: 0,
   notFound: 1,

@@ -1,5 +1,5 @@
 // A node's configuration: every field has a default here, a CLI flag in cli/src/commands/node.ts (and
-// so an environment variable, by cli/src/environment-variables.ts's one rule), and a row in the README's
+// so an environment variable, by cli/src/environment-variables.ts's one rule), and a row in docs/configuration.md's
 // configuration table (a test checks the table against `configFields`).
 // Relationships between fields are checked at start-up: a bad combination fails at once, not later.
 
@@ -111,7 +111,7 @@ export interface ConfigField {
   readonly meaning: string;
 }
 
-/** The documented surface of NodeConfig, in README order. */
+/** The documented surface of NodeConfig, in the order of docs/configuration.md's table. */
 export const configFields: readonly ConfigField[] = [
   { name: 'port', kind: 'integer', flag: '--port', defaultValue: '7070', meaning: 'HTTP port; 0 picks a free one (logged as `node.listening`)' },
   { name: 'host', kind: 'string', flag: '--host', defaultValue: '127.0.0.1', meaning: 'DHT bind address, and HTTP unless `--http-host` is given' },
@@ -128,7 +128,7 @@ export const configFields: readonly ConfigField[] = [
   { name: 'bootstrap', kind: 'list', flag: '--bootstrap', defaultValue: '(none)', meaning: 'DHT bootstrap nodes, `host:port[,...]`' },
   { name: 'publicDht', kind: 'boolean', flag: '--public-dht', defaultValue: 'false', meaning: "opt in to Hyperswarm's public DHT bootstrap nodes" },
   { name: 'dhtPort', kind: 'integer', flag: '--dht-port', defaultValue: '0', meaning: 'UDP port of this node’s DHT, so others can bootstrap from it; 0 picks any' },
-  { name: 'replicas', kind: 'integer', flag: '--replicas', defaultValue: String(REPLICATION_FACTOR_DEFAULT), meaning: 'replication factor N (effective: min(N, live members))' },
+  { name: 'replicas', kind: 'integer', flag: '--replicas', defaultValue: String(REPLICATION_FACTOR_DEFAULT), meaning: 'replication factor N, capped by the members on the ring; dead members stay on it, so a failure never shrinks N' },
   { name: 'tokensPerNode', kind: 'integer', flag: '--tokens', defaultValue: String(TOKENS_PER_NODE_DEFAULT), meaning: 'virtual nodes per node on the hash ring' },
   { name: 'readConsistency', kind: 'string', flag: '--read-consistency', defaultValue: 'quorum', meaning: 'default R: `one`, `quorum` or `all` (per request: `?consistency=`)' },
   { name: 'writeConsistency', kind: 'string', flag: '--write-consistency', defaultValue: 'quorum', meaning: 'default W: `one`, `quorum` or `all` (per request: `?consistency=`)' },

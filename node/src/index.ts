@@ -26,6 +26,7 @@ export type { RepairStatus } from './replication';
 export type { DhtBootstrap } from './daemon';
 export { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, SECRET_CHARS_MIN, SHUTDOWN_DRAIN_MS_MAX, SHUTDOWN_MS_MAX } from './limits';
 export { HTTP_CONNECTIONS_MAX, HTTP_HEADERS_TIMEOUT_MS, HTTP_PIPELINED_RESPONSES_MAX, HTTP_TIMEOUT_CHECK_INTERVAL_MS, JSON_DEPTH_MAX, TOKEN_CACHE_MS } from './limits';
+export { errorStatus, type ErrorCode } from './errors';
 export { ConfigError, configFields, resolveNodeConfig, tlsFilesOf, type ConfigField, type NodeConfig } from './config';
 export type { LogDestination, Logger, LogLevel } from './log';
 export { SeededRandom } from './seeded-random';

@@ -91,6 +91,14 @@ export const SECRET_CHARS_MIN = 16;
  */
 export const REPLICA_QUORUM_DEADLINE_MS = 1500;
 /**
+ * A read asks only the R replicas it needs; if they have not all answered after this long, it asks the
+ * others too (a speculative read, as Cassandra's speculative retry), so a slow or silently dead replica
+ * costs a read this much latency, not the quorum deadline. Measured under the benchmark's saturating
+ * load, a replica read's p99 stays below it; at rest it is a few milliseconds. Must stay well below
+ * REPLICA_QUORUM_DEADLINE_MS.
+ */
+export const READ_HEDGE_DELAY_MS = 100;
+/**
  * A blind write that finds a newer version on a replica (a concurrent write, or a coordinator whose
  * clock lags) is re-versioned above it and sent again, at most this many times in all.
  */

@@ -1,7 +1,8 @@
 // An authenticated-peer fuzzer against real node processes: a peer that holds the cluster secret joins
 // two nodes' swarm and sends, for every wire message type, frames with missing, ill-typed and oversized
 // fields, requests whose bodies do not fit, answers nobody asked for, a second hello and identify,
-// unknown type codes, and a frame beyond the frame limit. The nodes must stay alive, keep serving,
+// unknown type codes, compact (protocol version 2) envelopes whose bytes are not a layout, and a frame
+// beyond the frame limit. The nodes must stay alive, keep serving,
 // keep their data, and log each kind of refusal once per peer, however often it is repeated.
 // Runs on Node (it loads hyperswarm), inside a loopback-only namespace (scripts/test.sh).
 
@@ -19,7 +20,8 @@ const TEST_TIMEOUT_MS = 180_000;
 const EVENT_TIMEOUT_MS = 60_000;
 const KEYS = 20;
 const REPEATS = 5;
-const CORE_TYPES: ReadonlySet<string> = new Set(['hello', 'identify', 'rpcRequest', 'rpcResponse', 'rpcError']);
+const CORE_TYPES: ReadonlySet<string> = new Set(['hello', 'identify', 'rpcRequest', 'rpcResponse', 'rpcError', 'rpcRequestCompact', 'rpcResponseCompact']);
+const UNKNOWN_CODES = [8, 15, 63, 127, 4242, 65_535];
 
 interface RunningNode {
   readonly child: ChildProcess;
@@ -69,7 +71,9 @@ function permissiveRegistry(): MessageRegistry {
       return rest;
     });
   }
-  for (const code of [6, 15, 63, 127, 4242, 65_535]) registry.define(`fuzz.unknown.${code}`, code, (fields) => fields.all());
+  for (const code of UNKNOWN_CODES) registry.define(`fuzz.unknown.${code}`, code, (fields) => fields.all());
+  // JSON text where a compact envelope's bytes belong: the node must read it as bytes and refuse it.
+  for (const code of [MessageType.rpcRequestCompact, MessageType.rpcResponseCompact]) registry.define(`fuzz.compact.${code}`, code, (fields) => fields.all());
   return registry;
 }
 
@@ -90,7 +94,10 @@ function fuzzMessages(): WireMessage[] {
   // A second hello and identify, after the handshake.
   messages.push({ type: 'hello', protocolVersionMin: 1, protocolVersionMax: 1, proof: 'ab'.repeat(32) });
   messages.push({ type: 'identify', nodeId: 'ffffffffffffffff', name: 'impostor', httpAddress: 'x:1' });
-  for (const code of [6, 15, 63, 127, 4242, 65_535]) messages.push({ type: `fuzz.unknown.${code}`, junk: code });
+  for (const code of UNKNOWN_CODES) messages.push({ type: `fuzz.unknown.${code}`, junk: code });
+  for (const code of [MessageType.rpcRequestCompact, MessageType.rpcResponseCompact]) {
+    for (const shape of shapes) messages.push({ type: `fuzz.compact.${code}`, ...shape });
+  }
   return messages;
 }
 

@@ -1,5 +1,5 @@
 // `swarmkv node`: runs a node in the foreground. Its flags are generated from the daemon's documented
-// configuration fields, so the CLI, the README table and the defaults cannot drift apart; each flag can
+// configuration fields, so the CLI, docs/configuration.md's table and the defaults cannot drift apart; each flag can
 // also come from its environment variable (`--port` → `SWARMKV_PORT`, see environment-variables.ts). The
 // daemon itself is loaded only when this command runs, so the data commands stay thin HTTP clients.
 

@@ -1,5 +1,5 @@
 // Which environment variable an option of `node`, `up` or `bootstrap` is read from, for help and the
-// README: `SWARMKV_` + the long name in UPPER_SNAKE (`--key-bytes-max` → SWARMKV_KEY_BYTES_MAX).
+// docs/configuration.md: `SWARMKV_` + the long name in UPPER_SNAKE (`--key-bytes-max` → SWARMKV_KEY_BYTES_MAX).
 // The rule itself lives with the code that reads the variables (environment-variables.ts).
 
 import { environmentVariableName } from '../environment-variables';

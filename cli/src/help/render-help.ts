@@ -27,7 +27,7 @@ export async function rootHelpText(root: CommandDef<ArgsDef>, width: number): Pr
     ...groups,
     ...section('Options', renderRows([HELP_OPTION, { term: '--version', description: 'print the version' }], width)),
     ...examplesSection(rootFacts, width),
-    ...wrapParagraphs("Run 'swarmkv <command> --help' for a command's options and examples. The README covers the configuration, the API and how the cluster works.", width),
+    ...wrapParagraphs("Run 'swarmkv <command> --help' for a command's options and examples. The configuration, the API and how the cluster works are in docs/configuration.md, docs/api.md and docs/design.md.", width),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -100,7 +100,7 @@ export const EventsSchema = Type.Object({
     Type.Object({
       seq: Type.Integer({ description: 'Increases by one per event this process logged; starts again at 1 when it restarts.' }),
       time: Type.String({ format: 'date-time' }),
-      event: Type.String({ description: 'The log event’s name, e.g. `membership.member_changed`, `hints.delivered`, `repair.completed`.' }),
+      event: Type.String({ description: 'The log event’s name, e.g. `membership.member_changed`, `hints.delivered`, `repair.pass_completed`.' }),
       level: Type.Union([Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')]),
       fields: Type.Object({}, { additionalProperties: true, description: 'The event’s fields, as in its log line.' }),
     }),

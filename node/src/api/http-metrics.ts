@@ -2,20 +2,17 @@
 // key count and size read at scrape time. Routes are labelled by their template (`/kv/{key}`), never by
 // the raw path, so label cardinality stays bounded whatever keys clients use.
 //
-// prom-client is the heaviest module a node loads (about a third of its start-up, measured: see
-// bench/RESULTS.md, "Cold start"), and no request but a scrape needs it: it is loaded once the node
-// serves (`load`), and requests observed before are kept, up to PENDING_OBSERVATIONS_MAX, and counted then.
+// The per-request metrics are route-tally.ts's plain counters, bound to their route once and rendered
+// at scrape time. prom-client, for the rest, is the heaviest module a node loads (about a third of its
+// start-up, measured: see bench/RESULTS.md, "Cold start"), and no request but a scrape needs it: it is
+// loaded once the node serves (`load`).
 
-import type { Counter, Histogram, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { assert } from '../assert';
 import type { HintHealth } from '../replication';
 import type { StoreStats } from '../storage';
 import { RequestWindow, type WindowSnapshot } from './request-window';
-
-/** Latency buckets in seconds: from a cached read (~100 µs) to a slow fsync under load (~2.5 s). */
-const LATENCY_BUCKETS_SECONDS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
-/** Requests observed before prom-client has loaded, kept to be counted once it has; beyond, dropped. */
-const PENDING_OBSERVATIONS_MAX = 10_000;
+import { renderTallies, RouteTally } from './route-tally';
 
 type PromClient = typeof import('prom-client');
 
@@ -26,16 +23,19 @@ export interface TransportTotals {
   readonly messagesSent: number;
   readonly messagesReceived: number;
 }
-type Observation = readonly [method: string, route: string, status: number, seconds: number];
+
+/** Where a route's requests are counted: bound once per route (`HttpMetrics.route`), called per request. */
+export interface RouteObserver {
+  observe(status: number, seconds: number): void;
+}
 
 export class HttpMetrics {
   readonly #readStoreStats: () => StoreStats;
   readonly #readHints: (() => HintHealth) | undefined;
   #registry: Registry | undefined;
   #loading: Promise<void> | undefined;
-  #pending: Observation[] = [];
-  #requests!: Counter<'method' | 'route' | 'status'>;
-  #latency!: Histogram<'method' | 'route'>;
+  /** One tally per method and route template: bounded, routes are templates. */
+  readonly #tallies = new Map<string, RouteTally>();
   /** The same observations over a short sliding window, for GET /stats. */
   readonly #window = new RequestWindow();
   /** Set once the node's cluster half runs; a standalone node has no transport and counts nothing. */
@@ -57,34 +57,17 @@ export class HttpMetrics {
     return this.#registry;
   }
 
-  /** Loads prom-client and registers every metric, counting what was observed meanwhile. Idempotent. */
+  /** Loads prom-client and registers every metric it keeps. Idempotent. */
   load(): Promise<void> {
-    this.#loading ??= import('prom-client').then((client) => {
-      this.#register(client);
-      for (const observation of this.#pending) this.#count(...observation);
-      this.#pending = [];
-    });
+    this.#loading ??= import('prom-client').then((client) => this.#register(client));
     return this.#loading;
   }
 
   #register(client: PromClient): void {
-    const { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } = client;
+    const { Gauge, Registry, collectDefaultMetrics } = client;
     const registry = new Registry();
     const readStoreStats = this.#readStoreStats;
     collectDefaultMetrics({ register: registry, prefix: 'swarmkv_process_' });
-    this.#requests = new Counter({
-      name: 'swarmkv_http_requests_total',
-      help: 'HTTP requests by route template, method and response status.',
-      labelNames: ['method', 'route', 'status'],
-      registers: [registry],
-    });
-    this.#latency = new Histogram({
-      name: 'swarmkv_http_request_duration_seconds',
-      help: 'HTTP request latency by route template and method, from routing to response.',
-      labelNames: ['method', 'route'],
-      buckets: LATENCY_BUCKETS_SECONDS,
-      registers: [registry],
-    });
     new Gauge({
       name: 'swarmkv_store_keys',
       help: 'Keys in the local store: live values and tombstones (deleted keys kept so they cannot return).',
@@ -109,36 +92,22 @@ export class HttpMetrics {
     this.#registry = registry;
   }
 
-  // Label children are resolved once per (method, route, status) and kept: prom-client hashes the
-  // label set on every call otherwise, and this runs on every request. Bounded: routes are templates.
-  readonly #requestCounters = new Map<string, Counter.Internal>();
-  readonly #latencyHistograms = new Map<string, Histogram.Internal<'method' | 'route'>>();
-
-  observe(method: string, route: string, status: number, seconds: number): void {
-    this.#window.observe(seconds);
-    if (this.#registry === undefined) {
-      if (this.#pending.length < PENDING_OBSERVATIONS_MAX) this.#pending.push([method, route, status, seconds]);
-      return;
+  /** The observer of one route's requests; the same one for the same method and template. */
+  route(method: string, route: string): RouteObserver {
+    const id = `${method} ${route}`;
+    let tally = this.#tallies.get(id);
+    if (tally === undefined) {
+      tally = new RouteTally(method, route);
+      this.#tallies.set(id, tally);
     }
-    this.#count(method, route, status, seconds);
-  }
-
-  /** Into prom-client's counter and histogram. */
-  #count(method: string, route: string, status: number, seconds: number): void {
-    const routeKey = `${method} ${route}`;
-    const statusKey = `${routeKey} ${status}`;
-    let counter = this.#requestCounters.get(statusKey);
-    if (counter === undefined) {
-      counter = this.#requests.labels({ method, route, status: String(status) });
-      this.#requestCounters.set(statusKey, counter);
-    }
-    let histogram = this.#latencyHistograms.get(routeKey);
-    if (histogram === undefined) {
-      histogram = this.#latency.labels({ method, route });
-      this.#latencyHistograms.set(routeKey, histogram);
-    }
-    counter.inc();
-    histogram.observe(seconds);
+    const window = this.#window;
+    const counted = tally;
+    return {
+      observe(status, seconds) {
+        window.observe(seconds);
+        counted.observe(status, seconds);
+      },
+    };
   }
 
   /** Request count, rate and latency percentiles over the last STATS_WINDOW_MS. */
@@ -156,7 +125,7 @@ export class HttpMetrics {
 
   async render(): Promise<string> {
     await this.load();
-    return this.registry.metrics();
+    return `${await this.registry.metrics()}\n${renderTallies(this.#tallies.values())}`;
   }
 }
 

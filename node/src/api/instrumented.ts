@@ -46,6 +46,7 @@ export function instrumented(
   // Elysia reads this function's source to decide what to prepare per request: naming the two fields
   // (not taking the whole context) keeps it from parsing cookies, query and headers we never use,
   // which also keeps responses on the adapter's fast path. Measured: 3x the GET throughput.
+  const observer = metrics.route(method, route);
   return async ({ params, request }) => {
     const startedMs = performance.now();
     let response: Response;
@@ -55,7 +56,7 @@ export function instrumented(
       response = toErrorResponse(error, logger, route);
     }
     if (cors !== undefined) cors.decorate(request, response);
-    metrics.observe(method, route, response.status, (performance.now() - startedMs) / 1000);
+    observer.observe(response.status, (performance.now() - startedMs) / 1000);
     // Checked after the handler, right before the response goes out: a stop that began while the
     // request was being served still ends this connection.
     closeConnectionIfDraining(request);

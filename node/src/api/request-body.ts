@@ -5,6 +5,8 @@
 import { BODY_ENVELOPE_BYTES_MAX } from '../limits';
 import { SwarmError } from '../errors';
 import { checkJsonExactness } from './json-exactness';
+import { readNodeBodyBounded, tooLargeError } from './node-body';
+import { nodeExchangeOf } from './node-exchange';
 
 export interface ValueBody {
   /** The value as compact JSON text, ready to store. */
@@ -30,12 +32,21 @@ function isJsonContentType(contentType: string | null): boolean {
  */
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** The body's bytes, read up to `bytesMax` (payload_too_large beyond it). */
+/**
+ * The body's bytes, read up to `bytesMax` (payload_too_large beyond it): from the Node request under
+ * `request` when there is one (node-body.ts: no web stream built), else from `request.body`.
+ */
 async function readBytesBounded(request: Request, bytesMax: number): Promise<Uint8Array> {
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > bytesMax) {
     throw new SwarmError('payload_too_large', `the body is ${declared} bytes; the limit is ${bytesMax}`, { bytesMax });
   }
+  const node = nodeExchangeOf(request);
+  if (node !== undefined) return readNodeBodyBounded(node.req, bytesMax);
+  return readWebBodyBounded(request, bytesMax);
+}
+
+async function readWebBodyBounded(request: Request, bytesMax: number): Promise<Uint8Array> {
   if (request.body === null) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
   let received = 0;
@@ -50,7 +61,7 @@ async function readBytesBounded(request: Request, bytesMax: number): Promise<Uin
       // the body is read and discarded by Node's HTTP server (bounded by its request timeout) while the
       // 413 goes out, and the connection stays usable.
       reader.releaseLock();
-      throw new SwarmError('payload_too_large', `the body exceeds the limit of ${bytesMax} bytes`, { bytesMax });
+      throw tooLargeError(bytesMax);
     }
     chunks.push(value);
   }

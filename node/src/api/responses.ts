@@ -31,6 +31,4 @@ export function errorResponse(error: SwarmError): Response {
   return json(error.status, error.toJSON());
 }
 
-export function isoTime(ms: number): string {
-  return new Date(ms).toISOString();
-}
+export { isoTime } from './iso-time';

@@ -273,3 +273,51 @@ describe('reads at one', () => {
     expect(read.result.valueJson).toBe('1');
   });
 });
+
+describe('reads ask only the replicas they need', () => {
+  test('a quorum read on a home replica asks its own store and one other, not all three', async () => {
+    await coordinator.put('few', '1', 'all');
+    const asked = countReads();
+    const read = await coordinator.get('few');
+    expect(read.replicas).toEqual([A, B]);
+    expect([...asked.entries()]).toEqual([[A, 1], [B, 1]]);
+  });
+
+  test('a down replica is replaced by the next one at once', async () => {
+    await coordinator.put('spare', '1', 'all');
+    cluster.down.add(B);
+    const read = await coordinator.get('spare');
+    expect(read.replicas.sort()).toEqual([A, C]);
+  });
+
+  test('a hanging replica is hedged: the read still answers, well inside the quorum deadline', async () => {
+    await coordinator.put('hedged', '1', 'all');
+    cluster.hanging.add(B);
+    const started = performance.now();
+    const read = await coordinator.get('hedged');
+    expect(read.replicas.sort()).toEqual([A, C]);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  test('a quorum read after a quorum write that missed this node still sees it (W + R > N)', async () => {
+    const elsewhere = coordinatorOn(B);
+    cluster.down.add(A);
+    await elsewhere.put('overlap', '"new"');
+    cluster.down.delete(A);
+    const read = await coordinator.get('overlap');
+    expect(read.result.valueJson).toBe('"new"');
+  });
+});
+
+/** Counts the reads each replica serves from now on. */
+function countReads(): Map<string, number> {
+  const asked = new Map<string, number>();
+  for (const [nodeId, replica] of cluster.replicas) {
+    const read = replica.read.bind(replica);
+    replica.read = (key: string) => {
+      asked.set(nodeId, (asked.get(nodeId) ?? 0) + 1);
+      return read(key);
+    };
+  }
+  return asked;
+}

@@ -16,7 +16,7 @@ import type { Clock } from '../clock';
 import type { Consistency } from '../config';
 import { SwarmError } from '../errors';
 import { generateKey } from '../keys';
-import { HLC_LOGICAL_MAX, GENERATED_KEY_ATTEMPTS_MAX, REPLICA_QUORUM_DEADLINE_MS, WRITE_ATTEMPTS_MAX } from '../limits';
+import { HLC_LOGICAL_MAX, GENERATED_KEY_ATTEMPTS_MAX, READ_HEDGE_DELAY_MS, REPLICA_QUORUM_DEADLINE_MS, WRITE_ATTEMPTS_MAX } from '../limits';
 import { isTombstone, type StoredRecord } from '../storage';
 import { compareVersions, formatVersion, parseVersion, type HybridLogicalClock } from '../version';
 import { assert } from '../assert';
@@ -25,7 +25,7 @@ import { decodeCursor } from './list-cursor';
 import { mergeListing, type ListPage } from './listing';
 import { newestRecord } from './merge';
 import { standInWrites, type Placement, type ReplicaDirectory, type ReplicaTarget } from './placement';
-import { gatherQuorum, requiredAcks, type Reply } from './quorum';
+import { gatherNeeded, gatherQuorum, requiredAcks, type Reply } from './quorum';
 import { ReadRepairer } from './read-repairer';
 import type { ReplicaWriteAck } from './replica';
 
@@ -145,7 +145,13 @@ export class Coordinator {
     if (consistency === 'one' && targets.some((target) => target.nodeId === self && target.standInFor === undefined)) {
       return { result: await this.#replica(self).read(key), replicas: [self] };
     }
-    const { replies } = await gatherQuorum(targets, requiredAcks(consistency, targets.length), REPLICA_QUORUM_DEADLINE_MS, (nodeId) => this.#replica(nodeId).read(key), countsToward(consistency, targets));
+    // Only R replicas are asked, this node's own store first: the others are asked on a failure or
+    // after READ_HEDGE_DELAY_MS (see gatherNeeded), so R, not N, sets what a read costs the cluster.
+    const counts = countsToward(consistency, targets);
+    const { replies } = await gatherNeeded(readOrder(targets, self, counts), requiredAcks(consistency, targets.length), REPLICA_QUORUM_DEADLINE_MS, (nodeId) => this.#replica(nodeId).read(key), {
+      counts,
+      hedgeAfterMs: READ_HEDGE_DELAY_MS,
+    });
     const newest = newestRecord(replies.map((reply) => reply.value));
     if (newest !== undefined) {
       this.#observe(newest.version);
@@ -225,6 +231,16 @@ function countsToward(consistency: Consistency, targets: readonly ReplicaTarget[
   if (consistency === 'one' || targets.every((target) => target.standInFor === undefined)) return () => true;
   const home = new Set(targets.filter((target) => target.standInFor === undefined).map((target) => target.nodeId));
   return (nodeId) => home.has(nodeId);
+}
+
+/**
+ * The order a read asks replicas in: this node's own store first (no network, no codec), then the other
+ * replicas that count toward the quorum, then those that do not (stand-ins at `quorum` and `all`), so
+ * that the first R asked can make the quorum and a failed one is replaced by one that counts.
+ */
+function readOrder(targets: readonly ReplicaTarget[], self: string, counts: (nodeId: string) => boolean): ReplicaTarget[] {
+  const rank = (target: ReplicaTarget) => (!counts(target.nodeId) ? 2 : target.nodeId === self ? 0 : 1);
+  return [...targets].sort((a, b) => rank(a) - rank(b));
 }
 
 interface WriteOptions {

@@ -8,6 +8,7 @@ import { MembershipService, membershipProfiles } from '../membership';
 import { MemoryHintStore, MemoryStore } from '../storage';
 import { ConnectionWatch, MemoryNetwork, MemoryTransport, Rpc } from '../transport';
 import { HybridLogicalClock } from '../version';
+import type { ProtocolVersionRange } from '../wire';
 import { ClusterDirectory } from './cluster-directory';
 import { Coordinator } from './coordinator';
 import { HintLedger } from './hint-ledger';
@@ -33,13 +34,15 @@ export interface MemoryClusterNode {
 
 export interface MemoryNodeOptions {
   readonly replicationFactor?: number;
+  /** The wire protocol versions the node speaks (default all this build does). */
+  readonly protocolVersions?: ProtocolVersionRange;
 }
 
 export async function startMemoryNode(network: MemoryNetwork, index: number, options: MemoryNodeOptions = {}): Promise<MemoryClusterNode> {
   const nodeId = (index + 1).toString(16).padStart(16, 'a');
   const store = new MemoryStore();
   const hints = new HintLedger(new MemoryHintStore(HINT_BOUNDS), silentLogger);
-  const transport = new MemoryTransport(network, { nodeId, name: `n${index}`, httpAddress: `n${index}:7070`, clusterName: 'test', secret: SECRET });
+  const transport = new MemoryTransport(network, { nodeId, name: `n${index}`, httpAddress: `n${index}:7070`, clusterName: 'test', secret: SECRET, ...(options.protocolVersions === undefined ? {} : { protocolVersions: options.protocolVersions }) });
   const rpc = new Rpc(transport);
   const membership = new MembershipService({ self: { nodeId, name: `n${index}`, httpAddress: `n${index}:7070` }, config: membershipProfiles.local, transport, clock: systemClock, seed: index });
   const placement = new RingPlacement({ selfId: nodeId, membership, replicationFactor: options.replicationFactor ?? 3, tokensPerNode: 16 });

@@ -1,6 +1,7 @@
-import { expect, test } from 'bun:test';
+import { describe, expect, test } from 'bun:test';
 import { SwarmError } from '../errors';
-import { gatherQuorum, requiredAcks } from './quorum';
+import { READ_HEDGE_DELAY_MS, REPLICA_QUORUM_DEADLINE_MS } from '../limits';
+import { gatherNeeded, gatherQuorum, requiredAcks } from './quorum';
 
 const targets = ['a', 'b', 'c'].map((nodeId) => ({ nodeId }));
 const after = <T>(ms: number, value: T, fail = false) =>
@@ -42,4 +43,55 @@ test('fails at the deadline when replicas hang', async () => {
 test('fails at once when there are fewer targets than needed', async () => {
   const failure = await gatherQuorum(targets.slice(0, 1), 2, 5000, async () => 1).catch((error) => error);
   expect((failure as SwarmError).code).toBe('insufficient_replicas');
+});
+
+describe('gatherNeeded (reads)', () => {
+  test('asks only as many targets as it needs, in order, when they answer', async () => {
+    const asked: string[] = [];
+    const result = await gatherNeeded(targets, 2, 1000, async (nodeId) => (asked.push(nodeId), nodeId), { hedgeAfterMs: 500 });
+    expect(asked).toEqual(['a', 'b']);
+    expect(result.replies.map((reply) => reply.nodeId)).toEqual(['a', 'b']);
+  });
+
+  test('replaces a failed target with the next one at once, without waiting for the hedge', async () => {
+    const asked: string[] = [];
+    const started = performance.now();
+    const result = await gatherNeeded(targets, 2, 5000, (nodeId) => (asked.push(nodeId), after(1, nodeId, nodeId === 'b')), { hedgeAfterMs: 4000 });
+    expect(asked).toEqual(['a', 'b', 'c']);
+    expect(result.replies.map((reply) => reply.nodeId).sort()).toEqual(['a', 'c']);
+    expect(result.failed).toEqual(['b']);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  test('a target that throws at once is replaced too', async () => {
+    const result = await gatherNeeded(targets, 1, 5000, (nodeId) => {
+      if (nodeId === 'a') throw new SwarmError('unavailable', 'no connection');
+      return Promise.resolve(nodeId);
+    }, { hedgeAfterMs: 4000 });
+    expect(result.replies.map((reply) => reply.nodeId)).toEqual(['b']);
+  });
+
+  test('asks the rest once the hedge delay passes without a quorum', async () => {
+    const asked: string[] = [];
+    const result = await gatherNeeded(targets, 2, 5000, (nodeId) => (asked.push(nodeId), nodeId === 'b' ? new Promise<string>(() => {}) : after(1, nodeId)), {
+      hedgeAfterMs: 20,
+    });
+    expect(asked).toEqual(['a', 'b', 'c']);
+    expect(result.replies.map((reply) => reply.nodeId).sort()).toEqual(['a', 'c']);
+  });
+
+  test('skips targets that do not count when choosing whom to ask first, and fails when too few count', async () => {
+    const asked: string[] = [];
+    const home = (nodeId: string) => nodeId !== 'c';
+    const ordered = [{ nodeId: 'a' }, { nodeId: 'b' }, { nodeId: 'c' }];
+    await gatherNeeded(ordered, 2, 1000, async (nodeId) => (asked.push(nodeId), nodeId), { counts: home, hedgeAfterMs: 500 });
+    expect(asked).toEqual(['a', 'b']);
+    const failure = await gatherNeeded(ordered, 2, 1000, (nodeId) => after(1, nodeId, nodeId === 'b'), { counts: home, hedgeAfterMs: 500 }).catch((error) => error);
+    expect((failure as SwarmError).code).toBe('insufficient_replicas');
+    expect((failure as SwarmError).details).toEqual({ needed: 2, reached: 1 });
+  });
+
+  test('the hedge fires well inside the quorum deadline', () => {
+    expect(READ_HEDGE_DELAY_MS * 5).toBeLessThanOrEqual(REPLICA_QUORUM_DEADLINE_MS);
+  });
 });

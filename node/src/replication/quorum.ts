@@ -1,5 +1,6 @@
 // Quorum arithmetic and the scatter-gather that waits for it (Dynamo, DeCandia et al. 2007, §4.5):
-// an operation goes to every replica at once and completes as soon as `needed` of them succeed. It fails
+// a write goes to every replica at once, a read only to as many as it needs (more on a failure or once
+// the hedge delay passes), and either completes as soon as `needed` of them succeed. It fails
 // fast, as soon as too many have failed for success to remain possible, or when the deadline passes, so
 // a client on the wrong side of a partition gets a 503 quickly instead of hanging.
 
@@ -32,6 +33,19 @@ export interface QuorumResult<T> {
   readonly failed: string[];
 }
 
+/** How a gather contacts its targets. */
+export interface GatherOptions {
+  /** Whose replies count toward `needed` (all by default); see gatherQuorum. */
+  readonly counts?: (nodeId: string) => boolean;
+  /**
+   * Unset: every target is contacted at once (writes, which must reach every replica). Set: only as
+   * many targets as are needed are contacted first, in the order given, then one more for each that
+   * fails, and every one left once this many milliseconds pass without the quorum (a hedge against a
+   * slow replica, well inside the deadline, so availability is what contacting all would give).
+   */
+  readonly hedgeAfterMs?: number;
+}
+
 /**
  * `counts` says whose replies count toward `needed` (all by default): a stand-in's reply is gathered
  * and returned like any other, but the coordinator may not let it make up a quorum.
@@ -43,44 +57,61 @@ export function gatherQuorum<T>(
   operation: (nodeId: string) => Promise<T>,
   counts: (nodeId: string) => boolean = () => true,
 ): Promise<QuorumResult<T>> {
+  return gather(targets, needed, deadlineMs, operation, { counts });
+}
+
+/**
+ * A read's gather: contacts only the targets it needs, in the order given (the caller puts its own
+ * store first), and the others on a failure or after `hedgeAfterMs`. Reading R replicas instead of N
+ * is what makes R matter for cost and not only for when the client is answered.
+ */
+export function gatherNeeded<T>(
+  targets: readonly { nodeId: string }[],
+  needed: number,
+  deadlineMs: number,
+  operation: (nodeId: string) => Promise<T>,
+  options: GatherOptions & { readonly hedgeAfterMs: number },
+): Promise<QuorumResult<T>> {
+  return gather(targets, needed, deadlineMs, operation, options);
+}
+
+function gather<T>(
+  targets: readonly { nodeId: string }[],
+  needed: number,
+  deadlineMs: number,
+  operation: (nodeId: string) => Promise<T>,
+  { counts = () => true, hedgeAfterMs }: GatherOptions,
+): Promise<QuorumResult<T>> {
   return new Promise((resolve, reject) => {
     const replies: Reply<T>[] = [];
     const failed: string[] = [];
     const countable = targets.filter((target) => counts(target.nodeId)).length;
     let counted = 0;
+    let contacted = 0;
+    let contactedCounting = 0;
     let settled = false;
+    let hedge: ReturnType<typeof setTimeout> | undefined;
     const finish = (outcome: () => void) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearTimeout(hedge);
       outcome();
     };
     let storageFull: SwarmError | undefined;
     // A replica whose store is full says so (507), rather than as one more replica that did not answer.
-    const insufficient = () =>
-      storageFull ??
-      new SwarmError('insufficient_replicas', `${counted} of the ${needed} replica acknowledgements needed arrived`, {
-        needed,
-        reached: counted,
-      });
+    const insufficient = () => storageFull ?? insufficientReplicas(counted, needed);
     const timer = setTimeout(() => finish(() => reject(insufficient())), deadlineMs);
+    const doomed = () => countable - failed.filter(counts).length < needed;
     // Once too many have failed for success to remain possible, wait only for the replicas still in
     // flight (bounded by the deadline), so the error reports how many were actually reached.
     const settleIfDoomed = () => {
-      const doomed = countable - failed.filter(counts).length < needed;
-      if (doomed && replies.length + failed.length === targets.length) finish(() => reject(insufficient()));
+      if (doomed() && replies.length + failed.length === contacted) finish(() => reject(insufficient()));
     };
-    if (needed <= 0) return finish(() => resolve({ replies, failed }));
-    if (countable < needed) return finish(() => reject(insufficient()));
-    for (const target of targets) {
-      // An operation that throws at once (no connection to that replica) counts as that replica failing.
-      let pending: Promise<T>;
-      try {
-        pending = operation(target.nodeId);
-      } catch (error) {
-        pending = Promise.reject(error);
-      }
-      pending.then(
+    const contact = (target: { nodeId: string }) => {
+      contacted++;
+      if (counts(target.nodeId)) contactedCounting++;
+      started(operation, target.nodeId).then(
         (value) => {
           replies.push({ nodeId: target.nodeId, value });
           if (counts(target.nodeId)) counted++;
@@ -90,9 +121,34 @@ export function gatherQuorum<T>(
         (error: unknown) => {
           if (error instanceof SwarmError && error.code === 'insufficient_storage') storageFull = error;
           failed.push(target.nodeId);
+          // A failed replica is replaced by the next target not yet contacted, if one can still help.
+          if (!settled && !doomed() && contacted < targets.length) contact(targets[contacted]!);
           settleIfDoomed();
         },
       );
+    };
+    if (needed <= 0) return finish(() => resolve({ replies, failed }));
+    if (countable < needed) return finish(() => reject(insufficient()));
+    if (hedgeAfterMs === undefined) {
+      for (const target of targets) contact(target);
+      return;
     }
+    while (!settled && contactedCounting < needed && contacted < targets.length) contact(targets[contacted]!);
+    hedge = setTimeout(() => {
+      while (!settled && contacted < targets.length) contact(targets[contacted]!);
+    }, hedgeAfterMs);
   });
+}
+
+/** An operation that throws at once (no connection to that replica) counts as that replica failing. */
+function started<T>(operation: (nodeId: string) => Promise<T>, nodeId: string): Promise<T> {
+  try {
+    return operation(nodeId);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+function insufficientReplicas(reached: number, needed: number): SwarmError {
+  return new SwarmError('insufficient_replicas', `${reached} of the ${needed} replica acknowledgements needed arrived`, { needed, reached });
 }

@@ -2,6 +2,9 @@
 // response bodies by the transport's Rpc, under the codes replication owns (64..127). Every codec
 // checks what a peer sent before any store sees it: key sizes, version encodings, that a value is JSON.
 //
+// Reads, writes and their answers also have binary layouts (replica-layouts.ts), used with peers that
+// speak protocol version 2; the same codecs below check what those carry.
+//
 // Values travel as their JSON text inside a JSON string. Escaping at most doubles it (each `"` or `\`
 // gains a backslash), so the largest value fits PEER_MESSAGE_BYTES_MAX with its envelope; config.ts
 // refuses a --value-bytes-max for which that would not hold.
@@ -9,6 +12,7 @@
 import { KEY_BYTES_MAX_CEILING, LIST_LIMIT_MAX } from '../limits';
 import type { StoredRecord } from '../storage';
 import { isVersion, NODE_ID_HEX_DIGITS } from '../version';
+import { replicaReadLayout, replicaRecordLayout, replicaWriteAckLayout, replicaWriteLayout } from './replica-layouts';
 import { defineMessage, PEER_MESSAGE_BYTES_MAX, WireRejection, type FieldReader } from '../wire';
 
 export type ReplicaReadMessage = { readonly type: 'replicaRead'; readonly key: string };
@@ -61,23 +65,23 @@ function readRecord(fields: FieldReader): WireRecord {
   return { key, deleted, valueJson, version, updatedAtMs };
 }
 
-export const replicaRead = defineMessage<ReplicaReadMessage>('replicaRead', (fields) => ({ key: readKey(fields, 'key') }));
+export const replicaRead = defineMessage<ReplicaReadMessage>('replicaRead', (fields) => ({ key: readKey(fields, 'key') }), replicaReadLayout);
 
 export const replicaRecord = defineMessage<ReplicaRecordMessage>('replicaRecord', (fields) => {
   const record = fields.optional('record', (present) => readRecord(present.object('record')));
   return record === undefined ? {} : { record };
-});
+}, replicaRecordLayout);
 
 export const replicaWrite = defineMessage<ReplicaWriteMessage>('replicaWrite', (fields) => {
   const record = readRecord(fields.object('record'));
   const hintFor = fields.optional('hintFor', (present) => present.hex('hintFor', NODE_ID_HEX_DIGITS / 2));
   return hintFor === undefined ? { record } : { record, hintFor };
-});
+}, replicaWriteLayout);
 
 export const replicaWriteAck = defineMessage<ReplicaWriteAckMessage>('replicaWriteAck', (fields) => ({
   applied: fields.boolean('applied'),
   version: readVersion(fields, 'version'),
-}));
+}), replicaWriteAckLayout);
 
 export const replicaScan = defineMessage<ReplicaScanMessage>('replicaScan', (fields) => {
   const prefix = fields.string('prefix', { charsMax: KEY_BYTES_MAX_CEILING });

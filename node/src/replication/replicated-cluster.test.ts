@@ -94,3 +94,20 @@ describe('three replicas over the in-memory network', () => {
     expect(page.next).toBeNull();
   });
 });
+
+describe('wire protocol versions', () => {
+  test('a node that speaks only version 1 (JSON) and nodes that speak 2 (compact envelopes) read and write each other’s replicas', async () => {
+    registerMembershipMessages();
+    network = new MemoryNetwork({ seed: 12 });
+    nodes = await Promise.all([0, 1, 2].map((index) => startNode(network, index, index === 0 ? { protocolVersions: { min: 1, max: 1 } } : {})));
+    await waitFor('every node to see every node alive', () => nodes.every((node) => aliveSeenBy(node) === 3));
+    const [old, fresh, other] = nodes as [TestNode, TestNode, TestNode];
+    await old.coordinator.put('mixed:1', '{"from":"v1"}', 'all');
+    await fresh.coordinator.put('mixed:2', '{"from":"v2"}', 'all');
+    await other.coordinator.delete('mixed:2', 'all');
+    for (const node of nodes) {
+      expect((await node.coordinator.get('mixed:1', 'all')).result.valueJson).toBe('{"from":"v1"}');
+      expect(node.store.get('mixed:2')?.valueJson).toBeNull();
+    }
+  });
+});

@@ -43,7 +43,7 @@ export interface KvStore {
   get(key: string): StoredRecord | undefined;
   /**
    * Atomically applies a decision to one key. Resolves with what was written (undefined if nothing)
-   * once the write is as durable as the store promises (see the README's durability policy).
+   * once the write is as durable as the store promises (see docs/operations.md, Durability).
    */
   write(key: string, decide: WriteDecision): Promise<StoredRecord | undefined>;
   /**

@@ -11,6 +11,7 @@ import { HyperswarmTransport, type HyperswarmTransportOptions } from './hyperswa
 import { createLocalTestnet, type LocalTestnet } from './local-testnet.contract';
 import { contractMessages, note, RecordingHandlers, waitUntil } from './recording-handlers.contract';
 import { CLUSTER_SECRET, describeTransportContract, type ContractHarness, type TransportFixture } from './transport.contract';
+import { PROTOCOL_VERSION_MAX } from '../wire';
 
 const TEST_TIMEOUT_MS = 90_000;
 const EVENT_TIMEOUT_MS = 30_000;
@@ -93,7 +94,7 @@ describe('hyperswarm transport', () => {
       a.send('bbbbbbbbbbbbbbbb', note('ping'));
       await hb.until(() => hb.messages().length === 1, EVENT_TIMEOUT_MS, 'the message');
       t.diagnostic(`connect: ${connectMs} ms from start() to both onPeerUp; one message: ${(performance.now() - sentMs).toFixed(1)} ms`);
-      assert.equal(ha.ups()[0]?.protocolVersion, 1);
+      assert.equal(ha.ups()[0]?.protocolVersion, PROTOCOL_VERSION_MAX);
       const closingMs = performance.now();
       await a.close();
       t.diagnostic(`close: ${Math.round(performance.now() - closingMs)} ms`);

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, test } from 'bun:test';
 import { MemoryNetwork, type MemoryNetworkOptions } from './memory-network';
 import { MemoryTransport, type MemoryTransportOptions } from './memory-transport';
 import { contractMessages, note, RecordingHandlers, sleep, waitUntil } from './recording-handlers.contract';
+import { PROTOCOL_VERSION_MAX } from '../wire';
 
 const [A, B, C] = ['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb', 'cccccccccccccccc'];
 const messages = contractMessages();
@@ -130,7 +131,7 @@ describe('memory network', () => {
 
   test('a hello claiming our own node id, or with no common protocol version, is refused', async () => {
     const network = new MemoryNetwork();
-    const entries = [node(network, A), node(network, A), node(network, C, { protocolVersions: { min: 2, max: 3 } })];
+    const entries = [node(network, A), node(network, A), node(network, C, { protocolVersions: { min: PROTOCOL_VERSION_MAX + 1, max: PROTOCOL_VERSION_MAX + 2 } })];
     for (const entry of entries) await entry.transport.start(entry.handlers);
     // Three connections; whichever side reads the other's hello first refuses it.
     const refused = () => entries.reduce((sum, entry) => sum + entry.transport.stats().connectionsRefused, 0);

@@ -1,7 +1,7 @@
 // The hello handshake against a scripted link: what the session sends, and every way a peer can fail it.
 import { describe, expect, test } from 'bun:test';
 import { createHash } from 'node:crypto';
-import { MessageRegistry, supportedProtocolVersions, type WireMessage } from '../wire';
+import { MessageRegistry, PROTOCOL_VERSION_MAX, PROTOCOL_VERSION_MIN, supportedProtocolVersions, type WireMessage } from '../wire';
 import { deriveClusterKeys, helloProof } from './cluster-keys';
 import type { LinkReceiver, PeerLink, SendOutcome } from './peer-link';
 import { PeerTable } from './peer-table';
@@ -81,7 +81,7 @@ describe('peer session', () => {
   test('sends a hello whose proof covers this connection and our key, then accepts a valid one', async () => {
     const { messages, link, handlers } = setUp();
     const sent = messages.decode(link.hellos[0]!);
-    expect(sent).toMatchObject({ ok: true, message: { type: 'hello', protocolVersionMin: 1, protocolVersionMax: 1 } });
+    expect(sent).toMatchObject({ ok: true, message: { type: 'hello', protocolVersionMin: PROTOCOL_VERSION_MIN, protocolVersionMax: PROTOCOL_VERSION_MAX } });
     // Prove first, then identify: the hello says nothing of who we are.
     expect(Object.keys(sent.ok ? sent.message : {}).sort()).toEqual(['proof', 'protocolVersionMax', 'protocolVersionMin', 'type']);
     if (sent.ok) expect(sent.message.proof).toBe(helloProof(keys.helloKey, link.handshakeHash, link.localPublicKey).toString('hex'));
@@ -101,7 +101,7 @@ describe('peer session', () => {
     ['a proof made with another secret', (link, messages) => remoteHello(link, messages, { proof: helloProof(bytes('wrong'), link.handshakeHash, link.remotePublicKey).toString('hex') }), 'proof_invalid', true],
     ['a proof replayed from another connection', (link, messages) => remoteHello(link, messages, { proof: helloProof(keys.helloKey, bytes('other connection'), link.remotePublicKey).toString('hex') }), 'proof_invalid', true],
     ['our own hello reflected back', (link) => link.hellos[0]!, 'proof_invalid', true],
-    ['no common protocol version', (link, messages) => remoteHello(link, messages, { protocolVersionMin: 2, protocolVersionMax: 4 }), 'protocol_incompatible', true],
+    ['no common protocol version', (link, messages) => remoteHello(link, messages, { protocolVersionMin: PROTOCOL_VERSION_MAX + 1, protocolVersionMax: PROTOCOL_VERSION_MAX + 2 }), 'protocol_incompatible', true],
   ];
   for (const [name, hello, reason, ban] of refusals) {
     test(`refuses ${name}`, async () => {

@@ -71,12 +71,14 @@ export class PeerTable implements SessionContext {
   }
 
   /**
-   * Encodes first, connected or not, so that a message its codec refuses (an assertion) or one over
-   * the size limit (payload_too_large) fails the same way whether or not the peer is there.
+   * Encodes first, connected or not, so that a message over the size limit (payload_too_large) fails
+   * the same way whether or not the peer is there; so does a JSON-encoded message its codec refuses
+   * (an assertion). A compact envelope's body is checked by its receiver only (message-registry.ts).
    */
   send(toNodeId: string, message: WireMessage): boolean {
-    const frame = this.messages.encode(message);
     const session = this.#active.get(toNodeId);
+    // In the form the peer negotiated: compact envelopes from version 2 on.
+    const frame = this.messages.encode(message, session?.peer?.protocolVersion);
     return session !== undefined && session.send(frame);
   }
 

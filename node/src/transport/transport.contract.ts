@@ -3,7 +3,7 @@
 // node:assert, which both runners provide, so the fake cannot drift from the real thing.
 
 import assert from 'node:assert/strict';
-import type { MessageRegistry } from '../wire';
+import { PROTOCOL_VERSION_MAX, type MessageRegistry } from '../wire';
 import { contractMessages, note, RecordingHandlers, sleep, waitUntil } from './recording-handlers.contract';
 import type { Transport } from './transport';
 import type { TransportStats } from './transport-stats';
@@ -64,7 +64,7 @@ export function describeTransportContract(harness: ContractHarness, name: string
   harness.describe(`${name} transport contract`, () => {
     withFixture('peers discover each other, say who they are and exchange messages', async (fixture) => {
       const { a, b, ha, hb } = await startPair(fixture);
-      assert.deepEqual(ha.ups(ids.b)[0], { nodeId: ids.b, name: 'node-b', httpAddress: 'node-b:7070', protocolVersion: 1 });
+      assert.deepEqual(ha.ups(ids.b)[0], { nodeId: ids.b, name: 'node-b', httpAddress: 'node-b:7070', protocolVersion: PROTOCOL_VERSION_MAX });
       assert.deepEqual(a.connectedPeers(), [ids.b]);
       assert.deepEqual(b.connectedPeers(), [ids.a]);
       assert.equal(a.send(ids.b, note('hello b')), true);

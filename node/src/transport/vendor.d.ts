@@ -117,6 +117,12 @@ declare module 'compact-encoding' {
     readonly raw: Encoding<Uint8Array>;
     /** Length-prefixed bytes, or null. */
     readonly buffer: Encoding<Uint8Array | null>;
+    /** A variable-length unsigned integer (1, 3, 5 or 9 bytes), up to Number.MAX_SAFE_INTEGER. */
+    readonly uint: Encoding<number>;
+    readonly uint8: Encoding<number>;
+    readonly uint16: Encoding<number>;
+    /** A length-prefixed UTF-8 string (decoding replaces invalid bytes: wire/compact-layout.ts checks first). */
+    readonly utf8: Encoding<string>;
   };
   export default c;
 }

@@ -17,6 +17,7 @@ export {
   type RpcRequestMessage,
   type RpcResponseMessage,
 } from './core-messages';
+export { compactEncoding, readFlags, strictUtf8, type CompactLayout, type CompactState } from './compact-layout';
 export { FieldReader, WireRejection, type IntegerRule, type StringRule } from './field-reader';
 export {
   MessageRegistry,
@@ -30,6 +31,7 @@ export {
 export { MESSAGE_TYPE_CODE_MAX, MessageType, type MessageTypeName } from './message-type';
 export { defineMessage, peerMessages } from './peer-messages';
 export {
+  COMPACT_ENVELOPE_PROTOCOL_VERSION,
   negotiateProtocolVersion,
   PROTOCOL_VERSION_MAX,
   PROTOCOL_VERSION_MIN,

@@ -2,6 +2,10 @@
 // message's fields as compact UTF-8 JSON. Decoding checks, in order and before any logic sees the
 // message: the size, the type code, UTF-8, JSON, and finally the fields with the type's codec. A frame
 // that fails any step is refused with a reason the transport logs and counts; it never throws.
+//
+// From protocol version 2, requests and responses whose body type has a binary layout travel in
+// compact envelopes instead (compact-envelope.ts): bytes in place of UTF-8 and JSON, then the same
+// codecs. A peer gets them only once it negotiated version 2 (`encode`'s protocolVersion).
 
 import { assert } from '../assert';
 import { PEER_FRAME_ENVELOPE_BYTES_MAX, VALUE_BYTES_MAX_CEILING } from '../limits';
@@ -9,6 +13,9 @@ import { SwarmError } from '../errors';
 import { defineCoreMessages } from './core-messages';
 import { FieldReader, isPlainObject, WireRejection } from './field-reader';
 import { MESSAGE_TYPE_CODE_MAX } from './message-type';
+import { decodeCompactEnvelope, encodeCompactEnvelope, isCompactEnvelopeCode, type CompactBodyType, type CompactEnvelopeType } from './compact-envelope';
+import type { CompactLayout } from './compact-layout';
+import { COMPACT_ENVELOPE_PROTOCOL_VERSION, PROTOCOL_VERSION_MIN } from './protocol-version';
 
 /**
  * The largest frame a peer may send or receive. A replicated value can be 1 MiB of JSON; embedded in a
@@ -54,6 +61,10 @@ export class MessageRegistry {
   readonly messageBytesMax: number;
   readonly #byCode = new Map<number, Codec>();
   readonly #byType = new Map<string, Codec>();
+  /** Body types with a binary layout, by code: what a compact envelope may carry. */
+  readonly #compactByCode = new Map<number, CompactBodyType>();
+  readonly #compactByType = new Map<string, CompactBodyType>();
+  readonly #compactBodyType = (code: number) => this.#compactByCode.get(code);
   readonly #readNested = (value: unknown, path: string): WireMessage => this.#readNestedMessage(value, path);
 
   /** A registry holding the transport's own messages (hello, request envelopes); add the rest with `define`. */
@@ -67,14 +78,20 @@ export class MessageRegistry {
    * Adds a message type. `read` is its codec: it reads each field through the FieldReader (which
    * throws on a missing or ill-typed field) and returns exactly the fields the message carries.
    * Declare `T` as a type alias, not an interface, so messages stay assignable to PeerMessage.
+   * `layout`, for a hot request or response body: its binary form inside compact envelopes.
    */
-  define<T extends { readonly type: string }>(type: T['type'], code: number, read: (fields: FieldReader) => Omit<T, 'type'>): MessageCodec<T> {
+  define<T extends { readonly type: string }>(type: T['type'], code: number, read: (fields: FieldReader) => Omit<T, 'type'>, layout?: CompactLayout): MessageCodec<T> {
     assert(Number.isInteger(code) && code >= 1 && code <= MESSAGE_TYPE_CODE_MAX, `message code ${code} out of range`);
     assert(!this.#byCode.has(code), `message code ${code} is already ${this.#byCode.get(code)?.type}`);
     assert(!this.#byType.has(type), `message type ${type} is already defined`);
     const codec: Codec = { type, code, read: read as (fields: FieldReader) => Record<string, unknown> };
     this.#byCode.set(code, codec);
     this.#byType.set(type, codec);
+    if (layout !== undefined) {
+      const compact: CompactBodyType = { type, code, layout };
+      this.#compactByCode.set(code, compact);
+      this.#compactByType.set(type, compact);
+    }
     return { type, code, is: (message): message is WireMessage & T => message.type === type };
   }
 
@@ -85,19 +102,21 @@ export class MessageRegistry {
   /**
    * The frame for an outgoing message. Sending a message its own codec refuses is a programmer error
    * (an assertion); a message over the size limit is an operating one (payload_too_large).
+   * `protocolVersion` is the one negotiated with the receiver: from 2 on, a request or response
+   * whose body has a binary layout is sent in a compact envelope. Its fields are not re-read on the
+   * way out: the layout writes typed fields, and the receiver's codec checks them as it checks JSON.
    */
-  encode(message: WireMessage): Uint8Array {
+  encode(message: WireMessage, protocolVersion = PROTOCOL_VERSION_MIN): Uint8Array {
+    if (protocolVersion >= COMPACT_ENVELOPE_PROTOCOL_VERSION && (message.type === 'rpcRequest' || message.type === 'rpcResponse')) {
+      const compact = this.#encodeCompact(message.type, message);
+      if (compact !== undefined) return this.#checkedSize(message.type, compact);
+    }
     const codec = this.#byType.get(message.type);
     assert(codec !== undefined, `no codec for outgoing message type ${message.type}`);
     const fields = this.#readOutgoing(codec, message);
     const body = utf8Encoder.encode(JSON.stringify(fields));
     const frameBytes = FRAME_HEADER_BYTES + body.byteLength;
-    if (frameBytes > this.messageBytesMax) {
-      throw new SwarmError('payload_too_large', `a ${message.type} message of ${frameBytes} bytes exceeds the ${this.messageBytesMax}-byte frame limit`, {
-        type: message.type,
-        bytes: frameBytes,
-      });
-    }
+    this.#checkedSize(message.type, { byteLength: frameBytes });
     const frame = new Uint8Array(frameBytes);
     frame[0] = codec.code >> 8;
     frame[1] = codec.code & 0xff;
@@ -110,6 +129,8 @@ export class MessageRegistry {
     if (frame.byteLength > this.messageBytesMax) return refuse('oversize', `${frame.byteLength} bytes > ${this.messageBytesMax}`);
     if (frame.byteLength < FRAME_HEADER_BYTES) return refuse('truncated', `${frame.byteLength} bytes`);
     const code = (frame[0]! << 8) | frame[1]!;
+    // Compact envelope codes are read as such whatever a registry defines under them (a fuzzer may).
+    if (isCompactEnvelopeCode(code)) return this.#decodeCompact(frame);
     const codec = this.#byCode.get(code);
     if (codec === undefined) return refuse('unknown_type', `code ${code}`);
     let text: string;
@@ -129,6 +150,39 @@ export class MessageRegistry {
       return { ok: true, message: { ...codec.read(new FieldReader(parsed, this.#readNested)), type: codec.type } };
     } catch (error) {
       // A codec that throws anything but a rejection has a bug, but remote input must not crash us.
+      return refuse('invalid_fields', error instanceof Error ? error.message : String(error), codec.type);
+    }
+  }
+
+  #encodeCompact(envelope: CompactEnvelopeType, message: WireMessage): Uint8Array | undefined {
+    const body = message.body as WireMessage | undefined;
+    const bodyType = body === undefined ? undefined : this.#compactByType.get(body.type);
+    if (bodyType === undefined) return undefined;
+    return encodeCompactEnvelope(envelope, message.requestId as number, bodyType, body!);
+  }
+
+  #checkedSize<F extends { readonly byteLength: number }>(type: string, frame: F): F {
+    if (frame.byteLength > this.messageBytesMax) {
+      throw new SwarmError('payload_too_large', `a ${type} message of ${frame.byteLength} bytes exceeds the ${this.messageBytesMax}-byte frame limit`, {
+        type,
+        bytes: frame.byteLength,
+      });
+    }
+    return frame;
+  }
+
+  /** A compact envelope: its bytes parsed into the fields a JSON envelope holds, then the same codecs. */
+  #decodeCompact(frame: Uint8Array): DecodeResult {
+    let decoded: ReturnType<typeof decodeCompactEnvelope>;
+    try {
+      decoded = decodeCompactEnvelope(frame, this.#compactBodyType);
+    } catch (error) {
+      return refuse('invalid_fields', error instanceof Error ? error.message : String(error));
+    }
+    const codec = this.#byType.get(decoded.envelope)!;
+    try {
+      return { ok: true, message: { ...codec.read(new FieldReader(decoded.fields, this.#readNested)), type: codec.type } };
+    } catch (error) {
       return refuse('invalid_fields', error instanceof Error ? error.message : String(error), codec.type);
     }
   }

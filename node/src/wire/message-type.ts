@@ -13,6 +13,9 @@ export const MessageType = {
   rpcResponse: 3,
   rpcError: 4,
   identify: 5,
+  // protocol version 2: rpcRequest and rpcResponse whose body has a binary layout (compact-envelope.ts)
+  rpcRequestCompact: 6,
+  rpcResponseCompact: 7,
   // membership (membership/membership-codecs.ts)
   membershipPing: 16,
   membershipAck: 17,
