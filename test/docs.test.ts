@@ -22,7 +22,7 @@ const SUITE_FILES = ['test/**/*.test.ts', 'test/**/*.docker.ts', 'e2e/**/*.e2e.t
  * Documents that work merged after this test was written adds (README links to them already). A link
  * to one may not resolve while it is listed; once the file exists, it must leave this list.
  */
-const DOCUMENTS_PENDING = ['docs/elasticity.md'];
+const DOCUMENTS_PENDING: string[] = [];
 
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 const files = (pattern: string) => [...new Glob(pattern).scanSync(ROOT)].filter((file) => !file.split('/').includes('node_modules'));
