@@ -22,6 +22,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { registerCleanup, runCleanupsSync } from './cleanup';
 import { freeTcpPort, freeUdpPort } from './ports';
@@ -51,17 +52,12 @@ function spawnProcess(args: string[]): Spawned {
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   void exited.then(unregister);
   const lines: Spawned['lines'] = [];
-  let buffered = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString();
-    for (let newline = buffered.indexOf('\n'); newline >= 0; newline = buffered.indexOf('\n')) {
-      const line = buffered.slice(0, newline);
-      buffered = buffered.slice(newline + 1);
-      try {
-        lines.push({ event: JSON.parse(line) as Record<string, unknown>, atWallMs: Date.now() });
-      } catch {
-        // Not a log line.
-      }
+  // readline hands over each line as soon as the chunk ending it arrives, so atWallMs is that instant.
+  createInterface({ input: child.stdout!, crlfDelay: Infinity }).on('line', (line) => {
+    try {
+      lines.push({ event: JSON.parse(line) as Record<string, unknown>, atWallMs: Date.now() });
+    } catch {
+      // Not a log line.
     }
   });
   child.stderr!.resume();

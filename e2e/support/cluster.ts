@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 export const CLI_PATH = fileURLToPath(new URL('../../dist/swarmkv.mjs', import.meta.url));
@@ -53,18 +54,12 @@ function launch(args: string[], event: string): { child: ChildProcess; ready: Pr
   child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const ready = new Promise<Record<string, unknown>>((resolveReady, reject) => {
     const timer = setTimeout(() => reject(new Error(`${args[0]} did not log ${event} within ${PROCESS_START_MS_MAX} ms: ${stderr}`)), PROCESS_START_MS_MAX);
-    let buffered = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      for (let newline = buffered.indexOf('\n'); newline >= 0; newline = buffered.indexOf('\n')) {
-        const line = buffered.slice(0, newline);
-        buffered = buffered.slice(newline + 1);
-        if (!line.startsWith('{')) continue;
-        const parsed = JSON.parse(line) as Record<string, unknown>;
-        if (parsed.event === event) {
-          clearTimeout(timer);
-          resolveReady(parsed);
-        }
+    createInterface({ input: child.stdout!, crlfDelay: Infinity }).on('line', (line) => {
+      if (!line.startsWith('{')) return;
+      const parsed = JSON.parse(line) as Record<string, unknown>;
+      if (parsed.event === event) {
+        clearTimeout(timer);
+        resolveReady(parsed);
       }
     });
     child.once('exit', (code, signal) => {

@@ -94,3 +94,15 @@ test('protected mode: a non-loopback HTTP API needs an admin token or --insecure
   for (const host of ['127.0.0.1', '127.3.2.1', 'localhost', '::1', '[::1]']) expect(resolveNodeConfig({ httpHost: host }).adminToken).toBeUndefined();
   expect(() => resolveNodeConfig({ adminToken: 'short' })).toThrow('at least 24 characters');
 });
+
+test('a clustered node refuses anti-entropy passes that come no more often than tombstones are collected, naming both options and the rule', () => {
+  const clustered = { secret: SECRET, dhtPort: 49737 };
+  const refusal = () => resolveNodeConfig({ ...clustered, antiEntropyIntervalMs: 60_000, tombstoneGraceMs: 60_000 });
+  expect(refusal).toThrow(ConfigError);
+  expect(refusal).toThrow(/--anti-entropy-interval-ms \(60000\) must be shorter than --tombstone-grace-ms \(60000\) on a clustered node/);
+  expect(refusal).toThrow(/before the other replicas collect the tombstone/);
+  expect(resolveNodeConfig({ ...clustered, antiEntropyIntervalMs: 59_999, tombstoneGraceMs: 60_000 }).antiEntropyIntervalMs).toBe(59_999);
+  // 0 runs passes only on POST /cluster/repair; a standalone node runs none at all.
+  expect(resolveNodeConfig({ ...clustered, antiEntropyIntervalMs: 0, tombstoneGraceMs: 1000 }).antiEntropyIntervalMs).toBe(0);
+  expect(resolveNodeConfig({ antiEntropyIntervalMs: 60_000, tombstoneGraceMs: 1000 }).tombstoneGraceMs).toBe(1000);
+});

@@ -135,7 +135,7 @@ export const configFields: readonly ConfigField[] = [
   { name: 'profile', kind: 'string', flag: '--profile', defaultValue: 'lan', meaning: 'failure-detection timings: `local`, `lan` or `wan`' },
   { name: 'tombstoneGraceMs', kind: 'integer', flag: '--tombstone-grace-ms', defaultValue: String(TOMBSTONE_GRACE_MS_DEFAULT), meaning: 'deleted keys’ tombstones are kept this long, then collected; a node away for longer discards its data on return and re-syncs' },
   { name: 'clockOffsetMs', kind: 'integer', flag: '--clock-offset-ms', defaultValue: '0', meaning: 'shift this node’s wall clock by this much (fault injection: clock skew)' },
-  { name: 'antiEntropyIntervalMs', kind: 'integer', flag: '--anti-entropy-interval-ms', defaultValue: String(ANTI_ENTROPY_INTERVAL_MS_DEFAULT), meaning: 'pause between anti-entropy passes (replicas compare digests, repair differences); 0: only on `POST /cluster/repair`' },
+  { name: 'antiEntropyIntervalMs', kind: 'integer', flag: '--anti-entropy-interval-ms', defaultValue: String(ANTI_ENTROPY_INTERVAL_MS_DEFAULT), meaning: 'pause between anti-entropy passes (replicas compare digests, repair differences); 0: only on `POST /cluster/repair`. A clustered node refuses to start unless it is shorter than `--tombstone-grace-ms` (or 0): a replica that missed a delete must be repaired before the others collect the tombstone' },
   { name: 'hintsMax', kind: 'integer', flag: '--hints-max', defaultValue: String(HINTS_MAX_DEFAULT), meaning: `hints kept for down replicas, at most (hinted handoff; at most ${HINTS_MAX_CEILING}); beyond it a stand-in fails the write` },
   { name: 'hintBytesMax', kind: 'integer', flag: '--hint-bytes-max', defaultValue: String(HINT_BYTES_MAX_DEFAULT), meaning: 'bytes of hints kept, at most; at least one largest key and value' },
   { name: 'httpHost', kind: 'string', flag: '--http-host', defaultValue: '<host>', meaning: 'HTTP API bind address (keep the API on loopback while peers meet on `--host`)' },
@@ -341,6 +341,22 @@ function validateHintConfig(config: NodeConfig): void {
   );
 }
 
+/**
+ * A replica that missed a delete (it was down, or the write did not reach it) holds the old value until
+ * an anti-entropy pass repairs it; once the other replicas collect the tombstone, the next comparison
+ * brings the deleted value back instead (Cassandra's rule: repair within gc_grace_seconds). So periodic
+ * passes must come more often than tombstones are collected. A standalone node runs no anti-entropy.
+ */
+function validateRepairWithinGrace(config: NodeConfig): void {
+  if (config.secret === undefined || config.antiEntropyIntervalMs === 0) return;
+  check(
+    config.antiEntropyIntervalMs < config.tombstoneGraceMs,
+    `--anti-entropy-interval-ms (${config.antiEntropyIntervalMs}) must be shorter than --tombstone-grace-ms (${config.tombstoneGraceMs}) on a clustered node: ` +
+      'a replica that missed a delete is repaired by the next anti-entropy pass, which must come before the other replicas collect the tombstone, or it brings the deleted value back. ' +
+      'Shorten the interval, lengthen the grace, or pass --anti-entropy-interval-ms 0 (passes only on POST /cluster/repair)',
+  );
+}
+
 function validateClusterConfig(config: NodeConfig): void {
   check(/^[A-Za-z0-9._-]{1,64}$/.test(config.cluster), '--cluster must be 1..64 characters of letters, digits, ".", "_" or "-"');
   check(HOST_PORT.test(config.advertise) && Number(HOST_PORT.exec(config.advertise)![2]) <= PORT_MAX, `--advertise must be host:port, got ${config.advertise}`);
@@ -351,6 +367,7 @@ function validateClusterConfig(config: NodeConfig): void {
   check(CONSISTENCIES.includes(config.readConsistency), `--read-consistency must be one of ${CONSISTENCIES.join(', ')}`);
   check(CONSISTENCIES.includes(config.writeConsistency), `--write-consistency must be one of ${CONSISTENCIES.join(', ')}`);
   check(PROFILES.includes(config.profile), `--profile must be one of ${PROFILES.join(', ')}`);
+  validateRepairWithinGrace(config);
   if (config.secret === undefined) {
     check(config.bootstrap.length === 0 && !config.publicDht, 'joining a cluster needs its secret: pass --secret or set $SWARMKV_SECRET');
     return;

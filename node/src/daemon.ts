@@ -6,3 +6,4 @@ export { startNode, type RunningNode, type StartOptions } from './main';
 export { ConfigError, reachableAddress, resolveNodeConfig } from './config';
 export { createLogger } from './log';
 export { DhtBootstrap, type DhtBootstrapOptions } from './transport/hyperswarm';
+export { ASSERTION_FAILED_EXIT_CODE, exitOnAssertionFailure } from './main-fatal';

@@ -37,6 +37,7 @@ import { isNodeId, type HybridLogicalClock } from './version';
 import { ConnectionWatch, Rpc, RPC_IN_FLIGHT_MAX, type PeerHello, type TransportLog, type TransportStats } from './transport';
 import { HyperswarmTransport } from './transport/hyperswarm';
 import { ONCE_PER_PEER_EVENTS, OncePerPeer, warnOncePerPeer } from './main-log-once';
+import { unlessInterrupted } from './main-startup';
 
 /** How often a node re-publishes its live key count in its membership metadata (when it changed). */
 export const KEY_COUNT_PUBLISH_INTERVAL_MS = 5000;
@@ -200,11 +201,6 @@ function startAntiEntropy(wiring: ClusterWiring, rpc: Rpc, connections: Connecti
     intervalMs: config.antiEntropyIntervalMs,
     busy: () => rpc.inFlight() > RPC_IN_FLIGHT_MAX / 2,
   });
-  if (config.antiEntropyIntervalMs > 0 && config.antiEntropyIntervalMs >= config.tombstoneGraceMs) {
-    // A replica that missed a delete must be repaired before the others collect the tombstone, or
-    // the next comparison brings the deleted value back (Cassandra's rule: repair within gc_grace).
-    logger.warn('repair.interval_exceeds_tombstone_grace', { antiEntropyIntervalMs: config.antiEntropyIntervalMs, tombstoneGraceMs: config.tombstoneGraceMs });
-  }
   const startedMs = performance.now();
   indexStore(store, digests).then(
     (records) => {
@@ -328,9 +324,11 @@ function departure(parts: DepartureParts): Pick<RunningCluster, 'leave' | 'handO
 /**
  * Wires the cluster half and starts it. `route` is called as soon as placement and replicas exist,
  * before the transport is up: from then on requests route by the ring (remembered members included),
- * waiting for connections, instead of by a ring of this node alone.
+ * waiting for connections, instead of by a ring of this node alone. If the transport fails to start,
+ * or `signal` aborts first (the DHT may take seconds to answer, or never), everything made here is
+ * closed again before this rejects.
  */
-export async function startCluster(wiring: ClusterWiring, route: (routing: ClusterRouting) => void): Promise<RunningCluster> {
+export async function startCluster(wiring: ClusterWiring, route: (routing: ClusterRouting) => void, signal?: AbortSignal): Promise<RunningCluster> {
   const { config, nodeId, store, localReplica, hints, logger, clock, hlc } = wiring;
   registerMembershipMessages();
   const transport = createTransport(wiring);
@@ -366,11 +364,6 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
   const handlers = peerHandlers(rpc, connections, membership, logger);
   const view = new LiveClusterView(membership, placement, () => store.stats().liveKeys);
   route({ placement, directory, view, repair: antiEntropy, joined: () => transport.joined(), inspect });
-  await transport.start(handlers);
-  membership.start();
-  metadata.start();
-  handoff.start();
-
   const { leave, handOver } = departure({ wiring, membership, placement, directory, gate, background: [handoff, antiEntropy] });
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -386,5 +379,14 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
     })();
     return closing;
   };
+  try {
+    await unlessInterrupted(transport.start(handlers), signal);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  membership.start();
+  metadata.start();
+  handoff.start();
   return { placement, directory, view, repair: antiEntropy, joined: () => transport.joined(), inspect, leave, handOver, close, transportStats: () => transport.stats() };
 }

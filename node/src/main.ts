@@ -11,6 +11,7 @@ import { survivesCommitFailures } from './main-commit-failures';
 import { SwarmError } from './errors';
 import { SHUTDOWN_DRAIN_MS_MAX } from './limits';
 import { HttpListener, type RequestHandler } from './main-listener';
+import { OpenedSoFar, unlessInterrupted } from './main-startup';
 import { createLogger, RecentEvents, recordingLogger, type Logger } from './log';
 import { AliveMarker, Coordinator, DigestIndex, DigestTrackingStore, discardIfStale, HintLedger, inspectLocally, LocalReplica, SingleNodePlacement, StandaloneRepair, TombstoneCollector, type KeyInspection, type Placement, type RepairControl, type ReplicaDirectory } from './replication';
 import { keyPosition } from './ring';
@@ -35,8 +36,16 @@ export interface StartOptions {
   readonly logger?: Logger;
   /** The built dashboard's folder (dist/dashboard/ beside the bundle); without it /dashboard/ answers 404. */
   readonly dashboardDir?: string;
-  /** The HTTP port, bound already (by `swarmkv node`, before the daemon's modules were loaded). */
+  /**
+   * The HTTP port, bound already (by `swarmkv node`, before the daemon's modules were loaded). The node
+   * owns it from here: a start that fails closes it too.
+   */
   readonly listener?: HttpListener;
+  /**
+   * Aborted when a stop is asked for while the node starts (SIGTERM while the DHT does not answer): the
+   * start gives up at once, closes what it opened, and rejects with StartInterrupted.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** The coordinator routes through `routing`, so joining the cluster later switches it over. */
@@ -67,12 +76,12 @@ interface OpenedStores {
 }
 
 /** Opens the stores and reads the node's id, before anything can read them. */
-async function openStores(config: NodeConfig, clock: Clock, logger: Logger): Promise<OpenedStores> {
+async function openStores(config: NodeConfig, clock: Clock, logger: Logger, opened: OpenedSoFar): Promise<OpenedStores> {
   const bounds = { hintsMax: config.hintsMax, hintBytesMax: config.hintBytesMax };
   // lmdb-js and its native binding load only for a data directory (storage/lmdb.ts).
   const lmdb = config.memory ? undefined : new (await import('./storage/lmdb')).LmdbStore(config.dataDir, config.syncPolicy);
-  const raw: KvStore = lmdb ?? new MemoryStore(config.memoryBytesMax);
-  const hintStore: HintStore = lmdb?.openHintStore(bounds) ?? new MemoryHintStore(bounds);
+  const raw: KvStore = opened.add('store', lmdb ?? new MemoryStore(config.memoryBytesMax));
+  const hintStore: HintStore = opened.add('hint store', lmdb?.openHintStore(bounds) ?? new MemoryHintStore(bounds));
   const hints = new HintLedger(hintStore, logger);
   const nodeId = await loadOrCreateNodeId(raw);
   const digests = new DigestIndex();
@@ -174,22 +183,25 @@ function logListening(logger: Logger, config: NodeConfig, store: KvStore, fields
  * and switches routing over to it. Until then, and until peers connect, the node is a cluster of one,
  * as any node is that knows no peer. A standalone node (no secret) stays as it is.
  */
-async function joinCluster(wiring: ClusterWiring, url: string, routing: Routing, announce: () => void): Promise<RunningCluster | undefined> {
+async function joinCluster(wiring: ClusterWiring, start: { url: string; routing: Routing; announce: () => void; opened: OpenedSoFar; signal?: AbortSignal }): Promise<RunningCluster | undefined> {
   const { config, logger, store, clock } = wiring;
+  const { url, routing, announce, opened, signal } = start;
   if (!isClustered(config)) {
     announce();
     return undefined;
   }
-  const aliveMarker = new AliveMarker({ store, clock, graceMs: config.tombstoneGraceMs, logger });
+  const aliveMarker = opened.add('alive marker', new AliveMarker({ store, clock, graceMs: config.tombstoneGraceMs, logger }));
   await aliveMarker.start();
   const advertise = advertisedAddress(config.advertise, url);
   // Loaded only here: hyperswarm's native stack costs a standalone node start-up time it does not need.
-  const { startCluster } = await import('./main-cluster');
+  const { startCluster } = await unlessInterrupted(import('./main-cluster'), signal);
+  opened.checkpoint();
+  // startCluster closes what it opened itself if it fails or is interrupted.
   const started = await startCluster({ ...wiring, config: { ...config, advertise } }, (cluster) => {
     Object.assign(routing, cluster);
     // Announced once requests route by the ring, so whoever waits for the line never meets `joining`.
     announce();
-  });
+  }, signal);
   const cluster = {
     ...started,
     close: async () => {
@@ -197,6 +209,7 @@ async function joinCluster(wiring: ClusterWiring, url: string, routing: Routing,
       await aliveMarker.close();
     },
   };
+  opened.add('cluster', cluster);
   logger.info('cluster.started', { cluster: config.cluster, advertise, replicas: config.replicas, profile: config.profile });
   return cluster;
 }
@@ -279,13 +292,30 @@ async function stopInOrder({ logger, cluster, listener, closeables }: StoppingPa
   logger.info('node.stopped', {});
 }
 
-export async function startNode(config: NodeConfig, options: StartOptions = {}): Promise<RunningNode> {
+/** Records the listener, to close at once, connections included: a start that gives up has no requests to drain. */
+function addListener(opened: OpenedSoFar, listener: HttpListener): void {
+  opened.addClosing('http listener', listener, () => {
+    const closed = listener.close();
+    listener.server.closeAllConnections();
+    return closed;
+  });
+}
+
+interface StartContext {
+  readonly config: NodeConfig;
+  readonly options: StartOptions;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly recentEvents: RecentEvents;
+  /** Where each step records what it opened, for a start that does not finish. */
+  readonly opened: OpenedSoFar;
+}
+
+/** Everything a node is made of, opened in order. */
+async function startParts({ config, options, logger, clock, recentEvents, opened }: StartContext) {
   const startedMs = performance.now();
-  const clock = options.clock ?? (config.clockOffsetMs === 0 ? systemClock : new OffsetClock(systemClock, config.clockOffsetMs));
-  const recentEvents = new RecentEvents(() => clock.nowMs());
-  const logger = recordingLogger(options.logger ?? createLogger(config.logLevel), recentEvents).child({ node: config.name });
-  if (!config.memory) survivesCommitFailures(logger);
-  const stores = await openStores(config, clock, logger);
+  const stores = await openStores(config, clock, logger, opened);
+  opened.checkpoint();
   const { store, nodeId, digests, hintStore, hints } = stores;
   const hlc = new HybridLogicalClock(nodeId, clock);
   const localReplica = new LocalReplica(nodeId, store, hints);
@@ -293,45 +323,50 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
   const routing = standaloneRouting(config, nodeId, stores, localReplica, clock, () => advertisedAddress(config.advertise, url));
   const coordinator = coordinatorOver(routing, config, hlc, clock);
   const metrics = new HttpMetrics(() => store.stats(), () => hints.health());
-  const transferRate = new TransferRateMeter();
-  let closing: Promise<void> | undefined;
+  const transferRate = opened.add('transfer rate meter', new TransferRateMeter());
+  const stopping = { asked: false };
   // Not ready from the moment a stop is asked for, so a platform sends no new traffic while it drains.
-  const readiness = (): Readiness => (closing !== undefined ? { ready: false, reason: 'draining' } : routing.joined() ? { ready: true } : { ready: false, reason: 'joining' });
+  const readiness = (): Readiness => (stopping.asked ? { ready: false, reason: 'draining' } : routing.joined() ? { ready: true } : { ready: false, reason: 'joining' });
   const app = buildApp(appDeps({ config, options, nodeId, store, hints, routing, coordinator, logger, clock, recentEvents, metrics, transferRate, readiness }, () => url));
-
-  let listener: HttpListener;
-  try {
-    listener = options.listener ?? (await HttpListener.listen(config.httpHost, config.port, tlsFilesOf(config)));
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
+  const listener = options.listener ?? (await HttpListener.listen(config.httpHost, config.port, tlsFilesOf(config)));
   listener.serve(requestHandlerOf(app));
+  // Added again once it serves the application: a start that fails later closes it before the stores.
+  addListener(opened, listener);
   url = listener.url;
   const listeningUrl = url;
   // Only a scrape needs prom-client: it loads once requests are served (api/http-metrics.ts).
   metrics.load().catch((error: unknown) => logger.error('metrics.load_failed', { error: String(error) }));
   transferRate.start(() => metrics.counterTotal(REBALANCE_KEYS_STREAMED_METRIC), () => clock.nowMs());
   const announce = () => logListening(logger, config, store, { url: listeningUrl, nodeId, startMs: Math.round(performance.now() - startedMs) });
-
-  const tombstones = new TombstoneCollector({ store, clock, graceMs: config.tombstoneGraceMs, logger });
+  const tombstones = opened.add('tombstone collector', new TombstoneCollector({ store, clock, graceMs: config.tombstoneGraceMs, logger }));
   tombstones.start();
-  let cluster: RunningCluster | undefined;
+  const wiring = { config, nodeId, store, localReplica, digests, hints, logger, clock, hlc };
+  const cluster = await joinCluster(wiring, { url: listeningUrl, routing, announce, opened, signal: options.signal });
+  if (cluster !== undefined) metrics.watchTransport(cluster.transportStats);
+  return { nodeId, url: listeningUrl, listener, cluster, stopping, closeables: [transferRate, tombstones, hintStore, store] };
+}
+
+export async function startNode(config: NodeConfig, options: StartOptions = {}): Promise<RunningNode> {
+  const clock = options.clock ?? (config.clockOffsetMs === 0 ? systemClock : new OffsetClock(systemClock, config.clockOffsetMs));
+  const recentEvents = new RecentEvents(() => clock.nowMs());
+  const logger = recordingLogger(options.logger ?? createLogger(config.logLevel), recentEvents).child({ node: config.name });
+  if (!config.memory) survivesCommitFailures(logger);
+  const opened = new OpenedSoFar(options.signal);
+  if (options.listener !== undefined) addListener(opened, options.listener);
+  let parts: Awaited<ReturnType<typeof startParts>>;
   try {
-    cluster = await joinCluster({ config, nodeId, store, localReplica, digests, hints, logger, clock, hlc }, listeningUrl, routing, announce);
-    if (cluster !== undefined) metrics.watchTransport(cluster.transportStats);
+    opened.checkpoint();
+    parts = await startParts({ config, options, logger, clock, recentEvents, opened });
   } catch (error) {
-    await transferRate.close();
-    await tombstones.close();
-    await listener.close();
-    await hintStore.close();
-    await store.close();
+    await opened.closeAll(logger, error);
     throw error;
   }
-
+  const { nodeId, url, listener, cluster, stopping, closeables } = parts;
+  let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
-    closing ??= stopInOrder({ logger, cluster, listener, closeables: [transferRate, tombstones, hintStore, store] });
+    stopping.asked = true;
+    closing ??= stopInOrder({ logger, cluster, listener, closeables });
     return closing;
   };
-  return { nodeId, url: listeningUrl, close };
+  return { nodeId, url, close };
 }

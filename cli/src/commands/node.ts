@@ -66,19 +66,20 @@ function nextStopSignal(): Promise<NodeJS.Signals> {
 /**
  * A clean stop, bounded. The node leaves its cluster, drains its in-flight requests (cutting those
  * still open after SHUTDOWN_DRAIN_MS_MAX), hands over what it owes and closes its store, each step
- * bounded; should the whole still take longer than SHUTDOWN_MS_MAX, or at a second signal, the process
- * exits anyway. That is safe for the data: every write acknowledged so far is already committed (and
- * fsynced with --sync flush), and LMDB recovers from an exit at any point, as it does from kill -9.
- * The exit code stays 0 (the node stopped because it was asked to).
+ * bounded; a start still in progress gives up and closes what it opened. Should the whole still take
+ * longer than SHUTDOWN_MS_MAX, or at a second signal, the process exits anyway. That is safe for the
+ * data: every write acknowledged so far is already committed (and fsynced with --sync flush), and LMDB
+ * recovers from an exit at any point, as it does from kill -9. The exit code stays 0 (the node stopped
+ * because it was asked to).
  */
-async function stopBounded(node: { close(): Promise<void> }): Promise<void> {
+async function stopBounded(stopped: Promise<void>): Promise<void> {
   let cutShort!: (reason: string) => void;
   const cutShortReason = new Promise<string>((resolve) => (cutShort = resolve));
   const timer = setTimeout(() => cutShort(`the clean stop did not finish within ${SHUTDOWN_MS_MAX} ms`), SHUTDOWN_MS_MAX);
-  const onSignal = (signal: NodeJS.Signals) => cutShort(`${signal} again while draining`);
+  const onSignal = (signal: NodeJS.Signals) => cutShort(`${signal} again while stopping`);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const reason = await Promise.race([node.close().then(() => undefined), cutShortReason]);
+  const reason = await Promise.race([stopped.then(() => undefined), cutShortReason]);
   clearTimeout(timer);
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
@@ -87,10 +88,32 @@ async function stopBounded(node: { close(): Promise<void> }): Promise<void> {
   process.exit(exitCodes.ok);
 }
 
+/** The HTTP port could not be bound: a taken or foreign address is a usage error naming the flag. */
+function listenFailure(error: NodeJS.ErrnoException, config: NodeConfig): Error {
+  if (error.code === 'EADDRINUSE') return new CliFailure(exitCodes.usage, `${config.httpHost}:${config.port} is already in use; pick another --port`);
+  if (error.code === 'EADDRNOTAVAIL') return new CliFailure(exitCodes.usage, `--host ${config.httpHost} is not an address of this machine`);
+  if (error.code === 'EACCES') return new CliFailure(exitCodes.usage, `no permission to listen on ${config.httpHost}:${config.port}`);
+  return startFailure(error);
+}
+
+/** A later start-up step failed (the data directory, the cluster half); what it opened is closed by now. */
+function startFailure(error: unknown): CliFailure {
+  return new CliFailure(exitCodes.refused, `the node failed to start: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+/** Resolves with the error a start failed with; never, if it succeeds. */
+function failureOf(starting: Promise<unknown>): Promise<unknown> {
+  return starting.then(
+    () => new Promise<never>(() => {}),
+    (error: unknown) => error,
+  );
+}
+
 export const nodeCommand = configurableFromEnvironment({
   meta: {
     name: 'node',
-    description: 'Run a node in the foreground; it logs one line per event (see --log-format). Ctrl-C (SIGINT) or SIGTERM stops it cleanly.',
+    description:
+      'Run a node in the foreground; it logs one line per event (see --log-format). Ctrl-C (SIGINT) or SIGTERM stops it cleanly, also while it starts. A start that fails exits 4 (2 for a bad flag or a taken port); a broken internal invariant stops the node at once with exit code 70 (logged as node.assertion_failed).',
   },
   args: nodeArgs,
   async run({ args }: { args: Record<string, unknown> }) {
@@ -103,24 +126,24 @@ export const nodeCommand = configurableFromEnvironment({
       if (error instanceof ConfigError) throw new CliFailure(exitCodes.usage, error.message);
       throw error;
     }
-    // Listen for the stop signal before starting: a SIGTERM that arrives while the node starts (right
-    // after `node.listening`, say, while it joins the cluster) then stops it cleanly once it is up.
-    const stopRequested = nextStopSignal();
-    const listenFailure = (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE') throw new CliFailure(exitCodes.usage, `${config.httpHost}:${config.port} is already in use; pick another --port`);
-      if (error.code === 'EADDRNOTAVAIL') throw new CliFailure(exitCodes.usage, `--host ${config.httpHost} is not an address of this machine`);
-      if (error.code === 'EACCES') throw new CliFailure(exitCodes.usage, `no permission to listen on ${config.httpHost}:${config.port}`);
-      throw error;
-    };
+    // Listen for the stop signal before starting: one that arrives while the node starts (while its DHT
+    // bootstrap does not answer, say) interrupts the start, which closes what it opened.
+    const interrupt = new AbortController();
+    const stopRequested = nextStopSignal().then((signal) => interrupt.abort(signal));
     // The port first, with only node:http loaded: the process answers its probes while the rest of
     // the daemon loads (node/src/main-listener.ts).
     const { HttpListener } = await import('../../../node/src/main-listener');
-    const listener = await HttpListener.listen(config.httpHost, config.port, tlsFilesOf(config)).catch(listenFailure);
-    const { startNode } = await import('../../../node/src/daemon');
+    const listener = await HttpListener.listen(config.httpHost, config.port, tlsFilesOf(config)).catch((error: NodeJS.ErrnoException) => {
+      throw listenFailure(error, config);
+    });
+    const { startNode, exitOnAssertionFailure } = await import('../../../node/src/daemon');
     const logger = await loggerFor(config.logLevel, await logSink(logFormat));
-    const node = await startNode(config, { listener, dashboardDir: DASHBOARD_DIR, logger }).catch(listenFailure);
-    await stopRequested;
-    await stopBounded(node);
+    // This process runs one node: a broken invariant stops it (node/src/main-fatal.ts).
+    exitOnAssertionFailure(logger.child({ node: config.name }));
+    const starting = startNode(config, { listener, dashboardDir: DASHBOARD_DIR, logger, signal: interrupt.signal });
+    const failed = await Promise.race([failureOf(starting).then((error) => ({ error })), stopRequested.then(() => undefined)]);
+    if (failed !== undefined && !interrupt.signal.aborted) throw startFailure(failed.error);
+    await stopBounded(starting.then((node) => node.close(), () => undefined));
   },
 });
 

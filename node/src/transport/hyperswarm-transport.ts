@@ -18,7 +18,7 @@ import { HELLO_TIMEOUT_MS } from './peer-session';
 import { PeerTable } from './peer-table';
 import { ReconnectSchedule, type ReconnectTarget } from './reconnect-schedule';
 import { PEER_SEND_QUEUE_BYTES_MAX } from './send-budget';
-import { checkDhtSettings, createSwarmDht } from './swarm-dht';
+import { checkDhtSettings, createSwarmDht, releaseInterfaceWatcher } from './swarm-dht';
 import type { PeerMessage, Transport, TransportHandlers } from './transport';
 import { shortKey, silentTransportLog, type TransportLog } from './transport-log';
 import { emptyTransportStats, type TransportStats } from './transport-stats';
@@ -85,6 +85,8 @@ export class HyperswarmTransport implements Transport {
   readonly #refresher: DiscoveryRefresh;
   #starting: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
+  /** The DHT answered (or was founded here): start() finished its wait. */
+  #dhtReady = false;
   /** The DHT is up and this node founded it (a private DHT's first node). */
   #founderReady = false;
   /** The topic was announced and looked up once, with at least one other DHT node answering. */
@@ -147,7 +149,13 @@ export class HyperswarmTransport implements Transport {
     this.#seedKeys = new Set(seedPublicKeys.map((publicKey) => publicKey.toString('hex')));
     for (const publicKey of seedPublicKeys) swarm.joinPeer(publicKey);
     this.#refresher.start();
-    await dht.ready();
+    await dht.ready().catch((error: unknown) => {
+      const { dhtHost, dhtPort } = this.#options;
+      throw new Error(`the DHT could not start on UDP ${dhtHost ?? '0.0.0.0'}:${dhtPort ?? 'any port'}: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    // Closed while the DHT was getting ready (a stop during start-up): nothing started to report.
+    if (this.#closing !== undefined) return;
+    this.#dhtReady = true;
     this.#founderReady = keyPair !== undefined;
     void this.#discovery.flushed().then(() => this.#lookupDone(), () => {});
     const { bootstrap } = this.#options;
@@ -192,12 +200,22 @@ export class HyperswarmTransport implements Transport {
     this.#reconnects.close();
     this.#refresher.close();
     this.#table.destroyAll('closing');
-    await this.#starting?.catch(() => {});
+    // Not waiting for a start in progress first: its DHT may take seconds to answer, or never does,
+    // and a node stopped while starting must stop promptly. #start makes the swarm before its first
+    // await, so there is one to destroy, and destroying it ends the start's wait (measured: ~5 ms).
     const swarm = this.#swarm;
     if (swarm === undefined) return;
+    // A DHT still getting ready has announced nothing, so there is nothing to leave gracefully, and
+    // Hyperswarm's destroy would wait on the topic's pending lookups: destroying the DHT first ends
+    // every query at once (measured: a stop during start-up took the full TRANSPORT_CLOSE_MS_MAX before).
+    if (!this.#dhtReady) await swarm.dht.destroy({ force: true }).catch(() => {});
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), TRANSPORT_CLOSE_MS_MAX)));
-    const destroyed = swarm.destroy().then(() => false);
+    // A destroy that fails (a DHT that never bound) has nothing more to close but the watcher below.
+    const destroyed = swarm.destroy().then(
+      () => false,
+      () => false,
+    );
     if (await Promise.race([destroyed, timedOut])) {
       this.#log('transport.close_forced', { afterMs: TRANSPORT_CLOSE_MS_MAX });
       // The graceful destroy is waiting on DHT nodes that are gone (the last node of a cluster, say),
@@ -205,10 +223,12 @@ export class HyperswarmTransport implements Transport {
       // the DHT itself closes its UDP socket, so every query still waiting fails at once and nothing is
       // left to keep the process alive (measured: 8.7 s from SIGTERM to exit before, with peers gone).
       const forcedTimedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, TRANSPORT_CLOSE_MS_MAX)));
-      await Promise.race([swarm.dht.destroy({ force: true }), forcedTimedOut]);
+      await Promise.race([swarm.dht.destroy({ force: true }).catch(() => {}), forcedTimedOut]);
       await Promise.race([destroyed, forcedTimedOut]);
     }
     clearTimeout(timer);
+    await this.#starting?.catch(() => {});
+    releaseInterfaceWatcher(swarm.dht);
     this.#log('transport.closed', {});
   }
 

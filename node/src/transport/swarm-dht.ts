@@ -77,3 +77,13 @@ export function createSwarmDht(settings: DhtSettings): SwarmDht {
   const dht = new HyperDHT({ bootstrap: bootstrap.map(({ host, port }) => ({ host, port })), ephemeral: false, firewalled: false, ...bind, ...(dhtPort ? { port: dhtPort } : {}) });
   return { dht, keyPair: undefined, seedPublicKeys: bootstrap.map(({ host, port }) => seedKeyPair(settings, host, port).publicKey) };
 }
+
+/**
+ * dht-rpc (6.27) leaks its network-interface watcher, a native handle that keeps the process alive,
+ * when its UDP bind fails (a DHT port in use): destroy() awaits the failed bind and rethrows before it
+ * reaches the watcher. Releasing it here lets a node whose DHT could not bind exit. Idempotent.
+ */
+export function releaseInterfaceWatcher(dht: HyperDHT): void {
+  const io = (dht as unknown as { io?: { networkInterfaces?: { destroy(): unknown } } }).io;
+  void io?.networkInterfaces?.destroy();
+}
