@@ -31,6 +31,7 @@ const EXPECTED_ROLE: Record<string, string> = {
   'GET /kv': 'read',
   'GET /cluster/members': 'read',
   'GET /cluster/ring': 'read',
+  'GET /cluster/ring/what-if': 'read',
   'GET /cluster/health': 'read',
   'GET /cluster/locate/{key}': 'read',
   'GET /cluster/local/{key}': 'read',

@@ -471,6 +471,7 @@ describe('the OpenAPI document and Swagger UI', () => {
       '/cluster/rebalance',
       '/cluster/repair',
       '/cluster/ring',
+      '/cluster/ring/what-if',
       '/health',
       '/health/live',
       '/health/ready',
@@ -495,6 +496,7 @@ describe('the OpenAPI document and Swagger UI', () => {
       ['/metrics', 'get', ['200']],
       ['/cluster/repair', 'post', ['202', '409']],
       ['/cluster/repair', 'get', ['200']],
+      ['/cluster/ring/what-if', 'get', ['200', '400', '409']],
     ];
     for (const [path, method, statuses] of documented) {
       const operation = spec.paths[path][method];

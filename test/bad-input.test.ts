@@ -155,6 +155,11 @@ const rows: Row[] = [
   { name: 'list with a cursor from another prefix', method: 'GET', path: () => `/kv?prefix=zzz&cursor=${encodeURIComponent(foreignCursor)}`, status: 400, error: 'invalid_query' },
   { name: 'list with a prefix over 1900 bytes', method: 'GET', path: `/kv?prefix=${'p'.repeat(1901)}`, status: 400, error: 'invalid_query' },
   { name: 'an unknown consistency level', method: 'PUT', path: '/kv/known?consistency=most', body: json({ value: 1 }), status: 400, error: 'invalid_query' },
+  // Ring what-if questions (checked in full before the node's ring is looked at).
+  ...['', '?add=0', '?add=65', '?add=two', '?add=-1', '?add=1&add=2', '?remove=', '?remove=a&remove=a', '?drop=1', `?remove=${'n'.repeat(257)}`].map(
+    (query): Row => ({ name: `what-if ${JSON.stringify(query)}`, method: 'GET', path: `/cluster/ring/what-if${query}`, status: 400, error: 'invalid_query' }),
+  ),
+  { name: 'what-if on a standalone node (no ring to change)', method: 'GET', path: '/cluster/ring/what-if?add=1', status: 409, error: 'conflict' },
   // Routes, conflicts and absent keys.
   { name: 'GET an unknown route', method: 'GET', path: '/nope', status: 404, error: 'route_not_found' },
   { name: 'POST an unknown route', method: 'POST', path: '/kv-typo', body: json({ value: 1 }), status: 404, error: 'route_not_found' },

@@ -20,6 +20,8 @@ export type {
   RingRangeView,
   RingView,
   StatsReply,
+  WhatIfNodeFlow,
+  WhatIfReply,
   WriteReply,
 } from './api';
 export type { LeaveStatus, RepairStatus } from './replication';

@@ -235,3 +235,21 @@ export const CLEANUP_TICK_MS = 500;
 export const CLEANUP_BATCH_MAX = 500;
 /** Records whose owners are asked at once during clean-up. */
 export const CLEANUP_READS_IN_FLIGHT_MAX = 16;
+
+/** GET /cluster/ring/what-if: at most this many hypothetical nodes added in one question. */
+export const WHAT_IF_NODES_ADDED_MAX = 64;
+/** ...and at most this many `remove` parameters (each names one member). */
+export const WHAT_IF_NODES_REMOVED_MAX = 64;
+/**
+ * Draws of random ids for the added nodes, whose mean and spread the reply gives beside the
+ * placeholder ids' share. Each draw builds and compares one ring (milliseconds at 20 members × 64
+ * tokens; tens of milliseconds on a loaded machine), yielding to the event loop in between; the spread
+ * 16 draws report is within ~20% of the true one.
+ */
+export const WHAT_IF_ID_SAMPLES = 16;
+/**
+ * Keys per second one node streams, assumed when no transfer was measured yet (no
+ * swarmkv_rebalance_keys_streamed_total increase seen): an assumption, half the issue's 20k keys/s
+ * target for bench/rebalance.ts, not a measurement. The reply says which rate it used.
+ */
+export const WHAT_IF_TRANSFER_KEYS_PER_SECOND_DEFAULT = 10_000;

@@ -39,7 +39,7 @@ import { PENDING_RING_DIGEST_METADATA, RING_DIGEST_METADATA, RING_OWNERSHIP_META
 import type { KvStore } from './storage';
 import { DEPARTURE_BATCH_MAX, DEPARTURE_HANDOVER_MS_MAX, DEPARTURE_WRITES_IN_FLIGHT_MAX } from './limits';
 import { isNodeId, type HybridLogicalClock } from './version';
-import { ConnectionWatch, Rpc, RPC_IN_FLIGHT_MAX, type PeerHello, type TransportLog } from './transport';
+import { ConnectionWatch, Rpc, RPC_IN_FLIGHT_MAX, type PeerHello, type TransportLog, type TransportStats } from './transport';
 import { HyperswarmTransport } from './transport/hyperswarm';
 import { ONCE_PER_PEER_EVENTS, OncePerPeer, warnOncePerPeer } from './main-log-once';
 import { unlessInterrupted } from './main-startup';
@@ -78,6 +78,8 @@ export interface RunningCluster extends ClusterRouting {
   handOver(): Promise<void>;
   /** Leaves if it has not, then closes the rpc and the transport. Idempotent. */
   close(): Promise<void>;
+  /** What the peer transport has sent and received since start, for /metrics. */
+  transportStats(): Readonly<TransportStats>;
 }
 
 export interface ClusterWiring {
@@ -386,5 +388,5 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
   metadata.start();
   handoff.start();
   join.start();
-  return { ...routing, departed: elasticity.departed, cleanupKeysDeleted: () => elasticity.cleanup.keysDeleted, leave, handOver, close };
+  return { ...routing, departed: elasticity.departed, cleanupKeysDeleted: () => elasticity.cleanup.keysDeleted, leave, handOver, close, transportStats: () => transport.stats() };
 }

@@ -2,7 +2,7 @@
 // establishes the node's identity, builds the coordinator and the HTTP app, and listens.
 
 import { randomBytes } from 'node:crypto';
-import { buildApp, HostPolicy, HttpMetrics, registerCleanupMetric, StandaloneClusterView, TokenRegistry, type AppDeps, type ClusterView, type ElasticityControl, type Readiness } from './api';
+import { buildApp, HostPolicy, HttpMetrics, REBALANCE_KEYS_STREAMED_METRIC, registerCleanupMetric, StandaloneClusterView, TokenRegistry, TransferRateMeter, type AppDeps, type ClusterView, type ElasticityControl, type Readiness } from './api';
 import { assert } from './assert';
 import { OffsetClock, systemClock, type Clock } from './clock';
 import { isClustered, tlsFilesOf, type NodeConfig } from './config';
@@ -251,6 +251,7 @@ interface AppParts {
   readonly clock: Clock;
   readonly recentEvents: RecentEvents;
   readonly metrics: HttpMetrics;
+  readonly transferRate: TransferRateMeter;
   readonly readiness: () => Readiness;
 }
 
@@ -266,15 +267,16 @@ function accessControlOf(config: NodeConfig, routing: Routing, coordinator: Coor
 
 /** What the HTTP app reads, each through `routing`, so joining the cluster later switches it over. */
 function appDeps(parts: AppParts, listeningUrl: () => string | undefined): AppDeps {
-  const { config, options, nodeId, store, hints, routing, coordinator, logger, clock, recentEvents, metrics, readiness } = parts;
+  const { config, options, nodeId, store, hints, routing, coordinator, logger, clock, recentEvents, metrics, transferRate, readiness } = parts;
   return {
+    transferRate,
     ...accessControlOf(config, routing, coordinator, clock),
     recentEvents,
     readiness,
     listeningUrl,
     coordinator,
     nodeId,
-    cluster: { members: () => routing.view.members(), ring: () => routing.view.ring(), locate: (key) => routing.view.locate(key) },
+    cluster: { members: () => routing.view.members(), ring: () => routing.view.ring(), locate: (key) => routing.view.locate(key), ringModel: () => routing.view.ringModel() },
     rebalance: () => routing.rebalance(),
     repair: { status: () => routing.repair.status(), startPass: () => routing.repair.startPass() },
     health: { hints: () => hints.health(), repair: () => routing.repair.status() },
@@ -348,10 +350,11 @@ async function startParts({ config, options, logger, clock, recentEvents, opened
   const routing = standaloneRouting(config, nodeId, stores, localReplica, clock, () => advertisedAddress(config.advertise, url));
   const coordinator = coordinatorOver(routing, config, hlc, clock);
   const metrics = new HttpMetrics(() => store.stats(), () => hints.health(), () => routing.rebalance());
+  const transferRate = opened.add('transfer rate meter', new TransferRateMeter());
   const stopping = { asked: false };
   // Not ready from the moment a stop is asked for, so a platform sends no new traffic while it drains.
   const readiness = (): Readiness => (stopping.asked ? { ready: false, reason: 'draining' } : routing.joined() ? { ready: true } : { ready: false, reason: 'joining' });
-  const app = buildApp(appDeps({ config, options, nodeId, store, hints, routing, coordinator, logger, clock, recentEvents, metrics, readiness }, () => url));
+  const app = buildApp(appDeps({ config, options, nodeId, store, hints, routing, coordinator, logger, clock, recentEvents, metrics, transferRate, readiness }, () => url));
   const listener = options.listener ?? (await HttpListener.listen(config.httpHost, config.port, tlsFilesOf(config)));
   listener.serve(requestHandlerOf(app));
   // Added again once it serves the application: a start that fails later closes it before the stores.
@@ -360,13 +363,15 @@ async function startParts({ config, options, logger, clock, recentEvents, opened
   const listeningUrl = url;
   // Only a scrape needs prom-client: it loads once requests are served (api/http-metrics.ts).
   metrics.load().catch((error: unknown) => logger.error('metrics.load_failed', { error: String(error) }));
+  transferRate.start(() => metrics.counterTotal(REBALANCE_KEYS_STREAMED_METRIC), () => clock.nowMs());
   const announce = () => logListening(logger, config, store, { url: listeningUrl, nodeId, startMs: Math.round(performance.now() - startedMs) });
   const tombstones = opened.add('tombstone collector', new TombstoneCollector({ store, clock, graceMs: config.tombstoneGraceMs, logger }));
   tombstones.start();
   const wiring = { config, nodeId, store, localReplica, digests, hints, logger, clock, hlc };
   const cluster = await joinCluster(wiring, { url: listeningUrl, routing, announce, opened, signal: options.signal });
   registerCleanupMetric(metrics, () => cluster?.cleanupKeysDeleted() ?? 0).catch((error: unknown) => logger.error('metrics.load_failed', { error: String(error) }));
-  return { nodeId, url: listeningUrl, listener, cluster, stopping, closeables: [tombstones, hintStore, store] };
+  if (cluster !== undefined) metrics.watchTransport(cluster.transportStats);
+  return { nodeId, url: listeningUrl, listener, cluster, stopping, closeables: [transferRate, tombstones, hintStore, store] };
 }
 
 export async function startNode(config: NodeConfig, options: StartOptions = {}): Promise<RunningNode> {

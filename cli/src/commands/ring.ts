@@ -5,6 +5,7 @@ import { NodeClient, resolveToken, resolveUrls } from '../node-client';
 import { printJson, printLine } from '../output';
 import { renderTable } from '../table';
 import { withHelp } from '../help/command-help';
+import { printWhatIf } from './ring-what-if';
 
 /** Share of the 64-bit ring between two hex positions, as (start, end] wrapping. */
 function share(start: string, end: string): number {
@@ -16,11 +17,16 @@ function share(start: string, end: string): number {
 export const ringCommand = defineCommand({
   meta: {
     name: 'ring',
-    description: 'Show the hash ring: how much of the key space each node holds, and (with --ranges) every range.',
+    description: 'Show the hash ring: how much of the key space each node holds, and (with --ranges) every range; --what-if predicts a change.',
   },
-  args: { ...connectionArgs, ranges: { type: 'boolean', description: 'list every range with its replica set', default: false } },
+  args: {
+    ...connectionArgs,
+    ranges: { type: 'boolean', description: 'list every range with its replica set', default: false },
+    'what-if': { type: 'string', description: 'predict a change instead: add=N and/or remove=NODE, comma-separated (keys and bytes each node sends and receives, time)' },
+  },
   async run({ args }) {
     const client = new NodeClient(resolveUrls(args.url), resolveToken(args.token));
+    if (args['what-if'] !== undefined) return printWhatIf(client, args['what-if'], args.json);
     const ring = (await client.expectOk('GET', '/cluster/ring')).body as RingView;
     if (args.json) return printJson(ring);
     const { members } = (await client.expectOk('GET', '/cluster/members')).body as MembersReply;
@@ -39,4 +45,4 @@ export const ringCommand = defineCommand({
   },
 });
 
-withHelp(ringCommand, { group: 'cluster', summary: "Show the hash ring and each node's share", examples: ['swarmkv ring', 'swarmkv ring --ranges'], ...connectionHelp });
+withHelp(ringCommand, { group: 'cluster', summary: "Show the hash ring and each node's share", examples: ['swarmkv ring', 'swarmkv ring --ranges', 'swarmkv ring --what-if add=2', 'swarmkv ring --what-if remove=node-3'], ...connectionHelp });

@@ -24,6 +24,43 @@ const Ring = Type.Object({
   members: Type.Array(Type.String()),
   ranges: Type.Array(Type.Object({ start: Type.String(), end: Type.String(), replicas: Type.Array(Type.String()) })),
 });
+const NodeFlow = Type.Object({
+  nodeId: Type.String(),
+  name: Type.String({ description: 'The member’s name; `what-if-1`, `what-if-2`... for added nodes.' }),
+  placeholder: Type.Boolean({ description: 'True for a node that exists only in this question.' }),
+  keysSent: Type.Integer(),
+  keysReceived: Type.Integer(),
+  bytesSent: Type.Integer(),
+  bytesReceived: Type.Integer(),
+  keysReleased: Type.Integer({ description: 'Copies it would no longer own: deleted by clean-up once their new owners hold them.' }),
+});
+const RingSize = Type.Object({ members: Type.Integer(), replicationFactor: Type.Integer({ description: 'N, capped by the ring’s size.' }) });
+const WhatIf = Type.Object({
+  ringDigest: Type.String({ description: 'The ring the prediction starts from.' }),
+  before: RingSize,
+  after: RingSize,
+  added: Type.Array(Type.String(), { description: 'Placeholder node ids of the added nodes: deterministic, derived from the ring digest.' }),
+  removed: Type.Array(Type.String(), { description: 'Node ids of the removed members.' }),
+  share: Type.Number({ description: 'Fraction (0..1) of the key space whose replica set would change, exact for these ids.' }),
+  expectedShare: Type.Number({ description: 'Mean of that fraction over `idSamples` draws of random ids for the added nodes: the prediction for a real join.' }),
+  shareStdDev: Type.Number({ description: 'Standard deviation of the share over those draws: how far one real join may stray.' }),
+  idSamples: Type.Integer({ description: 'Draws of random ids; 0 when no node is added (the share is then exact).' }),
+  keys: Type.Object({
+    total: Type.Integer({ description: 'Distinct keys in the cluster, estimated from the key counts members gossip.' }),
+    changing: Type.Integer({ description: 'Keys whose replica set would change.' }),
+    copiesMoved: Type.Integer({ description: 'Copies streamed to new owners (a key may gain more than one).' }),
+    withoutSource: Type.Integer({ description: 'Copies no live current replica could send.' }),
+    reportedBy: Type.Integer({ description: 'Members whose key count the estimate uses.' }),
+  }),
+  bytesPerKey: Type.Number({ description: 'This node’s store bytes per record, used for every member.' }),
+  nodes: Type.Array(NodeFlow),
+  rate: Type.Object({
+    keysPerSecond: Type.Integer(),
+    source: Type.Union([Type.Literal('measured'), Type.Literal('default')], { description: '`measured`: swarmkv_rebalance_keys_streamed_total while it rose on this node; `default`: no transfer seen yet, an assumed rate.' }),
+  }),
+  estimatedSeconds: Type.Number({ description: 'The busiest node’s larger of keys sent and received, over the rate.' }),
+  notes: Type.Array(Type.String(), { description: 'What the figures assume, in words.' }),
+});
 const Location = Type.Object({
   key: Type.String(),
   position: Type.String(),
@@ -107,6 +144,21 @@ export const clusterDocs = {
     summary: 'The consistent-hash ring: ranges and their replica sets',
     tags: ['cluster'],
     responses: responses({ 200: ['The ring this node routes by.', Ring] }),
+  },
+  whatIf: {
+    summary: 'Predict a ring change: the share of keys that would move, keys and bytes per node, time',
+    description:
+      'Computed from the ring this node routes by; changes nothing. `add=N` adds N hypothetical nodes (placeholder ids), `remove=NODE` (node id or name, repeatable) removes members; both may be combined. The share is exact for the ids used; an added node’s real id places its tokens elsewhere, so `expectedShare` ± `shareStdDev` is the prediction for a real join. A standalone node answers 409.',
+    tags: ['cluster'],
+    parameters: [
+      { name: 'add', in: 'query', required: false, description: 'Hypothetical nodes to add (0..64).', schema: { type: 'integer', minimum: 0, maximum: 64 } },
+      { name: 'remove', in: 'query', required: false, description: 'A member to remove, by node id or name; repeat for several.', schema: { type: 'array', items: { type: 'string' } }, style: 'form', explode: true },
+    ],
+    responses: responses({
+      200: ['What the change would move.', WhatIf],
+      400: ['Neither add nor remove, add out of range or repeated, an unknown parameter, a member not on the ring, or removing every member.', schemas.Error],
+      409: ['This node runs standalone: it has no ring to change.', schemas.Error],
+    }),
   },
   locate: {
     summary: 'Where a key lives',

@@ -15,6 +15,9 @@ import { KeyExplainer } from './key-explainer';
 import { integerQueryValue, queryOf } from './query';
 import type { ReadCors } from './read-cors';
 import { isoTime, json, jsonText } from './responses';
+import type { TransferRate } from './transfer-rate';
+import { predictWhatIf, type WhatIfReply } from './what-if';
+import { parseWhatIfQuery, resolveRemovals } from './what-if-query';
 
 /**
  * The sections of GET /cluster/health, one per background process. Each is read when the route is
@@ -38,6 +41,8 @@ export interface ClusterRoutesDeps {
   inspect(nodeId: string, key: string): Promise<KeyInspection>;
   /** This node's recent log events, for GET /cluster/events. */
   readonly recentEvents: RecentEvents;
+  /** The rate this node streams keys at, for GET /cluster/ring/what-if's time estimate. */
+  readonly transferRate: { rate(): TransferRate };
 }
 
 /** GET /cluster/events pages: `limit` defaults to this, and can ask for the whole buffer. */
@@ -52,6 +57,20 @@ function recentEventsPage(deps: ClusterRoutesDeps, request: Request): Response {
   return jsonText(200, `{"nodeId":"${deps.nodeId}","events":[${page.events.join(',')}],"next":${page.next}}`);
 }
 
+/** GET /cluster/ring/what-if: the query is checked in full before the node's ring is looked at. */
+function whatIf(deps: ClusterRoutesDeps, request: Request): Promise<WhatIfReply> {
+  const query = parseWhatIfQuery(queryOf(request));
+  const model = deps.cluster.ringModel();
+  if (model === undefined) throw new SwarmError('conflict', 'this node runs standalone (no --cluster): no node can join or leave it, so there is no ring change to predict');
+  const members = deps.cluster.members();
+  const names = new Map(members.map((member) => [member.nodeId, member.name]));
+  const removed = resolveRemovals(query.remove, model.ring.members.map((member) => member.nodeId), names);
+  const stats = deps.store.stats();
+  const records = stats.liveKeys + stats.tombstones;
+  const bytesPerKey = records === 0 ? 0 : stats.bytes / records;
+  return predictWhatIf({ ...model, members, bytesPerKey, rate: deps.transferRate.rate() }, query.add, removed);
+}
+
 function keyOf(key: string | null | undefined, keyBytesMax: number): string {
   if (key === null || key === undefined) throw new SwarmError('invalid_key', 'the key in the path is not valid percent-encoded UTF-8');
   return validateKey(key, keyBytesMax);
@@ -63,6 +82,7 @@ export function clusterRoutes(deps: ClusterRoutesDeps) {
   return new Elysia({ name: 'cluster-routes' })
     .get('/cluster/members', route('/cluster/members', () => json(200, { members: deps.cluster.members() })), { detail: clusterDocs.members })
     .get('/cluster/ring', route('/cluster/ring', () => json(200, deps.cluster.ring())), { detail: clusterDocs.ring })
+    .get('/cluster/ring/what-if', route('/cluster/ring/what-if', async ({ request }) => json(200, await whatIf(deps, request))), { detail: clusterDocs.whatIf })
     .get('/cluster/events', route('/cluster/events', ({ request }) => recentEventsPage(deps, request)), { detail: clusterDocs.events })
     .get('/cluster/health', route('/cluster/health', () => json(200, { nodeId: deps.nodeId, hints: deps.health.hints(), repair: deps.health.repair() })), { detail: clusterDocs.health })
     .get(

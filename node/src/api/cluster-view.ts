@@ -2,6 +2,8 @@
 // supplies an implementation from the membership and ring layers; a standalone node is a cluster of one.
 // These are the shapes the CLI and the dashboard read.
 
+import type { HashRing } from '../ring';
+
 export type MemberState = 'alive' | 'suspect' | 'dead' | 'left' | 'removed';
 
 export interface MemberView {
@@ -47,8 +49,17 @@ export interface KeyLocation {
   readonly targets: { nodeId: string; standInFor: string | null }[];
 }
 
+/** The ring a clustered node routes by, for predictions of changes to it (api/what-if.ts). */
+export interface RingModel {
+  readonly ring: HashRing;
+  /** The configured replication factor, before capping by the ring's size. */
+  readonly replicationFactor: number;
+}
+
 export interface ClusterView {
   members(): MemberView[];
   ring(): RingView;
   locate(key: string): KeyLocation;
+  /** Undefined on a standalone node: it has no ring to change. */
+  ringModel(): RingModel | undefined;
 }

@@ -18,6 +18,14 @@ import { renderTallies, RouteTally } from './route-tally';
 
 type PromClient = typeof import('prom-client');
 
+/** What the peer transport has counted since start (transport/transport-stats.ts), read at scrape time. */
+export interface TransportTotals {
+  readonly bytesSent: number;
+  readonly bytesReceived: number;
+  readonly messagesSent: number;
+  readonly messagesReceived: number;
+}
+
 /** Where a route's requests are counted: bound once per route (`HttpMetrics.route`), called per request. */
 export interface RouteObserver {
   observe(status: number, seconds: number): void;
@@ -33,11 +41,18 @@ export class HttpMetrics {
   readonly #tallies = new Map<string, RouteTally>();
   /** The same observations over a short sliding window, for GET /stats. */
   readonly #window = new RequestWindow();
+  /** Set once the node's cluster half runs; a standalone node has no transport and counts nothing. */
+  #readTransport: (() => TransportTotals) | undefined;
 
   constructor(readStoreStats: () => StoreStats, readHints?: () => HintHealth, readStreamed?: () => StreamedTotals) {
     this.#readStoreStats = readStoreStats;
     this.#readHints = readHints;
     this.#readStreamed = readStreamed;
+  }
+
+  /** Counts the peer transport's traffic from now on (the composition root calls it once the cluster runs). */
+  watchTransport(read: () => TransportTotals): void {
+    this.#readTransport = read;
   }
 
   /** The registry; only once loaded (render() has resolved, say). */
@@ -78,6 +93,7 @@ export class HttpMetrics {
     });
     if (this.#readHints !== undefined) registerHintMetrics(client, registry, this.#readHints);
     if (this.#readStreamed !== undefined) registerRebalanceMetrics(client, registry, this.#readStreamed);
+    registerTransportMetrics(client, registry, () => this.#readTransport?.());
     this.#registry = registry;
   }
 
@@ -102,6 +118,14 @@ export class HttpMetrics {
   /** Request count, rate and latency percentiles over the last STATS_WINDOW_MS. */
   recent(): WindowSnapshot {
     return this.#window.snapshot();
+  }
+
+  /** A counter's total over its labels; undefined until prom-client has loaded or while no such counter is registered. */
+  async counterTotal(name: string): Promise<number | undefined> {
+    const metric = this.#registry?.getSingleMetric(name);
+    if (metric === undefined) return undefined;
+    const { values } = await metric.get();
+    return values.reduce((sum, sample) => sum + sample.value, 0);
   }
 
   async render(): Promise<string> {
@@ -133,4 +157,23 @@ function registerHintMetrics(client: PromClient, registry: Registry, readHints: 
   const counter = (name: string, help: string, read: (hints: HintHealth) => number) => scrapedCounter(client, registry, name, help, () => read(readHints()));
   counter('swarmkv_hints_overflowed_total', 'Hints refused because the hint store was full: those writes failed on this stand-in.', (hints) => hints.overflowed);
   counter('swarmkv_hints_delivered_total', 'Hints delivered to the node they were owed to and acknowledged.', (hints) => hints.delivered);
+}
+
+/** The peer transport's traffic (gossip, replication, repair), copied from its counters at scrape time. */
+function registerTransportMetrics({ Counter }: PromClient, registry: Registry, readTransport: () => TransportTotals | undefined): void {
+  const counter = (name: string, help: string, read: (totals: TransportTotals) => number) =>
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const totals = readTransport();
+        this.reset();
+        if (totals !== undefined) this.inc(read(totals));
+      },
+    });
+  counter('swarmkv_transport_bytes_sent_total', 'Bytes of peer frames this node sent: membership gossip, replica requests, repair.', (totals) => totals.bytesSent);
+  counter('swarmkv_transport_bytes_received_total', 'Bytes of peer frames this node received.', (totals) => totals.bytesReceived);
+  counter('swarmkv_transport_messages_sent_total', 'Peer frames this node sent.', (totals) => totals.messagesSent);
+  counter('swarmkv_transport_messages_received_total', 'Peer frames this node received.', (totals) => totals.messagesReceived);
 }

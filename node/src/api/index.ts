@@ -1,6 +1,8 @@
 export { buildApp, type AppDeps } from './app';
 export { HttpMetrics } from './http-metrics';
-export type { ClusterView, KeyLocation, MemberState, MemberView, RingRangeView, RingView } from './cluster-view';
+export type { ClusterView, KeyLocation, MemberState, MemberView, RingModel, RingRangeView, RingView } from './cluster-view';
+export { REBALANCE_KEYS_STREAMED_METRIC, TransferRateMeter, type TransferRate } from './transfer-rate';
+export type { WhatIfNodeFlow, WhatIfReply } from './what-if';
 export type { ClusterHealthReply, ErrorReply, EventsReply, ExplainReply, ListPageReply, MembersReply, RebalanceReply, RecordReply, StatsReply, WriteReply } from './reply-types';
 export { StandaloneClusterView } from './standalone-cluster-view';
 export { KEY_COUNT_METADATA, LiveClusterView, RING_DIGEST_METADATA, type LiveMembership } from './live-cluster-view';

@@ -24,6 +24,7 @@ function clusterWith(bState: MemberView['state']): ClusterView {
   return {
     members: () => members,
     ring: () => ({ digest: 'digest', replicationFactor: 2, tokensPerNode: 1, members: [A, B, C], ranges: [] }),
+    ringModel: () => undefined,
     locate: (key) => ({
       key,
       position: '00000000000000ff',

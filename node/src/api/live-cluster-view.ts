@@ -4,7 +4,7 @@
 import type { MemberSummary } from '../membership';
 import type { RingPlacement } from '../replication';
 import { keyPosition, RING_DIGEST_METADATA } from '../ring';
-import type { ClusterView, KeyLocation, MemberView, RingView } from './cluster-view';
+import type { ClusterView, KeyLocation, MemberView, RingModel, RingView } from './cluster-view';
 
 /** The metadata field in which each member gossips its live key count. */
 export const KEY_COUNT_METADATA = 'keys';
@@ -46,6 +46,10 @@ export class LiveClusterView implements ClusterView {
       members: ring.members.map((member) => member.nodeId),
       ranges: this.#placement.currentRanges().map(({ start, end, replicas }) => ({ start, end, replicas })),
     };
+  }
+
+  ringModel(): RingModel {
+    return { ring: this.#placement.ring(), replicationFactor: this.#placement.replicationFactor };
   }
 
   locate(key: string): KeyLocation {

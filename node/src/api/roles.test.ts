@@ -12,6 +12,8 @@ describe('roles', () => {
     ['POST', '/cluster/leave', 'admin'],
     ['GET', '/cluster/leave', 'read'],
     ['POST', '/cluster/members/0123456789abcdef/remove', 'admin'],
+    ['GET', '/cluster/ring/what-if', 'read'],
+    ['POST', '/cluster/ring/what-if', 'admin'],
     ['POST', '/anything/new', 'admin'],
     ['GET', '/anything/new', 'read'],
     ['GET', '/tokens', 'admin'],

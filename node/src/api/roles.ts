@@ -1,6 +1,6 @@
 // Who may call what. Three roles, each including the one before it: `read` (every GET), `write`
 // (also PUT, POST and DELETE of keys), `admin` (also cluster operations: repair, tokens, and whatever
-// later changes the cluster). Probes, the API's own description and the dashboard's static files need
+// later changes the cluster). Predictions that change nothing, like GET /cluster/ring/what-if, are reads. Probes, the API's own description and the dashboard's static files need
 // no token: orchestrators probe without credentials, and the dashboard must load to ask for one.
 //
 // The rule is written by method and path prefix rather than per route, so a route added later is

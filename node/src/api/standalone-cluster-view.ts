@@ -32,6 +32,11 @@ export class StandaloneClusterView implements ClusterView {
     return { digest: nodeId, replicationFactor: 1, tokensPerNode: 1, members: [nodeId], ranges: [{ start: RING_TOP, end: RING_TOP, replicas: [nodeId] }] };
   }
 
+  /** A standalone node is not in a swarm: no node can join it, so there is no ring change to predict. */
+  ringModel(): undefined {
+    return undefined;
+  }
+
   locate(key: string): KeyLocation {
     const { nodeId, name, httpAddress } = this.#identity;
     return { key, position: this.#keyPosition(key), replicas: [{ nodeId, name, httpAddress, state: 'alive' }], targets: [{ nodeId, standInFor: null }] };

@@ -198,3 +198,15 @@ describe('nextVersionedRing', () => {
     expect(nextVersionedRing(second, cluster(4), 32).epoch).toBe(3);
   });
 });
+
+describe('HashRing.withChange', () => {
+  test('equals the ring built afresh from the changed member set', () => {
+    const ids = Array.from({ length: 6 }, (_, index) => createHash('sha256').update(`with-change-${index}`).digest('hex').slice(0, 16));
+    const ring = new HashRing(ids.slice(0, 4).map((nodeId) => ({ nodeId })), 32);
+    const changed = ring.withChange(ids.slice(4), [ids[1]!]);
+    const afresh = new HashRing([ids[0]!, ids[2]!, ids[3]!, ids[4]!, ids[5]!].map((nodeId) => ({ nodeId })), 32);
+    expect(changed.digest).toBe(afresh.digest);
+    expect(changed.ranges(3)).toEqual(afresh.ranges(3));
+    expect(changed.tokenCount).toBe(afresh.tokenCount);
+  });
+});

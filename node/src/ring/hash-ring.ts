@@ -43,7 +43,8 @@ export class HashRing {
   readonly #positions: string[];
   readonly #owners: string[];
 
-  constructor(members: readonly RingMember[], tokensPerNode: number = TOKENS_PER_NODE_DEFAULT) {
+  /** `sorted` (internal, from `withChange`): the tokens already placed and sorted, not to be recomputed. */
+  constructor(members: readonly RingMember[], tokensPerNode: number = TOKENS_PER_NODE_DEFAULT, sorted?: { positions: string[]; owners: string[] }) {
     assertTokens(tokensPerNode);
     const resolved = members.map((member) => ({ nodeId: member.nodeId, tokens: member.tokens ?? tokensPerNode }));
     resolved.sort((a, b) => compareText(a.nodeId, b.nodeId));
@@ -52,17 +53,40 @@ export class HashRing {
       assert(index === 0 || resolved[index - 1]!.nodeId !== member.nodeId, `ring member ${member.nodeId} appears once`);
       assertTokens(member.tokens);
     }
-    const tokens = resolved.flatMap((member) =>
-      Array.from({ length: member.tokens }, (_, index) => ({ position: tokenPosition(member.nodeId, index), owner: member.nodeId })),
-    );
-    // Two tokens on one 64-bit position are astronomically unlikely; ordering ties by owner keeps even
-    // that case identical on every node.
-    tokens.sort((a, b) => compareText(a.position, b.position) || compareText(a.owner, b.owner));
+    const tokens = sorted ?? sortedTokens(resolved);
     this.tokensPerNode = tokensPerNode;
     this.members = resolved;
     this.digest = ringDigest(resolved);
-    this.#positions = tokens.map((token) => token.position);
-    this.#owners = tokens.map((token) => token.owner);
+    this.#positions = tokens.positions;
+    this.#owners = tokens.owners;
+  }
+
+  /**
+   * This ring with members added (at `tokensPerNode` each) and removed, equal to building it afresh:
+   * the kept tokens are already in order, so only the added members' are hashed, sorted and merged in.
+   * What-if predictions build dozens of such rings per question.
+   */
+  withChange(added: readonly string[], removed: readonly string[]): HashRing {
+    const gone = new Set(removed);
+    const kept = this.members.filter((member) => !gone.has(member.nodeId));
+    const joining = added.map((nodeId) => ({ nodeId, tokens: this.tokensPerNode }));
+    const fresh = sortedTokens(joining);
+    const positions: string[] = [];
+    const owners: string[] = [];
+    let from = 0;
+    for (let index = 0; index <= this.#positions.length; index++) {
+      const position = this.#positions[index];
+      const owner = this.#owners[index];
+      while (from < fresh.positions.length && (position === undefined || compareText(fresh.positions[from]!, position) < 0 || (fresh.positions[from] === position && compareText(fresh.owners[from]!, owner!) < 0))) {
+        positions.push(fresh.positions[from]!);
+        owners.push(fresh.owners[from]!);
+        from++;
+      }
+      if (position === undefined || gone.has(owner!)) continue;
+      positions.push(position);
+      owners.push(owner!);
+    }
+    return new HashRing([...kept, ...joining], this.tokensPerNode, { positions, owners });
   }
 
   get size(): number {
@@ -162,6 +186,15 @@ export class HashRing {
     }
     return found;
   }
+}
+
+/** Every member's tokens, ascending by position. */
+function sortedTokens(members: readonly Required<RingMember>[]): { positions: string[]; owners: string[] } {
+  const tokens = members.flatMap((member) => Array.from({ length: member.tokens }, (_, index) => ({ position: tokenPosition(member.nodeId, index), owner: member.nodeId })));
+  // Two tokens on one 64-bit position are astronomically unlikely; ordering ties by owner keeps even
+  // that case identical on every node.
+  tokens.sort((a, b) => compareText(a.position, b.position) || compareText(a.owner, b.owner));
+  return { positions: tokens.map((token) => token.position), owners: tokens.map((token) => token.owner) };
 }
 
 function assertTokens(tokens: number): void {

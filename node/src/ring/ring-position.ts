@@ -24,9 +24,24 @@ export function keyPosition(key: string): string {
 }
 
 /**
+ * Token positions already computed. A ring is rebuilt on every membership change, and a what-if
+ * question builds a few dozen rings of the same members: each would otherwise hash every token again
+ * (members × tokens SHA-256s). Bounded: past the bound the cache starts over, which only costs hashing.
+ */
+const TOKEN_POSITIONS_CACHED_MAX = 65_536;
+const tokenPositions = new Map<string, string>();
+
+/**
  * Where a node's `index`th virtual node sits. Only the node id and the index go in, so every node
  * computes the same ring from the same member set, with no coordination.
  */
 export function tokenPosition(nodeId: string, index: number): string {
-  return position(`token:${nodeId}:${index}`);
+  const text = `token:${nodeId}:${index}`;
+  let found = tokenPositions.get(text);
+  if (found === undefined) {
+    if (tokenPositions.size >= TOKEN_POSITIONS_CACHED_MAX) tokenPositions.clear();
+    found = position(text);
+    tokenPositions.set(text, found);
+  }
+  return found;
 }
