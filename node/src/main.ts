@@ -1,7 +1,6 @@
 // The composition root: the only module that wires the layers together. `startNode` opens the store,
 // establishes the node's identity, builds the coordinator and the HTTP app, and listens.
 
-import { randomBytes } from 'node:crypto';
 import { buildApp, HostPolicy, HttpMetrics, REBALANCE_KEYS_STREAMED_METRIC, registerCleanupMetric, StandaloneClusterView, TokenRegistry, TransferRateMeter, type AppDeps, type ClusterView, type ElasticityControl, type Readiness } from './api';
 import { assert } from './assert';
 import { OffsetClock, systemClock, type Clock } from './clock';
@@ -13,16 +12,15 @@ import { SwarmError } from './errors';
 import { SHUTDOWN_DRAIN_MS_MAX } from './limits';
 import { HttpListener, type RequestHandler } from './main-listener';
 import { OpenedSoFar, unlessInterrupted } from './main-startup';
+import { openStores, type OpenedStores } from './main-stores';
 import { createLogger, RecentEvents, recordingLogger, type Logger } from './log';
-import { AliveMarker, Coordinator, DigestIndex, DigestTrackingStore, discardIfStale, HintLedger, inspectLocally, LocalReplica, SingleNodePlacement, StandaloneRepair, TombstoneCollector, type KeyInspection, type Placement, type RebalanceStatus, type RepairControl, type ReplicaDirectory } from './replication';
+import { AliveMarker, Coordinator, HintLedger, inspectLocally, LocalReplica, SingleNodePlacement, StandaloneRepair, TombstoneCollector, type KeyInspection, type Placement, type RebalanceStatus, type RepairControl, type ReplicaDirectory } from './replication';
 import { keyPosition } from './ring';
-import { MemoryHintStore, MemoryStore, type HintStore, type KvStore } from './storage';
-import { HybridLogicalClock, isNodeId, NODE_ID_HEX_DIGITS } from './version';
+import type { KvStore } from './storage';
+import { HybridLogicalClock } from './version';
 import packageJson from '../../package.json' with { type: 'json' };
 
 export const RELEASE = packageJson.version;
-
-const NODE_ID_META = 'node-id';
 
 export interface RunningNode {
   readonly nodeId: string;
@@ -64,47 +62,6 @@ function coordinatorOver(routing: Routing, config: NodeConfig, hlc: HybridLogica
     readConsistency: config.readConsistency,
     writeConsistency: config.writeConsistency,
   });
-}
-
-/**
- * Opens the store and reads the node's id, before anything can read the store. A clustered node's
- * store keeps digests of its records for anti-entropy: wrapping the store itself means that no write
- * or erase (coordinator, peers, read repair, repair, tombstone collection) can bypass them.
- */
-interface OpenedStores {
-  /** The main store; for a clustered node, wrapped so its digests (anti-entropy) stay current. */
-  readonly store: KvStore;
-  readonly nodeId: string;
-  readonly digests: DigestIndex;
-  /** Beside the main store (in the same LMDB environment): the hints kept for other nodes. */
-  readonly hintStore: HintStore;
-  readonly hints: HintLedger;
-}
-
-/** Opens the stores and reads the node's id, before anything can read them. */
-async function openStores(config: NodeConfig, clock: Clock, logger: Logger, opened: OpenedSoFar): Promise<OpenedStores> {
-  const bounds = { hintsMax: config.hintsMax, hintBytesMax: config.hintBytesMax };
-  // lmdb-js and its native binding load only for a data directory (storage/lmdb.ts).
-  const lmdb = config.memory ? undefined : new (await import('./storage/lmdb')).LmdbStore(config.dataDir, config.syncPolicy);
-  const raw: KvStore = opened.add('store', lmdb ?? new MemoryStore(config.memoryBytesMax));
-  const hintStore: HintStore = opened.add('hint store', lmdb?.openHintStore(bounds) ?? new MemoryHintStore(bounds));
-  const hints = new HintLedger(hintStore, logger);
-  const nodeId = await loadOrCreateNodeId(raw);
-  const digests = new DigestIndex();
-  if (!isClustered(config)) return { store: raw, nodeId, digests, hintStore, hints };
-  // A clustered node away past the tombstone grace period starts empty, hints included
-  // (replication/stale-data.ts): what it holds may be values whose tombstones were collected since.
-  await discardIfStale({ store: raw, hintStore, clock, graceMs: config.tombstoneGraceMs, logger });
-  return { store: new DigestTrackingStore(raw, digests), nodeId, digests, hintStore, hints };
-}
-
-/** The node's id survives restarts (it is in the store's metadata), so its versions stay attributable. */
-async function loadOrCreateNodeId(store: KvStore): Promise<string> {
-  const existing = store.getMeta(NODE_ID_META);
-  if (existing !== undefined && isNodeId(existing)) return existing;
-  const created = randomBytes(NODE_ID_HEX_DIGITS / 2).toString('hex');
-  await store.setMeta(NODE_ID_META, created);
-  return created;
 }
 
 interface Routing {

@@ -1,0 +1,55 @@
+// Opening a node's stores at start-up: the main store and the hint store (LMDB for a data directory,
+// memory otherwise), the node's persistent id, and, for a clustered node, the digest index and the
+// stale-data check, before anything can read them.
+
+import { randomBytes } from 'node:crypto';
+import type { Clock } from './clock';
+import { isClustered, type NodeConfig } from './config';
+import type { Logger } from './log';
+import type { OpenedSoFar } from './main-startup';
+import { DigestIndex, DigestTrackingStore, discardIfStale, HintLedger } from './replication';
+import { MemoryHintStore, MemoryStore, type HintStore, type KvStore } from './storage';
+import { isNodeId, NODE_ID_HEX_DIGITS } from './version';
+
+const NODE_ID_META = 'node-id';
+
+/**
+ * Opens the store and reads the node's id, before anything can read the store. A clustered node's
+ * store keeps digests of its records for anti-entropy: wrapping the store itself means that no write
+ * or erase (coordinator, peers, read repair, repair, tombstone collection) can bypass them.
+ */
+export interface OpenedStores {
+  /** The main store; for a clustered node, wrapped so its digests (anti-entropy) stay current. */
+  readonly store: KvStore;
+  readonly nodeId: string;
+  readonly digests: DigestIndex;
+  /** Beside the main store (in the same LMDB environment): the hints kept for other nodes. */
+  readonly hintStore: HintStore;
+  readonly hints: HintLedger;
+}
+
+/** Opens the stores and reads the node's id, before anything can read them. */
+export async function openStores(config: NodeConfig, clock: Clock, logger: Logger, opened: OpenedSoFar): Promise<OpenedStores> {
+  const bounds = { hintsMax: config.hintsMax, hintBytesMax: config.hintBytesMax };
+  // lmdb-js and its native binding load only for a data directory (storage/lmdb.ts).
+  const lmdb = config.memory ? undefined : new (await import('./storage/lmdb')).LmdbStore(config.dataDir, config.syncPolicy);
+  const raw: KvStore = opened.add('store', lmdb ?? new MemoryStore(config.memoryBytesMax));
+  const hintStore: HintStore = opened.add('hint store', lmdb?.openHintStore(bounds) ?? new MemoryHintStore(bounds));
+  const hints = new HintLedger(hintStore, logger);
+  const nodeId = await loadOrCreateNodeId(raw);
+  const digests = new DigestIndex();
+  if (!isClustered(config)) return { store: raw, nodeId, digests, hintStore, hints };
+  // A clustered node away past the tombstone grace period starts empty, hints included
+  // (replication/stale-data.ts): what it holds may be values whose tombstones were collected since.
+  await discardIfStale({ store: raw, hintStore, clock, graceMs: config.tombstoneGraceMs, logger });
+  return { store: new DigestTrackingStore(raw, digests), nodeId, digests, hintStore, hints };
+}
+
+/** The node's id survives restarts (it is in the store's metadata), so its versions stay attributable. */
+async function loadOrCreateNodeId(store: KvStore): Promise<string> {
+  const existing = store.getMeta(NODE_ID_META);
+  if (existing !== undefined && isNodeId(existing)) return existing;
+  const created = randomBytes(NODE_ID_HEX_DIGITS / 2).toString('hex');
+  await store.setMeta(NODE_ID_META, created);
+  return created;
+}
