@@ -106,7 +106,7 @@ describe('a start that fails at a late step', () => {
       expect(run.stderr).not.toMatch(/^\s+at /m);
       const logged = events(run.stdout);
       const abandoned = logged.find((event) => event.event === 'node.start_abandoned');
-      expect(abandoned).toMatchObject({ reason: 'failed', closing: ['alive marker', 'tombstone collector', 'http listener', 'hint store', 'store'] });
+      expect(abandoned).toMatchObject({ reason: 'failed', closing: ['alive marker', 'tombstone collector', 'http listener', 'transfer rate meter', 'hint store', 'store'] });
       // From the failure to the exit: the process ends by itself, so nothing it opened was left open.
       const failedAtMs = Date.parse(String(abandoned!.time));
       expect(Date.now() - failedAtMs).toBeLessThan(EXIT_AFTER_FAILURE_MS_MAX);
