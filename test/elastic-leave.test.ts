@@ -8,7 +8,7 @@ import { describe, expect, test } from 'bun:test';
 import type { LeaveStatus } from '../node/src';
 import { NAMESPACES_AVAILABLE, useCluster, type ClusterNode, type TestCluster } from './support/cluster';
 import { converge, CONVERGE_MS_MAX, mapConcurrent } from './support/cluster-scenarios';
-import { lostWrites, misplacedKeys, QuorumWorkload, type Acknowledged } from './support/elastic-workload';
+import { lostWrites, misplacedKeys, preloadAcknowledged, QuorumWorkload, type Acknowledged } from './support/elastic-workload';
 import { runCliToExit } from './support/node-lifecycle';
 
 const TAG = 'shrink';
@@ -21,21 +21,6 @@ const LEAVE_MS_MAX_HERE = 90_000;
 /** The left node's ring change reaches every survivor, whose anti-entropy pass then fills the gaps. */
 const SETTLE_MS_MAX = 45_000;
 const SCENARIO_MS = 420_000;
-
-async function preload(cluster: TestCluster): Promise<Map<string, Acknowledged>> {
-  const acknowledged = new Map<string, Acknowledged>();
-  const statuses = await mapConcurrent(Array.from({ length: PRELOADED_KEYS }, (_, index) => index), async (index) => {
-    const key = `${TAG}:pre:${index}`;
-    const reply = await cluster.put(cluster.nodes[index % cluster.nodes.length]!, key, index, 'quorum');
-    if (reply.status === 200) acknowledged.set(key, { sequence: 0, version: String(reply.body.version) });
-    return reply.status;
-  });
-  // A write refused (503 on a loaded machine) is not acknowledged, so nothing is owed for it.
-  const refused = statuses.filter((status) => status !== 200).length;
-  console.log(`[${TAG}] preloaded ${acknowledged.size} keys at quorum (${refused} refused: ${[...new Set(statuses.filter((status) => status !== 200))].join(', ') || 'none'})`);
-  expect(acknowledged.size).toBeGreaterThan(PRELOADED_KEYS / 2);
-  return acknowledged;
-}
 
 async function heldBy(cluster: TestCluster, node: ClusterNode, keys: readonly string[]): Promise<number> {
   return (await mapConcurrent(keys, async (key) => (await cluster.local(node, key)).status === 200)).filter(Boolean).length;
@@ -65,7 +50,7 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('shrink 5 -> 3 with swarmkv leave, under 
     const c = cluster();
     const [n1, n2, n3, n4, n5] = c.nodes as [ClusterNode, ClusterNode, ClusterNode, ClusterNode, ClusterNode];
     const survivors = [n1, n2, n3];
-    const preloaded = await preload(c);
+    const preloaded = await preloadAcknowledged(c, TAG, PRELOADED_KEYS);
     const heldByLeavers = [await heldBy(c, n5, [...preloaded.keys()]), await heldBy(c, n4, [...preloaded.keys()])];
     const workload = new QuorumWorkload(c, () => survivors, TAG).start();
     await moreWrites(c, workload, WRITES_PER_STEP, 'writes acknowledged before the first leave');

@@ -8,8 +8,8 @@
 import { describe, expect, test } from 'bun:test';
 import type { RemovalReply } from '../node/src';
 import { NAMESPACES_AVAILABLE, useCluster, type ClusterNode, type TestCluster } from './support/cluster';
-import { converge, CONVERGE_MS_MAX, mapConcurrent } from './support/cluster-scenarios';
-import { lostWrites, misplacedKeys, QuorumWorkload, type Acknowledged } from './support/elastic-workload';
+import { converge, CONVERGE_MS_MAX } from './support/cluster-scenarios';
+import { lostWrites, misplacedKeys, preloadAcknowledged, QuorumWorkload, type Acknowledged } from './support/elastic-workload';
 import { runCliToExit } from './support/node-lifecycle';
 
 const TAG = 'replace';
@@ -20,18 +20,6 @@ const STEP_MS_MAX = 60_000;
 const SETTLE_MS_MAX = 60_000;
 const CLEANUP_GRACE_MS = 3000;
 const SCENARIO_MS = 480_000;
-
-async function preload(cluster: TestCluster): Promise<Map<string, Acknowledged>> {
-  const acknowledged = new Map<string, Acknowledged>();
-  await mapConcurrent(Array.from({ length: PRELOADED_KEYS }, (_, index) => index), async (index) => {
-    const key = `${TAG}:pre:${index}`;
-    const reply = await cluster.put(cluster.nodes[index % cluster.nodes.length]!, key, index, 'quorum');
-    if (reply.status === 200) acknowledged.set(key, { sequence: 0, version: String(reply.body.version) });
-  });
-  console.log(`[${TAG}] preloaded ${acknowledged.size} of ${PRELOADED_KEYS} keys at quorum`);
-  expect(acknowledged.size).toBeGreaterThan(PRELOADED_KEYS / 2);
-  return acknowledged;
-}
 
 async function moreWrites(cluster: TestCluster, workload: QuorumWorkload, what: string): Promise<void> {
   const target = workload.writesAcknowledged + WRITES_PER_STEP;
@@ -67,7 +55,7 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('replace a kill -9 node: remove it, then 
     const c = cluster();
     const [n1, n2, n3, n4] = c.nodes as [ClusterNode, ClusterNode, ClusterNode, ClusterNode];
     const survivors = [n1, n2, n3];
-    const preloaded = await preload(c);
+    const preloaded = await preloadAcknowledged(c, TAG, PRELOADED_KEYS);
     const workload = new QuorumWorkload(c, () => survivors, TAG).start();
     await moreWrites(c, workload, 'writes acknowledged before the kill');
 

@@ -5,6 +5,7 @@
 //   - no acknowledged write is lost (read back at `all` once the ring settled);
 //   - every key is held by exactly the replicas /cluster/locate names (no fewer, no extra copies).
 
+import { expect } from 'bun:test';
 import type { ClusterNode, TestCluster } from './cluster';
 import { mapConcurrent } from './cluster-scenarios';
 
@@ -145,4 +146,23 @@ export async function misplacedKeys(cluster: TestCluster, nodes: readonly Cluste
 /** Starts an anti-entropy pass on every given node (a 409, one already running, is as good). */
 export async function repairEverywhere(cluster: TestCluster, nodes: readonly ClusterNode[]): Promise<void> {
   await Promise.all(nodes.map((node) => cluster.request(node, 'POST', '/cluster/repair')));
+}
+
+/**
+ * Writes `count` keys `<tag>:pre:<i>` at quorum through the nodes in turn; returns the acknowledged
+ * ones. A write refused (503 on a loaded machine) is not acknowledged, so nothing is owed for it; more
+ * than half must be acknowledged for the scenario to mean anything.
+ */
+export async function preloadAcknowledged(cluster: TestCluster, tag: string, count: number): Promise<Map<string, Acknowledged>> {
+  const acknowledged = new Map<string, Acknowledged>();
+  const statuses = await mapConcurrent(Array.from({ length: count }, (_, index) => index), async (index) => {
+    const key = `${tag}:pre:${index}`;
+    const reply = await cluster.put(cluster.nodes[index % cluster.nodes.length]!, key, index, 'quorum');
+    if (reply.status === 200) acknowledged.set(key, { sequence: 0, version: String(reply.body.version) });
+    return reply.status;
+  });
+  const refusals = [...new Set(statuses.filter((status) => status !== 200))];
+  console.log(`[${tag}] preloaded ${acknowledged.size} of ${count} keys at quorum (refused: ${refusals.join(', ') || 'none'})`);
+  expect(acknowledged.size).toBeGreaterThan(count / 2);
+  return acknowledged;
 }
