@@ -1,6 +1,7 @@
 // The cluster deployment: three durable swarmkv nodes on 127.0.0.1 forming a cluster over a private DHT
 // that the first node founds (`--dht-port`) and the others bootstrap from. Never the public DHT.
-// It is ready to measure once every node lists every node as "alive" and all nodes agree on the ring.
+// It is ready to measure once every node lists every node as "alive", all nodes agree on the ring, and
+// every node is ready (joined as an owner of that ring).
 
 import { randomBytes } from 'node:crypto';
 import type { Deployment } from './deployment';
@@ -118,7 +119,7 @@ export class ClusterDeployment implements Deployment {
       const observations = await Promise.all(this.urls.map((url) => observe(url)));
       views = observations.map((observation, index) => `node ${index + 1}: ${observation.summary}`);
       const digests = new Set(observations.map((observation) => observation.ringDigest));
-      if (observations.every((observation) => observation.aliveMembers === CLUSTER_NODE_COUNT) && digests.size === 1) {
+      if (observations.every((observation) => observation.aliveMembers === CLUSTER_NODE_COUNT && observation.ready) && digests.size === 1) {
         return Math.round(performance.now() - startedMs);
       }
       const lonely = observations.every((observation) => observation.aliveMembers <= 1);
@@ -133,6 +134,8 @@ export class ClusterDeployment implements Deployment {
 
 interface Observation {
   readonly aliveMembers: number;
+  /** /health/ready answered 200: joined as an owner, so data requests are served (not 503 joining). */
+  readonly ready: boolean;
   readonly ringDigest: string | undefined;
   readonly summary: string;
 }
@@ -140,17 +143,20 @@ interface Observation {
 /** What one node says about the cluster: its members and their states, and its ring's digest. */
 async function observe(url: string): Promise<Observation> {
   try {
-    const [membersResponse, ringResponse] = await Promise.all([
+    const [membersResponse, ringResponse, readyResponse] = await Promise.all([
       fetch(`${url}/cluster/members`, { signal: AbortSignal.timeout(MEMBERS_REQUEST_TIMEOUT_MS) }),
       fetch(`${url}/cluster/ring`, { signal: AbortSignal.timeout(MEMBERS_REQUEST_TIMEOUT_MS) }),
+      fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(MEMBERS_REQUEST_TIMEOUT_MS) }),
     ]);
+    const ready = readyResponse.status === 200;
+    await readyResponse.body?.cancel();
     const members = ((await membersResponse.json()) as { members?: MemberEntry[] }).members ?? [];
     const ring = (await ringResponse.json()) as { digest?: unknown };
     const alive = members.filter((member) => member.state === 'alive').length;
     const states = members.map((member) => `${String(member.name)}=${String(member.state)}`).join(' ');
     const ringDigest = typeof ring.digest === 'string' ? ring.digest : undefined;
-    return { aliveMembers: alive, ringDigest, summary: `${members.length} member(s) [${states}], ring ${ringDigest?.slice(0, 12) ?? '?'}` };
+    return { aliveMembers: alive, ready, ringDigest, summary: `${members.length} member(s) [${states}], ring ${ringDigest?.slice(0, 12) ?? '?'}${ready ? '' : ', not ready'}` };
   } catch (error) {
-    return { aliveMembers: 0, ringDigest: undefined, summary: `no answer (${(error as Error).message})` };
+    return { aliveMembers: 0, ready: false, ringDigest: undefined, summary: `no answer (${(error as Error).message})` };
   }
 }

@@ -162,13 +162,15 @@ export class Cluster {
     return node;
   }
 
-  /** Every running node lists every node alive. */
+  /** Every running node lists every node alive and is ready (joined as an owner, so it serves data). */
   async waitConverged(deadlineMs = CONVERGE_MS_MAX): Promise<void> {
     await waitFor(
       `${this.nodes.length} nodes converged`,
       async () => {
         const views = await Promise.all(this.nodes.map((node) => node.members()));
-        return views.every((members) => members.length === this.nodes.length && members.every((member) => member.state === 'alive')) ? true : undefined;
+        const allAlive = views.every((members) => members.length === this.nodes.length && members.every((member) => member.state === 'alive'));
+        const ready = allAlive && (await Promise.all(this.nodes.map((node) => getJson(`${node.url}/health/ready`)))).every((reply) => reply.status === 200);
+        return ready ? true : undefined;
       },
       deadlineMs,
     );

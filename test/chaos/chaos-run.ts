@@ -5,7 +5,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { TestCluster, type ClusterNode } from '../support/cluster';
-import { CONVERGE_MS_MAX } from '../support/cluster-scenarios';
+import { CONVERGE_MS_MAX, ringsAgree } from '../support/cluster-scenarios';
 import { enforcedFailures, formatBar, type BarResult } from './bars';
 import { FaultInjector } from './fault-injector';
 import { finalReads, homeReplicas, triggerRepair, watchConvergence } from './final-state';
@@ -88,7 +88,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const injector = new FaultInjector(cluster);
   let workload: Workload | undefined;
   try {
-    await cluster.waitFor(() => cluster.allSeeAllAlive(), CONVERGE_MS_MAX, `all ${options.nodes} nodes alive on every node`);
+    // Alive everywhere is not enough since nodes join as owners only once the ring is founded and agreed:
+    // until then they answer 503 joining (docs/elasticity.md).
+    await cluster.waitFor(async () => (await cluster.allSeeAllAlive()) && (await ringsAgree(cluster, cluster.nodes)), CONVERGE_MS_MAX, `all ${options.nodes} nodes alive on every node, owners of one ring`);
     const support = injector.support();
     options.log(`kernel support: iptables ${support.iptables}, statistic loss ${support.statisticLoss}, netem ${support.netem}${support.notes.length > 0 ? ` (${support.notes.join('; ')})` : ''}`);
     const keys = Array.from({ length: options.keys }, (_, index) => keyName(index));

@@ -4,7 +4,7 @@
 // declares anything dead would pass the first bar trivially).
 
 import { TestCluster } from '../support/cluster';
-import { CONVERGE_MS_MAX } from '../support/cluster-scenarios';
+import { CONVERGE_MS_MAX, ringsAgree } from '../support/cluster-scenarios';
 import { atMost, enforcedFailures, formatBar, type BarResult } from './bars';
 import { membershipCollector, verdictsIn } from './chaos-run';
 import { CpuLoad } from './cpu-load';
@@ -29,7 +29,7 @@ export async function runLoadCheck(options: LoadCheckOptions): Promise<{ bars: B
   let load: CpuLoad | undefined;
   let workload: Workload | undefined;
   try {
-    await cluster.waitFor(() => cluster.allSeeAllAlive(), CONVERGE_MS_MAX, `all ${options.nodes} nodes alive on every node`);
+    await cluster.waitFor(async () => (await cluster.allSeeAllAlive()) && (await ringsAgree(cluster, cluster.nodes)), CONVERGE_MS_MAX, `all ${options.nodes} nodes alive on every node, owners of one ring`);
     workload = new Workload(cluster, { ...TRAFFIC, opsMax: Math.ceil((TRAFFIC.opsPerSecond * options.loadMs) / 1000), durationMsMax: options.loadMs }, new Random(options.seed));
     const loadFromMs = performance.now();
     load = CpuLoad.start(options.loadMs + LOADED_DETECTION_WATCH_MS);

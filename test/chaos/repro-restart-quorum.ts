@@ -4,14 +4,14 @@
 // Run: ip netns exec <a loopback-only namespace> bun run test/chaos/repro-restart-quorum.ts
 
 import { TestCluster } from '../support/cluster';
-import { CONVERGE_MS_MAX } from '../support/cluster-scenarios';
+import { CONVERGE_MS_MAX, ringsAgree } from '../support/cluster-scenarios';
 
 const PROBES = 20;
 const PROBE_PAUSE_MS = 100;
 
 const cluster = await TestCluster.start({ nodes: 3, replicas: 3 });
 try {
-  await cluster.waitFor(() => cluster.allSeeAllAlive(), CONVERGE_MS_MAX, 'all alive');
+  await cluster.waitFor(async () => (await cluster.allSeeAllAlive()) && (await ringsAgree(cluster, cluster.nodes)), CONVERGE_MS_MAX, 'all alive, owners of one ring');
   const node = cluster.nodes[0]!;
   await cluster.restart(node);
   const restartedAt = performance.now();

@@ -34,7 +34,8 @@ export function mapConcurrent<T, R>(items: readonly T[], work: (item: T, index: 
   return mapConcurrentIn(items, concurrency, work);
 }
 
-async function ringsAgree(cluster: TestCluster, nodes: readonly ClusterNode[]): Promise<boolean> {
+/** Every node routes by the same ring of every node (as owners: a node counts once it has joined). */
+export async function ringsAgree(cluster: TestCluster, nodes: readonly ClusterNode[]): Promise<boolean> {
   const rings = await Promise.all(nodes.map((node) => cluster.ring(node)));
   return rings.every((ring) => ring.digest === rings[0]!.digest && ring.members.length === nodes.length);
 }
