@@ -7,6 +7,7 @@ import { expect, test } from 'bun:test';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readlinkSync } from 'node:fs';
 import { CLUSTER_DHT_PORT, CLUSTER_HOOK_MS, NAMESPACES_AVAILABLE, TestCluster, type ClusterNode } from './support/cluster';
+import { CONVERGE_MS_MAX, ringsAgree } from './support/cluster-scenarios';
 
 const netnsOf = (pid: number) => readlinkSync(`/proc/${pid}/ns/net`);
 const namespaceId = (namespace: string) => spawnSync('ip', ['netns', 'exec', namespace, 'readlink', '/proc/self/ns/net'], { encoding: 'utf8' }).stdout.trim();
@@ -37,6 +38,8 @@ test.skipIf(!NAMESPACES_AVAILABLE)('processes run in their own namespaces, fault
 
     // /health counts n1's own store only: the key is on n1's disk before the kill, and after the restart.
     const liveKeys = async (node: ClusterNode) => (await c.request(node, 'GET', '/health')).body.storage.liveKeys as number;
+    // Data requests need the ring founded and both nodes its owners (until then: 503 joining).
+    await c.waitFor(() => ringsAgree(c, c.nodes), CONVERGE_MS_MAX, 'both nodes owners of one ring');
     expect((await c.put(n1, 'harness:kept', 'on disk', 'one')).status).toBe(200);
     await c.waitFor(async () => (await liveKeys(n1)) === 1, 10_000, 'the write in n1’s own store');
     const nodeId = n1.nodeId;
