@@ -123,6 +123,9 @@ test('an authenticated peer sending malformed, unsolicited, unknown and oversize
     nodes.push(await startNode('n1', bootstrap), await startNode('n2', bootstrap));
     const bothAlive = async () => (await request('GET', `${nodes[0]!.url}/cluster/members`)).body.members.filter((member: { state: string }) => member.state === 'alive').length === 2;
     await waitUntil('the two nodes to meet', bothAlive);
+    // Data requests need both nodes joined as owners of one ring (until then: 503 joining).
+    const bothReady = async () => (await Promise.all(nodes.map((node) => request('GET', `${node.url}/health/ready`)))).every((reply) => reply.status === 200);
+    await waitUntil('both nodes ready', bothReady);
     for (let index = 0; index < KEYS; index++) assert.equal((await request('PUT', `${nodes[index % 2]!.url}/kv/key-${index}?consistency=all`, { value: { index } })).status, 200);
 
     await fuzzer.start({ onPeerUp: () => {}, onPeerDown: () => {}, onMessage: () => {} });
