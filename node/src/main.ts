@@ -1,7 +1,7 @@
 // The composition root: the only module that wires the layers together. `startNode` opens the store,
 // establishes the node's identity, builds the coordinator and the HTTP app, and listens.
 
-import { buildApp, HostPolicy, HttpMetrics, REBALANCE_KEYS_STREAMED_METRIC, registerCleanupMetric, StandaloneClusterView, TokenRegistry, TransferRateMeter, type AppDeps, type ClusterView, type ElasticityControl, type Readiness } from './api';
+import { buildApp, HostPolicy, HttpMetrics, registerCleanupMetric, StandaloneClusterView, TokenRegistry, TransferRateMeter, type AppDeps, type ClusterView, type ElasticityControl, type Readiness } from './api';
 import { assert } from './assert';
 import { OffsetClock, systemClock, type Clock } from './clock';
 import { isClustered, tlsFilesOf, type NodeConfig } from './config';
@@ -320,7 +320,7 @@ async function startParts({ config, options, logger, clock, recentEvents, opened
   const listeningUrl = url;
   // Only a scrape needs prom-client: it loads once requests are served (api/http-metrics.ts).
   metrics.load().catch((error: unknown) => logger.error('metrics.load_failed', { error: String(error) }));
-  transferRate.start(() => metrics.counterTotal(REBALANCE_KEYS_STREAMED_METRIC), () => clock.nowMs());
+  transferRate.start(() => routing.rebalance().keysStreamed, () => clock.nowMs());
   const announce = () => logListening(logger, config, store, { url: listeningUrl, nodeId, startMs: Math.round(performance.now() - startedMs) });
   const tombstones = opened.add('tombstone collector', new TombstoneCollector({ store, clock, graceMs: config.tombstoneGraceMs, logger }));
   tombstones.start();

@@ -39,14 +39,13 @@ export class TransferRateMeter {
     return { keysPerSecond: Math.round((keys * 1000) / ms), source: 'measured' };
   }
 
-  /** Reads the counter every interval; `read` resolves undefined while the counter does not exist. */
-  start(read: () => Promise<number | undefined>, nowMs: () => number): void {
+  /**
+   * Reads the keys-streamed total every interval, straight from the rebalance engine's status (the
+   * same number the metric's scrape reads), so the sampling costs no registry round trip.
+   */
+  start(readKeysStreamed: () => number, nowMs: () => number): void {
     if (this.#timer !== undefined) return;
-    this.#timer = setInterval(() => {
-      read()
-        .then((keys) => keys !== undefined && this.observe(keys, nowMs()))
-        .catch(() => undefined);
-    }, TRANSFER_RATE_SAMPLE_INTERVAL_MS).unref();
+    this.#timer = setInterval(() => this.observe(readKeysStreamed(), nowMs()), TRANSFER_RATE_SAMPLE_INTERVAL_MS).unref();
   }
 
   async close(): Promise<void> {
