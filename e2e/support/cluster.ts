@@ -162,15 +162,19 @@ export class Cluster {
     return node;
   }
 
-  /** Every running node lists every node alive and is ready (joined as an owner, so it serves data). */
+  /**
+   * Every running node lists every node alive and routes by one ring with every node as an owner (each
+   * node's own readiness is not enough: another's ownership reaches it a gossip round later).
+   */
   async waitConverged(deadlineMs = CONVERGE_MS_MAX): Promise<void> {
     await waitFor(
       `${this.nodes.length} nodes converged`,
       async () => {
         const views = await Promise.all(this.nodes.map((node) => node.members()));
         const allAlive = views.every((members) => members.length === this.nodes.length && members.every((member) => member.state === 'alive'));
-        const ready = allAlive && (await Promise.all(this.nodes.map((node) => getJson(`${node.url}/health/ready`)))).every((reply) => reply.status === 200);
-        return ready ? true : undefined;
+        if (!allAlive) return undefined;
+        const rings = await Promise.all(this.nodes.map((node) => getJson<{ digest: string; members: unknown[] }>(`${node.url}/cluster/ring`)));
+        return rings.every((ring) => ring.body.members.length === this.nodes.length && ring.body.digest === rings[0]!.body.digest) ? true : undefined;
       },
       deadlineMs,
     );
