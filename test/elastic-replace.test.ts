@@ -1,6 +1,7 @@
 // Replacing a node of a real 4-node cluster (N = 3) that was killed with kill -9: `swarmkv remove` it
 // (refused while it is alive), the survivors re-replicate its share, the removed node restarted on its
-// old data directory is refused (it stops), then a fresh node joins. All under a continuous workload of
+// old data directory is refused (it stops, and refuses to start from then on), then a fresh node joins;
+// at the end every node restarts at once and still knows the removal. All under a continuous workload of
 // quorum writes and quorum reads of acknowledged keys. The bars: no quorum read answers 404 or an
 // older version than the key's last acknowledged write, no acknowledged write is lost, and after each
 // change settles every key is held by exactly the replicas /cluster/locate names (clean-up included).
@@ -35,6 +36,20 @@ async function ringOf(cluster: TestCluster, observers: readonly ClusterNode[], m
     const alive = views.every((view) => wanted.every((id) => view.find((member) => member.nodeId === id)?.state === 'alive'));
     return alive && rings.every((ring) => ring.digest === rings[0]!.digest && ring.members.length === wanted.length);
   }, STEP_MS_MAX, what);
+}
+
+/**
+ * Every node restarted (kill -9, so none gossips anything on the way out): membership starts from
+ * disk, and each must list n4 removed at once, before any peer could tell it; the ring stays without it.
+ */
+async function removalSurvivesFullRestart(cluster: TestCluster, members: readonly ClusterNode[], removed: ClusterNode): Promise<void> {
+  await Promise.all(members.map((node) => cluster.kill9(node)));
+  for (const node of members) {
+    await cluster.restart(node);
+    const state = (await cluster.members(node)).find((member) => member.nodeId === removed.nodeId)?.state;
+    expect({ node: node.name, state }).toEqual({ node: node.name, state: 'removed' });
+  }
+  await ringOf(cluster, members, members, 'a ring of the four members again after every node restarted');
 }
 
 async function settled(cluster: TestCluster, nodes: readonly ClusterNode[], keys: readonly string[], what: string): Promise<void> {
@@ -87,6 +102,10 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('replace a kill -9 node: remove it, then 
     const comeback = await Promise.race([n4.process.exited, Bun.sleep(STEP_MS_MAX).then(() => 'still running')]);
     expect(comeback).toEqual({ code: 4, signal: null });
     expect(n4.process.events.some((event) => event.event === 'membership.removed_self')).toBe(true);
+    // It remembers that on its own disk: started again, it refuses before it meets any peer.
+    const refusal = await c.restart(n4).then(() => 'started', (error: Error) => error.message);
+    expect(refusal).toContain('was removed from its cluster');
+    expect(await n4.process.exited).toEqual({ code: 4, signal: null });
 
     const n5 = await c.addNode({ name: 'n5' });
     const members = [...survivors, n5];
@@ -104,5 +123,6 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('replace a kill -9 node: remove it, then 
     await settled(c, members, [...acknowledged.keys()], 'after the join and clean-up');
     const cleaned = members.flatMap((node) => node.process.events.filter((event) => event.event === 'cleanup.pass_finished').map((event) => Number(event.deleted)));
     console.log(`[${TAG}] clean-up deleted ${cleaned.reduce((sum, count) => sum + count, 0)} copies no longer owned`);
+    await removalSurvivesFullRestart(c, members, n4);
   }, SCENARIO_MS);
 });

@@ -45,6 +45,7 @@ import { ONCE_PER_PEER_EVENTS, OncePerPeer, warnOncePerPeer } from './main-log-o
 import { unlessInterrupted } from './main-startup';
 import { wireJoin } from './main-join';
 import { SelfMetadata } from './main-self-metadata';
+import { rememberedRemovals } from './main-removals';
 
 
 /** Transport events too frequent for the info level: they are per connection attempt, not per change. */
@@ -224,6 +225,7 @@ function createMembership(wiring: ClusterWiring, transport: HyperswarmTransport)
     transport,
     clock,
     metadata: { [KEY_COUNT_METADATA]: store.stats().liveKeys },
+    removed: rememberedRemovals(store),
   });
   const remembered = { nodeIds: rememberedRingMembers(store), untilMs: clock.nowMs() + profile.departedRetentionMs, nowMs: () => clock.nowMs() };
   const founder = config.bootstrap.length === 0 && !config.publicDht;

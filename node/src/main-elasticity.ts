@@ -8,6 +8,7 @@ import { CLEANUP_BATCH_MAX, CLEANUP_READS_IN_FLIGHT_MAX, CLEANUP_TICK_MS, LEAVE_
 import type { ClusterWiring } from './main-cluster';
 import type { MemberEvent, MembershipService } from './membership';
 import { CleanupService, LeaveProcedure, type AntiEntropyService, type ClusterDirectory, type DepartureGate, type RingPlacement, type SelfOwnership } from './replication';
+import { RemovalRecord, rememberSelfRemoval } from './main-removals';
 
 /** Why a node stopped being part of its cluster on its own: it left, or it heard it was removed. */
 export type Departure = 'left' | 'removed';
@@ -103,11 +104,14 @@ export function wireElasticity(parts: ElasticityParts): Elasticity {
   const drops = new Map<string, Promise<number>>();
   let depart!: (departure: Departure) => void;
   const departed = new Promise<Departure>((resolve) => (depart = resolve));
+  const removals = new RemovalRecord(store, logger);
   membership.onMemberEvent((event) => {
     onRingShrunk(parts, drops, event);
+    if (event.type === 'memberChanged' && event.member.state === 'removed') void removals.remember(event.member);
     if (event.type !== 'removedFromCluster') return;
     logger.error('membership.removed_self', { from: event.from, action: 'this node was removed from its cluster while it was down; it stops. Wipe its data directory to join it as a new node.' });
-    depart('removed');
+    // Stopped only once its data directory remembers it, so a restart refuses instead of rejoining.
+    void rememberSelfRemoval(store, event.from, clock.nowMs(), logger).finally(() => depart('removed'));
   });
   const leave = new LeaveProcedure({
     store,

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from './clock';
 import { isClustered, type NodeConfig } from './config';
 import type { Logger } from './log';
+import { refuseIfRemoved } from './main-removals';
 import type { OpenedSoFar } from './main-startup';
 import { DigestIndex, DigestTrackingStore, discardIfStale, HintLedger } from './replication';
 import { MemoryHintStore, MemoryStore, type HintStore, type KvStore } from './storage';
@@ -39,6 +40,7 @@ export async function openStores(config: NodeConfig, clock: Clock, logger: Logge
   const nodeId = await loadOrCreateNodeId(raw);
   const digests = new DigestIndex();
   if (!isClustered(config)) return { store: raw, nodeId, digests, hintStore, hints };
+  refuseIfRemoved(raw, nodeId, config.dataDir);
   // A clustered node away past the tombstone grace period starts empty, hints included
   // (replication/stale-data.ts): what it holds may be values whose tombstones were collected since.
   await discardIfStale({ store: raw, hintStore, clock, graceMs: config.tombstoneGraceMs, logger });

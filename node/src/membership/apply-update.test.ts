@@ -129,3 +129,26 @@ describe('updates about this node', () => {
     expect(state.members.get(SELF)).toMatchObject({ state: 'left', incarnation: 100 });
   });
 });
+
+describe('removals remembered from an earlier life', () => {
+  const seeded = () =>
+    initialMembershipState({
+      self: { nodeId: SELF, name: 'n-a', httpAddress: '127.0.0.1:7010' },
+      config: membershipProfiles.lan,
+      incarnation: 100,
+      seed: 1,
+      nowMs: NOW_MS,
+      removed: [{ nodeId: PEER, name: 'n-b', httpAddress: '127.0.0.1:7011', incarnation: 7 }, { nodeId: SELF, name: 'n-a', httpAddress: '127.0.0.1:7010', incarnation: 1 }],
+    });
+
+  test('start as removed, and a removed node announcing itself alive at any incarnation stays out', () => {
+    const state = seeded();
+    expect(state.members.get(PEER)?.state).toBe('removed');
+    const after = receive(state, [update(PEER, 'alive', NOW_MS)]).state;
+    expect(after.members.get(PEER)?.state).toBe('removed');
+  });
+
+  test('never make this node itself removed (its own removal is refused at start instead)', () => {
+    expect(seeded().members.get(SELF)?.state).toBe('alive');
+  });
+});

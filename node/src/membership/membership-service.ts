@@ -7,7 +7,7 @@ import { isUp, type MemberMetadata, type MemberState } from './member';
 import { validateMembershipConfig, type MembershipConfig } from './membership-config';
 import type { MembershipEffect } from './membership-effect';
 import type { MembershipEvent } from './membership-event';
-import { initialMembershipState, type LocalIdentity, type MembershipState } from './membership-state';
+import { initialMembershipState, type InitialMembershipOptions, type LocalIdentity, type MembershipState } from './membership-state';
 import { membershipStep, nextDeadlineMs } from './membership-step';
 import { isDown, isHealthy, memberSummaries, ringMemberIds, type MemberSummary } from './membership-view';
 import { isMembershipMessageType, parseMembershipMessage, type MembershipMessage } from './messages';
@@ -32,6 +32,8 @@ export interface MembershipServiceOptions {
   readonly transport: MembershipTransport;
   readonly clock: Clock;
   readonly metadata?: MemberMetadata;
+  /** Members removed before this start (see InitialMembershipOptions.removed). */
+  readonly removed?: InitialMembershipOptions['removed'];
   /** Seeds probe order; defaults to a random one. Tests pass a fixed seed. */
   readonly seed?: number;
 }
@@ -59,6 +61,7 @@ export class MembershipService {
       seed: options.seed ?? Math.floor(Math.random() * 2 ** 32),
       nowMs: options.clock.nowMs(),
       metadata: options.metadata,
+      removed: options.removed,
     });
   }
 

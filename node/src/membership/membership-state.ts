@@ -4,6 +4,7 @@
 import type { BroadcastQueue } from './broadcast-queue';
 import type { Member, MemberMetadata } from './member';
 import type { MembershipConfig } from './membership-config';
+import { MEMBERS_MAX } from './membership-limits';
 
 export interface LocalIdentity {
   readonly nodeId: string;
@@ -91,6 +92,11 @@ export interface InitialMembershipOptions {
   readonly seed: number;
   readonly nowMs: number;
   readonly metadata?: MemberMetadata;
+  /**
+   * Members removed from the cluster before this start (remembered on disk): known as `removed` from the
+   * first moment, so a removed node that comes back cannot introduce itself, even if every node restarted.
+   */
+  readonly removed?: readonly Pick<Member, 'nodeId' | 'name' | 'httpAddress' | 'incarnation'>[];
 }
 
 export function initialMembershipState(options: InitialMembershipOptions): MembershipState {
@@ -106,7 +112,7 @@ export function initialMembershipState(options: InitialMembershipOptions): Membe
   return {
     config,
     selfId: self.nodeId,
-    members: new Map([[self.nodeId, member]]),
+    members: new Map([...removedMembers(options), [self.nodeId, member]]),
     suspicions: new Map(),
     broadcasts: new Map(),
     relays: new Map(),
@@ -122,4 +128,12 @@ export function initialMembershipState(options: InitialMembershipOptions): Membe
     localHealth: 0,
     randomState: options.seed >>> 0,
   };
+}
+
+function removedMembers(options: InitialMembershipOptions): [string, Member][] {
+  const { nowMs } = options;
+  return (options.removed ?? [])
+    .filter((removed) => removed.nodeId !== options.self.nodeId)
+    .slice(-MEMBERS_MAX + 1)
+    .map((removed) => [removed.nodeId, { ...removed, state: 'removed', lastHeardAtMs: nowMs, stateChangedAtMs: nowMs, metadata: {} }]);
 }
