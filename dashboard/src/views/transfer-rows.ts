@@ -11,6 +11,12 @@ function rangeText(transfer: ReportedTransfer): string {
   return `${transfer.range.start}..${transfer.range.end}`;
 }
 
+/** (start, end] shortened; start = end is the whole ring (a node joining a ring of one takes it all). */
+function RangeCell({ transfer }: { transfer: ReportedTransfer }) {
+  const { start, end } = transfer.range;
+  return html`<th scope="row"><code title=${rangeText(transfer)}>${start === end ? 'whole ring' : `${start.slice(0, 6)}..${end.slice(0, 6)}`}</code></th>`;
+}
+
 function identity(transfer: ReportedTransfer) {
   return {
     'data-range-start': transfer.range.start,
@@ -36,7 +42,7 @@ export function ActiveTransferRow({ transfer, nameOf }: { transfer: ReportedTran
   const bar = total === null ? html`<progress aria-label=${`keys of ${label}`}></progress>` : html`<progress max=${Math.max(1, total)} value=${transfer.keysDone} aria-label=${`keys of ${label}`}></progress>`;
   return html`
     <tr ...${identity(transfer)}>
-      <th scope="row"><code title=${rangeText(transfer)}>${transfer.range.start.slice(0, 6)}..${transfer.range.end.slice(0, 6)}</code></th>
+      <${RangeCell} transfer=${transfer} />
       <${Route} transfer=${transfer} nameOf=${nameOf} />
       <td>${bar} <span data-field="keys">${transfer.keysDone} / ${total ?? '?'} keys</span></td>
       <td class="number" data-field="bytes">${bytes(transfer.bytesDone)}${transfer.bytesTotal === null ? '' : ` of ~${bytes(transfer.bytesTotal)}`}</td>
@@ -50,7 +56,7 @@ export function FinishedTransferRow({ transfer, nameOf }: { transfer: ReportedTr
   const tookMs = transfer.startedAt === null || transfer.finishedAt === null ? null : Date.parse(transfer.finishedAt) - Date.parse(transfer.startedAt);
   return html`
     <tr ...${identity(transfer)} data-finished-at=${transfer.finishedAt ?? ''}>
-      <th scope="row"><code title=${rangeText(transfer)}>${transfer.range.start.slice(0, 6)}..${transfer.range.end.slice(0, 6)}</code></th>
+      <${RangeCell} transfer=${transfer} />
       <${Route} transfer=${transfer} nameOf=${nameOf} />
       <td class=${`outcome-${transfer.state}`}>${transfer.state}${transfer.error === null ? '' : html`<br /><small>${transfer.error}</small>`}</td>
       <td class="number" data-field="keys">${transfer.keysDone}</td>
