@@ -1,6 +1,7 @@
 // A node that requires tokens: the dashboard asks for one, keeps it for the tab's session only
 // (sessionStorage), and shows only what the token's role may do: a read token sees the data but no
-// write or repair control; a write token may create keys; a wrong token is asked again.
+// write or repair control; a write token may create keys; a wrong token is asked again. Rebalance and
+// What if read with a read token.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
@@ -78,4 +79,25 @@ test('asks for a token, keeps it for the session, and hides what the role may no
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.locator('[data-testid="key-editor"]')).toHaveAttribute('data-status', '200');
   await expect(page.locator('[data-testid="repair-now"]')).toHaveCount(0);
+});
+
+test('Rebalance and What if send the tab’s token: a read token reads the transfers and asks a what-if', async ({ page, browserErrors }) => {
+  browserErrors.allow(/status of 401/);
+  // A standalone node has no ring to change: the what-if answer is the node's 409, shown as it says.
+  browserErrors.allow(/status of 409 .*\/cluster\/ring\/what-if/);
+  const readToken = await createToken('read');
+  await page.goto(`${url}/dashboard/#/rebalance`);
+  await expect(page.getByLabel('This node requires an API token')).toBeVisible();
+  await page.getByLabel('This node requires an API token').fill(readToken);
+  await page.getByRole('button', { name: 'Use token' }).click();
+  await expect(page.locator('[data-testid="access"]')).toHaveAttribute('data-role', 'read');
+  const self = page.getByRole('table', { name: 'Rebalance per node' }).locator('tbody tr');
+  await expect(self).toHaveAttribute('data-reachable', 'yes');
+  await expect(self).toHaveAttribute('data-ownership', 'owner');
+  await expect(page.getByRole('status').filter({ hasText: 'No transfer is running' })).toBeVisible();
+
+  await page.getByRole('link', { name: 'What if' }).click();
+  await page.getByLabel('Nodes to add').fill('2');
+  await page.getByRole('button', { name: 'Predict adding' }).click();
+  await expect(page.getByRole('alert')).toContainText('409: this node runs standalone');
 });

@@ -8,7 +8,7 @@ import { CLI_PATH, getJson } from './support/cluster';
 import { expect, expectAccessible, useCluster, networkFailureTo, saveScreenshot, test } from './support/fixtures';
 
 const run = promisify(execFile);
-const VIEWS = ['members', 'ring', 'keys', 'explain', 'activity', 'health'] as const;
+const VIEWS = ['members', 'ring', 'keys', 'explain', 'activity', 'health', 'rebalance', 'what-if'] as const;
 const PHONE = { width: 390, height: 844 };
 /** A failover takes one failed poll (refused at once) and one answer from another member. */
 const FAILOVER_MS_MAX = 10_000;
@@ -101,7 +101,7 @@ test('keyboard: from the top of the page, Tab reaches every view’s link, and E
     await page.keyboard.press('Tab');
     focused.push((await page.locator(':focus').textContent()) ?? '');
   }
-  for (const title of ['Members', 'Ring', 'Keys', 'Explain a key', 'Activity', 'Health']) expect(focused).toContain(title);
+  for (const title of ['Members', 'Ring', 'Keys', 'Explain a key', 'Activity', 'Health', 'Rebalance', 'What if']) expect(focused).toContain(title);
   await page.getByRole('link', { name: 'Health' }).focus();
   await page.keyboard.press('Enter');
   await expect(page.locator('main[data-view="health"]')).toBeVisible();

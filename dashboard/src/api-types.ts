@@ -24,3 +24,6 @@ export type { ExplainReply as ExplainView, EventsReply as EventsPage, StatsReply
 import type { EventsReply, ExplainReply } from '../../node/src';
 export type ExplainReplica = ExplainReply['replicas'][number];
 export type ClusterEvent = EventsReply['events'][number];
+export type { RebalanceReply as RebalanceView, WhatIfNodeFlow, WhatIfReply as WhatIfView } from '../../node/src';
+import type { RebalanceReply } from '../../node/src';
+export type TransferView = RebalanceReply['inProgress'][number];

@@ -13,6 +13,8 @@ import { KeysView } from './views/keys';
 import { ExplainPage } from './views/explain';
 import { ActivityView } from './views/activity';
 import { HealthView } from './views/health';
+import { RebalanceView } from './views/rebalance';
+import { WhatIfView } from './views/what-if';
 
 const VIEW_TITLES: Record<ViewName, string> = {
   members: 'Members',
@@ -21,6 +23,8 @@ const VIEW_TITLES: Record<ViewName, string> = {
   explain: 'Explain a key',
   activity: 'Activity',
   health: 'Health',
+  rebalance: 'Rebalance',
+  'what-if': 'What if',
 };
 
 function useRoute(): Route {
@@ -67,6 +71,10 @@ function CurrentView({ poller, route }: { poller: ClusterPoller; route: Route })
       return html`<${ActivityView} poller=${poller} />`;
     case 'health':
       return html`<${HealthView} poller=${poller} />`;
+    case 'rebalance':
+      return html`<${RebalanceView} poller=${poller} />`;
+    case 'what-if':
+      return html`<${WhatIfView} poller=${poller} />`;
   }
 }
 

@@ -6,6 +6,7 @@ import { ActivityHistory } from './activity-history';
 import type { RingView } from './api-types';
 import { Observations } from './observations';
 import { MEMBERS_PATH, originOf, ReadingNode } from './reading-node';
+import { REBALANCE_PATH } from './rebalance-merge';
 import type { ViewName } from './settings';
 
 /** Ring changes listed in the Ring view, newest first. */
@@ -76,6 +77,8 @@ export class ClusterPoller {
     if (view === 'activity') this.activity.poll(origins);
     if (view === 'members') for (const origin of origins) this.#refreshAll(origin, [MEMBERS_PATH, '/cluster/health']);
     if (view === 'health') for (const origin of origins) this.#refreshAll(origin, ['/cluster/health', '/health']);
+    // Each node lists only the transfers into it, so every member is asked.
+    if (view === 'rebalance') for (const origin of origins) this.#refreshAll(origin, [REBALANCE_PATH]);
     // The ring always, so the Ring view lists every change since the page opened.
     void this.observations.refresh<RingView>(this.reading.origin, '/cluster/ring');
     if (view === 'explain' && this.#explainKey !== null) void this.observations.refresh(this.reading.origin, this.explainPath(this.#explainKey));

@@ -6,6 +6,13 @@ export function ago(ms: number): string {
   return `${Math.round(ms / 60_000)} min`;
 }
 
+/** A span of time ahead or behind, to the hour: an ETA, a transfer's duration. */
+export function duration(ms: number): string {
+  if (ms < 60_000) return ago(ms);
+  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+  return `${Math.floor(ms / 3_600_000)} h ${Math.round((ms % 3_600_000) / 60_000)} min`;
+}
+
 export function bytes(count: number): string {
   if (count < 1024) return `${count} B`;
   if (count < 1024 * 1024) return `${(count / 1024).toFixed(1)} KiB`;

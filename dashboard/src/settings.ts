@@ -5,7 +5,7 @@ export const POLL_MS_DEFAULT = 1000;
 export const POLL_MS_MIN = 100;
 export const POLL_MS_MAX = 60_000;
 
-export const VIEWS = ['members', 'ring', 'keys', 'explain', 'activity', 'health'] as const;
+export const VIEWS = ['members', 'ring', 'keys', 'explain', 'activity', 'health', 'rebalance', 'what-if'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
 export interface Route {
