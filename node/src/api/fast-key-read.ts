@@ -12,7 +12,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../log';
 import { validateKey } from '../keys';
-import type { Coordinator } from '../replication';
+import type { Coordinated, Coordinator } from '../replication';
+import type { StoredRecord } from '../storage';
 import type { SwarmError } from '../errors';
 import { hostRefusal, type AccessControlDeps } from './access-control';
 import { closeExchangeIfDraining } from './connection-draining';
@@ -57,28 +58,32 @@ function hostRepeated(rawHeaders: string[]): boolean {
   return false;
 }
 
-function send(response: ServerResponse, status: number, body: string, headers: string[]): void {
-  // One string with the header block: Node writes both in a single write, not a writev of two.
-  response.writeHead(status, ['content-type', JSON_CONTENT_TYPE, 'content-length', String(Buffer.byteLength(body)), ...headers]);
+function sendError(response: ServerResponse, error: SwarmError): void {
+  const body = JSON.stringify(error.toJSON());
+  response.writeHead(error.status, ['content-type', JSON_CONTENT_TYPE, 'content-length', String(Buffer.byteLength(body))]);
   response.end(body);
 }
 
-function sendError(response: ServerResponse, error: SwarmError): void {
-  send(response, error.status, JSON.stringify(error.toJSON()), []);
+/** The headers and body GET /kv/{key} answers with (kv-routes.ts), built as one list Node takes as is. */
+function sendRecord(response: ServerResponse, read: Coordinated<StoredRecord>, nodeId: string): void {
+  const body = keyReadBody(read.result);
+  const headers = ['content-type', JSON_CONTENT_TYPE, 'content-length', String(Buffer.byteLength(body)), 'etag', `"${read.result.version}"`, 'x-swarmkv-coordinator', nodeId, 'x-swarmkv-replicas', read.replicas.join(',')];
+  response.writeHead(200, headers);
+  response.end(body);
 }
 
 /** `application`, with plain key reads answered before it (see the header of this file). */
 export function withFastKeyReads(deps: FastKeyReadDeps, application: NodeHandler): NodeHandler {
   const observer = deps.metrics.route('GET', ROUTE);
-  const read = async (request: IncomingMessage, response: ServerResponse, key: string, search: string | undefined): Promise<void> => {
+  const serve = async (request: IncomingMessage, response: ServerResponse, key: string, search: string | undefined): Promise<void> => {
     const startedMs = performance.now();
     let status: number;
     try {
       const consistency = consistencyQueryValue(search === undefined ? undefined : new URLSearchParams(search));
-      const { result, replicas } = await deps.coordinator.get(validateKey(key, deps.keyBytesMax), consistency);
+      const read = await deps.coordinator.get(validateKey(key, deps.keyBytesMax), consistency);
       status = 200;
       closeExchangeIfDraining({ req: request, res: response });
-      send(response, status, keyReadBody(result), ['etag', `"${result.version}"`, 'x-swarmkv-coordinator', deps.nodeId, 'x-swarmkv-replicas', replicas.join(',')]);
+      sendRecord(response, read, deps.nodeId);
     } catch (error) {
       const failure = toSwarmError(error, deps.logger, ROUTE);
       status = failure.status;
@@ -97,6 +102,6 @@ export function withFastKeyReads(deps: FastKeyReadDeps, application: NodeHandler
       closeExchangeIfDraining({ req: request, res: response });
       return sendError(response, refusal);
     }
-    void read(request, response, key, target![2]);
+    void serve(request, response, key, target![2]);
   };
 }
