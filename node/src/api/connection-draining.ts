@@ -16,7 +16,7 @@ export function closeConnectionIfDraining(request: Request): void {
   if (exchange !== undefined) closeExchangeIfDraining(exchange);
 }
 
-/** The same, for a request served straight from the Node objects (fast-key-read.ts). */
+/** The same, for a request served straight from the Node objects (fast-key-routes.ts). */
 export function closeExchangeIfDraining(exchange: NodeExchange): void {
   // net.Server sets `server` on every socket it accepts; `listening` turns false when close() is called.
   const server = (exchange.req.socket as { server?: Server }).server;

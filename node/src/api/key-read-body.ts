@@ -1,4 +1,4 @@
-// The body of GET /kv/{key}, shared by the route and its fast path (fast-key-read.ts): the stored value
+// The body of GET /kv/{key}, shared by the route and its fast path (fast-key-routes.ts): the stored value
 // is already JSON text, so it is spliced in rather than parsed and serialised again.
 
 import type { StoredRecord } from '../storage';
