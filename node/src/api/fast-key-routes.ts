@@ -13,27 +13,20 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Consistency } from '../config';
-import type { Logger } from '../log';
 import { validateKey } from '../keys';
-import type { Coordinated, Coordinator } from '../replication';
+import type { Coordinated } from '../replication';
 import type { StoredRecord } from '../storage';
 import type { SwarmError } from '../errors';
 import { hostRefusal, type AccessControlDeps } from './access-control';
 import { closeExchangeIfDraining } from './connection-draining';
-import type { HttpMetrics } from './http-metrics';
 import { toSwarmError } from './instrumented';
 import { keyReadBody } from './key-read-body';
+import type { KvRoutesDeps } from './kv-routes';
 import { consistencyQueryValue } from './query';
 import { nodeBodySource, readValueBodyFrom } from './request-body';
 
-export interface FastKeyRoutesDeps extends AccessControlDeps {
-  readonly coordinator: Coordinator;
-  readonly nodeId: string;
-  readonly metrics: HttpMetrics;
-  readonly logger: Logger;
-  readonly keyBytesMax: number;
-  readonly valueBytesMax: number;
-}
+/** What kv-routes.ts's key routes need, but CORS (requests with an Origin are left to them), and the gate's. */
+export type FastKeyRoutesDeps = Omit<KvRoutesDeps, 'cors'> & AccessControlDeps;
 
 type NodeHandler = (request: IncomingMessage, response: ServerResponse) => void;
 /** One route's work once the key (valid) and the query are read: the body and headers it answers 200 with. */
