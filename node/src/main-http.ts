@@ -28,21 +28,30 @@ export interface TlsFiles {
  * The app's own listener is wrapped, so a request is refused before any of its work starts.
  */
 function boundPipelining(server: Server): void {
-  const pending = new WeakMap<Socket, number>();
   const handlers = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const socket = req.socket;
+    const socket = req.socket as CountedSocket;
     if (socket.destroyed) return;
-    const count = (pending.get(socket) ?? 0) + 1;
-    pending.set(socket, count);
-    res.once('close', () => pending.set(socket, (pending.get(socket) ?? 1) - 1));
+    const count = (socket[PENDING_RESPONSES] ?? 0) + 1;
+    socket[PENDING_RESPONSES] = count;
+    res.once('close', responseClosed);
     if (count > HTTP_PIPELINED_RESPONSES_MAX) {
       socket.destroy();
       return;
     }
     for (const handler of handlers) handler.call(server, req, res);
   });
+}
+
+/** Where boundPipelining keeps a connection's count: on the socket itself, so it ends with it. */
+const PENDING_RESPONSES = Symbol('swarmkv.pendingResponses');
+type CountedSocket = Socket & { [PENDING_RESPONSES]?: number };
+
+/** One listener shared by every response (none built per request): its request names the socket. */
+function responseClosed(this: ServerResponse): void {
+  const socket = this.req.socket as CountedSocket;
+  socket[PENDING_RESPONSES] = (socket[PENDING_RESPONSES] ?? 1) - 1;
 }
 
 /**

@@ -1,7 +1,7 @@
 // The composition root: the only module that wires the layers together. `startNode` opens the store,
 // establishes the node's identity, builds the coordinator and the HTTP app, and listens.
 
-import { buildApp, HostPolicy, HttpMetrics, registerCleanupMetric, StandaloneClusterView, TokenRegistry, TransferRateMeter, type AppDeps, type ClusterView, type ElasticityControl, type Readiness } from './api';
+import { buildApp, withFastKeyRoutes, HostPolicy, HttpMetrics, registerCleanupMetric, StandaloneClusterView, TokenRegistry, TransferRateMeter, type AppDeps, type ClusterView, type ElasticityControl, type Readiness } from './api';
 import { assert } from './assert';
 import { OffsetClock, systemClock, type Clock } from './clock';
 import { isClustered, tlsFilesOf, type NodeConfig } from './config';
@@ -311,9 +311,10 @@ async function startParts({ config, options, logger, clock, recentEvents, opened
   const stopping = { asked: false };
   // Not ready from the moment a stop is asked for, so a platform sends no new traffic while it drains.
   const readiness = (): Readiness => (stopping.asked ? { ready: false, reason: 'draining' } : routing.joined() ? { ready: true } : { ready: false, reason: 'joining' });
-  const app = buildApp(appDeps({ config, options, nodeId, store, hints, routing, coordinator, logger, clock, recentEvents, metrics, transferRate, readiness }, () => url));
+  const deps = appDeps({ config, options, nodeId, store, hints, routing, coordinator, logger, clock, recentEvents, metrics, transferRate, readiness }, () => url);
+  const app = buildApp(deps);
   const listener = options.listener ?? (await HttpListener.listen(config.httpHost, config.port, tlsFilesOf(config)));
-  listener.serve(requestHandlerOf(app));
+  listener.serve(withFastKeyRoutes(deps, requestHandlerOf(app)));
   // Added again once it serves the application: a start that fails later closes it before the stores.
   addListener(opened, listener);
   url = listener.url;

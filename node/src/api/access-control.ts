@@ -23,12 +23,17 @@ function pathOf(url: string): string {
   return end < 0 ? url.slice(start) : url.slice(start, end);
 }
 
+/** The refusal of a request whose Host is not one of this node's names (DNS rebinding, host-check.ts). */
+export function hostRefusal(host: string | null, hosts: HostPolicy): SwarmError | undefined {
+  if (hosts.hostAllowed(host)) return undefined;
+  return new SwarmError('misdirected_request', `this node does not answer to the host ${JSON.stringify(host?.slice(0, 100))}; add it with --allowed-hosts if it is one of its names`);
+}
+
 /** Why this request may not proceed, or undefined when it may. */
 export async function accessRefusal(request: Request, deps: AccessControlDeps): Promise<SwarmError | undefined> {
   const host = request.headers.get('host');
-  if (!deps.hosts.hostAllowed(host)) {
-    return new SwarmError('misdirected_request', `this node does not answer to the host ${JSON.stringify(host?.slice(0, 100))}; add it with --allowed-hosts if it is one of its names`);
-  }
+  const misdirected = hostRefusal(host, deps.hosts);
+  if (misdirected !== undefined) return misdirected;
   if (STATE_CHANGING.has(request.method) && !deps.hosts.originAllowed(request.headers.get('origin'), host)) {
     return new SwarmError('forbidden', 'a page of another origin may not change this node; use its own dashboard, a cluster member, or --allowed-hosts', { reason: 'foreign_origin' });
   }

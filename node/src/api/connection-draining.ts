@@ -8,12 +8,16 @@
 // do. The request itself is still served in full, so nothing a client is told succeeded is cut short.
 
 import type { Server } from 'node:http';
-import { nodeExchangeOf } from './node-exchange';
+import { nodeExchangeOf, type NodeExchange } from './node-exchange';
 
 /** Marks the response to `request` as its connection's last if the server is shutting down. */
 export function closeConnectionIfDraining(request: Request): void {
   const exchange = nodeExchangeOf(request);
-  if (exchange === undefined) return;
+  if (exchange !== undefined) closeExchangeIfDraining(exchange);
+}
+
+/** The same, for a request served straight from the Node objects (fast-key-routes.ts). */
+export function closeExchangeIfDraining(exchange: NodeExchange): void {
   // net.Server sets `server` on every socket it accepts; `listening` turns false when close() is called.
   const server = (exchange.req.socket as { server?: Server }).server;
   if (server === undefined || server.listening || exchange.res.headersSent) return;

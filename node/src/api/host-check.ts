@@ -41,6 +41,12 @@ export class HostPolicy {
   readonly #names: ReadonlySet<string>;
   readonly #allowedHosts: ReadonlySet<string>;
   readonly #memberAddresses: () => readonly string[];
+  /**
+   * The Host header last found allowed. Every request asks, nearly always with the same header, and the
+   * answer depends on nothing else that changes (names are fixed at start): asked again, it is one
+   * comparison instead of lowercasing, splitting and matching an IP literal per request.
+   */
+  #lastAllowedHost: string | undefined;
 
   constructor(options: HostPolicyOptions) {
     const interfaceAddresses = Object.values(networkInterfaces()).flatMap((entries) => (entries ?? []).map((entry) => entry.address));
@@ -51,9 +57,11 @@ export class HostPolicy {
 
   /** Whether a request with this Host header is addressed to this node (absent: not a browser). */
   hostAllowed(host: string | null): boolean {
-    if (host === null) return true;
+    if (host === null || host === this.#lastAllowedHost) return true;
     const name = hostnameOf(host);
-    return isIP(name) !== 0 || isLoopbackName(name) || this.#names.has(name);
+    const allowed = isIP(name) !== 0 || isLoopbackName(name) || this.#names.has(name);
+    if (allowed) this.#lastAllowedHost = host;
+    return allowed;
   }
 
   /**

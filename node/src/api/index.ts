@@ -1,4 +1,5 @@
 export { buildApp, type AppDeps } from './app';
+export { withFastKeyRoutes } from './fast-key-routes';
 export { HttpMetrics } from './http-metrics';
 export type { ClusterView, KeyLocation, MemberState, MemberView, RingModel, RingRangeView, RingView } from './cluster-view';
 export { REBALANCE_KEYS_STREAMED_METRIC, TransferRateMeter, type TransferRate } from './transfer-rate';

@@ -18,14 +18,19 @@ export function isClientAbort(error: unknown): boolean {
 }
 
 export function toErrorResponse(error: unknown, logger: Logger, route: string): Response {
-  if (isSwarmError(error)) return errorResponse(error);
+  return errorResponse(toSwarmError(error, logger, route));
+}
+
+/** What a client is told of a failed request: our own errors as they are, anything else logged and hidden. */
+export function toSwarmError(error: unknown, logger: Logger, route: string): SwarmError {
+  if (isSwarmError(error)) return error;
   if (isClientAbort(error)) {
     // Anyone can abort a request: at the error level that would let any client fill the error log.
     logger.debug('http.client_aborted', { route, error: (error as Error).message });
-    return errorResponse(new SwarmError('invalid_body', 'the client closed the request before it was complete'));
+    return new SwarmError('invalid_body', 'the client closed the request before it was complete');
   }
   logger.error('http.internal_error', { route, error: error instanceof Error ? error.stack ?? error.message : String(error) });
-  return errorResponse(new SwarmError('internal', 'the node failed to handle this request; see its log'));
+  return new SwarmError('internal', 'the node failed to handle this request; see its log');
 }
 
 /** What a route handler may read of the request. */

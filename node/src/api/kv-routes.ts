@@ -6,15 +6,16 @@ import { isSystemKey, validateKey } from '../keys';
 import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, LIST_PREFIX_BYTES_MAX } from '../limits';
 import type { Logger } from '../log';
 import type { Consistency } from '../config';
-import { ANY_VERSION, CONSISTENCY_LEVELS, isConsistency, type Coordinated, type Coordinator } from '../replication';
+import { ANY_VERSION, type Coordinated, type Coordinator } from '../replication';
 import { isVersion } from '../version';
 import type { StoredRecord } from '../storage';
 import type { HttpMetrics } from './http-metrics';
 import { instrumented, type RouteInput } from './instrumented';
+import { keyReadBody } from './key-read-body';
 import { kvDocs } from './kv-docs';
 import { nodeExchangeOf } from './node-exchange';
 import type { ReadCors } from './read-cors';
-import { integerQueryValue, queryOf, singleQueryValue } from './query';
+import { consistencyQueryValue, integerQueryValue, queryOf, singleQueryValue } from './query';
 import { readValueBody } from './request-body';
 import { emptyResponse, isoTime, json, jsonText } from './responses';
 
@@ -54,12 +55,7 @@ export function kvRoutes(deps: KvRoutesDeps) {
       '/kv/:key',
       route('GET', '/kv/{key}', async ({ params, request }) => {
         const read = await coordinator.get(pathKey(params), consistencyOf(request));
-        const record = read.result;
-        return jsonText(
-          200,
-          `{"key":${JSON.stringify(record.key)},"value":${record.valueJson},"version":"${record.version}","updatedAt":"${isoTime(record.updatedAtMs)}"}`,
-          { ...replicaHeaders(read.replicas), etag: `"${record.version}"` },
-        );
+        return jsonText(200, keyReadBody(read.result), { ...replicaHeaders(read.replicas), etag: `"${read.result.version}"` });
       }),
       { detail: kvDocs.getKey },
     )
@@ -158,10 +154,7 @@ export function dotSegmentKeyRefusal(request: Request, keyBytesMax: number): Swa
 
 /** `?consistency=one|quorum|all`, or undefined for the node's default. */
 function consistencyOf(request: Request): Consistency | undefined {
-  const value = singleQueryValue(queryOf(request), 'consistency');
-  if (value === undefined) return undefined;
-  if (!isConsistency(value)) throw new SwarmError('invalid_query', `consistency must be one of ${CONSISTENCY_LEVELS.join(', ')}`);
-  return value;
+  return consistencyQueryValue(queryOf(request));
 }
 
 function parseListQuery(request: Request) {

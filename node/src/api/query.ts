@@ -1,7 +1,9 @@
 // Query parameters, read from the raw URL rather than Elysia's parsed object so that a repeated
 // parameter is seen (and refused) instead of one copy silently winning. Most requests have none.
 
+import type { Consistency } from '../config';
 import { SwarmError } from '../errors';
+import { CONSISTENCY_LEVELS, isConsistency } from '../replication';
 
 export function queryOf(request: Request): URLSearchParams | undefined {
   const start = request.url.indexOf('?');
@@ -22,5 +24,13 @@ export function integerQueryValue(query: URLSearchParams | undefined, name: stri
   if (!/^\d{1,16}$/.test(text) || !Number.isSafeInteger(value) || value < range.min || value > range.max) {
     throw new SwarmError('invalid_query', `${name} must be an integer ${range.min}..${range.max}`);
   }
+  return value;
+}
+
+/** `?consistency=one|quorum|all`, or undefined for the node's default. */
+export function consistencyQueryValue(query: URLSearchParams | undefined): Consistency | undefined {
+  const value = singleQueryValue(query, 'consistency');
+  if (value === undefined) return undefined;
+  if (!isConsistency(value)) throw new SwarmError('invalid_query', `consistency must be one of ${CONSISTENCY_LEVELS.join(', ')}`);
   return value;
 }

@@ -2,6 +2,7 @@
 // bypassed (routes use `parse: 'none'`) so that every failure maps to our error codes, the size limit
 // is enforced while reading rather than after buffering, and the value is serialised exactly once.
 
+import type { IncomingMessage } from 'node:http';
 import { BODY_ENVELOPE_BYTES_MAX } from '../limits';
 import { SwarmError } from '../errors';
 import { checkJsonExactness } from './json-exactness';
@@ -32,18 +33,42 @@ function isJsonContentType(contentType: string | null): boolean {
  */
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** What a body is read from: the two headers that describe it, and its bytes up to a bound. */
+export interface BodySource {
+  readonly contentType: string | null;
+  readonly contentLength: string | null;
+  readBounded(bytesMax: number): Promise<Uint8Array>;
+}
+
 /**
- * The body's bytes, read up to `bytesMax` (payload_too_large beyond it): from the Node request under
- * `request` when there is one (node-body.ts: no web stream built), else from `request.body`.
+ * A web request's body: read from the Node request under it when there is one (node-body.ts: no web
+ * stream built), else from `request.body`.
  */
-async function readBytesBounded(request: Request, bytesMax: number): Promise<Uint8Array> {
-  const declared = request.headers.get('content-length');
+function webBodySource(request: Request): BodySource {
+  const node = nodeExchangeOf(request);
+  return {
+    contentType: request.headers.get('content-type'),
+    contentLength: request.headers.get('content-length'),
+    readBounded: (bytesMax) => (node === undefined ? readWebBodyBounded(request, bytesMax) : readNodeBodyBounded(node.req, bytesMax)),
+  };
+}
+
+/** A Node request's body (a route served ahead of the framework, fast-key-routes.ts). */
+export function nodeBodySource(request: IncomingMessage): BodySource {
+  return {
+    contentType: request.headers['content-type'] ?? null,
+    contentLength: request.headers['content-length'] ?? null,
+    readBounded: (bytesMax) => readNodeBodyBounded(request, bytesMax),
+  };
+}
+
+/** The body's bytes, read up to `bytesMax` (payload_too_large beyond it, or declared beyond it). */
+async function readBytesBounded(source: BodySource, bytesMax: number): Promise<Uint8Array> {
+  const declared = source.contentLength;
   if (declared !== null && Number(declared) > bytesMax) {
     throw new SwarmError('payload_too_large', `the body is ${declared} bytes; the limit is ${bytesMax}`, { bytesMax });
   }
-  const node = nodeExchangeOf(request);
-  if (node !== undefined) return readNodeBodyBounded(node.req, bytesMax);
-  return readWebBodyBounded(request, bytesMax);
+  return source.readBounded(bytesMax);
 }
 
 async function readWebBodyBounded(request: Request, bytesMax: number): Promise<Uint8Array> {
@@ -80,11 +105,15 @@ function decodeUtf8(bytes: Uint8Array): string {
  * Reads a JSON object body of at most `bytesMax` bytes, refusing a number it could not keep exactly or
  * nesting too deep (json-exactness.ts); throws a SwarmError naming what is wrong.
  */
-export async function readJsonBody(request: Request, bytesMax: number): Promise<object> {
-  if (!isJsonContentType(request.headers.get('content-type'))) {
+export function readJsonBody(request: Request, bytesMax: number): Promise<object> {
+  return readJsonBodyFrom(webBodySource(request), bytesMax);
+}
+
+async function readJsonBodyFrom(source: BodySource, bytesMax: number): Promise<object> {
+  if (!isJsonContentType(source.contentType)) {
     throw new SwarmError('unsupported_media_type', 'send the body as JSON with Content-Type: application/json');
   }
-  const text = decodeUtf8(await readBytesBounded(request, bytesMax));
+  const text = decodeUtf8(await readBytesBounded(source, bytesMax));
   checkJsonExactness(text);
   let parsed: unknown;
   try {
@@ -99,8 +128,12 @@ export async function readJsonBody(request: Request, bytesMax: number): Promise<
 }
 
 /** Parses `{"value": <any JSON>, "key"?: string}`; throws a SwarmError naming what is wrong. */
-export async function readValueBody(request: Request, valueBytesMax: number): Promise<ValueBody> {
-  const parsed = await readJsonBody(request, bodyBytesMax(valueBytesMax));
+export function readValueBody(request: Request, valueBytesMax: number): Promise<ValueBody> {
+  return readValueBodyFrom(webBodySource(request), valueBytesMax);
+}
+
+export async function readValueBodyFrom(source: BodySource, valueBytesMax: number): Promise<ValueBody> {
+  const parsed = await readJsonBodyFrom(source, bodyBytesMax(valueBytesMax));
   if (!('value' in parsed)) throw new SwarmError('invalid_body', 'the body has no "value" field');
   const valueJson = JSON.stringify((parsed as { value: unknown }).value);
   const valueBytes = Buffer.byteLength(valueJson, 'utf8');
