@@ -147,12 +147,10 @@ export const HINT_BYTES_MAX_DEFAULT = 256 * 1024 * 1024;
 export const HINT_BYTES_MAX_CEILING = STORE_MAP_BYTES_MAX / 4;
 /** How often the handoff service looks for hints it can deliver. */
 export const HINT_DELIVERY_INTERVAL_MS = 1000;
-/** Hints read from the store and sent to one target per batch. */
-export const HINT_DELIVERY_BATCH_MAX = 100;
+/** Hints read from the store and sent to one target per batch (one batch of replica writes). */
+export const HINT_DELIVERY_BATCH_MAX = 500;
 /** Batches per target per tick: bounds one tick's work while letting a backlog drain quickly. */
 export const HINT_DELIVERY_BATCHES_PER_TICK_MAX = 20;
-/** Replica writes in flight at once while delivering hints, all targets together. */
-export const HINT_DELIVERY_CONCURRENCY_MAX = 16;
 /** At most one `hints.overflow` log line per this interval; the counter counts every refusal. */
 export const HINT_OVERFLOW_LOG_INTERVAL_MS = 10_000;
 /** Bytes a hint costs beyond its key and value (target id, version, time): a bound, for the start-up check. */

@@ -10,8 +10,12 @@ import { recordFromWire, recordOnWire } from './replica-messages';
 import type { ReplicaRequester } from './remote-replica';
 import type { BatchReplica, ReplicaWriteOptions } from './replica';
 
-/** One batch's round trip: background work (a hand-over, a hint delivery), so more patient than a quorum. */
-export const REPLICA_WRITE_BATCH_TIMEOUT_MS = 10_000;
+/**
+ * One batch's round trip: background work (a hand-over, a hint delivery), so more patient than a
+ * quorum, yet short enough that a stop waiting for a hint delivery in flight stays well inside
+ * SHUTDOWN_MS_MAX.
+ */
+export const REPLICA_WRITE_BATCH_TIMEOUT_MS = 5000;
 
 export class RemoteBatchReplica implements BatchReplica {
   readonly nodeId: string;
