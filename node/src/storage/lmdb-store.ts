@@ -8,7 +8,7 @@ import type { SyncPolicy } from '../config';
 import { STORE_MAP_BYTES_MAX } from '../limits';
 import { assert } from '../assert';
 import { SwarmError } from '../errors';
-import { countDelta, type KvStore, type ScanOptions, type ScanPage, type StoreStats, type WriteDecision } from './kv-store';
+import { countDelta, decideBatch, type BatchOutcome, type KeyedDecision, type KvStore, type MetaEntry, type ScanOptions, type ScanPage, type StoreStats, type WriteDecision } from './kv-store';
 import type { HintBounds } from './hint-store';
 import { LmdbHintStore } from './lmdb-hint-store';
 import { scanInOrder } from './scan-in-order';
@@ -57,29 +57,47 @@ export class LmdbStore implements KvStore {
   }
 
   async write(key: string, decide: WriteDecision): Promise<StoredRecord | undefined> {
+    const [written] = await this.writeMany([{ key, decide }]);
+    return written;
+  }
+
+  async writeMany(entries: readonly KeyedDecision[], alsoSetMeta?: MetaEntry): Promise<(StoredRecord | undefined)[]> {
     assert(this.#closing === undefined, 'write after close');
     let failure: unknown;
-    // The decision runs inside lmdb-js's batched write transaction. An exception thrown in there would
-    // abort the whole batch, other clients' writes included, so it is caught and rethrown afterwards.
-    const written = await this.#records.transaction(() => {
+    // The decisions run inside lmdb-js's batched write transaction. An exception thrown in there would
+    // abort the whole batch, other clients' writes included, so it is caught and rethrown afterwards;
+    // every decision runs before the first put, so a throwing one leaves this batch unwritten.
+    const outcomes = await this.#records.transaction(() => {
       try {
-        const current = this.get(key);
-        const next = decide(current);
-        if (next === undefined) return undefined;
-        assert(next.key === key, 'a write decision keeps the key');
-        const delta = countDelta(current, next);
-        this.#counts = { live: this.#counts.live + delta.live, tombstones: this.#counts.tombstones + delta.tombstones };
-        handledByTransaction(this.#records.put(key, [next.valueJson, next.version, next.updatedAtMs]));
-        if (delta.live !== 0 || delta.tombstones !== 0) handledByTransaction(this.#meta.put(COUNTS_META, this.#counts));
-        return next;
+        const decided = decideBatch(entries, (key) => this.get(key));
+        this.#putAll(decided, alsoSetMeta);
+        return decided;
       } catch (error) {
         failure = error;
-        return undefined;
+        return [];
       }
     }).catch((error: unknown) => this.#commitFailed(error));
     if (failure !== undefined) throw failure;
-    if (written !== undefined && this.#syncPolicy === 'flush') await Promise.resolve(this.#root.flushed).catch((error: unknown) => this.#commitFailed(error));
+    const written = outcomes.map((outcome) => outcome.next);
+    const wroteAnything = alsoSetMeta !== undefined || written.some((record) => record !== undefined);
+    if (wroteAnything && this.#syncPolicy === 'flush') await Promise.resolve(this.#root.flushed).catch((error: unknown) => this.#commitFailed(error));
     return written;
+  }
+
+  /** Inside the write transaction: the decided records, the counts they change, and the meta value. */
+  #putAll(decided: readonly BatchOutcome[], alsoSetMeta: MetaEntry | undefined): void {
+    let countsChanged = false;
+    for (const { key, current, next } of decided) {
+      if (next === undefined) continue;
+      const delta = countDelta(current, next);
+      if (delta.live !== 0 || delta.tombstones !== 0) {
+        this.#counts = { live: this.#counts.live + delta.live, tombstones: this.#counts.tombstones + delta.tombstones };
+        countsChanged = true;
+      }
+      handledByTransaction(this.#records.put(key, [next.valueJson, next.version, next.updatedAtMs]));
+    }
+    if (countsChanged) handledByTransaction(this.#meta.put(COUNTS_META, this.#counts));
+    if (alsoSetMeta !== undefined) handledByTransaction(this.#meta.put(alsoSetMeta.name, alsoSetMeta.value));
   }
 
   /**
