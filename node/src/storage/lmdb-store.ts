@@ -11,6 +11,7 @@ import { SwarmError } from '../errors';
 import { countDelta, type KvStore, type ScanOptions, type ScanPage, type StoreStats, type WriteDecision } from './kv-store';
 import type { HintBounds } from './hint-store';
 import { LmdbHintStore } from './lmdb-hint-store';
+import { LmdbPositionIndex, type LeafChange, type LeafHasher } from './lmdb-position-index';
 import { scanInOrder } from './scan-in-order';
 import type { StoredRecord } from './stored-record';
 
@@ -32,10 +33,13 @@ export class LmdbStore implements KvStore {
   readonly #records: Database<DiskRecord, string>;
   readonly #meta: Database<unknown, string>;
   readonly #syncPolicy: SyncPolicy;
+  /** The records' leaves by ring position, for a node that keeps digests (lmdb-position-index.ts). */
+  readonly positions: LmdbPositionIndex | undefined;
   #counts: Counts;
   #closing: Promise<void> | undefined;
 
-  constructor(dataDir: string, syncPolicy: SyncPolicy) {
+  /** With a `leafHasher` (a clustered node), every write keeps the position index in its transaction. */
+  constructor(dataDir: string, syncPolicy: SyncPolicy, leafHasher?: LeafHasher) {
     mkdirSync(dataDir, { recursive: true });
     this.#syncPolicy = syncPolicy;
     // lmdb-js guesses from the path whether it names a directory or a single data file: one with an
@@ -45,6 +49,8 @@ export class LmdbStore implements KvStore {
     this.#records = this.#root.openDB<DiskRecord, string>({ name: 'records' });
     this.#meta = this.#root.openDB<unknown, string>({ name: 'meta' });
     this.#counts = this.#storedCounts();
+    if (leafHasher === undefined) LmdbPositionIndex.discard(this.#root, this.#meta);
+    this.positions = leafHasher === undefined ? undefined : new LmdbPositionIndex(this.#root, this.#meta, leafHasher);
   }
 
   #storedCounts(): Counts {
@@ -59,6 +65,7 @@ export class LmdbStore implements KvStore {
   async write(key: string, decide: WriteDecision): Promise<StoredRecord | undefined> {
     assert(this.#closing === undefined, 'write after close');
     let failure: unknown;
+    let change: LeafChange | undefined;
     // The decision runs inside lmdb-js's batched write transaction. An exception thrown in there would
     // abort the whole batch, other clients' writes included, so it is caught and rethrown afterwards.
     const written = await this.#records.transaction(() => {
@@ -70,13 +77,14 @@ export class LmdbStore implements KvStore {
         const delta = countDelta(current, next);
         this.#counts = { live: this.#counts.live + delta.live, tombstones: this.#counts.tombstones + delta.tombstones };
         handledByTransaction(this.#records.put(key, [next.valueJson, next.version, next.updatedAtMs]));
+        change = this.positions?.apply(key, next);
         if (delta.live !== 0 || delta.tombstones !== 0) handledByTransaction(this.#meta.put(COUNTS_META, this.#counts));
         return next;
       } catch (error) {
         failure = error;
         return undefined;
       }
-    }).catch((error: unknown) => this.#commitFailed(error));
+    }).catch((error: unknown) => this.#commitFailed(error, change));
     if (failure !== undefined) throw failure;
     if (written !== undefined && this.#syncPolicy === 'flush') await Promise.resolve(this.#root.flushed).catch((error: unknown) => this.#commitFailed(error));
     return written;
@@ -86,7 +94,8 @@ export class LmdbStore implements KvStore {
    * A commit that failed (the disk is full, or failing) fails this write with insufficient_storage and
    * leaves the node running: the records and counts on disk are what they were before the batch.
    */
-  async #commitFailed(error: unknown): Promise<never> {
+  async #commitFailed(error: unknown, change?: LeafChange): Promise<never> {
+    this.positions?.revert(change);
     const pending = (error as { commitError?: Promise<unknown> }).commitError;
     const cause = pending === undefined ? error : await pending.then(() => error, (reason: unknown) => reason);
     this.#counts = this.#storedCounts();
@@ -96,15 +105,17 @@ export class LmdbStore implements KvStore {
 
   async erase(key: string, version: string): Promise<boolean> {
     assert(this.#closing === undefined, 'erase after close');
+    let change: LeafChange | undefined;
     const erased = await this.#records.transaction(() => {
       const current = this.get(key);
       if (current === undefined || current.version !== version) return false;
       const live = current.valueJson === null ? 0 : 1;
       this.#counts = { live: this.#counts.live - live, tombstones: this.#counts.tombstones - (1 - live) };
       handledByTransaction(this.#records.remove(key));
+      change = this.positions?.apply(key, undefined);
       handledByTransaction(this.#meta.put(COUNTS_META, this.#counts));
       return true;
-    }).catch((error: unknown) => this.#commitFailed(error));
+    }).catch((error: unknown) => this.#commitFailed(error, change));
     if (erased && this.#syncPolicy === 'flush') await Promise.resolve(this.#root.flushed).catch((error: unknown) => this.#commitFailed(error));
     return erased;
   }
