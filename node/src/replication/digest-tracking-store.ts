@@ -4,7 +4,7 @@
 // so no write path can bypass the digests.
 
 import { LIST_LIMIT_MAX } from '../limits';
-import type { KvStore, ScanOptions, ScanPage, StoreStats, StoredRecord, WriteDecision } from '../storage';
+import type { KeyedDecision, KvStore, MetaEntry, ScanOptions, ScanPage, StoreStats, StoredRecord, WriteDecision } from '../storage';
 import type { DigestIndex } from './digest-index';
 
 export class DigestTrackingStore implements KvStore {
@@ -25,6 +25,12 @@ export class DigestTrackingStore implements KvStore {
   async write(key: string, decide: WriteDecision): Promise<StoredRecord | undefined> {
     const written = await this.#inner.write(key, decide);
     if (written !== undefined) this.index.record(written.key, written.version);
+    return written;
+  }
+
+  async writeMany(entries: readonly KeyedDecision[], alsoSetMeta?: MetaEntry): Promise<(StoredRecord | undefined)[]> {
+    const written = await this.#inner.writeMany(entries, alsoSetMeta);
+    for (const record of written) if (record !== undefined) this.index.record(record.key, record.version);
     return written;
   }
 

@@ -1,5 +1,5 @@
-// The on-disk digest index against the in-heap one: over a real LMDB store, whatever was written,
-// erased, or written while the index was being built, and whether the data directory had leaves
+// The on-disk digest index against the in-heap one: over a real LMDB store, whatever was written
+// (one by one or in a batch), erased, or written while the index was being built, and whether the data directory had leaves
 // before or not, its digests and leaf lists are exactly the heap index's for the same records.
 
 import { afterEach, describe, expect, test } from 'bun:test';
@@ -71,6 +71,8 @@ describe('StoredDigestIndex', () => {
     await Promise.all(Array.from({ length: 3000 }, (_, n) => put(store, `key:${n}`, 1)));
     await Promise.all(Array.from({ length: 500 }, (_, n) => put(store, `key:${n * 3}`, 2, n % 2 === 0)));
     for (let n = 0; n < 300; n++) await store.erase(`key:${n * 7}`, store.get(`key:${n * 7}`)!.version);
+    const batch = Array.from({ length: 200 }, (_, n) => ({ key: `key:${n * 5}`, decide: () => ({ key: `key:${n * 5}`, valueJson: '4', version: version(4), updatedAtMs: 4 }) }));
+    await store.writeMany(batch, { name: 'progress', value: 'x' });
     expectSame(index, reference(store));
     await store.close();
     const reopened = await openIndexed(dir);

@@ -1,4 +1,4 @@
-export type { KvStore, ScanOptions, ScanPage, StoreStats, WriteDecision } from './kv-store';
+export type { KeyedDecision, KvStore, MetaEntry, ScanOptions, ScanPage, StoreStats, WriteDecision } from './kv-store';
 export { compareKeys } from './key-order';
 export type { SyncPolicy } from './lmdb-store';
 export { MemoryStore } from './memory-store';

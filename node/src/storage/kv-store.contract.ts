@@ -68,6 +68,47 @@ export function describeKvStoreContract(name: string, makeFixture: () => StoreFi
       expect(store.get('counter')?.valueJson).toBe('50');
     });
 
+    test('writeMany applies every decision in order, each seeing the earlier ones, and returns what it wrote', async () => {
+      await store.write('kept', () => record('kept', '"old"'));
+      const written = await store.writeMany([
+        { key: 'a', decide: () => record('a', '1') },
+        { key: 'kept', decide: () => undefined },
+        { key: 'a', decide: (current) => record('a', String(Number(current?.valueJson) + 1)) },
+        { key: 'gone', decide: () => record('gone', null) },
+      ]);
+      expect(written).toEqual([record('a', '1'), undefined, record('a', '2'), record('gone', null)]);
+      expect(store.get('a')?.valueJson).toBe('2');
+      expect(store.get('kept')?.valueJson).toBe('"old"');
+      expect(store.stats()).toMatchObject({ liveKeys: 2, tombstones: 1 });
+    });
+
+    test('writeMany is all or nothing: a decision that throws leaves the whole batch unwritten', async () => {
+      await store.write('a', () => record('a', '1'));
+      const batch = [
+        { key: 'a', decide: () => record('a', '2') },
+        { key: 'b', decide: () => record('b', '2') },
+        {
+          key: 'c',
+          decide: (): StoredRecord => {
+            throw new Error('boom');
+          },
+        },
+      ];
+      await expect(store.writeMany(batch, { name: 'progress', value: 'c' })).rejects.toThrow('boom');
+      expect(store.get('a')?.valueJson).toBe('1');
+      expect(store.get('b')).toBeUndefined();
+      expect(store.getMeta('progress')).toBeUndefined();
+      expect(store.stats()).toMatchObject({ liveKeys: 1, tombstones: 0 });
+    });
+
+    test('writeMany writes its meta value with the batch, even when no record changes', async () => {
+      await store.writeMany([{ key: 'x', decide: () => record('x', '1') }], { name: 'progress', value: 'x' });
+      expect(store.getMeta('progress')).toBe('x');
+      expect(await store.writeMany([{ key: 'x', decide: () => undefined }], { name: 'progress', value: 'y' })).toEqual([undefined]);
+      expect(store.getMeta('progress')).toBe('y');
+      expect(await store.writeMany([])).toEqual([]);
+    });
+
     test('tombstones are kept, counted apart from live keys, and skipped by scans unless asked', async () => {
       await store.write('a', () => record('a', '1'));
       await store.write('b', () => record('b', '2'));
@@ -129,10 +170,13 @@ export function describeKvStoreContract(name: string, makeFixture: () => StoreFi
       await store.write('k', () => record('k', '"v"'));
       await store.write('gone', () => record('gone', null));
       await store.setMeta('node-id', 'abc');
+      await store.writeMany([{ key: 'batched', decide: () => record('batched', '2') }], { name: 'progress', value: 'batched' });
       store = await fixture.reopen(store);
+      expect(store.get('batched')?.valueJson).toBe('2');
+      expect(store.getMeta('progress')).toBe('batched');
       expect(store.get('k')?.valueJson).toBe('"v"');
       expect(store.get('gone')?.valueJson).toBeNull();
-      expect(store.stats()).toMatchObject({ liveKeys: 1, tombstones: 1 });
+      expect(store.stats()).toMatchObject({ liveKeys: 2, tombstones: 1 });
       expect(store.getMeta('node-id')).toBe('abc');
     });
   });

@@ -1,6 +1,7 @@
 // The storage engine contract. Two engines implement it and run one shared test suite: LMDB (durable,
 // the default) and memory (the ephemeral emulator mode).
 
+import { assert } from '../assert';
 import type { StoredRecord } from './stored-record';
 
 /**
@@ -9,6 +10,18 @@ import type { StoredRecord } from './stored-record';
  * read and the write are atomic; it must be quick and must not perform I/O.
  */
 export type WriteDecision = (current: StoredRecord | undefined) => StoredRecord | undefined;
+
+/** One key's decision in a batch written by `KvStore.writeMany`. */
+export interface KeyedDecision {
+  readonly key: string;
+  readonly decide: WriteDecision;
+}
+
+/** A meta value written in the same transaction as a batch (a transfer's progress, for one). */
+export interface MetaEntry {
+  readonly name: string;
+  readonly value: string;
+}
 
 export interface ScanOptions {
   /** Only keys starting with this. */
@@ -47,6 +60,14 @@ export interface KvStore {
    */
   write(key: string, decide: WriteDecision): Promise<StoredRecord | undefined>;
   /**
+   * Applies many decisions in ONE transaction, all or nothing: each decision sees the record as left by
+   * the batch's earlier decisions (a key may appear twice), and if any decision throws (or the store
+   * refuses the batch) nothing is written and the promise rejects. `alsoSetMeta` is written in the
+   * same transaction, so progress recorded with a batch can never run ahead of it. Resolves, as durable
+   * as `write`, with what was written for each entry, in order (undefined where nothing was).
+   */
+  writeMany(entries: readonly KeyedDecision[], alsoSetMeta?: MetaEntry): Promise<(StoredRecord | undefined)[]>;
+  /**
    * Removes a key's record outright, only if it is still at `version` (atomically): for collecting
    * tombstones past their grace period, and for discarding data that may be stale. True if removed.
    */
@@ -69,4 +90,28 @@ export function countDelta(current: StoredRecord | undefined, next: StoredRecord
     live: (isLive ? 1 : 0) - (wasLive ? 1 : 0),
     tombstones: (isLive ? 0 : 1) - (wasTombstone ? 1 : 0),
   };
+}
+
+/** One entry of a decided batch: the record it replaces and what replaces it (undefined: nothing). */
+export interface BatchOutcome {
+  readonly key: string;
+  readonly current: StoredRecord | undefined;
+  readonly next: StoredRecord | undefined;
+}
+
+/**
+ * Runs a batch's decisions in order, each seeing the record as left by the earlier ones (`read` gives
+ * the stored one), without writing anything: the engines write the outcomes only once every decision
+ * has returned, which makes a batch all or nothing. A throwing decision propagates.
+ */
+export function decideBatch(entries: readonly KeyedDecision[], read: (key: string) => StoredRecord | undefined): BatchOutcome[] {
+  const decidedSoFar = new Map<string, StoredRecord>();
+  return entries.map(({ key, decide }) => {
+    const current = decidedSoFar.has(key) ? decidedSoFar.get(key) : read(key);
+    const next = decide(current);
+    if (next === undefined) return { key, current, next };
+    assert(next.key === key, 'a write decision keeps the key');
+    decidedSoFar.set(key, next);
+    return { key, current, next };
+  });
 }

@@ -8,7 +8,7 @@ import type { SyncPolicy } from '../config';
 import { STORE_MAP_BYTES_MAX } from '../limits';
 import { assert } from '../assert';
 import { SwarmError } from '../errors';
-import { countDelta, type KvStore, type ScanOptions, type ScanPage, type StoreStats, type WriteDecision } from './kv-store';
+import { countDelta, decideBatch, type BatchOutcome, type KeyedDecision, type KvStore, type MetaEntry, type ScanOptions, type ScanPage, type StoreStats, type WriteDecision } from './kv-store';
 import type { HintBounds } from './hint-store';
 import { LmdbHintStore } from './lmdb-hint-store';
 import { LmdbPositionIndex, type LeafChange, type LeafHasher } from './lmdb-position-index';
@@ -63,39 +63,57 @@ export class LmdbStore implements KvStore {
   }
 
   async write(key: string, decide: WriteDecision): Promise<StoredRecord | undefined> {
+    const [written] = await this.writeMany([{ key, decide }]);
+    return written;
+  }
+
+  async writeMany(entries: readonly KeyedDecision[], alsoSetMeta?: MetaEntry): Promise<(StoredRecord | undefined)[]> {
     assert(this.#closing === undefined, 'write after close');
     let failure: unknown;
-    let change: LeafChange | undefined;
-    // The decision runs inside lmdb-js's batched write transaction. An exception thrown in there would
-    // abort the whole batch, other clients' writes included, so it is caught and rethrown afterwards.
-    const written = await this.#records.transaction(() => {
+    const changes: LeafChange[] = [];
+    // The decisions run inside lmdb-js's batched write transaction. An exception thrown in there would
+    // abort the whole batch, other clients' writes included, so it is caught and rethrown afterwards;
+    // every decision runs before the first put, so a throwing one leaves this batch unwritten.
+    const outcomes = await this.#records.transaction(() => {
       try {
-        const current = this.get(key);
-        const next = decide(current);
-        if (next === undefined) return undefined;
-        assert(next.key === key, 'a write decision keeps the key');
-        const delta = countDelta(current, next);
-        this.#counts = { live: this.#counts.live + delta.live, tombstones: this.#counts.tombstones + delta.tombstones };
-        handledByTransaction(this.#records.put(key, [next.valueJson, next.version, next.updatedAtMs]));
-        change = this.positions?.apply(key, next);
-        if (delta.live !== 0 || delta.tombstones !== 0) handledByTransaction(this.#meta.put(COUNTS_META, this.#counts));
-        return next;
+        const decided = decideBatch(entries, (key) => this.get(key));
+        this.#putAll(decided, alsoSetMeta, changes);
+        return decided;
       } catch (error) {
         failure = error;
-        return undefined;
+        return [];
       }
-    }).catch((error: unknown) => this.#commitFailed(error, change));
+    }).catch((error: unknown) => this.#commitFailed(error, changes));
     if (failure !== undefined) throw failure;
-    if (written !== undefined && this.#syncPolicy === 'flush') await Promise.resolve(this.#root.flushed).catch((error: unknown) => this.#commitFailed(error));
+    const written = outcomes.map((outcome) => outcome.next);
+    const wroteAnything = alsoSetMeta !== undefined || written.some((record) => record !== undefined);
+    if (wroteAnything && this.#syncPolicy === 'flush') await Promise.resolve(this.#root.flushed).catch((error: unknown) => this.#commitFailed(error));
     return written;
+  }
+
+  /** Inside the write transaction: the decided records, their leaves, the counts they change, and the meta value. */
+  #putAll(decided: readonly BatchOutcome[], alsoSetMeta: MetaEntry | undefined, changes: LeafChange[]): void {
+    let countsChanged = false;
+    for (const { key, current, next } of decided) {
+      if (next === undefined) continue;
+      const delta = countDelta(current, next);
+      if (delta.live !== 0 || delta.tombstones !== 0) {
+        this.#counts = { live: this.#counts.live + delta.live, tombstones: this.#counts.tombstones + delta.tombstones };
+        countsChanged = true;
+      }
+      handledByTransaction(this.#records.put(key, [next.valueJson, next.version, next.updatedAtMs]));
+      if (this.positions !== undefined) changes.push(this.positions.apply(key, next));
+    }
+    if (countsChanged) handledByTransaction(this.#meta.put(COUNTS_META, this.#counts));
+    if (alsoSetMeta !== undefined) handledByTransaction(this.#meta.put(alsoSetMeta.name, alsoSetMeta.value));
   }
 
   /**
    * A commit that failed (the disk is full, or failing) fails this write with insufficient_storage and
    * leaves the node running: the records and counts on disk are what they were before the batch.
    */
-  async #commitFailed(error: unknown, change?: LeafChange): Promise<never> {
-    this.positions?.revert(change);
+  async #commitFailed(error: unknown, changes: readonly LeafChange[] = []): Promise<never> {
+    for (const change of changes) this.positions?.revert(change);
     const pending = (error as { commitError?: Promise<unknown> }).commitError;
     const cause = pending === undefined ? error : await pending.then(() => error, (reason: unknown) => reason);
     this.#counts = this.#storedCounts();
@@ -115,7 +133,7 @@ export class LmdbStore implements KvStore {
       change = this.positions?.apply(key, undefined);
       handledByTransaction(this.#meta.put(COUNTS_META, this.#counts));
       return true;
-    }).catch((error: unknown) => this.#commitFailed(error, change));
+    }).catch((error: unknown) => this.#commitFailed(error, change === undefined ? [] : [change]));
     if (erased && this.#syncPolicy === 'flush') await Promise.resolve(this.#root.flushed).catch((error: unknown) => this.#commitFailed(error));
     return erased;
   }

@@ -5,7 +5,7 @@ import sortedBtree from 'sorted-btree';
 import { assert } from '../assert';
 import { SwarmError } from '../errors';
 import { compareKeys } from './key-order';
-import { countDelta, type KvStore, type ScanOptions, type ScanPage, type StoreStats, type WriteDecision } from './kv-store';
+import { countDelta, decideBatch, type KeyedDecision, type KvStore, type MetaEntry, type ScanOptions, type ScanPage, type StoreStats, type WriteDecision } from './kv-store';
 import { scanInOrder } from './scan-in-order';
 import { recordPayloadBytes, type StoredRecord } from './stored-record';
 
@@ -33,12 +33,17 @@ export class MemoryStore implements KvStore {
   }
 
   async write(key: string, decide: WriteDecision): Promise<StoredRecord | undefined> {
+    const [written] = await this.writeMany([{ key, decide }]);
+    return written;
+  }
+
+  async writeMany(entries: readonly KeyedDecision[], alsoSetMeta?: MetaEntry): Promise<(StoredRecord | undefined)[]> {
     assert(this.#closing === undefined, 'write after close');
-    const current = this.#records.get(key);
-    const next = decide(current);
-    if (next === undefined) return undefined;
-    assert(next.key === key, 'a write decision keeps the key');
-    const growthBytes = recordPayloadBytes(next) - (current === undefined ? 0 : recordPayloadBytes(current));
+    const decided = decideBatch(entries, (key) => this.#records.get(key));
+    let growthBytes = 0;
+    for (const { current, next } of decided) {
+      if (next !== undefined) growthBytes += recordPayloadBytes(next) - (current === undefined ? 0 : recordPayloadBytes(current));
+    }
     // Only growth is refused: a delete or a smaller value always goes through, so a full node can be emptied.
     if (growthBytes > 0 && this.#bytes + growthBytes > this.#bytesMax) {
       throw new SwarmError('insufficient_storage', `this node's in-memory store is full (${this.#bytes} of ${this.#bytesMax} bytes; --memory-bytes-max); delete keys or add nodes`, {
@@ -46,12 +51,16 @@ export class MemoryStore implements KvStore {
         bytesMax: this.#bytesMax,
       });
     }
-    const delta = countDelta(current, next);
-    this.#live += delta.live;
-    this.#tombstones += delta.tombstones;
+    for (const { key, current, next } of decided) {
+      if (next === undefined) continue;
+      const delta = countDelta(current, next);
+      this.#live += delta.live;
+      this.#tombstones += delta.tombstones;
+      this.#records.set(key, next);
+    }
     this.#bytes += growthBytes;
-    this.#records.set(key, next);
-    return next;
+    if (alsoSetMeta !== undefined) this.#meta.set(alsoSetMeta.name, alsoSetMeta.value);
+    return decided.map((outcome) => outcome.next);
   }
 
   async erase(key: string, version: string): Promise<boolean> {
