@@ -6,6 +6,7 @@ import { afterEach, describe, expect, test } from 'bun:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeKvStoreContract } from '../storage/kv-store.contract';
 import { LmdbStore } from '../storage/lmdb';
 import type { KvStore } from '../storage';
 import { DigestIndex } from './digest-index';
@@ -62,6 +63,19 @@ async function openIndexed(dir: string): Promise<{ store: LmdbStore; index: Stor
   const index = new StoredDigestIndex(store.positions!);
   return { store, index };
 }
+
+// The store keeps its contract with the leaves written in its transactions.
+describeKvStoreContract('lmdb with digest leaves', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'swarmkv-digest-'));
+  return {
+    open: () => new LmdbStore(dir, 'flush', leafHasher),
+    reopen: async (store) => {
+      await store.close();
+      return new LmdbStore(dir, 'flush', leafHasher);
+    },
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+});
 
 describe('StoredDigestIndex', () => {
   test('follows writes, overwrites, tombstones and erases, and sums the same after a restart', async () => {
