@@ -80,8 +80,7 @@ export class LmdbPositionIndex {
   }
 
   /** Inside the write transaction that sets `key` to `next` (undefined: erased). */
-  apply(key: string, next: StoredRecord | undefined): LeafChange {
-    const position = this.#hasher.position(key);
+  apply(key: string, next: StoredRecord | undefined, position = this.#hasher.position(key)): LeafChange {
     const slot = position + key;
     const old = this.#leaves.get(slot);
     const removed = old === undefined ? undefined : { key, position, version: old[0], high: old[1], low: old[2] };
@@ -130,8 +129,9 @@ export class LmdbPositionIndex {
       afterKey = await this.transaction(() => {
         const scanned = page(afterKey, BUILD_BATCH_RECORDS);
         for (const record of scanned.records) {
-          if (this.#leaves.doesExist(this.#hasher.position(record.key) + record.key)) continue;
-          this.apply(record.key, record);
+          const position = this.#hasher.position(record.key);
+          if (this.#leaves.doesExist(position + record.key)) continue;
+          this.apply(record.key, record, position);
           added++;
         }
         if (scanned.resumeAfterKey === undefined) handled(this.#meta.put(COMPLETE_META, true));
