@@ -3,6 +3,7 @@
 // before or not, its digests and leaf lists are exactly the heap index's for the same records.
 
 import { afterEach, describe, expect, test } from 'bun:test';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,6 +105,25 @@ describe('StoredDigestIndex', () => {
     const building = index.build(page(store));
     const writes = Array.from({ length: 2000 }, (_, n) => put(store, `key:${n * 2}`, 2).then(() => put(store, `new:${n}`, 1)));
     await Promise.all([building, ...writes]);
+    expectSame(index, reference(store));
+    await store.close();
+  });
+
+  test('a writer killed with kill -9 mid-write leaves leaves that match its records', async () => {
+    const dir = freshDir();
+    const writer = spawn(process.execPath, ['run', join(import.meta.dir, 'stored-digest-index.test-harness.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise((resolve) => writer.once('exit', resolve));
+    await new Promise<void>((resolve, reject) => {
+      writer.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('writing') && resolve());
+      writer.once('exit', (code) => reject(new Error(`the writer exited (${code}) before writing`)));
+    });
+    // Long enough for many more group commits; the kill lands in the middle of one.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    writer.kill('SIGKILL');
+    await exited;
+    const { store, index } = await openIndexed(dir);
+    expect((await index.build(page(store))).leavesAdded).toBe(0);
+    expect(index.size).toBeGreaterThan(100);
     expectSame(index, reference(store));
     await store.close();
   });
