@@ -3,14 +3,19 @@
 // is loaded with KEYS keys of ~100 B; node B joins with --bootstrap, and as N = 2 it must stream every
 // key from A. A foreground workload (quorum GETs and PUTs through A) runs before and during the move;
 // printed: keys/s and MB/s streamed (from B's log: ring.join_streaming to ring.ownership_changed, and
-// its /cluster/rebalance totals), and the foreground p99 before and during.
+// its /cluster/rebalance totals), and the foreground p99 before and during. With
+// REBALANCE_BENCH_CPU_PROF=DIR each node writes a V8 CPU profile under DIR/<name> (stopped with SIGTERM
+// so that it can), and DIR/windows.json names the move's window: read a profile with
+// `bun run bench/profile-summary.ts FILE --windows DIR/windows.json --system move --operation get`.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { monotonicClock } from './monotonic-clock';
 import { freeUdpPort } from './ports';
+
 
 const CLI = resolve(import.meta.dir, '../dist/swarmkv.mjs');
 const HOST = '127.0.0.1';
@@ -21,6 +26,10 @@ const FOREGROUND_BEFORE_MS = 5000;
 const JOIN_MS_MAX = 10 * 60 * 1000;
 const VALUE = { padding: 'v'.repeat(80) };
 const SECRET = 'rebalance-bench-secret-0123456789';
+const CPU_PROFILE_DIR = process.env.REBALANCE_BENCH_CPU_PROF;
+const STOP_MS_MAX = 30_000;
+/** REBALANCE_BENCH_LEAVE=1: then node b leaves again (POST /cluster/leave), handing every key back to a. */
+const MEASURE_LEAVE = process.env.REBALANCE_BENCH_LEAVE === '1';
 
 interface Node {
   readonly child: ChildProcess;
@@ -30,7 +39,8 @@ interface Node {
 
 function startNode(name: string, dataDir: string, extra: string[]): Promise<Node> {
   const args = [CLI, 'node', '--name', name, '--host', HOST, '--port', '0', '--secret', SECRET, '--replicas', '2', '--profile', 'local', '--data-dir', dataDir, '--log-level', 'info', '--insecure', ...extra];
-  const child = spawn('node', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const profiling = CPU_PROFILE_DIR === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', join(CPU_PROFILE_DIR, name)];
+  const child = spawn('node', [...profiling, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const node: Node = { child, events: new Map(), url: '' };
   return new Promise((done, fail) => {
     child.once('exit', (code) => fail(new Error(`${name} exited with ${code}`)));
@@ -71,8 +81,14 @@ async function load(url: string): Promise<void> {
 }
 
 /** Foreground requests (a GET of a loaded key, then a PUT) until `stop()`; latencies in ms. */
-function foreground(url: string): { latencies: { atMs: number; ms: number }[]; stop(): Promise<void> } {
-  const latencies: { atMs: number; ms: number }[] = [];
+interface Latency {
+  readonly atMs: number;
+  readonly ms: number;
+  readonly method: 'GET' | 'PUT';
+}
+
+function foreground(url: string): { latencies: Latency[]; stop(): Promise<void> } {
+  const latencies: Latency[] = [];
   let running = true;
   const worker = async (id: number) => {
     for (let sequence = 0; running; sequence++) {
@@ -80,10 +96,10 @@ function foreground(url: string): { latencies: { atMs: number; ms: number }[]; s
       const started = performance.now();
       const reply = await fetch(`${url}/kv/${encodeURIComponent(key)}`);
       await reply.arrayBuffer();
-      latencies.push({ atMs: started, ms: performance.now() - started });
+      latencies.push({ atMs: started, ms: performance.now() - started, method: 'GET' });
       const writeStarted = performance.now();
       await put(url, `fg:${id}:${sequence % 1000}`);
-      latencies.push({ atMs: writeStarted, ms: performance.now() - writeStarted });
+      latencies.push({ atMs: writeStarted, ms: performance.now() - writeStarted, method: 'PUT' });
     }
   };
   const workers = Promise.all(Array.from({ length: FOREGROUND_CONCURRENCY }, (_, id) => worker(id)));
@@ -94,6 +110,45 @@ function foreground(url: string): { latencies: { atMs: number; ms: number }[]; s
       await workers;
     },
   };
+}
+
+interface LeaveReport {
+  readonly phase: string;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  readonly recordsHandedOver: number;
+  readonly bytesHandedOver: number;
+}
+
+/** The node leaves; its records handed over per second, from its own leave status. */
+async function measureLeave(node: Node): Promise<void> {
+  await (await fetch(`${node.url}/cluster/leave`, { method: 'POST' })).arrayBuffer();
+  let report: LeaveReport | undefined;
+  await waitUntil('the leave to end', async () => {
+    report = (await (await fetch(`${node.url}/cluster/leave`)).json()) as LeaveReport;
+    return report.phase === 'left' || report.phase === 'failed';
+  }, JOIN_MS_MAX);
+  const seconds = (Date.parse(report!.finishedAt!) - Date.parse(report!.startedAt!)) / 1000;
+  console.log(`leave ${report!.phase}: ${report!.recordsHandedOver} records, ${(report!.bytesHandedOver / 1e6).toFixed(1)} MB handed over in ${seconds.toFixed(2)} s: ${Math.round(report!.recordsHandedOver / seconds)} records/s`);
+}
+
+/** The move's window on the clock CPU profiles are stamped with, in profile-summary's report format. */
+function writeMoveWindow(dir: string, startWallMs: number, endWallMs: number, requests: number): void {
+  const nowMicros = monotonicClock()();
+  const nowWallMs = Date.now();
+  const window = { startMicros: nowMicros - (nowWallMs - startWallMs) * 1000, endMicros: nowMicros - (nowWallMs - endWallMs) * 1000 };
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'windows.json'), JSON.stringify({ measurements: [{ system: 'move', operation: 'get', window, result: { requests } }] }));
+}
+
+/** SIGKILL, or with profiling a SIGTERM and a wait for the exit (a profile is written on a clean exit). */
+async function stop(node: Node): Promise<void> {
+  if (node.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => node.child.once('exit', resolve));
+  node.child.kill(CPU_PROFILE_DIR === undefined ? 'SIGKILL' : 'SIGTERM');
+  const timer = setTimeout(() => node.child.kill('SIGKILL'), STOP_MS_MAX);
+  await exited;
+  clearTimeout(timer);
 }
 
 function p99(values: number[]): number {
@@ -126,11 +181,16 @@ async function main(): Promise<void> {
     const status = (await (await fetch(`${b.url}/cluster/rebalance`)).json()) as { keysStreamed: number; bytesStreamed: number };
     // Foreground latencies while the transfers ran, by the wall clock of the two log lines.
     const offsetMs = Date.now() - performance.now();
-    const whileStreaming = during.latencies.filter(({ atMs }) => atMs + offsetMs >= streamedAt && atMs + offsetMs <= ownerAt).map(({ ms }) => ms);
+    const duringMove = during.latencies.filter(({ atMs }) => atMs + offsetMs >= streamedAt && atMs + offsetMs <= ownerAt);
+    const whileStreaming = duringMove.map(({ ms }) => ms);
     console.log(`streamed ${status.keysStreamed} keys, ${(status.bytesStreamed / 1e6).toFixed(1)} MB in ${seconds.toFixed(2)} s: ${Math.round(status.keysStreamed / seconds)} keys/s, ${(status.bytesStreamed / 1e6 / seconds).toFixed(1)} MB/s`);
+    if (CPU_PROFILE_DIR !== undefined) writeMoveWindow(CPU_PROFILE_DIR, streamedAt, ownerAt, whileStreaming.length);
     console.log(`foreground p99 before: ${p99(before.latencies.map(({ ms }) => ms)).toFixed(1)} ms (${before.latencies.length} requests); during the move: ${p99(whileStreaming).toFixed(1)} ms (${whileStreaming.length} requests)`);
+    const byMethod = (latencies: readonly Latency[], method: Latency['method']) => p99(latencies.filter((latency) => latency.method === method).map(({ ms }) => ms)).toFixed(1);
+    console.log(`  GET p99 ${byMethod(before.latencies, 'GET')} -> ${byMethod(duringMove, 'GET')} ms; PUT p99 ${byMethod(before.latencies, 'PUT')} -> ${byMethod(duringMove, 'PUT')} ms`);
+    if (MEASURE_LEAVE) await measureLeave(b);
   } finally {
-    for (const node of nodes) node.child.kill('SIGKILL');
+    await Promise.all(nodes.map((node) => stop(node)));
     rmSync(root, { recursive: true, force: true });
   }
 }

@@ -58,10 +58,8 @@ export const SHUTDOWN_DRAIN_MS_MAX = 5000;
  * node's whole store) before it gives up on the rest and logs what it could not hand over.
  */
 export const DEPARTURE_HANDOVER_MS_MAX = 12_000;
-/** Records read from the store and handed over per batch when a node leaves. */
-export const DEPARTURE_BATCH_MAX = 100;
-/** Replica writes in flight at once while handing over, all successors together. */
-export const DEPARTURE_WRITES_IN_FLIGHT_MAX = 32;
+/** Records read from the store and handed over per batch when a node stops (one batch of writes per successor). */
+export const DEPARTURE_BATCH_MAX = 500;
 /**
  * The whole clean stop (leave, drain, hand over, close), after which the process exits anyway: within
  * the 30 s a platform such as Kubernetes grants by default between SIGTERM and SIGKILL.
@@ -149,12 +147,10 @@ export const HINT_BYTES_MAX_DEFAULT = 256 * 1024 * 1024;
 export const HINT_BYTES_MAX_CEILING = STORE_MAP_BYTES_MAX / 4;
 /** How often the handoff service looks for hints it can deliver. */
 export const HINT_DELIVERY_INTERVAL_MS = 1000;
-/** Hints read from the store and sent to one target per batch. */
-export const HINT_DELIVERY_BATCH_MAX = 100;
+/** Hints read from the store and sent to one target per batch (one batch of replica writes). */
+export const HINT_DELIVERY_BATCH_MAX = 500;
 /** Batches per target per tick: bounds one tick's work while letting a backlog drain quickly. */
 export const HINT_DELIVERY_BATCHES_PER_TICK_MAX = 20;
-/** Replica writes in flight at once while delivering hints, all targets together. */
-export const HINT_DELIVERY_CONCURRENCY_MAX = 16;
 /** At most one `hints.overflow` log line per this interval; the counter counts every refusal. */
 export const HINT_OVERFLOW_LOG_INTERVAL_MS = 10_000;
 /** Bytes a hint costs beyond its key and value (target id, version, time): a bound, for the start-up check. */
@@ -207,10 +203,8 @@ export const HTTP_PIPELINED_RESPONSES_MAX = 16;
  * not done within LEAVE_MS_MAX gives up: the node stays a member, its data where it was.
  */
 export const LEAVE_MS_MAX = 30 * 60 * 1000;
-/** Records read from the store per batch while leaving. */
-export const LEAVE_BATCH_MAX = 200;
-/** Records in flight at once while leaving (each written to every successor). */
-export const LEAVE_RECORDS_IN_FLIGHT_MAX = 32;
+/** Records read from the store per batch while leaving (one batch of writes per successor). */
+export const LEAVE_BATCH_MAX = 1000;
 /** Keys remembered as written during the stream; past it the final pass sends the whole store again. */
 export const LEAVE_CHANGED_KEYS_MAX = 100_000;
 /** Tries of one write to one successor before the pass counts that successor as failed. */

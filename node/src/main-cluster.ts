@@ -23,7 +23,9 @@ import {
   RingPlacement,
   SelfOwnership,
   serveAntiEntropyRequests,
+  serveReplicaBatches,
   serveReplicaRequests,
+  type BatchReplica,
   type HintLedger,
   type KeyInspection,
   type PeerLiveness,
@@ -35,7 +37,7 @@ import {
 } from './replication';
 import { PENDING_RING_DIGEST_METADATA, RING_DIGEST_METADATA, RING_OWNERSHIP_METADATA } from './ring';
 import type { KvStore } from './storage';
-import { DEPARTURE_BATCH_MAX, DEPARTURE_HANDOVER_MS_MAX, DEPARTURE_WRITES_IN_FLIGHT_MAX } from './limits';
+import { DEPARTURE_BATCH_MAX, DEPARTURE_HANDOVER_MS_MAX } from './limits';
 import { isNodeId, type HybridLogicalClock } from './version';
 import { ConnectionWatch, Rpc, RPC_IN_FLIGHT_MAX, type PeerHello, type TransportLog, type TransportStats } from './transport';
 import { HyperswarmTransport } from './transport/hyperswarm';
@@ -85,7 +87,7 @@ export interface ClusterWiring {
   readonly config: NodeConfig;
   readonly nodeId: string;
   readonly store: KvStore;
-  readonly localReplica: Replica;
+  readonly localReplica: Replica & BatchReplica;
   /** Digests of every record in `store`, which keeps them current; built here, in the background. */
   readonly digests: NodeDigests;
   /** The hints this node keeps as a stand-in; the cluster half delivers them. */
@@ -295,7 +297,6 @@ function departure(parts: DepartureParts): Pick<RunningCluster, 'leave' | 'handO
         logger,
         deadlineMs: DEPARTURE_HANDOVER_MS_MAX,
         batchMax: DEPARTURE_BATCH_MAX,
-        writesInFlightMax: DEPARTURE_WRITES_IN_FLIGHT_MAX,
       }).run();
     })());
   return { leave, handOver };
@@ -351,6 +352,7 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
   const directory = new ClusterDirectory(gate, rpc, connections, liveness);
   const stopFollowingRing = followRingChanges(wiring, { membership, placement, metadata, ownership }, directory);
   serveReplicaRequests(rpc, gate, (version) => observeVersion(hlc, version));
+  serveReplicaBatches(rpc, gate, (version) => observeVersion(hlc, version));
   const inspect = serveInspections(wiring, rpc, connections, liveness);
   const antiEntropy = startAntiEntropy(wiring, rpc, connections, membership, placement);
   const reachability = { isHealthy: (id: string) => membership.isHealthy(id), isConnected: (id: string) => connections.isConnected(id) };

@@ -4,7 +4,7 @@
 
 import type { ElasticityControl, RemovalReply } from './api';
 import { SwarmError } from './errors';
-import { CLEANUP_BATCH_MAX, CLEANUP_READS_IN_FLIGHT_MAX, CLEANUP_TICK_MS, LEAVE_BATCH_MAX, LEAVE_CHANGED_KEYS_MAX, LEAVE_MS_MAX, LEAVE_RECORDS_IN_FLIGHT_MAX, LEAVE_REPORT_LINGER_MS_MAX, LEAVE_RETRY_DELAY_MS, LEAVE_RETRY_ROUNDS_MAX, LEAVE_WRITE_ATTEMPTS_MAX } from './limits';
+import { CLEANUP_BATCH_MAX, CLEANUP_READS_IN_FLIGHT_MAX, CLEANUP_TICK_MS, LEAVE_BATCH_MAX, LEAVE_CHANGED_KEYS_MAX, LEAVE_MS_MAX, LEAVE_REPORT_LINGER_MS_MAX, LEAVE_RETRY_DELAY_MS, LEAVE_RETRY_ROUNDS_MAX, LEAVE_WRITE_ATTEMPTS_MAX } from './limits';
 import type { ClusterWiring } from './main-cluster';
 import type { MemberEvent, MembershipService } from './membership';
 import { CleanupService, LeaveProcedure, type AntiEntropyService, type ClusterDirectory, type DepartureGate, type RingPlacement, type SelfOwnership } from './replication';
@@ -124,7 +124,6 @@ export function wireElasticity(parts: ElasticityParts): Elasticity {
     limits: {
       deadlineMs: LEAVE_MS_MAX,
       batchMax: LEAVE_BATCH_MAX,
-      recordsInFlightMax: LEAVE_RECORDS_IN_FLIGHT_MAX,
       changedKeysMax: LEAVE_CHANGED_KEYS_MAX,
       writeAttemptsMax: LEAVE_WRITE_ATTEMPTS_MAX,
       retryRoundsMax: LEAVE_RETRY_ROUNDS_MAX,

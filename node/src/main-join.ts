@@ -39,13 +39,12 @@ function joining(): SwarmError {
 }
 
 export function wireJoin({ wiring, rpc, membership, placement, ownership, transportJoined }: JoinParts): RunningJoin {
-  const { nodeId, store, digests, localReplica, logger, clock } = wiring;
+  const { nodeId, store, digests, logger, clock } = wiring;
   serveRangeTransfers(rpc, { index: digests.index, get: (key) => store.get(key) });
   const engine = new RebalanceEngine({
     selfId: nodeId,
     request: (to, body, options) => rpc.request(to, body, options),
-    local: localReplica,
-    meta: store,
+    store,
     isHealthy: (id) => membership.isHealthy(id),
     logger,
     clock,

@@ -4,7 +4,8 @@
 
 import type { ReplicaDirectory } from './placement';
 import { RemoteReplica, type PeerConnections, type ReplicaRequester } from './remote-replica';
-import type { Replica } from './replica';
+import type { BatchReplica, BatchReplicaDirectory, Replica } from './replica';
+import { RemoteBatchReplica } from './replica-batch';
 
 /** Membership's word on a peer. */
 export interface PeerLiveness {
@@ -17,14 +18,15 @@ export interface PeerLiveness {
   isDown(nodeId: string): boolean;
 }
 
-export class ClusterDirectory implements ReplicaDirectory {
-  readonly #local: Replica;
+export class ClusterDirectory implements ReplicaDirectory, BatchReplicaDirectory {
+  readonly #local: Replica & BatchReplica;
   readonly #rpc: ReplicaRequester;
   readonly #connections: PeerConnections;
   readonly #liveness: PeerLiveness;
   readonly #remotes = new Map<string, RemoteReplica>();
+  readonly #batchRemotes = new Map<string, RemoteBatchReplica>();
 
-  constructor(local: Replica, rpc: ReplicaRequester, connections: PeerConnections, liveness: PeerLiveness) {
+  constructor(local: Replica & BatchReplica, rpc: ReplicaRequester, connections: PeerConnections, liveness: PeerLiveness) {
     this.#local = local;
     this.#rpc = rpc;
     this.#connections = connections;
@@ -33,8 +35,7 @@ export class ClusterDirectory implements ReplicaDirectory {
 
   replica(nodeId: string): Replica | undefined {
     if (nodeId === this.#local.nodeId) return this.#local;
-    if (this.#liveness.isDown(nodeId)) return undefined;
-    if (!this.#connections.isConnected(nodeId) && !this.#liveness.isHealthy(nodeId)) return undefined;
+    if (!this.#reachable(nodeId)) return undefined;
     let remote = this.#remotes.get(nodeId);
     if (remote === undefined) {
       remote = new RemoteReplica(nodeId, this.#rpc, this.#connections);
@@ -43,8 +44,24 @@ export class ClusterDirectory implements ReplicaDirectory {
     return remote;
   }
 
+  batchReplica(nodeId: string): BatchReplica | undefined {
+    if (nodeId === this.#local.nodeId) return this.#local;
+    if (!this.#reachable(nodeId)) return undefined;
+    let remote = this.#batchRemotes.get(nodeId);
+    if (remote === undefined) {
+      remote = new RemoteBatchReplica(nodeId, this.#rpc);
+      this.#batchRemotes.set(nodeId, remote);
+    }
+    return remote;
+  }
+
+  #reachable(nodeId: string): boolean {
+    return !this.#liveness.isDown(nodeId) && (this.#connections.isConnected(nodeId) || this.#liveness.isHealthy(nodeId));
+  }
+
   /** Drops the cached handle of a member that is gone for good (bounded by the member table). */
   forget(nodeId: string): void {
     this.#remotes.delete(nodeId);
+    this.#batchRemotes.delete(nodeId);
   }
 }

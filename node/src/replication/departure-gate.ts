@@ -11,14 +11,14 @@
 
 import { SwarmError } from '../errors';
 import type { ScanOptions, ScanPage, StoredRecord } from '../storage';
-import type { Replica, ReplicaWriteAck, ReplicaWriteOptions } from './replica';
+import type { BatchReplica, Replica, ReplicaWriteAck, ReplicaWriteOptions } from './replica';
 
 /** The keys written since tracking began, or `overflowed` when there were more than the bound. */
 export type ChangedKeys = ReadonlySet<string> | 'overflowed';
 
-export class DepartureGate implements Replica {
+export class DepartureGate implements Replica, BatchReplica {
   readonly nodeId: string;
-  readonly #inner: Replica;
+  readonly #inner: Replica & BatchReplica;
   #writesInFlight = 0;
   #closed = false;
   #settled: (() => void) | undefined;
@@ -26,7 +26,7 @@ export class DepartureGate implements Replica {
   #changed: Set<string> | 'overflowed' | undefined;
   #changedKeysMax = 0;
 
-  constructor(inner: Replica) {
+  constructor(inner: Replica & BatchReplica) {
     this.nodeId = inner.nodeId;
     this.#inner = inner;
   }
@@ -39,13 +39,28 @@ export class DepartureGate implements Replica {
     return this.#inner.scan(options);
   }
 
-  async write(record: StoredRecord, options?: ReplicaWriteOptions): Promise<ReplicaWriteAck> {
-    if (this.#closed) throw new SwarmError('unavailable', `node ${this.nodeId} is leaving its cluster and takes no more writes`, { reason: 'leaving' });
-    this.#writesInFlight += 1;
-    try {
+  write(record: StoredRecord, options?: ReplicaWriteOptions): Promise<ReplicaWriteAck> {
+    return this.#admitted(async () => {
       const ack = await this.#inner.write(record, options);
       if (options?.hintFor === undefined) this.#noteChanged(record.key);
       return ack;
+    });
+  }
+
+  writeBatch(records: readonly StoredRecord[], options?: ReplicaWriteOptions): Promise<number> {
+    return this.#admitted(async () => {
+      const applied = await this.#inner.writeBatch(records, options);
+      if (options?.hintFor === undefined) for (const record of records) this.#noteChanged(record.key);
+      return applied;
+    });
+  }
+
+  /** Runs a write unless the gate is closed, counted among those closeToWrites() waits for. */
+  async #admitted<T>(write: () => Promise<T>): Promise<T> {
+    if (this.#closed) throw new SwarmError('unavailable', `node ${this.nodeId} is leaving its cluster and takes no more writes`, { reason: 'leaving' });
+    this.#writesInFlight += 1;
+    try {
+      return await write();
     } finally {
       this.#writesInFlight -= 1;
       if (this.#writesInFlight === 0) this.#settled?.();

@@ -9,16 +9,17 @@
 // - a leave (`swarmkv leave`, leave-procedure.ts): every record, then the keys that changed meanwhile,
 //   and a record counts only once every successor acknowledged it, since the node is gone for good.
 //
-// Records move as ordinary replica writes carrying their versions (last writer wins, so a successor
-// holding something newer keeps it and acknowledges), in batches of `batchMax` with at most
-// `writesInFlightMax` in flight, and all within `deadlineMs`. A successor that fails a write
+// Records move as replica writes carrying their versions (last writer wins, so a successor holding
+// something newer keeps it and acknowledges), `batchMax` at a time: each batch goes to every successor
+// at once, as one batch of writes per successor (replica-batch.ts; a message per record made a leave
+// crawl at tens of records a second), and all within `deadlineMs`. A successor that fails a batch
 // `writeAttemptsMax` times is asked nothing more (it is gone or struggling), so a departure whose
 // successors all left too ends in milliseconds, not at the deadline.
 
 import type { Logger } from '../log';
 import { recordPayloadBytes, type HintStore, type KvStore, type StoredRecord } from '../storage';
-import { forEachBounded } from './for-each-bounded';
-import type { Placement, ReplicaDirectory, ReplicaTarget } from './placement';
+import type { Placement, ReplicaTarget } from './placement';
+import type { BatchReplicaDirectory } from './replica';
 
 /** Which of the store's records to hand over: none (a durable node's stop), all, or these keys only. */
 export type HandedOverRecords = 'none' | 'all' | ReadonlySet<string>;
@@ -30,7 +31,7 @@ export interface HandoverDeps {
   readonly hints: HintStore;
   /** Placement by the ring without the departing node. */
   readonly successors: Placement;
-  readonly directory: ReplicaDirectory;
+  readonly directory: BatchReplicaDirectory;
   readonly logger: Logger;
   /** Prefix of the log events: `<label>.handover_completed`, `<label>.handover_incomplete`. */
   readonly label: 'departure' | 'leave';
@@ -38,8 +39,7 @@ export interface HandoverDeps {
   readonly acknowledgement: 'one' | 'every';
   readonly deadlineMs: number;
   readonly batchMax: number;
-  readonly writesInFlightMax: number;
-  /** Tries of one write to one successor before it is asked nothing more. */
+  /** Tries of one batch to one successor before it is asked nothing more. */
   readonly writeAttemptsMax: number;
   /** Failed keys remembered for a retry; past it the outcome says `many`. */
   readonly failedKeysMax?: number;
@@ -71,7 +71,7 @@ const HANDOVER_EVENTS = {
   leave: { completed: 'leave.handover_completed', incomplete: 'leave.handover_incomplete' },
 } as const;
 
-/** Between two tries of a write to a successor, times the try's number. */
+/** Between two tries of a batch to a successor, times the try's number. */
 const WRITE_RETRY_DELAY_MS = 100;
 
 /** One record to hand over; `owedTo` is set for a hint (deleted from the hint store once handed on). */
@@ -128,7 +128,7 @@ export class DepartureHandover {
   }
 
   async run(): Promise<HandoverOutcome> {
-    const { deadlineMs, writesInFlightMax, logger, label, onProgress } = this.#deps;
+    const { deadlineMs, logger, label, onProgress } = this.#deps;
     const startedMs = performance.now();
     const pastDeadline = () => performance.now() - startedMs > deadlineMs;
     let records = 0;
@@ -141,12 +141,11 @@ export class DepartureHandover {
         this.#noteFailed(batch, []);
         break;
       }
-      const outcomes = await forEachBounded(batch, writesInFlightMax, pastDeadline, (parcel) => this.#handOver(parcel));
+      const outcomes = await this.#handOver(batch);
       this.#noteFailed(batch, outcomes);
       records += batch.length;
-      handedOver += outcomes.filter((handed) => handed === true).length;
+      handedOver += outcomes.filter((handed) => handed).length;
       bytes += batch.reduce((sum, parcel, index) => sum + (outcomes[index] === true ? recordPayloadBytes(parcel.record) : 0), 0);
-      cutShort ||= outcomes.includes(undefined);
       onProgress?.({ records, handedOver, bytes });
     }
     const ms = Math.round(performance.now() - startedMs);
@@ -157,7 +156,7 @@ export class DepartureHandover {
   }
 
   /** Remembers the store keys of a batch that were not handed over (a hint stays in the hint store anyway). */
-  #noteFailed(batch: readonly Parcel[], outcomes: readonly (boolean | undefined)[]): void {
+  #noteFailed(batch: readonly Parcel[], outcomes: readonly boolean[]): void {
     if (this.#failedKeys === 'many') return;
     for (const [index, parcel] of batch.entries()) {
       if (outcomes[index] === true || parcel.owedTo !== undefined) continue;
@@ -169,28 +168,49 @@ export class DepartureHandover {
     }
   }
 
-  /** Sends one record to its successors; true once enough of them acknowledged it. */
-  async #handOver(parcel: Parcel): Promise<boolean> {
+  /**
+   * Sends a batch to its records' successors, one batch of writes per successor (or stand-in), all at
+   * once; per record, true once enough of them acknowledged it (then a hint is deleted).
+   */
+  async #handOver(batch: readonly Parcel[]): Promise<boolean[]> {
     const { successors, hints, acknowledgement } = this.#deps;
-    const targets = successors.targetsFor(parcel.record.key);
-    const reachable = targets.filter((target) => !this.#failedSuccessors.has(target.nodeId));
-    if (acknowledgement === 'every' && reachable.length < targets.length) return false;
-    const acknowledged = await Promise.all(reachable.map((target) => this.#write(target, parcel.record)));
-    const enough = acknowledgement === 'every' ? targets.length > 0 && acknowledged.every(Boolean) : acknowledged.includes(true);
-    if (!enough) return false;
-    if (parcel.owedTo !== undefined) await hints.remove(parcel.owedTo, parcel.record.key, parcel.record.version);
-    return true;
+    const targetsOf = batch.map((parcel) => successors.targetsFor(parcel.record.key));
+    const acknowledgements = await this.#writeGrouped(batch, targetsOf);
+    const outcomes = targetsOf.map((targets, index) => (acknowledgement === 'every' ? targets.length > 0 && acknowledgements[index] === targets.length : acknowledgements[index]! > 0));
+    await Promise.all(batch.map((parcel, index) => (outcomes[index] === true && parcel.owedTo !== undefined ? hints.remove(parcel.owedTo, parcel.record.key, parcel.record.version) : undefined)));
+    return outcomes;
   }
 
-  /** One successor's write, tried up to writeAttemptsMax times; a successor that keeps failing is dropped. */
-  async #write(target: ReplicaTarget, record: StoredRecord): Promise<boolean> {
+  /** Groups the records by successor (and stand-in), writes each group; per record, the successors that acknowledged it. */
+  async #writeGrouped(batch: readonly Parcel[], targetsOf: readonly ReplicaTarget[][]): Promise<number[]> {
+    const groups = new Map<string, { target: ReplicaTarget; members: number[] }>();
+    targetsOf.forEach((targets, index) => {
+      for (const target of targets) {
+        const id = `${target.nodeId}/${target.standInFor ?? ''}`;
+        const group = groups.get(id) ?? { target, members: [] };
+        group.members.push(index);
+        groups.set(id, group);
+      }
+    });
+    const acknowledgements = batch.map(() => 0);
+    await Promise.all(
+      [...groups.values()].map(async ({ target, members }) => {
+        if (!(await this.#write(target, members.map((index) => batch[index]!.record)))) return;
+        for (const index of members) acknowledgements[index]! += 1;
+      }),
+    );
+    return acknowledgements;
+  }
+
+  /** One successor's batch, tried up to writeAttemptsMax times; a successor that keeps failing is dropped. */
+  async #write(target: ReplicaTarget, records: readonly StoredRecord[]): Promise<boolean> {
     const options = target.standInFor === undefined ? {} : { hintFor: target.standInFor };
     for (let attempt = 1; attempt <= this.#deps.writeAttemptsMax; attempt++) {
       if (this.#failedSuccessors.has(target.nodeId)) return false;
-      const replica = this.#deps.directory.replica(target.nodeId);
+      const replica = this.#deps.directory.batchReplica(target.nodeId);
       try {
         if (replica === undefined) throw new Error('unreachable');
-        await replica.write(record, options);
+        await replica.writeBatch(records, options);
         return true;
       } catch {
         if (attempt < this.#deps.writeAttemptsMax) await new Promise((resolve) => setTimeout(resolve, WRITE_RETRY_DELAY_MS * attempt));

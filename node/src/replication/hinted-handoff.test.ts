@@ -6,7 +6,7 @@ import { MemoryHintStore, MemoryStore, type StoredRecord } from '../storage';
 import { HintLedger } from './hint-ledger';
 import { HintedHandoff } from './hinted-handoff';
 import { LocalReplica } from './local-replica';
-import type { Replica } from './replica';
+import type { BatchReplica } from './replica';
 
 const C = 'cccccccccccccccc';
 const D = 'dddddddddddddddd';
@@ -35,14 +35,14 @@ function setUp(options: { hintsMax?: number } = {}) {
   const up = new Set<string>();
   const failing = new Set<string>();
   const directory = {
-    replica: (nodeId: string): Replica | undefined => {
+    batchReplica: (nodeId: string): BatchReplica | undefined => {
       if (nodeId !== C || !up.has(C)) return undefined;
       if (!failing.has(C)) return target;
-      return { ...target, nodeId, write: () => Promise.reject(new Error('timed out')), read: target.read.bind(target), scan: target.scan.bind(target) };
+      return { nodeId, writeBatch: () => Promise.reject(new Error('timed out')) };
     },
   };
   const reachability = { isHealthy: (nodeId: string) => up.has(nodeId), isConnected: (nodeId: string) => up.has(nodeId) };
-  const handoff = new HintedHandoff({ ledger, directory, reachability, logger, batchMax: 10, batchesPerTickMax: 3, concurrencyMax: 4 });
+  const handoff = new HintedHandoff({ ledger, directory, reachability, logger, batchMax: 10, batchesPerTickMax: 3 });
   return { logger, ledger, targetStore, up, failing, handoff, advance: (ms: number) => (nowMs += ms) };
 }
 
@@ -97,9 +97,9 @@ describe('hinted handoff delivery', () => {
     up.add(C);
     failing.add(C);
     await handoff.tick();
-    // The four writes in flight fail; no more are started until the next tick.
-    expect(logger.events('hints.delivered')).toEqual([{ to: C, count: 0, failed: 4, remaining: 25 }]);
-    expect(handoff.failed).toBe(4);
+    // The first batch fails; no more are sent until the next tick.
+    expect(logger.events('hints.delivered')).toEqual([{ to: C, count: 0, failed: 10, remaining: 25 }]);
+    expect(handoff.failed).toBe(10);
     failing.delete(C);
     await handoff.tick();
     expect(ledger.health().pending).toBe(0);

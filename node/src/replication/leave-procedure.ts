@@ -20,7 +20,8 @@ import type { Logger } from '../log';
 import type { HintStore, KvStore } from '../storage';
 import type { DepartureGate } from './departure-gate';
 import { DepartureHandover, type HandedOverRecords, type HandoverOutcome } from './departure-handover';
-import type { Placement, ReplicaDirectory } from './placement';
+import type { Placement } from './placement';
+import type { BatchReplicaDirectory } from './replica';
 
 export type LeavePhase = 'member' | 'streaming' | 'finishing' | 'left' | 'failed';
 
@@ -43,7 +44,6 @@ export interface LeaveStatus {
 export interface LeaveLimits {
   readonly deadlineMs: number;
   readonly batchMax: number;
-  readonly recordsInFlightMax: number;
   readonly changedKeysMax: number;
   readonly writeAttemptsMax: number;
   /** Passes over the records that failed (a successor busy or briefly away) before the leave gives up. */
@@ -56,7 +56,7 @@ export interface LeaveDeps {
   readonly store: KvStore;
   readonly hints: HintStore;
   readonly gate: DepartureGate;
-  readonly directory: ReplicaDirectory;
+  readonly directory: BatchReplicaDirectory;
   /** Placement by the ring without this node, as it stands when asked. */
   readonly successors: () => Placement;
   /** Gossips that this node is leaving (or staying after all), where the cluster knows ring states. */
@@ -156,7 +156,6 @@ export class LeaveProcedure {
       acknowledgement: 'every',
       deadlineMs: limits.deadlineMs,
       batchMax: limits.batchMax,
-      writesInFlightMax: limits.recordsInFlightMax,
       writeAttemptsMax: limits.writeAttemptsMax,
       failedKeysMax: limits.changedKeysMax,
       onProgress: (progress) => {

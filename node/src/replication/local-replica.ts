@@ -6,9 +6,9 @@
 import type { KvStore, ScanOptions, ScanPage, StoredRecord } from '../storage';
 import type { HintLedger } from './hint-ledger';
 import { newerWins, newestRecord } from './merge';
-import type { Replica, ReplicaWriteAck, ReplicaWriteOptions } from './replica';
+import type { BatchReplica, Replica, ReplicaWriteAck, ReplicaWriteOptions } from './replica';
 
-export class LocalReplica implements Replica {
+export class LocalReplica implements Replica, BatchReplica {
   readonly nodeId: string;
   readonly #store: KvStore;
   readonly #hints: HintLedger | undefined;
@@ -31,6 +31,17 @@ export class LocalReplica implements Replica {
     const written = await this.#store.write(record.key, newerWins(record));
     if (written !== undefined) return { applied: true, version: written.version };
     return { applied: false, version: this.#store.get(record.key)?.version ?? record.version };
+  }
+
+  async writeBatch(records: readonly StoredRecord[], options: ReplicaWriteOptions = {}): Promise<number> {
+    const { hintFor } = options;
+    if (hintFor !== undefined && hintFor !== this.nodeId && this.#hints !== undefined) {
+      const hints = this.#hints;
+      const acks = await Promise.all(records.map((record) => hints.accept(hintFor, record)));
+      return acks.filter((ack) => ack.applied).length;
+    }
+    const written = await this.#store.writeMany(records.map((record) => ({ key: record.key, decide: newerWins(record) })));
+    return written.filter((record) => record !== undefined).length;
   }
 
   async scan(options: ScanOptions): Promise<ScanPage> {

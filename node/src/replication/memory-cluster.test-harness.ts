@@ -16,6 +16,7 @@ import { HintLedger } from './hint-ledger';
 import { HintedHandoff } from './hinted-handoff';
 import { LocalReplica } from './local-replica';
 import { serveReplicaRequests } from './replica-server';
+import { serveReplicaBatches } from './replica-batch';
 import { RingPlacement } from './ring-placement';
 
 const SECRET = 'replicated-cluster-secret';
@@ -55,6 +56,7 @@ export async function startMemoryNode(network: MemoryNetwork, index: number, opt
   const connections = new ConnectionWatch();
   const directory = new ClusterDirectory(local, rpc, connections, membership);
   serveReplicaRequests(rpc, local);
+  serveReplicaBatches(rpc, local);
   const reachability = { isHealthy: (id: string) => membership.isHealthy(id), isConnected: (id: string) => connections.isConnected(id) };
   const handoff = new HintedHandoff({ ledger: hints, directory, reachability, logger: silentLogger, intervalMs: DELIVERY_INTERVAL_MS });
   await transport.start(

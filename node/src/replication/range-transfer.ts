@@ -1,8 +1,9 @@
 // One range transfer: a joining node pulls an interval of ring positions from one current replica, in
-// bounded batches (rangeTransferRequest), merging each record into its own store by last-writer-wins,
-// so a write that reached it directly meanwhile (it is a pending owner: writes reach it) is never
-// overwritten by an older streamed copy. After each batch it persists where it is (the last key), so
-// a restart of either side resumes there. Its progress is read by the engine for the status view.
+// bounded batches (rangeTransferRequest), merging each batch into its own store by last-writer-wins per
+// record in one store transaction, so a write that reached it directly meanwhile (it is a pending
+// owner: writes reach it) is never overwritten by an older streamed copy. Where it is (the last key)
+// is persisted in that same transaction, so a restart of either side resumes there and the progress
+// never runs ahead of the data. Its progress is read by the engine for the status view.
 
 import { SwarmError } from '../errors';
 import type { PeerMessage } from '../transport';
@@ -10,7 +11,7 @@ import { antiEntropyDigests } from './anti-entropy-messages';
 import type { PositionInterval } from './position-interval';
 import { RANGE_TRANSFER_BATCH_KEYS_MAX, rangeTransferBatch } from './range-transfer-messages';
 import { transferBytesOf } from './range-transfer-server';
-import type { Replica } from './replica';
+import type { StoredRecord } from '../storage';
 import { recordFromWire } from './replica-messages';
 
 /** One batch request; background work, so more patient than a quorum. */
@@ -24,11 +25,15 @@ export interface TransferProgress {
   readonly bytes: number;
 }
 
+/**
+ * Merges a batch into the local store (newer version wins, per record) and persists `progress` in the
+ * same transaction; resolves with how many records were newer and are now stored.
+ */
+export type MergeBatch = (records: readonly StoredRecord[], progress: TransferProgress) => Promise<number>;
+
 export interface RangeTransferDeps {
   readonly request: (toNodeId: string, body: PeerMessage, options: { readonly timeoutMs: number }) => Promise<PeerMessage>;
-  readonly local: Replica;
-  /** Persists progress (store metadata); awaited before the next batch. */
-  readonly save: (progress: TransferProgress) => Promise<void>;
+  readonly merge: MergeBatch;
   /** Waits as long as the shared rate bound asks after `bytes` were streamed. */
   readonly pace: (bytes: number) => Promise<void>;
   /** Counts streamed keys and bytes (the metrics). */
@@ -40,6 +45,8 @@ export interface RangeTransferDeps {
 export class RangeTransfer {
   readonly interval: PositionInterval;
   keysTotal: number | null = null;
+  /** Streamed records that were newer than the local copy (the rest lost to a write that came directly). */
+  applied = 0;
   #progress: TransferProgress;
   readonly #deps: RangeTransferDeps;
 
@@ -61,16 +68,12 @@ export class RangeTransfer {
       const answer = await this.#deps.request(source, request, { timeoutMs: RANGE_TRANSFER_REQUEST_TIMEOUT_MS });
       if (!rangeTransferBatch.is(answer)) throw new SwarmError('unavailable', `${source} answered ${answer.type} to a range transfer`);
       let bytes = 0;
-      await Promise.all(
-        answer.records.map((record) => {
-          bytes += transferBytesOf(record);
-          return this.#deps.local.write(recordFromWire(record));
-        }),
-      );
+      for (const record of answer.records) bytes += transferBytesOf(record);
       const { keys: keysBefore, bytes: bytesBefore } = this.#progress;
       const resume = answer.resumeAfterKey;
-      this.#progress = { ...(resume === undefined ? {} : { afterKey: resume }), done: resume === undefined, keys: keysBefore + answer.records.length, bytes: bytesBefore + bytes };
-      await this.#deps.save(this.#progress);
+      const progress = { ...(resume === undefined ? {} : { afterKey: resume }), done: resume === undefined, keys: keysBefore + answer.records.length, bytes: bytesBefore + bytes };
+      this.applied += await this.#deps.merge(answer.records.map(recordFromWire), progress);
+      this.#progress = progress;
       this.#deps.streamed(answer.records.length, bytes);
       await this.#deps.pace(bytes);
     }

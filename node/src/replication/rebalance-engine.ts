@@ -1,7 +1,8 @@
 // Runs a joining node's planned range transfers (transfer-plan.ts): at most
 // REBALANCE_TRANSFERS_IN_FLIGHT_MAX at once, all of them together within REBALANCE_BYTES_PER_SECOND_MAX,
 // each from the first current replica of its range that answers. Progress of every transfer is
-// persisted in one store metadata entry after each batch, so a restart resumes each where it was; the
+// persisted in one store metadata entry, written in the same transaction as each batch (so a restart
+// resumes each where it was, and never past data that is not stored); the
 // entry is cleared when the node becomes an owner (a later join starts afresh). Logs
 // `rebalance.transfer_started`, `rebalance.transfer_finished` and `rebalance.transfer_failed`.
 
@@ -10,9 +11,10 @@ import { isSwarmError } from '../errors';
 import type { Logger } from '../log';
 import type { RingOwnership } from '../ring';
 import type { PeerMessage } from '../transport';
+import type { KvStore, StoredRecord } from '../storage';
+import { newerWins } from './merge';
 import { RangeTransfer, type TransferProgress } from './range-transfer';
 import type { RebalanceStatus, TransferView } from './rebalance-status';
-import type { Replica } from './replica';
 import { Semaphore } from './semaphore';
 import type { PlannedTransfer } from './transfer-plan';
 
@@ -28,8 +30,8 @@ export const REBALANCE_PROGRESS_META = 'rebalance-progress';
 export interface RebalanceEngineDeps {
   readonly selfId: string;
   readonly request: (toNodeId: string, body: PeerMessage, options: { readonly timeoutMs: number }) => Promise<PeerMessage>;
-  readonly local: Replica;
-  readonly meta: { getMeta(name: string): string | undefined; setMeta(name: string, value: string): Promise<void> };
+  /** The node's store (through the digest-tracking wrapper): batches are merged into it, progress kept in its metadata. */
+  readonly store: Pick<KvStore, 'writeMany' | 'getMeta' | 'setMeta'>;
   readonly isHealthy: (nodeId: string) => boolean;
   readonly logger: Logger;
   readonly clock: Clock;
@@ -55,13 +57,12 @@ export class RebalanceEngine {
   #running: Promise<boolean> | undefined;
   #closing = false;
   #paceAtMs = 0;
-  #saving: Promise<void> = Promise.resolve();
   keysStreamed = 0;
   bytesStreamed = 0;
 
   constructor(deps: RebalanceEngineDeps) {
     this.#deps = deps;
-    this.#progress = loadProgress(deps.meta.getMeta(REBALANCE_PROGRESS_META));
+    this.#progress = loadProgress(deps.store.getMeta(REBALANCE_PROGRESS_META));
   }
 
   /** Runs every transfer of `plan` not done yet; true once all are. Joins the run in progress if any. */
@@ -73,7 +74,7 @@ export class RebalanceEngine {
   /** Forgets persisted progress: the node became an owner, and a later join must stream afresh. */
   async forgetProgress(): Promise<void> {
     this.#progress = {};
-    await this.#deps.meta.setMeta(REBALANCE_PROGRESS_META, '{}');
+    await this.#deps.store.setMeta(REBALANCE_PROGRESS_META, '{}');
   }
 
   /** Stops after the batches in hand; resolves once the run in progress (if any) has. */
@@ -107,8 +108,7 @@ export class RebalanceEngine {
     const resumeFrom = this.#progress[planned.id] ?? { done: false, keys: 0, bytes: 0 };
     const transfer = new RangeTransfer(planned.interval, resumeFrom, {
       request: this.#deps.request,
-      local: this.#deps.local,
-      save: (progress) => this.#save(planned.id, progress),
+      merge: (records, progress) => this.#merge(planned.id, records, progress),
       pace: (bytes) => this.#pace(bytes),
       streamed: (keys, bytes) => {
         this.keysStreamed += keys;
@@ -133,7 +133,7 @@ export class RebalanceEngine {
         await tracked.transfer.run(source);
         if (!tracked.transfer.progress.done) break;
         const { keys, bytes } = tracked.transfer.progress;
-        this.#deps.logger.info('rebalance.transfer_finished', { ...fields, keys, bytes, ms: Math.round(performance.now() - tracked.startedMs) });
+        this.#deps.logger.info('rebalance.transfer_finished', { ...fields, keys, applied: tracked.transfer.applied, bytes, ms: Math.round(performance.now() - tracked.startedMs) });
         return this.#finish(tracked, 'finished', null);
       } catch (error) {
         const reason = isSwarmError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
@@ -153,12 +153,25 @@ export class RebalanceEngine {
     return state === 'finished';
   }
 
-  /** Saves are chained, so the last progress written is the newest. */
-  #save(id: string, progress: TransferProgress): Promise<void> {
+  /**
+   * One transaction per batch: its records, and every transfer's progress with this one's advanced.
+   * The progress text is taken when the batch is submitted and the store commits in submission order,
+   * so the entry last written holds each transfer's progress as of its own last stored batch.
+   */
+  async #merge(id: string, records: readonly StoredRecord[], progress: TransferProgress): Promise<number> {
+    const previous = this.#progress[id];
     this.#progress[id] = progress;
-    const text = JSON.stringify(this.#progress);
-    this.#saving = this.#saving.then(() => this.#deps.meta.setMeta(REBALANCE_PROGRESS_META, text));
-    return this.#saving;
+    const decisions = records.map((record) => ({ key: record.key, decide: newerWins(record) }));
+    try {
+      const written = await this.#deps.store.writeMany(decisions, { name: REBALANCE_PROGRESS_META, value: JSON.stringify(this.#progress) });
+      return written.filter((record) => record !== undefined).length;
+    } catch (error) {
+      if (this.#progress[id] === progress) {
+        if (previous === undefined) delete this.#progress[id];
+        else this.#progress[id] = previous;
+      }
+      throw error;
+    }
   }
 
   /** A shared schedule: each batch books its bytes' share of a second; a batch ahead of it waits. */

@@ -31,3 +31,19 @@ export interface Replica {
   write(record: StoredRecord, options?: ReplicaWriteOptions): Promise<ReplicaWriteAck>;
   scan(options: ScanOptions): Promise<ScanPage>;
 }
+
+/**
+ * A replica that also takes many writes at once (a hand-over's or a hint delivery's batch to one node):
+ * each record merged as `write` would, the lot in one store transaction; with `hintFor`, all held as
+ * hints instead. Resolves with how many were newer and are now stored. On failure some may have landed
+ * (hints are stored one by one): merging is idempotent, so the sender resends them all.
+ */
+export interface BatchReplica {
+  readonly nodeId: string;
+  writeBatch(records: readonly StoredRecord[], options?: ReplicaWriteOptions): Promise<number>;
+}
+
+/** How to reach a node's store for batches; undefined when there is no way to right now. */
+export interface BatchReplicaDirectory {
+  batchReplica(nodeId: string): BatchReplica | undefined;
+}

@@ -41,6 +41,9 @@ export const MessageType = {
   // range transfers to joining owners (replication/range-transfer-messages.ts); 76..79 left to others
   rangeTransferRequest: 80,
   rangeTransferBatch: 81,
+  // many replica writes to one node in one message: hand-overs and hint delivery (replication/replica-batch-messages.ts)
+  replicaWriteBatch: 82,
+  replicaWriteBatchAck: 83,
 } as const;
 
 export type MessageTypeName = keyof typeof MessageType;
