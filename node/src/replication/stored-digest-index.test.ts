@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, test } from 'bun:test';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { open } from 'lmdb';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeKvStoreContract } from '../storage/kv-store.contract';
@@ -124,6 +125,22 @@ describe('StoredDigestIndex', () => {
     const { store, index } = await openIndexed(dir);
     expect((await index.build(page(store))).leavesAdded).toBe(0);
     expect(index.size).toBeGreaterThan(100);
+    expectSame(index, reference(store));
+    await store.close();
+  });
+
+  test('records written by a build from before the index (no leaves) make it rebuild its leaves', async () => {
+    const dir = freshDir();
+    const first = await openIndexed(dir);
+    await first.index.build(page(first.store));
+    await Promise.all(Array.from({ length: 300 }, (_, n) => put(first.store, `key:${n}`, 1)));
+    await first.store.close();
+    // What an older swarmkv does: writes the records sub-database alone.
+    const older = open({ path: dir, noSubdir: false, compression: false });
+    await older.openDB({ name: 'records' }).put('key:older', [String(2), version(2), 2]);
+    await older.close();
+    const { store, index } = await openIndexed(dir);
+    expect(await index.build(page(store))).toEqual({ leavesAdded: 301, leaves: 301 });
     expectSame(index, reference(store));
     await store.close();
   });

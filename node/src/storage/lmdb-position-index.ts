@@ -55,10 +55,14 @@ export class LmdbPositionIndex {
   readonly #hasher: LeafHasher;
   #observer: LeafObserver | undefined;
 
-  constructor(root: RootDatabase, meta: Database<unknown, string>, hasher: LeafHasher) {
+  /** `recordCount`: the records the store holds, each of which has exactly one leaf in a complete index. */
+  constructor(root: RootDatabase, meta: Database<unknown, string>, hasher: LeafHasher, recordCount: number) {
     this.#leaves = root.openDB<DiskLeaf, string>({ name: LEAVES_DB });
     this.#meta = meta;
     this.#hasher = hasher;
+    // Every write here keeps one leaf per record. Counts that differ mean writes that did not (a build of
+    // swarmkv from before this index, run on the directory since): the leaves are rebuilt, not trusted.
+    if (this.isComplete() && entryCount(this.#leaves) !== recordCount) LmdbPositionIndex.discard(root, meta);
   }
 
   /**
@@ -141,6 +145,11 @@ export class LmdbPositionIndex {
     }
     return added;
   }
+}
+
+/** Entries in a sub-database, from LMDB's own statistics (no scan). */
+export function entryCount(database: Database<unknown, string>): number {
+  return (database.getStats() as { entryCount: number }).entryCount;
 }
 
 /** Puts inside a transaction return promises the transaction's own promise already reports on. */

@@ -11,7 +11,7 @@ import { SwarmError } from '../errors';
 import { countDelta, decideBatch, type BatchOutcome, type KeyedDecision, type KvStore, type MetaEntry, type ScanOptions, type ScanPage, type StoreStats, type WriteDecision } from './kv-store';
 import type { HintBounds } from './hint-store';
 import { LmdbHintStore } from './lmdb-hint-store';
-import { LmdbPositionIndex, type LeafChange, type LeafHasher } from './lmdb-position-index';
+import { entryCount, LmdbPositionIndex, type LeafChange, type LeafHasher } from './lmdb-position-index';
 import { scanInOrder } from './scan-in-order';
 import type { StoredRecord } from './stored-record';
 
@@ -50,7 +50,7 @@ export class LmdbStore implements KvStore {
     this.#meta = this.#root.openDB<unknown, string>({ name: 'meta' });
     this.#counts = this.#storedCounts();
     if (leafHasher === undefined) LmdbPositionIndex.discard(this.#root, this.#meta);
-    this.positions = leafHasher === undefined ? undefined : new LmdbPositionIndex(this.#root, this.#meta, leafHasher);
+    this.positions = leafHasher === undefined ? undefined : new LmdbPositionIndex(this.#root, this.#meta, leafHasher, entryCount(this.#records));
   }
 
   #storedCounts(): Counts {
