@@ -1,12 +1,15 @@
 // Per-key memory of a clustered node holding many keys (1M by default), anti-entropy's digest index
 // included. Writing a million keys through the API takes ~17 minutes on this shared machine (~1,000
 // PUT/s measured), so the data directory is filled directly with the node's own LMDB store (the
-// same records a PUT writes: `k<i>`, a ~100-byte JSON value, one version), and a real node is then
-// started on it: at start-up it indexes every record (the `repair.index_built` line), exactly as a
-// node restarting on its data does. The same node on an empty data directory is the baseline; per key
-// = (full - empty) / keys, for RSS, anonymous RSS and V8 heap in use.
+// same records a PUT writes: `k<i>`, a ~100-byte JSON value, one version), without digest leaves, as
+// a data directory from before the on-disk digest index. A real node is then started on it twice:
+// the first start writes every record's leaf once (the `repair.index_built` line says how many), the
+// second is an ordinary restart (bucket digests summed from the leaves on disk). The same node on an
+// empty data directory is the baseline; per key = (restart - empty) / keys, for RSS, anonymous RSS
+// and V8 heap in use.
 
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LmdbStore } from '../node/src/storage/lmdb';
 import { formatVersion } from '../node/src/version';
@@ -26,14 +29,21 @@ const PAYLOAD = 'x'.repeat(80);
 export interface NodeMemory extends Memory {
   readonly heapUsedBytes: number;
   readonly records: number;
+  /** Leaves written at this start for records that had none. */
+  readonly leavesAdded: number;
   readonly indexMs: number;
   readonly storeBytes: number;
+  /** The whole LMDB file: records, digest leaves, hints, metadata. */
+  readonly dataFileBytes: number;
 }
 
 export interface PerKeyMemory {
   readonly keys: number;
   readonly fillMs: number;
   readonly empty: NodeMemory;
+  /** The first start on the filled directory: it writes every record's digest leaf. */
+  readonly firstStart: NodeMemory;
+  /** A restart on it: the steady state the per-key figures are taken from. */
   readonly full: NodeMemory;
   readonly perKey: { readonly rssBytes: number; readonly anonBytes: number; readonly heapUsedBytes: number };
 }
@@ -68,7 +78,9 @@ async function nodeMemory(cliPath: string, dataDir: string): Promise<NodeMemory>
     const url = `http://${BIND_HOST}:${port}`;
     const heapUsedBytes = (await scrapeMetric(url, 'swarmkv_process_nodejs_heap_size_used_bytes', REQUEST_TIMEOUT_MS)) ?? 0;
     const storeBytes = (await scrapeMetric(url, 'swarmkv_store_bytes', REQUEST_TIMEOUT_MS)) ?? 0;
-    return { ...node.memory(), heapUsedBytes, storeBytes, records: Number(indexed.event.records), indexMs: Number(indexed.event.ms) };
+    const memory = node.memory();
+    const dataFileBytes = statSync(join(dataDir, 'data.mdb')).size;
+    return { ...memory, heapUsedBytes, storeBytes, dataFileBytes, records: Number(indexed.event.records), leavesAdded: Number(indexed.event.leavesAdded ?? 0), indexMs: Number(indexed.event.ms) };
   } finally {
     await node.stop();
   }
@@ -80,8 +92,9 @@ export async function measurePerKeyMemory(cliPath: string, scratchDir: string, k
   const fillStarted = performance.now();
   await fill(fullDir, keys);
   const fillMs = Math.round(performance.now() - fillStarted);
+  const firstStart = await nodeMemory(cliPath, fullDir);
   const full = await nodeMemory(cliPath, fullDir);
   if (full.records !== keys) throw new Error(`the node indexed ${full.records} records, not ${keys}`);
   const perKey = (read: (memory: NodeMemory) => number) => Math.round(((read(full) - read(empty)) / keys) * 10) / 10;
-  return { keys, fillMs, empty, full, perKey: { rssBytes: perKey((memory) => memory.rssBytes), anonBytes: perKey((memory) => memory.anonBytes), heapUsedBytes: perKey((memory) => memory.heapUsedBytes) } };
+  return { keys, fillMs, empty, firstStart, full, perKey: { rssBytes: perKey((memory) => memory.rssBytes), anonBytes: perKey((memory) => memory.anonBytes), heapUsedBytes: perKey((memory) => memory.heapUsedBytes) } };
 }

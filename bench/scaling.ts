@@ -66,11 +66,12 @@ function printPoint(point: ScalingPoint): void {
 
 function printMemory(memory: PerKeyMemory): void {
   const row = (label: string, node: PerKeyMemory['full']) =>
-    console.log(`| ${label} | ${node.records} | ${mib(node.rssBytes)} | ${mib(node.anonBytes)} | ${mib(node.heapUsedBytes)} | ${mib(node.storeBytes)} | ${node.indexMs} |`);
-  console.log('| node | records indexed | RSS MiB | anon RSS MiB | V8 heap used MiB | store MiB | index built in ms |');
-  console.log('|---|---|---|---|---|---|---|');
+    console.log(`| ${label} | ${node.records} | ${node.leavesAdded} | ${mib(node.rssBytes)} | ${mib(node.anonBytes)} | ${mib(node.heapUsedBytes)} | ${mib(node.storeBytes)} | ${mib(node.dataFileBytes)} | ${node.indexMs} |`);
+  console.log('| node | leaves summed | leaves written at start | RSS MiB | anon RSS MiB | V8 heap used MiB | records MiB | data.mdb MiB | index built in ms |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   row('empty', memory.empty);
-  row(`${memory.keys} keys`, memory.full);
+  row(`${memory.keys} keys, first start`, memory.firstStart);
+  row(`${memory.keys} keys, restart`, memory.full);
   console.log(`per key: RSS ${memory.perKey.rssBytes} B, anonymous RSS ${memory.perKey.anonBytes} B, V8 heap ${memory.perKey.heapUsedBytes} B (store filled in ${memory.fillMs} ms; load ${load()})`);
 }
 

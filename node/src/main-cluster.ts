@@ -16,7 +16,6 @@ import {
   DepartureGate,
   DepartureHandover,
   HintedHandoff,
-  indexStore,
   inspectLocally,
   KeyInspector,
   serveKeyInspections,
@@ -27,7 +26,6 @@ import {
   serveReplicaBatches,
   serveReplicaRequests,
   type BatchReplica,
-  type DigestIndex,
   type HintLedger,
   type KeyInspection,
   type PeerLiveness,
@@ -46,6 +44,7 @@ import { HyperswarmTransport } from './transport/hyperswarm';
 import { ONCE_PER_PEER_EVENTS, OncePerPeer, warnOncePerPeer } from './main-log-once';
 import { unlessInterrupted } from './main-startup';
 import { wireJoin } from './main-join';
+import type { NodeDigests } from './main-stores';
 import { SelfMetadata } from './main-self-metadata';
 import { rememberedRemovals } from './main-removals';
 
@@ -90,8 +89,8 @@ export interface ClusterWiring {
   readonly nodeId: string;
   readonly store: KvStore;
   readonly localReplica: Replica & BatchReplica;
-  /** Digests of every record in `store`, which keeps them current; built here by one scan. */
-  readonly digests: DigestIndex;
+  /** Digests of every record in `store`, which keeps them current; built here, in the background. */
+  readonly digests: NodeDigests;
   /** The hints this node keeps as a stand-in; the cluster half delivers them. */
   readonly hints: HintLedger;
   readonly logger: Logger;
@@ -155,16 +154,17 @@ function logMemberEvent(logger: Logger, event: MemberEvent): void {
 }
 
 /**
- * Anti-entropy over the ring's ranges, started once the digest index is built (one scan of the store,
- * in the background: until then a node answers digests of what it indexed so far, which is safe, as a
- * comparison only ever moves newer records).
+ * Anti-entropy over the ring's ranges, started once the digest index is built (in the background: a
+ * durable node sums its bucket digests from the leaves on disk, a --memory node scans its store; until
+ * then a node answers digests of what it summed so far, which is safe, as a comparison only ever moves
+ * newer records).
  */
 function startAntiEntropy(wiring: ClusterWiring, rpc: Rpc, connections: ConnectionWatch, membership: MembershipService, placement: RingPlacement): AntiEntropyService {
-  const { config, nodeId, store, localReplica, digests, logger, clock } = wiring;
-  serveAntiEntropyRequests(rpc, digests);
+  const { config, nodeId, localReplica, digests, logger, clock } = wiring;
+  serveAntiEntropyRequests(rpc, digests.index);
   const service = new AntiEntropyService({
     selfId: nodeId,
-    comparison: { index: digests, local: localReplica, requester: rpc, connections },
+    comparison: { index: digests.index, local: localReplica, requester: rpc, connections },
     liveness: membership,
     ranges: () => placement.currentRanges(),
     clock,
@@ -173,9 +173,9 @@ function startAntiEntropy(wiring: ClusterWiring, rpc: Rpc, connections: Connecti
     busy: () => rpc.inFlight() > RPC_IN_FLIGHT_MAX / 2,
   });
   const startedMs = performance.now();
-  indexStore(store, digests).then(
-    (records) => {
-      logger.info('repair.index_built', { records, ms: Math.round(performance.now() - startedMs) });
+  digests.build().then(
+    (built) => {
+      logger.info('repair.index_built', { records: built.leaves, leavesAdded: built.leavesAdded, ms: Math.round(performance.now() - startedMs) });
       service.start();
     },
     (error: unknown) => logger.warn('repair.index_failed', { error: error instanceof Error ? error.message : String(error) }),

@@ -40,7 +40,7 @@ function joining(): SwarmError {
 
 export function wireJoin({ wiring, rpc, membership, placement, ownership, transportJoined }: JoinParts): RunningJoin {
   const { nodeId, store, digests, logger, clock } = wiring;
-  serveRangeTransfers(rpc, { index: digests, get: (key) => store.get(key) });
+  serveRangeTransfers(rpc, { index: digests.index, get: (key) => store.get(key) });
   const engine = new RebalanceEngine({
     selfId: nodeId,
     request: (to, body, options) => rpc.request(to, body, options),

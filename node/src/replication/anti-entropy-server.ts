@@ -3,7 +3,7 @@
 
 import type { RpcHandler } from '../transport';
 import { SwarmError } from '../errors';
-import type { DigestIndex, IndexedVersion } from './digest-index';
+import type { DigestSource, IndexedVersion } from './digest-index';
 import {
   antiEntropyDigestRequest,
   antiEntropyKeysRequest,
@@ -27,7 +27,7 @@ function wrongBody(type: string): SwarmError {
   return new SwarmError('internal', `a ${type} handler was given another message`);
 }
 
-export function serveAntiEntropyRequests(rpc: AntiEntropyRequestRouter, index: DigestIndex): void {
+export function serveAntiEntropyRequests(rpc: AntiEntropyRequestRouter, index: DigestSource): void {
   rpc.serve(antiEntropyDigestRequest.type, (_from, body) => {
     if (!antiEntropyDigestRequest.is(body)) throw wrongBody(antiEntropyDigestRequest.type);
     const answer: AntiEntropyDigestsMessage = { type: 'antiEntropyDigests', digests: body.intervals.map((interval) => index.digest(interval)) };

@@ -31,7 +31,9 @@ export {
 } from './replica-messages';
 export { AntiEntropyService, ANTI_ENTROPY_BACKOFF_FACTOR_MAX, ANTI_ENTROPY_RANGES_IN_FLIGHT_MAX, type AntiEntropyDeps } from './anti-entropy-service';
 export { serveAntiEntropyRequests } from './anti-entropy-server';
-export { DigestIndex, type IndexedVersion, type IntervalDigest } from './digest-index';
+export { DigestIndex, type DigestSource, type IndexedVersion, type IntervalDigest } from './digest-index';
+export { leafHasher } from './digest-leaves';
+export { StoredDigestIndex, type DigestBuild } from './stored-digest-index';
 export { DigestTrackingStore, indexStore } from './digest-tracking-store';
 export { compareRange, type ComparisonDeps, type ComparisonOutcome } from './range-comparison';
 export { idleRepairStatus, StandaloneRepair, type CompletedRepair, type RepairControl, type RepairStatus } from './repair-status';

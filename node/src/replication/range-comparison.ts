@@ -7,7 +7,7 @@
 // Both directions are safe because every replica keeps the newer version (last writer wins).
 
 import { SwarmError } from '../errors';
-import type { DigestIndex, IndexedVersion, IntervalDigest } from './digest-index';
+import type { DigestSource, IndexedVersion, IntervalDigest } from './digest-index';
 import {
   ANTI_ENTROPY_INTERVALS_PER_MESSAGE_MAX,
   ANTI_ENTROPY_KEYS_PER_MESSAGE_MAX,
@@ -37,7 +37,7 @@ export const ANTI_ENTROPY_EXCHANGES_IN_FLIGHT_MAX = 8;
 export const ANTI_ENTROPY_REQUEST_TIMEOUT_MS = 5000;
 
 export interface ComparisonDeps {
-  readonly index: DigestIndex;
+  readonly index: DigestSource;
   readonly local: Replica;
   readonly requester: ReplicaRequester;
   readonly connections: PeerConnections;

@@ -5,7 +5,7 @@
 import { SwarmError } from '../errors';
 import type { StoredRecord } from '../storage';
 import type { RpcHandler } from '../transport';
-import type { DigestIndex } from './digest-index';
+import type { DigestSource } from './digest-index';
 import { rangeTransferRequest, type RangeTransferBatchMessage } from './range-transfer-messages';
 import { recordOnWire, type WireRecord } from './replica-messages';
 
@@ -24,7 +24,7 @@ export interface RangeTransferRouter {
 }
 
 export interface RangeTransferSource {
-  readonly index: DigestIndex;
+  readonly index: DigestSource;
   /** The record this node's store holds for a key, tombstones included. */
   get(key: string): StoredRecord | undefined;
 }

@@ -11,6 +11,7 @@ import { SwarmError } from '../errors';
 import { countDelta, decideBatch, type BatchOutcome, type KeyedDecision, type KvStore, type MetaEntry, type ScanOptions, type ScanPage, type StoreStats, type WriteDecision } from './kv-store';
 import type { HintBounds } from './hint-store';
 import { LmdbHintStore } from './lmdb-hint-store';
+import { entryCount, LmdbPositionIndex, type LeafChange, type LeafHasher } from './lmdb-position-index';
 import { scanInOrder } from './scan-in-order';
 import type { StoredRecord } from './stored-record';
 
@@ -32,10 +33,13 @@ export class LmdbStore implements KvStore {
   readonly #records: Database<DiskRecord, string>;
   readonly #meta: Database<unknown, string>;
   readonly #syncPolicy: SyncPolicy;
+  /** The records' leaves by ring position, for a node that keeps digests (lmdb-position-index.ts). */
+  readonly positions: LmdbPositionIndex | undefined;
   #counts: Counts;
   #closing: Promise<void> | undefined;
 
-  constructor(dataDir: string, syncPolicy: SyncPolicy) {
+  /** With a `leafHasher` (a clustered node), every write keeps the position index in its transaction. */
+  constructor(dataDir: string, syncPolicy: SyncPolicy, leafHasher?: LeafHasher) {
     mkdirSync(dataDir, { recursive: true });
     this.#syncPolicy = syncPolicy;
     // lmdb-js guesses from the path whether it names a directory or a single data file: one with an
@@ -45,6 +49,8 @@ export class LmdbStore implements KvStore {
     this.#records = this.#root.openDB<DiskRecord, string>({ name: 'records' });
     this.#meta = this.#root.openDB<unknown, string>({ name: 'meta' });
     this.#counts = this.#storedCounts();
+    if (leafHasher === undefined) LmdbPositionIndex.discard(this.#root, this.#meta);
+    this.positions = leafHasher === undefined ? undefined : new LmdbPositionIndex(this.#root, this.#meta, leafHasher, entryCount(this.#records));
   }
 
   #storedCounts(): Counts {
@@ -64,19 +70,20 @@ export class LmdbStore implements KvStore {
   async writeMany(entries: readonly KeyedDecision[], alsoSetMeta?: MetaEntry): Promise<(StoredRecord | undefined)[]> {
     assert(this.#closing === undefined, 'write after close');
     let failure: unknown;
+    const changes: LeafChange[] = [];
     // The decisions run inside lmdb-js's batched write transaction. An exception thrown in there would
     // abort the whole batch, other clients' writes included, so it is caught and rethrown afterwards;
     // every decision runs before the first put, so a throwing one leaves this batch unwritten.
     const outcomes = await this.#records.transaction(() => {
       try {
         const decided = decideBatch(entries, (key) => this.get(key));
-        this.#putAll(decided, alsoSetMeta);
+        this.#putAll(decided, alsoSetMeta, changes);
         return decided;
       } catch (error) {
         failure = error;
         return [];
       }
-    }).catch((error: unknown) => this.#commitFailed(error));
+    }).catch((error: unknown) => this.#commitFailed(error, changes));
     if (failure !== undefined) throw failure;
     const written = outcomes.map((outcome) => outcome.next);
     const wroteAnything = alsoSetMeta !== undefined || written.some((record) => record !== undefined);
@@ -84,8 +91,8 @@ export class LmdbStore implements KvStore {
     return written;
   }
 
-  /** Inside the write transaction: the decided records, the counts they change, and the meta value. */
-  #putAll(decided: readonly BatchOutcome[], alsoSetMeta: MetaEntry | undefined): void {
+  /** Inside the write transaction: the decided records, their leaves, the counts they change, and the meta value. */
+  #putAll(decided: readonly BatchOutcome[], alsoSetMeta: MetaEntry | undefined, changes: LeafChange[]): void {
     let countsChanged = false;
     for (const { key, current, next } of decided) {
       if (next === undefined) continue;
@@ -95,6 +102,7 @@ export class LmdbStore implements KvStore {
         countsChanged = true;
       }
       handledByTransaction(this.#records.put(key, [next.valueJson, next.version, next.updatedAtMs]));
+      if (this.positions !== undefined) changes.push(this.positions.apply(key, next));
     }
     if (countsChanged) handledByTransaction(this.#meta.put(COUNTS_META, this.#counts));
     if (alsoSetMeta !== undefined) handledByTransaction(this.#meta.put(alsoSetMeta.name, alsoSetMeta.value));
@@ -104,7 +112,8 @@ export class LmdbStore implements KvStore {
    * A commit that failed (the disk is full, or failing) fails this write with insufficient_storage and
    * leaves the node running: the records and counts on disk are what they were before the batch.
    */
-  async #commitFailed(error: unknown): Promise<never> {
+  async #commitFailed(error: unknown, changes: readonly LeafChange[] = []): Promise<never> {
+    for (const change of changes) this.positions?.revert(change);
     const pending = (error as { commitError?: Promise<unknown> }).commitError;
     const cause = pending === undefined ? error : await pending.then(() => error, (reason: unknown) => reason);
     this.#counts = this.#storedCounts();
@@ -114,15 +123,17 @@ export class LmdbStore implements KvStore {
 
   async erase(key: string, version: string): Promise<boolean> {
     assert(this.#closing === undefined, 'erase after close');
+    let change: LeafChange | undefined;
     const erased = await this.#records.transaction(() => {
       const current = this.get(key);
       if (current === undefined || current.version !== version) return false;
       const live = current.valueJson === null ? 0 : 1;
       this.#counts = { live: this.#counts.live - live, tombstones: this.#counts.tombstones - (1 - live) };
       handledByTransaction(this.#records.remove(key));
+      change = this.positions?.apply(key, undefined);
       handledByTransaction(this.#meta.put(COUNTS_META, this.#counts));
       return true;
-    }).catch((error: unknown) => this.#commitFailed(error));
+    }).catch((error: unknown) => this.#commitFailed(error, change === undefined ? [] : [change]));
     if (erased && this.#syncPolicy === 'flush') await Promise.resolve(this.#root.flushed).catch((error: unknown) => this.#commitFailed(error));
     return erased;
   }

@@ -1,0 +1,169 @@
+// The on-disk digest index against the in-heap one: over a real LMDB store, whatever was written
+// (one by one or in a batch), erased, or written while the index was being built, and whether the data directory had leaves
+// before or not, its digests and leaf lists are exactly the heap index's for the same records.
+
+import { afterEach, describe, expect, test } from 'bun:test';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { open } from 'lmdb';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeKvStoreContract } from '../storage/kv-store.contract';
+import { LmdbStore } from '../storage/lmdb';
+import type { KvStore } from '../storage';
+import { DigestIndex } from './digest-index';
+import { leafHasher } from './digest-leaves';
+import { splitInterval, type PositionInterval } from './position-interval';
+import { StoredDigestIndex } from './stored-digest-index';
+
+const version = (n: number) => `${n.toString(16).padStart(12, '0')}.0000.aaaaaaaaaaaaaaaa`;
+const WHOLE_RING: PositionInterval = { start: '0000000000000000', end: '0000000000000000' };
+/** Intervals of every size: the ring, 16ths, 256ths (partial buckets), and one wrapping past the top. */
+const INTERVALS: PositionInterval[] = [
+  WHOLE_RING,
+  ...splitInterval(WHOLE_RING, 16),
+  ...splitInterval({ start: '3000000000000000', end: '3100000000000000' }, 16),
+  { start: 'fff0000000000000', end: '0010000000000000' },
+];
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function freshDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'swarmkv-digest-'));
+  dirs.push(dir);
+  return dir;
+}
+
+const page = (store: KvStore) => (afterKey: string | undefined, limit: number) => store.scan({ limit, includeTombstones: true, ...(afterKey === undefined ? {} : { afterKey }) });
+
+async function put(store: KvStore, key: string, n: number, tombstone = false): Promise<void> {
+  await store.write(key, () => ({ key, valueJson: tombstone ? null : String(n), version: version(n), updatedAtMs: n }));
+}
+
+/** The heap index of whatever the store holds now: the reference. */
+function reference(store: KvStore): DigestIndex {
+  const heap = new DigestIndex();
+  for (const record of page(store)(undefined, 1_000_000).records) heap.record(record.key, record.version);
+  return heap;
+}
+
+function expectSame(stored: StoredDigestIndex, heap: DigestIndex): void {
+  expect(stored.size).toBe(heap.size);
+  for (const interval of INTERVALS) {
+    expect(stored.digest(interval)).toEqual(heap.digest(interval));
+    expect(stored.versions(interval, 50)).toEqual(heap.versions(interval, 50));
+  }
+  const afterKey = heap.versions(WHOLE_RING, 10)[9]!.key;
+  expect(stored.versionsAfter(WHOLE_RING, afterKey, 20)).toEqual(heap.versionsAfter(WHOLE_RING, afterKey, 20));
+}
+
+async function openIndexed(dir: string): Promise<{ store: LmdbStore; index: StoredDigestIndex }> {
+  const store = new LmdbStore(dir, 'commit', leafHasher);
+  const index = new StoredDigestIndex(store.positions!);
+  return { store, index };
+}
+
+// The store keeps its contract with the leaves written in its transactions.
+describeKvStoreContract('lmdb with digest leaves', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'swarmkv-digest-'));
+  return {
+    open: () => new LmdbStore(dir, 'flush', leafHasher),
+    reopen: async (store) => {
+      await store.close();
+      return new LmdbStore(dir, 'flush', leafHasher);
+    },
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+});
+
+describe('StoredDigestIndex', () => {
+  test('follows writes, overwrites, tombstones and erases, and sums the same after a restart', async () => {
+    const dir = freshDir();
+    const { store, index } = await openIndexed(dir);
+    await index.build(page(store));
+    await Promise.all(Array.from({ length: 3000 }, (_, n) => put(store, `key:${n}`, 1)));
+    await Promise.all(Array.from({ length: 500 }, (_, n) => put(store, `key:${n * 3}`, 2, n % 2 === 0)));
+    for (let n = 0; n < 300; n++) await store.erase(`key:${n * 7}`, store.get(`key:${n * 7}`)!.version);
+    const batch = Array.from({ length: 200 }, (_, n) => ({ key: `key:${n * 5}`, decide: () => ({ key: `key:${n * 5}`, valueJson: '4', version: version(4), updatedAtMs: 4 }) }));
+    await store.writeMany(batch, { name: 'progress', value: 'x' });
+    expectSame(index, reference(store));
+    await store.close();
+    const reopened = await openIndexed(dir);
+    expect(await reopened.index.build(page(reopened.store))).toEqual({ leavesAdded: 0, leaves: reference(reopened.store).size });
+    expectSame(reopened.index, reference(reopened.store));
+    await reopened.store.close();
+  });
+
+  test('writes landing while the buckets are summed are counted once', async () => {
+    const dir = freshDir();
+    const first = await openIndexed(dir);
+    await Promise.all(Array.from({ length: 4000 }, (_, n) => put(first.store, `key:${n}`, 1)));
+    await first.store.close();
+    const { store, index } = await openIndexed(dir);
+    const building = index.build(page(store));
+    const writes = Array.from({ length: 2000 }, (_, n) => put(store, `key:${n * 2}`, 2).then(() => put(store, `new:${n}`, 1)));
+    await Promise.all([building, ...writes]);
+    expectSame(index, reference(store));
+    await store.close();
+  });
+
+  test('a writer killed with kill -9 mid-write leaves leaves that match its records', async () => {
+    const dir = freshDir();
+    const writer = spawn(process.execPath, ['run', join(import.meta.dir, 'stored-digest-index.test-harness.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise((resolve) => writer.once('exit', resolve));
+    await new Promise<void>((resolve, reject) => {
+      writer.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('writing') && resolve());
+      writer.once('exit', (code) => reject(new Error(`the writer exited (${code}) before writing`)));
+    });
+    // Long enough for many more group commits; the kill lands in the middle of one.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    writer.kill('SIGKILL');
+    await exited;
+    const { store, index } = await openIndexed(dir);
+    expect((await index.build(page(store))).leavesAdded).toBe(0);
+    expect(index.size).toBeGreaterThan(100);
+    expectSame(index, reference(store));
+    await store.close();
+  });
+
+  test('records written by a build from before the index (no leaves) make it rebuild its leaves', async () => {
+    const dir = freshDir();
+    const first = await openIndexed(dir);
+    await first.index.build(page(first.store));
+    await Promise.all(Array.from({ length: 300 }, (_, n) => put(first.store, `key:${n}`, 1)));
+    await first.store.close();
+    // What an older swarmkv does: writes the records sub-database alone.
+    const older = open({ path: dir, noSubdir: false, compression: false });
+    await older.openDB({ name: 'records' }).put('key:older', [String(2), version(2), 2]);
+    await older.close();
+    const { store, index } = await openIndexed(dir);
+    expect(await index.build(page(store))).toEqual({ leavesAdded: 301, leaves: 301 });
+    expectSame(index, reference(store));
+    await store.close();
+  });
+
+  test('a data directory without leaves gets them once; one opened without digests drops them', async () => {
+    const dir = freshDir();
+    const plain = new LmdbStore(dir, 'commit');
+    await Promise.all(Array.from({ length: 2500 }, (_, n) => put(plain, `key:${n}`, 1)));
+    await plain.close();
+    const { store, index } = await openIndexed(dir);
+    const building = index.build(page(store));
+    await Promise.all(Array.from({ length: 1000 }, (_, n) => put(store, `key:${n * 2}`, 3)));
+    expect((await building).leaves).toBe(2500);
+    expectSame(index, reference(store));
+    await store.close();
+    // A node that keeps no digests writes without leaves: they go, and come back when digests do.
+    const unclustered = new LmdbStore(dir, 'commit');
+    await put(unclustered, 'key:1', 9);
+    await unclustered.erase('key:2', unclustered.get('key:2')!.version);
+    await unclustered.close();
+    const again = await openIndexed(dir);
+    expect(await again.index.build(page(again.store))).toEqual({ leavesAdded: 2499, leaves: 2499 });
+    expectSame(again.index, reference(again.store));
+    await again.store.close();
+  });
+});
