@@ -76,7 +76,8 @@ export class MessageRegistry {
 
   /**
    * Adds a message type. `read` is its codec: it reads each field through the FieldReader (which
-   * throws on a missing or ill-typed field) and returns exactly the fields the message carries.
+   * throws on a missing or ill-typed field) and returns exactly the fields the message carries, in a
+   * new object each call (the registry sets the message's type on it).
    * Declare `T` as a type alias, not an interface, so messages stay assignable to PeerMessage.
    * `layout`, for a hot request or response body: its binary form inside compact envelopes.
    */
