@@ -42,7 +42,9 @@ export function encodeCompactEnvelope(envelope: CompactEnvelopeType, requestId: 
   c.uint.preencode(state, requestId);
   c.uint16.preencode(state, bodyType.code);
   bodyType.layout.preencode(state, body);
-  const frame = new Uint8Array(state.end);
+  // A Buffer, not a bare Uint8Array: compact-encoding writes strings through Buffer methods and would
+  // wrap a Uint8Array in a new Buffer for every field. Every byte is written below (asserted).
+  const frame = Buffer.allocUnsafe(state.end);
   const code = COMPACT_ENVELOPE_CODES[envelope];
   frame[0] = code >> 8;
   frame[1] = code & 0xff;
@@ -67,7 +69,9 @@ export function decodeCompactEnvelope(frame: Uint8Array, bodyTypeOf: (code: numb
     const code = c.uint16.decode(state);
     const bodyType = bodyTypeOf(code);
     if (bodyType === undefined) throw new WireRejection(`body code ${code} has no compact layout`);
-    const body = { ...bodyType.layout.decode(state), type: bodyType.type };
+    // The layout's fields are a fresh object: the type is set on it rather than copied into another.
+    const body = bodyType.layout.decode(state);
+    body.type = bodyType.type;
     return { envelope, fields: { requestId, body } };
   });
 }

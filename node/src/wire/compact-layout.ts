@@ -20,6 +20,7 @@ export interface CompactState {
 export interface CompactLayout {
   preencode(state: CompactState, fields: Readonly<Record<string, unknown>>): void;
   encode(state: CompactState, fields: Readonly<Record<string, unknown>>): void;
+  /** A new object each call: the envelope sets the message's type on it. */
   decode(state: CompactState): Record<string, unknown>;
 }
 

@@ -76,7 +76,8 @@ export class MessageRegistry {
 
   /**
    * Adds a message type. `read` is its codec: it reads each field through the FieldReader (which
-   * throws on a missing or ill-typed field) and returns exactly the fields the message carries.
+   * throws on a missing or ill-typed field) and returns exactly the fields the message carries, in a
+   * new object each call (the registry sets the message's type on it).
    * Declare `T` as a type alias, not an interface, so messages stay assignable to PeerMessage.
    * `layout`, for a hot request or response body: its binary form inside compact envelopes.
    */
@@ -147,7 +148,7 @@ export class MessageRegistry {
     }
     if (!isPlainObject(parsed)) return refuse('invalid_fields', 'body is not a JSON object', codec.type);
     try {
-      return { ok: true, message: { ...codec.read(new FieldReader(parsed, this.#readNested)), type: codec.type } };
+      return { ok: true, message: typed(codec.read(new FieldReader(parsed, this.#readNested)), codec.type) };
     } catch (error) {
       // A codec that throws anything but a rejection has a bug, but remote input must not crash us.
       return refuse('invalid_fields', error instanceof Error ? error.message : String(error), codec.type);
@@ -181,7 +182,7 @@ export class MessageRegistry {
     }
     const codec = this.#byType.get(decoded.envelope)!;
     try {
-      return { ok: true, message: { ...codec.read(new FieldReader(decoded.fields, this.#readNested)), type: codec.type } };
+      return { ok: true, message: typed(codec.read(new FieldReader(decoded.fields, this.#readNested)), codec.type) };
     } catch (error) {
       return refuse('invalid_fields', error instanceof Error ? error.message : String(error), codec.type);
     }
@@ -200,8 +201,18 @@ export class MessageRegistry {
     if (!isPlainObject(value) || typeof value.type !== 'string') throw new WireRejection(`${path} must be a message object with a type`);
     const codec = this.#byType.get(value.type);
     if (codec === undefined) throw new WireRejection(`${path} has unknown type ${value.type.slice(0, 64)}`);
-    return { ...codec.read(new FieldReader(value, this.#readNested, path)), type: codec.type };
+    return typed(codec.read(new FieldReader(value, this.#readNested, path)), codec.type);
   }
+}
+
+/**
+ * A codec's result as a message of its type. The type is set on the result itself, which each codec
+ * builds afresh: copying it into a new object with the type added cost more than the codec's checks
+ * (measured: a third of a replica frame's decode, bench/RESULTS.md perf-cluster).
+ */
+function typed(fields: Record<string, unknown>, type: string): WireMessage {
+  if (fields.type !== type) fields.type = type;
+  return fields as WireMessage;
 }
 
 function refuse(reason: RejectReason, detail: string, type?: string): DecodeResult {
