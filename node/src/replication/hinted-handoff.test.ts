@@ -1,7 +1,7 @@
 // Delivery of hints and the ledger's bookkeeping, on in-memory replicas: no network, no timers (ticks
 // are driven by the test).
 import { describe, expect, test } from 'bun:test';
-import type { Logger, LogFields } from '../log';
+import { RecordingLogger } from './recording-logger.test-harness';
 import { MemoryHintStore, MemoryStore, type StoredRecord } from '../storage';
 import { HintLedger } from './hint-ledger';
 import { HintedHandoff } from './hinted-handoff';
@@ -13,18 +13,6 @@ const D = 'dddddddddddddddd';
 const E = 'eeeeeeeeeeeeeeee';
 const version = (wallMs: number) => `${wallMs.toString(16).padStart(12, '0')}.0000.aaaaaaaaaaaaaaaa`;
 const record = (key: string, wallMs = 1): StoredRecord => ({ key, valueJson: String(wallMs), version: version(wallMs), updatedAtMs: 1 });
-
-class RecordingLogger implements Logger {
-  readonly lines: { event: string; fields: LogFields }[] = [];
-  debug = (event: string, fields: LogFields = {}) => void this.lines.push({ event, fields });
-  info = this.debug;
-  warn = this.debug;
-  error = this.debug;
-  child = () => this;
-  events(name: string) {
-    return this.lines.filter((line) => line.event === name).map((line) => line.fields);
-  }
-}
 
 function setUp(options: { hintsMax?: number } = {}) {
   const logger = new RecordingLogger();

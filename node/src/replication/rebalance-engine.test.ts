@@ -5,7 +5,8 @@
 import { expect, test } from 'bun:test';
 import { systemClock } from '../clock';
 import { SwarmError } from '../errors';
-import type { LogFields, Logger } from '../log';
+import type { Logger } from '../log';
+import { RecordingLogger } from './recording-logger.test-harness';
 import { MemoryStore, type StoredRecord } from '../storage';
 import type { PeerMessage, RpcHandler } from '../transport';
 import { formatVersion } from '../version';
@@ -25,15 +26,6 @@ const WHOLE_RING = { start: '0000000000000000', end: '0000000000000000' };
 const PLAN = [{ id: transferId(WHOLE_RING), interval: WHOLE_RING, sources: [SOURCE] }];
 
 const record = (key: string, wallMs: number): StoredRecord => ({ key, valueJson: `"${key}@${wallMs}"`, version: formatVersion({ wallMs, logical: 0, nodeId: SOURCE }), updatedAtMs: wallMs });
-
-class RecordingLogger implements Logger {
-  readonly lines: { event: string; fields: LogFields }[] = [];
-  debug = (event: string, fields: LogFields = {}) => void this.lines.push({ event, fields });
-  info = this.debug;
-  warn = this.debug;
-  error = this.debug;
-  child = () => this;
-}
 
 async function startSource(): Promise<(body: PeerMessage) => Promise<PeerMessage>> {
   const store = new DigestTrackingStore(new MemoryStore(), new DigestIndex());
