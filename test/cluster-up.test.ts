@@ -106,6 +106,21 @@ describe('swarmkv up', () => {
     }
   }, START_MS_MAX + CONVERGE_MS_MAX + 3 * STOP_MS_MAX);
 
+  test('--log-level warn: the cluster still comes up (up reads node.listening itself) and shows no info line', async () => {
+    const up = runUp(['-n', '2', '--memory', '--log-level', 'warn', '--node-start-timeout-ms', '20000']);
+    try {
+      await waitForSummary(up);
+      expect(await answers(urls[1]!)).toBe(true);
+      up.child.kill('SIGTERM');
+      expect(await waitForExit(up.child, STOP_MS_MAX)).toBe(true);
+      expect(up.child.exitCode).toBe(0);
+      const levels = new Set(logLines(up.stdout()).map((line) => line.level));
+      expect([...levels].filter((level) => level === 'info' || level === 'debug')).toEqual([]);
+    } finally {
+      up.child.kill('SIGKILL');
+    }
+  }, START_MS_MAX + 2 * STOP_MS_MAX);
+
   test('a node that cannot start stops the rest, and up exits with its usage error', async () => {
     const blocker = runCli(['node', '--memory', '--port', String(basePort + 1)]);
     try {

@@ -12,7 +12,16 @@ export const UP_NODES_MAX = 32;
 /** Every node runs on loopback: `up` is a local cluster. */
 export const UP_HOST = '127.0.0.1';
 const PORT_MAX = 65535;
-const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+/** From the most verbose to silent. */
+export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
+/**
+ * up learns that a node is up from its `node.listening` line, an info event: its nodes log at info at
+ * least, and up drops what is below the level asked for (up-output.ts).
+ */
+export function childLogLevel(asked: LogLevel): LogLevel {
+  return LOG_LEVELS.indexOf(asked) <= LOG_LEVELS.indexOf('info') ? asked : 'info';
+}
 
 export interface UpNodePlan {
   readonly name: string;
@@ -91,7 +100,7 @@ export function nodeArgs(plan: UpPlan, node: UpNodePlan, bootstrap: string): str
     '--cluster', plan.cluster,
     '--bootstrap', bootstrap,
     '--profile', 'local',
-    '--log-level', plan.logLevel,
+    '--log-level', childLogLevel(plan.logLevel),
     // up reads its nodes' events as JSON, and shows them in its own format.
     '--log-format', 'json',
     ...(node.dataDir === null ? ['--memory'] : ['--data-dir', node.dataDir]),

@@ -159,7 +159,7 @@ export const upCommand = configurableFromEnvironment({
   },
   async run({ args }) {
     const plan = planUp(args);
-    const output = await upOutput(resolveLogFormat(args['log-format']));
+    const output = await upOutput(resolveLogFormat(args['log-format']), plan.logLevel);
     let children: ChildNode[] = [];
     const stops = new StopRequests(() => children.forEach((child) => child.kill()));
     const lastResort = () => children.forEach((child) => child.kill());
