@@ -14,6 +14,7 @@ function ActiveTable({ label, transfers, nameOf }: { label: string; transfers: r
   return html`
     <${Scrollable} label=${label}>
       <table aria-label=${label} data-testid=${label === 'Queued transfers' ? 'transfers-queued' : 'transfers-in-progress'}>
+        <caption>${label} (${transfers.length})</caption>
         <thead><tr><th scope="col">Range</th><th scope="col">Source → target</th><th scope="col">Keys</th><th scope="col">Bytes</th><th scope="col">Rate</th><th scope="col">ETA</th></tr></thead>
         <tbody>${transfers.map((transfer) => html`<${ActiveTransferRow} key=${transferKey(transfer)} transfer=${transfer} nameOf=${nameOf} />`)}</tbody>
       </table>
