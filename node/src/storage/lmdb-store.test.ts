@@ -44,3 +44,41 @@ test('a data directory whose name has a dot is used as a directory, and reopens 
     rmSync(parent, { recursive: true, force: true });
   }
 });
+
+test('writes arriving over many event turns while one commits share transactions, each answered with its own outcome', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'swarmkv-lmdb-'));
+  const store = new LmdbStore(dir, 'flush');
+  try {
+    const version = (index: number) => `${String(index).padStart(12, '0')}.0000.aaaaaaaaaaaaaaaa`;
+    const writes: Promise<unknown>[] = [];
+    for (let index = 0; index < 60; index++) {
+      // One write per turn, as replica writes arrive from peers (each frame its own turn).
+      const key = `k${index % 20}`;
+      const record = { key, valueJson: String(index), version: version(index), updatedAtMs: 1 };
+      writes.push(store.write(key, (current) => (current !== undefined && current.version >= record.version ? undefined : record)));
+      if (index === 30) {
+        const refused = store.write('bad', () => {
+          throw new Error('a refused decision');
+        });
+        writes.push(refused.catch((error: unknown) => String(error)));
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const outcomes = await Promise.all(writes);
+    expect(outcomes).toContain('Error: a refused decision');
+    expect(store.get('bad')).toBeUndefined();
+    for (let key = 0; key < 20; key++) expect(store.get(`k${key}`)?.valueJson).toBe(String(40 + key));
+    expect(store.stats().liveKeys).toBe(20);
+    const { batches, members } = store.groupCommitCounts();
+    expect(members).toBe(61);
+    expect(batches).toBeLessThan(members);
+    await store.close();
+    const reopened = new LmdbStore(dir, 'flush');
+    expect(reopened.get('k19')?.valueJson).toBe('59');
+    expect(reopened.stats().liveKeys).toBe(20);
+    await reopened.close();
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
