@@ -45,12 +45,13 @@ test('a data directory whose name has a dot is used as a directory, and reopens 
   }
 });
 
-test('writes arriving over many event turns while one commits share transactions, each answered with its own outcome', async () => {
+test('writes arriving one per event turn share transactions, each answered with its own outcome', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'swarmkv-lmdb-'));
   const store = new LmdbStore(dir, 'flush');
   try {
     const version = (index: number) => `${String(index).padStart(12, '0')}.0000.aaaaaaaaaaaaaaaa`;
     const writes: Promise<unknown>[] = [];
+    const transactionsBefore = store.committedTransactions();
     for (let index = 0; index < 60; index++) {
       // One write per turn, as replica writes arrive from peers (each frame its own turn).
       const key = `k${index % 20}`;
@@ -69,9 +70,10 @@ test('writes arriving over many event turns while one commits share transactions
     expect(store.get('bad')).toBeUndefined();
     for (let key = 0; key < 20; key++) expect(store.get(`k${key}`)?.valueJson).toBe(String(40 + key));
     expect(store.stats().liveKeys).toBe(20);
-    const { batches, members } = store.groupCommitCounts();
-    expect(members).toBe(61);
-    expect(batches).toBeLessThan(members);
+    const transactions = store.committedTransactions() - transactionsBefore;
+    expect(transactions).toBeGreaterThan(0);
+    // At least two writes per transaction on average (1-4 transactions for the 61 writes, measured).
+    expect(transactions).toBeLessThanOrEqual(30);
     await store.close();
     const reopened = new LmdbStore(dir, 'flush');
     expect(reopened.get('k19')?.valueJson).toBe('59');

@@ -1,6 +1,6 @@
-// The durable engine: LMDB through lmdb-js. Writes share transactions (group-commit.ts: those submitted
-// while one commits go together in the next); `write` resolves after its transaction is committed and,
-// with the `flush` sync policy, after it is fsynced too. Reads are synchronous from the memory map.
+// The durable engine: LMDB through lmdb-js. Writes are queued by lmdb-js into one transaction per event
+// turn (group commit); `write` resolves after that transaction is committed and, with the `flush` sync
+// policy, after it is fsynced too. Reads are synchronous from the memory map.
 
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { mkdirSync } from 'node:fs';
@@ -12,7 +12,6 @@ import { countDelta, decideBatch, type BatchOutcome, type KeyedDecision, type Kv
 import type { HintBounds } from './hint-store';
 import { LmdbHintStore } from './lmdb-hint-store';
 import { entryCount, LmdbPositionIndex, type LeafChange, type LeafHasher } from './lmdb-position-index';
-import { GroupCommit, type SealedBatch } from './group-commit';
 import { scanInOrder } from './scan-in-order';
 import type { StoredRecord } from './stored-record';
 
@@ -22,12 +21,6 @@ export type { SyncPolicy };
 type DiskRecord = [string | null, string, number];
 
 const COUNTS_META = 'counts';
-
-/** What one group-commit transaction did, for its durability wait and for undoing it if it fails. */
-interface BatchState {
-  wrote: boolean;
-  readonly changes: LeafChange[];
-}
 
 interface Counts {
   live: number;
@@ -42,9 +35,6 @@ export class LmdbStore implements KvStore {
   readonly #syncPolicy: SyncPolicy;
   /** The records' leaves by ring position, for a node that keeps digests (lmdb-position-index.ts). */
   readonly positions: LmdbPositionIndex | undefined;
-  readonly #groupCommit = new GroupCommit((stageMembers) => this.#runBatch(stageMembers));
-  /** The batch whose transaction is running (set only inside it). */
-  #batch: BatchState | undefined;
   #counts: Counts;
   #closing: Promise<void> | undefined;
 
@@ -77,56 +67,32 @@ export class LmdbStore implements KvStore {
     return written;
   }
 
-  writeMany(entries: readonly KeyedDecision[], alsoSetMeta?: MetaEntry): Promise<(StoredRecord | undefined)[]> {
+  async writeMany(entries: readonly KeyedDecision[], alsoSetMeta?: MetaEntry): Promise<(StoredRecord | undefined)[]> {
     assert(this.#closing === undefined, 'write after close');
-    // The decisions run inside the batch's transaction, after those submitted before them. Every
-    // decision runs before the first put, so a throwing one leaves this member unwritten (and fails it
-    // alone); the other members of the batch are written.
-    return this.#groupCommit.submit(() => {
-      const decided = decideBatch(entries, (key) => this.get(key));
-      this.#putAll(decided, alsoSetMeta);
-      return decided.map((outcome) => outcome.next);
-    });
-  }
-
-  /** One transaction for every member staged by the group commit; see group-commit.ts. */
-  #runBatch(stageMembers: () => void): SealedBatch {
-    const batch: BatchState = { wrote: false, changes: [] };
-    this.#batch = batch;
-    const transaction = this.#records.transaction(() => {
+    let failure: unknown;
+    const changes: LeafChange[] = [];
+    // The decisions run inside lmdb-js's batched write transaction. An exception thrown in there would
+    // abort the whole batch, other clients' writes included, so it is caught and rethrown afterwards;
+    // every decision runs before the first put, so a throwing one leaves this batch unwritten.
+    const outcomes = await this.#records.transaction(() => {
       try {
-        stageMembers();
-      } finally {
-        this.#batch = undefined;
+        const decided = decideBatch(entries, (key) => this.get(key));
+        this.#putAll(decided, alsoSetMeta, changes);
+        return decided;
+      } catch (error) {
+        failure = error;
+        return [];
       }
-    });
-    // Taken now, in the turn that queued the transaction: lmdb-js's `flushed` names the newest batch's
-    // flush, and asked once committed it would already name the next batch's (a wait for a later fsync).
-    const flushed = this.#syncPolicy === 'flush' ? this.#flushed() : undefined;
-    const committed = transaction.then(
-      () => undefined,
-      (error: unknown) => this.#commitFailed(error, batch.changes),
-    );
-    // Only a transaction that wrote something waits for the disk: one whose decisions all declined
-    // changed nothing that a crash could lose.
-    const durable = committed.then(() => (batch.wrote ? flushed : undefined));
-    return { committed, durable };
-  }
-
-  /** The flush of the transaction just queued (see #runBatch), as an insufficient_storage error if it fails. */
-  #flushed(): Promise<void> {
-    const flushed = new Promise<void>((resolve, reject) => {
-      this.#root.flushed.then(() => resolve(), reject);
-    }).catch((error: unknown) => this.#commitFailed(error));
-    // Nobody waits for it when the batch wrote nothing or failed to commit; that is not a crash.
-    flushed.catch(() => {});
-    return flushed;
+    }).catch((error: unknown) => this.#commitFailed(error, changes));
+    if (failure !== undefined) throw failure;
+    const written = outcomes.map((outcome) => outcome.next);
+    const wroteAnything = alsoSetMeta !== undefined || written.some((record) => record !== undefined);
+    if (wroteAnything && this.#syncPolicy === 'flush') await Promise.resolve(this.#root.flushed).catch((error: unknown) => this.#commitFailed(error));
+    return written;
   }
 
   /** Inside the write transaction: the decided records, their leaves, the counts they change, and the meta value. */
-  #putAll(decided: readonly BatchOutcome[], alsoSetMeta: MetaEntry | undefined): void {
-    const batch = this.#batch;
-    assert(batch !== undefined, 'records are put inside a batch');
+  #putAll(decided: readonly BatchOutcome[], alsoSetMeta: MetaEntry | undefined, changes: LeafChange[]): void {
     let countsChanged = false;
     for (const { key, current, next } of decided) {
       if (next === undefined) continue;
@@ -136,14 +102,10 @@ export class LmdbStore implements KvStore {
         countsChanged = true;
       }
       handledByTransaction(this.#records.put(key, [next.valueJson, next.version, next.updatedAtMs]));
-      if (this.positions !== undefined) batch.changes.push(this.positions.apply(key, next));
-      batch.wrote = true;
+      if (this.positions !== undefined) changes.push(this.positions.apply(key, next));
     }
     if (countsChanged) handledByTransaction(this.#meta.put(COUNTS_META, this.#counts));
-    if (alsoSetMeta !== undefined) {
-      handledByTransaction(this.#meta.put(alsoSetMeta.name, alsoSetMeta.value));
-      batch.wrote = true;
-    }
+    if (alsoSetMeta !== undefined) handledByTransaction(this.#meta.put(alsoSetMeta.name, alsoSetMeta.value));
   }
 
   /**
@@ -204,9 +166,13 @@ export class LmdbStore implements KvStore {
     await Promise.resolve(this.#root.flushed).catch((error: unknown) => this.#commitFailed(error));
   }
 
-  /** Group-commit transactions started and the writes staged in them (group-commit.ts). */
-  groupCommitCounts(): { readonly batches: number; readonly members: number } {
-    return this.#groupCommit.counts;
+  /**
+   * Transactions committed in this environment so far (LMDB's last transaction id): against the writes
+   * made, it says how many share a commit (lmdb-js's writer thread appends writes queued while it works
+   * to the transaction in progress; bench/RESULTS.md, issue 11, replica-commit).
+   */
+  committedTransactions(): number {
+    return (this.#root.getStats() as { lastTxnId: number }).lastTxnId;
   }
 
   /** The hint store in this environment (a named sub-database): closed with this store. */
@@ -215,7 +181,7 @@ export class LmdbStore implements KvStore {
   }
 
   close(): Promise<void> {
-    this.#closing ??= this.#groupCommit.drained().then(() => this.#root.close());
+    this.#closing ??= this.#root.close();
     return this.#closing;
   }
 }
