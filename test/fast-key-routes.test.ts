@@ -3,7 +3,11 @@
 // through the application. Both must give the same answer: status, body and headers, refusals
 // included, and be counted in the same route's metrics.
 
-import { describe, expect, test } from 'bun:test';
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
+import { join } from 'node:path';
 import { useNode } from './support/node-lifecycle';
 import { http } from './support/spawn-node';
 
@@ -93,5 +97,69 @@ describe('a plain key read or write and the same request through the application
     expect((await http('GET', `${url}/kv/counted`, { headers: { host: 'attacker.example' } })).status).toBe(421);
     expect(await requestsTotal(url, 200)).toBe(before.ok + 3);
     expect(await requestsTotal(url, 421)).toBe(before.refused);
+  });
+});
+
+describe('on a node that enforces tokens, the plain key routes check the token as the gate does', () => {
+  const ADMIN_TOKEN = 'fast-routes-admin-token-3b9e1f0c7d';
+  const secretsDir = mkdtempSync(join(tmpdir(), 'swarmkv-fast-tokens-'));
+  const adminTokenFile = join(secretsDir, 'admin-token');
+  writeFileSync(adminTokenFile, `${ADMIN_TOKEN}\n`);
+  afterAll(() => rmSync(secretsDir, { recursive: true, force: true }));
+  const node = useNode({ args: ['--memory', '--admin-token-file', adminTokenFile] });
+  const issued: Record<string, string> = {};
+
+  beforeAll(async () => {
+    for (const role of ['read', 'write']) {
+      const reply = await http('POST', `${node().url}/tokens`, { json: { role, label: `fast ${role}` }, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      expect(reply.status).toBe(201);
+      issued[role] = reply.body.token;
+    }
+    expect((await http('PUT', `${node().url}/kv/guarded`, { json: { value: 1 }, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).status).toBe(200);
+  });
+
+  const authorizationOf = (caller: string): Record<string, string> => {
+    if (caller === 'none') return {};
+    if (caller === 'basic') return { authorization: `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')}` };
+    if (caller === 'unknown') return { authorization: 'Bearer skv_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' };
+    return { authorization: `Bearer ${caller === 'admin' ? ADMIN_TOKEN : issued[caller]}` };
+  };
+  const cases: [string, 'GET' | 'PUT', number][] = [
+    ['none', 'GET', 401],
+    ['basic', 'GET', 401],
+    ['unknown', 'GET', 401],
+    ['read', 'GET', 200],
+    ['admin', 'GET', 200],
+    ['none', 'PUT', 401],
+    ['read', 'PUT', 403],
+    ['write', 'PUT', 200],
+    ['admin', 'PUT', 200],
+  ];
+  for (const [caller, method, status] of cases) {
+    test(`${method} with ${caller === 'none' ? 'no token' : `a ${caller} token`}: ${status}`, async () => {
+      const options = { headers: authorizationOf(caller), ...(method === 'PUT' ? { json: { value: 2 } } : {}) };
+      const fast = await http(method, `${node().url}/kv/guarded`, options);
+      const application = await http(method, `${node().url}${encodedLast('/kv/guarded')}`, options);
+      expect(fast.status).toBe(status);
+      expect(application.status).toBe(status);
+      expect(withoutVersion(fast.text)).toBe(withoutVersion(application.text));
+      expect(headersOf(fast)).toEqual(headersOf(application));
+    });
+  }
+
+  test('a repeated Authorization header is left to the application, which refuses it', async () => {
+    const url = new URL(node().url);
+    const statusLine = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(url.port), url.hostname, () => {
+        const authorization = `authorization: Bearer ${ADMIN_TOKEN}\r\n`;
+        socket.end(`GET /kv/guarded HTTP/1.1\r\nhost: ${url.host}\r\n${authorization}${authorization}connection: close\r\n\r\n`);
+      });
+      let received = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (received += chunk));
+      socket.on('end', () => resolve(received.split('\r\n')[0]!));
+      socket.on('error', reject);
+    });
+    expect(statusLine).toBe('HTTP/1.1 401 Unauthorized');
   });
 });

@@ -35,7 +35,8 @@ function boundPipelining(server: Server): void {
     if (socket.destroyed) return;
     const count = (socket[PENDING_RESPONSES] ?? 0) + 1;
     socket[PENDING_RESPONSES] = count;
-    res.once('close', responseClosed);
+    // `on`, not `once`: a response closes once, and once's wrapper would cost an allocation and a removal per request.
+    res.on('close', responseClosed);
     if (count > HTTP_PIPELINED_RESPONSES_MAX) {
       socket.destroy();
       return;

@@ -4,7 +4,7 @@
 
 import { SwarmError } from '../errors';
 import type { HostPolicy } from './host-check';
-import { requirementOf, roleSatisfies } from './roles';
+import { requirementOf, roleSatisfies, type Requirement } from './roles';
 import type { TokenRegistry } from './token-registry';
 
 export interface AccessControlDeps {
@@ -38,12 +38,33 @@ export async function accessRefusal(request: Request, deps: AccessControlDeps): 
     return new SwarmError('forbidden', 'a page of another origin may not change this node; use its own dashboard, a cluster member, or --allowed-hosts', { reason: 'foreign_origin' });
   }
   if (!deps.tokens.enforcing) return undefined;
-  const needed = requirementOf(request.method, pathOf(request.url));
+  return tokenRefusal(requirementOf(request.method, pathOf(request.url)), request.headers.get('authorization'), deps.tokens);
+}
+
+/**
+ * Why a request needing `needed` may not proceed with this Authorization header, or undefined when it
+ * may; a token that could not be checked (too few replicas answered the lookup) refuses it as 503.
+ * Shared by the gate above and the plain key routes served ahead of it (fast-key-routes.ts).
+ */
+export async function tokenRefusal(needed: Requirement, authorization: string | null | undefined, tokens: TokenRegistry): Promise<SwarmError | undefined> {
   if (needed === 'none') return undefined;
-  const token = BEARER.exec(request.headers.get('authorization') ?? '')?.[1];
+  const token = BEARER.exec(authorization ?? '')?.[1];
   if (token === undefined) return new SwarmError('unauthorized', 'this node requires a token: send Authorization: Bearer <token> (the CLI: --token or $SWARMKV_TOKEN)');
-  const role = await deps.tokens.roleOf(token);
+  const role = await tokens.roleOf(token).catch((error: unknown) => toTokenCheckFailure(error));
+  if (role instanceof SwarmError) return role;
   if (role === undefined) return new SwarmError('unauthorized', 'the token is not valid (unknown or revoked)');
   if (!roleSatisfies(role, needed)) return new SwarmError('forbidden', `this needs a token with the ${needed} role; this one has ${role}`, { role, needed });
   return undefined;
+}
+
+/** The headers a refusal carries: a 401 names the scheme to use (RFC 9110 11.6.1). */
+export function refusalHeaders(refusal: SwarmError): Record<string, string> {
+  return refusal.code === 'unauthorized' ? { 'www-authenticate': UNAUTHORIZED_CHALLENGE } : {};
+}
+
+const UNAUTHORIZED_CHALLENGE = 'Bearer realm="swarmkv"';
+
+function toTokenCheckFailure(error: unknown): SwarmError {
+  if (error instanceof SwarmError) return error;
+  return new SwarmError('unavailable', 'the node could not check the token; retry in a moment', { reason: 'token_check_failed' });
 }

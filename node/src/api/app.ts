@@ -16,7 +16,7 @@ import { probeRoutes, type ProbeRoutesDeps } from './probe-routes';
 import { ReadCors, readCorsPreflightRoutes } from './read-cors';
 import { rebalanceRoutes, type RebalanceRoutesDeps } from './rebalance-routes';
 import { repairRoutes, type RepairRoutesDeps } from './repair-routes';
-import { accessRefusal, type AccessControlDeps } from './access-control';
+import { accessRefusal, refusalHeaders, type AccessControlDeps } from './access-control';
 import { errorResponse, json } from './responses';
 import { annotateAccessRules, securityDocumentation } from './security-docs';
 import { swaggerUiRoutes } from './swagger-ui-routes';
@@ -49,11 +49,11 @@ export function buildApp(appDeps: AppDeps) {
   const deps: RouteDeps = { ...appDeps, cors: new ReadCors(() => memberOrigins(appDeps)) };
   const app = new Elysia({ adapter: node() })
     .onRequest(async ({ request }) => {
-      const refusal = await accessRefusal(request, deps).catch((error: unknown) => toRefusal(error));
+      const refusal = await accessRefusal(request, deps);
       if (refusal === undefined) return undefined;
       closeConnectionIfDraining(request);
       // A refusal of a cross-origin read still carries the CORS headers, so the page can read why.
-      return deps.cors.decorate(request, json(refusal.status, refusal.toJSON(), refusal.code === 'unauthorized' ? { 'www-authenticate': 'Bearer realm="swarmkv"' } : {}));
+      return deps.cors.decorate(request, json(refusal.status, refusal.toJSON(), refusalHeaders(refusal)));
     })
     .onError(({ code, error, request }) => {
       closeConnectionIfDraining(request);
@@ -106,10 +106,4 @@ export function buildApp(appDeps: AppDeps) {
     .use(tokenRoutes(deps));
   annotateAccessRules(app.routes as unknown as Parameters<typeof annotateAccessRules>[0]);
   return app;
-}
-
-/** A token lookup that could not be made (too few replicas answered) refuses the request as 503. */
-function toRefusal(error: unknown): SwarmError {
-  if (error instanceof SwarmError) return error;
-  return new SwarmError('unavailable', 'the node could not check the token; retry in a moment', { reason: 'token_check_failed' });
 }

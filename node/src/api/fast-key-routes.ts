@@ -7,9 +7,10 @@
 //
 // Only the plain shape is taken: a key of characters that URL parsing and percent-decoding leave as
 // they are, and a request with no Origin (no CORS, no cross-origin write to judge), a single Host,
-// Content-Type and Content-Length, no If-Match, and no token to check. Anything else (a percent-encoded
-// key, a dot segment, a browser page's request, a node that enforces tokens, HEAD, DELETE) goes to the
-// application, which answers it exactly as before.
+// Content-Type and Content-Length, and no If-Match. Anything else (a percent-encoded key, a dot segment,
+// a browser page's request, HEAD, DELETE) goes to the application, which answers it exactly as before.
+// On a node that enforces tokens the bearer token is checked here, by the gate's own check
+// (access-control.ts's tokenRefusal) and at the same point: after the Host, before the route.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Consistency } from '../config';
@@ -17,13 +18,14 @@ import { validateKey } from '../keys';
 import type { Coordinated } from '../replication';
 import type { StoredRecord } from '../storage';
 import type { SwarmError } from '../errors';
-import { hostRefusal, type AccessControlDeps } from './access-control';
+import { hostRefusal, refusalHeaders, tokenRefusal, type AccessControlDeps } from './access-control';
 import { closeExchangeIfDraining } from './connection-draining';
 import { toSwarmError } from './instrumented';
 import { keyReadBody } from './key-read-body';
 import type { KvRoutesDeps } from './kv-routes';
 import { consistencyQueryValue } from './query';
 import { nodeBodySource, readValueBodyFrom } from './request-body';
+import { requirementOf } from './roles';
 
 /** What kv-routes.ts's key routes need, but CORS (requests with an Origin are left to them), and the gate's. */
 export type FastKeyRoutesDeps = Omit<KvRoutesDeps, 'cors'> & AccessControlDeps;
@@ -45,12 +47,12 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
  */
 const PLAIN_KEY_TARGET = /^\/kv\/([A-Za-z0-9\-._~!$&'()*+,;=:@]+)(?:\?([^#]*))?$/;
 /** Headers the framework's request reads joined when repeated (`a, b`) where Node keeps the first. */
-const SINGLE_HEADERS: ReadonlySet<string> = new Set(['host', 'content-type', 'content-length']);
+const SINGLE_HEADERS: ReadonlySet<string> = new Set(['host', 'content-type', 'content-length', 'authorization']);
 
 /** Whether the application must answer: see the header of this file. */
-function needsApplication(request: IncomingMessage, tokensEnforced: boolean): boolean {
+function needsApplication(request: IncomingMessage): boolean {
   const headers = request.headers;
-  return tokensEnforced || headers.origin !== undefined || headers['if-match'] !== undefined || anyRepeated(request.rawHeaders);
+  return headers.origin !== undefined || headers['if-match'] !== undefined || anyRepeated(request.rawHeaders);
 }
 
 function anyRepeated(rawHeaders: string[]): boolean {
@@ -69,8 +71,14 @@ function send(response: ServerResponse, status: number, body: string, headers: s
   response.end(body);
 }
 
-function sendError(response: ServerResponse, error: SwarmError): void {
-  send(response, error.status, JSON.stringify(error.toJSON()), []);
+function sendError(response: ServerResponse, error: SwarmError, headers: string[] = []): void {
+  send(response, error.status, JSON.stringify(error.toJSON()), headers);
+}
+
+/** A refusal of the gate's (Host, token): answered before the route, so not counted as one of its requests. */
+function refuse(request: IncomingMessage, response: ServerResponse, refusal: SwarmError): void {
+  closeExchangeIfDraining({ req: request, res: response });
+  sendError(response, refusal, Object.entries(refusalHeaders(refusal)).flat());
 }
 
 /** Which node coordinated and which replicas answered, as kv-routes.ts says it on every key route. */
@@ -116,17 +124,18 @@ export function withFastKeyRoutes(deps: FastKeyRoutesDeps, application: NodeHand
     }
     observers[method].observe(status, (performance.now() - startedMs) / 1000);
   };
+  // The role each route needs, by the gate's rule for its path (roles.ts): read for GET, write for PUT.
+  const needed = { GET: requirementOf('GET', ROUTE), PUT: requirementOf('PUT', ROUTE) };
   return (request, response) => {
     const method = request.method;
-    const target = (method === 'GET' || method === 'PUT') && !needsApplication(request, deps.tokens.enforcing) ? PLAIN_KEY_TARGET.exec(request.url ?? '') : null;
+    const target = (method === 'GET' || method === 'PUT') && !needsApplication(request) ? PLAIN_KEY_TARGET.exec(request.url ?? '') : null;
     const key = target?.[1];
     if (key === undefined || key === '.' || key === '..') return application(request, response);
-    // Refused before the route, as the application's gate does: not counted as one of its requests.
-    const refusal = hostRefusal(request.headers.host ?? null, deps.hosts);
-    if (refusal !== undefined) {
-      closeExchangeIfDraining({ req: request, res: response });
-      return sendError(response, refusal);
-    }
-    void serve(method as 'GET' | 'PUT', request, response, key, target![2]);
+    const hostRefused = hostRefusal(request.headers.host ?? null, deps.hosts);
+    if (hostRefused !== undefined) return refuse(request, response, hostRefused);
+    if (!deps.tokens.enforcing) return void serve(method as 'GET' | 'PUT', request, response, key, target![2]);
+    void tokenRefusal(needed[method as 'GET' | 'PUT'], request.headers.authorization, deps.tokens).then((tokenRefused) =>
+      tokenRefused === undefined ? serve(method as 'GET' | 'PUT', request, response, key, target![2]) : refuse(request, response, tokenRefused),
+    );
   };
 }

@@ -8,7 +8,8 @@
 // The first admin token comes from the environment ($SWARMKV_ADMIN_TOKEN) and is never stored: each
 // node started with it accepts it, compared in constant time against its hash kept in memory.
 
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import * as crypto from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock';
 import { SwarmError } from '../errors';
 import { SYSTEM_KEY_PREFIX } from '../keys';
@@ -34,9 +35,12 @@ export interface IssuedToken extends TokenInfo {
   readonly token: string;
 }
 
-function sha256(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
-}
+/**
+ * Every request to a node that enforces tokens hashes its token: the one-shot crypto.hash (Node 20.12+,
+ * Bun) costs a third of createHash's ~1.9 µs on Node; createHash remains for an older Node 20.
+ */
+const sha256: (text: string) => Buffer =
+  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'buffer') : (text) => crypto.createHash('sha256').update(text, 'utf8').digest();
 
 interface CachedRole {
   readonly role: Role | undefined;

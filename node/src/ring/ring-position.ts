@@ -5,22 +5,58 @@
 // Why SHA-256 and not a faster non-cryptographic hash (xxHash, Murmur): node:crypto needs no dependency,
 // every node (on Node or Bun) computes bit-identical positions, its output is uniform enough that virtual
 // nodes balance as the maths predicts, and clients cannot cheaply craft keys that pile onto one node.
-// A key costs one hash of about a microsecond, which is noise next to a network round trip.
+//
+// A key's position is asked for several times per request (the coordinator's placement, the digest index
+// of each replica that stores it, GET /cluster/locate), and a hot key on every request it appears in. A
+// hash through createHash cost ~1.9 µs on Node (4-5% of a cluster GET's CPU, bench/RESULTS.md "http-path"):
+// the one-shot crypto.hash (Node >= 20.12, Bun) does the same in ~0.6 µs, and recent keys' positions are
+// kept in a small bounded cache, so a repeated key costs a map lookup.
 
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 export const RING_POSITION_HEX_DIGITS = 16;
 /** The lowest and highest positions; a range (start, end] with start === end covers the whole ring. */
 export const RING_POSITION_MIN = '0'.repeat(RING_POSITION_HEX_DIGITS);
 export const RING_POSITION_MAX = 'f'.repeat(RING_POSITION_HEX_DIGITS);
 
+type HexDigest = (text: string) => string;
+/** crypto.hash where the runtime has it (Node 20.12+, Bun); createHash on an older Node 20. */
+const sha256Hex: HexDigest =
+  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text).digest('hex');
+
 function position(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, RING_POSITION_HEX_DIGITS);
+  return sha256Hex(text).slice(0, RING_POSITION_HEX_DIGITS);
+}
+
+/**
+ * Recently asked keys' positions, in two generations (as quick-lru keeps them): a lookup that misses
+ * the young one but hits the old one promotes the key, and once the young one holds
+ * KEY_POSITIONS_CACHED_PER_GENERATION_MAX keys it becomes the old one and the old one is dropped. So the
+ * keys in use stay, at most twice the bound are kept, and no per-hit bookkeeping is paid. Only keys up to
+ * KEY_POSITION_CACHED_KEY_CHARS_MAX are kept: with them the cache holds at most ~6 MiB whatever the
+ * clients send; a longer key is simply hashed each time.
+ */
+const KEY_POSITIONS_CACHED_PER_GENERATION_MAX = 8_192;
+const KEY_POSITION_CACHED_KEY_CHARS_MAX = 128;
+let youngKeyPositions = new Map<string, string>();
+let oldKeyPositions = new Map<string, string>();
+
+function rememberKeyPosition(key: string, found: string): void {
+  if (youngKeyPositions.size >= KEY_POSITIONS_CACHED_PER_GENERATION_MAX) {
+    oldKeyPositions = youngKeyPositions;
+    youngKeyPositions = new Map();
+  }
+  youngKeyPositions.set(key, found);
 }
 
 /** Where a key lives on the ring. The same function main.ts uses for the standalone view. */
 export function keyPosition(key: string): string {
-  return position(key);
+  if (key.length > KEY_POSITION_CACHED_KEY_CHARS_MAX) return position(key);
+  let found = youngKeyPositions.get(key);
+  if (found !== undefined) return found;
+  found = oldKeyPositions.get(key) ?? position(key);
+  rememberKeyPosition(key, found);
+  return found;
 }
 
 /**
