@@ -9,7 +9,7 @@ import { SwarmError } from '../errors';
 import type { PeerMessage } from '../transport';
 import { antiEntropyDigests } from './anti-entropy-messages';
 import type { PositionInterval } from './position-interval';
-import { RANGE_TRANSFER_BATCH_KEYS_MAX, rangeTransferBatch } from './range-transfer-messages';
+import { RANGE_TRANSFER_BATCH_KEYS_MAX, rangeTransferBatch, type RangeTransferBatchMessage } from './range-transfer-messages';
 import { transferBytesOf } from './range-transfer-server';
 import type { StoredRecord } from '../storage';
 import { recordFromWire } from './replica-messages';
@@ -60,23 +60,53 @@ export class RangeTransfer {
     return this.#progress;
   }
 
-  /** Streams the rest of the interval from `source`; resolves once done (or stopping), rejects if the source fails. */
+  /**
+   * Streams the rest of the interval from `source`; resolves once done (or stopping), rejects if the
+   * source fails. The next batch is asked for as soon as one arrives, so the source reads and sends it
+   * while this node merges the one in hand: one transfer keeps both ends busy, with at most two batches
+   * in hand. Batches are still merged one after another, in order, each with its progress.
+   */
   async run(source: string): Promise<void> {
     if (this.keysTotal === null) this.keysTotal = await this.#countAt(source);
-    while (!this.#progress.done && !this.#deps.stopping()) {
-      const request = { type: 'rangeTransferRequest', interval: this.interval, limit: RANGE_TRANSFER_BATCH_KEYS_MAX, ...(this.#progress.afterKey === undefined ? {} : { afterKey: this.#progress.afterKey }) };
-      const answer = await this.#deps.request(source, request, { timeoutMs: RANGE_TRANSFER_REQUEST_TIMEOUT_MS });
-      if (!rangeTransferBatch.is(answer)) throw new SwarmError('unavailable', `${source} answered ${answer.type} to a range transfer`);
-      let bytes = 0;
-      for (const record of answer.records) bytes += transferBytesOf(record);
-      const { keys: keysBefore, bytes: bytesBefore } = this.#progress;
+    if (this.#progress.done) return;
+    let next: Promise<RangeTransferBatchMessage> | undefined = this.#fetch(source, this.#progress.afterKey);
+    while (next !== undefined && !this.#deps.stopping()) {
+      const answer: RangeTransferBatchMessage = await next;
       const resume = answer.resumeAfterKey;
-      const progress = { ...(resume === undefined ? {} : { afterKey: resume }), done: resume === undefined, keys: keysBefore + answer.records.length, bytes: bytesBefore + bytes };
-      this.applied += await this.#deps.merge(answer.records.map(recordFromWire), progress);
-      this.#progress = progress;
-      this.#deps.streamed(answer.records.length, bytes);
-      await this.#deps.pace(bytes);
+      next = resume === undefined ? undefined : this.#fetch(source, resume);
+      await this.#store(answer);
     }
+  }
+
+  /**
+   * Asks for the batch after `afterKey`. Its failure is marked handled at once: a batch asked for ahead
+   * may fail while the one before it merges, and is then reported only if the loop comes to await it
+   * (it is dropped when the node stops or a merge fails first).
+   */
+  #fetch(source: string, afterKey: string | undefined): Promise<RangeTransferBatchMessage> {
+    const batch = this.#ask(source, afterKey);
+    batch.catch(() => undefined);
+    return batch;
+  }
+
+  async #ask(source: string, afterKey: string | undefined): Promise<RangeTransferBatchMessage> {
+    const request = { type: 'rangeTransferRequest', interval: this.interval, limit: RANGE_TRANSFER_BATCH_KEYS_MAX, ...(afterKey === undefined ? {} : { afterKey }) };
+    const answer = await this.#deps.request(source, request, { timeoutMs: RANGE_TRANSFER_REQUEST_TIMEOUT_MS });
+    if (!rangeTransferBatch.is(answer)) throw new SwarmError('unavailable', `${source} answered ${answer.type} to a range transfer`);
+    return answer;
+  }
+
+  /** Merges a batch with the progress it brings, then waits as the rate bound asks. */
+  async #store(answer: RangeTransferBatchMessage): Promise<void> {
+    let bytes = 0;
+    for (const record of answer.records) bytes += transferBytesOf(record);
+    const { keys: keysBefore, bytes: bytesBefore } = this.#progress;
+    const resume = answer.resumeAfterKey;
+    const progress = { ...(resume === undefined ? {} : { afterKey: resume }), done: resume === undefined, keys: keysBefore + answer.records.length, bytes: bytesBefore + bytes };
+    this.applied += await this.#deps.merge(answer.records.map(recordFromWire), progress);
+    this.#progress = progress;
+    this.#deps.streamed(answer.records.length, bytes);
+    await this.#deps.pace(bytes);
   }
 
   /** The records the source holds in the interval, from its digest index (the anti-entropy request). */
