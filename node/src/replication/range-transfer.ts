@@ -10,6 +10,7 @@ import type { PeerMessage } from '../transport';
 import { antiEntropyDigests } from './anti-entropy-messages';
 import type { PositionInterval } from './position-interval';
 import { RANGE_TRANSFER_BATCH_KEYS_MAX, rangeTransferBatch, type RangeTransferBatchMessage } from './range-transfer-messages';
+import { RangeTransferPrefetch } from './range-transfer-prefetch';
 import { transferBytesOf } from './range-transfer-server';
 import type { StoredRecord } from '../storage';
 import { recordFromWire } from './replica-messages';
@@ -62,31 +63,18 @@ export class RangeTransfer {
 
   /**
    * Streams the rest of the interval from `source`; resolves once done (or stopping), rejects if the
-   * source fails. The next batch is asked for as soon as one arrives, so the source reads and sends it
-   * while this node merges the one in hand: one transfer keeps both ends busy, with at most two batches
-   * in hand. Batches are still merged one after another, in order, each with its progress.
+   * source fails. Batches are asked for ahead (range-transfer-prefetch.ts) and merged in order, those
+   * that arrived together in one transaction with the progress after the last of them.
    */
   async run(source: string): Promise<void> {
     if (this.keysTotal === null) this.keysTotal = await this.#countAt(source);
     if (this.#progress.done) return;
-    let next: Promise<RangeTransferBatchMessage> | undefined = this.#fetch(source, this.#progress.afterKey);
-    while (next !== undefined && !this.#deps.stopping()) {
-      const answer: RangeTransferBatchMessage = await next;
-      const resume = answer.resumeAfterKey;
-      next = resume === undefined ? undefined : this.#fetch(source, resume);
-      await this.#store(answer);
+    const prefetch = new RangeTransferPrefetch((afterKey) => this.#ask(source, afterKey), this.#progress.afterKey);
+    while (!this.#progress.done && !this.#deps.stopping()) {
+      const batches = await prefetch.take();
+      if (batches === undefined) break;
+      await this.#store(batches);
     }
-  }
-
-  /**
-   * Asks for the batch after `afterKey`. Its failure is marked handled at once: a batch asked for ahead
-   * may fail while the one before it merges, and is then reported only if the loop comes to await it
-   * (it is dropped when the node stops or a merge fails first).
-   */
-  #fetch(source: string, afterKey: string | undefined): Promise<RangeTransferBatchMessage> {
-    const batch = this.#ask(source, afterKey);
-    batch.catch(() => undefined);
-    return batch;
   }
 
   async #ask(source: string, afterKey: string | undefined): Promise<RangeTransferBatchMessage> {
@@ -96,16 +84,17 @@ export class RangeTransfer {
     return answer;
   }
 
-  /** Merges a batch with the progress it brings, then waits as the rate bound asks. */
-  async #store(answer: RangeTransferBatchMessage): Promise<void> {
+  /** Merges consecutive batches in one transaction with the progress after the last, then waits as the rate bound asks. */
+  async #store(batches: readonly RangeTransferBatchMessage[]): Promise<void> {
+    const records = batches.flatMap((batch) => batch.records);
     let bytes = 0;
-    for (const record of answer.records) bytes += transferBytesOf(record);
+    for (const record of records) bytes += transferBytesOf(record);
     const { keys: keysBefore, bytes: bytesBefore } = this.#progress;
-    const resume = answer.resumeAfterKey;
-    const progress = { ...(resume === undefined ? {} : { afterKey: resume }), done: resume === undefined, keys: keysBefore + answer.records.length, bytes: bytesBefore + bytes };
-    this.applied += await this.#deps.merge(answer.records.map(recordFromWire), progress);
+    const resume = batches.at(-1)!.resumeAfterKey;
+    const progress = { ...(resume === undefined ? {} : { afterKey: resume }), done: resume === undefined, keys: keysBefore + records.length, bytes: bytesBefore + bytes };
+    this.applied += await this.#deps.merge(records.map(recordFromWire), progress);
     this.#progress = progress;
-    this.#deps.streamed(answer.records.length, bytes);
+    this.#deps.streamed(records.length, bytes);
     await this.#deps.pace(bytes);
   }
 
