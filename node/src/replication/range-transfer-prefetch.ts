@@ -9,9 +9,9 @@ import type { RangeTransferBatchMessage } from './range-transfer-messages';
 import { RANGE_TRANSFER_BATCH_KEYS_MAX } from './range-transfer-messages';
 
 /** Batches received and not yet merged, at most (each within RANGE_TRANSFER_BATCH_BYTES_MAX). */
-export const RANGE_TRANSFER_BATCHES_AHEAD_MAX = 2;
+export const RANGE_TRANSFER_BATCHES_AHEAD_MAX = 4;
 /** Records merged in one transaction at most: the batches that arrived while the previous merge ran. */
-export const RANGE_TRANSFER_MERGE_RECORDS_MAX = 2 * RANGE_TRANSFER_BATCH_KEYS_MAX;
+export const RANGE_TRANSFER_MERGE_RECORDS_MAX = 4 * RANGE_TRANSFER_BATCH_KEYS_MAX;
 
 export type AskBatch = (afterKey: string | undefined) => Promise<RangeTransferBatchMessage>;
 

@@ -11,7 +11,7 @@ import { formatVersion } from '../version';
 import { roundTrip } from './codec-round-trip.test-harness';
 import { DigestIndex } from './digest-index';
 import { DigestTrackingStore } from './digest-tracking-store';
-import { RANGE_TRANSFER_BATCH_KEYS_MAX, rangeTransferBatch, type RangeTransferBatchMessage } from './range-transfer-messages';
+import { RANGE_TRANSFER_WIRE_KEYS_MAX, rangeTransferBatch, type RangeTransferBatchMessage } from './range-transfer-messages';
 import { RANGE_TRANSFER_BATCH_BYTES_MAX, RANGE_TRANSFER_SLICE_RECORDS, serveRangeTransfers, transferBytesOf, type RangeTransferSource } from './range-transfer-server';
 
 const NODE = '00000000000000a0';
@@ -51,8 +51,8 @@ async function pageThrough(serve: (body: PeerMessage) => Promise<RangeTransferBa
 
 test('batches read in slices page through the interval in position order, every record once', async () => {
   const store = await storeOf(KEYS);
-  const batches = await pageThrough(serverOf({ index: store.index, get: (key) => store.get(key) }), RANGE_TRANSFER_BATCH_KEYS_MAX / 2);
-  expect(batches.map((batch) => batch.records.length)).toEqual([500, 213]);
+  const batches = await pageThrough(serverOf({ index: store.index, get: (key) => store.get(key) }), RANGE_TRANSFER_SLICE_RECORDS * 5);
+  expect(batches.map((batch) => batch.records.length)).toEqual([RANGE_TRANSFER_SLICE_RECORDS * 5, KEYS - RANGE_TRANSFER_SLICE_RECORDS * 5]);
   const streamed = batches.flatMap((batch) => batch.records.map((streamedRecord) => streamedRecord.key));
   expect(streamed).toEqual(store.index.versions(WHOLE_RING, KEYS + 1).map((entry) => entry.key));
   expect(batches[0]!.resumeAfterKey).toBe(batches[0]!.records.at(-1)!.key);
@@ -69,7 +69,7 @@ test('a batch asking for exactly the records left says the interval is done', as
 test('a batch stops before the byte bound, and the next resumes after its last record', async () => {
   const value = JSON.stringify('v'.repeat(4000));
   const store = await storeOf(KEYS, value);
-  const batches = await pageThrough(serverOf({ index: store.index, get: (key) => store.get(key) }), RANGE_TRANSFER_BATCH_KEYS_MAX);
+  const batches = await pageThrough(serverOf({ index: store.index, get: (key) => store.get(key) }), RANGE_TRANSFER_WIRE_KEYS_MAX);
   const perBatch = Math.floor(RANGE_TRANSFER_BATCH_BYTES_MAX / transferBytesOf(record('k100', value)));
   expect(batches[0]!.records.length).toBeGreaterThanOrEqual(perBatch - 1);
   for (const batch of batches) expect(batch.records.reduce((sum, streamed) => sum + transferBytesOf(streamed), 0)).toBeLessThanOrEqual(RANGE_TRANSFER_BATCH_BYTES_MAX);
@@ -97,10 +97,16 @@ test('the event loop runs other work between the slices of one batch', async () 
       return store.get(key);
     },
   });
-  const answered = serve({ type: 'rangeTransferRequest', interval: WHOLE_RING, limit: RANGE_TRANSFER_BATCH_KEYS_MAX });
+  const answered = serve({ type: 'rangeTransferRequest', interval: WHOLE_RING, limit: RANGE_TRANSFER_WIRE_KEYS_MAX });
   // Work queued meanwhile (a foreground request) runs once the first slice is read, not after the batch.
   const readsWhenServed = await new Promise<number>((resolve) => setImmediate(() => resolve(reads)));
   const batch = await answered;
   expect(readsWhenServed).toBeGreaterThanOrEqual(RANGE_TRANSFER_SLICE_RECORDS);
   expect(readsWhenServed).toBeLessThan(batch.records.length);
+});
+
+test('a request for as many records as earlier versions asked for is accepted; one more is refused', () => {
+  const asked = (limit: number) => ({ type: 'rangeTransferRequest', interval: WHOLE_RING, limit });
+  expect(roundTrip(asked(RANGE_TRANSFER_WIRE_KEYS_MAX))).toEqual(asked(RANGE_TRANSFER_WIRE_KEYS_MAX));
+  expect(() => roundTrip(asked(RANGE_TRANSFER_WIRE_KEYS_MAX + 1))).toThrow(`limit must be 1..${RANGE_TRANSFER_WIRE_KEYS_MAX}`);
 });

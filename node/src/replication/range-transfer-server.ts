@@ -16,7 +16,7 @@ import { recordOnWire, type WireRecord } from './replica-messages';
  * loop free for its foreground requests. A batch always carries at least one record, which fits a frame
  * on its own (config.ts bounds values for that).
  */
-export const RANGE_TRANSFER_BATCH_BYTES_MAX = 512 * 1024;
+export const RANGE_TRANSFER_BATCH_BYTES_MAX = 256 * 1024;
 /**
  * Index entries read and records fetched in one go before the source yields to its event loop: a
  * batch is read in slices, so a foreground request waits behind one slice (about a millisecond), not a
