@@ -3,7 +3,9 @@
 // is loaded with KEYS keys of ~100 B; node B joins with --bootstrap, and as N = 2 it must stream every
 // key from A. A foreground workload (quorum GETs and PUTs through A) runs before and during the move;
 // printed: keys/s and MB/s streamed (from B's log: ring.join_streaming to ring.ownership_changed, and
-// its /cluster/rebalance totals), and the foreground p99 before and during. With
+// its /cluster/rebalance totals), the foreground p99 before, during and after the move (after: the same
+// two nodes with nothing streaming, the floor for "during", since each PUT is now replicated to B), the
+// CPU each node used per key streamed (from /proc, lmdb's threads included), and the load average. With
 // REBALANCE_BENCH_CPU_PROF=DIR each node writes a V8 CPU profile under DIR/<name> (stopped with SIGTERM
 // so that it can), and DIR/windows.json names the move's window: read a profile with
 // `bun run bench/profile-summary.ts FILE --windows DIR/windows.json --system move --operation get`.
@@ -13,6 +15,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { loadavg } from 'node:os';
+import { cpuUsageBetween, snapshotCpu, type CpuSnapshot } from './cpu-usage';
 import { monotonicClock } from './monotonic-clock';
 import { freeUdpPort } from './ports';
 
@@ -22,7 +26,9 @@ const HOST = '127.0.0.1';
 const KEYS = Number(process.env.REBALANCE_BENCH_KEYS ?? 100_000);
 const LOAD_CONCURRENCY = 64;
 const FOREGROUND_CONCURRENCY = 4;
+/** How long the foreground runs before the move, and again after it. */
 const FOREGROUND_BEFORE_MS = 5000;
+const EVENT_POLL_MS = 10;
 const JOIN_MS_MAX = 10 * 60 * 1000;
 const VALUE = { padding: 'v'.repeat(80) };
 const SECRET = 'rebalance-bench-secret-0123456789';
@@ -59,11 +65,11 @@ function startNode(name: string, dataDir: string, extra: string[]): Promise<Node
   });
 }
 
-async function waitUntil(what: string, predicate: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
+async function waitUntil(what: string, predicate: () => Promise<boolean> | boolean, timeoutMs: number, pollMs = 100): Promise<void> {
   const started = performance.now();
   while (!(await Promise.resolve().then(predicate).catch(() => false))) {
     if (performance.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(100);
+    await Bun.sleep(pollMs);
   }
 }
 
@@ -151,6 +157,15 @@ async function stop(node: Node): Promise<void> {
   clearTimeout(timer);
 }
 
+/** Microseconds of a node's CPU (all its threads) per key streamed, and the cores it kept busy. */
+function cpuPerKey(start: CpuSnapshot | undefined, end: CpuSnapshot | undefined, keys: number): string {
+  const usage = cpuUsageBetween(start, end);
+  if (usage === undefined || end === undefined || start === undefined) return 'unknown';
+  const cores = usage.serverCores;
+  const cpuSeconds = (cores * (end.atMs - start.atMs)) / 1000;
+  return `${((cpuSeconds * 1e6) / keys).toFixed(1)} µs (${cores.toFixed(2)} cores)`;
+}
+
 function p99(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? Number.NaN;
@@ -173,8 +188,14 @@ async function main(): Promise<void> {
     const during = foreground(a.url);
     const b = await startNode('b', join(root, 'b'), ['--bootstrap', `${HOST}:${dhtPort}`]);
     nodes.push(b);
-    await waitUntil('b to become an owner', () => b.events.has('ring.ownership_changed'), JOIN_MS_MAX);
+    await waitUntil('b to stream', () => b.events.has('ring.join_streaming'), JOIN_MS_MAX, EVENT_POLL_MS);
+    const cpuAtStart = [snapshotCpu([a.child.pid!], []), snapshotCpu([b.child.pid!], [])];
+    await waitUntil('b to become an owner', () => b.events.has('ring.ownership_changed'), JOIN_MS_MAX, EVENT_POLL_MS);
+    const cpuAtEnd = [snapshotCpu([a.child.pid!], []), snapshotCpu([b.child.pid!], [])];
     await during.stop();
+    const after = foreground(a.url);
+    await Bun.sleep(FOREGROUND_BEFORE_MS);
+    await after.stop();
     const streamedAt = Date.parse(b.events.get('ring.join_streaming')!.time);
     const ownerAt = Date.parse(b.events.get('ring.ownership_changed')!.time);
     const seconds = (ownerAt - streamedAt) / 1000;
@@ -185,9 +206,10 @@ async function main(): Promise<void> {
     const whileStreaming = duringMove.map(({ ms }) => ms);
     console.log(`streamed ${status.keysStreamed} keys, ${(status.bytesStreamed / 1e6).toFixed(1)} MB in ${seconds.toFixed(2)} s: ${Math.round(status.keysStreamed / seconds)} keys/s, ${(status.bytesStreamed / 1e6 / seconds).toFixed(1)} MB/s`);
     if (CPU_PROFILE_DIR !== undefined) writeMoveWindow(CPU_PROFILE_DIR, streamedAt, ownerAt, whileStreaming.length);
-    console.log(`foreground p99 before: ${p99(before.latencies.map(({ ms }) => ms)).toFixed(1)} ms (${before.latencies.length} requests); during the move: ${p99(whileStreaming).toFixed(1)} ms (${whileStreaming.length} requests)`);
+    console.log(`foreground p99 before: ${p99(before.latencies.map(({ ms }) => ms)).toFixed(1)} ms (${before.latencies.length} requests); during the move: ${p99(whileStreaming).toFixed(1)} ms (${whileStreaming.length} requests); after: ${p99(after.latencies.map(({ ms }) => ms)).toFixed(1)} ms (${after.latencies.length} requests)`);
     const byMethod = (latencies: readonly Latency[], method: Latency['method']) => p99(latencies.filter((latency) => latency.method === method).map(({ ms }) => ms)).toFixed(1);
-    console.log(`  GET p99 ${byMethod(before.latencies, 'GET')} -> ${byMethod(duringMove, 'GET')} ms; PUT p99 ${byMethod(before.latencies, 'PUT')} -> ${byMethod(duringMove, 'PUT')} ms`);
+    console.log(`  GET p99 ${byMethod(before.latencies, 'GET')} -> ${byMethod(duringMove, 'GET')} -> ${byMethod(after.latencies, 'GET')} ms; PUT p99 ${byMethod(before.latencies, 'PUT')} -> ${byMethod(duringMove, 'PUT')} -> ${byMethod(after.latencies, 'PUT')} ms`);
+    console.log(`CPU during the move, per key streamed: a ${cpuPerKey(cpuAtStart[0], cpuAtEnd[0], status.keysStreamed)} (serving the foreground too), b ${cpuPerKey(cpuAtStart[1], cpuAtEnd[1], status.keysStreamed)}; load average ${loadavg().map((load) => load.toFixed(2)).join(' ')}`);
     if (MEASURE_LEAVE) await measureLeave(b);
   } finally {
     await Promise.all(nodes.map((node) => stop(node)));

@@ -6,8 +6,13 @@ import { defineMessage } from '../wire';
 import type { PositionInterval } from './position-interval';
 import { readKey, readRecord, type WireRecord } from './replica-messages';
 
-/** Records per batch asked for at most. */
-export const RANGE_TRANSFER_BATCH_KEYS_MAX = 1000;
+/**
+ * Records per batch a joiner asks for: the source builds and sends a batch in one go (encoding,
+ * encryption), so its size is a stretch its own clients may wait behind.
+ */
+export const RANGE_TRANSFER_BATCH_KEYS_MAX = 500;
+/** Records per batch a message may ask for or carry: what earlier versions asked for, still accepted. */
+export const RANGE_TRANSFER_WIRE_KEYS_MAX = 1000;
 const POSITION_PATTERN = /^[0-9a-f]{16}$/;
 
 export type RangeTransferRequestMessage = {
@@ -26,12 +31,12 @@ export const rangeTransferRequest = defineMessage<RangeTransferRequestMessage>('
   const start = interval.string('start', { charsMin: 16, charsMax: 16, pattern: POSITION_PATTERN });
   const end = interval.string('end', { charsMin: 16, charsMax: 16, pattern: POSITION_PATTERN });
   const afterKey = fields.optional('afterKey', (present) => readKey(present, 'afterKey'));
-  const limit = fields.integer('limit', { min: 1, max: RANGE_TRANSFER_BATCH_KEYS_MAX });
+  const limit = fields.integer('limit', { min: 1, max: RANGE_TRANSFER_WIRE_KEYS_MAX });
   return afterKey === undefined ? { interval: { start, end }, limit } : { interval: { start, end }, afterKey, limit };
 });
 
 export const rangeTransferBatch = defineMessage<RangeTransferBatchMessage>('rangeTransferBatch', (fields) => {
-  const records = fields.list('records', RANGE_TRANSFER_BATCH_KEYS_MAX, readRecord);
+  const records = fields.list('records', RANGE_TRANSFER_WIRE_KEYS_MAX, readRecord);
   const resumeAfterKey = fields.optional('resumeAfterKey', (present) => readKey(present, 'resumeAfterKey'));
   return resumeAfterKey === undefined ? { records } : { records, resumeAfterKey };
 });

@@ -2,10 +2,11 @@
 // found through this node's DigestIndex (which orders every record it holds by ring position) and read
 // from its store. Never writes.
 
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { SwarmError } from '../errors';
 import type { StoredRecord } from '../storage';
 import type { RpcHandler } from '../transport';
-import type { DigestSource } from './digest-index';
+import type { DigestSource, IndexedVersion } from './digest-index';
 import { rangeTransferRequest, type RangeTransferBatchMessage } from './range-transfer-messages';
 import { recordOnWire, type WireRecord } from './replica-messages';
 
@@ -15,7 +16,13 @@ import { recordOnWire, type WireRecord } from './replica-messages';
  * loop free for its foreground requests. A batch always carries at least one record, which fits a frame
  * on its own (config.ts bounds values for that).
  */
-export const RANGE_TRANSFER_BATCH_BYTES_MAX = 512 * 1024;
+export const RANGE_TRANSFER_BATCH_BYTES_MAX = 256 * 1024;
+/**
+ * Index entries read and records fetched in one go before the source yields to its event loop: a
+ * batch is read in slices, so a foreground request waits behind one slice (about a millisecond), not a
+ * whole batch.
+ */
+export const RANGE_TRANSFER_SLICE_RECORDS = 100;
 /** JSON around one record besides its key and value: version, timestamps, field names. */
 const RECORD_OVERHEAD_BYTES = 96;
 
@@ -35,29 +42,58 @@ export function transferBytesOf(record: WireRecord | StoredRecord): number {
 }
 
 export function serveRangeTransfers(rpc: RangeTransferRouter, source: RangeTransferSource): void {
-  rpc.serve(rangeTransferRequest.type, (_from, body) => {
+  rpc.serve(rangeTransferRequest.type, async (_from, body) => {
     if (!rangeTransferRequest.is(body)) throw new SwarmError('internal', `a ${rangeTransferRequest.type} handler was given another message`);
-    // One more than asked, to tell whether the interval holds more.
-    const entries = source.index.versionsAfter(body.interval, body.afterKey, body.limit + 1);
-    const records: WireRecord[] = [];
-    let bytes = 0;
-    let lastKey: string | undefined;
-    let full = entries.length > body.limit;
-    for (const entry of entries.slice(0, body.limit)) {
+    const batch = new BatchBuilder();
+    let afterKey = body.afterKey;
+    while (!batch.full) {
+      // One more than the slice holds, to tell whether the interval holds more.
+      const sliceLimit = Math.min(RANGE_TRANSFER_SLICE_RECORDS, body.limit - batch.listed);
+      const entries = source.index.versionsAfter(body.interval, afterKey, sliceLimit + 1);
+      batch.add(entries.slice(0, sliceLimit), source);
+      if (entries.length <= sliceLimit) break;
+      if (batch.listed >= body.limit) {
+        batch.full = true;
+        break;
+      }
+      afterKey = batch.lastKey;
+      // The source's foreground requests run between slices instead of waiting behind the whole batch.
+      await nextTurn();
+    }
+    return batch.answer();
+  });
+}
+
+/** A batch as it is read, slice after slice: its records within RANGE_TRANSFER_BATCH_BYTES_MAX. */
+class BatchBuilder {
+  readonly #records: WireRecord[] = [];
+  #bytes = 0;
+  /** Index entries passed over so far (records, and keys erased since the index listed them). */
+  listed = 0;
+  lastKey: string | undefined;
+  /** True once the interval holds more than this batch. */
+  full = false;
+
+  add(entries: readonly IndexedVersion[], source: RangeTransferSource): void {
+    for (const entry of entries) {
       const record = source.get(entry.key);
       if (record !== undefined) {
         const size = transferBytesOf(record);
-        if (records.length > 0 && bytes + size > RANGE_TRANSFER_BATCH_BYTES_MAX) {
-          full = true;
-          break;
+        if (this.#records.length > 0 && this.#bytes + size > RANGE_TRANSFER_BATCH_BYTES_MAX) {
+          this.full = true;
+          return;
         }
-        bytes += size;
-        records.push(recordOnWire(record));
+        this.#bytes += size;
+        this.#records.push(recordOnWire(record));
       }
       // A key erased since the index listed it (tombstone collection) is passed over.
-      lastKey = entry.key;
+      this.lastKey = entry.key;
+      this.listed += 1;
     }
-    const answer: RangeTransferBatchMessage = full && lastKey !== undefined ? { type: 'rangeTransferBatch', records, resumeAfterKey: lastKey } : { type: 'rangeTransferBatch', records };
-    return answer;
-  });
+  }
+
+  answer(): RangeTransferBatchMessage {
+    const records = this.#records;
+    return this.full && this.lastKey !== undefined ? { type: 'rangeTransferBatch', records, resumeAfterKey: this.lastKey } : { type: 'rangeTransferBatch', records };
+  }
 }

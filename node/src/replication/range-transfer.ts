@@ -9,7 +9,8 @@ import { SwarmError } from '../errors';
 import type { PeerMessage } from '../transport';
 import { antiEntropyDigests } from './anti-entropy-messages';
 import type { PositionInterval } from './position-interval';
-import { RANGE_TRANSFER_BATCH_KEYS_MAX, rangeTransferBatch } from './range-transfer-messages';
+import { RANGE_TRANSFER_BATCH_KEYS_MAX, rangeTransferBatch, type RangeTransferBatchMessage } from './range-transfer-messages';
+import { RangeTransferPrefetch } from './range-transfer-prefetch';
 import { transferBytesOf } from './range-transfer-server';
 import type { StoredRecord } from '../storage';
 import { recordFromWire } from './replica-messages';
@@ -60,23 +61,41 @@ export class RangeTransfer {
     return this.#progress;
   }
 
-  /** Streams the rest of the interval from `source`; resolves once done (or stopping), rejects if the source fails. */
+  /**
+   * Streams the rest of the interval from `source`; resolves once done (or stopping), rejects if the
+   * source fails. Batches are asked for ahead (range-transfer-prefetch.ts) and merged in order, those
+   * that arrived together in one transaction with the progress after the last of them.
+   */
   async run(source: string): Promise<void> {
     if (this.keysTotal === null) this.keysTotal = await this.#countAt(source);
+    if (this.#progress.done) return;
+    const prefetch = new RangeTransferPrefetch((afterKey) => this.#ask(source, afterKey), this.#progress.afterKey);
     while (!this.#progress.done && !this.#deps.stopping()) {
-      const request = { type: 'rangeTransferRequest', interval: this.interval, limit: RANGE_TRANSFER_BATCH_KEYS_MAX, ...(this.#progress.afterKey === undefined ? {} : { afterKey: this.#progress.afterKey }) };
-      const answer = await this.#deps.request(source, request, { timeoutMs: RANGE_TRANSFER_REQUEST_TIMEOUT_MS });
-      if (!rangeTransferBatch.is(answer)) throw new SwarmError('unavailable', `${source} answered ${answer.type} to a range transfer`);
-      let bytes = 0;
-      for (const record of answer.records) bytes += transferBytesOf(record);
-      const { keys: keysBefore, bytes: bytesBefore } = this.#progress;
-      const resume = answer.resumeAfterKey;
-      const progress = { ...(resume === undefined ? {} : { afterKey: resume }), done: resume === undefined, keys: keysBefore + answer.records.length, bytes: bytesBefore + bytes };
-      this.applied += await this.#deps.merge(answer.records.map(recordFromWire), progress);
-      this.#progress = progress;
-      this.#deps.streamed(answer.records.length, bytes);
-      await this.#deps.pace(bytes);
+      const batches = await prefetch.take();
+      if (batches === undefined) break;
+      await this.#store(batches);
     }
+  }
+
+  async #ask(source: string, afterKey: string | undefined): Promise<RangeTransferBatchMessage> {
+    const request = { type: 'rangeTransferRequest', interval: this.interval, limit: RANGE_TRANSFER_BATCH_KEYS_MAX, ...(afterKey === undefined ? {} : { afterKey }) };
+    const answer = await this.#deps.request(source, request, { timeoutMs: RANGE_TRANSFER_REQUEST_TIMEOUT_MS });
+    if (!rangeTransferBatch.is(answer)) throw new SwarmError('unavailable', `${source} answered ${answer.type} to a range transfer`);
+    return answer;
+  }
+
+  /** Merges consecutive batches in one transaction with the progress after the last, then waits as the rate bound asks. */
+  async #store(batches: readonly RangeTransferBatchMessage[]): Promise<void> {
+    const records = batches.flatMap((batch) => batch.records);
+    let bytes = 0;
+    for (const record of records) bytes += transferBytesOf(record);
+    const { keys: keysBefore, bytes: bytesBefore } = this.#progress;
+    const resume = batches.at(-1)!.resumeAfterKey;
+    const progress = { ...(resume === undefined ? {} : { afterKey: resume }), done: resume === undefined, keys: keysBefore + records.length, bytes: bytesBefore + bytes };
+    this.applied += await this.#deps.merge(records.map(recordFromWire), progress);
+    this.#progress = progress;
+    this.#deps.streamed(records.length, bytes);
+    await this.#deps.pace(bytes);
   }
 
   /** The records the source holds in the interval, from its digest index (the anti-entropy request). */
