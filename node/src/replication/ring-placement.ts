@@ -269,7 +269,10 @@ export class RingPlacement implements Placement {
   writeTargetsFor(key: string): WriteTargets {
     const targets = this.targetsFor(key);
     if (this.#jointRings.length === 0) return { targets, jointSets: NO_JOINT_SETS };
-    if (this.#previousRings.some((previous) => previous.untilMs <= this.#nowMs())) this.#forgetSettledPreviousRings();
+    if (this.#previousRings.some((previous) => previous.untilMs <= this.#nowMs())) {
+      this.#forgetSettledPreviousRings();
+      if (this.#jointRings.length === 0) return { targets, jointSets: NO_JOINT_SETS };
+    }
     const taken = new Set(targets.map((target) => target.nodeId));
     const jointSets = this.#jointRings.map((ring) => {
       const replicas = ring.preferenceList(key, Math.min(this.replicationFactor, ring.size));
