@@ -6,7 +6,7 @@ import { describe, expect, test } from 'bun:test';
 import { systemClock } from '../clock';
 import { SwarmError } from '../errors';
 import { RING_DIGEST_METADATA, RING_OWNERSHIP_METADATA, type RingOwnership } from '../ring';
-import { MemoryStore, type StoredRecord } from '../storage';
+import { MemoryStore } from '../storage';
 import { HybridLogicalClock } from '../version';
 import { Coordinator } from './coordinator';
 import { LocalReplica } from './local-replica';
@@ -196,49 +196,41 @@ describe('the hand-over window, reproduced', () => {
    */
   const ACK_SETTLE_MS = 50;
   const settle = () => new Promise((resolve) => setTimeout(resolve, ACK_SETTLE_MS));
-  const holds = async (replica: HeldReplica, key: string, version: string) => (await replica.local.read(key))?.version === version;
-  const versionOf = (record: StoredRecord | undefined) => record?.version;
+  const WRITE_LANDED_MS_MAX = 1000;
 
-  test('a write through the old ring is not acknowledged until W of the new ring hold it', async () => {
-    const { replicas, key, displaced, kept1, kept2, oldCoordinator } = cluster();
-    replicas.get(D)!.holding = true;
-    replicas.get(kept2)!.holding = true;
+  /**
+   * Holds back the writes of the two `held` replicas, writes through `coordinator`, waits until the two
+   * others of `landed` hold the write (a quorum of one ring, not of the other), and checks the write is
+   * not acknowledged; then lets `held[0]` take it, which completes the missing quorum.
+   */
+  async function writeWhileHeld(coordinator: Coordinator, replicas: ReadonlyMap<string, HeldReplica>, key: string, held: readonly [string, string], landed: readonly [string, string]) {
+    for (const nodeId of held) replicas.get(nodeId)!.holding = true;
     let acknowledged = false;
-    const write = oldCoordinator.put(key, '"v1"').then((outcome) => ((acknowledged = true), outcome));
-    // The old set's quorum (kept1 and the displaced replica) holds it at once...
-    const deadlineMs = performance.now() + 1000;
-    while (!(versionOf(await replicas.get(kept1)!.local.read(key)) && versionOf(await replicas.get(displaced)!.local.read(key)))) {
+    const write = coordinator.put(key, '"v1"').then((outcome) => ((acknowledged = true), outcome));
+    const deadlineMs = performance.now() + WRITE_LANDED_MS_MAX;
+    const landedOn = async (nodeId: string) => (await replicas.get(nodeId)!.local.read(key)) !== undefined;
+    while (!((await landedOn(landed[0])) && (await landedOn(landed[1])))) {
       expect(performance.now()).toBeLessThan(deadlineMs);
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
-    // ...but a read of the new set's other two (D and kept2) would not see it: the old window.
-    expect(await replicas.get(D)!.local.read(key)).toBeUndefined();
-    expect(await replicas.get(kept2)!.local.read(key)).toBeUndefined();
+    for (const nodeId of held) expect(await landedOn(nodeId)).toBe(false);
     await settle();
     expect(acknowledged).toBe(false);
-    replicas.get(D)!.release();
+    replicas.get(held[0])!.release();
     const { result } = await write;
-    expect(await holds(replicas.get(D)!, key, result.version)).toBe(true);
-    replicas.get(kept2)!.release();
+    expect((await replicas.get(held[0])!.local.read(key))?.version).toBe(result.version);
+    replicas.get(held[1])!.release();
+  }
+
+  test('a write through the old ring is not acknowledged until W of the new ring hold it', async () => {
+    const { replicas, key, displaced, kept1, kept2, oldCoordinator } = cluster();
+    // kept1 and the displaced replica are a quorum of the old set; a new-ring read of D and kept2 would miss it.
+    await writeWhileHeld(oldCoordinator, replicas, key, [D, kept2], [kept1, displaced]);
   });
 
   test('a write through the new ring, in the grace period, is not acknowledged until W of the old ring hold it', async () => {
     const { replicas, key, displaced, kept1, kept2, newCoordinator } = cluster();
-    replicas.get(kept1)!.holding = true;
-    replicas.get(displaced)!.holding = true;
-    let acknowledged = false;
-    const write = newCoordinator.put(key, '"v1"').then((outcome) => ((acknowledged = true), outcome));
-    const deadlineMs = performance.now() + 1000;
-    while (!(versionOf(await replicas.get(D)!.local.read(key)) && versionOf(await replicas.get(kept2)!.local.read(key)))) {
-      expect(performance.now()).toBeLessThan(deadlineMs);
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
     // D and kept2 are a quorum of the new set; an old-ring read of kept1 and the displaced one would miss it.
-    await settle();
-    expect(acknowledged).toBe(false);
-    replicas.get(displaced)!.release();
-    const { result } = await write;
-    expect(await holds(replicas.get(displaced)!, key, result.version)).toBe(true);
-    replicas.get(kept1)!.release();
+    await writeWhileHeld(newCoordinator, replicas, key, [displaced, kept1], [D, kept2]);
   });
 });
