@@ -137,11 +137,12 @@ function gather<T>(
     let storageFull: SwarmError | undefined;
     // A replica whose store is full says so (507), rather than as one more replica that did not answer.
     const insufficient = () => {
-      const short = tallies.find((tally) => tally.counted < tally.group.needed) ?? tallies[0]!;
-      return storageFull ?? insufficientReplicas(short.counted, short.group.needed);
+      const lacking = tallies.find((tally) => tally.counted < tally.group.needed) ?? tallies[0]!;
+      return storageFull ?? insufficientReplicas(lacking.counted, lacking.group.needed);
     };
     const timer = setTimeout(() => finish(() => reject(insufficient())), deadlineMs);
-    const met = () => tallies.every((tally) => tally.counted >= tally.group.needed);
+    // Groups still short of their replies: the gather succeeds when none is left.
+    let short = tallies.filter((tally) => tally.group.needed > 0).length;
     const doomed = () => tallies.some((tally) => tally.countable - tally.failed < tally.group.needed);
     // Once too many have failed for success to remain possible, wait only for the replicas still in
     // flight (bounded by the deadline), so the error reports how many were actually reached.
@@ -154,8 +155,8 @@ function gather<T>(
       started(operation, target.nodeId).then(
         (value) => {
           replies.push({ nodeId: target.nodeId, value });
-          for (const tally of tallies) if (tally.group.counts(target.nodeId)) tally.counted++;
-          if (met()) finish(() => resolve({ replies: [...replies], failed: [...failed] }));
+          for (const tally of tallies) if (tally.group.counts(target.nodeId) && ++tally.counted === tally.group.needed) short--;
+          if (short === 0) finish(() => resolve({ replies: [...replies], failed: [...failed] }));
           else settleIfDoomed();
         },
         (error: unknown) => {
@@ -168,7 +169,7 @@ function gather<T>(
         },
       );
     };
-    if (met()) return finish(() => resolve({ replies, failed }));
+    if (short === 0) return finish(() => resolve({ replies, failed }));
     if (tallies.some((tally) => tally.countable < tally.group.needed)) return finish(() => reject(insufficient()));
     if (hedgeAfterMs === undefined) {
       for (const target of targets) contact(target);
