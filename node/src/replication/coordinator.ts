@@ -163,13 +163,15 @@ export class Coordinator {
   }
 
   async #write(key: string, valueJson: string | null, consistency: Consistency, options: WriteOptions = {}): Promise<Coordinated<StoredRecord>> {
-    // While the ring changes, W of every ring of interest, not only of the current one (write-quorum.ts).
-    const { targets, jointSets } = writeTargetsOf(this.#deps.placement, key);
-    const groups = writeQuorumGroups(consistency, targets, jointSets);
-    // A stand-in keeps the record as a hint for the replica it covers for (hinted handoff).
-    const hinted = standInWrites(targets);
     let floor = options.floorVersion;
     for (let attempt = 1; ; attempt++) {
+      // Placed afresh on every attempt, so no attempt routes by a ring older than its own start: a
+      // joiner's wait for writes in flight (ring-join.ts) is then one attempt's deadline, not all of them.
+      // While the ring changes, W of every ring of interest, not only of the current one (write-quorum.ts).
+      const { targets, jointSets } = writeTargetsOf(this.#deps.placement, key);
+      const groups = writeQuorumGroups(consistency, targets, jointSets);
+      // A stand-in keeps the record as a hint for the replica it covers for (hinted handoff).
+      const hinted = standInWrites(targets);
       const record: StoredRecord = { key, valueJson, version: this.#versionAbove(floor), updatedAtMs: this.#deps.clock.nowMs() };
       const write = (nodeId: string) => this.#replica(nodeId).write(record, hinted.get(nodeId));
       const { replies } = await gatherJointQuorum(targets, groups, REPLICA_QUORUM_DEADLINE_MS, write);

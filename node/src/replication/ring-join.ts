@@ -16,7 +16,7 @@
 // state and it has been connected for JOIN_FOUNDING_QUIET_MS; the others then join it as above. No
 // human orders them, and two nodes never both found a ring of their own once they know each other.
 
-import { REPLICA_QUORUM_DEADLINE_MS, WRITE_ATTEMPTS_MAX } from '../limits';
+import { REPLICA_QUORUM_DEADLINE_MS } from '../limits';
 import type { Logger } from '../log';
 import { PENDING_RING_DIGEST_METADATA, RING_DIGEST_METADATA, reportedOwnership } from '../ring';
 import type { RebalanceEngine } from './rebalance-engine';
@@ -31,11 +31,11 @@ export const JOIN_RETRY_MS = 2000;
 /** A node founds a ring only after this long connected to its cluster with no owner in sight. */
 export const JOIN_FOUNDING_QUIET_MS = 2000;
 /**
- * How long a write lasts at most, every attempt's replica writes with the targets it started with:
- * once the members have agreed on the pending ring this long, every write routed by the ring without
- * the joiner has landed or failed (see step 2).
+ * How long one write attempt lasts at most (each attempt places the key afresh: coordinator.ts): once
+ * the members have agreed on the rings this long, every write attempt routed by an older ring has
+ * been acknowledged, with every acknowledging replica's copy stored, or has failed (see step 2).
  */
-export const JOIN_WRITES_IN_FLIGHT_MS = WRITE_ATTEMPTS_MAX * REPLICA_QUORUM_DEADLINE_MS;
+export const JOIN_WRITES_IN_FLIGHT_MS = REPLICA_QUORUM_DEADLINE_MS;
 
 /** A member as the join reads it (membership's MemberSummary fits). */
 export interface JoinMember {
