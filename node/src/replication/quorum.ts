@@ -136,10 +136,7 @@ function gather<T>(
     };
     let storageFull: SwarmError | undefined;
     // A replica whose store is full says so (507), rather than as one more replica that did not answer.
-    const insufficient = () => {
-      const lacking = tallies.find((tally) => tally.counted < tally.group.needed) ?? tallies[0]!;
-      return storageFull ?? insufficientReplicas(lacking.counted, lacking.group.needed);
-    };
+    const insufficient = () => storageFull ?? insufficientIn(tallies);
     const timer = setTimeout(() => finish(() => reject(insufficient())), deadlineMs);
     // Groups still short of their replies: the gather succeeds when none is left.
     let short = tallies.filter((tally) => tally.group.needed > 0).length;
@@ -180,6 +177,12 @@ function gather<T>(
       while (!settled && contacted < targets.length) contact(targets[contacted]!);
     }, hedgeAfterMs);
   });
+}
+
+/** The error for a gather that fell short: how many replies the first group short of its own got. */
+function insufficientIn(tallies: readonly Tally[]): SwarmError {
+  const lacking = tallies.find((tally) => tally.counted < tally.group.needed) ?? tallies[0]!;
+  return insufficientReplicas(lacking.counted, lacking.group.needed);
 }
 
 /** An operation that throws at once (no connection to that replica) counts as that replica failing. */
