@@ -56,6 +56,10 @@ export function wireJoin({ wiring, rpc, membership, placement, ownership, transp
       if (!join.ready()) throw joining();
       return placement.targetsFor(key);
     },
+    writeTargetsFor: (key) => {
+      if (!join.ready()) throw joining();
+      return placement.writeTargetsFor(key);
+    },
     listingNodes: () => {
       if (!join.ready()) throw joining();
       return placement.listingNodes();

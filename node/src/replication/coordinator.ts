@@ -24,10 +24,11 @@ import { CoordinatorKeyLocks } from './coordinator-key-locks';
 import { decodeCursor } from './list-cursor';
 import { mergeListing, type ListPage } from './listing';
 import { newestRecord } from './merge';
-import { currentTargets, standInWrites, type Placement, type ReplicaDirectory, type ReplicaTarget } from './placement';
-import { gatherNeeded, gatherQuorum, requiredAcks, type Reply } from './quorum';
+import { currentTargets, standInWrites, writeTargetsOf, type Placement, type ReplicaDirectory, type ReplicaTarget } from './placement';
+import { gatherJointQuorum, gatherNeeded, requiredAcks, type Reply } from './quorum';
 import { ReadRepairer } from './read-repairer';
 import type { ReplicaWriteAck } from './replica';
+import { countsToward, writeQuorumGroups } from './write-quorum';
 
 export interface ListRequest {
   readonly prefix: string;
@@ -162,15 +163,18 @@ export class Coordinator {
   }
 
   async #write(key: string, valueJson: string | null, consistency: Consistency, options: WriteOptions = {}): Promise<Coordinated<StoredRecord>> {
-    const targets = this.#deps.placement.targetsFor(key);
-    const needed = requiredAcks(consistency, currentTargets(targets).length);
-    // A stand-in keeps the record as a hint for the replica it covers for (hinted handoff).
-    const hinted = standInWrites(targets);
     let floor = options.floorVersion;
     for (let attempt = 1; ; attempt++) {
+      // Placed afresh on every attempt, so no attempt routes by a ring older than its own start: a
+      // joiner's wait for writes in flight (ring-join.ts) is then one attempt's deadline, not all of them.
+      // While the ring changes, W of every ring of interest, not only of the current one (write-quorum.ts).
+      const { targets, jointSets } = writeTargetsOf(this.#deps.placement, key);
+      const groups = writeQuorumGroups(consistency, targets, jointSets);
+      // A stand-in keeps the record as a hint for the replica it covers for (hinted handoff).
+      const hinted = standInWrites(targets);
       const record: StoredRecord = { key, valueJson, version: this.#versionAbove(floor), updatedAtMs: this.#deps.clock.nowMs() };
       const write = (nodeId: string) => this.#replica(nodeId).write(record, hinted.get(nodeId));
-      const { replies } = await gatherQuorum(targets, needed, REPLICA_QUORUM_DEADLINE_MS, write, countsToward(consistency, targets));
+      const { replies } = await gatherJointQuorum(targets, groups, REPLICA_QUORUM_DEADLINE_MS, write);
       const newer = newerVersionSeen(record, replies);
       if (newer === undefined) return { result: record, replicas: replies.map((reply) => reply.nodeId) };
       this.#observe(newer);
@@ -218,22 +222,6 @@ function newerVersionSeen(record: StoredRecord, replies: Reply<ReplicaWriteAck>[
     if (!value.applied && compareVersions(value.version, record.version) > 0 && (newest === undefined || compareVersions(value.version, newest) > 0)) newest = value.version;
   }
   return newest;
-}
-
-/**
- * Whose answers make up a quorum. At `quorum` and `all`, only the key's home replicas count: a stand-in
- * still takes the write (as a hint, delivered later) and its reads are merged, but it cannot stand in
- * for a majority. Otherwise the minority side of a partition, cut off from a key's home replicas,
- * would acknowledge quorum writes through stand-ins of its own, and a write acknowledged there could
- * lose to a concurrent one on the majority side by last-writer-wins. At `one`, any target counts
- * (Dynamo's "always writeable"). Cassandra draws the same line: hints never count toward QUORUM.
- * A pending owner (a joining node) counts at no level: it may not hold the key's older versions yet.
- */
-function countsToward(consistency: Consistency, targets: readonly ReplicaTarget[]): (nodeId: string) => boolean {
-  const counted = (target: ReplicaTarget) => target.pending !== true && (consistency === 'one' || target.standInFor === undefined);
-  if (targets.every(counted)) return () => true;
-  const home = new Set(targets.filter(counted).map((target) => target.nodeId));
-  return (nodeId) => home.has(nodeId);
 }
 
 /**

@@ -11,11 +11,31 @@ export interface ReplicaTarget {
    */
   readonly standInFor?: string;
   /**
-   * Set on a member of the pending ring that is not a current replica of the key (it is joining):
-   * it takes the write, so it misses nothing while it streams the range in, but it serves no read and
-   * its acknowledgement never counts toward a quorum.
+   * Set on a node that is not a current replica of the key but a replica of it in another ring of
+   * interest while the ring changes (a joiner's join ring, the ring without leaving members, the
+   * previous ring): it takes the write, so it misses nothing, but it serves no read and its
+   * acknowledgement counts only toward the joint sets it belongs to (WriteTargets), never toward the
+   * current ring's quorum.
    */
   readonly pending?: boolean;
+}
+
+/**
+ * Where a write goes and what acknowledges it. `targets` as for targetsFor; `jointSets` are the key's
+ * replica sets (node ids) in the other rings of interest while the ring changes, each of which must
+ * also acknowledge a quorum of its own (a joint quorum). Empty while the ring is stable.
+ */
+export interface WriteTargets {
+  readonly targets: ReplicaTarget[];
+  readonly jointSets: readonly (readonly string[])[];
+}
+
+/** No joint sets: the ring is stable, the current ring's quorum is all a write needs. */
+export const NO_JOINT_SETS: readonly (readonly string[])[] = [];
+
+/** A placement's write targets: its own writeTargetsFor when it has one, else its targets alone. */
+export function writeTargetsOf(placement: Placement, key: string): WriteTargets {
+  return placement.writeTargetsFor?.(key) ?? { targets: placement.targetsFor(key), jointSets: NO_JOINT_SETS };
 }
 
 /** The targets that serve reads and count toward quorums: all but pending owners. */
@@ -34,6 +54,11 @@ export interface Placement {
    * then any pending owners of it (flagged `pending`) that must take its writes as well.
    */
   targetsFor(key: string): ReplicaTarget[];
+  /**
+   * A write's targets and joint sets (see WriteTargets); a placement whose ring never changes leaves it
+   * out, and its writes go to targetsFor alone.
+   */
+  writeTargetsFor?(key: string): WriteTargets;
   /** Every node whose store must be consulted to list the whole key space. */
   listingNodes(): string[];
 }

@@ -2,7 +2,9 @@
 // a write goes to every replica at once, a read only to as many as it needs (more on a failure or once
 // the hedge delay passes), and either completes as soon as `needed` of them succeed. It fails
 // fast, as soon as too many have failed for success to remain possible, or when the deadline passes, so
-// a client on the wrong side of a partition gets a 503 quickly instead of hanging.
+// a client on the wrong side of a partition gets a 503 quickly instead of hanging. While the ring
+// changes, a write must meet a quorum in several replica sets at once (a joint quorum, as in Raft's
+// joint consensus and Cassandra's pending-range writes): see QuorumGroup.
 
 import { SwarmError } from '../errors';
 
@@ -33,6 +35,16 @@ export interface QuorumResult<T> {
   readonly failed: string[];
 }
 
+/**
+ * One condition a gather must meet: `needed` successful replies from targets that `counts` accepts. A
+ * plain quorum is one group; a joint quorum (a write while the ring changes) is one group per ring of
+ * interest, and is met only when every group is.
+ */
+export interface QuorumGroup {
+  readonly counts: (nodeId: string) => boolean;
+  readonly needed: number;
+}
+
 /** How a gather contacts its targets. */
 export interface GatherOptions {
   /** Whose replies count toward `needed` (all by default); see gatherQuorum. */
@@ -46,6 +58,8 @@ export interface GatherOptions {
   readonly hedgeAfterMs?: number;
 }
 
+const COUNTS_EVERY_REPLY = () => true;
+
 /**
  * `counts` says whose replies count toward `needed` (all by default): a stand-in's reply is gathered
  * and returned like any other, but the coordinator may not let it make up a quorum.
@@ -55,9 +69,22 @@ export function gatherQuorum<T>(
   needed: number,
   deadlineMs: number,
   operation: (nodeId: string) => Promise<T>,
-  counts: (nodeId: string) => boolean = () => true,
+  counts: (nodeId: string) => boolean = COUNTS_EVERY_REPLY,
 ): Promise<QuorumResult<T>> {
-  return gather(targets, needed, deadlineMs, operation, { counts });
+  return gather(targets, [{ counts, needed }], deadlineMs, operation, undefined);
+}
+
+/**
+ * A write's gather under several conditions at once (see QuorumGroup): every target is contacted, and
+ * the gather succeeds once every group has its replies, fails as soon as any group can no longer.
+ */
+export function gatherJointQuorum<T>(
+  targets: readonly { nodeId: string }[],
+  groups: readonly QuorumGroup[],
+  deadlineMs: number,
+  operation: (nodeId: string) => Promise<T>,
+): Promise<QuorumResult<T>> {
+  return gather(targets, groups, deadlineMs, operation, undefined);
 }
 
 /**
@@ -72,21 +99,30 @@ export function gatherNeeded<T>(
   operation: (nodeId: string) => Promise<T>,
   options: GatherOptions & { readonly hedgeAfterMs: number },
 ): Promise<QuorumResult<T>> {
-  return gather(targets, needed, deadlineMs, operation, options);
+  return gather(targets, [{ counts: options.counts ?? COUNTS_EVERY_REPLY, needed }], deadlineMs, operation, options.hedgeAfterMs);
+}
+
+/** A group's running count during one gather. */
+interface Tally {
+  readonly group: QuorumGroup;
+  readonly countable: number;
+  counted: number;
+  failed: number;
 }
 
 function gather<T>(
   targets: readonly { nodeId: string }[],
-  needed: number,
+  groups: readonly QuorumGroup[],
   deadlineMs: number,
   operation: (nodeId: string) => Promise<T>,
-  { counts = () => true, hedgeAfterMs }: GatherOptions,
+  hedgeAfterMs: number | undefined,
 ): Promise<QuorumResult<T>> {
   return new Promise((resolve, reject) => {
     const replies: Reply<T>[] = [];
     const failed: string[] = [];
-    const countable = targets.filter((target) => counts(target.nodeId)).length;
-    let counted = 0;
+    const tallies: Tally[] = groups.map((group) => ({ group, countable: targets.filter((target) => group.counts(target.nodeId)).length, counted: 0, failed: 0 }));
+    // The hedged read path has a single group: it contacts until that group could be met.
+    const first = groups[0]!;
     let contacted = 0;
     let contactedCounting = 0;
     let settled = false;
@@ -100,9 +136,11 @@ function gather<T>(
     };
     let storageFull: SwarmError | undefined;
     // A replica whose store is full says so (507), rather than as one more replica that did not answer.
-    const insufficient = () => storageFull ?? insufficientReplicas(counted, needed);
+    const insufficient = () => storageFull ?? insufficientIn(tallies);
     const timer = setTimeout(() => finish(() => reject(insufficient())), deadlineMs);
-    const doomed = () => countable - failed.filter(counts).length < needed;
+    // Groups still short of their replies: the gather succeeds when none is left.
+    let short = tallies.filter((tally) => tally.group.needed > 0).length;
+    const doomed = () => tallies.some((tally) => tally.countable - tally.failed < tally.group.needed);
     // Once too many have failed for success to remain possible, wait only for the replicas still in
     // flight (bounded by the deadline), so the error reports how many were actually reached.
     const settleIfDoomed = () => {
@@ -110,34 +148,41 @@ function gather<T>(
     };
     const contact = (target: { nodeId: string }) => {
       contacted++;
-      if (counts(target.nodeId)) contactedCounting++;
+      if (first.counts(target.nodeId)) contactedCounting++;
       started(operation, target.nodeId).then(
         (value) => {
           replies.push({ nodeId: target.nodeId, value });
-          if (counts(target.nodeId)) counted++;
-          if (counted >= needed) finish(() => resolve({ replies: [...replies], failed: [...failed] }));
+          for (const tally of tallies) if (tally.group.counts(target.nodeId) && ++tally.counted === tally.group.needed) short--;
+          if (short === 0) finish(() => resolve({ replies: [...replies], failed: [...failed] }));
           else settleIfDoomed();
         },
         (error: unknown) => {
           if (error instanceof SwarmError && error.code === 'insufficient_storage') storageFull = error;
           failed.push(target.nodeId);
+          for (const tally of tallies) if (tally.group.counts(target.nodeId)) tally.failed++;
           // A failed replica is replaced by the next target not yet contacted, if one can still help.
           if (!settled && !doomed() && contacted < targets.length) contact(targets[contacted]!);
           settleIfDoomed();
         },
       );
     };
-    if (needed <= 0) return finish(() => resolve({ replies, failed }));
-    if (countable < needed) return finish(() => reject(insufficient()));
+    if (short === 0) return finish(() => resolve({ replies, failed }));
+    if (tallies.some((tally) => tally.countable < tally.group.needed)) return finish(() => reject(insufficient()));
     if (hedgeAfterMs === undefined) {
       for (const target of targets) contact(target);
       return;
     }
-    while (!settled && contactedCounting < needed && contacted < targets.length) contact(targets[contacted]!);
+    while (!settled && contactedCounting < first.needed && contacted < targets.length) contact(targets[contacted]!);
     hedge = setTimeout(() => {
       while (!settled && contacted < targets.length) contact(targets[contacted]!);
     }, hedgeAfterMs);
   });
+}
+
+/** The error for a gather that fell short: how many replies the first group short of its own got. */
+function insufficientIn(tallies: readonly Tally[]): SwarmError {
+  const lacking = tallies.find((tally) => tally.counted < tally.group.needed) ?? tallies[0]!;
+  return insufficientReplicas(lacking.counted, lacking.group.needed);
 }
 
 /** An operation that throws at once (no connection to that replica) counts as that replica failing. */

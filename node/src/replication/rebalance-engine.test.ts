@@ -2,7 +2,7 @@
 // message through the peer codecs): each batch merged by last-writer-wins in one transaction with the
 // progress entry, so a transfer cut short resumes after the last batch stored, and no further.
 
-import { expect, test } from 'bun:test';
+import { describe, expect, test } from 'bun:test';
 import { systemClock } from '../clock';
 import { SwarmError } from '../errors';
 import type { Logger } from '../log';
@@ -27,9 +27,11 @@ const PLAN = [{ id: transferId(WHOLE_RING), interval: WHOLE_RING, sources: [SOUR
 
 const record = (key: string, wallMs: number): StoredRecord => ({ key, valueJson: `"${key}@${wallMs}"`, version: formatVersion({ wallMs, logical: 0, nodeId: SOURCE }), updatedAtMs: wallMs });
 
-async function startSource(): Promise<(body: PeerMessage) => Promise<PeerMessage>> {
+const ALL_KEYS = Array.from({ length: KEYS }, (_, index) => record(`k${index}`, 10));
+
+async function startSource(records: readonly StoredRecord[] = ALL_KEYS): Promise<(body: PeerMessage) => Promise<PeerMessage>> {
   const store = new DigestTrackingStore(new MemoryStore(), new DigestIndex());
-  await store.writeMany(Array.from({ length: KEYS }, (_, index) => ({ key: `k${index}`, decide: () => record(`k${index}`, 10) })));
+  await store.writeMany(records.map((stored) => ({ key: stored.key, decide: () => stored })));
   const handlers = new Map<string, RpcHandler>();
   const router = { serve: (type: string, handler: RpcHandler) => void handlers.set(type, handler) };
   serveRangeTransfers(router, { index: store.index, get: (key) => store.get(key) });
@@ -76,4 +78,58 @@ test('a transfer cut short resumes after the last batch stored, in a new engine 
   expect(store.stats().liveKeys).toBe(KEYS);
   expect(resumed.lines.find((line) => line.event === 'rebalance.transfer_started')?.fields).toMatchObject({ resumedAtKeys: RANGE_TRANSFER_BATCH_KEYS_MAX });
   expect(resumed.lines.find((line) => line.event === 'rebalance.transfer_finished')?.fields).toMatchObject({ keys: KEYS, applied: KEYS - RANGE_TRANSFER_BATCH_KEYS_MAX });
+});
+
+describe('which replicas a range comes from', () => {
+  const DISPLACED = '00000000000000d0';
+  const STAYING = ['00000000000000e0', '00000000000000f0'];
+  const SPLIT_PLAN = [{ id: transferId(WHOLE_RING), interval: WHOLE_RING, sources: [DISPLACED, ...STAYING], displaced: DISPLACED }];
+
+  // Each replica holds the common keys, and one write acknowledged by it and one other that the third
+  // lacks (its copy still in flight, or lost): the copies a joiner can miss by streaming from one.
+  async function replicas() {
+    const common = ALL_KEYS.slice(0, 100);
+    const serves = new Map([
+      [DISPLACED, await startSource([...common, record('on-d-and-e', 30), record('on-d-and-f', 30)])],
+      [STAYING[0]!, await startSource([...common, record('on-d-and-e', 30), record('on-e-and-f', 30)])],
+      [STAYING[1]!, await startSource([...common, record('on-d-and-f', 30), record('on-e-and-f', 30)])],
+    ]);
+    const asked: string[] = [];
+    const request = (to: string, body: PeerMessage) => {
+      if (body.type === 'rangeTransferRequest') asked.push(to);
+      return serves.get(to)!(body);
+    };
+    return { asked, request };
+  }
+
+  function engine(store: DigestTrackingStore, request: (to: string, body: PeerMessage) => Promise<PeerMessage>, down: ReadonlySet<string>): RebalanceEngine {
+    return new RebalanceEngine({ selfId: SELF, request, store, isHealthy: (nodeId) => !down.has(nodeId), logger: new RecordingLogger(), clock: systemClock });
+  }
+
+  test('from the displaced replica alone when it is up: every write it acknowledged comes with it', async () => {
+    const { asked, request } = await replicas();
+    const store = new DigestTrackingStore(new MemoryStore(), new DigestIndex());
+    expect(await engine(store, request, new Set()).run(SPLIT_PLAN)).toBe(true);
+    expect(new Set(asked)).toEqual(new Set([DISPLACED]));
+    expect(store.get('on-d-and-e')).toBeDefined();
+    expect(store.get('on-d-and-f')).toBeDefined();
+  });
+
+  test('without the displaced replica, merged from every other replica: nothing only one of them holds is missed', async () => {
+    const { asked, request } = await replicas();
+    const store = new DigestTrackingStore(new MemoryStore(), new DigestIndex());
+    expect(await engine(store, request, new Set([DISPLACED])).run(SPLIT_PLAN)).toBe(true);
+    expect(new Set(asked)).toEqual(new Set(STAYING));
+    for (const key of ['on-d-and-e', 'on-d-and-f', 'on-e-and-f']) expect(store.get(key)).toBeDefined();
+    expect(store.stats().liveKeys).toBe(103);
+    expect(JSON.parse(store.getMeta(REBALANCE_PROGRESS_META)!)[SPLIT_PLAN[0]!.id]).toMatchObject({ done: true });
+  });
+
+  test('a merge leg that fails fails the round, and the range is not marked done', async () => {
+    const { request } = await replicas();
+    const failing = (to: string, body: PeerMessage) => (to === STAYING[1] && body.type === 'rangeTransferRequest' ? Promise.reject(new SwarmError('unavailable', 'gone')) : request(to, body));
+    const store = new DigestTrackingStore(new MemoryStore(), new DigestIndex());
+    expect(await engine(store, failing, new Set([DISPLACED])).run(SPLIT_PLAN)).toBe(false);
+    expect(JSON.parse(store.getMeta(REBALANCE_PROGRESS_META) ?? '{}')[SPLIT_PLAN[0]!.id]?.done).not.toBe(true);
+  });
 });

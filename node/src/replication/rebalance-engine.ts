@@ -1,6 +1,9 @@
 // Runs a joining node's planned range transfers (transfer-plan.ts): at most
-// REBALANCE_TRANSFERS_IN_FLIGHT_MAX at once, all of them together within REBALANCE_BYTES_PER_SECOND_MAX,
-// each from the first current replica of its range that answers. Progress of every transfer is
+// REBALANCE_TRANSFERS_IN_FLIGHT_MAX at once, all of them together within REBALANCE_BYTES_PER_SECOND_MAX.
+// Each range comes from the replica the joiner displaces when that one is up (it holds every write it
+// acknowledged: see transfer-plan.ts); otherwise from every other current replica of the range in turn,
+// each copy merged by last-writer-wins, so a write acknowledged by the displaced replica and any one
+// other is not missed. A range that displaces nobody comes from the first replica that answers. Progress of every transfer is
 // persisted in one store metadata entry, written in the same transaction as each batch (so a restart
 // resumes each where it was, and never past data that is not stored); the
 // entry is cleared when the node becomes an owner (a later join starts afresh). Logs
@@ -39,7 +42,8 @@ export interface RebalanceEngineDeps {
 
 interface Tracked {
   readonly planned: PlannedTransfer;
-  readonly transfer: RangeTransfer;
+  /** The stream in hand: the range's own, or a merge leg from one more source (see #mergeFromOthers). */
+  transfer: RangeTransfer;
   from: string;
   state: TransferView['state'];
   startedMs: number | null;
@@ -106,9 +110,15 @@ export class RebalanceEngine {
 
   #track(planned: PlannedTransfer): Tracked {
     const resumeFrom = this.#progress[planned.id] ?? { done: false, keys: 0, bytes: 0 };
-    const transfer = new RangeTransfer(planned.interval, resumeFrom, {
+    const transfer = this.#transfer(planned, planned.id, resumeFrom);
+    return { planned, transfer, from: planned.sources[0] ?? '', state: 'queued', startedMs: null, finishedMs: null, keysAtStart: resumeFrom.keys, bytesAtStart: resumeFrom.bytes, error: null };
+  }
+
+  /** A stream of `planned`'s interval whose progress is persisted under `progressId`. */
+  #transfer(planned: PlannedTransfer, progressId: string, resumeFrom: TransferProgress): RangeTransfer {
+    return new RangeTransfer(planned.interval, resumeFrom, {
       request: this.#deps.request,
-      merge: (records, progress) => this.#merge(planned.id, records, progress),
+      merge: (records, progress) => this.#merge(progressId, records, progress),
       pace: (bytes) => this.#pace(bytes),
       streamed: (keys, bytes) => {
         this.keysStreamed += keys;
@@ -116,32 +126,71 @@ export class RebalanceEngine {
       },
       stopping: () => this.#closing,
     });
-    return { planned, transfer, from: planned.sources[0] ?? '', state: 'queued', startedMs: null, finishedMs: null, keysAtStart: resumeFrom.keys, bytesAtStart: resumeFrom.bytes, error: null };
   }
 
-  /** Tries each healthy source in turn; true once the range is in. */
+  /** Streams the range from its displaced replica, else merges it from every other one; true once it is in. */
   async #runOne(tracked: Tracked): Promise<boolean> {
     if (this.#closing) return false;
-    const sources = tracked.planned.sources.filter((nodeId) => nodeId !== this.#deps.selfId && this.#deps.isHealthy(nodeId));
+    const healthy = (nodeId: string) => nodeId !== this.#deps.selfId && this.#deps.isHealthy(nodeId);
+    const { displaced, sources } = tracked.planned;
     tracked.state = 'running';
     tracked.startedMs = performance.now();
-    for (const source of sources) {
-      tracked.from = source;
-      const fields = { range: tracked.planned.id, from: source, to: this.#deps.selfId };
-      this.#deps.logger.info('rebalance.transfer_started', { ...fields, keysTotal: tracked.transfer.keysTotal, resumedAtKeys: tracked.transfer.progress.keys });
-      try {
-        await tracked.transfer.run(source);
-        if (!tracked.transfer.progress.done) break;
-        const { keys, bytes } = tracked.transfer.progress;
-        this.#deps.logger.info('rebalance.transfer_finished', { ...fields, keys, applied: tracked.transfer.applied, bytes, ms: Math.round(performance.now() - tracked.startedMs) });
-        return this.#finish(tracked, 'finished', null);
-      } catch (error) {
-        const reason = isSwarmError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
-        this.#deps.logger.warn('rebalance.transfer_failed', { ...fields, keys: tracked.transfer.progress.keys, reason });
-        tracked.error = reason;
+    if (displaced === undefined) {
+      // Every current replica stays one: any single copy is as good as another.
+      for (const source of sources.filter(healthy)) {
+        if (await this.#streamFrom(tracked, source)) return this.#finish(tracked, 'finished', null);
+        if (this.#closing) break;
       }
+    } else if ((healthy(displaced) && (await this.#streamFrom(tracked, displaced))) || (await this.#mergeFromOthers(tracked, sources.filter((nodeId) => nodeId !== displaced && healthy(nodeId))))) {
+      return this.#finish(tracked, 'finished', null);
     }
-    return this.#finish(tracked, 'failed', tracked.error ?? (sources.length === 0 ? 'no healthy source' : 'stopped'));
+    return this.#finish(tracked, 'failed', tracked.error ?? (sources.some(healthy) ? 'stopped' : 'no healthy source'));
+  }
+
+  /**
+   * Without the displaced replica, the rest of the range (from where its stream stopped) is merged from
+   * each of `others` in turn, each leg's progress persisted under its own id; the range is done once
+   * every leg is. A leg that fails fails the round (it is retried), since the copy it would bring may
+   * be the only one left.
+   */
+  async #mergeFromOthers(tracked: Tracked, others: readonly string[]): Promise<boolean> {
+    if (others.length === 0 || this.#closing) return false;
+    const own = this.#progress[tracked.planned.id] ?? tracked.transfer.progress;
+    const from: TransferProgress = { ...(own.afterKey === undefined ? {} : { afterKey: own.afterKey }), done: false, keys: 0, bytes: 0 };
+    const main = tracked.transfer;
+    for (const source of others) {
+      const legId = `${tracked.planned.id}@${source}`;
+      const leg = this.#transfer(tracked.planned, legId, this.#progress[legId] ?? from);
+      tracked.transfer = leg;
+      tracked.keysAtStart = leg.progress.keys;
+      tracked.bytesAtStart = leg.progress.bytes;
+      const done = await this.#streamFrom(tracked, source);
+      tracked.transfer = main;
+      if (!done) return false;
+    }
+    this.#progress[tracked.planned.id] = { ...main.progress, done: true };
+    await this.#deps.store.setMeta(REBALANCE_PROGRESS_META, JSON.stringify(this.#progress));
+    return true;
+  }
+
+  /** Runs the transfer in hand from `source`, with its log lines; true once it is done. */
+  async #streamFrom(tracked: Tracked, source: string): Promise<boolean> {
+    tracked.from = source;
+    const transfer = tracked.transfer;
+    const fields = { range: tracked.planned.id, from: source, to: this.#deps.selfId };
+    this.#deps.logger.info('rebalance.transfer_started', { ...fields, keysTotal: transfer.keysTotal, resumedAtKeys: transfer.progress.keys });
+    try {
+      await transfer.run(source);
+      if (!transfer.progress.done) return false;
+      const { keys, bytes } = transfer.progress;
+      this.#deps.logger.info('rebalance.transfer_finished', { ...fields, keys, applied: transfer.applied, bytes, ms: Math.round(performance.now() - (tracked.startedMs ?? performance.now())) });
+      return true;
+    } catch (error) {
+      const reason = isSwarmError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+      this.#deps.logger.warn('rebalance.transfer_failed', { ...fields, keys: transfer.progress.keys, reason });
+      tracked.error = reason;
+      return false;
+    }
   }
 
   #finish(tracked: Tracked, state: 'finished' | 'failed', error: string | null): boolean {

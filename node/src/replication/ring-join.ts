@@ -3,7 +3,10 @@
 // 1. It waits until it knows the current ring as its owners do (an owner gossips the same current-ring
 //    digest): from then on it may coordinate requests; until then they answer 503 `joining`.
 // 2. It waits until every healthy member reports the pending ring it computes (with itself in it):
-//    from then on every coordinator's writes to its future ranges reach it too.
+//    from then on every coordinator's writes to its future ranges reach it too, and need a quorum of
+//    its join ring (ring-placement.ts). Then it waits JOIN_WRITES_IN_FLIGHT_MS more: a write a
+//    coordinator started before it knew of the joiner (targets and quorum of the old ring) may still
+//    be landing on the replica the joiner displaces, and the stream must not pass its key first.
 // 3. It streams each range it holds in its join ring (the current ring with it added: see
 //    ring-placement.ts) from a current replica (rebalance-engine.ts), then becomes an
 //    owner: only then do quorums count it.
@@ -13,6 +16,7 @@
 // state and it has been connected for JOIN_FOUNDING_QUIET_MS; the others then join it as above. No
 // human orders them, and two nodes never both found a ring of their own once they know each other.
 
+import { REPLICA_QUORUM_DEADLINE_MS } from '../limits';
 import type { Logger } from '../log';
 import { PENDING_RING_DIGEST_METADATA, RING_DIGEST_METADATA, reportedOwnership } from '../ring';
 import type { RebalanceEngine } from './rebalance-engine';
@@ -26,6 +30,12 @@ export const JOIN_CHECK_INTERVAL_MS = 250;
 export const JOIN_RETRY_MS = 2000;
 /** A node founds a ring only after this long connected to its cluster with no owner in sight. */
 export const JOIN_FOUNDING_QUIET_MS = 2000;
+/**
+ * How long one write attempt lasts at most (each attempt places the key afresh: coordinator.ts): once
+ * the members have agreed on the rings this long, every write attempt routed by an older ring has
+ * been acknowledged, with every acknowledging replica's copy stored, or has failed (see step 2).
+ */
+export const JOIN_WRITES_IN_FLIGHT_MS = REPLICA_QUORUM_DEADLINE_MS;
 
 /** A member as the join reads it (membership's MemberSummary fits). */
 export interface JoinMember {
@@ -50,6 +60,8 @@ export class RingJoin {
   readonly #deps: RingJoinDeps;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #joinedSinceMs: number | undefined;
+  /** Since when every alive member has reported this node's rings, without a break. */
+  #agreedSinceMs: number | undefined;
   #streaming = false;
   #closed = false;
 
@@ -100,7 +112,12 @@ export class RingJoin {
       if (this.#mayFound()) await ownership.become('owner', 'founded the ring: no owner was known');
       return JOIN_CHECK_INTERVAL_MS;
     }
-    if (!this.#pendingRingAgreed()) return JOIN_CHECK_INTERVAL_MS;
+    if (!this.#pendingRingAgreed()) {
+      this.#agreedSinceMs = undefined;
+      return JOIN_CHECK_INTERVAL_MS;
+    }
+    this.#agreedSinceMs ??= performance.now();
+    if (performance.now() - this.#agreedSinceMs < JOIN_WRITES_IN_FLIGHT_MS) return JOIN_CHECK_INTERVAL_MS;
     const plan = this.#plan();
     if (!this.#streaming) this.#deps.logger.info('ring.join_streaming', { transfers: plan.length, pendingDigest: placement.pending().ring.digest });
     this.#streaming = true;

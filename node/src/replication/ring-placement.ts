@@ -18,10 +18,34 @@
 // becomes an owner. J streams the ranges it holds in that ring (not only in the pending ring, which
 // has the other joiners too), and takes the writes to them as a pending target: when several nodes
 // join at once, whichever finishes first owns exactly what it has.
+//
+// Ownership changes travel by gossip, so for a moment coordinators route by different rings. A write
+// is therefore acknowledged by a joint quorum (writeTargetsFor): W replicas of the current ring, and W
+// of each other ring of interest: every joiner's join ring, the ring without leaving members, and, for
+// a grace period after the current ring changed, the previous ring. A read asks R of whichever ring
+// its coordinator routes by, and each of those rings saw W of every write, so R + W > N holds across
+// the switch. The grace ends once no healthy member reports the previous ring's digest any more, or
+// after PREVIOUS_RING_GRACE_MS_MAX. With no change under way a write's targets are what they always
+// were, at no extra cost.
 
 import { SwarmError } from '../errors';
-import { HashRing, inCurrentRing, inPendingRing, nextVersionedRing, reportedOwnership, type RingOwnership, type RingRange, type VersionedRing } from '../ring';
-import type { Placement, ReplicaTarget } from './placement';
+import { HashRing, inCurrentRing, inPendingRing, nextVersionedRing, reportedOwnership, RING_DIGEST_METADATA, type RingOwnership, type RingRange, type VersionedRing } from '../ring';
+import { NO_JOINT_SETS, type Placement, type ReplicaTarget, type WriteTargets } from './placement';
+
+/**
+ * How long at most writes keep counting the previous ring after the current one changed, if some
+ * healthy member still reports the previous ring's digest (its gossip lags, or it is stuck). About
+ * thirty gossip rounds on the `lan` profile: the window itself is one round.
+ */
+export const PREVIOUS_RING_GRACE_MS_MAX = 30_000;
+/** Previous rings kept at once (changes in quick succession); the oldest is forgotten first. */
+export const PREVIOUS_RINGS_KEPT_MAX = 4;
+
+/** A ring this node routed by until recently, and until when writes keep counting it. */
+interface PreviousRing {
+  readonly ring: HashRing;
+  readonly untilMs: number;
+}
 
 /** The part of membership placement reads (MembershipService fits it). */
 export interface PlacementMembership {
@@ -56,6 +80,8 @@ export interface RingPlacementOptions {
   readonly remembered?: RememberedMembers;
   /** This node's own ownership (it is not read from the metadata it gossips); an owner by default. */
   readonly selfOwnership?: () => RingOwnership;
+  /** A monotonic clock for the previous ring's grace period; performance.now by default. */
+  readonly nowMs?: () => number;
 }
 
 export class RingPlacement implements Placement {
@@ -72,6 +98,12 @@ export class RingPlacement implements Placement {
   #pending: VersionedRing;
   /** Each joining member's join ring (current ring + it), kept across rebuilds while unchanged. */
   #joinRings = new Map<string, VersionedRing>();
+  /** The current ring without its leaving members, while any member is leaving. */
+  #leaveRing: VersionedRing | undefined;
+  #previousRings: PreviousRing[] = [];
+  /** Every ring other than the current one whose replicas a write must reach W of; empty when stable. */
+  #jointRings: HashRing[] = [];
+  readonly #nowMs: () => number;
 
   constructor(options: RingPlacementOptions) {
     this.#selfId = options.selfId;
@@ -82,9 +114,11 @@ export class RingPlacement implements Placement {
     this.#remembered = new Set((options.remembered?.nodeIds ?? []).filter((nodeId) => nodeId !== options.selfId));
     this.#previousOwners = new Set(this.#remembered);
     this.#rememberedUntil = options.remembered;
+    this.#nowMs = options.nowMs ?? (() => performance.now());
     const { current, pending } = this.#build();
     this.#current = current;
     this.#pending = pending;
+    this.#forgetSettledPreviousRings();
   }
 
   /** A member of the previous life not heard of yet: expected back, so worth waiting for. */
@@ -97,10 +131,47 @@ export class RingPlacement implements Placement {
    * every membership event, so requests read a cached ring instead of hashing the member set each time.
    */
   refresh(): VersionedRing {
+    const before = this.#current;
     const { current, pending } = this.#build();
     this.#current = current;
     this.#pending = pending;
+    if (current !== before && before.ring.size > 0) this.#previousRings.push({ ring: before.ring, untilMs: this.#nowMs() + PREVIOUS_RING_GRACE_MS_MAX });
+    this.#forgetSettledPreviousRings();
     return this.#current;
+  }
+
+  /** The rings a write must also meet a quorum in (see the header); empty while the ring is stable. */
+  jointRings(): readonly HashRing[] {
+    return this.#jointRings;
+  }
+
+  /**
+   * Drops previous rings nobody routes by any more: no healthy member reports the digest (every one
+   * has moved on), or the grace period passed; also one the ring has come back to, and beyond the cap.
+   */
+  #forgetSettledPreviousRings(): void {
+    const nowMs = this.#nowMs();
+    const reported = new Set<unknown>();
+    if (this.#previousRings.length > 0) {
+      for (const nodeId of this.#membership.ringMemberIds()) {
+        if (nodeId !== this.#selfId && this.#membership.isHealthy(nodeId)) reported.add(this.#membership.metadataOf(nodeId)?.[RING_DIGEST_METADATA]);
+      }
+    }
+    const currentDigest = this.#current.ring.digest;
+    this.#previousRings = this.#previousRings
+      .filter((previous) => previous.untilMs > nowMs && previous.ring.digest !== currentDigest && reported.has(previous.ring.digest))
+      .slice(-PREVIOUS_RINGS_KEPT_MAX);
+    const rings = [...this.#joinRings.values()].map((joinRing) => joinRing.ring);
+    if (this.#leaveRing !== undefined) rings.push(this.#leaveRing.ring);
+    for (const previous of this.#previousRings) rings.push(previous.ring);
+    // One quorum per distinct ring: a join ring is often the pending ring, a previous ring a join ring.
+    const seen = new Set([currentDigest]);
+    this.#jointRings = [];
+    for (const ring of rings) {
+      if (ring.size === 0 || seen.has(ring.digest)) continue;
+      seen.add(ring.digest);
+      this.#jointRings.push(ring);
+    }
   }
 
   /** The current ring: owners and leaving members. Reads ask it, quorums count it. */
@@ -143,6 +214,8 @@ export class RingPlacement implements Placement {
       joinRings.set(nodeId, nextVersionedRing(this.#joinRings.get(nodeId), [...currentIds, nodeId].map((id) => ({ nodeId: id })), this.tokensPerNode));
     }
     this.#joinRings = joinRings;
+    const staying = currentIds.filter((nodeId) => ownership.get(nodeId) !== 'leaving');
+    this.#leaveRing = staying.length === currentIds.length ? undefined : nextVersionedRing(this.#leaveRing, staying.map((nodeId) => ({ nodeId })), this.tokensPerNode);
     return {
       current: nextVersionedRing(this.#current, currentIds.map((nodeId) => ({ nodeId })), this.tokensPerNode),
       pending: nextVersionedRing(this.#pending, pendingIds.map((nodeId) => ({ nodeId })), this.tokensPerNode),
@@ -186,6 +259,31 @@ export class RingPlacement implements Placement {
     for (const nodeId of pending.preferenceList(key, Math.min(this.replicationFactor, pending.size))) add(nodeId);
     for (const [nodeId, { ring }] of this.#joinRings) if (ring.preferenceList(key, Math.min(this.replicationFactor, ring.size)).includes(nodeId)) add(nodeId);
     return targets;
+  }
+
+  /**
+   * A write's targets (targetsFor, then the key's healthy replicas in every joint ring, flagged
+   * `pending`) and its joint sets: the key's replicas in each joint ring. While the ring is stable this
+   * is targetsFor and nothing more.
+   */
+  writeTargetsFor(key: string): WriteTargets {
+    const targets = this.targetsFor(key);
+    if (this.#jointRings.length === 0) return { targets, jointSets: NO_JOINT_SETS };
+    if (this.#previousRings.some((previous) => previous.untilMs <= this.#nowMs())) {
+      this.#forgetSettledPreviousRings();
+      if (this.#jointRings.length === 0) return { targets, jointSets: NO_JOINT_SETS };
+    }
+    const taken = new Set(targets.map((target) => target.nodeId));
+    const jointSets = this.#jointRings.map((ring) => {
+      const replicas = ring.preferenceList(key, Math.min(this.replicationFactor, ring.size));
+      for (const nodeId of replicas) {
+        if (taken.has(nodeId) || !(nodeId === this.#selfId || this.#membership.isHealthy(nodeId))) continue;
+        taken.add(nodeId);
+        targets.push({ nodeId, pending: true });
+      }
+      return replicas;
+    });
+    return { targets, jointSets };
   }
 
   /**

@@ -25,10 +25,37 @@ for (const joiners of [[JOINER], [JOINER, OTHER_JOINER]]) {
       const wanted = pending.preferenceListAt(position, 3).includes(JOINER);
       const covering = plan.filter((planned) => containsPosition(planned.interval, position));
       expect(covering.length).toBe(wanted ? 1 : 0);
-      if (wanted) expect(covering[0]!.sources).toEqual(current.preferenceListAt(position, 3));
+      if (!wanted) continue;
+      const replicas = current.preferenceListAt(position, 3);
+      const staying = pending.preferenceListAt(position, 3);
+      const displaced = replicas.filter((nodeId) => !staying.includes(nodeId));
+      // The displaced replicas first (they hold what the joiner takes over), then the others in preference order.
+      expect(covering[0]!.sources).toEqual([...displaced, ...replicas.filter((nodeId) => staying.includes(nodeId))]);
+      expect(covering[0]!.displaced).toBe(displaced[0]);
     }
   });
 }
+
+test('in its join ring a joiner displaces exactly one current replica of each interval it takes', () => {
+  const current = new HashRing(OWNERS.map((nodeId) => ({ nodeId })), 16);
+  const joinRing = new HashRing([...OWNERS, JOINER].map((nodeId) => ({ nodeId })), 16);
+  const plan = planJoinTransfers(current, joinRing, 3, JOINER);
+  for (const planned of plan) {
+    const sample = samplePositions(5000).find((position) => containsPosition(planned.interval, position)) ?? planned.interval.end;
+    const staying = joinRing.preferenceListAt(sample, 3);
+    expect(planned.displaced).toBeDefined();
+    expect(staying).not.toContain(planned.displaced);
+    expect(planned.sources.filter((nodeId) => !staying.includes(nodeId))).toEqual([planned.displaced!]);
+  }
+});
+
+test('a ring with fewer than N members displaces nobody: every current replica stays one', () => {
+  const current = new HashRing(OWNERS.slice(0, 2).map((nodeId) => ({ nodeId })), 16);
+  const joinRing = new HashRing([...OWNERS.slice(0, 2), JOINER].map((nodeId) => ({ nodeId })), 16);
+  const plan = planJoinTransfers(current, joinRing, 3, JOINER);
+  expect(plan.length).toBeGreaterThan(0);
+  for (const planned of plan) expect(planned.displaced).toBeUndefined();
+});
 
 test('no plan without owners, for a node not in the pending ring, or for an owner', () => {
   const empty = new HashRing([], 16);
