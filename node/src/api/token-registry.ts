@@ -8,13 +8,13 @@
 // The first admin token comes from the environment ($SWARMKV_ADMIN_TOKEN) and is never stored: each
 // node started with it accepts it, compared in constant time against its hash kept in memory.
 
-import * as crypto from 'node:crypto';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock';
 import { SwarmError } from '../errors';
 import { SYSTEM_KEY_PREFIX } from '../keys';
 import { TOKEN_CACHE_ENTRIES_MAX, TOKEN_CACHE_MS, TOKEN_LABEL_CHARS_MAX, TOKENS_MAX } from '../limits';
 import type { Coordinator } from '../replication';
+import { sha256Bytes } from '../sha256';
 import { isRole, type Role } from './roles';
 
 const TOKEN_KEY_PREFIX = `${SYSTEM_KEY_PREFIX}token/`;
@@ -35,13 +35,6 @@ export interface IssuedToken extends TokenInfo {
   readonly token: string;
 }
 
-/**
- * Every request to a node that enforces tokens hashes its token: the one-shot crypto.hash (Node 20.12+,
- * Bun) costs a third of createHash's ~1.9 µs on Node; createHash remains for an older Node 20.
- */
-const sha256: (text: string) => Buffer =
-  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'buffer') : (text) => crypto.createHash('sha256').update(text, 'utf8').digest();
-
 interface CachedRole {
   readonly role: Role | undefined;
   readonly untilMs: number;
@@ -56,7 +49,7 @@ export class TokenRegistry {
   constructor(coordinator: Coordinator, clock: Clock, adminToken: string | undefined) {
     this.#coordinator = coordinator;
     this.#clock = clock;
-    this.#adminTokenHash = adminToken === undefined ? undefined : sha256(adminToken);
+    this.#adminTokenHash = adminToken === undefined ? undefined : sha256Bytes(adminToken);
   }
 
   /** Whether this node checks tokens at all: it does once it was given the first admin token. */
@@ -66,7 +59,7 @@ export class TokenRegistry {
 
   /** The role a bearer token grants, or undefined for a token that is unknown or revoked. */
   async roleOf(token: string): Promise<Role | undefined> {
-    const hash = sha256(token);
+    const hash = sha256Bytes(token);
     if (this.#adminTokenHash !== undefined && timingSafeEqual(hash, this.#adminTokenHash)) return 'admin';
     // Only tokens of our own shape are looked up: garbage costs no cluster read.
     if (!ISSUED_TOKEN.test(token)) return undefined;
@@ -84,7 +77,7 @@ export class TokenRegistry {
     if (label.length > TOKEN_LABEL_CHARS_MAX) throw new SwarmError('invalid_body', `the label exceeds ${TOKEN_LABEL_CHARS_MAX} characters`);
     if ((await this.#keys(TOKEN_KEY_PREFIX)).length >= TOKENS_MAX) throw new SwarmError('conflict', `the cluster holds ${TOKENS_MAX} tokens already; revoke some first`);
     const token = `skv_${randomBytes(32).toString('base64url')}`;
-    const hex = sha256(token).toString('hex');
+    const hex = sha256Bytes(token).toString('hex');
     const info: TokenInfo = { id: hex.slice(0, TOKEN_ID_HEX_DIGITS), role, label, createdAt: new Date(this.#clock.nowMs()).toISOString() };
     await this.#coordinator.create(TOKEN_KEY_PREFIX + hex, JSON.stringify(info));
     return { ...info, token };

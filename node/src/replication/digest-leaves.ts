@@ -3,9 +3,9 @@
 // --memory node, in LMDB beside the records for a durable one) answer anti-entropy's and range
 // transfer's questions the same way from an ordered walk over their leaves; that is this file.
 
-import { createHash } from 'node:crypto';
 import { assert } from '../assert';
 import { keyPosition, RING_POSITION_HEX_DIGITS } from '../ring';
+import { sha256Bytes } from '../sha256';
 import { LEAF_POSITION_HEX_DIGITS, type LeafHasher } from '../storage';
 import type { IntervalDigest, LeafHash } from './digest-buckets';
 import { inclusivePieces, positionHex, type PositionInterval } from './position-interval';
@@ -39,7 +39,7 @@ export interface DigestSource {
 
 /** A leaf's hash is the first 64 bits of SHA-256(key, version). */
 export function leafHash(key: string, version: string): LeafHash {
-  const hash = createHash('sha256').update(`${key}\n${version}`).digest();
+  const hash = sha256Bytes(`${key}\n${version}`);
   return { high: hash.readUInt32BE(0), low: hash.readUInt32BE(4) };
 }
 

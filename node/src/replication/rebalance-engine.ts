@@ -3,9 +3,9 @@
 // Each range comes from the replica the joiner displaces when that one is up (it holds every write it
 // acknowledged: see transfer-plan.ts); otherwise from every other current replica of the range in turn,
 // each copy merged by last-writer-wins, so a write acknowledged by the displaced replica and any one
-// other is not missed. A range that displaces nobody comes from the first replica that answers. Progress of every transfer is
-// persisted in one store metadata entry, written in the same transaction as each batch (so a restart
-// resumes each where it was, and never past data that is not stored); the
+// other is not missed. A range that displaces nobody comes from the first replica that answers.
+// Progress of every transfer is persisted in one store metadata entry, written in the same transaction
+// as each batch (so a restart resumes each where it was, and never past data that is not stored); the
 // entry is cleared when the node becomes an owner (a later join starts afresh). Logs
 // `rebalance.transfer_started`, `rebalance.transfer_finished` and `rebalance.transfer_failed`.
 

@@ -9,20 +9,15 @@
 // A key's position is asked for several times per request (the coordinator's placement, the digest index
 // of each replica that stores it, GET /cluster/locate), and a hot key on every request it appears in. A
 // hash through createHash cost ~1.9 µs on Node (4-5% of a cluster GET's CPU, bench/RESULTS.md "http-path"):
-// the one-shot crypto.hash (Node >= 20.12, Bun) does the same in ~0.6 µs, and recent keys' positions are
-// kept in a small bounded cache, so a repeated key costs a map lookup.
+// sha256.ts takes the one-shot hash (~0.6 µs), and recent keys' positions are kept in a small bounded
+// cache, so a repeated key costs a map lookup.
 
-import * as crypto from 'node:crypto';
+import { sha256Hex } from '../sha256';
 
 export const RING_POSITION_HEX_DIGITS = 16;
 /** The lowest and highest positions; a range (start, end] with start === end covers the whole ring. */
 export const RING_POSITION_MIN = '0'.repeat(RING_POSITION_HEX_DIGITS);
 export const RING_POSITION_MAX = 'f'.repeat(RING_POSITION_HEX_DIGITS);
-
-type HexDigest = (text: string) => string;
-/** crypto.hash where the runtime has it (Node 20.12+, Bun); createHash on an older Node 20. */
-const sha256Hex: HexDigest =
-  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 function position(text: string): string {
   return sha256Hex(text).slice(0, RING_POSITION_HEX_DIGITS);
