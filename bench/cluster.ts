@@ -1,4 +1,4 @@
-// The cluster deployment: three durable swarmkv nodes on 127.0.0.1 forming a cluster over a private DHT
+// The cluster deployment: three swarmkv nodes (durable, or in memory with `memory`) on 127.0.0.1 forming a cluster over a private DHT
 // that the first node founds (`--dht-port`) and the others bootstrap from. Never the public DHT.
 // It is ready to measure once every node lists every node as "alive", all nodes agree on the ring, and
 // every node is ready (joined as an owner of that ring).
@@ -53,7 +53,10 @@ export class ClusterDeployment implements Deployment {
     cpus: string | undefined;
     nodeFlags: (name: string) => string[];
     stopGraceMs: number | undefined;
+    /** In-memory nodes (--memory) instead of durable ones (--sync flush): the cluster without its storage. */
+    memory?: boolean;
   }): Promise<ClusterDeployment> {
+    const storageFlags = options.memory === true ? ['--memory'] : ['--sync', 'flush'];
     const secret = randomBytes(16).toString('hex');
     const dhtPort = await freeUdpPort();
     const nodes: ServerProcess[] = [];
@@ -64,7 +67,7 @@ export class ClusterDeployment implements Deployment {
         cliPath: options.cliPath,
         dataDir: dataDirFor(options.scratchDir, `${options.label}-${name}`),
         port,
-        extra: ['--name', name, '--sync', 'flush', '--secret', secret, '--profile', 'local', ...clusterFlags],
+        extra: ['--name', name, ...storageFlags, '--secret', secret, '--profile', 'local', ...clusterFlags],
       });
       const node = await ServerProcess.start(`${options.label} ${name}`, [...options.nodeFlags(name), ...args], options.cpus, options.stopGraceMs ?? CLUSTER_STOP_GRACE_MS);
       nodes[index] = node;

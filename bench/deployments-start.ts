@@ -42,6 +42,7 @@ async function startCluster(state: RunState, id: ClusterDeploymentId, scratchDir
       cpus: options.pinning?.serverCpus,
       nodeFlags: (name) => profilingArgs(state, `${id}-${name}`),
       stopGraceMs: options.cpuProfileDir === undefined ? undefined : PROFILED_STOP_GRACE_MS,
+      memory: id === 'memory-cluster',
     });
     state.deployments.set(id, cluster);
     state.clusters.set(id, cluster);

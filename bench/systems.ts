@@ -15,6 +15,7 @@ export const SYSTEM_IDS = [
   'memory',
   'cluster-one',
   'cluster-quorum',
+  'cluster-memory-quorum',
   'etcd-1',
   'etcd-3',
   'redis-cluster',
@@ -38,12 +39,13 @@ export const DEPLOYMENT_IDS = [
   'candidate-memory',
   'cluster',
   'candidate-cluster',
+  'memory-cluster',
   'etcd-1',
   'etcd-3',
   'redis-cluster',
 ] as const;
 export type DeploymentId = (typeof DEPLOYMENT_IDS)[number];
-export type ClusterDeploymentId = Extract<DeploymentId, 'cluster' | 'candidate-cluster'>;
+export type ClusterDeploymentId = Extract<DeploymentId, 'cluster' | 'candidate-cluster' | 'memory-cluster'>;
 export type SingleNodeDeploymentId = Exclude<DeploymentId, ClusterDeploymentId | 'etcd-1' | 'etcd-3' | 'redis-cluster'>;
 
 /** How a system is spoken to: swarmkv's REST API, etcd's JSON gateway, or Redis's RESP. */
@@ -84,6 +86,13 @@ const SPECS: Record<SystemId, Spec> = {
   memory: { label: 'swarmkv 1 node --memory', description: "the in-memory store: swarmkv's HTTP, coordinator and metrics path without LMDB", deployment: 'memory', reference: 'baseline' },
   'cluster-one': { label: 'swarmkv 3 nodes, one', description: `${CLUSTER_TEXT}; R = W = 1`, deployment: 'cluster', query: 'consistency=one', reference: 'flush' },
   'cluster-quorum': { label: 'swarmkv 3 nodes, quorum', description: `${CLUSTER_TEXT}; R = W = 2`, deployment: 'cluster', query: 'consistency=quorum', reference: 'flush' },
+  'cluster-memory-quorum': {
+    label: 'swarmkv 3 --memory nodes, quorum',
+    description: 'three in-memory (--memory) nodes, replication factor 3, R = W = 2: the cluster with storage taken out, the floor of what the HTTP path, the coordinator and the encrypted transport cost',
+    deployment: 'memory-cluster',
+    query: 'consistency=quorum',
+    reference: 'flush',
+  },
   'etcd-1': { label: 'etcd 1 member', description: "Debian's etcd-server, one member, JSON gateway (/v3/kv/range, /v3/kv/put), linearizable reads", deployment: 'etcd-1', protocol: 'etcd', reference: undefined },
   'etcd-3': { label: 'etcd 3 members', description: "Debian's etcd-server, three members, load spread over all three (followers forward to the leader), linearizable reads", deployment: 'etcd-3', protocol: 'etcd', reference: undefined },
   'redis-cluster': { label: 'Redis Cluster 3+3', description: "Debian's redis-server, 3 masters + 3 replicas, AOF fsynced every second, driven by redis-benchmark --cluster", deployment: 'redis-cluster', protocol: 'redis', reference: undefined },
@@ -97,7 +106,7 @@ export const SYSTEMS: Record<SystemId, SystemSpec> = Object.fromEntries(
   SYSTEM_IDS.map((id) => [id, { id, query: '', protocol: 'swarmkv', ...SPECS[id] } satisfies SystemSpec]),
 ) as Record<SystemId, SystemSpec>;
 
-export const isClusterDeployment = (id: DeploymentId): id is ClusterDeploymentId => id === 'cluster' || id === 'candidate-cluster';
+export const isClusterDeployment = (id: DeploymentId): id is ClusterDeploymentId => id === 'cluster' || id === 'candidate-cluster' || id === 'memory-cluster';
 export const isSwarmkvCluster = (id: SystemId) => isClusterDeployment(SYSTEMS[id].deployment);
 
 /** The systems a measurement of `ids` needs as well: every reference, transitively. */
