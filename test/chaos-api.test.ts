@@ -230,6 +230,30 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('the chaos API on a 3-node cluster', () =
     expect(Math.abs(Date.parse((await c.get(n1, 'unskewed')).body.updatedAt) - Date.now())).toBeLessThan(5000);
   }, SCENARIO_MS);
 
+  test('under skew, last writer wins by clock: an earlier write from a node ahead beats a later one made across a partition', async () => {
+    const c = cluster();
+    const [n1, n2] = c.nodes as [ClusterNode, ClusterNode];
+    await c.waitFor(() => settled(c), ALIVE_AGAIN_MS_MAX, 'all alive on all, one ring');
+    expect((await chaos(c, n2, 'POST', '/chaos/skew', { offsetMs: 30 * 60_000, run: 'test-lww' })).status).toBe(200);
+    let aheadVersion = '';
+    try {
+      expect((await chaos(c, n2, 'POST', '/chaos/partition', { peers: c.nodes.filter((node) => node !== n2).map((node) => node.name), run: 'test-lww' })).status).toBe(200);
+      expect((await c.put(n2, 'lww', 'earlier, from the node ahead', 'one')).status).toBe(200);
+      expect((await c.put(n1, 'lww', 'later, from a true clock', 'one')).status).toBe(200);
+      // Until the heal, each side holds its own write; the earlier one has the higher version.
+      aheadVersion = String((await c.local(n2, 'lww')).body.version);
+      expect(String((await c.local(n1, 'lww')).body.version) < aheadVersion).toBe(true);
+    } finally {
+      await chaos(c, n2, 'DELETE', '/chaos/partition', { run: 'test-lww' });
+      await chaos(c, n2, 'POST', '/chaos/skew', { offsetMs: 0, run: 'test-lww' });
+    }
+    await c.waitFor(async () => {
+      const versions = await localVersions(c, 'lww');
+      return versions.every((version) => version === aheadVersion);
+    }, CONVERGE_MS_MAX, 'every replica holding the version of the write from the node ahead');
+    expect((await c.get(n1, 'lww', 'all')).body.value).toBe('earlier, from the node ahead');
+  }, SCENARIO_MS);
+
   test('a kill ends the process with SIGKILL once it answered, and the others see it dead', async () => {
     const c = cluster();
     const [n1, n2, n3] = c.nodes as [ClusterNode, ClusterNode, ClusterNode];
