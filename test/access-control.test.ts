@@ -52,6 +52,12 @@ const EXPECTED_ROLE: Record<string, string> = {
   'GET /cluster/explain/{key}': 'read',
   'GET /cluster/events': 'read',
   'GET /stats': 'read',
+  'GET /chaos': 'admin',
+  'POST /chaos/partition': 'admin',
+  'DELETE /chaos/partition': 'admin',
+  'POST /chaos/pause': 'admin',
+  'POST /chaos/skew': 'admin',
+  'POST /chaos/kill': 'admin',
 };
 
 const BODIES: Record<string, unknown> = { 'PUT /kv/{key}': { value: 1 }, 'POST /kv': { value: 1 }, 'POST /tokens': { role: 'read', label: 'matrix' } };

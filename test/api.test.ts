@@ -462,6 +462,11 @@ describe('the OpenAPI document and Swagger UI', () => {
     expect(spec.openapi).toMatch(/^3\./);
     expect(Object.keys(spec.paths).sort()).toEqual([
       '/access',
+      '/chaos',
+      '/chaos/kill',
+      '/chaos/partition',
+      '/chaos/pause',
+      '/chaos/skew',
       '/cluster/events',
       '/cluster/explain/{key}',
       '/cluster/health',
@@ -498,6 +503,10 @@ describe('the OpenAPI document and Swagger UI', () => {
       ['/metrics', 'get', ['200']],
       ['/cluster/repair', 'post', ['202', '409']],
       ['/cluster/repair', 'get', ['200']],
+      ['/chaos', 'get', ['200', '404']],
+      ['/chaos/partition', 'post', ['200', '400', '404']],
+      ['/chaos/partition', 'delete', ['200', '400', '404']],
+      ['/chaos/pause', 'post', ['202', '400', '404']],
       ['/cluster/ring/what-if', 'get', ['200', '400', '409']],
     ];
     for (const [path, method, statuses] of documented) {

@@ -247,3 +247,16 @@ export const WHAT_IF_ID_SAMPLES = 16;
  * target for bench/rebalance.ts, not a measurement. The reply says which rate it used.
  */
 export const WHAT_IF_TRANSFER_KEYS_PER_SECOND_DEFAULT = 10_000;
+
+/** Chaos events a node keeps for GET /chaos, oldest dropped first. */
+export const CHAOS_EVENTS_KEPT_MAX = 200;
+/** Peers one partition request may name: a cluster is smaller than this (SWARM_PEERS_MAX). */
+export const CHAOS_PARTITION_PEERS_MAX = 64;
+/** The longest partition a request may set to heal by itself: an hour. */
+export const CHAOS_PARTITION_MS_MAX = 60 * 60 * 1000;
+/** The longest stop-the-world pause: a minute, past any failure detector's timeouts. */
+export const CHAOS_PAUSE_MS_MAX = 60 * 1000;
+/** The largest clock skew either way: a day, as for --clock-offset-ms. */
+export const CHAOS_SKEW_MS_MAX = CLOCK_OFFSET_MS_MAX;
+/** The longest `run` label an event carries (a scenario's name and step). */
+export const CHAOS_RUN_CHARS_MAX = 128;

@@ -2,8 +2,6 @@
 // transport, the request/response layer on it, SWIM membership, ring placement and the replica server.
 // Message flow: transport -> rpc envelopes (replica requests and answers) | membership messages.
 
-import type { DhtNodeAddress } from 'hyperdht';
-import { isIPv4 } from 'node:net';
 import { KEY_COUNT_METADATA, LiveClusterView, type ClusterView, type ElasticityControl } from './api';
 import { wireElasticity, type Departure } from './main-elasticity';
 import type { Clock } from './clock';
@@ -39,18 +37,17 @@ import { PENDING_RING_DIGEST_METADATA, RING_DIGEST_METADATA, RING_OWNERSHIP_META
 import type { KvStore } from './storage';
 import { DEPARTURE_BATCH_MAX, DEPARTURE_HANDOVER_MS_MAX } from './limits';
 import { isNodeId, type HybridLogicalClock } from './version';
-import { ConnectionWatch, Rpc, RPC_IN_FLIGHT_MAX, type PeerHello, type TransportLog, type TransportStats } from './transport';
-import { HyperswarmTransport } from './transport/hyperswarm';
-import { ONCE_PER_PEER_EVENTS, OncePerPeer, warnOncePerPeer } from './main-log-once';
+import { ConnectionWatch, Rpc, RPC_IN_FLIGHT_MAX, type PeerHello, type TransportStats } from './transport';
+import type { HyperswarmTransport } from './transport/hyperswarm';
+import { warnOncePerPeer } from './main-log-once';
+import { createTransport, refusalsOf, transportLogOf } from './main-transport';
+import type { ChaosFaults } from './chaos';
 import { unlessInterrupted } from './main-startup';
 import { wireJoin } from './main-join';
 import type { NodeDigests } from './main-stores';
 import { SelfMetadata } from './main-self-metadata';
 import { rememberedRemovals } from './main-removals';
 
-
-/** Transport events too frequent for the info level: they are per connection attempt, not per change. */
-const DEBUG_TRANSPORT_EVENTS = new Set(['transport.reconnect_attempt', 'transport.connection_error']);
 
 /** What requests route through once the cluster half is wired. */
 export interface ClusterRouting {
@@ -96,49 +93,8 @@ export interface ClusterWiring {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly hlc: HybridLogicalClock;
-}
-
-function bootstrapOf(config: NodeConfig): readonly DhtNodeAddress[] | 'public' {
-  if (config.publicDht) return 'public';
-  return config.bootstrap.map((entry) => {
-    const colon = entry.lastIndexOf(':');
-    return { host: entry.slice(0, colon).replace(/^\[|\]$/g, ''), port: Number(entry.slice(colon + 1)) };
-  });
-}
-
-/** One filter per node (per logger): a misbehaving peer's refusals are logged once each, however often it sends them. */
-const refusalFilters = new WeakMap<Logger, OncePerPeer>();
-
-function refusalsOf(logger: Logger): OncePerPeer {
-  let filter = refusalFilters.get(logger);
-  if (filter === undefined) refusalFilters.set(logger, (filter = new OncePerPeer()));
-  return filter;
-}
-
-function transportLogOf(logger: Logger): TransportLog {
-  const warn = warnOncePerPeer(logger, refusalsOf(logger));
-  return (event, fields) => {
-    if (DEBUG_TRANSPORT_EVENTS.has(event)) logger.debug(event, fields);
-    else if (ONCE_PER_PEER_EVENTS.has(event)) warn(event, fields);
-    else logger.info(event, fields);
-  };
-}
-
-function createTransport(wiring: ClusterWiring): HyperswarmTransport {
-  const { config, nodeId, logger } = wiring;
-  const advertisedHost = config.advertise.slice(0, config.advertise.lastIndexOf(':'));
-  return new HyperswarmTransport({
-    nodeId,
-    name: config.name,
-    httpAddress: config.advertise,
-    clusterName: config.cluster,
-    secret: config.secret!,
-    bootstrap: bootstrapOf(config),
-    log: transportLogOf(logger),
-    dhtHost: config.host,
-    ...(config.dhtPort > 0 ? { dhtPort: config.dhtPort } : {}),
-    ...(isIPv4(advertisedHost) ? { dhtPublicHost: advertisedHost } : {}),
-  });
+  /** The faults of a node started with --chaos: its partition filters the transport. */
+  readonly chaos: ChaosFaults | undefined;
 }
 
 function logMemberEvent(logger: Logger, event: MemberEvent): void {

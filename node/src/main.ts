@@ -3,7 +3,9 @@
 
 import { buildApp, withFastKeyRoutes, HostPolicy, HttpMetrics, registerCleanupMetric, StandaloneClusterView, TokenRegistry, TransferRateMeter, type AppDeps, type ClusterView, type ElasticityControl, type Readiness } from './api';
 import { assert } from './assert';
-import { OffsetClock, systemClock, type Clock } from './clock';
+import type { Clock } from './clock';
+import type { ChaosFaults } from './chaos';
+import { nodeClocks, startChaos, type NodeClocks } from './main-chaos';
 import { isClustered, tlsFilesOf, type NodeConfig } from './config';
 import type { ClusterWiring, RunningCluster } from './main-cluster';
 import type { Departure } from './main-elasticity';
@@ -210,6 +212,7 @@ interface AppParts {
   readonly metrics: HttpMetrics;
   readonly transferRate: TransferRateMeter;
   readonly readiness: () => Readiness;
+  readonly chaos: ChaosFaults | undefined;
 }
 
 /** Who may call this node: its names (Host and Origin checks) and its tokens. */
@@ -224,8 +227,9 @@ function accessControlOf(config: NodeConfig, routing: Routing, coordinator: Coor
 
 /** What the HTTP app reads, each through `routing`, so joining the cluster later switches it over. */
 function appDeps(parts: AppParts, listeningUrl: () => string | undefined): AppDeps {
-  const { config, options, nodeId, store, hints, routing, coordinator, logger, clock, recentEvents, metrics, transferRate, readiness } = parts;
+  const { config, options, nodeId, store, hints, routing, coordinator, logger, clock, recentEvents, metrics, transferRate, readiness, chaos } = parts;
   return {
+    chaos,
     transferRate,
     ...accessControlOf(config, routing, coordinator, clock),
     recentEvents,
@@ -289,14 +293,15 @@ interface StartContext {
   readonly config: NodeConfig;
   readonly options: StartOptions;
   readonly logger: Logger;
-  readonly clock: Clock;
+  readonly clocks: NodeClocks;
   readonly recentEvents: RecentEvents;
   /** Where each step records what it opened, for a start that does not finish. */
   readonly opened: OpenedSoFar;
 }
 
 /** Everything a node is made of, opened in order. */
-async function startParts({ config, options, logger, clock, recentEvents, opened }: StartContext) {
+async function startParts({ config, options, logger, clocks, recentEvents, opened }: StartContext) {
+  const { clock } = clocks;
   const startedMs = performance.now();
   const stores = await openStores(config, clock, logger, opened);
   opened.checkpoint();
@@ -308,10 +313,11 @@ async function startParts({ config, options, logger, clock, recentEvents, opened
   const coordinator = coordinatorOver(routing, config, hlc, clock);
   const metrics = new HttpMetrics(() => store.stats(), () => hints.health(), () => routing.rebalance());
   const transferRate = opened.add('transfer rate meter', new TransferRateMeter());
+  const chaos = startChaos({ config, clocks, nodeId, logger, metrics });
   const stopping = { asked: false };
   // Not ready from the moment a stop is asked for, so a platform sends no new traffic while it drains.
   const readiness = (): Readiness => (stopping.asked ? { ready: false, reason: 'draining' } : routing.joined() ? { ready: true } : { ready: false, reason: 'joining' });
-  const deps = appDeps({ config, options, nodeId, store, hints, routing, coordinator, logger, clock, recentEvents, metrics, transferRate, readiness }, () => url);
+  const deps = appDeps({ config, options, nodeId, store, hints, routing, coordinator, logger, clock, recentEvents, metrics, transferRate, readiness, chaos }, () => url);
   const app = buildApp(deps);
   const listener = options.listener ?? (await HttpListener.listen(config.httpHost, config.port, tlsFilesOf(config)));
   listener.serve(withFastKeyRoutes(deps, requestHandlerOf(app)));
@@ -325,15 +331,16 @@ async function startParts({ config, options, logger, clock, recentEvents, opened
   const announce = () => logListening(logger, config, store, { url: listeningUrl, nodeId, startMs: Math.round(performance.now() - startedMs) });
   const tombstones = opened.add('tombstone collector', new TombstoneCollector({ store, clock, graceMs: config.tombstoneGraceMs, logger }));
   tombstones.start();
-  const wiring = { config, nodeId, store, localReplica, digests, hints, logger, clock, hlc };
+  const wiring = { config, nodeId, store, localReplica, digests, hints, logger, clock, hlc, chaos };
   const cluster = await joinCluster(wiring, { url: listeningUrl, routing, announce, opened, signal: options.signal });
   registerCleanupMetric(metrics, () => cluster?.cleanupKeysDeleted() ?? 0).catch((error: unknown) => logger.error('metrics.load_failed', { error: String(error) }));
   if (cluster !== undefined) metrics.watchTransport(cluster.transportStats);
-  return { nodeId, url: listeningUrl, listener, cluster, stopping, closeables: [transferRate, tombstones, hintStore, store] };
+  return { nodeId, url: listeningUrl, listener, cluster, stopping, closeables: [{ close: async () => chaos?.close() }, transferRate, tombstones, hintStore, store] };
 }
 
 export async function startNode(config: NodeConfig, options: StartOptions = {}): Promise<RunningNode> {
-  const clock = options.clock ?? (config.clockOffsetMs === 0 ? systemClock : new OffsetClock(systemClock, config.clockOffsetMs));
+  const clocks = nodeClocks(config, options.clock);
+  const { clock } = clocks;
   const recentEvents = new RecentEvents(() => clock.nowMs());
   const logger = recordingLogger(options.logger ?? createLogger(config.logLevel), recentEvents).child({ node: config.name });
   if (!config.memory) survivesCommitFailures(logger);
@@ -342,7 +349,7 @@ export async function startNode(config: NodeConfig, options: StartOptions = {}):
   let parts: Awaited<ReturnType<typeof startParts>>;
   try {
     opened.checkpoint();
-    parts = await startParts({ config, options, logger, clock, recentEvents, opened });
+    parts = await startParts({ config, options, logger, clocks, recentEvents, opened });
   } catch (error) {
     await opened.closeAll(logger, error);
     throw error;

@@ -29,7 +29,7 @@ export const nodeHelp: CommandHelp = {
     { title: 'Replication', options: ['replicas', 'tokens', 'read-consistency', 'write-consistency', 'anti-entropy-interval-ms', 'hints-max', 'hint-bytes-max'] },
     { title: 'Failure detection', options: ['profile'] },
     { title: 'Logging', options: ['log-level', 'log-format'] },
-    { title: 'Fault injection', options: ['clock-offset-ms'] },
+    { title: 'Fault injection', options: ['clock-offset-ms', 'chaos'] },
   ],
   defaults: {
     ...Object.fromEntries(configFields.filter((field) => isDerivedDefault(field.defaultValue) && !NO_DEFAULT.test(field.defaultValue)).map((field) => [field.flag.slice(2), field.defaultValue])),

@@ -5,6 +5,7 @@ import { Elysia } from 'elysia';
 import { node } from '@elysiajs/node';
 import { swagger } from '@elysiajs/swagger';
 import { SwarmError, type ErrorCode } from '../errors';
+import { chaosRoutes, type ChaosRoutesDeps } from './chaos-routes';
 import { clusterRoutes, type ClusterRoutesDeps } from './cluster-routes';
 import { closeConnectionIfDraining } from './connection-draining';
 import { dashboardRoutes, type DashboardRoutesDeps } from './dashboard-routes';
@@ -22,7 +23,7 @@ import { annotateAccessRules, securityDocumentation } from './security-docs';
 import { swaggerUiRoutes } from './swagger-ui-routes';
 import { tokenRoutes, type TokenRoutesDeps } from './token-routes';
 
-type RouteDeps = KvRoutesDeps & OpsRoutesDeps & ClusterRoutesDeps & RepairRoutesDeps & ElasticityRoutesDeps & RebalanceRoutesDeps & DashboardRoutesDeps & ProbeRoutesDeps & TokenRoutesDeps & AccessControlDeps;
+type RouteDeps = KvRoutesDeps & OpsRoutesDeps & ClusterRoutesDeps & RepairRoutesDeps & ElasticityRoutesDeps & RebalanceRoutesDeps & DashboardRoutesDeps & ProbeRoutesDeps & TokenRoutesDeps & AccessControlDeps & ChaosRoutesDeps;
 
 export type AppDeps = Omit<RouteDeps, 'cors'> & {
   /** Where this node listens (http://host:port), once it does: its own origin may read cross-origin too. */
@@ -87,6 +88,7 @@ export function buildApp(appDeps: AppDeps) {
             { name: 'cluster', description: 'Membership, the hash ring and key placement' },
             { name: 'ops', description: 'Health and metrics' },
             { name: 'tokens', description: 'API tokens (admin)' },
+            { name: 'chaos', description: 'Fault injection on a node started with --chaos (admin)' },
           ],
           ...securityDocumentation,
         },
@@ -103,7 +105,8 @@ export function buildApp(appDeps: AppDeps) {
     .use(probeRoutes(deps))
     .use(dashboardRoutes(deps))
     .use(readCorsPreflightRoutes(deps.cors))
-    .use(tokenRoutes(deps));
+    .use(tokenRoutes(deps))
+    .use(chaosRoutes(deps));
   annotateAccessRules(app.routes as unknown as Parameters<typeof annotateAccessRules>[0]);
   return app;
 }

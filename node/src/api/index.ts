@@ -15,3 +15,4 @@ export type { NotReadyReason, Readiness } from './probe-routes';
 export { elasticityRoutes, type ElasticityControl, type ElasticityRoutesDeps, type RemovalReply } from './elasticity-routes';
 export { LeaveStatusSchema, RemovalSchema } from './elasticity-docs';
 export { registerCleanupMetric } from './elasticity-metrics';
+export { registerChaosMetrics } from './chaos-metrics';

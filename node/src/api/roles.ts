@@ -1,6 +1,6 @@
 // Who may call what. Three roles, each including the one before it: `read` (every GET), `write`
-// (also PUT, POST and DELETE of keys), `admin` (also cluster operations: repair, tokens, and whatever
-// later changes the cluster). Predictions that change nothing, like GET /cluster/ring/what-if, are reads. Probes, the API's own description and the dashboard's static files need
+// (also PUT, POST and DELETE of keys), `admin` (also cluster operations: repair, tokens, the chaos API
+// even to read it, and whatever later changes the cluster). Predictions that change nothing, like GET /cluster/ring/what-if, are reads. Probes, the API's own description and the dashboard's static files need
 // no token: orchestrators probe without credentials, and the dashboard must load to ask for one.
 //
 // The rule is written by method and path prefix rather than per route, so a route added later is
@@ -36,7 +36,7 @@ export function requirementOf(method: string, path: string): Requirement {
   if (method === 'OPTIONS') return 'none';
   if (READ_METHODS.has(method)) {
     if (OPEN_PATHS.has(path) || OPEN_PREFIXES.some((prefix) => path.startsWith(prefix))) return 'none';
-    return path.startsWith('/tokens') ? 'admin' : 'read';
+    return path.startsWith('/tokens') || path === '/chaos' || path.startsWith('/chaos/') ? 'admin' : 'read';
   }
   if (path === '/kv' || path.startsWith('/kv/')) return 'write';
   return 'admin';

@@ -15,6 +15,7 @@ import { deriveClusterKeys } from './cluster-keys';
 import { DiscoveryRefresh } from './discovery-refresh';
 import { HyperswarmLink } from './hyperswarm-link';
 import { HELLO_TIMEOUT_MS } from './peer-session';
+import type { PeerFilter } from './peer-filter';
 import { PeerTable } from './peer-table';
 import { ReconnectSchedule, type ReconnectTarget } from './reconnect-schedule';
 import { PEER_SEND_QUEUE_BYTES_MAX } from './send-budget';
@@ -68,6 +69,8 @@ export interface HyperswarmTransportOptions {
    * wrong secret on the cluster's topic, so that the hello (not the topic) is what keeps it out.
    */
   readonly topic?: Uint8Array;
+  /** Peers to cut off as a network partition would (the chaos API); call refilter() after it changes. */
+  readonly filter?: PeerFilter;
 }
 
 export class HyperswarmTransport implements Transport {
@@ -118,6 +121,7 @@ export class HyperswarmTransport implements Transport {
         this.#refresher.hurry();
       },
       onPeerFound: (peer) => this.#reconnects.found(peer.nodeId),
+      ...(options.filter === undefined ? {} : { filter: options.filter }),
     });
     this.#reconnects = new ReconnectSchedule({
       log: this.#log,
@@ -247,6 +251,11 @@ export class HyperswarmTransport implements Transport {
   /** Drops the connection to a peer as a network fault would; it reconnects like after one. For chaos tools and tests. */
   disconnect(nodeId: string, reason: string): boolean {
     return this.#table.disconnect(nodeId, reason);
+  }
+
+  /** Applies the filter again after it changed: peers it blocks go down, peers it released come back up. */
+  refilter(): void {
+    this.#table.refilter();
   }
 
   #accept(connection: SwarmConnection, peerInfo: PeerInfo): void {

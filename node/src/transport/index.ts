@@ -4,6 +4,7 @@
 // only the composition root and Node-run suites import. Nothing reachable from this file loads it.
 
 export type { PeerHello, PeerMessage, Transport, TransportHandlers } from './transport';
+export type { PeerFilter } from './peer-filter';
 export { deriveClusterKeys, type ClusterKeys } from './cluster-keys';
 export { HELLO_TIMEOUT_MS } from './peer-session';
 export { PEER_SEND_QUEUE_BYTES_MAX } from './send-budget';

@@ -6,6 +6,7 @@
 
 import { assert } from '../assert';
 import type { MessageRegistry, WireMessage } from '../wire';
+import type { PeerFilter } from './peer-filter';
 import type { PeerLink } from './peer-link';
 import { PeerSession, type LocalIdentity, type SessionContext } from './peer-session';
 import type { PeerHello, TransportHandlers } from './transport';
@@ -22,6 +23,8 @@ export interface PeerTableOptions {
   /** An authenticated peer's connection closed (not a duplicate): the real transport reconnects. */
   onPeerLost?(peer: PeerHello, remotePublicKey: Uint8Array): void;
   onPeerFound?(peer: PeerHello): void;
+  /** Peers whose messages are dropped both ways and whose connections are hidden (a chaos partition). */
+  readonly filter?: PeerFilter;
 }
 
 function compareBytes(left: Uint8Array, right: Uint8Array): number {
@@ -38,6 +41,8 @@ export class PeerTable implements SessionContext {
   readonly #options: PeerTableOptions;
   readonly #active = new Map<string, PeerSession>();
   readonly #sessions = new Set<PeerSession>();
+  /** Active peers the filter blocks: connected, but reported down to the handlers, their messages dropped. */
+  readonly #hidden = new Set<string>();
   #handlers: TransportHandlers | undefined;
   /** Once silenced (closing, crashed), no handler is called again. */
   #silenced = false;
@@ -67,7 +72,7 @@ export class PeerTable implements SessionContext {
   }
 
   connectedPeers(): string[] {
-    return [...this.#active.keys()];
+    return [...this.#active.keys()].filter((nodeId) => !this.#hidden.has(nodeId));
   }
 
   /**
@@ -79,7 +84,28 @@ export class PeerTable implements SessionContext {
     const session = this.#active.get(toNodeId);
     // In the form the peer negotiated: compact envelopes from version 2 on.
     const frame = this.messages.encode(message, session?.peer?.protocolVersion);
-    return session !== undefined && session.send(frame);
+    if (session === undefined) return false;
+    if (this.#hidden.has(toNodeId)) {
+      this.#options.filter?.dropped(toNodeId);
+      return false;
+    }
+    return session.send(frame);
+  }
+
+  /**
+   * Applies the filter again after it changed: an active peer it now blocks is reported down and
+   * hidden, a hidden one it no longer blocks is reported up (its connection never closed).
+   */
+  refilter(): void {
+    for (const [nodeId, session] of this.#active) {
+      const blocked = this.#blocks(nodeId);
+      if (blocked && !this.#hidden.has(nodeId)) {
+        this.#hidden.add(nodeId);
+        this.#peerDown(nodeId);
+      } else if (!blocked && this.#hidden.delete(nodeId) && session.peer !== undefined) {
+        this.#peerUp(session.peer);
+      }
+    }
   }
 
   /** Closes the connection to one peer (not banning it); it goes down as if the network had dropped it. */
@@ -93,6 +119,7 @@ export class PeerTable implements SessionContext {
   destroyAll(reason: string): void {
     this.#silenced = true;
     this.#active.clear();
+    this.#hidden.clear();
     for (const session of this.#sessions) session.destroy(reason);
   }
 
@@ -100,7 +127,7 @@ export class PeerTable implements SessionContext {
   dropAll(reason: string): void {
     for (const nodeId of [...this.#active.keys()]) {
       this.#active.delete(nodeId);
-      this.#peerDown(nodeId);
+      if (!this.#hidden.delete(nodeId)) this.#peerDown(nodeId);
     }
     this.destroyAll(reason);
   }
@@ -111,7 +138,9 @@ export class PeerTable implements SessionContext {
     const existing = this.#active.get(peer.nodeId);
     if (existing === undefined) {
       this.#active.set(peer.nodeId, session);
-      this.#peerUp(peer);
+      // A peer the filter blocks reconnected: it stays down for the layers above, as in a partition.
+      if (this.#blocks(peer.nodeId)) this.#hidden.add(peer.nodeId);
+      else this.#peerUp(peer);
       return;
     }
     const sameKey = compareBytes(existing.link.remotePublicKey, session.link.remotePublicKey) === 0;
@@ -123,7 +152,7 @@ export class PeerTable implements SessionContext {
     }
     this.#active.set(peer.nodeId, session);
     existing.destroy('duplicate');
-    if (!sameKey) {
+    if (!sameKey && !this.#hidden.has(peer.nodeId)) {
       this.#peerDown(peer.nodeId);
       this.#peerUp(peer);
     }
@@ -133,6 +162,10 @@ export class PeerTable implements SessionContext {
     const peer = session.peer;
     // Messages from a losing duplicate still in flight are dropped: only the active session speaks.
     if (peer === undefined || this.#active.get(peer.nodeId) !== session) return;
+    if (this.#hidden.has(peer.nodeId)) {
+      this.#options.filter?.dropped(peer.nodeId);
+      return;
+    }
     this.#deliver((handlers) => handlers.onMessage(peer.nodeId, message));
   }
 
@@ -141,8 +174,13 @@ export class PeerTable implements SessionContext {
     const peer = session.peer;
     if (peer === undefined || this.#active.get(peer.nodeId) !== session) return;
     this.#active.delete(peer.nodeId);
-    this.#peerDown(peer.nodeId);
+    // A hidden peer was reported down when it was hidden.
+    if (!this.#hidden.delete(peer.nodeId)) this.#peerDown(peer.nodeId);
     if (!this.#silenced) this.#options.onPeerLost?.(peer, session.link.remotePublicKey);
+  }
+
+  #blocks(nodeId: string): boolean {
+    return this.#options.filter?.blocks(nodeId) ?? false;
   }
 
   #peerUp(peer: PeerHello): void {

@@ -1,0 +1,78 @@
+// OpenAPI descriptions of the chaos routes (docs/chaos.md): served only by a node started with
+// --chaos, admin only when tokens are enforced.
+
+import { Type } from '@sinclair/typebox';
+import { CHAOS_EVENTS_KEPT_MAX, CHAOS_PARTITION_MS_MAX, CHAOS_PARTITION_PEERS_MAX, CHAOS_PAUSE_MS_MAX, CHAOS_RUN_CHARS_MAX, CHAOS_SKEW_MS_MAX } from '../limits';
+import { CHAOS_FAULT_KINDS } from '../chaos';
+import { jsonRequestBody, responses, schemas } from './openapi-schemas';
+
+const Run = Type.Optional(Type.String({ minLength: 1, maxLength: CHAOS_RUN_CHARS_MAX, description: 'The label of the scenario run causing this fault; its events carry it.' }));
+const Peer = Type.Object({ nodeId: Type.String(), name: Type.String() });
+const ChaosEventSchema = Type.Object({
+  atMs: Type.Integer({ description: 'Real time (not the skewed clock), ms since the epoch.' }),
+  kind: Type.Union(CHAOS_FAULT_KINDS.map((kind) => Type.Literal(kind))),
+  peers: Type.Optional(Type.Array(Type.String(), { description: 'Names of the peers partitioned or healed.' })),
+  durationMs: Type.Optional(Type.Integer()),
+  offsetMs: Type.Optional(Type.Integer()),
+  run: Type.Optional(Type.String()),
+});
+export const ChaosStateSchema = Type.Object({
+  enabled: Type.Literal(true),
+  nodeId: Type.String(),
+  name: Type.String(),
+  clockOffsetMs: Type.Integer({ description: 'How far this node’s clock runs off real time.' }),
+  partition: Type.Object({
+    peers: Type.Array(Peer, { description: 'The peers every message to and from is dropped.' }),
+    untilMs: Type.Union([Type.Integer(), Type.Null()], { description: 'When the partition heals by itself (real time), or null.' }),
+  }),
+  pausedUntilMs: Type.Union([Type.Integer(), Type.Null()]),
+  events: Type.Array(ChaosEventSchema, { description: `Chaos events, oldest first; the last ${CHAOS_EVENTS_KEPT_MAX} are kept.` }),
+});
+
+const Peers = Type.Array(Type.String(), { minItems: 1, maxItems: CHAOS_PARTITION_PEERS_MAX, description: 'Node ids or names of current members.' });
+const disabled = ['This node was started without `--chaos`: `chaos_disabled`.', schemas.Error] as const;
+const badBody = ['A body with an unknown field, a wrong type or a number out of range: `invalid_body` naming the field.', schemas.Error] as const;
+const tags = ['chaos'];
+
+export const chaosDocs = {
+  state: {
+    summary: 'This node’s injected faults and chaos events',
+    tags,
+    responses: responses({ 200: ['The fault state.', ChaosStateSchema], 404: disabled }),
+  },
+  partition: {
+    summary: 'Partition this node from some peers',
+    description: 'Drops every peer message to and from these peers, both ways, reconnects included, until healed (or for `durationMs`). Adds to an existing partition; the latest request sets when it heals by itself.',
+    tags,
+    requestBody: jsonRequestBody(Type.Object({ peers: Peers, durationMs: Type.Optional(Type.Integer({ minimum: 1, maximum: CHAOS_PARTITION_MS_MAX })), run: Run }, { additionalProperties: false }), 'The peers to cut off.'),
+    responses: responses({ 200: ['The fault state.', ChaosStateSchema], 400: ['`invalid_body`, or `unknown_peer` naming the peers no member answers to.', schemas.Error], 404: disabled }),
+  },
+  heal: {
+    summary: 'Heal a partition',
+    description: 'Heals the peers named, or every one without a body.',
+    tags,
+    requestBody: { ...jsonRequestBody(Type.Object({ peers: Type.Optional(Peers), run: Run }, { additionalProperties: false }), 'Optional: the peers to heal.'), required: false },
+    responses: responses({ 200: ['The fault state.', ChaosStateSchema], 400: ['`invalid_body`, or `unknown_peer`.', schemas.Error], 404: disabled }),
+  },
+  pause: {
+    summary: 'Stop this node’s event loop for a while',
+    description: 'Once the answer is written, the node stops for `durationMs` (a stop-the-world pause, as a long GC or SIGSTOP): no heartbeats, no peer messages, no HTTP. Then it resumes and logs it.',
+    tags,
+    requestBody: jsonRequestBody(Type.Object({ durationMs: Type.Integer({ minimum: 1, maximum: CHAOS_PAUSE_MS_MAX }), run: Run }, { additionalProperties: false }), 'How long to stop.'),
+    responses: responses({ 202: ['The pause starts once this is written.', Type.Object({ pausedUntilMs: Type.Integer() })], 400: badBody, 404: disabled }),
+  },
+  skew: {
+    summary: 'Skew this node’s clock',
+    description: 'Every time read of the node (hybrid logical clock, `updatedAt`, ...) runs `offsetMs` off real time from now on; 0 restores it.',
+    tags,
+    requestBody: jsonRequestBody(Type.Object({ offsetMs: Type.Integer({ minimum: -CHAOS_SKEW_MS_MAX, maximum: CHAOS_SKEW_MS_MAX }), run: Run }, { additionalProperties: false }), 'The offset from real time.'),
+    responses: responses({ 200: ['The fault state.', ChaosStateSchema], 400: badBody, 404: disabled }),
+  },
+  kill: {
+    summary: 'Kill this node’s process (SIGKILL)',
+    description: 'Once the answer is written, the process sends itself SIGKILL: no leave, no graceful close, as `kill -9`.',
+    tags,
+    requestBody: { ...jsonRequestBody(Type.Object({ run: Run }, { additionalProperties: false }), 'Optional.'), required: false },
+    responses: responses({ 202: ['The process dies once this is written.', Type.Object({ killedAtMs: Type.Integer() })], 400: badBody, 404: disabled }),
+  },
+};

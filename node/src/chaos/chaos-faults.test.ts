@@ -1,0 +1,151 @@
+import { describe, expect, test } from 'bun:test';
+import { ManualClock, ManualTimers, OffsetClock } from '../clock';
+import { SwarmError } from '../errors';
+import { CHAOS_EVENTS_KEPT_MAX } from '../limits';
+import type { LogFields, Logger } from '../log';
+import { ChaosFaults } from './chaos-faults';
+import { resolvePeers } from './chaos-peers';
+
+const N2 = { nodeId: '2222222222222222', name: 'n2' };
+const N3 = { nodeId: '3333333333333333', name: 'n3' };
+const SELF = { nodeId: '1111111111111111', name: 'n1' };
+
+function logger(lines: { event: string; fields: LogFields | undefined }[]): Logger {
+  const log = (event: string, fields?: LogFields) => void lines.push({ event, fields });
+  const self: Logger = { debug: log, info: log, warn: log, error: log, child: () => self };
+  return self;
+}
+
+function faults() {
+  const realClock = new ManualClock(1_000_000);
+  const clock = new OffsetClock(realClock, 0);
+  const timers = new ManualTimers();
+  const lines: { event: string; fields: LogFields | undefined }[] = [];
+  const effects = { stops: [] as number[], kills: 0 };
+  const chaos = new ChaosFaults({
+    ...SELF,
+    clock,
+    realClock,
+    timers,
+    logger: logger(lines),
+    effects: {
+      stopTheWorld: (durationMs) => {
+        effects.stops.push(durationMs);
+        realClock.advance(durationMs);
+      },
+      killProcess: () => void effects.kills++,
+    },
+  });
+  return { chaos, realClock, clock, timers, lines, effects };
+}
+
+describe('the chaos fault state', () => {
+  test('a partition blocks its peers until healed, tells its listeners each time, and records both events', () => {
+    const { chaos, lines } = faults();
+    let changes = 0;
+    chaos.onPartitionChange(() => changes++);
+    chaos.partition([N2], undefined, { run: 'r1' });
+    chaos.partition([N3], undefined, {});
+    expect([chaos.blocks(N2.nodeId), chaos.blocks(N3.nodeId), chaos.blocks(SELF.nodeId)]).toEqual([true, true, false]);
+    expect(chaos.state().partition).toEqual({ peers: [N2, N3], untilMs: null });
+    chaos.heal([N2.nodeId], {});
+    expect([chaos.blocks(N2.nodeId), chaos.blocks(N3.nodeId)]).toEqual([false, true]);
+    chaos.heal(undefined, { run: 'r2' });
+    expect(chaos.state().partition.peers).toEqual([]);
+    expect(changes).toBe(4);
+    expect(chaos.state().events.map((event) => [event.kind, event.peers, event.run])).toEqual([
+      ['partition', ['n2'], 'r1'],
+      ['partition', ['n3'], undefined],
+      ['heal', ['n2'], undefined],
+      ['heal', ['n3'], 'r2'],
+    ]);
+    expect(lines.map((line) => line.event)).toEqual(['chaos.partition', 'chaos.partition', 'chaos.heal', 'chaos.heal']);
+    expect(chaos.faultCounts().get('partition')).toBe(2);
+  });
+
+  test('a partition with a duration heals by itself; the latest request sets when', () => {
+    const { chaos, timers, realClock } = faults();
+    chaos.partition([N2], 10_000, { run: 'timed' });
+    expect(chaos.state().partition.untilMs).toBe(realClock.nowMs() + 10_000);
+    timers.advance(5000);
+    chaos.partition([N3], 20_000, {});
+    timers.advance(10_000);
+    expect(chaos.blocks(N2.nodeId)).toBe(true);
+    timers.advance(10_000);
+    expect([chaos.blocks(N2.nodeId), chaos.blocks(N3.nodeId)]).toEqual([false, false]);
+    expect(chaos.state().partition).toEqual({ peers: [], untilMs: null });
+    expect(chaos.state().events.at(-1)).toMatchObject({ kind: 'heal', peers: ['n2', 'n3'] });
+  });
+
+  test('dropped messages are counted', () => {
+    const { chaos } = faults();
+    chaos.dropped();
+    chaos.dropped();
+    expect(chaos.droppedMessages()).toBe(2);
+  });
+
+  test('a skew moves the node clock, not the real time of its events; 0 restores it', () => {
+    const { chaos, clock, realClock } = faults();
+    chaos.skew(3_600_000, { run: 'skew' });
+    expect(clock.nowMs()).toBe(realClock.nowMs() + 3_600_000);
+    expect(chaos.state().clockOffsetMs).toBe(3_600_000);
+    expect(chaos.state().events[0]).toEqual({ atMs: realClock.nowMs(), kind: 'skew', offsetMs: 3_600_000, run: 'skew' });
+    chaos.skew(0, {});
+    expect(clock.nowMs()).toBe(realClock.nowMs());
+  });
+
+  test('a pause stops only when its stop runs, then records the resumption', () => {
+    const { chaos, effects, realClock } = faults();
+    const { pausedUntilMs, stop } = chaos.pause(2000, { run: 'p' });
+    expect(pausedUntilMs).toBe(realClock.nowMs() + 2000);
+    expect(chaos.state().pausedUntilMs).toBe(pausedUntilMs);
+    expect(effects.stops).toEqual([]);
+    stop();
+    expect(effects.stops).toEqual([2000]);
+    expect(chaos.state().pausedUntilMs).toBeNull();
+    expect(chaos.state().events.map((event) => event.kind)).toEqual(['pause', 'resume']);
+  });
+
+  test('a kill is recorded at once and happens only when its die runs', () => {
+    const { chaos, effects } = faults();
+    const { die } = chaos.kill({ run: 'k' });
+    expect(effects.kills).toBe(0);
+    expect(chaos.state().events).toMatchObject([{ kind: 'kill', run: 'k' }]);
+    die();
+    expect(effects.kills).toBe(1);
+  });
+
+  test(`at most ${CHAOS_EVENTS_KEPT_MAX} events are kept, oldest dropped first; the counts keep counting`, () => {
+    const { chaos } = faults();
+    for (let offset = 1; offset <= CHAOS_EVENTS_KEPT_MAX + 5; offset++) chaos.skew(offset, {});
+    const events = chaos.state().events;
+    expect(events.length).toBe(CHAOS_EVENTS_KEPT_MAX);
+    expect(events[0]!.offsetMs).toBe(6);
+    expect(chaos.faultCounts().get('skew')).toBe(CHAOS_EVENTS_KEPT_MAX + 5);
+  });
+});
+
+describe('resolving the peers a request names', () => {
+  const known = [N2, N3];
+
+  test('by node id or name, without duplicates', () => {
+    expect(resolvePeers(['n2', N3.nodeId, N2.nodeId], SELF, known)).toEqual([N2, N3]);
+  });
+
+  test('unknown names are refused together, naming each', () => {
+    const error = (() => {
+      try {
+        resolvePeers(['n2', 'n9', 'n8'], SELF, known);
+      } catch (caught) {
+        return caught as SwarmError;
+      }
+      throw new Error('accepted');
+    })();
+    expect(error.code).toBe('unknown_peer');
+    expect(error.details.peers).toEqual(['n9', 'n8']);
+  });
+
+  test('this node itself is refused', () => {
+    expect(() => resolvePeers(['n1'], SELF, known)).toThrow(/itself/);
+  });
+});

@@ -1,0 +1,181 @@
+// The faults injected into this node through its chaos API (docs/chaos.md): who it is partitioned from
+// and until when, its clock skew, a pending pause or kill. Each change is recorded as a chaos event
+// and logged. The transport consults it per peer (`blocks`) for every message in and out, so a
+// partition holds for its whole duration, reconnects included. Its own times (events, deadlines) are
+// real time, not the skewed clock, so the events of every node line up on one timeline.
+
+import { systemTimers, type Clock, type OffsetClock, type TimerHandle, type Timers } from '../clock';
+import type { Logger } from '../log';
+import { ChaosEvents } from './chaos-events';
+import type { ChaosEvent, ChaosFaultKind, ChaosPeer, ChaosState } from './chaos-types';
+import { processEffects, type ChaosEffects } from './process-effects';
+
+/** The log line of each kind of chaos event (docs/operations.md, "Events"). */
+const LOG_EVENTS: Readonly<Record<ChaosFaultKind, string>> = {
+  partition: 'chaos.partition',
+  heal: 'chaos.heal',
+  pause: 'chaos.pause',
+  resume: 'chaos.resume',
+  skew: 'chaos.skew',
+  kill: 'chaos.kill',
+};
+
+export interface ChaosFaultsOptions {
+  readonly nodeId: string;
+  readonly name: string;
+  /** The clock every time read of the node goes through; a skew moves its offset. */
+  readonly clock: OffsetClock;
+  /** Real time, for the events and deadlines here. */
+  readonly realClock: Clock;
+  readonly logger: Logger;
+  readonly timers?: Timers;
+  readonly effects?: ChaosEffects;
+}
+
+/** Where a fault came from: the label of a scenario run, if any. */
+export interface ChaosCause {
+  readonly run?: string;
+}
+
+export class ChaosFaults {
+  readonly nodeId: string;
+  readonly name: string;
+  readonly #options: ChaosFaultsOptions;
+  readonly #timers: Timers;
+  readonly #effects: ChaosEffects;
+  readonly #events = new ChaosEvents();
+  readonly #partitioned = new Map<string, string>();
+  #partitionUntilMs: number | null = null;
+  #healTimer: TimerHandle | undefined;
+  #pausedUntilMs: number | null = null;
+  #droppedMessages = 0;
+  readonly #partitionListeners: (() => void)[] = [];
+
+  constructor(options: ChaosFaultsOptions) {
+    this.nodeId = options.nodeId;
+    this.name = options.name;
+    this.#options = options;
+    this.#timers = options.timers ?? systemTimers;
+    this.#effects = options.effects ?? processEffects;
+  }
+
+  state(): ChaosState {
+    return {
+      enabled: true,
+      nodeId: this.nodeId,
+      name: this.name,
+      clockOffsetMs: this.#options.clock.offsetMs,
+      partition: { peers: this.partitionedPeers(), untilMs: this.#partitionUntilMs },
+      pausedUntilMs: this.#pausedUntilMs,
+      events: this.#events.list(),
+    };
+  }
+
+  partitionedPeers(): ChaosPeer[] {
+    return [...this.#partitioned].map(([nodeId, name]) => ({ nodeId, name }));
+  }
+
+  /** Chaos events of each kind since start (swarmkv_chaos_faults_total). */
+  faultCounts(): ReadonlyMap<ChaosFaultKind, number> {
+    return this.#events.counts();
+  }
+
+  /** Peer messages dropped by a partition since start (swarmkv_chaos_dropped_messages_total). */
+  droppedMessages(): number {
+    return this.#droppedMessages;
+  }
+
+  /** Called after every change of the partition, so the transport hides or shows its connections. */
+  onPartitionChange(listener: () => void): void {
+    this.#partitionListeners.push(listener);
+  }
+
+  /** Whether every message to and from this peer is dropped now. */
+  blocks(nodeId: string): boolean {
+    return this.#partitioned.has(nodeId);
+  }
+
+  dropped(): void {
+    this.#droppedMessages++;
+  }
+
+  /**
+   * Adds `peers` to the partition. The latest request sets when the whole partition heals: in
+   * `durationMs`, or never by itself without one.
+   */
+  partition(peers: readonly ChaosPeer[], durationMs: number | undefined, cause: ChaosCause): void {
+    for (const peer of peers) this.#partitioned.set(peer.nodeId, peer.name);
+    this.#timers.clearTimeout(this.#healTimer);
+    this.#healTimer = undefined;
+    this.#partitionUntilMs = null;
+    if (durationMs !== undefined) {
+      this.#partitionUntilMs = this.#nowMs() + durationMs;
+      this.#healTimer = this.#timers.setTimeout(() => this.heal(undefined, cause), durationMs);
+    }
+    this.#record('partition', { peers: peers.map((peer) => peer.name), ...(durationMs === undefined ? {} : { durationMs }), ...cause });
+    this.#partitionChanged();
+  }
+
+  /** Heals these peers (node ids), or every one without a list. Peers not partitioned are left alone. */
+  heal(nodeIds: readonly string[] | undefined, cause: ChaosCause): void {
+    const healing = nodeIds === undefined ? [...this.#partitioned.keys()] : nodeIds.filter((nodeId) => this.#partitioned.has(nodeId));
+    const names = healing.map((nodeId) => this.#partitioned.get(nodeId) ?? nodeId);
+    for (const nodeId of healing) this.#partitioned.delete(nodeId);
+    if (this.#partitioned.size === 0) {
+      this.#timers.clearTimeout(this.#healTimer);
+      this.#healTimer = undefined;
+      this.#partitionUntilMs = null;
+    }
+    this.#record('heal', { peers: names, ...cause });
+    this.#partitionChanged();
+  }
+
+  /** Sets the clock's offset from real time; 0 restores it. */
+  skew(offsetMs: number, cause: ChaosCause): void {
+    this.#options.clock.offsetMs = offsetMs;
+    this.#record('skew', { offsetMs, ...cause });
+  }
+
+  /**
+   * Records the pause and returns when it ends, and the stop itself, which the caller runs once the
+   * answer is written: the thread sleeps `durationMs`, then the node logs its resumption.
+   */
+  pause(durationMs: number, cause: ChaosCause): { pausedUntilMs: number; stop: () => void } {
+    const pausedUntilMs = this.#nowMs() + durationMs;
+    this.#pausedUntilMs = pausedUntilMs;
+    this.#record('pause', { durationMs, ...cause });
+    const stop = () => {
+      this.#effects.stopTheWorld(Math.max(0, pausedUntilMs - this.#nowMs()));
+      this.#pausedUntilMs = null;
+      this.#record('resume', { durationMs, ...cause });
+    };
+    return { pausedUntilMs, stop };
+  }
+
+  /** Records the kill and returns the kill itself, which the caller runs once the answer is written. */
+  kill(cause: ChaosCause): { killedAtMs: number; die: () => void } {
+    const killedAtMs = this.#nowMs();
+    this.#record('kill', { ...cause });
+    return { killedAtMs, die: () => this.#effects.killProcess() };
+  }
+
+  /** Stops the heal timer (the node is closing). */
+  close(): void {
+    this.#timers.clearTimeout(this.#healTimer);
+    this.#healTimer = undefined;
+  }
+
+  #nowMs(): number {
+    return this.#options.realClock.nowMs();
+  }
+
+  #record(kind: ChaosFaultKind, fields: Omit<ChaosEvent, 'atMs' | 'kind'>): void {
+    const event: ChaosEvent = { atMs: this.#nowMs(), kind, ...fields };
+    this.#events.record(event);
+    this.#options.logger.info(LOG_EVENTS[kind], { ...fields });
+  }
+
+  #partitionChanged(): void {
+    for (const listener of this.#partitionListeners) listener();
+  }
+}

@@ -1,0 +1,44 @@
+// The chaos API's shapes, shared with the CLI and the dashboard through node/src/index.ts (types only).
+
+export const CHAOS_FAULT_KINDS = ['partition', 'heal', 'pause', 'resume', 'skew', 'kill'] as const;
+export type ChaosFaultKind = (typeof CHAOS_FAULT_KINDS)[number];
+
+/** A member this node is partitioned from. */
+export interface ChaosPeer {
+  readonly nodeId: string;
+  readonly name: string;
+}
+
+/** One fault injected (or ended) on this node. Times are real time (not the skewed clock), in ms since the epoch. */
+export interface ChaosEvent {
+  readonly atMs: number;
+  readonly kind: ChaosFaultKind;
+  /** Names of the peers a partition or heal concerned. */
+  readonly peers?: readonly string[];
+  readonly durationMs?: number;
+  readonly offsetMs?: number;
+  /** The label of the scenario run that caused it (`--run`). */
+  readonly run?: string;
+}
+
+/** GET /chaos: this node's faults now, and its recent chaos events, oldest first. */
+export interface ChaosState {
+  readonly enabled: true;
+  readonly nodeId: string;
+  readonly name: string;
+  /** How far this node's clock runs off real time. */
+  readonly clockOffsetMs: number;
+  readonly partition: { readonly peers: readonly ChaosPeer[]; readonly untilMs: number | null };
+  readonly pausedUntilMs: number | null;
+  readonly events: readonly ChaosEvent[];
+}
+
+/** POST /chaos/pause's answer: the node stops once it is written. */
+export interface ChaosPauseReply {
+  readonly pausedUntilMs: number;
+}
+
+/** POST /chaos/kill's answer: the process SIGKILLs itself once it is written. */
+export interface ChaosKillReply {
+  readonly killedAtMs: number;
+}

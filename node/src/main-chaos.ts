@@ -1,0 +1,44 @@
+// The composition root's chaos half: on a node started with --chaos, the fault state its API drives
+// (docs/chaos.md), over a clock a skew can move, with its counters on /metrics. Any other node has none.
+
+import { registerChaosMetrics, type HttpMetrics } from './api';
+import { ChaosFaults } from './chaos';
+import { OffsetClock, systemClock, type Clock } from './clock';
+import type { NodeConfig } from './config';
+import type { Logger } from './log';
+
+/** The clocks of a node: the one every time read goes through, and the real time under it. */
+export interface NodeClocks {
+  readonly clock: Clock;
+  /** The same clock, when a chaos skew may move it. */
+  readonly skewable: OffsetClock | undefined;
+  readonly realClock: Clock;
+}
+
+/** A --chaos node's clock is always an OffsetClock (from --clock-offset-ms), so a skew can move it later. */
+export function nodeClocks(config: NodeConfig, given: Clock | undefined): NodeClocks {
+  const realClock = given ?? systemClock;
+  if (config.chaos) {
+    const skewable = new OffsetClock(realClock, config.clockOffsetMs);
+    return { clock: skewable, skewable, realClock };
+  }
+  const clock = given ?? (config.clockOffsetMs === 0 ? systemClock : new OffsetClock(systemClock, config.clockOffsetMs));
+  return { clock, skewable: undefined, realClock };
+}
+
+export interface ChaosParts {
+  readonly config: NodeConfig;
+  readonly clocks: NodeClocks;
+  readonly nodeId: string;
+  readonly logger: Logger;
+  readonly metrics: HttpMetrics;
+}
+
+/** The fault state of a --chaos node, its metrics registered; undefined for any other node. */
+export function startChaos({ config, clocks, nodeId, logger, metrics }: ChaosParts): ChaosFaults | undefined {
+  if (clocks.skewable === undefined) return undefined;
+  const chaos = new ChaosFaults({ nodeId, name: config.name, clock: clocks.skewable, realClock: clocks.realClock, logger });
+  registerChaosMetrics(metrics, chaos).catch((error: unknown) => logger.error('metrics.load_failed', { error: String(error) }));
+  logger.warn('chaos.enabled', { clockOffsetMs: config.clockOffsetMs });
+  return chaos;
+}

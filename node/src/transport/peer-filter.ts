@@ -1,0 +1,10 @@
+// A hook the transport consults per peer for every message in and out: while it blocks a peer, the
+// connection to it is reported down (and stays hidden through reconnects) and every message either
+// way is dropped, as a network partition would. The chaos layer provides the one in use (docs/chaos.md).
+
+export interface PeerFilter {
+  /** Whether every message to and from this peer is to be dropped now. */
+  blocks(nodeId: string): boolean;
+  /** One message to or from a blocked peer was dropped. */
+  dropped(nodeId: string): void;
+}
