@@ -12,7 +12,7 @@ import { printError, printJson, printLine } from '../output';
 import { formatDuration, parseBoundedDurationMs } from './chaos-duration';
 import { reportFailures, sendToEach, type ChaosRequest } from './chaos-fan-out';
 import { chaosTargets, resolveNamed, resolveSides, type ChaosTarget } from './chaos-members';
-import { CHAOS_PARTITION_MS_MAX, CHAOS_PAUSE_MS_MAX, CHAOS_SKEW_MS_MAX } from './chaos-types';
+import { CHAOS_PARTITION_MS_MAX, CHAOS_PAUSE_MS_MAX, CHAOS_SKEW_MS_MAX } from '../../../node/src';
 
 export const runArg = { run: { type: 'string', description: 'a label for this run, carried by every event it causes' } } as const;
 

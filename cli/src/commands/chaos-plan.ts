@@ -7,8 +7,7 @@
 // is slept through; a skew is held, then set back to 0. A kill cannot be undone: at most one per plan,
 // only while more than two members are left, and the killed member is never named again.
 
-import { SeededRandom } from '../../../node/src';
-import { CHAOS_PAUSE_MS_MAX } from './chaos-types';
+import { CHAOS_PAUSE_MS_MAX, SeededRandom } from '../../../node/src';
 import { formatDuration } from './chaos-duration';
 
 export const PLAN_FAULT_KINDS = ['partition', 'pause', 'skew', 'kill'] as const;

@@ -5,7 +5,7 @@
 import { renderTable } from '../table';
 import { formatDuration } from './chaos-duration';
 import type { ChaosOutcome } from './chaos-fan-out';
-import type { ChaosEvent, ChaosState } from './chaos-types';
+import type { ChaosEvent, ChaosState } from '../../../node/src';
 
 /** The timeline shows the most recent events up to this many. */
 export const TIMELINE_EVENTS_SHOWN_MAX = 40;

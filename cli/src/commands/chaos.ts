@@ -16,7 +16,7 @@ import { healCommand, killCommand, partitionCommand, pauseCommand, runArg, skewC
 import { chaosTargets } from './chaos-members';
 import { PLAN_DEFAULT_FAULTS, PLAN_DURATION_MS_MAX, PLAN_DURATION_MS_MIN, PLAN_FAULT_KINDS, planScenario, type PlanFaultKind } from './chaos-plan';
 import { mergeTimelines, statusTable, timelineLines } from './chaos-render';
-import type { ChaosState } from './chaos-types';
+import type { ChaosState } from '../../../node/src';
 
 /** Seeds are 32-bit, the generator's whole state. */
 const SEED_MAX = 0xffff_ffff;
