@@ -62,38 +62,41 @@ function knownPeers(chaos: ChaosFaults, members: readonly MemberView[]): ChaosPe
   return [...members.filter((member) => member.nodeId !== chaos.nodeId), ...chaos.partitionedPeers()];
 }
 
+/** Whether a route's body may be left out (then it counts as `{}`). */
+type BodyPresence = 'required' | 'optional';
+
+/** A route that changes the fault state: refused unless chaos is on, then its body is read and checked before `act` runs. */
+function faultRoute<Body>(deps: ChaosRoutesDeps, method: string, route: string, parse: (fields: Record<string, unknown>) => Body, presence: BodyPresence, act: (chaos: ChaosFaults, body: Body, request: Request) => Response) {
+  return instrumented(deps.metrics, deps.logger, method, route, async ({ request }) => {
+    const chaos = enabled(deps.chaos);
+    return act(chaos, parse(await bodyOf(request, presence === 'optional')), request);
+  });
+}
+
 export function chaosRoutes(deps: ChaosRoutesDeps) {
   const { metrics, logger } = deps;
-  const self = (chaos: ChaosFaults): ChaosPeer => ({ nodeId: chaos.nodeId, name: chaos.name });
+  const resolve = (chaos: ChaosFaults, peers: readonly string[]) => resolvePeers(peers, { nodeId: chaos.nodeId, name: chaos.name }, knownPeers(chaos, deps.cluster.members()));
   return new Elysia({ name: 'chaos-routes' })
     .get('/chaos', instrumented(metrics, logger, 'GET', '/chaos', async () => json(200, enabled(deps.chaos).state())), { detail: chaosDocs.state })
     .post(
       '/chaos/partition',
-      instrumented(metrics, logger, 'POST', '/chaos/partition', async ({ request }) => {
-        const chaos = enabled(deps.chaos);
-        const body = parsePartitionBody(await bodyOf(request, false));
-        const peers = resolvePeers(body.peers, self(chaos), knownPeers(chaos, deps.cluster.members()));
-        chaos.partition(peers, body.durationMs, causeOf(body));
+      faultRoute(deps, 'POST', '/chaos/partition', parsePartitionBody, 'required', (chaos, body) => {
+        chaos.partition(resolve(chaos, body.peers), body.durationMs, causeOf(body));
         return json(200, chaos.state());
       }),
       { parse: 'none', detail: chaosDocs.partition },
     )
     .delete(
       '/chaos/partition',
-      instrumented(metrics, logger, 'DELETE', '/chaos/partition', async ({ request }) => {
-        const chaos = enabled(deps.chaos);
-        const body = parseHealBody(await bodyOf(request, true));
-        const peers = body.peers === undefined ? undefined : resolvePeers(body.peers, self(chaos), knownPeers(chaos, deps.cluster.members())).map((peer) => peer.nodeId);
-        chaos.heal(peers, causeOf(body));
+      faultRoute(deps, 'DELETE', '/chaos/partition', parseHealBody, 'optional', (chaos, body) => {
+        chaos.heal(body.peers === undefined ? undefined : resolve(chaos, body.peers).map((peer) => peer.nodeId), causeOf(body));
         return json(200, chaos.state());
       }),
       { parse: 'none', detail: chaosDocs.heal },
     )
     .post(
       '/chaos/pause',
-      instrumented(metrics, logger, 'POST', '/chaos/pause', async ({ request }) => {
-        const chaos = enabled(deps.chaos);
-        const body = parsePauseBody(await bodyOf(request, false));
+      faultRoute(deps, 'POST', '/chaos/pause', parsePauseBody, 'required', (chaos, body, request) => {
         const { pausedUntilMs, stop } = chaos.pause(body.durationMs, causeOf(body));
         afterAnswer(request, stop);
         return json(202, { pausedUntilMs });
@@ -102,9 +105,7 @@ export function chaosRoutes(deps: ChaosRoutesDeps) {
     )
     .post(
       '/chaos/skew',
-      instrumented(metrics, logger, 'POST', '/chaos/skew', async ({ request }) => {
-        const chaos = enabled(deps.chaos);
-        const body = parseSkewBody(await bodyOf(request, false));
+      faultRoute(deps, 'POST', '/chaos/skew', parseSkewBody, 'required', (chaos, body) => {
         chaos.skew(body.offsetMs, causeOf(body));
         return json(200, chaos.state());
       }),
@@ -112,9 +113,7 @@ export function chaosRoutes(deps: ChaosRoutesDeps) {
     )
     .post(
       '/chaos/kill',
-      instrumented(metrics, logger, 'POST', '/chaos/kill', async ({ request }) => {
-        const chaos = enabled(deps.chaos);
-        const body = parseKillBody(await bodyOf(request, true));
+      faultRoute(deps, 'POST', '/chaos/kill', parseKillBody, 'optional', (chaos, body, request) => {
         const { killedAtMs, die } = chaos.kill(causeOf(body));
         afterAnswer(request, die);
         return json(202, { killedAtMs });

@@ -3,6 +3,7 @@ import { describe, expect, test } from 'bun:test';
 import { createHash } from 'node:crypto';
 import { MessageRegistry, PROTOCOL_VERSION_MAX, PROTOCOL_VERSION_MIN, supportedProtocolVersions, type WireMessage } from '../wire';
 import { deriveClusterKeys, helloProof } from './cluster-keys';
+import type { PeerFilter } from './peer-filter';
 import type { LinkReceiver, PeerLink, SendOutcome } from './peer-link';
 import { PeerTable } from './peer-table';
 import { contractMessages, note, RecordingHandlers, sleep } from './recording-handlers.contract';
@@ -39,7 +40,7 @@ class ScriptedLink implements PeerLink {
   }
 }
 
-function setUp(helloTimeoutMs = 1000) {
+function setUp(helloTimeoutMs = 1000, filter?: PeerFilter) {
   const messages = contractMessages();
   const events: Array<{ event: string; fields: Record<string, unknown> }> = [];
   const stats = emptyTransportStats();
@@ -50,6 +51,7 @@ function setUp(helloTimeoutMs = 1000) {
     helloTimeoutMs,
     log: (event, fields) => events.push({ event, fields }),
     stats,
+    ...(filter === undefined ? {} : { filter }),
   });
   const handlers = new RecordingHandlers();
   table.setHandlers(handlers);
@@ -161,5 +163,64 @@ describe('peer session', () => {
     expect(events.filter(({ event }) => event === 'transport.message_refused').map(({ fields }) => fields.reason)).toEqual(['unexpected_hello', 'unknown_type']);
     expect(handlers.messages()).toEqual([note('ok')]);
     expect(link.destroyed).toBeUndefined();
+  });
+});
+
+/** A filter a test flips, counting what it made the table drop. */
+class SwitchFilter implements PeerFilter {
+  readonly blocked = new Set<string>();
+  drops = 0;
+  blocks(nodeId: string): boolean {
+    return this.blocked.has(nodeId);
+  }
+  dropped(): void {
+    this.drops++;
+  }
+
+}
+
+describe('a peer filter (the chaos partition)', () => {
+  function authenticated(filter: SwitchFilter) {
+    const parts = setUp(1000, filter);
+    parts.link.receiver.receiveHello(remoteHello(parts.link, parts.messages));
+    parts.link.receiver.receiveFrame(remoteIdentify(parts.messages));
+    return parts;
+  }
+
+  test('a blocked peer that connects stays down above, both ways silent, until released', () => {
+    const filter = new SwitchFilter();
+    filter.blocked.add(REMOTE_ID);
+    const { messages, link, handlers, table } = authenticated(filter);
+    expect(handlers.events).toEqual([]);
+    expect(table.connectedPeers()).toEqual([]);
+    link.receiver.receiveFrame(messages.encode(note('lost')));
+    const framesBefore = link.frames.length;
+    expect(table.send(REMOTE_ID, note('lost too'))).toBe(false);
+    expect(link.frames.length).toBe(framesBefore);
+    expect(handlers.messages()).toEqual([]);
+    expect(filter.drops).toBe(2);
+    filter.blocked.clear();
+    table.refilter();
+    expect(handlers.ups().map((peer) => peer.nodeId)).toEqual([REMOTE_ID]);
+    expect(table.send(REMOTE_ID, note('through'))).toBe(true);
+    link.receiver.receiveFrame(messages.encode(note('back')));
+    expect(handlers.messages(REMOTE_ID)).toEqual([note('back')]);
+    expect(link.destroyed).toBeUndefined();
+  });
+
+  test('blocking a connected peer reports it down once, keeps its link, and its close reports nothing more', async () => {
+    const filter = new SwitchFilter();
+    const { messages, link, handlers, table } = authenticated(filter);
+    expect(handlers.ups().length).toBe(1);
+    filter.blocked.add(REMOTE_ID);
+    table.refilter();
+    table.refilter();
+    expect(handlers.downs()).toEqual([REMOTE_ID]);
+    link.receiver.receiveFrame(messages.encode(note('dropped')));
+    expect(handlers.messages()).toEqual([]);
+    expect(link.destroyed).toBeUndefined();
+    link.destroy('network');
+    await sleep(0);
+    expect(handlers.downs()).toEqual([REMOTE_ID]);
   });
 });
