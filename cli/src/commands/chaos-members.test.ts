@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { parseSides, resolveNamed, resolveSides, type ChaosTarget } from './chaos-members';
 
-const targets: ChaosTarget[] = ['n1', 'n2', 'n3', 'n4'].map((name, index) => ({ name, nodeId: `${index}`.repeat(16), url: `http://127.0.0.1:707${index}` }));
+const targets: ChaosTarget[] = ['n1', 'n2', 'n3', 'n4'].map((name, index) => ({ name, nodeId: `${index}`.repeat(16), url: `http://127.0.0.1:707${index}`, state: 'alive' as const }));
 const namesOf = (side: readonly ChaosTarget[]) => side.map((target) => target.name);
 
 describe('partition sides', () => {

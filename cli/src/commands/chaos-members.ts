@@ -12,6 +12,8 @@ export interface ChaosTarget {
   readonly name: string;
   /** Where this member serves HTTP, with the scheme of the node that answered. */
   readonly url: string;
+  /** Its state as the node at --url sees it. */
+  readonly state: MemberView['state'];
 }
 
 const GONE_STATES: ReadonlySet<MemberView['state']> = new Set(['left', 'removed']);
@@ -22,7 +24,7 @@ export async function chaosTargets(client: NodeClient): Promise<ChaosTarget[]> {
   const scheme = new URL(reply.url).protocol;
   return (reply.body as MembersReply).members
     .filter((member) => !GONE_STATES.has(member.state))
-    .map((member) => ({ nodeId: member.nodeId, name: member.name, url: member.self ? reply.url : `${scheme}//${member.httpAddress}` }));
+    .map((member) => ({ nodeId: member.nodeId, name: member.name, url: member.self ? reply.url : `${scheme}//${member.httpAddress}`, state: member.state }));
 }
 
 /** The members named (by name or node id), in the order given; unknown names are a usage error naming them all. */

@@ -35,7 +35,7 @@ describe('chaos output', () => {
   });
 
   test('the status table: faults now, a node without --chaos, a node that did not answer', () => {
-    const target = (name: string) => ({ name, nodeId: `${name}-id`, url: `http://${name}` });
+    const target = (name: string) => ({ name, nodeId: `${name}-id`, url: `http://${name}`, state: 'alive' as const });
     const outcomes: ChaosOutcome[] = [
       { target: target('n1'), ok: true, exitCode: exitCodes.ok, error: undefined, body: state('n1', { clockOffsetMs: 5_000, partition: { peers: [{ nodeId: 'n3-id', name: 'n3' }], untilMs: AT_MS + 12_000 } }) },
       { target: target('n2'), ok: false, exitCode: exitCodes.notFound, body: undefined, error: 'chaos_disabled: start the node with --chaos (HTTP 404)' },

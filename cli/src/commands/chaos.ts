@@ -51,11 +51,16 @@ export function parseSeed(text: string): number {
   return seed;
 }
 
+/** A plan names only members alive now: a fault sent to a dead one would fail the replay. */
+async function aliveMemberNames(client: NodeClient): Promise<string[]> {
+  return (await chaosTargets(client)).filter((target) => target.state === 'alive').map((target) => target.name);
+}
+
 const planCommand = defineCommand({
   meta: {
     name: 'plan',
     description:
-      'Print a chaos scenario chosen by --seed: a `swarmkv run` script of chaos faults and sleeps lasting --duration, every line labelled --run. The same seed, duration, faults and members print the same script; `swarmkv run FILE` replays it. The members are asked of the node at --url unless --members names them.',
+      'Print a chaos scenario chosen by --seed: a `swarmkv run` script of chaos faults and sleeps lasting --duration, every line labelled --run. The same seed, duration, faults and members print the same script; `swarmkv run FILE` replays it. The members (those alive) are asked of the node at --url unless --members names them.',
   },
   args: {
     seed: { type: 'string', description: 'a whole number, 0 to 4294967295', required: true },
@@ -69,7 +74,7 @@ const planCommand = defineCommand({
     const seed = parseSeed(args.seed);
     const durationMs = parseBoundedDurationMs('--duration', args.duration, PLAN_DURATION_MS_MIN, PLAN_DURATION_MS_MAX);
     const faults = parseFaultKinds(args.faults);
-    const members = args.members !== undefined ? args.members.split(',').map((name) => name.trim()).filter((name) => name.length > 0) : (await chaosTargets(new NodeClient(resolveUrls(args.url), resolveToken(args.token)))).map((target) => target.name);
+    const members = args.members !== undefined ? args.members.split(',').map((name) => name.trim()).filter((name) => name.length > 0) : await aliveMemberNames(new NodeClient(resolveUrls(args.url), resolveToken(args.token)));
     if (members.length === 0) throw new CliFailure(exitCodes.usage, '--members is empty');
     const lines = planScenario({ seed, durationMs, faults, members: [...new Set(members)], run: args.run ?? `plan-${seed}` });
     if (args.json) return printJson({ seed, durationMs, faults, members: [...new Set(members)].sort(), script: lines });
