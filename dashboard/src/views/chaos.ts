@@ -1,4 +1,4 @@
-// The chaos panel, under the members: shown only when the node the dashboard reads through serves the
+// The chaos panel, under the members: shown only when the node that served the dashboard serves the
 // chaos API (started with --chaos, as `swarmkv up` starts its nodes) and the tab's token is admin.
 // It injects faults into that node through its own API (docs/chaos.md): a partition from the members
 // ticked in the builder (one-sided, which is all a partition needs to look like one from both sides),
@@ -19,11 +19,33 @@ const CHAOS_POLL_MS = 1000;
 const MS_PER_SECOND = 1000;
 /** The run label of the faults injected from this panel, so their events say where they came from. */
 const DASHBOARD_RUN = 'dashboard';
+/** A counter only a node serving the chaos API registers. */
+const CHAOS_METRIC = 'swarmkv_chaos_faults_total';
 
-function useChaosState(origin: string): [ChaosState | null, () => void] {
+/**
+ * Whether the node serves the chaos API, asked once per node. A node without it answers /chaos 404,
+ * which the browser logs as an error on every poll; its /metrics has the chaos counters only when the
+ * API is on (main-chaos.ts), so the panel asks there first and never polls /chaos on other nodes.
+ */
+function useChaosEnabled(origin: string, admin: boolean): boolean {
+  const [enabled, setEnabled] = useState(false);
+  useEffect(() => {
+    setEnabled(false);
+    if (!admin) return;
+    let live = true;
+    void request<string>(`${origin}/metrics`).then((answer) => live && setEnabled(answer.ok && typeof answer.body === 'string' && answer.body.includes(CHAOS_METRIC)));
+    return () => {
+      live = false;
+    };
+  }, [origin, admin]);
+  return enabled;
+}
+
+function useChaosState(origin: string, enabled: boolean): [ChaosState | null, () => void] {
   const [state, setState] = useState<ChaosState | null>(null);
   const [generation, setGeneration] = useState(0);
   useEffect(() => {
+    if (!enabled) return setState(null);
     let live = true;
     const read = () => void request<ChaosState>(`${origin}/chaos`).then((answer) => live && setState(answer.ok ? answer.body : null));
     read();
@@ -32,7 +54,7 @@ function useChaosState(origin: string): [ChaosState | null, () => void] {
       live = false;
       clearInterval(timer);
     };
-  }, [origin, generation]);
+  }, [origin, enabled, generation]);
   return [state, () => setGeneration((value) => value + 1)];
 }
 
@@ -104,8 +126,9 @@ function Controls({ origin, state, others, changed }: { origin: string; state: C
 
 export function ChaosPanel({ poller }: { poller: ClusterPoller }) {
   const admin = useAllowed('admin');
-  const origin = poller.reading.origin;
-  const [state, changed] = useChaosState(origin);
+  // The node that served the page: the only one a browser may send faults to (writes stay same-origin).
+  const origin = poller.reading.servingOrigin;
+  const [state, changed] = useChaosState(origin, useChaosEnabled(origin, admin));
   if (!admin || state === null) return null;
   const others = poller.reading.members().filter((member) => member.nodeId !== state.nodeId && member.state !== 'left' && member.state !== 'removed');
   return html`
