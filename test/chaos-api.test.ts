@@ -90,6 +90,14 @@ describe('a --chaos node with tokens enforced', () => {
     expect((await http('GET', `${node().url}/chaos`, { headers: admin })).body).toEqual(before);
   });
 
+  test('DELETE /chaos/partition may come without a body, or with an empty one', async () => {
+    const admin = bearer(ADMIN_TOKEN);
+    expect((await http('DELETE', `${node().url}/chaos/partition`, { headers: admin })).status).toBe(200);
+    const empty = await http('DELETE', `${node().url}/chaos/partition`, { body: '', contentType: 'application/json', headers: admin });
+    expect([empty.status, (empty.body as ChaosState).partition.peers]).toEqual([200, []]);
+    expect(((await http('GET', `${node().url}/chaos`, { headers: admin })).body as ChaosState).events.map((event) => event.kind)).toEqual(['heal', 'heal']);
+  });
+
   test('the node itself cannot be named as a peer', async () => {
     const { name } = (await http('GET', `${node().url}/chaos`, { headers: bearer(ADMIN_TOKEN) })).body as ChaosState;
     const reply = await http('POST', `${node().url}/chaos/partition`, { json: { peers: [name] }, headers: bearer(ADMIN_TOKEN) });

@@ -36,7 +36,8 @@ function enabled(chaos: ChaosFaults | undefined): ChaosFaults {
 /** Whether the request carries a body at all: DELETE /chaos/partition and POST /chaos/kill may come without one. */
 function hasBody(request: Request): boolean {
   const length = request.headers.get('content-length');
-  return request.headers.has('transfer-encoding') || (length !== null && length !== '0') || request.headers.has('content-type');
+  // A declared empty body is no body, whatever its Content-Type says.
+  return length === null ? request.headers.has('transfer-encoding') : length !== '0';
 }
 
 async function bodyOf(request: Request, optional: boolean): Promise<Record<string, unknown>> {
