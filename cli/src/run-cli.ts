@@ -3,6 +3,7 @@
 
 import { defineCommand, runCommand as runCittyCommand, type CommandDef } from 'citty';
 import { bootstrapCommand } from './commands/bootstrap';
+import { chaosCommand } from './commands/chaos';
 import { completionCommand } from './commands/completion';
 import { delCommand } from './commands/del';
 import { explainCommand } from './commands/explain';
@@ -49,6 +50,7 @@ export const rootCommand = withHelp(defineCommand({
     repair: repairCommand,
     leave: leaveCommand,
     remove: removeCommand,
+    chaos: chaosCommand,
     completion: completionCommand,
     token: tokenCommand,
   },
@@ -61,11 +63,17 @@ setRootCommand(rootCommand);
 
 const HELP_FLAGS = new Set(['--help', '-h']);
 
-/** The subcommand named by argv, for usage messages. */
+/** The (sub)command named by argv, followed down its subcommands (`chaos partition`), for help and usage messages. */
 function subCommandFor(rawArgs: string[]): { name: string; command: CommandDef } | undefined {
-  const name = rawArgs.find((arg) => !arg.startsWith('-'));
-  const subCommands = rootCommand.subCommands as Record<string, CommandDef>;
-  return name !== undefined && name in subCommands ? { name, command: subCommands[name]! } : undefined;
+  let found: { name: string; command: CommandDef } | undefined;
+  let subCommands = rootCommand.subCommands as Record<string, CommandDef> | undefined;
+  for (const word of rawArgs.filter((arg) => !arg.startsWith('-'))) {
+    if (subCommands === undefined || !(word in subCommands)) break;
+    const command = subCommands[word]!;
+    found = { name: found === undefined ? word : `${found.name} ${word}`, command };
+    subCommands = command.subCommands as Record<string, CommandDef> | undefined;
+  }
+  return found;
 }
 
 /** citty reports usage mistakes (a missing argument, an unknown command) as errors with these codes. */

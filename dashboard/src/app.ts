@@ -15,6 +15,7 @@ import { ActivityView } from './views/activity';
 import { HealthView } from './views/health';
 import { RebalanceView } from './views/rebalance';
 import { WhatIfView } from './views/what-if';
+import { ChaosPanel } from './views/chaos';
 
 const VIEW_TITLES: Record<ViewName, string> = {
   members: 'Members',
@@ -105,6 +106,7 @@ export function App({ poller, pollMs }: { poller: ClusterPoller; pollMs: number 
     <main id="main" tabindex="-1" data-view=${route.view} key=${access?.role ?? 'no-token'}>
       <h2>${VIEW_TITLES[route.view]}</h2>
       <${CurrentView} poller=${poller} route=${route} />
+      ${route.view === 'members' && html`<${ChaosPanel} poller=${poller} />`}
     </main>
     <footer class="note foot"><a href="LICENSES.txt">Licences of the bundled libraries</a> · <a href="/swagger">API (Swagger UI)</a></footer>
     </${AccessContext.Provider}>

@@ -1,46 +1,21 @@
 // `swarmkv run FILE`: a script of CLI commands, one per line, for the requirements' "interaction by
 // scripts". Lines are split like a shell would split them (quotes, escapes, `#` comments) but nothing is
-// expanded or piped: a script is data, not shell code.
+// expanded or piped: a script is data, not shell code. `sleep DURATION` waits, so a chaos scenario
+// (`swarmkv chaos plan`) replays with its timing.
 
 import { defineCommand } from 'citty';
 import { readFileSync } from 'node:fs';
-import { parse } from 'shell-quote';
 import { CliFailure, exitCodes } from '../exit-codes';
 import { printError } from '../output';
 import { runCli } from '../run-cli';
 import { withHelp } from '../help/command-help';
-
-/** Commands that make no sense inside a script: one would never return, the other could recurse. */
-const NOT_IN_SCRIPTS = new Set(['node', 'run']);
-
-export interface ScriptLine {
-  readonly lineNumber: number;
-  readonly argv: string[];
-}
-
-/** Splits a script into command lines; a line that is not plain words is a usage error naming it. */
-export function parseScript(text: string): ScriptLine[] {
-  const lines: ScriptLine[] = [];
-  text.split(/\r?\n/).forEach((line, index) => {
-    const lineNumber = index + 1;
-    const argv: string[] = [];
-    for (const token of parse(line, (name) => `$${name}`)) {
-      if (typeof token === 'string') argv.push(token);
-      else if ('comment' in token) break;
-      else throw new CliFailure(exitCodes.usage, `line ${lineNumber}: shell operators are not supported in scripts: ${line.trim()}`);
-    }
-    if (argv.length === 0) return;
-    if (NOT_IN_SCRIPTS.has(argv[0]!)) throw new CliFailure(exitCodes.usage, `line ${lineNumber}: "${argv[0]}" cannot run inside a script`);
-    lines.push({ lineNumber, argv });
-  });
-  return lines;
-}
+import { parseScript } from './run-script';
 
 export const runCommand = defineCommand({
   meta: {
     name: 'run',
     description:
-      'Run a script of swarmkv commands, one per line (# starts a comment). Stops at the first failing line and exits with its code, unless --keep-going. "-" reads the script from stdin.',
+      'Run a script of swarmkv commands, one per line (# starts a comment); a "sleep 30s" line waits (ms, s, m or h). Stops at the first failing line and exits with its code, unless --keep-going. "-" reads the script from stdin.',
   },
   args: {
     file: { type: 'positional', description: 'script file, or - for stdin', required: true },
@@ -55,7 +30,11 @@ export const runCommand = defineCommand({
       throw new CliFailure(exitCodes.usage, `cannot read script ${args.file}: ${(error as Error).message}`);
     }
     let firstFailure = 0;
-    for (const { lineNumber, argv } of parseScript(text)) {
+    for (const { lineNumber, argv, sleepMs } of parseScript(text)) {
+      if (sleepMs !== undefined) {
+        await new Promise((resolve) => setTimeout(resolve, sleepMs));
+        continue;
+      }
       const lineArgv = args.url !== undefined && !argv.some((arg) => arg === '--url' || arg.startsWith('--url=')) ? [...argv, '--url', args.url] : argv;
       const code = await runCli(lineArgv);
       if (code === exitCodes.ok) continue;
@@ -70,7 +49,7 @@ export const runCommand = defineCommand({
 withHelp(runCommand, {
   group: 'scripting',
   summary: 'Run a script of swarmkv commands',
-  examples: ['swarmkv run seed.swarmkv --url http://127.0.0.1:7070', "printf 'put a 1\\nget a\\n' | swarmkv run -"],
+  examples: ['swarmkv run seed.swarmkv --url http://127.0.0.1:7070', "printf 'put a 1\\nsleep 2s\\nget a\\n' | swarmkv run -"],
   nodeOptions: ['url'],
 });
 

@@ -77,7 +77,8 @@ function spawnNodes(plan: UpPlan, bootstrapAddress: string, upOutput: UpOutput):
   // `up` configures its nodes by their flags alone: a node variable in up's environment (SWARMKV_DHT_PORT,
   // say) would give every node the same value, so none reaches them; the secret and the admin token travel as their variables.
   const environment = { ...withoutOptionVariables(process.env, configFields.map((field) => field.flag)), SWARMKV_SECRET: plan.secret, ...(plan.adminToken === undefined ? {} : { SWARMKV_ADMIN_TOKEN: plan.adminToken }) };
-  return plan.nodes.map((node) => new ChildNode(executable, { name: node.name, args: [script, ...nodeArgs(plan, node, bootstrapAddress)], env: environment }, output(node.name)));
+  // `up` is a learning cluster on loopback: its nodes serve the chaos API (`swarmkv chaos`), admin-only like every other fault.
+  return plan.nodes.map((node) => new ChildNode(executable, { name: node.name, args: [script, ...nodeArgs(plan, node, bootstrapAddress), '--chaos'], env: environment }, output(node.name)));
 }
 
 const TIMED_OUT = Symbol('timed out');
@@ -143,7 +144,7 @@ export const upCommand = configurableFromEnvironment({
   meta: {
     name: 'up',
     description:
-      'Start a local cluster in the foreground: a DHT bootstrap and N nodes on 127.0.0.1, ports base..base+N-1, data in DATA_DIR/<name>. The nodes\' events are interleaved on stdout, one line each, naming their node (see --log-format); the summary and any node that dies are reported on stderr. Ctrl-C stops every node.',
+      'Start a local cluster in the foreground: a DHT bootstrap and N nodes on 127.0.0.1, ports base..base+N-1, data in DATA_DIR/<name>. The nodes\' events are interleaved on stdout, one line each, naming their node (see --log-format); the summary and any node that dies are reported on stderr. Ctrl-C stops every node. It is a learning cluster: its nodes run with --chaos, so `swarmkv chaos` can partition, pause, skew and kill them (with the admin token).',
   },
   args: {
     nodes: { type: 'string', alias: 'n', description: 'number of nodes', default: '3' },

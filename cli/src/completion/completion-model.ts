@@ -3,7 +3,7 @@
 // values they accept, and which name a node (completed from a running node's member list).
 
 import type { ArgsDef, CommandDef } from 'citty';
-import { subCommandFacts } from '../help/command-definition';
+import { subCommandFacts, type OptionFacts } from '../help/command-definition';
 
 export interface CompletionOption {
   /** `--url`, `-n`, ... */
@@ -38,23 +38,40 @@ function shortSummary(description: string): string {
 
 export async function completionModel(root: CommandDef<ArgsDef>): Promise<CompletionCommand[]> {
   const commands = await subCommandFacts(root);
-  return commands.map((command) => ({
-    name: command.name,
-    summary: command.help.summary,
-    takesFile: command.positionals.some((positional) => positional.name === 'file'),
-    argumentChoices: command.positionals.length > 0 ? (command.help.choices?.[command.positionals[0]!.name] ?? []) : [],
-    options: [
-      ...command.options.map((option) => ({
-        flags: option.flags,
-        summary: shortSummary(option.description),
-        takesValue: option.takesValue,
-        choices: option.choices,
-        namesNode: option.namesNode,
-        isDirectory: option.name.endsWith('-dir'),
-      })),
-      { flags: ['-h', '--help'], summary: 'show help', takesValue: false, choices: undefined, namesNode: false, isDirectory: false },
-    ],
+  const definitions = (root.subCommands ?? {}) as Record<string, CommandDef<ArgsDef>>;
+  return Promise.all(commands.map(async (command) => {
+    // A command group (`chaos`, `token`) completes its commands first, then the options of them all.
+    const group = definitions[command.name]?.subCommands === undefined ? [] : await subCommandFacts(definitions[command.name]!);
+    const options = uniqueByFlags([...command.options, ...group.flatMap((sub) => sub.options)]);
+    return {
+      name: command.name,
+      summary: command.help.summary,
+      takesFile: command.positionals.some((positional) => positional.name === 'file'),
+      argumentChoices: group.length > 0 ? group.map((sub) => sub.name) : command.positionals.length > 0 ? (command.help.choices?.[command.positionals[0]!.name] ?? []) : [],
+      options: [
+        ...options.map((option) => ({
+          flags: option.flags,
+          summary: shortSummary(option.description),
+          takesValue: option.takesValue,
+          choices: option.choices,
+          namesNode: option.namesNode,
+          isDirectory: option.name.endsWith('-dir'),
+        })),
+        { flags: ['-h', '--help'], summary: 'show help', takesValue: false, choices: undefined, namesNode: false, isDirectory: false },
+      ],
+    };
   }));
+}
+
+/** The first option of each set of flags: the commands of a group share --url, --json, ... */
+function uniqueByFlags(options: readonly OptionFacts[]): OptionFacts[] {
+  const seen = new Set<string>();
+  return options.filter((option) => {
+    const key = option.flags.join(' ');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** Text made safe inside single quotes of any of the three shells. */

@@ -11,6 +11,13 @@ import { commandHelpText, rootHelpText } from './render-help';
 const WIDTHS = [80, 120] as const;
 const subCommands = rootCommand.subCommands as Record<string, CommandDef<ArgsDef>>;
 const commandNames = Object.keys(subCommands);
+/** Every command by the words that name it, those of a group (`chaos partition`) included. */
+const namedCommands = new Map(
+  Object.entries(subCommands).flatMap(([name, command]) => [
+    [name, command] as const,
+    ...Object.entries((command.subCommands ?? {}) as Record<string, CommandDef<ArgsDef>>).map(([sub, subCommand]) => [`${name} ${sub}`, subCommand] as const),
+  ]),
+);
 
 /** The words the help of one command is made from. */
 function sourceWords(facts: CommandFacts): string[] {
@@ -58,10 +65,10 @@ describe('swarmkv --help', () => {
   });
 });
 
-describe.each(commandNames)('swarmkv %s --help', (name) => {
+describe.each([...namedCommands.keys()])('swarmkv %s --help', (name) => {
   for (const width of WIDTHS) {
     test(`at ${width} columns`, async () => {
-      const command = subCommands[name]!;
+      const command = namedCommands.get(name)!;
       const text = await commandHelpText(name, command, width);
       expect(text).toMatchSnapshot();
       const facts = await commandFacts(name, command);

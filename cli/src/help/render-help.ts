@@ -35,12 +35,15 @@ export async function rootHelpText(root: CommandDef<ArgsDef>, width: number): Pr
 /** The help of one subcommand, `width` columns wide. */
 export async function commandHelpText(name: string, command: CommandDef<ArgsDef>, width: number): Promise<string> {
   const facts = await commandFacts(name, command);
-  const positionals = facts.positionals.map((positional) => (positional.required ? `<${positional.name}>` : `[<${positional.name}>]`));
+  // A command group (`token`, `chaos`) lists its commands, each with its summary.
+  const commands = command.subCommands === undefined ? [] : await subCommandFacts(command);
+  const positionals = [...(commands.length > 0 ? ['<command>'] : []), ...facts.positionals.map((positional) => (positional.required ? `<${positional.name}>` : `[<${positional.name}>]`))];
   const lines = [
     ...wrapParagraphs(['usage: swarmkv', name, ...positionals, facts.options.length > 0 ? '[options]' : ''].filter((part) => part.length > 0).join(' '), width),
     '',
     ...wrapParagraphs(facts.description, width),
     '',
+    ...section('Commands', renderRows(commands.map((sub) => ({ term: sub.name, description: sub.help.summary })), width)),
     ...section('Arguments', renderRows(facts.positionals.map((positional) => ({ term: `<${positional.name}>`, description: positional.description })), width)),
     ...optionSections(facts, width),
     ...examplesSection(facts, width),

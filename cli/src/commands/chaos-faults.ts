@@ -1,0 +1,146 @@
+// `swarmkv chaos partition | heal | pause | kill | skew`: faults sent to members through their own
+// chaos API (docs/chaos.md), each carrying an optional --run label so its events say which run caused
+// them. A cluster-wide fault is the CLI's: `partition A,B / C` tells each member of one side to drop
+// the other side's messages, on both sides.
+
+import { defineCommand } from 'citty';
+import { connectionArgs, connectionHelp } from '../common-args';
+import { exitCodes } from '../exit-codes';
+import { withHelp } from '../help/command-help';
+import { NodeClient, resolveToken, resolveUrls } from '../node-client';
+import { printError, printJson, printLine } from '../output';
+import { formatDuration, parseBoundedDurationMs } from './chaos-duration';
+import { reportFailures, sendToEach, type ChaosRequest } from './chaos-fan-out';
+import { chaosTargets, resolveNamed, resolveSides, type ChaosTarget } from './chaos-members';
+import { CHAOS_PARTITION_MS_MAX, CHAOS_PAUSE_MS_MAX, CHAOS_SKEW_MS_MAX } from '../../../node/src';
+
+export const runArg = { run: { type: 'string', description: 'a label for this run, carried by every event it causes' } } as const;
+
+interface ConnectionFlags {
+  readonly url?: string;
+  readonly token?: string;
+  readonly json: boolean;
+  readonly run?: string;
+}
+
+const clientOf = (args: ConnectionFlags) => new NodeClient(resolveUrls(args.url), resolveToken(args.token));
+const names = (targets: readonly ChaosTarget[]) => targets.map((target) => target.name).join(', ');
+const runNote = (run: string | undefined) => (run === undefined ? '' : ` (run ${run})`);
+const withRun = (body: Record<string, unknown>, run: string | undefined) => (run === undefined ? body : { ...body, run });
+
+/**
+ * Sends the requests, prints --json or `summary` once every member applied it, else names who did not.
+ * `unreachableIsFine`: members that do not answer are named on stderr but do not fail the command.
+ */
+async function apply(client: NodeClient, requests: readonly ChaosRequest[], args: ConnectionFlags, summary: string, unreachableIsFine = false): Promise<void> {
+  const outcomes = await sendToEach(client, requests);
+  const unreachable = unreachableIsFine ? outcomes.filter((outcome) => outcome.exitCode === exitCodes.unreachable) : [];
+  const counted = outcomes.filter((outcome) => !unreachable.includes(outcome));
+  if (args.json) printJson({ results: outcomes.map(({ target, ok, body, error }) => ({ ...target, ok, ...(ok ? { reply: body } : { error }) })) });
+  else if (counted.every((outcome) => outcome.ok)) printLine(unreachable.length === 0 ? summary : `${summary}; not answering, so left out: ${names(unreachable.map((outcome) => outcome.target))}`);
+  for (const outcome of unreachable) printError(`${outcome.target.name} (${outcome.target.url}): ${outcome.error ?? 'no answer'}`);
+  reportFailures(counted);
+}
+
+/** Each side told to cut itself off from (or heal with) the other. */
+function sideRequests(method: 'POST' | 'DELETE', left: readonly ChaosTarget[], right: readonly ChaosTarget[], extra: Record<string, unknown>, run: string | undefined): ChaosRequest[] {
+  const toward = (from: readonly ChaosTarget[], to: readonly ChaosTarget[]) =>
+    from.map((target) => ({ target, method, path: '/chaos/partition', body: withRun({ peers: to.map((peer) => peer.nodeId), ...extra }, run) }));
+  return [...toward(left, right), ...toward(right, left)];
+}
+
+export const partitionCommand = defineCommand({
+  meta: {
+    name: 'partition',
+    description:
+      'Cut the cluster in two: every member named on one side drops every peer message to and from the other side, as a network partition would. "A,B / C" names both sides; a single side is cut off from every other member. Adds to any partition already in place.',
+  },
+  args: {
+    sides: { type: 'positional', description: 'the members of each side, by name or node id: A,B / C', required: true },
+    duration: { type: 'string', description: 'heal by itself after this long (500ms, 30s, 2m); without it, until `chaos heal`' },
+    ...runArg,
+    ...connectionArgs,
+  },
+  async run({ args }) {
+    const durationMs = args.duration === undefined ? undefined : parseBoundedDurationMs('--duration', args.duration, 1, CHAOS_PARTITION_MS_MAX);
+    const client = clientOf(args);
+    const [left, right] = resolveSides(await chaosTargets(client), args._);
+    const lasting = durationMs === undefined ? 'until healed' : `for ${formatDuration(durationMs)}`;
+    await apply(client, sideRequests('POST', left, right, durationMs === undefined ? {} : { durationMs }, args.run), args, `partitioned ${names(left)} / ${names(right)} ${lasting}${runNote(args.run)}`);
+  },
+});
+
+export const healCommand = defineCommand({
+  meta: {
+    name: 'heal',
+    description: 'Heal partitions: without members, every partition on every member; with "A,B / C", the partition between those sides only (a single side: between it and every other member).',
+  },
+  args: {
+    sides: { type: 'positional', description: 'the sides to heal between, as for partition; none: heal everything', required: false },
+    ...runArg,
+    ...connectionArgs,
+  },
+  async run({ args }) {
+    const client = clientOf(args);
+    const targets = await chaosTargets(client);
+    if (args._.length === 0) {
+      const requests = targets.map((target): ChaosRequest => ({ target, method: 'DELETE', path: '/chaos/partition', body: args.run === undefined ? undefined : { run: args.run } }));
+      // A member that does not answer (killed, say) is no reason to leave the others partitioned.
+      await apply(client, requests, args, `healed every partition on ${names(targets)}${runNote(args.run)}`, true);
+      return;
+    }
+    const [left, right] = resolveSides(targets, args._);
+    await apply(client, sideRequests('DELETE', left, right, {}, args.run), args, `healed ${names(left)} / ${names(right)}${runNote(args.run)}`);
+  },
+});
+
+const nodeArg = { node: { type: 'positional', description: 'the member, by name or node id', required: true } } as const;
+
+export const pauseCommand = defineCommand({
+  meta: {
+    name: 'pause',
+    description: "Stop a member's event loop for --duration, as a long GC pause or SIGSTOP would: no heartbeats, no peer messages, no HTTP. Its peers may suspect it, then it resumes on its own.",
+  },
+  args: { ...nodeArg, duration: { type: 'string', description: 'how long the pause lasts (500ms .. 60s)', required: true }, ...runArg, ...connectionArgs },
+  async run({ args }) {
+    const durationMs = parseBoundedDurationMs('--duration', args.duration, 1, CHAOS_PAUSE_MS_MAX);
+    const client = clientOf(args);
+    const [target] = resolveNamed(await chaosTargets(client), [args.node]);
+    await apply(client, [{ target: target!, method: 'POST', path: '/chaos/pause', body: withRun({ durationMs }, args.run) }], args, `${target!.name} paused for ${formatDuration(durationMs)}${runNote(args.run)}`);
+  },
+});
+
+export const killCommand = defineCommand({
+  meta: {
+    name: 'kill',
+    description: 'Kill a member at once, as kill -9 would: no leave, no goodbye. Its peers find out through the failure detector; only a restart brings it back.',
+  },
+  args: { ...nodeArg, ...runArg, ...connectionArgs },
+  async run({ args }) {
+    const client = clientOf(args);
+    const [target] = resolveNamed(await chaosTargets(client), [args.node]);
+    await apply(client, [{ target: target!, method: 'POST', path: '/chaos/kill', body: withRun({}, args.run) }], args, `${target!.name} killed (SIGKILL)${runNote(args.run)}`);
+  },
+});
+
+export const skewCommand = defineCommand({
+  meta: {
+    name: 'skew',
+    description: "Run a member's clock --offset off real time (timestamps, HLC physical time, updatedAt): with last-writer-wins, a write from a clock running ahead beats later writes. --offset 0s restores it.",
+  },
+  args: { ...nodeArg, offset: { type: 'string', description: 'how far off: 5s ahead, -5s behind, 0s for real time (at most 24h either way)', required: true }, ...runArg, ...connectionArgs },
+  async run({ args }) {
+    const offsetMs = parseBoundedDurationMs('--offset', args.offset, -CHAOS_SKEW_MS_MAX, CHAOS_SKEW_MS_MAX);
+    const client = clientOf(args);
+    const [target] = resolveNamed(await chaosTargets(client), [args.node]);
+    const summary = offsetMs === 0 ? `${target!.name}'s clock runs on real time again` : `${target!.name}'s clock runs ${formatDuration(offsetMs)} off real time`;
+    await apply(client, [{ target: target!, method: 'POST', path: '/chaos/skew', body: withRun({ offsetMs }, args.run) }], args, `${summary}${runNote(args.run)}`);
+  },
+});
+
+const faultHelp = (summary: string, examples: string[]) => ({ group: 'cluster' as const, summary, examples, ...connectionHelp });
+withHelp(partitionCommand, faultHelp('Cut the cluster in two', ['swarmkv chaos partition n1,n2 / n3 --duration 30s', 'swarmkv chaos partition n3']));
+withHelp(healCommand, faultHelp('Heal partitions', ['swarmkv chaos heal', 'swarmkv chaos heal n3']));
+withHelp(pauseCommand, faultHelp("Stop a member's event loop for a while", ['swarmkv chaos pause n2 --duration 8s']));
+withHelp(killCommand, faultHelp('Kill a member as kill -9 would', ['swarmkv chaos kill n3']));
+withHelp(skewCommand, faultHelp("Run a member's clock off real time", ['swarmkv chaos skew n1 --offset 30s', 'swarmkv chaos skew n1 --offset 0s']));

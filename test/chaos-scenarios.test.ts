@@ -1,0 +1,169 @@
+// The example chaos scenarios (examples/scenarios/*.txt) replayed by `swarmkv run` against a real
+// three-node cluster started with --chaos, each node in its own network namespace. The scenarios are
+// written for `swarmkv up`'s cluster (members node-7070..node-7072 at http://127.0.0.1:7070..7072);
+// the test maps those names and URLs onto its own cluster's (n1..n3 on the test network) and nothing
+// else. While a scenario runs, the test watches what a learner is told to watch: membership on the
+// other side, hints and convergence after the heal, last-writer-wins under skew, and every member's
+// chaos events labelled with the scenario's --run. Then `swarmkv chaos plan` output is replayed too.
+
+import { describe, expect, test } from 'bun:test';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NAMESPACES_AVAILABLE, useCluster, type ClusterNode, type TestCluster } from './support/cluster';
+import { CLI_PATH } from './support/spawn-node';
+
+/** Each scenario lasts at most ~15 s of sleeps; the rest is the CLI's start-up on a loaded machine. */
+const SCENARIO_MS_MAX = 60_000;
+const TEST_MS = 2 * SCENARIO_MS_MAX;
+/** The `lan` profile declares a silent member dead within ~5 s; a loaded machine gets more. */
+const DETECTION_MS_MAX = 15_000;
+const CONVERGENCE_MS_MAX = 30_000;
+const SCENARIOS = join(import.meta.dir, '..', 'examples', 'scenarios');
+
+interface RunResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The scenario's text with `swarmkv up`'s member names and URLs replaced by this cluster's. */
+function mappedScenario(cluster: TestCluster, file: string): string {
+  let text = readFileSync(join(SCENARIOS, file), 'utf8');
+  cluster.nodes.forEach((node, index) => {
+    text = text.replaceAll(`node-${7070 + index}`, node.name).replaceAll(`http://127.0.0.1:${7070 + index}`, node.url);
+  });
+  return text;
+}
+
+/** A script running in the background: `result` once it exited, else undefined. */
+interface RunningScript {
+  readonly done: Promise<RunResult>;
+  result: RunResult | undefined;
+}
+
+function startScript(scratch: string, name: string, text: string, urls: readonly string[]): RunningScript {
+  const running: RunningScript = { done: runScript(scratch, name, text, urls), result: undefined };
+  void running.done.then((result) => (running.result = result));
+  return running;
+}
+
+/** Polls `predicate` while the script runs; a script that ends first fails the wait with its output. */
+function whileRunning(cluster: TestCluster, running: RunningScript, predicate: () => Promise<boolean>, what: string): Promise<number> {
+  return cluster.waitFor(async () => {
+    if (running.result !== undefined) throw new Error(`the script ended first (exit ${running.result.code}): ${running.result.stdout}${running.result.stderr}`);
+    return predicate();
+  }, DETECTION_MS_MAX, what);
+}
+
+/** Runs `swarmkv run` on a script; resolves when it exits. */
+function runScript(scratch: string, name: string, text: string, urls: readonly string[]): Promise<RunResult> {
+  const path = join(scratch, name);
+  writeFileSync(path, text);
+  const child = spawn('node', [CLI_PATH, 'run', path, '--url', urls.join(',')], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SWARMKV_TOKEN: '' } });
+  let [stdout, stderr] = ['', ''];
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+async function stateOf(cluster: TestCluster, observer: ClusterNode, subject: ClusterNode): Promise<string | undefined> {
+  return (await cluster.members(observer)).find((member) => member.nodeId === subject.nodeId)?.state;
+}
+
+async function chaosEvents(cluster: TestCluster, node: ClusterNode): Promise<{ kind: string; run?: string }[]> {
+  const reply = await cluster.request(node, 'GET', '/chaos');
+  expect(reply.status).toBe(200);
+  return (reply.body as { events: { kind: string; run?: string }[] }).events;
+}
+
+/**
+ * Until every member owns its ranges (a member still joining may only coordinate while an owner it
+ * routes by is reachable: a partition would turn it away) and sees every other alive.
+ */
+async function settled(cluster: TestCluster): Promise<void> {
+  const owner = async (node: ClusterNode) => ((await cluster.request(node, 'GET', '/cluster/rebalance')).body as { ownership?: string }).ownership === 'owner';
+  await cluster.waitFor(async () => (await Promise.all(cluster.nodes.map(owner))).every(Boolean), CONVERGENCE_MS_MAX, 'every member an owner');
+  await cluster.waitFor(() => cluster.allSeeAllAlive(), CONVERGENCE_MS_MAX, 'every member alive');
+}
+
+describe.skipIf(!NAMESPACES_AVAILABLE)('chaos scenarios replayed by swarmkv run', () => {
+  const cluster = useCluster({ nodes: 3, nodeArgs: ['--chaos'] });
+  let scratch = '';
+
+  const withScratch = async (body: () => Promise<void>) => {
+    scratch = mkdtempSync(join(tmpdir(), 'swarmkv-scenarios-'));
+    try {
+      await body();
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  };
+
+  test('a partition and its heal: the cut-off member turns suspect or dead on the others, then alive, and catches up', () => withScratch(async () => {
+    const [n1, n2, n3] = cluster().nodes as [ClusterNode, ClusterNode, ClusterNode];
+    await settled(cluster());
+    const run = startScript(scratch, 'partition.txt', mappedScenario(cluster(), 'partition-and-heal.txt'), [n1.url, n2.url]);
+    await whileRunning(cluster(), run, async () => ['suspect', 'dead'].includes((await stateOf(cluster(), n1, n3)) ?? ''), 'n1 to suspect n3 during the partition');
+    const result = await run.done;
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`partitioned n3 / n1, n2 for 10s (run partition-and-heal)`);
+    await cluster().waitFor(() => cluster().allSeeAllAlive(), CONVERGENCE_MS_MAX, 'every member alive after the heal');
+    // The scenario's last line read the key on n3 at quorum; n3's own copy must come to the same version (hints, repair).
+    expect(result.stdout).toContain('written on the majority side during the partition');
+    const versionOn = async (node: ClusterNode) => ((await cluster().local(node, 'scenario:partition')).body as { version?: unknown } | null)?.version;
+    const written = await versionOn(n1);
+    await cluster().waitFor(async () => (await versionOn(n3)) === written, CONVERGENCE_MS_MAX, "n3's own copy to reach the version written during the partition");
+    for (const node of [n1, n2, n3]) {
+      expect((await chaosEvents(cluster(), node)).filter((event) => event.run === 'partition-and-heal').map((event) => event.kind)).toContain('partition');
+    }
+  }), TEST_MS);
+
+  test('clock skew and last-writer-wins: the write from a clock an hour ahead is dated an hour ahead, and the later write on a true clock still wins through the hybrid clock', () => withScratch(async () => {
+    const [n1, n2] = cluster().nodes as [ClusterNode, ClusterNode, ClusterNode];
+    await settled(cluster());
+    const result = await runScript(scratch, 'skew.txt', mappedScenario(cluster(), 'clock-skew-lww.txt'), [n1.url]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const reads = result.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { value: unknown; updatedAt: string });
+    expect(reads.map((read) => read.value)).toEqual(['written first, on n1, an hour ahead', 'written later, on n2, on real time']);
+    expect(Date.parse(reads[0]!.updatedAt)).toBeGreaterThan(Date.now() + 30 * 60_000);
+    expect(Math.abs(Date.parse(reads[1]!.updatedAt) - Date.now())).toBeLessThan(5 * 60_000);
+    const skews = (await chaosEvents(cluster(), n1)).filter((event) => event.run === 'clock-skew-lww' && event.kind === 'skew');
+    expect(skews.length).toBe(2);
+    expect(((await cluster().request(n1, 'GET', '/chaos')).body as { clockOffsetMs: number }).clockOffsetMs).toBe(0);
+    expect(((await cluster().request(n2, 'GET', '/chaos')).body as { clockOffsetMs: number }).clockOffsetMs).toBe(0);
+  }), TEST_MS);
+
+  test('a pause past the failure detector: the paused member is suspected, then resumes and is alive again', () => withScratch(async () => {
+    const [n1, , n3] = cluster().nodes as [ClusterNode, ClusterNode, ClusterNode];
+    await settled(cluster());
+    const run = startScript(scratch, 'pause.txt', mappedScenario(cluster(), 'pause-past-failure-detector.txt'), [n1.url]);
+    await whileRunning(cluster(), run, async () => ['suspect', 'dead'].includes((await stateOf(cluster(), n1, n3)) ?? ''), 'n1 to suspect the paused n3');
+    const result = await run.done;
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    await cluster().waitFor(() => cluster().allSeeAllAlive(), CONVERGENCE_MS_MAX, 'every member alive after the pause');
+    const kinds = (await chaosEvents(cluster(), n3)).filter((event) => event.run === 'pause-past-failure-detector').map((event) => event.kind);
+    expect(kinds).toEqual(['pause', 'resume']);
+    expect(result.stdout).toMatch(/pause for 8s \(run pause-past-failure-detector\)/);
+  }), TEST_MS);
+
+  test('a planned scenario replays: every fault it chose reaches its member, labelled with the run', () => withScratch(async () => {
+    const [n1, n2, n3] = cluster().nodes as [ClusterNode, ClusterNode, ClusterNode];
+    await settled(cluster());
+    const plan = await runScript(scratch, 'plan.txt', 'chaos plan --seed 11 --duration 12s --faults partition,skew --run planned-11 --json\n', [n1.url]);
+    expect(plan.code).toBe(0);
+    const { script, members } = JSON.parse(plan.stdout) as { script: string[]; members: string[] };
+    expect(members).toEqual(['n1', 'n2', 'n3']);
+    const result = await runScript(scratch, 'planned.txt', `${script.join('\n')}\n`, [n1.url, n2.url]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const planned = script.filter((line) => line.startsWith('chaos ') && !line.startsWith('chaos heal')).length;
+    const events = (await Promise.all([n1, n2, n3].map((node) => chaosEvents(cluster(), node)))).flat().filter((event) => event.run === 'planned-11');
+    expect(events.filter((event) => event.kind === 'partition' || event.kind === 'skew').length).toBeGreaterThanOrEqual(planned);
+    await cluster().waitFor(() => cluster().allSeeAllAlive(), CONVERGENCE_MS_MAX, 'every member alive after the planned run');
+  }), TEST_MS);
+});
