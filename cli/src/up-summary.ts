@@ -30,7 +30,7 @@ export function summaryOf(plan: UpPlan, bootstrapAddress: string): string {
     `  swarmkv locate greeting${urlFlag(first.url)}`,
     `  swarmkv ring --ranges${urlFlag(first.url)}`,
     'Add a node (in another terminal):',
-    `  ${plan.adminToken === undefined ? '' : 'SWARMKV_ADMIN_TOKEN=$SWARMKV_TOKEN '}swarmkv node --host ${UP_HOST} --port ${nextPort} --cluster ${plan.cluster} --secret ${plan.secret} --bootstrap ${bootstrapAddress} --profile local${storage}`,
+    `  ${plan.adminToken === undefined ? '' : 'SWARMKV_ADMIN_TOKEN=$SWARMKV_TOKEN '}swarmkv node --host ${UP_HOST} --port ${nextPort} --cluster ${plan.cluster} --secret ${plan.secret} --bootstrap ${bootstrapAddress} --profile local --chaos${storage}`,
     'Ctrl-C stops every node.',
     '',
   ].join('\n');
