@@ -1,6 +1,13 @@
 // The durable engine: LMDB through lmdb-js. Writes are queued by lmdb-js into one transaction per event
 // turn (group commit); `write` resolves after that transaction is committed and, with the `flush` sync
 // policy, after it is fsynced too. Reads are synchronous from the memory map.
+//
+// Under `flush` the environment is opened without lmdb-js's overlappingSync: LMDB's own commit fsyncs
+// before it returns, so a commit that resolves is durable, and the writes that arrive during that fsync
+// wait on the writer thread's queue and go into the next transaction together. With overlappingSync
+// (lmdb-js's default, kept for `commit`) each commit is followed by a separate sync on the thread pool
+// that the writer does not wait for, so a busy cluster node commits and fsyncs small batches, each
+// fsync a thread-pool job and a wake-up of the main thread of its own (bench/RESULTS.md, cluster-put).
 
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { mkdirSync } from 'node:fs';
@@ -45,7 +52,7 @@ export class LmdbStore implements KvStore {
     // lmdb-js guesses from the path whether it names a directory or a single data file: one with an
     // extension (`node.1`, `data.old`) would become the file `node.1` plus a `node.1-lock` beside it.
     // The data directory is always a directory, so say so.
-    this.#root = open({ path: dataDir, noSubdir: false, mapSize: STORE_MAP_BYTES_MAX, compression: false });
+    this.#root = open({ path: dataDir, noSubdir: false, mapSize: STORE_MAP_BYTES_MAX, compression: false, overlappingSync: !commitIsDurable(syncPolicy) });
     this.#records = this.#root.openDB<DiskRecord, string>({ name: 'records' });
     this.#meta = this.#root.openDB<unknown, string>({ name: 'meta' });
     this.#counts = this.#storedCounts();
@@ -85,10 +92,7 @@ export class LmdbStore implements KvStore {
       }
     }).catch((error: unknown) => this.#commitFailed(error, changes));
     if (failure !== undefined) throw failure;
-    const written = outcomes.map((outcome) => outcome.next);
-    const wroteAnything = alsoSetMeta !== undefined || written.some((record) => record !== undefined);
-    if (wroteAnything && this.#syncPolicy === 'flush') await Promise.resolve(this.#root.flushed).catch((error: unknown) => this.#commitFailed(error));
-    return written;
+    return outcomes.map((outcome) => outcome.next);
   }
 
   /** Inside the write transaction: the decided records, their leaves, the counts they change, and the meta value. */
@@ -134,7 +138,6 @@ export class LmdbStore implements KvStore {
       handledByTransaction(this.#meta.put(COUNTS_META, this.#counts));
       return true;
     }).catch((error: unknown) => this.#commitFailed(error, change === undefined ? [] : [change]));
-    if (erased && this.#syncPolicy === 'flush') await Promise.resolve(this.#root.flushed).catch((error: unknown) => this.#commitFailed(error));
     return erased;
   }
 
@@ -163,7 +166,8 @@ export class LmdbStore implements KvStore {
 
   async setMeta(name: string, value: string): Promise<void> {
     await Promise.resolve(this.#meta.put(name, value)).catch((error: unknown) => this.#commitFailed(error));
-    await Promise.resolve(this.#root.flushed).catch((error: unknown) => this.#commitFailed(error));
+    // Metadata (the node's id) is kept durable whatever the policy.
+    if (!commitIsDurable(this.#syncPolicy)) await Promise.resolve(this.#root.flushed).catch((error: unknown) => this.#commitFailed(error));
   }
 
   /**
@@ -177,13 +181,18 @@ export class LmdbStore implements KvStore {
 
   /** The hint store in this environment (a named sub-database): closed with this store. */
   openHintStore(bounds: HintBounds): LmdbHintStore {
-    return new LmdbHintStore(this.#root, this.#syncPolicy, bounds);
+    return new LmdbHintStore(this.#root, bounds);
   }
 
   close(): Promise<void> {
     this.#closing ??= this.#root.close();
     return this.#closing;
   }
+}
+
+/** Under `flush`, a commit has fsynced when it resolves (the environment is opened without overlappingSync). */
+function commitIsDurable(syncPolicy: SyncPolicy): boolean {
+  return syncPolicy === 'flush';
 }
 
 /**
