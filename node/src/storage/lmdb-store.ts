@@ -3,11 +3,11 @@
 // policy, after it is fsynced too. Reads are synchronous from the memory map.
 //
 // Under `flush` the environment is opened without lmdb-js's overlappingSync: LMDB's own commit fsyncs
-// before it returns, so a commit that resolves is durable, and the writes that arrive during that fsync
-// wait on the writer thread's queue and go into the next transaction together. With overlappingSync
-// (lmdb-js's default, kept for `commit`) each commit is followed by a separate sync on the thread pool
-// that the writer does not wait for, so a busy cluster node commits and fsyncs small batches, each
-// fsync a thread-pool job and a wake-up of the main thread of its own (bench/RESULTS.md, cluster-put).
+// before it returns, on the writer thread, so a transaction that resolves is durable and nothing more is
+// awaited. With overlappingSync (lmdb-js's default, kept for `commit`, whose acknowledgements do not
+// wait for the sync) every commit is followed by a sync job of its own on the thread pool and one more
+// wake-up of the main thread when it ends: ~8% of a clustered node's write CPU (bench/RESULTS.md,
+// cluster-put).
 
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { mkdirSync } from 'node:fs';
