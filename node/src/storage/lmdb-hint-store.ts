@@ -1,11 +1,12 @@
 // The durable hint engine: a named sub-database of the node's LMDB environment (the one LmdbStore
 // opened), so a hint is as durable as a record: `put` resolves once the transaction holding it is
-// committed, which with the `flush` policy is once it is fsynced (LmdbStore opens the environment so). Keyed target + key (see hintSlot), so one target's
+// committed and, with the `flush` policy, fsynced. Keyed target + key (see hintSlot), so one target's
 // hints are one range. The totals live beside them, updated in the same transaction; the per-key and
 // per-target index is rebuilt from the keys alone when the store opens.
 
 import type { Database, RootDatabase } from 'lmdb';
 import { assert } from '../assert';
+import type { SyncPolicy } from '../config';
 import { decideHint, HINT_TARGET_CHARS, HintIndex, hintBytes, hintSlot, type Hint, type HintBounds, type HintPutOutcome, type HintStats, type HintStore } from './hint-store';
 import type { StoredRecord } from './stored-record';
 
@@ -17,12 +18,16 @@ const TOTALS = 'totals';
 export class LmdbHintStore implements HintStore {
   readonly engine = 'lmdb' as const;
   readonly bounds: HintBounds;
+  readonly #root: RootDatabase;
   readonly #hints: Database<DiskHint, string>;
   readonly #meta: Database<unknown, string>;
+  readonly #syncPolicy: SyncPolicy;
   readonly #index = new HintIndex();
   #closing: Promise<void> | undefined;
 
-  constructor(root: RootDatabase, bounds: HintBounds) {
+  constructor(root: RootDatabase, syncPolicy: SyncPolicy, bounds: HintBounds) {
+    this.#root = root;
+    this.#syncPolicy = syncPolicy;
     this.bounds = bounds;
     this.#hints = root.openDB<DiskHint, string>({ name: 'hints' });
     this.#meta = root.openDB<unknown, string>({ name: 'hints-meta' });
@@ -43,6 +48,7 @@ export class LmdbHintStore implements HintStore {
       this.#meta.put(TOTALS, { bytes: this.#index.bytes });
       return outcome;
     });
+    if (decision.outcome === 'stored') await this.#durable();
     return decision;
   }
 
@@ -75,6 +81,7 @@ export class LmdbHintStore implements HintStore {
       this.#meta.put(TOTALS, { bytes: this.#index.bytes });
       return true;
     });
+    if (removed) await this.#durable();
     return removed;
   }
 
@@ -91,6 +98,10 @@ export class LmdbHintStore implements HintStore {
   #read(slot: string, key: string): StoredRecord | undefined {
     const disk = this.#hints.get(slot);
     return disk === undefined ? undefined : fromDisk(key, disk);
+  }
+
+  async #durable(): Promise<void> {
+    if (this.#syncPolicy === 'flush') await this.#root.flushed;
   }
 }
 

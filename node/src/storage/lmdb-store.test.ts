@@ -84,27 +84,3 @@ test('writes arriving one per event turn share transactions, each answered with 
     rmSync(dir, { recursive: true, force: true });
   }
 });
-
-test('a data directory changes hands between the sync policies (with and without lmdb-js overlappingSync) with its data', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'swarmkv-lmdb-'));
-  const record = (key: string, index: number) => ({ key, valueJson: String(index), version: `${String(index).padStart(12, '0')}.0000.aaaaaaaaaaaaaaaa`, updatedAtMs: 1 });
-  try {
-    let index = 0;
-    for (const policy of ['commit', 'flush', 'commit', 'flush'] as const) {
-      const store = new LmdbStore(dir, policy);
-      if (index > 0) expect(store.get(`k${index - 1}`)?.valueJson).toBe(String(index - 1));
-      const written = await store.write(`k${index}`, () => record(`k${index}`, index));
-      expect(written?.valueJson).toBe(String(index));
-      await store.setMeta('policy', policy);
-      expect(store.stats().liveKeys).toBe(index + 1);
-      await store.close();
-      index += 1;
-    }
-    const reopened = new LmdbStore(dir, 'flush');
-    expect(reopened.getMeta('policy')).toBe('flush');
-    for (let key = 0; key < index; key++) expect(reopened.get(`k${key}`)?.valueJson).toBe(String(key));
-    await reopened.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});

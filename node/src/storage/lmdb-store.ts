@@ -1,13 +1,6 @@
 // The durable engine: LMDB through lmdb-js. Writes are queued by lmdb-js into one transaction per event
 // turn (group commit); `write` resolves after that transaction is committed and, with the `flush` sync
 // policy, after it is fsynced too. Reads are synchronous from the memory map.
-//
-// Under `flush` the environment is opened without lmdb-js's overlappingSync: LMDB's own commit fsyncs
-// before it returns, on the writer thread, so a transaction that resolves is durable and nothing more is
-// awaited. With overlappingSync (lmdb-js's default, kept for `commit`, whose acknowledgements do not
-// wait for the sync) every commit is followed by a sync job of its own on the thread pool and one more
-// wake-up of the main thread when it ends: ~8% of a clustered node's write CPU (bench/RESULTS.md,
-// cluster-put).
 
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { mkdirSync } from 'node:fs';
@@ -52,7 +45,7 @@ export class LmdbStore implements KvStore {
     // lmdb-js guesses from the path whether it names a directory or a single data file: one with an
     // extension (`node.1`, `data.old`) would become the file `node.1` plus a `node.1-lock` beside it.
     // The data directory is always a directory, so say so.
-    this.#root = open({ path: dataDir, noSubdir: false, mapSize: STORE_MAP_BYTES_MAX, compression: false, overlappingSync: !commitIsDurable(syncPolicy) });
+    this.#root = open({ path: dataDir, noSubdir: false, mapSize: STORE_MAP_BYTES_MAX, compression: false });
     this.#records = this.#root.openDB<DiskRecord, string>({ name: 'records' });
     this.#meta = this.#root.openDB<unknown, string>({ name: 'meta' });
     this.#counts = this.#storedCounts();
@@ -92,7 +85,10 @@ export class LmdbStore implements KvStore {
       }
     }).catch((error: unknown) => this.#commitFailed(error, changes));
     if (failure !== undefined) throw failure;
-    return outcomes.map((outcome) => outcome.next);
+    const written = outcomes.map((outcome) => outcome.next);
+    const wroteAnything = alsoSetMeta !== undefined || written.some((record) => record !== undefined);
+    if (wroteAnything && this.#syncPolicy === 'flush') await Promise.resolve(this.#root.flushed).catch((error: unknown) => this.#commitFailed(error));
+    return written;
   }
 
   /** Inside the write transaction: the decided records, their leaves, the counts they change, and the meta value. */
@@ -138,6 +134,7 @@ export class LmdbStore implements KvStore {
       handledByTransaction(this.#meta.put(COUNTS_META, this.#counts));
       return true;
     }).catch((error: unknown) => this.#commitFailed(error, change === undefined ? [] : [change]));
+    if (erased && this.#syncPolicy === 'flush') await Promise.resolve(this.#root.flushed).catch((error: unknown) => this.#commitFailed(error));
     return erased;
   }
 
@@ -166,8 +163,7 @@ export class LmdbStore implements KvStore {
 
   async setMeta(name: string, value: string): Promise<void> {
     await Promise.resolve(this.#meta.put(name, value)).catch((error: unknown) => this.#commitFailed(error));
-    // Metadata (the node's id) is kept durable whatever the policy.
-    if (!commitIsDurable(this.#syncPolicy)) await Promise.resolve(this.#root.flushed).catch((error: unknown) => this.#commitFailed(error));
+    await Promise.resolve(this.#root.flushed).catch((error: unknown) => this.#commitFailed(error));
   }
 
   /**
@@ -181,18 +177,13 @@ export class LmdbStore implements KvStore {
 
   /** The hint store in this environment (a named sub-database): closed with this store. */
   openHintStore(bounds: HintBounds): LmdbHintStore {
-    return new LmdbHintStore(this.#root, bounds);
+    return new LmdbHintStore(this.#root, this.#syncPolicy, bounds);
   }
 
   close(): Promise<void> {
     this.#closing ??= this.#root.close();
     return this.#closing;
   }
-}
-
-/** Under `flush`, a commit has fsynced when it resolves (the environment is opened without overlappingSync). */
-function commitIsDurable(syncPolicy: SyncPolicy): boolean {
-  return syncPolicy === 'flush';
 }
 
 /**
