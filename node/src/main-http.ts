@@ -33,6 +33,7 @@ function boundPipelining(server: Server): void {
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const socket = req.socket as CountedSocket;
     if (socket.destroyed) return;
+    if (socket[AWAITING_FIRST_REQUEST] === true) endSilenceDeadline(socket);
     const count = (socket[PENDING_RESPONSES] ?? 0) + 1;
     socket[PENDING_RESPONSES] = count;
     // `on`, not `once`: a response closes once, and once's wrapper would cost an allocation and a removal per request.
@@ -47,7 +48,7 @@ function boundPipelining(server: Server): void {
 
 /** Where boundPipelining keeps a connection's count: on the socket itself, so it ends with it. */
 const PENDING_RESPONSES = Symbol('swarmkv.pendingResponses');
-type CountedSocket = Socket & { [PENDING_RESPONSES]?: number };
+type CountedSocket = Socket & { [PENDING_RESPONSES]?: number; [AWAITING_FIRST_REQUEST]?: boolean };
 
 /** One listener shared by every response (none built per request): its request names the socket. */
 function responseClosed(this: ServerResponse): void {
@@ -57,15 +58,29 @@ function responseClosed(this: ServerResponse): void {
 
 /**
  * Node's headers timeout starts with a request's first byte, so a connection that sends nothing at all
- * would live forever: it gets the same deadline from the moment it is accepted. Node's own handler of
- * a socket timeout destroys it (nothing else listens for it); the first byte hands over to the headers,
- * request and keep-alive timeouts.
+ * would live forever: it gets the same deadline, as an idle timeout, from the moment it is accepted.
+ * Node's own handler of a socket timeout destroys it (nothing else listens for it). The first request
+ * hands over to the request and keep-alive timeouts (boundPipelining's listener ends the deadline);
+ * until its headers are in, the headers timeout runs beside it, and any byte the client sends restarts
+ * the idle one.
+ *
+ * Not a `data` listener on the socket: any `data` listener makes node:http stop parsing the socket's
+ * bytes in C++ (the parser "consumes" the stream) and feed every read through a JavaScript stream
+ * instead, ~3-4 µs more per request (bench/RESULTS.md, "node-get").
  */
 function boundSilentConnections(server: Server): void {
-  server.on('connection', (socket: Socket) => {
+  server.on('connection', (socket: CountedSocket) => {
     socket.setTimeout(HTTP_HEADERS_TIMEOUT_MS);
-    socket.once('data', () => socket.setTimeout(0));
+    socket[AWAITING_FIRST_REQUEST] = true;
   });
+}
+
+/** Marks a connection whose silence deadline (boundSilentConnections) still runs. */
+const AWAITING_FIRST_REQUEST = Symbol('swarmkv.awaitingFirstRequest');
+
+function endSilenceDeadline(socket: CountedSocket): void {
+  socket[AWAITING_FIRST_REQUEST] = false;
+  socket.setTimeout(0);
 }
 
 function nodeServerOptions() {
