@@ -8,7 +8,8 @@
 # Each bun and node test file runs in a process of its own, timed by the wall clock (setup included);
 # the Playwright files run in one process and are timed from its JSON report. The run ends with every
 # file's duration, slowest first, the total, every file that skipped tests and the reason it printed
-# (an unboxed run skips the cluster suites: it says so loudly), and one line `N passed, N failed`.
+# (an unboxed run skips the cluster suites: it says so loudly), every failed test by file (so the tail of
+# a long log names them), and one line `N passed, N failed`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
@@ -43,7 +44,8 @@ log=$(mktemp)
 durations=$(mktemp)
 skips=$(mktemp)
 report=$(mktemp)
-trap 'rm -f "$log" "$durations" "$skips" "$report"; ip netns del "$namespace" 2>/dev/null || true' EXIT
+failures=$(mktemp)
+trap 'rm -f "$log" "$durations" "$skips" "$report" "$failures"; ip netns del "$namespace" 2>/dev/null || true' EXIT
 status=0
 passed=0
 failed=0
@@ -67,6 +69,10 @@ record() {
     echo "$name: $skipped test(s) skipped: ${why:-no reason printed (a skipped suite must print one: \"... skipped: why\")}" >> "$skips"
   fi
 }
+# note_failures NAME PATTERN: the lines of $log matching PATTERN (the runner's mark for a failed test), under NAME.
+note_failures() {
+  grep -E "$2" "$log" | sed -E 's/^[[:space:]]+//' | sort -u | sed "s|^|$1: |" >> "$failures" || true
+}
 
 # run_bun LABEL ARGS...: one `bun test` process, counted and timed under LABEL.
 run_bun() {
@@ -76,6 +82,7 @@ run_bun() {
   "${boxed[@]}" bun test --timeout 60000 "$@" 2>&1 | tee "$log" || status=$?
   passed=$((passed + $(count '^ *[0-9]+ pass$')))
   failed=$((failed + $(count '^ *[0-9]+ fail$')))
+  note_failures "$label" '^\(fail\) '
   record "$label" "$started" "$(count '^ *[0-9]+ skip$')"
 }
 
@@ -103,6 +110,7 @@ if [ -d dist/node-tests ] && [ "$#" = 0 ] && [ "$e2e_only" = 0 ]; then
     "${boxed[@]}" node --test --test-reporter=spec "$file" 2>&1 | tee "$log" || status=$?
     passed=$((passed + $(count '^ℹ pass [0-9]+')))
     failed=$((failed + $(count '^ℹ fail [0-9]+')))
+    note_failures "$file" '^ *✖ '
     record "$file" "$started" "$(count '^ℹ skipped [0-9]+')"
   done
 fi
@@ -112,6 +120,7 @@ if [ "$#" = 0 ] || [ "$e2e_only" = 1 ]; then
   "${boxed[@]}" env PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PLAYWRIGHT_JSON_OUTPUT_NAME="$report" playwright test --reporter=list,json "$@" 2>&1 | tee "$log" || status=$?
   passed=$((passed + $(count '^ *[0-9]+ passed')))
   failed=$((failed + $(count '^ *[0-9]+ failed')))
+  note_failures "e2e (playwright)" '^ *✘ '
   # Each Playwright file's share: the sum of its tests' durations (the files run one after another).
   node -e '
     const report = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
@@ -162,6 +171,11 @@ if [ -s "$skips" ]; then
   echo "################################################################################"
   sed 's/^/#   /' "$skips"
   echo "################################################################################"
+fi
+if [ -s "$failures" ]; then
+  echo
+  echo "FAILED tests (by file):"
+  sed 's/^/  /' "$failures"
 fi
 if [ "$status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi
 echo "${passed} passed, ${failed} failed"
