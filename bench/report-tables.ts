@@ -29,7 +29,7 @@ function formatOperationTable(rows: readonly SummaryRow[]): string {
       `| ${SYSTEMS[row.system].label}${failures} | ${row.connections} | ${Math.round(row.requestsPerSecond)} | ` +
         `${Math.round(row.requestsPerSecondMin)}–${Math.round(row.requestsPerSecondMax)} | ${fixed(row.p50Ms, 2)} | ${fixed(row.p99Ms, 2)} | ` +
         `${ratio(row, ETCD_REFERENCE, 'throughput')} | ${ratio(row, ETCD_REFERENCE, 'p99')} | ${ratio(row, BARE_REFERENCE, 'throughput')} | ${ratio(row, BARE_REFERENCE, 'p99')} | ` +
-        `${row.serverCores ?? '?'} | ${row.serverCpuMicrosPerRequest === undefined ? '?' : Math.round(row.serverCpuMicrosPerRequest)} | ${ratio(row, SINGLE_NODE_REFERENCE, 'cpuPerRequest')} |`,
+        `${row.serverCores === undefined ? '?' : fixed(row.serverCores, 2)} | ${row.serverCpuMicrosPerRequest === undefined ? '?' : Math.round(row.serverCpuMicrosPerRequest)} | ${ratio(row, SINGLE_NODE_REFERENCE, 'cpuPerRequest')} |`,
     );
   }
   return lines.join('\n');
