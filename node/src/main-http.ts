@@ -67,9 +67,15 @@ function responseClosed(this: ServerResponse): void {
  * Not a `data` listener on the socket: any `data` listener makes node:http stop parsing the socket's
  * bytes in C++ (the parser "consumes" the stream) and feed every read through a JavaScript stream
  * instead, ~3-4 µs more per request (bench/RESULTS.md, "node-get").
+ *
+ * Over TLS the deadline is set on the TLS socket once its handshake is done ('secureConnection'): that
+ * is the socket node:http serves and destroys on a timeout, where the TCP socket under it ('connection')
+ * has no one listening for its timeout. The handshake itself is bound by the same time
+ * (nodeServerOptions' handshakeTimeout); Node's default let a connection that never sent its
+ * ClientHello live 120 s (measured) against 5 s on plain HTTP.
  */
-function boundSilentConnections(server: Server): void {
-  server.on('connection', (socket: CountedSocket) => {
+function boundSilentConnections(server: Server, tls: boolean): void {
+  server.on(tls ? 'secureConnection' : 'connection', (socket: CountedSocket) => {
     socket.setTimeout(HTTP_HEADERS_TIMEOUT_MS);
     socket[AWAITING_FIRST_REQUEST] = true;
   });
@@ -89,6 +95,8 @@ function nodeServerOptions() {
     requestTimeout: HTTP_REQUEST_TIMEOUT_MS,
     keepAliveTimeout: HTTP_IDLE_TIMEOUT_MS,
     connectionsCheckingInterval: HTTP_TIMEOUT_CHECK_INTERVAL_MS,
+    // TLS only (node:http ignores it): a connection must finish its handshake within the headers' time.
+    handshakeTimeout: HTTP_HEADERS_TIMEOUT_MS,
     // A client that sends its request and then half-closes (shutdown(SHUT_WR)) still gets its answer:
     // without this, Node aborts the request when the client's FIN arrives before the response is ready.
     allowHalfOpen: true,
@@ -106,6 +114,6 @@ export function createHttpServer(tls: TlsFiles | undefined, handler: (request: I
   // See allowHalfOpen above: node:http decides on a client's FIN by this property, not by the option.
   (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   boundPipelining(server);
-  boundSilentConnections(server);
+  boundSilentConnections(server, tls !== undefined);
   return server;
 }
