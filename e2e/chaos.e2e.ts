@@ -43,6 +43,9 @@ test('chaos panel: partition from a ticked member and heal, clock skew, pause; e
   const panel = page.getByTestId('chaos');
   await expect(panel.getByRole('heading', { name: 'Chaos on n1' })).toBeVisible();
   await expect(page.getByTestId('chaos-events')).toContainText('No chaos events yet');
+  // Faults reach the serving node only; the panel says where the others' controls are.
+  await expect(page.getByTestId('chaos-message')).toContainText('Faults go to n1 only. For another member, open the dashboard it serves');
+  await expect(page.getByRole('link', { name: third!.url.replace(/^https?:\/\//, '') })).toHaveAttribute('href', `${third!.url}/dashboard/`);
   await expectAccessible(page, 'chaos panel');
 
   await page.getByTestId('chaos-peer-n3').check();

@@ -1,8 +1,8 @@
 // The chaos panel, under the members: shown only when the node that served the dashboard serves the
 // chaos API (started with --chaos, as `swarmkv up` starts its nodes) and the tab's token is admin.
 // It injects faults into that node through its own API (docs/chaos.md): a partition from the members
-// ticked in the builder (one-sided, which is all a partition needs to look like one from both sides),
-// heal, a clock offset, a pause, a kill; and shows that node's chaos events, oldest first. The
+// ticked in the builder (one-sided, yet the link is cut both ways; membership calls a node dead only
+// once it is cut off from every other, docs/chaos.md), heal, a clock offset, a pause, a kill; and shows that node's chaos events, oldest first. The
 // browser may only change the node that served the page (writes stay same-origin): faults on the
 // other members go through `swarmkv chaos`, or through the dashboard each of them serves.
 
@@ -120,7 +120,7 @@ function Controls({ origin, state, others, changed }: { origin: string; state: C
       <button type="button" data-testid="chaos-pause" onClick=${() => void send('POST', '/chaos/pause', { durationMs: secondsToMs(pauseSeconds) ?? 0 }, `${state.name} paused: it answers nothing until it resumes`)}>Pause</button>
       <button type="button" data-testid="chaos-kill" onClick=${() => void send('POST', '/chaos/kill', {}, `${state.name} killed (SIGKILL): the dashboard reads through another member now`)}>Kill</button>
     </fieldset>
-    <p role="status" data-testid="chaos-message">${message ?? 'Faults go to this node only; `swarmkv chaos` reaches every member.'}</p>
+    <p role="status" data-testid="chaos-message">${message ?? `Faults go to ${state.name} only. For another member, open the dashboard it serves (its address in the table above) or use \`swarmkv chaos\`, which reaches every member.`}</p>
   `;
 }
 
