@@ -87,11 +87,15 @@ export function exitCodeForStatus(status: number): ExitCode {
 }
 
 function describeErrorBody(reply: NodeReply): string {
-  const body = reply.body as Partial<ErrorReply> | string | null;
-  if (body !== null && typeof body === 'object' && typeof body.error === 'string') {
-    return `${body.error}: ${String(body.message ?? '')} (HTTP ${reply.status} from ${reply.url})`;
-  }
-  return `HTTP ${reply.status} from ${reply.url}`;
+  return describeRefusal(reply.status, reply.body, reply.url);
+}
+
+/** A refusal in words: the node's error code and message when it sent them, and the HTTP status (and from where). */
+export function describeRefusal(status: number, replyBody: unknown, from?: string): string {
+  const body = replyBody as Partial<ErrorReply> | string | null;
+  const http = from === undefined ? `HTTP ${status}` : `HTTP ${status} from ${from}`;
+  if (body !== null && typeof body === 'object' && typeof body.error === 'string') return `${body.error}: ${String(body.message ?? '')} (${http})`;
+  return http;
 }
 
 function parseJsonOrText(text: string): unknown {

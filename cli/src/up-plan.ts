@@ -104,5 +104,7 @@ export function nodeArgs(plan: UpPlan, node: UpNodePlan, bootstrap: string): str
     // up reads its nodes' events as JSON, and shows them in its own format.
     '--log-format', 'json',
     ...(node.dataDir === null ? ['--memory'] : ['--data-dir', node.dataDir]),
+    // `up` is a learning cluster on loopback: its nodes serve the chaos API (`swarmkv chaos`), admin-only like every other fault.
+    '--chaos',
   ];
 }

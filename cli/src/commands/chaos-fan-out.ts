@@ -3,7 +3,7 @@
 // reported member missing. Every outcome is reported; the command exits with the first failure's code.
 
 import { CliFailure, exitCodes, type ExitCode } from '../exit-codes';
-import { exitCodeForStatus, type NodeClient } from '../node-client';
+import { describeRefusal, exitCodeForStatus, type NodeClient } from '../node-client';
 import { printError } from '../output';
 import type { ChaosTarget } from './chaos-members';
 
@@ -37,12 +37,6 @@ async function sendOne(client: NodeClient, { target, method, path, body }: Chaos
     if (!(error instanceof CliFailure)) throw error;
     return { target, ok: false, exitCode: error.exitCode, body: undefined, error: error.message };
   }
-}
-
-function describeRefusal(status: number, body: unknown): string {
-  const reply = body as { error?: unknown; message?: unknown } | null;
-  if (reply !== null && typeof reply === 'object' && typeof reply.error === 'string') return `${reply.error}: ${String(reply.message ?? '')} (HTTP ${status})`;
-  return `HTTP ${status}`;
 }
 
 /** Names each member that failed on stderr; then fails with the first failure's exit code, if any. */

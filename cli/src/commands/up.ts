@@ -77,8 +77,7 @@ function spawnNodes(plan: UpPlan, bootstrapAddress: string, upOutput: UpOutput):
   // `up` configures its nodes by their flags alone: a node variable in up's environment (SWARMKV_DHT_PORT,
   // say) would give every node the same value, so none reaches them; the secret and the admin token travel as their variables.
   const environment = { ...withoutOptionVariables(process.env, configFields.map((field) => field.flag)), SWARMKV_SECRET: plan.secret, ...(plan.adminToken === undefined ? {} : { SWARMKV_ADMIN_TOKEN: plan.adminToken }) };
-  // `up` is a learning cluster on loopback: its nodes serve the chaos API (`swarmkv chaos`), admin-only like every other fault.
-  return plan.nodes.map((node) => new ChildNode(executable, { name: node.name, args: [script, ...nodeArgs(plan, node, bootstrapAddress), '--chaos'], env: environment }, output(node.name)));
+  return plan.nodes.map((node) => new ChildNode(executable, { name: node.name, args: [script, ...nodeArgs(plan, node, bootstrapAddress)], env: environment }, output(node.name)));
 }
 
 const TIMED_OUT = Symbol('timed out');

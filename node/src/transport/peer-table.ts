@@ -82,14 +82,13 @@ export class PeerTable implements SessionContext {
    */
   send(toNodeId: string, message: WireMessage): boolean {
     const session = this.#active.get(toNodeId);
-    // In the form the peer negotiated: compact envelopes from version 2 on.
-    const frame = this.messages.encode(message, session?.peer?.protocolVersion);
-    if (session === undefined) return false;
     if (this.#hidden.has(toNodeId)) {
       this.#options.filter?.dropped(toNodeId);
       return false;
     }
-    return session.send(frame);
+    // In the form the peer negotiated: compact envelopes from version 2 on.
+    const frame = this.messages.encode(message, session?.peer?.protocolVersion);
+    return session !== undefined && session.send(frame);
   }
 
   /**
