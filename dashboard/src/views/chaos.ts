@@ -69,7 +69,7 @@ function FaultSummary({ state }: { state: ChaosState }) {
   const now = Date.now();
   const cutOff = state.partition.peers.map((peer) => peer.name).join(', ');
   return html`
-    <dl class="chaos-state" data-testid="chaos-state" data-partitioned=${cutOff} data-clock-offset-ms=${state.clockOffsetMs}>
+    <dl class="chaos-state facts" data-testid="chaos-state" data-partitioned=${cutOff} data-clock-offset-ms=${state.clockOffsetMs}>
       <dt>Cut off from</dt><dd>${cutOff.length === 0 ? 'nobody' : `${cutOff}${state.partition.untilMs === null ? ', until healed' : `, for ${Math.max(0, Math.ceil((state.partition.untilMs - now) / MS_PER_SECOND))} s more`}`}</dd>
       <dt>Clock</dt><dd>${state.clockOffsetMs === 0 ? 'real time' : `${state.clockOffsetMs > 0 ? '+' : ''}${state.clockOffsetMs / MS_PER_SECOND} s off real time`}</dd>
     </dl>
@@ -118,9 +118,9 @@ function Controls({ origin, state, others, changed }: { origin: string; state: C
       <button type="button" data-testid="chaos-skew" onClick=${() => void send('POST', '/chaos/skew', { offsetMs: secondsToMs(offsetSeconds) ?? 0 }, `${state.name}'s clock set`)}>Skew the clock</button>
       <label>Pause for <input type="number" min="1" max="60" value=${pauseSeconds} onInput=${(event: Event) => setPauseSeconds((event.target as HTMLInputElement).value)} data-testid="chaos-pause-seconds" /> s</label>
       <button type="button" data-testid="chaos-pause" onClick=${() => void send('POST', '/chaos/pause', { durationMs: secondsToMs(pauseSeconds) ?? 0 }, `${state.name} paused: it answers nothing until it resumes`)}>Pause</button>
-      <button type="button" data-testid="chaos-kill" onClick=${() => void send('POST', '/chaos/kill', {}, `${state.name} killed (SIGKILL): the dashboard reads through another member now`)}>Kill</button>
+      <button type="button" class="danger" data-testid="chaos-kill" onClick=${() => void send('POST', '/chaos/kill', {}, `${state.name} killed (SIGKILL): the dashboard reads through another member now`)}>Kill</button>
     </fieldset>
-    <p role="status" data-testid="chaos-message">${message ?? `Faults go to ${state.name} only. For another member, open the dashboard it serves (its address in the table above) or use \`swarmkv chaos\`, which reaches every member.`}</p>
+    <p role="status" data-testid="chaos-message">${message ?? html`Faults go to ${state.name} only. For another member, open the dashboard it serves (its address in the table above) or use <code>swarmkv chaos</code>, which reaches every member.`}</p>
   `;
 }
 
