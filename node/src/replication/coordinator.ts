@@ -230,14 +230,8 @@ function newerVersionSeen(record: StoredRecord, replies: Reply<ReplicaWriteAck>[
  * that the first R asked can make the quorum and a failed one is replaced by one that counts.
  */
 function readOrder(targets: readonly ReplicaTarget[], self: string, counts: (nodeId: string) => boolean): ReplicaTarget[] {
-  const own: ReplicaTarget[] = [];
-  const others: ReplicaTarget[] = [];
-  const notCounting: ReplicaTarget[] = [];
-  for (const target of targets) {
-    if (!counts(target.nodeId)) notCounting.push(target);
-    else (target.nodeId === self ? own : others).push(target);
-  }
-  return [...own, ...others, ...notCounting];
+  const rank = (target: ReplicaTarget) => (!counts(target.nodeId) ? 2 : target.nodeId === self ? 0 : 1);
+  return [...targets].sort((a, b) => rank(a) - rank(b));
 }
 
 interface WriteOptions {

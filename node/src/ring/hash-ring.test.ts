@@ -2,7 +2,6 @@ import { describe, expect, test } from 'bun:test';
 import { createHash } from 'node:crypto';
 import { AssertionError } from '../assert';
 import { HashRing, keyPosition, nextVersionedRing, RING_POSITION_MAX, tokenPosition } from './index';
-import { RING_KEYS_CACHED_MAX } from './hash-ring';
 
 const KEY_COUNT = 100_000;
 const KEYS = Array.from({ length: KEY_COUNT }, (_, index) => `key-${index}`);
@@ -134,24 +133,6 @@ describe('HashRing sloppy quorum targets', () => {
 
   test('no healthy member: no targets', () => {
     expect(ring.targetsFor(key, 3, () => false)).toEqual([]);
-  });
-});
-
-describe('HashRing placement memory (the per-key token index it keeps)', () => {
-  test('a key placed by name lands where its position does: first time, remembered, and after the memory starts over', () => {
-    const ring = new HashRing(cluster(5));
-    const down = ring.preferenceList('user:42', 1)[0]!;
-    const isHealthy = (nodeId: string) => nodeId !== down;
-    const longKey = 'k'.repeat(500);
-    // More keys than the bound, twice over: the memory fills, starts over and fills again.
-    const keys = [longKey, ...KEYS.slice(0, 2 * RING_KEYS_CACHED_MAX + 10)];
-    for (let pass = 0; pass < 2; pass++) {
-      for (const key of keys) {
-        const position = keyPosition(key);
-        expect(ring.preferenceList(key, 3)).toEqual(ring.preferenceListAt(position, 3));
-        expect(ring.targetsFor(key, 3, isHealthy)).toEqual(ring.targetsAt(position, 3, isHealthy));
-      }
-    }
   });
 });
 

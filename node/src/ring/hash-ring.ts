@@ -9,7 +9,7 @@
 
 import { assert } from '../assert';
 import { TOKENS_PER_NODE_DEFAULT, TOKENS_PER_NODE_MAX } from '../limits';
-import { KEY_POSITION_CACHED_KEY_CHARS_MAX, keyPosition, tokenPosition } from './ring-position';
+import { keyPosition, tokenPosition } from './ring-position';
 import { ringDigest } from './ring-digest';
 
 export interface RingMember {
@@ -33,13 +33,6 @@ export interface RingRange {
   readonly replicas: string[];
 }
 
-/**
- * Keys whose first token this ring remembers (see #tokenIndexOf); past the bound the memory starts
- * over, which costs only the hashing and search it saved. With keys of at most
- * KEY_POSITION_CACHED_KEY_CHARS_MAX characters this holds ~5 MiB at most per ring in use.
- */
-export const RING_KEYS_CACHED_MAX = 16_384;
-
 export class HashRing {
   readonly tokensPerNode: number;
   /** Members sorted by node id, each with its token count resolved. */
@@ -49,13 +42,6 @@ export class HashRing {
   /** Token positions, ascending, and the member owning each (parallel arrays). */
   readonly #positions: string[];
   readonly #owners: string[];
-  /**
-   * The first token at or after each recently placed key. Every GET and PUT places its key, and the
-   * key's position (a cached SHA-256) plus the binary search over the tokens' 16-digit strings cost
-   * ~6% of a quorum GET's main-thread time (bench/RESULTS.md, "placement"). Made on the first key
-   * placed, so the dozens of rings a what-if question builds and drops never pay for it.
-   */
-  #tokenIndexByKey: Map<string, number> | undefined;
 
   /** `sorted` (internal, from `withChange`): the tokens already placed and sorted, not to be recomputed. */
   constructor(members: readonly RingMember[], tokensPerNode: number = TOKENS_PER_NODE_DEFAULT, sorted?: { positions: string[]; owners: string[] }) {
@@ -117,9 +103,7 @@ export class HashRing {
 
   /** The intended replicas of a key: the first min(n, members) distinct members clockwise from it. */
   preferenceList(key: string, n: number): string[] {
-    assertReplicaCount(n);
-    if (this.#positions.length === 0) return [];
-    return this.#distinctFrom(this.#tokenIndexOf(key), Math.min(n, this.members.length));
+    return this.preferenceListAt(keyPosition(key), n);
   }
 
   /** As `preferenceList`, for a position (16 hex digits) rather than a key. */
@@ -136,23 +120,15 @@ export class HashRing {
    * Fewer than n targets come back when fewer than n members are healthy.
    */
   targetsFor(key: string, n: number, isHealthy: (nodeId: string) => boolean): ReplicaTarget[] {
-    assertReplicaCount(n);
-    if (this.#positions.length === 0) return [];
-    return this.#targetsFrom(this.#tokenIndexOf(key), n, isHealthy);
+    return this.targetsAt(keyPosition(key), n, isHealthy);
   }
 
   targetsAt(position: string, n: number, isHealthy: (nodeId: string) => boolean): ReplicaTarget[] {
     assertReplicaCount(n);
     if (this.#positions.length === 0) return [];
-    return this.#targetsFrom(this.#tokenIndexAt(position), n, isHealthy);
-  }
-
-  #targetsFrom(start: number, n: number, isHealthy: (nodeId: string) => boolean): ReplicaTarget[] {
     const wanted = Math.min(n, this.members.length);
-    const intended = this.#distinctFrom(start, wanted);
-    // The usual case, every intended replica healthy, needs no walk past them.
-    if (intended.every((nodeId) => isHealthy(nodeId))) return intended.map((nodeId) => ({ nodeId }));
-    const walk = this.#distinctFrom(start, this.members.length);
+    const walk = this.#distinctFrom(this.#tokenIndexAt(position), this.members.length);
+    const intended = walk.slice(0, wanted);
     const uncovered = intended.filter((nodeId) => !isHealthy(nodeId));
     const targets: ReplicaTarget[] = intended.filter((nodeId) => !uncovered.includes(nodeId)).map((nodeId) => ({ nodeId }));
     for (const nodeId of walk.slice(wanted)) {
@@ -186,19 +162,6 @@ export class HashRing {
       ranges.pop();
     }
     return ranges;
-  }
-
-  /** As #tokenIndexAt for the key's position, remembered per key (RING_KEYS_CACHED_MAX). */
-  #tokenIndexOf(key: string): number {
-    const known = this.#tokenIndexByKey?.get(key);
-    if (known !== undefined) return known;
-    const index = this.#tokenIndexAt(keyPosition(key));
-    if (key.length <= KEY_POSITION_CACHED_KEY_CHARS_MAX) {
-      this.#tokenIndexByKey ??= new Map();
-      if (this.#tokenIndexByKey.size >= RING_KEYS_CACHED_MAX) this.#tokenIndexByKey.clear();
-      this.#tokenIndexByKey.set(key, index);
-    }
-    return index;
   }
 
   /** Index of the first token at or after `position`, wrapping to 0 past the top. */

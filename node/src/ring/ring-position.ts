@@ -32,7 +32,7 @@ function position(text: string): string {
  * clients send; a longer key is simply hashed each time.
  */
 const KEY_POSITIONS_CACHED_PER_GENERATION_MAX = 8_192;
-export const KEY_POSITION_CACHED_KEY_CHARS_MAX = 128;
+const KEY_POSITION_CACHED_KEY_CHARS_MAX = 128;
 let youngKeyPositions = new Map<string, string>();
 let oldKeyPositions = new Map<string, string>();
 
