@@ -1,11 +1,12 @@
-// `bun build --target node bench/ring-placement-cost.ts --outfile dist/ring-placement-cost.mjs && node
-// dist/ring-placement-cost.mjs`: what placing a key costs a coordinator, per request, on this build's
-// HashRing and on another checkout's (an A/B in one process, interleaved rounds). Each round places
-// `--requests` keys drawn from `--keys` distinct ones (as the benchmark's load does: 10,000 keys) on a
-// ring of three members with the default tokens, every member healthy, the way a coordinator does per
-// GET and PUT (`targetsFor`). Prints CPU ns per placement (process.cpuUsage), medians over rounds.
+// `bun run bench/ring-placement-cost.ts [--other DIR]`: what placing a key costs a coordinator, per
+// request (`targetsFor`, every member healthy), on this build's HashRing and on another checkout's, an
+// A/B in one process with interleaved rounds. Each round places `--requests` keys drawn from `--keys`
+// distinct ones (the benchmark's load uses 10,000) on a ring of three members with the default tokens.
+// Prints CPU ns per placement (process.cpuUsage), medians over rounds.
 //   --other DIR   a checkout whose node/src/ring is B (e.g. bench/build-at.sh's worktree); without it,
-//                 only this build is measured.
+//                 only this build is measured. Bun imports its TypeScript directly.
+// For V8's figures, bundle it (`bun build --target node bench/ring-placement-cost.ts --outfile
+// dist/ring-placement-cost.mjs`, without --other) at each commit and run each bundle under node.
 
 import { parseArgs } from 'node:util';
 import { HashRing } from '../node/src/ring';
