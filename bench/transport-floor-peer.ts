@@ -14,7 +14,9 @@
 // thread of the process) at those frames and prints one JSON line.
 //
 //   node transport-floor-peer.mjs server <stack> <port> <responseBytes>
-//   node transport-floor-peer.mjs client <stack> <port> <serverKeyHex|-> <inFlight> <warmupMs> <seconds> <requestBytes> <responseBytes>
+//   node transport-floor-peer.mjs client <stack> <port> <serverKeyHex|-> <inFlight> <warmupMs> <seconds> <requestBytes> <rate>
+// With a rate (requests per second) above 0 the client sends on that schedule instead of keeping
+// <inFlight> requests out, and reports the exchanges' latency (answers come back in order on one stream).
 
 import c from 'compact-encoding';
 import HyperDHT, { type KeyPair } from 'hyperdht';
@@ -47,6 +49,8 @@ export interface PeerReport {
   readonly datagrams: number;
   /** Times this process gave up the CPU to wait (epoll) meanwhile: its event loop's wake-ups. */
   readonly wakeUps: number;
+  /** The client's, in a paced run: each exchange's time from send to answer, quantiles in ms. */
+  readonly latencyMs?: { readonly p50: number; readonly p99: number; readonly max: number };
 }
 
 interface Counters {
@@ -65,11 +69,17 @@ function counters(): Counters {
   return { cpu: process.cpuUsage(), ms: performance.now(), datagrams, wakeUps };
 }
 
-function report(role: PeerReport['role'], exchanges: number, start: Counters): void {
+function report(role: PeerReport['role'], exchanges: number, start: Counters, latencies?: number[]): void {
   const end = counters();
   const cpu = process.cpuUsage(start.cpu);
-  const line: PeerReport = { role, exchanges, cpuMicros: cpu.user + cpu.system, wallMs: end.ms - start.ms, datagrams: end.datagrams - start.datagrams, wakeUps: end.wakeUps - start.wakeUps };
+  const line: PeerReport = { role, exchanges, cpuMicros: cpu.user + cpu.system, wallMs: end.ms - start.ms, datagrams: end.datagrams - start.datagrams, wakeUps: end.wakeUps - start.wakeUps, ...(latencies === undefined ? {} : { latencyMs: quantiles(latencies) }) };
   process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+function quantiles(values: number[]): NonNullable<PeerReport['latencyMs']> {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (share: number) => sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? 0;
+  return { p50: at(0.5), p99: at(0.99), max: at(1) };
 }
 
 function frameOf(kind: number, bytes: number): Uint8Array {
@@ -161,24 +171,44 @@ function runServer(pipe: FramePipe, responseBytes: number): void {
   });
 }
 
-function runClient(pipe: FramePipe, inFlight: number, warmupMs: number, seconds: number, requestBytes: number): void {
+/** How often a paced client checks its schedule; it sends every request that has fallen due. */
+const PACING_TICK_MS = 1;
+
+function runClient(pipe: FramePipe, inFlight: number, warmupMs: number, seconds: number, requestBytes: number, rate: number): void {
   const request = frameOf(KIND_REQUEST, requestBytes);
   let answered = 0;
   let phase: 'warmup' | 'measured' | 'stopping' = 'warmup';
   let start = counters();
+  const sentAtMs: number[] = [];
+  const latencies: number[] = [];
+  const send = () => {
+    sentAtMs.push(performance.now());
+    pipe.send(request);
+  };
   pipe.onFrame(() => {
     answered++;
-    if (phase !== 'stopping') pipe.send(request);
+    const sentAt = sentAtMs.shift();
+    if (rate > 0 && phase === 'measured' && sentAt !== undefined) latencies.push(performance.now() - sentAt);
+    if (rate === 0 && phase !== 'stopping') send();
   });
-  for (let sent = 0; sent < inFlight; sent++) pipe.send(request);
+  if (rate > 0) {
+    const beganMs = performance.now();
+    let sent = 0;
+    const pacer = setInterval(() => {
+      if (phase === 'stopping') return clearInterval(pacer);
+      for (const due = Math.floor(((performance.now() - beganMs) * rate) / 1000); sent < due; sent++) send();
+    }, PACING_TICK_MS);
+  } else for (let sent = 0; sent < inFlight; sent++) send();
   setTimeout(() => {
     pipe.send(frameOf(KIND_START, requestBytes));
+    sentAtMs.push(performance.now());
     answered = 0;
+    latencies.length = 0;
     start = counters();
     phase = 'measured';
     setTimeout(() => {
       phase = 'stopping';
-      report('client', answered, start);
+      report('client', answered, start, rate > 0 ? latencies : undefined);
       pipe.send(frameOf(KIND_STOP, requestBytes));
       setTimeout(() => process.exit(0), 300);
     }, seconds * 1000);
@@ -197,11 +227,11 @@ async function main(args: string[]): Promise<void> {
     } else await serveHyperswarm(stack, port, (pipe) => runServer(pipe, responseBytes));
     return;
   }
-  const [inFlight, warmupMs, seconds, requestBytes] = numbers.map(Number) as [number, number, number, number];
+  const [inFlight, warmupMs, seconds, requestBytes, rate] = numbers.map(Number) as [number, number, number, number, number];
   const pipe = stack === 'tcp' ? await new Promise<FramePipe>((resolve) => {
     const socket = createConnection(port, HOST, () => resolve(tcpPipe(socket)));
   }) : await dialHyperswarm(stack, port, serverKey ?? '');
-  runClient(pipe, inFlight, warmupMs, seconds, requestBytes);
+  runClient(pipe, inFlight, warmupMs, seconds, requestBytes, rate);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

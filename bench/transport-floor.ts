@@ -6,6 +6,8 @@
 // written directly, and plain TCP on loopback for scale. It prints CPU µs per exchange of both
 // processes together (process.cpuUsage at in-band start and stop frames: the figure a shared machine
 // moves least) and exchanges/s (wall clock: read it only against the other stacks of the same round).
+// With --rate N the client sends N requests a second on a fixed schedule instead, and the exchanges'
+// latency (p50, p99, max) is printed too: the transport's own tail below saturation.
 // Both processes are pinned to the CPU the benchmark gives servers (bench/pinning.ts), as a cluster's
 // three nodes are. Runs in a loopback-only network namespace of its own, like `npm run bench`.
 
@@ -30,6 +32,7 @@ interface Sample {
   readonly clientShare: number;
   readonly datagramsPerExchange: number;
   readonly wakeUpsPerExchange: number;
+  readonly latencyMs: PeerReport['latencyMs'];
 }
 
 function options() {
@@ -43,6 +46,7 @@ function options() {
       'request-bytes': { type: 'string', default: '13' },
       'response-bytes': { type: 'string', default: '174' },
       stacks: { type: 'string', default: STACKS.join(',') },
+      rate: { type: 'string', default: '0' },
     },
   });
   const stacks = values.stacks.split(',') as Stack[];
@@ -59,6 +63,7 @@ function options() {
     inFlight: number('in-flight', values['in-flight'], 1, 1024),
     requestBytes: number('request-bytes', values['request-bytes'], 1, 65_536),
     responseBytes: number('response-bytes', values['response-bytes'], 1, 65_536),
+    rate: number('rate', values.rate, 0, 1_000_000),
     stacks,
   };
 }
@@ -109,7 +114,7 @@ async function measure(stack: Stack, opts: Options): Promise<Sample> {
   const server = startPeer(['server', stack, String(port), String(opts.responseBytes)]);
   try {
     const { serverKey } = (await server.next()) as { serverKey: string };
-    const clientArgs = ['client', stack, String(port), serverKey, opts.inFlight, opts.warmupSeconds * 1000, opts.seconds, opts.requestBytes].map(String);
+    const clientArgs = ['client', stack, String(port), serverKey, opts.inFlight, opts.warmupSeconds * 1000, opts.seconds, opts.requestBytes, opts.rate].map(String);
     const client = startPeer(clientArgs);
     try {
       const clientReport = (await client.next()) as unknown as PeerReport;
@@ -121,6 +126,7 @@ async function measure(stack: Stack, opts: Options): Promise<Sample> {
         clientShare: clientReport.cpuMicros / cpu,
         datagramsPerExchange: clientReport.datagrams / clientReport.exchanges,
         wakeUpsPerExchange: (clientReport.wakeUps + serverReport.wakeUps) / clientReport.exchanges,
+        latencyMs: clientReport.latencyMs,
       };
     } finally {
       client.child.kill('SIGKILL');
@@ -128,6 +134,10 @@ async function measure(stack: Stack, opts: Options): Promise<Sample> {
   } finally {
     server.child.kill('SIGKILL');
   }
+}
+
+function latencyText(latency: PeerReport['latencyMs']): string {
+  return latency === undefined ? '' : `; latency p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms, max ${latency.max.toFixed(2)} ms`;
 }
 
 function median(values: number[]): number {
@@ -145,8 +155,9 @@ async function main(): Promise<number> {
   }
   if (!boxing.inside) return boxing.exitCode;
   await bundlePeer();
-  const load = loadavg()[0]!.toFixed(2);
-  console.log(`transport floor: ${opts.stacks.join(', ')}; ${opts.rounds} rounds of ${opts.seconds} s; ${opts.inFlight} in flight; ${opts.requestBytes} B requests, ${opts.responseBytes} B answers; load average ${load}`);
+  const loadAverage = loadavg()[0]!.toFixed(2);
+  const load = opts.rate > 0 ? `${opts.rate} requests/s on a fixed schedule` : `${opts.inFlight} in flight`;
+  console.log(`transport floor: ${opts.stacks.join(', ')}; ${opts.rounds} rounds of ${opts.seconds} s; ${load}; ${opts.requestBytes} B requests, ${opts.responseBytes} B answers; load average ${loadAverage}`);
   const samples = new Map<Stack, Sample[]>(opts.stacks.map((stack) => [stack, []]));
   for (let round = 0; round < opts.rounds; round++) {
     // The order turns every round, so no stack always runs first on a warming machine.
@@ -154,14 +165,17 @@ async function main(): Promise<number> {
     for (const stack of order) {
       const sample = await measure(stack, opts);
       samples.get(stack)!.push(sample);
-      console.log(`round ${round + 1}/${opts.rounds} ${stack}: ${sample.cpuMicrosPerExchange.toFixed(1)} µs CPU per exchange (client ${(sample.clientShare * 100).toFixed(0)}%), ${Math.round(sample.exchangesPerSecond)} exchanges/s, ${sample.datagramsPerExchange.toFixed(2)} datagrams and ${sample.wakeUpsPerExchange.toFixed(2)} wake-ups per exchange`);
+      console.log(`round ${round + 1}/${opts.rounds} ${stack}: ${sample.cpuMicrosPerExchange.toFixed(1)} µs CPU per exchange (client ${(sample.clientShare * 100).toFixed(0)}%), ${Math.round(sample.exchangesPerSecond)} exchanges/s, ${sample.datagramsPerExchange.toFixed(2)} datagrams and ${sample.wakeUpsPerExchange.toFixed(2)} wake-ups per exchange${latencyText(sample.latencyMs)}`);
     }
   }
-  console.log(`\n| stack | CPU µs per exchange (median) | per round | exchanges/s (median) |\n| --- | ---: | --- | ---: |`);
+  const paced = opts.rate > 0;
+  console.log(`\n| stack | CPU µs per exchange (median) | per round | exchanges/s (median) |${paced ? ' p99 ms (median) |' : ''}`);
+  console.log(`| --- | ---: | --- | ---: |${paced ? ' ---: |' : ''}`);
   for (const [stack, list] of samples) {
     const cpu = list.map((sample) => sample.cpuMicrosPerExchange);
     const rate = list.map((sample) => sample.exchangesPerSecond);
-    console.log(`| ${stack} | ${median(cpu).toFixed(1)} | ${cpu.map((value) => value.toFixed(1)).join(', ')} | ${Math.round(median(rate))} |`);
+    const p99 = paced ? ` ${median(list.map((sample) => sample.latencyMs?.p99 ?? 0)).toFixed(2)} |` : '';
+    console.log(`| ${stack} | ${median(cpu).toFixed(1)} | ${cpu.map((value) => value.toFixed(1)).join(', ')} | ${Math.round(median(rate))} |${p99}`);
   }
   console.log(`load average at the end ${loadavg()[0]!.toFixed(2)}`);
   return 0;
