@@ -140,15 +140,15 @@ async function measureRounds(state: RunState): Promise<Measurement[]> {
 async function measureUndisturbed(state: RunState, id: SystemId, operation: Operation, roundLabel: string) {
   const label = `${roundLabel} ${operation.toUpperCase()} ${SYSTEMS[id].label}`;
   for (let attempts = 1; ; attempts++) {
-    const { result, cpu, window } = await measure(state, id, operation, state.options.seconds);
+    const { result, cpu, window, datagrams } = await measure(state, id, operation, state.options.seconds);
     const disturbed = cpu !== undefined && cpu.otherCores > OTHER_CORES_WARN;
-    state.progress(`${label}: ${describeRun(result, cpu)}`);
+    state.progress(`${label}: ${describeRun(result, cpu, datagrams)}`);
     if (disturbed && attempts <= DISTURBED_RETRIES_MAX && state.retriesLeft > 0) {
       state.retriesLeft--;
       state.progress(`${label}: other processes were busy during the run; measuring again (${state.retriesLeft} re-measurement(s) left in this run)`);
       continue;
     }
-    return { result, cpu, window, attempts };
+    return { result, cpu, window, datagrams, attempts };
   }
 }
 

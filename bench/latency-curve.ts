@@ -38,7 +38,7 @@ export async function measureLatencyCurve(state: RunState, summary: readonly Sum
         const offeredRate = Math.max(1, Math.round(maximum * fraction));
         await attempt(state, id, operation, async () => {
           const run = await measure(state, id, operation, options.seconds, offeredRate);
-          state.progress(`curve ${operation.toUpperCase()} ${SYSTEMS[id].label} at ${Math.round(fraction * 100)}% (${offeredRate} req/s offered): ${describeRun(run.result, run.cpu)}`);
+          state.progress(`curve ${operation.toUpperCase()} ${SYSTEMS[id].label} at ${Math.round(fraction * 100)}% (${offeredRate} req/s offered): ${describeRun(run.result, run.cpu, run.datagrams)}`);
           points.push({
             system: id,
             operation,

@@ -5,6 +5,7 @@ import { cpuUsageBetween, snapshotCpu, type CpuUsage } from './cpu-usage';
 import { dropDeployment, type RunState } from './run-state';
 import type { Measurement } from './summary';
 import { isClusterDeployment, SYSTEMS, type DeploymentId, type SystemId } from './systems';
+import { udpDatagramsReceived } from './udp-datagrams';
 import type { Operation, WrkResult } from './wrk';
 
 /** A breath between runs, so one run's last responses and GC do not land in the next run... */
@@ -36,11 +37,14 @@ export async function measure(
   operation: Operation,
   seconds: number,
   offeredRate?: number,
-): Promise<Pick<Measurement, 'result' | 'cpu' | 'window'>> {
+): Promise<Pick<Measurement, 'result' | 'cpu' | 'window' | 'datagrams'>> {
   const spec = SYSTEMS[id];
   const deployment = state.deployments.get(spec.deployment)!;
   const idlePids = [...state.deployments.values()].filter((other) => other !== deployment).flatMap((other) => other.pids);
   const before = snapshotCpu(deployment.pids, idlePids);
+  // Only a swarmkv cluster's nodes send datagrams; the other systems' figure would be the idle clusters' gossip.
+  const countsDatagrams = isClusterDeployment(spec.deployment);
+  const datagramsBefore = countsDatagrams ? udpDatagramsReceived() : undefined;
   const startMicros = state.clock();
   const { options } = state;
   let result: WrkResult;
@@ -63,6 +67,8 @@ export async function measure(
   }
   const window = { startMicros, endMicros: state.clock() };
   const cpu = cpuUsageBetween(before, snapshotCpu(deployment.pids, idlePids));
+  const datagramsAfter = datagramsBefore === undefined ? undefined : udpDatagramsReceived();
+  const datagrams = datagramsBefore === undefined || datagramsAfter === undefined ? undefined : datagramsAfter - datagramsBefore;
   // Every key was written before the first run, so anything but 2xx means the benchmark measured
   // failures, not the server: stop rather than report such figures. A cluster may shed a very few
   // requests under load (a replica's answer timing out); those are counted and reported instead.
@@ -71,7 +77,7 @@ export async function measure(
     throw failure(spec.deployment, `${spec.label} answered ${result.non2xx} of ${result.requests} ${operation.toUpperCase()}s with a non-2xx status; stderr: ${deployment.stderr().slice(-2_000)}`);
   }
   await Bun.sleep(settleMsFor(id));
-  return { result, cpu, window };
+  return { result, cpu, window, datagrams };
 }
 
 /** Runs `work`; a droppable system's failure drops its deployment instead of ending the run. */
@@ -89,8 +95,9 @@ function failure(deployment: DeploymentId, message: string): Error {
   return isDroppable(deployment) ? new SystemFailure(message) : new BenchmarkError(message);
 }
 
-export function describeRun(result: WrkResult, cpu: CpuUsage | undefined): string {
+export function describeRun(result: WrkResult, cpu: CpuUsage | undefined, datagrams?: number): string {
   const parts = [`${Math.round(result.requestsPerSecond)} req/s`, `p50 ${result.p50Ms.toFixed(2)} ms`, `p99 ${result.p99Ms.toFixed(2)} ms`];
+  if (datagrams !== undefined && result.requests > 0) parts.push(`${(datagrams / result.requests).toFixed(2)} UDP datagrams per request`);
   if (cpu !== undefined) {
     parts.push(`CPU: system ${cpu.serverCores}, load generator ${cpu.loadGeneratorCores}, irq ${cpu.interruptCores}, idle systems ${cpu.idleServerCores}, other ${cpu.otherCores}, steal ${cpu.stealCores} cores`);
   }

@@ -19,6 +19,8 @@ export interface Measurement {
   readonly attempts: number;
   /** When the counted attempt ran, on CLOCK_MONOTONIC in µs (the clock of V8's CPU profiles). */
   readonly window: { readonly startMicros: number; readonly endMicros: number };
+  /** UDP datagrams received in the benchmark's namespace during the run: a swarmkv cluster's peer traffic. */
+  readonly datagrams?: number | undefined;
 }
 
 /** A system the run meant to measure but could not, and why (a cluster that never formed, say). */
