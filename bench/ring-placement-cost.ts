@@ -10,6 +10,7 @@
 
 import { parseArgs } from 'node:util';
 import { HashRing } from '../node/src/ring';
+import { median } from './summary';
 
 interface RingLike {
   targetsFor(key: string, n: number, isHealthy: (nodeId: string) => boolean): unknown[];
@@ -43,7 +44,6 @@ function nsPerPlacement(Ring: RingConstructor): number {
   return ((used.user + used.system) * 1000) / requests;
 }
 
-const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
 const builds: [string, RingConstructor][] = [['A (this build)', HashRing as unknown as RingConstructor]];
 const other = await otherRing(values.other);
 if (other !== undefined) builds.push([`B (${values.other})`, other]);

@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { enterNamespace } from './namespace';
 import { defaultPinning, pinnedCommand, tasksetAvailable } from './pinning';
 import { freeTcpPort, freeUdpPort } from './ports';
+import { median } from './summary';
 import type { PeerReport, Stack } from './transport-floor-peer';
 
 const STACKS: readonly Stack[] = ['protomux', 'secret-stream', 'tcp'];
@@ -138,12 +139,6 @@ async function measure(stack: Stack, opts: Options): Promise<Sample> {
 
 function latencyText(latency: PeerReport['latencyMs']): string {
   return latency === undefined ? '' : `; latency p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms, max ${latency.max.toFixed(2)} ms`;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 async function main(): Promise<number> {

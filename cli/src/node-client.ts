@@ -76,7 +76,7 @@ export class NodeClient {
   async expectOk(method: string, path: string, body?: unknown): Promise<NodeReply> {
     const reply = await this.request(method, path, body);
     if (reply.status >= 200 && reply.status < 300) return reply;
-    throw new CliFailure(exitCodeForStatus(reply.status), describeErrorBody(reply));
+    throw new CliFailure(exitCodeForStatus(reply.status), describeRefusal(reply.status, reply.body, reply.url));
   }
 }
 
@@ -84,10 +84,6 @@ export function exitCodeForStatus(status: number): ExitCode {
   if (status === 404) return exitCodes.notFound;
   if (status === 400 || status === 413 || status === 415) return exitCodes.usage;
   return exitCodes.refused;
-}
-
-function describeErrorBody(reply: NodeReply): string {
-  return describeRefusal(reply.status, reply.body, reply.url);
 }
 
 /** A refusal in words: the node's error code and message when it sent them, and the HTTP status (and from where). */

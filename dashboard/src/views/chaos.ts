@@ -2,9 +2,10 @@
 // chaos API (started with --chaos, as `swarmkv up` starts its nodes) and the tab's token is admin.
 // It injects faults into that node through its own API (docs/chaos.md): a partition from the members
 // ticked in the builder (one-sided, yet the link is cut both ways; membership calls a node dead only
-// once it is cut off from every other, docs/chaos.md), heal, a clock offset, a pause, a kill; and shows that node's chaos events, oldest first. The
-// browser may only change the node that served the page (writes stay same-origin): faults on the
-// other members go through `swarmkv chaos`, or through the dashboard each of them serves.
+// once it is cut off from every other, docs/chaos.md), heal, a clock offset, a pause, a kill; and it
+// shows that node's chaos events, oldest first. The browser may only change the node that served the
+// page (writes stay same-origin): faults on the other members go through `swarmkv chaos`, or through
+// the dashboard each of them serves.
 
 import { useEffect, useState } from 'preact/hooks';
 import type { ChaosEvent, ChaosState } from '../../../node/src';
