@@ -145,6 +145,31 @@ describe('StoredDigestIndex', () => {
     await store.close();
   });
 
+  test('leaves kept by an older build ([version, hash] in `positions`) are dropped, and the slots rebuilt whenever one wrote', async () => {
+    const dir = freshDir();
+    const first = await openIndexed(dir);
+    await first.index.build(page(first.store));
+    await Promise.all(Array.from({ length: 300 }, (_, n) => put(first.store, `key:${n}`, 1)));
+    await first.store.close();
+    // What the previous build does on this directory: a record created and one erased (the count of
+    // records stays what the slots count), each with its leaf in its own `positions` sub-database.
+    const older = open({ path: dir, noSubdir: false, compression: false });
+    const records = older.openDB({ name: 'records' });
+    const positions = older.openDB({ name: 'positions' });
+    await records.put('key:older', [String(2), version(2), 2]);
+    await positions.put(leafHasher.position('key:older') + 'key:older', [version(2), 0, 0]);
+    await records.remove('key:7');
+    await older.openDB({ name: 'meta' }).put('positions-complete', true);
+    await older.close();
+    const { store, index } = await openIndexed(dir);
+    expect(await index.build(page(store))).toEqual({ leavesAdded: 300, leaves: 300 });
+    expectSame(index, reference(store));
+    await store.close();
+    const legacyAfter = open({ path: dir, noSubdir: false, compression: false });
+    expect(legacyAfter.openDB({ name: 'positions' }).getKeysCount()).toBe(0);
+    await legacyAfter.close();
+  });
+
   test('a data directory without leaves gets them once; one opened without digests drops them', async () => {
     const dir = freshDir();
     const plain = new LmdbStore(dir, 'commit');

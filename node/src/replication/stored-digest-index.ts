@@ -1,10 +1,11 @@
-// The digest index of a durable clustered node: its leaves are on disk, in the LMDB position index
-// the store keeps in the transaction of every record change (storage/lmdb-position-index.ts); only the
+// The digest index of a durable clustered node: its leaves are on disk, as slots in the LMDB position
+// index the store keeps in the transaction of every record change (storage/lmdb-position-index.ts), each
+// leaf's version read from its record and its hash computed when needed; only the
 // 2^16 bucket summaries are in memory (768 KiB, whatever the number of keys). The position index tells
 // this one of every leaf change inside the write transaction; a change whose commit then fails is
 // reverted through the same path.
 //
-// At start the buckets are summed from the leaves (a range read; no hashing), in chunks, each inside a
+// At start the buckets are summed from the leaves (a range read, a record read and a hash per leaf), in chunks, each inside a
 // write transaction: a chunk sees every write before it, and a change to a bucket not yet summed is
 // skipped (its chunk will read it), so the sums equal the leaves whatever the interleaving. Until then
 // the unsummed buckets read as empty, which is safe: a comparison only ever moves newer records.
@@ -15,8 +16,11 @@ import { bucketEnd, bucketOfPosition, bucketStart, DIGEST_BUCKET_COUNT, DigestBu
 import { versionsAfterIn, versionsIn, type DigestSource, type IndexedVersion, type LeafEntries } from './digest-leaves';
 import { positionHex, type PositionInterval } from './position-interval';
 
-/** Buckets summed per transaction at start: ~4,000 leaves at 1M keys, a few milliseconds. */
-const SUM_BUCKETS_PER_TRANSACTION = 256;
+/**
+ * Buckets summed per transaction at start: ~1,000 leaves at 1M keys, ~5 ms of writes held back (a leaf
+ * costs ~5 µs here: its slot, its record's version and its hash; bench/RESULTS.md, "leaf slots").
+ */
+const SUM_BUCKETS_PER_TRANSACTION = 64;
 
 export interface DigestBuild {
   /** Leaves written for records that had none (a data directory from before the index): once. */

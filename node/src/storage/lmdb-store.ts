@@ -38,7 +38,7 @@ export class LmdbStore implements KvStore {
   #counts: Counts;
   #closing: Promise<void> | undefined;
 
-  /** With a `leafHasher` (a clustered node), every write keeps the position index in its transaction. */
+  /** With a `leafHasher` (a clustered node), every write that creates or erases a record keeps the position index in its transaction. */
   constructor(dataDir: string, syncPolicy: SyncPolicy, leafHasher?: LeafHasher) {
     mkdirSync(dataDir, { recursive: true });
     this.#syncPolicy = syncPolicy;
@@ -50,7 +50,7 @@ export class LmdbStore implements KvStore {
     this.#meta = this.#root.openDB<unknown, string>({ name: 'meta' });
     this.#counts = this.#storedCounts();
     if (leafHasher === undefined) LmdbPositionIndex.discard(this.#root, this.#meta);
-    this.positions = leafHasher === undefined ? undefined : new LmdbPositionIndex(this.#root, this.#meta, leafHasher, entryCount(this.#records));
+    this.positions = leafHasher === undefined ? undefined : new LmdbPositionIndex(this.#root, this.#meta, leafHasher, (key) => this.#records.get(key)?.[1], entryCount(this.#records));
   }
 
   #storedCounts(): Counts {
@@ -102,7 +102,7 @@ export class LmdbStore implements KvStore {
         countsChanged = true;
       }
       handledByTransaction(this.#records.put(key, [next.valueJson, next.version, next.updatedAtMs]));
-      if (this.positions !== undefined) changes.push(this.positions.apply(key, next));
+      if (this.positions !== undefined) changes.push(this.positions.apply(key, current, next));
     }
     if (countsChanged) handledByTransaction(this.#meta.put(COUNTS_META, this.#counts));
     if (alsoSetMeta !== undefined) handledByTransaction(this.#meta.put(alsoSetMeta.name, alsoSetMeta.value));
@@ -130,7 +130,7 @@ export class LmdbStore implements KvStore {
       const live = current.valueJson === null ? 0 : 1;
       this.#counts = { live: this.#counts.live - live, tombstones: this.#counts.tombstones - (1 - live) };
       handledByTransaction(this.#records.remove(key));
-      change = this.positions?.apply(key, undefined);
+      change = this.positions?.apply(key, current, undefined);
       handledByTransaction(this.#meta.put(COUNTS_META, this.#counts));
       return true;
     }).catch((error: unknown) => this.#commitFailed(error, change === undefined ? [] : [change]));
