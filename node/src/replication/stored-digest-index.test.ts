@@ -129,12 +129,18 @@ describe('StoredDigestIndex', () => {
     await store.close();
   });
 
-  test('records written by a build from before the index (no leaves) make it rebuild its leaves', async () => {
+  /** A data directory with 300 records and their leaves, closed: what an older build then opens. */
+  async function indexedDirectory(): Promise<string> {
     const dir = freshDir();
     const first = await openIndexed(dir);
     await first.index.build(page(first.store));
     await Promise.all(Array.from({ length: 300 }, (_, n) => put(first.store, `key:${n}`, 1)));
     await first.store.close();
+    return dir;
+  }
+
+  test('records written by a build from before the index (no leaves) make it rebuild its leaves', async () => {
+    const dir = await indexedDirectory();
     // What an older swarmkv does: writes the records sub-database alone.
     const older = open({ path: dir, noSubdir: false, compression: false });
     await older.openDB({ name: 'records' }).put('key:older', [String(2), version(2), 2]);
@@ -146,11 +152,7 @@ describe('StoredDigestIndex', () => {
   });
 
   test('leaves kept by an older build ([version, hash] in `positions`) are dropped, and the slots rebuilt whenever one wrote', async () => {
-    const dir = freshDir();
-    const first = await openIndexed(dir);
-    await first.index.build(page(first.store));
-    await Promise.all(Array.from({ length: 300 }, (_, n) => put(first.store, `key:${n}`, 1)));
-    await first.store.close();
+    const dir = await indexedDirectory();
     // What the previous build does on this directory: a record created and one erased (the count of
     // records stays what the slots count), each with its leaf in its own `positions` sub-database.
     const older = open({ path: dir, noSubdir: false, compression: false });
