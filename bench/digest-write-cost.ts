@@ -84,7 +84,6 @@ async function measure(variant: Variant, keys: number, inFlight: number): Promis
   }
 }
 
-
 const { values } = parseArgs({ options: { keys: { type: 'string', default: '20000' }, rounds: { type: 'string', default: '5' }, 'in-flight': { type: 'string', default: '32' } } });
 const keys = Number(values.keys);
 const rounds = Number(values.rounds);

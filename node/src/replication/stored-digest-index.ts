@@ -1,14 +1,15 @@
 // The digest index of a durable clustered node: its leaves are on disk, as slots in the LMDB position
-// index the store keeps in the transaction of every record change (storage/lmdb-position-index.ts), each
-// leaf's version read from its record and its hash computed when needed; only the
-// 2^16 bucket summaries are in memory (768 KiB, whatever the number of keys). The position index tells
-// this one of every leaf change inside the write transaction; a change whose commit then fails is
-// reverted through the same path.
+// index the store keeps in the transaction of every record change (storage/lmdb-position-index.ts),
+// each leaf's version read from its record and its hash computed when needed; only the 2^16 bucket
+// summaries are in memory (768 KiB, whatever the number of keys). The position index tells this one
+// of every leaf change inside the write transaction; a change whose commit then fails is reverted
+// through the same path.
 //
-// At start the buckets are summed from the leaves (a range read, a record read and a hash per leaf), in chunks, each inside a
-// write transaction: a chunk sees every write before it, and a change to a bucket not yet summed is
-// skipped (its chunk will read it), so the sums equal the leaves whatever the interleaving. Until then
-// the unsummed buckets read as empty, which is safe: a comparison only ever moves newer records.
+// At start the buckets are summed from the leaves (a range read, a record read and a hash per leaf), in
+// chunks, each inside a write transaction: a chunk sees every write before it, and a change to a bucket
+// not yet summed is skipped (its chunk will read it), so the sums equal the leaves whatever the
+// interleaving. Until then the unsummed buckets read as empty, which is safe: a comparison only ever
+// moves newer records.
 
 import { assert } from '../assert';
 import type { LeafChange, LmdbPositionIndex, PositionedLeaf, ScanPage } from '../storage';

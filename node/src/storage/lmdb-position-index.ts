@@ -189,13 +189,16 @@ class StoredLeaf implements PositionedLeaf {
   }
 
   get high(): number {
-    this.#hash ??= this.#hasher.hash(this.key, this.version);
-    return this.#hash.high;
+    return this.#hashed().high;
   }
 
   get low(): number {
+    return this.#hashed().low;
+  }
+
+  #hashed(): { readonly high: number; readonly low: number } {
     this.#hash ??= this.#hasher.hash(this.key, this.version);
-    return this.#hash.low;
+    return this.#hash;
   }
 }
 

@@ -38,7 +38,10 @@ export class LmdbStore implements KvStore {
   #counts: Counts;
   #closing: Promise<void> | undefined;
 
-  /** With a `leafHasher` (a clustered node), every write that creates or erases a record keeps the position index in its transaction. */
+  /**
+   * With a `leafHasher` (a clustered node), every write that creates or erases a record keeps the
+   * position index in its transaction.
+   */
   constructor(dataDir: string, syncPolicy: SyncPolicy, leafHasher?: LeafHasher) {
     mkdirSync(dataDir, { recursive: true });
     this.#syncPolicy = syncPolicy;
@@ -50,7 +53,7 @@ export class LmdbStore implements KvStore {
     this.#meta = this.#root.openDB<unknown, string>({ name: 'meta' });
     this.#counts = this.#storedCounts();
     if (leafHasher === undefined) LmdbPositionIndex.discard(this.#root, this.#meta);
-    this.positions = leafHasher === undefined ? undefined : new LmdbPositionIndex(this.#root, this.#meta, leafHasher, (key) => this.#records.get(key)?.[1], entryCount(this.#records));
+    this.positions = leafHasher === undefined ? undefined : new LmdbPositionIndex(this.#root, this.#meta, leafHasher, (key) => this.get(key)?.version, entryCount(this.#records));
   }
 
   #storedCounts(): Counts {
