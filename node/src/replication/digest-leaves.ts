@@ -4,7 +4,7 @@
 // transfer's questions the same way from an ordered walk over their leaves; that is this file.
 
 import { assert } from '../assert';
-import { keyPosition, RING_POSITION_HEX_DIGITS } from '../ring';
+import { keyPosition, keyPositionUncached, RING_POSITION_HEX_DIGITS } from '../ring';
 import { sha256Bytes } from '../sha256';
 import { LEAF_POSITION_HEX_DIGITS, type LeafHasher } from '../storage';
 import type { IntervalDigest, LeafHash } from './digest-buckets';
@@ -46,7 +46,7 @@ export function leafHash(key: string, version: string): LeafHash {
 assert(LEAF_POSITION_HEX_DIGITS === RING_POSITION_HEX_DIGITS, 'the position index keys leaves by ring positions');
 
 /** Positions and hashes for the LMDB position index (storage cannot import the ring). */
-export const leafHasher: LeafHasher = { position: keyPosition, hash: leafHash };
+export const leafHasher: LeafHasher = { position: keyPosition, positionOfEvery: keyPositionUncached, hash: leafHash };
 
 export function versionsIn(entries: LeafEntries, interval: PositionInterval, limit: number): IndexedVersion[] {
   const found: IndexedVersion[] = [];

@@ -97,15 +97,30 @@ describe('StoredDigestIndex', () => {
     await reopened.store.close();
   });
 
-  test('writes landing while the buckets are summed are counted once', async () => {
+  test('writes and erases landing while the leaves are summed are counted once', async () => {
+    // Summing goes in key order (LMDB's: code points, where JavaScript's `<` puts an astral character
+    // before U+E000), in chunks of 1,500 records: these keys span several chunks and both orders.
+    const keyOf = (n: number) => `${['key:', '\u{1F600}:', '\uE000:'][n % 3]}${n}`;
     const dir = freshDir();
     const first = await openIndexed(dir);
-    await Promise.all(Array.from({ length: 4000 }, (_, n) => put(first.store, `key:${n}`, 1)));
+    await Promise.all(Array.from({ length: 6000 }, (_, n) => put(first.store, keyOf(n), 1)));
     await first.store.close();
     const { store, index } = await openIndexed(dir);
-    const building = index.build(page(store));
-    const writes = Array.from({ length: 2000 }, (_, n) => put(store, `key:${n * 2}`, 2).then(() => put(store, `new:${n}`, 1)));
-    await Promise.all([building, ...writes]);
+    let built = false;
+    const building = index.build(page(store)).then(() => (built = true));
+    // Until the last chunk, every round of writes lands beside one: an overwrite, a tombstone, a new
+    // key and an erase in each of the three ranges.
+    for (let round = 0; !built; round++) {
+      const mutations = [0, 1, 2].map(async (range) => {
+        const n = ((round * 7) % 1900) * 3 + range;
+        await put(store, keyOf(n), round + 2, round % 4 === 0);
+        await put(store, `${keyOf(n)}:new`, 1);
+        const erased = keyOf(n + 3000);
+        if (store.get(erased) !== undefined) await store.erase(erased, store.get(erased)!.version);
+      });
+      await Promise.all(mutations);
+    }
+    await building;
     expectSame(index, reference(store));
     await store.close();
   });

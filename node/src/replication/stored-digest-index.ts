@@ -5,23 +5,26 @@
 // of every leaf change inside the write transaction; a change whose commit then fails is reverted
 // through the same path.
 //
-// At start the buckets are summed from the leaves (a range read, a record read and a hash per leaf), in
-// chunks, each inside a write transaction: a chunk sees every write before it, and a change to a bucket
-// not yet summed is skipped (its chunk will read it), so the sums equal the leaves whatever the
-// interleaving. Until then the unsummed buckets read as empty, which is safe: a comparison only ever
-// moves newer records.
+// At start the buckets are summed from the records, read in key order (one sequential read, a position
+// and a hash per record: every record has exactly one slot, so these are the leaves), in chunks, each
+// inside a write transaction: a chunk sees every write before it, and a change to a key past the last
+// one summed is skipped (a later chunk will read it), so the sums equal the leaves whatever the
+// interleaving. Key order and not the slots' ring order, because reading the records in ring order is
+// a random lookup per leaf, twice the cost of the rest (bench/RESULTS.md, "leaf slots"). Until the last
+// chunk every bucket holds part of its leaves, which is safe: a comparison only ever moves newer
+// records, and this node's own comparisons wait for the build.
 
 import { assert } from '../assert';
-import type { LeafChange, LmdbPositionIndex, PositionedLeaf, ScanPage } from '../storage';
-import { bucketEnd, bucketOfPosition, bucketStart, DIGEST_BUCKET_COUNT, DigestBuckets, type IntervalDigest } from './digest-buckets';
+import { compareKeys, type LeafChange, type LmdbPositionIndex, type PositionedLeaf, type ScanPage } from '../storage';
+import { bucketOfPosition, DigestBuckets, type IntervalDigest } from './digest-buckets';
 import { versionsAfterIn, versionsIn, type DigestSource, type IndexedVersion, type LeafEntries } from './digest-leaves';
 import { positionHex, type PositionInterval } from './position-interval';
 
 /**
- * Buckets summed per transaction at start: ~1,000 leaves at 1M keys, ~5 ms of writes held back (a leaf
- * costs ~5 µs here: its slot, its record's version and its hash; bench/RESULTS.md, "leaf slots").
+ * Records summed per transaction at start: ~4-5 ms of writes held back (a record costs ~3 µs on Node:
+ * its read in key order, its position and its leaf hash; bench/RESULTS.md, "key-order summing").
  */
-const SUM_BUCKETS_PER_TRANSACTION = 64;
+const SUM_RECORDS_PER_TRANSACTION = 1500;
 
 export interface DigestBuild {
   /** Leaves written for records that had none (a data directory from before the index): once. */
@@ -34,8 +37,9 @@ export class StoredDigestIndex implements DigestSource {
   readonly #positions: LmdbPositionIndex;
   readonly #buckets = new DigestBuckets();
   readonly #entries: LeafEntries;
-  /** Buckets below this one are summed; changes to the others wait for their chunk. */
-  #summedBefore = 0;
+  /** The last key summed: the leaves of keys up to it (in key order) are in the sums; changes to the others wait for their chunk. */
+  #summedThrough: string | undefined;
+  #summedAll = false;
   #built = false;
 
   constructor(positions: LmdbPositionIndex) {
@@ -68,21 +72,24 @@ export class StoredDigestIndex implements DigestSource {
     assert(!this.#built, 'the digest index is built once');
     this.#built = true;
     const leavesAdded = await this.#positions.complete(page);
-    for (let first = 0; first < DIGEST_BUCKET_COUNT; first += SUM_BUCKETS_PER_TRANSACTION) {
-      const next = first + SUM_BUCKETS_PER_TRANSACTION;
+    while (!this.#summedAll) {
+      const before = this.#summedThrough;
       // A chunk writes nothing: should its batch fail to commit, the batch's writes are reverted
       // through #changed, which keeps these sums right.
-      await this.#positions.transaction(() => this.#sum(first, next)).catch(() => undefined);
-      assert(this.#summedBefore === next, 'a chunk of digest buckets was not summed');
+      await this.#positions.transaction(() => this.#sumAfter(page)).catch(() => undefined);
+      assert(this.#summedAll || this.#summedThrough !== before, 'a chunk of digest leaves was not summed');
     }
     return { leavesAdded, leaves: this.size };
   }
 
-  #sum(first: number, next: number): void {
-    for (const leaf of this.#positions.entries(positionHex(bucketStart(first)), positionHex(bucketEnd(next - 1)))) {
+  #sumAfter(page: (afterKey: string | undefined, limit: number) => ScanPage): void {
+    const scanned = page(this.#summedThrough, SUM_RECORDS_PER_TRANSACTION);
+    for (const record of scanned.records) {
+      const leaf = this.#positions.leafOfEvery(record.key, record.version);
       this.#buckets.toggle(bucketOfPosition(leaf.position), leaf, 1);
     }
-    this.#summedBefore = next;
+    if (scanned.resumeAfterKey === undefined) this.#summedAll = true;
+    else this.#summedThrough = scanned.resumeAfterKey;
   }
 
   #changed(change: LeafChange): void {
@@ -91,7 +98,7 @@ export class StoredDigestIndex implements DigestSource {
   }
 
   #toggle(leaf: PositionedLeaf, count: 1 | -1): void {
-    const bucket = bucketOfPosition(leaf.position);
-    if (bucket < this.#summedBefore) this.#buckets.toggle(bucket, leaf, count);
+    const summed = this.#summedAll || (this.#summedThrough !== undefined && compareKeys(leaf.key, this.#summedThrough) <= 0);
+    if (summed) this.#buckets.toggle(bucketOfPosition(leaf.position), leaf, count);
   }
 }

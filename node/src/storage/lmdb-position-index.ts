@@ -25,6 +25,8 @@ export const LEAF_POSITION_HEX_DIGITS = 16;
 export interface LeafHasher {
   /** A key's ring position, LEAF_POSITION_HEX_DIGITS hex digits. */
   position(key: string): string;
+  /** The same, for a pass over every key held, where remembering recent keys' positions would not pay. */
+  positionOfEvery(key: string): string;
   /** The leaf hash of (key, version): two 32-bit halves. */
   hash(key: string, version: string): { readonly high: number; readonly low: number };
 }
@@ -114,6 +116,11 @@ export class LmdbPositionIndex {
     return change;
   }
 
+  /** The leaf of a record (key, version) met in a pass over every record: its hash is computed when asked for. */
+  leafOfEvery(key: string, version: string): PositionedLeaf {
+    return new StoredLeaf(key, this.#hasher.positionOfEvery(key), version, this.#hasher);
+  }
+
   /** The transaction that made `change` failed to commit: the observer is told to undo it. */
   revert(change: LeafChange | undefined): void {
     if (change !== undefined) this.#observer?.({ removed: change.added, added: change.removed });
@@ -156,7 +163,7 @@ export class LmdbPositionIndex {
       afterKey = await this.transaction(() => {
         const scanned = page(afterKey, BUILD_BATCH_RECORDS);
         for (const record of scanned.records) {
-          const slot = this.#hasher.position(record.key) + record.key;
+          const slot = this.#hasher.positionOfEvery(record.key) + record.key;
           if (this.#slots.doesExist(slot)) continue;
           handled(this.#slots.put(slot, EMPTY_SLOT));
           added++;
