@@ -5,7 +5,7 @@
 
 import { assert } from '../assert';
 import { keyPosition, keyPositionUncached, RING_POSITION_HEX_DIGITS } from '../ring';
-import { sha256Bytes } from '../sha256';
+import { sha256First64Bits } from '../sha256';
 import { LEAF_POSITION_HEX_DIGITS, type LeafHasher } from '../storage';
 import type { IntervalDigest, LeafHash } from './digest-buckets';
 import { inclusivePieces, positionHex, type PositionInterval } from './position-interval';
@@ -39,8 +39,7 @@ export interface DigestSource {
 
 /** A leaf's hash is the first 64 bits of SHA-256(key, version). */
 export function leafHash(key: string, version: string): LeafHash {
-  const hash = sha256Bytes(`${key}\n${version}`);
-  return { high: hash.readUInt32BE(0), low: hash.readUInt32BE(4) };
+  return sha256First64Bits(`${key}\n${version}`);
 }
 
 assert(LEAF_POSITION_HEX_DIGITS === RING_POSITION_HEX_DIGITS, 'the position index keys leaves by ring positions');
