@@ -22,17 +22,19 @@ const C = 'cccccccccccccccc';
 const D = 'dddddddddddddddd';
 const KEYS = Array.from({ length: 300 }, (_, index) => `key-${index}`);
 
-/** A membership view: every member alive, each with the ownership and ring digest it reports. */
+/** A membership view: each member with the ownership and ring digest it reports; alive unless marked unhealthy. */
 class View implements PlacementMembership {
   readonly ownership: Record<string, RingOwnership>;
   readonly digests: Record<string, string> = {};
+  /** Members this node holds suspect or dead: writes do not go to them, but they have not left. */
+  readonly unhealthy = new Set<string>();
 
   constructor(ownership: Record<string, RingOwnership>) {
     this.ownership = ownership;
   }
 
   ringMemberIds = () => Object.keys(this.ownership).sort();
-  isHealthy = (nodeId: string) => nodeId in this.ownership;
+  isHealthy = (nodeId: string) => nodeId in this.ownership && !this.unhealthy.has(nodeId);
   knows = (nodeId: string) => nodeId in this.ownership;
   metadataOf = (nodeId: string) => (nodeId in this.ownership ? { [RING_OWNERSHIP_METADATA]: this.ownership[nodeId], [RING_DIGEST_METADATA]: this.digests[nodeId] } : undefined);
 }
@@ -91,6 +93,28 @@ describe('the replica sets of a write', () => {
     view.digests[D] = after.digest;
     placement.refresh();
     expect(placement.jointRings()).toHaveLength(0);
+    expect(placement.writeTargetsFor('k').jointSets).toBe(NO_JOINT_SETS);
+  });
+
+  test('a member held suspect or dead keeps the previous ring counting while it reports it: it may still read by it', () => {
+    const view = new View({ [A]: 'owner', [B]: 'owner', [C]: 'owner', [D]: 'joining' });
+    const placement = placementOf(view);
+    const before = placement.current().ring;
+    for (const nodeId of [B, C, D]) view.digests[nodeId] = before.digest;
+    view.ownership[D] = 'owner';
+    placement.refresh();
+    const after = placement.current().ring;
+    // B is slow to answer (suspect; or dead, but perhaps only paused) and has not heard of the change;
+    // everyone else has moved on.
+    view.unhealthy.add(B);
+    view.digests[C] = after.digest;
+    view.digests[D] = after.digest;
+    placement.refresh();
+    for (const key of KEYS.slice(0, 50)) expect(placement.writeTargetsFor(key).jointSets).toEqual([before.preferenceList(key, 3)]);
+    // Back and caught up: nobody reads by the previous ring any more.
+    view.unhealthy.delete(B);
+    view.digests[B] = after.digest;
+    placement.refresh();
     expect(placement.writeTargetsFor('k').jointSets).toBe(NO_JOINT_SETS);
   });
 

@@ -24,8 +24,9 @@
 // of each other ring of interest: every joiner's join ring, the ring without leaving members, and, for
 // a grace period after the current ring changed, the previous ring. A read asks R of whichever ring
 // its coordinator routes by, and each of those rings saw W of every write, so R + W > N holds across
-// the switch. The grace ends once no healthy member reports the previous ring's digest any more, or
-// after PREVIOUS_RING_GRACE_MS_MAX. With no change under way a write's targets are what they always
+// the switch. The grace ends once no member that may still be serving reports the previous ring's
+// digest any more (every member but those that left: see #forgetSettledPreviousRings), or after
+// PREVIOUS_RING_GRACE_MS_MAX. With no change under way a write's targets are what they always
 // were, at no extra cost.
 
 import { SwarmError } from '../errors';
@@ -34,7 +35,7 @@ import { NO_JOINT_SETS, type Placement, type ReplicaTarget, type WriteTargets } 
 
 /**
  * How long at most writes keep counting the previous ring after the current one changed, if some
- * healthy member still reports the previous ring's digest (its gossip lags, or it is stuck). About
+ * member still reports the previous ring's digest (its gossip lags, it is stuck, or it is gone). About
  * thirty gossip rounds on the `lan` profile: the window itself is one round.
  */
 export const PREVIOUS_RING_GRACE_MS_MAX = 30_000;
@@ -146,15 +147,23 @@ export class RingPlacement implements Placement {
   }
 
   /**
-   * Drops previous rings nobody routes by any more: no healthy member reports the digest (every one
-   * has moved on), or the grace period passed; also one the ring has come back to, and beyond the cap.
+   * Drops previous rings nobody routes by any more: no member reports the digest (every one has moved
+   * on), or the grace period passed; also one the ring has come back to, and beyond the cap.
+   *
+   * Every ring member counts, not only the alive ones. A suspect member is most often alive and slow
+   * (a loaded machine, a pause of its event loop) and keeps coordinating reads by the ring it reports;
+   * a dead one may only be paused or cut off, and reads by that ring when it comes back, until gossip
+   * reaches it. Forgetting the previous ring while one of them still routes by it would let a write be
+   * acknowledged by W of the current ring alone, and that member's reads ask R of the previous one: a
+   * stale read of an acknowledged write. What a member that is really gone costs is bounded by the
+   * grace's cap: joint quorums in the previous ring for PREVIOUS_RING_GRACE_MS_MAX after a change.
    */
   #forgetSettledPreviousRings(): void {
     const nowMs = this.#nowMs();
     const reported = new Set<unknown>();
     if (this.#previousRings.length > 0) {
       for (const nodeId of this.#membership.ringMemberIds()) {
-        if (nodeId !== this.#selfId && this.#membership.isHealthy(nodeId)) reported.add(this.#membership.metadataOf(nodeId)?.[RING_DIGEST_METADATA]);
+        if (nodeId !== this.#selfId) reported.add(this.#membership.metadataOf(nodeId)?.[RING_DIGEST_METADATA]);
       }
     }
     const currentDigest = this.#current.ring.digest;
