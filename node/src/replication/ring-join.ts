@@ -2,7 +2,7 @@
 //
 // 1. It waits until it knows the current ring as its owners do (an owner gossips the same current-ring
 //    digest): from then on it may coordinate requests; until then they answer 503 `joining`.
-// 2. It waits until every healthy member reports the pending ring it computes (with itself in it):
+// 2. It waits until every member that is up (alive or suspect) reports the pending ring it computes (with itself in it):
 //    from then on every coordinator's writes to its future ranges reach it too, and need a quorum of
 //    its join ring (ring-placement.ts). Then it waits JOIN_WRITES_IN_FLIGHT_MS more: a write a
 //    coordinator started before it knew of the joiner (targets and quorum of the old ring) may still
@@ -60,7 +60,7 @@ export class RingJoin {
   readonly #deps: RingJoinDeps;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #joinedSinceMs: number | undefined;
-  /** Since when every alive member has reported this node's rings, without a break. */
+  /** Since when every member up has reported this node's rings, without a break. */
   #agreedSinceMs: number | undefined;
   #streaming = false;
   #closed = false;
@@ -150,15 +150,18 @@ export class RingJoin {
   }
 
   /**
-   * Every alive member routes by the same current and pending rings as this node (so by the same join
-   * rings too): its writes to this node's future ranges reach this node.
+   * Every member that is up routes by the same current and pending rings as this node (so by the same
+   * join rings too): its writes to this node's future ranges reach this node. A suspect member counts:
+   * it is most often alive and slow (a loaded machine), and it coordinates writes by the rings it
+   * reports; streaming past it could pass a key before its write lands on the replica streamed from.
+   * Waiting on it lasts until it catches up or is declared dead.
    */
   #pendingRingAgreed(): boolean {
     const pending = this.#deps.placement.pending().ring;
     const current = this.#deps.placement.current().ring;
     if (!pending.has(this.#deps.selfId)) return false;
     return this.#others()
-      .filter((member) => member.state === 'alive')
+      .filter((member) => member.state === 'alive' || member.state === 'suspect')
       .every((member) => member.metadata[PENDING_RING_DIGEST_METADATA] === pending.digest && member.metadata[RING_DIGEST_METADATA] === current.digest);
   }
 }
