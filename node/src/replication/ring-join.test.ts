@@ -1,12 +1,13 @@
 // A joiner's wait before it streams (ring-join.ts, step 2): every member that may be coordinating
-// writes must route by the joiner's pending ring first, a suspect one included, or that member's writes
-// to the joiner's future ranges could land after the stream passed their keys and never reach it.
+// writes must route by the joiner's rings first, a suspect one included, and writes routed by older
+// rings must have had time to land; otherwise such a write could reach the replica streamed from after
+// the stream passed its key, and never reach the joiner.
 
 import { expect, test } from 'bun:test';
 import { PENDING_RING_DIGEST_METADATA, RING_DIGEST_METADATA, RING_OWNERSHIP_METADATA, type RingOwnership } from '../ring';
 import type { RebalanceEngine } from './rebalance-engine';
 import { RecordingLogger } from './recording-logger.test-harness';
-import { JOIN_CHECK_INTERVAL_MS, JOIN_WRITES_IN_FLIGHT_MS, RingJoin, type JoinMember } from './ring-join';
+import { JOIN_CHECK_INTERVAL_MS, RingJoin, type JoinMember } from './ring-join';
 import { RingPlacement } from './ring-placement';
 import { SelfOwnership } from './self-ownership';
 
@@ -14,15 +15,18 @@ const A = 'aaaaaaaaaaaaaaaa';
 const B = 'bbbbbbbbbbbbbbbb';
 const C = 'cccccccccccccccc';
 const SELF = 'dddddddddddddddd';
+const OTHER_JOINER = 'eeeeeeeeeeeeeeee';
+/** The wait for writes in flight, shortened from JOIN_WRITES_IN_FLIGHT_MS to keep the test quick. */
+const WRITES_IN_FLIGHT_MS = 400;
 /** Time enough for the join to take its next steps (every JOIN_CHECK_INTERVAL_MS) once nothing holds it back. */
-const STEP_SLACK_MS = 750;
-const TEST_MS_MAX = 10_000;
+const STEP_SLACK_MS = 4 * JOIN_CHECK_INTERVAL_MS;
 
-test('a joiner does not stream while a suspect member still routes by rings without it; it does once that member reports them', async () => {
+/** A joiner (SELF) among owners A, B and C, each reporting what the test sets; its streams recorded. */
+function joinAmongOwners(others: readonly string[] = [A, B, C]) {
   const members = new Map<string, JoinMember>();
-  const setMember = (nodeId: string, state: JoinMember['state'], digests: { current?: string; pending?: string }) =>
-    members.set(nodeId, { nodeId, state, self: false, metadata: { [RING_OWNERSHIP_METADATA]: 'owner' satisfies RingOwnership, [RING_DIGEST_METADATA]: digests.current, [PENDING_RING_DIGEST_METADATA]: digests.pending } });
-  for (const nodeId of [A, B, C]) setMember(nodeId, 'alive', {});
+  const setMember = (nodeId: string, state: JoinMember['state'], reports: { ownership?: RingOwnership; current?: string; pending?: string }) =>
+    members.set(nodeId, { nodeId, state, self: false, metadata: { [RING_OWNERSHIP_METADATA]: reports.ownership ?? 'owner', [RING_DIGEST_METADATA]: reports.current, [PENDING_RING_DIGEST_METADATA]: reports.pending } });
+  for (const nodeId of others) setMember(nodeId, 'alive', {});
   const logger = new RecordingLogger();
   const ownership = new SelfOwnership({ getMeta: () => undefined, setMeta: async () => {} }, logger, 'joining');
   const placement = new RingPlacement({
@@ -37,29 +41,78 @@ test('a joiner does not stream while a suspect member still routes by rings with
       metadataOf: (nodeId) => members.get(nodeId)?.metadata,
     },
   });
-  const agreed = { current: placement.current().ring.digest, pending: placement.pending().ring.digest };
+  const streams: { startedAt: number; plan: unknown[] }[] = [];
+  let duringStream = () => {};
+  const engine = {
+    run: async (plan: unknown[]) => {
+      streams.push({ startedAt: performance.now(), plan });
+      duringStream();
+      return true;
+    },
+    forgetProgress: async () => {},
+    close: async () => {},
+  } as unknown as RebalanceEngine;
+  const join = new RingJoin({ selfId: SELF, ownership, placement, members: () => [...members.values()], transportJoined: () => true, engine, logger, writesInFlightMs: WRITES_IN_FLIGHT_MS });
+  const rings = () => {
+    placement.refresh();
+    return { current: placement.current().ring.digest, pending: placement.pending().ring.digest };
+  };
+  return { setMember, ownership, join, streams, rings, onStream: (hook: () => void) => (duringStream = hook) };
+}
+
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const startedAt = performance.now();
+  while (!condition() && performance.now() - startedAt < timeoutMs) await Bun.sleep(JOIN_CHECK_INTERVAL_MS / 5);
+}
+
+test('a joiner does not stream while a suspect member still routes by rings without it; it does once that member reports them', async () => {
+  const { setMember, ownership, join, streams, rings } = joinAmongOwners();
+  const agreed = rings();
   setMember(A, 'alive', agreed);
   setMember(C, 'alive', agreed);
   // B is slow to answer heartbeats (suspect) and has not heard of the joiner: it still coordinates
   // writes by the rings it reports, which have no join ring for SELF.
   setMember(B, 'suspect', { current: agreed.current });
-  const streamed: unknown[] = [];
-  const engine = { run: async (plan: unknown[]) => (streamed.push(plan), true), forgetProgress: async () => {}, close: async () => {} } as unknown as RebalanceEngine;
-  const join = new RingJoin({ selfId: SELF, ownership, placement, members: () => [...members.values()], transportJoined: () => true, engine, logger });
   try {
     join.start();
-    await Bun.sleep(JOIN_WRITES_IN_FLIGHT_MS + STEP_SLACK_MS);
-    expect(streamed).toEqual([]);
+    await Bun.sleep(WRITES_IN_FLIGHT_MS + STEP_SLACK_MS);
+    expect(streams).toEqual([]);
     expect(ownership.current).toBe('joining');
 
     setMember(B, 'suspect', agreed);
     const caughtUpAt = performance.now();
-    while (streamed.length === 0 && performance.now() - caughtUpAt < JOIN_WRITES_IN_FLIGHT_MS + STEP_SLACK_MS) await Bun.sleep(JOIN_CHECK_INTERVAL_MS / 5);
-    expect(streamed).toHaveLength(1);
+    await until(() => streams.length > 0, WRITES_IN_FLIGHT_MS + STEP_SLACK_MS);
+    expect(streams).toHaveLength(1);
     // The wait for writes in flight starts when the last member caught up, not before.
-    expect(performance.now() - caughtUpAt).toBeGreaterThanOrEqual(JOIN_WRITES_IN_FLIGHT_MS);
+    expect(streams[0]!.startedAt - caughtUpAt).toBeGreaterThanOrEqual(WRITES_IN_FLIGHT_MS);
     expect(ownership.current).toBe('owner');
   } finally {
     await join.close();
   }
-}, TEST_MS_MAX);
+});
+
+test('when the rings move during its stream, a joiner waits for writes in flight again, even if every member caught up between two checks', async () => {
+  const { setMember, ownership, join, streams, rings, onStream } = joinAmongOwners([A, B, C, OTHER_JOINER]);
+  const reportAll = (reports: { current: string; pending: string }, otherJoiner: RingOwnership) => {
+    for (const nodeId of [A, B, C]) setMember(nodeId, 'alive', reports);
+    setMember(OTHER_JOINER, 'alive', { ...reports, ownership: otherJoiner });
+  };
+  setMember(OTHER_JOINER, 'alive', { ownership: 'joining' });
+  reportAll(rings(), 'joining');
+  // The other joiner becomes an owner while this one streams, and everyone reports the new rings at once.
+  onStream(() => {
+    onStream(() => {});
+    setMember(OTHER_JOINER, 'alive', { ownership: 'owner' });
+    reportAll(rings(), 'owner');
+  });
+  try {
+    join.start();
+    await until(() => streams.length > 1, 2 * WRITES_IN_FLIGHT_MS + 2 * STEP_SLACK_MS);
+    expect(streams).toHaveLength(2);
+    expect(streams[1]!.plan).not.toEqual(streams[0]!.plan);
+    expect(streams[1]!.startedAt - streams[0]!.startedAt).toBeGreaterThanOrEqual(WRITES_IN_FLIGHT_MS);
+    expect(ownership.current).toBe('owner');
+  } finally {
+    await join.close();
+  }
+});

@@ -54,14 +54,22 @@ export interface RingJoinDeps {
   readonly transportJoined: () => boolean;
   readonly engine: RebalanceEngine;
   readonly logger: Logger;
+  /** The wait for writes in flight; JOIN_WRITES_IN_FLIGHT_MS unless a test shortens it. */
+  readonly writesInFlightMs?: number;
+}
+
+/** The rings the members agreed on, and since when (performance.now), without a break. */
+interface Agreement {
+  readonly rings: string;
+  readonly sinceMs: number;
 }
 
 export class RingJoin {
   readonly #deps: RingJoinDeps;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #joinedSinceMs: number | undefined;
-  /** Since when every member up has reported this node's rings, without a break. */
-  #agreedSinceMs: number | undefined;
+  /** Which rings every member up has reported as this node's, and since when, without a break. */
+  #agreement: Agreement | undefined;
   #streaming = false;
   #closed = false;
 
@@ -113,11 +121,15 @@ export class RingJoin {
       return JOIN_CHECK_INTERVAL_MS;
     }
     if (!this.#pendingRingAgreed()) {
-      this.#agreedSinceMs = undefined;
+      this.#agreement = undefined;
       return JOIN_CHECK_INTERVAL_MS;
     }
-    this.#agreedSinceMs ??= performance.now();
-    if (performance.now() - this.#agreedSinceMs < JOIN_WRITES_IN_FLIGHT_MS) return JOIN_CHECK_INTERVAL_MS;
+    // The wait starts again when the rings move, even if every member caught up between two checks
+    // (another joiner became an owner while this one streamed): writes routed by the rings before are
+    // in flight again.
+    const rings = `${placement.current().ring.digest} ${placement.pending().ring.digest}`;
+    if (this.#agreement?.rings !== rings) this.#agreement = { rings, sinceMs: performance.now() };
+    if (performance.now() - this.#agreement.sinceMs < (this.#deps.writesInFlightMs ?? JOIN_WRITES_IN_FLIGHT_MS)) return JOIN_CHECK_INTERVAL_MS;
     const plan = this.#plan();
     if (!this.#streaming) this.#deps.logger.info('ring.join_streaming', { transfers: plan.length, pendingDigest: placement.pending().ring.digest });
     this.#streaming = true;
