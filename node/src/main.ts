@@ -16,7 +16,7 @@ import { HttpListener, type RequestHandler } from './main-listener';
 import { OpenedSoFar, unlessInterrupted } from './main-startup';
 import { openStores, type OpenedStores } from './main-stores';
 import { createLogger, RecentEvents, recordingLogger, type Logger } from './log';
-import { AliveMarker, Coordinator, HintLedger, inspectLocally, LocalReplica, SingleNodePlacement, StandaloneRepair, TombstoneCollector, type KeyInspection, type Placement, type RebalanceStatus, type RepairControl, type ReplicaDirectory } from './replication';
+import { AliveMarker, Coordinator, HintLedger, inspectLocally, LocalReplica, placementThrough, SingleNodePlacement, StandaloneRepair, TombstoneCollector, type KeyInspection, type Placement, type RebalanceStatus, type RepairControl, type ReplicaDirectory } from './replication';
 import { keyPosition } from './ring';
 import type { KvStore } from './storage';
 import { HybridLogicalClock } from './version';
@@ -59,7 +59,7 @@ function coordinatorOver(routing: Routing, config: NodeConfig, hlc: HybridLogica
   return new Coordinator({
     hlc,
     clock,
-    placement: { targetsFor: (key) => routing.placement.targetsFor(key), listingNodes: () => routing.placement.listingNodes() },
+    placement: placementThrough(() => routing.placement),
     directory: { replica: (id) => routing.directory.replica(id) },
     readConsistency: config.readConsistency,
     writeConsistency: config.writeConsistency,
@@ -103,6 +103,9 @@ function joining(): SwarmError {
  */
 const joiningPlacement: Placement = {
   targetsFor: () => {
+    throw joining();
+  },
+  writeTargetsFor: () => {
     throw joining();
   },
   listingNodes: () => {

@@ -18,6 +18,7 @@ import { Coordinator } from './coordinator';
 import { DigestIndex } from './digest-index';
 import { DigestTrackingStore } from './digest-tracking-store';
 import { LocalReplica } from './local-replica';
+import { stableWriteTargets } from './placement';
 import { serveReplicaRequests } from './replica-server';
 import { HybridLogicalClock } from '../version';
 
@@ -167,7 +168,11 @@ describe('anti-entropy convergence, three replicas', () => {
     const coordinator = new Coordinator({
       hlc: new HybridLogicalClock(a!.nodeId, systemClock),
       clock: systemClock,
-      placement: { targetsFor: (key) => ring.preferenceList(key, 3).map((nodeId) => ({ nodeId })), listingNodes: () => nodes.map((node) => node.nodeId) },
+      placement: {
+        targetsFor: (key) => ring.preferenceList(key, 3).map((nodeId) => ({ nodeId })),
+        writeTargetsFor: (key) => stableWriteTargets(ring.preferenceList(key, 3).map((nodeId) => ({ nodeId }))),
+        listingNodes: () => nodes.map((node) => node.nodeId),
+      },
       directory: new ClusterDirectory(a!.local, a!.rpc, a!.connections, liveness),
       readConsistency: 'quorum',
       writeConsistency: 'quorum',

@@ -10,7 +10,7 @@ import { HybridLogicalClock } from '../version';
 import { Coordinator } from './coordinator';
 import { HintLedger } from './hint-ledger';
 import { LocalReplica } from './local-replica';
-import type { Placement } from './placement';
+import { stableWriteTargets, type Placement, type ReplicaTarget } from './placement';
 import type { Replica } from './replica';
 
 const [A, B, C, D] = ['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb', 'cccccccccccccccc', 'dddddddddddddddd'] as const;
@@ -28,7 +28,8 @@ class FakeCluster {
 }
 
 /** C is down: D stands in for it. */
-const sloppy: Placement = { targetsFor: () => [{ nodeId: A }, { nodeId: B }, { nodeId: D, standInFor: C }], listingNodes: () => [A, B, D] };
+const sloppyTargets = (): ReplicaTarget[] => [{ nodeId: A }, { nodeId: B }, { nodeId: D, standInFor: C }];
+const sloppy: Placement = { targetsFor: sloppyTargets, writeTargetsFor: () => stableWriteTargets(sloppyTargets()), listingNodes: () => [A, B, D] };
 
 let cluster: FakeCluster;
 let coordinator: Coordinator;

@@ -6,7 +6,7 @@ import { MemoryStore, type StoredRecord } from '../storage';
 import { formatVersion, HybridLogicalClock } from '../version';
 import { Coordinator } from './coordinator';
 import { LocalReplica } from './local-replica';
-import type { Placement } from './placement';
+import { stableWriteTargets, type Placement } from './placement';
 import type { Replica } from './replica';
 
 const NODES = ['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb', 'cccccccccccccccc'];
@@ -31,7 +31,7 @@ class FakeCluster {
   }
 }
 
-const everywhere: Placement = { targetsFor: () => NODES.map((nodeId) => ({ nodeId })), listingNodes: () => NODES };
+const everywhere: Placement = { targetsFor: () => NODES.map((nodeId) => ({ nodeId })), writeTargetsFor: () => stableWriteTargets(NODES.map((nodeId) => ({ nodeId }))), listingNodes: () => NODES };
 
 let clock: ManualClock;
 let cluster: FakeCluster;
@@ -192,6 +192,7 @@ describe('listing across nodes', () => {
     const owners: Record<string, string[]> = {};
     const placement: Placement = {
       targetsFor: (key) => (owners[key] ?? NODES).map((nodeId) => ({ nodeId })),
+      writeTargetsFor: (key) => stableWriteTargets((owners[key] ?? NODES).map((nodeId) => ({ nodeId }))),
       listingNodes: () => NODES,
     };
     const sharded = coordinatorOn(A, placement);

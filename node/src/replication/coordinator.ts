@@ -24,7 +24,7 @@ import { CoordinatorKeyLocks } from './coordinator-key-locks';
 import { decodeCursor } from './list-cursor';
 import { mergeListing, type ListPage } from './listing';
 import { newestRecord } from './merge';
-import { currentTargets, standInWrites, writeTargetsOf, type Placement, type ReplicaDirectory, type ReplicaTarget } from './placement';
+import { currentTargets, standInWrites, type Placement, type ReplicaDirectory, type ReplicaTarget } from './placement';
 import { gatherJointQuorum, gatherNeeded, requiredAcks, type Reply } from './quorum';
 import { ReadRepairer } from './read-repairer';
 import type { ReplicaWriteAck } from './replica';
@@ -168,7 +168,7 @@ export class Coordinator {
       // Placed afresh on every attempt, so no attempt routes by a ring older than its own start: a
       // joiner's wait for writes in flight (ring-join.ts) is then one attempt's deadline, not all of them.
       // While the ring changes, W of every ring of interest, not only of the current one (write-quorum.ts).
-      const { targets, jointSets } = writeTargetsOf(this.#deps.placement, key);
+      const { targets, jointSets } = this.#deps.placement.writeTargetsFor(key);
       const groups = writeQuorumGroups(consistency, targets, jointSets);
       // A stand-in keeps the record as a hint for the replica it covers for (hinted handoff).
       const hinted = standInWrites(targets);

@@ -2,7 +2,7 @@ export { ANY_VERSION, Coordinator, type Coordinated, type CoordinatorDeps, type 
 export type { ListPage, ListedKey } from './listing';
 export { LocalReplica } from './local-replica';
 export { newerWins, newestRecord } from './merge';
-export { currentTargets, SingleNodePlacement, standInWrites, type Placement, type ReplicaDirectory, type ReplicaTarget } from './placement';
+export { currentTargets, placementThrough, SingleNodePlacement, standInWrites, type Placement, type ReplicaDirectory, type ReplicaTarget } from './placement';
 export { CONSISTENCY_LEVELS, isConsistency, requiredAcks } from './quorum';
 export type { BatchReplica, BatchReplicaDirectory, Replica, ReplicaWriteAck, ReplicaWriteOptions } from './replica';
 export { RemoteBatchReplica, serveReplicaBatches } from './replica-batch';

@@ -10,7 +10,7 @@ import { MemoryStore } from '../storage';
 import { HybridLogicalClock } from '../version';
 import { Coordinator } from './coordinator';
 import { LocalReplica } from './local-replica';
-import { NO_JOINT_SETS, type ReplicaDirectory } from './placement';
+import { NO_JOINT_SETS, placementThrough, type ReplicaDirectory } from './placement';
 import { gatherJointQuorum } from './quorum';
 import type { Replica } from './replica';
 import { PREVIOUS_RING_GRACE_MS_MAX, RingPlacement, type PlacementMembership } from './ring-placement';
@@ -203,8 +203,10 @@ describe('the hand-over window, reproduced', () => {
     for (const nodeId of [A, C, D]) newView.digests[nodeId] = newPlacement.current().ring.digest;
     newView.ownership[D] = 'owner';
     newPlacement.refresh();
+    // Through placementThrough, as the daemon builds its coordinator (main.ts): a wrapper that did not
+    // forward writeTargetsFor once made every real node's writes skip the joint sets.
     const coordinator = (placement: RingPlacement, selfId: string) =>
-      new Coordinator({ hlc: new HybridLogicalClock(selfId, systemClock), clock: systemClock, placement, directory, readConsistency: 'quorum', writeConsistency: 'quorum' });
+      new Coordinator({ hlc: new HybridLogicalClock(selfId, systemClock), clock: systemClock, placement: placementThrough(() => placement), directory, readConsistency: 'quorum', writeConsistency: 'quorum' });
     // A key D takes over from one of its old replicas (the displaced one, Z), kept by the two others.
     const key = KEYS.find((candidate) => newPlacement.current().ring.preferenceList(candidate, 3).includes(D))!;
     const oldSet = oldPlacement.current().ring.preferenceList(key, 3);

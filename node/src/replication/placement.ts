@@ -33,9 +33,9 @@ export interface WriteTargets {
 /** No joint sets: the ring is stable, the current ring's quorum is all a write needs. */
 export const NO_JOINT_SETS: readonly (readonly string[])[] = [];
 
-/** A placement's write targets: its own writeTargetsFor when it has one, else its targets alone. */
-export function writeTargetsOf(placement: Placement, key: string): WriteTargets {
-  return placement.writeTargetsFor?.(key) ?? { targets: placement.targetsFor(key), jointSets: NO_JOINT_SETS };
+/** A write's targets where the ring never changes (a standalone node, a fixed test placement): no joint sets. */
+export function stableWriteTargets(targets: ReplicaTarget[]): WriteTargets {
+  return { targets, jointSets: NO_JOINT_SETS };
 }
 
 /** The targets that serve reads and count toward quorums: all but pending owners. */
@@ -55,12 +55,25 @@ export interface Placement {
    */
   targetsFor(key: string): ReplicaTarget[];
   /**
-   * A write's targets and joint sets (see WriteTargets); a placement whose ring never changes leaves it
-   * out, and its writes go to targetsFor alone.
+   * A write's targets and joint sets (see WriteTargets). Required of every placement, wrappers included:
+   * a wrapper that left it out once made the daemon's writes skip joint quorums altogether (only
+   * targetsFor was forwarded), and a placement whose ring never changes says so with stableWriteTargets.
    */
-  writeTargetsFor?(key: string): WriteTargets;
+  writeTargetsFor(key: string): WriteTargets;
   /** Every node whose store must be consulted to list the whole key space. */
   listingNodes(): string[];
+}
+
+/**
+ * A placement that forwards every question to whichever placement `current` returns at the time: the
+ * node's coordinator is built before the node joins its cluster, and routes through this once it has.
+ */
+export function placementThrough(current: () => Placement): Placement {
+  return {
+    targetsFor: (key) => current().targetsFor(key),
+    writeTargetsFor: (key) => current().writeTargetsFor(key),
+    listingNodes: () => current().listingNodes(),
+  };
 }
 
 export interface ReplicaDirectory {
@@ -78,6 +91,10 @@ export class SingleNodePlacement implements Placement {
 
   targetsFor(): ReplicaTarget[] {
     return [{ nodeId: this.#nodeId }];
+  }
+
+  writeTargetsFor(): WriteTargets {
+    return stableWriteTargets(this.targetsFor());
   }
 
   listingNodes(): string[] {

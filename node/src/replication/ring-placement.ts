@@ -31,7 +31,7 @@
 
 import { SwarmError } from '../errors';
 import { HashRing, inCurrentRing, inPendingRing, nextVersionedRing, reportedOwnership, RING_DIGEST_METADATA, type RingOwnership, type RingRange, type VersionedRing } from '../ring';
-import { NO_JOINT_SETS, type Placement, type ReplicaTarget, type WriteTargets } from './placement';
+import { NO_JOINT_SETS, stableWriteTargets, type Placement, type ReplicaTarget, type WriteTargets } from './placement';
 
 /**
  * How long at most writes keep counting the previous ring after the current one changed, if some
@@ -303,8 +303,12 @@ export class RingPlacement implements Placement {
     const ids = this.#membership.ringMemberIds().filter((nodeId) => nodeId !== this.#selfId && inCurrentRing(this.ownershipOf(nodeId)));
     const ring = new HashRing(ids.map((nodeId) => ({ nodeId })), this.tokensPerNode);
     const n = Math.min(this.replicationFactor, ring.size);
+    const targetsFor = (key: string) => (n === 0 ? [] : targetsOn(ring, n, key, (nodeId) => this.#membership.isHealthy(nodeId)));
     return {
-      targetsFor: (key) => (n === 0 ? [] : targetsOn(ring, n, key, (nodeId) => this.#membership.isHealthy(nodeId))),
+      targetsFor,
+      // The departing node's hand-over sends each record to every target (targetsFor) and waits for all of
+      // them; nothing writes through this placement with a quorum, so it has no joint sets to offer.
+      writeTargetsFor: (key) => stableWriteTargets(targetsFor(key)),
       listingNodes: () => ids.filter((nodeId) => this.#membership.isHealthy(nodeId)),
     };
   }
