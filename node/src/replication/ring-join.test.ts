@@ -16,6 +16,8 @@ const B = 'bbbbbbbbbbbbbbbb';
 const C = 'cccccccccccccccc';
 const SELF = 'dddddddddddddddd';
 const OTHER_JOINER = 'eeeeeeeeeeeeeeee';
+/** A joiner whose node id is below SELF's: it becomes an owner first. */
+const LOWER_JOINER = '0123456789abcdef';
 /** The wait for writes in flight, shortened from JOIN_WRITES_IN_FLIGHT_MS to keep the test quick. */
 const WRITES_IN_FLIGHT_MS = 400;
 /** Time enough for the join to take its next steps (every JOIN_CHECK_INTERVAL_MS) once nothing holds it back. */
@@ -57,7 +59,7 @@ function joinAmongOwners(others: readonly string[] = [A, B, C]) {
     placement.refresh();
     return { current: placement.current().ring.digest, pending: placement.pending().ring.digest };
   };
-  return { setMember, ownership, join, streams, rings, onStream: (hook: () => void) => (duringStream = hook) };
+  return { setMember, ownership, join, streams, rings, logger, onStream: (hook: () => void) => (duringStream = hook) };
 }
 
 async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
@@ -112,6 +114,48 @@ test('when the rings move during its stream, a joiner waits for writes in flight
     expect(streams[1]!.plan).not.toEqual(streams[0]!.plan);
     expect(streams[1]!.startedAt - streams[0]!.startedAt).toBeGreaterThanOrEqual(WRITES_IN_FLIGHT_MS);
     expect(ownership.current).toBe('owner');
+  } finally {
+    await join.close();
+  }
+});
+
+test('of two joiners, the higher node id becomes an owner only once the lower one is, and re-plans against the ring with it', async () => {
+  const { setMember, ownership, join, streams, rings, logger } = joinAmongOwners([A, B, C, LOWER_JOINER]);
+  const reportAll = (lowerJoiner: RingOwnership) => {
+    const reports = rings();
+    for (const nodeId of [A, B, C]) setMember(nodeId, 'alive', reports);
+    setMember(LOWER_JOINER, 'alive', { ...reports, ownership: lowerJoiner });
+  };
+  setMember(LOWER_JOINER, 'alive', { ownership: 'joining' });
+  reportAll('joining');
+  try {
+    join.start();
+    await until(() => streams.length > 0, WRITES_IN_FLIGHT_MS + STEP_SLACK_MS);
+    await Bun.sleep(STEP_SLACK_MS);
+    expect(ownership.current).toBe('joining');
+    expect(logger.events('ring.join_waiting')).toEqual([{ for: LOWER_JOINER, reason: 'a joiner with a lower node id becomes an owner first' }]);
+
+    setMember(LOWER_JOINER, 'alive', { ownership: 'owner' });
+    reportAll('owner');
+    await until(() => ownership.current === 'owner', WRITES_IN_FLIGHT_MS + STEP_SLACK_MS);
+    expect(ownership.current).toBe('owner');
+    expect(streams.at(-1)!.plan).not.toEqual(streams[0]!.plan);
+  } finally {
+    await join.close();
+  }
+});
+
+test('joiners that displace nobody, of a ring whose quorum is all of it (a cluster starting), become owners without waiting for each other', async () => {
+  const { setMember, ownership, join, rings, logger } = joinAmongOwners([A, LOWER_JOINER]);
+  setMember(LOWER_JOINER, 'alive', { ownership: 'joining' });
+  const reports = rings();
+  setMember(A, 'alive', reports);
+  setMember(LOWER_JOINER, 'alive', { ...reports, ownership: 'joining' });
+  try {
+    join.start();
+    await until(() => ownership.current === 'owner', WRITES_IN_FLIGHT_MS + STEP_SLACK_MS);
+    expect(ownership.current).toBe('owner');
+    expect(logger.events('ring.join_waiting')).toEqual([]);
   } finally {
     await join.close();
   }

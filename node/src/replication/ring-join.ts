@@ -10,6 +10,13 @@
 // 3. It streams each range it holds in its join ring (the current ring with it added: see
 //    ring-placement.ts) from a current replica (rebalance-engine.ts), then becomes an
 //    owner: only then do quorums count it.
+// 4. Joiners become owners one at a time, the lowest node id first (Cassandra refuses concurrent range
+//    movements for the same reason). Two joiners that each became an owner of "the current ring with
+//    me added" could both displace replicas of one key and both stream it from the same one, while a
+//    write acknowledged before the join sits on the two others, one of which the final ring drops too.
+//    The next joiner re-plans against the ring with the first one in (its wait starts again too), and
+//    streams from the replica that ring displaces. Exempt: a cluster starting (a founder and two
+//    joiners, N = 3), where nobody is displaced and every member holds every acknowledged write.
 //
 // When nobody owns anything yet (a cluster starting: `swarmkv up -n 3`, every node with --bootstrap),
 // the joiner with the lowest node id founds the ring once every member it knows has reported its own
@@ -19,6 +26,7 @@
 import { REPLICA_QUORUM_DEADLINE_MS } from '../limits';
 import type { Logger } from '../log';
 import { PENDING_RING_DIGEST_METADATA, RING_DIGEST_METADATA, reportedOwnership } from '../ring';
+import { requiredAcks } from './quorum';
 import type { RebalanceEngine } from './rebalance-engine';
 import type { RingPlacement } from './ring-placement';
 import type { SelfOwnership } from './self-ownership';
@@ -71,6 +79,8 @@ export class RingJoin {
   /** Which rings every member up has reported as this node's, and since when, without a break. */
   #agreement: Agreement | undefined;
   #streaming = false;
+  /** The joiner this one last logged waiting for (step 4), so the wait is logged once. */
+  #waitingFor: string | undefined;
   #closed = false;
 
   constructor(deps: RingJoinDeps) {
@@ -137,6 +147,13 @@ export class RingJoin {
     // The rings may have moved while streaming (another node joined or left): only an unchanged plan is done.
     const again = this.#plan();
     if (again.map((planned) => planned.id).join() !== plan.map((planned) => planned.id).join()) return 0;
+    // Until the joiner ahead is an owner; the finished transfers are not streamed again meanwhile.
+    const ahead = this.#joinerAhead();
+    if (ahead !== undefined) {
+      if (this.#waitingFor !== ahead) this.#deps.logger.info('ring.join_waiting', { for: ahead, reason: 'a joiner with a lower node id becomes an owner first' });
+      this.#waitingFor = ahead;
+      return JOIN_CHECK_INTERVAL_MS;
+    }
     await ownership.become('owner', `streamed its ${plan.length} ranges in`);
     await this.#deps.engine.forgetProgress();
     return 0;
@@ -147,6 +164,24 @@ export class RingJoin {
     const { placement, selfId } = this.#deps;
     const joinRing = placement.joinRing(selfId);
     return joinRing === undefined ? [] : planJoinTransfers(placement.current().ring, joinRing, placement.replicationFactor, selfId);
+  }
+
+  /**
+   * The joining member (up, alive or suspect) with the lowest node id below this node's, which becomes
+   * an owner before this one (step 4); undefined if none. Also undefined while no ring the joiners can
+   * make displaces anyone (the ring with every joiner in has at most N members) and every current member
+   * holds every write acknowledged at quorum (a quorum of the current ring is all of it): then any
+   * owners the joiners become, at once or not, hold every acknowledged write.
+   */
+  #joinerAhead(): string | undefined {
+    const { placement } = this.#deps;
+    const current = placement.current().ring.size;
+    if (placement.pending().ring.size <= placement.replicationFactor && requiredAcks('quorum', current) === current) return undefined;
+    const ahead = this.#others()
+      .filter((member) => (member.state === 'alive' || member.state === 'suspect') && reportedOwnership(member.metadata) === 'joining' && member.nodeId < this.#deps.selfId)
+      .map((member) => member.nodeId)
+      .sort();
+    return ahead[0];
   }
 
   #others(): JoinMember[] {
