@@ -2,11 +2,12 @@
 //
 // 1. It waits until it knows the current ring as its owners do (an owner gossips the same current-ring
 //    digest): from then on it may coordinate requests; until then they answer 503 `joining`.
-// 2. It waits until every member that is up (alive or suspect) reports the pending ring it computes (with itself in it):
-//    from then on every coordinator's writes to its future ranges reach it too, and need a quorum of
-//    its join ring (ring-placement.ts). Then it waits JOIN_WRITES_IN_FLIGHT_MS more: a write a
-//    coordinator started before it knew of the joiner (targets and quorum of the old ring) may still
-//    be landing on the replica the joiner displaces, and the stream must not pass its key first.
+// 2. It waits until every member that is up (alive or suspect) reports the pending ring it computes
+//    (with itself in it): from then on every coordinator's writes to its future ranges reach it too,
+//    and need a quorum of its join ring (ring-placement.ts). Then it waits JOIN_WRITES_IN_FLIGHT_MS
+//    more: a write a coordinator started before it knew of the joiner (targets and quorum of the old
+//    ring) may still be landing on the replica the joiner displaces, and the stream must not pass its
+//    key first.
 // 3. It streams each range it holds in its join ring (the current ring with it added: see
 //    ring-placement.ts) from a current replica (rebalance-engine.ts), then becomes an
 //    owner: only then do quorums count it.
