@@ -26,15 +26,18 @@ const KEYS = Array.from({ length: 300 }, (_, index) => `key-${index}`);
 class View implements PlacementMembership {
   readonly ownership: Record<string, RingOwnership>;
   readonly digests: Record<string, string> = {};
-  /** Members this node holds suspect or dead: writes do not go to them, but they have not left. */
+  /** Members this node holds suspect: writes do not go to them, but they are up. */
   readonly unhealthy = new Set<string>();
+  /** Members this node holds dead. */
+  readonly down = new Set<string>();
 
   constructor(ownership: Record<string, RingOwnership>) {
     this.ownership = ownership;
   }
 
   ringMemberIds = () => Object.keys(this.ownership).sort();
-  isHealthy = (nodeId: string) => nodeId in this.ownership && !this.unhealthy.has(nodeId);
+  isHealthy = (nodeId: string) => nodeId in this.ownership && !this.unhealthy.has(nodeId) && !this.down.has(nodeId);
+  isDown = (nodeId: string) => this.down.has(nodeId);
   knows = (nodeId: string) => nodeId in this.ownership;
   metadataOf = (nodeId: string) => (nodeId in this.ownership ? { [RING_OWNERSHIP_METADATA]: this.ownership[nodeId], [RING_DIGEST_METADATA]: this.digests[nodeId] } : undefined);
 }
@@ -96,7 +99,7 @@ describe('the replica sets of a write', () => {
     expect(placement.writeTargetsFor('k').jointSets).toBe(NO_JOINT_SETS);
   });
 
-  test('a member held suspect or dead keeps the previous ring counting while it reports it: it may still read by it', () => {
+  test('a member held suspect keeps the previous ring counting while it reports it: it may still read by it; a dead one does not', () => {
     const view = new View({ [A]: 'owner', [B]: 'owner', [C]: 'owner', [D]: 'joining' });
     const placement = placementOf(view);
     const before = placement.current().ring;
@@ -104,16 +107,15 @@ describe('the replica sets of a write', () => {
     view.ownership[D] = 'owner';
     placement.refresh();
     const after = placement.current().ring;
-    // B is slow to answer (suspect; or dead, but perhaps only paused) and has not heard of the change;
-    // everyone else has moved on.
+    // B is slow to answer (suspect) and has not heard of the change; everyone else has moved on.
     view.unhealthy.add(B);
     view.digests[C] = after.digest;
     view.digests[D] = after.digest;
     placement.refresh();
     for (const key of KEYS.slice(0, 50)) expect(placement.writeTargetsFor(key).jointSets).toEqual([before.preferenceList(key, 3)]);
-    // Back and caught up: nobody reads by the previous ring any more.
+    // Declared dead, its last report no longer holds the grace.
     view.unhealthy.delete(B);
-    view.digests[B] = after.digest;
+    view.down.add(B);
     placement.refresh();
     expect(placement.writeTargetsFor('k').jointSets).toBe(NO_JOINT_SETS);
   });
@@ -127,7 +129,9 @@ describe('the replica sets of a write', () => {
     placement.refresh();
     nowMs += PREVIOUS_RING_GRACE_MS_MAX - 1;
     expect(placement.writeTargetsFor('k').jointSets).toHaveLength(1);
+    expect(placement.jointRings()).toHaveLength(1);
     nowMs += 1;
+    expect(placement.jointRings()).toHaveLength(0);
     expect(placement.writeTargetsFor('k').jointSets).toBe(NO_JOINT_SETS);
   });
 });

@@ -39,6 +39,7 @@ function joinAmongOwners(others: readonly string[] = [A, B, C]) {
     membership: {
       ringMemberIds: () => [...members.keys()].sort(),
       isHealthy: (nodeId) => members.get(nodeId)?.state === 'alive',
+      isDown: (nodeId) => ['dead', 'left', 'removed'].includes(members.get(nodeId)?.state ?? 'alive'),
       knows: (nodeId) => members.has(nodeId),
       metadataOf: (nodeId) => members.get(nodeId)?.metadata,
     },

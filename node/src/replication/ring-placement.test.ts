@@ -17,6 +17,7 @@ function membershipOf(states: Record<string, 'alive' | 'dead' | 'left'>, ownersh
   return {
     ringMemberIds: () => Object.entries(states).filter(([, state]) => state !== 'left').map(([id]) => id).sort(),
     isHealthy: (id) => states[id] === 'alive',
+    isDown: (id) => states[id] === 'dead' || states[id] === 'left',
     knows: (id) => id in states,
     metadataOf: (id) => (id in states ? { [RING_OWNERSHIP_METADATA]: ownership[id] ?? 'owner' } : undefined),
   };

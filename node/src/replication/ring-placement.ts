@@ -24,8 +24,8 @@
 // of each other ring of interest: every joiner's join ring, the ring without leaving members, and, for
 // a grace period after the current ring changed, the previous ring. A read asks R of whichever ring
 // its coordinator routes by, and each of those rings saw W of every write, so R + W > N holds across
-// the switch. The grace ends once no member that may still be serving reports the previous ring's
-// digest any more (every member but those that left: see #forgetSettledPreviousRings), or after
+// the switch. The grace ends once no member that is up (alive or suspect: see
+// #forgetSettledPreviousRings) reports the previous ring's digest any more, or after
 // PREVIOUS_RING_GRACE_MS_MAX. With no change under way a write's targets are what they always
 // were, at no extra cost.
 
@@ -35,7 +35,7 @@ import { NO_JOINT_SETS, stableWriteTargets, type Placement, type ReplicaTarget, 
 
 /**
  * How long at most writes keep counting the previous ring after the current one changed, if some
- * member still reports the previous ring's digest (its gossip lags, it is stuck, or it is gone). About
+ * member that is up still reports the previous ring's digest (its gossip lags, or it is stuck). About
  * thirty gossip rounds on the `lan` profile: the window itself is one round.
  */
 export const PREVIOUS_RING_GRACE_MS_MAX = 30_000;
@@ -54,6 +54,8 @@ export interface PlacementMembership {
   ringMemberIds(): string[];
   /** Whether writes may go to the member now (alive). */
   isHealthy(nodeId: string): boolean;
+  /** Whether the member is believed gone (dead, left or removed). */
+  isDown(nodeId: string): boolean;
   /** Whether the member table has an entry for it, in any state. */
   knows(nodeId: string): boolean;
   /** What the member last reported about itself (its `ring` ownership among it); undefined if unknown. */
@@ -143,27 +145,34 @@ export class RingPlacement implements Placement {
 
   /** The rings a write must also meet a quorum in (see the header); empty while the ring is stable. */
   jointRings(): readonly HashRing[] {
+    this.#expirePreviousRings();
     return this.#jointRings;
+  }
+
+  /** Forgets previous rings whose grace's cap has passed, without waiting for the next refresh. */
+  #expirePreviousRings(): void {
+    if (this.#previousRings.some((previous) => previous.untilMs <= this.#nowMs())) this.#forgetSettledPreviousRings();
   }
 
   /**
    * Drops previous rings nobody routes by any more: no member reports the digest (every one has moved
    * on), or the grace period passed; also one the ring has come back to, and beyond the cap.
    *
-   * Every ring member counts, not only the alive ones. A suspect member is most often alive and slow
-   * (a loaded machine, a pause of its event loop) and keeps coordinating reads by the ring it reports;
-   * a dead one may only be paused or cut off, and reads by that ring when it comes back, until gossip
-   * reaches it. Forgetting the previous ring while one of them still routes by it would let a write be
-   * acknowledged by W of the current ring alone, and that member's reads ask R of the previous one: a
-   * stale read of an acknowledged write. What a member that is really gone costs is bounded by the
-   * grace's cap: joint quorums in the previous ring for PREVIOUS_RING_GRACE_MS_MAX after a change.
+   * Every member that is up counts, suspect ones included, not only the alive ones. A suspect member
+   * is most often alive and slow (a loaded machine, a pause of its event loop) and keeps coordinating
+   * reads by the ring it reports. Forgetting the previous ring while it still routes by it would let a
+   * write be acknowledged by W of the current ring alone, and that member's reads ask R of the previous
+   * one: a stale read of an acknowledged write. A dead member does not count: what it last reported may
+   * be stale by a gossip round, and holding the grace (joint quorums that may need it) for as long as
+   * it stays dead would refuse writes for nothing when it really is gone. One that was only paused reads
+   * by its old ring from the moment it resumes until gossip reaches it, as it would anyway.
    */
   #forgetSettledPreviousRings(): void {
     const nowMs = this.#nowMs();
     const reported = new Set<unknown>();
     if (this.#previousRings.length > 0) {
       for (const nodeId of this.#membership.ringMemberIds()) {
-        if (nodeId !== this.#selfId) reported.add(this.#membership.metadataOf(nodeId)?.[RING_DIGEST_METADATA]);
+        if (nodeId !== this.#selfId && !this.#membership.isDown(nodeId)) reported.add(this.#membership.metadataOf(nodeId)?.[RING_DIGEST_METADATA]);
       }
     }
     const currentDigest = this.#current.ring.digest;
@@ -278,10 +287,8 @@ export class RingPlacement implements Placement {
   writeTargetsFor(key: string): WriteTargets {
     const targets = this.targetsFor(key);
     if (this.#jointRings.length === 0) return { targets, jointSets: NO_JOINT_SETS };
-    if (this.#previousRings.some((previous) => previous.untilMs <= this.#nowMs())) {
-      this.#forgetSettledPreviousRings();
-      if (this.#jointRings.length === 0) return { targets, jointSets: NO_JOINT_SETS };
-    }
+    this.#expirePreviousRings();
+    if (this.#jointRings.length === 0) return { targets, jointSets: NO_JOINT_SETS };
     const taken = new Set(targets.map((target) => target.nodeId));
     const jointSets = this.#jointRings.map((ring) => {
       const replicas = ring.preferenceList(key, Math.min(this.replicationFactor, ring.size));
