@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NAMESPACES_AVAILABLE, useCluster, type ClusterNode, type TestCluster } from './support/cluster';
+import { ringsAgree } from './support/cluster-scenarios';
 import { CLI_PATH } from './support/spawn-node';
 
 /** Each scenario lasts at most ~15 s of sleeps; the rest is the CLI's start-up on a loaded machine. */
@@ -86,6 +87,8 @@ async function settled(cluster: TestCluster): Promise<void> {
   const owner = async (node: ClusterNode) => ((await cluster.request(node, 'GET', '/cluster/rebalance')).body as { ownership?: string }).ownership === 'owner';
   await cluster.waitFor(async () => (await Promise.all(cluster.nodes.map(owner))).every(Boolean), CONVERGENCE_MS_MAX, 'every member an owner');
   await cluster.waitFor(() => cluster.allSeeAllAlive(), CONVERGENCE_MS_MAX, 'every member alive');
+  // One ring everywhere, and no write still counting an earlier one (a scenario starts from a settled ring).
+  await cluster.waitFor(() => ringsAgree(cluster, cluster.nodes), CONVERGENCE_MS_MAX, 'one ring everywhere, no joint ring');
 }
 
 describe.skipIf(!NAMESPACES_AVAILABLE)('chaos scenarios replayed by swarmkv run', () => {

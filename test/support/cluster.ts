@@ -341,7 +341,7 @@ export class TestCluster {
     return reply.body.members as MemberView[];
   }
 
-  async ring(node: ClusterNode): Promise<{ digest: string; members: string[]; replicationFactor: number }> {
+  async ring(node: ClusterNode): Promise<{ digest: string; members: string[]; replicationFactor: number; jointRings: string[] }> {
     return (await this.#expectOk(node, '/cluster/ring')).body;
   }
 

@@ -23,6 +23,9 @@ const Ring = Type.Object({
   tokensPerNode: Type.Integer(),
   members: Type.Array(Type.String()),
   ranges: Type.Array(Type.Object({ start: Type.String(), end: Type.String(), replicas: Type.Array(Type.String()) })),
+  jointRings: Type.Array(Type.String(), {
+    description: 'Digests of the other rings writes must also meet a quorum in while the ring changes (a joiner’s join ring, the ring without leaving members, the previous ring for its grace); empty when the ring is stable.',
+  }),
 });
 const NodeFlow = Type.Object({
   nodeId: Type.String(),

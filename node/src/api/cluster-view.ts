@@ -37,6 +37,11 @@ export interface RingView {
   readonly tokensPerNode: number;
   readonly members: string[];
   readonly ranges: RingRangeView[];
+  /**
+   * Digests of the other rings a write must also meet a quorum in while the ring changes (a joiner's
+   * join ring, the ring without leaving members, the previous ring in its grace); empty when stable.
+   */
+  readonly jointRings: string[];
 }
 
 export interface KeyLocation {

@@ -45,6 +45,7 @@ export class LiveClusterView implements ClusterView {
       tokensPerNode: ring.tokensPerNode,
       members: ring.members.map((member) => member.nodeId),
       ranges: this.#placement.currentRanges().map(({ start, end, replicas }) => ({ start, end, replicas })),
+      jointRings: this.#placement.jointRings().map((joint) => joint.digest),
     };
   }
 

@@ -29,7 +29,7 @@ export class StandaloneClusterView implements ClusterView {
 
   ring(): RingView {
     const { nodeId } = this.#identity;
-    return { digest: nodeId, replicationFactor: 1, tokensPerNode: 1, members: [nodeId], ranges: [{ start: RING_TOP, end: RING_TOP, replicas: [nodeId] }] };
+    return { digest: nodeId, replicationFactor: 1, tokensPerNode: 1, members: [nodeId], ranges: [{ start: RING_TOP, end: RING_TOP, replicas: [nodeId] }], jointRings: [] };
   }
 
   /** A standalone node is not in a swarm: no node can join it, so there is no ring change to predict. */
