@@ -79,14 +79,19 @@ describe('the replica sets of a write', () => {
     for (const key of KEYS) expect(placement.writeTargetsFor(key).jointSets).toEqual([replicasIn(withoutD, key)]);
   });
 
-  test('after the ring changed, the previous ring counts until no member reports it', () => {
+  /** D, joining a ring of A, B and C, becomes an owner, seen from A while B, C and D still report the ring before. */
+  function ringChangedOnA() {
     const view = new View({ [A]: 'owner', [B]: 'owner', [C]: 'owner', [D]: 'joining' });
     const placement = placementOf(view);
     const before = placement.current().ring;
     for (const nodeId of [B, C, D]) view.digests[nodeId] = before.digest;
     view.ownership[D] = 'owner';
     placement.refresh();
-    const after = placement.current().ring;
+    return { view, placement, before, after: placement.current().ring };
+  }
+
+  test('after the ring changed, the previous ring counts until no member reports it', () => {
+    const { view, placement, before, after } = ringChangedOnA();
     expect(after.digest).not.toBe(before.digest);
     for (const key of KEYS.slice(0, 50)) expect(placement.writeTargetsFor(key).jointSets).toEqual([before.preferenceList(key, 3)]);
     view.digests[B] = after.digest;
@@ -100,13 +105,7 @@ describe('the replica sets of a write', () => {
   });
 
   test('a member held suspect keeps the previous ring counting while it reports it: it may still read by it; a dead one does not', () => {
-    const view = new View({ [A]: 'owner', [B]: 'owner', [C]: 'owner', [D]: 'joining' });
-    const placement = placementOf(view);
-    const before = placement.current().ring;
-    for (const nodeId of [B, C, D]) view.digests[nodeId] = before.digest;
-    view.ownership[D] = 'owner';
-    placement.refresh();
-    const after = placement.current().ring;
+    const { view, placement, before, after } = ringChangedOnA();
     // B is slow to answer (suspect) and has not heard of the change; everyone else has moved on.
     view.unhealthy.add(B);
     view.digests[C] = after.digest;
