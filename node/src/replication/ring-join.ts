@@ -178,8 +178,8 @@ export class RingJoin {
     const { placement } = this.#deps;
     const current = placement.current().ring.size;
     if (placement.pending().ring.size <= placement.replicationFactor && requiredAcks('quorum', current) === current) return undefined;
-    const ahead = this.#others()
-      .filter((member) => (member.state === 'alive' || member.state === 'suspect') && reportedOwnership(member.metadata) === 'joining' && member.nodeId < this.#deps.selfId)
+    const ahead = this.#othersUp()
+      .filter((member) => reportedOwnership(member.metadata) === 'joining' && member.nodeId < this.#deps.selfId)
       .map((member) => member.nodeId)
       .sort();
     return ahead[0];
@@ -189,10 +189,15 @@ export class RingJoin {
     return this.#deps.members().filter((member) => !member.self && member.state !== 'left' && member.state !== 'removed');
   }
 
+  /** The other members that are up: alive, or suspect (most often alive and slow, still coordinating). */
+  #othersUp(): JoinMember[] {
+    return this.#others().filter((member) => member.state === 'alive' || member.state === 'suspect');
+  }
+
   /** No owner known, every member up has said it is joining too, and this node has the lowest id of them. */
   #mayFound(): boolean {
     if (this.#joinedSinceMs === undefined || performance.now() - this.#joinedSinceMs < JOIN_FOUNDING_QUIET_MS) return false;
-    const up = this.#others().filter((member) => member.state === 'alive' || member.state === 'suspect');
+    const up = this.#othersUp();
     if (up.some((member) => reportedOwnership(member.metadata) === undefined)) return false;
     return up.every((member) => member.nodeId > this.#deps.selfId);
   }
@@ -208,8 +213,6 @@ export class RingJoin {
     const pending = this.#deps.placement.pending().ring;
     const current = this.#deps.placement.current().ring;
     if (!pending.has(this.#deps.selfId)) return false;
-    return this.#others()
-      .filter((member) => member.state === 'alive' || member.state === 'suspect')
-      .every((member) => member.metadata[PENDING_RING_DIGEST_METADATA] === pending.digest && member.metadata[RING_DIGEST_METADATA] === current.digest);
+    return this.#othersUp().every((member) => member.metadata[PENDING_RING_DIGEST_METADATA] === pending.digest && member.metadata[RING_DIGEST_METADATA] === current.digest);
   }
 }

@@ -19,7 +19,8 @@ export const RING_OWNERSHIP_METADATA = 'ring';
 export const RING_DIGEST_METADATA = 'ringDigest';
 /**
  * The metadata field with the digest of the member's pending ring. A joiner streams a range only once
- * every member that is up (alive or suspect) reports the pending ring it does: from then on all their writes reach it too.
+ * every member that is up (alive or suspect) reports the pending ring it does: from then on all their
+ * writes reach it too.
  */
 export const PENDING_RING_DIGEST_METADATA = 'pendingRingDigest';
 
