@@ -42,7 +42,10 @@ export const ringCommand = defineCommand({
     printLine(`ring ${ring.digest}: ${ring.members.length} members, N=${ring.replicationFactor}, ${ring.tokensPerNode} tokens each, ${ring.ranges.length} ranges`);
     // A node older than the field answers without it.
     const joint = ring.jointRings ?? [];
-    if (joint.length > 0) printLine(`changing: writes also need a quorum in ${joint.length} other ring${joint.length === 1 ? '' : 's'} (${joint.join(', ')})`);
+    if (joint.length > 0) {
+      const rings = `${joint.length} other ring${joint.length === 1 ? '' : 's'}`;
+      printLine(`a ring change is under way (a node joining or leaving, or just done): writes also need a quorum in ${rings}, ${joint.join(', ')} (docs/elasticity.md, joint quorums)`);
+    }
     printLine(renderTable(['node', 'primary share', 'replica share'], ring.members.map((nodeId) => [name(nodeId), `${(primary.get(nodeId) ?? 0).toFixed(1)} %`, `${(replica.get(nodeId) ?? 0).toFixed(1)} %`])));
     if (args.ranges) printLine(renderTable(['start', 'end', 'replicas'], ring.ranges.map((range) => [range.start, range.end, range.replicas.map(name).join(', ')])));
   },
