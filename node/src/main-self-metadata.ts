@@ -20,6 +20,8 @@ export class SelfMetadata {
   readonly #placement: RingPlacement;
   readonly #ownership: SelfOwnership;
   #keys: number;
+  /** The rings and ownership last announced, so that a repeated `changed()` announces nothing new. */
+  #announced = '';
   #timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(membership: MembershipService, store: KvStore, placement: RingPlacement, ownership: SelfOwnership) {
@@ -47,18 +49,22 @@ export class SelfMetadata {
     this.#timer.unref();
   }
 
-  /** The rings or this node's ownership changed: tell the others on the next pings and acks. */
+  /** The rings or this node's ownership changed: tell every reachable member now (membership-step.ts). */
   changed(): void {
     // Deferred: this runs inside a membership listener, and the state machine is not re-entered there.
-    queueMicrotask(() => this.#publish(this.#keys));
+    queueMicrotask(() => this.#publish(this.#keys, true));
   }
 
   stop(): void {
     clearInterval(this.#timer);
   }
 
-  #publish(keys: number): void {
+  #publish(keys: number, changed = false): void {
     this.#keys = keys;
-    this.#membership.setMetadata(this.current);
+    const metadata = this.current;
+    const routing = `${metadata[RING_DIGEST_METADATA]} ${metadata[PENDING_RING_DIGEST_METADATA]} ${metadata[RING_OWNERSHIP_METADATA]}`;
+    const announce = changed && routing !== this.#announced;
+    if (announce) this.#announced = routing;
+    this.#membership.setMetadata(metadata, { announce });
   }
 }

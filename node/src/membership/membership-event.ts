@@ -20,5 +20,8 @@ export type MembershipEvent =
   | { readonly type: 'leave' }
   /** An operator removes a member that is down for good: it leaves the ring on every node, for good. */
   | { readonly type: 'remove'; readonly nodeId: string }
-  /** This node's own metadata changed; it rides on the next pings and acks it sends. */
-  | { readonly type: 'setMetadata'; readonly metadata: MemberMetadata };
+  /**
+   * This node's own metadata changed; it rides on the next pings and acks it sends. `announce`: news
+   * peers should not wait a probe round for (its rings moved), sent at once to every reachable member.
+   */
+  | { readonly type: 'setMetadata'; readonly metadata: MemberMetadata; readonly announce?: boolean };

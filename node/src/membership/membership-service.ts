@@ -116,8 +116,9 @@ export class MembershipService {
     return true;
   }
 
-  setMetadata(metadata: MemberMetadata): void {
-    this.#dispatch({ type: 'setMetadata', metadata });
+  /** This node's metadata from now on; `announce` sends it to every reachable member at once (see MembershipEvent). */
+  setMetadata(metadata: MemberMetadata, options: { readonly announce?: boolean } = {}): void {
+    this.#dispatch({ type: 'setMetadata', metadata, announce: options.announce === true });
   }
 
   /** Calls `listener` for every member change; returns the unsubscribe function. */

@@ -126,6 +126,22 @@ describe('answering peers', () => {
     expect((ack!.message as { updates: readonly MemberUpdate[] }).updates[0]).toMatchObject({ nodeId: PEERS[1], state: 'suspect' });
   });
 
+  test('announced metadata goes out at once in a ping to every reachable member; its acks end no probe', () => {
+    const { state: probing, target, sequence } = startProbe();
+    const announced = run(probing, { type: 'setMetadata', metadata: { ring: 'r2' }, announce: true }, T0 + CONFIG.probeIntervalMs + 1);
+    const pings = sends(announced.effects);
+    expect(pings.map((sent) => sent.to).sort()).toEqual([...PEERS].sort());
+    expect(pings.every((sent) => sent.message.type === 'membershipPing' && sent.message.updates.length === 0 && sent.message.metadata.ring === 'r2')).toBe(true);
+    const announceSequence = (pings.find((sent) => sent.to === target)!.message as { sequence: number }).sequence;
+    expect(announceSequence).not.toBe(sequence);
+    // The target's ack to the announcement brings its metadata, and the probe still waits for its own.
+    const acked = run(announced.state, message(target, { type: 'membershipAck', sequence: announceSequence, updates: [], metadata: { ring: 'r2' } }), T0 + CONFIG.probeIntervalMs + 2);
+    expect(acked.effects).toContainEqual({ type: 'metadataChanged', nodeId: target });
+    expect(acked.state.probe?.sequence).toBe(sequence);
+    // Without `announce`, the change waits for the next pings and acks.
+    expect(sends(run(probing, { type: 'setMetadata', metadata: { ring: 'r2' } }, T0 + CONFIG.probeIntervalMs + 1).effects)).toEqual([]);
+  });
+
   test('a ping-req is relayed: ping the target, forward its ack under the requester sequence', () => {
     const requester = PEERS[0]!;
     const target = PEERS[1]!;
