@@ -123,6 +123,7 @@ function startAntiEntropy(wiring: ClusterWiring, rpc: Rpc, connections: Connecti
     comparison: { index: digests.index, local: localReplica, requester: rpc, connections },
     liveness: membership,
     ranges: () => placement.currentRanges(),
+    ringSettled: () => placement.jointRings().length === 0,
     clock,
     logger,
     intervalMs: config.antiEntropyIntervalMs,

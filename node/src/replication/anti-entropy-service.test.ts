@@ -6,7 +6,7 @@ import { describe, expect, test } from 'bun:test';
 import { ManualTimers, systemClock } from '../clock';
 import type { Logger, LogFields } from '../log';
 import { ConnectionWatch } from '../transport';
-import { ANTI_ENTROPY_BACKOFF_FACTOR_MAX, AntiEntropyService, type AntiEntropyDeps } from './anti-entropy-service';
+import { ANTI_ENTROPY_BACKOFF_FACTOR_MAX, AntiEntropyService, RING_CHANGE_FOLLOW_UP_MS, RING_CHANGE_FOLLOW_UPS_MAX, type AntiEntropyDeps } from './anti-entropy-service';
 import { DigestIndex } from './digest-index';
 import { LocalReplica } from './local-replica';
 import { MemoryStore } from '../storage';
@@ -105,6 +105,44 @@ describe('AntiEntropyService', () => {
     await repair.whenIdle();
     expect(passes(events)).toHaveLength(1);
     expect(timers.pendingDelaysMs()).toEqual([5]);
+    await repair.close();
+  });
+
+  test('a ring-change pass that skipped a co-replica is followed up, doubling, a bounded number of times', async () => {
+    const timers = new ManualTimers();
+    const { service: repair, events } = service({ timers });
+    repair.requestPass();
+    await repair.whenIdle();
+    const delays: number[] = [];
+    for (let followUp = 0; followUp < RING_CHANGE_FOLLOW_UPS_MAX; followUp++) {
+      delays.push(...timers.pendingDelaysMs());
+      timers.advance(timers.pendingDelaysMs()[0]!);
+      await repair.whenIdle();
+    }
+    expect(delays).toEqual([1, 2, 4, 8].map((factor) => factor * RING_CHANGE_FOLLOW_UP_MS));
+    expect(passes(events).map((fields) => [fields.trigger, fields.skipped])).toEqual([['ring_change', 2], ...delays.map(() => ['ring_change_follow_up', 2])]);
+    // Then the periodic passes take over (none here: the interval is 0).
+    expect(timers.pendingDelaysMs()).toEqual([]);
+    await repair.close();
+  });
+
+  test('a ring-change pass started before the ring settled is followed up until one is complete', async () => {
+    const timers = new ManualTimers();
+    let settled = false;
+    const { service: repair, events } = service({ timers, liveness: { isHealthy: () => true }, ranges: () => [], ringSettled: () => settled });
+    repair.requestPass();
+    await repair.whenIdle();
+    expect(timers.pendingDelaysMs()).toEqual([RING_CHANGE_FOLLOW_UP_MS]);
+    settled = true;
+    timers.advance(RING_CHANGE_FOLLOW_UP_MS);
+    await repair.whenIdle();
+    expect(passes(events).map((fields) => [fields.trigger, fields.ringSettled])).toEqual([['ring_change', false], ['ring_change_follow_up', true]]);
+    expect(timers.pendingDelaysMs()).toEqual([]);
+    // A manual pass is not followed up, settled or not.
+    settled = false;
+    repair.startPass();
+    await repair.whenIdle();
+    expect(timers.pendingDelaysMs()).toEqual([]);
     await repair.close();
   });
 

@@ -28,6 +28,10 @@ import { Semaphore } from './semaphore';
 export const ANTI_ENTROPY_RANGES_IN_FLIGHT_MAX = 2;
 /** A busy node or failing peers stretch the interval to at most this multiple of it. */
 export const ANTI_ENTROPY_BACKOFF_FACTOR_MAX = 8;
+/** The first follow-up of a ring-change pass that was not complete (see requestPass); each next one waits twice as long. */
+export const RING_CHANGE_FOLLOW_UP_MS = 2000;
+/** Follow-ups after one ring change at most (2 + 4 + 8 + 16 s); then the periodic passes take over. */
+export const RING_CHANGE_FOLLOW_UPS_MAX = 4;
 
 export interface AntiEntropyDeps {
   readonly selfId: string;
@@ -43,10 +47,15 @@ export interface AntiEntropyDeps {
   readonly intervalMs: number;
   /** True while the node is too busy for background work (its rpc near the in-flight bound, say). */
   readonly busy?: () => boolean;
+  /**
+   * False while some member may still place writes by a ring other than the current one (a previous
+   * ring's grace): such a write can land after this node's comparison of its range. Stable if absent.
+   */
+  readonly ringSettled?: () => boolean;
   readonly rangesInFlightMax?: number;
 }
 
-type PassTrigger = 'manual' | 'periodic' | 'ring_change';
+type PassTrigger = 'manual' | 'periodic' | 'ring_change' | 'ring_change_follow_up';
 
 interface PassTally {
   comparisons: number;
@@ -67,6 +76,8 @@ export class AntiEntropyService implements RepairControl {
   #closing: Promise<void> | undefined;
   /** A pass was asked for while one ran (the ring changed under it): it runs next, on the new ring. */
   #passRequested = false;
+  /** Follow-up passes run since the last ring change. */
+  #followUps = 0;
 
   constructor(deps: AntiEntropyDeps) {
     this.#deps = deps;
@@ -94,9 +105,16 @@ export class AntiEntropyService implements RepairControl {
   /**
    * A pass as soon as possible: now, or right after the one running. Used when the ring changes for
    * good (a member removed), so the new owners of its ranges get their copies without waiting.
+   *
+   * One pass is not always enough: a co-replica it skipped (suspect on a loaded machine) or failed to
+   * compare with, or a member still writing by the old ring until the news reaches it, each leaves copies
+   * missing that the next periodic pass would find only an interval later (60 s by default, twice that
+   * after a failure). So while a ring-change pass was not complete, or started before the ring settled,
+   * a follow-up runs RING_CHANGE_FOLLOW_UP_MS later, doubling, at most RING_CHANGE_FOLLOW_UPS_MAX times.
    */
   requestPass(): void {
     if (this.#closing !== undefined) return;
+    this.#followUps = 0;
     if (this.#running !== undefined) {
       this.#passRequested = true;
       return;
@@ -125,6 +143,18 @@ export class AntiEntropyService implements RepairControl {
     this.#timer = this.#timers.setTimeout(() => this.#tick(), this.#deps.intervalMs * this.#backoff);
   }
 
+  /** A follow-up of a ring-change pass (see requestPass), in place of the periodic tick until it runs. */
+  #scheduleFollowUp(): void {
+    this.#timers.clearTimeout(this.#timer);
+    const delayMs = RING_CHANGE_FOLLOW_UP_MS * 2 ** this.#followUps;
+    this.#followUps += 1;
+    this.#timer = this.#timers.setTimeout(() => {
+      if (this.#closing !== undefined) return;
+      if (this.#running !== undefined) this.#passRequested = true;
+      else this.#running = this.#guarded('ring_change_follow_up');
+    }, delayMs);
+  }
+
   #tick(): void {
     if (this.#running !== undefined) return this.#schedule();
     if (this.#deps.busy?.() === true) {
@@ -137,23 +167,28 @@ export class AntiEntropyService implements RepairControl {
 
   /** A pass that fails as a whole (a bug: comparisons catch their own failures) is logged, never thrown. */
   async #guarded(trigger: PassTrigger): Promise<void> {
+    let complete = false;
     try {
-      await this.#pass(trigger);
+      complete = await this.#pass(trigger);
     } catch (error) {
       this.#status.running = false;
       this.#deps.logger.error('repair.pass_failed', { trigger, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     } finally {
       this.#running = undefined;
+      const afterRingChange = trigger === 'ring_change' || trigger === 'ring_change_follow_up';
       if (this.#passRequested && this.#closing === undefined) {
         this.#passRequested = false;
         this.#running = this.#guarded('ring_change');
-      } else this.#schedule();
+      } else if (afterRingChange && !complete && this.#followUps < RING_CHANGE_FOLLOW_UPS_MAX && this.#closing === undefined) this.#scheduleFollowUp();
+      else this.#schedule();
     }
   }
 
-  async #pass(trigger: PassTrigger): Promise<void> {
+  /** One pass; true if it compared every range with every co-replica, on a ring every member routes by. */
+  async #pass(trigger: PassTrigger): Promise<boolean> {
     const startedMs = performance.now();
     const { selfId, clock } = this.#deps;
+    const settledAtStart = this.#deps.ringSettled?.() ?? true;
     const shared = this.#deps.ranges().filter((range) => range.replicas.includes(selfId));
     this.#status = {
       ...idleRepairStatus,
@@ -171,7 +206,8 @@ export class AntiEntropyService implements RepairControl {
     this.#status.running = false;
     this.#status.lastCompleted = { finishedAt: new Date(clock.nowMs()).toISOString(), durationMs, keysRepaired, bytesExchanged: bytesSent + bytesReceived };
     this.#backoff = tally.failed > 0 ? Math.min(this.#backoff * 2, ANTI_ENTROPY_BACKOFF_FACTOR_MAX) : 1;
-    this.#deps.logger.info('repair.pass_completed', { trigger, rangesDone, rangesTotal, ...tally, keysRepaired, bytesSent, bytesReceived, durationMs });
+    this.#deps.logger.info('repair.pass_completed', { trigger, rangesDone, rangesTotal, ...tally, ringSettled: settledAtStart, keysRepaired, bytesSent, bytesReceived, durationMs });
+    return settledAtStart && tally.skipped === 0 && tally.failed === 0 && rangesDone === rangesTotal;
   }
 
   async #compareWithCoReplicas(range: RingRange, tally: PassTally): Promise<void> {
