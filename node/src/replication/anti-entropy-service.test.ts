@@ -129,7 +129,8 @@ describe('AntiEntropyService', () => {
   test('a ring-change pass started before the ring settled is followed up until one is complete', async () => {
     const timers = new ManualTimers();
     let settled = false;
-    const { service: repair, events } = service({ timers, liveness: { isHealthy: () => true }, ranges: () => [], ringSettled: () => settled });
+    let ranges: AntiEntropyDeps['ranges'] = () => [{ start: '0000000000000000', end: '0000000000000000', replicas: [SELF] }];
+    const { service: repair, events } = service({ timers, liveness: { isHealthy: () => true }, ranges: () => ranges(), ringSettled: () => settled });
     repair.requestPass();
     await repair.whenIdle();
     expect(timers.pendingDelaysMs()).toEqual([RING_CHANGE_FOLLOW_UP_MS]);
@@ -141,6 +142,11 @@ describe('AntiEntropyService', () => {
     // A manual pass is not followed up, settled or not.
     settled = false;
     repair.startPass();
+    await repair.whenIdle();
+    expect(timers.pendingDelaysMs()).toEqual([]);
+    // Nor a ring-change pass on a node that replicates no range (a joiner hearing of an old removal).
+    ranges = () => [];
+    repair.requestPass();
     await repair.whenIdle();
     expect(timers.pendingDelaysMs()).toEqual([]);
     await repair.close();

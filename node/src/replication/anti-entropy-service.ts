@@ -184,7 +184,7 @@ export class AntiEntropyService implements RepairControl {
     }
   }
 
-  /** One pass; true if it compared every range with every co-replica, on a ring every member routes by. */
+  /** One pass; true if it compared every range it replicates (if any) with every co-replica, on a ring every member routes by. */
   async #pass(trigger: PassTrigger): Promise<boolean> {
     const startedMs = performance.now();
     const { selfId, clock } = this.#deps;
@@ -207,7 +207,8 @@ export class AntiEntropyService implements RepairControl {
     this.#status.lastCompleted = { finishedAt: new Date(clock.nowMs()).toISOString(), durationMs, keysRepaired, bytesExchanged: bytesSent + bytesReceived };
     this.#backoff = tally.failed > 0 ? Math.min(this.#backoff * 2, ANTI_ENTROPY_BACKOFF_FACTOR_MAX) : 1;
     this.#deps.logger.info('repair.pass_completed', { trigger, rangesDone, rangesTotal, ...tally, ringSettled: settledAtStart, keysRepaired, bytesSent, bytesReceived, durationMs });
-    return settledAtStart && tally.skipped === 0 && tally.failed === 0 && rangesDone === rangesTotal;
+    // A node that replicates nothing yet (a joiner hearing of an old removal) has nothing to follow up.
+    return rangesTotal === 0 || (settledAtStart && tally.skipped === 0 && tally.failed === 0 && rangesDone === rangesTotal);
   }
 
   async #compareWithCoReplicas(range: RingRange, tally: PassTally): Promise<void> {
