@@ -11,12 +11,14 @@ import { formatVersion } from '../version';
 import { roundTrip } from './codec-round-trip.test-harness';
 import { DigestIndex } from './digest-index';
 import { DigestTrackingStore } from './digest-tracking-store';
-import { RANGE_TRANSFER_BATCH_KEYS_MAX, rangeTransferBatch, type RangeTransferBatchMessage } from './range-transfer-messages';
+import { rangeTransferBatch, type RangeTransferBatchMessage } from './range-transfer-messages';
 import { RANGE_TRANSFER_BATCHES_AHEAD_MAX, RANGE_TRANSFER_MERGE_RECORDS_MAX, RangeTransferPrefetch, type AskBatch } from './range-transfer-prefetch';
 import { serveRangeTransfers } from './range-transfer-server';
 
 const NODE = '00000000000000a0';
-const KEYS = RANGE_TRANSFER_BATCH_KEYS_MAX * 5 + 17;
+/** Batches a fifth of the merge bound, as the 256 KiB byte bound makes them for values of ~1 KiB: several fit one merge. */
+const BATCH_RECORDS = RANGE_TRANSFER_MERGE_RECORDS_MAX / 5;
+const KEYS = BATCH_RECORDS * 5 + 17;
 const BATCHES = 6;
 const WHOLE_RING = { start: '0000000000000000', end: '0000000000000000' };
 const WAIT_MS_MAX = 5000;
@@ -31,7 +33,7 @@ async function source(): Promise<{ ask: AskBatch; asked: () => number; answered:
   let answered = 0;
   const ask: AskBatch = async (afterKey) => {
     asked++;
-    const body = { type: 'rangeTransferRequest', interval: WHOLE_RING, limit: RANGE_TRANSFER_BATCH_KEYS_MAX, ...(afterKey === undefined ? {} : { afterKey }) };
+    const body = { type: 'rangeTransferRequest', interval: WHOLE_RING, limit: BATCH_RECORDS, ...(afterKey === undefined ? {} : { afterKey }) };
     const answer = roundTrip(await handler!(NODE, roundTrip(body)));
     if (!rangeTransferBatch.is(answer)) throw new SwarmError('internal', `answered ${answer.type}`);
     answered++;
