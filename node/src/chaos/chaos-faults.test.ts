@@ -16,7 +16,8 @@ function logger(lines: { event: string; fields: LogFields | undefined }[]): Logg
   return self;
 }
 
-function faults() {
+/** `earlyWakeMs`: each sleep ends that much before its timeout by the real clock, as Atomics.wait's can. */
+function faults(earlyWakeMs = 0) {
   const realClock = new ManualClock(1_000_000);
   const clock = new OffsetClock(realClock, 0);
   const timers = new ManualTimers();
@@ -31,7 +32,7 @@ function faults() {
     effects: {
       stopTheWorld: (durationMs) => {
         effects.stops.push(durationMs);
-        realClock.advance(durationMs);
+        realClock.advance(Math.max(1, durationMs - earlyWakeMs));
       },
       killProcess: () => void effects.kills++,
     },
@@ -104,6 +105,16 @@ describe('the chaos fault state', () => {
     expect(effects.stops).toEqual([2000]);
     expect(chaos.state().pausedUntilMs).toBeNull();
     expect(chaos.state().events.map((event) => event.kind)).toEqual(['pause', 'resume']);
+  });
+
+  test('a sleep that ends early by the real clock is slept again: the resumption is never before the pause ends', () => {
+    const { chaos, effects, realClock } = faults(1);
+    const { pausedUntilMs, stop } = chaos.pause(2500, { run: 'p' });
+    stop();
+    expect(effects.stops).toEqual([2500, 1]);
+    expect(realClock.nowMs()).toBe(pausedUntilMs);
+    const [pause, resume] = chaos.state().events;
+    expect(resume!.atMs - pause!.atMs).toBe(2500);
   });
 
   test('a kill is recorded at once and happens only when its die runs', () => {

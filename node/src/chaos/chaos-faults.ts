@@ -141,11 +141,15 @@ export class ChaosFaults {
    * answer is written: the thread sleeps `durationMs`, then the node logs its resumption.
    */
   pause(durationMs: number, cause: ChaosCause): { pausedUntilMs: number; stop: () => void } {
-    const pausedUntilMs = this.#nowMs() + durationMs;
+    const pausedAtMs = this.#nowMs();
+    const pausedUntilMs = pausedAtMs + durationMs;
     this.#pausedUntilMs = pausedUntilMs;
-    this.#record('pause', { durationMs, ...cause });
+    this.#record('pause', { durationMs, ...cause }, pausedAtMs);
     const stop = () => {
-      this.#effects.stopTheWorld(Math.max(0, pausedUntilMs - this.#nowMs()));
+      // The sleep's timeout runs on another clock than this one (Date.now()): it can end a fraction of a
+      // millisecond early by this clock (a CI run saw 2,499 ms of a 2,500 ms pause), so what is left is
+      // slept again, and the resumption is never recorded before the pause's end.
+      for (let leftMs = pausedUntilMs - this.#nowMs(); leftMs > 0; leftMs = pausedUntilMs - this.#nowMs()) this.#effects.stopTheWorld(leftMs);
       this.#pausedUntilMs = null;
       this.#record('resume', { durationMs, ...cause });
     };
@@ -169,8 +173,8 @@ export class ChaosFaults {
     return this.#options.realClock.nowMs();
   }
 
-  #record(kind: ChaosFaultKind, fields: Omit<ChaosEvent, 'atMs' | 'kind'>): void {
-    const event: ChaosEvent = { atMs: this.#nowMs(), kind, ...fields };
+  #record(kind: ChaosFaultKind, fields: Omit<ChaosEvent, 'atMs' | 'kind'>, atMs = this.#nowMs()): void {
+    const event: ChaosEvent = { atMs, kind, ...fields };
     this.#events.record(event);
     this.#options.logger.info(LOG_EVENTS[kind], { ...fields });
   }
