@@ -23,7 +23,7 @@ import { tasksetAvailable } from './pinning';
 import type { BenchReport } from './report';
 import type { RunState } from './run-state';
 import { summarise, type Measurement } from './summary';
-import { isClusterDeployment, SYSTEMS, type SystemId } from './systems';
+import { isClusterDeployment, SYSTEMS, type DeploymentId, type SystemId } from './systems';
 import { WRK_INSTALL_HINT, wrkVersion, type Operation } from './wrk';
 
 /** A disturbed run is measured again, up to this many times; the last attempt counts regardless... */
@@ -98,7 +98,8 @@ export async function runBenchmark(options: BenchOptions, command: string, progr
 export function estimateSeconds(options: BenchOptions): number {
   const perSystem = (id: SystemId) => {
     const settleSeconds = settleMsFor(id) / 1000;
-    return warmupSecondsFor(options, id) + settleSeconds + options.rounds * (options.seconds + settleSeconds);
+    // The warm-up, then every round's run and (at most) one re-warm per round before it.
+    return warmupSecondsFor(options, id) + settleSeconds + options.rounds * (options.seconds + settleSeconds + warmupSecondsFor(options, id) / options.operations.length);
   };
   const curveRuns = options.systems.filter((id) => CURVE_SYSTEM_IDS.includes(id)).length * options.curveFractions.length * options.operations.length;
   return STARTUP_ESTIMATE_SECONDS + options.operations.length * options.systems.reduce((sum, id) => sum + perSystem(id), 0) + curveRuns * (options.seconds + 1);
@@ -124,7 +125,18 @@ async function measureRounds(state: RunState): Promise<Measurement[]> {
     progress(`warmed up: ${options.warmupSeconds} s of ${operations} per system (a cluster's: ${CLUSTER_WARMUP_SECONDS_MIN} s at least)`);
   }
   for (let round = 1; round <= options.rounds; round++) {
+    let previousDeployment: DeploymentId | undefined;
     for (const id of rotate(options.systems, round - 1)) {
+      // Every deployment stands idle, on the same core, while the others are measured, and its first
+      // run afterwards is the slower (bench/RESULTS.md, run Q9: a cluster's first 5 s of PUTs after the
+      // single node held the core averaged 0.88× at `one` and 0.96× at `quorum` of the same run placed
+      // second). So a deployment's turn in a round begins with the same unmeasured load as its warm-up,
+      // and which of two systems sharing it comes first no longer decides which looks slower.
+      if (isMeasurable(state, id) && SYSTEMS[id].deployment !== previousDeployment && options.warmupSeconds > 0) {
+        const operation = options.operations[0]!;
+        await attempt(state, id, operation, async () => void (await measure(state, id, operation, warmupSecondsFor(options, id))));
+      }
+      previousDeployment = SYSTEMS[id].deployment;
       for (const operation of options.operations) {
         if (!isMeasurable(state, id)) continue;
         await attempt(state, id, operation, async () => {
