@@ -12,7 +12,9 @@ import { expect, test } from './support/fixtures';
 
 const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
 const START_MS_MAX = 30_000;
-const dir = mkdtempSync(join(tmpdir(), 'swarmkv-e2e-access-'));
+// Made in beforeAll, not when the file loads: Playwright loads it in its runner process too, where no
+// afterAll runs, and that process's empty directory was left behind after every run.
+let dir = '';
 let child: ChildProcess | undefined;
 let url = '';
 
@@ -29,6 +31,7 @@ function freePort(): Promise<number> {
 }
 
 test.beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'swarmkv-e2e-access-'));
   writeFileSync(join(dir, 'admin-token'), ADMIN_TOKEN);
   const port = String(await freePort());
   child = spawn('node', [CLI_PATH, 'node', '--memory', '--port', port, '--admin-token-file', join(dir, 'admin-token')], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -39,7 +42,7 @@ test.beforeAll(async () => {
 
 test.afterAll(() => {
   child?.kill('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
+  if (dir !== '') rmSync(dir, { recursive: true, force: true });
 });
 
 async function createToken(role: string): Promise<string> {

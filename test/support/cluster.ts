@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI_PATH } from './spawn-node';
 import { TestNetwork, type TestHost } from './test-network';
+import { atTestRunEnd } from './test-run-end';
 import { waitFor } from './wait-for';
 
 export const CLUSTER_HTTP_PORT = 7070;
@@ -83,9 +84,11 @@ if (!NAMESPACES_AVAILABLE) console.log('cluster suites skipped: they need root a
 
 /** Every cluster not yet destroyed, for the exit hook. */
 const liveClusters = new Set<TestCluster>();
-process.once('exit', () => {
+function destroyLiveClusters(): void {
   for (const cluster of liveClusters) cluster.destroyNow();
-});
+}
+process.once('exit', destroyLiveClusters);
+atTestRunEnd(destroyLiveClusters);
 
 /** One OS process in a namespace: its parsed log lines, stderr, and a log file. */
 export class HostProcess {

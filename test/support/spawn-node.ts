@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { atTestRunEnd } from './test-run-end';
 
 export const CLI_PATH = resolve(import.meta.dir, '../../dist/swarmkv.mjs');
 /** Generous: the bar is 1 s on an idle machine, but CI runs suites side by side on 2 cores. */
@@ -15,9 +16,11 @@ const START_TIMEOUT_MS = 15_000;
  * a timed-out hook), it is killed here rather than left holding a port and a data directory.
  */
 const liveChildren = new Set<ChildProcess>();
-process.once('exit', () => {
+function killLiveChildren(): void {
   for (const child of liveChildren) child.kill('SIGKILL');
-});
+}
+process.once('exit', killLiveChildren);
+atTestRunEnd(killLiveChildren);
 
 export interface SpawnedNode {
   readonly url: string;
