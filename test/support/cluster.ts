@@ -8,7 +8,8 @@
 // directory, same node id). Observation: HTTP helpers with a timeout on every request (a stopped node
 // accepts connections and never answers), and waitFor, which polls a predicate until a deadline.
 // Cleanup is deterministic: destroy() SIGKILLs every process, then deletes the namespaces and the data;
-// useCluster() calls it in afterAll whatever the tests did, and an exit hook does it if the run dies.
+// useCluster() calls it in afterAll whatever the tests did, and a last-resort hook (test-run-end.ts)
+// does it if a suite dies first.
 // SWARMKV_KEEP_CLUSTER=1 keeps the data and log files (one per process, under the printed directory).
 
 import { afterAll, beforeAll } from 'bun:test';
@@ -82,12 +83,11 @@ export const NAMESPACES_AVAILABLE = process.getuid?.() === 0 && spawnSync('ip', 
 if (!NAMESPACES_AVAILABLE && process.env.SWARMKV_TEST_BOXED === '1') throw new Error('cluster suites need root and `ip netns`, and this boxed run has neither');
 if (!NAMESPACES_AVAILABLE) console.log('cluster suites skipped: they need root and `ip netns` to give every process a network namespace');
 
-/** Every cluster not yet destroyed, for the exit hook. */
+/** Every cluster not yet destroyed, for the last-resort hook. */
 const liveClusters = new Set<TestCluster>();
 function destroyLiveClusters(): void {
   for (const cluster of liveClusters) cluster.destroyNow();
 }
-process.once('exit', destroyLiveClusters);
 atTestRunEnd(destroyLiveClusters);
 
 /** One OS process in a namespace: its parsed log lines, stderr, and a log file. */

@@ -19,7 +19,6 @@ const liveChildren = new Set<ChildProcess>();
 function killLiveChildren(): void {
   for (const child of liveChildren) child.kill('SIGKILL');
 }
-process.once('exit', killLiveChildren);
 atTestRunEnd(killLiveChildren);
 
 export interface SpawnedNode {

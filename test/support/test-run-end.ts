@@ -3,9 +3,10 @@
 // Bun's test runner never hands the process's 'exit' event to test code (Bun 1.4.5: a handler a test
 // file registers does not run, nor does 'beforeExit'), so a safety net hung there alone never ran
 // under `bun test`. bunfig.toml preloads test/support/test-run-end-hook.ts, whose global afterAll runs
-// these once every file is done; under Node, the same modules' 'exit' handlers still do the job.
+// these once every file is done; the 'exit' event runs them too, for a runtime that emits it.
 
 const cleanups = new Set<() => void>();
+process.once('exit', () => runTestRunEndCleanups());
 
 /** Runs `cleanup` when the whole test run ends (once, however often it is registered). */
 export function atTestRunEnd(cleanup: () => void): void {
