@@ -198,9 +198,15 @@ describe('a durable node whose disk fills', () => {
     for (let index = 0; index < 12; index++) statuses.push((await http('PUT', `${url}/kv/disk-${index}`, { json: { value } })).status);
     expect(statuses).toContain(507);
     expect(statuses.filter((status) => status !== 200 && status !== 507)).toEqual([]);
+    // Read first, so the read cache holds the key's absence and disk-0's record: a refused write must
+    // show in neither.
+    expect((await http('GET', `${url}/kv/disk-more`)).status).toBe(404);
+    expect((await http('GET', `${url}/kv/disk-0`)).body.value).toBe(value);
     const refused = await http('PUT', `${url}/kv/disk-more`, { json: { value } });
     expect(refused.body.error).toBe('insufficient_storage');
+    expect((await http('PUT', `${url}/kv/disk-0`, { json: { value: 'e'.repeat(MIB - 64) } })).status).toBe(507);
     expect(child.exitCode).toBeNull();
+    expect((await http('GET', `${url}/kv/disk-more`)).status).toBe(404);
     expect((await http('GET', `${url}/kv/disk-0`)).body.value).toBe(value);
     expect((await http('DELETE', `${url}/kv/disk-0`)).status).toBe(204);
     expect((await http('PUT', `${url}/kv/small`, { json: { value: 1 } })).status).toBe(200);

@@ -70,6 +70,17 @@ export const SHUTDOWN_MS_MAX = 25_000;
 export const STORE_MAP_BYTES_MAX = 64 * 1024 * 1024 * 1024;
 
 /**
+ * The durable store's read cache (storage/record-cache.ts): decoded records, at most this much memory
+ * as counted there. 16 MiB holds ~60,000 records of ~100-byte values; a working set beyond it still
+ * reads from LMDB's memory map, only without the cache's saving.
+ */
+export const RECORD_CACHE_BYTES_MAX = 16 * 1024 * 1024;
+/** What one cache entry costs beyond its strings (the map's slot, the record object): an estimate. */
+export const RECORD_CACHE_ENTRY_OVERHEAD_BYTES = 120;
+/** Records larger than this are not cached: a few large values would push out thousands of small ones. */
+export const RECORD_CACHE_RECORD_BYTES_MAX = 64 * 1024;
+
+/**
  * A scan skips tombstones, so a page over a long run of deletes could read without bound. After this
  * many skipped entries it stops and hands back a cursor; the caller simply asks for the next page.
  */

@@ -84,3 +84,70 @@ test('writes arriving one per event turn share transactions, each answered with 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('reads interleaved with writes and erases in flight never leave the read cache behind what was written', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'swarmkv-lmdb-'));
+  const store = new LmdbStore(dir, 'flush');
+  try {
+    const version = (index: number) => `${String(index).padStart(12, '0')}.0000.aaaaaaaaaaaaaaaa`;
+    let seed = 7;
+    const next = (below: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed % below;
+    };
+    const pending: Promise<unknown>[] = [];
+    const latest = new Map<string, string | undefined>();
+    for (let index = 1; index <= 400; index++) {
+      const key = `k${next(8)}`;
+      const roll = next(10);
+      if (roll < 4) {
+        const written = { key, valueJson: String(index), version: version(index), updatedAtMs: index };
+        latest.set(key, written.valueJson);
+        pending.push(store.write(key, () => written));
+      } else if (roll === 4) {
+        const current = store.get(key);
+        if (current !== undefined && latest.get(key) === current.valueJson) {
+          latest.set(key, undefined);
+          pending.push(store.erase(key, current.version));
+        }
+      } else {
+        store.get(key);
+      }
+      // Reads land before, inside and after the transactions: some turns end here, some do not.
+      if (next(3) === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(pending);
+    for (let key = 0; key < 8; key++) expect(store.get(`k${key}`)?.valueJson).toBe(latest.get(`k${key}`));
+    await store.close();
+    const reopened = new LmdbStore(dir, 'flush');
+    for (let key = 0; key < 8; key++) expect(reopened.get(`k${key}`)?.valueJson).toBe(latest.get(`k${key}`));
+    await reopened.close();
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a key read on every turn while its write is in flight reads the write once it has settled', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'swarmkv-lmdb-'));
+  const store = new LmdbStore(dir, 'flush');
+  try {
+    const version = (index: number) => `${String(index).padStart(12, '0')}.0000.aaaaaaaaaaaaaaaa`;
+    for (let index = 1; index <= 20; index++) {
+      let settled = false;
+      const seen = new Set<string | null | undefined>();
+      const write = store.write('k', () => ({ key: 'k', valueJson: String(index), version: version(index), updatedAtMs: index })).then(() => (settled = true));
+      while (!settled) {
+        seen.add(store.get('k')?.valueJson);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await write;
+      expect(store.get('k')?.valueJson).toBe(String(index));
+      // Each value seen while the write was in flight was the one before it or the one it wrote.
+      for (const value of seen) expect([String(index - 1), String(index), undefined] as (string | null | undefined)[]).toContain(value);
+    }
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,6 +1,7 @@
 // The durable engine: LMDB through lmdb-js. Writes are queued by lmdb-js into one transaction per event
 // turn (group commit); `write` resolves after that transaction is committed and, with the `flush` sync
-// policy, after it is fsynced too. Reads are synchronous from the memory map.
+// policy, after it is fsynced too. Reads are synchronous from the memory map, through a read cache of
+// decoded records (record-cache.ts).
 
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { mkdirSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { SwarmError } from '../errors';
 import { countDelta, decideBatch, type BatchOutcome, type KeyedDecision, type KvStore, type MetaEntry, type ScanOptions, type ScanPage, type StoreStats, type WriteDecision } from './kv-store';
 import type { HintBounds } from './hint-store';
 import { LmdbHintStore } from './lmdb-hint-store';
+import { RecordCache } from './record-cache';
 import { entryCount, LmdbPositionIndex, type LeafChange, type LeafHasher } from './lmdb-position-index';
 import { scanInOrder } from './scan-in-order';
 import type { StoredRecord } from './stored-record';
@@ -33,6 +35,9 @@ export class LmdbStore implements KvStore {
   readonly #records: Database<DiskRecord, string>;
   readonly #meta: Database<unknown, string>;
   readonly #syncPolicy: SyncPolicy;
+  readonly #cache = new RecordCache();
+  /** True while lmdb-js runs one of this store's transaction callbacks: what is read then is not cached. */
+  #inTransaction = false;
   /** The records' leaves by ring position, for a node that keeps digests (lmdb-position-index.ts). */
   readonly positions: LmdbPositionIndex | undefined;
   #counts: Counts;
@@ -61,8 +66,12 @@ export class LmdbStore implements KvStore {
   }
 
   get(key: string): StoredRecord | undefined {
+    const cached = this.#cache.lookup(key);
+    if (cached !== undefined) return cached ?? undefined;
     const disk = this.#records.get(key);
-    return disk === undefined ? undefined : fromDisk(key, disk);
+    const record = disk === undefined ? undefined : fromDisk(key, disk);
+    if (!this.#inTransaction) this.#cache.remember(key, record);
+    return record;
   }
 
   async write(key: string, decide: WriteDecision): Promise<StoredRecord | undefined> {
@@ -74,28 +83,38 @@ export class LmdbStore implements KvStore {
     assert(this.#closing === undefined, 'write after close');
     let failure: unknown;
     const changes: LeafChange[] = [];
+    const written: string[] = [];
     // The decisions run inside lmdb-js's batched write transaction. An exception thrown in there would
     // abort the whole batch, other clients' writes included, so it is caught and rethrown afterwards;
     // every decision runs before the first put, so a throwing one leaves this batch unwritten.
-    const outcomes = await this.#records.transaction(() => {
-      try {
-        const decided = decideBatch(entries, (key) => this.get(key));
-        this.#putAll(decided, alsoSetMeta, changes);
-        return decided;
-      } catch (error) {
-        failure = error;
-        return [];
-      }
-    }).catch((error: unknown) => this.#commitFailed(error, changes));
+    const outcomes = await this.#records
+      .transaction(() => {
+        this.#inTransaction = true;
+        try {
+          const decided = decideBatch(entries, (key) => this.get(key));
+          this.#putAll(decided, alsoSetMeta, changes, written);
+          return decided;
+        } catch (error) {
+          failure = error;
+          return [];
+        } finally {
+          this.#inTransaction = false;
+        }
+      })
+      .finally(() => this.#cache.settled(written))
+      .catch((error: unknown) => this.#commitFailed(error, changes));
     if (failure !== undefined) throw failure;
-    const written = outcomes.map((outcome) => outcome.next);
-    const wroteAnything = alsoSetMeta !== undefined || written.some((record) => record !== undefined);
+    const records = outcomes.map((outcome) => outcome.next);
+    const wroteAnything = alsoSetMeta !== undefined || records.some((record) => record !== undefined);
     if (wroteAnything && this.#syncPolicy === 'flush') await Promise.resolve(this.#root.flushed).catch((error: unknown) => this.#commitFailed(error));
-    return written;
+    return records;
   }
 
-  /** Inside the write transaction: the decided records, their leaves, the counts they change, and the meta value. */
-  #putAll(decided: readonly BatchOutcome[], alsoSetMeta: MetaEntry | undefined, changes: LeafChange[]): void {
+  /**
+   * Inside the write transaction: the decided records, their leaves, the counts they change, and the
+   * meta value. Each key put is added to `written`, in flight for the read cache until the transaction settles.
+   */
+  #putAll(decided: readonly BatchOutcome[], alsoSetMeta: MetaEntry | undefined, changes: LeafChange[], written: string[]): void {
     let countsChanged = false;
     for (const { key, current, next } of decided) {
       if (next === undefined) continue;
@@ -104,6 +123,8 @@ export class LmdbStore implements KvStore {
         this.#counts = { live: this.#counts.live + delta.live, tombstones: this.#counts.tombstones + delta.tombstones };
         countsChanged = true;
       }
+      this.#cache.writing(key);
+      written.push(key);
       handledByTransaction(this.#records.put(key, [next.valueJson, next.version, next.updatedAtMs]));
       if (this.positions !== undefined) changes.push(this.positions.apply(key, current, next));
     }
@@ -127,16 +148,27 @@ export class LmdbStore implements KvStore {
   async erase(key: string, version: string): Promise<boolean> {
     assert(this.#closing === undefined, 'erase after close');
     let change: LeafChange | undefined;
-    const erased = await this.#records.transaction(() => {
-      const current = this.get(key);
-      if (current === undefined || current.version !== version) return false;
-      const live = current.valueJson === null ? 0 : 1;
-      this.#counts = { live: this.#counts.live - live, tombstones: this.#counts.tombstones - (1 - live) };
-      handledByTransaction(this.#records.remove(key));
-      change = this.positions?.apply(key, current, undefined);
-      handledByTransaction(this.#meta.put(COUNTS_META, this.#counts));
-      return true;
-    }).catch((error: unknown) => this.#commitFailed(error, change === undefined ? [] : [change]));
+    const removed: string[] = [];
+    const erased = await this.#records
+      .transaction(() => {
+        this.#inTransaction = true;
+        try {
+          const current = this.get(key);
+          if (current === undefined || current.version !== version) return false;
+          const live = current.valueJson === null ? 0 : 1;
+          this.#counts = { live: this.#counts.live - live, tombstones: this.#counts.tombstones - (1 - live) };
+          this.#cache.writing(key);
+          removed.push(key);
+          handledByTransaction(this.#records.remove(key));
+          change = this.positions?.apply(key, current, undefined);
+          handledByTransaction(this.#meta.put(COUNTS_META, this.#counts));
+          return true;
+        } finally {
+          this.#inTransaction = false;
+        }
+      })
+      .finally(() => this.#cache.settled(removed))
+      .catch((error: unknown) => this.#commitFailed(error, change === undefined ? [] : [change]));
     if (erased && this.#syncPolicy === 'flush') await Promise.resolve(this.#root.flushed).catch((error: unknown) => this.#commitFailed(error));
     return erased;
   }
@@ -184,6 +216,7 @@ export class LmdbStore implements KvStore {
   }
 
   close(): Promise<void> {
+    this.#cache.clear();
     this.#closing ??= this.#root.close();
     return this.#closing;
   }
