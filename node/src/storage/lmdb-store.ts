@@ -101,8 +101,16 @@ export class LmdbStore implements KvStore {
           this.#inTransaction = false;
         }
       })
-      .finally(() => this.#cache.settled(written))
-      .catch((error: unknown) => this.#commitFailed(error, changes));
+      .then(
+        (decided) => {
+          this.#cache.settled(written);
+          return decided;
+        },
+        (error: unknown) => {
+          this.#cache.settled(written);
+          return this.#commitFailed(error, changes);
+        },
+      );
     if (failure !== undefined) throw failure;
     const records = outcomes.map((outcome) => outcome.next);
     const wroteAnything = alsoSetMeta !== undefined || records.some((record) => record !== undefined);
@@ -112,7 +120,7 @@ export class LmdbStore implements KvStore {
 
   /**
    * Inside the write transaction: the decided records, their leaves, the counts they change, and the
-   * meta value. Each key put is added to `written`, in flight for the read cache until the transaction settles.
+   * meta value. Each key put is added to `written`, for the read cache to forget when the transaction settles.
    */
   #putAll(decided: readonly BatchOutcome[], alsoSetMeta: MetaEntry | undefined, changes: LeafChange[], written: string[]): void {
     let countsChanged = false;
@@ -123,7 +131,6 @@ export class LmdbStore implements KvStore {
         this.#counts = { live: this.#counts.live + delta.live, tombstones: this.#counts.tombstones + delta.tombstones };
         countsChanged = true;
       }
-      this.#cache.writing(key);
       written.push(key);
       handledByTransaction(this.#records.put(key, [next.valueJson, next.version, next.updatedAtMs]));
       if (this.positions !== undefined) changes.push(this.positions.apply(key, current, next));
@@ -157,7 +164,6 @@ export class LmdbStore implements KvStore {
           if (current === undefined || current.version !== version) return false;
           const live = current.valueJson === null ? 0 : 1;
           this.#counts = { live: this.#counts.live - live, tombstones: this.#counts.tombstones - (1 - live) };
-          this.#cache.writing(key);
           removed.push(key);
           handledByTransaction(this.#records.remove(key));
           change = this.positions?.apply(key, current, undefined);
@@ -167,8 +173,16 @@ export class LmdbStore implements KvStore {
           this.#inTransaction = false;
         }
       })
-      .finally(() => this.#cache.settled(removed))
-      .catch((error: unknown) => this.#commitFailed(error, change === undefined ? [] : [change]));
+      .then(
+        (done) => {
+          this.#cache.settled(removed);
+          return done;
+        },
+        (error: unknown) => {
+          this.#cache.settled(removed);
+          return this.#commitFailed(error, change === undefined ? [] : [change]);
+        },
+      );
     if (erased && this.#syncPolicy === 'flush') await Promise.resolve(this.#root.flushed).catch((error: unknown) => this.#commitFailed(error));
     return erased;
   }

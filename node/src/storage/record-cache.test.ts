@@ -15,38 +15,18 @@ test('remembers a record and an absence; an unknown key is not remembered', () =
   expect(cache.lookup('never-read')).toBeUndefined();
 });
 
-test('a key being written is forgotten, and nothing read for it is remembered until its transaction settles', () => {
+test('a settled write forgets the keys it wrote, whatever was remembered for them meanwhile, and nothing else', () => {
   const cache = new RecordCache();
   cache.remember('a', record('a', '"old"'));
-  cache.writing('a');
-  expect(cache.lookup('a')).toBeUndefined();
-  // A read during the write sees the snapshot from before it: that must not outlive the commit.
-  cache.remember('a', record('a', '"old"'));
-  expect(cache.lookup('a')).toBeUndefined();
+  cache.remember('b', record('b'));
+  // A read while the write is in flight remembers nothing new: the entry from before stays until the settle.
+  cache.remember('a', record('a', '"also old"'));
+  expect(cache.lookup('a')).toEqual(record('a', '"old"'));
   cache.settled(['a']);
+  expect(cache.lookup('a')).toBeUndefined();
+  expect(cache.lookup('b')).toEqual(record('b'));
   cache.remember('a', record('a', '"new"'));
   expect(cache.lookup('a')).toEqual(record('a', '"new"'));
-});
-
-test('two transactions in flight for one key: the key stays uncached until both have settled', () => {
-  const cache = new RecordCache();
-  cache.writing('a');
-  cache.writing('a');
-  cache.settled(['a']);
-  cache.remember('a', record('a'));
-  expect(cache.lookup('a')).toBeUndefined();
-  cache.settled(['a']);
-  cache.remember('a', record('a'));
-  expect(cache.lookup('a')).toEqual(record('a'));
-});
-
-test('settling forgets what was remembered meanwhile through another path, and other keys are untouched', () => {
-  const cache = new RecordCache();
-  cache.remember('b', record('b'));
-  cache.writing('a');
-  cache.settled(['a']);
-  expect(cache.lookup('b')).toEqual(record('b'));
-  expect(cache.lookup('a')).toBeUndefined();
 });
 
 test('past its byte bound it lets go of the oldest entries first, and counts what it holds', () => {
@@ -57,7 +37,7 @@ test('past its byte bound it lets go of the oldest entries first, and counts wha
   expect(cache.bytes).toBe(perEntry * 3);
   expect(cache.lookup('k0')).toBeUndefined();
   expect(cache.lookup('k3')).toEqual(record('k3'));
-  cache.writing('k1');
+  cache.settled(['k1']);
   expect(cache.bytes).toBe(perEntry * 2);
   cache.clear();
   expect(cache.size).toBe(0);

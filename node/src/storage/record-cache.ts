@@ -2,12 +2,12 @@
 // map lookup instead of an LMDB read (a read transaction renewed per event turn, a B-tree descent and a
 // msgpack decode: ~1.6 µs of a ~16 µs GET; bench/RESULTS.md, issue 11, record-cache).
 //
-// It must never answer with anything but what LMDB itself would answer. A key is "in flight" from the
-// moment a write transaction puts or removes it until that transaction has settled; while a key is in
-// flight its entry is gone and nothing read for it is remembered (a read then may see the snapshot from
-// before the write, and that snapshot must not outlive the commit). Once the transaction has settled
-// lmdb-js has reset its read snapshot, so the next read sees the commit, or, after a failed commit, the
-// data as it was.
+// It must never answer with anything older than what LMDB holds once a write has been acknowledged: when
+// a write transaction settles (committed or failed), every key it put or removed is forgotten, and lmdb-js
+// has reset its read snapshot by then, so the next read sees the commit (or, after a failure, the data as
+// it was). A read while the write is in flight may remember the snapshot from before it, as LMDB itself
+// would answer then; the settle drops it. What is read inside a write transaction is never remembered
+// (lmdb-store.ts): it may be another write's, not yet committed.
 
 import { RECORD_CACHE_BYTES_MAX, RECORD_CACHE_ENTRY_OVERHEAD_BYTES, RECORD_CACHE_RECORD_BYTES_MAX } from '../limits';
 import type { StoredRecord } from './stored-record';
@@ -19,8 +19,6 @@ type Entry = StoredRecord | typeof ABSENT;
 export class RecordCache {
   /** Insertion order is eviction order (first in, first out): a hit costs no reordering. */
   readonly #entries = new Map<string, Entry>();
-  /** Keys with writes in flight, and how many. */
-  readonly #inFlight = new Map<string, number>();
   readonly #bytesMax: number;
   #bytes = 0;
 
@@ -33,9 +31,9 @@ export class RecordCache {
     return this.#entries.get(key);
   }
 
-  /** Remembers what a read outside any write transaction found, unless a write to the key is in flight. */
+  /** Remembers what a read outside any write transaction found. */
   remember(key: string, record: StoredRecord | undefined): void {
-    if (this.#inFlight.has(key) || this.#entries.has(key)) return;
+    if (this.#entries.has(key)) return;
     const bytes = entryBytes(key, record);
     if (bytes > RECORD_CACHE_RECORD_BYTES_MAX) return;
     this.#entries.set(key, record ?? ABSENT);
@@ -43,20 +41,9 @@ export class RecordCache {
     while (this.#bytes > this.#bytesMax) this.#evictOldest();
   }
 
-  /** A write transaction is about to put or remove `key`. */
-  writing(key: string): void {
-    this.#forget(key);
-    this.#inFlight.set(key, (this.#inFlight.get(key) ?? 0) + 1);
-  }
-
-  /** The transaction that wrote these keys (each once per `writing` call) has committed or failed. */
+  /** A write transaction that put or removed these keys has committed or failed. */
   settled(keys: readonly string[]): void {
-    for (const key of keys) {
-      this.#forget(key);
-      const count = this.#inFlight.get(key) ?? 0;
-      if (count <= 1) this.#inFlight.delete(key);
-      else this.#inFlight.set(key, count - 1);
-    }
+    for (const key of keys) this.#forget(key);
   }
 
   clear(): void {
