@@ -9,13 +9,26 @@ describe('keyPosition', () => {
     for (const key of ['a', 'hello', 'ключ/値', '🙂'.repeat(40), 'x'.repeat(1900)]) expect(keyPosition(key)).toBe(sha256Prefix(key));
   });
 
-  test('answers the same position whether the key is cached, promoted from the old generation, or evicted', () => {
+  test('answers the same position whether the key is cached or its slot was taken by another key', () => {
+    // More keys than the table has slots: many share a slot and take it from each other.
     const keys = Array.from({ length: 40_000 }, (_, index) => `cache-${index}`);
     const first = keys.map(keyPosition);
-    // Asked again in the same and in reverse order: the early keys were dropped, the late ones are cached.
     expect(keys.map(keyPosition)).toEqual(first);
     expect([...keys].reverse().map(keyPosition)).toEqual([...first].reverse());
-    for (const index of [0, 1, 8_191, 8_192, 20_000, 39_999]) expect(first[index]).toBe(sha256Prefix(keys[index]!));
+    for (let index = 0; index < keys.length; index += 997) expect(first[index]).toBe(sha256Prefix(keys[index]!));
+    // Interleaved, each key asked right after another that may have taken its slot.
+    for (let index = 1; index < 2_000; index++) {
+      expect(keyPosition(keys[index]!)).toBe(first[index]!);
+      expect(keyPosition(keys[index + 20_000]!)).toBe(first[index + 20_000]!);
+      expect(keyPosition(keys[index - 1]!)).toBe(first[index - 1]!);
+    }
+  });
+
+  test('a key past the cached length, and one of non-ASCII characters, are hashed right every time', () => {
+    for (const key of ['k'.repeat(129), 'ключ'.repeat(40), 'ключ', '🙂']) {
+      expect(keyPosition(key)).toBe(sha256Prefix(key));
+      expect(keyPosition(key)).toBe(sha256Prefix(key));
+    }
   });
 });
 

@@ -24,24 +24,27 @@ function position(text: string): string {
 }
 
 /**
- * Recently asked keys' positions, in two generations (as quick-lru keeps them): a lookup that misses
- * the young one but hits the old one promotes the key, and once the young one holds
- * KEY_POSITIONS_CACHED_PER_GENERATION_MAX keys it becomes the old one and the old one is dropped. So the
- * keys in use stay, at most twice the bound are kept, and no per-hit bookkeeping is paid. Only keys up to
- * KEY_POSITION_CACHED_KEY_CHARS_MAX are kept: with them the cache holds at most ~6 MiB whatever the
- * clients send; a longer key is simply hashed each time.
+ * Recently asked keys' positions, in a direct-mapped table: a key's slot is picked by a cheap hash of its
+ * characters (FNV-1a), and a key that finds another in its slot takes the slot over. A hit costs the hash
+ * and one string comparison; nothing is allocated, reordered or rebuilt. (Two generations of Maps, as
+ * quick-lru keeps them, were tried first: a working set between one and two generations, such as the
+ * benchmark's 10,000 keys against 8,192, paid two lookups, an insert and a growing Map per request,
+ * ~4 µs of a 28 µs cluster GET; bench/RESULTS.md, issue 11, key-position slots.) Only keys up to
+ * KEY_POSITION_CACHED_KEY_CHARS_MAX are kept, so the table holds at most ~10 MiB whatever the clients
+ * send; a longer key is simply hashed each time.
  */
-const KEY_POSITIONS_CACHED_PER_GENERATION_MAX = 8_192;
+const KEY_POSITION_SLOTS = 32_768;
+const KEY_POSITION_SLOT_MASK = KEY_POSITION_SLOTS - 1;
 const KEY_POSITION_CACHED_KEY_CHARS_MAX = 128;
-let youngKeyPositions = new Map<string, string>();
-let oldKeyPositions = new Map<string, string>();
+const FNV_OFFSET_BASIS = 0x81_1c_9d_c5;
+const FNV_PRIME = 0x01_00_01_93;
+const slotKeys: (string | undefined)[] = new Array<string | undefined>(KEY_POSITION_SLOTS).fill(undefined);
+const slotPositions: string[] = new Array<string>(KEY_POSITION_SLOTS).fill('');
 
-function rememberKeyPosition(key: string, found: string): void {
-  if (youngKeyPositions.size >= KEY_POSITIONS_CACHED_PER_GENERATION_MAX) {
-    oldKeyPositions = youngKeyPositions;
-    youngKeyPositions = new Map();
-  }
-  youngKeyPositions.set(key, found);
+function slotOf(key: string): number {
+  let hash = FNV_OFFSET_BASIS;
+  for (let index = 0; index < key.length; index++) hash = Math.imul(hash ^ key.charCodeAt(index), FNV_PRIME);
+  return hash & KEY_POSITION_SLOT_MASK;
 }
 
 /**
@@ -55,10 +58,11 @@ export function keyPositionUncached(key: string): string {
 /** Where a key lives on the ring. The same function main.ts uses for the standalone view. */
 export function keyPosition(key: string): string {
   if (key.length > KEY_POSITION_CACHED_KEY_CHARS_MAX) return position(key);
-  let found = youngKeyPositions.get(key);
-  if (found !== undefined) return found;
-  found = oldKeyPositions.get(key) ?? position(key);
-  rememberKeyPosition(key, found);
+  const slot = slotOf(key);
+  if (slotKeys[slot] === key) return slotPositions[slot]!;
+  const found = position(key);
+  slotKeys[slot] = key;
+  slotPositions[slot] = found;
   return found;
 }
 
