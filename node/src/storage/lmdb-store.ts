@@ -87,9 +87,8 @@ export class LmdbStore implements KvStore {
     // The decisions run inside lmdb-js's batched write transaction. An exception thrown in there would
     // abort the whole batch, other clients' writes included, so it is caught and rethrown afterwards;
     // every decision runs before the first put, so a throwing one leaves this batch unwritten.
-    const outcomes = await this.#records
-      .transaction(() => {
-        this.#inTransaction = true;
+    const outcomes = await this.#transact(
+      () => {
         try {
           const decided = decideBatch(entries, (key) => this.get(key));
           this.#putAll(decided, alsoSetMeta, changes, written);
@@ -97,25 +96,43 @@ export class LmdbStore implements KvStore {
         } catch (error) {
           failure = error;
           return [];
-        } finally {
-          this.#inTransaction = false;
         }
-      })
-      .then(
-        (decided) => {
-          this.#cache.settled(written);
-          return decided;
-        },
-        (error: unknown) => {
-          this.#cache.settled(written);
-          return this.#commitFailed(error, changes);
-        },
-      );
+      },
+      written,
+      () => changes,
+    );
     if (failure !== undefined) throw failure;
     const records = outcomes.map((outcome) => outcome.next);
     const wroteAnything = alsoSetMeta !== undefined || records.some((record) => record !== undefined);
     if (wroteAnything && this.#syncPolicy === 'flush') await Promise.resolve(this.#root.flushed).catch((error: unknown) => this.#commitFailed(error));
     return records;
+  }
+
+  /**
+   * Runs `body` in lmdb-js's batched write transaction, where what is read is kept out of the read cache;
+   * once the transaction settles the cache forgets `written` (the keys `body` put or removed), and a
+   * failed commit fails as #commitFailed says, reverting `changes()`.
+   */
+  #transact<T>(body: () => T, written: readonly string[], changes: () => readonly LeafChange[]): Promise<T> {
+    return this.#records
+      .transaction(() => {
+        this.#inTransaction = true;
+        try {
+          return body();
+        } finally {
+          this.#inTransaction = false;
+        }
+      })
+      .then(
+        (result) => {
+          this.#cache.settled(written);
+          return result;
+        },
+        (error: unknown) => {
+          this.#cache.settled(written);
+          return this.#commitFailed(error, changes());
+        },
+      );
   }
 
   /**
@@ -156,33 +173,21 @@ export class LmdbStore implements KvStore {
     assert(this.#closing === undefined, 'erase after close');
     let change: LeafChange | undefined;
     const removed: string[] = [];
-    const erased = await this.#records
-      .transaction(() => {
-        this.#inTransaction = true;
-        try {
-          const current = this.get(key);
-          if (current === undefined || current.version !== version) return false;
-          const live = current.valueJson === null ? 0 : 1;
-          this.#counts = { live: this.#counts.live - live, tombstones: this.#counts.tombstones - (1 - live) };
-          removed.push(key);
-          handledByTransaction(this.#records.remove(key));
-          change = this.positions?.apply(key, current, undefined);
-          handledByTransaction(this.#meta.put(COUNTS_META, this.#counts));
-          return true;
-        } finally {
-          this.#inTransaction = false;
-        }
-      })
-      .then(
-        (done) => {
-          this.#cache.settled(removed);
-          return done;
-        },
-        (error: unknown) => {
-          this.#cache.settled(removed);
-          return this.#commitFailed(error, change === undefined ? [] : [change]);
-        },
-      );
+    const erased = await this.#transact(
+      () => {
+        const current = this.get(key);
+        if (current === undefined || current.version !== version) return false;
+        const live = current.valueJson === null ? 0 : 1;
+        this.#counts = { live: this.#counts.live - live, tombstones: this.#counts.tombstones - (1 - live) };
+        removed.push(key);
+        handledByTransaction(this.#records.remove(key));
+        change = this.positions?.apply(key, current, undefined);
+        handledByTransaction(this.#meta.put(COUNTS_META, this.#counts));
+        return true;
+      },
+      removed,
+      () => (change === undefined ? [] : [change]),
+    );
     if (erased && this.#syncPolicy === 'flush') await Promise.resolve(this.#root.flushed).catch((error: unknown) => this.#commitFailed(error));
     return erased;
   }
