@@ -9,11 +9,14 @@ export PATH="$PWD/node_modules/.bin:$PATH"
 readonly DOCKERD_START_S_MAX=60
 
 started_dockerd=""
+dockerd_log=""
 stop_dockerd() {
   if [ -n "$started_dockerd" ]; then
     kill "$started_dockerd" 2>/dev/null || true
     wait "$started_dockerd" 2>/dev/null || true
   fi
+  # The daemon's log is only shown when it fails to start; it does not outlive the run.
+  if [ -n "$dockerd_log" ]; then rm -f "$dockerd_log"; fi
 }
 trap stop_dockerd EXIT
 
