@@ -151,3 +151,26 @@ test('a key read on every turn while its write is in flight reads the write once
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('writes to one key that share a transaction each decide against the one before, not a cached read', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'swarmkv-lmdb-'));
+  const store = new LmdbStore(dir, 'flush');
+  try {
+    const version = (index: number) => `${String(index).padStart(12, '0')}.0000.aaaaaaaaaaaaaaaa`;
+    // The absence is read (and cached) first; both writes are queued in one turn, so they share a commit.
+    expect(store.get('fresh')).toBeUndefined();
+    const seenBySecond: (string | null | undefined)[] = [];
+    const first = store.write('fresh', () => ({ key: 'fresh', valueJson: '1', version: version(1), updatedAtMs: 1 }));
+    const second = store.write('fresh', (current) => {
+      seenBySecond.push(current?.valueJson);
+      return { key: 'fresh', valueJson: '2', version: version(2), updatedAtMs: 2 };
+    });
+    await Promise.all([first, second]);
+    expect(seenBySecond).toEqual(['1']);
+    expect(store.get('fresh')?.valueJson).toBe('2');
+    expect(store.stats().liveKeys).toBe(1);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -36,7 +36,11 @@ export class LmdbStore implements KvStore {
   readonly #meta: Database<unknown, string>;
   readonly #syncPolicy: SyncPolicy;
   readonly #cache = new RecordCache();
-  /** True while lmdb-js runs one of this store's transaction callbacks: what is read then is not cached. */
+  /**
+   * True while lmdb-js runs one of this store's transaction callbacks. Reads then go to the write
+   * transaction itself, past the cache: they must see what earlier callbacks in the same transaction put
+   * (the cache forgets those keys only when the transaction settles), and what they see may never commit.
+   */
   #inTransaction = false;
   /** The records' leaves by ring position, for a node that keeps digests (lmdb-position-index.ts). */
   readonly positions: LmdbPositionIndex | undefined;
@@ -66,12 +70,17 @@ export class LmdbStore implements KvStore {
   }
 
   get(key: string): StoredRecord | undefined {
+    if (this.#inTransaction) return this.#read(key);
     const cached = this.#cache.lookup(key);
     if (cached !== undefined) return cached ?? undefined;
-    const disk = this.#records.get(key);
-    const record = disk === undefined ? undefined : fromDisk(key, disk);
-    if (!this.#inTransaction) this.#cache.remember(key, record);
+    const record = this.#read(key);
+    this.#cache.remember(key, record);
     return record;
+  }
+
+  #read(key: string): StoredRecord | undefined {
+    const disk = this.#records.get(key);
+    return disk === undefined ? undefined : fromDisk(key, disk);
   }
 
   async write(key: string, decide: WriteDecision): Promise<StoredRecord | undefined> {
@@ -109,7 +118,7 @@ export class LmdbStore implements KvStore {
   }
 
   /**
-   * Runs `body` in lmdb-js's batched write transaction, where what is read is kept out of the read cache;
+   * Runs `body` in lmdb-js's batched write transaction, where reads bypass the read cache (#inTransaction);
    * once the transaction settles the cache forgets `written` (the keys `body` put or removed), and a
    * failed commit fails as #commitFailed says, reverting `changes()`.
    */

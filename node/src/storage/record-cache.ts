@@ -6,8 +6,8 @@
 // a write transaction settles (committed or failed), every key it put or removed is forgotten, and lmdb-js
 // has reset its read snapshot by then, so the next read sees the commit (or, after a failure, the data as
 // it was). A read while the write is in flight may remember the snapshot from before it, as LMDB itself
-// would answer then; the settle drops it. What is read inside a write transaction is never remembered
-// (lmdb-store.ts): it may be another write's, not yet committed.
+// would answer then; the settle drops it. Reads inside a write transaction never use the cache
+// (lmdb-store.ts): they must see the transaction's own puts, which may never commit.
 
 import { RECORD_CACHE_BYTES_MAX, RECORD_CACHE_ENTRY_OVERHEAD_BYTES, RECORD_CACHE_RECORD_BYTES_MAX } from '../limits';
 import type { StoredRecord } from './stored-record';
