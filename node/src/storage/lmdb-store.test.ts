@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { describeKvStoreContract } from './kv-store.contract';
 import { LmdbStore } from './lmdb-store';
 
+const version = (index: number) => `${String(index).padStart(12, '0')}.0000.aaaaaaaaaaaaaaaa`;
+
 describeKvStoreContract('lmdb', () => {
   const dir = mkdtempSync(join(tmpdir(), 'swarmkv-lmdb-'));
   return {
@@ -49,7 +51,6 @@ test('writes arriving one per event turn share transactions, each answered with 
   const dir = mkdtempSync(join(tmpdir(), 'swarmkv-lmdb-'));
   const store = new LmdbStore(dir, 'flush');
   try {
-    const version = (index: number) => `${String(index).padStart(12, '0')}.0000.aaaaaaaaaaaaaaaa`;
     const writes: Promise<unknown>[] = [];
     const transactionsBefore = store.committedTransactions();
     for (let index = 0; index < 60; index++) {
@@ -89,7 +90,6 @@ test('reads interleaved with writes and erases in flight never leave the read ca
   const dir = mkdtempSync(join(tmpdir(), 'swarmkv-lmdb-'));
   const store = new LmdbStore(dir, 'flush');
   try {
-    const version = (index: number) => `${String(index).padStart(12, '0')}.0000.aaaaaaaaaaaaaaaa`;
     let seed = 7;
     const next = (below: number) => {
       seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
@@ -132,7 +132,6 @@ test('a key read on every turn while its write is in flight reads the write once
   const dir = mkdtempSync(join(tmpdir(), 'swarmkv-lmdb-'));
   const store = new LmdbStore(dir, 'flush');
   try {
-    const version = (index: number) => `${String(index).padStart(12, '0')}.0000.aaaaaaaaaaaaaaaa`;
     for (let index = 1; index <= 20; index++) {
       let settled = false;
       const seen = new Set<string | null | undefined>();
@@ -156,7 +155,6 @@ test('writes to one key that share a transaction each decide against the one bef
   const dir = mkdtempSync(join(tmpdir(), 'swarmkv-lmdb-'));
   const store = new LmdbStore(dir, 'flush');
   try {
-    const version = (index: number) => `${String(index).padStart(12, '0')}.0000.aaaaaaaaaaaaaaaa`;
     // The absence is read (and cached) first; both writes are queued in one turn, so they share a commit.
     expect(store.get('fresh')).toBeUndefined();
     const seenBySecond: (string | null | undefined)[] = [];
