@@ -1,7 +1,8 @@
 // A PeerLink over one Hyperswarm connection: a protomux channel for our protocol on the Noise stream.
 // The hello travels as the channel's open handshake, so it is the first thing either side can read;
-// every later frame is one protomux message. Sends to a peer whose stream is backed up draw on a byte
-// budget, and are dropped once it is spent, until the stream drains.
+// every later frame is one protomux message, and the frames of one job go out as one protomux batch
+// (send-coalescer.ts). Sends to a peer whose stream is backed up draw on a byte budget, and are dropped
+// once it is spent, until the stream drains.
 
 import c from 'compact-encoding';
 import Protomux, { type Channel, type ProtomuxMessage } from 'protomux';
@@ -9,6 +10,7 @@ import type { PeerInfo, SwarmConnection } from 'hyperswarm';
 import { assert } from '../assert';
 import type { LinkReceiver, PeerLink, SendOutcome } from './peer-link';
 import { SendBudget } from './send-budget';
+import { SendCoalescer } from './send-coalescer';
 
 /** The protomux protocol name; the wire version is negotiated in the hello, not here. */
 export const CHANNEL_PROTOCOL = 'swarmkv/1';
@@ -24,6 +26,7 @@ export class HyperswarmLink implements PeerLink {
   readonly #peerInfo: PeerInfo;
   readonly #mux: Protomux;
   readonly #budget: SendBudget;
+  readonly #coalescer: SendCoalescer;
   #channel: Channel<Uint8Array | null> | undefined;
   #frames: ProtomuxMessage<Uint8Array> | undefined;
   #receiver: LinkReceiver | undefined;
@@ -40,6 +43,7 @@ export class HyperswarmLink implements PeerLink {
     this.remoteAddress = raw === null ? 'unknown' : `${raw.remoteHost ?? '?'}:${raw.remotePort}`;
     this.#budget = new SendBudget(sendQueueBytesMax);
     this.#mux = Protomux.from(connection);
+    this.#coalescer = new SendCoalescer(this.#mux);
     connection.on('close', () => this.#receiver?.linkClosed());
   }
 
@@ -68,6 +72,7 @@ export class HyperswarmLink implements PeerLink {
     if (this.#destroyed || this.#frames === undefined) return 'closed';
     // Below the stream's high-water mark a write is cheap; above it, each byte is drawn from the budget.
     if (!this.#mux.drained && !this.#budget.tryReserve(frame.byteLength)) return 'congested';
+    this.#coalescer.willSend(frame.byteLength);
     this.#frames.send(frame);
     return 'sent';
   }

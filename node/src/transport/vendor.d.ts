@@ -157,6 +157,9 @@ declare module 'protomux' {
     constructor(stream: unknown);
     static from(stream: unknown): Protomux;
     readonly drained: boolean;
+    /** Until as many uncork() calls, messages sent on any channel are gathered into one batch write. */
+    cork(): void;
+    uncork(): void;
     /** Null when a channel with this protocol and id is already open on the stream. */
     createChannel<H>(options: ChannelOptions<H>): Channel<H> | null;
   }
