@@ -31,6 +31,24 @@ function checkNumber(token: string): void {
   }
 }
 
+/** Digits an integer may have and still be a double exactly: every integer below 10^15 is below 2^53. */
+const EXACT_INTEGER_DIGITS_MAX = 15;
+
+/**
+ * True for an integer token (as NUMBER matches it: no fraction, no exponent) of at most
+ * EXACT_INTEGER_DIGITS_MAX digits, which needs no further check; the common number (an id, a count)
+ * then costs a scan instead of two canonical decimals.
+ */
+function isExactInteger(token: string): boolean {
+  const digitsFrom = token.charCodeAt(0) === 0x2d /* - */ ? 1 : 0;
+  if (token.length - digitsFrom > EXACT_INTEGER_DIGITS_MAX) return false;
+  for (let index = digitsFrom; index < token.length; index++) {
+    const char = token.charCodeAt(index);
+    if (char < 0x30 || char > 0x39) return false;
+  }
+  return true;
+}
+
 /** Throws invalid_json for a number that would change, invalid_body for nesting beyond JSON_DEPTH_MAX. */
 export function checkJsonExactness(text: string): void {
   let depth = 0;
@@ -47,7 +65,7 @@ export function checkJsonExactness(text: string): void {
       NUMBER.lastIndex = index;
       const match = NUMBER.exec(text);
       if (match === null) continue; // not a number: JSON.parse will say what it is
-      checkNumber(match[0]);
+      if (!isExactInteger(match[0])) checkNumber(match[0]);
       index += match[0].length - 1;
     }
   }
