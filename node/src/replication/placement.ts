@@ -43,8 +43,12 @@ export function currentTargets(targets: readonly ReplicaTarget[]): readonly Repl
   return targets.some((target) => target.pending === true) ? targets.filter((target) => target.pending !== true) : targets;
 }
 
+/** No stand-ins: the common case, shared rather than built per request. */
+const NO_STAND_INS: ReadonlyMap<string, ReplicaWriteOptions> = new Map();
+
 /** How each stand-in among `targets` is written to: as a hint for the replica it covers for. */
 export function standInWrites(targets: readonly ReplicaTarget[]): ReadonlyMap<string, ReplicaWriteOptions> {
+  if (!targets.some((target) => target.standInFor !== undefined)) return NO_STAND_INS;
   return new Map(targets.flatMap((target) => (target.standInFor === undefined ? [] : [[target.nodeId, { hintFor: target.standInFor }] as const])));
 }
 

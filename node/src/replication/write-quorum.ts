@@ -6,6 +6,8 @@ import type { Consistency } from '../config';
 import { currentTargets, type ReplicaTarget } from './placement';
 import { requiredAcks, type QuorumGroup } from './quorum';
 
+const EVERY_TARGET_COUNTS = () => true;
+
 /**
  * Whose answers make up a quorum. At `quorum` and `all`, only the key's home replicas count: a stand-in
  * still takes the write (as a hint, delivered later) and its reads are merged, but it cannot stand in
@@ -18,7 +20,7 @@ import { requiredAcks, type QuorumGroup } from './quorum';
  */
 export function countsToward(consistency: Consistency, targets: readonly ReplicaTarget[]): (nodeId: string) => boolean {
   const counted = (target: ReplicaTarget) => target.pending !== true && (consistency === 'one' || target.standInFor === undefined);
-  if (targets.every(counted)) return () => true;
+  if (targets.every(counted)) return EVERY_TARGET_COUNTS;
   const home = new Set(targets.filter(counted).map((target) => target.nodeId));
   return (nodeId) => home.has(nodeId);
 }

@@ -134,6 +134,26 @@ describe('HashRing sloppy quorum targets', () => {
   test('no healthy member: no targets', () => {
     expect(ring.targetsFor(key, 3, () => false)).toEqual([]);
   });
+
+  test('a ring asked many times, as health and n change, answers as a fresh ring does', () => {
+    const members = cluster(5, 'asked');
+    const used = new HashRing(members);
+    const health = [() => true, (nodeId: string) => nodeId !== members[0]!.nodeId, (nodeId: string) => nodeId !== members[3]!.nodeId];
+    for (const n of [3, 2, 3, 5]) {
+      for (const isHealthy of health) {
+        for (const position of KEY_POSITIONS.slice(0, 500)) {
+          expect(used.targetsAt(position, n, isHealthy)).toEqual(new HashRing(members).targetsAt(position, n, isHealthy));
+        }
+      }
+    }
+  });
+
+  test('what a caller does to the targets it was given does not change the next answer', () => {
+    const given = ring.targetsFor(key, 3, () => true);
+    given.push({ nodeId: 'added-by-the-caller' });
+    given.shift();
+    expect(ring.targetsFor(key, 3, () => true)).toEqual(intended.map((nodeId) => ({ nodeId })));
+  });
 });
 
 describe('HashRing balance and movement (measured over 100k keys)', () => {

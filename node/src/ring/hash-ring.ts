@@ -42,6 +42,12 @@ export class HashRing {
   /** Token positions, ascending, and the member owning each (parallel arrays). */
   readonly #positions: string[];
   readonly #owners: string[];
+  /**
+   * Per token index, the first `n` distinct owners from it as targets, computed on first use, so that
+   * targetsAt's common case (every intended replica healthy) copies a short array instead of walking
+   * the ring and building four. For one `n` at a time (a node asks with one replication factor).
+   */
+  #intended: { n: number; byToken: (readonly ReplicaTarget[] | undefined)[] } = { n: 0, byToken: [] };
 
   /** `sorted` (internal, from `withChange`): the tokens already placed and sorted, not to be recomputed. */
   constructor(members: readonly RingMember[], tokensPerNode: number = TOKENS_PER_NODE_DEFAULT, sorted?: { positions: string[]; owners: string[] }) {
@@ -126,8 +132,11 @@ export class HashRing {
   targetsAt(position: string, n: number, isHealthy: (nodeId: string) => boolean): ReplicaTarget[] {
     assertReplicaCount(n);
     if (this.#positions.length === 0) return [];
-    const wanted = Math.min(n, this.members.length);
-    const walk = this.#distinctFrom(this.#tokenIndexAt(position), this.members.length);
+    const start = this.#tokenIndexAt(position);
+    const intendedTargets = this.#intendedTargets(start, n);
+    if (allHealthy(intendedTargets, isHealthy)) return intendedTargets.slice();
+    const wanted = intendedTargets.length;
+    const walk = this.#distinctFrom(start, this.members.length);
     const intended = walk.slice(0, wanted);
     const uncovered = intended.filter((nodeId) => !isHealthy(nodeId));
     const targets: ReplicaTarget[] = intended.filter((nodeId) => !uncovered.includes(nodeId)).map((nodeId) => ({ nodeId }));
@@ -176,6 +185,17 @@ export class HashRing {
     return low === this.#positions.length ? 0 : low;
   }
 
+  /** The intended replicas from token `start` as targets (see #intended). */
+  #intendedTargets(start: number, n: number): readonly ReplicaTarget[] {
+    // Filled with undefined up front: an array grown by stores out of order turns sparse, and slow.
+    if (this.#intended.n !== n) this.#intended = { n, byToken: new Array<readonly ReplicaTarget[] | undefined>(this.#positions.length).fill(undefined) };
+    const cached = this.#intended.byToken[start];
+    if (cached !== undefined) return cached;
+    const targets: readonly ReplicaTarget[] = this.#distinctFrom(start, Math.min(n, this.members.length)).map((nodeId) => ({ nodeId }));
+    this.#intended.byToken[start] = targets;
+    return targets;
+  }
+
   /** The first `count` distinct owners walking clockwise from token `start` (one lap at most). */
   #distinctFrom(start: number, count: number): string[] {
     const found: string[] = [];
@@ -195,6 +215,11 @@ function sortedTokens(members: readonly Required<RingMember>[]): { positions: st
   // that case identical on every node.
   tokens.sort((a, b) => compareText(a.position, b.position) || compareText(a.owner, b.owner));
   return { positions: tokens.map((token) => token.position), owners: tokens.map((token) => token.owner) };
+}
+
+function allHealthy(targets: readonly ReplicaTarget[], isHealthy: (nodeId: string) => boolean): boolean {
+  for (const target of targets) if (!isHealthy(target.nodeId)) return false;
+  return true;
 }
 
 function assertTokens(tokens: number): void {
