@@ -91,6 +91,27 @@ describe('gatherNeeded (reads)', () => {
     expect((failure as SwarmError).details).toEqual({ needed: 2, reached: 1 });
   });
 
+  test('a read that never gets its quorum fails at the deadline counted from its start, not from the hedge', async () => {
+    const asked: string[] = [];
+    const started = performance.now();
+    const failure = await gatherNeeded(targets, 2, 150, (nodeId) => (asked.push(nodeId), new Promise<string>(() => {})), { hedgeAfterMs: 50 }).catch((error) => error);
+    const elapsedMs = performance.now() - started;
+    expect(asked).toEqual(['a', 'b', 'c']);
+    expect((failure as SwarmError).details).toEqual({ needed: 2, reached: 0 });
+    // Timers do not fire early; the upper bound only leaves room for a loaded machine.
+    expect(elapsedMs).toBeGreaterThanOrEqual(145);
+    expect(elapsedMs).toBeLessThan(1150);
+  });
+
+  test('a hedge delay at or past the deadline never hedges: the first targets alone, then the deadline', async () => {
+    const asked: string[] = [];
+    const started = performance.now();
+    const failure = await gatherNeeded(targets, 2, 60, (nodeId) => (asked.push(nodeId), new Promise<string>(() => {})), { hedgeAfterMs: 60 }).catch((error) => error);
+    expect(asked).toEqual(['a', 'b']);
+    expect((failure as SwarmError).code).toBe('insufficient_replicas');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(55);
+  });
+
   test('the hedge fires well inside the quorum deadline', () => {
     expect(READ_HEDGE_DELAY_MS * 5).toBeLessThanOrEqual(REPLICA_QUORUM_DEADLINE_MS);
   });
