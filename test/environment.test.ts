@@ -3,20 +3,12 @@
 // through its variable one by one; here the processes themselves.)
 
 import { describe, expect, test } from 'bun:test';
-import { readdirSync, readFileSync } from 'node:fs';
 import { freeTcpPort } from './support/free-ports';
 import { runCli, runCliToExit, STOP_DEADLINE_MS, waitForExit, waitUntil, type RunningCli } from './support/node-lifecycle';
 import { http } from './support/spawn-node';
 
 const START_MS_MAX = 30_000;
 const STOP_MS_MAX = 15_000;
-
-const SCHED_NORMAL = 0;
-const SCHED_BATCH = 3;
-
-/** The kernel's policy number of each thread of `pid`. */
-const threadPolicies = (pid: number) =>
-  readdirSync(`/proc/${pid}/task`).map((thread) => Number(/^policy\s*:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/task/${thread}/sched`, 'utf8'))?.[1]));
 
 const events = (running: RunningCli) =>
   running
@@ -62,29 +54,12 @@ describe('swarmkv node', () => {
     expect(line.node).toBe('from-flag');
   }, START_MS_MAX + STOP_MS_MAX);
 
-  test('every thread runs under SCHED_BATCH by default, and SWARMKV_SCHEDULING=normal leaves them alone', async () => {
-    for (const [variables, policy, expected] of [
-      [{}, 'batch', SCHED_BATCH],
-      [{ SWARMKV_SCHEDULING: 'normal' }, 'normal', SCHED_NORMAL],
-    ] as const) {
-      const node = runCli(['node'], { ...fromEnvironment, ...variables });
-      const { line } = await firstEventThenStop(node, 'node.scheduling', async ({ threads }) => {
-        const policies = threadPolicies(node.child.pid!);
-        expect(policies.length).toBeGreaterThan(1);
-        expect(new Set(policies)).toEqual(new Set([expected]));
-        if (policy === 'batch') expect(threads).toBe(policies.length);
-      });
-      expect(line).toMatchObject({ node: 'from-env', policy });
-    }
-  }, 2 * (START_MS_MAX + STOP_MS_MAX));
-
   test.each([
     [{ SWARMKV_PORT: 'abc' }, 'SWARMKV_PORT=abc: --port must be a whole number'],
     [{ SWARMKV_PORT: '70000' }, 'SWARMKV_PORT=70000: --port must be an integer 0..65535'],
     [{ SWARMKV_REPLICAS: '0' }, 'SWARMKV_REPLICAS=0: --replicas must be'],
     [{ SWARMKV_MEMORY: 'maybe' }, 'SWARMKV_MEMORY=maybe: --memory takes true or false'],
     [{ SWARMKV_SYNC: 'sometimes' }, 'SWARMKV_SYNC=sometimes: --sync must be flush or commit'],
-    [{ SWARMKV_SCHEDULING: 'fifo' }, 'SWARMKV_SCHEDULING=fifo: --scheduling must be batch or normal'],
     [{ SWARMKV_BOOTSTRAP: 'nowhere', SWARMKV_SECRET: 'correct horse battery staple' }, 'SWARMKV_BOOTSTRAP=nowhere: --bootstrap entries must be host:port'],
     [{ SWARMKV_SECRET: 'too-short', SWARMKV_DHT_PORT: '49737' }, 'SWARMKV_SECRET (9 characters): --secret must be at least 16 characters'],
   ])('a bad value is refused naming its variable: %p', async (variables, message) => {

@@ -31,7 +31,6 @@ const samples: Record<Exclude<keyof NodeConfig, 'adminToken'>, { text: string; v
   dataDir: { text: '/var/lib/swarmkv', value: '/var/lib/swarmkv' },
   memory: { text: 'true', value: true },
   syncPolicy: { text: 'commit', value: 'commit' },
-  scheduling: { text: 'normal', value: 'normal' },
   keyBytesMax: { text: '200', value: 200 },
   valueBytesMax: { text: '4096', value: 4096 },
   logLevel: { text: 'warn', value: 'warn' },

@@ -35,7 +35,6 @@ import { ADMIN_TOKEN_CHARS_MIN } from './limits';
 import { hostname, networkInterfaces } from 'node:os';
 
 export type SyncPolicy = 'flush' | 'commit';
-export type SchedulingPolicy = 'batch' | 'normal';
 export type Consistency = 'one' | 'quorum' | 'all';
 /** Timing profiles for failure detection, from a quiet loopback to a lossy wide-area network. */
 export type MembershipProfile = 'local' | 'lan' | 'wan';
@@ -50,7 +49,6 @@ export interface NodeConfig {
   readonly dataDir: string;
   readonly memory: boolean;
   readonly syncPolicy: SyncPolicy;
-  readonly scheduling: SchedulingPolicy;
   readonly keyBytesMax: number;
   readonly valueBytesMax: number;
   readonly logLevel: LogLevel;
@@ -127,7 +125,6 @@ export const configFields: readonly ConfigField[] = [
   { name: 'dataDir', kind: 'string', flag: '--data-dir', defaultValue: './data/<name>', meaning: 'LMDB directory (durable mode)' },
   { name: 'memory', kind: 'boolean', flag: '--memory', defaultValue: 'false', meaning: 'keep data in memory only; a restart forgets it' },
   { name: 'syncPolicy', kind: 'string', flag: '--sync', defaultValue: 'flush', meaning: '`flush`: ack after fsync; `commit`: ack after commit (survives a process crash, not power loss)' },
-  { name: 'scheduling', kind: 'string', flag: '--scheduling', defaultValue: 'batch', meaning: '`batch`: the node’s threads run under Linux’s SCHED_BATCH (a thread that wakes does not preempt the running one: fewer context switches where nodes share cores; set with util-linux’s `chrt`); `normal`: the default policy' },
   { name: 'keyBytesMax', kind: 'integer', flag: '--key-bytes-max', defaultValue: String(KEY_BYTES_MAX_DEFAULT), meaning: `longest key in UTF-8 bytes (at most ${KEY_BYTES_MAX_CEILING})` },
   { name: 'valueBytesMax', kind: 'integer', flag: '--value-bytes-max', defaultValue: String(VALUE_BYTES_MAX_DEFAULT), meaning: `largest value, as compact JSON bytes (at most ${VALUE_BYTES_MAX_CEILING}: a replicated value must fit one peer frame)` },
   { name: 'logLevel', kind: 'string', flag: '--log-level', defaultValue: 'info', meaning: '`debug`, `info`, `warn`, `error` or `silent`' },
@@ -194,7 +191,6 @@ export function resolveNodeConfig(overrides: Partial<NodeConfig>, machine: HostM
     dataDir: overrides.dataDir ?? `./data/${name}`,
     memory: overrides.memory ?? false,
     syncPolicy: overrides.syncPolicy ?? 'flush',
-    scheduling: overrides.scheduling ?? 'batch',
     keyBytesMax: overrides.keyBytesMax ?? KEY_BYTES_MAX_DEFAULT,
     valueBytesMax: overrides.valueBytesMax ?? VALUE_BYTES_MAX_DEFAULT,
     logLevel: overrides.logLevel ?? 'info',
@@ -299,7 +295,6 @@ function validateNodeConfig(config: NodeConfig): void {
   check(config.name.length > 0 && config.name.length <= NAME_CHARS_MAX, `--name must be 1..${NAME_CHARS_MAX} characters`);
   check(config.memory || config.dataDir.length > 0, '--data-dir must not be empty (or pass --memory)');
   check(config.syncPolicy === 'flush' || config.syncPolicy === 'commit', `--sync must be flush or commit, got ${String(config.syncPolicy)}`);
-  check(config.scheduling === 'batch' || config.scheduling === 'normal', `--scheduling must be batch or normal, got ${String(config.scheduling)}`);
   check(
     Number.isInteger(config.keyBytesMax) && config.keyBytesMax >= KEY_BYTES_MIN && config.keyBytesMax <= KEY_BYTES_MAX_CEILING,
     `--key-bytes-max must be an integer ${KEY_BYTES_MIN}..${KEY_BYTES_MAX_CEILING} (LMDB's key limit), got ${config.keyBytesMax}`,

@@ -7,4 +7,3 @@ export { ConfigError, reachableAddress, resolveNodeConfig } from './config';
 export { createLogger } from './log';
 export { DhtBootstrap, type DhtBootstrapOptions } from './transport/hyperswarm';
 export { ASSERTION_FAILED_EXIT_CODE, exitOnAssertionFailure } from './main-fatal';
-export { applySchedulingPolicy } from './main-scheduling';

@@ -3,12 +3,11 @@
 # registry is reachable: a root filesystem holding this machine's Node.js and npm, a POSIX shell and the
 # few tools the Dockerfile's RUN steps use, tini, the shared libraries they load, and the same
 # non-root `node` user (uid 1000) as the official image. Imported with `docker import`, tagged by the
-# Node version and this script's hash, and reused while that tag exists. Prints the image's tag.
+# Node version, and reused while that tag exists. Prints the image's tag.
 set -euo pipefail
 
 node_version=$(node --version)
-recipe=$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-12)
-tag="swarmkv-base:node-${node_version#v}-${recipe}"
+tag="swarmkv-base:node-${node_version#v}"
 if docker image inspect "$tag" >/dev/null 2>&1; then
   echo "$tag"
   exit 0
@@ -17,9 +16,8 @@ fi
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 
-# Executables the build and final stages run (chrt, util-linux's, as in every Debian image: the node
-# sets its scheduling policy with it), and every shared library they load.
-tools=(node chrt sh mkdir chown chmod rm cp mv ln cat ls env id uname grep sed tr head tail sort dirname basename rmdir touch)
+# Executables the build and final stages run, and every shared library they load.
+tools=(node sh mkdir chown chmod rm cp mv ln cat ls env id uname grep sed tr head tail sort dirname basename rmdir touch)
 binaries=()
 for tool in "${tools[@]}"; do binaries+=("$(readlink -f "$(command -v "$tool")")"); done
 mkdir -p "$root/usr/bin" "$root/usr/local/bin" "$root/etc" "$root/tmp" "$root/home/node" "$root/root"

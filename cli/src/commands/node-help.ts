@@ -28,7 +28,6 @@ export const nodeHelp: CommandHelp = {
     { title: 'Cluster', options: ['cluster', 'secret', 'bootstrap', 'public-dht', 'dht-port'] },
     { title: 'Replication', options: ['replicas', 'tokens', 'read-consistency', 'write-consistency', 'anti-entropy-interval-ms', 'hints-max', 'hint-bytes-max'] },
     { title: 'Failure detection', options: ['profile'] },
-    { title: 'Process', options: ['scheduling'] },
     { title: 'Logging', options: ['log-level', 'log-format'] },
     { title: 'Fault injection', options: ['clock-offset-ms', 'chaos'] },
   ],

@@ -136,13 +136,11 @@ export const nodeCommand = configurableFromEnvironment({
     const listener = await HttpListener.listen(config.httpHost, config.port, tlsFilesOf(config)).catch((error: NodeJS.ErrnoException) => {
       throw listenFailure(error, config);
     });
-    const { startNode, exitOnAssertionFailure, applySchedulingPolicy } = await import('../../../node/src/daemon');
+    const { startNode, exitOnAssertionFailure } = await import('../../../node/src/daemon');
     const logger = await loggerFor(config.logLevel, await logSink(logFormat));
     // This process runs one node: a broken invariant stops it (node/src/main-fatal.ts).
     exitOnAssertionFailure(logger.child({ node: config.name }));
     const starting = startNode(config, { listener, dashboardDir: DASHBOARD_DIR, logger, signal: interrupt.signal });
-    // Once started, when the threads that last exist (node/src/main-scheduling.ts); it never fails the node.
-    void starting.then(() => applySchedulingPolicy(config.scheduling, logger.child({ node: config.name })), () => undefined);
     // The node stops on a stop signal, or by itself once it has left its cluster or learns it was removed.
     const departed = starting.then((node) => node.departed.then((departure) => ({ departure })), () => new Promise<never>(() => {}));
     const outcome = await Promise.race([failureOf(starting).then((error) => ({ error })), stopRequested.then(() => undefined), departed]);
