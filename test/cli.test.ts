@@ -99,6 +99,13 @@ describe('exit codes', () => {
     expect(swarmkv(['get', 'k', '--url', `${down},${node.url}`]).code).toBe(0);
   });
 
+  test('an option the command does not define is a usage error, not ignored', () => {
+    const misspelt = swarmkv(['get', 'k', '--jsn', '--url', node.url]);
+    expect(misspelt.code).toBe(2);
+    expect(misspelt.stderr).toContain('unknown option --jsn (see swarmkv get --help)');
+    expect(swarmkv(['get', 'k', '--json', '--url', node.url]).code).not.toBe(2);
+  });
+
   test('a bad node flag is a usage error naming the flag', () => {
     const badFlag = swarmkv(['node', '--port', 'abc']);
     expect(badFlag.code).toBe(2);

@@ -1,7 +1,7 @@
 // Runs one CLI invocation in-process and returns its exit code instead of exiting, so `swarmkv run`
 // can execute script lines without spawning a process per line.
 
-import { defineCommand, runCommand as runCittyCommand, type CommandDef } from 'citty';
+import { defineCommand, runCommand as runCittyCommand, type ArgsDef, type CommandDef } from 'citty';
 import { bootstrapCommand } from './commands/bootstrap';
 import { chaosCommand } from './commands/chaos';
 import { completionCommand } from './commands/completion';
@@ -25,6 +25,7 @@ import { CliFailure, exitCodes } from './exit-codes';
 import { setRootCommand, withHelp } from './help/command-help';
 import { printError } from './output';
 import { terminalColumns } from './terminal-text';
+import { unknownOptions } from './unknown-options';
 
 export const rootCommand = withHelp(defineCommand({
   meta: {
@@ -93,6 +94,12 @@ export async function runCli(rawArgs: string[]): Promise<number> {
   if (rawArgs.length === 1 && rawArgs[0] === '--version') {
     process.stdout.write('0.1.0\n');
     return exitCodes.ok;
+  }
+  const definedArgs = subCommand?.command.args;
+  const unknown = subCommand !== undefined && typeof definedArgs === 'object' ? unknownOptions(rawArgs, definedArgs as ArgsDef) : [];
+  if (unknown.length > 0) {
+    printError(`unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (see swarmkv ${subCommand!.name} --help)`);
+    return exitCodes.usage;
   }
   try {
     await runCittyCommand(rootCommand, { rawArgs });
