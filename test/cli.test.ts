@@ -106,6 +106,17 @@ describe('exit codes', () => {
     expect(swarmkv(['get', 'k', '--json', '--url', node.url]).code).not.toBe(2);
   });
 
+  test('put, get and del take --consistency; another level is a usage error', () => {
+    expect(swarmkv(['put', 'levels', '7', '--consistency', 'all', '--url', node.url]).code).toBe(0);
+    const read = swarmkv(['get', 'levels', '--consistency', 'one', '--url', node.url]);
+    expect(read.code).toBe(0);
+    expect(read.stdout.trim()).toBe('7');
+    const wrong = swarmkv(['get', 'levels', '--consistency', 'most', '--url', node.url]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('--consistency must be one, quorum or all, got "most"');
+    expect(swarmkv(['del', 'levels', '--consistency', 'quorum', '--url', node.url]).code).toBe(0);
+  });
+
   test('a bad node flag is a usage error naming the flag', () => {
     const badFlag = swarmkv(['node', '--port', 'abc']);
     expect(badFlag.code).toBe(2);

@@ -1,4 +1,5 @@
 // Flags every data command takes, and what help and completion say about them.
+import { CliFailure, exitCodes } from './exit-codes';
 import type { CommandHelp } from './help/command-help';
 import { DEFAULT_URL } from './node-client';
 
@@ -13,3 +14,20 @@ export const connectionHelp = {
   environment: { url: 'SWARMKV_URL', token: 'SWARMKV_TOKEN' },
   nodeOptions: ['url'],
 } as const satisfies Partial<CommandHelp>;
+
+/** The levels the REST API's `?consistency=` takes (docs/api.md). */
+const CONSISTENCY_LEVELS = ['one', 'quorum', 'all'] as const;
+
+/** The key commands' consistency: how many replicas must answer (the REST API's `?consistency=`). */
+export const consistencyArgs = {
+  consistency: { type: 'string', description: 'replicas that must answer: `one`, `quorum` or `all` (default: the node’s --read-consistency or --write-consistency)' },
+} as const;
+
+export const consistencyHelp = { choices: { consistency: CONSISTENCY_LEVELS } } as const satisfies Partial<CommandHelp>;
+
+/** `path` with the consistency asked for, if any; another word is a usage error naming the flag. */
+export function withConsistency(path: string, consistency: string | undefined): string {
+  if (consistency === undefined) return path;
+  if (!(CONSISTENCY_LEVELS as readonly string[]).includes(consistency)) throw new CliFailure(exitCodes.usage, `--consistency must be one, quorum or all, got ${JSON.stringify(consistency)}`);
+  return `${path}?consistency=${consistency}`;
+}

@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty';
 import type { RecordReply } from '../../../node/src';
-import { connectionArgs, connectionHelp } from '../common-args';
+import { connectionArgs, connectionHelp, consistencyArgs, consistencyHelp, withConsistency } from '../common-args';
 import { keyPath, NodeClient, resolveToken, resolveUrls } from '../node-client';
 import { printJson } from '../output';
 import { withHelp } from '../help/command-help';
@@ -13,12 +13,13 @@ export const getCommand = defineCommand({
   args: {
     key: { type: 'positional', description: 'the key', required: true },
     ...connectionArgs,
+    ...consistencyArgs,
   },
   async run({ args }) {
-    const reply = await new NodeClient(resolveUrls(args.url), resolveToken(args.token)).expectOk('GET', keyPath(args.key));
+    const reply = await new NodeClient(resolveUrls(args.url), resolveToken(args.token)).expectOk('GET', withConsistency(keyPath(args.key), args.consistency));
     const record = reply.body as RecordReply;
     printJson(args.json ? record : record.value);
   },
 });
 
-withHelp(getCommand, { group: 'data', summary: "Print a key's value", examples: ['swarmkv get user:1', 'swarmkv get user:1 --json --url http://127.0.0.1:7071'], ...connectionHelp });
+withHelp(getCommand, { group: 'data', summary: "Print a key's value", examples: ['swarmkv get user:1', 'swarmkv get user:1 --json --url http://127.0.0.1:7071'], ...connectionHelp, ...consistencyHelp });

@@ -1,7 +1,7 @@
 import { defineCommand } from 'citty';
 import { readFileSync } from 'node:fs';
 import type { WriteReply } from '../../../node/src';
-import { connectionArgs, connectionHelp } from '../common-args';
+import { connectionArgs, connectionHelp, consistencyArgs, consistencyHelp, withConsistency } from '../common-args';
 import { keyPath, NodeClient, resolveToken, resolveUrls } from '../node-client';
 import { printJson, printLine } from '../output';
 import { quoteForTerminal } from '../terminal-text';
@@ -25,10 +25,11 @@ export const putCommand = defineCommand({
     key: { type: 'positional', description: 'the key', required: true },
     value: { type: 'positional', description: 'the value (JSON or text; - for stdin)', required: true },
     ...connectionArgs,
+    ...consistencyArgs,
   },
   async run({ args }) {
     const text = args.value === '-' ? readFileSync(0, 'utf8').replace(/\n$/, '') : args.value;
-    const reply = await new NodeClient(resolveUrls(args.url), resolveToken(args.token)).expectOk('PUT', keyPath(args.key), { value: parseValueArgument(text) });
+    const reply = await new NodeClient(resolveUrls(args.url), resolveToken(args.token)).expectOk('PUT', withConsistency(keyPath(args.key), args.consistency), { value: parseValueArgument(text) });
     const result = reply.body as WriteReply;
     if (args.json) printJson(result);
     else printLine(quoteForTerminal(result.version));
@@ -40,4 +41,5 @@ withHelp(putCommand, {
   summary: 'Create or replace a key',
   examples: [`swarmkv put user:1 '{"name":"Ada"}'`, 'echo 42 | swarmkv put counter -'],
   ...connectionHelp,
+  ...consistencyHelp,
 });
