@@ -1,4 +1,5 @@
-// Flags every data command takes, and what help and completion say about them.
+// Flags the data commands take (the connection: every one; the consistency: put, get, del), and what
+// help and completion say about them.
 import { CliFailure, exitCodes } from './exit-codes';
 import type { CommandHelp } from './help/command-help';
 import { DEFAULT_URL } from './node-client';
