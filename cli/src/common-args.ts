@@ -16,8 +16,8 @@ export const connectionHelp = {
   nodeOptions: ['url'],
 } as const satisfies Partial<CommandHelp>;
 
-/** The levels the REST API's `?consistency=` takes (docs/api.md). */
-const CONSISTENCY_LEVELS = ['one', 'quorum', 'all'] as const;
+/** The levels the REST API's `?consistency=` and a node's default consistencies take (docs/api.md). */
+export const CONSISTENCY_LEVELS = ['one', 'quorum', 'all'] as const;
 
 /** The key commands' consistency: how many replicas must answer (the REST API's `?consistency=`). */
 export const consistencyArgs = {

@@ -2,11 +2,11 @@
 // are given here by flag; a field added later that no heading names is listed under "Other options".
 
 import { configFields } from '../../../node/src';
+import { CONSISTENCY_LEVELS } from '../common-args';
 import type { CommandHelp } from '../help/command-help';
 import { logFormatHelp } from '../log-format/log-format-option';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
-const CONSISTENCIES = ['one', 'quorum', 'all'] as const;
 
 /** A default computed from other flags or the environment: documented, but not passed to citty. */
 export const isDerivedDefault = (defaultValue: string) => /[<$(]/.test(defaultValue);
@@ -40,8 +40,8 @@ export const nodeHelp: CommandHelp = {
     'log-level': LOG_LEVELS,
     profile: ['local', 'lan', 'wan'],
     sync: ['flush', 'commit'],
-    'read-consistency': CONSISTENCIES,
-    'write-consistency': CONSISTENCIES,
+    'read-consistency': CONSISTENCY_LEVELS,
+    'write-consistency': CONSISTENCY_LEVELS,
     ...logFormatHelp.choices,
   },
   optionsFromEnvironment: true,
