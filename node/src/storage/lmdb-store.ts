@@ -1,7 +1,8 @@
-// The durable engine: LMDB through lmdb-js. Writes are queued by lmdb-js into one transaction per event
-// turn (group commit); `write` resolves after that transaction is committed and, with the `flush` sync
-// policy, after it is fsynced too. Reads are synchronous from the memory map, through a read cache of
-// decoded records (record-cache.ts).
+// The durable engine: LMDB through lmdb-js. With the `flush` sync policy a write's transaction joins
+// the others submitted around it in one synchronous, fsynced commit on this thread (commit-batcher.ts),
+// and `write` resolves after that commit; with `commit`, lmdb-js queues it into one transaction per event
+// turn on its writer thread and `write` resolves once that transaction is committed, before its fsync.
+// Reads are synchronous from the memory map, through a read cache of decoded records (record-cache.ts).
 
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { mkdirSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { countDelta, decideBatch, type BatchOutcome, type KeyedDecision, type Kv
 import type { HintBounds } from './hint-store';
 import { LmdbHintStore } from './lmdb-hint-store';
 import { RecordCache } from './record-cache';
+import { CommitBatcher } from './commit-batcher';
 import { entryCount, LmdbPositionIndex, type LeafChange, type LeafHasher } from './lmdb-position-index';
 import { scanInOrder } from './scan-in-order';
 import type { StoredRecord } from './stored-record';
@@ -36,6 +38,8 @@ export class LmdbStore implements KvStore {
   readonly #meta: Database<unknown, string>;
   readonly #syncPolicy: SyncPolicy;
   readonly #cache = new RecordCache();
+  /** The `flush` policy's group commit; undefined under `commit`. */
+  readonly #batcher: CommitBatcher | undefined;
   /**
    * True while lmdb-js runs one of this store's transaction callbacks. Reads then go to the write
    * transaction itself, past the cache: they must see what earlier callbacks in the same transaction put
@@ -49,9 +53,10 @@ export class LmdbStore implements KvStore {
 
   /**
    * With a `leafHasher` (a clustered node), every write that creates or erases a record keeps the
-   * position index in its transaction.
+   * position index in its transaction. `commitFailed` hears of every failed commit once (each write in
+   * it fails with insufficient_storage too), for the node's log.
    */
-  constructor(dataDir: string, syncPolicy: SyncPolicy, leafHasher?: LeafHasher) {
+  constructor(dataDir: string, syncPolicy: SyncPolicy, leafHasher?: LeafHasher, commitFailed?: (cause: string) => void) {
     mkdirSync(dataDir, { recursive: true });
     this.#syncPolicy = syncPolicy;
     // lmdb-js guesses from the path whether it names a directory or a single data file: one with an
@@ -61,6 +66,15 @@ export class LmdbStore implements KvStore {
     this.#records = this.#root.openDB<DiskRecord, string>({ name: 'records' });
     this.#meta = this.#root.openDB<unknown, string>({ name: 'meta' });
     this.#counts = this.#storedCounts();
+    const transactSync = (body: () => void) => {
+      try {
+        this.#records.transactionSync(body);
+      } catch (error) {
+        commitFailed?.(error instanceof Error ? error.message : String(error));
+        throw error;
+      }
+    };
+    this.#batcher = syncPolicy === 'flush' ? new CommitBatcher(transactSync) : undefined;
     if (leafHasher === undefined) LmdbPositionIndex.discard(this.#root, this.#meta);
     this.positions = leafHasher === undefined ? undefined : new LmdbPositionIndex(this.#root, this.#meta, leafHasher, (key) => this.get(key)?.version, entryCount(this.#records));
   }
@@ -111,37 +125,35 @@ export class LmdbStore implements KvStore {
       () => changes,
     );
     if (failure !== undefined) throw failure;
-    const records = outcomes.map((outcome) => outcome.next);
-    const wroteAnything = alsoSetMeta !== undefined || records.some((record) => record !== undefined);
-    if (wroteAnything && this.#syncPolicy === 'flush') await Promise.resolve(this.#root.flushed).catch((error: unknown) => this.#commitFailed(error));
-    return records;
+    return outcomes.map((outcome) => outcome.next);
   }
 
   /**
-   * Runs `body` in lmdb-js's batched write transaction, where reads bypass the read cache (#inTransaction);
-   * once the transaction settles the cache forgets `written` (the keys `body` put or removed), and a
-   * failed commit fails as #commitFailed says, reverting `changes()`.
+   * Runs `body` in a write transaction (the batcher's under `flush`, lmdb-js's batched one under
+   * `commit`), where reads bypass the read cache (#inTransaction); once the transaction settles the cache
+   * forgets `written` (the keys `body` put or removed), and a failed commit fails as #commitFailed says,
+   * reverting `changes()`.
    */
   #transact<T>(body: () => T, written: readonly string[], changes: () => readonly LeafChange[]): Promise<T> {
-    return this.#records
-      .transaction(() => {
-        this.#inTransaction = true;
-        try {
-          return body();
-        } finally {
-          this.#inTransaction = false;
-        }
-      })
-      .then(
-        (result) => {
-          this.#cache.settled(written);
-          return result;
-        },
-        (error: unknown) => {
-          this.#cache.settled(written);
-          return this.#commitFailed(error, changes());
-        },
-      );
+    const inTransaction = () => {
+      this.#inTransaction = true;
+      try {
+        return body();
+      } finally {
+        this.#inTransaction = false;
+      }
+    };
+    const committed = this.#batcher === undefined ? this.#records.transaction(inTransaction) : this.#batcher.submit(inTransaction);
+    return committed.then(
+      (result) => {
+        this.#cache.settled(written);
+        return result;
+      },
+      (error: unknown) => {
+        this.#cache.settled(written);
+        return this.#commitFailed(error, changes());
+      },
+    );
   }
 
   /**
@@ -197,7 +209,6 @@ export class LmdbStore implements KvStore {
       removed,
       () => (change === undefined ? [] : [change]),
     );
-    if (erased && this.#syncPolicy === 'flush') await Promise.resolve(this.#root.flushed).catch((error: unknown) => this.#commitFailed(error));
     return erased;
   }
 
@@ -231,8 +242,7 @@ export class LmdbStore implements KvStore {
 
   /**
    * Transactions committed in this environment so far (LMDB's last transaction id): against the writes
-   * made, it says how many share a commit (lmdb-js's writer thread appends writes queued while it works
-   * to the transaction in progress; bench/RESULTS.md, issue 11, replica-commit).
+   * made, it says how many share a commit (commit-batcher.ts; bench/RESULTS.md, issue 11, sync-commit).
    */
   committedTransactions(): number {
     return (this.#root.getStats() as { lastTxnId: number }).lastTxnId;
@@ -244,6 +254,8 @@ export class LmdbStore implements KvStore {
   }
 
   close(): Promise<void> {
+    // Writes still waiting for company are committed, not dropped: their callers are owed an answer.
+    this.#batcher?.commitNow();
     this.#cache.clear();
     this.#closing ??= this.#root.close();
     return this.#closing;
