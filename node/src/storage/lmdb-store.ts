@@ -1,7 +1,8 @@
 // The durable engine: LMDB through lmdb-js. With the `flush` sync policy a write's transaction joins
-// the others submitted around it in one synchronous, fsynced commit on this thread (commit-batcher.ts),
-// and `write` resolves after that commit; with `commit`, lmdb-js queues it into one transaction per event
-// turn on its writer thread and `write` resolves once that transaction is committed, before its fsync.
+// the others submitted around it in one fsynced commit (commit-batcher.ts: under load on this thread,
+// synchronously; under light load on lmdb-js's writer thread), and `write` resolves after that commit;
+// with `commit`, lmdb-js queues it into one transaction per event turn on its writer thread and `write`
+// resolves once that transaction is committed, before its fsync.
 // Reads are synchronous from the memory map, through a read cache of decoded records (record-cache.ts).
 
 import { open, type Database, type RootDatabase } from 'lmdb';
@@ -74,7 +75,8 @@ export class LmdbStore implements KvStore {
         throw error;
       }
     };
-    this.#batcher = syncPolicy === 'flush' ? new CommitBatcher(transactSync) : undefined;
+    const transactAsync = (body: () => void) => this.#records.transaction(body).then(() => this.#root.flushed);
+    this.#batcher = syncPolicy === 'flush' ? new CommitBatcher(transactSync, transactAsync) : undefined;
     if (leafHasher === undefined) LmdbPositionIndex.discard(this.#root, this.#meta);
     this.positions = leafHasher === undefined ? undefined : new LmdbPositionIndex(this.#root, this.#meta, leafHasher, (key) => this.get(key)?.version, entryCount(this.#records));
   }
@@ -107,8 +109,8 @@ export class LmdbStore implements KvStore {
     let failure: unknown;
     const changes: LeafChange[] = [];
     const written: string[] = [];
-    // The decisions run inside lmdb-js's batched write transaction. An exception thrown in there would
-    // abort the whole batch, other clients' writes included, so it is caught and rethrown afterwards;
+    // The decisions run inside a write transaction shared with other writes (the batcher's, or lmdb-js's
+    // batch). An exception thrown in there would abort the whole batch, other clients' writes included, so it is caught and rethrown afterwards;
     // every decision runs before the first put, so a throwing one leaves this batch unwritten.
     const outcomes = await this.#transact(
       () => {
