@@ -68,18 +68,6 @@ export const SHUTDOWN_MS_MAX = 25_000;
 
 /** LMDB map size: the largest the data file may grow (sparse; it is not allocated up front). */
 export const STORE_MAP_BYTES_MAX = 64 * 1024 * 1024 * 1024;
-/**
- * A durable write waits at most this long for others to share its commit (storage/commit-batcher.ts):
- * only while fewer are queued than the last commit held, so a write after a quiet spell does not wait.
- */
-export const COMMIT_WAIT_MS_MAX = 4;
-/**
- * The batcher waits for company only after a commit of at least this many writes: a sign that writes
- * arrive faster than it commits them. Below it, as under light load, every write commits in its own turn.
- */
-export const COMMIT_GROUP_MIN = 4;
-/** The batcher commits at the end of the turn once this many writes are queued, however many the last commit held. */
-export const COMMIT_BATCH_TARGET_MAX = 64;
 
 /**
  * The durable store's read cache (storage/record-cache.ts): decoded records, at most this much memory

@@ -42,9 +42,7 @@ export async function openStores(config: NodeConfig, clock: Clock, logger: Logge
   const bounds = { hintsMax: config.hintsMax, hintBytesMax: config.hintBytesMax };
   // lmdb-js and its native binding load only for a data directory (storage/lmdb.ts).
   // Only a clustered node keeps digests; a store opened without them drops any it had (they would go stale).
-  const lmdb = config.memory ? undefined : new (await import('./storage/lmdb')).LmdbStore(config.dataDir, config.syncPolicy, isClustered(config) ? leafHasher : undefined, (cause) =>
-        logger.warn('storage.commit_failed', { error: cause }),
-      );
+  const lmdb = config.memory ? undefined : new (await import('./storage/lmdb')).LmdbStore(config.dataDir, config.syncPolicy, isClustered(config) ? leafHasher : undefined);
   const raw: KvStore = opened.add('store', lmdb ?? new MemoryStore(config.memoryBytesMax));
   const hintStore: HintStore = opened.add('hint store', lmdb?.openHintStore(bounds) ?? new MemoryHintStore(bounds));
   const hints = new HintLedger(hintStore, logger);

@@ -47,40 +47,34 @@ test('a data directory whose name has a dot is used as a directory, and reopens 
   }
 });
 
-test('writers that each wait for their last write share commits, each answered with its own outcome', async () => {
+test('writes arriving one per event turn share transactions, each answered with its own outcome', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'swarmkv-lmdb-'));
   const store = new LmdbStore(dir, 'flush');
   try {
+    const writes: Promise<unknown>[] = [];
     const transactionsBefore = store.committedTransactions();
-    // 20 writers, three writes each, each write sent once the previous one is answered: as clients and
-    // coordinators wait on a node.
-    const writer = async (index: number): Promise<unknown[]> => {
-      const outcomes: unknown[] = [];
-      for (let round = 0; round < 3; round++) {
-        const key = `k${index}`;
-        const record = { key, valueJson: String(round * 20 + index), version: version(round * 20 + index), updatedAtMs: 1 };
-        outcomes.push(await store.write(key, (current) => (current !== undefined && current.version >= record.version ? undefined : record)));
-        if (index === 7 && round === 1) {
-          outcomes.push(
-            await store
-              .write('bad', () => {
-                throw new Error('a refused decision');
-              })
-              .catch((error: unknown) => String(error)),
-          );
-        }
+    for (let index = 0; index < 60; index++) {
+      // One write per turn, as replica writes arrive from peers (each frame its own turn).
+      const key = `k${index % 20}`;
+      const record = { key, valueJson: String(index), version: version(index), updatedAtMs: 1 };
+      writes.push(store.write(key, (current) => (current !== undefined && current.version >= record.version ? undefined : record)));
+      if (index === 30) {
+        const refused = store.write('bad', () => {
+          throw new Error('a refused decision');
+        });
+        writes.push(refused.catch((error: unknown) => String(error)));
       }
-      return outcomes;
-    };
-    const outcomes = (await Promise.all(Array.from({ length: 20 }, (_, index) => writer(index)))).flat();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const outcomes = await Promise.all(writes);
     expect(outcomes).toContain('Error: a refused decision');
     expect(store.get('bad')).toBeUndefined();
     for (let key = 0; key < 20; key++) expect(store.get(`k${key}`)?.valueJson).toBe(String(40 + key));
     expect(store.stats().liveKeys).toBe(20);
     const transactions = store.committedTransactions() - transactionsBefore;
     expect(transactions).toBeGreaterThan(0);
-    // Each round's 20 writes share a commit: 3 or 4 transactions for the 61 writes.
-    expect(transactions).toBeLessThanOrEqual(6);
+    // At least two writes per transaction on average (1-4 transactions for the 61 writes, measured).
+    expect(transactions).toBeLessThanOrEqual(30);
     await store.close();
     const reopened = new LmdbStore(dir, 'flush');
     expect(reopened.get('k19')?.valueJson).toBe('59');

@@ -1,9 +1,7 @@
-// The durable engine: LMDB through lmdb-js. With the `flush` sync policy a write's transaction joins
-// the others submitted around it in one fsynced commit (commit-batcher.ts: under load on this thread,
-// synchronously; under light load on lmdb-js's writer thread), and `write` resolves after that commit;
-// with `commit`, lmdb-js queues it into one transaction per event turn on its writer thread and `write`
-// resolves once that transaction is committed, before its fsync.
-// Reads are synchronous from the memory map, through a read cache of decoded records (record-cache.ts).
+// The durable engine: LMDB through lmdb-js. Writes are queued by lmdb-js into one transaction per event
+// turn (group commit); `write` resolves after that transaction is committed and, with the `flush` sync
+// policy, after it is fsynced too. Reads are synchronous from the memory map, through a read cache of
+// decoded records (record-cache.ts).
 
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { mkdirSync } from 'node:fs';
@@ -15,7 +13,6 @@ import { countDelta, decideBatch, type BatchOutcome, type KeyedDecision, type Kv
 import type { HintBounds } from './hint-store';
 import { LmdbHintStore } from './lmdb-hint-store';
 import { RecordCache } from './record-cache';
-import { CommitBatcher } from './commit-batcher';
 import { entryCount, LmdbPositionIndex, type LeafChange, type LeafHasher } from './lmdb-position-index';
 import { scanInOrder } from './scan-in-order';
 import type { StoredRecord } from './stored-record';
@@ -39,8 +36,6 @@ export class LmdbStore implements KvStore {
   readonly #meta: Database<unknown, string>;
   readonly #syncPolicy: SyncPolicy;
   readonly #cache = new RecordCache();
-  /** The `flush` policy's group commit; undefined under `commit`. */
-  readonly #batcher: CommitBatcher | undefined;
   /**
    * True while lmdb-js runs one of this store's transaction callbacks. Reads then go to the write
    * transaction itself, past the cache: they must see what earlier callbacks in the same transaction put
@@ -54,10 +49,9 @@ export class LmdbStore implements KvStore {
 
   /**
    * With a `leafHasher` (a clustered node), every write that creates or erases a record keeps the
-   * position index in its transaction. `commitFailed` hears of every failed commit once (each write in
-   * it fails with insufficient_storage too), for the node's log.
+   * position index in its transaction.
    */
-  constructor(dataDir: string, syncPolicy: SyncPolicy, leafHasher?: LeafHasher, commitFailed?: (cause: string) => void) {
+  constructor(dataDir: string, syncPolicy: SyncPolicy, leafHasher?: LeafHasher) {
     mkdirSync(dataDir, { recursive: true });
     this.#syncPolicy = syncPolicy;
     // lmdb-js guesses from the path whether it names a directory or a single data file: one with an
@@ -67,16 +61,6 @@ export class LmdbStore implements KvStore {
     this.#records = this.#root.openDB<DiskRecord, string>({ name: 'records' });
     this.#meta = this.#root.openDB<unknown, string>({ name: 'meta' });
     this.#counts = this.#storedCounts();
-    const transactSync = (body: () => void) => {
-      try {
-        this.#records.transactionSync(body);
-      } catch (error) {
-        commitFailed?.(error instanceof Error ? error.message : String(error));
-        throw error;
-      }
-    };
-    const transactAsync = (body: () => void) => this.#records.transaction(body).then(() => this.#root.flushed);
-    this.#batcher = syncPolicy === 'flush' ? new CommitBatcher(transactSync, transactAsync) : undefined;
     if (leafHasher === undefined) LmdbPositionIndex.discard(this.#root, this.#meta);
     this.positions = leafHasher === undefined ? undefined : new LmdbPositionIndex(this.#root, this.#meta, leafHasher, (key) => this.get(key)?.version, entryCount(this.#records));
   }
@@ -109,8 +93,8 @@ export class LmdbStore implements KvStore {
     let failure: unknown;
     const changes: LeafChange[] = [];
     const written: string[] = [];
-    // The decisions run inside a write transaction shared with other writes (the batcher's, or lmdb-js's
-    // batch). An exception thrown in there would abort the whole batch, other clients' writes included, so it is caught and rethrown afterwards;
+    // The decisions run inside lmdb-js's batched write transaction. An exception thrown in there would
+    // abort the whole batch, other clients' writes included, so it is caught and rethrown afterwards;
     // every decision runs before the first put, so a throwing one leaves this batch unwritten.
     const outcomes = await this.#transact(
       () => {
@@ -127,35 +111,37 @@ export class LmdbStore implements KvStore {
       () => changes,
     );
     if (failure !== undefined) throw failure;
-    return outcomes.map((outcome) => outcome.next);
+    const records = outcomes.map((outcome) => outcome.next);
+    const wroteAnything = alsoSetMeta !== undefined || records.some((record) => record !== undefined);
+    if (wroteAnything && this.#syncPolicy === 'flush') await Promise.resolve(this.#root.flushed).catch((error: unknown) => this.#commitFailed(error));
+    return records;
   }
 
   /**
-   * Runs `body` in a write transaction (the batcher's under `flush`, lmdb-js's batched one under
-   * `commit`), where reads bypass the read cache (#inTransaction); once the transaction settles the cache
-   * forgets `written` (the keys `body` put or removed), and a failed commit fails as #commitFailed says,
-   * reverting `changes()`.
+   * Runs `body` in lmdb-js's batched write transaction, where reads bypass the read cache (#inTransaction);
+   * once the transaction settles the cache forgets `written` (the keys `body` put or removed), and a
+   * failed commit fails as #commitFailed says, reverting `changes()`.
    */
   #transact<T>(body: () => T, written: readonly string[], changes: () => readonly LeafChange[]): Promise<T> {
-    const inTransaction = () => {
-      this.#inTransaction = true;
-      try {
-        return body();
-      } finally {
-        this.#inTransaction = false;
-      }
-    };
-    const committed = this.#batcher === undefined ? this.#records.transaction(inTransaction) : this.#batcher.submit(inTransaction);
-    return committed.then(
-      (result) => {
-        this.#cache.settled(written);
-        return result;
-      },
-      (error: unknown) => {
-        this.#cache.settled(written);
-        return this.#commitFailed(error, changes());
-      },
-    );
+    return this.#records
+      .transaction(() => {
+        this.#inTransaction = true;
+        try {
+          return body();
+        } finally {
+          this.#inTransaction = false;
+        }
+      })
+      .then(
+        (result) => {
+          this.#cache.settled(written);
+          return result;
+        },
+        (error: unknown) => {
+          this.#cache.settled(written);
+          return this.#commitFailed(error, changes());
+        },
+      );
   }
 
   /**
@@ -211,6 +197,7 @@ export class LmdbStore implements KvStore {
       removed,
       () => (change === undefined ? [] : [change]),
     );
+    if (erased && this.#syncPolicy === 'flush') await Promise.resolve(this.#root.flushed).catch((error: unknown) => this.#commitFailed(error));
     return erased;
   }
 
@@ -244,7 +231,8 @@ export class LmdbStore implements KvStore {
 
   /**
    * Transactions committed in this environment so far (LMDB's last transaction id): against the writes
-   * made, it says how many share a commit (commit-batcher.ts; bench/RESULTS.md, issue 11, sync-commit).
+   * made, it says how many share a commit (lmdb-js's writer thread appends writes queued while it works
+   * to the transaction in progress; bench/RESULTS.md, issue 11, replica-commit).
    */
   committedTransactions(): number {
     return (this.#root.getStats() as { lastTxnId: number }).lastTxnId;
@@ -256,8 +244,6 @@ export class LmdbStore implements KvStore {
   }
 
   close(): Promise<void> {
-    // Writes still waiting for company are committed, not dropped: their callers are owed an answer.
-    this.#batcher?.commitNow();
     this.#cache.clear();
     this.#closing ??= this.#root.close();
     return this.#closing;
