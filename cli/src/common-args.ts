@@ -1,5 +1,6 @@
 // Flags the data commands take (the connection: every one; the consistency: put, get, del), and what
 // help and completion say about them.
+import { CONSISTENCY_LEVELS } from '../../node/src';
 import { CliFailure, exitCodes } from './exit-codes';
 import type { CommandHelp } from './help/command-help';
 import { DEFAULT_URL } from './node-client';
@@ -16,9 +17,6 @@ export const connectionHelp = {
   nodeOptions: ['url'],
 } as const satisfies Partial<CommandHelp>;
 
-/** The levels the REST API's `?consistency=` and a node's default consistencies take (docs/api.md). */
-export const CONSISTENCY_LEVELS = ['one', 'quorum', 'all'] as const;
-
 /** The key commands' consistency: how many replicas must answer (the REST API's `?consistency=`). */
 export const consistencyArgs = {
   consistency: { type: 'string', description: 'replicas that must answer: `one`, `quorum` or `all` (default: the node’s --read-consistency or --write-consistency)' },
@@ -29,6 +27,6 @@ export const consistencyHelp = { choices: { consistency: CONSISTENCY_LEVELS } } 
 /** `path` with the consistency asked for, if any; another word is a usage error naming the flag. */
 export function withConsistency(path: string, consistency: string | undefined): string {
   if (consistency === undefined) return path;
-  if (!(CONSISTENCY_LEVELS as readonly string[]).includes(consistency)) throw new CliFailure(exitCodes.usage, `--consistency must be one, quorum or all, got ${JSON.stringify(consistency)}`);
+  if (!(CONSISTENCY_LEVELS as readonly string[]).includes(consistency)) throw new CliFailure(exitCodes.usage, `--consistency must be ${CONSISTENCY_LEVELS.slice(0, -1).join(', ')} or ${CONSISTENCY_LEVELS.at(-1)}, got ${JSON.stringify(consistency)}`);
   return `${path}?consistency=${consistency}`;
 }

@@ -156,7 +156,8 @@ export const configFields: readonly ConfigField[] = [
 ];
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
-const CONSISTENCIES: readonly Consistency[] = ['one', 'quorum', 'all'];
+/** Every consistency level, weakest first: a node's defaults and the REST API's `?consistency=` take these. */
+export const CONSISTENCY_LEVELS: readonly Consistency[] = ['one', 'quorum', 'all'];
 const PROFILES: readonly MembershipProfile[] = ['local', 'lan', 'wan'];
 const PORT_MAX = 65535;
 const NAME_CHARS_MAX = 64;
@@ -377,8 +378,8 @@ function validateClusterConfig(config: NodeConfig): void {
   check(Number.isInteger(config.dhtPort) && config.dhtPort >= 0 && config.dhtPort <= PORT_MAX, `--dht-port must be an integer 0..${PORT_MAX}`);
   check(Number.isInteger(config.replicas) && config.replicas >= 1 && config.replicas <= REPLICATION_FACTOR_MAX, `--replicas must be 1..${REPLICATION_FACTOR_MAX}`);
   check(Number.isInteger(config.tokensPerNode) && config.tokensPerNode >= 1 && config.tokensPerNode <= TOKENS_PER_NODE_MAX, `--tokens must be 1..${TOKENS_PER_NODE_MAX}`);
-  check(CONSISTENCIES.includes(config.readConsistency), `--read-consistency must be one of ${CONSISTENCIES.join(', ')}`);
-  check(CONSISTENCIES.includes(config.writeConsistency), `--write-consistency must be one of ${CONSISTENCIES.join(', ')}`);
+  check(CONSISTENCY_LEVELS.includes(config.readConsistency), `--read-consistency must be one of ${CONSISTENCY_LEVELS.join(', ')}`);
+  check(CONSISTENCY_LEVELS.includes(config.writeConsistency), `--write-consistency must be one of ${CONSISTENCY_LEVELS.join(', ')}`);
   check(PROFILES.includes(config.profile), `--profile must be one of ${PROFILES.join(', ')}`);
   validateRepairWithinGrace(config);
   if (config.secret === undefined) {

@@ -31,6 +31,6 @@ export { LEAVE_MS_MAX, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, SECRET_CHARS_MIN, SHU
 export { CHAOS_EVENTS_KEPT_MAX, CHAOS_PARTITION_MS_MAX, CHAOS_PARTITION_PEERS_MAX, CHAOS_PAUSE_MS_MAX, CHAOS_RUN_CHARS_MAX, CHAOS_SKEW_MS_MAX } from './limits';
 export { HTTP_CONNECTIONS_MAX, HTTP_HEADERS_TIMEOUT_MS, HTTP_PIPELINED_RESPONSES_MAX, HTTP_TIMEOUT_CHECK_INTERVAL_MS, JSON_DEPTH_MAX, TOKEN_CACHE_MS } from './limits';
 export { errorStatus, type ErrorCode } from './errors';
-export { ConfigError, configFields, resolveNodeConfig, tlsFilesOf, type ConfigField, type NodeConfig } from './config';
+export { ConfigError, configFields, CONSISTENCY_LEVELS, resolveNodeConfig, tlsFilesOf, type ConfigField, type NodeConfig } from './config';
 export type { LogDestination, Logger, LogLevel } from './log';
 export { SeededRandom } from './seeded-random';

@@ -1,8 +1,7 @@
 // Help for `swarmkv node`: its flags come from the daemon's configuration fields, so their headings
 // are given here by flag; a field added later that no heading names is listed under "Other options".
 
-import { configFields } from '../../../node/src';
-import { CONSISTENCY_LEVELS } from '../common-args';
+import { configFields, CONSISTENCY_LEVELS } from '../../../node/src';
 import type { CommandHelp } from '../help/command-help';
 import { logFormatHelp } from '../log-format/log-format-option';
 

@@ -8,10 +8,10 @@
 
 import { SwarmError } from '../errors';
 
-import type { Consistency } from '../config';
+import { CONSISTENCY_LEVELS, type Consistency } from '../config';
 
 export type { Consistency };
-export const CONSISTENCY_LEVELS: readonly Consistency[] = ['one', 'quorum', 'all'];
+export { CONSISTENCY_LEVELS };
 
 export function isConsistency(text: unknown): text is Consistency {
   return typeof text === 'string' && (CONSISTENCY_LEVELS as readonly string[]).includes(text);
