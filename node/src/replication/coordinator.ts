@@ -28,7 +28,7 @@ import { currentTargets, standInWrites, type Placement, type ReplicaDirectory, t
 import { gatherJointQuorum, gatherNeeded, requiredAcks, type Reply } from './quorum';
 import { ReadRepairer } from './read-repairer';
 import type { ReplicaWriteAck } from './replica';
-import { countsToward, writeQuorumGroups } from './write-quorum';
+import { countsToward, standInsWithOwnCopy, writeQuorumGroups } from './write-quorum';
 
 export interface ListRequest {
   readonly prefix: string;
@@ -170,10 +170,18 @@ export class Coordinator {
       // While the ring changes, W of every ring of interest, not only of the current one (write-quorum.ts).
       const { targets, jointSets } = this.#deps.placement.writeTargetsFor(key);
       const groups = writeQuorumGroups(consistency, targets, jointSets);
-      // A stand-in keeps the record as a hint for the replica it covers for (hinted handoff).
+      // A stand-in keeps the record as a hint for the replica it covers for (hinted handoff), and its
+      // own copy too if a joint ring counts on it (standInsWithOwnCopy).
       const hinted = standInWrites(targets);
+      const ownCopyToo = standInsWithOwnCopy(targets, jointSets);
       const record: StoredRecord = { key, valueJson, version: this.#versionAbove(floor), updatedAtMs: this.#deps.clock.nowMs() };
-      const write = (nodeId: string) => this.#replica(nodeId).write(record, hinted.get(nodeId));
+      const write = (nodeId: string) => {
+        const replica = this.#replica(nodeId);
+        const hint = hinted.get(nodeId);
+        if (hint === undefined || !ownCopyToo.has(nodeId)) return replica.write(record, hint);
+        // The own copy's acknowledgement is the one that can report a newer version in that store.
+        return Promise.all([replica.write(record), replica.write(record, hint)]).then(([own]) => own);
+      };
       const { replies } = await gatherJointQuorum(targets, groups, REPLICA_QUORUM_DEADLINE_MS, write);
       const newer = newerVersionSeen(record, replies);
       if (newer === undefined) return { result: record, replicas: replies.map((reply) => reply.nodeId) };

@@ -6,15 +6,17 @@ import { describe, expect, test } from 'bun:test';
 import { systemClock } from '../clock';
 import { SwarmError } from '../errors';
 import { RING_DIGEST_METADATA, RING_OWNERSHIP_METADATA, type RingOwnership } from '../ring';
-import { MemoryStore } from '../storage';
+import { silentLogger } from '../log';
+import { MemoryHintStore, MemoryStore } from '../storage';
 import { HybridLogicalClock } from '../version';
 import { Coordinator } from './coordinator';
+import { HintLedger } from './hint-ledger';
 import { LocalReplica } from './local-replica';
 import { NO_JOINT_SETS, placementThrough, type ReplicaDirectory } from './placement';
 import { gatherJointQuorum } from './quorum';
 import type { Replica } from './replica';
 import { PREVIOUS_RING_GRACE_MS_MAX, RingPlacement, type PlacementMembership } from './ring-placement';
-import { writeQuorumGroups } from './write-quorum';
+import { standInsWithOwnCopy, writeQuorumGroups } from './write-quorum';
 
 const A = 'aaaaaaaaaaaaaaaa';
 const B = 'bbbbbbbbbbbbbbbb';
@@ -132,6 +134,73 @@ describe('the replica sets of a write', () => {
     nowMs += 1;
     expect(placement.jointRings()).toHaveLength(0);
     expect(placement.writeTargetsFor('k').jointSets).toBe(NO_JOINT_SETS);
+  });
+});
+
+describe('a ring change with a replica down', () => {
+  const E = 'eeeeeeeeeeeeeeee';
+  /** A placement on A while `ownership` holds, with `dead` down. */
+  function withDead(ownership: Record<string, RingOwnership>, dead: string) {
+    const view = new View(ownership);
+    view.down.add(dead);
+    return { placement: placementOf(view), dead };
+  }
+
+  /** After E joined a ring of four, the previous ring still counts (B reports it) when D dies. */
+  function previousRingWithDead() {
+    const view = new View({ [A]: 'owner', [B]: 'owner', [C]: 'owner', [D]: 'owner', [E]: 'joining' });
+    const placement = placementOf(view);
+    view.digests[B] = placement.current().ring.digest;
+    view.ownership[E] = 'owner';
+    view.down.add(D);
+    placement.refresh();
+    return { placement, dead: D };
+  }
+
+  // A join cannot meet it: the join ring is the current ring plus the joiner, so a stand-in (the node
+  // past the key's replicas in the current ring) is never among the key's replicas there.
+  const changes: [string, () => { placement: RingPlacement; dead: string }][] = [
+    ['a leave', () => withDead({ [A]: 'owner', [B]: 'owner', [C]: 'owner', [D]: 'owner', [E]: 'leaving' }, D)],
+    ['a leave from a ring of four', () => withDead({ [A]: 'owner', [B]: 'owner', [C]: 'owner', [D]: 'leaving' }, C)],
+    ['the grace after a join', previousRingWithDead],
+  ];
+
+  test.each(changes)('during %s, the healthy nodes can meet every quorum a write needs', (_, setUp) => {
+    const { placement, dead } = setUp();
+    let standInsInJointSets = 0;
+    for (const key of KEYS) {
+      const { targets, jointSets } = placement.writeTargetsFor(key);
+      expect(jointSets.length).toBeGreaterThan(0);
+      const healthy = targets.filter((target) => target.nodeId !== dead);
+      for (const group of writeQuorumGroups('quorum', targets, jointSets)) {
+        expect(healthy.filter((target) => group.counts(target.nodeId)).length).toBeGreaterThanOrEqual(group.needed);
+      }
+      standInsInJointSets += standInsWithOwnCopy(targets, jointSets).size;
+    }
+    // The keys whose writes were refused before stand-ins kept their own copy: a third or more.
+    expect(standInsInJointSets).toBeGreaterThan(KEYS.length / 4);
+  });
+
+  test('a stand-in that is a replica in the ring being left keeps its own copy and the hint, and every write is acknowledged', async () => {
+    const view = new View({ [A]: 'owner', [B]: 'owner', [C]: 'owner', [D]: 'leaving' });
+    view.down.add(C);
+    const placement = placementOf(view);
+    const stores = new Map([A, B, D].map((nodeId) => [nodeId, new MemoryStore()]));
+    const ledgers = new Map([A, B, D].map((nodeId) => [nodeId, new HintLedger(new MemoryHintStore({ hintsMax: 1000, hintBytesMax: 1024 * 1024 }), silentLogger)]));
+    const directory: ReplicaDirectory = { replica: (nodeId) => (stores.has(nodeId) ? new LocalReplica(nodeId, stores.get(nodeId)!, ledgers.get(nodeId)) : undefined) };
+    const coordinator = new Coordinator({ hlc: new HybridLogicalClock(A, systemClock), clock: systemClock, placement, directory, readConsistency: 'quorum', writeConsistency: 'quorum' });
+    let doubled = 0;
+    for (const key of KEYS) {
+      const { targets, jointSets } = placement.writeTargetsFor(key);
+      const { result } = await coordinator.put(key, '"v"');
+      await Bun.sleep(0);
+      for (const nodeId of standInsWithOwnCopy(targets, jointSets)) {
+        doubled++;
+        expect(stores.get(nodeId)!.get(key)).toEqual(result);
+        expect(ledgers.get(nodeId)!.forKey(key)).toEqual([{ target: C, record: result }]);
+      }
+    }
+    expect(doubled).toBeGreaterThan(0);
   });
 });
 

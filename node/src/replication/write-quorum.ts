@@ -27,17 +27,34 @@ export function countsToward(consistency: Consistency, targets: readonly Replica
 
 /**
  * What a write must gather: the current ring's quorum, then, at `quorum` and `all`, the same level's
- * quorum of each joint set, counted among its members that are targets as themselves (a stand-in's
- * hint is not the member's own copy). At `one` the joint sets add nothing: one acknowledgement
- * promises no overlap with any read, in any ring.
+ * quorum of each joint set, counted among its members that are targets. A member that is a target only
+ * as a stand-in in the current ring counts too: the coordinator writes it its own copy as well as the
+ * hint (standInsWithOwnCopy), so it holds the record the way that ring's reads will look for it. At
+ * `one` the joint sets add nothing: one acknowledgement promises no overlap with any read, in any ring.
  */
 export function writeQuorumGroups(consistency: Consistency, targets: readonly ReplicaTarget[], jointSets: readonly (readonly string[])[]): QuorumGroup[] {
   const groups: QuorumGroup[] = [{ counts: countsToward(consistency, targets), needed: requiredAcks(consistency, currentTargets(targets).length) }];
   if (consistency === 'one' || jointSets.length === 0) return groups;
-  const standIns = new Set(targets.filter((target) => target.standInFor !== undefined).map((target) => target.nodeId));
   for (const replicas of jointSets) {
-    const members = new Set(replicas.filter((nodeId) => !standIns.has(nodeId)));
+    const members = new Set(replicas);
     groups.push({ counts: (nodeId) => members.has(nodeId), needed: requiredAcks(consistency, replicas.length) });
   }
   return groups;
+}
+
+/** No stand-in needs its own copy: the common case (a stable ring), shared rather than built per write. */
+const NO_OWN_COPIES: ReadonlySet<string> = new Set();
+
+/**
+ * The stand-ins among a write's targets that are also replicas of the key in a joint set. Such a node
+ * is written twice: as a hint for the replica it covers for in the current ring, and as itself, because
+ * in the joint ring it is one of the key's replicas, whose reads ask its main store and never its
+ * hints. Written only as a hint, it could not count toward that ring's quorum, and a write while the
+ * ring changes (a join, a leave, the grace after either) with one replica down would be refused for
+ * want of an acknowledgement that a healthy node could give.
+ */
+export function standInsWithOwnCopy(targets: readonly ReplicaTarget[], jointSets: readonly (readonly string[])[]): ReadonlySet<string> {
+  if (jointSets.length === 0 || !targets.some((target) => target.standInFor !== undefined)) return NO_OWN_COPIES;
+  const inJointSets = new Set(jointSets.flat());
+  return new Set(targets.filter((target) => target.standInFor !== undefined && inJointSets.has(target.nodeId)).map((target) => target.nodeId));
 }
