@@ -326,6 +326,7 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      elasticity.stopLeave();
       await leave();
       metadata.stop();
       stopFollowingRing();

@@ -18,6 +18,8 @@ export interface Elasticity extends ElasticityControl {
   readonly departed: Promise<Departure>;
   /** Deletes the copies this node no longer owns, in the background; closed with the cluster half. */
   readonly cleanup: CleanupService;
+  /** The node is stopping: a leave under way writes nothing more (LeaveProcedure.stop). */
+  stopLeave(): void;
 }
 
 export interface ElasticityParts {
@@ -149,6 +151,7 @@ export function wireElasticity(parts: ElasticityParts): Elasticity {
       return leave.status();
     },
     leaveStatus: () => leave.status(),
+    stopLeave: () => leave.stop(),
     remove: removal(parts, drops),
   };
 }

@@ -78,6 +78,9 @@ export class LeaveProcedure {
   #running: Promise<LeaveStatus> | undefined;
   #reported: (() => void) | undefined;
   readonly #reportedOnce: Promise<void>;
+  /** Set once the node stops: the leave writes nothing more (its store is about to close). */
+  #stopped = false;
+  #wakeFromRetryPause: (() => void) | undefined;
 
   constructor(deps: LeaveDeps) {
     this.#deps = deps;
@@ -97,6 +100,17 @@ export class LeaveProcedure {
     return this.#running;
   }
 
+  /**
+   * The node is stopping: no further pass or retry starts, and the leave writes nothing more to the
+   * node's store, which closes next (a retry's ownership write after that once threw from inside
+   * lmdb-js). A pass in flight ends on its own. A leave cut short leaves `leaving` persisted, which the
+   * next start turns back into `owner` (main-elasticity.ts), as after a crash.
+   */
+  stop(): void {
+    this.#stopped = true;
+    this.#wakeFromRetryPause?.();
+  }
+
   /** Resolves once the final status of a finished leave has been read. */
   reported(): Promise<void> {
     return this.#reportedOnce;
@@ -111,13 +125,13 @@ export class LeaveProcedure {
     this.#deps.announceLeaving(true);
     try {
       const streamed = await this.#passWithRetries('all');
-      if (streamed.failed > 0 || streamed.cutShort) return this.#fail(streamed, 'the stream');
+      if (streamed.failed > 0 || streamed.cutShort || this.#stopped) return this.#fail(streamed, 'the stream');
       this.#status.phase = 'finishing';
       await gate.closeToWrites();
       const changed = gate.changedKeys();
       this.#status.changedKeys = changed === 'overflowed' ? stats.liveKeys + stats.tombstones : changed.size;
       const finished = await this.#passWithRetries(changed === 'overflowed' ? 'all' : changed);
-      if (finished.failed > 0 || finished.cutShort) return this.#fail(finished, 'the final pass');
+      if (finished.failed > 0 || finished.cutShort || this.#stopped) return this.#fail(finished, 'the final pass');
       await this.#deps.announceLeft();
       this.#status.phase = 'left';
       this.#status.finishedAt = this.#now();
@@ -133,13 +147,25 @@ export class LeaveProcedure {
     const { limits, logger } = this.#deps;
     let outcome = await this.#pass(records);
     for (let round = 1; round <= limits.retryRoundsMax && (outcome.failed > 0 || outcome.cutShort); round++) {
-      if (outcome.cutShort) return outcome;
+      if (outcome.cutShort || this.#stopped) return outcome;
       logger.info('leave.retrying', { round, failed: outcome.failed, failedSuccessors: outcome.failedSuccessors });
-      await new Promise((resolve) => setTimeout(resolve, limits.retryDelayMs * round));
+      await this.#retryPause(limits.retryDelayMs * round);
+      if (this.#stopped) return outcome;
       this.#status.failed = 0;
       outcome = await this.#pass(outcome.failedKeys === 'many' ? 'all' : outcome.failedKeys);
     }
     return outcome;
+  }
+
+  /** Waits before a retry round, or until stop(). */
+  #retryPause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.#wakeFromRetryPause = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   async #pass(records: HandedOverRecords): Promise<HandoverOutcome> {
@@ -168,12 +194,22 @@ export class LeaveProcedure {
   }
 
   #fail(outcome: HandoverOutcome | undefined, where: string): LeaveStatus {
+    if (this.#stopped) return this.#stoppedDuringLeave();
     const why = outcome === undefined ? where : `${where}: ${outcome.failed} records not acknowledged by every successor${outcome.cutShort ? ', deadline passed' : ''}${outcome.failedSuccessors.length > 0 ? ` (unreachable: ${outcome.failedSuccessors.join(', ')})` : ''}`;
     this.#deps.gate.reopen();
     this.#deps.announceLeaving(false);
     this.#status.phase = 'failed';
     this.#status.finishedAt = this.#now();
     this.#status.reason = `${why}; this node stays a member with its data: retry the leave`;
+    this.#deps.logger.warn('leave.failed', { ...this.#status });
+    return { ...this.#status };
+  }
+
+  /** The end of a leave the node's stop cut short: reported, nothing written (see stop). */
+  #stoppedDuringLeave(): LeaveStatus {
+    this.#status.phase = 'failed';
+    this.#status.finishedAt = this.#now();
+    this.#status.reason = 'this node stopped during its leave; it is still a member, with its data: start it and retry the leave';
     this.#deps.logger.warn('leave.failed', { ...this.#status });
     return { ...this.#status };
   }
