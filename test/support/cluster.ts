@@ -71,6 +71,12 @@ export interface ClusterOptions {
   readonly nodeArgsByName?: Readonly<Record<string, readonly string[]>>;
   /** Sees every node's log lines from the first launch on. */
   readonly eventSink?: EventSink;
+  /**
+   * A command the named nodes run under (`{ n2: ['strace', ...] }`, to inject disk latency). The pid
+   * the harness holds is then the wrapper's: the node must die with it (`setpriv --pdeathsig KILL`
+   * as the wrapper's last words), and SIGSTOP or SIGTERM reach the wrapper, not the node.
+   */
+  readonly wrapperByName?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -100,11 +106,11 @@ export class HostProcess {
   #stderr = '';
   #paused = false;
 
-  constructor(name: string, host: TestHost, args: readonly string[], logFile: string, sink?: EventSink) {
+  constructor(name: string, host: TestHost, args: readonly string[], logFile: string, sink?: EventSink, wrapper: readonly string[] = []) {
     this.name = name;
     this.#log = createWriteStream(logFile, { flags: 'a' });
-    this.#log.write(`# ${new Date().toISOString()} ip netns exec ${host.namespace} node ${args.join(' ')}\n`);
-    this.child = spawn('ip', ['netns', 'exec', host.namespace, 'node', CLI_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.#log.write(`# ${new Date().toISOString()} ip netns exec ${host.namespace} ${[...wrapper, 'node'].join(' ')} ${args.join(' ')}\n`);
+    this.child = spawn('ip', ['netns', 'exec', host.namespace, ...wrapper, 'node', CLI_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
     void this.exited.then(({ code, signal }) => this.#log.end(`# exited: code ${code} signal ${signal}\n`));
     let buffered = '';
@@ -266,7 +272,8 @@ export class TestCluster {
   }
 
   async #launch(node: ClusterNode): Promise<void> {
-    node.process = new HostProcess(node.name, node.host, [...node.args, ...node.extraArgs], join(this.root, 'logs', `${node.name}.log`), this.eventSink);
+    const wrapper = this.#options.wrapperByName?.[node.name] ?? [];
+    node.process = new HostProcess(node.name, node.host, [...node.args, ...node.extraArgs], join(this.root, 'logs', `${node.name}.log`), this.eventSink, wrapper);
     const listening = await node.process.waitForEvent('node.listening');
     const nodeId = String(listening.nodeId);
     if (node.nodeId !== '' && node.nodeId !== nodeId) throw new Error(`${node.name} came back as ${nodeId}, not ${node.nodeId}`);
