@@ -12,6 +12,7 @@ import { describe, expect, test } from 'bun:test';
 import { spawnSync } from 'node:child_process';
 import { NAMESPACES_AVAILABLE, useCluster, type ClusterNode } from './support/cluster';
 import { converge, CONVERGE_MS_MAX } from './support/cluster-scenarios';
+import { WriteLoad } from './support/write-load';
 
 const TAG = 'slow-disk';
 /** Each fsync of n2 waits this long: above the `local` profile's 175 ms probe timeout. */
@@ -19,11 +20,12 @@ const FSYNC_DELAY_US = 250_000;
 const CLIENTS = 24;
 const KEYS = 500;
 const WRITES_MS = 12_000;
-/** Past the coordinator's quorum deadline (1.5 s): a slower answer is a failure, not a hang. */
-const REQUEST_TIMEOUT_MS = 4000;
 const DETECTION_MS_MAX = 15_000;
 const SCENARIO_MS = 120_000;
 const STRACE_AVAILABLE = spawnSync('strace', ['-V']).status === 0;
+// As for namespaces (support/cluster.ts): in the boxed `npm test`, a missing strace fails the run
+// instead of skipping this suite quietly (.ci/run installs it).
+if (!STRACE_AVAILABLE && process.env.SWARMKV_TEST_BOXED === '1') throw new Error('test/slow-disk.test.ts needs strace, and this boxed run has none');
 
 // setpriv: the node (strace's child) is killed when strace dies, as the harness's SIGKILL reaches strace only.
 const SLOW_DISK = ['strace', '-f', '--seccomp-bpf', '-qq', '-o', '/dev/null', '-e', 'trace=fdatasync,fsync', '-e', `inject=fdatasync,fsync:delay_enter=${FSYNC_DELAY_US}`, 'setpriv', '--pdeathsig', 'KILL'];
@@ -43,21 +45,11 @@ describe.skipIf(!NAMESPACES_AVAILABLE || !STRACE_AVAILABLE)('a node with a slow 
     const suspicionsOfN2 = () => [n1, n3].flatMap((node) => node.process.events.filter((event) => event.event === 'membership.member_changed' && event.member === n2.nodeId && event.state !== 'alive'));
     const before = suspicionsOfN2().length;
 
-    let running = true;
-    let acknowledged = 0;
-    const refused: string[] = [];
-    const client = async (index: number) => {
-      for (let sequence = 0; running; sequence++) {
-        const key = `${TAG}:${(index * 7919 + sequence * 104_729) % KEYS}`;
-        const reply = await c.put([n1, n2, n3][(index + sequence) % 3]!, key, { index, sequence }, 'quorum', REQUEST_TIMEOUT_MS).catch((error: unknown) => String(error));
-        if (typeof reply !== 'string' && reply.status === 200) acknowledged++;
-        else refused.push(typeof reply === 'string' ? reply : `${reply.status} ${reply.text.slice(0, 200)}`);
-      }
-    };
-    const clients = Promise.all(Array.from({ length: CLIENTS }, (_, index) => client(index)));
+    const load = new WriteLoad(c, [n1, n2, n3], { tag: TAG, clients: CLIENTS, keys: KEYS });
     await Bun.sleep(WRITES_MS);
-    running = false;
-    await clients;
+    const report = await load.stop();
+    const acknowledged = report.acknowledgedAtMs.length;
+    const refused = report.refused.map(({ why }) => why);
     const suspicions = suspicionsOfN2().slice(before);
     console.log(`[${TAG}] ${acknowledged} quorum writes acknowledged in ${WRITES_MS} ms with n4 dead and n2's fsyncs at ${FSYNC_DELAY_US / 1000} ms; refused ${refused.length}; n2 held suspect ${suspicions.length} times`);
     expect(suspicions).toEqual([]);

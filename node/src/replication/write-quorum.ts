@@ -50,8 +50,9 @@ const NO_OWN_COPIES: ReadonlySet<string> = new Set();
  * is written twice: as a hint for the replica it covers for in the current ring, and as itself, because
  * in the joint ring it is one of the key's replicas, whose reads ask its main store and never its
  * hints. Written only as a hint, it could not count toward that ring's quorum, and a write while the
- * ring changes (a join, a leave, the grace after either) with one replica down would be refused for
- * want of an acknowledgement that a healthy node could give.
+ * ring changes (a leave, or the grace after any change; a join ring only adds the joiner, so never a
+ * stand-in) with one replica down would be refused for want of an acknowledgement a healthy node could
+ * give.
  */
 export function standInsWithOwnCopy(targets: readonly ReplicaTarget[], jointSets: readonly (readonly string[])[]): ReadonlySet<string> {
   if (jointSets.length === 0 || !targets.some((target) => target.standInFor !== undefined)) return NO_OWN_COPIES;
