@@ -3,11 +3,13 @@
 # registry is reachable: a root filesystem holding this machine's Node.js and npm, a POSIX shell and the
 # few tools the Dockerfile's RUN steps use, tini, the shared libraries they load, and the same
 # non-root `node` user (uid 1000) as the official image. Imported with `docker import`, tagged by the
-# Node version, and reused while that tag exists. Prints the image's tag.
+# Node version and a hash of this script (an edited recipe makes a new image instead of reusing a stale
+# one), and reused while that tag exists. Prints the image's tag.
 set -euo pipefail
 
 node_version=$(node --version)
-tag="swarmkv-base:node-${node_version#v}"
+recipe=$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-12)
+tag="swarmkv-base:node-${node_version#v}-${recipe}"
 if docker image inspect "$tag" >/dev/null 2>&1; then
   echo "$tag"
   exit 0
