@@ -37,7 +37,7 @@ import { PENDING_RING_DIGEST_METADATA, RING_DIGEST_METADATA, RING_OWNERSHIP_META
 import type { KvStore } from './storage';
 import { DEPARTURE_BATCH_MAX, DEPARTURE_HANDOVER_MS_MAX } from './limits';
 import { isNodeId, type HybridLogicalClock } from './version';
-import { ConnectionWatch, Rpc, RPC_IN_FLIGHT_MAX, type PeerHello, type TransportStats } from './transport';
+import { ConnectionWatch, Rpc, RPC_IN_FLIGHT_BUSY, type PeerHello, type TransportStats } from './transport';
 import type { HyperswarmTransport } from './transport/hyperswarm';
 import { warnOncePerPeer } from './main-log-once';
 import { createTransport, refusalsOf, transportLogOf } from './main-transport';
@@ -127,7 +127,7 @@ function startAntiEntropy(wiring: ClusterWiring, rpc: Rpc, connections: Connecti
     clock,
     logger,
     intervalMs: config.antiEntropyIntervalMs,
-    busy: () => rpc.inFlight() > RPC_IN_FLIGHT_MAX / 2,
+    busy: () => rpc.inFlight() > RPC_IN_FLIGHT_BUSY,
   });
   const startedMs = performance.now();
   digests.build().then(

@@ -7,6 +7,7 @@ import { Rpc, type RpcOptions } from './rpc';
 
 const A = 'aaaaaaaaaaaaaaaa';
 const B = 'bbbbbbbbbbbbbbbb';
+const C = 'cccccccccccccccc';
 const messages = contractMessages();
 let cleanup: Array<() => Promise<void>> = [];
 
@@ -15,8 +16,8 @@ afterEach(async () => {
   cleanup = [];
 });
 
-/** Two nodes on a fake network, each with an Rpc; resolves once they see each other. */
-async function pair(options: RpcOptions = {}) {
+/** Nodes on a fake network, each with an Rpc; resolves once all see each other. */
+async function meshOf(nodeIds: readonly string[], options: RpcOptions = {}) {
   const network = new MemoryNetwork({ seed: 3 });
   const make = (nodeId: string) => {
     const transport = new MemoryTransport(network, { nodeId, name: nodeId, httpAddress: 'h:1', clusterName: 'c', secret: 'rpc-secret-0123456789', messages });
@@ -28,12 +29,16 @@ async function pair(options: RpcOptions = {}) {
     });
     return { transport, rpc, handlers };
   };
-  const a = make(A);
-  const b = make(B);
-  await a.transport.start(a.rpc.wrap(a.handlers));
-  await b.transport.start(b.rpc.wrap(b.handlers));
-  await waitUntil(() => a.transport.connectedPeers().length === 1 && b.transport.connectedPeers().length === 1, 1000, 'a and b to meet');
-  return { network, a, b };
+  const nodes = nodeIds.map(make);
+  for (const node of nodes) await node.transport.start(node.rpc.wrap(node.handlers));
+  await waitUntil(() => nodes.every((node) => node.transport.connectedPeers().length === nodes.length - 1), 1000, 'every node to meet every other');
+  return { network, nodes };
+}
+
+/** Two nodes, a and b. */
+async function pair(options: RpcOptions = {}) {
+  const { network, nodes } = await meshOf([A, B], options);
+  return { network, a: nodes[0]!, b: nodes[1]! };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<SwarmError> {
@@ -94,6 +99,32 @@ describe('rpc', () => {
     expect((await rejection(a.rpc.request(B, note('3')))).details.reason).toBe('busy');
     expect(await Promise.all([first, second])).toEqual([note('ok'), note('ok')]);
     expect(await a.rpc.request(B, note('4'))).toEqual(note('ok'));
+  });
+
+  test('a peer that does not answer uses up only its own share of the in-flight bound', async () => {
+    // b has gone silent (killed, cut off) and failure detection has not said so yet: requests to it
+    // wait for their deadline. They must not hold the slots a's requests to c need.
+    const { nodes } = await meshOf([A, B, C], { inFlightPerPeerMax: 2, inFlightMax: 3, timeoutMs: 200 });
+    const [a, b, c] = nodes as [(typeof nodes)[0], (typeof nodes)[0], (typeof nodes)[0]];
+    b.rpc.serve('test.note', async () => {
+      await sleep(1000);
+      return note('too late');
+    });
+    c.rpc.serve('test.note', () => note('ok'));
+    const toSilent = [a.rpc.request(B, note('1')), a.rpc.request(B, note('2'))];
+    const refused = await rejection(a.rpc.request(B, note('3')));
+    expect(refused.details).toMatchObject({ reason: 'busy', nodeId: B });
+    expect(refused.message).toBe(`2 requests to ${B} already in flight`);
+    expect([a.rpc.inFlightTo(B), a.rpc.inFlightTo(C)]).toEqual([2, 0]);
+    // c is still served, one request at a time up to the bound of all peers together (3).
+    expect(await a.rpc.request(C, note('x'))).toEqual(note('ok'));
+    const slowC = [a.rpc.request(C, note('y'))];
+    expect((await rejection(a.rpc.request(C, note('z')))).message).toBe('3 requests already in flight');
+    await Promise.all(slowC);
+    // The silent peer's requests time out and give their slots back.
+    for (const request of toSilent) expect((await rejection(request)).details.reason).toBe('timeout');
+    expect([a.rpc.inFlight(), a.rpc.inFlightTo(B)]).toEqual([0, 0]);
+    b.rpc.close();
   });
 
   test('a peer serving too many requests answers the rest unavailable', async () => {

@@ -12,8 +12,23 @@ import { silentTransportLog, type TransportLog } from './transport-log';
 
 /** Callers with a deadline of their own (a quorum, say) pass it per request. */
 export const RPC_TIMEOUT_MS_DEFAULT = 2000;
-/** Requests awaiting an answer, all peers together; beyond it a request fails at once. */
-export const RPC_IN_FLIGHT_MAX = 1024;
+/**
+ * Requests awaiting one peer's answer; beyond it a request to that peer fails at once, as it would
+ * when its deadline passed, only sooner. The bound is per peer so that a peer gone silent (killed, cut
+ * off) before the failure detector says so cannot hold the slots every other peer's requests need:
+ * with one bound for all peers, a node killed under ~3,000 quorum writes a second had taken all 1,024
+ * within 1.3 s, and the survivors refused writes their healthy replicas could have acknowledged until
+ * its requests timed out (test/kill-under-load.test.ts). A healthy peer has tens in flight under the
+ * benchmark's load (its answers take milliseconds); a silent one reaches this in a fraction of a second.
+ */
+export const RPC_IN_FLIGHT_PER_PEER_MAX = 256;
+/**
+ * Requests awaiting an answer, all peers together; beyond it a request fails at once. The memory bound
+ * (each is a few hundred bytes): 32 silent peers at their own bound reach it.
+ */
+export const RPC_IN_FLIGHT_MAX = 32 * RPC_IN_FLIGHT_PER_PEER_MAX;
+/** Beyond this many requests in flight a node counts as busy, and background work (anti-entropy) waits. */
+export const RPC_IN_FLIGHT_BUSY = 512;
 /** Requests from peers being handled at once; beyond it they are answered 'unavailable' at once. */
 export const RPC_SERVING_MAX = 256;
 
@@ -22,6 +37,7 @@ export type RpcHandler = (fromNodeId: string, body: PeerMessage) => Promise<Peer
 export interface RpcOptions {
   readonly timeoutMs?: number;
   readonly inFlightMax?: number;
+  readonly inFlightPerPeerMax?: number;
   readonly servingMax?: number;
   readonly log?: TransportLog;
 }
@@ -51,9 +67,12 @@ export class Rpc {
   readonly #transport: Transport;
   readonly #timeoutMs: number;
   readonly #inFlightMax: number;
+  readonly #inFlightPerPeerMax: number;
   readonly #servingMax: number;
   readonly #log: TransportLog;
   readonly #pending = new Map<number, Pending>();
+  /** How many of #pending await each peer; a peer with none has no entry. */
+  readonly #pendingByPeer = new Map<string, number>();
   readonly #handlers = new Map<string, RpcHandler>();
   #nextRequestId = 1;
   #serving = 0;
@@ -63,6 +82,7 @@ export class Rpc {
     this.#transport = transport;
     this.#timeoutMs = options.timeoutMs ?? RPC_TIMEOUT_MS_DEFAULT;
     this.#inFlightMax = options.inFlightMax ?? RPC_IN_FLIGHT_MAX;
+    this.#inFlightPerPeerMax = options.inFlightPerPeerMax ?? RPC_IN_FLIGHT_PER_PEER_MAX;
     this.#servingMax = options.servingMax ?? RPC_SERVING_MAX;
     this.#log = options.log ?? silentTransportLog;
   }
@@ -78,15 +98,18 @@ export class Rpc {
     this.stats.requests++;
     if (this.#closed) return this.#unavailable(toNodeId, 'closed', 'the rpc is closed');
     if (this.#pending.size >= this.#inFlightMax) return this.#unavailable(toNodeId, 'busy', `${this.#pending.size} requests already in flight`);
+    const toPeer = this.#pendingByPeer.get(toNodeId) ?? 0;
+    if (toPeer >= this.#inFlightPerPeerMax) return this.#unavailable(toNodeId, 'busy', `${toPeer} requests to ${toNodeId} already in flight`);
     const requestId = this.#nextRequestId++;
     const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
     const answer = new Promise<PeerMessage>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.#pending.delete(requestId);
+        this.#forget(requestId, toNodeId);
         this.stats.timeouts++;
         reject(new SwarmError('unavailable', `no answer from ${toNodeId} within ${timeoutMs} ms`, { nodeId: toNodeId, reason: 'timeout' }));
       }, timeoutMs);
       this.#pending.set(requestId, { nodeId: toNodeId, resolve, reject, timer });
+      this.#pendingByPeer.set(toNodeId, toPeer + 1);
     });
     let sent: boolean;
     try {
@@ -103,6 +126,11 @@ export class Rpc {
 
   inFlight(): number {
     return this.#pending.size;
+  }
+
+  /** Requests awaiting this peer's answer. */
+  inFlightTo(nodeId: string): number {
+    return this.#pendingByPeer.get(nodeId) ?? 0;
   }
 
   /** Handlers for Transport.start: consumes the rpc envelopes, fails requests to peers that go down. */
@@ -197,8 +225,15 @@ export class Rpc {
     const pending = this.#pending.get(requestId);
     if (pending === undefined) return undefined;
     clearTimeout(pending.timer);
-    this.#pending.delete(requestId);
+    this.#forget(requestId, pending.nodeId);
     return pending;
+  }
+
+  #forget(requestId: number, nodeId: string): void {
+    this.#pending.delete(requestId);
+    const left = (this.#pendingByPeer.get(nodeId) ?? 1) - 1;
+    if (left > 0) this.#pendingByPeer.set(nodeId, left);
+    else this.#pendingByPeer.delete(nodeId);
   }
 
   #unavailableError(nodeId: string, reason: string, message: string): SwarmError {
