@@ -16,17 +16,18 @@ export const RPC_TIMEOUT_MS_DEFAULT = 2000;
  * Requests awaiting one peer's answer; beyond it a request to that peer fails at once, as it would
  * when its deadline passed, only sooner. The bound is per peer so that a peer gone silent (killed, cut
  * off) before the failure detector says so cannot hold the slots every other peer's requests need:
- * with one bound for all peers, a node killed under ~3,000 quorum writes a second had taken all 1,024
- * within 1.3 s, and the survivors refused writes their healthy replicas could have acknowledged until
- * its requests timed out (test/kill-under-load.test.ts). A healthy peer has tens in flight under the
- * benchmark's load (its answers take milliseconds); a silent one reaches this in a fraction of a second.
+ * with one bound of 1,024 for all peers, a node killed under ~3,000 quorum writes a second had taken
+ * them all within 1.3 s (requests to it outlive the client's answer, waiting for their deadline), and
+ * the survivors refused writes their healthy replicas could have acknowledged until those timed out
+ * (test/kill-under-load.test.ts). Twice the HTTP connections a node accepts (512): every client request
+ * in flight at once, each with two requests to the same peer (a stand-in's hint and its own copy).
  */
-export const RPC_IN_FLIGHT_PER_PEER_MAX = 256;
+export const RPC_IN_FLIGHT_PER_PEER_MAX = 1024;
 /**
  * Requests awaiting an answer, all peers together; beyond it a request fails at once. The memory bound
- * (each is a few hundred bytes): 32 silent peers at their own bound reach it.
+ * (a few hundred bytes each, ~8 MB in all): it takes 16 silent peers at their own bound to reach it.
  */
-export const RPC_IN_FLIGHT_MAX = 32 * RPC_IN_FLIGHT_PER_PEER_MAX;
+export const RPC_IN_FLIGHT_MAX = 16 * RPC_IN_FLIGHT_PER_PEER_MAX;
 /** Beyond this many requests in flight a node counts as busy, and background work (anti-entropy) waits. */
 export const RPC_IN_FLIGHT_BUSY = 512;
 /** Requests from peers being handled at once; beyond it they are answered 'unavailable' at once. */
