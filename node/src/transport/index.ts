@@ -12,7 +12,7 @@ export { RECONNECT_ATTEMPTS_MAX, RECONNECT_DELAY_MS_MAX, RECONNECT_DELAY_MS_MIN 
 export { DISCOVERY_REFRESH_MS_MAX, DISCOVERY_REFRESH_MS_MIN } from './discovery-refresh';
 export { MemoryNetwork, type MemoryNetworkOptions, type MemoryNetworkStats } from './memory-network';
 export { MemoryTransport, type MemoryTransportOptions } from './memory-transport';
-export { Rpc, RPC_IN_FLIGHT_BUSY, RPC_IN_FLIGHT_MAX, RPC_IN_FLIGHT_PER_PEER_MAX, RPC_SERVING_MAX, RPC_TIMEOUT_MS_DEFAULT, type RpcHandler, type RpcOptions, type RpcStats } from './rpc';
+export { Rpc, RPC_IN_FLIGHT_BUSY, RPC_SERVING_MAX, RPC_TIMEOUT_MS_DEFAULT, type RpcHandler, type RpcOptions, type RpcStats } from './rpc';
 export { silentTransportLog, type TransportLog } from './transport-log';
 export type { TransportStats } from './transport-stats';
 export { CONNECTION_WAITERS_MAX, ConnectionWatch } from './connection-watch';
