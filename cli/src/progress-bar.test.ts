@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { ProgressBar } from './progress-bar';
+import { COUNT_LINE_INTERVAL_MS, ProgressBar, ProgressCount } from './progress-bar';
 
 function recorder(isTTY: boolean) {
   const writes: string[] = [];
@@ -33,5 +33,29 @@ describe('ProgressBar', () => {
     const { stream, writes } = recorder(false);
     new ProgressBar('repair', stream).update(0, 0);
     expect(writes[0]).toContain('100 % 0/0');
+  });
+
+  test('amounts can be written in another unit', () => {
+    const { stream, writes } = recorder(false);
+    new ProgressBar('import', stream, (bytes) => `${bytes / 1000} kB`).update(500, 1000);
+    expect(writes[0]).toContain(' 50 % 0.5 kB/1 kB');
+  });
+});
+
+describe('ProgressCount', () => {
+  test('on a terminal it redraws in place; elsewhere a line at most every interval', () => {
+    const tty = recorder(true);
+    const onTerminal = new ProgressCount('export', tty.stream);
+    onTerminal.update('1 keys');
+    onTerminal.update('2 keys');
+    onTerminal.finish();
+    expect(tty.writes).toEqual(['\r\x1b[2Kexport  1 keys', '\r\x1b[2Kexport  2 keys', '\n']);
+
+    let now = 0;
+    const pipe = recorder(false);
+    const elsewhere = new ProgressCount('export', pipe.stream, () => now);
+    for (; now < 3 * COUNT_LINE_INTERVAL_MS; now += 100) elsewhere.update(`${now} ms`);
+    elsewhere.finish();
+    expect(pipe.writes).toEqual(['export  0 ms\n', `export  ${COUNT_LINE_INTERVAL_MS} ms\n`, `export  ${2 * COUNT_LINE_INTERVAL_MS} ms\n`]);
   });
 });

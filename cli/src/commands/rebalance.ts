@@ -9,6 +9,7 @@ import { CliFailure, exitCodes } from '../exit-codes';
 import { withHelp } from '../help/command-help';
 import { NodeClient, resolveToken, resolveUrls } from '../node-client';
 import { printJson, printLine } from '../output';
+import { megabytes } from '../amounts';
 import { progressLine } from '../progress-bar';
 
 /** Between two redraws with --watch. */
@@ -30,10 +31,6 @@ async function memberUrls(client: NodeClient, one: boolean): Promise<string[]> {
 
 async function fetchAll(client: NodeClient, urls: readonly string[]): Promise<NodeRebalance[]> {
   return Promise.all(urls.map(async (url) => ({ url, ...((await client.withUrls([url]).expectOk('GET', '/cluster/rebalance')).body as RebalanceReply) })));
-}
-
-function megabytes(bytes: number): string {
-  return `${(bytes / 1_000_000).toFixed(1)} MB`;
 }
 
 function short(nodeId: string): string {
