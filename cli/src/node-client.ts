@@ -1,8 +1,10 @@
-// The CLI's only way to reach a node: HTTP. Given several node URLs it tries them in order, moving on
-// when one cannot be reached (connection refused, timeout), since any node can serve any request.
+// The CLI's only way to reach a node: HTTP, through http-exchange.ts. Given several node URLs it tries
+// them in order, moving on when one cannot be reached (connection refused, timeout), since any node can
+// serve any request.
 
 import type { ErrorReply } from '../../node/src';
 import { CliFailure, exitCodes, type ExitCode } from './exit-codes';
+import { exchange, type HttpAnswer } from './http-exchange';
 
 /** How long one request to one node may take before the next URL is tried. */
 export const REQUEST_TIMEOUT_MS = 10_000;
@@ -11,7 +13,6 @@ export const DEFAULT_URL = 'http://127.0.0.1:7070';
 export interface NodeReply {
   readonly status: number;
   readonly body: unknown;
-  readonly headers: Headers;
   readonly url: string;
 }
 
@@ -52,22 +53,22 @@ export class NodeClient {
   }
 
   async request(method: string, path: string, body?: unknown): Promise<NodeReply> {
+    return this.requestWithJsonText(method, path, body === undefined ? undefined : JSON.stringify(body));
+  }
+
+  /** As request, with a body already written as JSON text, sent as it is (`swarmkv import` sends a dump's lines). */
+  async requestWithJsonText(method: string, path: string, jsonText: string | undefined): Promise<NodeReply> {
     const failures: string[] = [];
     for (const base of this.#urls) {
-      let response: Response;
+      const headers = { ...(jsonText === undefined ? {} : { 'content-type': 'application/json' }), ...(this.#token === undefined ? {} : { authorization: `Bearer ${this.#token}` }) };
+      let answer: HttpAnswer;
       try {
-        response = await fetch(base + path, {
-          method,
-          headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(this.#token === undefined ? {} : { authorization: `Bearer ${this.#token}` }) },
-          body: body === undefined ? undefined : JSON.stringify(body),
-          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-        });
+        answer = await exchange(new URL(base + path), method, headers, jsonText, REQUEST_TIMEOUT_MS);
       } catch (error) {
-        failures.push(`${base}: ${describeFetchError(error)}`);
+        failures.push(`${base}: ${describeRequestError(error)}`);
         continue;
       }
-      const text = await response.text();
-      return { status: response.status, body: parseJsonOrText(text), headers: response.headers, url: base };
+      return { status: answer.status, body: parseJsonOrText(answer.text), url: base };
     }
     throw new CliFailure(exitCodes.unreachable, `no node reachable (${failures.join('; ')})`);
   }
@@ -103,11 +104,10 @@ function parseJsonOrText(text: string): unknown {
   }
 }
 
-function describeFetchError(error: unknown): string {
+function describeRequestError(error: unknown): string {
   if (error instanceof Error) {
-    if (error.name === 'TimeoutError') return `no answer within ${REQUEST_TIMEOUT_MS} ms`;
-    const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
-    return cause?.code ?? cause?.message ?? error.message;
+    if (error.name === 'TimeoutError') return error.message;
+    return (error as NodeJS.ErrnoException).code ?? error.message;
   }
   return String(error);
 }
