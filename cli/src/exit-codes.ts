@@ -6,6 +6,10 @@ export const exitCodes = {
   unreachable: 3,
   /** The node answered but refused: a conflict, a failed precondition, too few replicas, an internal error. */
   refused: 4,
+  /** A local file, or stdout, could not be read or written (an import's dump, an export's output). */
+  localIo: 5,
+  /** Stopped by Ctrl-C or SIGTERM (128 + SIGINT's number, as shells report it), after saying where it stopped. */
+  interrupted: 130,
 } as const;
 
 export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];

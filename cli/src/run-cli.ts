@@ -7,7 +7,9 @@ import { chaosCommand } from './commands/chaos';
 import { completionCommand } from './commands/completion';
 import { delCommand } from './commands/del';
 import { explainCommand } from './commands/explain';
+import { exportCommand } from './commands/export';
 import { getCommand } from './commands/get';
+import { importCommand } from './commands/import';
 import { leaveCommand } from './commands/leave';
 import { locateCommand } from './commands/locate';
 import { lsCommand } from './commands/ls';
@@ -32,7 +34,7 @@ export const rootCommand = withHelp(defineCommand({
     name: 'swarmkv',
     version: '0.1.0',
     description:
-      'A peer-to-peer, sharded, replicated key-value store: nodes find each other on a DHT, keep N replicas of every key, and heal after failures.\n\nExit codes: 0 ok, 1 not found, 2 usage error, 3 node unreachable, 4 refused by the node.',
+      'A peer-to-peer, sharded, replicated key-value store: nodes find each other on a DHT, keep N replicas of every key, and heal after failures.\n\nExit codes: 0 ok, 1 not found, 2 usage error, 3 node unreachable, 4 refused by the node, 5 a local file or stdout could not be read or written.',
   },
   subCommands: {
     node: nodeCommand,
@@ -42,6 +44,8 @@ export const rootCommand = withHelp(defineCommand({
     get: getCommand,
     del: delCommand,
     ls: lsCommand,
+    export: exportCommand,
+    import: importCommand,
     run: runCommand,
     status: statusCommand,
     ring: ringCommand,
