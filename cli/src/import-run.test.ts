@@ -112,6 +112,13 @@ describe('runImport', () => {
     expect(node.stored.has('k4')).toBe(false);
   });
 
+  test('a stop that comes as the input ends (a piped producer killed by the same Ctrl-C) is still an interruption', async () => {
+    const node = fakeNode();
+    const summary = await runImport(options(node.client, lines(3), { stopRequested: () => node.sent.length >= 1 }));
+    expect(summary.written).toBe(3);
+    expect(summary.failure).toMatchObject({ line: 4, exitCode: exitCodes.interrupted });
+  });
+
   test('--from-line resumes: the lines before it are read and not written', async () => {
     const node = fakeNode();
     const summary = await runImport(options(node.client, lines(10), { fromLine: 8 }));

@@ -92,6 +92,8 @@ class ImportRun {
       else this.#fail({ line: summary.lastLine + 1, exitCode: exitCodes.localIo, message: `cannot read line ${summary.lastLine + 1}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
     }
     await Promise.all(inFlight);
+    // A Ctrl-C in a terminal also ends a producer piped into stdin, so the input can end after a stop.
+    if (this.#options.stopRequested?.() === true) this.#fail({ line: summary.lastLine + 1, exitCode: exitCodes.interrupted, message: `interrupted before line ${summary.lastLine + 1}` });
     clearInterval(timer);
     this.#draw();
     (this.#bar ?? this.#counter)!.finish();
