@@ -90,6 +90,16 @@ describe('exit codes', () => {
     expect(swarmkv(['put', 'x'.repeat(2000), '1']).code).toBe(2);
   });
 
+  test('a reader that goes away early ends the command quietly with 0; a stdout that cannot be written, with 5', () => {
+    // `true` exits without reading, before ls has its first page: every write of ls meets a closed pipe.
+    const closed = spawnSync('bash', ['-o', 'pipefail', '-c', `node ${CLI_PATH} ls --limit 1000 --url ${node.url} | true`], { encoding: 'utf8', timeout: 30_000 });
+    expect(closed.status).toBe(0);
+    expect(closed.stderr).toBe('');
+    const full = spawnSync('bash', ['-c', `node ${CLI_PATH} ls --limit 1000 --url ${node.url} > /dev/full`], { encoding: 'utf8', timeout: 30_000 });
+    expect(full.status).toBe(5);
+    expect(full.stderr).toBe('swarmkv: cannot write to stdout: ENOSPC\n');
+  });
+
   test('an unreachable node exits 3, and the next --url is tried first', () => {
     const down = 'http://127.0.0.1:9';
     expect(swarmkv(['put', 'k', '1', '--url', node.url]).code).toBe(0);

@@ -1,6 +1,20 @@
 // Everything the CLI prints goes through here: results on stdout, diagnostics on stderr. Neither lets a
 // control character from a key, a value or a node's message reach the terminal raw.
+import { exitCodes } from './exit-codes';
 import { escapeControlCharacters, jsonForTerminal } from './terminal-text';
+
+/**
+ * What happens when stdout stops taking output. A reader that went away (`swarmkv ls | head -1`: EPIPE)
+ * had what it wanted, so the command ends quietly with 0, as `swarmkv export | head` does; any other
+ * failure (a full disk under `> file`) ends it with 5 and says why, rather than with a stack trace.
+ */
+export function handleStdoutFailures(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(exitCodes.ok);
+    printError(`cannot write to stdout: ${error.code ?? error.message}`);
+    process.exit(exitCodes.localIo);
+  });
+}
 
 /** A line of our own text; callers quote what came from users or peers (quoteForTerminal, renderTable). */
 export function printLine(text: string): void {

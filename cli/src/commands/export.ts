@@ -4,6 +4,7 @@
 // so stdout holds the dump alone.
 
 import { defineCommand } from 'citty';
+import { once } from 'node:events';
 import { connectionArgs, connectionHelp, consistencyArgs, consistencyHelp, withConsistency } from '../common-args';
 import { CliFailure, exitCodes } from '../exit-codes';
 import { EXPORT_CONCURRENCY_DEFAULT, EXPORT_CONCURRENCY_MAX, runExport, type LineSink } from '../export-run';
@@ -32,44 +33,22 @@ export const exportCommand = defineCommand({
     if (concurrency < 1 || concurrency > EXPORT_CONCURRENCY_MAX) throw new CliFailure(exitCodes.usage, `--concurrency must be 1..${EXPORT_CONCURRENCY_MAX}, got ${concurrency}`);
     withConsistency('/kv', args.consistency); // a bad --consistency is a usage error before anything is written
     const client = new NodeClient(resolveUrls(args.url), resolveToken(args.token));
-    const sink = stdoutSink();
-    const summary = await runExport({ client, sink, prefix: args.prefix, concurrency, consistency: args.consistency, forTerminal: process.stdout.isTTY === true });
-    const failure = sink.failure();
-    if (failure !== undefined && failure.code !== 'EPIPE') throw new CliFailure(exitCodes.localIo, `cannot write the dump to stdout after ${count(summary.exported)} keys: ${failure.code ?? failure.message}`);
-    if (summary.readerClosed) return;
+    const summary = await runExport({ client, sink: stdoutSink(), prefix: args.prefix, concurrency, consistency: args.consistency, forTerminal: process.stdout.isTTY === true });
     const vanished = summary.vanished > 0 ? `; ${count(summary.vanished)} listed keys were deleted before they were read, and are left out` : '';
     const retried = summary.retries > 0 ? `; ${count(summary.retries)} requests retried` : '';
     process.stderr.write(`exported ${count(summary.exported)} keys (${megabytes(summary.bytes)}) in ${(summary.elapsedMs / 1000).toFixed(1)} s, ${count(summary.keysPerSecond)} keys/s${vanished}${retried}\n`);
   },
 });
 
-interface StdoutSink extends LineSink {
-  /** Why stdout stopped taking lines, if it did: EPIPE is a reader that has gone, anything else a failure. */
-  failure(): NodeJS.ErrnoException | undefined;
-}
-
-/** stdout as a LineSink: waits for 'drain' when the reader lags; reports false once stdout fails or its pipe closes. */
-function stdoutSink(): StdoutSink {
-  let failure: NodeJS.ErrnoException | undefined;
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    failure ??= error;
-  });
+/**
+ * stdout as a LineSink: waits for 'drain' when the reader lags. A reader that goes away (`| head`), or a
+ * stdout that cannot be written, ends the process before the next line (output.ts, handleStdoutFailures).
+ */
+function stdoutSink(): LineSink {
   return {
-    failure: () => failure,
     async writeLine(line) {
-      if (failure !== undefined) return false;
-      if (!process.stdout.write(`${line}\n`)) {
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            process.stdout.off('drain', done);
-            process.stdout.off('error', done);
-            resolve();
-          };
-          process.stdout.on('drain', done);
-          process.stdout.on('error', done);
-        });
-      }
-      return failure === undefined;
+      if (!process.stdout.write(`${line}\n`)) await once(process.stdout, 'drain');
+      return true;
     },
   };
 }
