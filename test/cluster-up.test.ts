@@ -1,6 +1,7 @@
 // `swarmkv up` and `swarmkv bootstrap` as users run them: the built CLI in a child process, on loopback.
-// up starts a bootstrap and three nodes that form one cluster, says so on stderr, passes the nodes' JSON
-// log lines through on stdout, reports a node that dies, and on SIGTERM stops every node and exits 0.
+// up starts a bootstrap and three nodes, says on stderr when they have formed one ring (every node is then
+// on it), passes the nodes' JSON log lines through on stdout, reports a node that dies, and on SIGTERM
+// stops every node and exits 0.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { spawn } from 'node:child_process';
@@ -81,6 +82,13 @@ describe('swarmkv up', () => {
       expect(listening.map((line) => line.url).sort()).toEqual(urls);
       expect(listening.map((line) => line.dataDir).sort()).toEqual(urls.map((url) => join(dataDir, `node-${url.split(':')[2]}`)));
 
+      // up says when the nodes have formed one ring; when it does, every node is on it, with no ring change left.
+      await waitUntil('the cluster-ready line', () => /cluster ready: 3 node\(s\) on one ring \(digest [0-9a-f]{16}\), no ring change in progress, [\d.]+ s after they listened/.test(up.stderr()), CONVERGE_MS_MAX);
+      const digest = /on one ring \(digest ([0-9a-f]{16})\)/.exec(up.stderr())![1];
+      for (const url of urls) {
+        expect((await http('GET', `${url}/health/ready`)).status).toBe(200);
+        expect((await http('GET', `${url}/cluster/ring`, { headers: authorization })).body).toMatchObject({ digest, jointRings: [] });
+      }
       const allAlive = async () => {
         const views = await Promise.all(urls.map((url) => http('GET', `${url}/cluster/members`, { headers: authorization })));
         return views.every((view) => view.status === 200 && view.body.members.length === 3 && view.body.members.every((member: { state: string }) => member.state === 'alive'));

@@ -17,7 +17,7 @@ export function summaryOf(plan: UpPlan, bootstrapAddress: string): string {
   const storage = first.dataDir === null ? ' --memory' : ` --data-dir ${join(dirname(first.dataDir), `node-${nextPort}`)}`;
   return [
     '',
-    `swarmkv up: ${plan.nodes.length} node(s) of cluster "${plan.cluster}" listening; DHT bootstrap on ${bootstrapAddress}`,
+    `swarmkv up: ${plan.nodes.length} node(s) of cluster "${plan.cluster}" listening; DHT bootstrap on ${bootstrapAddress}; they are forming one ring (a line follows when they have)`,
     table,
     `secret: ${plan.secret}${secretNote}`,
     ...(plan.adminToken === undefined ? ['access: open (--insecure; loopback only)'] : [`admin token: ${plan.adminToken}  (every request needs a token: the CLI reads $SWARMKV_TOKEN)`]),
