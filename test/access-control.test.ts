@@ -174,6 +174,17 @@ describe('tokens on a durable node', () => {
       expect(readFileSync(join(file.parentPath, file.name)).includes(needle), file.name).toBe(false);
     }
   });
+
+  test('tokens are listed and revoked, and keys listed beside them (LMDB once read a token’s key back as an array)', async () => {
+    const admin = bearer(ADMIN_TOKEN);
+    const issued = await createToken(node().url, 'write');
+    expect((await http('PUT', `${node().url}/kv/listed`, { json: { value: 1 }, headers: bearer(issued.token) })).status).toBe(200);
+    const listed = await http('GET', `${node().url}/tokens`, { headers: admin });
+    expect(listed.body.tokens.map((token: { id: string }) => token.id)).toContain(issued.id);
+    expect((await http('GET', `${node().url}/kv`, { headers: admin })).body.items.map((item: { key: string }) => item.key)).toContain('listed');
+    expect((await http('DELETE', `${node().url}/tokens/${issued.id}`, { headers: admin })).status).toBe(204);
+    expect((await http('GET', `${node().url}/tokens`, { headers: admin })).body.tokens.map((token: { id: string }) => token.id)).not.toContain(issued.id);
+  });
 });
 
 describe('protected mode', () => {

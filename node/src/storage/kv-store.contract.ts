@@ -134,6 +134,19 @@ export function describeKvStoreContract(name: string, makeFixture: () => StoreFi
       expect(second.resumeAfterKey).toBeUndefined();
     });
 
+    test('keys with control characters, short and long, read back and scan as strings in code point order', async () => {
+      // lmdb-js's default key encoding (ordered-binary) wrote U+0000..U+0004 unescaped in strings of ~60
+      // characters and more, and read such keys back as arrays: every scan over one then failed.
+      const long = 'y'.repeat(100);
+      const keys = ['\u0000swarmkv/token/' + 'f'.repeat(64), `a\u0000${long}`, `a\u0004${long}`, 'a\u0001b', '\u0001x', '\u001bx', '\u001cx', 'plain', `\u0003${long}`];
+      for (const key of keys) await store.write(key, () => record(key, '1'));
+      for (const key of keys) expect(store.get(key)?.key).toBe(key);
+      const scanned = store.scan({ limit: 100 }).records.map((r) => r.key);
+      expect(scanned).toEqual([...keys].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y))));
+      expect(store.scan({ prefix: '\u0000swarmkv/token/', limit: 100 }).records.map((r) => r.key)).toEqual([keys[0]!]);
+      expect(store.scan({ prefix: 'a', limit: 100 }).records.map((r) => r.key)).toEqual([`a\u0000${long}`, 'a\u0001b', `a\u0004${long}`]);
+    });
+
     test('a page that ends exactly at the last key has no cursor', async () => {
       for (const key of ['x1', 'x2']) await store.write(key, () => record(key, '0'));
       expect(store.scan({ prefix: 'x', limit: 2 }).resumeAfterKey).toBeUndefined();

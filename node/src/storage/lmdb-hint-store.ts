@@ -9,6 +9,7 @@ import { assert } from '../assert';
 import type { SyncPolicy } from '../config';
 import { decideHint, HINT_TARGET_CHARS, HintIndex, hintBytes, hintSlot, type Hint, type HintBounds, type HintPutOutcome, type HintStats, type HintStore } from './hint-store';
 import type { StoredRecord } from './stored-record';
+import { moveToUtf8Keys, openUtf8Keyed } from './lmdb-keys';
 
 /** On disk a hint is [valueJson | null, version, updatedAtMs], like a record. */
 type DiskHint = [string | null, string, number];
@@ -29,9 +30,10 @@ export class LmdbHintStore implements HintStore {
     this.#root = root;
     this.#syncPolicy = syncPolicy;
     this.bounds = bounds;
-    this.#hints = root.openDB<DiskHint, string>({ name: 'hints' });
     this.#meta = root.openDB<unknown, string>({ name: 'hints-meta' });
-    for (const slot of this.#hints.getKeys()) this.#index.stored(slot.slice(0, HINT_TARGET_CHARS), slot.slice(HINT_TARGET_CHARS), 0, undefined);
+    moveToUtf8Keys(root, this.#meta, 'hints');
+    this.#hints = openUtf8Keyed<DiskHint>(root, 'hints');
+    for (const slot of this.#hints.getKeys({ start: '' })) this.#index.stored(slot.slice(0, HINT_TARGET_CHARS), slot.slice(HINT_TARGET_CHARS), 0, undefined);
     const totals = this.#meta.get(TOTALS) as { bytes: number } | undefined;
     this.#index.bytes = totals?.bytes ?? 0;
   }

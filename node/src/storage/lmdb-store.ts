@@ -12,6 +12,7 @@ import { SwarmError } from '../errors';
 import { countDelta, decideBatch, type BatchOutcome, type KeyedDecision, type KvStore, type MetaEntry, type ScanOptions, type ScanPage, type StoreStats, type WriteDecision } from './kv-store';
 import type { HintBounds } from './hint-store';
 import { LmdbHintStore } from './lmdb-hint-store';
+import { moveToUtf8Keys, openUtf8Keyed } from './lmdb-keys';
 import { RecordCache } from './record-cache';
 import { entryCount, LmdbPositionIndex, type LeafChange, type LeafHasher } from './lmdb-position-index';
 import { scanInOrder } from './scan-in-order';
@@ -42,6 +43,8 @@ export class LmdbStore implements KvStore {
    * (the cache forgets those keys only when the transaction settles), and what they see may never commit.
    */
   #inTransaction = false;
+  /** Keys an earlier build wrote in lmdb-js's default encoding, moved to UTF-8 when this store opened (lmdb-keys.ts). */
+  readonly movedKeys: { readonly moved: number; readonly unreadable: number };
   /** The records' leaves by ring position, for a node that keeps digests (lmdb-position-index.ts). */
   readonly positions: LmdbPositionIndex | undefined;
   #counts: Counts;
@@ -58,8 +61,9 @@ export class LmdbStore implements KvStore {
     // extension (`node.1`, `data.old`) would become the file `node.1` plus a `node.1-lock` beside it.
     // The data directory is always a directory, so say so.
     this.#root = open({ path: dataDir, noSubdir: false, mapSize: STORE_MAP_BYTES_MAX, compression: false });
-    this.#records = this.#root.openDB<DiskRecord, string>({ name: 'records' });
     this.#meta = this.#root.openDB<unknown, string>({ name: 'meta' });
+    this.movedKeys = moveToUtf8Keys(this.#root, this.#meta, 'records');
+    this.#records = openUtf8Keyed<DiskRecord>(this.#root, 'records');
     this.#counts = this.#storedCounts();
     if (leafHasher === undefined) LmdbPositionIndex.discard(this.#root, this.#meta);
     this.positions = leafHasher === undefined ? undefined : new LmdbPositionIndex(this.#root, this.#meta, leafHasher, (key) => this.get(key)?.version, entryCount(this.#records));
