@@ -44,6 +44,11 @@ export async function openStores(config: NodeConfig, clock: Clock, logger: Logge
   // Only a clustered node keeps digests; a store opened without them drops any it had (they would go stale).
   const lmdb = config.memory ? undefined : new (await import('./storage/lmdb')).LmdbStore(config.dataDir, config.syncPolicy, isClustered(config) ? leafHasher : undefined);
   const raw: KvStore = opened.add('store', lmdb ?? new MemoryStore(config.memoryBytesMax));
+  if (lmdb !== undefined && lmdb.movedKeys.moved + lmdb.movedKeys.unreadable > 0) {
+    // A store an earlier build wrote, its keys moved to UTF-8 once (storage/lmdb-keys.ts).
+    const level = lmdb.movedKeys.unreadable > 0 ? 'warn' : 'info';
+    logger[level]('storage.keys_reencoded', { moved: lmdb.movedKeys.moved, unreadable: lmdb.movedKeys.unreadable });
+  }
   const hintStore: HintStore = opened.add('hint store', lmdb?.openHintStore(bounds) ?? new MemoryHintStore(bounds));
   const hints = new HintLedger(hintStore, logger);
   const nodeId = await loadOrCreateNodeId(raw);
