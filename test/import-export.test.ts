@@ -3,7 +3,8 @@
 // second, empty node through import, every value intact; re-imports with --if-absent change nothing; a
 // bad line stops an import at its number and --from-line resumes it; a node refusing a number it cannot
 // keep exactly stops the import at that line; `export | head` ends quietly. Then a 3-process cluster:
-// a dump imported through one node, exported through another at `all`, gives the same records.
+// a dump imported through one node, exported through another at `all`, gives the same records, and
+// `swarmkv status` right after shows every member's own count of them.
 
 import { describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { spawn } from 'node:child_process';
@@ -172,6 +173,9 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('import and export through a 3-node clust
     const imported = await sh(`swarmkv import ${dump} --concurrency 32 --url ${n1!.url},${n2!.url}`);
     expect(imported.code).toBe(0);
     expect(imported.stdout).toMatch(/^imported 2,000 keys /);
+    // status asks every member for its own key count: right after the import, not a gossip round later.
+    const status = await sh(`swarmkv status --json --url ${n3!.url}`);
+    expect((JSON.parse(status.stdout).members as { liveKeys: number }[]).map((member) => member.liveKeys)).toEqual([2000, 2000, 2000]);
     const exported = await sh(`swarmkv export --consistency all --url ${n3!.url} > ${join(scratch, 'out.ndjson')}`);
     expect(exported.code).toBe(0);
     const records = readFileSync(join(scratch, 'out.ndjson'), 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line));

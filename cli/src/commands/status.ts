@@ -9,31 +9,42 @@ import { withHelp } from '../help/command-help';
 /** How long each member may take to report its hint backlog before it is shown as "?". */
 export const MEMBER_HEALTH_TIMEOUT_MS = 2000;
 
+/** What a member says of itself; null where it did not answer in time. */
+interface FirstHand {
+  readonly pendingHints: number | null;
+  readonly liveKeys: number | null;
+}
+
 /**
- * A member's pending hints from its own /cluster/health, asked with the same scheme and token as the
- * answering node (a cluster that requires tokens requires them on every member); null when it did not
- * answer in time.
+ * A member's pending hints from its own /cluster/health and its live keys from its own /health, asked
+ * with the same scheme and token as the answering node (a cluster that requires tokens requires them on
+ * every member). The key count in the member list travels by gossip and is seconds old: right after an
+ * import it still reads 0 on the other members.
  */
-async function hintBacklog(member: MemberView, scheme: string, token: string | undefined): Promise<number | null> {
-  if (member.state === 'dead' || member.state === 'left' || member.state === 'removed') return null;
-  try {
-    const response = await fetch(`${scheme}//${member.httpAddress}/cluster/health`, {
-      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
-      signal: AbortSignal.timeout(MEMBER_HEALTH_TIMEOUT_MS),
-    });
-    if (!response.ok) return null;
-    const body = (await response.json()) as Partial<ClusterHealthReply>;
-    return typeof body.hints?.pending === 'number' ? body.hints.pending : null;
-  } catch {
-    return null;
-  }
+async function firstHand(member: MemberView, scheme: string, token: string | undefined): Promise<FirstHand> {
+  if (member.state === 'dead' || member.state === 'left' || member.state === 'removed') return { pendingHints: null, liveKeys: null };
+  const ask = async (path: string): Promise<unknown> => {
+    try {
+      const response = await fetch(`${scheme}//${member.httpAddress}${path}`, {
+        headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+        signal: AbortSignal.timeout(MEMBER_HEALTH_TIMEOUT_MS),
+      });
+      return response.ok ? await response.json() : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const [cluster, node] = (await Promise.all([ask('/cluster/health'), ask('/health')])) as [Partial<ClusterHealthReply> | undefined, { storage?: { liveKeys?: unknown } } | undefined];
+  const pendingHints = typeof cluster?.hints?.pending === 'number' ? cluster.hints.pending : null;
+  const liveKeys = typeof node?.storage?.liveKeys === 'number' ? node.storage.liveKeys : null;
+  return { pendingHints, liveKeys };
 }
 
 export const statusCommand = defineCommand({
   meta: {
     name: 'status',
     description:
-      'Show the cluster members as the node sees them: state, incarnation, heartbeat age, keys, and the hints each holds for down replicas (asked of every member; "?" when it does not answer).',
+      'Show the cluster members as the node sees them: state, incarnation, heartbeat age, and the keys and the hints for down replicas each holds (asked of every member; for keys, the gossiped count when it does not answer; "?" when there is none).',
   },
   args: { ...connectionArgs },
   async run({ args }) {
@@ -42,8 +53,8 @@ export const statusCommand = defineCommand({
     const reply = await client.expectOk('GET', '/cluster/members');
     const { members } = reply.body as MembersReply;
     const scheme = new URL(reply.url).protocol;
-    const backlogs = await Promise.all(members.map((member) => hintBacklog(member, scheme, token)));
-    if (args.json) return printJson({ members: members.map((member, index) => ({ ...member, pendingHints: backlogs[index] })) });
+    const reports = await Promise.all(members.map((member) => firstHand(member, scheme, token)));
+    if (args.json) return printJson({ members: members.map((member, index) => ({ ...member, ...reports[index] })) });
     const rows = members.map((member, index) => [
       `${member.name}${member.self ? ' *' : ''}`,
       member.nodeId,
@@ -51,8 +62,8 @@ export const statusCommand = defineCommand({
       member.state,
       member.incarnation,
       `${(member.heartbeatAgeMs / 1000).toFixed(1)} s`,
-      member.keyCount ?? '?',
-      backlogs[index] ?? '?',
+      reports[index]!.liveKeys ?? member.keyCount ?? '?',
+      reports[index]!.pendingHints ?? '?',
     ]);
     printLine(renderTable(['name', 'node id', 'http', 'state', 'incarnation', 'heard', 'keys', 'hints'], rows));
     printLine(`${members.filter((member) => member.state === 'alive').length} of ${members.length} alive (* = the node answering; hints = writes held for down replicas)`);
