@@ -1,6 +1,7 @@
 import { defineCommand } from 'citty';
 import type { ClusterHealthReply, MembersReply, MemberView, RepairStatus } from '../../../node/src';
 import { connectionArgs, connectionHelp } from '../common-args';
+import { exchange } from '../http-exchange';
 import { NodeClient, resolveToken, resolveUrls } from '../node-client';
 import { printJson, printLine } from '../output';
 import { renderTable } from '../table';
@@ -23,13 +24,11 @@ interface FirstHand {
  */
 async function firstHand(member: MemberView, scheme: string, token: string | undefined): Promise<FirstHand> {
   if (member.state === 'dead' || member.state === 'left' || member.state === 'removed') return { pendingHints: null, liveKeys: null };
+  const headers: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
   const ask = async (path: string): Promise<unknown> => {
     try {
-      const response = await fetch(`${scheme}//${member.httpAddress}${path}`, {
-        headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
-        signal: AbortSignal.timeout(MEMBER_HEALTH_TIMEOUT_MS),
-      });
-      return response.ok ? await response.json() : undefined;
+      const answer = await exchange(new URL(`${scheme}//${member.httpAddress}${path}`), 'GET', headers, undefined, MEMBER_HEALTH_TIMEOUT_MS);
+      return answer.status >= 200 && answer.status < 300 ? JSON.parse(answer.text) : undefined;
     } catch {
       return undefined;
     }
