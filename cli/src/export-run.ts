@@ -4,7 +4,7 @@
 // snapshot: a key written during the export may be in it or not, and a key deleted between its page and
 // its read is left out (counted as vanished), as a copy of a live database made key by key.
 
-import { HTTP_CONNECTIONS_MAX, LIST_LIMIT_MAX, type ListPageReply, type RecordReply } from '../../node/src';
+import { LIST_LIMIT_MAX, type ListPageReply, type RecordReply } from '../../node/src';
 import { count, megabytes, ratePerSecond } from './amounts';
 import { withConsistency } from './common-args';
 import { dumpLine } from './dump-format';
@@ -14,9 +14,6 @@ import { ProgressCount, type ProgressStream } from './progress-bar';
 import { quoteForTerminal } from './terminal-text';
 import { withRetries, type RetryCount } from './transient-retry';
 
-export const EXPORT_CONCURRENCY_DEFAULT = 16;
-/** A node admits HTTP_CONNECTIONS_MAX connections; one export may hold at most half of them. */
-export const EXPORT_CONCURRENCY_MAX = HTTP_CONNECTIONS_MAX / 2;
 /** Between two redraws of the progress. */
 const PROGRESS_INTERVAL_MS = 250;
 

@@ -3,7 +3,6 @@
 // unavailable after the retries of transient-retry.ts), lets the writes in flight finish, and reports
 // the lowest line that failed: every line before it is written, so `--from-line` resumes there.
 
-import { HTTP_CONNECTIONS_MAX } from '../../node/src';
 import { count, megabytes, ratePerSecond } from './amounts';
 import { withConsistency } from './common-args';
 import { DUMP_LINE_BYTES_MAX, parseDumpLine, type DumpEntry } from './dump-format';
@@ -14,9 +13,6 @@ import { ProgressBar, ProgressCount, type ProgressStream } from './progress-bar'
 import { quoteForTerminal } from './terminal-text';
 import { withRetries, type RetryCount } from './transient-retry';
 
-export const IMPORT_CONCURRENCY_DEFAULT = 16;
-/** A node admits HTTP_CONNECTIONS_MAX connections; one import may hold at most half of them. */
-export const IMPORT_CONCURRENCY_MAX = HTTP_CONNECTIONS_MAX / 2;
 /** Between two redraws of the progress (each write does not redraw it). */
 const PROGRESS_INTERVAL_MS = 250;
 
@@ -28,7 +24,7 @@ export interface JsonTextSender {
 export interface ImportOptions {
   readonly client: JsonTextSender;
   readonly input: AsyncIterable<Buffer | Uint8Array | string>;
-  /** The file's size, for a bar with a total; undefined or NaN (stdin, a pipe) for a count. */
+  /** The file's size, for a bar with a total; undefined (stdin, a pipe) for a count. */
   readonly fileBytes: number | undefined;
   readonly concurrency: number;
   /** Lines before this one are read and not written. */
@@ -77,7 +73,7 @@ class ImportRun {
   constructor(options: ImportOptions) {
     this.#options = options;
     const stream = options.progressStream ?? process.stderr;
-    this.#bar = options.fileBytes !== undefined && Number.isFinite(options.fileBytes) ? new ProgressBar('import', stream, megabytes) : undefined;
+    this.#bar = options.fileBytes !== undefined ? new ProgressBar('import', stream, megabytes) : undefined;
     this.#counter = this.#bar === undefined ? new ProgressCount('import', stream) : undefined;
   }
 

@@ -1,9 +1,24 @@
 // The bulk commands (import, export) send thousands of requests. One refused because a replica was
 // briefly away (503) or because the nodes could not be reached for a moment should not end an hour's
-// import, so those are retried a few times, with growing pauses; every other answer is final.
+// import, so those are retried a few times, with growing pauses; every other answer is final. Their
+// --concurrency is bounded here too.
 
+import { HTTP_CONNECTIONS_MAX } from '../../node/src';
 import { CliFailure, exitCodes } from './exit-codes';
 import type { NodeReply } from './node-client';
+import { integerArg } from './parse-args';
+
+/** Requests a bulk command keeps in flight by default (--concurrency). */
+export const BULK_CONCURRENCY_DEFAULT = 16;
+/** A node admits HTTP_CONNECTIONS_MAX connections; one bulk command may hold at most half of them. */
+export const BULK_CONCURRENCY_MAX = HTTP_CONNECTIONS_MAX / 2;
+
+/** --concurrency, checked: a usage error outside 1..BULK_CONCURRENCY_MAX. */
+export function concurrencyArg(text: string): number {
+  const concurrency = integerArg('--concurrency', text);
+  if (concurrency < 1 || concurrency > BULK_CONCURRENCY_MAX) throw new CliFailure(exitCodes.usage, `--concurrency must be 1..${BULK_CONCURRENCY_MAX}, got ${concurrency}`);
+  return concurrency;
+}
 
 /** Attempts of one request, the first included. */
 export const BULK_ATTEMPTS_MAX = 5;

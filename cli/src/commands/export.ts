@@ -6,12 +6,11 @@
 import { defineCommand } from 'citty';
 import { once } from 'node:events';
 import { connectionArgs, connectionHelp, consistencyArgs, consistencyHelp, withConsistency } from '../common-args';
-import { CliFailure, exitCodes } from '../exit-codes';
-import { EXPORT_CONCURRENCY_DEFAULT, EXPORT_CONCURRENCY_MAX, runExport, type LineSink } from '../export-run';
+import { runExport, type LineSink } from '../export-run';
 import { withHelp } from '../help/command-help';
 import { NodeClient, resolveToken, resolveUrls } from '../node-client';
-import { integerArg } from '../parse-args';
 import { count, megabytes } from '../amounts';
+import { BULK_CONCURRENCY_DEFAULT, BULK_CONCURRENCY_MAX, concurrencyArg } from '../transient-retry';
 
 const { url, token } = connectionArgs;
 
@@ -23,14 +22,13 @@ export const exportCommand = defineCommand({
   },
   args: {
     prefix: { type: 'string', description: 'only keys starting with this', default: '' },
-    concurrency: { type: 'string', description: `reads in flight at once (1-${EXPORT_CONCURRENCY_MAX})`, default: String(EXPORT_CONCURRENCY_DEFAULT) },
+    concurrency: { type: 'string', description: `reads in flight at once (1-${BULK_CONCURRENCY_MAX})`, default: String(BULK_CONCURRENCY_DEFAULT) },
     url,
     token,
     ...consistencyArgs,
   },
   async run({ args }) {
-    const concurrency = integerArg('--concurrency', args.concurrency);
-    if (concurrency < 1 || concurrency > EXPORT_CONCURRENCY_MAX) throw new CliFailure(exitCodes.usage, `--concurrency must be 1..${EXPORT_CONCURRENCY_MAX}, got ${concurrency}`);
+    const concurrency = concurrencyArg(args.concurrency);
     withConsistency('/kv', args.consistency); // a bad --consistency is a usage error before anything is written
     const client = new NodeClient(resolveUrls(args.url), resolveToken(args.token));
     const summary = await runExport({ client, sink: stdoutSink(), prefix: args.prefix, concurrency, consistency: args.consistency, forTerminal: process.stdout.isTTY === true });

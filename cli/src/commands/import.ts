@@ -9,13 +9,14 @@ import { createReadStream, statSync } from 'node:fs';
 import { connectionArgs, connectionHelp, consistencyArgs, consistencyHelp, withConsistency } from '../common-args';
 import { CliFailure, exitCodes } from '../exit-codes';
 import { withHelp } from '../help/command-help';
-import { runImport, IMPORT_CONCURRENCY_DEFAULT, IMPORT_CONCURRENCY_MAX, type ImportSummary } from '../import-run';
+import { runImport, type ImportSummary } from '../import-run';
 import { NodeClient, resolveToken, resolveUrls } from '../node-client';
 import { printJson, printLine } from '../output';
 import { integerArg } from '../parse-args';
 import { count, megabytes } from '../amounts';
 import { STOP_SIGNALS } from '../stop-signals';
 import { quoteForTerminal } from '../terminal-text';
+import { BULK_CONCURRENCY_DEFAULT, BULK_CONCURRENCY_MAX, concurrencyArg } from '../transient-retry';
 
 export const importCommand = defineCommand({
   meta: {
@@ -27,13 +28,12 @@ export const importCommand = defineCommand({
     file: { type: 'positional', description: 'the dump to read (- for stdin)', required: true },
     'if-absent': { type: 'boolean', description: 'create keys that do not exist and leave existing ones alone (counted as skipped)', default: false },
     'from-line': { type: 'string', description: 'start at this line (1-based), to resume an import that stopped', default: '1' },
-    concurrency: { type: 'string', description: `writes in flight at once (1-${IMPORT_CONCURRENCY_MAX})`, default: String(IMPORT_CONCURRENCY_DEFAULT) },
+    concurrency: { type: 'string', description: `writes in flight at once (1-${BULK_CONCURRENCY_MAX})`, default: String(BULK_CONCURRENCY_DEFAULT) },
     ...connectionArgs,
     ...consistencyArgs,
   },
   async run({ args }) {
-    const concurrency = integerArg('--concurrency', args.concurrency);
-    if (concurrency < 1 || concurrency > IMPORT_CONCURRENCY_MAX) throw new CliFailure(exitCodes.usage, `--concurrency must be 1..${IMPORT_CONCURRENCY_MAX}, got ${concurrency}`);
+    const concurrency = concurrencyArg(args.concurrency);
     const fromLine = integerArg('--from-line', args['from-line']);
     if (fromLine < 1) throw new CliFailure(exitCodes.usage, `--from-line must be at least 1, got ${fromLine}`);
     withConsistency('/kv', args.consistency); // a bad --consistency is a usage error before any line is read
@@ -61,11 +61,11 @@ export const importCommand = defineCommand({
   },
 });
 
-function sizeOf(path: string): number {
+/** The file's size, or undefined for what has none to measure progress against (a pipe, a device). */
+function sizeOf(path: string): number | undefined {
   try {
     const stats = statSync(path);
-    if (!stats.isFile()) return Number.NaN;
-    return stats.size;
+    return stats.isFile() ? stats.size : undefined;
   } catch (error) {
     throw new CliFailure(exitCodes.localIo, `cannot read ${quoteForTerminal(path)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
