@@ -11,6 +11,8 @@ const PEER = '000000000000000b';
 const OTHER = '000000000000000c';
 const GOSSIPER = '000000000000000d';
 const THIRD = '000000000000000e';
+/** When the members were learned: long enough before NOW_MS that death news about them is believed. */
+const LEARNED_MS = NOW_MS - membershipProfiles.lan.suspicionTimeoutMinMs;
 
 function update(nodeId: string, state: MemberState, incarnation: number, from = nodeId === PEER && state !== 'alive' ? OTHER : nodeId): MemberUpdate {
   return { nodeId, name: `n-${nodeId.slice(-1)}`, httpAddress: `127.0.0.1:70${nodeId.slice(-1) === 'a' ? '10' : '11'}`, state, incarnation, from };
@@ -21,18 +23,18 @@ function receive(state: MembershipState, updates: MemberUpdate[], nowMs = NOW_MS
   return membershipStep(state, { type: 'message', from: GOSSIPER, message: { type: 'membershipPush', updates, pullWanted: false } }, nowMs);
 }
 
-/** A node that knows itself at `selfIncarnation`, GOSSIPER, OTHER and THIRD alive, and PEER as given. */
+/** A node that knows itself at `selfIncarnation`, GOSSIPER, OTHER and THIRD alive, and PEER as given, all silent since LEARNED_MS. */
 function stateWith(peer?: [MemberState, number], selfIncarnation = 100): MembershipState {
   let state = initialMembershipState({
     self: { nodeId: SELF, name: 'n-a', httpAddress: '127.0.0.1:7010' },
     config: membershipProfiles.lan,
     incarnation: selfIncarnation,
     seed: 1,
-    nowMs: NOW_MS,
+    nowMs: LEARNED_MS,
   });
   const known = [update(GOSSIPER, 'alive', 1), update(OTHER, 'alive', 1), update(THIRD, 'alive', 1)];
   if (peer) known.push(update(PEER, 'alive', peer[0] === 'alive' ? peer[1] : Math.max(0, peer[1] - 1)));
-  state = receive(state, known).state;
+  state = receive(state, known, LEARNED_MS).state;
   if (peer && peer[0] !== 'alive') state = receive(state, [{ ...update(PEER, peer[0], peer[1]), from: GOSSIPER }]).state;
   expect(state.members.get(PEER)?.state).toBe(peer?.[0]);
   return { ...state, broadcasts: new Map() };
@@ -91,6 +93,19 @@ describe('member update precedence (SWIM 4.2, memberlist)', () => {
   test('a suspicion heard from another makes this node probe the suspect next', () => {
     const suspected = stateWith(['suspect', 5]);
     expect(suspected.urgentProbes).toEqual([PEER]);
+  });
+
+  test('death news about a member heard from since any suspicion could have begun is a suspicion: we probe it next', () => {
+    const heardMs = NOW_MS - membershipProfiles.lan.suspicionTimeoutMinMs + 1;
+    const heard = membershipStep(stateWith(['alive', 5]), { type: 'message', from: PEER, message: { type: 'membershipGossip', updates: [] } }, heardMs).state;
+    const { state, effects } = receive(heard, [update(PEER, 'dead', 5)]);
+    expect(state.members.get(PEER)).toMatchObject({ state: 'suspect', incarnation: 5 });
+    expect(state.suspicions.get(PEER)).toMatchObject({ incarnation: 5, accusers: [OTHER] });
+    expect(state.broadcasts.get(PEER)?.update).toMatchObject({ state: 'suspect', incarnation: 5, from: OTHER });
+    expect(effects.filter((effect) => effect.type === 'memberChanged')).toHaveLength(1);
+    // One millisecond more of silence and the same news is a death.
+    const silent = receive(heard, [update(PEER, 'dead', 5)], heardMs + membershipProfiles.lan.suspicionTimeoutMinMs).state;
+    expect(silent.members.get(PEER)).toMatchObject({ state: 'dead', incarnation: 5 });
   });
 
   test('stale bad news about a member known alive at a higher incarnation is answered by regossiping it', () => {

@@ -3,7 +3,8 @@
 //   alive(j)   wins when j > i: only the member raises its incarnation, so a higher one is newer news.
 //   suspect(j) wins over alive when j >= i, and over suspect when j > i; the same suspicion from
 //              another accuser is a Lifeguard confirmation, which shortens the suspicion timeout.
-//   dead(j)    wins over alive and suspect when j >= i.
+//   dead(j)    wins over alive and suspect when j >= i; but about a member we heard from first hand
+//              more recently than any suspicion could have begun, it counts as suspect(j) (below).
 //   left(j)    wins over anything but left and removed when j >= i.
 //   removed    wins over anything, at any incarnation: an operator's act, only ever taken for a member
 //              believed dead, and final (no alive brings the member back; a fresh node joins anew).
@@ -39,6 +40,7 @@ export function applyUpdate(draft: Draft, update: MemberUpdate): void {
       return enqueueBroadcast(draft.broadcasts, update);
     case 'dead':
       if (!current || !isUp(current) || update.incarnation < current.incarnation) return;
+      if (heardSinceAnySuspicionBegan(draft, current)) return applyUpdate(draft, { ...update, state: 'suspect' });
       return markDown(draft, current, update);
     case 'left':
       if (!current || current.state === 'left' || update.incarnation < current.incarnation) return;
@@ -78,6 +80,19 @@ function applyAboutSelf(draft: Draft, update: MemberUpdate): void {
   if (isStaleBadNews(update, self)) return regossip(draft, self);
   if (update.state === 'alive' ? update.incarnation <= self.incarnation : update.incarnation < self.incarnation) return;
   refute(draft, self, update.incarnation);
+}
+
+/**
+ * Whether the member spoke to us first hand since the earliest moment a suspicion that ends now could
+ * have begun (every suspicion lasts at least `suspicionTimeoutMinMs`). Then a death verdict about it is
+ * not news of a crash but someone else's view: a node back from a partition gossips the verdicts it
+ * reached on its side of it. We take it as a suspicion instead, as memberlist does for the deaths in a
+ * pushed table: we probe the member next, it hears the suspicion and refutes, and a member that really
+ * crashed is declared dead by our own timeout, at most `suspicionTimeoutMaxMs` later. A verdict on a
+ * real crash always passes: its accuser's suspicion began after our last word from the member.
+ */
+function heardSinceAnySuspicionBegan(draft: Draft, member: Member): boolean {
+  return draft.nowMs - member.lastHeardAtMs < draft.config.suspicionTimeoutMinMs;
 }
 
 /** A suspicion or death from before the member's current (alive) incarnation: its sender is behind. */

@@ -9,6 +9,8 @@ import type { MembershipMessage } from './messages';
 
 const CONFIG = membershipProfiles.lan;
 const T0 = 1_700_000_000_000;
+/** Late enough after cluster()'s members were last heard (at T0) for death news about them to be believed. */
+const SILENT_SINCE_T0_MS = T0 + CONFIG.suspicionTimeoutMinMs;
 const SELF = '00000000000000a0';
 const PEERS = ['00000000000000b1', '00000000000000b2', '00000000000000b3', '00000000000000b4'];
 
@@ -215,19 +217,20 @@ describe('suspicion, leaving and forgetting', () => {
       { ...alive(PEERS[3]!), state: 'left' },
       { ...alive(PEERS[2]!), state: 'dead', from: PEERS[0]! },
     ];
-    const state = run(cluster(), message(PEERS[0]!, { type: 'membershipPush', updates, pullWanted: false }), T0).state;
-    const later = run(state, { type: 'tick' }, T0 + CONFIG.departedRetentionMs);
+    const state = run(cluster(), message(PEERS[0]!, { type: 'membershipPush', updates, pullWanted: false }), SILENT_SINCE_T0_MS).state;
+    expect(state.members.get(PEERS[2]!)?.state).toBe('dead');
+    const later = run(state, { type: 'tick' }, SILENT_SINCE_T0_MS + CONFIG.departedRetentionMs);
     expect(later.state.members.has(PEERS[3]!)).toBe(false);
     expect(later.effects).toContainEqual({ type: 'memberRemoved', nodeId: PEERS[3]! });
     expect(later.state.members.get(PEERS[2]!)?.state).toBe('dead');
   });
 
   test('a dead member removed leaves the ring for good: gossiped, and no later alive brings it back', () => {
-    const dead = run(cluster(), message(PEERS[0]!, { type: 'membershipGossip', updates: [{ ...alive(PEERS[3]!), state: 'dead', from: PEERS[0]! }] }), T0).state;
-    const removed = run(dead, { type: 'remove', nodeId: PEERS[3]! }, T0 + 1);
+    const dead = run(cluster(), message(PEERS[0]!, { type: 'membershipGossip', updates: [{ ...alive(PEERS[3]!), state: 'dead', from: PEERS[0]! }] }), SILENT_SINCE_T0_MS).state;
+    const removed = run(dead, { type: 'remove', nodeId: PEERS[3]! }, SILENT_SINCE_T0_MS + 1);
     expect(removed.state.members.get(PEERS[3]!)?.state).toBe('removed');
     expect(removed.state.broadcasts.has(PEERS[3]!)).toBe(true);
-    const restarted = run(removed.state, message(PEERS[3]!, { type: 'membershipGossip', updates: [alive(PEERS[3]!, 99)] }), T0 + 2).state;
+    const restarted = run(removed.state, message(PEERS[3]!, { type: 'membershipGossip', updates: [alive(PEERS[3]!, 99)] }), SILENT_SINCE_T0_MS + 2).state;
     expect(restarted.members.get(PEERS[3]!)?.state).toBe('removed');
     const later = run(restarted, { type: 'tick' }, T0 + CONFIG.departedRetentionMs * 2).state;
     expect(later.members.get(PEERS[3]!)?.state).toBe('removed');

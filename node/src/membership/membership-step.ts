@@ -21,6 +21,10 @@
 //   refutation first hand), and stale bad news about a member known alive is answered by gossiping the
 //   newer alive again. Under 10% message loss these two removed the false dead verdicts that
 //   piggybacking alone let through in simulation.
+// - A death verdict about a member heard from first hand since any suspicion of it could have begun
+//   counts as a suspicion (memberlist does this for the deaths in a pushed table only): a node back
+//   from a partition gossips the verdicts it reached there, and without this its peers took its word
+//   over their own live connection for the moment until the member refuted.
 
 import { assert } from '../assert';
 import { removeMember } from './apply-update';

@@ -62,6 +62,7 @@ export class SimulatedNetwork {
   readonly #latencyMsMax: number;
   #deliveries: Delivery[] = [];
   #partition: [Set<string>, Set<string>] | undefined;
+  #partitionReported = false;
   #order = 0;
 
   constructor(options: NetworkOptions) {
@@ -106,13 +107,30 @@ export class SimulatedNetwork {
     node.stalledUntilMs = Math.max(node.stalledUntilMs, this.nowMs + durationMs);
   }
 
-  /** Drops every message between the two groups until `heal()`; connections stay up, as far as nodes know. */
-  partition(groupA: string[], groupB: string[]): void {
+  /**
+   * Drops every message between the two groups until `heal()`. Connections stay up, as far as nodes
+   * know, unless `connectionsReported`: then, as the chaos layer does, each side hears its connections
+   * to the other drop now and come back at the heal.
+   */
+  partition(groupA: string[], groupB: string[], connectionsReported = false): void {
     this.#partition = [new Set(groupA), new Set(groupB)];
+    this.#partitionReported = connectionsReported;
+    if (connectionsReported) this.#reportAcross('peerDisconnected');
   }
 
   heal(): void {
+    if (this.#partitionReported) this.#reportAcross('peerConnected');
     this.#partition = undefined;
+  }
+
+  #reportAcross(type: 'peerConnected' | 'peerDisconnected'): void {
+    const [a, b] = this.#partition!;
+    for (const from of a) {
+      for (const to of b) {
+        this.#deliver(from, { type, nodeId: to }, this.#latency());
+        this.#deliver(to, { type, nodeId: from }, this.#latency());
+      }
+    }
   }
 
   #partitioned(from: string, to: string): boolean {
