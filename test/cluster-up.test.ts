@@ -1,7 +1,7 @@
 // `swarmkv up` and `swarmkv bootstrap` as users run them: the built CLI in a child process, on loopback.
 // up starts a bootstrap and three nodes, says on stderr when they have formed one ring (every node is then
 // on it), passes the nodes' JSON log lines through on stdout, reports a node that dies, and on SIGTERM
-// stops every node and exits 0.
+// stops every node and exits 0. A node killed under it is reported with the command that restarts it.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { spawn } from 'node:child_process';
@@ -95,11 +95,31 @@ describe('swarmkv up', () => {
       };
       await waitUntil('3 alive members on every node', allAlive, CONVERGE_MS_MAX);
 
+      // A key every replica holds, so the killed node's own store has it when it comes back.
+      expect((await http('PUT', `${urls[0]}/kv/kept?consistency=all`, { headers: authorization, json: { value: 'before the kill' } })).status).toBe(200);
       const pid = childPidServing(up.child.pid!, basePort + 2);
       process.kill(pid, 'SIGKILL');
       await waitUntil('the death report', () => up.stderr().includes('unexpectedly'), STOP_MS_MAX);
       expect(up.stderr()).toMatch(new RegExp(`node-${basePort + 2} \\(pid ${pid}\\) was killed by SIGKILL unexpectedly; 2 of 3 nodes still running`));
       expect(await answers(urls[0]!)).toBe(true);
+
+      // up says how to restart it; the command it prints does, on the node's own data.
+      const restartLine = new RegExp(`to restart node-${basePort + 2} on its data in \\S+ \\(in another terminal; Ctrl-C here will not stop it\\):\\n {4}SWARMKV_ADMIN_TOKEN=\\$SWARMKV_TOKEN swarmkv (node .+)\\n`);
+      const restartArgs = restartLine.exec(up.stderr())?.[1]?.split(' ');
+      expect(restartArgs).toBeDefined();
+      const stateOfKilled = async () => {
+        const view = await http('GET', `${urls[0]}/cluster/members`, { headers: authorization });
+        return view.body.members?.find((member: { name: string }) => member.name === `node-${basePort + 2}`)?.state as string | undefined;
+      };
+      await waitUntil('the killed node dead on the first', async () => (await stateOfKilled()) === 'dead', CONVERGE_MS_MAX);
+      const restarted = runCli(restartArgs!, { SWARMKV_ADMIN_TOKEN: adminToken! });
+      try {
+        await waitUntil('the restarted node alive on the first', async () => (await stateOfKilled()) === 'alive', CONVERGE_MS_MAX);
+        expect((await http('GET', `${urls[2]}/health`)).body).toMatchObject({ storage: { liveKeys: 1 } });
+      } finally {
+        restarted.child.kill('SIGTERM');
+        expect(await waitForExit(restarted.child, STOP_MS_MAX)).toBe(true);
+      }
 
       up.child.kill('SIGTERM');
       expect(await waitForExit(up.child, STOP_MS_MAX)).toBe(true);

@@ -2,7 +2,7 @@
 
 import { dirname, join } from 'node:path';
 import { renderTable } from './table';
-import { UP_HOST, type UpPlan } from './up-plan';
+import { UP_HOST, type UpNodePlan, type UpPlan } from './up-plan';
 
 export function summaryOf(plan: UpPlan, bootstrapAddress: string): string {
   const first = plan.nodes[0]!;
@@ -14,7 +14,7 @@ export function summaryOf(plan: UpPlan, bootstrapAddress: string): string {
   );
   const secretNote = plan.secretGenerated ? '  (generated; pass --secret or set SWARMKV_SECRET to choose one)' : '';
   const nextPort = last.port + 1;
-  const storage = first.dataDir === null ? ' --memory' : ` --data-dir ${join(dirname(first.dataDir), `node-${nextPort}`)}`;
+  const nextDataDir = first.dataDir === null ? null : join(dirname(first.dataDir), `node-${nextPort}`);
   return [
     '',
     `swarmkv up: ${plan.nodes.length} node(s) of cluster "${plan.cluster}" listening; DHT bootstrap on ${bootstrapAddress}; they are forming one ring (a line follows when they have)`,
@@ -30,8 +30,28 @@ export function summaryOf(plan: UpPlan, bootstrapAddress: string): string {
     `  swarmkv locate greeting${urlFlag(first.url)}`,
     `  swarmkv ring --ranges${urlFlag(first.url)}`,
     'Add a node (in another terminal):',
-    `  ${plan.adminToken === undefined ? '' : 'SWARMKV_ADMIN_TOKEN=$SWARMKV_TOKEN '}swarmkv node --host ${UP_HOST} --port ${nextPort} --cluster ${plan.cluster} --secret ${plan.secret} --bootstrap ${bootstrapAddress} --profile local --chaos${storage}`,
+    `  ${nodeCommandLine(plan, { port: nextPort, dataDir: nextDataDir }, bootstrapAddress)}`,
     'Ctrl-C stops every node.',
     '',
   ].join('\n');
+}
+
+/**
+ * A `swarmkv node` command line joining this cluster as `up` would start the node (in a shell where
+ * $SWARMKV_TOKEN holds the admin token); with a name, the node keeps it.
+ */
+export function nodeCommandLine(plan: UpPlan, node: { readonly name?: string; readonly port: number; readonly dataDir: string | null }, bootstrapAddress: string): string {
+  const token = plan.adminToken === undefined ? '' : 'SWARMKV_ADMIN_TOKEN=$SWARMKV_TOKEN ';
+  const name = node.name === undefined ? '' : ` --name ${node.name}`;
+  const storage = node.dataDir === null ? ' --memory' : ` --data-dir ${node.dataDir}`;
+  return `${token}swarmkv node${name} --host ${UP_HOST} --port ${node.port} --cluster ${plan.cluster} --secret ${plan.secret} --bootstrap ${bootstrapAddress} --profile local --chaos${storage}`;
+}
+
+/** What `up` says after one of its nodes died unasked (a `chaos kill`, a crash): how to bring it back. */
+export function restartHintOf(plan: UpPlan, node: UpNodePlan, bootstrapAddress: string): string[] {
+  const keeps = node.dataDir === null ? 'empty: it ran with --memory, so only the other replicas hold its keys' : `on its data in ${node.dataDir}`;
+  return [
+    `  to restart ${node.name} ${keeps} (in another terminal; Ctrl-C here will not stop it):`,
+    `    ${nodeCommandLine(plan, node, bootstrapAddress)}`,
+  ];
 }

@@ -13,7 +13,7 @@ import { freeUdpPort } from '../free-udp-port';
 import { NodeClient } from '../node-client';
 import { printError } from '../output';
 import { STOP_SIGNALS } from '../stop-signals';
-import { summaryOf } from '../up-summary';
+import { restartHintOf, summaryOf } from '../up-summary';
 import { nodeArgs, planUp, UP_HOST, type UpPlan } from '../up-plan';
 import { withHelp } from '../help/command-help';
 import { logFormatArgs, resolveLogFormat } from '../log-format/log-format-option';
@@ -138,8 +138,11 @@ async function allListening(children: readonly ChildNode[], deadlineMs: number):
   return outcome;
 }
 
-/** Reports every node that exits without being asked to; resolves once none is left running. */
-function watchForDeaths(children: readonly ChildNode[]): Promise<'all-exited'> {
+/**
+ * Reports every node that exits without being asked to, with `restartHint`'s lines once the cluster
+ * had started; resolves once none is left running.
+ */
+function watchForDeaths(children: readonly ChildNode[], restartHint: (name: string) => string[]): Promise<'all-exited'> {
   return new Promise((resolve) => {
     for (const child of children) {
       void child.exited.then((exit) => {
@@ -147,6 +150,7 @@ function watchForDeaths(children: readonly ChildNode[]): Promise<'all-exited'> {
           const left = children.filter((other) => other.running).length;
           printError(`${child.name} (pid ${child.pid}) ${describeExit(exit)} unexpectedly; ${left} of ${children.length} nodes still running`);
           for (const line of child.stderrTail().slice(-5)) printError(`  ${child.name}: ${line}`);
+          if (left > 0) for (const line of restartHint(child.name)) process.stderr.write(`${line}\n`);
         }
         if (children.every((other) => !other.running)) resolve('all-exited');
       });
@@ -191,7 +195,9 @@ export const upCommand = configurableFromEnvironment({
       bootstrap = await startBootstrap(plan, output);
       const bootstrapAddress = `${UP_HOST}:${(await bootstrap.start()).port}`;
       children = spawnNodes(plan, bootstrapAddress, output);
-      const deaths = watchForDeaths(children);
+      let listening = false;
+      const restartHint = (name: string) => (listening ? restartHintOf(plan, plan.nodes.find((node) => node.name === name)!, bootstrapAddress) : []);
+      const deaths = watchForDeaths(children, restartHint);
       const started = await Promise.race([allListening(children, plan.nodeStartTimeoutMs), stops.first]).catch((error: Error) => error);
       if (started instanceof Error) {
         // A node refusing its flags (a port in use, say) exits 2: so does `up`, as a usage error.
@@ -199,6 +205,7 @@ export const upCommand = configurableFromEnvironment({
         throw new CliFailure(usage ? exitCodes.usage : exitCodes.refused, `${started.message}; stopping the cluster`);
       }
       if (started !== 'listening') return;
+      listening = true;
       process.stderr.write(summaryOf(plan, bootstrapAddress));
       void reportFormation(plan, children, stops).catch((error: Error) => printError(`could not tell whether the cluster formed: ${error.message}`));
       const ended = await Promise.race([stops.first, deaths]);
