@@ -129,6 +129,10 @@ function startAntiEntropy(wiring: ClusterWiring, rpc: Rpc, connections: Connecti
     intervalMs: config.antiEntropyIntervalMs,
     busy: () => rpc.inFlight() > RPC_IN_FLIGHT_BUSY,
   });
+  // A member back from the dead (restarted on its data, or a healed partition) is compared with soon.
+  membership.onMemberEvent((event) => {
+    if (event.type === 'memberChanged' && event.previousState === 'dead' && event.member.state === 'alive') service.memberReturned();
+  });
   const startedMs = performance.now();
   digests.build().then(
     (built) => {

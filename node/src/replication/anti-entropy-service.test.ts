@@ -6,7 +6,7 @@ import { describe, expect, test } from 'bun:test';
 import { ManualTimers, systemClock } from '../clock';
 import type { Logger, LogFields } from '../log';
 import { ConnectionWatch } from '../transport';
-import { ANTI_ENTROPY_BACKOFF_FACTOR_MAX, AntiEntropyService, RING_CHANGE_FOLLOW_UP_MS, RING_CHANGE_FOLLOW_UPS_MAX, type AntiEntropyDeps } from './anti-entropy-service';
+import { ANTI_ENTROPY_BACKOFF_FACTOR_MAX, AntiEntropyService, MEMBER_RETURN_PASS_DELAY_MS, RING_CHANGE_FOLLOW_UP_MS, RING_CHANGE_FOLLOW_UPS_MAX, type AntiEntropyDeps } from './anti-entropy-service';
 import { DigestIndex } from './digest-index';
 import { LocalReplica } from './local-replica';
 import { MemoryStore } from '../storage';
@@ -150,6 +150,33 @@ describe('AntiEntropyService', () => {
     await repair.whenIdle();
     expect(timers.pendingDelaysMs()).toEqual([]);
     await repair.close();
+  });
+
+  test("a member's return asks for one pass MEMBER_RETURN_PASS_DELAY_MS later, shared by returns meanwhile, and runs it in place of the tick", async () => {
+    const timers = new ManualTimers();
+    const { service: repair, events } = service({ intervalMs: 60_000, timers, liveness: { isHealthy: () => true }, ranges: () => [{ start: '0000000000000000', end: '0000000000000000', replicas: [SELF] }] });
+    repair.memberReturned();
+    expect(timers.pendingDelaysMs()).toEqual([]);
+    repair.start();
+    repair.memberReturned();
+    repair.memberReturned();
+    expect(timers.pendingDelaysMs().sort((a, b) => a - b)).toEqual([MEMBER_RETURN_PASS_DELAY_MS, 60_000]);
+    timers.advance(MEMBER_RETURN_PASS_DELAY_MS);
+    await repair.whenIdle();
+    expect(passes(events).map((fields) => fields.trigger)).toEqual(['member_returned']);
+    // Complete, so no follow-up: the periodic tick, one interval after the pass.
+    expect(timers.pendingDelaysMs()).toEqual([60_000]);
+    await repair.close();
+    repair.memberReturned();
+    expect(timers.pendingDelaysMs()).toEqual([]);
+  });
+
+  test('with passes only on request (interval 0), a return asks for none', () => {
+    const timers = new ManualTimers();
+    const { service: repair } = service({ timers });
+    repair.start();
+    repair.memberReturned();
+    expect(timers.pendingDelaysMs()).toEqual([]);
   });
 
   test('a pass that fails as a whole is logged, not thrown, and the next one can start', async () => {

@@ -32,6 +32,11 @@ export const ANTI_ENTROPY_BACKOFF_FACTOR_MAX = 8;
 export const RING_CHANGE_FOLLOW_UP_MS = 2000;
 /** Follow-ups after one ring change at most (2 + 4 + 8 + 16 s); then the periodic passes take over. */
 export const RING_CHANGE_FOLLOW_UPS_MAX = 4;
+/**
+ * From a member's return (alive again after dead) to the pass it asks for: time for its refutation
+ * to spread, so every node counts it healthy and compares with it, and for other returns to share it.
+ */
+export const MEMBER_RETURN_PASS_DELAY_MS = 2000;
 
 export interface AntiEntropyDeps {
   readonly selfId: string;
@@ -55,7 +60,7 @@ export interface AntiEntropyDeps {
   readonly rangesInFlightMax?: number;
 }
 
-type PassTrigger = 'manual' | 'periodic' | 'ring_change' | 'ring_change_follow_up';
+type PassTrigger = 'manual' | 'periodic' | 'ring_change' | 'ring_change_follow_up' | 'member_returned';
 
 interface PassTally {
   comparisons: number;
@@ -78,6 +83,8 @@ export class AntiEntropyService implements RepairControl {
   #passRequested = false;
   /** Follow-up passes run since the last ring change. */
   #followUps = 0;
+  /** The pass a member's return asked for, while it waits out MEMBER_RETURN_PASS_DELAY_MS. */
+  #returnTimer: TimerHandle | undefined;
 
   constructor(deps: AntiEntropyDeps) {
     this.#deps = deps;
@@ -123,6 +130,29 @@ export class AntiEntropyService implements RepairControl {
     this.#running = this.#guarded('ring_change');
   }
 
+  /**
+   * A member is back: alive again after this node held it dead (restarted on its data, or a partition
+   * healed). It missed the writes made meanwhile, and may hold some this node missed (writes at `one`
+   * on its side). With as many replicas as nodes there was no stand-in to keep hints for it, so
+   * without this its copies would differ until the next periodic pass, an interval later (60 s by
+   * default). A pass MEMBER_RETURN_PASS_DELAY_MS from now compares every range with it, followed up
+   * like a ring change's while incomplete; returns within that delay share the pass. Nothing when
+   * passes run only on request (interval 0) or before the service started.
+   */
+  memberReturned(): void {
+    if (!this.#started || this.#closing !== undefined || this.#deps.intervalMs === 0 || this.#returnTimer !== undefined) return;
+    this.#returnTimer = this.#timers.setTimeout(() => {
+      this.#returnTimer = undefined;
+      if (this.#closing !== undefined) return;
+      this.#followUps = 0;
+      if (this.#running !== undefined) this.#passRequested = true;
+      else {
+        this.#timers.clearTimeout(this.#timer);
+        this.#running = this.#guarded('member_returned');
+      }
+    }, MEMBER_RETURN_PASS_DELAY_MS);
+  }
+
   /** Resolves once no pass is running (at once when none is). */
   async whenIdle(): Promise<void> {
     await this.#running;
@@ -132,6 +162,7 @@ export class AntiEntropyService implements RepairControl {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#timers.clearTimeout(this.#timer);
+      this.#timers.clearTimeout(this.#returnTimer);
       await this.#running;
     })();
     return this.#closing;
@@ -175,7 +206,7 @@ export class AntiEntropyService implements RepairControl {
       this.#deps.logger.error('repair.pass_failed', { trigger, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     } finally {
       this.#running = undefined;
-      const afterRingChange = trigger === 'ring_change' || trigger === 'ring_change_follow_up';
+      const afterRingChange = trigger === 'ring_change' || trigger === 'ring_change_follow_up' || trigger === 'member_returned';
       if (this.#passRequested && this.#closing === undefined) {
         this.#passRequested = false;
         this.#running = this.#guarded('ring_change');
