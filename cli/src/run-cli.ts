@@ -26,8 +26,8 @@ import { upCommand } from './commands/up';
 import { CliFailure, exitCodes } from './exit-codes';
 import { setRootCommand, withHelp } from './help/command-help';
 import { printError } from './output';
-import { terminalColumns } from './terminal-text';
-import { unknownOptions } from './unknown-options';
+import { quoteForTerminal, terminalColumns } from './terminal-text';
+import { surplusArguments, unknownOptions } from './unknown-options';
 
 export const rootCommand = withHelp(defineCommand({
   meta: {
@@ -67,6 +67,8 @@ export const rootCommand = withHelp(defineCommand({
 setRootCommand(rootCommand);
 
 const HELP_FLAGS = new Set(['--help', '-h']);
+/** Commands whose positional argument runs on over several words (`chaos partition n1,n2 / n3`). */
+const TAKES_ANY_WORDS: ReadonlySet<string> = new Set(['chaos partition', 'chaos heal']);
 
 /** The (sub)command named by argv, followed down its subcommands (`chaos partition`), for help and usage messages. */
 function subCommandFor(rawArgs: string[]): { name: string; command: CommandDef } | undefined {
@@ -103,6 +105,11 @@ export async function runCli(rawArgs: string[]): Promise<number> {
   const unknown = subCommand !== undefined && typeof definedArgs === 'object' ? unknownOptions(rawArgs, definedArgs as ArgsDef) : [];
   if (unknown.length > 0) {
     printError(`unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (see swarmkv ${subCommand!.name} --help)`);
+    return exitCodes.usage;
+  }
+  const surplus = subCommand !== undefined && typeof definedArgs === 'object' && !TAKES_ANY_WORDS.has(subCommand.name) ? surplusArguments(rawArgs, subCommand.name.split(' ').length, definedArgs as ArgsDef) : [];
+  if (surplus.length > 0) {
+    printError(`unexpected argument${surplus.length > 1 ? 's' : ''} ${surplus.map(quoteForTerminal).join(', ')} (see swarmkv ${subCommand!.name} --help)`);
     return exitCodes.usage;
   }
   try {

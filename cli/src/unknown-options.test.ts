@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import type { ArgsDef } from 'citty';
-import { unknownOptions } from './unknown-options';
+import { surplusArguments, unknownOptions } from './unknown-options';
 
 const args: ArgsDef = {
   key: { type: 'positional', required: true },
@@ -25,5 +25,22 @@ describe('unknownOptions', () => {
 
   test('negative numbers and everything after -- are values', () => {
     expect(unknownOptions(['put', 'k', '-250', '--', '--anything', '-x'], args)).toEqual([]);
+  });
+});
+
+describe('surplusArguments', () => {
+  test('the command path, its positionals and every option value are not surplus', () => {
+    expect(surplusArguments(['put', 'k', '--base-port', '8080', '-n', '5', '--memory', '--nodes=3', '--log-level', 'warn'], 1, args)).toEqual([]);
+    expect(surplusArguments(['chaos', 'pause', '--base-port', '8080', 'k'], 2, args)).toEqual([]);
+  });
+
+  test('words beyond them are, in order, a negative number and what follows -- included', () => {
+    expect(surplusArguments(['leave', 'k', 'node-7073', '--memory', 'extra'], 1, args)).toEqual(['node-7073', 'extra']);
+    expect(surplusArguments(['put', 'k', '-250'], 1, args)).toEqual(['-250']);
+    expect(surplusArguments(['put', 'k', '--', '--memory'], 1, args)).toEqual(['--memory']);
+  });
+
+  test('a boolean takes no value: the word after it is an argument', () => {
+    expect(surplusArguments(['put', '--memory', 'k', 'v'], 1, args)).toEqual(['v']);
   });
 });

@@ -1,7 +1,8 @@
 // citty takes any `--name` on a command line, known to the command or not, and the command never looks
 // at the ones it does not define: `swarmkv up --sheduling normal` used to start a cluster as if the flag
 // had not been typed. A command line whose options its command does not define is a usage error instead,
-// found here before the command runs.
+// found here before the command runs. So are words beyond the command's arguments: citty drops them
+// too, and `swarmkv leave node-7073`, before leave took a member, made the node at --url leave.
 
 import type { ArgsDef } from 'citty';
 
@@ -35,4 +36,32 @@ export function unknownOptions(rawArgs: readonly string[], argsDef: ArgsDef): st
     unknown.push(long !== null ? `--${name}` : `-${name}`);
   }
   return unknown;
+}
+
+/**
+ * The words of `rawArgs` beyond the command's path (`commandWords`, e.g. `chaos pause`) and its defined
+ * positional arguments: each option's value is skipped (a string option's next word, unless written
+ * `--name=value`), everything after `--` counts.
+ */
+export function surplusArguments(rawArgs: readonly string[], commandWords: number, argsDef: ArgsDef): string[] {
+  const takesValue = new Set<string>();
+  let positionals = 0;
+  for (const [name, def] of Object.entries(argsDef)) {
+    if (def.type === 'positional') positionals += 1;
+    if (def.type === 'boolean' || def.type === 'positional') continue;
+    const aliases = 'alias' in def && def.alias !== undefined ? [def.alias].flat() : [];
+    for (const spelling of [name, toKebab(name), toCamel(name), ...aliases]) takesValue.add(spelling);
+  }
+  const words: string[] = [];
+  for (let index = 0; index < rawArgs.length; index++) {
+    const arg = rawArgs[index]!;
+    if (arg === '--') {
+      words.push(...rawArgs.slice(index + 1));
+      break;
+    }
+    const option = /^--?([A-Za-z][^=]*)(=?)/.exec(arg);
+    if (option === null) words.push(arg);
+    else if (option[2] === '' && takesValue.has(option[1]!)) index += 1;
+  }
+  return words.slice(commandWords + positionals);
 }

@@ -1,6 +1,8 @@
-// `swarmkv leave`: the node at --url leaves its cluster for good. Over HTTP only: POST /cluster/leave
-// starts it, then GET /cluster/leave until the node reports that every record it held is acknowledged
-// by its new owners and it left the ring (it then stops on its own), or that the leave failed.
+// `swarmkv leave [NODE]`: a member (NODE, by name or id, else the node at --url) leaves its cluster for
+// good. Over HTTP only: NODE's address comes from the member list of the node at --url; POST
+// /cluster/leave on it starts the leave, then GET /cluster/leave until the node reports that every
+// record it held is acknowledged by its new owners and it left the ring (it then stops on its own), or
+// that the leave failed.
 
 import { defineCommand } from 'citty';
 import { LEAVE_MS_MAX, type LeaveStatus } from '../../../node/src';
@@ -10,6 +12,7 @@ import { NodeClient, resolveToken, resolveUrls } from '../node-client';
 import { printJson, printLine } from '../output';
 import { ProgressBar } from '../progress-bar';
 import { withHelp } from '../help/command-help';
+import { memberNamed } from './member-lookup';
 
 /** Between two polls of the leave's progress. */
 const POLL_INTERVAL_MS = 250;
@@ -21,17 +24,30 @@ function detailOf(status: LeaveStatus): string {
   return status.phase;
 }
 
+/** Where the leave is sent: NODE's own address, or the (first) node at --url. */
+async function leaverOf(node: string | undefined, urls: string[], token: string | undefined): Promise<{ url: string; client: NodeClient }> {
+  if (node === undefined) return { url: urls[0]!, client: new NodeClient([urls[0]!], token) };
+  const { member, url } = await memberNamed(new NodeClient(urls, token), node);
+  if (member.state !== 'alive' && member.state !== 'suspect') {
+    const remedy = member.state === 'dead' ? `: it cannot hand its data over; \`swarmkv remove ${member.name}\` drops a member that is dead for good` : '';
+    throw new CliFailure(exitCodes.refused, `${member.name} (${member.nodeId}) is ${member.state}${remedy}`);
+  }
+  return { url: `${member.name} (${url})`, client: new NodeClient([url], token) };
+}
+
 export const leaveCommand = defineCommand({
   meta: {
     name: 'leave',
     description:
-      'The node at --url leaves its cluster for good: it streams every record it holds to the nodes that own it next, hands on its hints, and only once all of them acknowledged every record does it leave the ring and stop. Draws progress on stderr; exits 0 once the node left, 4 if the leave failed (the node then stays a member with its data).',
+      'A member (NODE, by name or node id, else the node at --url) leaves its cluster for good: it streams every record it holds to the nodes that own it next, hands on its hints, and only once all of them acknowledged every record does it leave the ring and stop. Draws progress on stderr; exits 0 once the node left, 4 if the leave failed (the node then stays a member with its data).',
   },
-  args: { ...connectionArgs },
+  args: {
+    node: { type: 'positional', description: 'the member to leave, by name or node id (asked of the node at --url); without it, the node at --url leaves', required: false },
+    ...connectionArgs,
+  },
   async run({ args }) {
     const startedMs = performance.now();
-    const [url] = resolveUrls(args.url);
-    const client = new NodeClient([url!], resolveToken(args.token));
+    const { url, client } = await leaverOf(args.node, resolveUrls(args.url), resolveToken(args.token));
     let status = (await client.expectOk('POST', '/cluster/leave')).body as LeaveStatus;
     const bar = new ProgressBar('leave');
     while (status.phase !== 'left' && status.phase !== 'failed') {
@@ -52,6 +68,6 @@ export const leaveCommand = defineCommand({
 withHelp(leaveCommand, {
   group: 'cluster',
   summary: 'Leave the cluster for good, handing every record over first',
-  examples: ['swarmkv leave --url http://127.0.0.1:7072'],
+  examples: ['swarmkv leave node-7072', 'swarmkv leave --url http://127.0.0.1:7072'],
   ...connectionHelp,
 });

@@ -2,21 +2,13 @@
 // named by id or name (GET /cluster/members), then POST /cluster/members/{nodeId}/remove on any node.
 
 import { defineCommand } from 'citty';
-import type { MembersReply, RemovalReply } from '../../../node/src';
+import type { RemovalReply } from '../../../node/src';
 import { connectionArgs, connectionHelp } from '../common-args';
-import { CliFailure, exitCodes } from '../exit-codes';
 import { NodeClient, resolveToken, resolveUrls } from '../node-client';
 import { printJson, printLine } from '../output';
 import { quoteForTerminal } from '../terminal-text';
 import { withHelp } from '../help/command-help';
-
-async function nodeIdOf(client: NodeClient, node: string): Promise<string> {
-  const { members } = (await client.expectOk('GET', '/cluster/members')).body as MembersReply;
-  const matches = members.filter((member) => member.nodeId === node || member.name === node);
-  if (matches.length === 1) return matches[0]!.nodeId;
-  if (matches.length > 1) throw new CliFailure(exitCodes.usage, `${quoteForTerminal(node)} names ${matches.length} members; give the node id instead`);
-  throw new CliFailure(exitCodes.notFound, `no member named ${quoteForTerminal(node)} (swarmkv status lists them)`);
-}
+import { memberNamed } from './member-lookup';
 
 export const removeCommand = defineCommand({
   meta: {
@@ -27,7 +19,7 @@ export const removeCommand = defineCommand({
   args: { node: { type: 'positional', description: 'the member: its node id or its name', required: true }, ...connectionArgs },
   async run({ args }) {
     const client = new NodeClient(resolveUrls(args.url), resolveToken(args.token));
-    const nodeId = await nodeIdOf(client, args.node);
+    const { nodeId } = (await memberNamed(client, args.node)).member;
     const reply = (await client.expectOk('POST', `/cluster/members/${nodeId}/remove`)).body as RemovalReply;
     if (args.json) return printJson(reply);
     printLine(`removed ${quoteForTerminal(reply.name)} (${reply.nodeId}, was ${reply.previousState}); ${reply.hintsDropped} hints for it dropped here; its ranges are being copied to their new owners`);

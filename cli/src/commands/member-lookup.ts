@@ -1,0 +1,25 @@
+// A member named on the command line (by node id or name), found in the member list of the node at
+// --url: the CLI speaks HTTP only, so it learns ids and addresses from GET /cluster/members.
+
+import type { MembersReply, MemberView } from '../../../node/src';
+import { CliFailure, exitCodes } from '../exit-codes';
+import type { NodeClient } from '../node-client';
+import { quoteForTerminal } from '../terminal-text';
+
+export interface FoundMember {
+  readonly member: MemberView;
+  /** Where the member serves HTTP, with the scheme of the node that answered. */
+  readonly url: string;
+}
+
+/** The one member with this node id or name; none is exit 1, several (a shared name) a usage error. */
+export async function memberNamed(client: NodeClient, node: string): Promise<FoundMember> {
+  const reply = await client.expectOk('GET', '/cluster/members');
+  const { members } = reply.body as MembersReply;
+  const matches = members.filter((member) => member.nodeId === node || member.name === node);
+  if (matches.length > 1) throw new CliFailure(exitCodes.usage, `${quoteForTerminal(node)} names ${matches.length} members; give the node id instead`);
+  const member = matches[0];
+  if (member === undefined) throw new CliFailure(exitCodes.notFound, `no member named ${quoteForTerminal(node)} (swarmkv status lists them)`);
+  const scheme = new URL(reply.url).protocol;
+  return { member, url: member.self ? reply.url : `${scheme}//${member.httpAddress}` };
+}
