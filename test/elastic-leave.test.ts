@@ -65,6 +65,11 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('shrink 5 -> 3 with swarmkv leave, under 
     expect(first).toMatchObject({ phase: 'left', failed: 0 });
     expect(first.recordsHandedOver).toBeGreaterThanOrEqual(heldByLeavers[0]!);
     expect(await Promise.race([n5.process.exited, Bun.sleep(STEP_MS_MAX).then(() => 'still running')])).toEqual({ code: 0, signal: null });
+    // It remembers on its own disk that it left: started again on that data, it refuses (exit 4)
+    // instead of taking its old ranges back with the data it held then.
+    const refusal = await c.restart(n5).then(() => 'started', (error: Error) => error.message);
+    expect(refusal).toContain('left its cluster at');
+    expect(await n5.process.exited).toEqual({ code: 4, signal: null });
     const firstRingMs = await ringWithout(c, [n1, n2, n3, n4], n5);
     console.log(`[${TAG}] n5 left in ${Math.round(firstLeaveMs)} ms (held ${heldByLeavers[0]} of ${PRELOADED_KEYS} preloaded keys): ${JSON.stringify(first)}; ring of 4 on every survivor ${Math.round(firstRingMs)} ms later`);
     await moreWrites(c, workload, WRITES_PER_STEP, 'writes acknowledged between the leaves');

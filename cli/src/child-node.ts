@@ -54,6 +54,7 @@ export class ChildNode {
   #exit: ChildExit | undefined;
   #stopRequested = false;
   #listening = false;
+  #leftCluster = false;
 
   constructor(executable: string, spec: ChildNodeSpec, output: ChildOutput) {
     this.name = spec.name;
@@ -85,6 +86,7 @@ export class ChildNode {
       output.stdout(line);
       const url = listeningUrl(line);
       if (url !== undefined) listened(url);
+      if (line.includes('"leave.finished"')) this.#leftCluster = true;
     });
     forEachLine(this.#process.stderr!, (line) => {
       keepLast(this.#stderrTail, line);
@@ -105,6 +107,11 @@ export class ChildNode {
   /** True once the node logged node.listening. */
   get isListening(): boolean {
     return this.#listening;
+  }
+
+  /** True once the node logged leave.finished: it left its cluster for good, and stops on its own. */
+  get leftCluster(): boolean {
+    return this.#leftCluster;
   }
 
   get running(): boolean {

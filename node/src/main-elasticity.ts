@@ -8,7 +8,7 @@ import { CLEANUP_BATCH_MAX, CLEANUP_READS_IN_FLIGHT_MAX, CLEANUP_TICK_MS, LEAVE_
 import type { ClusterWiring } from './main-cluster';
 import type { MemberEvent, MembershipService } from './membership';
 import { CleanupService, LeaveProcedure, type AntiEntropyService, type ClusterDirectory, type DepartureGate, type RingPlacement, type SelfOwnership } from './replication';
-import { RemovalRecord, rememberSelfRemoval } from './main-removals';
+import { RemovalRecord, rememberSelfDeparture, rememberSelfRemoval } from './main-removals';
 
 /** Why a node stopped being part of its cluster on its own: it left, or it heard it was removed. */
 export type Departure = 'left' | 'removed';
@@ -124,7 +124,10 @@ export function wireElasticity(parts: ElasticityParts): Elasticity {
     // Leaving: still in the current ring (reads, quorums), out of the pending one, so writes also reach
     // the nodes that will own its ranges while it streams them.
     announceLeaving: (leaving) => void ownership.become(leaving ? 'leaving' : 'owner', leaving ? 'leave_started' : 'leave_failed'),
-    announceLeft: () => membership.close(),
+    announceLeft: async () => {
+      await rememberSelfDeparture(store, clock.nowMs(), logger);
+      await membership.close();
+    },
     logger,
     clock,
     limits: {

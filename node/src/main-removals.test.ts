@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { silentLogger } from './log';
-import { REMOVED_MEMBERS_META, RemovalRecord, refuseIfRemoved, rememberedRemovals, rememberSelfRemoval } from './main-removals';
+import { REMOVED_MEMBERS_META, RemovalRecord, refuseIfGone, rememberedRemovals, rememberSelfDeparture, rememberSelfRemoval } from './main-removals';
 import { MEMBERS_MAX } from './membership';
 import { MemoryStore } from './storage';
 
@@ -36,8 +36,18 @@ describe('removed members, kept in the store metadata', () => {
 describe('a node removed from its cluster', () => {
   test('refuses to start on its data directory, saying who removed it, when, and what to do instead', async () => {
     const store = new MemoryStore(1 << 20);
-    expect(() => refuseIfRemoved(store, 'aaaaaaaaaaaaaaaa', '/data/n4')).not.toThrow();
+    expect(() => refuseIfGone(store, 'aaaaaaaaaaaaaaaa', '/data/n4')).not.toThrow();
     await rememberSelfRemoval(store, 'bbbbbbbbbbbbbbbb', Date.UTC(2026, 11, 2, 16, 0), silentLogger);
-    expect(() => refuseIfRemoved(store, 'aaaaaaaaaaaaaaaa', '/data/n4')).toThrow('node aaaaaaaaaaaaaaaa was removed from its cluster by bbbbbbbbbbbbbbbb at 2026-12-02T16:00:00.000Z; a removed node does not come back. Start a new node on an empty data directory instead of /data/n4');
+    expect(() => refuseIfGone(store, 'aaaaaaaaaaaaaaaa', '/data/n4')).toThrow('node aaaaaaaaaaaaaaaa was removed from its cluster by bbbbbbbbbbbbbbbb at 2026-12-02T16:00:00.000Z; a removed node does not come back. Start a new node on an empty data directory instead of /data/n4');
+  });
+});
+
+describe('a node that left its cluster', () => {
+  test('refuses to start on its data directory, saying when it left and what to do instead', async () => {
+    const store = new MemoryStore(1 << 20);
+    await rememberSelfDeparture(store, Date.UTC(2026, 11, 5, 11, 12), silentLogger);
+    expect(() => refuseIfGone(store, 'aaaaaaaaaaaaaaaa', '/data/n5')).toThrow(
+      'node aaaaaaaaaaaaaaaa left its cluster at 2026-12-05T11:12:00.000Z (swarmkv leave): its ranges have new owners, so it does not come back on the data it held then. Start a new node on an empty data directory instead of /data/n5',
+    );
   });
 });

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from './clock';
 import { isClustered, type NodeConfig } from './config';
 import type { Logger } from './log';
-import { refuseIfRemoved } from './main-removals';
+import { refuseIfGone } from './main-removals';
 import type { OpenedSoFar } from './main-startup';
 import { DigestIndex, DigestTrackingStore, discardIfStale, HintLedger, indexStore, leafHasher, StoredDigestIndex, type DigestBuild, type DigestSource } from './replication';
 import { MemoryHintStore, MemoryStore, type HintStore, type KvStore } from './storage';
@@ -54,7 +54,7 @@ export async function openStores(config: NodeConfig, clock: Clock, logger: Logge
   const nodeId = await loadOrCreateNodeId(raw);
   const positions = lmdb?.positions;
   if (!isClustered(config)) return { store: raw, nodeId, digests: heapDigests(raw, new DigestIndex()), hintStore, hints };
-  refuseIfRemoved(raw, nodeId, config.dataDir);
+  refuseIfGone(raw, nodeId, config.dataDir);
   // A clustered node away past the tombstone grace period starts empty, hints included
   // (replication/stale-data.ts): what it holds may be values whose tombstones were collected since.
   await discardIfStale({ store: raw, hintStore, clock, graceMs: config.tombstoneGraceMs, logger });

@@ -146,8 +146,11 @@ function watchForDeaths(children: readonly ChildNode[], restartHint: (name: stri
   return new Promise((resolve) => {
     for (const child of children) {
       void child.exited.then((exit) => {
-        if (!child.stopRequested) {
-          const left = children.filter((other) => other.running).length;
+        const left = children.filter((other) => other.running).length;
+        if (!child.stopRequested && child.leftCluster) {
+          // Its data directory refuses to rejoin (main-removals.ts): nothing to restart.
+          process.stderr.write(`${child.name} left the cluster (swarmkv leave) and stopped; ${left} of ${children.length} nodes still running. To add a node back, start one on an empty data directory (the "Add a node" line above)\n`);
+        } else if (!child.stopRequested) {
           printError(`${child.name} (pid ${child.pid}) ${describeExit(exit)} unexpectedly; ${left} of ${children.length} nodes still running`);
           for (const line of child.stderrTail().slice(-5)) printError(`  ${child.name}: ${line}`);
           if (left > 0) for (const line of restartHint(child.name)) process.stderr.write(`${line}\n`);
