@@ -39,6 +39,17 @@ async function firstHand(member: MemberView, scheme: string, token: string | und
   return { pendingHints, liveKeys };
 }
 
+/** Members that are gone for good: they left, or were removed. */
+const DEPARTED_STATES: ReadonlySet<MemberView['state']> = new Set(['left', 'removed']);
+
+/** `3 of 4 members alive`, and the departed ones apart: `; gone: 1 left, 1 removed`. */
+export function membersLine(members: readonly MemberView[]): string {
+  const current = members.filter((member) => !DEPARTED_STATES.has(member.state));
+  const alive = current.filter((member) => member.state === 'alive').length;
+  const gone = [...DEPARTED_STATES].map((state) => [state, members.filter((member) => member.state === state).length] as const).filter(([, count]) => count > 0);
+  return `${alive} of ${current.length} alive${gone.length === 0 ? '' : `; gone: ${gone.map(([state, count]) => `${count} ${state}`).join(', ')}`}`;
+}
+
 export const statusCommand = defineCommand({
   meta: {
     name: 'status',
@@ -61,11 +72,12 @@ export const statusCommand = defineCommand({
       member.state,
       member.incarnation,
       `${(member.heartbeatAgeMs / 1000).toFixed(1)} s`,
-      reports[index]!.liveKeys ?? member.keyCount ?? '?',
-      reports[index]!.pendingHints ?? '?',
+      // A departed member's last gossiped count says nothing about the cluster's data any more.
+      DEPARTED_STATES.has(member.state) ? '-' : (reports[index]!.liveKeys ?? member.keyCount ?? '?'),
+      DEPARTED_STATES.has(member.state) ? '-' : (reports[index]!.pendingHints ?? '?'),
     ]);
     printLine(renderTable(['name', 'node id', 'http', 'state', 'incarnation', 'heard', 'keys', 'hints'], rows));
-    printLine(`${members.filter((member) => member.state === 'alive').length} of ${members.length} alive (* = the node answering; hints = writes held for down replicas)`);
+    printLine(`${membersLine(members)} (* = the node answering; hints = writes held for down replicas)`);
     const repair = await client.request('GET', '/cluster/repair');
     if (repair.status === 200) printLine(describeRepair(repair.body as RepairStatus));
   },
