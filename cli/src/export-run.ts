@@ -5,7 +5,7 @@
 // its read is left out (counted as vanished), as a copy of a live database made key by key.
 
 import { LIST_LIMIT_MAX, type ListPageReply, type RecordReply } from '../../node/src';
-import { count, megabytes, ratePerSecond } from './amounts';
+import { count, keysCounted, megabytes, ratePerSecond } from './amounts';
 import { withConsistency } from './common-args';
 import { dumpLine } from './dump-format';
 import { CliFailure } from './exit-codes';
@@ -56,7 +56,10 @@ export async function runExport(options: ExportOptions): Promise<ExportSummary> 
   const summary: ExportSummary = { exported: 0, vanished: 0, bytes: 0, retries: 0, elapsedMs: 0, keysPerSecond: 0, readerClosed: false };
   const retryCount: RetryCount = { retries: 0 };
   const progress = new ProgressCount('export', options.progressStream ?? process.stderr);
-  const draw = () => progress.update(`${count(summary.exported)} keys, ${megabytes(summary.bytes)}, ${count(ratePerSecond(summary.exported, performance.now() - startedMs))} keys/s`);
+  // Nothing to say before the first page's records are out (1,000 reads): a line of zeros reads as stuck.
+  const draw = () => {
+    if (summary.exported > 0) progress.update(`${keysCounted(summary.exported)}, ${megabytes(summary.bytes)}, ${count(ratePerSecond(summary.exported, performance.now() - startedMs))} keys/s`);
+  };
   const timer = setInterval(draw, PROGRESS_INTERVAL_MS);
   const answer = async (path: string): Promise<NodeReply> => withRetries(() => options.client.request('GET', path), retryCount);
 

@@ -34,6 +34,11 @@ function fakeNode(answer?: (sent: Sent, attempt: number) => number | undefined) 
       stored.set(parsed.key, parsed.value);
       return reply(method === 'POST' ? 201 : 200);
     },
+    async request(method, path): Promise<NodeReply> {
+      const key = decodeURIComponent(path.replace(/^\/kv\//, '').replace(/\?.*$/, ''));
+      if (method !== 'GET' || !stored.has(key)) return { status: 404, body: { error: 'not_found', message: 'no such key' }, url: 'http://node' };
+      return { status: 200, body: { key, value: stored.get(key) }, url: 'http://node' };
+    },
   };
   return { client, stored, sent, inFlightMax: () => inFlightMax };
 }
@@ -66,6 +71,22 @@ describe('runImport', () => {
     const line = '{"key":"big","value":12345678901234567890}';
     await runImport(options(node.client, line, { consistency: 'all' }));
     expect(node.sent).toEqual([{ method: 'PUT', path: '/kv/big?consistency=all', body: line }]);
+  });
+
+  test('--if-absent: a create retried after a lost answer whose first attempt landed counts as written, not skipped', async () => {
+    // The first attempt at k2 lands but its answer is a 503 (its replica writes came late); the retry
+    // meets the key it created itself. k3 was there before, with another value: skipped.
+    const node = fakeNode((sent, attempt) => {
+      if (sent.body?.includes('"k2"') && attempt === 1) {
+        node.stored.set('k2', { n: 2 });
+        return 503;
+      }
+      return undefined;
+    });
+    node.stored.set('k3', 'older');
+    const summary = await runImport(options(node.client, lines(3), { ifAbsent: true }));
+    expect(summary).toMatchObject({ written: 2, skipped: 1, retries: 1 });
+    expect(node.stored.get('k3')).toBe('older');
   });
 
   test('--if-absent creates with POST /kv and counts the keys that exist as skipped', async () => {

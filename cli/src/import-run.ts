@@ -3,7 +3,8 @@
 // unavailable after the retries of transient-retry.ts), lets the writes in flight finish, and reports
 // the lowest line that failed: every line before it is written, so `--from-line` resumes there.
 
-import { count, megabytes, ratePerSecond } from './amounts';
+import { isDeepStrictEqual } from 'node:util';
+import { count, keysCounted, megabytes, ratePerSecond } from './amounts';
 import { withConsistency } from './common-args';
 import { DUMP_LINE_BYTES_MAX, parseDumpLine, type DumpEntry } from './dump-format';
 import { CliFailure, exitCodes, type ExitCode } from './exit-codes';
@@ -19,6 +20,8 @@ const PROGRESS_INTERVAL_MS = 250;
 /** What import needs of NodeClient. */
 export interface JsonTextSender {
   requestWithJsonText(method: string, path: string, jsonText: string | undefined): Promise<NodeReply>;
+  /** A request without a body (the read that tells a retried create's 409 apart). */
+  request(method: string, path: string): Promise<NodeReply>;
 }
 
 export interface ImportOptions {
@@ -132,16 +135,36 @@ class ImportRun {
     const path = withConsistency(ifAbsent ? '/kv' : keyPath(entry.key), consistency);
     const where = `line ${line} (key ${quoteForTerminal(JSON.stringify(entry.key))})`;
     let reply: NodeReply;
+    let attempts = 0;
     try {
-      reply = await withRetries(() => client.requestWithJsonText(method, path, entry.json), this.#retryCount);
+      reply = await withRetries(() => {
+        attempts += 1;
+        return client.requestWithJsonText(method, path, entry.json);
+      }, this.#retryCount);
     } catch (error) {
       const exitCode = error instanceof CliFailure ? error.exitCode : exitCodes.refused;
       return this.#fail({ line, exitCode, message: `${where}: ${(error as Error).message}` });
     }
     if (reply.status === 200 || reply.status === 201) this.#summary.written += 1;
+    else if (ifAbsent && reply.status === 409 && attempts > 1 && (await this.#holdsLineValue(entry))) this.#summary.written += 1;
     else if (ifAbsent && reply.status === 409) this.#summary.skipped += 1;
     else return this.#fail({ line, exitCode: exitCodeForStatus(reply.status), message: `${where}: ${describeRefusal(reply.status, reply.body, reply.url)}` });
     this.#summary.bytes += lineBytes;
+  }
+
+  /**
+   * Whether the key now holds the line's value. A create refused as a conflict after a retry may have
+   * met its own first attempt, which landed although its answer was lost (a 503 whose replica writes
+   * arrived late, a dropped connection): then it was written, not skipped. Unknown (the read fails)
+   * counts as skipped.
+   */
+  async #holdsLineValue(entry: DumpEntry): Promise<boolean> {
+    try {
+      const reply = await this.#options.client.request('GET', withConsistency(keyPath(entry.key), this.#options.consistency));
+      return reply.status === 200 && isDeepStrictEqual((reply.body as { value?: unknown }).value, (JSON.parse(entry.json) as { value?: unknown }).value);
+    } catch {
+      return false;
+    }
   }
 
   /** Keeps the lowest failing line: every line before it is written once the writes in flight land. */
@@ -151,7 +174,7 @@ class ImportRun {
 
   #draw(): void {
     const done = this.#summary.written + this.#summary.skipped;
-    const detail = `${count(done)} keys, ${count(ratePerSecond(done, performance.now() - this.#startedMs))} keys/s, line ${count(this.#summary.lastLine)}`;
+    const detail = `${keysCounted(done)}, ${count(ratePerSecond(done, performance.now() - this.#startedMs))} keys/s, line ${count(this.#summary.lastLine)}`;
     if (this.#bar !== undefined) this.#bar.update(this.#bytesRead, this.#options.fileBytes!, detail);
     else this.#counter!.update(`${megabytes(this.#bytesRead)}, ${detail}`);
   }

@@ -9,7 +9,7 @@ import { connectionArgs, connectionHelp, consistencyArgs, consistencyHelp, withC
 import { runExport, type LineSink } from '../export-run';
 import { withHelp } from '../help/command-help';
 import { NodeClient, resolveToken, resolveUrls } from '../node-client';
-import { count, megabytes } from '../amounts';
+import { count, keysCounted, megabytes } from '../amounts';
 import { BULK_CONCURRENCY_DEFAULT, BULK_CONCURRENCY_MAX, concurrencyArg } from '../transient-retry';
 
 const { url, token } = connectionArgs;
@@ -34,7 +34,7 @@ export const exportCommand = defineCommand({
     const summary = await runExport({ client, sink: stdoutSink(), prefix: args.prefix, concurrency, consistency: args.consistency, forTerminal: process.stdout.isTTY === true });
     const vanished = summary.vanished > 0 ? `; ${count(summary.vanished)} listed keys were deleted before they were read, and are left out` : '';
     const retried = summary.retries > 0 ? `; ${count(summary.retries)} requests retried` : '';
-    process.stderr.write(`exported ${count(summary.exported)} keys (${megabytes(summary.bytes)}) in ${(summary.elapsedMs / 1000).toFixed(1)} s, ${count(summary.keysPerSecond)} keys/s${vanished}${retried}\n`);
+    process.stderr.write(`exported ${keysCounted(summary.exported)} (${megabytes(summary.bytes)}) in ${(summary.elapsedMs / 1000).toFixed(1)} s, ${count(summary.keysPerSecond)} keys/s${vanished}${retried}\n`);
   },
 });
 

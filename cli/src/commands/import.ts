@@ -13,7 +13,7 @@ import { runImport, type ImportSummary } from '../import-run';
 import { NodeClient, resolveToken, resolveUrls } from '../node-client';
 import { printJson, printLine } from '../output';
 import { integerArg } from '../parse-args';
-import { count, megabytes } from '../amounts';
+import { count, keysCounted, megabytes } from '../amounts';
 import { STOP_SIGNALS } from '../stop-signals';
 import { quoteForTerminal } from '../terminal-text';
 import { BULK_CONCURRENCY_DEFAULT, BULK_CONCURRENCY_MAX, concurrencyArg } from '../transient-retry';
@@ -77,7 +77,7 @@ function describe(summary: ImportSummary, source: string): string {
   const seconds = (summary.elapsedMs / 1000).toFixed(1);
   const failure = summary.failure;
   const through = failure === undefined ? '' : failure.exitCode === exitCodes.interrupted ? `; interrupted before line ${failure.line}` : `; stopped at line ${failure.line}`;
-  return `imported ${count(summary.written)} keys${skipped} from ${source} (${megabytes(summary.bytes)}) in ${seconds} s, ${count(summary.keysPerSecond)} keys/s${retried}${through}`;
+  return `imported ${keysCounted(summary.written)}${skipped} from ${source} (${megabytes(summary.bytes)}) in ${seconds} s, ${count(summary.keysPerSecond)} keys/s${retried}${through}`;
 }
 
 withHelp(importCommand, {
