@@ -2,7 +2,8 @@
 // shows exactly what GET /cluster/ring/what-if?add=1 answered it, and a second ask of the API gives
 // the same share and keys. Rebalance: idle at first (its empty state); then a 4th node joins and
 // streams its ranges in, and the page shows its transfers with the keys the joiner's own
-// /cluster/rebalance reports, and its keys streamed in. Then What if for removing a member of the four.
+// /cluster/rebalance reports, and its keys streamed in. Then What if for removing a member of the four,
+// and a member chosen before the node has answered GET /access stays chosen once it has.
 import type { Locator, Page, Response } from '@playwright/test';
 import type { RebalanceReply, WhatIfReply } from '../node/src';
 import { getJson, waitFor, type ClusterNode } from './support/cluster';
@@ -172,4 +173,28 @@ test('what-if remove=n2 on the four: the page shows what the API answers for the
   expect({ share: api.share, ringDigest: api.ringDigest, removed: api.removed, idSamples: api.idSamples }).toEqual({ share: shown.share, ringDigest: shown.ringDigest, removed: shown.removed, idSamples: 0 });
   expect(shown.nodes.find((flow) => flow.nodeId === second!.nodeId)!.keysSent).toBeGreaterThan(0);
   await saveScreenshot(page, testInfo, 'what-if-remove');
+});
+
+test('a member chosen before the node has said what the tab may do stays chosen when it says so', async ({ page }) => {
+  // On a loaded machine GET /access can answer after the user has begun: the page rebuilt its view
+  // then, and What if asked about the first member instead of the one chosen. Held back here on purpose.
+  const [first, , third] = cluster().nodes;
+  let release: () => void = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/access', async (route) => {
+    await released;
+    await route.continue();
+  });
+  await page.goto(`${first!.url}/dashboard/#/what-if`);
+  const select = page.getByLabel('Member to remove');
+  await expect(select.locator('option')).toHaveCount(4);
+  await select.selectOption('n3');
+  const accessAnswered = page.waitForResponse((response: Response) => response.url().endsWith('/access'));
+  release();
+  await accessAnswered;
+  // A frame for the answer's render, then the choice must still be there.
+  await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
+  await expect(select).toHaveValue('n3');
+  const shown = await ask(page, 'Predict removing', 'remove=n3');
+  expect(shown.removed).toEqual([third!.nodeId]);
 });

@@ -82,8 +82,10 @@ function CurrentView({ poller, route }: { poller: ClusterPoller; route: Route })
 export function App({ poller, pollMs }: { poller: ClusterPoller; pollMs: number }) {
   const route = useRoute();
   useAnswers(poller);
-  // The view is rebuilt when the role changes, so what it read without a token is read again with it.
-  const [access, accessChanged] = useAccess(poller.reading.servingOrigin);
+  // The view is rebuilt when the token changes, so what it read without a token is read again with it.
+  // Not when the node's answer about the role arrives: that came after the first render, and rebuilding
+  // then lost what the user had begun (on a loaded machine, a member chosen in What if).
+  const [access, accessChanged, tokenGeneration] = useAccess(poller.reading.servingOrigin);
   useEffect(() => {
     poller.show(route.view, route.argument);
     document.title = `${VIEW_TITLES[route.view]} · swarmkv`;
@@ -103,7 +105,7 @@ export function App({ poller, pollMs }: { poller: ClusterPoller; pollMs: number 
       <${ConnectionBanner} poller=${poller} pollMs=${pollMs} />
       <${AccessBar} access=${access} changed=${accessChanged} />
     </header>
-    <main id="main" tabindex="-1" data-view=${route.view} key=${access?.role ?? 'no-token'}>
+    <main id="main" tabindex="-1" data-view=${route.view} key=${tokenGeneration}>
       <h2>${VIEW_TITLES[route.view]}</h2>
       <${CurrentView} poller=${poller} route=${route} />
       ${route.view === 'members' && html`<${ChaosPanel} poller=${poller} />`}

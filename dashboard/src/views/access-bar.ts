@@ -15,14 +15,19 @@ export function useAllowed(needed: Role): boolean {
   return allows(useContext(AccessContext), needed);
 }
 
-/** What the serving node says the tab's token may do; asked again whenever the token changes. */
-export function useAccess(origin: string): [Access | null, () => void] {
+/**
+ * What the serving node says the tab's token may do; asked again whenever the token changes. Also
+ * returns the function to call after changing the stored token, and how many times it was called: the
+ * token's generation, which changes exactly when what the views send changes (the answer to /access
+ * arriving does not: until then the views already sent the stored token).
+ */
+export function useAccess(origin: string): [Access | null, () => void, number] {
   const [access, setAccess] = useState<Access | null>(null);
   const [generation, setGeneration] = useState(0);
   useEffect(() => {
     void request<Access>(`${origin}/access`).then((answer) => setAccess(answer.ok ? answer.body : null));
   }, [origin, generation]);
-  return [access, () => setGeneration((value) => value + 1)];
+  return [access, () => setGeneration((value) => value + 1), generation];
 }
 
 export function AccessBar({ access, changed }: { access: Access | null; changed: () => void }) {
