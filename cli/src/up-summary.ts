@@ -49,9 +49,13 @@ export function nodeCommandLine(plan: UpPlan, node: { readonly name?: string; re
 
 /** What `up` says after one of its nodes died unasked (a `chaos kill`, a crash): how to bring it back. */
 export function restartHintOf(plan: UpPlan, node: UpNodePlan, bootstrapAddress: string): string[] {
-  const keeps = node.dataDir === null ? 'empty: it ran with --memory, so only the other replicas hold its keys' : `on its data in ${node.dataDir}`;
-  return [
-    `  to restart ${node.name} ${keeps} (in another terminal; Ctrl-C here will not stop it):`,
-    `    ${nodeCommandLine(plan, node, bootstrapAddress)}`,
-  ];
+  const command = `    ${nodeCommandLine(plan, node, bootstrapAddress)}`;
+  if (node.dataDir === null) {
+    // A --memory node keeps no node id either: started again, it is a new member, and the old one stays dead.
+    return [
+      `  ${node.name} ran with --memory: started again it joins as a new member with no data, and the dead one stays listed until \`swarmkv remove <its node id>\` (in another terminal; Ctrl-C here will not stop it):`,
+      command,
+    ];
+  }
+  return [`  to restart ${node.name} on its data in ${node.dataDir} (in another terminal; Ctrl-C here will not stop it):`, command];
 }

@@ -17,7 +17,10 @@ export async function memberNamed(client: NodeClient, node: string): Promise<Fou
   const reply = await client.expectOk('GET', '/cluster/members');
   const { members } = reply.body as MembersReply;
   const matches = members.filter((member) => member.nodeId === node || member.name === node);
-  if (matches.length > 1) throw new CliFailure(exitCodes.usage, `${quoteForTerminal(node)} names ${matches.length} members; give the node id instead`);
+  if (matches.length > 1) {
+    const which = matches.map((member) => `${member.nodeId} (${member.state})`).join(', ');
+    throw new CliFailure(exitCodes.usage, `${quoteForTerminal(node)} names ${matches.length} members: ${which}; give the node id instead`);
+  }
   const member = matches[0];
   if (member === undefined) throw new CliFailure(exitCodes.notFound, `no member named ${quoteForTerminal(node)} (swarmkv status lists them)`);
   const scheme = new URL(reply.url).protocol;
