@@ -65,7 +65,7 @@ describe('swarmkv up', () => {
   const runUp = (args: string[]) => runCli(['up', '--cluster', cluster, '--base-port', String(basePort), ...args]);
 
   test('starts a 3-node cluster, reports a dead node, stops every node on SIGTERM and exits 0', async () => {
-    const up = runUp(['-n', '3', '--data-dir', dataDir, '--log-level', 'info']);
+    const up = runUp(['-n', '3', '--data-dir', dataDir, '--log-level', 'info', '--replicas', '3']);
     try {
       await waitForSummary(up);
       const summary = up.stderr();
@@ -81,6 +81,9 @@ describe('swarmkv up', () => {
       const listening = logLines(up.stdout()).filter((line) => line.event === 'node.listening');
       expect(listening.map((line) => line.url).sort()).toEqual(urls);
       expect(listening.map((line) => line.dataDir).sort()).toEqual(urls.map((url) => join(dataDir, `node-${url.split(':')[2]}`)));
+      const started = () => logLines(up.stdout()).filter((line) => line.event === 'cluster.started');
+      await waitUntil('every node to log cluster.started', () => started().length === 3, START_MS_MAX);
+      expect(started().map((line) => line.replicas)).toEqual([3, 3, 3]);
 
       // up says when the nodes have formed one ring; when it does, every node is on it, with no ring change left.
       await waitUntil('the cluster-ready line', () => /cluster ready: 3 node\(s\) on one ring \(digest [0-9a-f]{16}\), no ring change in progress, [\d.]+ s after they listened/.test(up.stderr()), CONVERGE_MS_MAX);
@@ -134,11 +137,16 @@ describe('swarmkv up', () => {
     }
   }, START_MS_MAX + CONVERGE_MS_MAX + 3 * STOP_MS_MAX);
 
-  test('--log-level warn: the cluster still comes up (up reads node.listening itself) and shows no info line', async () => {
-    const up = runUp(['-n', '2', '--memory', '--log-level', 'warn', '--node-start-timeout-ms', '20000']);
+  test('--log-level warn: the cluster still comes up (up reads node.listening itself) and shows no info line; --replicas reaches the nodes', async () => {
+    const up = runUp(['-n', '2', '--memory', '--log-level', 'warn', '--node-start-timeout-ms', '20000', '--replicas', '1']);
     try {
       await waitForSummary(up);
       expect(await answers(urls[1]!)).toBe(true);
+      // --replicas reaches every node: once the ring formed, it answers N = 1 (the token is in the summary).
+      await waitUntil('the cluster-ready line', () => up.stderr().includes('cluster ready: 2 node(s) on one ring'), CONVERGE_MS_MAX);
+      const adminToken = /admin token: ([0-9a-f]{64}) /.exec(up.stderr())![1];
+      const ring = await http('GET', `${urls[1]}/cluster/ring`, { headers: { authorization: `Bearer ${adminToken}` } });
+      expect(ring.body.replicationFactor).toBe(1);
       up.child.kill('SIGTERM');
       expect(await waitForExit(up.child, STOP_MS_MAX)).toBe(true);
       expect(up.child.exitCode).toBe(0);
@@ -147,7 +155,7 @@ describe('swarmkv up', () => {
     } finally {
       up.child.kill('SIGKILL');
     }
-  }, START_MS_MAX + 2 * STOP_MS_MAX);
+  }, START_MS_MAX + CONVERGE_MS_MAX + 2 * STOP_MS_MAX);
 
   test('a node that cannot start stops the rest, and up exits with its usage error', async () => {
     const blocker = runCli(['node', '--memory', '--port', String(basePort + 1)]);
@@ -199,6 +207,7 @@ describe('swarmkv up', () => {
       [['--secret', 'short'], 'at least 16 characters'],
       [['--base-port', '65535', '-n', '2'], '--base-port must leave room'],
       [['--node-start-timeout-ms', '0'], '--node-start-timeout-ms must be at least 1'],
+      [['--replicas', '0'], '--replicas must be 1..'],
     ] as const) {
       const up = runCli(['up', ...args]);
       expect(await waitForExit(up.child, STOP_MS_MAX)).toBe(true);

@@ -3,7 +3,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { SECRET_CHARS_MIN, type LogLevel } from '../../node/src';
+import { REPLICATION_FACTOR_MAX, SECRET_CHARS_MIN, type LogLevel } from '../../node/src';
 import { CliFailure, exitCodes } from './exit-codes';
 import { integerArg } from './parse-args';
 
@@ -39,6 +39,8 @@ export interface UpPlan {
   /** Every node's first admin token: $SWARMKV_ADMIN_TOKEN, else generated (and printed); none with --insecure. */
   readonly adminToken: string | undefined;
   readonly cluster: string;
+  /** Every node's replication factor N. */
+  readonly replicas: number;
   readonly memory: boolean;
   readonly logLevel: LogLevel;
   /** How long each node may take to log node.listening before `up` gives up on the cluster. */
@@ -53,6 +55,7 @@ export interface UpArgs {
   readonly secret?: string | undefined;
   readonly insecure?: boolean | undefined;
   readonly cluster: string;
+  readonly replicas: string;
   readonly 'log-level': string;
   readonly 'node-start-timeout-ms': string;
 }
@@ -69,6 +72,8 @@ export function planUp(args: UpArgs): UpPlan {
   const logLevel = args['log-level'] as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) usage(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   if (!args.memory && args['data-dir'].length === 0) usage('--data-dir must not be empty (or pass --memory)');
+  const replicas = integerArg('--replicas', args.replicas);
+  if (replicas < 1 || replicas > REPLICATION_FACTOR_MAX) usage(`--replicas must be 1..${REPLICATION_FACTOR_MAX}, got ${replicas}`);
   const nodeStartTimeoutMs = integerArg('--node-start-timeout-ms', args['node-start-timeout-ms']);
   if (nodeStartTimeoutMs < 1) usage(`--node-start-timeout-ms must be at least 1, got ${nodeStartTimeoutMs}`);
   const given = args.secret;
@@ -84,6 +89,7 @@ export function planUp(args: UpArgs): UpPlan {
     secretGenerated: given === undefined,
     adminToken: args.insecure === true ? undefined : process.env.SWARMKV_ADMIN_TOKEN || randomBytes(32).toString('hex'),
     cluster: args.cluster,
+    replicas,
     memory: args.memory,
     logLevel,
     nodeStartTimeoutMs,
@@ -98,6 +104,7 @@ export function nodeArgs(plan: UpPlan, node: UpNodePlan, bootstrap: string): str
     '--host', UP_HOST,
     '--port', String(node.port),
     '--cluster', plan.cluster,
+    '--replicas', String(plan.replicas),
     '--bootstrap', bootstrap,
     '--profile', 'local',
     '--log-level', childLogLevel(plan.logLevel),

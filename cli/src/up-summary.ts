@@ -44,7 +44,7 @@ export function nodeCommandLine(plan: UpPlan, node: { readonly name?: string; re
   const token = plan.adminToken === undefined ? '' : 'SWARMKV_ADMIN_TOKEN=$SWARMKV_TOKEN ';
   const name = node.name === undefined ? '' : ` --name ${node.name}`;
   const storage = node.dataDir === null ? ' --memory' : ` --data-dir ${node.dataDir}`;
-  return `${token}swarmkv node${name} --host ${UP_HOST} --port ${node.port} --cluster ${plan.cluster} --secret ${plan.secret} --bootstrap ${bootstrapAddress} --profile local --chaos${storage}`;
+  return `${token}swarmkv node${name} --host ${UP_HOST} --port ${node.port} --cluster ${plan.cluster} --replicas ${plan.replicas} --secret ${plan.secret} --bootstrap ${bootstrapAddress} --profile local --chaos${storage}`;
 }
 
 /** What `up` says after one of its nodes died unasked (a `chaos kill`, a crash): how to bring it back. */

@@ -4,7 +4,7 @@
 // every node (SIGTERM, then SIGKILL after a bounded wait) and exits 0; a node that dies meanwhile is
 // reported, and the others keep running.
 
-import { configFields, type DhtBootstrap } from '../../../node/src';
+import { configFields, REPLICATION_FACTOR_DEFAULT, type DhtBootstrap } from '../../../node/src';
 import { ChildNode, describeExit } from '../child-node';
 import { configurableFromEnvironment, withoutOptionVariables } from '../environment-variables';
 import { waitForFormation } from '../cluster-formation';
@@ -181,6 +181,7 @@ export const upCommand = configurableFromEnvironment({
     memory: { type: 'boolean', description: 'keep data in memory only; nothing survives a restart', default: false },
     secret: { type: 'string', description: 'cluster secret' },
     cluster: { type: 'string', description: 'cluster name', default: 'swarmkv' },
+    replicas: { type: 'string', description: 'replication factor N of every node: with fewer replicas than nodes, a node standing in for a down replica keeps hints for it', default: String(REPLICATION_FACTOR_DEFAULT) },
     insecure: { type: 'boolean', description: 'no admin token: the nodes serve their API open on loopback, as before tokens existed', default: false },
     'log-level': { type: 'string', description: 'log level of every node: `debug`, `info`, `warn`, `error` or `silent`', default: 'info' },
     'node-start-timeout-ms': { type: 'string', description: 'a node not listening this long after it was started is reported with its last lines, and the cluster is stopped (exit 4)', default: String(UP_NODE_START_MS_MAX) },
