@@ -21,6 +21,11 @@ describe('chaos output', () => {
     ]);
   });
 
+  test('a pause lasts for its duration; its resume comes after it', () => {
+    expect(describeEvent({ node: 'n2', atMs: AT_MS, kind: 'pause', durationMs: 8_000 })).toBe('12:00:00.000 n2 pause for 8s');
+    expect(describeEvent({ node: 'n2', atMs: AT_MS, kind: 'resume', durationMs: 8_000 })).toBe('12:00:00.000 n2 resume after 8s');
+  });
+
   test('skews read with their sign', () => {
     expect(describeEvent({ node: 'n2', atMs: AT_MS, kind: 'skew', offsetMs: -5_000 })).toBe('12:00:00.000 n2 skew clock -5s');
     expect(describeEvent({ node: 'n2', atMs: AT_MS, kind: 'skew', offsetMs: 3_600_000 })).toBe('12:00:00.000 n2 skew clock +1h');

@@ -25,7 +25,8 @@ export function mergeTimelines(states: readonly ChaosState[]): TimelineEvent[] {
 export function describeEvent(event: TimelineEvent): string {
   const time = new Date(event.atMs).toISOString().slice(11, 23);
   const peers = event.peers === undefined || event.peers.length === 0 ? '' : ` ${event.kind === 'heal' ? 'with' : 'from'} ${event.peers.join(', ')}`;
-  const duration = event.durationMs === undefined ? '' : ` for ${formatDuration(event.durationMs)}`;
+  // A resume reports how long the pause it ends lasted.
+  const duration = event.durationMs === undefined ? '' : ` ${event.kind === 'resume' ? 'after' : 'for'} ${formatDuration(event.durationMs)}`;
   const offset = event.offsetMs === undefined ? '' : ` clock ${event.offsetMs >= 0 ? '+' : ''}${formatDuration(event.offsetMs)}`;
   const run = event.run === undefined ? '' : ` (run ${event.run})`;
   return `${time} ${event.node} ${event.kind}${peers}${duration}${offset}${run}`;

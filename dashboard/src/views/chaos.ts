@@ -61,7 +61,8 @@ function useChaosState(origin: string, enabled: boolean): [ChaosState | null, ()
 
 function describeEvent(event: ChaosEvent): string {
   const peers = event.peers === undefined || event.peers.length === 0 ? '' : ` ${event.kind === 'heal' ? 'with' : 'from'} ${event.peers.join(', ')}`;
-  const duration = event.durationMs === undefined ? '' : ` for ${event.durationMs / MS_PER_SECOND} s`;
+  // A resume reports how long the pause it ends lasted.
+  const duration = event.durationMs === undefined ? '' : ` ${event.kind === 'resume' ? 'after' : 'for'} ${event.durationMs / MS_PER_SECOND} s`;
   const offset = event.offsetMs === undefined ? '' : ` clock ${event.offsetMs >= 0 ? '+' : ''}${event.offsetMs / MS_PER_SECOND} s`;
   return `${event.kind}${peers}${duration}${offset}${event.run === undefined ? '' : ` (run ${event.run})`}`;
 }
