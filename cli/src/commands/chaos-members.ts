@@ -6,6 +6,7 @@
 import type { MembersReply, MemberView } from '../../../node/src';
 import { CliFailure, exitCodes } from '../exit-codes';
 import type { NodeClient } from '../node-client';
+import { DEPARTED_STATES, memberUrl } from './member-lookup';
 
 export interface ChaosTarget {
   readonly nodeId: string;
@@ -16,15 +17,12 @@ export interface ChaosTarget {
   readonly state: MemberView['state'];
 }
 
-const GONE_STATES: ReadonlySet<MemberView['state']> = new Set(['left', 'removed']);
-
 /** The members that can be named, as the node at --url knows them. */
 export async function chaosTargets(client: NodeClient): Promise<ChaosTarget[]> {
   const reply = await client.expectOk('GET', '/cluster/members');
-  const scheme = new URL(reply.url).protocol;
   return (reply.body as MembersReply).members
-    .filter((member) => !GONE_STATES.has(member.state))
-    .map((member) => ({ nodeId: member.nodeId, name: member.name, url: member.self ? reply.url : `${scheme}//${member.httpAddress}`, state: member.state }));
+    .filter((member) => !DEPARTED_STATES.has(member.state))
+    .map((member) => ({ nodeId: member.nodeId, name: member.name, url: memberUrl(member, reply.url), state: member.state }));
 }
 
 /** The members named (by name or node id), in the order given; unknown names are a usage error naming them all. */

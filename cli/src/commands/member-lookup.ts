@@ -6,6 +6,14 @@ import { CliFailure, exitCodes } from '../exit-codes';
 import type { NodeClient } from '../node-client';
 import { quoteForTerminal } from '../terminal-text';
 
+/** Members gone for good: they left, or were removed. Nothing is asked of them, nor counted as theirs. */
+export const DEPARTED_STATES: ReadonlySet<MemberView['state']> = new Set(['left', 'removed']);
+
+/** Where a member serves HTTP, with the scheme of the node that answered (`answeringUrl`), which is itself the `self` member. */
+export function memberUrl(member: MemberView, answeringUrl: string): string {
+  return member.self ? answeringUrl : `${new URL(answeringUrl).protocol}//${member.httpAddress}`;
+}
+
 export interface FoundMember {
   readonly member: MemberView;
   /** Where the member serves HTTP, with the scheme of the node that answered. */
@@ -23,6 +31,5 @@ export async function memberNamed(client: NodeClient, node: string): Promise<Fou
   }
   const member = matches[0];
   if (member === undefined) throw new CliFailure(exitCodes.notFound, `no member named ${quoteForTerminal(node)} (swarmkv status lists them)`);
-  const scheme = new URL(reply.url).protocol;
-  return { member, url: member.self ? reply.url : `${scheme}//${member.httpAddress}` };
+  return { member, url: memberUrl(member, reply.url) };
 }

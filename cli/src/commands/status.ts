@@ -6,6 +6,7 @@ import { NodeClient, resolveToken, resolveUrls } from '../node-client';
 import { printJson, printLine } from '../output';
 import { renderTable } from '../table';
 import { withHelp } from '../help/command-help';
+import { DEPARTED_STATES, memberUrl } from './member-lookup';
 
 /** How long each member may take to report its hint backlog before it is shown as "?". */
 export const MEMBER_HEALTH_TIMEOUT_MS = 2000;
@@ -22,12 +23,12 @@ interface FirstHand {
  * every member). The key count in the member list travels by gossip and is seconds old: right after an
  * import it still reads 0 on the other members.
  */
-async function firstHand(member: MemberView, scheme: string, token: string | undefined): Promise<FirstHand> {
-  if (member.state === 'dead' || member.state === 'left' || member.state === 'removed') return { pendingHints: null, liveKeys: null };
+async function firstHand(member: MemberView, answeringUrl: string, token: string | undefined): Promise<FirstHand> {
+  if (member.state === 'dead' || DEPARTED_STATES.has(member.state)) return { pendingHints: null, liveKeys: null };
   const headers: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
   const ask = async (path: string): Promise<unknown> => {
     try {
-      const answer = await exchange(new URL(`${scheme}//${member.httpAddress}${path}`), 'GET', headers, undefined, MEMBER_HEALTH_TIMEOUT_MS);
+      const answer = await exchange(new URL(`${memberUrl(member, answeringUrl)}${path}`), 'GET', headers, undefined, MEMBER_HEALTH_TIMEOUT_MS);
       return answer.status >= 200 && answer.status < 300 ? JSON.parse(answer.text) : undefined;
     } catch {
       return undefined;
@@ -38,9 +39,6 @@ async function firstHand(member: MemberView, scheme: string, token: string | und
   const liveKeys = typeof node?.storage?.liveKeys === 'number' ? node.storage.liveKeys : null;
   return { pendingHints, liveKeys };
 }
-
-/** Members that are gone for good: they left, or were removed. */
-const DEPARTED_STATES: ReadonlySet<MemberView['state']> = new Set(['left', 'removed']);
 
 /** `3 of 4 members alive`, and the departed ones apart: `; gone: 1 left, 1 removed`. */
 export function membersLine(members: readonly MemberView[]): string {
@@ -62,8 +60,7 @@ export const statusCommand = defineCommand({
     const client = new NodeClient(resolveUrls(args.url), token);
     const reply = await client.expectOk('GET', '/cluster/members');
     const { members } = reply.body as MembersReply;
-    const scheme = new URL(reply.url).protocol;
-    const reports = await Promise.all(members.map((member) => firstHand(member, scheme, token)));
+    const reports = await Promise.all(members.map((member) => firstHand(member, reply.url, token)));
     if (args.json) return printJson({ members: members.map((member, index) => ({ ...member, ...reports[index] })) });
     const rows = members.map((member, index) => [
       `${member.name}${member.self ? ' *' : ''}`,
