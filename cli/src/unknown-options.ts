@@ -9,6 +9,12 @@ import type { ArgsDef } from 'citty';
 const toKebab = (name: string) => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 const toCamel = (name: string) => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
+/** Every way citty accepts an option's name: as defined, kebab-case, camelCase, and its aliases. */
+function spellingsOf(name: string, def: ArgsDef[string]): string[] {
+  const aliases = 'alias' in def && def.alias !== undefined ? [def.alias].flat() : [];
+  return [name, toKebab(name), toCamel(name), ...aliases];
+}
+
 /**
  * The options in `rawArgs` that `argsDef` does not define, as typed (`--name`, `--name=value`, `-x`).
  * Also accepted, as citty accepts them: either spelling of a name (`--base-port`, `--basePort`), an
@@ -19,8 +25,7 @@ export function unknownOptions(rawArgs: readonly string[], argsDef: ArgsDef): st
   const booleans = new Set<string>();
   for (const [name, def] of Object.entries(argsDef)) {
     if (def.type === 'positional') continue;
-    const aliases = 'alias' in def && def.alias !== undefined ? [def.alias].flat() : [];
-    for (const spelling of [name, toKebab(name), toCamel(name), ...aliases]) {
+    for (const spelling of spellingsOf(name, def)) {
       known.add(spelling);
       if (def.type === 'boolean') booleans.add(spelling);
     }
@@ -49,8 +54,7 @@ export function surplusArguments(rawArgs: readonly string[], commandWords: numbe
   for (const [name, def] of Object.entries(argsDef)) {
     if (def.type === 'positional') positionals += 1;
     if (def.type === 'boolean' || def.type === 'positional') continue;
-    const aliases = 'alias' in def && def.alias !== undefined ? [def.alias].flat() : [];
-    for (const spelling of [name, toKebab(name), toCamel(name), ...aliases]) takesValue.add(spelling);
+    for (const spelling of spellingsOf(name, def)) takesValue.add(spelling);
   }
   const words: string[] = [];
   for (let index = 0; index < rawArgs.length; index++) {
