@@ -4,6 +4,7 @@
 import { defineCommand, runCommand as runCittyCommand, type ArgsDef, type CommandDef } from 'citty';
 import { bootstrapCommand } from './commands/bootstrap';
 import { chaosCommand } from './commands/chaos';
+import { COMMANDS_TAKING_ANY_WORDS } from './commands/chaos-faults';
 import { completionCommand } from './commands/completion';
 import { delCommand } from './commands/del';
 import { explainCommand } from './commands/explain';
@@ -67,8 +68,6 @@ export const rootCommand = withHelp(defineCommand({
 setRootCommand(rootCommand);
 
 const HELP_FLAGS = new Set(['--help', '-h']);
-/** Commands whose positional argument runs on over several words (`chaos partition n1,n2 / n3`). */
-const TAKES_ANY_WORDS: ReadonlySet<string> = new Set(['chaos partition', 'chaos heal']);
 
 /** The (sub)command named by argv, followed down its subcommands (`chaos partition`), for help and usage messages. */
 function subCommandFor(rawArgs: string[]): { name: string; command: CommandDef } | undefined {
@@ -107,7 +106,7 @@ export async function runCli(rawArgs: string[]): Promise<number> {
     printError(`unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (see swarmkv ${subCommand!.name} --help)`);
     return exitCodes.usage;
   }
-  const surplus = subCommand !== undefined && typeof definedArgs === 'object' && !TAKES_ANY_WORDS.has(subCommand.name) ? surplusArguments(rawArgs, subCommand.name.split(' ').length, definedArgs as ArgsDef) : [];
+  const surplus = subCommand !== undefined && typeof definedArgs === 'object' && !COMMANDS_TAKING_ANY_WORDS.has(subCommand.command) ? surplusArguments(rawArgs, subCommand.name.split(' ').length, definedArgs as ArgsDef) : [];
   if (surplus.length > 0) {
     printError(`unexpected argument${surplus.length > 1 ? 's' : ''} ${surplus.map(quoteForTerminal).join(', ')} (see swarmkv ${subCommand!.name} --help)`);
     return exitCodes.usage;

@@ -3,7 +3,7 @@
 // them. A cluster-wide fault is the CLI's: `partition A,B / C` tells each member of one side to drop
 // the other side's messages, on both sides.
 
-import { defineCommand } from 'citty';
+import { defineCommand, type CommandDef } from 'citty';
 import { connectionArgs, connectionHelp } from '../common-args';
 import { exitCodes } from '../exit-codes';
 import { withHelp } from '../help/command-help';
@@ -95,6 +95,9 @@ export const healCommand = defineCommand({
 });
 
 const nodeArg = { node: { type: 'positional', description: 'the member, by name or node id', required: true } } as const;
+
+/** The commands whose sides run on over several words (`n1,n2 / n3`), read from `args._`: run-cli lets them. */
+export const COMMANDS_TAKING_ANY_WORDS: ReadonlySet<CommandDef> = new Set([partitionCommand, healCommand] as CommandDef[]);
 
 export const pauseCommand = defineCommand({
   meta: {
