@@ -120,14 +120,7 @@ export class AntiEntropyService implements RepairControl {
    * a follow-up runs RING_CHANGE_FOLLOW_UP_MS later, doubling, at most RING_CHANGE_FOLLOW_UPS_MAX times.
    */
   requestPass(): void {
-    if (this.#closing !== undefined) return;
-    this.#followUps = 0;
-    if (this.#running !== undefined) {
-      this.#passRequested = true;
-      return;
-    }
-    this.#timers.clearTimeout(this.#timer);
-    this.#running = this.#guarded('ring_change');
+    this.#passNowOrNext('ring_change');
   }
 
   /**
@@ -143,14 +136,20 @@ export class AntiEntropyService implements RepairControl {
     if (!this.#started || this.#closing !== undefined || this.#deps.intervalMs === 0 || this.#returnTimer !== undefined) return;
     this.#returnTimer = this.#timers.setTimeout(() => {
       this.#returnTimer = undefined;
-      if (this.#closing !== undefined) return;
-      this.#followUps = 0;
-      if (this.#running !== undefined) this.#passRequested = true;
-      else {
-        this.#timers.clearTimeout(this.#timer);
-        this.#running = this.#guarded('member_returned');
-      }
+      this.#passNowOrNext('member_returned');
     }, MEMBER_RETURN_PASS_DELAY_MS);
+  }
+
+  /** A pass now in place of the tick, or right after the one running; its follow-ups start afresh. */
+  #passNowOrNext(trigger: 'ring_change' | 'member_returned'): void {
+    if (this.#closing !== undefined) return;
+    this.#followUps = 0;
+    if (this.#running !== undefined) {
+      this.#passRequested = true;
+      return;
+    }
+    this.#timers.clearTimeout(this.#timer);
+    this.#running = this.#guarded(trigger);
   }
 
   /** Resolves once no pass is running (at once when none is). */
