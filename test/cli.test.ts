@@ -84,7 +84,11 @@ describe('data commands', () => {
 describe('exit codes', () => {
   test('usage errors exit 2', () => {
     expect(swarmkv(['get']).code).toBe(2);
-    expect(swarmkv(['frobnicate']).code).toBe(2);
+    const unknownCommand = swarmkv(['frobnicate']);
+    expect(unknownCommand.code).toBe(2);
+    // citty colours the word it quotes; on a pipe that would print as \x1b[36m.
+    expect(unknownCommand.stderr).toStartWith('swarmkv: unknown command "frobnicate"; the commands are node, bootstrap, up, put, get');
+    expect(swarmkv(['token', 'list']).stderr).toBe('swarmkv: unknown command "list"; the commands are create, ls, revoke (see swarmkv token --help)\n');
     expect(swarmkv(['ls', '--limit', 'many']).code).toBe(2);
     expect(swarmkv(['get', 'k', '--url', 'not a url']).code).toBe(2);
     expect(swarmkv(['put', 'x'.repeat(2000), '1']).code).toBe(2);

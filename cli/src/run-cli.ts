@@ -29,6 +29,7 @@ import { setRootCommand, withHelp } from './help/command-help';
 import { printError } from './output';
 import { quoteForTerminal, terminalColumns } from './terminal-text';
 import { surplusArguments, unknownOptions } from './unknown-options';
+import { usageMessageOf } from './usage-message';
 
 export const rootCommand = withHelp(defineCommand({
   meta: {
@@ -121,7 +122,8 @@ export async function runCli(rawArgs: string[]): Promise<number> {
       return error.exitCode;
     }
     if (isCittyUsageError(error)) {
-      printError(`${error.message} (see swarmkv ${subCommand ? `${subCommand.name} ` : ''}--help)`);
+      const inError = subCommand?.command ?? rootCommand;
+      printError(usageMessageOf(error.message, { path: subCommand?.name ?? '', subCommandNames: Object.keys(inError.subCommands ?? {}) }));
       return exitCodes.usage;
     }
     printError(error instanceof Error ? (error.stack ?? error.message) : String(error));
