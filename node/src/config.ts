@@ -75,6 +75,8 @@ export interface NodeConfig {
   readonly clockOffsetMs: number;
   /** Serve the chaos API (docs/chaos.md): faults injected over HTTP. For learning clusters only. */
   readonly chaos: boolean;
+  /** A supervisor reading this node's log (`swarmkv up`) restarts it after a chaos kill that asks for it. */
+  readonly supervised: boolean;
   /** Between anti-entropy passes; 0: only when asked (POST /cluster/repair). */
   readonly antiEntropyIntervalMs: number;
   readonly cleanupGraceMs: number;
@@ -141,6 +143,7 @@ export const configFields: readonly ConfigField[] = [
   { name: 'tombstoneGraceMs', kind: 'integer', flag: '--tombstone-grace-ms', defaultValue: String(TOMBSTONE_GRACE_MS_DEFAULT), meaning: 'deleted keys’ tombstones are kept this long, then collected; a node away for longer discards its data on return and re-syncs' },
   { name: 'clockOffsetMs', kind: 'integer', flag: '--clock-offset-ms', defaultValue: '0', meaning: 'shift this node’s wall clock by this much (fault injection: clock skew)' },
   { name: 'chaos', kind: 'boolean', flag: '--chaos', defaultValue: 'false', meaning: 'serve the chaos API (`/chaos`: partition, pause, skew, kill this node over HTTP; see docs/chaos.md), for learning clusters; without it every `/chaos` route answers 404 `chaos_disabled`' },
+  { name: 'supervised', kind: 'boolean', flag: '--supervised', defaultValue: 'false', meaning: 'a supervisor that reads this node’s log restarts it when a chaos kill asks for it (`restartAfterMs`); `swarmkv up` starts its nodes so. Without it such a kill is refused: nothing would restart the node' },
   { name: 'antiEntropyIntervalMs', kind: 'integer', flag: '--anti-entropy-interval-ms', defaultValue: String(ANTI_ENTROPY_INTERVAL_MS_DEFAULT), meaning: 'pause between anti-entropy passes (replicas compare digests, repair differences); 0: only on `POST /cluster/repair`. A clustered node refuses to start unless it is shorter than `--tombstone-grace-ms` (or 0): a replica that missed a delete must be repaired before the others collect the tombstone' },
   { name: 'cleanupGraceMs', kind: 'integer', flag: '--cleanup-grace-ms', defaultValue: String(CLEANUP_GRACE_MS_DEFAULT), meaning: 'how long the ring must stay unchanged before a node deletes the copies it no longer owns (once their owners hold them); 0: never delete them' },
   { name: 'hintsMax', kind: 'integer', flag: '--hints-max', defaultValue: String(HINTS_MAX_DEFAULT), meaning: `hints kept for down replicas, at most (hinted handoff; at most ${HINTS_MAX_CEILING}); beyond it a stand-in fails the write` },
@@ -209,6 +212,7 @@ export function resolveNodeConfig(overrides: Partial<NodeConfig>, machine: HostM
     tombstoneGraceMs: overrides.tombstoneGraceMs ?? TOMBSTONE_GRACE_MS_DEFAULT,
     clockOffsetMs: overrides.clockOffsetMs ?? 0,
     chaos: overrides.chaos ?? false,
+    supervised: overrides.supervised ?? false,
     antiEntropyIntervalMs: overrides.antiEntropyIntervalMs ?? ANTI_ENTROPY_INTERVAL_MS_DEFAULT,
     cleanupGraceMs: overrides.cleanupGraceMs ?? CLEANUP_GRACE_MS_DEFAULT,
     hintsMax: overrides.hintsMax ?? HINTS_MAX_DEFAULT,

@@ -269,5 +269,7 @@ export const CHAOS_PARTITION_MS_MAX = 60 * 60 * 1000;
 export const CHAOS_PAUSE_MS_MAX = 60 * 1000;
 /** The largest clock skew either way: a day, as for --clock-offset-ms. */
 export const CHAOS_SKEW_MS_MAX = CLOCK_OFFSET_MS_MAX;
+/** The longest wait a kill may ask its supervisor (`swarmkv up`) to leave before it restarts the node: 10 minutes. */
+export const CHAOS_RESTART_AFTER_MS_MAX = 10 * 60 * 1000;
 /** The longest `run` label an event carries (a scenario's name and step). */
 export const CHAOS_RUN_CHARS_MAX = 128;

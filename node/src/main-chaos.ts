@@ -37,7 +37,7 @@ export interface ChaosParts {
 /** The fault state of a --chaos node, its metrics registered; undefined for any other node. */
 export function startChaos({ config, clocks, nodeId, logger, metrics }: ChaosParts): ChaosFaults | undefined {
   if (clocks.skewable === undefined) return undefined;
-  const chaos = new ChaosFaults({ nodeId, name: config.name, clock: clocks.skewable, realClock: clocks.realClock, logger });
+  const chaos = new ChaosFaults({ nodeId, name: config.name, clock: clocks.skewable, realClock: clocks.realClock, logger, supervised: config.supervised });
   registerChaosMetrics(metrics, chaos).catch((error: unknown) => logger.error('metrics.load_failed', { error: String(error) }));
   logger.warn('chaos.enabled', { clockOffsetMs: config.clockOffsetMs });
   return chaos;

@@ -2,7 +2,7 @@
 // --chaos, admin only when tokens are enforced.
 
 import { Type } from '@sinclair/typebox';
-import { CHAOS_EVENTS_KEPT_MAX, CHAOS_PARTITION_MS_MAX, CHAOS_PARTITION_PEERS_MAX, CHAOS_PAUSE_MS_MAX, CHAOS_RUN_CHARS_MAX, CHAOS_SKEW_MS_MAX } from '../limits';
+import { CHAOS_EVENTS_KEPT_MAX, CHAOS_PARTITION_MS_MAX, CHAOS_PARTITION_PEERS_MAX, CHAOS_PAUSE_MS_MAX, CHAOS_RESTART_AFTER_MS_MAX, CHAOS_RUN_CHARS_MAX, CHAOS_SKEW_MS_MAX } from '../limits';
 import { CHAOS_FAULT_KINDS } from '../chaos';
 import { jsonRequestBody, responses, schemas } from './openapi-schemas';
 
@@ -14,6 +14,7 @@ const ChaosEventSchema = Type.Object({
   peers: Type.Optional(Type.Array(Type.String(), { description: 'Names of the peers partitioned or healed.' })),
   durationMs: Type.Optional(Type.Integer()),
   offsetMs: Type.Optional(Type.Integer()),
+  restartAfterMs: Type.Optional(Type.Integer({ description: 'A kill that asked the supervisor to restart the node this long after it died.' })),
   run: Type.Optional(Type.String()),
 });
 export const ChaosStateSchema = Type.Object({
@@ -26,6 +27,7 @@ export const ChaosStateSchema = Type.Object({
     untilMs: Type.Union([Type.Integer(), Type.Null()], { description: 'When the partition heals by itself (real time), or null.' }),
   }),
   pausedUntilMs: Type.Union([Type.Integer(), Type.Null()]),
+  supervised: Type.Boolean({ description: 'Whether a supervisor (`swarmkv up`, `--supervised`) restarts this node when a kill asks for it.' }),
   events: Type.Array(ChaosEventSchema, { description: `Chaos events, oldest first; the last ${CHAOS_EVENTS_KEPT_MAX} are kept.` }),
 });
 
@@ -70,9 +72,20 @@ export const chaosDocs = {
   },
   kill: {
     summary: 'Kill this node’s process (SIGKILL)',
-    description: 'Once the answer is written, the process sends itself SIGKILL: no leave, no graceful close, as `kill -9`.',
+    description: 'Once the answer is written, the process sends itself SIGKILL: no leave, no graceful close, as `kill -9`. With `restartAfterMs`, its supervisor (`swarmkv up`) starts it again on its data that long after it died; a node without one (`--supervised`) refuses that with 409 `conflict`.',
     tags,
-    requestBody: { ...jsonRequestBody(Type.Object({ run: Run }, { additionalProperties: false }), 'Optional.'), required: false },
-    responses: responses({ 202: ['The process dies once this is written.', Type.Object({ killedAtMs: Type.Integer() })], 400: badBody, 404: disabled }),
+    requestBody: {
+      ...jsonRequestBody(Type.Object({
+        restartAfterMs: Type.Optional(Type.Integer({ minimum: 0, maximum: CHAOS_RESTART_AFTER_MS_MAX, description: 'Ask the supervisor to restart the node this long after it died.' })),
+        run: Run,
+      }, { additionalProperties: false }), 'Optional.'),
+      required: false,
+    },
+    responses: responses({
+      202: ['The process dies once this is written.', Type.Object({ killedAtMs: Type.Integer(), restartAfterMs: Type.Optional(Type.Integer()) })],
+      400: badBody,
+      404: disabled,
+      409: ['`restartAfterMs` on a node no supervisor restarts: `conflict`.', schemas.Error],
+    }),
   },
 };

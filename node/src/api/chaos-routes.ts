@@ -115,9 +115,9 @@ export function chaosRoutes(deps: ChaosRoutesDeps) {
     .post(
       '/chaos/kill',
       faultRoute(deps, 'POST', '/chaos/kill', parseKillBody, 'optional', (chaos, body, request) => {
-        const { killedAtMs, die } = chaos.kill(causeOf(body));
+        const { killedAtMs, die } = chaos.kill(body.restartAfterMs, causeOf(body));
         afterAnswer(request, die);
-        return json(202, { killedAtMs });
+        return json(202, { killedAtMs, ...(body.restartAfterMs === undefined ? {} : { restartAfterMs: body.restartAfterMs }) });
       }),
       { parse: 'none', detail: chaosDocs.kill },
     );

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { isSwarmError } from '../errors';
-import { CHAOS_PARTITION_MS_MAX, CHAOS_PARTITION_PEERS_MAX, CHAOS_PAUSE_MS_MAX, CHAOS_RUN_CHARS_MAX, CHAOS_SKEW_MS_MAX } from '../limits';
+import { CHAOS_PARTITION_MS_MAX, CHAOS_PARTITION_PEERS_MAX, CHAOS_PAUSE_MS_MAX, CHAOS_RESTART_AFTER_MS_MAX, CHAOS_RUN_CHARS_MAX, CHAOS_SKEW_MS_MAX } from '../limits';
 import { parseHealBody, parseKillBody, parsePartitionBody, parsePauseBody, parseSkewBody } from './chaos-bodies';
 
 /** The field a refused body names, or 'accepted'. */
@@ -58,9 +58,12 @@ describe('chaos request bodies', () => {
     expect(refusal(() => parseSkewBody({}))).toBe('offsetMs');
   });
 
-  test('a kill takes only a run label', () => {
+  test('a kill takes a run label and a restart wait of 0..CHAOS_RESTART_AFTER_MS_MAX ms', () => {
     expect(parseKillBody({})).toEqual({});
     expect(parseKillBody({ run: 'r' })).toEqual({ run: 'r' });
+    expect(parseKillBody({ restartAfterMs: 0 })).toEqual({ restartAfterMs: 0 });
+    expect(parseKillBody({ restartAfterMs: CHAOS_RESTART_AFTER_MS_MAX, run: 'r' })).toEqual({ restartAfterMs: CHAOS_RESTART_AFTER_MS_MAX, run: 'r' });
+    for (const bad of [-1, CHAOS_RESTART_AFTER_MS_MAX + 1, 1.5, '20s', null]) expect(refusal(() => parseKillBody({ restartAfterMs: bad }))).toBe('restartAfterMs');
     expect(refusal(() => parseKillBody({ signal: 'SIGTERM' }))).toBe('signal');
     expect(refusal(() => parseKillBody({ run: 7 }))).toBe('run');
   });

@@ -2,7 +2,7 @@
 // range is refused (400 invalid_body naming the field) before any fault state changes.
 
 import { SwarmError } from '../errors';
-import { CHAOS_PARTITION_MS_MAX, CHAOS_PARTITION_PEERS_MAX, CHAOS_PAUSE_MS_MAX, CHAOS_RUN_CHARS_MAX, CHAOS_SKEW_MS_MAX } from '../limits';
+import { CHAOS_PARTITION_MS_MAX, CHAOS_PARTITION_PEERS_MAX, CHAOS_PAUSE_MS_MAX, CHAOS_RESTART_AFTER_MS_MAX, CHAOS_RUN_CHARS_MAX, CHAOS_SKEW_MS_MAX } from '../limits';
 
 export interface PartitionBody {
   readonly peers: readonly string[];
@@ -27,6 +27,8 @@ export interface SkewBody {
 }
 
 export interface KillBody {
+  /** Asks the node's supervisor to start it again, on its data, this long after it died. */
+  readonly restartAfterMs?: number;
   readonly run?: string;
 }
 
@@ -85,6 +87,7 @@ export function parseSkewBody(body: Fields): SkewBody {
 }
 
 export function parseKillBody(body: Fields): KillBody {
-  onlyFields(body, ['run']);
-  return optionalRun(body);
+  onlyFields(body, ['restartAfterMs', 'run']);
+  const restart = body.restartAfterMs === undefined ? {} : { restartAfterMs: integerIn(body, 'restartAfterMs', 0, CHAOS_RESTART_AFTER_MS_MAX) };
+  return { ...restart, ...optionalRun(body) };
 }

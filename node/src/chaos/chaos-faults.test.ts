@@ -17,7 +17,7 @@ function logger(lines: { event: string; fields: LogFields | undefined }[]): Logg
 }
 
 /** `earlyWakeMs`: each sleep ends that much before its timeout by the real clock, as Atomics.wait's can. */
-function faults(earlyWakeMs = 0) {
+function faults(earlyWakeMs = 0, supervised = false) {
   const realClock = new ManualClock(1_000_000);
   const clock = new OffsetClock(realClock, 0);
   const timers = new ManualTimers();
@@ -29,6 +29,7 @@ function faults(earlyWakeMs = 0) {
     realClock,
     timers,
     logger: logger(lines),
+    supervised,
     effects: {
       stopTheWorld: (durationMs) => {
         effects.stops.push(durationMs);
@@ -119,11 +120,33 @@ describe('the chaos fault state', () => {
 
   test('a kill is recorded at once and happens only when its die runs', () => {
     const { chaos, effects } = faults();
-    const { die } = chaos.kill({ run: 'k' });
+    const { die } = chaos.kill(undefined, { run: 'k' });
     expect(effects.kills).toBe(0);
     expect(chaos.state().events).toMatchObject([{ kind: 'kill', run: 'k' }]);
     die();
     expect(effects.kills).toBe(1);
+  });
+
+  test("a kill asking for a restart is refused unless a supervisor restarts the node; its log line carries the wait", () => {
+    const unsupervised = faults();
+    expect(unsupervised.chaos.state().supervised).toBe(false);
+    const refusal = (() => {
+      try {
+        unsupervised.chaos.kill(20_000, {});
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refusal).toBeInstanceOf(SwarmError);
+    expect(refusal).toMatchObject({ code: 'conflict', details: { field: 'restartAfterMs' } });
+    expect(unsupervised.chaos.state().events).toEqual([]);
+    expect(unsupervised.lines).toEqual([]);
+
+    const supervised = faults(0, true);
+    expect(supervised.chaos.state().supervised).toBe(true);
+    supervised.chaos.kill(20_000, { run: 'k' });
+    expect(supervised.chaos.state().events).toMatchObject([{ kind: 'kill', restartAfterMs: 20_000, run: 'k' }]);
+    expect(supervised.lines).toEqual([{ event: 'chaos.kill', fields: { restartAfterMs: 20_000, run: 'k' } }]);
   });
 
   test(`at most ${CHAOS_EVENTS_KEPT_MAX} events are kept, oldest dropped first; the counts keep counting`, () => {

@@ -5,6 +5,7 @@
 // real time, not the skewed clock, so the events of every node line up on one timeline.
 
 import { systemTimers, type Clock, type OffsetClock, type TimerHandle, type Timers } from '../clock';
+import { SwarmError } from '../errors';
 import type { Logger } from '../log';
 import { ChaosEvents } from './chaos-events';
 import type { ChaosEvent, ChaosFaultKind, ChaosPeer, ChaosState } from './chaos-types';
@@ -30,6 +31,8 @@ export interface ChaosFaultsOptions {
   readonly logger: Logger;
   readonly timers?: Timers;
   readonly effects?: ChaosEffects;
+  /** A supervisor restarts this node when a kill asks for it (--supervised, set by `swarmkv up`). */
+  readonly supervised?: boolean;
 }
 
 /** Where a fault came from: the label of a scenario run, if any. */
@@ -67,6 +70,7 @@ export class ChaosFaults {
       clockOffsetMs: this.#options.clock.offsetMs,
       partition: { peers: this.partitionedPeers(), untilMs: this.#partitionUntilMs },
       pausedUntilMs: this.#pausedUntilMs,
+      supervised: this.#options.supervised ?? false,
       events: this.#events.list(),
     };
   }
@@ -156,10 +160,17 @@ export class ChaosFaults {
     return { pausedUntilMs, stop };
   }
 
-  /** Records the kill and returns the kill itself, which the caller runs once the answer is written. */
-  kill(cause: ChaosCause): { killedAtMs: number; die: () => void } {
+  /**
+   * Records the kill and returns the kill itself, which the caller runs once the answer is written.
+   * `restartAfterMs` travels in the kill's log line, which the supervisor reads before the process is
+   * gone (the log is written synchronously); without a supervisor nothing would act on it, so it is refused.
+   */
+  kill(restartAfterMs: number | undefined, cause: ChaosCause): { killedAtMs: number; die: () => void } {
+    if (restartAfterMs !== undefined && this.#options.supervised !== true) {
+      throw new SwarmError('conflict', 'this node has no supervisor to restart it (only the nodes of `swarmkv up` do); kill it without restartAfterMs and start it again yourself', { field: 'restartAfterMs' });
+    }
     const killedAtMs = this.#nowMs();
-    this.#record('kill', { ...cause });
+    this.#record('kill', { ...(restartAfterMs === undefined ? {} : { restartAfterMs }), ...cause });
     return { killedAtMs, die: () => this.#effects.killProcess() };
   }
 

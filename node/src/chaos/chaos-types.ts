@@ -17,6 +17,8 @@ export interface ChaosEvent {
   readonly peers?: readonly string[];
   readonly durationMs?: number;
   readonly offsetMs?: number;
+  /** A kill's request to its supervisor: start the node again this long after it died. */
+  readonly restartAfterMs?: number;
   /** The label of the scenario run that caused it (`--run`). */
   readonly run?: string;
 }
@@ -30,6 +32,8 @@ export interface ChaosState {
   readonly clockOffsetMs: number;
   readonly partition: { readonly peers: readonly ChaosPeer[]; readonly untilMs: number | null };
   readonly pausedUntilMs: number | null;
+  /** Whether a supervisor (`swarmkv up`) restarts this node when a kill asks for it. */
+  readonly supervised: boolean;
   readonly events: readonly ChaosEvent[];
 }
 
@@ -41,4 +45,6 @@ export interface ChaosPauseReply {
 /** POST /chaos/kill's answer: the process SIGKILLs itself once it is written. */
 export interface ChaosKillReply {
   readonly killedAtMs: number;
+  /** Echoed when the kill asked the supervisor to restart the node. */
+  readonly restartAfterMs?: number;
 }
