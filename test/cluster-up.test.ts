@@ -5,7 +5,7 @@
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freeTcpPortBlock } from './support/free-ports';
@@ -136,6 +136,53 @@ describe('swarmkv up', () => {
       up.child.kill('SIGKILL');
     }
   }, START_MS_MAX + CONVERGE_MS_MAX + 3 * STOP_MS_MAX);
+
+  test('examples/scenarios/kill-and-restart.txt: up starts the killed node again on its data after the wait, and it catches up; a node no supervisor runs refuses such a kill', async () => {
+    const up = runUp(['-n', '3', '--data-dir', join(dataDir, 'restart'), '--replicas', '3']);
+    try {
+      await waitForSummary(up);
+      await waitUntil('the cluster-ready line', () => up.stderr().includes('cluster ready: 3 node(s) on one ring'), CONVERGE_MS_MAX);
+      const adminToken = /admin token: ([0-9a-f]{64}) /.exec(up.stderr())![1]!;
+      const authorization = { authorization: `Bearer ${adminToken}` };
+      const killedName = `node-${basePort + 2}`;
+      const pid = childPidServing(up.child.pid!, basePort + 2);
+      // The scenario names up's default members and URLs (node-7070..7072): mapped onto this up's ports.
+      let scenario = readFileSync(resolve(import.meta.dir, '../examples/scenarios/kill-and-restart.txt'), 'utf8');
+      for (const index of [0, 1, 2]) scenario = scenario.replaceAll(`node-${7070 + index}`, `node-${basePort + index}`).replaceAll(`127.0.0.1:${7070 + index}`, `127.0.0.1:${basePort + index}`);
+      const scriptPath = join(dataDir, 'kill-and-restart.txt');
+      writeFileSync(scriptPath, scenario);
+      const script = runCli(['run', scriptPath], { SWARMKV_TOKEN: adminToken });
+      await waitUntil('the restart announced', () => up.stderr().includes(`${killedName} (pid ${pid}) was killed by its chaos kill; up starts it again on its data in 10s`), STOP_MS_MAX);
+      expect(await waitForExit(script.child, START_MS_MAX)).toBe(true);
+      expect({ code: script.child.exitCode, stderr: script.stderr() }).toEqual({ code: 0, stderr: '' });
+      expect(script.stdout()).toContain(`${killedName} killed (SIGKILL); swarmkv up starts it again in 10s (run kill-and-restart)`);
+      expect(up.stderr()).toContain(`${killedName} listens again on ${urls[2]}`);
+      expect(up.stderr()).not.toContain('unexpectedly');
+      expect(childPidServing(up.child.pid!, basePort + 2)).not.toBe(pid);
+      // Its own store again, caught up with the write it missed, read from it alone.
+      const missed = async () => (await http('GET', `${urls[2]}/kv/scenario%3Akill?consistency=one`, { headers: authorization })).body?.value === `written while ${killedName} was down`;
+      await waitUntil('the restarted node holding the write it missed', missed, CONVERGE_MS_MAX);
+      // Ctrl-C stops the restarted node with the rest.
+      up.child.kill('SIGTERM');
+      expect(await waitForExit(up.child, STOP_MS_MAX)).toBe(true);
+      expect(up.child.exitCode).toBe(0);
+      for (const url of urls) expect(await answers(url)).toBe(false);
+    } finally {
+      up.child.kill('SIGKILL');
+    }
+
+    // A node started by hand has no supervisor: the same kill is refused, and the node lives on.
+    const alone = runCli(['node', '--memory', '--chaos', '--port', String(basePort + 2), '--cluster', cluster]);
+    try {
+      await waitUntil('the lone node', () => answers(urls[2]!), START_MS_MAX);
+      const refused = await http('POST', `${urls[2]}/chaos/kill`, { json: { restartAfterMs: 1000 } });
+      expect(refused.status).toBe(409);
+      expect(refused.body).toMatchObject({ error: 'conflict', field: 'restartAfterMs' });
+      expect(await answers(urls[2]!)).toBe(true);
+    } finally {
+      alone.child.kill('SIGKILL');
+    }
+  }, START_MS_MAX + 2 * CONVERGE_MS_MAX + 3 * STOP_MS_MAX);
 
   test('--log-level warn: the cluster still comes up (up reads node.listening itself) and shows no info line; --replicas reaches the nodes', async () => {
     const up = runUp(['-n', '2', '--memory', '--log-level', 'warn', '--node-start-timeout-ms', '20000', '--replicas', '1']);

@@ -55,6 +55,7 @@ export class ChildNode {
   #stopRequested = false;
   #listening = false;
   #leftCluster = false;
+  #restartAfterMs: number | undefined;
 
   constructor(executable: string, spec: ChildNodeSpec, output: ChildOutput) {
     this.name = spec.name;
@@ -87,6 +88,8 @@ export class ChildNode {
       const url = listeningUrl(line);
       if (url !== undefined) listened(url);
       if (line.includes('"leave.finished"')) this.#leftCluster = true;
+      const restartAfterMs = killRestartAfterMs(line);
+      if (restartAfterMs !== undefined) this.#restartAfterMs = restartAfterMs;
     });
     forEachLine(this.#process.stderr!, (line) => {
       keepLast(this.#stderrTail, line);
@@ -112,6 +115,11 @@ export class ChildNode {
   /** True once the node logged leave.finished: it left its cluster for good, and stops on its own. */
   get leftCluster(): boolean {
     return this.#leftCluster;
+  }
+
+  /** Set once the node logged a chaos kill asking its supervisor to start it again this long after it dies. */
+  get restartAfterMs(): number | undefined {
+    return this.#restartAfterMs;
   }
 
   get running(): boolean {
@@ -167,6 +175,17 @@ export class ChildNode {
 function keepLast(tail: string[], line: string): void {
   tail.push(line);
   if (tail.length > OUTPUT_LINES_KEPT) tail.shift();
+}
+
+/** The wait a `chaos.kill` line asks for before the node is started again, if the line is one and asks. */
+function killRestartAfterMs(line: string): number | undefined {
+  if (!line.includes('"chaos.kill"')) return undefined;
+  try {
+    const event = JSON.parse(line) as { event?: unknown; restartAfterMs?: unknown };
+    return event.event === 'chaos.kill' && typeof event.restartAfterMs === 'number' ? event.restartAfterMs : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function listeningUrl(line: string): string | undefined {

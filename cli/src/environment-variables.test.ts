@@ -47,6 +47,7 @@ const samples: Record<Exclude<keyof NodeConfig, 'adminToken'>, { text: string; v
   tombstoneGraceMs: { text: '3600000', value: 3_600_000 },
   clockOffsetMs: { text: '-250', value: -250 },
   chaos: { text: '1', value: true },
+  supervised: { text: 'true', value: true },
   antiEntropyIntervalMs: { text: '0', value: 0 },
   cleanupGraceMs: { text: '30000', value: 30_000 },
   hintsMax: { text: '500', value: 500 },

@@ -113,5 +113,7 @@ export function nodeArgs(plan: UpPlan, node: UpNodePlan, bootstrap: string): str
     ...(node.dataDir === null ? ['--memory'] : ['--data-dir', node.dataDir]),
     // `up` is a learning cluster on loopback: its nodes serve the chaos API (`swarmkv chaos`), admin-only like every other fault.
     '--chaos',
+    // up restarts a node whose chaos kill asks for it (`--restart-after`): the node may accept such a kill.
+    '--supervised',
   ];
 }

@@ -12,7 +12,7 @@ import { printError, printJson, printLine } from '../output';
 import { formatDuration, parseBoundedDurationMs } from './chaos-duration';
 import { reportFailures, sendToEach, type ChaosRequest } from './chaos-fan-out';
 import { chaosTargets, resolveNamed, resolveSides, type ChaosTarget } from './chaos-members';
-import { CHAOS_PARTITION_MS_MAX, CHAOS_PAUSE_MS_MAX, CHAOS_SKEW_MS_MAX } from '../../../node/src';
+import { CHAOS_PARTITION_MS_MAX, CHAOS_PAUSE_MS_MAX, CHAOS_RESTART_AFTER_MS_MAX, CHAOS_SKEW_MS_MAX } from '../../../node/src';
 
 export const runArg = { run: { type: 'string', description: 'a label for this run, carried by every event it causes' } } as const;
 
@@ -116,13 +116,22 @@ export const pauseCommand = defineCommand({
 export const killCommand = defineCommand({
   meta: {
     name: 'kill',
-    description: 'Kill a member at once, as kill -9 would: no leave, no goodbye. Its peers find out through the failure detector; only a restart brings it back.',
+    description:
+      'Kill a member at once, as kill -9 would: no leave, no goodbye. Its peers find out through the failure detector; only a restart brings it back: with --restart-after, `swarmkv up` (which started it) starts it again on its data after that long.',
   },
-  args: { ...nodeArg, ...runArg, ...connectionArgs },
+  args: {
+    ...nodeArg,
+    'restart-after': { type: 'string', description: 'have `swarmkv up` start the node again on its data this long after it died (0s .. 10m); a node up did not start refuses it' },
+    ...runArg,
+    ...connectionArgs,
+  },
   async run({ args }) {
+    const restartAfterMs = args['restart-after'] === undefined ? undefined : parseBoundedDurationMs('--restart-after', args['restart-after'], 0, CHAOS_RESTART_AFTER_MS_MAX);
     const client = clientOf(args);
     const [target] = resolveNamed(await chaosTargets(client), [args.node]);
-    await apply(client, [{ target: target!, method: 'POST', path: '/chaos/kill', body: withRun({}, args.run) }], args, `${target!.name} killed (SIGKILL)${runNote(args.run)}`);
+    const body = withRun(restartAfterMs === undefined ? {} : { restartAfterMs }, args.run);
+    const restart = restartAfterMs === undefined ? '' : `; swarmkv up starts it again in ${formatDuration(restartAfterMs)}`;
+    await apply(client, [{ target: target!, method: 'POST', path: '/chaos/kill', body }], args, `${target!.name} killed (SIGKILL)${restart}${runNote(args.run)}`);
   },
 });
 
@@ -145,5 +154,5 @@ const faultHelp = (summary: string, examples: string[]) => ({ group: 'cluster' a
 withHelp(partitionCommand, faultHelp('Cut the cluster in two', ['swarmkv chaos partition n1,n2 / n3 --duration 30s', 'swarmkv chaos partition n3']));
 withHelp(healCommand, faultHelp('Heal partitions', ['swarmkv chaos heal', 'swarmkv chaos heal n3']));
 withHelp(pauseCommand, faultHelp("Stop a member's event loop for a while", ['swarmkv chaos pause n2 --duration 8s']));
-withHelp(killCommand, faultHelp('Kill a member as kill -9 would', ['swarmkv chaos kill n3']));
+withHelp(killCommand, faultHelp('Kill a member as kill -9 would', ['swarmkv chaos kill n3', 'swarmkv chaos kill node-7072 --restart-after 20s']));
 withHelp(skewCommand, faultHelp("Run a member's clock off real time", ['swarmkv chaos skew n1 --offset 30s', 'swarmkv chaos skew n1 --offset 0s']));

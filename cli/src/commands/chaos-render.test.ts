@@ -7,7 +7,7 @@ import { describeEvent, mergeTimelines, statusTable, timelineLines, TIMELINE_EVE
 const AT_MS = Date.parse('2026-12-03T12:00:00.000Z');
 
 function state(name: string, overrides: Partial<ChaosState> = {}): ChaosState {
-  return { enabled: true, nodeId: `${name}-id`, name, clockOffsetMs: 0, partition: { peers: [], untilMs: null }, pausedUntilMs: null, events: [], ...overrides };
+  return { enabled: true, nodeId: `${name}-id`, name, clockOffsetMs: 0, partition: { peers: [], untilMs: null }, pausedUntilMs: null, supervised: false, events: [], ...overrides };
 }
 
 describe('chaos output', () => {

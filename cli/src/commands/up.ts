@@ -2,7 +2,7 @@
 // process on a free loopback UDP port; each node is a `swarmkv node` child on the same Node and script,
 // its JSON log lines passed through as they are, or as one pretty stream (up-output.ts). Ctrl-C stops
 // every node (SIGTERM, then SIGKILL after a bounded wait) and exits 0; a node that dies meanwhile is
-// reported, and the others keep running.
+// reported, and the others keep running; one whose chaos kill asked for it is started again.
 
 import { configFields, REPLICATION_FACTOR_DEFAULT, type DhtBootstrap } from '../../../node/src';
 import { ChildNode, describeExit } from '../child-node';
@@ -14,7 +14,8 @@ import { NodeClient } from '../node-client';
 import { printError } from '../output';
 import { STOP_SIGNALS } from '../stop-signals';
 import { restartHintOf, summaryOf } from '../up-summary';
-import { nodeArgs, planUp, UP_HOST, type UpPlan } from '../up-plan';
+import { nodeArgs, planUp, UP_HOST, type UpNodePlan, type UpPlan } from '../up-plan';
+import { formatDuration } from './chaos-duration';
 import { withHelp } from '../help/command-help';
 import { logFormatArgs, resolveLogFormat } from '../log-format/log-format-option';
 import { upOutput, type UpOutput } from '../up-output';
@@ -93,13 +94,14 @@ async function startBootstrap(plan: UpPlan, output: UpOutput): Promise<DhtBootst
   }
 }
 
-function spawnNodes(plan: UpPlan, bootstrapAddress: string, upOutput: UpOutput): ChildNode[] {
+/** Starts the `swarmkv node` child of `node`: at up's start, and again when a chaos kill asked up to restart it. */
+function spawnNode(plan: UpPlan, node: UpNodePlan, bootstrapAddress: string, upOutput: UpOutput): ChildNode {
   const [executable, script] = [process.execPath, process.argv[1]!];
-  const output = (name: string) => ({ stdout: (line: string) => upOutput.nodeLine(line), stderr: (line: string) => upOutput.nodeError(name, line) });
+  const output = { stdout: (line: string) => upOutput.nodeLine(line), stderr: (line: string) => upOutput.nodeError(node.name, line) };
   // `up` configures its nodes by their flags alone: a node variable in up's environment (SWARMKV_DHT_PORT,
   // say) would give every node the same value, so none reaches them; the secret and the admin token travel as their variables.
   const environment = { ...withoutOptionVariables(process.env, configFields.map((field) => field.flag)), SWARMKV_SECRET: plan.secret, ...(plan.adminToken === undefined ? {} : { SWARMKV_ADMIN_TOKEN: plan.adminToken }) };
-  return plan.nodes.map((node) => new ChildNode(executable, { name: node.name, args: [script, ...nodeArgs(plan, node, bootstrapAddress)], env: environment }, output(node.name)));
+  return new ChildNode(executable, { name: node.name, args: [script, ...nodeArgs(plan, node, bootstrapAddress)], env: environment }, output);
 }
 
 const TIMED_OUT = Symbol('timed out');
@@ -138,27 +140,63 @@ async function allListening(children: readonly ChildNode[], deadlineMs: number):
   return outcome;
 }
 
+interface DeathWatch {
+  /** Resolves once no node is running and none is waiting to be started again. */
+  readonly allExited: Promise<'all-exited'>;
+  /** Forgets the restarts still waiting (up is stopping). */
+  cancelRestarts(): void;
+}
+
 /**
- * Reports every node that exits without being asked to, with `restartHint`'s lines once the cluster
- * had started; resolves once none is left running.
+ * Watches every node (`children[i]` is node i's current process; a restart replaces it). A node whose
+ * chaos kill asked for it (`--restart-after`) is started again on its data after that wait; any other
+ * that exits without being asked to is reported, with `restartHint`'s lines once the cluster had started.
  */
-function watchForDeaths(children: readonly ChildNode[], restartHint: (name: string) => string[]): Promise<'all-exited'> {
-  return new Promise((resolve) => {
-    for (const child of children) {
-      void child.exited.then((exit) => {
-        const left = children.filter((other) => other.running).length;
-        if (!child.stopRequested && child.leftCluster) {
-          // Its data directory refuses to rejoin (main-removals.ts): nothing to restart.
-          process.stderr.write(`${child.name} left the cluster (swarmkv leave) and stopped; ${left} of ${children.length} nodes still running. To add a node back, start one on an empty data directory (the "Add a node" line above)\n`);
-        } else if (!child.stopRequested) {
-          printError(`${child.name} (pid ${child.pid}) ${describeExit(exit)} unexpectedly; ${left} of ${children.length} nodes still running`);
-          for (const line of child.stderrTail().slice(-5)) printError(`  ${child.name}: ${line}`);
-          if (left > 0) for (const line of restartHint(child.name)) process.stderr.write(`${line}\n`);
-        }
-        if (children.every((other) => !other.running)) resolve('all-exited');
-      });
-    }
-  });
+function watchForDeaths(children: ChildNode[], restartHint: (name: string) => string[], respawn: (index: number) => ChildNode, memory: boolean): DeathWatch {
+  const waiting = new Map<number, ReturnType<typeof setTimeout>>();
+  let resolveAllExited: (outcome: 'all-exited') => void = () => {};
+  const allExited = new Promise<'all-exited'>((resolve) => (resolveAllExited = resolve));
+  const checkAllExited = () => {
+    if (waiting.size === 0 && children.every((other) => !other.running)) resolveAllExited('all-exited');
+  };
+  const restartLater = (index: number, child: ChildNode, afterMs: number) => {
+    // A --memory node keeps no node id either: started again, it is a new member, and the old one stays dead.
+    const onWhat = memory ? ' (with --memory: empty, as a new member; the old one stays listed dead until `swarmkv remove`)' : ' on its data';
+    process.stderr.write(`${child.name} (pid ${child.pid}) was killed by its chaos kill; up starts it again${onWhat} in ${formatDuration(afterMs)}\n`);
+    waiting.set(index, setTimeout(() => {
+      waiting.delete(index);
+      const restarted = respawn(index);
+      children[index] = restarted;
+      process.stderr.write(`${child.name} started again (pid ${restarted.pid})\n`);
+      void restarted.listening.then((url) => process.stderr.write(`${child.name} listens again on ${url}\n`), () => {});
+      watch(index);
+    }, afterMs));
+  };
+  const watch = (index: number) => {
+    const child = children[index]!;
+    void child.exited.then((exit) => {
+      const left = children.filter((other) => other.running).length;
+      if (!child.stopRequested && child.restartAfterMs !== undefined && exit.signal === 'SIGKILL') {
+        restartLater(index, child, child.restartAfterMs);
+      } else if (!child.stopRequested && child.leftCluster) {
+        // Its data directory refuses to rejoin (main-removals.ts): nothing to restart.
+        process.stderr.write(`${child.name} left the cluster (swarmkv leave) and stopped; ${left} of ${children.length} nodes still running. To add a node back, start one on an empty data directory (the "Add a node" line above)\n`);
+      } else if (!child.stopRequested) {
+        printError(`${child.name} (pid ${child.pid}) ${describeExit(exit)} unexpectedly; ${left} of ${children.length} nodes still running`);
+        for (const line of child.stderrTail().slice(-5)) printError(`  ${child.name}: ${line}`);
+        if (left > 0) for (const line of restartHint(child.name)) process.stderr.write(`${line}\n`);
+      }
+      checkAllExited();
+    });
+  };
+  children.forEach((_, index) => watch(index));
+  return {
+    allExited,
+    cancelRestarts: () => {
+      for (const timer of waiting.values()) clearTimeout(timer);
+      waiting.clear();
+    },
+  };
 }
 
 async function stopAll(children: readonly ChildNode[], bootstrap: DhtBootstrap): Promise<void> {
@@ -172,7 +210,7 @@ export const upCommand = configurableFromEnvironment({
   meta: {
     name: 'up',
     description:
-      'Start a local cluster in the foreground: a DHT bootstrap and N nodes on 127.0.0.1, ports base..base+N-1, data in DATA_DIR/<name>. The nodes\' events are interleaved on stdout, one line each, naming their node (see --log-format); the summary, the moment the nodes have formed one ring (`cluster ready`) and any node that dies are reported on stderr. Ctrl-C stops every node. It is a learning cluster: its nodes run with --chaos, so `swarmkv chaos` can partition, pause, skew and kill them (with the admin token).',
+      'Start a local cluster in the foreground: a DHT bootstrap and N nodes on 127.0.0.1, ports base..base+N-1, data in DATA_DIR/<name>. The nodes\' events are interleaved on stdout, one line each, naming their node (see --log-format); the summary, the moment the nodes have formed one ring (`cluster ready`) and any node that dies are reported on stderr. Ctrl-C stops every node. It is a learning cluster: its nodes run with --chaos, so `swarmkv chaos` can partition, pause, skew and kill them (with the admin token), and up starts a killed node again on its data when its kill asks for it (`swarmkv chaos kill NODE --restart-after 20s`).',
   },
   args: {
     nodes: { type: 'string', alias: 'n', description: 'number of nodes', default: '3' },
@@ -195,13 +233,14 @@ export const upCommand = configurableFromEnvironment({
     const lastResort = () => children.forEach((child) => child.kill());
     process.once('exit', lastResort);
     let bootstrap: DhtBootstrap | undefined;
+    let deaths: DeathWatch | undefined;
     try {
       bootstrap = await startBootstrap(plan, output);
       const bootstrapAddress = `${UP_HOST}:${(await bootstrap.start()).port}`;
-      children = spawnNodes(plan, bootstrapAddress, output);
+      children = plan.nodes.map((node) => spawnNode(plan, node, bootstrapAddress, output));
       let listening = false;
       const restartHint = (name: string) => (listening ? restartHintOf(plan, plan.nodes.find((node) => node.name === name)!, bootstrapAddress) : []);
-      const deaths = watchForDeaths(children, restartHint);
+      deaths = watchForDeaths(children, restartHint, (index) => spawnNode(plan, plan.nodes[index]!, bootstrapAddress, output), plan.nodes[0]!.dataDir === null);
       const started = await Promise.race([allListening(children, plan.nodeStartTimeoutMs), stops.first]).catch((error: Error) => error);
       if (started instanceof Error) {
         // A node refusing its flags (a port in use, say) exits 2: so does `up`, as a usage error.
@@ -212,9 +251,10 @@ export const upCommand = configurableFromEnvironment({
       listening = true;
       process.stderr.write(summaryOf(plan, bootstrapAddress));
       void reportFormation(plan, children, stops).catch((error: Error) => printError(`could not tell whether the cluster formed: ${error.message}`));
-      const ended = await Promise.race([stops.first, deaths]);
+      const ended = await Promise.race([stops.first, deaths.allExited]);
       if (ended === 'all-exited') throw new CliFailure(exitCodes.refused, 'every node has exited; stopping');
     } finally {
+      deaths?.cancelRestarts();
       if (bootstrap !== undefined) await stopAll(children, bootstrap);
       stops.dispose();
       process.off('exit', lastResort);
