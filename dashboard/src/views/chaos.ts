@@ -64,7 +64,8 @@ function describeEvent(event: ChaosEvent): string {
   // A resume reports how long the pause it ends lasted.
   const duration = event.durationMs === undefined ? '' : ` ${event.kind === 'resume' ? 'after' : 'for'} ${event.durationMs / MS_PER_SECOND} s`;
   const offset = event.offsetMs === undefined ? '' : ` clock ${event.offsetMs >= 0 ? '+' : ''}${event.offsetMs / MS_PER_SECOND} s`;
-  return `${event.kind}${peers}${duration}${offset}${event.run === undefined ? '' : ` (run ${event.run})`}`;
+  const restart = event.restartAfterMs === undefined ? '' : `, restart after ${event.restartAfterMs / MS_PER_SECOND} s`;
+  return `${event.kind}${peers}${duration}${offset}${restart}${event.run === undefined ? '' : ` (run ${event.run})`}`;
 }
 
 function FaultSummary({ state }: { state: ChaosState }) {
@@ -98,6 +99,7 @@ function Controls({ origin, state, others, changed }: { origin: string; state: C
   const [partitionSeconds, setPartitionSeconds] = useState('30');
   const [offsetSeconds, setOffsetSeconds] = useState('60');
   const [pauseSeconds, setPauseSeconds] = useState('8');
+  const [restartSeconds, setRestartSeconds] = useState('20');
   const [message, setMessage] = useState<string | null>(null);
   const send = async (method: string, path: string, body: Record<string, unknown>, done: string) => {
     const answer = await request<unknown>(`${origin}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...body, run: DASHBOARD_RUN }) });
@@ -105,6 +107,9 @@ function Controls({ origin, state, others, changed }: { origin: string; state: C
     changed();
   };
   const durationMs = secondsToMs(partitionSeconds);
+  // Only a node `swarmkv up` supervises can be brought back by its kill; another stays dead until started by hand.
+  const restartAfterMs = state.supervised ? secondsToMs(restartSeconds) : null;
+  const killed = restartAfterMs === null ? 'the dashboard reads through another member now' : `swarmkv up starts it again in ${restartAfterMs / MS_PER_SECOND} s; the dashboard reads through another member meanwhile`;
   const toggle = (nodeId: string) => setPicked(picked.includes(nodeId) ? picked.filter((id) => id !== nodeId) : [...picked, nodeId]);
   return html`
     <fieldset class="chaos-partition">
@@ -120,7 +125,10 @@ function Controls({ origin, state, others, changed }: { origin: string; state: C
       <button type="button" data-testid="chaos-skew" onClick=${() => void send('POST', '/chaos/skew', { offsetMs: secondsToMs(offsetSeconds) ?? 0 }, `${state.name}'s clock set`)}>Skew the clock</button>
       <label>Pause for <input type="number" min="1" max="60" value=${pauseSeconds} onInput=${(event: Event) => setPauseSeconds((event.target as HTMLInputElement).value)} data-testid="chaos-pause-seconds" /> s</label>
       <button type="button" data-testid="chaos-pause" onClick=${() => void send('POST', '/chaos/pause', { durationMs: secondsToMs(pauseSeconds) ?? 0 }, `${state.name} paused: it answers nothing until it resumes`)}>Pause</button>
-      <button type="button" class="danger" data-testid="chaos-kill" onClick=${() => void send('POST', '/chaos/kill', {}, `${state.name} killed (SIGKILL): the dashboard reads through another member now`)}>Kill</button>
+      ${state.supervised
+        ? html`<label>Restart after <input type="number" min="0" max="600" value=${restartSeconds} onInput=${(event: Event) => setRestartSeconds((event.target as HTMLInputElement).value)} data-testid="chaos-restart-seconds" /> s (empty: stays dead)</label>`
+        : null}
+      <button type="button" class="danger" data-testid="chaos-kill" onClick=${() => void send('POST', '/chaos/kill', restartAfterMs === null ? {} : { restartAfterMs }, `${state.name} killed (SIGKILL): ${killed}`)}>Kill</button>
     </fieldset>
     <p role="status" data-testid="chaos-message">${message ?? html`Faults go to ${state.name} only. For another member, open the dashboard it serves (its address in the table above) or use <code>swarmkv chaos</code>, which reaches every member.`}</p>
   `;
