@@ -92,6 +92,30 @@ describe('chaos plan', () => {
     expect(lines).toEqual([['chaos', 'heal', '--run', 'plan-7']]);
   });
 
+  test('with --restart-kills, each kill asks up to restart the node after it, the gap lets it come back, and it may be named again', () => {
+    const restarting = { ...base, faults: ['kill', 'pause'] as const, restartKills: true };
+    let killsSeen = 0;
+    let killedNamedAgain = false;
+    for (const seed of SEEDS) {
+      const script = scriptOf({ ...restarting, seed });
+      expect(script.reduce((totalMs, line) => totalMs + (line.sleepMs ?? 0), 0)).toBeLessThanOrEqual(base.durationMs);
+      script.forEach((line, index) => {
+        if (line.argv[1] !== 'kill') return;
+        killsSeen++;
+        const deadMs = parseDurationMs('--restart-after', line.argv[line.argv.indexOf('--restart-after') + 1]!);
+        expect(deadMs).toBeGreaterThanOrEqual(2_000);
+        // The sleep after it covers the dead time and at least 5 s for the node to start and be seen alive.
+        expect(script[index + 1]!.sleepMs! - deadMs).toBeGreaterThanOrEqual(5_000);
+        if (script.slice(index + 1).some((later) => later.argv[2] === line.argv[2])) killedNamedAgain = true;
+      });
+      expect(planScenario({ ...restarting, seed })[0]).toContain(' --restart-kills --run plan-7');
+    }
+    expect(killsSeen).toBeGreaterThan(SEEDS.length);
+    expect(killedNamedAgain).toBe(true);
+    // --no-restart-kills is the plan without the flag.
+    expect(planScenario({ ...base, restartKills: false })).toEqual(planScenario(base));
+  });
+
   test('kill is left out unless asked for', () => {
     expect(PLAN_DEFAULT_FAULTS).not.toContain('kill');
   });

@@ -5,7 +5,9 @@
 // Faults come one at a time, each followed by a quiet gap, so a learner can tell which fault caused
 // what they see: a partition heals by itself (its --duration) and the script sleeps past it; a pause
 // is slept through; a skew is held, then set back to 0. A kill cannot be undone: at most one per plan,
-// only while more than two members are left, and the killed member is never named again.
+// only while more than two members are left, and the killed member is never named again; unless the
+// plan is for `swarmkv up`'s cluster (--restart-kills), where a kill asks up to start the node again
+// after the fault's duration, and the member is back, to be named again, once the gap after it passed.
 
 import { CHAOS_PAUSE_MS_MAX, SeededRandom } from '../../../node/src';
 import { formatDuration } from './chaos-duration';
@@ -29,6 +31,11 @@ const GAP_SHARE_MAX = 0.15;
 const GAP_MS_MIN = 2_000;
 /** Skews are whole seconds up to this, either way: enough to reorder writes under last-writer-wins. */
 const SKEW_MS_MAX = 60_000;
+/**
+ * After a kill that up restarts, the quiet gap lasts at least this: the node starts (~0.3 s), its peers
+ * see it alive (~1 s) and run their anti-entropy pass 2 s later (MEMBER_RETURN_PASS_DELAY_MS).
+ */
+const RESTART_SETTLE_MS = 5_000;
 /** Times are whole seconds, so the script reads easily. */
 const STEP_MS = 1_000;
 
@@ -40,6 +47,8 @@ export interface PlanInput {
   readonly members: readonly string[];
   /** The --run label every line carries. */
   readonly run: string;
+  /** Kills ask `swarmkv up` to start the node again after the fault's duration (`--restart-after`). */
+  readonly restartKills?: boolean;
 }
 
 /** The scenario's lines, comments first; `chaos` and `sleep` lines, as `swarmkv run` reads them. */
@@ -56,7 +65,9 @@ export function planScenario(input: PlanInput): string[] {
   for (;;) {
     const gapMs = Math.max(GAP_MS_MIN, between(share(GAP_SHARE_MIN), share(GAP_SHARE_MAX)));
     const roomMs = input.durationMs - elapsedMs - gapMs;
-    const kinds = input.faults.filter((kind) => (kind === 'kill' ? !killed && alive.length > 2 : kind !== 'partition' || alive.length > 1));
+    const restartGapMs = Math.max(gapMs, RESTART_SETTLE_MS);
+    const killFits = input.restartKills !== true || input.durationMs - elapsedMs - restartGapMs >= FAULT_MS_MIN;
+    const kinds = input.faults.filter((kind) => (kind === 'kill' ? !killed && alive.length > 2 && killFits : kind !== 'partition' || alive.length > 1));
     if (roomMs < FAULT_MS_MIN || kinds.length === 0) break;
     const kind = pick(kinds);
     const faultMsMax = kind === 'pause' ? Math.min(roomMs, CHAOS_PAUSE_MS_MAX) : roomMs;
@@ -72,6 +83,12 @@ export function planScenario(input: PlanInput): string[] {
     } else if (kind === 'skew') {
       const offsetMs = (random.next() < 0.5 ? -1 : 1) * Math.max(STEP_MS, between(0, SKEW_MS_MAX));
       lines.push(`chaos skew ${node} --offset ${formatDuration(offsetMs)} ${tag}`, `sleep ${formatDuration(faultMs)}`, `chaos skew ${node} --offset 0s ${tag}`, `sleep ${formatDuration(gapMs)}`);
+    } else if (input.restartKills === true) {
+      // Dead for faultMs, then started again by up; the member is back for the faults after the gap.
+      const deadMs = Math.min(faultMs, input.durationMs - elapsedMs - restartGapMs);
+      lines.push(`chaos kill ${node} --restart-after ${formatDuration(deadMs)} ${tag}`, `sleep ${formatDuration(deadMs + restartGapMs)}`);
+      elapsedMs += deadMs + restartGapMs;
+      continue;
     } else {
       lines.push(`chaos kill ${node} ${tag}`, `sleep ${formatDuration(faultMs + gapMs)}`);
       alive = alive.filter((name) => name !== node);
@@ -84,10 +101,12 @@ export function planScenario(input: PlanInput): string[] {
 }
 
 function header(input: PlanInput): string[] {
+  const restartKills = input.restartKills === true ? ' --restart-kills' : '';
   return [
-    `# swarmkv chaos plan --seed ${input.seed} --duration ${formatDuration(input.durationMs)} --faults ${input.faults.join(',')} --run ${input.run}`,
+    `# swarmkv chaos plan --seed ${input.seed} --duration ${formatDuration(input.durationMs)} --faults ${input.faults.join(',')}${restartKills} --run ${input.run}`,
     `# members: ${[...input.members].sort().join(' ')} (the same seed, duration, faults and members print this same script)`,
     '# replay it against the cluster: swarmkv run FILE --url URL1,URL2 (several URLs, in case one is the node paused or killed)',
+    ...(input.restartKills === true ? ['# its kills ask swarmkv up to start the node again: replay it against the cluster up runs'] : []),
   ];
 }
 

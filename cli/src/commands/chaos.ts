@@ -67,6 +67,7 @@ const planCommand = defineCommand({
     duration: { type: 'string', description: 'how long the scenario lasts (10s .. 1h)', default: '60s' },
     faults: { type: 'string', description: 'the fault kinds to choose from, comma-separated: partition, pause, skew, kill', default: PLAN_DEFAULT_FAULTS.join(',') },
     members: { type: 'string', description: 'member names, comma-separated, instead of asking a node' },
+    'restart-kills': { type: 'boolean', description: 'for `swarmkv up`\'s cluster: each kill asks up to start the node again after the fault (`--restart-after`), so a plan may kill more than once', default: false },
     ...runArg,
     ...connectionArgs,
   },
@@ -76,8 +77,9 @@ const planCommand = defineCommand({
     const faults = parseFaultKinds(args.faults);
     const members = args.members !== undefined ? args.members.split(',').map((name) => name.trim()).filter((name) => name.length > 0) : await aliveMemberNames(new NodeClient(resolveUrls(args.url), resolveToken(args.token)));
     if (members.length === 0) throw new CliFailure(exitCodes.usage, '--members is empty');
-    const lines = planScenario({ seed, durationMs, faults, members: [...new Set(members)], run: args.run ?? `plan-${seed}` });
-    if (args.json) return printJson({ seed, durationMs, faults, members: [...new Set(members)].sort(), script: lines });
+    const restartKills = args['restart-kills'];
+    const lines = planScenario({ seed, durationMs, faults, members: [...new Set(members)], run: args.run ?? `plan-${seed}`, restartKills });
+    if (args.json) return printJson({ seed, durationMs, faults, members: [...new Set(members)].sort(), restartKills, script: lines });
     for (const line of lines) printLine(line);
   },
 });
@@ -101,7 +103,7 @@ withHelp(statusCommand, { group: 'cluster', summary: 'Show the faults of every m
 withHelp(planCommand, {
   group: 'scripting',
   summary: 'Print a seeded, replayable chaos scenario',
-  examples: ['swarmkv chaos plan --seed 7 --duration 60s', 'swarmkv chaos plan --seed 7 --faults partition,kill --members n1,n2,n3,n4,n5'],
+  examples: ['swarmkv chaos plan --seed 7 --duration 60s', 'swarmkv chaos plan --seed 7 --faults partition,kill --members n1,n2,n3,n4,n5', 'swarmkv chaos plan --seed 7 --duration 2m --faults pause,kill --restart-kills'],
   choices: { faults: PLAN_FAULT_KINDS },
   ...connectionHelp,
 });
