@@ -159,6 +159,8 @@ describe('swarmkv up', () => {
       expect(up.stderr()).toContain(`${killedName} listens again on ${urls[2]}`);
       expect(up.stderr()).not.toContain('unexpectedly');
       expect(childPidServing(up.child.pid!, basePort + 2)).not.toBe(pid);
+      // Its chaos timeline begins with the kill that ended its previous run, kept in its store.
+      expect((await http('GET', `${urls[2]}/chaos`, { headers: authorization })).body.events[0]).toMatchObject({ kind: 'kill', restartAfterMs: 10_000, run: 'kill-and-restart' });
       // Its own store again, caught up with the write it missed, read from it alone.
       const missed = async () => (await http('GET', `${urls[2]}/kv/scenario%3Akill?consistency=one`, { headers: authorization })).body?.value === `written while ${killedName} was down`;
       await waitUntil('the restarted node holding the write it missed', missed, CONVERGE_MS_MAX);

@@ -316,7 +316,7 @@ async function startParts({ config, options, logger, clocks, recentEvents, opene
   const coordinator = coordinatorOver(routing, config, hlc, clock);
   const metrics = new HttpMetrics(() => store.stats(), () => hints.health(), () => routing.rebalance());
   const transferRate = opened.add('transfer rate meter', new TransferRateMeter());
-  const chaos = startChaos({ config, clocks, nodeId, logger, metrics });
+  const chaos = startChaos({ config, store, clocks, nodeId, logger, metrics });
   const stopping = { asked: false };
   // Not ready from the moment a stop is asked for, so a platform sends no new traffic while it drains.
   const readiness = (): Readiness => (stopping.asked ? { ready: false, reason: 'draining' } : routing.joined() ? { ready: true } : { ready: false, reason: 'joining' });

@@ -21,6 +21,11 @@ describe('chaos output', () => {
     ]);
   });
 
+  test('a kill says when up restarts the node', () => {
+    expect(describeEvent({ node: 'n3', atMs: AT_MS, kind: 'kill', restartAfterMs: 20_000, run: 'r' })).toBe('12:00:00.000 n3 kill, restarted by up after 20s (run r)');
+    expect(describeEvent({ node: 'n3', atMs: AT_MS, kind: 'kill' })).toBe('12:00:00.000 n3 kill');
+  });
+
   test('a pause lasts for its duration; its resume comes after it', () => {
     expect(describeEvent({ node: 'n2', atMs: AT_MS, kind: 'pause', durationMs: 8_000 })).toBe('12:00:00.000 n2 pause for 8s');
     expect(describeEvent({ node: 'n2', atMs: AT_MS, kind: 'resume', durationMs: 8_000 })).toBe('12:00:00.000 n2 resume after 8s');

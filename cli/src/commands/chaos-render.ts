@@ -28,8 +28,9 @@ export function describeEvent(event: TimelineEvent): string {
   // A resume reports how long the pause it ends lasted.
   const duration = event.durationMs === undefined ? '' : ` ${event.kind === 'resume' ? 'after' : 'for'} ${formatDuration(event.durationMs)}`;
   const offset = event.offsetMs === undefined ? '' : ` clock ${event.offsetMs >= 0 ? '+' : ''}${formatDuration(event.offsetMs)}`;
+  const restart = event.restartAfterMs === undefined ? '' : `, restarted by up after ${formatDuration(event.restartAfterMs)}`;
   const run = event.run === undefined ? '' : ` (run ${event.run})`;
-  return `${time} ${event.node} ${event.kind}${peers}${duration}${offset}${run}`;
+  return `${time} ${event.node} ${event.kind}${peers}${duration}${offset}${restart}${run}`;
 }
 
 /** Until when, in words, relative to now: `12s left`, or `until healed`. */

@@ -64,7 +64,7 @@ function describeEvent(event: ChaosEvent): string {
   // A resume reports how long the pause it ends lasted.
   const duration = event.durationMs === undefined ? '' : ` ${event.kind === 'resume' ? 'after' : 'for'} ${event.durationMs / MS_PER_SECOND} s`;
   const offset = event.offsetMs === undefined ? '' : ` clock ${event.offsetMs >= 0 ? '+' : ''}${event.offsetMs / MS_PER_SECOND} s`;
-  const restart = event.restartAfterMs === undefined ? '' : `, restart after ${event.restartAfterMs / MS_PER_SECOND} s`;
+  const restart = event.restartAfterMs === undefined ? '' : `, restarted by up after ${event.restartAfterMs / MS_PER_SECOND} s`;
   return `${event.kind}${peers}${duration}${offset}${restart}${event.run === undefined ? '' : ` (run ${event.run})`}`;
 }
 

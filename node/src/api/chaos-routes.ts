@@ -67,7 +67,7 @@ function knownPeers(chaos: ChaosFaults, members: readonly MemberView[]): ChaosPe
 type BodyPresence = 'required' | 'optional';
 
 /** A route that changes the fault state: refused unless chaos is on, then its body is read and checked before `act` runs. */
-function faultRoute<Body>(deps: ChaosRoutesDeps, method: string, route: string, parse: (fields: Record<string, unknown>) => Body, presence: BodyPresence, act: (chaos: ChaosFaults, body: Body, request: Request) => Response) {
+function faultRoute<Body>(deps: ChaosRoutesDeps, method: string, route: string, parse: (fields: Record<string, unknown>) => Body, presence: BodyPresence, act: (chaos: ChaosFaults, body: Body, request: Request) => Response | Promise<Response>) {
   return instrumented(deps.metrics, deps.logger, method, route, async ({ request }) => {
     const chaos = enabled(deps.chaos);
     return act(chaos, parse(await bodyOf(request, presence === 'optional')), request);
@@ -114,8 +114,8 @@ export function chaosRoutes(deps: ChaosRoutesDeps) {
     )
     .post(
       '/chaos/kill',
-      faultRoute(deps, 'POST', '/chaos/kill', parseKillBody, 'optional', (chaos, body, request) => {
-        const { killedAtMs, die } = chaos.kill(body.restartAfterMs, causeOf(body));
+      faultRoute(deps, 'POST', '/chaos/kill', parseKillBody, 'optional', async (chaos, body, request) => {
+        const { killedAtMs, die } = await chaos.kill(body.restartAfterMs, causeOf(body));
         afterAnswer(request, die);
         return json(202, { killedAtMs, ...(body.restartAfterMs === undefined ? {} : { restartAfterMs: body.restartAfterMs }) });
       }),

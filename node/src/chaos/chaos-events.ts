@@ -14,6 +14,12 @@ export class ChaosEvents {
     this.#counts.set(event.kind, (this.#counts.get(event.kind) ?? 0) + 1);
   }
 
+  /** An event of the node's previous run (kill-memory.ts): kept first in line, not counted as this run's. */
+  restore(event: ChaosEvent): void {
+    this.#kept.unshift(event);
+    if (this.#kept.length > CHAOS_EVENTS_KEPT_MAX) this.#kept.pop();
+  }
+
   /** The kept events, oldest first. */
   list(): ChaosEvent[] {
     return [...this.#kept];

@@ -4,6 +4,8 @@ import { SwarmError } from '../errors';
 import { CHAOS_EVENTS_KEPT_MAX } from '../limits';
 import type { LogFields, Logger } from '../log';
 import { ChaosFaults } from './chaos-faults';
+import type { ChaosEvent } from './chaos-types';
+import type { KillMemory } from './kill-memory';
 import { resolvePeers } from './chaos-peers';
 
 const N2 = { nodeId: '2222222222222222', name: 'n2' };
@@ -17,7 +19,7 @@ function logger(lines: { event: string; fields: LogFields | undefined }[]): Logg
 }
 
 /** `earlyWakeMs`: each sleep ends that much before its timeout by the real clock, as Atomics.wait's can. */
-function faults(earlyWakeMs = 0, supervised = false) {
+function faults(earlyWakeMs = 0, supervised = false, killMemory?: KillMemory) {
   const realClock = new ManualClock(1_000_000);
   const clock = new OffsetClock(realClock, 0);
   const timers = new ManualTimers();
@@ -30,6 +32,7 @@ function faults(earlyWakeMs = 0, supervised = false) {
     timers,
     logger: logger(lines),
     supervised,
+    ...(killMemory === undefined ? {} : { killMemory }),
     effects: {
       stopTheWorld: (durationMs) => {
         effects.stops.push(durationMs);
@@ -118,25 +121,19 @@ describe('the chaos fault state', () => {
     expect(resume!.atMs - pause!.atMs).toBe(2500);
   });
 
-  test('a kill is recorded at once and happens only when its die runs', () => {
+  test('a kill is recorded at once and happens only when its die runs', async () => {
     const { chaos, effects } = faults();
-    const { die } = chaos.kill(undefined, { run: 'k' });
+    const { die } = await chaos.kill(undefined, { run: 'k' });
     expect(effects.kills).toBe(0);
     expect(chaos.state().events).toMatchObject([{ kind: 'kill', run: 'k' }]);
     die();
     expect(effects.kills).toBe(1);
   });
 
-  test("a kill asking for a restart is refused unless a supervisor restarts the node; its log line carries the wait", () => {
+  test("a kill asking for a restart is refused unless a supervisor restarts the node; its log line carries the wait", async () => {
     const unsupervised = faults();
     expect(unsupervised.chaos.state().supervised).toBe(false);
-    const refusal = (() => {
-      try {
-        unsupervised.chaos.kill(20_000, {});
-      } catch (error) {
-        return error;
-      }
-    })();
+    const refusal = await unsupervised.chaos.kill(20_000, {}).then(() => 'killed', (error: unknown) => error);
     expect(refusal).toBeInstanceOf(SwarmError);
     expect(refusal).toMatchObject({ code: 'conflict', details: { field: 'restartAfterMs' } });
     expect(unsupervised.chaos.state().events).toEqual([]);
@@ -144,9 +141,34 @@ describe('the chaos fault state', () => {
 
     const supervised = faults(0, true);
     expect(supervised.chaos.state().supervised).toBe(true);
-    supervised.chaos.kill(20_000, { run: 'k' });
+    await supervised.chaos.kill(20_000, { run: 'k' });
     expect(supervised.chaos.state().events).toMatchObject([{ kind: 'kill', restartAfterMs: 20_000, run: 'k' }]);
     expect(supervised.lines).toEqual([{ event: 'chaos.kill', fields: { restartAfterMs: 20_000, run: 'k' } }]);
+  });
+
+  test("a kill is remembered before it answers, and the next run's timeline starts with it (not counted as this run's)", async () => {
+    const kept: ChaosEvent[] = [];
+    const memory: KillMemory = { remember: async (event) => void kept.push(event), recall: () => kept.shift() };
+    const first = faults(0, true, memory);
+    first.chaos.skew(1000, {});
+    const { killedAtMs } = await first.chaos.kill(15_000, { run: 'k' });
+    expect(kept).toEqual([{ atMs: killedAtMs, kind: 'kill', restartAfterMs: 15_000, run: 'k' }]);
+
+    const next = faults(0, true, memory);
+    expect(kept).toEqual([]);
+    next.chaos.skew(0, {});
+    expect(next.chaos.state().events.map((event) => event.kind)).toEqual(['kill', 'skew']);
+    expect(next.chaos.state().events[0]).toEqual({ atMs: killedAtMs, kind: 'kill', restartAfterMs: 15_000, run: 'k' });
+    expect(next.chaos.faultCounts().get('kill')).toBe(0);
+  });
+
+  test('a kill the store cannot remember still kills, and says why on a warn line', async () => {
+    const memory: KillMemory = { remember: () => Promise.reject(new Error('MDB_MAP_FULL')), recall: () => undefined };
+    const { chaos, effects, lines } = faults(0, false, memory);
+    const { die } = await chaos.kill(undefined, {});
+    die();
+    expect(effects.kills).toBe(1);
+    expect(lines.map((line) => line.event)).toEqual(['chaos.kill', 'chaos.kill_remember_failed']);
   });
 
   test(`at most ${CHAOS_EVENTS_KEPT_MAX} events are kept, oldest dropped first; the counts keep counting`, () => {

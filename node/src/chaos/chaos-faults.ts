@@ -8,6 +8,7 @@ import { systemTimers, type Clock, type OffsetClock, type TimerHandle, type Time
 import { SwarmError } from '../errors';
 import type { Logger } from '../log';
 import { ChaosEvents } from './chaos-events';
+import type { KillMemory } from './kill-memory';
 import type { ChaosEvent, ChaosFaultKind, ChaosPeer, ChaosState } from './chaos-types';
 import { processEffects, type ChaosEffects } from './process-effects';
 
@@ -33,6 +34,8 @@ export interface ChaosFaultsOptions {
   readonly effects?: ChaosEffects;
   /** A supervisor restarts this node when a kill asks for it (--supervised, set by `swarmkv up`). */
   readonly supervised?: boolean;
+  /** Keeps the kill that ends this run for the next one's timeline (a durable node's store). */
+  readonly killMemory?: KillMemory;
 }
 
 /** Where a fault came from: the label of a scenario run, if any. */
@@ -60,6 +63,8 @@ export class ChaosFaults {
     this.#options = options;
     this.#timers = options.timers ?? systemTimers;
     this.#effects = options.effects ?? processEffects;
+    const previousKill = options.killMemory?.recall();
+    if (previousKill !== undefined) this.#events.restore(previousKill);
   }
 
   state(): ChaosState {
@@ -161,16 +166,18 @@ export class ChaosFaults {
   }
 
   /**
-   * Records the kill and returns the kill itself, which the caller runs once the answer is written.
-   * `restartAfterMs` travels in the kill's log line, which the supervisor reads before the process is
-   * gone (the log is written synchronously); without a supervisor nothing would act on it, so it is refused.
+   * Records the kill, remembers it for the next run's timeline, and returns the kill itself, which the
+   * caller runs once the answer is written. `restartAfterMs` travels in the kill's log line, which the
+   * supervisor reads before the process is gone (the log is written synchronously); without a
+   * supervisor nothing would act on it, so it is refused. A kill the store cannot remember still kills.
    */
-  kill(restartAfterMs: number | undefined, cause: ChaosCause): { killedAtMs: number; die: () => void } {
+  async kill(restartAfterMs: number | undefined, cause: ChaosCause): Promise<{ killedAtMs: number; die: () => void }> {
     if (restartAfterMs !== undefined && this.#options.supervised !== true) {
       throw new SwarmError('conflict', 'this node has no supervisor to restart it (only the nodes of `swarmkv up` do); kill it without restartAfterMs and start it again yourself', { field: 'restartAfterMs' });
     }
     const killedAtMs = this.#nowMs();
-    this.#record('kill', { ...(restartAfterMs === undefined ? {} : { restartAfterMs }), ...cause });
+    const event = this.#record('kill', { ...(restartAfterMs === undefined ? {} : { restartAfterMs }), ...cause }, killedAtMs);
+    await this.#options.killMemory?.remember(event).catch((error: unknown) => this.#options.logger.warn('chaos.kill_remember_failed', { error: String(error) }));
     return { killedAtMs, die: () => this.#effects.killProcess() };
   }
 
@@ -184,10 +191,11 @@ export class ChaosFaults {
     return this.#options.realClock.nowMs();
   }
 
-  #record(kind: ChaosFaultKind, fields: Omit<ChaosEvent, 'atMs' | 'kind'>, atMs = this.#nowMs()): void {
+  #record(kind: ChaosFaultKind, fields: Omit<ChaosEvent, 'atMs' | 'kind'>, atMs = this.#nowMs()): ChaosEvent {
     const event: ChaosEvent = { atMs, kind, ...fields };
     this.#events.record(event);
     this.#options.logger.info(LOG_EVENTS[kind], { ...fields });
+    return event;
   }
 
   #partitionChanged(): void {

@@ -5,4 +5,5 @@ export { parseHealBody, parseKillBody, parsePartitionBody, parsePauseBody, parse
 export { ChaosFaults, type ChaosCause, type ChaosFaultsOptions } from './chaos-faults';
 export { resolvePeers, type KnownPeer } from './chaos-peers';
 export { CHAOS_FAULT_KINDS, type ChaosEvent, type ChaosFaultKind, type ChaosKillReply, type ChaosPauseReply, type ChaosPeer, type ChaosState } from './chaos-types';
+export { parseRememberedKill, type KillMemory } from './kill-memory';
 export { processEffects, type ChaosEffects } from './process-effects';
