@@ -177,25 +177,26 @@ function keepLast(tail: string[], line: string): void {
   if (tail.length > OUTPUT_LINES_KEPT) tail.shift();
 }
 
-/** The wait a `chaos.kill` line asks for before the node is started again, if the line is one and asks. */
-function killRestartAfterMs(line: string): number | undefined {
-  if (!line.includes('"chaos.kill"')) return undefined;
+/** A JSON log line's fields when it is the event named, else undefined (a substring test first: most lines are not). */
+function eventFields(line: string, event: string): Record<string, unknown> | undefined {
+  if (!line.includes(`"${event}"`)) return undefined;
   try {
-    const event = JSON.parse(line) as { event?: unknown; restartAfterMs?: unknown };
-    return event.event === 'chaos.kill' && typeof event.restartAfterMs === 'number' ? event.restartAfterMs : undefined;
+    const parsed = JSON.parse(line) as Record<string, unknown> | null;
+    return parsed?.event === event ? parsed : undefined;
   } catch {
     return undefined;
   }
 }
 
+/** The wait a `chaos.kill` line asks for before the node is started again, if the line is one and asks. */
+function killRestartAfterMs(line: string): number | undefined {
+  const restartAfterMs = eventFields(line, 'chaos.kill')?.restartAfterMs;
+  return typeof restartAfterMs === 'number' ? restartAfterMs : undefined;
+}
+
 function listeningUrl(line: string): string | undefined {
-  if (!line.includes('"node.listening"')) return undefined;
-  try {
-    const event = JSON.parse(line) as { event?: unknown; url?: unknown };
-    return event.event === 'node.listening' && typeof event.url === 'string' ? event.url : undefined;
-  } catch {
-    return undefined;
-  }
+  const url = eventFields(line, 'node.listening')?.url;
+  return typeof url === 'string' ? url : undefined;
 }
 
 export function describeExit(exit: ChildExit): string {
