@@ -65,7 +65,7 @@ export class NodeClient {
       try {
         answer = await exchange(new URL(base + path), method, headers, jsonText, REQUEST_TIMEOUT_MS);
       } catch (error) {
-        failures.push(`${base}: ${describeRequestError(error)}`);
+        failures.push(`${base}: ${describeRequestError(error, base)}`);
         continue;
       }
       return { status: answer.status, body: parseJsonOrText(answer.text), url: base };
@@ -104,10 +104,20 @@ function parseJsonOrText(text: string): unknown {
   }
 }
 
-function describeRequestError(error: unknown): string {
-  if (error instanceof Error) {
-    if (error.name === 'TimeoutError') return error.message;
-    return (error as NodeJS.ErrnoException).code ?? error.message;
-  }
-  return String(error);
+/** Node's codes for a certificate chain that does not lead to a trusted CA. */
+const UNTRUSTED_CERTIFICATE_CODES = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT']);
+
+/** The error's code, and what to do about it when the cause is a common mistake (a scheme that does not match the node, a private CA). */
+export function describeRequestError(error: unknown, base: string): string {
+  if (!(error instanceof Error)) return String(error);
+  if (error.name === 'TimeoutError') return error.message;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === undefined) return error.message;
+  const https = base.startsWith('https:');
+  if (UNTRUSTED_CERTIFICATE_CODES.has(code)) return `${code}: the node's certificate does not lead to a CA trusted here; trust yours with NODE_EXTRA_CA_CERTS=ca.pem`;
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `${code}: the node's certificate does not name this host; use a name or address it names`;
+  // A TLS client meeting a plain HTTP server fails its handshake (EPROTO); a plain request to a TLS server is reset.
+  if (code === 'EPROTO' && https) return `${code}: the TLS handshake failed; if the node serves plain HTTP, use http://`;
+  if (code === 'ECONNRESET' && !https) return `${code}: if the node serves HTTPS (--tls-cert), use https://`;
+  return code;
 }
