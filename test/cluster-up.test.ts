@@ -76,6 +76,7 @@ describe('swarmkv up', () => {
       const adminToken = /admin token: ([0-9a-f]{64}) /.exec(summary)?.[1];
       expect(adminToken).toBeDefined();
       expect(summary).toContain(`export SWARMKV_TOKEN=${adminToken}`);
+      expect(summary).toContain(`export SWARMKV_URL=${urls.join(',')}\n`);
       const authorization = { authorization: `Bearer ${adminToken}` };
       expect((await http('GET', `${urls[0]}/cluster/members`)).status).toBe(401);
       const listening = logLines(up.stdout()).filter((line) => line.event === 'node.listening');

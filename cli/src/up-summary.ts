@@ -24,6 +24,8 @@ export function summaryOf(plan: UpPlan, bootstrapAddress: string): string {
     '',
     'Try:',
     ...(plan.adminToken === undefined ? [] : [`  export SWARMKV_TOKEN=${plan.adminToken}`]),
+    // Every command tries these in order: one that a chaos kill or pause took down is skipped.
+    ...(plan.nodes.length > 1 ? [`  export SWARMKV_URL=${plan.nodes.map((node) => node.url).join(',')}`] : []),
     `  swarmkv status${urlFlag(first.url)}`,
     `  swarmkv put greeting '"hello"'${urlFlag(first.url)}`,
     `  swarmkv get greeting --url ${last.url}`,
