@@ -56,7 +56,7 @@ export interface ChaosParts {
 export function startChaos({ config, store, clocks, nodeId, logger, metrics }: ChaosParts): ChaosFaults | undefined {
   if (clocks.skewable === undefined) return undefined;
   const killMemory = killMemoryIn(store, logger);
-  const chaos = new ChaosFaults({ nodeId, name: config.name, clock: clocks.skewable, realClock: clocks.realClock, logger, supervised: config.supervised, killMemory });
+  const chaos = new ChaosFaults({ nodeId, name: config.name, clock: clocks.skewable, realClock: clocks.realClock, logger, supervised: config.supervised, memory: config.memory, killMemory });
   registerChaosMetrics(metrics, chaos).catch((error: unknown) => logger.error('metrics.load_failed', { error: String(error) }));
   logger.warn('chaos.enabled', { clockOffsetMs: config.clockOffsetMs });
   return chaos;

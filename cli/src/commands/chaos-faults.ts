@@ -121,7 +121,7 @@ export const killCommand = defineCommand({
   },
   args: {
     ...nodeArg,
-    'restart-after': { type: 'string', description: 'have `swarmkv up` start the node again on its data this long after it died (0s .. 10m); a node up did not start refuses it' },
+    'restart-after': { type: 'string', description: 'have `swarmkv up` start the node again on its data this long after it died (0s .. 10m); a node up did not start, or a --memory one, refuses it' },
     ...runArg,
     ...connectionArgs,
   },

@@ -152,7 +152,7 @@ interface DeathWatch {
  * chaos kill asked for it (`--restart-after`) is started again on its data after that wait; any other
  * that exits without being asked to is reported, with `restartHint`'s lines once the cluster had started.
  */
-function watchForDeaths(children: ChildNode[], restartHint: (name: string) => string[], respawn: (index: number) => ChildNode, memory: boolean): DeathWatch {
+function watchForDeaths(children: ChildNode[], restartHint: (name: string) => string[], respawn: (index: number) => ChildNode): DeathWatch {
   const waiting = new Map<number, ReturnType<typeof setTimeout>>();
   let resolveAllExited: (outcome: 'all-exited') => void = () => {};
   const allExited = new Promise<'all-exited'>((resolve) => (resolveAllExited = resolve));
@@ -160,9 +160,7 @@ function watchForDeaths(children: ChildNode[], restartHint: (name: string) => st
     if (waiting.size === 0 && children.every((other) => !other.running)) resolveAllExited('all-exited');
   };
   const restartLater = (index: number, child: ChildNode, afterMs: number) => {
-    // A --memory node keeps no node id either: started again, it is a new member, and the old one stays dead.
-    const onWhat = memory ? ' (with --memory: empty, as a new member; the old one stays listed dead until `swarmkv remove`)' : ' on its data';
-    process.stderr.write(`${child.name} (pid ${child.pid}) was killed by its chaos kill; up starts it again${onWhat} in ${formatDuration(afterMs)}\n`);
+    process.stderr.write(`${child.name} (pid ${child.pid}) was killed by its chaos kill; up starts it again on its data in ${formatDuration(afterMs)}\n`);
     waiting.set(index, setTimeout(() => {
       waiting.delete(index);
       const restarted = respawn(index);
@@ -240,7 +238,7 @@ export const upCommand = configurableFromEnvironment({
       children = plan.nodes.map((node) => spawnNode(plan, node, bootstrapAddress, output));
       let listening = false;
       const restartHint = (name: string) => (listening ? restartHintOf(plan, plan.nodes.find((node) => node.name === name)!, bootstrapAddress) : []);
-      deaths = watchForDeaths(children, restartHint, (index) => spawnNode(plan, plan.nodes[index]!, bootstrapAddress, output), plan.nodes[0]!.dataDir === null);
+      deaths = watchForDeaths(children, restartHint, (index) => spawnNode(plan, plan.nodes[index]!, bootstrapAddress, output));
       const started = await Promise.race([allListening(children, plan.nodeStartTimeoutMs), stops.first]).catch((error: Error) => error);
       if (started instanceof Error) {
         // A node refusing its flags (a port in use, say) exits 2: so does `up`, as a usage error.

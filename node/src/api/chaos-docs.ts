@@ -27,7 +27,7 @@ export const ChaosStateSchema = Type.Object({
     untilMs: Type.Union([Type.Integer(), Type.Null()], { description: 'When the partition heals by itself (real time), or null.' }),
   }),
   pausedUntilMs: Type.Union([Type.Integer(), Type.Null()]),
-  supervised: Type.Boolean({ description: 'Whether a supervisor (`swarmkv up`, `--supervised`) restarts this node when a kill asks for it.' }),
+  supervised: Type.Boolean({ description: 'Whether a kill may ask the supervisor (`swarmkv up`, `--supervised`) to restart this node on its data; false on a `--memory` node.' }),
   events: Type.Array(ChaosEventSchema, { description: `Chaos events, oldest first; the last ${CHAOS_EVENTS_KEPT_MAX} are kept.` }),
 });
 
@@ -72,7 +72,7 @@ export const chaosDocs = {
   },
   kill: {
     summary: 'Kill this node’s process (SIGKILL)',
-    description: 'Once the answer is written, the process sends itself SIGKILL: no leave, no graceful close, as `kill -9`. With `restartAfterMs`, its supervisor (`swarmkv up`) starts it again on its data that long after it died; a node without one (`--supervised`) refuses that with 409 `conflict`.',
+    description: 'Once the answer is written, the process sends itself SIGKILL: no leave, no graceful close, as `kill -9`. With `restartAfterMs`, its supervisor (`swarmkv up`) starts it again on its data that long after it died; a node without one (`--supervised`), or a `--memory` node, refuses that with 409 `conflict`.',
     tags,
     requestBody: {
       ...jsonRequestBody(Type.Object({
@@ -85,7 +85,7 @@ export const chaosDocs = {
       202: ['The process dies once this is written.', Type.Object({ killedAtMs: Type.Integer(), restartAfterMs: Type.Optional(Type.Integer()) })],
       400: badBody,
       404: disabled,
-      409: ['`restartAfterMs` on a node no supervisor restarts: `conflict`.', schemas.Error],
+      409: ['`restartAfterMs` on a node no supervisor restarts, or on a `--memory` node: `conflict`.', schemas.Error],
     }),
   },
 };

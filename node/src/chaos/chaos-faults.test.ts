@@ -19,7 +19,7 @@ function logger(lines: { event: string; fields: LogFields | undefined }[]): Logg
 }
 
 /** `earlyWakeMs`: each sleep ends that much before its timeout by the real clock, as Atomics.wait's can. */
-function faults(earlyWakeMs = 0, supervised = false, killMemory?: KillMemory) {
+function faults(earlyWakeMs = 0, supervised = false, killMemory?: KillMemory, memory = false) {
   const realClock = new ManualClock(1_000_000);
   const clock = new OffsetClock(realClock, 0);
   const timers = new ManualTimers();
@@ -32,6 +32,7 @@ function faults(earlyWakeMs = 0, supervised = false, killMemory?: KillMemory) {
     timers,
     logger: logger(lines),
     supervised,
+    memory,
     ...(killMemory === undefined ? {} : { killMemory }),
     effects: {
       stopTheWorld: (durationMs) => {
@@ -141,6 +142,12 @@ describe('the chaos fault state', () => {
 
     const supervised = faults(0, true);
     expect(supervised.chaos.state().supervised).toBe(true);
+    // A --memory node would come back empty, as a new member: not this one back.
+    const inMemory = faults(0, true, undefined, true);
+    expect(inMemory.chaos.state().supervised).toBe(false);
+    expect(await inMemory.chaos.kill(20_000, {}).then(() => 'killed', (error: unknown) => error)).toMatchObject({ code: 'conflict', message: expect.stringContaining('new, empty member') });
+    expect(inMemory.chaos.state().events).toEqual([]);
+
     await supervised.chaos.kill(20_000, { run: 'k' });
     expect(supervised.chaos.state().events).toMatchObject([{ kind: 'kill', restartAfterMs: 20_000, run: 'k' }]);
     expect(supervised.lines).toEqual([{ event: 'chaos.kill', fields: { restartAfterMs: 20_000, run: 'k' } }]);

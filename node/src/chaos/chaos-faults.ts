@@ -34,6 +34,8 @@ export interface ChaosFaultsOptions {
   readonly effects?: ChaosEffects;
   /** A supervisor restarts this node when a kill asks for it (--supervised, set by `swarmkv up`). */
   readonly supervised?: boolean;
+  /** A --memory node: started again it would be a new, empty member, so a kill may not ask for that. */
+  readonly memory?: boolean;
   /** Keeps the kill that ends this run for the next one's timeline (a durable node's store). */
   readonly killMemory?: KillMemory;
 }
@@ -75,7 +77,7 @@ export class ChaosFaults {
       clockOffsetMs: this.#options.clock.offsetMs,
       partition: { peers: this.partitionedPeers(), untilMs: this.#partitionUntilMs },
       pausedUntilMs: this.#pausedUntilMs,
-      supervised: this.#options.supervised ?? false,
+      supervised: this.#restartable(),
       events: this.#events.list(),
     };
   }
@@ -175,6 +177,9 @@ export class ChaosFaults {
     if (restartAfterMs !== undefined && this.#options.supervised !== true) {
       throw new SwarmError('conflict', 'this node has no supervisor to restart it (only the nodes of `swarmkv up` do); kill it without restartAfterMs and start it again yourself', { field: 'restartAfterMs' });
     }
+    if (restartAfterMs !== undefined && !this.#restartable()) {
+      throw new SwarmError('conflict', 'this node keeps its data in memory: started again it would be a new, empty member, not this one back; kill it without restartAfterMs', { field: 'restartAfterMs' });
+    }
     const killedAtMs = this.#nowMs();
     const event = this.#record('kill', { ...(restartAfterMs === undefined ? {} : { restartAfterMs }), ...cause }, killedAtMs);
     await this.#options.killMemory?.remember(event).catch((error: unknown) => this.#options.logger.warn('chaos.kill_remember_failed', { error: String(error) }));
@@ -185,6 +190,11 @@ export class ChaosFaults {
   close(): void {
     this.#timers.clearTimeout(this.#healTimer);
     this.#healTimer = undefined;
+  }
+
+  /** Whether a kill may ask the supervisor to bring this node back: supervised, and on its data. */
+  #restartable(): boolean {
+    return this.#options.supervised === true && this.#options.memory !== true;
   }
 
   #nowMs(): number {

@@ -32,7 +32,7 @@ export interface ChaosState {
   readonly clockOffsetMs: number;
   readonly partition: { readonly peers: readonly ChaosPeer[]; readonly untilMs: number | null };
   readonly pausedUntilMs: number | null;
-  /** Whether a supervisor (`swarmkv up`) restarts this node when a kill asks for it. */
+  /** Whether a kill may ask the supervisor (`swarmkv up`) to restart this node on its data: supervised, and not --memory. */
   readonly supervised: boolean;
   readonly events: readonly ChaosEvent[];
 }
