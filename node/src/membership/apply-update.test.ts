@@ -46,7 +46,7 @@ describe('member update precedence (SWIM 4.2, memberlist)', () => {
   const rows: Row[] = [
     ['alive about a stranger adds it', undefined, update(PEER, 'alive', 5), ['alive', 5]],
     ['suspect about a stranger is ignored', undefined, update(PEER, 'suspect', 5), undefined],
-    ['dead about a stranger is ignored', undefined, update(PEER, 'dead', 5), undefined],
+    ['dead about a stranger adds it as dead (it died before this node joined; the ring still holds it)', undefined, update(PEER, 'dead', 5), ['dead', 5]],
     ['left about a stranger is ignored', undefined, update(PEER, 'left', 5), undefined],
     ['alive at a higher incarnation wins', ['alive', 5], update(PEER, 'alive', 6), ['alive', 6]],
     ['alive at the same incarnation is old news', ['alive', 5], update(PEER, 'alive', 5), ['alive', 5]],

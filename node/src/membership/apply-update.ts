@@ -39,7 +39,8 @@ export function applyUpdate(draft: Draft, update: MemberUpdate): void {
       startSuspicion(draft, current, update.incarnation, update.from);
       return enqueueBroadcast(draft.broadcasts, update);
     case 'dead':
-      if (!current || !isUp(current) || update.incarnation < current.incarnation) return;
+      if (!current) return learnDead(draft, update);
+      if (!isUp(current) || update.incarnation < current.incarnation) return;
       if (heardSinceAnySuspicionBegan(draft, current)) return applyUpdate(draft, { ...update, state: 'suspect' });
       return markDown(draft, current, update);
     case 'left':
@@ -163,6 +164,18 @@ function confirmSuspicion(draft: Draft, member: Member, accuser: string): boolea
 function markDown(draft: Draft, member: Member, update: MemberUpdate): void {
   draft.suspicions.delete(member.nodeId);
   putMember(draft, { ...member, state: update.state, incarnation: update.incarnation, stateChangedAtMs: draft.nowMs });
+  enqueueBroadcast(draft.broadcasts, update);
+}
+
+/**
+ * A dead member this node never knew (it joined after the death): learned as dead, since the ring is
+ * built from every member but those that left or were removed. A node that ignored it would build a
+ * ring without it, unlike every other node's, and its join would never complete.
+ */
+function learnDead(draft: Draft, update: MemberUpdate): void {
+  if (draft.members.size >= MEMBERS_MAX) return;
+  const { nodeId, name, httpAddress, incarnation } = update;
+  putMember(draft, { nodeId, name, httpAddress, state: 'dead', incarnation, lastHeardAtMs: draft.nowMs, stateChangedAtMs: draft.nowMs, metadata: {} });
   enqueueBroadcast(draft.broadcasts, update);
 }
 

@@ -5,7 +5,8 @@
 import { describe, expect, test } from 'bun:test';
 import { retransmitLimit } from './broadcast-queue';
 import { membershipProfiles } from './membership-config';
-import { SimulatedNetwork, START_MS, type SentMessage } from './simulated-network.test-harness';
+import { ringMemberIds } from './membership-view';
+import { SimulatedNetwork, simulatedNodeId, START_MS, type SentMessage } from './simulated-network.test-harness';
 
 const SEEDS = Array.from({ length: 20 }, (_, index) => 1000 + index);
 const DETECTION_MS_MAX = 5000;
@@ -205,6 +206,22 @@ describe('membership simulation: restarts, leaves and loss', () => {
     expect(deadVerdicts(network)).toBe(0);
     expect(converged(network)).toBe(true);
     if (process.env.MEMBERSHIP_REPORT) process.stdout.write(`10% loss seed ${seed}: ${network.verdicts.filter((verdict) => verdict.state === 'suspect').length} suspect verdicts in 5 min, 0 dead\n`);
+  });
+
+  test.each(SEEDS.slice(0, 5))('a node joining after a crash learns the dead member as dead, so its ring has every member the others have (seed %i)', (seed) => {
+    const network = new SimulatedNetwork({ size: 4, seed });
+    network.runFor(3000);
+    const crashed = network.ids[3]!;
+    network.crash(crashed);
+    network.runFor(15_000);
+    expect(network.ids.slice(0, 3).map((observer) => network.view(observer, crashed)?.state)).toEqual(['dead', 'dead', 'dead']);
+    const joiner = simulatedNodeId(4);
+    network.start(joiner);
+    network.runFor(5000);
+    expect(network.view(joiner, crashed)?.state).toBe('dead');
+    const ringOf = (observer: string) => ringMemberIds(network.nodes.get(observer)!.state);
+    for (const observer of network.ids.filter((id) => id !== crashed)) expect(ringOf(observer)).toEqual(ringOf(network.ids[0]!));
+    expect(ringOf(joiner)).toContain(crashed);
   });
 
   test('with 10% loss a crash is still detected everywhere', () => {

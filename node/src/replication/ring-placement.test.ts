@@ -2,7 +2,7 @@
 // remembers from its previous life, which keep N (and so the quorum) from shrinking to 1.
 import { expect, test } from 'bun:test';
 import { SwarmError } from '../errors';
-import { RING_OWNERSHIP_METADATA, type RingOwnership } from '../ring';
+import { RING_DIGEST_METADATA, RING_OWNERSHIP_METADATA, ringDigest, type RingOwnership } from '../ring';
 import { currentTargets } from './placement';
 import { RingPlacement, type PlacementMembership } from './ring-placement';
 
@@ -112,6 +112,29 @@ test('a member remembered from the previous life is an owner until it reports ot
   reported[B] = { [RING_OWNERSHIP_METADATA]: 'leaving' };
   placement.refresh();
   expect(placement.pending().ring.has(B)).toBe(false);
+});
+
+test('a joiner that learned a member dead from a peer counts it an owner when the owners report the ring with it, and joining otherwise', () => {
+  const states: Record<string, 'alive' | 'dead' | 'left'> = { [SELF]: 'alive', [B]: 'alive', [C]: 'alive', [D]: 'dead' };
+  const owners = [B, C, D].map((nodeId) => ({ nodeId, tokens: 8 }));
+  const reported: Record<string, Record<string, string>> = {
+    [B]: { [RING_OWNERSHIP_METADATA]: 'owner', [RING_DIGEST_METADATA]: ringDigest(owners) },
+    [C]: { [RING_OWNERSHIP_METADATA]: 'owner', [RING_DIGEST_METADATA]: ringDigest(owners) },
+    // D died before this node joined: it never heard D report anything.
+  };
+  const membership = { ...membershipOf(states), metadataOf: (id: string) => reported[id] };
+  const placement = new RingPlacement({ selfId: SELF, membership, replicationFactor: 3, tokensPerNode: 8, selfOwnership: () => 'joining' });
+  expect(placement.current().ring.digest).toBe(ringDigest(owners));
+  expect(placement.pending().ring.has(D)).toBe(true);
+  expect(placement.ownershipOf(D)).toBe('owner');
+
+  // The owners route by a ring without D (it died while joining): it stays a joining member here too.
+  const withoutD = ringDigest([B, C].map((nodeId) => ({ nodeId, tokens: 8 })));
+  reported[B] = { [RING_OWNERSHIP_METADATA]: 'owner', [RING_DIGEST_METADATA]: withoutD };
+  reported[C] = { [RING_OWNERSHIP_METADATA]: 'owner', [RING_DIGEST_METADATA]: withoutD };
+  placement.refresh();
+  expect(placement.current().ring.digest).toBe(withoutD);
+  expect(placement.ownershipOf(D)).toBe('joining');
 });
 
 test('with two joiners, each is a pending target of every key it replicates in its join ring (the current ring with it added)', () => {

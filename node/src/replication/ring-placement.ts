@@ -30,7 +30,7 @@
 // were, at no extra cost.
 
 import { SwarmError } from '../errors';
-import { HashRing, inCurrentRing, inPendingRing, nextVersionedRing, reportedOwnership, RING_DIGEST_METADATA, type RingOwnership, type RingRange, type VersionedRing } from '../ring';
+import { HashRing, inCurrentRing, inPendingRing, nextVersionedRing, reportedOwnership, RING_DIGEST_METADATA, RING_OWNERSHIP_METADATA, ringDigest, type RingOwnership, type RingRange, type VersionedRing } from '../ring';
 import { NO_JOINT_SETS, stableWriteTargets, type Placement, type ReplicaTarget, type WriteTargets } from './placement';
 
 /**
@@ -99,6 +99,8 @@ export class RingPlacement implements Placement {
   readonly #selfOwnership: () => RingOwnership;
   #current: VersionedRing;
   #pending: VersionedRing;
+  /** Down members never heard from that the owners' reported ring holds, as of the last rebuild. */
+  #unheardOwnerIds = new Set<string>();
   /** Each joining member's join ring (current ring + it), kept across rebuilds while unchanged. */
   #joinRings = new Map<string, VersionedRing>();
   /** The current ring without its leaving members, while any member is leaving. */
@@ -207,12 +209,38 @@ export class RingPlacement implements Placement {
     return this.#joinRings.get(nodeId)?.ring;
   }
 
-  /** A member's ownership: as it reported; a member of the previous life's ring is an owner until it says. */
+  /**
+   * A member's ownership: as it reported; a member of the previous life's ring is an owner until it
+   * says, and so is a down member never heard from that the owners' reported ring holds (#unheardOwners).
+   */
   ownershipOf(nodeId: string): RingOwnership {
+    return this.#unheardOwnerIds.has(nodeId) ? 'owner' : this.#reportedOrRememberedOwnership(nodeId);
+  }
+
+  #reportedOrRememberedOwnership(nodeId: string): RingOwnership {
     if (nodeId === this.#selfId) return this.#selfOwnership();
     const metadata = this.#membership.metadataOf(nodeId);
     const reported = metadata === undefined ? undefined : reportedOwnership(metadata);
     return reported ?? (this.#previousOwners.has(nodeId) ? 'owner' : 'joining');
+  }
+
+  /**
+   * Down members this node never heard from first-hand (it joined after they died: membership learned
+   * them dead from a peer's table), so their ownership is unknown here and would count as joining. They
+   * are owners if the current ring with them is the one the owners that are up report: what every
+   * other node routes by. A member that died mid-join is no owner in any report, and stays joining.
+   */
+  #unheardOwners(ids: readonly string[], ownership: ReadonlyMap<string, RingOwnership>): string[] {
+    const unheard = ids.filter((nodeId) => nodeId !== this.#selfId && this.#membership.isDown(nodeId) && ownership.get(nodeId) === 'joining' && this.#membership.metadataOf(nodeId)?.[RING_OWNERSHIP_METADATA] === undefined);
+    if (unheard.length === 0) return [];
+    const withThem = ids.filter((nodeId) => inCurrentRing(ownership.get(nodeId)!) || unheard.includes(nodeId));
+    const digest = ringDigest(withThem.map((nodeId) => ({ nodeId, tokens: this.tokensPerNode })));
+    const reportedByAnOwner = ids.some((nodeId) => {
+      if (nodeId === this.#selfId || this.#membership.isDown(nodeId)) return false;
+      const metadata = this.#membership.metadataOf(nodeId);
+      return metadata !== undefined && reportedOwnership(metadata) === 'owner' && metadata[RING_DIGEST_METADATA] === digest;
+    });
+    return reportedByAnOwner ? unheard : [];
   }
 
   #build(): { current: VersionedRing; pending: VersionedRing } {
@@ -224,7 +252,9 @@ export class RingPlacement implements Placement {
       else if (!ids.includes(nodeId)) ids.push(nodeId);
     }
     if (expired) this.#previousOwners.clear();
-    const ownership = new Map(ids.map((nodeId) => [nodeId, this.ownershipOf(nodeId)]));
+    const ownership = new Map(ids.map((nodeId) => [nodeId, this.#reportedOrRememberedOwnership(nodeId)]));
+    this.#unheardOwnerIds = new Set(this.#unheardOwners(ids, ownership));
+    for (const nodeId of this.#unheardOwnerIds) ownership.set(nodeId, 'owner');
     const currentIds = ids.filter((nodeId) => inCurrentRing(ownership.get(nodeId)!));
     const pendingIds = ids.filter((nodeId) => inPendingRing(ownership.get(nodeId)!));
     const joinRings = new Map<string, VersionedRing>();
