@@ -80,6 +80,11 @@ describe('member update precedence (SWIM 4.2, memberlist)', () => {
     expect(state.broadcasts.has(PEER)).toBe(changed || stale);
   });
 
+  test('dead news about a stranger this node is connected to is not believed: the stranger is about to introduce itself', () => {
+    const connected = membershipStep(stateWith(), { type: 'peerConnected', nodeId: PEER }, NOW_MS).state;
+    expect(receive(connected, [update(PEER, 'dead', 5)]).state.members.get(PEER)).toBeUndefined();
+  });
+
   test('a suspicion repeated by a new accuser is a confirmation, by the same accuser a duplicate', () => {
     const suspected = stateWith(['suspect', 5]);
     expect(suspected.suspicions.get(PEER)?.accusers).toEqual([GOSSIPER]);

@@ -169,11 +169,13 @@ function markDown(draft: Draft, member: Member, update: MemberUpdate): void {
 
 /**
  * A dead member this node never knew (it joined after the death): learned as dead, since the ring is
- * built from every member but those that left or were removed. A node that ignored it would build a
+ * built from every member but those that left or were removed (unless a connection to it is open). A node that ignored it would build a
  * ring without it, unlike every other node's, and its join would never complete.
  */
 function learnDead(draft: Draft, update: MemberUpdate): void {
-  if (draft.members.size >= MEMBERS_MAX) return;
+  // Connected to it, this node is about to hear it introduce itself (both ends push their tables on a
+  // new connection): the news is older than that, and a stranger heard dead would be a false verdict.
+  if (draft.members.size >= MEMBERS_MAX || draft.connections.has(update.nodeId)) return;
   const { nodeId, name, httpAddress, incarnation } = update;
   putMember(draft, { nodeId, name, httpAddress, state: 'dead', incarnation, lastHeardAtMs: draft.nowMs, stateChangedAtMs: draft.nowMs, metadata: {} });
   enqueueBroadcast(draft.broadcasts, update);
