@@ -6,7 +6,10 @@ import { describe, expect, test } from 'bun:test';
 import { analyzeData } from './checker';
 import { type CompletedOp, type Consistency, type Op, type Outcome } from './history';
 import { judgeMinority } from './minority';
+import { Random } from './random';
+import { randomSchedule } from './schedule';
 import { judgeVerdicts } from './verdicts';
+import type { ClusterNode } from '../support/cluster';
 import { type FaultInterval } from './timeline';
 
 let nextId = 0;
@@ -128,5 +131,22 @@ describe('judgeMinority', () => {
     const findings = judgeMinority(ops, [isolated], home, 3, 'isolated');
     expect(findings.judged).toBe(1);
     expect(findings.answered503InTime).toBe(1);
+  });
+});
+
+describe('randomSchedule', () => {
+  const nodes = ['n1', 'n2', 'n3', 'n4', 'n5'].map((name) => ({ name }) as ClusterNode);
+
+  test('every seed isolates a node alone at least once, so the bars on a side smaller than W have requests to judge', () => {
+    for (let seed = 0; seed < 200; seed++) {
+      const steps = randomSchedule(new Random(seed), nodes, 8 * 60_000, false);
+      expect({ seed, isolated: steps.some((step) => step.describe.startsWith('isolate ')) }).toEqual({ seed, isolated: true });
+    }
+  });
+
+  test('the same seed draws the same schedule', () => {
+    const described = (seed: number) => randomSchedule(new Random(seed), nodes, 8 * 60_000, false).map((step) => `${step.describe} ${step.holdMs} ${step.quietMs}`);
+    expect(described(401_531)).toEqual(described(401_531));
+    expect(described(401_531)).not.toEqual(described(679_816));
   });
 });

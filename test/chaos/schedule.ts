@@ -37,11 +37,13 @@ export function shortSchedule(): Step[] {
 
 type FaultDraw = (random: Random, nodes: readonly ClusterNode[], netem: boolean) => Pick<Step, 'describe' | 'apply'> | undefined;
 
+const drawIsolation: FaultDraw = (random, nodes) => {
+  const alone = random.pick(nodes);
+  return { describe: `isolate ${alone.name}`, apply: (i) => i.partition([alone], nodes.filter((node) => node !== alone)) };
+};
+
 const DRAWS: readonly FaultDraw[] = [
-  (random, nodes) => {
-    const alone = random.pick(nodes);
-    return { describe: `isolate ${alone.name}`, apply: (i) => i.partition([alone], nodes.filter((node) => node !== alone)) };
-  },
+  drawIsolation,
   (random, nodes) => {
     const { minority, majority } = split(nodes, random.shuffle(nodes.map((_, index) => index)));
     return { describe: `partition [${minority.map((n) => n.name)}] | [${majority.map((n) => n.name)}]`, apply: (i) => i.partition(minority, majority) };
@@ -94,6 +96,12 @@ export function randomSchedule(random: Random, nodes: readonly ClusterNode[], du
     const step = { ...drawn, holdMs: random.between(5000, 15_000), quietMs: random.between(3000, 8000) };
     steps.push(step);
     plannedMs += step.holdMs + step.quietMs;
+  }
+  // The bars on a side smaller than W judge only the requests sent while a node is isolated alone: a
+  // schedule that drew no isolation would fail them unjudged ("at least 1 judged"), so one is added.
+  if (!steps.some((step) => step.describe.startsWith('isolate '))) {
+    const isolation = drawIsolation(random, nodes, netem)!;
+    steps.splice(Math.floor(steps.length / 2), 0, { ...isolation, holdMs: random.between(5000, 15_000), quietMs: random.between(3000, 8000) });
   }
   return steps;
 }
