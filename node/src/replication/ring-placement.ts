@@ -253,7 +253,11 @@ export class RingPlacement implements Placement {
     }
     if (expired) this.#previousOwners.clear();
     const ownership = new Map(ids.map((nodeId) => [nodeId, this.#reportedOrRememberedOwnership(nodeId)]));
-    this.#unheardOwnerIds = new Set(this.#unheardOwners(ids, ownership));
+    // Once inferred, an owner stays one until it reports otherwise or leaves the ring: the owners'
+    // reports move on (this node's own join changes them) and must not flip it back for a moment.
+    const stillUnheard = [...this.#unheardOwnerIds].filter((nodeId) => ownership.get(nodeId) === 'joining' && this.#membership.metadataOf(nodeId)?.[RING_OWNERSHIP_METADATA] === undefined);
+    for (const nodeId of stillUnheard) ownership.set(nodeId, 'owner');
+    this.#unheardOwnerIds = new Set([...stillUnheard, ...this.#unheardOwners(ids, ownership)]);
     for (const nodeId of this.#unheardOwnerIds) ownership.set(nodeId, 'owner');
     const currentIds = ids.filter((nodeId) => inCurrentRing(ownership.get(nodeId)!));
     const pendingIds = ids.filter((nodeId) => inPendingRing(ownership.get(nodeId)!));
