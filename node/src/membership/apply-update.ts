@@ -175,9 +175,15 @@ function markDown(draft: Draft, member: Member, update: MemberUpdate): void {
 function learnDead(draft: Draft, update: MemberUpdate): void {
   // Connected to it, this node is about to hear it introduce itself (both ends push their tables on a
   // new connection): the news is older than that, and a stranger heard dead would be a false verdict.
-  if (draft.members.size >= MEMBERS_MAX || draft.connections.has(update.nodeId)) return;
-  const { nodeId, name, httpAddress, incarnation } = update;
-  putMember(draft, { nodeId, name, httpAddress, state: 'dead', incarnation, lastHeardAtMs: draft.nowMs, stateChangedAtMs: draft.nowMs, metadata: {} });
+  if (draft.connections.has(update.nodeId)) return;
+  addStranger(draft, update);
+}
+
+/** A member first heard of second-hand, down (dead or removed), in the state the news gives; passed on. */
+function addStranger(draft: Draft, update: MemberUpdate): void {
+  if (draft.members.size >= MEMBERS_MAX) return;
+  const { nodeId, name, httpAddress, state, incarnation } = update;
+  putMember(draft, { nodeId, name, httpAddress, state, incarnation, lastHeardAtMs: draft.nowMs, stateChangedAtMs: draft.nowMs, metadata: {} });
   enqueueBroadcast(draft.broadcasts, update);
 }
 
@@ -188,10 +194,7 @@ function learnDead(draft: Draft, update: MemberUpdate): void {
 function applyRemoved(draft: Draft, update: MemberUpdate, current: Member | undefined): void {
   if (current?.state === 'removed') return;
   if (current) return markDown(draft, current, update);
-  if (draft.members.size >= MEMBERS_MAX) return;
-  const { nodeId, name, httpAddress, incarnation } = update;
-  putMember(draft, { nodeId, name, httpAddress, state: 'removed', incarnation, lastHeardAtMs: draft.nowMs, stateChangedAtMs: draft.nowMs, metadata: {} });
-  enqueueBroadcast(draft.broadcasts, update);
+  addStranger(draft, update);
 }
 
 /** This node removes a member it believes down (the driver checked): gossiped from here on. */

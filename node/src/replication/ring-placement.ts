@@ -231,7 +231,7 @@ export class RingPlacement implements Placement {
    * other node routes by. A member that died mid-join is no owner in any report, and stays joining.
    */
   #unheardOwners(ids: readonly string[], ownership: ReadonlyMap<string, RingOwnership>): string[] {
-    const unheard = ids.filter((nodeId) => nodeId !== this.#selfId && this.#membership.isDown(nodeId) && ownership.get(nodeId) === 'joining' && this.#membership.metadataOf(nodeId)?.[RING_OWNERSHIP_METADATA] === undefined);
+    const unheard = ids.filter((nodeId) => nodeId !== this.#selfId && this.#membership.isDown(nodeId) && this.#neverReported(nodeId, ownership));
     if (unheard.length === 0) return [];
     const withThem = ids.filter((nodeId) => inCurrentRing(ownership.get(nodeId)!) || unheard.includes(nodeId));
     const digest = ringDigest(withThem.map((nodeId) => ({ nodeId, tokens: this.tokensPerNode })));
@@ -241,6 +241,11 @@ export class RingPlacement implements Placement {
       return metadata !== undefined && reportedOwnership(metadata) === 'owner' && metadata[RING_DIGEST_METADATA] === digest;
     });
     return reportedByAnOwner ? unheard : [];
+  }
+
+  /** A member counted as joining only for want of any report of its own (nor a previous life's ring). */
+  #neverReported(nodeId: string, ownership: ReadonlyMap<string, RingOwnership>): boolean {
+    return ownership.get(nodeId) === 'joining' && this.#membership.metadataOf(nodeId)?.[RING_OWNERSHIP_METADATA] === undefined;
   }
 
   #build(): { current: VersionedRing; pending: VersionedRing } {
@@ -255,7 +260,7 @@ export class RingPlacement implements Placement {
     const ownership = new Map(ids.map((nodeId) => [nodeId, this.#reportedOrRememberedOwnership(nodeId)]));
     // Once inferred, an owner stays one until it reports otherwise or leaves the ring: the owners'
     // reports move on (this node's own join changes them) and must not flip it back for a moment.
-    const stillUnheard = [...this.#unheardOwnerIds].filter((nodeId) => ownership.get(nodeId) === 'joining' && this.#membership.metadataOf(nodeId)?.[RING_OWNERSHIP_METADATA] === undefined);
+    const stillUnheard = [...this.#unheardOwnerIds].filter((nodeId) => this.#neverReported(nodeId, ownership));
     for (const nodeId of stillUnheard) ownership.set(nodeId, 'owner');
     this.#unheardOwnerIds = new Set([...stillUnheard, ...this.#unheardOwners(ids, ownership)]);
     for (const nodeId of this.#unheardOwnerIds) ownership.set(nodeId, 'owner');
