@@ -1,10 +1,9 @@
-// The checker on synthetic histories, where the right answer is known: a lost write, a resurrection, a
-// write replaced by a later acknowledged one, a failed write that may or may not have landed, false and
-// justified dead verdicts, and minority-side answers.
+// The chaos runner's judges on synthetic histories, where the right answer is known: false and justified
+// dead verdicts, minority-side answers, and the schedule's draws. The data analysis (lost writes, stale
+// reads) is tested beside it, in cli/src/checker/analysis.test.ts.
 
 import { describe, expect, test } from 'bun:test';
-import { analyzeData } from './checker';
-import { type CompletedOp, type Consistency, type Op, type Outcome } from './history';
+import { type CompletedOp, type Consistency, type Op, type Outcome } from '../../cli/src/checker';
 import { judgeMinority } from './minority';
 import { Random } from './random';
 import { randomSchedule } from './schedule';
@@ -16,68 +15,6 @@ let nextId = 0;
 function op(kind: Op['kind'], key: string, invokedMs: number, completedMs: number, outcome: Outcome, extra: Partial<Op> & { consistency?: Consistency } = {}): CompletedOp {
   return { id: nextId++, client: 'c0', kind, key, consistency: 'quorum', coordinator: 'n1', invokedMs, completedMs, outcome, status: outcome === 'ok' ? (kind === 'delete' ? 204 : 200) : 503, ...extra };
 }
-
-describe('analyzeData', () => {
-  test('an acknowledged write whose key reads back an older value is lost', () => {
-    const ops = [op('put', 'k', 0, 10, 'ok', { value: 'a' }), op('put', 'k', 20, 30, 'ok', { value: 'b' })];
-    const findings = analyzeData(ops, new Map([['k', 'a']]));
-    expect(findings.lost.map((v) => v.op.value)).toEqual(['b']);
-    expect(findings.resurrected).toEqual([]);
-  });
-
-  test('an acknowledged write whose key is absent, with no delete after it, is lost', () => {
-    const findings = analyzeData([op('put', 'k', 0, 10, 'ok', { value: 'a' })], new Map([['k', null]]));
-    expect(findings.lost).toHaveLength(1);
-  });
-
-  test('a write replaced by a later acknowledged write is not lost', () => {
-    const ops = [op('put', 'k', 0, 10, 'ok', { value: 'a' }), op('put', 'k', 20, 30, 'ok', { value: 'b' })];
-    expect(analyzeData(ops, new Map([['k', 'b']])).lost).toEqual([]);
-  });
-
-  test('overlapping acknowledged writes may land in either order', () => {
-    const ops = [op('put', 'k', 0, 30, 'ok', { value: 'a' }), op('put', 'k', 10, 20, 'ok', { value: 'b' })];
-    expect(analyzeData(ops, new Map([['k', 'a']])).lost).toEqual([]);
-    expect(analyzeData(ops, new Map([['k', 'b']])).lost).toEqual([]);
-  });
-
-  test('a failed write may or may not have landed: either final state is fine', () => {
-    const ops = [op('put', 'k', 0, 10, 'ok', { value: 'a' }), op('put', 'k', 20, 30, 'failed', { value: 'b' }), op('put', 'k', 40, 50, 'timeout', { value: 'c' })];
-    for (const found of ['a', 'b', 'c']) expect(analyzeData(ops, new Map([['k', found]])).lost).toEqual([]);
-  });
-
-  test('a failed write does not excuse a lost acknowledged write that came after it', () => {
-    const ops = [op('put', 'k', 0, 10, 'failed', { value: 'a' }), op('put', 'k', 20, 30, 'ok', { value: 'b' })];
-    expect(analyzeData(ops, new Map([['k', 'a']])).lost.map((v) => v.op.value)).toEqual(['b']);
-  });
-
-  test('an acknowledged delete whose key reads back a value written before it is a resurrection', () => {
-    const ops = [op('put', 'k', 0, 10, 'ok', { value: 'a' }), op('delete', 'k', 20, 30, 'ok')];
-    const findings = analyzeData(ops, new Map([['k', 'a']]));
-    expect(findings.resurrected).toHaveLength(1);
-    expect(findings.resurrected[0]!.found).toBe('a');
-    expect(findings.lost).toEqual([]);
-  });
-
-  test('a value written after the delete is not a resurrection; a 404 delete is no write', () => {
-    const ops = [op('delete', 'k', 0, 10, 'ok'), op('put', 'k', 20, 30, 'ok', { value: 'b' })];
-    expect(analyzeData(ops, new Map([['k', 'b']])).resurrected).toEqual([]);
-    const noop = [op('put', 'k', 0, 10, 'ok', { value: 'a' }), op('delete', 'k', 20, 30, 'ok', { status: 404 })];
-    expect(analyzeData(noop, new Map([['k', null]])).lost).toHaveLength(1);
-  });
-
-  test('writes at consistency one are not judged, but explain the final state', () => {
-    const ops = [op('put', 'k', 0, 10, 'ok', { value: 'a' }), op('put', 'k', 20, 30, 'ok', { value: 'b', consistency: 'one' })];
-    const findings = analyzeData(ops, new Map([['k', 'b']]));
-    expect(findings.lost).toEqual([]);
-    expect(findings.acknowledgedQuorumPuts).toBe(1);
-    expect(analyzeData(ops, new Map([['k', 'a']])).lost).toEqual([]);
-  });
-
-  test('a value nobody wrote is a phantom', () => {
-    expect(analyzeData([op('put', 'k', 0, 10, 'ok', { value: 'a' })], new Map([['k', 'zzz']])).phantoms).toEqual([{ key: 'k', found: 'zzz' }]);
-  });
-});
 
 function interval(fields: Partial<FaultInterval> & Pick<FaultInterval, 'startMs'>): FaultInterval {
   return { kind: 'cut', description: 'test', downNodes: [], cutLinks: [], ...fields };

@@ -5,7 +5,7 @@
 
 import type { ClusterNode, TestCluster } from '../support/cluster';
 import { mapConcurrent } from '../support/cluster-scenarios';
-import type { FinalState } from './checker';
+import type { FinalState } from '../../cli/src/checker';
 
 const REQUESTS_IN_FLIGHT_MAX = 32;
 const FINAL_READ_ATTEMPTS_MAX = 40;

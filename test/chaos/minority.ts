@@ -12,7 +12,7 @@
 //   home: fewer than W of the key's home replicas are on the coordinator's side (the bar read
 //         strictly); a sloppy quorum succeeds here, so the two scopes are reported apart.
 
-import { type CompletedOp } from './history';
+import { type CompletedOp } from '../../cli/src/checker';
 import { type FaultInterval } from './timeline';
 
 /** The bar: a minority-side request that cannot reach W replicas answers 503 within this. */

@@ -2,10 +2,8 @@
 // lost writes, resurrections, minority successes, false verdicts and differing replicas, exactly).
 
 import { atLeast, atMost, type BarResult } from './bars';
-import { analyzeData, type DataFindings } from './checker';
+import { analyzeData, analyzeReads, type DataFindings, type FinalState, type History, type Op, type ReadFindings } from '../../cli/src/checker';
 import type { Convergence } from './final-state';
-import type { FinalState } from './checker';
-import type { History, Op } from './history';
 import { judgeMinority, MINORITY_BAR_MS, type MinorityFindings } from './minority';
 import type { FaultTimeline } from './timeline';
 import { judgeVerdicts, type DeadVerdict, type VerdictFindings } from './verdicts';
@@ -26,6 +24,8 @@ export interface RunFigures {
 
 export interface Analysis {
   readonly data: DataFindings;
+  /** Reads that missed a quorum write acknowledged before they began (what `swarmkv check` fails on at quorum). */
+  readonly reads: ReadFindings;
   /** Minority sides smaller than W: no quorum of any kind is reachable. */
   readonly isolated: MinorityFindings;
   /** Fewer than W home replicas on the minority side (a sloppy quorum of stand-ins may still be). */
@@ -37,6 +37,7 @@ export function analyze(figures: RunFigures): Analysis {
   const ops = figures.history.completed();
   return {
     data: analyzeData(ops, figures.finals.state),
+    reads: analyzeReads(ops),
     isolated: judgeMinority(ops, figures.timeline.partitions(), figures.replicas, figures.replicationFactor, 'isolated'),
     minority: judgeMinority(ops, figures.timeline.partitions(), figures.replicas, figures.replicationFactor, 'home'),
     verdicts: judgeVerdicts(figures.verdicts, figures.timeline.intervals),
@@ -72,14 +73,17 @@ export interface BarOptions {
 }
 
 export function chaosBars(figures: RunFigures, options: BarOptions): BarResult[] {
-  const { data, isolated, minority, verdicts } = analyze(figures);
+  const { data, reads, isolated, minority, verdicts } = analyze(figures);
   const ops = figures.history.ops.length;
+  const staleAtQuorum = reads.stale.filter((stale) => stale.read.consistency !== 'one').length;
+  const staleAtOne = reads.stale.length - staleAtQuorum;
   const sloppyNote = options.sloppyMinorityEnforced ? '' : ' (reported only)';
   return [
     atLeast('operations', ops, options.opsMin),
     atMost('acknowledged quorum writes lost', data.lost.length, 0, '', `of ${data.acknowledgedQuorumPuts} acknowledged quorum PUTs`),
     atMost('deleted keys resurrected', data.resurrected.length, 0, '', `of ${data.acknowledgedQuorumDeletes} acknowledged quorum DELETEs`),
     atMost('final values no client wrote', data.phantoms.length, 0),
+    { ...atMost('stale reads at quorum (reported)', staleAtQuorum, 0, '', `of ${reads.reads.quorum + reads.reads.all}; at one ${staleAtOne} of ${reads.reads.one}; ${reads.impossible.length} reads of a value no write could have left`), informational: true },
     atMost('keys unreadable at consistency all after the heal', figures.finals.unread.length, 0),
     ...minorityBars(`minority side smaller than W`, isolated, true),
     ...minorityBars(`minority side without W home replicas of the key${sloppyNote}`, minority, options.sloppyMinorityEnforced),
@@ -108,7 +112,7 @@ function classify(label: string, ops: readonly Op[], figures: RunFigures): strin
 
 /** The evidence behind failing bars, one line each. */
 export function evidence(figures: RunFigures): string[] {
-  const { data, isolated, minority, verdicts } = analyze(figures);
+  const { data, reads, isolated, minority, verdicts } = analyze(figures);
   const show = <T>(label: string, items: readonly T[], format: (item: T) => string) => items.slice(0, EVIDENCE_SHOWN_MAX).map((item) => `${label}: ${format(item)}`);
   const opText = (op: Op) => {
     const answered = (op.answeredBy ?? []).map((id) => figures.names.get(id) ?? id);
@@ -121,6 +125,8 @@ export function evidence(figures: RunFigures): string[] {
     ...show('lost', data.lost, (v) => `${opText(v.op)}; final ${JSON.stringify(v.found)}; replicas ${figures.replicas.get(v.key)?.join(',')}`),
     ...show('resurrected', data.resurrected, (v) => `${opText(v.op)}; final ${JSON.stringify(v.found)}`),
     ...show('phantom', data.phantoms, (p) => `${p.key}=${p.found}`),
+    ...show('stale quorum read', reads.stale.filter((stale) => stale.read.consistency !== 'one'), (stale) => `${opText(stale.read)} read ${JSON.stringify(stale.read.readValue)}, missing ${opText(stale.missed)}`),
+    ...show('impossible read', reads.impossible, (read) => `${opText(read)} read ${JSON.stringify(read.readValue)}`),
     ...show('isolated success', isolated.successes, opText),
     ...show('isolated hang', isolated.hangsOrOther, opText),
     ...show('minority success', minority.successes, opText),

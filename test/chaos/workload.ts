@@ -5,7 +5,7 @@
 // duration, whichever comes first.
 
 import type { ClusterNode, TestCluster } from '../support/cluster';
-import { History, type Consistency, type OpKind } from './history';
+import { History, type Consistency, type OpKind } from '../../cli/src/checker';
 import type { Random } from './random';
 
 /** Past the coordinator's 1.5 s quorum deadline and the 2 s bar: a request still open then is a hang. */

@@ -1,10 +1,11 @@
-// The workload's history: one record per client operation, invoked and then completed as ok, failed
-// or timed-out, with the test process's own monotonic timestamps (performance.now()), so that node
+// A workload's history: one record per client operation, invoked and then completed as ok, failed
+// or timed-out, with the client process's own monotonic timestamps (performance.now()), so that node
 // clock skew cannot reorder what the clients saw. Every write carries a value no other write uses.
+// `swarmkv check` and the chaos test runner both keep one.
 
-import type { Consistency } from '../support/cluster';
+import type { CONSISTENCY_LEVELS } from '../../../node/src';
 
-export type { Consistency };
+export type Consistency = (typeof CONSISTENCY_LEVELS)[number];
 export interface Op {
   readonly id: number;
   readonly client: string;
@@ -37,7 +38,6 @@ export type OpKind = 'put' | 'delete' | 'get';
  * on some replica: it is indeterminate, not absent.
  */
 export type Outcome = 'ok' | 'failed' | 'timeout';
-
 
 export class History {
   readonly ops: Op[] = [];
