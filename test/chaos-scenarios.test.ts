@@ -4,7 +4,8 @@
 // the test maps those names and URLs onto its own cluster's (n1..n3 on the test network) and nothing
 // else. While a scenario runs, the test watches what a learner is told to watch: membership on the
 // other side, hints and convergence after the heal, last-writer-wins under skew, and every member's
-// chaos events labelled with the scenario's --run. Then `swarmkv chaos plan` output is replayed too.
+// chaos events labelled with the scenario's --run. Then `swarmkv chaos plan` output is replayed too,
+// and `swarmkv check` replays the partition under its client workload and judges what the clients saw.
 
 import { describe, expect, test } from 'bun:test';
 import { spawn } from 'node:child_process';
@@ -58,11 +59,11 @@ function whileRunning(cluster: TestCluster, running: RunningScript, predicate: (
   }, DETECTION_MS_MAX, what);
 }
 
-/** Runs `swarmkv run` on a script; resolves when it exits. */
-function runScript(scratch: string, name: string, text: string, urls: readonly string[]): Promise<RunResult> {
+/** Runs `swarmkv run` on a script (or another command given the script's path); resolves when it exits. */
+function runScript(scratch: string, name: string, text: string, urls: readonly string[], command: (path: string) => string[] = (path) => ['run', path]): Promise<RunResult> {
   const path = join(scratch, name);
   writeFileSync(path, text);
-  const child = spawn('node', [CLI_PATH, 'run', path, '--url', urls.join(',')], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SWARMKV_TOKEN: '' } });
+  const child = spawn('node', [CLI_PATH, ...command(path), '--url', urls.join(',')], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SWARMKV_TOKEN: '' } });
   let [stdout, stderr] = ['', ''];
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -182,5 +183,55 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('chaos scenarios replayed by swarmkv run'
     const events = (await Promise.all([n1, n2, n3].map((node) => chaosEvents(cluster(), node)))).flat().filter((event) => event.run === 'planned-11');
     expect(events.filter((event) => event.kind === 'partition' || event.kind === 'skew').length).toBeGreaterThanOrEqual(planned);
     await cluster().waitFor(() => cluster().allSeeAllAlive(), CONVERGENCE_MS_MAX, 'every member alive after the planned run');
+  }), TEST_MS);
+
+  test('swarmkv check replays the partition under a workload: the cut-off member refuses quorum requests while it lasts, nothing acknowledged is lost, no quorum read is stale', () => withScratch(async () => {
+    const [n1, n2, n3] = cluster().nodes as [ClusterNode, ClusterNode, ClusterNode];
+    await settled(cluster());
+    const result = await runScript(scratch, 'check-partition.txt', mappedScenario(cluster(), 'partition-and-heal.txt'), [n1.url, n2.url], (path) => ['check', '--during', path, '--seed', '7', '--one-percent', '50', '--json']);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout.split('\n').filter((line) => line.startsWith('{"runId"'))[0]!) as {
+      seed: number; members: { name: string }[]; byMember: Record<string, { ok: number; refused: number }>; refusals: Record<string, number>;
+      finalReads: { keys: number; unread: string[] }; acknowledgedQuorumPuts: number; lost: unknown[]; undoneDeletes: unknown[]; phantoms: unknown[];
+      reads: { one: number; quorum: number }; staleReads: { read: { consistency: string } }[]; violations: number; ok: boolean; scriptExitCode: number;
+    };
+    expect(report.seed).toBe(7);
+    expect(report.members.map((member) => member.name)).toEqual([n1.name, n2.name, n3.name]);
+    expect(report.scriptExitCode).toBe(0);
+    // n3 alone holds one of each key's three replicas: its quorum requests are refused during the partition.
+    expect(report.byMember[n3.name]!.refused).toBeGreaterThan(0);
+    expect(report.refusals['503 insufficient_replicas']).toBeGreaterThan(0);
+    expect(report.byMember[n1.name]!.refused + report.byMember[n2.name]!.refused).toBe(0);
+    expect(report.acknowledgedQuorumPuts).toBeGreaterThan(100);
+    expect(report.finalReads.unread).toEqual([]);
+    expect([report.lost, report.undoneDeletes, report.phantoms]).toEqual([[], [], []]);
+    expect(report.reads.quorum).toBeGreaterThan(50);
+    expect(report.staleReads.filter((stale) => stale.read.consistency !== 'one')).toEqual([]);
+    expect(report).toMatchObject({ violations: 0, ok: true });
+    // The tick lines on stderr show the refusals as they happen, per member.
+    expect(result.stderr).toMatch(new RegExp(`${n3.name} \\d+ ok, \\d+ refused`));
+    await cluster().waitFor(() => cluster().allSeeAllAlive(), CONVERGENCE_MS_MAX, 'every member alive after the checked partition');
+  }), TEST_MS);
+
+  test('swarmkv check catches what a skewed minority does: refused and at-one writes from a clock an hour ahead outlive later quorum writes, reported as lost (exit 6) with the write that won', () => withScratch(async () => {
+    const [n1, n2, n3] = cluster().nodes as [ClusterNode, ClusterNode, ClusterNode];
+    await settled(cluster());
+    const result = await runScript(scratch, 'check-skew.txt', mappedScenario(cluster(), 'skewed-minority.txt'), [n1.url, n2.url], (path) => ['check', '--during', path, '--seed', '9', '--one-percent', '50', '--json']);
+    expect(result.code).toBe(6);
+    const report = JSON.parse(result.stdout.split('\n').filter((line) => line.startsWith('{"runId"'))[0]!) as {
+      lost: { key: string; found: string | null; op: { coordinator: string; completedAt: string }; foundWrittenBy: { coordinator: string; invokedAt: string } | null }[];
+      violations: number; ok: boolean; scriptExitCode: number;
+    };
+    expect(report.scriptExitCode).toBe(0);
+    expect(report.ok).toBe(false);
+    expect(report.lost.length).toBeGreaterThan(0);
+    // Every write that won was sent to n3, the skewed minority, before the lost write was acknowledged on the majority side.
+    for (const lost of report.lost) {
+      expect(lost.op.coordinator === n1.name || lost.op.coordinator === n2.name).toBe(true);
+      expect(lost.foundWrittenBy?.coordinator).toBe(n3.name);
+      expect(Date.parse(lost.foundWrittenBy!.invokedAt)).toBeLessThan(Date.parse(lost.op.completedAt));
+    }
+    expect(((await cluster().request(n3, 'GET', '/chaos')).body as { clockOffsetMs: number }).clockOffsetMs).toBe(0);
+    await cluster().waitFor(() => cluster().allSeeAllAlive(), CONVERGENCE_MS_MAX, 'every member alive after the skewed partition');
   }), TEST_MS);
 });

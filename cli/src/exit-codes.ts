@@ -8,6 +8,8 @@ export const exitCodes = {
   refused: 4,
   /** A local file, or stdout, could not be read or written (an import's dump, an export's output). */
   localIo: 5,
+  /** `swarmkv check` found a lost write, an undone delete, a value nobody wrote or a stale quorum read. */
+  checkFailed: 6,
   /** Stopped by Ctrl-C or SIGTERM (128 + SIGINT's number, as shells report it), after saying where it stopped. */
   interrupted: 130,
 } as const;
@@ -21,6 +23,17 @@ export class CliFailure extends Error {
   constructor(exitCode: ExitCode, message: string) {
     super(message);
     this.name = 'CliFailure';
+    this.exitCode = exitCode;
+  }
+}
+
+/** A failure already reported on the terminal (a script's failing line, `swarmkv check`'s verdict): it carries only the exit code. */
+export class ReportedFailure extends Error {
+  readonly exitCode: number;
+
+  constructor(exitCode: number) {
+    super(`failed with exit code ${exitCode}`);
+    this.name = 'ReportedFailure';
     this.exitCode = exitCode;
   }
 }

@@ -4,6 +4,7 @@
 import { defineCommand, runCommand as runCittyCommand, type ArgsDef, type CommandDef } from 'citty';
 import { bootstrapCommand } from './commands/bootstrap';
 import { chaosCommand } from './commands/chaos';
+import { checkCommand } from './commands/check';
 import { COMMANDS_TAKING_ANY_WORDS } from './commands/chaos-faults';
 import { completionCommand } from './commands/completion';
 import { delCommand } from './commands/del';
@@ -20,11 +21,11 @@ import { rebalanceCommand } from './commands/rebalance';
 import { removeCommand } from './commands/remove';
 import { repairCommand } from './commands/repair';
 import { ringCommand } from './commands/ring';
-import { runCommand, ScriptFailed } from './commands/run';
+import { runCommand } from './commands/run';
 import { statusCommand } from './commands/status';
 import { tokenCommand } from './commands/token';
 import { upCommand } from './commands/up';
-import { CliFailure, exitCodes } from './exit-codes';
+import { CliFailure, exitCodes, ReportedFailure } from './exit-codes';
 import { setRootCommand, withHelp } from './help/command-help';
 import { printError } from './output';
 import { quoteForTerminal, terminalColumns } from './terminal-text';
@@ -36,7 +37,7 @@ export const rootCommand = withHelp(defineCommand({
     name: 'swarmkv',
     version: '0.1.0',
     description:
-      'A peer-to-peer, sharded, replicated key-value store: nodes find each other on a DHT, keep N replicas of every key, and heal after failures.\n\nExit codes: 0 ok, 1 not found, 2 usage error, 3 node unreachable, 4 refused by the node, 5 a local file or stdout could not be read or written.',
+      'A peer-to-peer, sharded, replicated key-value store: nodes find each other on a DHT, keep N replicas of every key, and heal after failures.\n\nExit codes: 0 ok, 1 not found, 2 usage error, 3 node unreachable, 4 refused by the node, 5 a local file or stdout could not be read or written, 6 swarmkv check found a violation.',
   },
   subCommands: {
     node: nodeCommand,
@@ -58,6 +59,7 @@ export const rootCommand = withHelp(defineCommand({
     leave: leaveCommand,
     remove: removeCommand,
     chaos: chaosCommand,
+    check: checkCommand,
     completion: completionCommand,
     token: tokenCommand,
   },
@@ -116,7 +118,7 @@ export async function runCli(rawArgs: string[]): Promise<number> {
     await runCittyCommand(rootCommand, { rawArgs });
     return exitCodes.ok;
   } catch (error) {
-    if (error instanceof ScriptFailed) return error.exitCode;
+    if (error instanceof ReportedFailure) return error.exitCode;
     if (error instanceof CliFailure) {
       printError(error.message);
       return error.exitCode;

@@ -22,8 +22,9 @@ describe('script lines', () => {
     expect(() => parseScript(script)).toThrow(message);
   });
 
-  test('shell operators and nested node/run lines are still refused', () => {
+  test('shell operators and nested node/run/check lines are still refused', () => {
     expect(() => parseScript('put a 1 | get a')).toThrow('shell operators are not supported');
     expect(() => parseScript('run other.txt')).toThrow('"run" cannot run inside a script');
+    expect(() => parseScript('check --during other.txt')).toThrow('"check" cannot run inside a script');
   });
 });

@@ -5,8 +5,8 @@ import { parse } from 'shell-quote';
 import { CliFailure, exitCodes } from '../exit-codes';
 import { parseBoundedDurationMs } from './chaos-duration';
 
-/** Commands that make no sense inside a script: one would never return, the other could recurse. */
-const NOT_IN_SCRIPTS = new Set(['node', 'run']);
+/** Commands that make no sense inside a script: `node` would never return, `run` and `check` (which replays a script) could recurse. */
+const NOT_IN_SCRIPTS = new Set(['node', 'run', 'check']);
 /** The longest `sleep` a script may ask for: longer is a typo (`sleep 60m` for `60s`), not a plan. */
 export const SCRIPT_SLEEP_MS_MAX = 3_600_000;
 

@@ -5,11 +5,11 @@
 
 import { defineCommand } from 'citty';
 import { readFileSync } from 'node:fs';
-import { CliFailure, exitCodes } from '../exit-codes';
+import { CliFailure, exitCodes, ReportedFailure } from '../exit-codes';
 import { printError } from '../output';
 import { runCli } from '../run-cli';
 import { withHelp } from '../help/command-help';
-import { parseScript } from './run-script';
+import { parseScript, type ScriptLine } from './run-script';
 
 export const runCommand = defineCommand({
   meta: {
@@ -29,20 +29,8 @@ export const runCommand = defineCommand({
     } catch (error) {
       throw new CliFailure(exitCodes.usage, `cannot read script ${args.file}: ${(error as Error).message}`);
     }
-    let firstFailure = 0;
-    for (const { lineNumber, argv, sleepMs } of parseScript(text)) {
-      if (sleepMs !== undefined) {
-        await new Promise((resolve) => setTimeout(resolve, sleepMs));
-        continue;
-      }
-      const lineArgv = args.url !== undefined && !argv.some((arg) => arg === '--url' || arg.startsWith('--url=')) ? [...argv, '--url', args.url] : argv;
-      const code = await runCli(lineArgv);
-      if (code === exitCodes.ok) continue;
-      printError(`line ${lineNumber} failed with exit code ${code}: ${argv.join(' ')}`);
-      if (firstFailure === 0) firstFailure = code;
-      if (!args['keep-going']) break;
-    }
-    if (firstFailure !== 0) throw new ScriptFailed(firstFailure);
+    const firstFailure = await runScriptLines(parseScript(text), { defaultUrl: args.url, keepGoing: args['keep-going'] });
+    if (firstFailure !== 0) throw new ReportedFailure(firstFailure); // each failing line reported itself
   },
 });
 
@@ -53,11 +41,33 @@ withHelp(runCommand, {
   nodeOptions: ['url'],
 });
 
-/** The script's own outcome: its lines already reported themselves, so this carries only the code. */
-export class ScriptFailed extends Error {
-  readonly exitCode: number;
-  constructor(exitCode: number) {
-    super(`script failed with exit code ${exitCode}`);
-    this.exitCode = exitCode;
+export interface ScriptOptions {
+  /** --url for every line that does not give one. */
+  readonly defaultUrl?: string | undefined;
+  readonly keepGoing: boolean;
+  /** Checked before each line and at the end of each sleep: true ends the script there (`swarmkv check`'s Ctrl-C). */
+  readonly stopRequested?: () => boolean;
+  /** Resolves when a stop is requested, to cut a sleep short. */
+  readonly stopped?: Promise<void>;
+}
+
+/** Runs parsed lines in order (each reports itself); resolves with the first failing line's exit code, 0 if none. */
+export async function runScriptLines(lines: readonly ScriptLine[], options: ScriptOptions): Promise<number> {
+  let firstFailure = 0;
+  for (const { lineNumber, argv, sleepMs } of lines) {
+    if (options.stopRequested?.() === true) break;
+    if (sleepMs !== undefined) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([new Promise((resolve) => (timer = setTimeout(resolve, sleepMs))), ...(options.stopped === undefined ? [] : [options.stopped])]);
+      clearTimeout(timer);
+      continue;
+    }
+    const lineArgv = options.defaultUrl !== undefined && !argv.some((arg) => arg === '--url' || arg.startsWith('--url=')) ? [...argv, '--url', options.defaultUrl] : argv;
+    const code = await runCli(lineArgv);
+    if (code === exitCodes.ok) continue;
+    printError(`line ${lineNumber} failed with exit code ${code}: ${argv.join(' ')}`);
+    if (firstFailure === 0) firstFailure = code;
+    if (!options.keepGoing) break;
   }
+  return firstFailure;
 }

@@ -15,6 +15,8 @@ export interface OptionFacts {
   readonly environmentVariable: string | undefined;
   readonly choices: readonly string[] | undefined;
   readonly namesNode: boolean;
+  /** What help calls the value (citty's `valueHint`: `--during <file>`), when its name would not say. */
+  readonly valueHint: string | undefined;
 }
 
 export interface PositionalFacts {
@@ -54,6 +56,7 @@ function optionFacts(name: string, arg: ArgDef, help: CommandHelp): OptionFacts 
     environmentVariable: help.environment?.[name] ?? (help.optionsFromEnvironment === true ? ruleVariableFor(name) : undefined),
     choices: help.choices?.[name] ?? (arg.type === 'enum' ? arg.options : undefined),
     namesNode: help.nodeOptions?.includes(name) ?? false,
+    valueHint: 'valueHint' in arg ? arg.valueHint : undefined,
   };
 }
 

@@ -72,8 +72,9 @@ const CHOICES_IN_TERM_CHARS_MAX = 24;
 /** A no-break space: a note's label stays on the line of its value. */
 const NO_BREAK = '\u00a0';
 
-/** What an option's value is called in its term: its choices, a unit, or its own name. */
+/** What an option's value is called in its term: its hint, its choices, a unit, or its own name. */
 function placeholderOf(option: OptionFacts): string {
+  if (option.valueHint !== undefined) return option.valueHint;
   const choices = option.choices?.join('|');
   if (choices !== undefined && choices.length <= CHOICES_IN_TERM_CHARS_MAX) return choices;
   if (option.name.endsWith('-ms')) return 'ms';
