@@ -3,7 +3,6 @@
 // write that won, and the tick line's words for a member that answered, refused or keeps requests waiting.
 
 import { describe, expect, test } from 'bun:test';
-import { SeededRandom } from '../../node/src';
 import { analyzeData, analyzeReads, type FinalState } from './checker';
 import { checkExitCode, summaryJson, summaryLines, tickLine } from './check-report';
 import type { CheckPlan, CheckResult } from './check-run';
@@ -15,7 +14,7 @@ const TARGETS = [{ name: 'n1', url: 'http://127.0.0.1:7070' }, { name: 'n3', url
 
 /** A result whose history is: n3 writes "old" at one, n1 then acknowledges "new" at quorum, and the key reads back `final`. */
 function resultWith(final: string | null, overrides: Partial<Pick<CheckResult, 'scriptExitCode' | 'finalReads'>> = {}): CheckResult {
-  const workload = new CheckWorkload(TARGETS, { ...PLAN, keyPrefix: 'check:7-x:', token: undefined }, new SeededRandom(7));
+  const workload = new CheckWorkload(TARGETS, { ...PLAN, keyPrefix: 'check:7-x:' });
   const history = workload.history;
   history.complete(history.invoke({ client: 'c1', kind: 'put', key: 'k', value: 'old', consistency: 'one', coordinator: 'n3' }, 0), 'ok', { status: 200 }, 10);
   history.complete(history.invoke({ client: 'c0', kind: 'put', key: 'k', value: 'new', consistency: 'quorum', coordinator: 'n1' }, 20), 'ok', { status: 200 }, 30);

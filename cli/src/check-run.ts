@@ -2,7 +2,6 @@
 // duration or while a scenario script replays, a settling wait, then every key the workload touched
 // read once more at quorum, and the history judged (cli/src/checker/). Over HTTP only.
 
-import { SeededRandom } from '../../node/src';
 import { analyzeData, analyzeReads, keysOf, type DataFindings, type FinalState, type ReadFindings } from './checker';
 import { CHECK_REQUEST_TIMEOUT_MS, CheckWorkload, readValueOf, type CheckTarget, type NodeTally } from './check-workload';
 import { chaosTargets } from './commands/chaos-members';
@@ -68,11 +67,24 @@ async function checkTargets(client: NodeClient): Promise<CheckTarget[]> {
   return targets.map(({ name, url }) => ({ name, url }));
 }
 
+/**
+ * One write and its delete, before any load: a token that may read but not write (403), or a node that
+ * refuses writes for another reason, fails the check at once with the node's own words, rather than
+ * after a run whose every write was refused.
+ */
+async function preflight(client: NodeClient, keyPrefix: string): Promise<void> {
+  const path = `${keyPath(`${keyPrefix}preflight`)}?consistency=one`;
+  await client.expectOk('PUT', path, { value: 'preflight' });
+  await client.expectOk('DELETE', path);
+}
+
 export async function runCheck(plan: CheckPlan, io: CheckIo): Promise<CheckResult> {
-  const targets = await checkTargets(new NodeClient(plan.urls, plan.token));
+  const client = new NodeClient(plan.urls, plan.token);
+  const targets = await checkTargets(client);
   const runId = `${plan.seed}-${Date.now().toString(36)}`;
   const keyPrefix = `check:${runId}:`;
-  const workload = new CheckWorkload(targets, { ...plan, keyPrefix }, new SeededRandom(plan.seed));
+  await preflight(client, keyPrefix);
+  const workload = new CheckWorkload(targets, { ...plan, keyPrefix });
   io.started(targets);
   const startedMs = performance.now();
   workload.start();

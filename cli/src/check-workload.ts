@@ -5,7 +5,7 @@
 // Every operation goes into the history as invoked, then ok, failed or timed out, and into the tally
 // that `swarmkv check` prints once a second.
 
-import type { SeededRandom } from '../../node/src';
+import { SeededRandom } from '../../node/src';
 import { History, type Consistency, type OpKind } from './checker';
 import { exchange } from './http-exchange';
 import { keyPath } from './node-client';
@@ -31,6 +31,8 @@ export interface CheckWorkloadOptions {
   readonly oneShare: number;
   readonly keyPrefix: string;
   readonly token: string | undefined;
+  /** Each client draws from a generator of its own, seeded from this and its index: client i's n-th operation is the same in every run with this seed, whatever the timing. */
+  readonly seed: number;
 }
 
 /** How the operations sent to one member ended: answered and acknowledged, answered with a refusal, no answer in time, no connection. */
@@ -45,6 +47,11 @@ export function emptyTally(): NodeTally {
   return { ok: 0, refused: 0, timeout: 0, unreachable: 0 };
 }
 
+/** Client `index`'s seed: distinct per client (a golden-ratio stride), a 32-bit word as the generator takes. */
+export function clientSeed(seed: number, index: number): number {
+  return (seed + Math.imul(index + 1, 0x9e37_79b9)) >>> 0;
+}
+
 export function keyName(prefix: string, index: number): string {
   return `${prefix}k${String(index).padStart(5, '0')}`;
 }
@@ -55,22 +62,20 @@ export class CheckWorkload {
   readonly refusals = new Map<string, number>();
   readonly #targets: readonly CheckTarget[];
   readonly #options: CheckWorkloadOptions;
-  readonly #random: SeededRandom;
   #tally = new Map<string, NodeTally>();
   readonly #totals = new Map<string, NodeTally>();
   readonly #waiting = new Map<string, number>();
   #running = false;
   #clients: Promise<void>[] = [];
 
-  constructor(targets: readonly CheckTarget[], options: CheckWorkloadOptions, random: SeededRandom) {
+  constructor(targets: readonly CheckTarget[], options: CheckWorkloadOptions) {
     this.#targets = targets;
     this.#options = options;
-    this.#random = random;
   }
 
   start(): void {
     this.#running = true;
-    this.#clients = Array.from({ length: this.#options.clients }, (_, index) => this.#client(`c${index}`, this.#targets[index % this.#targets.length]!));
+    this.#clients = Array.from({ length: this.#options.clients }, (_, index) => this.#client(`c${index}`, this.#targets[index % this.#targets.length]!, new SeededRandom(clientSeed(this.#options.seed, index))));
   }
 
   /** Stops sending and waits for the operations in flight (each bounded by CHECK_REQUEST_TIMEOUT_MS). */
@@ -96,21 +101,21 @@ export class CheckWorkload {
     return tally;
   }
 
-  async #client(client: string, target: CheckTarget): Promise<void> {
+  async #client(client: string, target: CheckTarget, random: SeededRandom): Promise<void> {
     const intervalMs = (1000 * this.#options.clients) / this.#options.opsPerSecond;
     for (let seq = 0; this.#running; seq++) {
       const startedMs = performance.now();
-      const reached = await this.#operate(client, seq, target);
+      const reached = await this.#operate(client, seq, target, random);
       await new Promise((resolve) => setTimeout(resolve, Math.max(reached ? 0 : UNREACHABLE_BACKOFF_MS, intervalMs - (performance.now() - startedMs))));
     }
   }
 
   /** One operation; resolves false when the member could not be reached at all. */
-  async #operate(client: string, seq: number, target: CheckTarget): Promise<boolean> {
-    const key = keyName(this.#options.keyPrefix, Math.floor(this.#random.next() * this.#options.keys));
-    const roll = this.#random.next();
+  async #operate(client: string, seq: number, target: CheckTarget, random: SeededRandom): Promise<boolean> {
+    const key = keyName(this.#options.keyPrefix, Math.floor(random.next() * this.#options.keys));
+    const roll = random.next();
     const kind: OpKind = roll < PUT_SHARE ? 'put' : roll < PUT_SHARE + DELETE_SHARE ? 'delete' : 'get';
-    const consistency: Consistency = this.#random.next() < this.#options.oneShare ? 'one' : 'quorum';
+    const consistency: Consistency = random.next() < this.#options.oneShare ? 'one' : 'quorum';
     const value = kind === 'put' ? `${client}-${seq}` : undefined;
     const op = this.history.invoke({ client, kind, key, consistency, coordinator: target.name, ...(value === undefined ? {} : { value }) });
     const headers = { ...(value === undefined ? {} : { 'content-type': 'application/json' }), ...(this.#options.token === undefined ? {} : { authorization: `Bearer ${this.#options.token}` }) };
