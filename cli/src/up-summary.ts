@@ -31,6 +31,9 @@ export function summaryOf(plan: UpPlan, bootstrapAddress: string): string {
     `  swarmkv get greeting --url ${last.url}`,
     `  swarmkv locate greeting${urlFlag(first.url)}`,
     `  swarmkv ring --ranges${urlFlag(first.url)}`,
+    ...(plan.nodes.length > 1
+      ? ['Break it, and check what clients saw (in two terminals):', `  swarmkv check --duration 60s${urlFlag(first.url)}`, `  swarmkv chaos partition ${last.name} --duration 10s${urlFlag(first.url)}`]
+      : []),
     'Add a node (in another terminal):',
     `  ${nodeCommandLine(plan, { port: nextPort, dataDir: nextDataDir }, bootstrapAddress)}`,
     'Ctrl-C stops every node.',
