@@ -70,6 +70,23 @@ function runScript(scratch: string, name: string, text: string, urls: readonly s
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
+/** What `swarmkv check --json` printed: the fields these tests read. */
+interface CheckReport {
+  seed: number; members: { name: string }[]; byMember: Record<string, { ok: number; refused: number }>; refusals: Record<string, number>;
+  finalReads: { keys: number; unread: string[] }; acknowledgedQuorumPuts: number; undoneDeletes: unknown[]; phantoms: unknown[];
+  lost: { key: string; found: string | null; op: { coordinator: string; completedAt: string }; foundWrittenBy: { coordinator: string; invokedAt: string } | null }[];
+  reads: { one: number; quorum: number }; staleReads: { read: { consistency: string } }[]; violations: number; ok: boolean; scriptExitCode: number;
+}
+
+/** `swarmkv check --during` a scenario of examples/scenarios/ (mapped onto this cluster), half its operations at one; its run and its JSON report. */
+async function checkDuring(cluster: TestCluster, scratch: string, scenario: string, seed: number): Promise<{ result: RunResult; report: CheckReport }> {
+  const [n1, n2] = cluster.nodes as [ClusterNode, ClusterNode];
+  const result = await runScript(scratch, `check-${scenario}`, mappedScenario(cluster, scenario), [n1.url, n2.url], (path) => ['check', '--during', path, '--seed', String(seed), '--one-percent', '50', '--json']);
+  const reportLine = result.stdout.split('\n').find((line) => line.startsWith('{"runId"'));
+  if (reportLine === undefined) throw new Error(`no report from swarmkv check (exit ${result.code}): ${result.stdout}${result.stderr}`);
+  return { result, report: JSON.parse(reportLine) as CheckReport };
+}
+
 async function stateOf(cluster: TestCluster, observer: ClusterNode, subject: ClusterNode): Promise<string | undefined> {
   return (await cluster.members(observer)).find((member) => member.nodeId === subject.nodeId)?.state;
 }
@@ -188,13 +205,8 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('chaos scenarios replayed by swarmkv run'
   test('swarmkv check replays the partition under a workload: the cut-off member refuses quorum requests while it lasts, nothing acknowledged is lost, no quorum read is stale', () => withScratch(async () => {
     const [n1, n2, n3] = cluster().nodes as [ClusterNode, ClusterNode, ClusterNode];
     await settled(cluster());
-    const result = await runScript(scratch, 'check-partition.txt', mappedScenario(cluster(), 'partition-and-heal.txt'), [n1.url, n2.url], (path) => ['check', '--during', path, '--seed', '7', '--one-percent', '50', '--json']);
+    const { result, report } = await checkDuring(cluster(), scratch, 'partition-and-heal.txt', 7);
     expect(result.code).toBe(0);
-    const report = JSON.parse(result.stdout.split('\n').filter((line) => line.startsWith('{"runId"'))[0]!) as {
-      seed: number; members: { name: string }[]; byMember: Record<string, { ok: number; refused: number }>; refusals: Record<string, number>;
-      finalReads: { keys: number; unread: string[] }; acknowledgedQuorumPuts: number; lost: unknown[]; undoneDeletes: unknown[]; phantoms: unknown[];
-      reads: { one: number; quorum: number }; staleReads: { read: { consistency: string } }[]; violations: number; ok: boolean; scriptExitCode: number;
-    };
     expect(report.seed).toBe(7);
     expect(report.members.map((member) => member.name)).toEqual([n1.name, n2.name, n3.name]);
     expect(report.scriptExitCode).toBe(0);
@@ -216,12 +228,8 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('chaos scenarios replayed by swarmkv run'
   test('swarmkv check catches what a skewed minority does: refused and at-one writes from a clock an hour ahead outlive later quorum writes, reported as lost (exit 6) with the write that won', () => withScratch(async () => {
     const [n1, n2, n3] = cluster().nodes as [ClusterNode, ClusterNode, ClusterNode];
     await settled(cluster());
-    const result = await runScript(scratch, 'check-skew.txt', mappedScenario(cluster(), 'skewed-minority.txt'), [n1.url, n2.url], (path) => ['check', '--during', path, '--seed', '9', '--one-percent', '50', '--json']);
+    const { result, report } = await checkDuring(cluster(), scratch, 'skewed-minority.txt', 9);
     expect(result.code).toBe(6);
-    const report = JSON.parse(result.stdout.split('\n').filter((line) => line.startsWith('{"runId"'))[0]!) as {
-      lost: { key: string; found: string | null; op: { coordinator: string; completedAt: string }; foundWrittenBy: { coordinator: string; invokedAt: string } | null }[];
-      violations: number; ok: boolean; scriptExitCode: number;
-    };
     expect(report.scriptExitCode).toBe(0);
     expect(report.ok).toBe(false);
     expect(report.lost.length).toBeGreaterThan(0);

@@ -2,8 +2,8 @@
 // duration or while a scenario script replays, a settling wait, then every key the workload touched
 // read once more at quorum, and the history judged (cli/src/checker/). Over HTTP only.
 
-import { analyzeData, analyzeReads, keysOf, type DataFindings, type FinalState, type ReadFindings } from './checker';
-import { CHECK_REQUEST_TIMEOUT_MS, CheckWorkload, readValueOf, type CheckTarget, type NodeTally } from './check-workload';
+import { analyzeData, analyzeReads, CLIENT_TIMEOUT_MS, keysOf, type DataFindings, type FinalState, type ReadFindings } from './checker';
+import { CheckWorkload, readValueOf, type CheckTarget, type NodeTally } from './check-workload';
 import { chaosTargets } from './commands/chaos-members';
 import { runScriptLines } from './commands/run';
 import type { ScriptLine } from './commands/run-script';
@@ -139,7 +139,7 @@ async function readOnce(targets: readonly CheckTarget[], headers: Record<string,
   for (let attempt = 0; attempt < FINAL_READ_ATTEMPTS_MAX; attempt++) {
     const target = targets[(index + attempt) % targets.length]!;
     try {
-      const answer = await exchange(new URL(`${target.url}${keyPath(key)}?consistency=quorum`), 'GET', headers, undefined, CHECK_REQUEST_TIMEOUT_MS);
+      const answer = await exchange(new URL(`${target.url}${keyPath(key)}?consistency=quorum`), 'GET', headers, undefined, CLIENT_TIMEOUT_MS);
       const found = answer.status === 200 || answer.status === 404 ? readValueOf(answer.status, answer.text) : undefined;
       if (found !== undefined) return found;
     } catch {

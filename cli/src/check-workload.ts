@@ -6,16 +6,10 @@
 // that `swarmkv check` prints once a second.
 
 import { SeededRandom } from '../../node/src';
-import { History, type Consistency, type OpKind } from './checker';
+import { CLIENT_TIMEOUT_MS, drawOperation, History, UNREACHABLE_BACKOFF_MS } from './checker';
 import { exchange } from './http-exchange';
 import { keyPath } from './node-client';
 
-/** Past a node's 1.5 s quorum deadline: an answer later than this is a hang, and is recorded as a timeout. */
-export const CHECK_REQUEST_TIMEOUT_MS = 5000;
-/** After a refused connection (a killed node), so a client does not spin through its share of the rate. */
-const UNREACHABLE_BACKOFF_MS = 100;
-const PUT_SHARE = 0.55;
-const DELETE_SHARE = 0.15;
 
 export interface CheckTarget {
   readonly name: string;
@@ -78,7 +72,7 @@ export class CheckWorkload {
     this.#clients = Array.from({ length: this.#options.clients }, (_, index) => this.#client(`c${index}`, this.#targets[index % this.#targets.length]!, new SeededRandom(clientSeed(this.#options.seed, index))));
   }
 
-  /** Stops sending and waits for the operations in flight (each bounded by CHECK_REQUEST_TIMEOUT_MS). */
+  /** Stops sending and waits for the operations in flight (each bounded by CLIENT_TIMEOUT_MS). */
   async stop(): Promise<void> {
     this.#running = false;
     await Promise.all(this.#clients);
@@ -112,17 +106,15 @@ export class CheckWorkload {
 
   /** One operation; resolves false when the member could not be reached at all. */
   async #operate(client: string, seq: number, target: CheckTarget, random: SeededRandom): Promise<boolean> {
-    const key = keyName(this.#options.keyPrefix, Math.floor(random.next() * this.#options.keys));
-    const roll = random.next();
-    const kind: OpKind = roll < PUT_SHARE ? 'put' : roll < PUT_SHARE + DELETE_SHARE ? 'delete' : 'get';
-    const consistency: Consistency = random.next() < this.#options.oneShare ? 'one' : 'quorum';
+    const { keyIndex, kind, consistency } = drawOperation(random, this.#options.keys, this.#options.oneShare);
+    const key = keyName(this.#options.keyPrefix, keyIndex);
     const value = kind === 'put' ? `${client}-${seq}` : undefined;
     const op = this.history.invoke({ client, kind, key, consistency, coordinator: target.name, ...(value === undefined ? {} : { value }) });
     const headers = { ...(value === undefined ? {} : { 'content-type': 'application/json' }), ...(this.#options.token === undefined ? {} : { authorization: `Bearer ${this.#options.token}` }) };
     const url = new URL(`${target.url}${keyPath(key)}?consistency=${consistency}`);
     this.#waiting.set(target.name, (this.#waiting.get(target.name) ?? 0) + 1);
     try {
-      const answer = await exchange(url, kind === 'put' ? 'PUT' : kind === 'delete' ? 'DELETE' : 'GET', headers, value === undefined ? undefined : JSON.stringify({ value }), CHECK_REQUEST_TIMEOUT_MS);
+      const answer = await exchange(url, kind === 'put' ? 'PUT' : kind === 'delete' ? 'DELETE' : 'GET', headers, value === undefined ? undefined : JSON.stringify({ value }), CLIENT_TIMEOUT_MS);
       const acknowledged = kind === 'put' ? answer.status === 200 : answer.status === 200 || answer.status === 204 || answer.status === 404;
       const readValue = kind === 'get' && acknowledged ? readValueOf(answer.status, answer.text) : undefined;
       const refusal = acknowledged ? undefined : `${answer.status} ${errorCodeOf(answer.text)}`;

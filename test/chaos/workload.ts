@@ -5,15 +5,9 @@
 // duration, whichever comes first.
 
 import type { ClusterNode, TestCluster } from '../support/cluster';
-import { History, type Consistency, type OpKind } from '../../cli/src/checker';
+import { CLIENT_TIMEOUT_MS, drawOperation, History, UNREACHABLE_BACKOFF_MS } from '../../cli/src/checker';
 import type { Random } from './random';
 
-/** Past the coordinator's 1.5 s quorum deadline and the 2 s bar: a request still open then is a hang. */
-export const CLIENT_TIMEOUT_MS = 5000;
-/** After a refused connection (a killed node), so a client does not spin through its budget. */
-const FAILURE_BACKOFF_MS = 100;
-const PUT_SHARE = 0.55;
-const DELETE_SHARE = 0.15;
 const CONSISTENCY_ONE_SHARE = 0.15;
 
 export interface WorkloadOptions {
@@ -67,16 +61,14 @@ export class Workload {
       const opStarted = performance.now();
       const ok = await this.#operate(client, seq, node);
       const spentMs = performance.now() - opStarted;
-      await Bun.sleep(Math.max(ok ? 0 : FAILURE_BACKOFF_MS, intervalMs - spentMs));
+      await Bun.sleep(Math.max(ok ? 0 : UNREACHABLE_BACKOFF_MS, intervalMs - spentMs));
     }
   }
 
   /** One op; resolves false when the node could not be reached at all. */
   async #operate(client: string, seq: number, node: ClusterNode): Promise<boolean> {
-    const key = keyName(this.#random.integer(this.#options.keys));
-    const roll = this.#random.next();
-    const kind: OpKind = roll < PUT_SHARE ? 'put' : roll < PUT_SHARE + DELETE_SHARE ? 'delete' : 'get';
-    const consistency: Consistency = this.#random.next() < CONSISTENCY_ONE_SHARE ? 'one' : 'quorum';
+    const { keyIndex, kind, consistency } = drawOperation(this.#random, this.#options.keys, CONSISTENCY_ONE_SHARE);
+    const key = keyName(keyIndex);
     const value = kind === 'put' ? `${client}-${seq}` : undefined;
     const op = this.history.invoke({ client, kind, key, consistency, coordinator: node.name, ...(value === undefined ? {} : { value }) });
     const path = `/kv/${encodeURIComponent(key)}?consistency=${consistency}`;
