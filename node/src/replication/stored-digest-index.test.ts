@@ -208,4 +208,42 @@ describe('StoredDigestIndex', () => {
     expectSame(again.index, reference(again.store));
     await again.store.close();
   });
+
+  /** What every API token's record is keyed by: a NUL, `swarmkv/token/`, 64 hex digits (a system key). */
+  const tokenKey = (n: number) => `\u0000swarmkv/token/${n.toString(16).padStart(64, '0')}`;
+
+  test('system keys (a NUL and 64 more characters, as API tokens are) come back from the slots whole', async () => {
+    const dir = freshDir();
+    const { store, index } = await openIndexed(dir);
+    await index.build(page(store));
+    await Promise.all(Array.from({ length: 200 }, (_, n) => put(store, `key:${n}`, 1)));
+    await Promise.all(Array.from({ length: 20 }, (_, n) => put(store, tokenKey(n), 1)));
+    expectSame(index, reference(store));
+    const listed = index.versionsAfter(WHOLE_RING, undefined, 1000).map((entry) => entry.key);
+    expect(listed.filter((key) => key.startsWith('\u0000swarmkv/token/')).sort()).toEqual(Array.from({ length: 20 }, (_, n) => tokenKey(n)).sort());
+    await store.close();
+  });
+
+  test("slots an earlier build wrote in lmdb-js's default key encoding are moved to UTF-8 once, token keys included", async () => {
+    const dir = freshDir();
+    const first = await openIndexed(dir);
+    await first.index.build(page(first.store));
+    await Promise.all(Array.from({ length: 50 }, (_, n) => put(first.store, `key:${n}`, 1)));
+    await Promise.all(Array.from({ length: 5 }, (_, n) => put(first.store, tokenKey(n), 1)));
+    await first.store.close();
+    // What the earlier build left: every slot key in the default encoding, and no mark of UTF-8 keys.
+    const older = open({ path: dir, noSubdir: false, compression: false });
+    const raw = older.openDB<Buffer, Buffer>({ name: 'leaf-slots', keyEncoding: 'binary', encoding: 'binary' });
+    const slotKeys = [...raw.getKeys()].map((bytes) => Buffer.from(bytes).toString('utf8'));
+    await raw.clearAsync();
+    const defaultEncoded = older.openDB<Buffer, string>({ name: 'leaf-slots', encoding: 'binary' });
+    for (const slot of slotKeys) await defaultEncoded.put(slot, Buffer.alloc(0));
+    await older.openDB({ name: 'meta' }).remove('key-encoding-utf8:leaf-slots');
+    await older.close();
+    const { store, index } = await openIndexed(dir);
+    expect(await index.build(page(store))).toEqual({ leavesAdded: 0, leaves: 55 });
+    expectSame(index, reference(store));
+    expect(index.versionsAfter(WHOLE_RING, undefined, 100).map((entry) => entry.key).filter((key) => key.startsWith('\u0000'))).toHaveLength(5);
+    await store.close();
+  });
 });

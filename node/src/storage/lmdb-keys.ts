@@ -63,10 +63,13 @@ function writeUtf8(key: string, target: Uint8Array, start: number): number {
   return start + written;
 }
 
-/** The database `name` of `root` with string keys written as UTF-8 (moveToUtf8Keys first, for a store an earlier build wrote). */
-export function openUtf8Keyed<V>(root: RootDatabase, name: string): Database<V, string> {
+/**
+ * The database `name` of `root` with string keys written as UTF-8 (moveToUtf8Keys first, for a store an
+ * earlier build wrote); values in lmdb-js's default encoding, or as raw bytes with `binary`.
+ */
+export function openUtf8Keyed<V>(root: RootDatabase, name: string, values: 'default' | 'binary' = 'default'): Database<V, string> {
   // A variable, not a literal: lmdb-js's type declarations do not list its keyEncoder option.
-  const options = { name, keyEncoder: UTF8_KEYS };
+  const options = { name, keyEncoder: UTF8_KEYS, ...(values === 'binary' ? { encoding: 'binary' as const } : {}) };
   return root.openDB<V, string>(options);
 }
 

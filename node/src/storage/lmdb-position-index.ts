@@ -17,6 +17,7 @@
 
 import type { Database, RootDatabase } from 'lmdb';
 import type { ScanPage } from './kv-store';
+import { moveToUtf8Keys, openUtf8Keyed } from './lmdb-keys';
 import type { StoredRecord } from './stored-record';
 
 /** Hex digits of a ring position (the ring's RING_POSITION_HEX_DIGITS; replication checks they agree). */
@@ -70,7 +71,7 @@ export class LmdbPositionIndex {
 
   /** `recordCount`: the records the store holds, each of which has exactly one slot in a complete index. */
   constructor(root: RootDatabase, meta: Database<unknown, string>, hasher: LeafHasher, versionOf: RecordVersion, recordCount: number) {
-    this.#slots = openSlots(root);
+    this.#slots = openSlots(root, meta);
     this.#meta = meta;
     this.#hasher = hasher;
     this.#versionOf = versionOf;
@@ -87,7 +88,7 @@ export class LmdbPositionIndex {
    */
   static discard(root: RootDatabase, meta: Database<unknown, string>): void {
     dropLegacyLeaves(root, meta);
-    const slots = openSlots(root);
+    const slots = openSlots(root, meta);
     if (meta.get(COMPLETE_META) === undefined && slots.getKeysCount({ limit: 1 }) === 0) return;
     // The mark first: a crash between the two leaves an incomplete index, which is rebuilt, never a
     // mark over missing slots.
@@ -209,8 +210,22 @@ class StoredLeaf implements PositionedLeaf {
   }
 }
 
-function openSlots(root: RootDatabase): Database<Buffer, string> {
-  return root.openDB<Buffer, string>({ name: SLOTS_DB, encoding: 'binary' });
+/**
+ * The slots, keyed by their UTF-8 bytes as the records are (lmdb-keys.ts). Earlier builds wrote them in
+ * lmdb-js's default key encoding, which reads a long key holding a NUL back as an array: the slot of
+ * every API token's record (position + NUL + `swarmkv/token/` + 64 hex digits) came back as one, and
+ * every range transfer and anti-entropy pass over its interval failed (`Zero length key is not allowed
+ * in LMDB`), so a node could not join a cluster that had made a token. They are moved once, on open.
+ */
+function openSlots(root: RootDatabase, meta: Database<unknown, string>): Database<Buffer, string> {
+  const { unreadable } = moveToUtf8Keys(root, meta, SLOTS_DB);
+  const slots = openUtf8Keyed<Buffer>(root, SLOTS_DB, 'binary');
+  if (unreadable > 0) {
+    // Slots are derived from the records: ones that cannot be read back are rebuilt, not guessed at.
+    meta.removeSync(COMPLETE_META);
+    slots.clearSync();
+  }
+  return slots;
 }
 
 /** Drops an older build's leaves, if any; true if there were some (an older build wrote here since). */
