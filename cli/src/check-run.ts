@@ -103,10 +103,12 @@ export async function runCheck(plan: CheckPlan, io: CheckIo): Promise<CheckResul
   const keys = keysOf(workload.history.ops);
   const { state, unread } = await finalReads(targets, plan.token, keys);
   const completed = workload.history.completed();
+  // A key no member would read back has no final state: its writes are not judged (and not counted lost).
+  const unreadKeys = new Set(unread);
   return {
     plan, runId, keyPrefix, targets, loadMs, interrupted: io.stopRequested(), scriptExitCode, workload,
     finalReads: { keys: keys.length, unread },
-    data: analyzeData(completed, new Map([...state].filter(([key]) => !unread.includes(key)))),
+    data: analyzeData(completed.filter((op) => !unreadKeys.has(op.key)), state),
     reads: analyzeReads(completed),
   };
 }
