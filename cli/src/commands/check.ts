@@ -22,6 +22,7 @@ import { parseBoundedDurationMs } from './chaos-duration';
 import { parseScript } from './run-script';
 
 export const CHECK_DURATION_MS_MAX = 3_600_000;
+const CHECK_DURATION_DEFAULT = '30s';
 const CHECK_DURATION_MS_MIN = 1000;
 const CHECK_SETTLE_MS_MAX = 600_000;
 export const CHECK_CLIENTS_MAX = 64;
@@ -52,7 +53,7 @@ export const checkCommand = defineCommand({
       'Send a seeded workload (PUT, DELETE and GET over keys of its own, mostly at quorum) to every live member for --duration, or while the --during script replays, printing what each member answered every second; then read every key back at quorum and report lost writes, undone deletes, values nobody wrote and stale reads. Exits 6 when what quorum promises did not hold. Ctrl-C stops the load and checks what ran.',
   },
   args: {
-    duration: { type: 'string', description: 'how long the load runs, without --during (1s..1h)', default: '30s' },
+    duration: { type: 'string', description: 'how long the load runs, without --during (1s..1h)' },
     during: { type: 'string', valueHint: 'file', description: 'a `swarmkv run` script (a chaos scenario) to replay under the load; the load stops when it ends' },
     seed: { type: 'string', valueHint: 'n', description: 'the workload\'s seed (0..4294967295): the same seed, the same operations; random if not given' },
     clients: { type: 'string', valueHint: 'n', description: `concurrent clients, spread over the members (1..${CHECK_CLIENTS_MAX})`, default: '8' },
@@ -63,6 +64,7 @@ export const checkCommand = defineCommand({
     ...connectionArgs,
   },
   async run({ args }) {
+    if (args.during !== undefined && args.duration !== undefined) throw new CliFailure(exitCodes.usage, '--duration and --during both say how long the load runs (with --during, as long as the script); give one');
     const plan: CheckPlan = {
       urls: resolveUrls(args.url),
       token: resolveToken(args.token),
@@ -71,7 +73,7 @@ export const checkCommand = defineCommand({
       opsPerSecond: boundedInteger('--rate', args.rate, 1, CHECK_RATE_MAX),
       keys: boundedInteger('--keys', args.keys, 1, CHECK_KEYS_MAX),
       oneShare: boundedInteger('--one-percent', args['one-percent'], 0, 100) / 100,
-      durationMs: parseBoundedDurationMs('--duration', args.duration, CHECK_DURATION_MS_MIN, CHECK_DURATION_MS_MAX),
+      durationMs: parseBoundedDurationMs('--duration', args.duration ?? CHECK_DURATION_DEFAULT, CHECK_DURATION_MS_MIN, CHECK_DURATION_MS_MAX),
       settleMs: parseBoundedDurationMs('--settle', args.settle, 0, CHECK_SETTLE_MS_MAX),
       ...(args.during === undefined ? {} : { script: readScenario(args.during) }),
     };
@@ -94,7 +96,7 @@ export const checkCommand = defineCommand({
         note: (line) => process.stderr.write(`${line}\n`),
         started: (targets) => {
           names = targets.map((target) => target.name);
-          process.stderr.write(`loading ${names.map(quoteForTerminal).join(', ')}: ${plan.clients} clients, ${plan.opsPerSecond} operations/s over ${plan.keys} keys, seed ${plan.seed}${plan.script === undefined ? `, for ${args.duration}` : `, while ${quoteForTerminal(plan.script.name)} replays`}\n`);
+          process.stderr.write(`loading ${names.map(quoteForTerminal).join(', ')}: ${plan.clients} clients, ${plan.opsPerSecond} operations/s over ${plan.keys} keys, seed ${plan.seed}${plan.script === undefined ? `, for ${args.duration ?? CHECK_DURATION_DEFAULT}` : `, while ${quoteForTerminal(plan.script.name)} replays`}\n`);
         },
         stopRequested: () => stopRequested,
         stopped,
@@ -118,4 +120,5 @@ withHelp(checkCommand, {
     'swarmkv check --during kills.txt --one-percent 50 --json > result.json',
   ],
   ...connectionHelp,
+  defaults: { ...connectionHelp.defaults, duration: CHECK_DURATION_DEFAULT },
 });
