@@ -3,7 +3,7 @@
 // read once more at quorum, and the history judged (cli/src/checker/). Over HTTP only.
 
 import { analyzeData, analyzeReads, CLIENT_TIMEOUT_MS, keysOf, type DataFindings, type FinalState, type ReadFindings } from './checker';
-import { CheckWorkload, readValueOf, type CheckTarget, type NodeTally } from './check-workload';
+import { CHECK_OPERATIONS_MAX, CheckWorkload, readValueOf, type CheckTarget, type NodeTally } from './check-workload';
 import { chaosTargets } from './commands/chaos-members';
 import { runScriptLines } from './commands/run';
 import type { ScriptLine } from './commands/run-script';
@@ -91,13 +91,15 @@ export async function runCheck(plan: CheckPlan, io: CheckIo): Promise<CheckResul
   const ticker = setInterval(() => io.tick(workload.takeTally(), workload.waiting()), CHECK_PROGRESS_INTERVAL_MS);
   let scriptExitCode = 0;
   try {
-    if (plan.script === undefined) await untilStopped(plan.durationMs, io.stopped);
+    // A scenario runs to its end even once the history is full: its last lines heal what it broke.
+    if (plan.script === undefined) await untilStopped(plan.durationMs, Promise.race([io.stopped, workload.capped]));
     else scriptExitCode = await runScriptLines(plan.script.lines, { defaultUrl: plan.urls.join(','), keepGoing: false, stopRequested: io.stopRequested, stopped: io.stopped });
   } finally {
     await workload.stop();
     clearInterval(ticker);
   }
   const loadMs = performance.now() - startedMs;
+  if (workload.history.ops.length >= CHECK_OPERATIONS_MAX) io.note(`the history is full (${CHECK_OPERATIONS_MAX} operations, CHECK_OPERATIONS_MAX): the clients stopped there`);
   io.note(`load stopped after ${(loadMs / 1000).toFixed(1)} s; ${plan.settleMs > 0 ? `settling ${(plan.settleMs / 1000).toFixed(1)} s, then ` : ''}reading every key at quorum`);
   await new Promise((resolve) => setTimeout(resolve, plan.settleMs));
   const keys = keysOf(workload.history.ops);

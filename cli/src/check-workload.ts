@@ -11,6 +11,13 @@ import { exchange } from './http-exchange';
 import { keyPath } from './node-client';
 
 
+/**
+ * The most operations one check records: the history is kept whole for the verdict (~300 bytes an
+ * operation: 149 MB for 500,000 measured), so this bounds the check's memory. The default rate reaches
+ * it after 83 minutes, past the longest --duration; the highest rate after 100 s.
+ */
+export const CHECK_OPERATIONS_MAX = 500_000;
+
 export interface CheckTarget {
   readonly name: string;
   readonly url: string;
@@ -25,6 +32,8 @@ export interface CheckWorkloadOptions {
   readonly oneShare: number;
   readonly keyPrefix: string;
   readonly token: string | undefined;
+  /** The history's bound; CHECK_OPERATIONS_MAX unless a test sets a smaller one. */
+  readonly operationsMax?: number;
   /** Each client draws from a generator of its own, seeded from this and its index: client i's n-th operation is the same in every run with this seed, whatever the timing. */
   readonly seed: number;
 }
@@ -60,6 +69,9 @@ export class CheckWorkload {
   readonly #totals = new Map<string, NodeTally>();
   readonly #waiting = new Map<string, number>();
   #running = false;
+  #resolveCapped!: () => void;
+  /** Resolves once the history holds CHECK_OPERATIONS_MAX operations: the clients stop there. */
+  readonly capped = new Promise<void>((resolve) => (this.#resolveCapped = resolve));
   #clients: Promise<void>[] = [];
 
   constructor(targets: readonly CheckTarget[], options: CheckWorkloadOptions) {
@@ -98,6 +110,10 @@ export class CheckWorkload {
   async #client(client: string, target: CheckTarget, random: SeededRandom): Promise<void> {
     const intervalMs = (1000 * this.#options.clients) / this.#options.opsPerSecond;
     for (let seq = 0; this.#running; seq++) {
+      if (this.history.ops.length >= (this.#options.operationsMax ?? CHECK_OPERATIONS_MAX)) {
+        this.#resolveCapped();
+        return;
+      }
       const startedMs = performance.now();
       const reached = await this.#operate(client, seq, target, random);
       await new Promise((resolve) => setTimeout(resolve, Math.max(reached ? 0 : UNREACHABLE_BACKOFF_MS, intervalMs - (performance.now() - startedMs))));

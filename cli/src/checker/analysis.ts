@@ -38,10 +38,6 @@ function changesState(op: CompletedOp): boolean {
   return op.kind === 'delete' && !(op.outcome === 'ok' && op.status === 404);
 }
 
-function isBefore(a: CompletedOp, b: Op): boolean {
-  return a.completedMs < b.invokedMs;
-}
-
 /** Whether `candidate` (a write that may have landed) explains the final state `found`. */
 function produces(candidate: CompletedOp, found: string | null): boolean {
   return found === null ? candidate.kind === 'delete' : candidate.kind === 'put' && candidate.value === found;
@@ -58,9 +54,16 @@ function writesByKeyOf(ops: readonly CompletedOp[]): Map<string, CompletedOp[]> 
   return writesByKey;
 }
 
-/** Whether `found` may be what `acknowledged` left: written by it, or by a write not known to precede it. */
-function explainedAfter(acknowledged: CompletedOp, writes: readonly CompletedOp[], found: string | null): boolean {
-  return writes.some((candidate) => !isBefore(candidate, acknowledged) && produces(candidate, found));
+/**
+ * The latest completion among the writes that produce `found`: an acknowledged write A is explained
+ * when one of them is not before it (completed at or after A was sent), that is when this is >= A's
+ * invocation. -Infinity when no write produces it. One pass, so a key with many writes costs linear
+ * time (a check of an hour at thousands of operations a second over a handful of keys stays fast).
+ */
+function latestProducerCompletion(writes: readonly CompletedOp[], found: string | null): number {
+  let latest = Number.NEGATIVE_INFINITY;
+  for (const write of writes) if (produces(write, found) && write.completedMs > latest) latest = write.completedMs;
+  return latest;
 }
 
 export function analyzeData(ops: readonly CompletedOp[], final: FinalState): DataFindings {
@@ -70,15 +73,18 @@ export function analyzeData(ops: readonly CompletedOp[], final: FinalState): Dat
   const phantoms: { key: string; found: string }[] = [];
   let acknowledgedQuorumPuts = 0;
   let acknowledgedQuorumDeletes = 0;
-  for (const [key, writes] of writesByKey) {
+  // Every key read at the end is judged, one that no client wrote too: a value found there is a phantom.
+  for (const key of new Set([...writesByKey.keys(), ...final.keys()])) {
+    const writes = writesByKey.get(key) ?? [];
     const found = final.get(key) ?? null;
-    if (found !== null && !writes.some((write) => write.kind === 'put' && write.value === found)) phantoms.push({ key, found });
+    const latest = latestProducerCompletion(writes, found);
+    if (found !== null && latest === Number.NEGATIVE_INFINITY) phantoms.push({ key, found });
     for (const acknowledged of writes) {
       if (acknowledged.outcome !== 'ok' || !isQuorumWrite(acknowledged)) continue;
       if (acknowledged.kind === 'put') acknowledgedQuorumPuts++;
       else acknowledgedQuorumDeletes++;
       // Any write that may have landed and is not known to precede this one may be what won.
-      if (explainedAfter(acknowledged, writes, found)) continue;
+      if (latest >= acknowledged.invokedMs) continue;
       if (acknowledged.kind === 'put') lost.push({ key, op: acknowledged, found });
       else resurrected.push({ key, op: acknowledged, found });
     }
@@ -88,44 +94,102 @@ export function analyzeData(ops: readonly CompletedOp[], final: FinalState): Dat
 
 export interface StaleRead {
   readonly read: CompletedOp;
-  /** The latest acknowledged quorum write that completed before the read began and that it missed. */
+  /** An acknowledged quorum write that completed before the read began and that it missed (the last sent of them). */
   readonly missed: CompletedOp;
 }
 
 export interface ReadFindings {
   /** Reads answered (200 or 404) at each consistency level. */
   readonly reads: Record<Consistency, number>;
-  /** Reads that missed an acknowledged quorum write completed before they began, oldest first. */
+  /** Reads that missed an acknowledged quorum write completed before they began, in the history's order. */
   readonly stale: StaleRead[];
   /** Reads that returned a value no write before their answer could have left. */
   readonly impossible: CompletedOp[];
+}
+
+/** The first index in `sorted` (ascending by `at`) whose `at` is >= `bound`. */
+function firstAtOrAfter<T>(sorted: readonly T[], at: (item: T) => number, bound: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (at(sorted[middle]!) < bound) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
+ * One key's writes arranged for reads: for a time t, the acknowledged quorum write sent last among
+ * those completed before t, and the latest completion among the writes that produce a value (or a
+ * 404) and were sent before t. Each answered in O(log n).
+ */
+class KeyWrites {
+  /** Acknowledged quorum writes by completion, with the one sent last among each prefix. */
+  readonly #acknowledged: CompletedOp[];
+  readonly #lastSentThrough: CompletedOp[];
+  /** Producers of each value (PUTs) and of absence (DELETEs), by invocation, with the latest completion among each prefix. */
+  readonly #producers = new Map<string | null, { byInvocation: CompletedOp[]; latestCompletionThrough: number[] }>();
+
+  constructor(writes: readonly CompletedOp[]) {
+    this.#acknowledged = writes.filter((write) => write.outcome === 'ok' && isQuorumWrite(write)).sort((a, b) => a.completedMs - b.completedMs);
+    this.#lastSentThrough = [];
+    for (const write of this.#acknowledged) {
+      const previous = this.#lastSentThrough.at(-1);
+      this.#lastSentThrough.push(previous !== undefined && previous.invokedMs >= write.invokedMs ? previous : write);
+    }
+    const groups = new Map<string | null, CompletedOp[]>();
+    for (const write of writes) {
+      const produced = write.kind === 'put' ? (write.value ?? '') : null;
+      groups.set(produced, [...(groups.get(produced) ?? []), write]);
+    }
+    for (const [produced, group] of groups) {
+      const byInvocation = group.sort((a, b) => a.invokedMs - b.invokedMs);
+      const latestCompletionThrough: number[] = [];
+      for (const write of byInvocation) latestCompletionThrough.push(Math.max(latestCompletionThrough.at(-1) ?? Number.NEGATIVE_INFINITY, write.completedMs));
+      this.#producers.set(produced, { byInvocation, latestCompletionThrough });
+    }
+  }
+
+  /** The latest completion among writes producing `found` sent before `beforeMs`; undefined when none was. */
+  latestProducerCompletion(found: string | null, beforeMs: number): number | undefined {
+    const producers = this.#producers.get(found);
+    if (producers === undefined) return undefined;
+    const count = firstAtOrAfter(producers.byInvocation, (write) => write.invokedMs, beforeMs);
+    return count === 0 ? undefined : producers.latestCompletionThrough[count - 1];
+  }
+
+  /** The acknowledged quorum write sent last among those completed before `beforeMs`. */
+  lastSentAcknowledgedBefore(beforeMs: number): CompletedOp | undefined {
+    const count = firstAtOrAfter(this.#acknowledged, (write) => write.completedMs, beforeMs);
+    return count === 0 ? undefined : this.#lastSentThrough[count - 1];
+  }
 }
 
 /**
  * Judges every answered read against the acknowledged quorum writes (PUT or DELETE) that completed
  * before it was sent. A read at quorum or all overlaps every such write's W replicas (R + W > N), so it
  * must see that write or a later one; a read at one asks one replica and may not, which is what the
- * count at `one` shows. Only writes sent before the read answered can explain what it read.
+ * count at `one` shows. Only writes sent before the read answered can explain what it read. A read
+ * missed some such write exactly when the one sent last of them was sent after every write that could
+ * have left what the read found had completed.
  */
 export function analyzeReads(ops: readonly CompletedOp[]): ReadFindings {
-  const writesByKey = writesByKeyOf(ops);
+  const writesByKey = new Map([...writesByKeyOf(ops)].map(([key, writes]) => [key, new KeyWrites(writes)]));
   const reads: Record<Consistency, number> = { one: 0, quorum: 0, all: 0 };
   const stale: StaleRead[] = [];
   const impossible: CompletedOp[] = [];
   for (const read of ops) {
     if (read.kind !== 'get' || read.outcome !== 'ok' || read.readValue === undefined) continue;
     reads[read.consistency]++;
-    const found = read.readValue;
-    const possible = (writesByKey.get(read.key) ?? []).filter((write) => write.invokedMs < read.completedMs);
-    if (found !== null && !possible.some((write) => produces(write, found))) {
+    const writes = writesByKey.get(read.key);
+    const latest = writes?.latestProducerCompletion(read.readValue, read.completedMs);
+    if (read.readValue !== null && latest === undefined) {
       impossible.push(read);
       continue;
     }
-    const missed = possible
-      .filter((write) => write.outcome === 'ok' && isQuorumWrite(write) && isBefore(write, read))
-      .filter((acknowledged) => !explainedAfter(acknowledged, possible, found))
-      .sort((a, b) => b.completedMs - a.completedMs)[0];
-    if (missed !== undefined) stale.push({ read, missed });
+    const missed = writes?.lastSentAcknowledgedBefore(read.invokedMs);
+    if (missed !== undefined && missed.invokedMs > (latest ?? Number.NEGATIVE_INFINITY)) stale.push({ read, missed });
   }
   return { reads, stale, impossible };
 }
