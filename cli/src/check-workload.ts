@@ -10,7 +10,6 @@ import { CLIENT_TIMEOUT_MS, drawOperation, History, UNREACHABLE_BACKOFF_MS } fro
 import { exchange } from './http-exchange';
 import { keyPath } from './node-client';
 
-
 /**
  * The most operations one check records: the history is kept whole for the verdict (~300 bytes an
  * operation: 149 MB for 500,000 measured), so this bounds the check's memory. The default rate reaches
