@@ -8,7 +8,7 @@ import { connectionArgs, connectionHelp } from '../common-args';
 import { CliFailure, exitCodes } from '../exit-codes';
 import { withHelp } from '../help/command-help';
 import { NodeClient, resolveToken, resolveUrls } from '../node-client';
-import { integerArg } from '../parse-args';
+import { boundedIntegerArg } from '../parse-args';
 import { printJson, printLine } from '../output';
 import { parseBoundedDurationMs } from './chaos-duration';
 import { sendToEach } from './chaos-fan-out';
@@ -46,9 +46,7 @@ export function parseFaultKinds(text: string): PlanFaultKind[] {
 }
 
 export function parseSeed(text: string): number {
-  const seed = integerArg('--seed', text);
-  if (seed < 0 || seed > SEED_MAX) throw new CliFailure(exitCodes.usage, `--seed must lie between 0 and ${SEED_MAX}, got ${text}`);
-  return seed;
+  return boundedIntegerArg('--seed', text, 0, SEED_MAX);
 }
 
 /** A plan names only members alive now: a fault sent to a dead one would fail the replay. */

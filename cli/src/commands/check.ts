@@ -6,7 +6,6 @@
 // are check-workload.ts, check-run.ts and check-report.ts; the judging is cli/src/checker/.
 
 import { defineCommand } from 'citty';
-import { readFileSync } from 'node:fs';
 import { checkExitCode, summaryJson, summaryLines, tickLine } from '../check-report';
 import { runCheck, type CheckPlan } from '../check-run';
 import { connectionArgs, connectionHelp } from '../common-args';
@@ -14,12 +13,12 @@ import { CliFailure, exitCodes, ReportedFailure } from '../exit-codes';
 import { withHelp } from '../help/command-help';
 import { resolveToken, resolveUrls } from '../node-client';
 import { printError, printJson, printLine } from '../output';
-import { integerArg } from '../parse-args';
+import { boundedIntegerArg } from '../parse-args';
 import { STOP_SIGNALS } from '../stop-signals';
 import { quoteForTerminal } from '../terminal-text';
 import { parseSeed } from './chaos';
 import { parseBoundedDurationMs } from './chaos-duration';
-import { parseScript } from './run-script';
+import { readScript } from './run-script';
 
 export const CHECK_DURATION_MS_MAX = 3_600_000;
 const CHECK_DURATION_DEFAULT = '30s';
@@ -29,22 +28,6 @@ export const CHECK_CLIENTS_MAX = 64;
 export const CHECK_KEYS_MAX = 100_000;
 /** A learning tool's load, not a benchmark's: `npm run bench` measures throughput. */
 export const CHECK_RATE_MAX = 5000;
-
-function boundedInteger(flag: string, text: string, min: number, max: number): number {
-  const value = integerArg(flag, text);
-  if (value < min || value > max) throw new CliFailure(exitCodes.usage, `${flag} must lie between ${min} and ${max}, got ${text}`);
-  return value;
-}
-
-function readScenario(file: string): NonNullable<CheckPlan['script']> {
-  let text: string;
-  try {
-    text = readFileSync(file === '-' ? 0 : file, 'utf8');
-  } catch (error) {
-    throw new CliFailure(exitCodes.usage, `cannot read script ${quoteForTerminal(file)}: ${(error as Error).message}`);
-  }
-  return { name: file === '-' ? 'stdin' : file, lines: parseScript(text) };
-}
 
 export const checkCommand = defineCommand({
   meta: {
@@ -69,13 +52,13 @@ export const checkCommand = defineCommand({
       urls: resolveUrls(args.url),
       token: resolveToken(args.token),
       seed: args.seed === undefined ? Math.floor(Math.random() * 0x1_0000_0000) : parseSeed(args.seed),
-      clients: boundedInteger('--clients', args.clients, 1, CHECK_CLIENTS_MAX),
-      opsPerSecond: boundedInteger('--rate', args.rate, 1, CHECK_RATE_MAX),
-      keys: boundedInteger('--keys', args.keys, 1, CHECK_KEYS_MAX),
-      oneShare: boundedInteger('--one-percent', args['one-percent'], 0, 100) / 100,
+      clients: boundedIntegerArg('--clients', args.clients, 1, CHECK_CLIENTS_MAX),
+      opsPerSecond: boundedIntegerArg('--rate', args.rate, 1, CHECK_RATE_MAX),
+      keys: boundedIntegerArg('--keys', args.keys, 1, CHECK_KEYS_MAX),
+      oneShare: boundedIntegerArg('--one-percent', args['one-percent'], 0, 100) / 100,
       durationMs: parseBoundedDurationMs('--duration', args.duration ?? CHECK_DURATION_DEFAULT, CHECK_DURATION_MS_MIN, CHECK_DURATION_MS_MAX),
       settleMs: parseBoundedDurationMs('--settle', args.settle, 0, CHECK_SETTLE_MS_MAX),
-      ...(args.during === undefined ? {} : { script: readScenario(args.during) }),
+      ...(args.during === undefined ? {} : { script: { name: args.during === '-' ? 'stdin' : args.during, lines: readScript(args.during) } }),
     };
     // The first Ctrl-C stops the load (and the scenario) and goes on to the final reads and the
     // verdict; a second one ends the process at once.

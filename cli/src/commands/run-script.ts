@@ -1,8 +1,10 @@
 // The lines of a `swarmkv run` script: split like a shell would split them (quotes, escapes, `#`
 // comments) but nothing expanded or piped. A `sleep DURATION` line is the script's own: it waits.
 
+import { readFileSync } from 'node:fs';
 import { parse } from 'shell-quote';
 import { CliFailure, exitCodes } from '../exit-codes';
+import { quoteForTerminal } from '../terminal-text';
 import { parseBoundedDurationMs } from './chaos-duration';
 
 /** Commands that make no sense inside a script: `node` would never return, `run` and `check` (which replays a script) could recurse. */
@@ -43,4 +45,15 @@ export function parseScript(text: string): ScriptLine[] {
     lines.push(argv[0] === 'sleep' ? { lineNumber, argv, sleepMs: sleepMsOf(lineNumber, argv) } : { lineNumber, argv });
   });
   return lines;
+}
+
+/** The lines of the script at `file` ("-": stdin); one that cannot be read is a usage error naming it. */
+export function readScript(file: string): ScriptLine[] {
+  let text: string;
+  try {
+    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (error) {
+    throw new CliFailure(exitCodes.usage, `cannot read script ${quoteForTerminal(file)}: ${(error as Error).message}`);
+  }
+  return parseScript(text);
 }

@@ -4,12 +4,11 @@
 // (`swarmkv chaos plan`) replays with its timing.
 
 import { defineCommand } from 'citty';
-import { readFileSync } from 'node:fs';
-import { CliFailure, exitCodes, ReportedFailure } from '../exit-codes';
+import { exitCodes, ReportedFailure } from '../exit-codes';
 import { printError } from '../output';
 import { runCli } from '../run-cli';
 import { withHelp } from '../help/command-help';
-import { parseScript, type ScriptLine } from './run-script';
+import { readScript, type ScriptLine } from './run-script';
 
 export const runCommand = defineCommand({
   meta: {
@@ -23,13 +22,7 @@ export const runCommand = defineCommand({
     url: { type: 'string', description: 'default --url for every line that does not give one' },
   },
   async run({ args }) {
-    let text: string;
-    try {
-      text = readFileSync(args.file === '-' ? 0 : args.file, 'utf8');
-    } catch (error) {
-      throw new CliFailure(exitCodes.usage, `cannot read script ${args.file}: ${(error as Error).message}`);
-    }
-    const firstFailure = await runScriptLines(parseScript(text), { defaultUrl: args.url, keepGoing: args['keep-going'] });
+    const firstFailure = await runScriptLines(readScript(args.file), { defaultUrl: args.url, keepGoing: args['keep-going'] });
     if (firstFailure !== 0) throw new ReportedFailure(firstFailure); // each failing line reported itself
   },
 });
