@@ -52,7 +52,25 @@ function describeOp(op: Op): string {
 
 /** The PUT that wrote `found` (every PUT writes a value of its own), if any did. */
 function writerOf(result: CheckResult, key: string, found: string | null): Op | undefined {
-  return found === null ? undefined : result.workload.history.ops.find((op) => op.key === key && op.kind === 'put' && op.value === found);
+  return found === null ? undefined : writersOf(result).get(key)?.get(found);
+}
+
+/** Each key's PUTs by the value they wrote, built once per result: --json names a writer for every violation. */
+const writersByResult = new WeakMap<CheckResult, Map<string, Map<string, Op>>>();
+
+function writersOf(result: CheckResult): Map<string, Map<string, Op>> {
+  let writers = writersByResult.get(result);
+  if (writers === undefined) {
+    writers = new Map();
+    for (const op of result.workload.history.ops) {
+      if (op.kind !== 'put' || op.value === undefined) continue;
+      const byValue = writers.get(op.key) ?? new Map<string, Op>();
+      if (!byValue.has(op.value)) byValue.set(op.value, op);
+      writers.set(op.key, byValue);
+    }
+    writersByResult.set(result, writers);
+  }
+  return writers;
 }
 
 /** What a read found, and which write left it when one did. */
