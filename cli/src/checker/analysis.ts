@@ -38,11 +38,6 @@ function changesState(op: CompletedOp): boolean {
   return op.kind === 'delete' && !(op.outcome === 'ok' && op.status === 404);
 }
 
-/** Whether `candidate` (a write that may have landed) explains the final state `found`. */
-function produces(candidate: CompletedOp, found: string | null): boolean {
-  return found === null ? candidate.kind === 'delete' : candidate.kind === 'put' && candidate.value === found;
-}
-
 function writesByKeyOf(ops: readonly CompletedOp[]): Map<string, CompletedOp[]> {
   const writesByKey = new Map<string, CompletedOp[]>();
   for (const op of ops) {
@@ -52,18 +47,6 @@ function writesByKeyOf(ops: readonly CompletedOp[]): Map<string, CompletedOp[]> 
     writesByKey.set(op.key, list);
   }
   return writesByKey;
-}
-
-/**
- * The latest completion among the writes that produce `found`: an acknowledged write A is explained
- * when one of them is not before it (completed at or after A was sent), that is when this is >= A's
- * invocation. -Infinity when no write produces it. One pass, so a key with many writes costs linear
- * time (a check of an hour at thousands of operations a second over a handful of keys stays fast).
- */
-function latestProducerCompletion(writes: readonly CompletedOp[], found: string | null): number {
-  let latest = Number.NEGATIVE_INFINITY;
-  for (const write of writes) if (produces(write, found) && write.completedMs > latest) latest = write.completedMs;
-  return latest;
 }
 
 export function analyzeData(ops: readonly CompletedOp[], final: FinalState): DataFindings {
@@ -77,7 +60,8 @@ export function analyzeData(ops: readonly CompletedOp[], final: FinalState): Dat
   for (const key of new Set([...writesByKey.keys(), ...final.keys()])) {
     const writes = writesByKey.get(key) ?? [];
     const found = final.get(key) ?? null;
-    const latest = latestProducerCompletion(writes, found);
+    // An acknowledged write is explained when a write producing `found` completed at or after it was sent.
+    const latest = new KeyWrites(writes).latestProducerCompletion(found, Number.POSITIVE_INFINITY) ?? Number.NEGATIVE_INFINITY;
     if (found !== null && latest === Number.NEGATIVE_INFINITY) phantoms.push({ key, found });
     for (const acknowledged of writes) {
       if (acknowledged.outcome !== 'ok' || !isQuorumWrite(acknowledged)) continue;
@@ -141,7 +125,9 @@ class KeyWrites {
     const groups = new Map<string | null, CompletedOp[]>();
     for (const write of writes) {
       const produced = write.kind === 'put' ? (write.value ?? '') : null;
-      groups.set(produced, [...(groups.get(produced) ?? []), write]);
+      const group = groups.get(produced);
+      if (group === undefined) groups.set(produced, [write]);
+      else group.push(write);
     }
     for (const [produced, group] of groups) {
       const byInvocation = group.sort((a, b) => a.invokedMs - b.invokedMs);
