@@ -7,6 +7,17 @@ export interface Clock {
 
 export const systemClock: Clock = { nowMs: () => Date.now() };
 
+/**
+ * Milliseconds from an arbitrary origin that only move forward at the rate of real time: a wall clock
+ * that is stepped (by NTP, by an operator, by a chaos skew) does not move it, so comparing the two tells
+ * how far the wall clock jumped (clock-offset/).
+ */
+export interface MonotonicClock {
+  nowMs(): number;
+}
+
+export const systemMonotonicClock: MonotonicClock = { nowMs: () => performance.now() };
+
 /** A clock that runs `offsetMs` ahead of (or, negative, behind) another: simulated skew. */
 export class OffsetClock implements Clock {
   offsetMs: number;

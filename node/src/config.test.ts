@@ -2,7 +2,8 @@ import { expect, test } from 'bun:test';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, resolveNodeConfig, type HostMachine } from './config';
+import { ConfigError, resolveNodeConfig } from './config';
+import type { HostMachine } from './host-machine';
 import { KEY_BYTES_MAX_CEILING } from './limits';
 
 test('defaults are complete and valid', () => {

@@ -15,6 +15,7 @@ import {
   VALUE_BYTES_MAX_CEILING,
   VALUE_BYTES_MAX_DEFAULT,
   CLOCK_OFFSET_MS_MAX,
+  MAX_CLOCK_OFFSET_MS_DEFAULT,
   ANTI_ENTROPY_INTERVAL_MS_DEFAULT,
   ANTI_ENTROPY_INTERVAL_MS_MAX,
   CLEANUP_GRACE_MS_DEFAULT,
@@ -32,7 +33,7 @@ import type { LogLevel } from './log';
 import { readFileSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
 import { ADMIN_TOKEN_CHARS_MIN } from './limits';
-import { hostname, networkInterfaces } from 'node:os';
+import { advertisedHostOf, ANY_ADDRESS, isLoopbackHost, reachableAddress, thisMachine, type HostMachine } from './host-machine';
 
 export type SyncPolicy = 'flush' | 'commit';
 export type Consistency = 'one' | 'quorum' | 'all';
@@ -73,6 +74,8 @@ export interface NodeConfig {
   readonly tombstoneGraceMs: number;
   /** Added to the system clock: simulated skew for fault-injection runs; 0 in production. */
   readonly clockOffsetMs: number;
+  /** Beyond this offset from most peers' clocks the node refuses to coordinate writes; 0: no bound. */
+  readonly maxClockOffsetMs: number;
   /** Serve the chaos API (docs/chaos.md): faults injected over HTTP. For learning clusters only. */
   readonly chaos: boolean;
   /** A supervisor reading this node's log (`swarmkv up`) restarts it after a chaos kill that asks for it. */
@@ -142,6 +145,7 @@ export const configFields: readonly ConfigField[] = [
   { name: 'profile', kind: 'string', flag: '--profile', defaultValue: 'lan', meaning: 'failure-detection timings: `local`, `lan` or `wan`' },
   { name: 'tombstoneGraceMs', kind: 'integer', flag: '--tombstone-grace-ms', defaultValue: String(TOMBSTONE_GRACE_MS_DEFAULT), meaning: 'deleted keys’ tombstones are kept this long, then collected; a node away for longer discards its data on return and re-syncs' },
   { name: 'clockOffsetMs', kind: 'integer', flag: '--clock-offset-ms', defaultValue: '0', meaning: 'shift this node’s wall clock by this much (fault injection: clock skew)' },
+  { name: 'maxClockOffsetMs', kind: 'integer', flag: '--max-clock-offset-ms', defaultValue: String(MAX_CLOCK_OFFSET_MS_DEFAULT), meaning: 'a clustered node whose wall clock is further than this from most of its peers’ (measured every second) refuses to coordinate writes, 503 `unavailable` with reason `clock_offset`, until it is back within it: its versions would win or lose last-writer-wins races by its error; 0: no bound (offsets are still measured and shown)' },
   { name: 'chaos', kind: 'boolean', flag: '--chaos', defaultValue: 'false', meaning: 'serve the chaos API (`/chaos`: partition, pause, skew, kill this node over HTTP; see docs/chaos.md), for learning clusters; without it every `/chaos` route answers 404 `chaos_disabled`' },
   { name: 'supervised', kind: 'boolean', flag: '--supervised', defaultValue: 'false', meaning: 'a supervisor that reads this node’s log restarts it when a chaos kill asks for it (`restartAfterMs`); `swarmkv up` starts its nodes so. Without it, or with `--memory` (the node would come back empty, as a new member), such a kill is refused' },
   { name: 'antiEntropyIntervalMs', kind: 'integer', flag: '--anti-entropy-interval-ms', defaultValue: String(ANTI_ENTROPY_INTERVAL_MS_DEFAULT), meaning: 'pause between anti-entropy passes (replicas compare digests, repair differences); 0: only on `POST /cluster/repair`. A clustered node refuses to start unless it is shorter than `--tombstone-grace-ms` (or 0): a replica that missed a delete must be repaired before the others collect the tombstone' },
@@ -211,6 +215,7 @@ export function resolveNodeConfig(overrides: Partial<NodeConfig>, machine: HostM
     profile: overrides.profile ?? 'lan',
     tombstoneGraceMs: overrides.tombstoneGraceMs ?? TOMBSTONE_GRACE_MS_DEFAULT,
     clockOffsetMs: overrides.clockOffsetMs ?? 0,
+    maxClockOffsetMs: overrides.maxClockOffsetMs ?? MAX_CLOCK_OFFSET_MS_DEFAULT,
     chaos: overrides.chaos ?? false,
     supervised: overrides.supervised ?? false,
     antiEntropyIntervalMs: overrides.antiEntropyIntervalMs ?? ANTI_ENTROPY_INTERVAL_MS_DEFAULT,
@@ -230,43 +235,8 @@ export function resolveNodeConfig(overrides: Partial<NodeConfig>, machine: HostM
   return config;
 }
 
-/** The bind address as others reach it: a wildcard is not an address; IPv6 goes in brackets. */
-function advertisedHostOf(httpHost: string): string {
-  if (httpHost === '0.0.0.0' || httpHost === '::') return '127.0.0.1';
-  return httpHost.includes(':') && !httpHost.startsWith('[') ? `[${httpHost}]` : httpHost;
-}
-
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.length === 0 ? undefined : value;
-}
-
-/** Loopback: reachable from this machine only, where today's open API stays safe enough. */
-export function isLoopbackHost(host: string): boolean {
-  const name = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return name === 'localhost' || name === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
-}
-
-/** What a node's defaults depend on of the machine it runs on; injected by tests. */
-export interface HostMachine {
-  readonly hostname: string;
-  /** IPv4 addresses of the interfaces other than loopback, in the system's order. */
-  readonly externalAddresses: readonly string[];
-}
-
-const ANY_ADDRESS = '0.0.0.0';
-
-export function thisMachine(): HostMachine {
-  const interfaces = Object.values(networkInterfaces()).flatMap((addresses) => addresses ?? []);
-  return { hostname: hostname(), externalAddresses: interfaces.filter((entry) => entry.family === 'IPv4' && !entry.internal).map((entry) => entry.address) };
-}
-
-/**
- * The address others reach this machine at when it listens on all interfaces: its first IPv4 address
- * other than loopback (in a container, the container's own address on its network), or loopback when
- * it has none. With several networks the first may be the wrong one: then pass --advertise.
- */
-export function reachableAddress(machine: HostMachine = thisMachine()): string {
-  return machine.externalAddresses[0] ?? '127.0.0.1';
 }
 
 /**
@@ -315,6 +285,10 @@ function validateNodeConfig(config: NodeConfig): void {
   check(
     Number.isInteger(config.clockOffsetMs) && Math.abs(config.clockOffsetMs) <= CLOCK_OFFSET_MS_MAX,
     `--clock-offset-ms must be an integer within ±${CLOCK_OFFSET_MS_MAX}, got ${config.clockOffsetMs}`,
+  );
+  check(
+    Number.isInteger(config.maxClockOffsetMs) && config.maxClockOffsetMs >= 0 && config.maxClockOffsetMs <= CLOCK_OFFSET_MS_MAX,
+    `--max-clock-offset-ms must be an integer 0..${CLOCK_OFFSET_MS_MAX} (0: no bound), got ${config.maxClockOffsetMs}`,
   );
   check(
     Number.isInteger(config.antiEntropyIntervalMs) && config.antiEntropyIntervalMs >= 0 && config.antiEntropyIntervalMs <= ANTI_ENTROPY_INTERVAL_MS_MAX,

@@ -3,7 +3,8 @@
 // nodes over HTTP only) never loads the daemon's layers or hyperswarm's native stack.
 
 export { startNode, type RunningNode, type StartOptions } from './main';
-export { ConfigError, reachableAddress, resolveNodeConfig } from './config';
+export { ConfigError, resolveNodeConfig } from './config';
+export { reachableAddress } from './host-machine';
 export { createLogger } from './log';
 export { DhtBootstrap, type DhtBootstrapOptions } from './transport/hyperswarm';
 export { ASSERTION_FAILED_EXIT_CODE, exitOnAssertionFailure } from './main-fatal';

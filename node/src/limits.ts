@@ -130,6 +130,13 @@ export const KEY_LOCK_WAITERS_MAX = 128;
 export const CLOCK_OFFSET_MS_MAX = 24 * 60 * 60 * 1000;
 
 /**
+ * Default --max-clock-offset-ms: a node whose clock is further than this from most of its peers' refuses
+ * to coordinate writes (clock-offset/). CockroachDB's default bound too; NTP keeps real clocks within a
+ * few ms, so only a broken clock (or a chaos skew) crosses it.
+ */
+export const MAX_CLOCK_OFFSET_MS_DEFAULT = 500;
+
+/**
  * Anti-entropy: between the end of one pass and the start of the next. A pass over 100k keys with
  * nothing to repair costs about 15 KB per co-replica, so a minute is cheap; 0 runs passes only when
  * asked (POST /cluster/repair). At most a day, a bounded number.

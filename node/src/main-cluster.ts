@@ -2,9 +2,11 @@
 // transport, the request/response layer on it, SWIM membership, ring placement and the replica server.
 // Message flow: transport -> rpc envelopes (replica requests and answers) | membership messages.
 
-import { KEY_COUNT_METADATA, LiveClusterView, type ClusterView, type ElasticityControl } from './api';
+import { KEY_COUNT_METADATA, LiveClusterView, type ClockStatus, type ClusterView, type ElasticityControl, type MemberClockOffsets } from './api';
 import { wireElasticity, type Departure } from './main-elasticity';
-import type { Clock } from './clock';
+import { systemMonotonicClock, type Clock } from './clock';
+import { ClockOffsetMonitor, ClockOffsetService, serveClockProbes, writeRefusalOf, type ClockVerdict } from './clock-offset';
+import type { SwarmError } from './errors';
 import type { NodeConfig } from './config';
 import type { Logger } from './log';
 import { MEMBERS_MAX, MembershipService, membershipProfiles, registerMembershipMessages, type MemberEvent, type MemberMetadata } from './membership';
@@ -61,6 +63,8 @@ export interface ClusterRouting {
   readonly rebalance: () => RebalanceStatus;
   readonly inspect: (nodeId: string, key: string) => Promise<KeyInspection>;
   readonly elasticity: ElasticityControl;
+  /** Why this node must not version writes now: its clock is too far from its peers' (clock-offset/). */
+  readonly writeRefusal: () => SwarmError | undefined;
 }
 
 export interface RunningCluster extends ClusterRouting {
@@ -79,6 +83,8 @@ export interface RunningCluster extends ClusterRouting {
   close(): Promise<void>;
   /** What the peer transport has sent and received since start, for /metrics. */
   transportStats(): Readonly<TransportStats>;
+  /** This node's clock against its cluster's, and whether it may version writes, for /metrics. */
+  clockStatus(): ClockStatus;
 }
 
 export interface ClusterWiring {
@@ -294,6 +300,31 @@ function followRingChanges(wiring: ClusterWiring, parts: MembershipParts, direct
   return () => clearInterval(ringTimer);
 }
 
+/** The clock offsets /cluster/members shows: each peer's from this node's clock, and this node's from the cluster's. */
+function clockOffsetsOf(monitor: ClockOffsetMonitor): MemberClockOffsets {
+  return { self: monitor.verdict().offsetMs, peers: new Map(monitor.peers().map((peer) => [peer.nodeId, Math.round(peer.offsetMs)])) };
+}
+
+function logClockVerdict(logger: Logger, verdict: ClockVerdict): void {
+  const { offsetMs, maxOffsetMs, peersMeasured, peersBeyond } = verdict;
+  if (verdict.synchronized) logger.info('clock.offset_restored', { offsetMs, maxOffsetMs, peersMeasured, peersBeyond });
+  else logger.warn('clock.offset_exceeded', { offsetMs, maxOffsetMs, peersMeasured, peersBeyond });
+}
+
+/** Reads the peers' clocks, answers theirs, and forgets members gone for good. */
+function startClockOffsets(wiring: ClusterWiring, rpc: Rpc, membership: MembershipService): { monitor: ClockOffsetMonitor; service: ClockOffsetService } {
+  const { config, clock, logger } = wiring;
+  const monitor = new ClockOffsetMonitor({ clock, monotonic: systemMonotonicClock, maxOffsetMs: config.maxClockOffsetMs, onChange: (verdict) => logClockVerdict(logger, verdict) });
+  serveClockProbes(rpc, clock);
+  const peers = () => membership.members().filter((member) => !member.self && member.connected && (member.state === 'alive' || member.state === 'suspect')).map((member) => member.nodeId);
+  const service = new ClockOffsetService({ rpc, clock, monotonic: systemMonotonicClock, monitor, peers });
+  membership.onMemberEvent((event) => {
+    if (event.type === 'memberRemoved') monitor.forget(event.nodeId);
+    else if (event.type === 'memberChanged' && event.member.state === 'left') monitor.forget(event.member.nodeId);
+  });
+  return { monitor, service };
+}
+
 /**
  * Wires the cluster half and starts it. `route` is called as soon as placement and replicas exist,
  * before the transport is up: from then on requests route by the ring (remembered members included),
@@ -317,14 +348,15 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
   serveReplicaRequests(rpc, gate, (version) => observeVersion(hlc, version));
   serveReplicaBatches(rpc, gate, (version) => observeVersion(hlc, version));
   const inspect = serveInspections(wiring, rpc, connections, liveness);
+  const clockOffsets = startClockOffsets(wiring, rpc, membership);
   const antiEntropy = startAntiEntropy(wiring, rpc, connections, membership, placement);
   const reachability = { isHealthy: (id: string) => membership.isHealthy(id), isConnected: (id: string) => connections.isConnected(id) };
   const handoff = new HintedHandoff({ ledger: hints, directory, reachability, logger });
   const handlers = peerHandlers(rpc, connections, membership, logger);
-  const view = new LiveClusterView(membership, placement, () => store.stats().liveKeys);
+  const view = new LiveClusterView(membership, placement, () => store.stats().liveKeys, () => clockOffsetsOf(clockOffsets.monitor));
   const join = wireJoin({ wiring, rpc, membership, placement, ownership, transportJoined: () => transport.joined() });
   const elasticity = wireElasticity({ wiring, membership, placement, directory, gate, antiEntropy, ownership });
-  const routing: ClusterRouting = { placement: join.placement, directory, view, repair: antiEntropy, joined: join.ready, rebalance: join.status, inspect, elasticity };
+  const routing: ClusterRouting = { placement: join.placement, directory, view, repair: antiEntropy, joined: join.ready, rebalance: join.status, inspect, elasticity, writeRefusal: () => writeRefusalOf(clockOffsets.monitor.verdict()) };
   route(routing);
   const { leave, handOver } = departure({ wiring, membership, placement, directory, gate, background: [handoff, antiEntropy] });
   let closing: Promise<void> | undefined;
@@ -338,6 +370,7 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
       await join.close();
       await handoff.close();
       await antiEntropy.close();
+      clockOffsets.service.close();
       connections.close();
       rpc.close();
       await transport.close();
@@ -354,5 +387,6 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
   metadata.start();
   handoff.start();
   join.start();
-  return { ...routing, departed: elasticity.departed, cleanupKeysDeleted: () => elasticity.cleanup.keysDeleted, leave, handOver, close, transportStats: () => transport.stats() };
+  clockOffsets.service.start();
+  return { ...routing, departed: elasticity.departed, cleanupKeysDeleted: () => elasticity.cleanup.keysDeleted, leave, handOver, close, transportStats: () => transport.stats(), clockStatus: () => clockOffsets.monitor.verdict() };
 }

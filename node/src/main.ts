@@ -1,7 +1,7 @@
 // The composition root: the only module that wires the layers together. `startNode` opens the store,
 // establishes the node's identity, builds the coordinator and the HTTP app, and listens.
 
-import { buildApp, withFastKeyRoutes, HostPolicy, HttpMetrics, registerCleanupMetric, StandaloneClusterView, TokenRegistry, TransferRateMeter, type AppDeps, type ClusterView, type ElasticityControl, type Readiness } from './api';
+import { buildApp, withFastKeyRoutes, HostPolicy, HttpMetrics, registerCleanupMetric, registerClockMetrics, StandaloneClusterView, TokenRegistry, TransferRateMeter, type AppDeps, type ClusterView, type ElasticityControl, type Readiness } from './api';
 import { assert } from './assert';
 import type { Clock } from './clock';
 import type { ChaosFaults } from './chaos';
@@ -63,6 +63,7 @@ function coordinatorOver(routing: Routing, config: NodeConfig, hlc: HybridLogica
     directory: { replica: (id) => routing.directory.replica(id) },
     readConsistency: config.readConsistency,
     writeConsistency: config.writeConsistency,
+    writeRefusal: () => routing.writeRefusal(),
   });
 }
 
@@ -77,6 +78,8 @@ interface Routing {
   elasticity: ElasticityControl;
   /** Range transfers into this node: a standalone node has none. */
   rebalance: () => RebalanceStatus;
+  /** Why this node must not version writes now (its clock is off from its peers'): a standalone node has no peers to be off from. */
+  writeRefusal: () => SwarmError | undefined;
 }
 
 /** Until a node is in a cluster, it has none to leave and no member to remove. */
@@ -133,6 +136,7 @@ function standaloneRouting(config: NodeConfig, nodeId: string, stores: OpenedSto
     joined: () => !isClustered(config),
     elasticity: notInCluster(),
     rebalance: () => ({ ownership: 'owner', inProgress: [], queued: [], finished: [], keysStreamed: 0, bytesStreamed: 0 }),
+    writeRefusal: () => undefined,
   };
 }
 
@@ -337,7 +341,10 @@ async function startParts({ config, options, logger, clocks, recentEvents, opene
   const wiring = { config, nodeId, store, localReplica, digests, hints, logger, clock, hlc, chaos };
   const cluster = await joinCluster(wiring, { url: listeningUrl, routing, announce, opened, signal: options.signal });
   registerCleanupMetric(metrics, () => cluster?.cleanupKeysDeleted() ?? 0).catch((error: unknown) => logger.error('metrics.load_failed', { error: String(error) }));
-  if (cluster !== undefined) metrics.watchTransport(cluster.transportStats);
+  if (cluster !== undefined) {
+    metrics.watchTransport(cluster.transportStats);
+    registerClockMetrics(metrics, () => cluster.clockStatus()).catch((error: unknown) => logger.error('metrics.load_failed', { error: String(error) }));
+  }
   return { nodeId, url: listeningUrl, listener, cluster, stopping, closeables: [{ close: async () => chaos?.close() }, transferRate, tombstones, hintStore, store] };
 }
 

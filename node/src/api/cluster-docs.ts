@@ -15,6 +15,10 @@ const Member = Type.Object({
   heartbeatAgeMs: Type.Number({ description: 'Milliseconds since this node last heard from the member.' }),
   keyCount: Type.Union([Type.Integer(), Type.Null()], { description: 'Live keys in the member’s store, as it last reported.' }),
   ringDigest: Type.Union([Type.String(), Type.Null()], { description: 'Digest of the ring the member routes by, as it last reported.' }),
+  clockOffsetMs: Type.Union([Type.Integer(), Type.Null()], {
+    description:
+      'How far the member’s wall clock is ahead of this node’s (negative: behind), in ms, from this node’s last reading (every second); for this node itself, how far its clock is from the median of its cluster’s. A node further than --max-clock-offset-ms from most of its peers refuses writes (503 unavailable, reason clock_offset). Null when not measured.',
+  }),
   self: Type.Boolean(),
 });
 const Ring = Type.Object({

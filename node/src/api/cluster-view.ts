@@ -19,6 +19,12 @@ export interface MemberView {
   readonly keyCount: number | null;
   /** Digest of the ring the member routes by, as it last reported; equal everywhere once converged. */
   readonly ringDigest: string | null;
+  /**
+   * How far the member's wall clock is ahead of this node's (negative: behind), in ms, from this node's
+   * last reading of it; for this node itself, how far its clock is from the median of its cluster's.
+   * Null when not measured (a standalone node, a member not read yet or not for ten minutes).
+   */
+  readonly clockOffsetMs: number | null;
   readonly self: boolean;
 }
 

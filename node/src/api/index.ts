@@ -6,7 +6,7 @@ export { REBALANCE_KEYS_STREAMED_METRIC, TransferRateMeter, type TransferRate } 
 export type { WhatIfNodeFlow, WhatIfReply } from './what-if';
 export type { ClusterHealthReply, ErrorReply, EventsReply, ExplainReply, ListPageReply, MembersReply, RebalanceReply, RecordReply, StatsReply, WriteReply } from './reply-types';
 export { StandaloneClusterView } from './standalone-cluster-view';
-export { KEY_COUNT_METADATA, LiveClusterView, RING_DIGEST_METADATA, type LiveMembership } from './live-cluster-view';
+export { KEY_COUNT_METADATA, LiveClusterView, RING_DIGEST_METADATA, type LiveMembership, type MemberClockOffsets } from './live-cluster-view';
 export { RepairStatusSchema } from './repair-docs';
 export { HostPolicy } from './host-check';
 export { TokenRegistry } from './token-registry';
@@ -15,4 +15,5 @@ export type { NotReadyReason, Readiness } from './probe-routes';
 export { elasticityRoutes, type ElasticityControl, type ElasticityRoutesDeps, type RemovalReply } from './elasticity-routes';
 export { LeaveStatusSchema, RemovalSchema } from './elasticity-docs';
 export { registerCleanupMetric } from './elasticity-metrics';
+export { registerClockMetrics, type ClockStatus } from './clock-metrics';
 export { registerChaosMetrics } from './chaos-metrics';

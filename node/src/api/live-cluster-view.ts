@@ -15,24 +15,34 @@ export interface LiveMembership {
   members(): MemberSummary[];
 }
 
+/** Clock offsets as this node measured them (clock-offset/): see MemberView.clockOffsetMs. */
+export interface MemberClockOffsets {
+  readonly self: number | null;
+  readonly peers: ReadonlyMap<string, number>;
+}
+
 export class LiveClusterView implements ClusterView {
   readonly #membership: LiveMembership;
   readonly #placement: RingPlacement;
   readonly #ownKeyCount: () => number;
+  readonly #clockOffsets: () => MemberClockOffsets;
 
-  constructor(membership: LiveMembership, placement: RingPlacement, ownKeyCount: () => number) {
+  constructor(membership: LiveMembership, placement: RingPlacement, ownKeyCount: () => number, clockOffsets: () => MemberClockOffsets) {
     this.#membership = membership;
     this.#placement = placement;
     this.#ownKeyCount = ownKeyCount;
+    this.#clockOffsets = clockOffsets;
   }
 
   members(): MemberView[] {
+    const clocks = this.#clockOffsets();
     return this.#membership.members().map((member) => {
       const reported = member.metadata[KEY_COUNT_METADATA];
       const keyCount = member.self ? this.#ownKeyCount() : typeof reported === 'number' ? reported : null;
       const ring = member.self ? this.#placement.ring().digest : member.metadata[RING_DIGEST_METADATA];
       const { nodeId, name, httpAddress, state, incarnation, heartbeatAgeMs, self } = member;
-      return { nodeId, name, httpAddress, state, incarnation, heartbeatAgeMs, keyCount, ringDigest: typeof ring === 'string' ? ring : null, self };
+      const clockOffsetMs = self ? clocks.self : (clocks.peers.get(nodeId) ?? null);
+      return { nodeId, name, httpAddress, state, incarnation, heartbeatAgeMs, keyCount, ringDigest: typeof ring === 'string' ? ring : null, clockOffsetMs, self };
     });
   }
 

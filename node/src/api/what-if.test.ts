@@ -24,6 +24,7 @@ function modelOf(size: number, options: { dead?: number; keyCount?: number | nul
     // Every key on N = min(3, size) replicas: each member reports its share of 3 copies.
     keyCount: options.keyCount === undefined ? Math.round((KEYS * Math.min(3, size)) / size) : options.keyCount,
     ringDigest: null,
+    clockOffsetMs: null,
     self: index === 0,
   }));
   return { ring: new HashRing(ids.map((id) => ({ nodeId: id }))), replicationFactor: 3, members, bytesPerKey: 150, rate: { keysPerSecond: 1000, source: 'default' } };

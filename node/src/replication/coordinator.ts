@@ -49,6 +49,11 @@ export interface CoordinatorDeps {
   readonly directory: ReplicaDirectory;
   readonly readConsistency: Consistency;
   readonly writeConsistency: Consistency;
+  /**
+   * Asked before each write is versioned: why this node must not version writes now, if it must not (its
+   * clock is too far from its peers', clock-offset/). Versions are minted here and nowhere else.
+   */
+  readonly writeRefusal?: () => SwarmError | undefined;
 }
 
 export class Coordinator {
@@ -165,6 +170,8 @@ export class Coordinator {
   async #write(key: string, valueJson: string | null, consistency: Consistency, options: WriteOptions = {}): Promise<Coordinated<StoredRecord>> {
     let floor = options.floorVersion;
     for (let attempt = 1; ; attempt++) {
+      const refusal = this.#deps.writeRefusal?.();
+      if (refusal !== undefined) throw refusal;
       // Placed afresh on every attempt, so no attempt routes by a ring older than its own start: a
       // joiner's wait for writes in flight (ring-join.ts) is then one attempt's deadline, not all of them.
       // While the ring changes, W of every ring of interest, not only of the current one (write-quorum.ts).

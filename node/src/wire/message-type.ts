@@ -5,6 +5,7 @@
 //   1..15     transport: the hello and the request/response envelopes
 //   16..63    membership (SWIM probes, gossip)
 //   64..127   replication (replica reads, writes, scans, repair)
+//   128..143  clock offsets (clock-offset/: a peer's wall clock, read over a round trip)
 //   60000..   tests only: suites define their own types in private registries
 
 export const MessageType = {
@@ -44,6 +45,9 @@ export const MessageType = {
   // many replica writes to one node in one message: hand-overs and hint delivery (replication/replica-batch-messages.ts)
   replicaWriteBatch: 82,
   replicaWriteBatchAck: 83,
+  // clock offsets between members (clock-offset/clock-offset-messages.ts)
+  clockProbe: 128,
+  clockReading: 129,
 } as const;
 
 export type MessageTypeName = keyof typeof MessageType;

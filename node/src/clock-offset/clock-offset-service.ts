@@ -1,0 +1,77 @@
+// Reads every connected peer's clock once a CLOCK_PROBE_INTERVAL_MS, and answers peers' reads of ours.
+// The readings go to the ClockOffsetMonitor, which turns them into offsets and the write guard's verdict.
+
+import { systemTimers, type Clock, type MonotonicClock, type TimerHandle, type Timers } from '../clock';
+import type { PeerMessage } from '../transport';
+import { clockProbe, clockReading, CLOCK_MS_MAX, type ClockProbeMessage, type ClockReadingMessage } from './clock-offset-messages';
+import { CLOCK_PROBE_INTERVAL_MS, CLOCK_PROBE_TIMEOUT_MS } from './clock-offset-limits';
+import type { ClockOffsetMonitor } from './clock-offset-monitor';
+
+/** The part of the transport's Rpc this needs: the real one fits it as is. */
+export interface ClockRpc {
+  serve(type: string, handler: (fromNodeId: string, body: PeerMessage) => PeerMessage): void;
+  request(toNodeId: string, body: PeerMessage, options: { readonly timeoutMs?: number }): Promise<PeerMessage>;
+}
+
+/** Answers peers' clockProbe requests with this node's wall clock: the clock its versions are made from. */
+export function serveClockProbes(rpc: ClockRpc, clock: Clock): void {
+  rpc.serve(clockProbe.type, (): ClockReadingMessage => ({ type: 'clockReading', clockMs: Math.min(CLOCK_MS_MAX, Math.max(0, Math.round(clock.nowMs()))) }));
+}
+
+export interface ClockOffsetServiceDeps {
+  readonly rpc: ClockRpc;
+  readonly clock: Clock;
+  readonly monotonic: MonotonicClock;
+  readonly monitor: ClockOffsetMonitor;
+  /** The members to read now: up and connected, this node excluded. */
+  readonly peers: () => Iterable<string>;
+  readonly timers?: Timers;
+}
+
+export class ClockOffsetService {
+  readonly #deps: ClockOffsetServiceDeps;
+  readonly #timers: Timers;
+  /** Peers with a probe in flight: at most one each, so a slow peer never piles them up. */
+  readonly #probing = new Set<string>();
+  #timer: TimerHandle | undefined;
+  #running = false;
+
+  constructor(deps: ClockOffsetServiceDeps) {
+    this.#deps = deps;
+    this.#timers = deps.timers ?? systemTimers;
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#round();
+  }
+
+  close(): void {
+    this.#running = false;
+    this.#timers.clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #round(): void {
+    if (!this.#running) return;
+    for (const nodeId of this.#deps.peers()) if (!this.#probing.has(nodeId)) void this.#probe(nodeId);
+    this.#timer = this.#timers.setTimeout(() => this.#round(), CLOCK_PROBE_INTERVAL_MS);
+  }
+
+  async #probe(nodeId: string): Promise<void> {
+    const { rpc, clock, monotonic, monitor } = this.#deps;
+    this.#probing.add(nodeId);
+    const sentMonotonicMs = monotonic.nowMs();
+    try {
+      const request: ClockProbeMessage = { type: 'clockProbe' };
+      const answer = await rpc.request(nodeId, request, { timeoutMs: CLOCK_PROBE_TIMEOUT_MS });
+      if (!this.#running || !clockReading.is(answer)) return;
+      monitor.record(nodeId, { peerClockMs: answer.clockMs, sentMonotonicMs, receivedMonotonicMs: monotonic.nowMs(), receivedClockMs: clock.nowMs() });
+    } catch {
+      // Unreachable, busy or too slow: its last sample stands, and the next round asks again.
+    } finally {
+      this.#probing.delete(nodeId);
+    }
+  }
+}
