@@ -2,7 +2,7 @@
 // `swarmkv up` starts them with --chaos): it shows under the members of the node that served the page;
 // a partition built from its checkboxes cuts that node off from the ticked peer (its own /chaos says
 // so, and it counts the messages it drops), heal ends it and the peer is alive; a clock offset set
-// there is the node's; a pause stops the node, which resumes on its own; every fault is on the
+// there is the node's, and the members table shows its clock that far from the others'; a pause stops the node, which resumes on its own; every fault is on the
 // panel's timeline with its run label, and the panel passes axe-core.
 import { waitFor } from './support/cluster';
 import { expect, expectAccessible, networkFailureTo, saveScreenshot, test, useCluster } from './support/fixtures';
@@ -39,6 +39,8 @@ async function droppedMessages(url: string): Promise<number> {
 test('chaos panel: partition from a ticked member and heal, clock skew, pause; each on the timeline', async ({ page, browserErrors }, testInfo) => {
   const [first, , third] = cluster().nodes;
   const thirdId = (await third!.members()).find((member) => member.self)!.nodeId;
+  const firstId = (await first!.members()).find((member) => member.self)!.nodeId;
+  const clockCell = (nodeId: string) => page.locator(`[data-testid="members"] tr[data-node-id="${nodeId}"] [data-field="clock-offset"]`);
   await page.goto(`${first!.url}/`);
   const panel = page.getByTestId('chaos');
   await expect(panel.getByRole('heading', { name: 'Chaos on n1' })).toBeVisible();
@@ -71,9 +73,13 @@ test('chaos panel: partition from a ticked member and heal, clock skew, pause; e
   await page.getByTestId('chaos-skew').click();
   await expect(page.getByTestId('chaos-state')).toHaveAttribute('data-clock-offset-ms', '90000');
   expect((await chaosOf(first!.url)).clockOffsetMs).toBe(90_000);
+  // The members table shows it: n1's clock 90 s ahead of its cluster's, n3's 90 s behind n1's.
+  await expect(clockCell(firstId)).toHaveText('+1 min 30 s', { timeout: DETECTION_MS_MAX });
+  await expect(clockCell(thirdId)).toHaveText('-1 min 30 s', { timeout: DETECTION_MS_MAX });
   await page.getByTestId('chaos-offset-seconds').fill('0');
   await page.getByTestId('chaos-skew').click();
   await expect(page.getByTestId('chaos-state')).toHaveAttribute('data-clock-offset-ms', '0');
+  await expect(clockCell(thirdId)).toHaveText(/^[+-]\d+ ms$/, { timeout: DETECTION_MS_MAX });
 
   // While n1 is paused, the page's own polls of it time out or fail: that is the fault, not a defect.
   browserErrors.allow(networkFailureTo(first!.url));

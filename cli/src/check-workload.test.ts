@@ -6,7 +6,10 @@
 import { afterAll, expect, test } from 'bun:test';
 import { CheckWorkload, type CheckWorkloadOptions } from './check-workload';
 
-/** A stand-in node: PUTs are stored and answered 200; n3 answers every quorum request 503 as a cut-off node would. */
+/**
+ * A stand-in node: PUTs are stored and answered 200; n3 answers every quorum request 503, reads as a
+ * cut-off node would and writes as one whose clock is off (an `unavailable` with its reason).
+ */
 function standIn(refuseQuorum: boolean) {
   const values = new Map<string, string>();
   return Bun.serve({
@@ -15,7 +18,10 @@ function standIn(refuseQuorum: boolean) {
     async fetch(request) {
       const url = new URL(request.url);
       const key = decodeURIComponent(url.pathname.slice('/kv/'.length));
-      if (refuseQuorum && url.searchParams.get('consistency') === 'quorum') return Response.json({ error: 'insufficient_replicas', message: '1 of 2' }, { status: 503 });
+      if (refuseQuorum && url.searchParams.get('consistency') === 'quorum') {
+        const refusal = request.method === 'GET' ? { error: 'insufficient_replicas', message: '1 of 2' } : { error: 'unavailable', reason: 'clock_offset', message: 'clock ahead' };
+        return Response.json(refusal, { status: 503 });
+      }
       if (request.method === 'PUT') {
         values.set(key, ((await request.json()) as { value: string }).value);
         return Response.json({ key, version: '1' });
@@ -53,7 +59,9 @@ test('clients keep to their member, every answer is recorded, and the history st
   expect(totals.get('n1')).toMatchObject({ refused: 0, timeout: 0, unreachable: 0 });
   expect(totals.get('n3')!.refused).toBeGreaterThan(0);
   expect(totals.get('gone')!.unreachable).toBeGreaterThan(0);
-  expect(workload.refusals.get('503 insufficient_replicas')).toBe(totals.get('n3')!.refused);
+  // Refusals are counted by code, and by reason where the node gives one.
+  expect(new Set(workload.refusals.keys())).toEqual(new Set(['503 insufficient_replicas', '503 unavailable (clock_offset)']));
+  expect(workload.refusals.get('503 insufficient_replicas')! + workload.refusals.get('503 unavailable (clock_offset)')!).toBe(totals.get('n3')!.refused);
   expect(ops.filter((op) => op.coordinator === 'n3' && op.consistency === 'quorum').every((op) => op.outcome === 'failed' && op.status === 503)).toBe(true);
   // A read n1 answered carries what it read: a value some PUT through n1 wrote, or null for a 404.
   const n1Values = new Set(ops.filter((op) => op.coordinator === 'n1' && op.kind === 'put').map((op) => op.value));

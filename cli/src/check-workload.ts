@@ -166,11 +166,15 @@ export function readValueOf(status: number, text: string): string | null | undef
   }
 }
 
-/** The error code of a node's refusal (`{"error": "insufficient_replicas", ...}`), or a placeholder. */
+/**
+ * The error code of a node's refusal (`{"error": "insufficient_replicas", ...}`), with its reason when it
+ * gives one (`unavailable (clock_offset)`: the causes of one code differ), or a placeholder.
+ */
 function errorCodeOf(text: string): string {
   try {
-    const code = (JSON.parse(text) as { error?: unknown }).error;
-    return typeof code === 'string' ? code : 'error';
+    const { error: code, reason } = JSON.parse(text) as { error?: unknown; reason?: unknown };
+    if (typeof code !== 'string') return 'error';
+    return typeof reason === 'string' ? `${code} (${reason})` : code;
   } catch {
     return 'error';
   }

@@ -46,6 +46,7 @@ const samples: Record<Exclude<keyof NodeConfig, 'adminToken'>, { text: string; v
   profile: { text: 'wan', value: 'wan' },
   tombstoneGraceMs: { text: '3600000', value: 3_600_000 },
   clockOffsetMs: { text: '-250', value: -250 },
+  maxClockOffsetMs: { text: '2000', value: 2000 },
   chaos: { text: '1', value: true },
   supervised: { text: 'true', value: true },
   antiEntropyIntervalMs: { text: '0', value: 0 },

@@ -3,7 +3,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { REPLICATION_FACTOR_MAX, SECRET_CHARS_MIN, type LogLevel } from '../../node/src';
+import { CLOCK_OFFSET_MS_MAX, REPLICATION_FACTOR_MAX, SECRET_CHARS_MIN, type LogLevel } from '../../node/src';
 import { CliFailure, exitCodes } from './exit-codes';
 import { integerArg } from './parse-args';
 
@@ -42,6 +42,8 @@ export interface UpPlan {
   /** Every node's replication factor N. */
   readonly replicas: number;
   readonly memory: boolean;
+  /** Every node's --max-clock-offset-ms: 0 lets a skewed node go on versioning writes (docs/chaos.md). */
+  readonly maxClockOffsetMs: number;
   readonly logLevel: LogLevel;
   /** How long each node may take to log node.listening before `up` gives up on the cluster. */
   readonly nodeStartTimeoutMs: number;
@@ -58,6 +60,7 @@ export interface UpArgs {
   readonly replicas: string;
   readonly 'log-level': string;
   readonly 'node-start-timeout-ms': string;
+  readonly 'max-clock-offset-ms': string;
 }
 
 function usage(message: string): never {
@@ -76,6 +79,8 @@ export function planUp(args: UpArgs): UpPlan {
   if (replicas < 1 || replicas > REPLICATION_FACTOR_MAX) usage(`--replicas must be 1..${REPLICATION_FACTOR_MAX}, got ${replicas}`);
   const nodeStartTimeoutMs = integerArg('--node-start-timeout-ms', args['node-start-timeout-ms']);
   if (nodeStartTimeoutMs < 1) usage(`--node-start-timeout-ms must be at least 1, got ${nodeStartTimeoutMs}`);
+  const maxClockOffsetMs = integerArg('--max-clock-offset-ms', args['max-clock-offset-ms']);
+  if (maxClockOffsetMs < 0 || maxClockOffsetMs > CLOCK_OFFSET_MS_MAX) usage(`--max-clock-offset-ms must be 0..${CLOCK_OFFSET_MS_MAX} (0: no bound), got ${maxClockOffsetMs}`);
   const given = args.secret;
   if (given !== undefined && given.length < SECRET_CHARS_MIN) usage(`--secret must be at least ${SECRET_CHARS_MIN} characters`);
   const nodes = Array.from({ length: count }, (_, index): UpNodePlan => {
@@ -91,6 +96,7 @@ export function planUp(args: UpArgs): UpPlan {
     cluster: args.cluster,
     replicas,
     memory: args.memory,
+    maxClockOffsetMs,
     logLevel,
     nodeStartTimeoutMs,
   };
@@ -105,6 +111,7 @@ export function nodeArgs(plan: UpPlan, node: UpNodePlan, bootstrap: string): str
     '--port', String(node.port),
     '--cluster', plan.cluster,
     '--replicas', String(plan.replicas),
+    '--max-clock-offset-ms', String(plan.maxClockOffsetMs),
     '--bootstrap', bootstrap,
     '--profile', 'local',
     '--log-level', childLogLevel(plan.logLevel),

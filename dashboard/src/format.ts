@@ -13,6 +13,12 @@ export function duration(ms: number): string {
   return `${Math.floor(ms / 3_600_000)} h ${Math.round((ms % 3_600_000) / 60_000)} min`;
 }
 
+/** A signed span: a clock's offset ahead (+) or behind (-) another's; a dash when not measured. */
+export function offset(ms: number | null): string {
+  if (ms === null) return '–';
+  return `${ms < 0 ? '-' : '+'}${duration(Math.abs(ms))}`;
+}
+
 export function bytes(count: number): string {
   if (count < 1024) return `${count} B`;
   if (count < 1024 * 1024) return `${(count / 1024).toFixed(1)} KiB`;

@@ -48,11 +48,22 @@ export function membersLine(members: readonly MemberView[]): string {
   return `${alive} of ${current.length} alive${gone.length === 0 ? '' : `; gone: ${gone.map(([state, count]) => `${count} ${state}`).join(', ')}`}`;
 }
 
+/** A member's clock offset, signed, in the unit that reads best: `+0 ms`, `-2.0 s`, `+1.0 h`; `?` when not measured. */
+export function formatClockOffset(offsetMs: number | null): string {
+  if (offsetMs === null) return '?';
+  const sign = offsetMs < 0 ? '-' : '+';
+  const size = Math.abs(offsetMs);
+  if (size < 1000) return `${sign}${Math.round(size)} ms`;
+  if (size < 60_000) return `${sign}${(size / 1000).toFixed(1)} s`;
+  if (size < 3_600_000) return `${sign}${(size / 60_000).toFixed(1)} min`;
+  return `${sign}${(size / 3_600_000).toFixed(1)} h`;
+}
+
 export const statusCommand = defineCommand({
   meta: {
     name: 'status',
     description:
-      'Show the cluster members as the node sees them: state, incarnation, heartbeat age, and the keys and the hints for down replicas each holds (asked of every member; for keys, the gossiped count when it does not answer; "?" when there is none).',
+      'Show the cluster members as the node sees them: state, incarnation, heartbeat age, the keys and the hints for down replicas each holds (asked of every member; for keys, the gossiped count when it does not answer; "?" when there is none), and how far each one\'s clock is from the answering node\'s (for the answering node, from its cluster\'s: a node further than its --max-clock-offset-ms from most of its peers refuses writes).',
   },
   args: { ...connectionArgs },
   async run({ args }) {
@@ -72,9 +83,10 @@ export const statusCommand = defineCommand({
       // A departed member's last gossiped count says nothing about the cluster's data any more.
       DEPARTED_STATES.has(member.state) ? '-' : (reports[index]!.liveKeys ?? member.keyCount ?? '?'),
       DEPARTED_STATES.has(member.state) ? '-' : (reports[index]!.pendingHints ?? '?'),
+      DEPARTED_STATES.has(member.state) ? '-' : formatClockOffset(member.clockOffsetMs),
     ]);
-    printLine(renderTable(['name', 'node id', 'http', 'state', 'incarnation', 'heard', 'keys', 'hints'], rows));
-    printLine(`${membersLine(members)} (* = the node answering; hints = writes held for down replicas)`);
+    printLine(renderTable(['name', 'node id', 'http', 'state', 'incarnation', 'heard', 'keys', 'hints', 'clock'], rows));
+    printLine(`${membersLine(members)} (* = the node answering; hints = writes held for down replicas; clock = offset from the answering node's clock, and its own from the cluster's)`);
     const repair = await client.request('GET', '/cluster/repair');
     if (repair.status === 200) printLine(describeRepair(repair.body as RepairStatus));
   },

@@ -7,7 +7,7 @@ export const upHelp: CommandHelp = {
   summary: 'Start a local cluster in the foreground and watch it',
   examples: ['swarmkv up', 'swarmkv up -n 5 --replicas 3 --memory --base-port 8080', 'swarmkv up --log-format json > cluster.log'],
   sections: [
-    { title: 'Cluster', options: ['nodes', 'base-port', 'cluster', 'replicas', 'secret', 'node-start-timeout-ms'] },
+    { title: 'Cluster', options: ['nodes', 'base-port', 'cluster', 'replicas', 'secret', 'max-clock-offset-ms', 'node-start-timeout-ms'] },
     { title: 'Storage', options: ['data-dir', 'memory'] },
     { title: 'Logging', options: ['log-level', 'log-format'] },
   ],

@@ -4,7 +4,7 @@
 // every node (SIGTERM, then SIGKILL after a bounded wait) and exits 0; a node that dies meanwhile is
 // reported, and the others keep running; one whose chaos kill asked for it is started again.
 
-import { configFields, REPLICATION_FACTOR_DEFAULT, type DhtBootstrap } from '../../../node/src';
+import { configFields, MAX_CLOCK_OFFSET_MS_DEFAULT, REPLICATION_FACTOR_DEFAULT, type DhtBootstrap } from '../../../node/src';
 import { ChildNode, describeExit } from '../child-node';
 import { configurableFromEnvironment, withoutOptionVariables } from '../environment-variables';
 import { waitForFormation } from '../cluster-formation';
@@ -220,6 +220,12 @@ export const upCommand = configurableFromEnvironment({
     replicas: { type: 'string', description: 'replication factor N of every node: with fewer replicas than nodes, a node standing in for a down replica keeps hints for it', default: String(REPLICATION_FACTOR_DEFAULT) },
     insecure: { type: 'boolean', description: 'no admin token: the nodes serve their API open on loopback, as before tokens existed', default: false },
     'log-level': { type: 'string', description: 'log level of every node: `debug`, `info`, `warn`, `error` or `silent`', default: 'info' },
+    'max-clock-offset-ms': {
+      type: 'string',
+      description:
+        "every node's bound on its clock's offset from the others': a node further off refuses to coordinate writes (503 unavailable, reason clock_offset) until it is back within it. 0: no bound, so a node skewed by `swarmkv chaos skew` goes on writing with its versions ahead or behind, and last-writer-wins shows what that costs",
+      default: String(MAX_CLOCK_OFFSET_MS_DEFAULT),
+    },
     'node-start-timeout-ms': { type: 'string', description: 'a node not listening this long after it was started is reported with its last lines, and the cluster is stopped (exit 4)', default: String(UP_NODE_START_MS_MAX) },
     ...logFormatArgs,
   },

@@ -1,9 +1,9 @@
 // Members: every member as the reading node sees it (state, incarnation, time since last heard, keys,
-// hints other nodes hold for it), then how each node sees the others.
+// hints other nodes hold for it, its clock's offset), then how each node sees the others.
 import { useEffect } from 'preact/hooks';
 import type { ClusterHealthView, MemberView } from '../api-types';
 import type { ClusterPoller } from '../cluster-poller';
-import { ago, shortId } from '../format';
+import { ago, offset, shortId } from '../format';
 import { html } from '../html';
 import { originOf } from '../reading-node';
 import { MemberMatrix } from './member-matrix';
@@ -33,6 +33,7 @@ function MemberRow({ member, backlog }: { member: MemberView; backlog: number | 
       <td class="number">${member.self ? 'self' : ago(member.heartbeatAgeMs)}</td>
       <td class="number">${member.keyCount ?? '–'}</td>
       <td class="number" data-field="hint-backlog">${backlog ?? '–'}</td>
+      <td class="number" data-field="clock-offset">${offset(member.clockOffsetMs)}</td>
     </tr>
   `;
 }
@@ -52,7 +53,7 @@ export function MembersView({ poller }: { poller: ClusterPoller }) {
           <thead>
             <tr>
               <th scope="col">Name</th><th scope="col">Node id</th><th scope="col">HTTP address</th><th scope="col">State</th>
-              <th scope="col">Incarnation</th><th scope="col">Heard</th><th scope="col">Keys</th><th scope="col">Hint backlog</th>
+              <th scope="col">Incarnation</th><th scope="col">Heard</th><th scope="col">Keys</th><th scope="col">Hint backlog</th><th scope="col">Clock</th>
             </tr>
           </thead>
           <tbody>
@@ -60,7 +61,7 @@ export function MembersView({ poller }: { poller: ClusterPoller }) {
           </tbody>
         </table>
       </${Scrollable}>
-      <p class="note">Heard: time since the reading node last heard from the member. Hint backlog: writes other nodes hold for it until it is back.</p>
+      <p class="note">Heard: time since the reading node last heard from the member. Hint backlog: writes other nodes hold for it until it is back. Clock: how far the member's clock is ahead (+) or behind (-) the reading node's, and the reading node's own from its cluster's; a node further off than its bound (--max-clock-offset-ms, 500 ms by default) from most of its peers refuses writes.</p>
     </section>
     <${MemberMatrix} poller=${poller} members=${members} />
   `;
