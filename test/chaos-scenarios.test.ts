@@ -8,13 +8,12 @@
 // and `swarmkv check` replays the partition under its client workload and judges what the clients saw.
 
 import { describe, expect, test } from 'bun:test';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NAMESPACES_AVAILABLE, useCluster, type ClusterNode, type TestCluster } from './support/cluster';
 import { ringsAgree } from './support/cluster-scenarios';
-import { CLI_PATH } from './support/spawn-node';
+import { checkDuring, mappedScenario, runScript, type RunResult } from './support/scenario-scripts';
 
 /** Each scenario lasts at most ~15 s of sleeps; the rest is the CLI's start-up on a loaded machine. */
 const SCENARIO_MS_MAX = 60_000;
@@ -22,22 +21,6 @@ const TEST_MS = 2 * SCENARIO_MS_MAX;
 /** The `lan` profile declares a silent member dead within ~5 s; a loaded machine gets more. */
 const DETECTION_MS_MAX = 15_000;
 const CONVERGENCE_MS_MAX = 30_000;
-const SCENARIOS = join(import.meta.dir, '..', 'examples', 'scenarios');
-
-interface RunResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** The scenario's text with `swarmkv up`'s member names and URLs replaced by this cluster's. */
-function mappedScenario(cluster: TestCluster, file: string): string {
-  let text = readFileSync(join(SCENARIOS, file), 'utf8');
-  cluster.nodes.forEach((node, index) => {
-    text = text.replaceAll(`node-${7070 + index}`, node.name).replaceAll(`http://127.0.0.1:${7070 + index}`, node.url);
-  });
-  return text;
-}
 
 /** A script running in the background: `result` once it exited, else undefined. */
 interface RunningScript {
@@ -57,34 +40,6 @@ function whileRunning(cluster: TestCluster, running: RunningScript, predicate: (
     if (running.result !== undefined) throw new Error(`the script ended first (exit ${running.result.code}): ${running.result.stdout}${running.result.stderr}`);
     return predicate();
   }, DETECTION_MS_MAX, what);
-}
-
-/** Runs `swarmkv run` on a script (or another command given the script's path); resolves when it exits. */
-function runScript(scratch: string, name: string, text: string, urls: readonly string[], command: (path: string) => string[] = (path) => ['run', path]): Promise<RunResult> {
-  const path = join(scratch, name);
-  writeFileSync(path, text);
-  const child = spawn('node', [CLI_PATH, ...command(path), '--url', urls.join(',')], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SWARMKV_TOKEN: '' } });
-  let [stdout, stderr] = ['', ''];
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
-
-/** What `swarmkv check --json` printed: the fields these tests read. */
-interface CheckReport {
-  seed: number; members: { name: string }[]; byMember: Record<string, { ok: number; refused: number }>; refusals: Record<string, number>;
-  finalReads: { keys: number; unread: string[] }; acknowledgedQuorumPuts: number; undoneDeletes: unknown[]; phantoms: unknown[];
-  lost: { key: string; found: string | null; op: { coordinator: string; completedAt: string }; foundWrittenBy: { coordinator: string; invokedAt: string } | null }[];
-  reads: { one: number; quorum: number }; staleReads: { read: { consistency: string } }[]; violations: number; ok: boolean; scriptExitCode: number;
-}
-
-/** `swarmkv check --during` a scenario of examples/scenarios/ (mapped onto this cluster), half its operations at one; its run and its JSON report. */
-async function checkDuring(cluster: TestCluster, scratch: string, scenario: string, seed: number): Promise<{ result: RunResult; report: CheckReport }> {
-  const [n1, n2] = cluster.nodes as [ClusterNode, ClusterNode];
-  const result = await runScript(scratch, `check-${scenario}`, mappedScenario(cluster, scenario), [n1.url, n2.url], (path) => ['check', '--during', path, '--seed', String(seed), '--one-percent', '50', '--json']);
-  const reportLine = result.stdout.split('\n').find((line) => line.startsWith('{"runId"'));
-  if (reportLine === undefined) throw new Error(`no report from swarmkv check (exit ${result.code}): ${result.stdout}${result.stderr}`);
-  return { result, report: JSON.parse(reportLine) as CheckReport };
 }
 
 async function stateOf(cluster: TestCluster, observer: ClusterNode, subject: ClusterNode): Promise<string | undefined> {
@@ -114,7 +69,10 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('chaos scenarios replayed by swarmkv run'
   const verdicts: { observer: string; subject: string; state: string }[] = [];
   const cluster = useCluster({
     nodes: 3,
-    nodeArgs: ['--chaos'],
+    // The skew scenarios show what a skewed clock does to last-writer-wins: as their headers say, they
+    // need nodes without a clock-offset bound (`swarmkv up --max-clock-offset-ms 0`); with the default
+    // bound the skewed node refuses the writes (test/clock-guard.test.ts).
+    nodeArgs: ['--chaos', '--max-clock-offset-ms', '0'],
     eventSink: (observer, fields) => {
       if (fields.event === 'membership.member_changed') verdicts.push({ observer, subject: String(fields.name), state: String(fields.state) });
     },

@@ -46,6 +46,7 @@ export interface MemberView {
   readonly incarnation: number;
   readonly heartbeatAgeMs: number;
   readonly keyCount: number | null;
+  readonly clockOffsetMs: number | null;
   readonly self: boolean;
 }
 
