@@ -71,6 +71,21 @@ describe('single-key operations', () => {
     expect(read.replicas).toHaveLength(2);
   });
 
+  test('while the write refusal says no (a clock too far off), no write is versioned or sent anywhere; reads go on', async () => {
+    await coordinator.put('k', '1');
+    let refusal: SwarmError | undefined = new SwarmError('unavailable', 'clock too far off', { reason: 'clock_offset' });
+    const guarded = new Coordinator({ hlc: new HybridLogicalClock(B, clock), clock, placement: everywhere, directory: cluster, readConsistency: 'quorum', writeConsistency: 'quorum', writeRefusal: () => refusal });
+    const before = NODES.map((node) => cluster.stored(node, 'k')?.version);
+    for (const attempt of [guarded.put('k', '2'), guarded.put('new', '2'), guarded.delete('k'), guarded.create('other', '3'), guarded.writeIfVersion('k', '4', '*')]) {
+      expect((await failure(attempt)).details).toEqual({ reason: 'clock_offset' });
+    }
+    expect(NODES.map((node) => cluster.stored(node, 'k')?.version)).toEqual(before);
+    expect(NODES.some((node) => cluster.stored(node, 'new') !== undefined || cluster.stored(node, 'other') !== undefined)).toBe(false);
+    expect((await guarded.get('k')).result.valueJson).toBe('1');
+    refusal = undefined;
+    expect((await guarded.put('k', '2')).result.valueJson).toBe('2');
+  });
+
   test('versions of a key increase even when the wall clock steps back', async () => {
     const first = await coordinator.put('k', '1');
     clock.set(500);
