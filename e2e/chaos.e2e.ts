@@ -76,10 +76,14 @@ test('chaos panel: partition from a ticked member and heal, clock skew, pause; e
   // The members table shows it: n1's clock 90 s ahead of its cluster's, n3's 90 s behind n1's.
   await expect(clockCell(firstId)).toHaveText('+1 min 30 s', { timeout: DETECTION_MS_MAX });
   await expect(clockCell(thirdId)).toHaveText('-1 min 30 s', { timeout: DETECTION_MS_MAX });
+  // Beyond the bound (500 ms by default): n1 refuses writes, and the members view says so.
+  await expect(page.getByTestId('clock-refusing')).toContainText("n1 refuses writes: its clock is +1 min 30 s off its cluster's, beyond its bound of 500 ms");
+  await expectAccessible(page, 'members with a clock beyond the bound');
   await page.getByTestId('chaos-offset-seconds').fill('0');
   await page.getByTestId('chaos-skew').click();
   await expect(page.getByTestId('chaos-state')).toHaveAttribute('data-clock-offset-ms', '0');
   await expect(clockCell(thirdId)).toHaveText(/^[+-]\d+ ms$/, { timeout: DETECTION_MS_MAX });
+  await expect(page.getByTestId('clock-refusing')).toHaveCount(0);
 
   // While n1 is paused, the page's own polls of it time out or fail: that is the fault, not a defect.
   browserErrors.allow(networkFailureTo(first!.url));

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { NAMESPACES_AVAILABLE, useCluster, type ClusterNode, type TestCluster } from './support/cluster';
 import { ringsAgree } from './support/cluster-scenarios';
 import { parseMetrics } from './support/kv-client';
-import { checkDuring } from './support/scenario-scripts';
+import { checkDuring, runCli } from './support/scenario-scripts';
 
 const MAX_OFFSET_MS = 500;
 const SKEW_MS = 2000;
@@ -72,6 +72,11 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('the clock-offset bound', () => {
     expect(Math.abs(fromN3.get(n3.name)! - SKEW_MS)).toBeLessThan(MAX_OFFSET_MS);
     expect(Math.abs(fromN3.get(n2.name)! + SKEW_MS)).toBeLessThan(MAX_OFFSET_MS);
     expect(n3.process.events.find((line) => line.event === 'clock.offset_exceeded')).toMatchObject({ level: 'warn', maxOffsetMs: MAX_OFFSET_MS, peersMeasured: 2, peersBeyond: 2 });
+    expect((await c.request(n3, 'GET', '/cluster/members')).body.clock).toMatchObject({ synchronized: false, maxOffsetMs: MAX_OFFSET_MS });
+    expect((await c.request(n1, 'GET', '/cluster/members')).body.clock).toMatchObject({ synchronized: true, maxOffsetMs: MAX_OFFSET_MS });
+    const status = await runCli(['status'], [n3.url]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/n3 refuses writes: its clock is \+(1\.9|2\.\d) s off its cluster's, beyond its --max-clock-offset-ms of 500 ms/);
     const metricsOf = async (node: ClusterNode) => parseMetrics((await c.request(node, 'GET', '/metrics')).text);
     const skewedMetrics = await metricsOf(n3);
     expect(skewedMetrics.get('swarmkv_clock_synchronized')).toBe(0);

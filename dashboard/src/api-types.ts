@@ -1,6 +1,7 @@
 // The shapes the dashboard reads: the daemon's own reply types from node/src/index.ts (type-only
 // imports, erased at build time: the dashboard talks to nodes over HTTP only).
 export type {
+  ClockView,
   ClusterHealthReply as ClusterHealthView,
   KeyLocation,
   ListPageReply as KeyPage,

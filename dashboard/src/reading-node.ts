@@ -1,7 +1,7 @@
 // Which node the dashboard reads the cluster through. It starts with the node that served the page; if
 // that node stops answering (killed, stopped, 503), it asks every member it knows of, in order, and
 // reads through the first that answers, and says so. Members' addresses come from their own lists.
-import type { MemberView } from './api-types';
+import type { ClockView, MemberView } from './api-types';
 import type { Observations } from './observations';
 
 export const MEMBERS_PATH = '/cluster/members';
@@ -31,6 +31,11 @@ export class ReadingNode {
   /** The member list as the reading node sees it, from its latest good answer. */
   members(): MemberView[] {
     return this.#observations.body<{ members: MemberView[] }>(this.#origin, MEMBERS_PATH)?.members ?? [];
+  }
+
+  /** The reading node's clock against its cluster's, from the same answer; null standalone or before the first. */
+  clock(): ClockView | null {
+    return this.#observations.body<{ clock?: ClockView | null }>(this.#origin, MEMBERS_PATH)?.clock ?? null;
   }
 
   /** Every origin the dashboard knows of, with the member list's order after the serving node. */

@@ -5,6 +5,7 @@
 // dynamic import() by the CLI commands that host one (see docs/design.md, "Layering").
 
 export type {
+  ClockView,
   ClusterHealthReply,
   ErrorReply,
   EventsReply,

@@ -302,7 +302,8 @@ function followRingChanges(wiring: ClusterWiring, parts: MembershipParts, direct
 
 /** The clock offsets /cluster/members shows: each peer's from this node's clock, and this node's from the cluster's. */
 function clockOffsetsOf(monitor: ClockOffsetMonitor): MemberClockOffsets {
-  return { self: monitor.verdict().offsetMs, peers: new Map(monitor.peers().map((peer) => [peer.nodeId, Math.round(peer.offsetMs)])) };
+  const { offsetMs, maxOffsetMs, synchronized } = monitor.verdict();
+  return { self: { offsetMs, maxOffsetMs, synchronized }, peers: new Map(monitor.peers().map((peer) => [peer.nodeId, Math.round(peer.offsetMs)])) };
 }
 
 function logClockVerdict(logger: Logger, verdict: ClockVerdict): void {

@@ -29,7 +29,12 @@ export function mappedScenario(cluster: TestCluster, file: string): string {
 export function runScript(scratch: string, name: string, text: string, urls: readonly string[], command: (path: string) => string[] = (path) => ['run', path]): Promise<RunResult> {
   const path = join(scratch, name);
   writeFileSync(path, text);
-  const child = spawn('node', [CLI_PATH, ...command(path), '--url', urls.join(',')], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SWARMKV_TOKEN: '' } });
+  return runCli(command(path), urls);
+}
+
+/** Runs one CLI command against these nodes (no token); resolves when it exits. */
+export function runCli(args: readonly string[], urls: readonly string[]): Promise<RunResult> {
+  const child = spawn('node', [CLI_PATH, ...args, '--url', urls.join(',')], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SWARMKV_TOKEN: '' } });
   let [stdout, stderr] = ['', ''];
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

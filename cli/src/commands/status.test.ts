@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import type { MemberView } from '../../../node/src';
-import { formatClockOffset, membersLine } from './status';
+import { clockRefusalLine, formatClockOffset, membersLine } from './status';
 
 const member = (state: MemberView['state']) => ({ state }) as MemberView;
 
@@ -16,5 +16,16 @@ describe('status: the clock column', () => {
   test('a signed offset in the unit that reads best, "?" when not measured', () => {
     expect([0, 12, -499.6, 1500, -59_999, 90_000, 3_600_000, -5_400_000].map(formatClockOffset)).toEqual(['+0 ms', '+12 ms', '-500 ms', '+1.5 s', '-60.0 s', '+1.5 min', '+1.0 h', '-1.5 h']);
     expect(formatClockOffset(null)).toBe('?');
+  });
+});
+
+describe('status: a node refusing writes for its clock', () => {
+  test('says so under the table, naming the answering node, its offset and its bound; nothing while it writes', () => {
+    const members = [{ name: 'node-7072', self: true } as MemberView, { name: 'node-7070', self: false } as MemberView];
+    expect(clockRefusalLine(members, { offsetMs: 3_600_000, maxOffsetMs: 500, synchronized: false })).toBe(
+      "node-7072 refuses writes: its clock is +1.0 h off its cluster's, beyond its --max-clock-offset-ms of 500 ms (write through another node)",
+    );
+    expect(clockRefusalLine(members, { offsetMs: 3, maxOffsetMs: 500, synchronized: true })).toBeUndefined();
+    expect(clockRefusalLine(members, null)).toBeUndefined();
   });
 });

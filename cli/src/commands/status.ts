@@ -1,5 +1,5 @@
 import { defineCommand } from 'citty';
-import type { ClusterHealthReply, MembersReply, MemberView, RepairStatus } from '../../../node/src';
+import type { ClockView, ClusterHealthReply, MembersReply, MemberView, RepairStatus } from '../../../node/src';
 import { connectionArgs, connectionHelp } from '../common-args';
 import { exchange } from '../http-exchange';
 import { NodeClient, resolveToken, resolveUrls } from '../node-client';
@@ -59,6 +59,13 @@ export function formatClockOffset(offsetMs: number | null): string {
   return `${sign}${(size / 3_600_000).toFixed(1)} h`;
 }
 
+/** A line when the answering node refuses writes for its clock; undefined while it writes. */
+export function clockRefusalLine(members: readonly MemberView[], clock: ClockView | null): string | undefined {
+  if (clock === null || clock.synchronized) return undefined;
+  const name = members.find((member) => member.self)?.name ?? 'the answering node';
+  return `${name} refuses writes: its clock is ${formatClockOffset(clock.offsetMs)} off its cluster's, beyond its --max-clock-offset-ms of ${clock.maxOffsetMs} ms (write through another node)`;
+}
+
 export const statusCommand = defineCommand({
   meta: {
     name: 'status',
@@ -70,9 +77,9 @@ export const statusCommand = defineCommand({
     const token = resolveToken(args.token);
     const client = new NodeClient(resolveUrls(args.url), token);
     const reply = await client.expectOk('GET', '/cluster/members');
-    const { members } = reply.body as MembersReply;
+    const { members, clock } = reply.body as MembersReply;
     const reports = await Promise.all(members.map((member) => firstHand(member, reply.url, token)));
-    if (args.json) return printJson({ members: members.map((member, index) => ({ ...member, ...reports[index] })) });
+    if (args.json) return printJson({ members: members.map((member, index) => ({ ...member, ...reports[index] })), clock });
     const rows = members.map((member, index) => [
       `${member.name}${member.self ? ' *' : ''}`,
       member.nodeId,
@@ -87,6 +94,8 @@ export const statusCommand = defineCommand({
     ]);
     printLine(renderTable(['name', 'node id', 'http', 'state', 'incarnation', 'heard', 'keys', 'hints', 'clock'], rows));
     printLine(`${membersLine(members)} (* = the node answering; hints = writes held for down replicas; clock = offset from the answering node's clock, and its own from the cluster's)`);
+    const refusing = clockRefusalLine(members, clock ?? null);
+    if (refusing !== undefined) printLine(refusing);
     const repair = await client.request('GET', '/cluster/repair');
     if (repair.status === 200) printLine(describeRepair(repair.body as RepairStatus));
   },

@@ -45,9 +45,14 @@ export function MembersView({ poller }: { poller: ClusterPoller }) {
   }, [members.length > 0]);
   if (members.length === 0) return html`<p data-testid="members-empty">Waiting for a member list…</p>`;
   const backlog = hintBacklog(poller, members);
+  const readingName = members.find((member) => member.self)?.name ?? 'the reading node';
+  const clock = poller.reading.clock();
   return html`
     <section aria-labelledby="members-heading">
-      <h3 id="members-heading">Members as ${members.find((member) => member.self)?.name ?? 'the reading node'} sees them</h3>
+      <h3 id="members-heading">Members as ${readingName} sees them</h3>
+      ${clock !== null && !clock.synchronized && html`<p class="banner-warn" role="status" data-testid="clock-refusing">
+        ${readingName} refuses writes: its clock is ${offset(clock.offsetMs)} off its cluster's, beyond its bound of ${clock.maxOffsetMs} ms (--max-clock-offset-ms). The other members take writes meanwhile.
+      </p>`}
       <${Scrollable} label="Members table">
         <table data-testid="members" data-first-render-ms=${poller.firstRenderMs ?? ''}>
           <thead>

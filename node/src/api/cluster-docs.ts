@@ -21,6 +21,14 @@ const Member = Type.Object({
   }),
   self: Type.Boolean(),
 });
+const Clock = Type.Object(
+  {
+    offsetMs: Type.Union([Type.Integer(), Type.Null()], { description: 'How far this node’s clock is from the median of its cluster’s (ms); null until a peer was measured.' }),
+    maxOffsetMs: Type.Integer({ description: '--max-clock-offset-ms; 0: no bound.' }),
+    synchronized: Type.Boolean({ description: 'False while this node is further than the bound from most of its peers’ clocks: it refuses to coordinate writes (503 unavailable, reason clock_offset).' }),
+  },
+  { description: 'Null on a standalone node: it has no peers to measure.' },
+);
 const Ring = Type.Object({
   digest: Type.String({ description: 'Equal on every node once membership has converged.' }),
   replicationFactor: Type.Integer(),
@@ -145,7 +153,7 @@ export const clusterDocs = {
   members: {
     summary: 'Cluster members as this node sees them',
     tags: ['cluster'],
-    responses: responses({ 200: ['Every member this node knows, itself included.', Type.Object({ members: Type.Array(Member) })] }),
+    responses: responses({ 200: ['Every member this node knows, itself included, and this node’s clock against its cluster’s.', Type.Object({ members: Type.Array(Member), clock: Type.Union([Clock, Type.Null()]) })] }),
   },
   ring: {
     summary: 'The consistent-hash ring: ranges and their replica sets',

@@ -80,7 +80,7 @@ export function clusterRoutes(deps: ClusterRoutesDeps) {
   const route = (template: string, handler: Parameters<typeof instrumented>[4]) => instrumented(deps.metrics, deps.logger, 'GET', template, handler, deps.cors);
   const explainer = new KeyExplainer({ cluster: deps.cluster, inspect: (nodeId, key) => deps.inspect(nodeId, key) });
   return new Elysia({ name: 'cluster-routes' })
-    .get('/cluster/members', route('/cluster/members', () => json(200, { members: deps.cluster.members() })), { detail: clusterDocs.members })
+    .get('/cluster/members', route('/cluster/members', () => json(200, { members: deps.cluster.members(), clock: deps.cluster.clock() })), { detail: clusterDocs.members })
     .get('/cluster/ring', route('/cluster/ring', () => json(200, deps.cluster.ring())), { detail: clusterDocs.ring })
     .get('/cluster/ring/what-if', route('/cluster/ring/what-if', async ({ request }) => json(200, await whatIf(deps, request))), { detail: clusterDocs.whatIf })
     .get('/cluster/events', route('/cluster/events', ({ request }) => recentEventsPage(deps, request)), { detail: clusterDocs.events })

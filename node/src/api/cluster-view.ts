@@ -67,8 +67,20 @@ export interface RingModel {
   readonly replicationFactor: number;
 }
 
+/** This node's clock against its cluster's, and whether it may coordinate writes (clock-offset/). */
+export interface ClockView {
+  /** How far this node's clock is from the median of its cluster's (see MemberView.clockOffsetMs); null until measured. */
+  readonly offsetMs: number | null;
+  /** --max-clock-offset-ms; 0: no bound. */
+  readonly maxOffsetMs: number;
+  /** False while the node is further than the bound from most of its peers' clocks and refuses writes. */
+  readonly synchronized: boolean;
+}
+
 export interface ClusterView {
   members(): MemberView[];
+  /** Null on a standalone node: it has no peers to measure. */
+  clock(): ClockView | null;
   ring(): RingView;
   locate(key: string): KeyLocation;
   /** Undefined on a standalone node: it has no ring to change. */

@@ -1,7 +1,7 @@
 export { buildApp, type AppDeps } from './app';
 export { withFastKeyRoutes } from './fast-key-routes';
 export { HttpMetrics } from './http-metrics';
-export type { ClusterView, KeyLocation, MemberState, MemberView, RingModel, RingRangeView, RingView } from './cluster-view';
+export type { ClockView, ClusterView, KeyLocation, MemberState, MemberView, RingModel, RingRangeView, RingView } from './cluster-view';
 export { REBALANCE_KEYS_STREAMED_METRIC, TransferRateMeter, type TransferRate } from './transfer-rate';
 export type { WhatIfNodeFlow, WhatIfReply } from './what-if';
 export type { ClusterHealthReply, ErrorReply, EventsReply, ExplainReply, ListPageReply, MembersReply, RebalanceReply, RecordReply, StatsReply, WriteReply } from './reply-types';

@@ -4,7 +4,7 @@
 import type { MemberSummary } from '../membership';
 import type { RingPlacement } from '../replication';
 import { keyPosition, RING_DIGEST_METADATA } from '../ring';
-import type { ClusterView, KeyLocation, MemberView, RingModel, RingView } from './cluster-view';
+import type { ClockView, ClusterView, KeyLocation, MemberView, RingModel, RingView } from './cluster-view';
 
 /** The metadata field in which each member gossips its live key count. */
 export const KEY_COUNT_METADATA = 'keys';
@@ -15,9 +15,9 @@ export interface LiveMembership {
   members(): MemberSummary[];
 }
 
-/** Clock offsets as this node measured them (clock-offset/): see MemberView.clockOffsetMs. */
+/** Clock offsets as this node measured them (clock-offset/): see MemberView.clockOffsetMs, and its verdict. */
 export interface MemberClockOffsets {
-  readonly self: number | null;
+  readonly self: ClockView;
   readonly peers: ReadonlyMap<string, number>;
 }
 
@@ -41,9 +41,13 @@ export class LiveClusterView implements ClusterView {
       const keyCount = member.self ? this.#ownKeyCount() : typeof reported === 'number' ? reported : null;
       const ring = member.self ? this.#placement.ring().digest : member.metadata[RING_DIGEST_METADATA];
       const { nodeId, name, httpAddress, state, incarnation, heartbeatAgeMs, self } = member;
-      const clockOffsetMs = self ? clocks.self : (clocks.peers.get(nodeId) ?? null);
+      const clockOffsetMs = self ? clocks.self.offsetMs : (clocks.peers.get(nodeId) ?? null);
       return { nodeId, name, httpAddress, state, incarnation, heartbeatAgeMs, keyCount, ringDigest: typeof ring === 'string' ? ring : null, clockOffsetMs, self };
     });
+  }
+
+  clock(): ClockView {
+    return this.#clockOffsets().self;
   }
 
   ring(): RingView {

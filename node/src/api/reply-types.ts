@@ -4,7 +4,7 @@
 
 import type { Static } from '@sinclair/typebox';
 import type { HintHealth, RepairStatus } from '../replication';
-import type { MemberView } from './cluster-view';
+import type { ClockView, MemberView } from './cluster-view';
 import type { EventsSchema, ExplanationSchema } from './cluster-docs';
 import type { schemas } from './openapi-schemas';
 import type { RebalanceSchema } from './rebalance-docs';
@@ -20,6 +20,8 @@ export type ErrorReply = Static<typeof schemas.Error>;
 /** GET /cluster/members: 200. */
 export interface MembersReply {
   readonly members: MemberView[];
+  /** This node's clock against its cluster's and the write bound's verdict; null on a standalone node. */
+  readonly clock: ClockView | null;
 }
 /** GET /cluster/health: 200, this node's background work for the cluster. */
 export interface ClusterHealthReply {

@@ -27,6 +27,11 @@ export class StandaloneClusterView implements ClusterView {
     return [{ nodeId, name, httpAddress, state: 'alive', incarnation: 0, heartbeatAgeMs: 0, keyCount: this.#store.stats().liveKeys, ringDigest: nodeId, clockOffsetMs: null, self: true }];
   }
 
+  /** No peers, no clocks to compare with: a standalone node writes whatever its clock says. */
+  clock(): null {
+    return null;
+  }
+
   ring(): RingView {
     const { nodeId } = this.#identity;
     return { digest: nodeId, replicationFactor: 1, tokensPerNode: 1, members: [nodeId], ranges: [{ start: RING_TOP, end: RING_TOP, replicas: [nodeId] }], jointRings: [] };
