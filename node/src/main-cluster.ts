@@ -318,7 +318,7 @@ function startClockOffsets(wiring: ClusterWiring, rpc: Rpc, membership: Membersh
   const monitor = new ClockOffsetMonitor({ clock, monotonic: systemMonotonicClock, maxOffsetMs: config.maxClockOffsetMs, onChange: (verdict) => logClockVerdict(logger, verdict) });
   serveClockProbes(rpc, clock);
   const peers = () => membership.members().filter((member) => !member.self && member.connected && (member.state === 'alive' || member.state === 'suspect')).map((member) => member.nodeId);
-  const service = new ClockOffsetService({ rpc, clock, monotonic: systemMonotonicClock, monitor, peers });
+  const service = new ClockOffsetService({ rpc, monitor, peers });
   membership.onMemberEvent((event) => {
     if (event.type === 'memberRemoved') monitor.forget(event.nodeId);
     else if (event.type === 'memberChanged' && event.member.state === 'left') monitor.forget(event.member.nodeId);

@@ -19,11 +19,11 @@ function monitorOf(maxOffsetMs = 500) {
   const monitor = new ClockOffsetMonitor({ clock: c.wall, monotonic: c.monotonic, maxOffsetMs, onChange: (verdict) => changes.push(verdict) });
   /** A round trip of `roundTripMs` to a peer whose clock runs `peerOffsetMs` off real time, answering halfway. */
   const read = (nodeId: string, peerOffsetMs: number, roundTripMs = 2) => {
-    const sentMonotonicMs = c.monotonic.nowMs();
+    const sentMonotonicMs = monitor.probeSentAt();
     c.real.advance(roundTripMs / 2);
     const peerClockMs = c.real.nowMs() + peerOffsetMs;
     c.real.advance(roundTripMs / 2);
-    monitor.record(nodeId, { peerClockMs, sentMonotonicMs, receivedMonotonicMs: c.monotonic.nowMs(), receivedClockMs: c.wall.nowMs() });
+    monitor.record(nodeId, peerClockMs, sentMonotonicMs);
   };
   return { ...c, monitor, changes, read };
 }

@@ -17,17 +17,6 @@ import type { Clock, MonotonicClock } from '../clock';
 import { SwarmError } from '../errors';
 import { CLOCK_SAMPLE_AGE_MS_MAX, VERDICT_AGE_MS_MAX } from './clock-offset-limits';
 
-/** One round trip's reading of a peer's clock. */
-export interface ClockReading {
-  /** The peer's wall clock when it answered. */
-  readonly peerClockMs: number;
-  /** This node's monotonic clock when the probe left and when the answer came back. */
-  readonly sentMonotonicMs: number;
-  readonly receivedMonotonicMs: number;
-  /** This node's wall clock when the answer came back. */
-  readonly receivedClockMs: number;
-}
-
 interface Sample {
   /** How far the peer's clock was ahead of ours (negative: behind) when measured. */
   readonly offsetMs: number;
@@ -83,18 +72,21 @@ export class ClockOffsetMonitor {
     this.#verdict = { synchronized: true, offsetMs: null, maxOffsetMs: options.maxOffsetMs, peersMeasured: 0, peersBeyond: 0 };
   }
 
-  get maxOffsetMs(): number {
-    return this.#options.maxOffsetMs;
+  /** When a probe leaves: the time `record` measures its round trip from, on this monitor's monotonic clock. */
+  probeSentAt(): number {
+    return this.#options.monotonic.nowMs();
   }
 
-  record(nodeId: string, reading: ClockReading): void {
-    const roundTripMs = Math.max(0, reading.receivedMonotonicMs - reading.sentMonotonicMs);
-    const uncertaintyMs = roundTripMs / 2;
+  /** A peer's answer, arriving now: `peerClockMs` is its wall clock when it answered the probe sent at `sentMonotonicMs`. */
+  record(nodeId: string, peerClockMs: number, sentMonotonicMs: number): void {
+    const receivedMonotonicMs = this.#options.monotonic.nowMs();
+    const receivedClockMs = this.#options.clock.nowMs();
+    const uncertaintyMs = Math.max(0, receivedMonotonicMs - sentMonotonicMs) / 2;
     this.#samples.set(nodeId, {
-      offsetMs: reading.peerClockMs - (reading.receivedClockMs - uncertaintyMs),
+      offsetMs: peerClockMs - (receivedClockMs - uncertaintyMs),
       uncertaintyMs,
-      atMonotonicMs: reading.receivedMonotonicMs,
-      wallLeadMs: reading.receivedClockMs - reading.receivedMonotonicMs,
+      atMonotonicMs: receivedMonotonicMs,
+      wallLeadMs: receivedClockMs - receivedMonotonicMs,
     });
     this.#refresh();
   }

@@ -29,7 +29,7 @@ test('each round reads every peer once, never more than one probe in flight to a
   const monotonic = { nowMs: () => clock.nowMs() };
   const monitor = new ClockOffsetMonitor({ clock, monotonic, maxOffsetMs: 500 });
   const { rpc, sent, held } = fakeRpc(clock);
-  const service = new ClockOffsetService({ rpc, clock, monotonic, monitor, peers: () => ['b', 'c', 'd'], timers });
+  const service = new ClockOffsetService({ rpc, monitor, peers: () => ['b', 'c', 'd'], timers });
   service.start();
   await Promise.resolve();
   expect(sent).toEqual(['b', 'c', 'd']);

@@ -1,7 +1,7 @@
 // Reads every connected peer's clock once a CLOCK_PROBE_INTERVAL_MS, and answers peers' reads of ours.
 // The readings go to the ClockOffsetMonitor, which turns them into offsets and the write guard's verdict.
 
-import { systemTimers, type Clock, type MonotonicClock, type TimerHandle, type Timers } from '../clock';
+import { systemTimers, type Clock, type TimerHandle, type Timers } from '../clock';
 import type { PeerMessage } from '../transport';
 import { clockProbe, clockReading, CLOCK_MS_MAX, type ClockProbeMessage, type ClockReadingMessage } from './clock-offset-messages';
 import { CLOCK_PROBE_INTERVAL_MS, CLOCK_PROBE_TIMEOUT_MS } from './clock-offset-limits';
@@ -20,8 +20,7 @@ export function serveClockProbes(rpc: ClockRpc, clock: Clock): void {
 
 export interface ClockOffsetServiceDeps {
   readonly rpc: ClockRpc;
-  readonly clock: Clock;
-  readonly monotonic: MonotonicClock;
+  /** Takes the readings, on its own clocks. */
   readonly monitor: ClockOffsetMonitor;
   /** The members to read now: up and connected, this node excluded. */
   readonly peers: () => Iterable<string>;
@@ -60,14 +59,14 @@ export class ClockOffsetService {
   }
 
   async #probe(nodeId: string): Promise<void> {
-    const { rpc, clock, monotonic, monitor } = this.#deps;
+    const { rpc, monitor } = this.#deps;
     this.#probing.add(nodeId);
-    const sentMonotonicMs = monotonic.nowMs();
+    const sentMonotonicMs = monitor.probeSentAt();
     try {
       const request: ClockProbeMessage = { type: 'clockProbe' };
       const answer = await rpc.request(nodeId, request, { timeoutMs: CLOCK_PROBE_TIMEOUT_MS });
       if (!this.#running || !clockReading.is(answer)) return;
-      monitor.record(nodeId, { peerClockMs: answer.clockMs, sentMonotonicMs, receivedMonotonicMs: monotonic.nowMs(), receivedClockMs: clock.nowMs() });
+      monitor.record(nodeId, answer.clockMs, sentMonotonicMs);
     } catch {
       // Unreachable, busy or too slow: its last sample stands, and the next round asks again.
     } finally {
