@@ -103,6 +103,44 @@ describe('the REST walk on one durable node', () => {
     expect((await http('GET', `${url()}/kv/doomed`)).body.value).toBe(2);
   });
 
+  test('?trace=true: every key route answers with what it did, a refusal too; a traced DELETE answers 200; untraced answers are unchanged', async () => {
+    const nodeId = (await http('GET', `${url()}/health`)).body.nodeId;
+    const put = await http('PUT', `${url()}/kv/traced?trace=true`, { json: { value: 1 } });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ key: 'traced', version: expect.stringMatching(VERSION_PATTERN), trace: { coordinator: nodeId, stepsDropped: 0, inFlight: [], names: { [nodeId]: expect.any(String) } } });
+    // A standalone node is the one replica: it places the write on itself, versions it, stores it, answers.
+    expect(put.body.trace.steps.map((step: { step: string }) => step.step)).toEqual(['placement', 'version', 'ask', 'ack', 'quorum', 'answer']);
+    expect(put.body.trace.steps[0]).toMatchObject({ purpose: 'write', needed: 1, replicas: [{ nodeId, counts: true }] });
+    expect(put.body.trace.steps[3]).toMatchObject({ nodeId, applied: true, version: put.body.version });
+    expect(put.body.trace.steps.at(-1)).toEqual({ atMs: expect.any(Number), step: 'answer', status: 200 });
+    const get = await http('GET', `${url()}/kv/traced?trace=1`);
+    expect(get.body).toMatchObject({ key: 'traced', value: 1, version: put.body.version, updatedAt: expect.any(String) });
+    expect(get.body.trace.steps.map((step: { step: string }) => step.step)).toEqual(['placement', 'ask', 'reply', 'quorum', 'answer']);
+    expect(get.body.trace.steps[2]).toMatchObject({ nodeId, version: put.body.version });
+    const created = await http('POST', `${url()}/kv?trace=true`, { json: { key: 'traced-new', value: 2 } });
+    expect(created.status).toBe(201);
+    // A create reads first (the key must not exist), then writes.
+    expect(created.body.trace.steps.filter((step: { step: string }) => step.step === 'placement').map((step: { purpose: string }) => step.purpose)).toEqual(['read', 'write']);
+    const conflict = await http('POST', `${url()}/kv?trace=true`, { json: { key: 'traced-new', value: 3 } });
+    expect(conflict.status).toBe(409);
+    expect(conflict.body).toMatchObject({ error: 'conflict', trace: { coordinator: nodeId } });
+    expect(conflict.body.trace.steps.at(-1)).toMatchObject({ step: 'answer', status: 409, error: 'conflict' });
+    const deleted = await http('DELETE', `${url()}/kv/traced?trace=true`);
+    expect(deleted.status).toBe(200);
+    expect(deleted.body).toMatchObject({ key: 'traced', version: expect.stringMatching(VERSION_PATTERN), trace: { coordinator: nodeId } });
+    const missing = await http('GET', `${url()}/kv/traced?trace=true`);
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ error: 'not_found', key: 'traced' });
+    expect(missing.body.trace.steps.find((step: { step: string }) => step.step === 'reply')).toMatchObject({ nodeId, version: deleted.body.version, deleted: true });
+    expect((await http('GET', `${url()}/kv/traced?trace=false`)).body).toEqual({ error: 'not_found', message: expect.any(String), key: 'traced' });
+    expect((await http('DELETE', `${url()}/kv/traced-new?trace=0`)).status).toBe(204);
+    for (const bad of ['yes', 'true&trace=true']) {
+      const refused = await http('GET', `${url()}/kv/traced?trace=${bad}`);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error).toBe('invalid_query');
+    }
+  });
+
   test('keys are percent-decoded: %2F, spaces, emoji, non-ASCII, reserved characters; Location and listing round-trip', async () => {
     const names = ['a/b', 'with space', ' padded ', 'café', 'naïve/日本語', '🚀', 'emoji 🚀/🌍', '100%', 'q?x=1#frag', 'a+b', 'tab\tand\nnewline', '%2F literal', 'quote"s\'', 'back\\slash', 'nul\u0000byte'];
     for (const name of names) {
@@ -553,6 +591,11 @@ describe('the OpenAPI document and Swagger UI', () => {
     await exchange('POST', '/kv', '/kv', { json: { key: '', value: 1 } });
     await exchange('GET', '/kv', '/kv?limit=1');
     await exchange('GET', '/kv', '/kv?limit=x');
+    await exchange('PUT', '/kv/{key}', '/kv/doc?trace=true', { json: { value: 2 } });
+    await exchange('GET', '/kv/{key}', '/kv/doc?trace=true');
+    await exchange('GET', '/kv/{key}', '/kv/none?trace=true');
+    await exchange('DELETE', '/kv/{key}', '/kv/doc?trace=true');
+    await exchange('PUT', '/kv/{key}', '/kv/doc', { json: { value: 3 } });
     await exchange('DELETE', '/kv/{key}', '/kv/doc');
     await exchange('DELETE', '/kv/{key}', '/kv/doc');
     await exchange('GET', '/health', '/health');

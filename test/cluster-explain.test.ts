@@ -119,9 +119,16 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('explain across 3 processes, 2 replicas, 
       DETECTION_MS_MAX,
       `${victim.name} no longer alive on the live nodes`,
     );
-    const written = await c.put(n1, key, 'while-down', 'one');
+    // Traced (?trace=true): the write's placement names the stand-in and whom it stands in for, and the
+    // stand-in is asked to keep the write as a hint for the killed replica.
+    const written = await c.request(n1, 'PUT', `/kv/${encodeURIComponent(key)}?consistency=one&trace=true`, { json: { value: 'while-down' } });
     expect(written.status).toBe(200);
     const version: string = written.body.version;
+    const trace = written.body.trace;
+    expect(trace.steps[0]).toMatchObject({ step: 'placement', purpose: 'write', needed: 1 });
+    expect(trace.steps[0].replicas.filter((replica: any) => replica.standInFor !== undefined)).toEqual([{ nodeId: expect.any(String), standInFor: victim.nodeId, counts: true }]);
+    expect(trace.steps).toContainEqual(expect.objectContaining({ step: 'ask', request: 'write', hintFor: victim.nodeId }));
+    expect(trace.names[victim.nodeId]).toBe(victim.name);
     let explained: any;
     // At `one` the first acknowledgement may be either live replica's: the stand-in's hint with the home
     // replica's write still under way, or the other way round (n1 is the home or the stand-in, as the
@@ -142,12 +149,20 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('explain across 3 processes, 2 replicas, 
     expect(up).toMatchObject({ reachable: true, version, deleted: false });
     const standIn = c.nodes.find((node) => node !== victim && node.nodeId !== up.nodeId)!;
     expect(explained.replicas.filter((replica: any) => replica.role === 'stand-in')).toEqual([expect.objectContaining({ nodeId: standIn.nodeId, reachable: true, version })]);
+    expect(trace.steps[0].replicas.find((replica: any) => replica.standInFor === victim.nodeId).nodeId).toBe(standIn.nodeId);
     expect(explained.hints).toEqual([{ holderNodeId: standIn.nodeId, targetNodeId: victim.nodeId, count: 1 }]);
     expect({ agree: explained.agree, newestVersion: explained.newestVersion }).toEqual({ agree: false, newestVersion: version });
     const shown = await promisify(execFile)('node', [CLI_PATH, 'explain', key, '--url', n1.url], { timeout: 20_000 });
     expect(shown.stdout).toContain('? (unreachable)');
     expect(shown.stdout).toContain(`hints pending: 1 held by ${standIn.name} for ${victim.name}`);
     expect(shown.stdout).toContain('replicas DISAGREE');
+    // `swarmkv get --trace`: the value on stdout, the read's timeline on stderr, members by name.
+    const traced = await promisify(execFile)('node', [CLI_PATH, 'get', key, '--trace', '--consistency', 'one', '--url', n1.url], { timeout: 20_000 });
+    expect(traced.stdout).toBe('"while-down"\n');
+    expect(traced.stderr).toMatch(new RegExp(`^trace: coordinated by ${n1.name}, answered in \\d+\\.\\d\\d ms\n`));
+    expect(traced.stderr).toContain(`stand-in for ${victim.name}`);
+    expect(traced.stderr).toMatch(/quorum met: 1 answered, 1 needed; newest /);
+    expect(traced.stderr).toContain('answered 200');
     return { key, version };
   });
 

@@ -30,3 +30,14 @@ export function withConsistency(path: string, consistency: string | undefined): 
   if (!(CONSISTENCY_LEVELS as readonly string[]).includes(consistency)) throw new CliFailure(exitCodes.usage, `--consistency must be ${CONSISTENCY_LEVELS.slice(0, -1).join(', ')} or ${CONSISTENCY_LEVELS.at(-1)}, got ${JSON.stringify(consistency)}`);
   return `${path}?consistency=${consistency}`;
 }
+
+/** `--trace` on the key commands: the node's trace of the request (`?trace=true`), printed on stderr. */
+export const traceArgs = {
+  trace: { type: 'boolean', description: 'print on stderr what the request did inside the cluster: the replicas asked, their answers, the quorum, repairs', default: false },
+} as const;
+
+/** `path` asking for a trace when `trace` is set. */
+export function withTrace(path: string, trace: boolean | undefined): string {
+  if (trace !== true) return path;
+  return `${path}${path.includes('?') ? '&' : '?'}trace=true`;
+}

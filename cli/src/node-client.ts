@@ -73,9 +73,13 @@ export class NodeClient {
     throw new CliFailure(exitCodes.unreachable, `no node reachable (${failures.join('; ')})`);
   }
 
-  /** Like request, but a non-2xx reply becomes a CliFailure with the right exit code. */
-  async expectOk(method: string, path: string, body?: unknown): Promise<NodeReply> {
+  /**
+   * Like request, but a non-2xx reply becomes a CliFailure with the right exit code. `beforeCheck` sees
+   * every reply first, refusals included (`--trace` prints the trace of a refused request too).
+   */
+  async expectOk(method: string, path: string, body?: unknown, beforeCheck?: (reply: NodeReply) => void): Promise<NodeReply> {
     const reply = await this.request(method, path, body);
+    beforeCheck?.(reply);
     if (reply.status >= 200 && reply.status < 300) return reply;
     throw new CliFailure(exitCodeForStatus(reply.status), describeRefusal(reply.status, reply.body, reply.url));
   }

@@ -29,3 +29,8 @@ export function printJson(value: unknown): void {
 export function printError(text: string): void {
   process.stderr.write(`swarmkv: ${text.split('\n').map(escapeControlCharacters).join('\n')}\n`);
 }
+
+/** Lines for a person beside a command's result (a trace): on stderr, unprefixed, each line escaped. */
+export function printNote(text: string): void {
+  process.stderr.write(`${text.split('\n').map(escapeControlCharacters).join('\n')}\n`);
+}

@@ -21,11 +21,12 @@ export type {
   RingRangeView,
   RingView,
   StatsReply,
+  TraceReply,
   WhatIfNodeFlow,
   WhatIfReply,
   WriteReply,
 } from './api';
-export type { LeaveStatus, RepairStatus } from './replication';
+export type { LeaveStatus, RepairStatus, TraceStep, TracedTarget } from './replication';
 export type { ChaosEvent, ChaosFaultKind, ChaosKillReply, ChaosPauseReply, ChaosPeer, ChaosState } from './chaos';
 export type { DhtBootstrap } from './daemon';
 export { BODY_ENVELOPE_BYTES_MAX, CLOCK_OFFSET_MS_MAX, LEAVE_MS_MAX, MAX_CLOCK_OFFSET_MS_DEFAULT, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, REPLICATION_FACTOR_DEFAULT, REPLICATION_FACTOR_MAX, SECRET_CHARS_MIN, SHUTDOWN_DRAIN_MS_MAX, SHUTDOWN_MS_MAX, VALUE_BYTES_MAX_CEILING } from './limits';

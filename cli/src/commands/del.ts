@@ -1,8 +1,10 @@
 import { defineCommand } from 'citty';
-import { connectionArgs, connectionHelp, consistencyArgs, consistencyHelp, withConsistency } from '../common-args';
+import type { WriteReply } from '../../../node/src';
+import { connectionArgs, connectionHelp, consistencyArgs, consistencyHelp, traceArgs, withConsistency, withTrace } from '../common-args';
 import { keyPath, NodeClient, resolveToken, resolveUrls } from '../node-client';
 import { printJson } from '../output';
 import { withHelp } from '../help/command-help';
+import { printTraceOf } from '../trace-render';
 
 export const delCommand = defineCommand({
   meta: {
@@ -13,11 +15,14 @@ export const delCommand = defineCommand({
     key: { type: 'positional', description: 'the key', required: true },
     ...connectionArgs,
     ...consistencyArgs,
+    ...traceArgs,
   },
   async run({ args }) {
-    await new NodeClient(resolveUrls(args.url), resolveToken(args.token)).expectOk('DELETE', withConsistency(keyPath(args.key), args.consistency));
-    if (args.json) printJson({ key: args.key, deleted: true });
+    const path = withTrace(withConsistency(keyPath(args.key), args.consistency), args.trace);
+    const reply = await new NodeClient(resolveUrls(args.url), resolveToken(args.token)).expectOk('DELETE', path, undefined, args.json ? undefined : printTraceOf);
+    // Traced, the node answers 200 with the deletion's version and the trace instead of an empty 204.
+    if (args.json) printJson({ key: args.key, deleted: true, ...(args.trace ? (reply.body as WriteReply) : {}) });
   },
 });
 
-withHelp(delCommand, { group: 'data', summary: 'Delete a key', examples: ['swarmkv del user:1'], ...connectionHelp, ...consistencyHelp });
+withHelp(delCommand, { group: 'data', summary: 'Delete a key', examples: ['swarmkv del user:1', 'swarmkv del user:1 --trace'], ...connectionHelp, ...consistencyHelp });

@@ -1,9 +1,10 @@
 import { defineCommand } from 'citty';
 import type { RecordReply } from '../../../node/src';
-import { connectionArgs, connectionHelp, consistencyArgs, consistencyHelp, withConsistency } from '../common-args';
+import { connectionArgs, connectionHelp, consistencyArgs, consistencyHelp, traceArgs, withConsistency, withTrace } from '../common-args';
 import { keyPath, NodeClient, resolveToken, resolveUrls } from '../node-client';
 import { printJson } from '../output';
 import { withHelp } from '../help/command-help';
+import { printTraceOf } from '../trace-render';
 
 export const getCommand = defineCommand({
   meta: {
@@ -14,12 +15,14 @@ export const getCommand = defineCommand({
     key: { type: 'positional', description: 'the key', required: true },
     ...connectionArgs,
     ...consistencyArgs,
+    ...traceArgs,
   },
   async run({ args }) {
-    const reply = await new NodeClient(resolveUrls(args.url), resolveToken(args.token)).expectOk('GET', withConsistency(keyPath(args.key), args.consistency));
+    const path = withTrace(withConsistency(keyPath(args.key), args.consistency), args.trace);
+    const reply = await new NodeClient(resolveUrls(args.url), resolveToken(args.token)).expectOk('GET', path, undefined, args.json ? undefined : printTraceOf);
     const record = reply.body as RecordReply;
     printJson(args.json ? record : record.value);
   },
 });
 
-withHelp(getCommand, { group: 'data', summary: "Print a key's value", examples: ['swarmkv get user:1', 'swarmkv get user:1 --json --url http://127.0.0.1:7071'], ...connectionHelp, ...consistencyHelp });
+withHelp(getCommand, { group: 'data', summary: "Print a key's value", examples: ['swarmkv get user:1', 'swarmkv get user:1 --json --url http://127.0.0.1:7071', 'swarmkv get user:1 --trace --consistency all'], ...connectionHelp, ...consistencyHelp });

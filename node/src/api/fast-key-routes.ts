@@ -8,7 +8,8 @@
 // Only the plain shape is taken: a key of characters that URL parsing and percent-decoding leave as
 // they are, and a request with no Origin (no CORS, no cross-origin write to judge), a single Host,
 // Content-Type and Content-Length, and no If-Match. Anything else (a percent-encoded key, a dot segment,
-// a browser page's request, HEAD, DELETE) goes to the application, which answers it exactly as before.
+// a browser page's request, HEAD, DELETE, a query naming `trace`) goes to the application, which answers
+// it exactly as before.
 // On a node that enforces tokens the bearer token is checked here, by the gate's own check
 // (access-control.ts's tokenRefusal) and at the same point: after the Host, before the route.
 
@@ -130,7 +131,7 @@ export function withFastKeyRoutes(deps: FastKeyRoutesDeps, application: NodeHand
     const method = request.method;
     const target = (method === 'GET' || method === 'PUT') && !needsApplication(request) ? PLAIN_KEY_TARGET.exec(request.url ?? '') : null;
     const key = target?.[1];
-    if (key === undefined || key === '.' || key === '..') return application(request, response);
+    if (key === undefined || key === '.' || key === '..' || target![2]?.includes('trace') === true) return application(request, response);
     const hostRefused = hostRefusal(request.headers.host ?? null, deps.hosts);
     if (hostRefused !== undefined) return refuse(request, response, hostRefused);
     if (!deps.tokens.enforcing) return void serve(method as 'GET' | 'PUT', request, response, key, target![2]);

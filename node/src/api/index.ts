@@ -5,6 +5,7 @@ export type { ClockView, ClusterView, KeyLocation, MemberState, MemberView, Ring
 export { REBALANCE_KEYS_STREAMED_METRIC, TransferRateMeter, type TransferRate } from './transfer-rate';
 export type { WhatIfNodeFlow, WhatIfReply } from './what-if';
 export type { ClusterHealthReply, ErrorReply, EventsReply, ExplainReply, ListPageReply, MembersReply, RebalanceReply, RecordReply, StatsReply, WriteReply } from './reply-types';
+export type { TracePayload as TraceReply } from './request-tracing';
 export { StandaloneClusterView } from './standalone-cluster-view';
 export { KEY_COUNT_METADATA, LiveClusterView, RING_DIGEST_METADATA, type LiveMembership, type MemberClockOffsets } from './live-cluster-view';
 export { RepairStatusSchema } from './repair-docs';

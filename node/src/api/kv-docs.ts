@@ -24,6 +24,13 @@ const ifMatchParameter: OpenAPIV3.ParameterObject = {
   schema: { type: 'string' },
 };
 
+const traceParameter: OpenAPIV3.ParameterObject = {
+  name: 'trace',
+  in: 'query',
+  description: '`true`: the answer (an error too) carries `trace`, what the request did inside the cluster: the replicas chosen, whom the coordinator asked and when, their answers, the quorum, repairs. A traced DELETE answers 200 with `{"key","version","trace"}`.',
+  schema: { type: 'boolean', default: false },
+};
+
 const conditionalErrors: Record<number, readonly [string, typeof schemas.Error]> = {
   412: ['`If-Match` named a version that is not the key’s newest (`precondition_failed`, with `expected` and `current`).', schemas.Error],
 };
@@ -37,13 +44,13 @@ export const kvDocs = {
   getKey: {
             summary: 'Read a key',
             tags: ['kv'],
-            parameters: [keyPathParameter, consistencyParameter],
+            parameters: [keyPathParameter, consistencyParameter, traceParameter],
             responses: responses({ 200: ['The value and its version (also in the `ETag` header).', schemas.Record], 400: ['Malformed key.', schemas.Error], 404: ['No such key, or it was deleted.', schemas.Error], ...replicaErrors }),
           },
   putKey: {
             summary: 'Create or replace a key',
             tags: ['kv'],
-            parameters: [keyPathParameter, consistencyParameter, ifMatchParameter],
+            parameters: [keyPathParameter, consistencyParameter, ifMatchParameter, traceParameter],
             requestBody: jsonRequestBody(schemas.ValueBody, '`{"value": <any JSON>}`'),
             responses: responses({ 200: ['Stored; the new version.', schemas.WriteResult], ...bodyErrors, ...conditionalErrors, ...replicaErrors }),
           },
@@ -51,7 +58,7 @@ export const kvDocs = {
             summary: 'Create a key that does not exist yet',
             description: 'Generates a unique key when `key` is omitted (22 random base64url characters, fewer if the key limit is smaller). A deleted key counts as absent.',
             tags: ['kv'],
-            parameters: [consistencyParameter],
+            parameters: [consistencyParameter, traceParameter],
             requestBody: jsonRequestBody(schemas.CreateBody, '`{"value": <any JSON>, "key"?: string}`'),
             responses: responses({ 201: ['Created; `Location` names the new key.', schemas.WriteResult], ...bodyErrors, 409: ['The key already exists.', schemas.Error], ...replicaErrors }),
           },
@@ -59,8 +66,8 @@ export const kvDocs = {
             summary: 'Delete a key',
             description: 'Writes a tombstone, so replicas that missed the delete cannot bring the key back.',
             tags: ['kv'],
-            parameters: [keyPathParameter, consistencyParameter, ifMatchParameter],
-            responses: responses({ 204: ['Deleted.'], 400: ['Malformed key or If-Match.', schemas.Error], 404: ['No such key, or already deleted.', schemas.Error], ...conditionalErrors, ...replicaErrors }),
+            parameters: [keyPathParameter, consistencyParameter, ifMatchParameter, traceParameter],
+            responses: responses({ 200: ['Deleted, traced (`?trace=true`): the tombstone’s version and the trace.', schemas.WriteResult], 204: ['Deleted.'], 400: ['Malformed key or If-Match.', schemas.Error], 404: ['No such key, or already deleted.', schemas.Error], ...conditionalErrors, ...replicaErrors }),
           },
   listKeys: {
             summary: 'List keys in key order',

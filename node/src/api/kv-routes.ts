@@ -6,7 +6,7 @@ import { isSystemKey, validateKey } from '../keys';
 import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, LIST_PREFIX_BYTES_MAX } from '../limits';
 import type { Logger } from '../log';
 import type { Consistency } from '../config';
-import { ANY_VERSION, type Coordinated, type Coordinator } from '../replication';
+import { ANY_VERSION, type Coordinated, type Coordinator, type RequestTrace } from '../replication';
 import { isVersion } from '../version';
 import type { StoredRecord } from '../storage';
 import type { HttpMetrics } from './http-metrics';
@@ -17,6 +17,7 @@ import { nodeExchangeOf } from './node-exchange';
 import type { ReadCors } from './read-cors';
 import { consistencyQueryValue, integerQueryValue, queryOf, singleQueryValue } from './query';
 import { readValueBody } from './request-body';
+import { requestTraceOf, tracePayload, withTrace, type TraceNames } from './request-tracing';
 import { emptyResponse, isoTime, json, jsonText } from './responses';
 
 export interface KvRoutesDeps {
@@ -28,6 +29,8 @@ export interface KvRoutesDeps {
   readonly keyBytesMax: number;
   readonly valueBytesMax: number;
   readonly cors: ReadCors;
+  /** Whose names a traced request's answer shows beside their ids (`?trace=true`). */
+  readonly cluster: TraceNames;
 }
 
 
@@ -39,76 +42,95 @@ function kvRouteTools(deps: KvRoutesDeps) {
   };
   // Which node coordinated and which replicas answered: the cluster made visible on every response.
   const replicaHeaders = (replicas: string[]) => ({ 'x-swarmkv-coordinator': deps.nodeId, 'x-swarmkv-replicas': replicas.join(',') });
-  const writeResult = (status: number, written: Coordinated<StoredRecord>, extra: Record<string, string> = {}) =>
-    json(status, { key: written.result.key, version: written.result.version }, { ...replicaHeaders(written.replicas), ...extra });
+  const traceOf = (request: Request) => requestTraceOf(queryOf(request), deps.nodeId);
+  // With a trace, the answer's status is its last step and the trace goes into the body.
+  const traceField = (trace: RequestTrace | undefined, status: number) => {
+    if (trace === undefined) return {};
+    trace.answered(status);
+    return { trace: tracePayload(trace, deps.cluster) };
+  };
+  const writeResult = (status: number, written: Coordinated<StoredRecord>, trace: RequestTrace | undefined, extra: Record<string, string> = {}) =>
+    json(status, { key: written.result.key, version: written.result.version, ...traceField(trace, status) }, { ...replicaHeaders(written.replicas), ...extra });
   // Reads may be made cross-origin from a member's dashboard; writes stay same-origin.
   const route = (method: string, template: string, handler: (input: RouteInput) => Response | Promise<Response>) =>
     instrumented(deps.metrics, deps.logger, method, template, handler, method === 'GET' ? deps.cors : undefined);
-  return { pathKey, replicaHeaders, writeResult, route };
+  return { pathKey, replicaHeaders, traceOf, traceField, writeResult, route };
 }
 
 export function kvRoutes(deps: KvRoutesDeps) {
-  const { coordinator, keyBytesMax, valueBytesMax } = deps;
-  const { pathKey, replicaHeaders, writeResult, route } = kvRouteTools(deps);
+  const read = readHandlers(deps);
+  const write = writeHandlers(deps);
   return new Elysia({ name: 'kv-routes' })
-    .get(
-      '/kv/:key',
-      route('GET', '/kv/{key}', async ({ params, request }) => {
-        const read = await coordinator.get(pathKey(params), consistencyOf(request));
-        return jsonText(200, keyReadBody(read.result), { ...replicaHeaders(read.replicas), etag: `"${read.result.version}"` });
-      }),
-      { detail: kvDocs.getKey },
-    )
-    .put(
-      '/kv/:key',
-      route('PUT', '/kv/{key}', async ({ params, request }) => {
-        const key = pathKey(params);
-        const consistency = consistencyOf(request);
-        const expected = ifMatchOf(request);
-        const body = await readValueBody(request, valueBytesMax);
-        const written = expected === undefined ? await coordinator.put(key, body.valueJson, consistency) : await coordinator.writeIfVersion(key, body.valueJson, expected, consistency);
-        return writeResult(200, written);
-      }),
-      { parse: 'none', detail: kvDocs.putKey },
-    )
-    .post(
-      '/kv',
-      route('POST', '/kv', async ({ request }) => {
-        const consistency = consistencyOf(request);
-        const body = await readValueBody(request, valueBytesMax);
-        const created =
-          body.key === undefined
-            ? await coordinator.createWithGeneratedKey(body.valueJson, keyBytesMax, consistency)
-            : await coordinator.create(validateKey(body.key, keyBytesMax), body.valueJson, consistency);
-        return writeResult(201, created, { location: `/kv/${encodeURIComponent(created.result.key)}` });
-      }),
-      { parse: 'none', detail: kvDocs.createKey },
-    )
-    .delete(
-      '/kv/:key',
-      route('DELETE', '/kv/{key}', async ({ params, request }) => {
-        const key = pathKey(params);
-        const consistency = consistencyOf(request);
-        const expected = ifMatchOf(request);
-        const deleted = expected === undefined ? await coordinator.delete(key, consistency) : await coordinator.writeIfVersion(key, null, expected, consistency);
-        return emptyResponse(204, replicaHeaders(deleted.replicas));
-      }),
-      { detail: kvDocs.deleteKey },
-    )
-    .get(
-      '/kv',
-      route('GET', '/kv', async ({ request }) => {
-        // GET /kv/%2E is normalised to /kv/, which this route also matches: it asks for a key, not a list.
-        const refusal = dotSegmentKeyRefusal(request, keyBytesMax);
-        if (refusal !== undefined) throw refusal;
-        // Listing reads every node's scan whatever the consistency, but a bad value is refused here
-        // as on every key route, not silently ignored.
-        consistencyOf(request);
-        const page = await coordinator.list(parseListQuery(request));
-        return json(200, { items: page.items.filter((item) => !isSystemKey(item.key)).map((item) => ({ key: item.key, version: item.version, updatedAt: isoTime(item.updatedAtMs) })), next: page.next });
-      }),
-      { detail: kvDocs.listKeys },
-    );
+    .get('/kv/:key', read.getKey, { detail: kvDocs.getKey })
+    .put('/kv/:key', write.putKey, { parse: 'none', detail: kvDocs.putKey })
+    .post('/kv', write.createKey, { parse: 'none', detail: kvDocs.createKey })
+    .delete('/kv/:key', write.deleteKey, { detail: kvDocs.deleteKey })
+    .get('/kv', read.listKeys, { detail: kvDocs.listKeys });
+}
+
+function readHandlers(deps: KvRoutesDeps) {
+  const { coordinator, keyBytesMax } = deps;
+  const { pathKey, replicaHeaders, traceOf, traceField, route } = kvRouteTools(deps);
+  return {
+    getKey: route('GET', '/kv/{key}', async ({ params, request }) => {
+      const key = pathKey(params);
+      const consistency = consistencyOf(request);
+      const trace = traceOf(request);
+      const read = await withTrace(trace, deps.cluster, () => coordinator.get(key, consistency, trace));
+      const headers = { ...replicaHeaders(read.replicas), etag: `"${read.result.version}"` };
+      if (trace === undefined) return jsonText(200, keyReadBody(read.result), headers);
+      return jsonText(200, `${keyReadBody(read.result).slice(0, -1)},"trace":${JSON.stringify(traceField(trace, 200).trace)}}`, headers);
+    }),
+    listKeys: route('GET', '/kv', async ({ request }) => {
+      // GET /kv/%2E is normalised to /kv/, which this route also matches: it asks for a key, not a list.
+      const refusal = dotSegmentKeyRefusal(request, keyBytesMax);
+      if (refusal !== undefined) throw refusal;
+      // Listing reads every node's scan whatever the consistency, but a bad value is refused here
+      // as on every key route, not silently ignored.
+      consistencyOf(request);
+      const page = await coordinator.list(parseListQuery(request));
+      return json(200, { items: page.items.filter((item) => !isSystemKey(item.key)).map((item) => ({ key: item.key, version: item.version, updatedAt: isoTime(item.updatedAtMs) })), next: page.next });
+    }),
+  };
+}
+
+function writeHandlers(deps: KvRoutesDeps) {
+  const { coordinator, keyBytesMax, valueBytesMax, cluster: names } = deps;
+  const { pathKey, replicaHeaders, traceOf, writeResult, route } = kvRouteTools(deps);
+  return {
+    putKey: route('PUT', '/kv/{key}', async ({ params, request }) => {
+      const key = pathKey(params);
+      const consistency = consistencyOf(request);
+      const expected = ifMatchOf(request);
+      const trace = traceOf(request);
+      const body = await readValueBody(request, valueBytesMax);
+      const written = await withTrace(trace, names, () =>
+        expected === undefined ? coordinator.put(key, body.valueJson, consistency, trace) : coordinator.writeIfVersion(key, body.valueJson, expected, consistency, trace),
+      );
+      return writeResult(200, written, trace);
+    }),
+    createKey: route('POST', '/kv', async ({ request }) => {
+      const consistency = consistencyOf(request);
+      const trace = traceOf(request);
+      const body = await readValueBody(request, valueBytesMax);
+      const key = body.key === undefined ? undefined : validateKey(body.key, keyBytesMax);
+      const created = await withTrace(trace, names, () =>
+        key === undefined ? coordinator.createWithGeneratedKey(body.valueJson, keyBytesMax, consistency, trace) : coordinator.create(key, body.valueJson, consistency, trace),
+      );
+      return writeResult(201, created, trace, { location: `/kv/${encodeURIComponent(created.result.key)}` });
+    }),
+    deleteKey: route('DELETE', '/kv/{key}', async ({ params, request }) => {
+      const key = pathKey(params);
+      const consistency = consistencyOf(request);
+      const expected = ifMatchOf(request);
+      const trace = traceOf(request);
+      const deleted = await withTrace(trace, names, () =>
+        expected === undefined ? coordinator.delete(key, consistency, trace) : coordinator.writeIfVersion(key, null, expected, consistency, trace),
+      );
+      // A 204 has no body: traced, the tombstone's version and the trace come with a 200.
+      return trace === undefined ? emptyResponse(204, replicaHeaders(deleted.replicas)) : writeResult(200, deleted, trace);
+    }),
+  };
 }
 
 /** An entity tag as HTTP sends it: a version in quotes, optionally weak (`W/"..."`), or bare. */

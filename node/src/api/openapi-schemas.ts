@@ -12,14 +12,35 @@ const Version = Type.String({
 });
 const Key = Type.String({ description: 'The key, 1..1024 bytes of UTF-8 by default; never `.` or `..` (URL dot segments).' });
 
+const TraceStep = Type.Object(
+  {
+    atMs: Type.Number({ description: 'Milliseconds since the coordinator took the request.' }),
+    step: Type.Union(['placement', 'version', 'ask', 'reply', 'ack', 'fail', 'quorum', 'superseded', 'repair', 'answer'].map((step) => Type.Literal(step))),
+  },
+  { additionalProperties: true, description: 'One step; its other fields depend on `step` (docs/api.md, "Tracing a request").' },
+);
+
+/** What `?trace=true` adds to a key route's answer (replication/request-trace.ts). */
+const Trace = Type.Object(
+  {
+    coordinator: Type.String({ description: 'The node id that coordinated the request.' }),
+    steps: Type.Array(TraceStep),
+    stepsDropped: Type.Integer({ description: 'Steps beyond the 256 kept.' }),
+    inFlight: Type.Array(Type.String(), { description: 'Replicas asked whose answer had not arrived when the client was answered.' }),
+    tookMs: Type.Number(),
+    names: Type.Record(Type.String(), Type.String(), { description: 'The name of each node id the trace mentions.' }),
+  },
+  { description: 'Only with `?trace=true`: what the request did inside the cluster.' },
+);
+
 export const schemas = {
   ValueBody: Type.Object({ value: Type.Unknown({ description: 'Any JSON value, at most 1 MiB serialised by default.' }) }),
   CreateBody: Type.Object({
     value: Type.Unknown({ description: 'Any JSON value.' }),
     key: Type.Optional(Type.String({ description: 'The key to create; a unique one is generated when omitted.' })),
   }),
-  WriteResult: Type.Object({ key: Key, version: Version }),
-  Record: Type.Object({ key: Key, value: Type.Unknown(), version: Version, updatedAt: Type.String({ format: 'date-time' }) }),
+  WriteResult: Type.Object({ key: Key, version: Version, trace: Type.Optional(Trace) }),
+  Record: Type.Object({ key: Key, value: Type.Unknown(), version: Version, updatedAt: Type.String({ format: 'date-time' }), trace: Type.Optional(Trace) }),
   ListPage: Type.Object({
     items: Type.Array(Type.Object({ key: Key, version: Version, updatedAt: Type.String({ format: 'date-time' }) })),
     next: Type.Union([Type.String(), Type.Null()], { description: 'Cursor for the next page, or null at the end.' }),
@@ -49,6 +70,7 @@ export const schemas = {
         { description: 'Machine-readable error code.' },
       ),
       message: Type.String({ description: 'What went wrong, for humans.' }),
+      trace: Type.Optional(Trace),
     },
     { additionalProperties: true },
   ),

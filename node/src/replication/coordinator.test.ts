@@ -8,6 +8,7 @@ import { Coordinator } from './coordinator';
 import { LocalReplica } from './local-replica';
 import { stableWriteTargets, type Placement } from './placement';
 import type { Replica } from './replica';
+import { RequestTrace, TRACE_STEPS_MAX } from './request-trace';
 
 const NODES = ['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb', 'cccccccccccccccc'];
 const [A, B, C] = NODES as [string, string, string];
@@ -337,3 +338,76 @@ function countReads(): Map<string, number> {
   }
   return asked;
 }
+
+describe('a traced request (?trace=true): what it did, step by step', () => {
+  const stepsOf = (trace: RequestTrace) => trace.report().steps.map((step) => step.step);
+
+  test('a quorum write: the replicas and how many it needs, its version, every ask, the acknowledgements, the quorum', async () => {
+    const trace = new RequestTrace(A);
+    const written = await coordinator.put('k', '1', 'quorum', trace);
+    const report = trace.report();
+    expect(report.coordinator).toBe(A);
+    expect(report.steps[0]).toMatchObject({ step: 'placement', purpose: 'write', needed: 2, replicas: NODES.map((nodeId) => ({ nodeId, counts: true })) });
+    expect(report.steps[1]).toMatchObject({ step: 'version', version: written.result.version });
+    expect(report.steps.filter((step) => step.step === 'ask').map((step) => 'nodeId' in step && step.nodeId)).toEqual(NODES);
+    const acks = report.steps.filter((step) => step.step === 'ack');
+    expect(acks.length).toBeGreaterThanOrEqual(2);
+    for (const ack of acks) expect(ack).toMatchObject({ applied: true, version: written.result.version });
+    expect(report.steps.find((step) => step.step === 'quorum')).toMatchObject({ replies: 2, needed: 2 });
+    // The times only grow, from the placement on.
+    const times = report.steps.map((step) => step.atMs);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    // Untraced requests take the same path and record nothing anywhere.
+    expect((await coordinator.put('k', '2')).result.valueJson).toBe('2');
+  });
+
+  test('a read that meets a stale replica: every answer, the newest, and the read repair sent to the stale one', async () => {
+    const record = (wallMs: number, valueJson: string) => ({ key: 'k', valueJson, version: formatVersion({ wallMs, logical: 0, nodeId: B }), updatedAtMs: wallMs });
+    await cluster.replicas.get(A)!.write(record(1_000, '"old"'));
+    for (const node of [B, C]) await cluster.replicas.get(node)!.write(record(2_000, '"new"'));
+    const newest = record(2_000, '"new"').version;
+    const trace = new RequestTrace(A);
+    expect((await coordinator.get('k', 'all', trace)).result.version).toBe(newest);
+    const steps = trace.report().steps;
+    expect(steps.filter((step) => step.step === 'reply').map((step) => step.step === 'reply' && [step.nodeId, step.version])).toEqual(expect.arrayContaining([[A, record(1_000, '').version], [B, newest], [C, newest]]));
+    expect(steps.find((step) => step.step === 'quorum')).toMatchObject({ replies: 3, needed: 3, newest });
+    expect(steps.filter((step) => step.step === 'repair')).toEqual([expect.objectContaining({ nodeId: A, version: newest })]);
+  });
+
+  test('a replica that is down fails in the trace with the reason; the quorum is met without it', async () => {
+    cluster.down.add(C);
+    const trace = new RequestTrace(A);
+    await coordinator.put('k', '1', 'quorum', trace);
+    expect(trace.report().steps.find((step) => step.step === 'fail')).toMatchObject({ nodeId: C, error: 'unavailable' });
+    expect(trace.report().inFlight).not.toContain(C);
+  });
+
+  test('a write that meets a newer version on a replica is superseded and written again above it', async () => {
+    const ahead = formatVersion({ wallMs: 2_000_000, logical: 0, nodeId: B });
+    await cluster.replicas.get(B)!.write({ key: 'k', valueJson: '"future"', version: ahead, updatedAtMs: 2_000_000 });
+    const trace = new RequestTrace(A);
+    const written = await coordinator.put('k', '"now"', 'all', trace);
+    expect(written.result.version > ahead).toBe(true);
+    const steps = trace.report().steps;
+    expect(steps.find((step) => step.step === 'ack' && !step.applied)).toMatchObject({ nodeId: B, version: ahead });
+    expect(steps.find((step) => step.step === 'superseded')).toMatchObject({ newer: ahead });
+    expect(steps.filter((step) => step.step === 'placement')).toHaveLength(2);
+    expect(steps.filter((step) => step.step === 'version').at(-1)).toMatchObject({ version: written.result.version, above: ahead });
+  });
+
+  test('a delete traces its read, then its write', async () => {
+    await coordinator.put('k', '1');
+    const trace = new RequestTrace(A);
+    await coordinator.delete('k', 'quorum', trace);
+    const purposes = trace.report().steps.flatMap((step) => (step.step === 'placement' ? [step.purpose] : []));
+    expect(purposes).toEqual(['read', 'write']);
+    expect(stepsOf(trace)).toContain('version');
+  });
+
+  test('a trace keeps at most TRACE_STEPS_MAX steps and counts the rest', () => {
+    const trace = new RequestTrace(A);
+    for (let index = 0; index < TRACE_STEPS_MAX + 10; index++) trace.quorum(1, 1);
+    expect(trace.report().steps).toHaveLength(TRACE_STEPS_MAX);
+    expect(trace.report().stepsDropped).toBe(10);
+  });
+});

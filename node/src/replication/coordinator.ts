@@ -27,7 +27,8 @@ import { newestRecord } from './merge';
 import { currentTargets, standInWrites, type Placement, type ReplicaDirectory, type ReplicaTarget } from './placement';
 import { gatherJointQuorum, gatherNeeded, requiredAcks, type Reply } from './quorum';
 import { ReadRepairer } from './read-repairer';
-import type { ReplicaWriteAck } from './replica';
+import type { ReplicaWriteAck, ReplicaWriteOptions } from './replica';
+import type { RequestTrace } from './request-trace';
 import { countsToward, standInsWithOwnCopy, writeQuorumGroups } from './write-quorum';
 
 export interface ListRequest {
@@ -68,31 +69,31 @@ export class Coordinator {
   }
 
   /** The newest live record among R replicas; not_found when absent or deleted. */
-  async get(key: string, consistency = this.#deps.readConsistency): Promise<Coordinated<StoredRecord>> {
-    const read = await this.#read(key, consistency);
+  async get(key: string, consistency = this.#deps.readConsistency, trace?: RequestTrace): Promise<Coordinated<StoredRecord>> {
+    const read = await this.#read(key, consistency, trace);
     if (read.result === undefined || isTombstone(read.result)) throw notFound(key);
     return { result: read.result, replicas: read.replicas };
   }
 
   /** Creates or replaces a key's value. */
-  put(key: string, valueJson: string, consistency = this.#deps.writeConsistency): Promise<Coordinated<StoredRecord>> {
-    return this.#write(key, valueJson, consistency);
+  put(key: string, valueJson: string, consistency = this.#deps.writeConsistency, trace?: RequestTrace): Promise<Coordinated<StoredRecord>> {
+    return this.#write(key, valueJson, consistency, {}, trace);
   }
 
   /** Creates a key that must not exist (a deleted key counts as absent); conflict otherwise. */
-  create(key: string, valueJson: string, consistency = this.#deps.writeConsistency): Promise<Coordinated<StoredRecord>> {
+  create(key: string, valueJson: string, consistency = this.#deps.writeConsistency, trace?: RequestTrace): Promise<Coordinated<StoredRecord>> {
     return this.#keyLocks.withKey(key, async () => {
-      const read = await this.#read(key, consistency);
+      const read = await this.#read(key, consistency, trace);
       if (read.result !== undefined && !isTombstone(read.result)) throw new SwarmError('conflict', `the key ${JSON.stringify(key)} already exists`, { key });
-      return this.#write(key, valueJson, consistency);
+      return this.#write(key, valueJson, consistency, {}, trace);
     });
   }
 
   /** Creates a value under a fresh, unique key that fits `keyBytesMax` (see generateKey). */
-  async createWithGeneratedKey(valueJson: string, keyBytesMax: number, consistency = this.#deps.writeConsistency): Promise<Coordinated<StoredRecord>> {
+  async createWithGeneratedKey(valueJson: string, keyBytesMax: number, consistency = this.#deps.writeConsistency, trace?: RequestTrace): Promise<Coordinated<StoredRecord>> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.create(generateKey(keyBytesMax), valueJson, consistency);
+        return await this.create(generateKey(keyBytesMax), valueJson, consistency, trace);
       } catch (error) {
         if (!(error instanceof SwarmError && error.code === 'conflict') || attempt >= GENERATED_KEY_ATTEMPTS_MAX) throw error;
       }
@@ -100,11 +101,11 @@ export class Coordinator {
   }
 
   /** Deletes a live key by writing a tombstone; not_found when there is nothing live to delete. */
-  delete(key: string, consistency = this.#deps.writeConsistency): Promise<Coordinated<StoredRecord>> {
+  delete(key: string, consistency = this.#deps.writeConsistency, trace?: RequestTrace): Promise<Coordinated<StoredRecord>> {
     return this.#keyLocks.withKey(key, async () => {
-      const read = await this.#read(key, consistency);
+      const read = await this.#read(key, consistency, trace);
       if (read.result === undefined || isTombstone(read.result)) throw notFound(key);
-      return this.#write(key, null, consistency);
+      return this.#write(key, null, consistency, {}, trace);
     });
   }
 
@@ -115,12 +116,12 @@ export class Coordinator {
    * against a quorum read under this node's key lock: conditional writes through different coordinators
    * at the same moment can both pass the check (BASE); the higher version then wins on every replica.
    */
-  writeIfVersion(key: string, valueJson: string | null, expected: string, consistency = this.#deps.writeConsistency): Promise<Coordinated<StoredRecord>> {
+  writeIfVersion(key: string, valueJson: string | null, expected: string, consistency = this.#deps.writeConsistency, trace?: RequestTrace): Promise<Coordinated<StoredRecord>> {
     return this.#keyLocks.withKey(key, async () => {
-      const current = (await this.#read(key, consistency)).result;
+      const current = (await this.#read(key, consistency, trace)).result;
       const live = current !== undefined && !isTombstone(current);
       if (!live || (expected !== ANY_VERSION && current.version !== expected)) throw preconditionFailed(key, expected, live ? current.version : null);
-      return this.#write(key, valueJson, consistency, { floorVersion: current.version, conditional: true });
+      return this.#write(key, valueJson, consistency, { floorVersion: current.version, conditional: true }, trace);
     });
   }
 
@@ -136,13 +137,15 @@ export class Coordinator {
     return mergeListing(pages, request.limit);
   }
 
-  async #read(key: string, consistency: Consistency): Promise<Coordinated<StoredRecord | undefined>> {
+  async #read(key: string, consistency: Consistency, trace?: RequestTrace): Promise<Coordinated<StoredRecord | undefined>> {
     // Pending owners (joining nodes) may not hold the key yet: reads ask the current ring only.
     const targets = currentTargets(this.#deps.placement.targetsFor(key));
+    const read = trace === undefined ? (nodeId: string) => this.#replica(nodeId).read(key) : (nodeId: string) => trace.read(nodeId, (id) => this.#replica(id).read(key));
     if (targets.length === 1) {
       // One replica (a standalone node): nothing to gather, repair or wait for.
       const only = targets[0]!.nodeId;
-      return { result: await this.#replica(only).read(key), replicas: [only] };
+      trace?.placed('read', targets, [{ counts: () => true, needed: 1 }]);
+      return { result: await this.#readOne(only, read, trace), replicas: [only] };
     }
     // At `one`, a node that is itself a home replica of the key answers from its own store: one reply
     // is all the client asked for, and asking the other replicas too would cost them a read each
@@ -150,24 +153,29 @@ export class Coordinator {
     // repair, then keeps such keys converged.
     const self = this.#deps.hlc.nodeId;
     if (consistency === 'one' && targets.some((target) => target.nodeId === self && target.standInFor === undefined)) {
-      return { result: await this.#replica(self).read(key), replicas: [self] };
+      trace?.placed('read', targets, [{ counts: (nodeId) => nodeId === self, needed: 1 }]);
+      return { result: await this.#readOne(self, read, trace), replicas: [self] };
     }
     // Only R replicas are asked, this node's own store first: the others are asked on a failure or
     // after READ_HEDGE_DELAY_MS (see gatherNeeded), so R, not N, sets what a read costs the cluster.
     const counts = countsToward(consistency, targets);
-    const { replies } = await gatherNeeded(readOrder(targets, self, counts), requiredAcks(consistency, targets.length), REPLICA_QUORUM_DEADLINE_MS, (nodeId) => this.#replica(nodeId).read(key), {
+    const needed = requiredAcks(consistency, targets.length);
+    trace?.placed('read', targets, [{ counts, needed }]);
+    const { replies } = await gatherNeeded(readOrder(targets, self, counts), needed, REPLICA_QUORUM_DEADLINE_MS, read, {
       counts,
       hedgeAfterMs: READ_HEDGE_DELAY_MS,
     });
     const newest = newestRecord(replies.map((reply) => reply.value));
+    trace?.quorum(replies.length, needed, newest?.version ?? null);
     if (newest !== undefined) {
       this.#observe(newest.version);
-      this.#repairer.repairStale(newest, replies, standInWrites(targets));
+      const repaired = this.#repairer.repairStale(newest, replies, standInWrites(targets));
+      if (repaired !== undefined) trace?.repaired(repaired, newest.version);
     }
     return { result: newest, replicas: replies.map((reply) => reply.nodeId) };
   }
 
-  async #write(key: string, valueJson: string | null, consistency: Consistency, options: WriteOptions = {}): Promise<Coordinated<StoredRecord>> {
+  async #write(key: string, valueJson: string | null, consistency: Consistency, options: WriteOptions = {}, trace?: RequestTrace): Promise<Coordinated<StoredRecord>> {
     let floor = options.floorVersion;
     for (let attempt = 1; ; attempt++) {
       const refusal = this.#deps.writeRefusal?.();
@@ -182,16 +190,22 @@ export class Coordinator {
       const hinted = standInWrites(targets);
       const ownCopyToo = standInsWithOwnCopy(targets, jointSets);
       const record: StoredRecord = { key, valueJson, version: this.#versionAbove(floor), updatedAtMs: this.#deps.clock.nowMs() };
+      trace?.placed('write', targets, groups);
+      trace?.versioned(record.version, floor);
+      // No connection to the replica throws here, which the gather counts as that replica failing.
+      const writeTo = (nodeId: string, hint: ReplicaWriteOptions | undefined) =>
+        trace === undefined ? this.#replica(nodeId).write(record, hint) : trace.write(nodeId, hint, () => this.#replica(nodeId).write(record, hint));
       const write = (nodeId: string) => {
-        const replica = this.#replica(nodeId);
         const hint = hinted.get(nodeId);
-        if (hint === undefined || !ownCopyToo.has(nodeId)) return replica.write(record, hint);
+        if (hint === undefined || !ownCopyToo.has(nodeId)) return writeTo(nodeId, hint);
         // The own copy's acknowledgement is the one that can report a newer version in that store.
-        return Promise.all([replica.write(record), replica.write(record, hint)]).then(([own]) => own);
+        return Promise.all([writeTo(nodeId, undefined), writeTo(nodeId, hint)]).then(([own]) => own);
       };
       const { replies } = await gatherJointQuorum(targets, groups, REPLICA_QUORUM_DEADLINE_MS, write);
+      trace?.quorum(replies.length, groups[0]!.needed);
       const newer = newerVersionSeen(record, replies);
       if (newer === undefined) return { result: record, replicas: replies.map((reply) => reply.nodeId) };
+      trace?.superseded(newer);
       this.#observe(newer);
       // The next attempt is versioned above what the replicas hold, even if our clock cannot adopt it.
       floor = newer;
@@ -201,6 +215,13 @@ export class Coordinator {
         throw new SwarmError('conflict', `concurrent writes to ${JSON.stringify(key)} kept superseding this one; retry`, { key });
       }
     }
+  }
+
+  /** A read answered by one replica alone (a standalone node, or this node's own store at `one`). */
+  async #readOne(nodeId: string, read: (nodeId: string) => Promise<StoredRecord | undefined>, trace: RequestTrace | undefined): Promise<StoredRecord | undefined> {
+    const result = await read(nodeId);
+    trace?.quorum(1, 1, result?.version ?? null);
+    return result;
   }
 
   /** A fresh version from the clock, and above `floor` (a version this write must supersede) if given. */

@@ -1,6 +1,7 @@
 export { ANY_VERSION, Coordinator, type Coordinated, type CoordinatorDeps, type ListRequest } from './coordinator';
 export type { ListPage, ListedKey } from './listing';
 export { LocalReplica } from './local-replica';
+export { RequestTrace, TRACE_STEPS_MAX, type TraceReport, type TraceStep, type TracedTarget } from './request-trace';
 export { newerWins, newestRecord } from './merge';
 export { currentTargets, placementThrough, SingleNodePlacement, standInWrites, type Placement, type ReplicaDirectory, type ReplicaTarget } from './placement';
 export { CONSISTENCY_LEVELS, isConsistency, requiredAcks } from './quorum';

@@ -20,8 +20,13 @@ export class ReadRepairer {
     this.#directory = directory;
   }
 
-  /** `standIns`: replies from stand-ins are repaired as hints for the replica each covers for. */
-  repairStale(newest: StoredRecord, replies: readonly Reply<StoredRecord | undefined>[], standIns: ReadonlyMap<string, ReplicaWriteOptions> = new Map()): void {
+  /**
+   * `standIns`: replies from stand-ins are repaired as hints for the replica each covers for. Returns the
+   * replicas a repair was sent to, or undefined when none was (every replica agreed: the common case,
+   * which allocates nothing).
+   */
+  repairStale(newest: StoredRecord, replies: readonly Reply<StoredRecord | undefined>[], standIns: ReadonlyMap<string, ReplicaWriteOptions> = new Map()): string[] | undefined {
+    let repaired: string[] | undefined;
     for (const { nodeId, value } of replies) {
       if (value !== undefined && compareVersions(value.version, newest.version) >= 0) continue;
       const replica = this.#directory.replica(nodeId);
@@ -32,10 +37,12 @@ export class ReadRepairer {
       }
       this.#inFlight += 1;
       this.sent += 1;
+      (repaired ??= []).push(nodeId);
       replica
         .write(newest, standIns.get(nodeId))
         .catch(() => undefined)
         .finally(() => (this.#inFlight -= 1));
     }
+    return repaired;
   }
 }
