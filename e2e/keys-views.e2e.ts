@@ -1,7 +1,8 @@
 // Keys, Health, Activity and Swagger against a real 3-node cluster, every view at desktop and phone
 // width with axe-core and the keyboard, and last the serving node killed: the page goes on updating
 // through another member. Keys: created on the page, read through another node with the CLI; a stale
-// edit shows the 412 conflict with the current version; a delete shows 404 afterwards.
+// edit shows the 412 conflict with the current version; a delete shows 404 afterwards; traced, a read,
+// a save and a delete each show their steps.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { CLI_PATH, getJson } from './support/cluster';
@@ -55,6 +56,48 @@ test('keys: created on the page, read through another node with the CLI; a stale
   await expect(editor).toHaveAttribute('data-status', '404');
   await expect(page.locator('[data-testid="key-missing"]')).toContainText('404');
   expect((await getJson(`${second!.url}/kv/user%3Aada`)).status).toBe(404);
+});
+
+test('a traced key: with Trace requests ticked, a read, a save and a delete each show what they did inside the cluster, step by step', async ({ page, browserErrors }, testInfo) => {
+  const [first, second] = cluster().nodes;
+  browserErrors.allow(expectedStatus(404, '/kv/'));
+  expect((await getJson(`${second!.url}/kv/trace%3Ame`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"value": "first"}' })).status).toBe(200);
+  await page.goto(`${first!.url}/dashboard/#/keys/${encodeURIComponent('trace:me')}`);
+  const editor = page.locator('[data-testid="key-editor"]');
+  await expect(editor).toHaveAttribute('data-status', '200');
+  const trace = page.locator('[data-testid="request-trace"]');
+  await expect(trace).toHaveCount(0);
+  await page.getByTestId('trace-toggle').check();
+  await page.getByRole('button', { name: 'Read again, traced' }).click();
+  // The read: the replicas and how many answers it needs, the asks, their replies, the quorum, the answer.
+  await expect(trace).toContainText('Trace of the read: coordinated by n1');
+  const steps = () => trace.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-step')));
+  expect(await steps()).toEqual(expect.arrayContaining(['placement', 'ask', 'reply', 'quorum', 'answer']));
+  await expect(trace.locator('tr[data-step="placement"]')).toContainText('read: ');
+  await expect(trace.locator('tr[data-step="placement"]')).toContainText('2 needed');
+  await expect(trace.locator('tr[data-step="answer"]')).toContainText('200');
+  await expectAccessible(page, 'a read trace');
+
+  // A save with If-Match: the read that checks the version, then the write with its new version and acks.
+  await page.locator('#edit-value').fill('"second"');
+  await page.getByRole('button', { name: 'Save with If-Match' }).click();
+  await expect(page.locator('[data-testid="key-outcome"]')).toHaveAttribute('data-kind', 'saved');
+  await expect(trace).toContainText('Trace of the save: coordinated by n1');
+  expect((await steps()).filter((step) => step === 'placement')).toHaveLength(2);
+  const saved = await editor.getAttribute('data-version');
+  await expect(trace.locator('tr[data-step="version"]')).toContainText(saved!);
+  expect(await trace.locator('tr[data-step="ack"]').count()).toBeGreaterThanOrEqual(2);
+  await saveScreenshot(page, testInfo, 'keys-trace');
+
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await expect(page.locator('[data-testid="key-outcome"]')).toHaveAttribute('data-kind', 'deleted');
+  await expect(trace).toContainText('Trace of the delete: coordinated by n1');
+  await expect(trace.locator('tr[data-step="answer"]')).toContainText('200');
+  // A key that is gone: its read's trace shows every replica answering with the deletion, and the 404.
+  await page.getByRole('button', { name: 'Read again, traced' }).click();
+  await expect(trace).toContainText('Trace of the read');
+  await expect(trace.locator('tr[data-step="answer"]')).toContainText('404 not_found');
+  await expect(trace.locator('tr[data-step="reply"]').first()).toContainText('(deleted)');
 });
 
 test('health: hints, anti-entropy and storage per node; Repair now starts a pass and shows it finish', async ({ page }, testInfo) => {

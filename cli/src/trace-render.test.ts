@@ -33,7 +33,7 @@ describe('renderTrace', () => {
       '   0.60 ms  → n2  write as a hint for n3',
       '   3.00 ms  ← n1  stored it',
       '  12.40 ms  answered 503 insufficient_replicas: 1 of the 2 replica acknowledgements needed arrived',
-      '  still in flight when answered: n2 (their writes land all the same)',
+      '  not waited for (still in flight when answered): n2',
     ]);
   });
 

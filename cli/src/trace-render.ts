@@ -21,7 +21,7 @@ export function renderTrace(trace: TraceReply): string {
   const lines = [`trace: coordinated by ${name(trace.coordinator)}, answered in ${formatMs(trace.tookMs)} ms`];
   for (const step of trace.steps) lines.push(`  ${formatMs(step.atMs).padStart(width)} ms  ${describeStep(step, name)}`);
   if (trace.stepsDropped > 0) lines.push(`  (${trace.stepsDropped} more steps not kept)`);
-  if (trace.inFlight.length > 0) lines.push(`  still in flight when answered: ${trace.inFlight.map(name).join(', ')} (their writes land all the same)`);
+  if (trace.inFlight.length > 0) lines.push(`  not waited for (still in flight when answered): ${trace.inFlight.map(name).join(', ')}`);
   return lines.join('\n');
 }
 

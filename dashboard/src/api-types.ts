@@ -11,6 +11,8 @@ export type {
   RepairStatus as RepairStatusView,
   RingRangeView,
   RingView,
+  TraceReply,
+  TraceStep,
 } from '../../node/src';
 
 export interface NodeHealthView {

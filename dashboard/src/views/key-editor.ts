@@ -1,6 +1,7 @@
 // One key: its value, version, updatedAt, which node coordinated the read and which replicas answered
 // (the response's x-swarmkv-* headers); edit it with If-Match on the version shown, so a change made
-// elsewhere meanwhile comes back as a 412 conflict naming the current version; delete it.
+// elsewhere meanwhile comes back as a 412 conflict naming the current version; delete it. With "Trace
+// requests" ticked, each read, save and delete asks for its trace, and the last one is shown below.
 import { useEffect, useState } from 'preact/hooks';
 import type { Answer } from '../answer';
 import type { StoredValue } from '../api-types';
@@ -9,6 +10,8 @@ import { shortId } from '../format';
 import { html } from '../html';
 import { useAllowed } from './access-bar';
 import { deleteValue, putValue, readValue } from './key-writes';
+import { RequestTraceTable, traceOf } from './request-trace';
+import type { TraceReply } from '../api-types';
 
 interface Outcome {
   readonly kind: 'saved' | 'deleted' | 'conflict' | 'error';
@@ -36,29 +39,39 @@ export function KeyEditor({ keyName, origin, poller }: { keyName: string; origin
   const [draft, setDraft] = useState('');
   const canWrite = useAllowed('write');
   const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const reload = async () => {
-    const answer = await readValue<StoredValue>(origin, keyName);
+  const [tracing, setTracing] = useState(false);
+  const [lastTrace, setLastTrace] = useState<{ label: string; trace: TraceReply } | null>(null);
+  /** Keeps the answer's trace, if it has one, under `label`. */
+  const traced = <T extends Answer<unknown>>(label: string, answer: T): T => {
+    const trace = traceOf(answer.body);
+    if (trace !== null) setLastTrace({ label, trace });
+    return answer;
+  };
+  const reload = async (trace = tracing) => {
+    const answer = traced('Trace of the read', await readValue<StoredValue>(origin, keyName, trace));
     setRead(answer);
     if (answer.ok) setDraft(JSON.stringify(answer.body.value, null, 2));
   };
   useEffect(() => {
     setOutcome(null);
+    setLastTrace(null);
     void reload();
   }, [keyName, origin]);
 
   const save = async (event: Event) => {
     event.preventDefault();
     if (!read?.ok) return;
-    const written = await putValue(origin, keyName, draft, read.body.version);
+    const written = traced('Trace of the save', await putValue(origin, keyName, draft, read.body.version, tracing));
     if (written.ok) {
       setOutcome({ kind: 'saved', text: `Saved: version ${written.body.version}.` });
-      await reload();
+      // Reloaded untraced, so the save's trace stays on show.
+      await reload(false);
     } else setOutcome(written.status === 412 ? { kind: 'conflict', text: conflictText(written.body) } : { kind: 'error', text: `Not saved: ${written.problem}` });
   };
   const remove = async () => {
-    const deleted = await deleteValue(origin, keyName);
+    const deleted = traced('Trace of the delete', await deleteValue(origin, keyName, tracing));
     setOutcome(deleted.ok ? { kind: 'deleted', text: `Deleted ${keyName}.` } : { kind: 'error', text: `Not deleted: ${deleted.problem}` });
-    await reload();
+    await reload(false);
   };
 
   return html`
@@ -85,6 +98,12 @@ export function KeyEditor({ keyName, origin, poller }: { keyName: string; origin
         </form>
       `}
       ${outcome !== null && html`<p class=${`outcome outcome-${outcome.kind}`} role=${outcome.kind === 'saved' || outcome.kind === 'deleted' ? 'status' : 'alert'} data-testid="key-outcome" data-kind=${outcome.kind}>${outcome.text}</p>`}
+      <label class="inline-check">
+        <input type="checkbox" data-testid="trace-toggle" checked=${tracing} onChange=${(event: Event) => setTracing((event.target as HTMLInputElement).checked)} />
+        Trace requests: show what each read, save and delete did inside the cluster
+      </label>
+      ${tracing && html`<button type="button" onClick=${() => void reload(true)}>Read again, traced</button>`}
+      ${lastTrace !== null && html`<${RequestTraceTable} trace=${lastTrace.trace} label=${lastTrace.label} />`}
     </section>
   `;
 }
