@@ -90,6 +90,23 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('the clock-offset bound', () => {
     expect(n3.process.events.find((line) => line.event === 'clock.offset_restored')).toMatchObject({ peersBeyond: 0 });
   }, TEST_MS);
 
+  test('a node restarted with a wrong clock refuses its first write: it waits for its first reading of a peer instead of versioning it by that clock', async () => {
+    const c = cluster();
+    const [n1, , n3] = c.nodes as [ClusterNode, ClusterNode, ClusterNode];
+    await settled(c);
+    await c.restart(n3, { extraArgs: ['--clock-offset-ms', String(SKEW_MS)] });
+    const startedMs = performance.now();
+    // Sent as soon as n3 listens, before it has met anyone: held until its first reading, then refused.
+    const first = await c.put(n3, 'guard:restarted', 'from a clock 2 s ahead, just started');
+    console.log(`[clock-guard] n3 restarted 2 s ahead: its first write answered ${first.status} after ${Math.round(performance.now() - startedMs)} ms`);
+    expect(first.status).toBe(503);
+    expect(first.body).toMatchObject({ error: 'unavailable', reason: 'clock_offset', maxOffsetMs: MAX_OFFSET_MS });
+    expect((await c.get(n1, 'guard:restarted', 'all')).status).toBe(404);
+    await c.restart(n3, { extraArgs: [] });
+    await settled(c);
+    await c.waitFor(async () => (await c.put(n3, 'guard:restarted', 'n3 back on a true clock')).status === 200, DETECTION_MS_MAX, 'n3 to write again on a true clock');
+  }, TEST_MS);
+
   test('swarmkv check on the skewed minority: the node an hour ahead refuses the writes that would have won, and nothing acknowledged is lost', async () => {
     const c = cluster();
     const [n1, n2, n3] = c.nodes as [ClusterNode, ClusterNode, ClusterNode];

@@ -5,7 +5,8 @@
 import { KEY_COUNT_METADATA, LiveClusterView, type ClockStatus, type ClusterView, type ElasticityControl, type MemberClockOffsets } from './api';
 import { wireElasticity, type Departure } from './main-elasticity';
 import { systemMonotonicClock, type Clock } from './clock';
-import { ClockOffsetMonitor, ClockOffsetService, serveClockProbes, writeRefusalOf, type ClockVerdict } from './clock-offset';
+import { writeRefusalOf } from './clock-offset';
+import { clockOffsetsOf, startClockOffsets } from './main-clock-offsets';
 import type { SwarmError } from './errors';
 import type { NodeConfig } from './config';
 import type { Logger } from './log';
@@ -65,6 +66,8 @@ export interface ClusterRouting {
   readonly elasticity: ElasticityControl;
   /** Why this node must not version writes now: its clock is too far from its peers' (clock-offset/). */
   readonly writeRefusal: () => SwarmError | undefined;
+  /** Until its first reading of a peer's clock (at most CLOCK_FIRST_READING_WAIT_MS), a node just started holds writes. */
+  readonly writeHold: () => Promise<void> | undefined;
 }
 
 export interface RunningCluster extends ClusterRouting {
@@ -205,13 +208,14 @@ function createMembership(wiring: ClusterWiring, transport: HyperswarmTransport)
   return { membership, placement, metadata, ownership };
 }
 
-/** What the transport calls: connections and membership follow peers; messages go to membership. */
-function peerHandlers(rpc: Rpc, connections: ConnectionWatch, membership: MembershipService, logger: Logger) {
+/** What the transport calls: connections and membership follow peers (and `connected` hears of each new one); messages go to membership. */
+function peerHandlers(rpc: Rpc, connections: ConnectionWatch, membership: MembershipService, logger: Logger, connected: (nodeId: string) => void) {
   const unexpected = warnOncePerPeer(logger, refusalsOf(logger));
   return rpc.wrap({
     onPeerUp: (peer: PeerHello) => {
       connections.up(peer.nodeId);
       membership.peerUp(peer.nodeId);
+      connected(peer.nodeId);
     },
     onPeerDown: (peerId: string) => {
       connections.down(peerId);
@@ -300,32 +304,6 @@ function followRingChanges(wiring: ClusterWiring, parts: MembershipParts, direct
   return () => clearInterval(ringTimer);
 }
 
-/** The clock offsets /cluster/members shows: each peer's from this node's clock, and this node's from the cluster's. */
-function clockOffsetsOf(monitor: ClockOffsetMonitor): MemberClockOffsets {
-  const { offsetMs, maxOffsetMs, synchronized } = monitor.verdict();
-  return { self: { offsetMs, maxOffsetMs, synchronized }, peers: new Map(monitor.peers().map((peer) => [peer.nodeId, Math.round(peer.offsetMs)])) };
-}
-
-function logClockVerdict(logger: Logger, verdict: ClockVerdict): void {
-  const { offsetMs, maxOffsetMs, peersMeasured, peersBeyond } = verdict;
-  if (verdict.synchronized) logger.info('clock.offset_restored', { offsetMs, maxOffsetMs, peersMeasured, peersBeyond });
-  else logger.warn('clock.offset_exceeded', { offsetMs, maxOffsetMs, peersMeasured, peersBeyond });
-}
-
-/** Reads the peers' clocks, answers theirs, and forgets members gone for good. */
-function startClockOffsets(wiring: ClusterWiring, rpc: Rpc, membership: MembershipService): { monitor: ClockOffsetMonitor; service: ClockOffsetService } {
-  const { config, clock, logger } = wiring;
-  const monitor = new ClockOffsetMonitor({ clock, monotonic: systemMonotonicClock, maxOffsetMs: config.maxClockOffsetMs, onChange: (verdict) => logClockVerdict(logger, verdict) });
-  serveClockProbes(rpc, clock);
-  const peers = () => membership.members().filter((member) => !member.self && member.connected && (member.state === 'alive' || member.state === 'suspect')).map((member) => member.nodeId);
-  const service = new ClockOffsetService({ rpc, monitor, peers });
-  membership.onMemberEvent((event) => {
-    if (event.type === 'memberRemoved') monitor.forget(event.nodeId);
-    else if (event.type === 'memberChanged' && event.member.state === 'left') monitor.forget(event.member.nodeId);
-  });
-  return { monitor, service };
-}
-
 /**
  * Wires the cluster half and starts it. `route` is called as soon as placement and replicas exist,
  * before the transport is up: from then on requests route by the ring (remembered members included),
@@ -349,15 +327,16 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
   serveReplicaRequests(rpc, gate, (version) => observeVersion(hlc, version));
   serveReplicaBatches(rpc, gate, (version) => observeVersion(hlc, version));
   const inspect = serveInspections(wiring, rpc, connections, liveness);
-  const clockOffsets = startClockOffsets(wiring, rpc, membership);
+  // A node restarted into its cluster remembers the ring's members: it expects peers before it has met one.
+  const clockOffsets = startClockOffsets(wiring, rpc, membership, rememberedRingMembers(store).some((id) => id !== nodeId));
   const antiEntropy = startAntiEntropy(wiring, rpc, connections, membership, placement);
   const reachability = { isHealthy: (id: string) => membership.isHealthy(id), isConnected: (id: string) => connections.isConnected(id) };
   const handoff = new HintedHandoff({ ledger: hints, directory, reachability, logger });
-  const handlers = peerHandlers(rpc, connections, membership, logger);
+  const handlers = peerHandlers(rpc, connections, membership, logger, (nodeId) => clockOffsets.service.probeNow(nodeId));
   const view = new LiveClusterView(membership, placement, () => store.stats().liveKeys, () => clockOffsetsOf(clockOffsets.monitor));
   const join = wireJoin({ wiring, rpc, membership, placement, ownership, transportJoined: () => transport.joined() });
   const elasticity = wireElasticity({ wiring, membership, placement, directory, gate, antiEntropy, ownership });
-  const routing: ClusterRouting = { placement: join.placement, directory, view, repair: antiEntropy, joined: join.ready, rebalance: join.status, inspect, elasticity, writeRefusal: () => writeRefusalOf(clockOffsets.monitor.verdict()) };
+  const routing: ClusterRouting = { placement: join.placement, directory, view, repair: antiEntropy, joined: join.ready, rebalance: join.status, inspect, elasticity, writeRefusal: () => writeRefusalOf(clockOffsets.monitor.verdict()), writeHold: () => clockOffsets.service.firstReading() };
   route(routing);
   const { leave, handOver } = departure({ wiring, membership, placement, directory, gate, background: [handoff, antiEntropy] });
   let closing: Promise<void> | undefined;

@@ -64,6 +64,7 @@ function coordinatorOver(routing: Routing, config: NodeConfig, hlc: HybridLogica
     readConsistency: config.readConsistency,
     writeConsistency: config.writeConsistency,
     writeRefusal: () => routing.writeRefusal(),
+    writeHold: () => routing.writeHold(),
   });
 }
 
@@ -80,6 +81,8 @@ interface Routing {
   rebalance: () => RebalanceStatus;
   /** Why this node must not version writes now (its clock is off from its peers'): a standalone node has no peers to be off from. */
   writeRefusal: () => SwarmError | undefined;
+  /** What writes wait for first: a node just started, its first reading of a peer's clock. */
+  writeHold: () => Promise<void> | undefined;
 }
 
 /** Until a node is in a cluster, it has none to leave and no member to remove. */
@@ -137,6 +140,7 @@ function standaloneRouting(config: NodeConfig, nodeId: string, stores: OpenedSto
     elasticity: notInCluster(),
     rebalance: () => ({ ownership: 'owner', inProgress: [], queued: [], finished: [], keysStreamed: 0, bytesStreamed: 0 }),
     writeRefusal: () => undefined,
+    writeHold: () => undefined,
   };
 }
 

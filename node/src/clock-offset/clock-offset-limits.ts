@@ -16,3 +16,12 @@ export const CLOCK_PROBE_TIMEOUT_MS = 2000;
 export const CLOCK_SAMPLE_AGE_MS_MAX = 10 * 60_000;
 /** The write path's cached verdict is recomputed at least this often. */
 export const VERDICT_AGE_MS_MAX = 250;
+/**
+ * After it starts, a node that expects peers (it remembers its ring's members, or knows some alive) holds
+ * its writes until its first clock reading, at most this long: a node restarted with a wrong clock would
+ * otherwise version writes before its first reading could refuse them. A restarted node is back in touch
+ * with its peers within a second or two on a LAN (test/clock-guard.test.ts logs it); past this, a first
+ * reading is not on its way (its peers are gone or cut off), and the node writes as it did before the
+ * bound existed rather than stay unwritable.
+ */
+export const CLOCK_FIRST_READING_WAIT_MS = 5000;

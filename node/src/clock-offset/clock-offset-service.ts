@@ -1,10 +1,11 @@
-// Reads every connected peer's clock once a CLOCK_PROBE_INTERVAL_MS, and answers peers' reads of ours.
-// The readings go to the ClockOffsetMonitor, which turns them into offsets and the write guard's verdict.
+// Reads every connected peer's clock once a CLOCK_PROBE_INTERVAL_MS (and a peer's at once when it
+// connects), and answers peers' reads of ours. The readings go to the ClockOffsetMonitor, which turns them
+// into offsets and the write guard's verdict. Until the first reading it can hold writes (firstReading).
 
 import { systemTimers, type Clock, type TimerHandle, type Timers } from '../clock';
 import type { PeerMessage } from '../transport';
 import { clockProbe, clockReading, CLOCK_MS_MAX, type ClockProbeMessage, type ClockReadingMessage } from './clock-offset-messages';
-import { CLOCK_PROBE_INTERVAL_MS, CLOCK_PROBE_TIMEOUT_MS } from './clock-offset-limits';
+import { CLOCK_FIRST_READING_WAIT_MS, CLOCK_PROBE_INTERVAL_MS, CLOCK_PROBE_TIMEOUT_MS } from './clock-offset-limits';
 import type { ClockOffsetMonitor } from './clock-offset-monitor';
 
 /** The part of the transport's Rpc this needs: the real one fits it as is. */
@@ -24,6 +25,11 @@ export interface ClockOffsetServiceDeps {
   readonly monitor: ClockOffsetMonitor;
   /** The members to read now: up and connected, this node excluded. */
   readonly peers: () => Iterable<string>;
+  /**
+   * Whether writes should wait for the first reading: set when the bound is on and the node expects peers
+   * (it remembers its ring's members, or knows some alive); a founder alone has nobody to read.
+   */
+  readonly holdWritesUntilRead?: () => boolean;
   readonly timers?: Timers;
 }
 
@@ -34,10 +40,38 @@ export class ClockOffsetService {
   readonly #probing = new Set<string>();
   #timer: TimerHandle | undefined;
   #running = false;
+  /** Settled by the first reading, CLOCK_FIRST_READING_WAIT_MS after construction, or close. */
+  readonly #firstReading: Promise<void>;
+  #settleFirstReading: () => void = () => {};
+  #firstReadingSettled = false;
+  readonly #firstReadingTimer: TimerHandle;
 
+  /** Made when the node starts routing writes: the first-reading wait counts from here. */
   constructor(deps: ClockOffsetServiceDeps) {
     this.#deps = deps;
     this.#timers = deps.timers ?? systemTimers;
+    this.#firstReading = new Promise((resolve) => {
+      this.#settleFirstReading = () => {
+        this.#firstReadingSettled = true;
+        resolve();
+      };
+    });
+    this.#firstReadingTimer = this.#timers.setTimeout(() => this.#settleFirstReading(), CLOCK_FIRST_READING_WAIT_MS);
+  }
+
+  /**
+   * What a write waits for before it is versioned: the first reading of a peer's clock, while none has
+   * arrived and writes are to be held (holdWritesUntilRead); undefined otherwise, which is at once after
+   * the first reading or the wait's end.
+   */
+  firstReading(): Promise<void> | undefined {
+    if (this.#firstReadingSettled || this.#deps.holdWritesUntilRead?.() !== true) return undefined;
+    return this.#firstReading;
+  }
+
+  /** A peer just connected: read its clock now rather than at the next round (no-op before start). */
+  probeNow(nodeId: string): void {
+    if (this.#running && !this.#probing.has(nodeId)) void this.#probe(nodeId);
   }
 
   start(): void {
@@ -50,6 +84,8 @@ export class ClockOffsetService {
     this.#running = false;
     this.#timers.clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#timers.clearTimeout(this.#firstReadingTimer);
+    this.#settleFirstReading();
   }
 
   #round(): void {
@@ -67,6 +103,8 @@ export class ClockOffsetService {
       const answer = await rpc.request(nodeId, request, { timeoutMs: CLOCK_PROBE_TIMEOUT_MS });
       if (!this.#running || !clockReading.is(answer)) return;
       monitor.record(nodeId, answer.clockMs, sentMonotonicMs);
+      this.#timers.clearTimeout(this.#firstReadingTimer);
+      this.#settleFirstReading();
     } catch {
       // Unreachable, busy or too slow: its last sample stands, and the next round asks again.
     } finally {

@@ -3,4 +3,4 @@
 // Importing it registers the protocol's two messages in the wire registry (through the service).
 
 export { ClockOffsetMonitor, writeRefusalOf, type ClockVerdict } from './clock-offset-monitor';
-export { ClockOffsetService, serveClockProbes } from './clock-offset-service';
+export { ClockOffsetService, serveClockProbes, type ClockRpc } from './clock-offset-service';

@@ -87,6 +87,25 @@ describe('single-key operations', () => {
     expect((await guarded.put('k', '2')).result.valueJson).toBe('2');
   });
 
+  test('a write waits for the write hold (a node just started, before its first clock reading), then is judged by the refusal', async () => {
+    let release: () => void = () => {};
+    let hold: Promise<void> | undefined = new Promise<void>((resolve) => (release = resolve));
+    let refusal: SwarmError | undefined;
+    const held = new Coordinator({ hlc: new HybridLogicalClock(B, clock), clock, placement: everywhere, directory: cluster, readConsistency: 'quorum', writeConsistency: 'quorum', writeRefusal: () => refusal, writeHold: () => hold });
+    const waiting = held.put('k', '1');
+    const stillWaiting = held.put('j', '1');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(NODES.some((node) => cluster.stored(node, 'k') !== undefined)).toBe(false);
+    // The first reading says this clock is off: the held writes are refused, never versioned.
+    refusal = new SwarmError('unavailable', 'clock too far off', { reason: 'clock_offset' });
+    hold = undefined;
+    release();
+    expect((await failure(waiting)).details).toEqual({ reason: 'clock_offset' });
+    expect((await failure(stillWaiting)).details).toEqual({ reason: 'clock_offset' });
+    refusal = undefined;
+    expect((await held.put('k', '2')).result.valueJson).toBe('2');
+  });
+
   test('versions of a key increase even when the wall clock steps back', async () => {
     const first = await coordinator.put('k', '1');
     clock.set(500);

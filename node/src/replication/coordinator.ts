@@ -55,6 +55,11 @@ export interface CoordinatorDeps {
    * clock is too far from its peers', clock-offset/). Versions are minted here and nowhere else.
    */
   readonly writeRefusal?: () => SwarmError | undefined;
+  /**
+   * What a write waits for before its first attempt, if anything: a node just started waits for its first
+   * reading of a peer's clock, so that a wrong clock is refused before it versions anything.
+   */
+  readonly writeHold?: () => Promise<void> | undefined;
 }
 
 export class Coordinator {
@@ -177,6 +182,8 @@ export class Coordinator {
 
   async #write(key: string, valueJson: string | null, consistency: Consistency, options: WriteOptions = {}, trace?: RequestTrace): Promise<Coordinated<StoredRecord>> {
     let floor = options.floorVersion;
+    const hold = this.#deps.writeHold?.();
+    if (hold !== undefined) await hold;
     for (let attempt = 1; ; attempt++) {
       const refusal = this.#deps.writeRefusal?.();
       if (refusal !== undefined) throw refusal;
