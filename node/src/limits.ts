@@ -41,7 +41,8 @@ export const GENERATED_KEY_CHARS_MAX = 22;
 /** Hybrid logical clock: the logical counter is 16 bits in the version encoding. */
 export const HLC_LOGICAL_MAX = 0xffff;
 /**
- * A remote timestamp further than this ahead of our wall clock is refused rather than adopted:
+ * With the clock-offset bound off (--max-clock-offset-ms 0; with it on, the bound takes this place):
+ * a remote timestamp further than this ahead of our wall clock is refused rather than adopted:
  * one peer with a wild clock must not drag every version in the cluster further into the future.
  * Large enough that a node whose own clock lags by minutes still adopts its peers' time (that is
  * what orders its writes after what it has seen); a write that meets a version beyond even this is

@@ -11,7 +11,7 @@ import type { ClusterWiring, RunningCluster } from './main-cluster';
 import type { Departure } from './main-elasticity';
 import { survivesCommitFailures } from './main-commit-failures';
 import { SwarmError } from './errors';
-import { SHUTDOWN_DRAIN_MS_MAX } from './limits';
+import { HLC_FORWARD_DRIFT_MS_MAX, SHUTDOWN_DRAIN_MS_MAX } from './limits';
 import { HttpListener, type RequestHandler } from './main-listener';
 import { OpenedSoFar, unlessInterrupted } from './main-startup';
 import { openStores, type OpenedStores } from './main-stores';
@@ -317,7 +317,8 @@ async function startParts({ config, options, logger, clocks, recentEvents, opene
   const stores = await openStores(config, clock, logger, opened);
   opened.checkpoint();
   const { store, nodeId, digests, hintStore, hints } = stores;
-  const hlc = new HybridLogicalClock(nodeId, clock);
+  // With the clock-offset bound on, a peer's version is adopted only within it (see HybridLogicalClock).
+  const hlc = new HybridLogicalClock(nodeId, clock, config.maxClockOffsetMs > 0 ? config.maxClockOffsetMs : HLC_FORWARD_DRIFT_MS_MAX);
   const localReplica = new LocalReplica(nodeId, store, hints);
   let url: string | undefined;
   const routing = standaloneRouting(config, nodeId, stores, localReplica, clock, () => advertisedAddress(config.advertise, url));

@@ -50,6 +50,15 @@ describe('HybridLogicalClock', () => {
     expect(() => hlc.receive('not-a-version')).toThrow(SwarmError);
   });
 
+  test('with a tighter forward drift (the clock-offset bound), a version beyond it is refused, one within adopted', () => {
+    const clock = new ManualClock(10_000);
+    const hlc = new HybridLogicalClock(NODE_A, clock, 500);
+    expect(() => hlc.receive(formatVersion({ wallMs: 10_501, logical: 0, nodeId: NODE_B }))).toThrow('max 500 ms');
+    expect(hlc.now().wallMs).toBe(10_000);
+    hlc.receive(formatVersion({ wallMs: 10_400, logical: 3, nodeId: NODE_B }));
+    expect(hlc.now()).toEqual({ wallMs: 10_400, logical: 4, nodeId: NODE_A });
+  });
+
   test('every timestamp is strictly greater than the previous one over many calls', () => {
     const clock = new ManualClock(1000);
     const hlc = new HybridLogicalClock(NODE_A, clock);

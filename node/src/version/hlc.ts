@@ -12,12 +12,19 @@ import { formatVersion, parseVersion, type Version } from './version';
 export class HybridLogicalClock {
   readonly nodeId: string;
   readonly #clock: Clock;
+  readonly #forwardDriftMsMax: number;
   #wallMs = 0;
   #logical = 0;
 
-  constructor(nodeId: string, clock: Clock) {
+  /**
+   * `forwardDriftMsMax`: how far ahead of our wall clock a remote timestamp may be and still be adopted.
+   * A node with the clock-offset bound on passes the bound: a peer further ahead than that is a clock
+   * the cluster refuses to version writes with, and must not drag ours forward either.
+   */
+  constructor(nodeId: string, clock: Clock, forwardDriftMsMax = HLC_FORWARD_DRIFT_MS_MAX) {
     this.nodeId = nodeId;
     this.#clock = clock;
+    this.#forwardDriftMsMax = forwardDriftMsMax;
   }
 
   /** A new timestamp for a local event (a write this node coordinates), greater than any seen so far. */
@@ -57,10 +64,10 @@ export class HybridLogicalClock {
     const remote = parseVersion(encoded);
     if (!remote) throw new SwarmError('invalid_body', `malformed version: ${JSON.stringify(encoded).slice(0, 80)}`);
     const aheadMs = remote.wallMs - this.#clock.nowMs();
-    if (aheadMs > HLC_FORWARD_DRIFT_MS_MAX) {
+    if (aheadMs > this.#forwardDriftMsMax) {
       throw new SwarmError(
         'invalid_body',
-        `version ${encoded} is ${aheadMs} ms ahead of this node's clock (max ${HLC_FORWARD_DRIFT_MS_MAX} ms)`,
+        `version ${encoded} is ${aheadMs} ms ahead of this node's clock (max ${this.#forwardDriftMsMax} ms)`,
       );
     }
     this.observe(remote);
