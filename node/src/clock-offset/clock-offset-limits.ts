@@ -19,9 +19,9 @@ export const VERDICT_AGE_MS_MAX = 250;
 /**
  * After it starts, a node that expects peers (it remembers its ring's members, or knows some alive) holds
  * its writes until its first clock reading, at most this long: a node restarted with a wrong clock would
- * otherwise version writes before its first reading could refuse them. A restarted node is back in touch
- * with its peers within a second or two on a LAN (test/clock-guard.test.ts logs it); past this, a first
- * reading is not on its way (its peers are gone or cut off), and the node writes as it did before the
- * bound existed rather than stay unwritable.
+ * otherwise version writes before its first reading could refuse them. With its peers reachable the
+ * first reading comes within a few tens of milliseconds of listening (test/clock-guard.test.ts logs it);
+ * past a probe's own timeout it is not on its way (the peers are gone or cut off), and the node writes
+ * as it did before the bound existed rather than keep clients waiting past their own timeouts.
  */
-export const CLOCK_FIRST_READING_WAIT_MS = 5000;
+export const CLOCK_FIRST_READING_WAIT_MS = CLOCK_PROBE_TIMEOUT_MS;
