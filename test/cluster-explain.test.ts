@@ -156,6 +156,10 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('explain across 3 processes, 2 replicas, 
     expect(shown.stdout).toContain('? (unreachable)');
     expect(shown.stdout).toContain(`hints pending: 1 held by ${standIn.name} for ${victim.name}`);
     expect(shown.stdout).toContain('replicas DISAGREE');
+    // With N = 2, every range keeps a live replica when one node of three is dead: the listing is whole.
+    const listed = await c.request(n2, 'GET', `/kv?prefix=${encodeURIComponent(`${TAG}:`)}`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((item: any) => item.key)).toContain(key);
     // `swarmkv get --trace`: the value on stdout, the read's timeline on stderr, members by name.
     const traced = await promisify(execFile)('node', [CLI_PATH, 'get', key, '--trace', '--consistency', 'one', '--url', n1.url], { timeout: 20_000 });
     expect(traced.stdout).toBe('"while-down"\n');

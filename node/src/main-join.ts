@@ -60,9 +60,9 @@ export function wireJoin({ wiring, rpc, membership, placement, ownership, transp
       if (!join.ready()) throw joining();
       return placement.writeTargetsFor(key);
     },
-    listingNodes: () => {
+    listing: () => {
       if (!join.ready()) throw joining();
-      return placement.listingNodes();
+      return placement.listing();
     },
   };
   return { placement: gated, ready, status: () => engine.status(ownership.current), start: () => join.start(), close: () => join.close() };

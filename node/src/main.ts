@@ -114,7 +114,7 @@ const joiningPlacement: Placement = {
   writeTargetsFor: () => {
     throw joining();
   },
-  listingNodes: () => {
+  listing: () => {
     throw joining();
   },
 };

@@ -73,6 +73,10 @@ export const kvDocs = {
             summary: 'List keys in key order',
             tags: ['kv'],
             parameters: listQueryParameters,
-            responses: responses({ 200: ['A page of keys.', schemas.ListPage], 400: ['Malformed prefix, limit or cursor.', schemas.Error] }),
+            responses: responses({
+              200: ['A page of keys.', schemas.ListPage],
+              400: ['Malformed prefix, limit or cursor.', schemas.Error],
+              503: ['No replica of some range of the ring answered (`insufficient_replicas`, with `rangesUnheard` and `ranges`): the page would miss its keys.', schemas.Error],
+            }),
           },
 } satisfies Record<string, Partial<OpenAPIV3.OperationObject>>;

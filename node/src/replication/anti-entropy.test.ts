@@ -171,7 +171,7 @@ describe('anti-entropy convergence, three replicas', () => {
       placement: {
         targetsFor: (key) => ring.preferenceList(key, 3).map((nodeId) => ({ nodeId })),
         writeTargetsFor: (key) => stableWriteTargets(ring.preferenceList(key, 3).map((nodeId) => ({ nodeId }))),
-        listingNodes: () => nodes.map((node) => node.nodeId),
+        listing: () => ({ nodes: nodes.map((node) => node.nodeId), rangeReplicas: [nodes.map((node) => node.nodeId)] }),
       },
       directory: new ClusterDirectory(a!.local, a!.rpc, a!.connections, liveness),
       readConsistency: 'quorum',

@@ -29,7 +29,7 @@ class FakeCluster {
 
 /** C is down: D stands in for it. */
 const sloppyTargets = (): ReplicaTarget[] => [{ nodeId: A }, { nodeId: B }, { nodeId: D, standInFor: C }];
-const sloppy: Placement = { targetsFor: sloppyTargets, writeTargetsFor: () => stableWriteTargets(sloppyTargets()), listingNodes: () => [A, B, D] };
+const sloppy: Placement = { targetsFor: sloppyTargets, writeTargetsFor: () => stableWriteTargets(sloppyTargets()), listing: () => ({ nodes: [A, B, D], rangeReplicas: [[A, B, C]] }) };
 
 let cluster: FakeCluster;
 let coordinator: Coordinator;

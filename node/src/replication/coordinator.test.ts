@@ -32,7 +32,7 @@ class FakeCluster {
   }
 }
 
-const everywhere: Placement = { targetsFor: () => NODES.map((nodeId) => ({ nodeId })), writeTargetsFor: () => stableWriteTargets(NODES.map((nodeId) => ({ nodeId }))), listingNodes: () => NODES };
+const everywhere: Placement = { targetsFor: () => NODES.map((nodeId) => ({ nodeId })), writeTargetsFor: () => stableWriteTargets(NODES.map((nodeId) => ({ nodeId }))), listing: () => ({ nodes: NODES, rangeReplicas: [NODES] }) };
 
 let clock: ManualClock;
 let cluster: FakeCluster;
@@ -228,7 +228,7 @@ describe('listing across nodes', () => {
     const placement: Placement = {
       targetsFor: (key) => (owners[key] ?? NODES).map((nodeId) => ({ nodeId })),
       writeTargetsFor: (key) => stableWriteTargets((owners[key] ?? NODES).map((nodeId) => ({ nodeId }))),
-      listingNodes: () => NODES,
+      listing: () => ({ nodes: NODES, rangeReplicas: [NODES] }),
     };
     const sharded = coordinatorOn(A, placement);
     const keys = Array.from({ length: 30 }, (_, index) => `k${String(index).padStart(2, '0')}`);
@@ -244,6 +244,23 @@ describe('listing across nodes', () => {
       cursor = result.next;
     }
     expect(listed).toEqual(keys.filter((key) => key !== 'k05'));
+  });
+
+  test('a node that does not answer is left out while every range has a replica that answered; otherwise the page is refused, not served short', async () => {
+    // Two ranges: one on A and B, one on C alone (N = 1 there, as on a ring with a replica factor of one).
+    const placement: Placement = { ...everywhere, listing: () => ({ nodes: NODES, rangeReplicas: [[A, B], [C]] }) };
+    const lister = coordinatorOn(A, placement);
+    await lister.put('k', '1', 'all');
+    cluster.down.add(B);
+    expect((await lister.list({ prefix: '', limit: 10, cursor: undefined })).items.map((item) => item.key)).toEqual(['k']);
+    cluster.down.add(C);
+    const refused = await failure(lister.list({ prefix: '', limit: 10, cursor: undefined }));
+    expect(refused.code).toBe('insufficient_replicas');
+    expect(refused.details).toEqual({ rangesUnheard: 1, ranges: 2 });
+    // A scan that fails (not only a missing connection) counts as not answered too.
+    cluster.down.delete(C);
+    cluster.replicas.get(C)!.scan = () => Promise.reject(new SwarmError('unavailable', 'busy'));
+    expect((await failure(lister.list({ prefix: '', limit: 10, cursor: undefined }))).code).toBe('insufficient_replicas');
   });
 });
 

@@ -130,16 +130,35 @@ export class Coordinator {
     });
   }
 
-  /** A page of live keys across every node's store, in key order, without duplicates. */
+  /**
+   * A page of live keys across every node's store, in key order, without duplicates. A node that does
+   * not answer is left out, as long as every range of the ring still has a replica that answered;
+   * otherwise the page could silently miss keys, and it is refused (insufficient_replicas) instead.
+   */
   async list(request: ListRequest): Promise<ListPage> {
     const afterKey = request.cursor === undefined ? undefined : decodeCursor(request.cursor, request.prefix);
-    const scans = this.#deps.placement.listingNodes().map(async (nodeId) => {
+    const plan = this.#deps.placement.listing();
+    const scans = plan.nodes.map(async (nodeId) => {
       const replica = this.#deps.directory.replica(nodeId);
       if (replica === undefined) return undefined;
-      return replica.scan({ prefix: request.prefix, afterKey, limit: request.limit, includeTombstones: true }).catch(() => undefined);
+      return replica.scan({ prefix: request.prefix, afterKey, limit: request.limit, includeTombstones: true }).then(
+        (page) => ({ nodeId, page }),
+        () => undefined,
+      );
     });
-    const pages = (await Promise.all(scans)).filter((page) => page !== undefined);
-    return mergeListing(pages, request.limit);
+    const answered = (await Promise.all(scans)).filter((scan) => scan !== undefined);
+    const heard = new Set(answered.map((scan) => scan.nodeId));
+    const unheard = plan.rangeReplicas.filter((replicas) => !replicas.some((nodeId) => heard.has(nodeId))).length;
+    if (unheard > 0) {
+      throw new SwarmError('insufficient_replicas', `no replica of ${unheard} of the ring's ${plan.rangeReplicas.length} ranges answered the listing, which would miss their keys; retry when more members are up`, {
+        rangesUnheard: unheard,
+        ranges: plan.rangeReplicas.length,
+      });
+    }
+    return mergeListing(
+      answered.map((scan) => scan.page),
+      request.limit,
+    );
   }
 
   async #read(key: string, consistency: Consistency, trace?: RequestTrace): Promise<Coordinated<StoredRecord | undefined>> {

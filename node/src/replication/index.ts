@@ -3,7 +3,7 @@ export type { ListPage, ListedKey } from './listing';
 export { LocalReplica } from './local-replica';
 export { RequestTrace, TRACE_STEPS_MAX, type TraceReport, type TraceStep, type TracedTarget } from './request-trace';
 export { newerWins, newestRecord } from './merge';
-export { currentTargets, placementThrough, SingleNodePlacement, standInWrites, type Placement, type ReplicaDirectory, type ReplicaTarget } from './placement';
+export { currentTargets, placementThrough, SingleNodePlacement, standInWrites, type ListingPlan, type Placement, type ReplicaDirectory, type ReplicaTarget } from './placement';
 export { CONSISTENCY_LEVELS, isConsistency, requiredAcks } from './quorum';
 export type { BatchReplica, BatchReplicaDirectory, Replica, ReplicaWriteAck, ReplicaWriteOptions } from './replica';
 export { RemoteBatchReplica, serveReplicaBatches } from './replica-batch';

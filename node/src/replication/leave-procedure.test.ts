@@ -19,7 +19,7 @@ function leaveWithUnreachableSuccessor(retryDelayMs = RETRY_DELAY_MS) {
   const events: string[] = [];
   const logger: Logger = { ...silentLogger, info: (event) => void events.push(event), warn: (event) => void events.push(event), child: () => logger };
   const announced: boolean[] = [];
-  const successors: Placement = { targetsFor: () => [{ nodeId: SUCCESSOR }], writeTargetsFor: () => stableWriteTargets([{ nodeId: SUCCESSOR }]), listingNodes: () => [SUCCESSOR] };
+  const successors: Placement = { targetsFor: () => [{ nodeId: SUCCESSOR }], writeTargetsFor: () => stableWriteTargets([{ nodeId: SUCCESSOR }]), listing: () => ({ nodes: [SUCCESSOR], rangeReplicas: [[SUCCESSOR]] }) };
   const leave = new LeaveProcedure({
     store,
     hints: new MemoryHintStore({ hintsMax: 10, hintBytesMax: 1024 }),

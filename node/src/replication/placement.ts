@@ -64,8 +64,19 @@ export interface Placement {
    * targetsFor was forwarded), and a placement whose ring never changes says so with stableWriteTargets.
    */
   writeTargetsFor(key: string): WriteTargets;
-  /** Every node whose store must be consulted to list the whole key space. */
-  listingNodes(): string[];
+  /** What listing the whole key space reads (see ListingPlan). */
+  listing(): ListingPlan;
+}
+
+/** The stores a listing reads, and how to tell whether the ones that answered cover every key. */
+export interface ListingPlan {
+  /** Every node whose store is consulted (those believed up). */
+  readonly nodes: string[];
+  /**
+   * The replicas of each of the ring's ranges: a listing that heard from none of a range's replicas
+   * would leave that range's keys out, and must say so rather than answer a partial page as whole.
+   */
+  readonly rangeReplicas: readonly (readonly string[])[];
 }
 
 /**
@@ -76,7 +87,7 @@ export function placementThrough(current: () => Placement): Placement {
   return {
     targetsFor: (key) => current().targetsFor(key),
     writeTargetsFor: (key) => current().writeTargetsFor(key),
-    listingNodes: () => current().listingNodes(),
+    listing: () => current().listing(),
   };
 }
 
@@ -101,7 +112,7 @@ export class SingleNodePlacement implements Placement {
     return stableWriteTargets(this.targetsFor());
   }
 
-  listingNodes(): string[] {
-    return [this.#nodeId];
+  listing(): ListingPlan {
+    return { nodes: [this.#nodeId], rangeReplicas: [[this.#nodeId]] };
   }
 }

@@ -31,7 +31,7 @@
 
 import { SwarmError } from '../errors';
 import { HashRing, inCurrentRing, inPendingRing, nextVersionedRing, reportedOwnership, RING_DIGEST_METADATA, RING_OWNERSHIP_METADATA, ringDigest, type RingOwnership, type RingRange, type VersionedRing } from '../ring';
-import { NO_JOINT_SETS, stableWriteTargets, type Placement, type ReplicaTarget, type WriteTargets } from './placement';
+import { NO_JOINT_SETS, stableWriteTargets, type ListingPlan, type Placement, type ReplicaTarget, type WriteTargets } from './placement';
 
 /**
  * How long at most writes keep counting the previous ring after the current one changed, if some
@@ -355,15 +355,16 @@ export class RingPlacement implements Placement {
       // The departing node's hand-over sends each record to every target (targetsFor) and waits for all of
       // them; nothing writes through this placement with a quorum, so it has no joint sets to offer.
       writeTargetsFor: (key) => stableWriteTargets(targetsFor(key)),
-      listingNodes: () => ids.filter((nodeId) => this.#membership.isHealthy(nodeId)),
+      listing: () => ({ nodes: ids.filter((nodeId) => this.#membership.isHealthy(nodeId)), rangeReplicas: n === 0 ? [] : ring.ranges(n).map((range) => range.replicas) }),
     };
   }
 
   /** Every member believed up: listing merges their scans (a down member's keys have other copies). */
-  listingNodes(): string[] {
-    return this.ring()
+  listing(): ListingPlan {
+    const nodes = this.ring()
       .members.map((member) => member.nodeId)
       .filter((nodeId) => nodeId === this.#selfId || this.#membership.isHealthy(nodeId));
+    return { nodes, rangeReplicas: this.currentRanges().map((range) => range.replicas) };
   }
 }
 
