@@ -56,7 +56,7 @@ export class ClockOffsetService {
         resolve();
       };
     });
-    this.#firstReadingTimer = this.#timers.setTimeout(() => this.#settleFirstReading(), CLOCK_FIRST_READING_WAIT_MS);
+    this.#firstReadingTimer = this.#timers.setTimeout(() => this.#endFirstReadingWait(), CLOCK_FIRST_READING_WAIT_MS);
   }
 
   /**
@@ -84,6 +84,12 @@ export class ClockOffsetService {
     this.#running = false;
     this.#timers.clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#endFirstReadingWait();
+  }
+
+  /** Lets held writes go: the first reading came, the wait ran out, or the service closed. */
+  #endFirstReadingWait(): void {
+    if (this.#firstReadingSettled) return;
     this.#timers.clearTimeout(this.#firstReadingTimer);
     this.#settleFirstReading();
   }
@@ -103,8 +109,7 @@ export class ClockOffsetService {
       const answer = await rpc.request(nodeId, request, { timeoutMs: CLOCK_PROBE_TIMEOUT_MS });
       if (!this.#running || !clockReading.is(answer)) return;
       monitor.record(nodeId, answer.clockMs, sentMonotonicMs);
-      this.#timers.clearTimeout(this.#firstReadingTimer);
-      this.#settleFirstReading();
+      this.#endFirstReadingWait();
     } catch {
       // Unreachable, busy or too slow: its last sample stands, and the next round asks again.
     } finally {

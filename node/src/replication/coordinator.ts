@@ -164,7 +164,8 @@ export class Coordinator {
   async #read(key: string, consistency: Consistency, trace?: RequestTrace): Promise<Coordinated<StoredRecord | undefined>> {
     // Pending owners (joining nodes) may not hold the key yet: reads ask the current ring only.
     const targets = currentTargets(this.#deps.placement.targetsFor(key));
-    const read = trace === undefined ? (nodeId: string) => this.#replica(nodeId).read(key) : (nodeId: string) => trace.read(nodeId, (id) => this.#replica(id).read(key));
+    const readFrom = (nodeId: string) => this.#replica(nodeId).read(key);
+    const read = trace === undefined ? readFrom : (nodeId: string) => trace.read(nodeId, () => readFrom(nodeId));
     if (targets.length === 1) {
       // One replica (a standalone node): nothing to gather, repair or wait for.
       const only = targets[0]!.nodeId;

@@ -83,9 +83,9 @@ export class RequestTrace {
     this.#push({ step: 'version', version, ...(above === undefined ? {} : { above }) });
   }
 
-  /** `read` on `nodeId`, with the ask and its outcome recorded. */
-  read(nodeId: string, read: (nodeId: string) => Promise<StoredRecord | undefined>): Promise<StoredRecord | undefined> {
-    return this.#follow(nodeId, { step: 'ask', nodeId, request: 'read' }, () => read(nodeId), (record) => ({
+  /** A replica read, with the ask and its outcome recorded. */
+  read(nodeId: string, read: () => Promise<StoredRecord | undefined>): Promise<StoredRecord | undefined> {
+    return this.#follow(nodeId, { step: 'ask', nodeId, request: 'read' }, read, (record) => ({
       step: 'reply',
       nodeId,
       version: record?.version ?? null,
