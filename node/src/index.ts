@@ -27,10 +27,10 @@ export type {
   WriteReply,
 } from './api';
 export type { LeaveStatus, RepairStatus, TraceStep, TracedTarget } from './replication';
-export type { ChaosEvent, ChaosFaultKind, ChaosKillReply, ChaosPauseReply, ChaosPeer, ChaosState } from './chaos';
+export type { ChaosDelayedPeer, ChaosEvent, ChaosFaultKind, ChaosKillReply, ChaosPauseReply, ChaosPeer, ChaosState } from './chaos';
 export type { DhtBootstrap } from './daemon';
 export { BODY_ENVELOPE_BYTES_MAX, CLOCK_OFFSET_MS_MAX, LEAVE_MS_MAX, MAX_CLOCK_OFFSET_MS_DEFAULT, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, REPLICATION_FACTOR_DEFAULT, REPLICATION_FACTOR_MAX, SECRET_CHARS_MIN, SHUTDOWN_DRAIN_MS_MAX, SHUTDOWN_MS_MAX, VALUE_BYTES_MAX_CEILING } from './limits';
-export { CHAOS_EVENTS_KEPT_MAX, CHAOS_PARTITION_MS_MAX, CHAOS_PARTITION_PEERS_MAX, CHAOS_PAUSE_MS_MAX, CHAOS_RESTART_AFTER_MS_MAX, CHAOS_RUN_CHARS_MAX, CHAOS_SKEW_MS_MAX } from './limits';
+export { CHAOS_DELAY_MS_MAX, CHAOS_EVENTS_KEPT_MAX, CHAOS_PARTITION_MS_MAX, CHAOS_PARTITION_PEERS_MAX, CHAOS_PAUSE_MS_MAX, CHAOS_RESTART_AFTER_MS_MAX, CHAOS_RUN_CHARS_MAX, CHAOS_SKEW_MS_MAX } from './limits';
 export { HTTP_CONNECTIONS_MAX, HTTP_HEADERS_TIMEOUT_MS, HTTP_PIPELINED_RESPONSES_MAX, HTTP_TIMEOUT_CHECK_INTERVAL_MS, JSON_DEPTH_MAX, TOKEN_CACHE_MS } from './limits';
 export { errorStatus, type ErrorCode } from './errors';
 export { ConfigError, configFields, CONSISTENCY_LEVELS, resolveNodeConfig, tlsFilesOf, type ConfigField, type NodeConfig } from './config';

@@ -275,6 +275,17 @@ export const CHAOS_PARTITION_PEERS_MAX = 64;
 export const CHAOS_PARTITION_MS_MAX = 60 * 60 * 1000;
 /** The longest stop-the-world pause: a minute, past any failure detector's timeouts. */
 export const CHAOS_PAUSE_MS_MAX = 60 * 1000;
+/**
+ * The longest a chaos delay may hold one peer message (delay plus jitter): 10 s, past every peer
+ * request's deadline and the failure detector's patience, so longer would only look like a partition.
+ */
+export const CHAOS_DELAY_MS_MAX = 10 * 1000;
+/**
+ * Bytes of peer messages a delay may hold for one peer at once: a slow link under load queues what the
+ * node sends faster than it drains, and a real one drops past its buffers; so does this, counting each
+ * message it drops (swarmkv_chaos_dropped_messages_total). 16 MiB holds 10 s of a busy node's writes.
+ */
+export const CHAOS_DELAY_QUEUE_BYTES_MAX = 16 * 1024 * 1024;
 /** The largest clock skew either way: a day, as for --clock-offset-ms. */
 export const CHAOS_SKEW_MS_MAX = CLOCK_OFFSET_MS_MAX;
 /** The longest wait a kill may ask its supervisor (`swarmkv up`) to leave before it restarts the node: 10 minutes. */

@@ -1,18 +1,19 @@
-// `swarmkv chaos partition | heal | pause | kill | skew`: faults sent to members through their own
-// chaos API (docs/chaos.md), each carrying an optional --run label so its events say which run caused
-// them. A cluster-wide fault is the CLI's: `partition A,B / C` tells each member of one side to drop
-// the other side's messages, on both sides.
+// `swarmkv chaos partition | delay | heal | pause | kill | skew`: faults sent to members through their
+// own chaos API (docs/chaos.md), each carrying an optional --run label so its events say which run
+// caused them. A cluster-wide fault is the CLI's: `partition A,B / C` tells each member of one side to
+// drop the other side's messages, on both sides; `delay A,B / C` tells each to hold what it sends across.
 
 import { defineCommand, type CommandDef } from 'citty';
 import { connectionArgs, connectionHelp } from '../common-args';
-import { exitCodes } from '../exit-codes';
+import { CliFailure, exitCodes } from '../exit-codes';
 import { withHelp } from '../help/command-help';
 import { NodeClient, resolveToken, resolveUrls } from '../node-client';
 import { printError, printJson, printLine } from '../output';
 import { formatDuration, parseBoundedDurationMs } from './chaos-duration';
 import { reportFailures, sendToEach, type ChaosRequest } from './chaos-fan-out';
 import { chaosTargets, resolveNamed, resolveSides, type ChaosTarget } from './chaos-members';
-import { CHAOS_PARTITION_MS_MAX, CHAOS_PAUSE_MS_MAX, CHAOS_RESTART_AFTER_MS_MAX, CHAOS_SKEW_MS_MAX } from '../../../node/src';
+import { describeHold } from './chaos-render';
+import { CHAOS_DELAY_MS_MAX, CHAOS_PARTITION_MS_MAX, CHAOS_PAUSE_MS_MAX, CHAOS_RESTART_AFTER_MS_MAX, CHAOS_SKEW_MS_MAX } from '../../../node/src';
 
 export const runArg = { run: { type: 'string', description: 'a label for this run, carried by every event it causes' } } as const;
 
@@ -42,10 +43,10 @@ async function apply(client: NodeClient, requests: readonly ChaosRequest[], args
   reportFailures(counted);
 }
 
-/** Each side told to cut itself off from (or heal with) the other. */
-function sideRequests(method: 'POST' | 'DELETE', left: readonly ChaosTarget[], right: readonly ChaosTarget[], extra: Record<string, unknown>, run: string | undefined): ChaosRequest[] {
+/** Each side told to cut itself off from (or heal with, or slow its messages to) the other. */
+function sideRequests(method: 'POST' | 'DELETE', path: string, left: readonly ChaosTarget[], right: readonly ChaosTarget[], extra: Record<string, unknown>, run: string | undefined): ChaosRequest[] {
   const toward = (from: readonly ChaosTarget[], to: readonly ChaosTarget[]) =>
-    from.map((target) => ({ target, method, path: '/chaos/partition', body: withRun({ peers: to.map((peer) => peer.nodeId), ...extra }, run) }));
+    from.map((target) => ({ target, method, path, body: withRun({ peers: to.map((peer) => peer.nodeId), ...extra }, run) }));
   return [...toward(left, right), ...toward(right, left)];
 }
 
@@ -66,14 +67,42 @@ export const partitionCommand = defineCommand({
     const client = clientOf(args);
     const [left, right] = resolveSides(await chaosTargets(client), args._);
     const lasting = durationMs === undefined ? 'until healed' : `for ${formatDuration(durationMs)}`;
-    await apply(client, sideRequests('POST', left, right, durationMs === undefined ? {} : { durationMs }, args.run), args, `partitioned ${names(left)} / ${names(right)} ${lasting}${runNote(args.run)}`);
+    await apply(client, sideRequests('POST', '/chaos/partition', left, right, durationMs === undefined ? {} : { durationMs }, args.run), args, `partitioned ${names(left)} / ${names(right)} ${lasting}${runNote(args.run)}`);
+  },
+});
+
+export const delayCommand = defineCommand({
+  meta: {
+    name: 'delay',
+    description:
+      'Slow the links between two sides: every peer message a member of one side sends to the other waits --by (plus up to --jitter more, still in order) before it leaves, both ways, as a slow network would. "A,B / C" names both sides; a single side is slowed toward every other member. --by 0s lifts the delay; `chaos heal` lifts it too.',
+  },
+  args: {
+    sides: { type: 'positional', description: 'the members of each side, by name or node id: A,B / C', required: true },
+    by: { type: 'string', description: `how long each message waits, one way (0s lifts; delay plus jitter at most ${CHAOS_DELAY_MS_MAX / 1000}s)`, required: true },
+    jitter: { type: 'string', description: 'plus a random extra of up to this much per message (say 20ms)' },
+    duration: { type: 'string', description: 'lift by itself after this long (500ms, 30s, 2m); without it, until lifted or healed' },
+    ...runArg,
+    ...connectionArgs,
+  },
+  async run({ args }) {
+    const delayMs = parseBoundedDurationMs('--by', args.by, 0, CHAOS_DELAY_MS_MAX);
+    const jitterMs = args.jitter === undefined ? 0 : parseBoundedDurationMs('--jitter', args.jitter, 0, CHAOS_DELAY_MS_MAX - delayMs);
+    const durationMs = args.duration === undefined ? undefined : parseBoundedDurationMs('--duration', args.duration, 1, CHAOS_PARTITION_MS_MAX);
+    if (delayMs === 0 && (jitterMs > 0 || durationMs !== undefined)) throw new CliFailure(exitCodes.usage, '--by 0s lifts the delay: it takes no --jitter or --duration');
+    const client = clientOf(args);
+    const [left, right] = resolveSides(await chaosTargets(client), args._);
+    const body = { delayMs, ...(jitterMs === 0 ? {} : { jitterMs }), ...(durationMs === undefined ? {} : { durationMs }) };
+    const lasting = delayMs === 0 ? '' : durationMs === undefined ? ' until lifted or healed' : ` for ${formatDuration(durationMs)}`;
+    const summary = delayMs === 0 ? `lifted the delay between ${names(left)} / ${names(right)}` : `delayed messages between ${names(left)} / ${names(right)} ${describeHold(delayMs, jitterMs)} each way${lasting}`;
+    await apply(client, sideRequests('POST', '/chaos/delay', left, right, body, args.run), args, `${summary}${runNote(args.run)}`);
   },
 });
 
 export const healCommand = defineCommand({
   meta: {
     name: 'heal',
-    description: 'Heal partitions: without members, every partition on every member; with "A,B / C", the partition between those sides only (a single side: between it and every other member).',
+    description: 'Heal partitions and lift delays: without members, on every member; with "A,B / C", between those sides only (a single side: between it and every other member).',
   },
   args: {
     sides: { type: 'positional', description: 'the sides to heal between, as for partition; none: heal everything', required: false },
@@ -86,18 +115,18 @@ export const healCommand = defineCommand({
     if (args._.length === 0) {
       const requests = targets.map((target): ChaosRequest => ({ target, method: 'DELETE', path: '/chaos/partition', body: args.run === undefined ? undefined : { run: args.run } }));
       // A member that does not answer (killed, say) is no reason to leave the others partitioned.
-      await apply(client, requests, args, `healed every partition on ${names(targets)}${runNote(args.run)}`, true);
+      await apply(client, requests, args, `healed every partition and delay on ${names(targets)}${runNote(args.run)}`, true);
       return;
     }
     const [left, right] = resolveSides(targets, args._);
-    await apply(client, sideRequests('DELETE', left, right, {}, args.run), args, `healed ${names(left)} / ${names(right)}${runNote(args.run)}`);
+    await apply(client, sideRequests('DELETE', '/chaos/partition', left, right, {}, args.run), args, `healed ${names(left)} / ${names(right)}${runNote(args.run)}`);
   },
 });
 
 const nodeArg = { node: { type: 'positional', description: 'the member, by name or node id', required: true } } as const;
 
 /** The commands whose sides run on over several words (`n1,n2 / n3`), read from `args._`: run-cli lets them. */
-export const COMMANDS_TAKING_ANY_WORDS: ReadonlySet<CommandDef> = new Set([partitionCommand, healCommand] as CommandDef[]);
+export const COMMANDS_TAKING_ANY_WORDS: ReadonlySet<CommandDef> = new Set([partitionCommand, delayCommand, healCommand] as CommandDef[]);
 
 export const pauseCommand = defineCommand({
   meta: {
@@ -152,7 +181,8 @@ export const skewCommand = defineCommand({
 
 const faultHelp = (summary: string, examples: string[]) => ({ group: 'cluster' as const, summary, examples, ...connectionHelp });
 withHelp(partitionCommand, faultHelp('Cut the cluster in two', ['swarmkv chaos partition n1,n2 / n3 --duration 30s', 'swarmkv chaos partition n3']));
-withHelp(healCommand, faultHelp('Heal partitions', ['swarmkv chaos heal', 'swarmkv chaos heal n3']));
+withHelp(delayCommand, faultHelp('Slow the links between two sides', ['swarmkv chaos delay n3 --by 200ms --duration 30s', 'swarmkv chaos delay n1 / n2,n3 --by 50ms --jitter 20ms', 'swarmkv chaos delay n3 --by 0s']));
+withHelp(healCommand, faultHelp('Heal partitions and lift delays', ['swarmkv chaos heal', 'swarmkv chaos heal n3']));
 withHelp(pauseCommand, faultHelp("Stop a member's event loop for a while", ['swarmkv chaos pause n2 --duration 8s']));
 withHelp(killCommand, faultHelp('Kill a member as kill -9 would', ['swarmkv chaos kill n3', 'swarmkv chaos kill node-7072 --restart-after 20s']));
 withHelp(skewCommand, faultHelp("Run a member's clock off real time", ['swarmkv chaos skew n1 --offset 30s', 'swarmkv chaos skew n1 --offset 0s']));

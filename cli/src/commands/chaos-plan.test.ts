@@ -23,7 +23,7 @@ describe('chaos plan', () => {
   });
 
   test('the header says how to print the script again', () => {
-    expect(planScenario(base)[0]).toBe('# swarmkv chaos plan --seed 7 --duration 2m --faults partition,pause,skew,kill --run plan-7');
+    expect(planScenario(base)[0]).toBe('# swarmkv chaos plan --seed 7 --duration 2m --faults partition,pause,skew,kill,delay --run plan-7');
   });
 
   test('every line is a script line; every chaos line carries --run; the script ends healed', () => {
@@ -55,6 +55,24 @@ describe('chaos plan', () => {
         if (argv[1] === 'skew') expect(Math.abs(parseDurationMs('--offset', argv[argv.indexOf('--offset') + 1]!, true))).toBeLessThanOrEqual(60_000);
       }
     }
+  });
+
+  test('a delay slows one member\'s links by a multiple of 50ms up to 1s, and lifts by itself', () => {
+    let delays = 0;
+    for (const seed of SEEDS) {
+      for (const argv of faultLines({ ...base, seed, faults: ['delay', 'pause'] }).filter((line) => line[1] === 'delay')) {
+        delays++;
+        expect(base.members).toContain(argv[2]!);
+        expect(argv[3]).toBe('--by');
+        const holdMs = parseDurationMs('--by', argv[4]!);
+        expect(holdMs % 50).toBe(0);
+        expect(holdMs).toBeGreaterThan(0);
+        expect(holdMs).toBeLessThanOrEqual(1_000);
+        expect(argv[5]).toBe('--duration');
+        expect(parseDurationMs('--duration', argv[6]!)).toBeGreaterThanOrEqual(2_000);
+      }
+    }
+    expect(delays).toBeGreaterThan(SEEDS.length / 2);
   });
 
   test('a skew is always set back to real time', () => {

@@ -3,8 +3,8 @@
 // kinds and the members' names (sorted), so the same inputs print the same script on any machine.
 //
 // Faults come one at a time, each followed by a quiet gap, so a learner can tell which fault caused
-// what they see: a partition heals by itself (its --duration) and the script sleeps past it; a pause
-// is slept through; a skew is held, then set back to 0. A kill cannot be undone: at most one per plan,
+// what they see: a partition heals by itself (its --duration) and the script sleeps past it, as does a
+// delay of one member's links; a pause is slept through; a skew is held, then set back to 0. A kill cannot be undone: at most one per plan,
 // only while more than two members are left, and the killed member is never named again; unless the
 // plan is for `swarmkv up`'s cluster (--restart-kills), where a kill asks up to start the node again
 // after the fault's duration, and the member is back, to be named again, once the gap after it passed.
@@ -12,7 +12,7 @@
 import { CHAOS_PAUSE_MS_MAX, SeededRandom } from '../../../node/src';
 import { formatDuration } from './chaos-duration';
 
-export const PLAN_FAULT_KINDS = ['partition', 'pause', 'skew', 'kill'] as const;
+export const PLAN_FAULT_KINDS = ['partition', 'pause', 'skew', 'kill', 'delay'] as const;
 export type PlanFaultKind = (typeof PLAN_FAULT_KINDS)[number];
 /** What `--faults` defaults to: every fault the cluster recovers from on its own (no kill). */
 export const PLAN_DEFAULT_FAULTS: readonly PlanFaultKind[] = ['partition', 'pause', 'skew'];
@@ -29,6 +29,12 @@ const FAULT_MS_MIN = 2_000;
 const GAP_SHARE_MIN = 0.05;
 const GAP_SHARE_MAX = 0.15;
 const GAP_MS_MIN = 2_000;
+/**
+ * A delay holds each message a multiple of DELAY_STEP_MS up to DELAY_MS_MAX: from a slow link that only
+ * moves quorums and hedges to one past the failure detector's ping timeout, which makes the member suspect.
+ */
+const DELAY_STEP_MS = 50;
+const DELAY_MS_MAX = 1_000;
 /** Skews are whole seconds up to this, either way: enough to reorder writes under last-writer-wins. */
 const SKEW_MS_MAX = 60_000;
 /**
@@ -67,7 +73,7 @@ export function planScenario(input: PlanInput): string[] {
     const roomMs = input.durationMs - elapsedMs - gapMs;
     const restartGapMs = Math.max(gapMs, RESTART_SETTLE_MS);
     const killFits = input.restartKills !== true || input.durationMs - elapsedMs - restartGapMs >= FAULT_MS_MIN;
-    const kinds = input.faults.filter((kind) => (kind === 'kill' ? !killed && alive.length > 2 && killFits : kind !== 'partition' || alive.length > 1));
+    const kinds = input.faults.filter((kind) => (kind === 'kill' ? !killed && alive.length > 2 && killFits : (kind !== 'partition' && kind !== 'delay') || alive.length > 1));
     if (roomMs < FAULT_MS_MIN || kinds.length === 0) break;
     const kind = pick(kinds);
     const faultMsMax = kind === 'pause' ? Math.min(roomMs, CHAOS_PAUSE_MS_MAX) : roomMs;
@@ -78,6 +84,9 @@ export function planScenario(input: PlanInput): string[] {
       const cut = shuffled(alive, random).slice(0, Math.max(1, Math.floor((alive.length - 1) / 2))).sort();
       const rest = alive.filter((name) => !cut.includes(name));
       lines.push(`chaos partition ${cut.join(',')} / ${rest.join(',')} --duration ${formatDuration(faultMs)} ${tag}`, `sleep ${formatDuration(faultMs + gapMs)}`);
+    } else if (kind === 'delay') {
+      const delayMs = Math.max(1, Math.round((random.next() * DELAY_MS_MAX) / DELAY_STEP_MS)) * DELAY_STEP_MS;
+      lines.push(`chaos delay ${node} --by ${formatDuration(delayMs)} --duration ${formatDuration(faultMs)} ${tag}`, `sleep ${formatDuration(faultMs + gapMs)}`);
     } else if (kind === 'pause') {
       lines.push(`chaos pause ${node} --duration ${formatDuration(faultMs)} ${tag}`, `sleep ${formatDuration(faultMs + gapMs)}`);
     } else if (kind === 'skew') {

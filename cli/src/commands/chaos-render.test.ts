@@ -7,7 +7,7 @@ import { describeEvent, mergeTimelines, statusTable, timelineLines, TIMELINE_EVE
 const AT_MS = Date.parse('2026-12-03T12:00:00.000Z');
 
 function state(name: string, overrides: Partial<ChaosState> = {}): ChaosState {
-  return { enabled: true, nodeId: `${name}-id`, name, clockOffsetMs: 0, partition: { peers: [], untilMs: null }, pausedUntilMs: null, supervised: false, events: [], ...overrides };
+  return { enabled: true, nodeId: `${name}-id`, name, clockOffsetMs: 0, partition: { peers: [], untilMs: null }, delayed: [], pausedUntilMs: null, supervised: false, events: [], ...overrides };
 }
 
 describe('chaos output', () => {
@@ -19,6 +19,12 @@ describe('chaos output', () => {
       '12:00:00.000 n3 partition from n1 for 30s (run r)',
       '12:00:00.020 n1 heal with n3',
     ]);
+  });
+
+  test('a delay names its peers, its hold and its jitter; a lifted one says so', () => {
+    expect(describeEvent({ node: 'n1', atMs: AT_MS, kind: 'delay', peers: ['n3'], delayMs: 200, jitterMs: 50, durationMs: 30_000, run: 'r' })).toBe('12:00:00.000 n1 delay to n3 by 200ms + up to 50ms for 30s (run r)');
+    expect(describeEvent({ node: 'n1', atMs: AT_MS, kind: 'delay', peers: ['n3'], delayMs: 1_500 })).toBe('12:00:00.000 n1 delay to n3 by 1500ms');
+    expect(describeEvent({ node: 'n1', atMs: AT_MS, kind: 'delay', peers: ['n2', 'n3'], delayMs: 0 })).toBe('12:00:00.000 n1 delay to n2, n3 lifted');
   });
 
   test('a kill says when up restarts the node', () => {
@@ -47,12 +53,12 @@ describe('chaos output', () => {
   test('the status table: faults now, a node without --chaos, a node that did not answer', () => {
     const target = (name: string) => ({ name, nodeId: `${name}-id`, url: `http://${name}`, state: 'alive' as const });
     const outcomes: ChaosOutcome[] = [
-      { target: target('n1'), ok: true, exitCode: exitCodes.ok, error: undefined, body: state('n1', { clockOffsetMs: 5_000, partition: { peers: [{ nodeId: 'n3-id', name: 'n3' }], untilMs: AT_MS + 12_000 } }) },
+      { target: target('n1'), ok: true, exitCode: exitCodes.ok, error: undefined, body: state('n1', { clockOffsetMs: 5_000, partition: { peers: [{ nodeId: 'n3-id', name: 'n3' }], untilMs: AT_MS + 12_000 }, delayed: [{ nodeId: 'n2-id', name: 'n2', delayMs: 200, jitterMs: 50, untilMs: null }] }) },
       { target: target('n2'), ok: false, exitCode: exitCodes.notFound, body: undefined, error: 'chaos_disabled: start the node with --chaos (HTTP 404)' },
       { target: target('n3'), ok: false, exitCode: exitCodes.unreachable, body: undefined, error: 'no node reachable' },
     ];
     const rows = statusTable(outcomes, AT_MS).split('\n');
-    expect(rows.find((row) => row.startsWith('│ n1'))).toMatch(/│ n1 +│ on +│ n3 \(12s left\) +│ - +│ \+5s +│/);
+    expect(rows.find((row) => row.startsWith('│ n1'))).toMatch(/│ n1 +│ on +│ n3 \(12s left\) +│ n2 by 200ms \+ up to 50ms \(until healed\) +│ - +│ \+5s +│/);
     expect(rows.find((row) => row.startsWith('│ n2'))).toMatch(/│ n2 +│ off +│ \?/);
     expect(rows.find((row) => row.startsWith('│ n3'))).toMatch(/│ n3 +│ no answer +│ \?/);
   });

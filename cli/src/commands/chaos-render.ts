@@ -21,16 +21,26 @@ export function mergeTimelines(states: readonly ChaosState[]): TimelineEvent[] {
   return events.sort((a, b) => a.atMs - b.atMs || a.node.localeCompare(b.node));
 }
 
+/** The preposition before an event's peers: a partition from them, a heal with them, a delay to them. */
+const PEER_WORD: Partial<Record<TimelineEvent['kind'], string>> = { heal: 'with', delay: 'to' };
+
+/** A delay's hold in words: `by 200ms`, `by 200ms + up to 50ms`, or `lifted`. */
+export function describeHold(delayMs: number, jitterMs: number | undefined): string {
+  if (delayMs === 0) return 'lifted';
+  return `by ${formatDuration(delayMs)}${jitterMs === undefined || jitterMs === 0 ? '' : ` + up to ${formatDuration(jitterMs)}`}`;
+}
+
 /** One event in words: `12:00:03.120 n1 partition from n3 for 30s (run plan-7)`. */
 export function describeEvent(event: TimelineEvent): string {
   const time = new Date(event.atMs).toISOString().slice(11, 23);
-  const peers = event.peers === undefined || event.peers.length === 0 ? '' : ` ${event.kind === 'heal' ? 'with' : 'from'} ${event.peers.join(', ')}`;
+  const peers = event.peers === undefined || event.peers.length === 0 ? '' : ` ${PEER_WORD[event.kind] ?? 'from'} ${event.peers.join(', ')}`;
+  const hold = event.delayMs === undefined ? '' : ` ${describeHold(event.delayMs, event.jitterMs)}`;
   // A resume reports how long the pause it ends lasted.
   const duration = event.durationMs === undefined ? '' : ` ${event.kind === 'resume' ? 'after' : 'for'} ${formatDuration(event.durationMs)}`;
   const offset = event.offsetMs === undefined ? '' : ` clock ${event.offsetMs >= 0 ? '+' : ''}${formatDuration(event.offsetMs)}`;
   const restart = event.restartAfterMs === undefined ? '' : `, restarted by up after ${formatDuration(event.restartAfterMs)}`;
   const run = event.run === undefined ? '' : ` (run ${event.run})`;
-  return `${time} ${event.node} ${event.kind}${peers}${duration}${offset}${restart}${run}`;
+  return `${time} ${event.node} ${event.kind}${peers}${hold}${duration}${offset}${restart}${run}`;
 }
 
 /** Until when, in words, relative to now: `12s left`, or `until healed`. */
@@ -42,14 +52,15 @@ function remaining(untilMs: number | null, nowMs: number): string {
 export function statusTable(outcomes: readonly ChaosOutcome[], nowMs: number): string {
   const rows = outcomes.map(({ target, ok, body, error }) => {
     // A node started without --chaos answers 404 chaos_disabled: it is up, only not a chaos node.
-    if (!ok) return [target.name, error?.startsWith('chaos_disabled') === true ? 'off' : 'no answer', '?', '?', '?', error ?? ''];
+    if (!ok) return [target.name, error?.startsWith('chaos_disabled') === true ? 'off' : 'no answer', '?', '?', '?', '?', error ?? ''];
     const state = body as ChaosState;
     const partition = state.partition.peers.length === 0 ? '-' : `${state.partition.peers.map((peer) => peer.name).join(', ')} (${remaining(state.partition.untilMs, nowMs)})`;
+    const delayed = state.delayed.length === 0 ? '-' : state.delayed.map((peer) => `${peer.name} ${describeHold(peer.delayMs, peer.jitterMs)} (${remaining(peer.untilMs, nowMs)})`).join(', ');
     const paused = state.pausedUntilMs === null || state.pausedUntilMs <= nowMs ? '-' : remaining(state.pausedUntilMs, nowMs);
     const offset = state.clockOffsetMs === 0 ? '-' : `${state.clockOffsetMs > 0 ? '+' : ''}${formatDuration(state.clockOffsetMs)}`;
-    return [target.name, 'on', partition, paused, offset, ''];
+    return [target.name, 'on', partition, delayed, paused, offset, ''];
   });
-  return renderTable(['member', 'chaos', 'cut off from', 'paused', 'clock', 'note'], rows);
+  return renderTable(['member', 'chaos', 'cut off from', 'slow to', 'paused', 'clock', 'note'], rows);
 }
 
 /** The last TIMELINE_EVENTS_SHOWN_MAX events as lines, with a line saying how many were left out. */

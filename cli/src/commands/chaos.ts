@@ -12,7 +12,7 @@ import { boundedIntegerArg } from '../parse-args';
 import { printJson, printLine } from '../output';
 import { parseBoundedDurationMs } from './chaos-duration';
 import { sendToEach } from './chaos-fan-out';
-import { healCommand, killCommand, partitionCommand, pauseCommand, runArg, skewCommand } from './chaos-faults';
+import { delayCommand, healCommand, killCommand, partitionCommand, pauseCommand, runArg, skewCommand } from './chaos-faults';
 import { chaosTargets } from './chaos-members';
 import { PLAN_DEFAULT_FAULTS, PLAN_DURATION_MS_MAX, PLAN_DURATION_MS_MIN, PLAN_FAULT_KINDS, planScenario, type PlanFaultKind } from './chaos-plan';
 import { mergeTimelines, statusTable, timelineLines } from './chaos-render';
@@ -24,7 +24,7 @@ const SEED_MAX = 0xffff_ffff;
 const statusCommand = defineCommand({
   meta: {
     name: 'status',
-    description: "Ask every member for its faults (partition, pause, clock offset) and show every member's chaos events on one timeline, oldest first.",
+    description: "Ask every member for its faults (partition, delay, pause, clock offset) and show every member's chaos events on one timeline, oldest first.",
   },
   args: { ...connectionArgs },
   async run({ args }) {
@@ -63,7 +63,7 @@ const planCommand = defineCommand({
   args: {
     seed: { type: 'string', description: 'a whole number, 0 to 4294967295', required: true },
     duration: { type: 'string', description: 'how long the scenario lasts (10s .. 1h)', default: '60s' },
-    faults: { type: 'string', description: 'the fault kinds to choose from, comma-separated: partition, pause, skew, kill', default: PLAN_DEFAULT_FAULTS.join(',') },
+    faults: { type: 'string', description: 'the fault kinds to choose from, comma-separated: partition, pause, skew, kill, delay', default: PLAN_DEFAULT_FAULTS.join(',') },
     members: { type: 'string', description: 'member names, comma-separated, instead of asking a node' },
     'restart-kills': { type: 'boolean', description: 'for `swarmkv up`\'s cluster: each kill asks up to start the node again after the fault (`--restart-after`), so a plan may kill more than once', default: false },
     ...runArg,
@@ -86,14 +86,14 @@ export const chaosCommand = defineCommand({
   meta: {
     name: 'chaos',
     description:
-      'Inject faults into a cluster whose nodes run with --chaos (swarmkv up starts them so): status, partition, heal, pause, kill, skew, and plan, which prints a seeded, replayable scenario. Faults go to each member named, at its own address; with tokens, they need an admin token.',
+      'Inject faults into a cluster whose nodes run with --chaos (swarmkv up starts them so): status, partition, delay, heal, pause, kill, skew, and plan, which prints a seeded, replayable scenario. Faults go to each member named, at its own address; with tokens, they need an admin token.',
   },
-  subCommands: { status: statusCommand, partition: partitionCommand, heal: healCommand, pause: pauseCommand, kill: killCommand, skew: skewCommand, plan: planCommand },
+  subCommands: { status: statusCommand, partition: partitionCommand, delay: delayCommand, heal: healCommand, pause: pauseCommand, kill: killCommand, skew: skewCommand, plan: planCommand },
 });
 
 withHelp(chaosCommand, {
   group: 'cluster',
-  summary: 'Inject faults (partition, pause, skew, kill) and plan scenarios',
+  summary: 'Inject faults (partition, delay, pause, skew, kill) and plan scenarios',
   examples: ['swarmkv chaos status', 'swarmkv chaos partition n1,n2 / n3 --duration 30s', 'swarmkv chaos plan --seed 7 --duration 60s > scenario.txt && swarmkv run scenario.txt'],
   ...connectionHelp,
 });

@@ -4,7 +4,7 @@
 // their answer is written, so the caller learns the fault was taken before the node stops answering.
 
 import { Elysia } from 'elysia';
-import { parseHealBody, parseKillBody, parsePartitionBody, parsePauseBody, parseSkewBody, resolvePeers, type ChaosCause, type ChaosFaults, type ChaosPeer } from '../chaos';
+import { parseDelayBody, parseHealBody, parseKillBody, parsePartitionBody, parsePauseBody, parseSkewBody, resolvePeers, type ChaosCause, type ChaosFaults, type ChaosPeer } from '../chaos';
 import { SwarmError } from '../errors';
 import type { Logger } from '../log';
 import { chaosDocs } from './chaos-docs';
@@ -58,9 +58,9 @@ function causeOf(body: { readonly run?: string }): ChaosCause {
   return body.run === undefined ? {} : { run: body.run };
 }
 
-/** Current members other than this node, and the peers partitioned already (a dead one is still named). */
+/** Current members other than this node, and the peers partitioned or delayed already (a dead one is still named). */
 function knownPeers(chaos: ChaosFaults, members: readonly MemberView[]): ChaosPeer[] {
-  return [...members.filter((member) => member.nodeId !== chaos.nodeId), ...chaos.partitionedPeers()];
+  return [...members.filter((member) => member.nodeId !== chaos.nodeId), ...chaos.partitionedPeers(), ...chaos.delayedPeers()];
 }
 
 /** Whether a route's body may be left out (then it counts as `{}`). */
@@ -86,6 +86,14 @@ export function chaosRoutes(deps: ChaosRoutesDeps) {
         return json(200, chaos.state());
       }),
       { parse: 'none', detail: chaosDocs.partition },
+    )
+    .post(
+      '/chaos/delay',
+      faultRoute(deps, 'POST', '/chaos/delay', parseDelayBody, 'required', (chaos, body) => {
+        chaos.delay(resolve(chaos, body.peers), { delayMs: body.delayMs, jitterMs: body.jitterMs }, body.durationMs, causeOf(body));
+        return json(200, chaos.state());
+      }),
+      { parse: 'none', detail: chaosDocs.delay },
     )
     .delete(
       '/chaos/partition',

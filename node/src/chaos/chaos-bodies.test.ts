@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { isSwarmError } from '../errors';
-import { CHAOS_PARTITION_MS_MAX, CHAOS_PARTITION_PEERS_MAX, CHAOS_PAUSE_MS_MAX, CHAOS_RESTART_AFTER_MS_MAX, CHAOS_RUN_CHARS_MAX, CHAOS_SKEW_MS_MAX } from '../limits';
-import { parseHealBody, parseKillBody, parsePartitionBody, parsePauseBody, parseSkewBody } from './chaos-bodies';
+import { CHAOS_DELAY_MS_MAX, CHAOS_PARTITION_MS_MAX, CHAOS_PARTITION_PEERS_MAX, CHAOS_PAUSE_MS_MAX, CHAOS_RESTART_AFTER_MS_MAX, CHAOS_RUN_CHARS_MAX, CHAOS_SKEW_MS_MAX } from '../limits';
+import { parseDelayBody, parseHealBody, parseKillBody, parsePartitionBody, parsePauseBody, parseSkewBody } from './chaos-bodies';
 
 /** The field a refused body names, or 'accepted'. */
 function refusal(parse: () => unknown): string {
@@ -17,6 +17,22 @@ function refusal(parse: () => unknown): string {
 }
 
 describe('chaos request bodies', () => {
+  test('a delay takes peers, a hold within range, an optional jitter and duration; a hold of 0 lifts and takes neither', () => {
+    expect(parseDelayBody({ peers: ['n2', 'n2'], delayMs: 200, jitterMs: 50, durationMs: 30_000, run: 'demo' })).toEqual({ peers: ['n2'], delayMs: 200, jitterMs: 50, durationMs: 30_000, run: 'demo' });
+    expect(parseDelayBody({ peers: ['n2'], delayMs: 0 })).toEqual({ peers: ['n2'], delayMs: 0, jitterMs: 0 });
+    expect(refusal(() => parseDelayBody({ peers: ['n2'] }))).toBe('delayMs');
+    expect(refusal(() => parseDelayBody({ peers: [], delayMs: 10 }))).toBe('peers');
+    expect(refusal(() => parseDelayBody({ peers: ['n2'], delayMs: -1 }))).toBe('delayMs');
+    expect(refusal(() => parseDelayBody({ peers: ['n2'], delayMs: 1.5 }))).toBe('delayMs');
+    expect(refusal(() => parseDelayBody({ peers: ['n2'], delayMs: CHAOS_DELAY_MS_MAX + 1 }))).toBe('delayMs');
+    // The hold and its jitter together stay within the bound.
+    expect(refusal(() => parseDelayBody({ peers: ['n2'], delayMs: CHAOS_DELAY_MS_MAX - 10, jitterMs: 11 }))).toBe('jitterMs');
+    expect(refusal(() => parseDelayBody({ peers: ['n2'], delayMs: 0, jitterMs: 5 }))).toBe('jitterMs');
+    expect(refusal(() => parseDelayBody({ peers: ['n2'], delayMs: 0, durationMs: 5 }))).toBe('durationMs');
+    expect(refusal(() => parseDelayBody({ peers: ['n2'], delayMs: 10, durationMs: 0 }))).toBe('durationMs');
+    expect(refusal(() => parseDelayBody({ peers: ['n2'], delayMs: 10, lossRate: 0.1 }))).toBe('lossRate');
+  });
+
   test('a partition takes 1..64 peers, an optional duration within range and an optional run label', () => {
     expect(parsePartitionBody({ peers: ['n2', 'n3', 'n2'], durationMs: 5000, run: 'demo' })).toEqual({ peers: ['n2', 'n3'], durationMs: 5000, run: 'demo' });
     expect(parsePartitionBody({ peers: ['n2'] })).toEqual({ peers: ['n2'] });

@@ -2,10 +2,19 @@
 // range is refused (400 invalid_body naming the field) before any fault state changes.
 
 import { SwarmError } from '../errors';
-import { CHAOS_PARTITION_MS_MAX, CHAOS_PARTITION_PEERS_MAX, CHAOS_PAUSE_MS_MAX, CHAOS_RESTART_AFTER_MS_MAX, CHAOS_RUN_CHARS_MAX, CHAOS_SKEW_MS_MAX } from '../limits';
+import { CHAOS_DELAY_MS_MAX, CHAOS_PARTITION_MS_MAX, CHAOS_PARTITION_PEERS_MAX, CHAOS_PAUSE_MS_MAX, CHAOS_RESTART_AFTER_MS_MAX, CHAOS_RUN_CHARS_MAX, CHAOS_SKEW_MS_MAX } from '../limits';
 
 export interface PartitionBody {
   readonly peers: readonly string[];
+  readonly durationMs?: number;
+  readonly run?: string;
+}
+
+export interface DelayBody {
+  readonly peers: readonly string[];
+  /** 0 lifts the delay of these peers. */
+  readonly delayMs: number;
+  readonly jitterMs: number;
   readonly durationMs?: number;
   readonly run?: string;
 }
@@ -69,6 +78,17 @@ export function parsePartitionBody(body: Fields): PartitionBody {
   const peers = peerList(body);
   const duration = body.durationMs === undefined ? {} : { durationMs: integerIn(body, 'durationMs', 1, CHAOS_PARTITION_MS_MAX) };
   return { peers, ...duration, ...optionalRun(body) };
+}
+
+export function parseDelayBody(body: Fields): DelayBody {
+  onlyFields(body, ['peers', 'delayMs', 'jitterMs', 'durationMs', 'run']);
+  const peers = peerList(body);
+  const delayMs = integerIn(body, 'delayMs', 0, CHAOS_DELAY_MS_MAX);
+  const jitterMs = body.jitterMs === undefined ? 0 : integerIn(body, 'jitterMs', 0, CHAOS_DELAY_MS_MAX - delayMs);
+  if (delayMs === 0 && jitterMs > 0) throw refuse('jitterMs', 'must be left out (or 0) when "delayMs" is 0, which lifts the delay');
+  if (delayMs === 0 && body.durationMs !== undefined) throw refuse('durationMs', 'must be left out when "delayMs" is 0, which lifts the delay');
+  const duration = body.durationMs === undefined ? {} : { durationMs: integerIn(body, 'durationMs', 1, CHAOS_PARTITION_MS_MAX) };
+  return { peers, delayMs, jitterMs, ...duration, ...optionalRun(body) };
 }
 
 export function parseHealBody(body: Fields): HealBody {

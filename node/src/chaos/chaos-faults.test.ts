@@ -19,7 +19,7 @@ function logger(lines: { event: string; fields: LogFields | undefined }[]): Logg
 }
 
 /** `earlyWakeMs`: each sleep ends that much before its timeout by the real clock, as Atomics.wait's can. */
-function faults(earlyWakeMs = 0, supervised = false, killMemory?: KillMemory, memory = false) {
+function faults(earlyWakeMs = 0, supervised = false, killMemory?: KillMemory, memory = false, random?: () => number) {
   const realClock = new ManualClock(1_000_000);
   const clock = new OffsetClock(realClock, 0);
   const timers = new ManualTimers();
@@ -34,6 +34,7 @@ function faults(earlyWakeMs = 0, supervised = false, killMemory?: KillMemory, me
     supervised,
     memory,
     ...(killMemory === undefined ? {} : { killMemory }),
+    ...(random === undefined ? {} : { random }),
     effects: {
       stopTheWorld: (durationMs) => {
         effects.stops.push(durationMs);
@@ -46,6 +47,47 @@ function faults(earlyWakeMs = 0, supervised = false, killMemory?: KillMemory, me
 }
 
 describe('the chaos fault state', () => {
+  test('a delay holds messages to its peers only, draws its jitter per message, lifts by itself, and is counted', () => {
+    const draws = [0, 0.999, 0.5];
+    const { chaos, timers, lines } = faults(0, false, undefined, false, () => draws.shift() ?? 0);
+    chaos.delay([N2], { delayMs: 200, jitterMs: 50 }, 10_000, { run: 'r' });
+    chaos.delay([N3], { delayMs: 100, jitterMs: 0 }, undefined, {});
+    expect([chaos.holdMsFor(N2.nodeId), chaos.holdMsFor(N2.nodeId), chaos.holdMsFor(N2.nodeId)]).toEqual([200, 250, 225]);
+    expect([chaos.holdMsFor(N3.nodeId), chaos.holdMsFor(SELF.nodeId)]).toEqual([100, 0]);
+    expect(chaos.delayedMessages()).toBe(4);
+    expect(chaos.state().delayed).toEqual([
+      { ...N2, delayMs: 200, jitterMs: 50, untilMs: 1_010_000 },
+      { ...N3, delayMs: 100, jitterMs: 0, untilMs: null },
+    ]);
+    timers.advance(10_000);
+    expect(chaos.holdMsFor(N2.nodeId)).toBe(0);
+    expect(chaos.state().delayed.map((peer) => peer.name)).toEqual(['n3']);
+    const delays = chaos.state().events.filter((event) => event.kind === 'delay');
+    expect(delays.map(({ peers, delayMs, jitterMs, durationMs, run }) => ({ peers, delayMs, jitterMs, durationMs, run }))).toEqual([
+      { peers: ['n2'], delayMs: 200, jitterMs: 50, durationMs: 10_000, run: 'r' },
+      { peers: ['n3'], delayMs: 100, jitterMs: undefined, durationMs: undefined, run: undefined },
+      { peers: ['n2'], delayMs: 0, jitterMs: undefined, durationMs: undefined, run: undefined },
+    ]);
+    expect(lines.filter(({ event }) => event === 'chaos.delay')).toHaveLength(3);
+  });
+
+  test('a hold of 0 lifts a delay; a heal lifts delays with the partition, and names each peer once', () => {
+    const { chaos, timers } = faults();
+    chaos.delay([N2, N3], { delayMs: 300, jitterMs: 0 }, 5_000, {});
+    chaos.delay([N3], { delayMs: 0, jitterMs: 0 }, undefined, {});
+    expect([chaos.holdMsFor(N2.nodeId), chaos.holdMsFor(N3.nodeId)]).toEqual([300, 0]);
+    chaos.partition([N2], undefined, {});
+    chaos.delay([N3], { delayMs: 50, jitterMs: 0 }, undefined, {});
+    chaos.heal(undefined, { run: 'h' });
+    expect(chaos.state().delayed).toEqual([]);
+    expect(chaos.blocks(N2.nodeId)).toBe(false);
+    expect(chaos.state().events.at(-1)).toMatchObject({ kind: 'heal', peers: ['n2', 'n3'], run: 'h' });
+    // The lifted delay's timer no longer records anything when its time comes.
+    const eventsBefore = chaos.state().events.length;
+    timers.advance(5_000);
+    expect(chaos.state().events.length).toBe(eventsBefore);
+  });
+
   test('a partition blocks its peers until healed, tells its listeners each time, and records both events', () => {
     const { chaos, lines } = faults();
     let changes = 0;

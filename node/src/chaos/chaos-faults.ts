@@ -1,12 +1,13 @@
 // The faults injected into this node through its chaos API (docs/chaos.md): who it is partitioned from
-// and until when, its clock skew, a pending pause or kill. Each change is recorded as a chaos event
-// and logged. The transport consults it per peer (`blocks`) for every message in and out, so a
-// partition holds for its whole duration, reconnects included. Its own times (events, deadlines) are
+// and until when, which links are slow (chaos-delays.ts), its clock skew, a pending pause or kill. Each
+// change is recorded as a chaos event and logged. The transport consults it per peer for every message
+// (`blocks` in and out, `holdMsFor` out), so a partition holds for its whole duration, reconnects included. Its own times (events, deadlines) are
 // real time, not the skewed clock, so the events of every node line up on one timeline.
 
 import { systemTimers, type Clock, type OffsetClock, type TimerHandle, type Timers } from '../clock';
 import { SwarmError } from '../errors';
 import type { Logger } from '../log';
+import { ChaosDelays, type DelayShape } from './chaos-delays';
 import { ChaosEvents } from './chaos-events';
 import type { KillMemory } from './kill-memory';
 import type { ChaosEvent, ChaosFaultKind, ChaosPeer, ChaosState } from './chaos-types';
@@ -16,6 +17,7 @@ import { processEffects, type ChaosEffects } from './process-effects';
 const LOG_EVENTS: Readonly<Record<ChaosFaultKind, string>> = {
   partition: 'chaos.partition',
   heal: 'chaos.heal',
+  delay: 'chaos.delay',
   pause: 'chaos.pause',
   resume: 'chaos.resume',
   skew: 'chaos.skew',
@@ -38,6 +40,8 @@ export interface ChaosFaultsOptions {
   readonly memory?: boolean;
   /** Keeps the kill that ends this run for the next one's timeline (a durable node's store). */
   readonly killMemory?: KillMemory;
+  /** A delay's jitter draws, in [0, 1). */
+  readonly random?: () => number;
 }
 
 /** Where a fault came from: the label of a scenario run, if any. */
@@ -57,6 +61,8 @@ export class ChaosFaults {
   #healTimer: TimerHandle | undefined;
   #pausedUntilMs: number | null = null;
   #droppedMessages = 0;
+  #delayedMessages = 0;
+  readonly #delays: ChaosDelays;
   readonly #partitionListeners: (() => void)[] = [];
 
   constructor(options: ChaosFaultsOptions) {
@@ -65,6 +71,9 @@ export class ChaosFaults {
     this.#options = options;
     this.#timers = options.timers ?? systemTimers;
     this.#effects = options.effects ?? processEffects;
+    // A delay that runs out is recorded as lifted, with the run that set it unknown by then.
+    const expired = (peers: readonly ChaosPeer[]) => this.#record('delay', { peers: peers.map((peer) => peer.name), delayMs: 0 });
+    this.#delays = new ChaosDelays({ timers: this.#timers, nowMs: () => this.#nowMs(), expired, ...(options.random === undefined ? {} : { random: options.random }) });
     const previousKill = options.killMemory?.recall();
     if (previousKill !== undefined) this.#events.restore(previousKill);
   }
@@ -76,6 +85,7 @@ export class ChaosFaults {
       name: this.name,
       clockOffsetMs: this.#options.clock.offsetMs,
       partition: { peers: this.partitionedPeers(), untilMs: this.#partitionUntilMs },
+      delayed: this.#delays.list(),
       pausedUntilMs: this.#pausedUntilMs,
       supervised: this.#restartable(),
       events: this.#events.list(),
@@ -84,6 +94,11 @@ export class ChaosFaults {
 
   partitionedPeers(): ChaosPeer[] {
     return [...this.#partitioned].map(([nodeId, name]) => ({ nodeId, name }));
+  }
+
+  /** The peers whose links are delayed: with the partitioned ones, the peers a request may still name once dead. */
+  delayedPeers(): ChaosPeer[] {
+    return this.#delays.peers();
   }
 
   /** Chaos events of each kind since start (swarmkv_chaos_faults_total). */
@@ -110,6 +125,28 @@ export class ChaosFaults {
     this.#droppedMessages++;
   }
 
+  /** Peer messages a delay held since start (swarmkv_chaos_delayed_messages_total). */
+  delayedMessages(): number {
+    return this.#delayedMessages;
+  }
+
+  /** How long the transport holds the next message to this peer, in ms (0: not delayed); counts the held ones. */
+  holdMsFor(nodeId: string): number {
+    const holdMs = this.#delays.holdMsFor(nodeId);
+    if (holdMs > 0) this.#delayedMessages++;
+    return holdMs;
+  }
+
+  /**
+   * Delays every message to `peers` by `shape` from now on (replacing a delay they had), for
+   * `durationMs` or until lifted; a `delayMs` of 0 lifts their delay. Messages already held keep theirs.
+   */
+  delay(peers: readonly ChaosPeer[], shape: DelayShape, durationMs: number | undefined, cause: ChaosCause): void {
+    this.#delays.set(peers, shape, durationMs);
+    const jitter = shape.jitterMs === 0 ? {} : { jitterMs: shape.jitterMs };
+    this.#record('delay', { peers: peers.map((peer) => peer.name), delayMs: shape.delayMs, ...jitter, ...(durationMs === undefined ? {} : { durationMs }), ...cause });
+  }
+
   /**
    * Adds `peers` to the partition. The latest request sets when the whole partition heals: in
    * `durationMs`, or never by itself without one.
@@ -127,10 +164,14 @@ export class ChaosFaults {
     this.#partitionChanged();
   }
 
-  /** Heals these peers (node ids), or every one without a list. Peers not partitioned are left alone. */
+  /**
+   * Heals the links to these peers (node ids), or to every one without a list: no partition and no
+   * delay any more. Peers with neither are left alone.
+   */
   heal(nodeIds: readonly string[] | undefined, cause: ChaosCause): void {
     const healing = nodeIds === undefined ? [...this.#partitioned.keys()] : nodeIds.filter((nodeId) => this.#partitioned.has(nodeId));
-    const names = healing.map((nodeId) => this.#partitioned.get(nodeId) ?? nodeId);
+    const sped = this.#delays.lift(nodeIds).filter((peer) => !healing.includes(peer.nodeId));
+    const names = [...healing.map((nodeId) => this.#partitioned.get(nodeId) ?? nodeId), ...sped.map((peer) => peer.name)];
     for (const nodeId of healing) this.#partitioned.delete(nodeId);
     if (this.#partitioned.size === 0) {
       this.#timers.clearTimeout(this.#healTimer);
@@ -186,10 +227,11 @@ export class ChaosFaults {
     return { killedAtMs, die: () => this.#effects.killProcess() };
   }
 
-  /** Stops the heal timer (the node is closing). */
+  /** Stops the heal timer and the delays' (the node is closing). */
   close(): void {
     this.#timers.clearTimeout(this.#healTimer);
     this.#healTimer = undefined;
+    this.#delays.close();
   }
 
   /** Whether a kill may ask the supervisor to bring this node back: supervised, and on its data. */

@@ -170,13 +170,16 @@ describe('peer session', () => {
 class SwitchFilter implements PeerFilter {
   readonly blocked = new Set<string>();
   drops = 0;
+  holdMs = 0;
   blocks(nodeId: string): boolean {
     return this.blocked.has(nodeId);
   }
   dropped(): void {
     this.drops++;
   }
-
+  holdMsFor(): number {
+    return this.holdMs;
+  }
 }
 
 describe('a peer filter (the chaos partition)', () => {
@@ -206,6 +209,26 @@ describe('a peer filter (the chaos partition)', () => {
     link.receiver.receiveFrame(messages.encode(note('back')));
     expect(handlers.messages(REMOTE_ID)).toEqual([note('back')]);
     expect(link.destroyed).toBeUndefined();
+  });
+
+  test('a held peer’s messages leave later, in order: one sent after the delay lifted waits behind them', async () => {
+    const filter = new SwitchFilter();
+    const { link, table } = authenticated(filter);
+    const framesBefore = link.frames.length;
+    filter.holdMs = 40;
+    expect(table.send(REMOTE_ID, note('slow'))).toBe(true);
+    filter.holdMs = 0;
+    expect(table.send(REMOTE_ID, note('behind it'))).toBe(true);
+    expect(link.frames.length).toBe(framesBefore);
+    await sleep(80);
+    expect(link.frames.length).toBe(framesBefore + 2);
+    expect(table.send(REMOTE_ID, note('at once'))).toBe(true);
+    expect(link.frames.length).toBe(framesBefore + 3);
+    filter.holdMs = 20;
+    table.send(REMOTE_ID, note('lost with its link'));
+    link.destroy('network');
+    await sleep(50);
+    expect(link.frames.length).toBe(framesBefore + 3);
   });
 
   test('blocking a connected peer reports it down once, keeps its link, and its close reports nothing more', async () => {

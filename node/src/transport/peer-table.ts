@@ -6,6 +6,7 @@
 
 import { assert } from '../assert';
 import type { MessageRegistry, WireMessage } from '../wire';
+import { HeldSends } from './held-sends';
 import type { PeerFilter } from './peer-filter';
 import type { PeerLink } from './peer-link';
 import { PeerSession, type LocalIdentity, type SessionContext } from './peer-session';
@@ -23,7 +24,7 @@ export interface PeerTableOptions {
   /** An authenticated peer's connection closed (not a duplicate): the real transport reconnects. */
   onPeerLost?(peer: PeerHello, remotePublicKey: Uint8Array): void;
   onPeerFound?(peer: PeerHello): void;
-  /** Peers whose messages are dropped both ways and whose connections are hidden (a chaos partition). */
+  /** Peers whose messages are dropped both ways and whose connections are hidden (a chaos partition), or held (a chaos delay). */
   readonly filter?: PeerFilter;
 }
 
@@ -43,6 +44,8 @@ export class PeerTable implements SessionContext {
   readonly #sessions = new Set<PeerSession>();
   /** Active peers the filter blocks: connected, but reported down to the handlers, their messages dropped. */
   readonly #hidden = new Set<string>();
+  /** Messages a chaos delay holds, per peer, until they are due. */
+  readonly #held: HeldSends;
   #handlers: TransportHandlers | undefined;
   /** Once silenced (closing, crashed), no handler is called again. */
   #silenced = false;
@@ -55,6 +58,7 @@ export class PeerTable implements SessionContext {
     this.helloTimeoutMs = options.helloTimeoutMs;
     this.log = options.log;
     this.stats = options.stats;
+    this.#held = new HeldSends({ release: (nodeId, frame) => this.#release(nodeId, frame), dropped: (nodeId) => options.filter?.dropped(nodeId) });
   }
 
   setHandlers(handlers: TransportHandlers): void {
@@ -88,7 +92,19 @@ export class PeerTable implements SessionContext {
     }
     // In the form the peer negotiated: compact envelopes from version 2 on.
     const frame = this.messages.encode(message, session?.peer?.protocolVersion);
-    return session !== undefined && session.send(frame);
+    if (session === undefined) return false;
+    const holdMs = this.#options.filter?.holdMsFor(toNodeId) ?? 0;
+    if (holdMs === 0 && !this.#held.holding(toNodeId)) return session.send(frame);
+    return this.#held.hold(toNodeId, frame, holdMs);
+  }
+
+  /** A held message whose time came: it goes over the peer's connection of now, if it has one and is not cut off. */
+  #release(nodeId: string, frame: Uint8Array): void {
+    if (this.#hidden.has(nodeId)) {
+      this.#options.filter?.dropped(nodeId);
+      return;
+    }
+    this.#active.get(nodeId)?.send(frame);
   }
 
   /**
@@ -117,6 +133,7 @@ export class PeerTable implements SessionContext {
   /** Destroys every link without calling a handler: for close() and crashes. */
   destroyAll(reason: string): void {
     this.#silenced = true;
+    this.#held.discardAll();
     this.#active.clear();
     this.#hidden.clear();
     for (const session of this.#sessions) session.destroy(reason);
@@ -150,6 +167,8 @@ export class PeerTable implements SessionContext {
       return;
     }
     this.#active.set(peer.nodeId, session);
+    // Frames held for the old connection were encoded for it, and go down with it.
+    this.#held.discard(peer.nodeId);
     existing.destroy('duplicate');
     if (!sameKey && !this.#hidden.has(peer.nodeId)) {
       this.#peerDown(peer.nodeId);
@@ -173,6 +192,7 @@ export class PeerTable implements SessionContext {
     const peer = session.peer;
     if (peer === undefined || this.#active.get(peer.nodeId) !== session) return;
     this.#active.delete(peer.nodeId);
+    this.#held.discard(peer.nodeId);
     // A hidden peer was reported down when it was hidden.
     if (!this.#hidden.delete(peer.nodeId)) this.#peerDown(peer.nodeId);
     if (!this.#silenced) this.#options.onPeerLost?.(peer, session.link.remotePublicKey);
