@@ -1,7 +1,8 @@
 // The chaos panel against a real 3-node cluster whose nodes serve the chaos API (SWARMKV_CHAOS=1, as
 // `swarmkv up` starts them with --chaos): it shows under the members of the node that served the page;
 // a partition built from its checkboxes cuts that node off from the ticked peer (its own /chaos says
-// so, and it counts the messages it drops), heal ends it and the peer is alive; a clock offset set
+// so, and it counts the messages it drops), heal ends it and the peer is alive; a delay of the
+// messages to the same peer holds them (counted) until heal lifts it; a clock offset set
 // there is the node's, and the members table shows its clock that far from the others'; a pause stops the node, which resumes on its own; every fault is on the
 // panel's timeline with its run label, and the panel passes axe-core.
 import { waitFor } from './support/cluster';
@@ -23,6 +24,7 @@ interface ChaosStateBody {
   readonly name: string;
   readonly clockOffsetMs: number;
   readonly partition: { readonly peers: { readonly name: string }[] };
+  readonly delayed: { readonly name: string; readonly delayMs: number }[];
   readonly events: { readonly kind: string; readonly run?: string }[];
 }
 
@@ -30,13 +32,15 @@ async function chaosOf(url: string): Promise<ChaosStateBody> {
   return (await (await fetch(`${url}/chaos`)).json()) as ChaosStateBody;
 }
 
-/** swarmkv_chaos_dropped_messages_total from the node's /metrics. */
-async function droppedMessages(url: string): Promise<number> {
+/** A chaos counter (swarmkv_chaos_dropped_messages_total, ..._delayed_...) from the node's /metrics. */
+async function chaosCounter(url: string, name: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  return Number(/^swarmkv_chaos_dropped_messages_total (\S+)$/m.exec(text)?.[1] ?? Number.NaN);
+  return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
 }
+const droppedMessages = (url: string) => chaosCounter(url, 'swarmkv_chaos_dropped_messages_total');
+const delayedMessages = (url: string) => chaosCounter(url, 'swarmkv_chaos_delayed_messages_total');
 
-test('chaos panel: partition from a ticked member and heal, clock skew, pause; each on the timeline', async ({ page, browserErrors }, testInfo) => {
+test('chaos panel: partition from a ticked member and heal, a delay to it, clock skew, pause; each on the timeline', async ({ page, browserErrors }, testInfo) => {
   const [first, , third] = cluster().nodes;
   const thirdId = (await third!.members()).find((member) => member.self)!.nodeId;
   const firstId = (await first!.members()).find((member) => member.self)!.nodeId;
@@ -69,6 +73,18 @@ test('chaos panel: partition from a ticked member and heal, clock skew, pause; e
   await expect(page.getByTestId('chaos-state')).toHaveAttribute('data-partitioned', '');
   await expect(page.locator(`[data-testid="members"] tr[data-node-id="${thirdId}"]`)).toHaveAttribute('data-state', 'alive', { timeout: DETECTION_MS_MAX });
 
+  // n3 is still ticked: a delay of 50 ms on every message n1 sends it, until healed.
+  await page.getByTestId('chaos-delay-ms').fill('50');
+  await page.getByTestId('chaos-delay').click();
+  await expect(page.getByTestId('chaos-message')).toHaveText("n1's messages to them delayed");
+  await expect(page.getByTestId('chaos-state')).toHaveAttribute('data-delayed', 'n3');
+  await expect(page.getByTestId('chaos-state')).toContainText('n3 by 50 ms, until healed');
+  expect((await chaosOf(first!.url)).delayed.map(({ name, delayMs }) => ({ name, delayMs }))).toEqual([{ name: 'n3', delayMs: 50 }]);
+  const delayedBefore = await delayedMessages(first!.url);
+  await waitFor('n1 to hold messages to n3', async () => ((await delayedMessages(first!.url)) > delayedBefore ? true : undefined), DETECTION_MS_MAX);
+  await page.getByTestId('chaos-heal').click();
+  await expect(page.getByTestId('chaos-state')).toHaveAttribute('data-delayed', '');
+
   await page.getByTestId('chaos-offset-seconds').fill('90');
   await page.getByTestId('chaos-skew').click();
   await expect(page.getByTestId('chaos-state')).toHaveAttribute('data-clock-offset-ms', '90000');
@@ -93,7 +109,7 @@ test('chaos panel: partition from a ticked member and heal, clock skew, pause; e
   await expect(page.locator('[data-testid="chaos-events"] li[data-kind="resume"]')).toHaveCount(1, { timeout: DETECTION_MS_MAX });
 
   const kinds = (await chaosOf(first!.url)).events.filter((event) => event.run === 'dashboard').map((event) => event.kind);
-  expect(kinds).toEqual(['partition', 'heal', 'skew', 'skew', 'pause', 'resume']);
+  expect(kinds).toEqual(['partition', 'heal', 'delay', 'heal', 'skew', 'skew', 'pause', 'resume']);
   await expect(page.locator('[data-testid="chaos-events"] li')).toHaveCount(kinds.length);
   await expect(page.locator('[data-testid="chaos-events"] li').first()).toContainText('partition from n3 (run dashboard)');
   await saveScreenshot(page, testInfo, 'chaos-timeline');

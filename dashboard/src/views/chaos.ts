@@ -2,7 +2,8 @@
 // chaos API (started with --chaos, as `swarmkv up` starts its nodes) and the tab's token is admin.
 // It injects faults into that node through its own API (docs/chaos.md): a partition from the members
 // ticked in the builder (one-sided, yet the link is cut both ways; membership calls a node dead only
-// once it is cut off from every other, docs/chaos.md), heal, a clock offset, a pause, a kill; and it
+// once it is cut off from every other, docs/chaos.md), a delay of what it sends them (a slow link one
+// way), heal, a clock offset, a pause, a kill; and it
 // shows that node's chaos events, oldest first. The browser may only change the node that served the
 // page (writes stay same-origin): faults on the other members go through `swarmkv chaos`, or through
 // the dashboard each of them serves.
@@ -16,7 +17,7 @@ import { useAllowed } from './access-bar';
 
 /** The panel reads the node's chaos state this often, like the dashboard's own polls. */
 const CHAOS_POLL_MS = 1000;
-/** Inputs take seconds; the node's own limits apply (pause <= 60 s, offset <= a day, partition <= an hour). */
+/** Inputs take seconds (a delay milliseconds); the node's own limits apply (pause <= 60 s, offset <= a day, partition <= an hour, delay <= 10 s). */
 const MS_PER_SECOND = 1000;
 /** The run label of the faults injected from this panel, so their events say where they came from. */
 const DASHBOARD_RUN = 'dashboard';
@@ -59,8 +60,17 @@ function useChaosState(origin: string, enabled: boolean): [ChaosState | null, ()
   return [state, () => setGeneration((value) => value + 1)];
 }
 
+/** A delay's hold in words: `by 200 ms`, `by 200 ms + up to 50 ms`, or `lifted`. */
+function describeHold(delayMs: number, jitterMs: number | undefined): string {
+  if (delayMs === 0) return 'lifted';
+  return `by ${delayMs} ms${jitterMs === undefined || jitterMs === 0 ? '' : ` + up to ${jitterMs} ms`}`;
+}
+
+/** The preposition before an event's peers: a partition from them, a heal with them, a delay to them. */
+const PEER_WORD: Partial<Record<ChaosEvent['kind'], string>> = { heal: 'with', delay: 'to' };
+
 function describeEvent(event: ChaosEvent): string {
-  const peers = event.peers === undefined || event.peers.length === 0 ? '' : ` ${event.kind === 'heal' ? 'with' : 'from'} ${event.peers.join(', ')}`;
+  const peers = event.peers === undefined || event.peers.length === 0 ? '' : ` ${PEER_WORD[event.kind] ?? 'from'} ${event.peers.join(', ')}${event.delayMs === undefined ? '' : ` ${describeHold(event.delayMs, event.jitterMs)}`}`;
   // A resume reports how long the pause it ends lasted.
   const duration = event.durationMs === undefined ? '' : ` ${event.kind === 'resume' ? 'after' : 'for'} ${event.durationMs / MS_PER_SECOND} s`;
   const offset = event.offsetMs === undefined ? '' : ` clock ${event.offsetMs >= 0 ? '+' : ''}${event.offsetMs / MS_PER_SECOND} s`;
@@ -71,9 +81,12 @@ function describeEvent(event: ChaosEvent): string {
 function FaultSummary({ state }: { state: ChaosState }) {
   const now = Date.now();
   const cutOff = state.partition.peers.map((peer) => peer.name).join(', ');
+  const lasting = (untilMs: number | null) => (untilMs === null ? ', until healed' : `, for ${Math.max(0, Math.ceil((untilMs - now) / MS_PER_SECOND))} s more`);
+  const slow = state.delayed.map((peer) => `${peer.name} ${describeHold(peer.delayMs, peer.jitterMs)}${lasting(peer.untilMs)}`).join('; ');
   return html`
-    <dl class="chaos-state facts" data-testid="chaos-state" data-partitioned=${cutOff} data-clock-offset-ms=${state.clockOffsetMs}>
-      <dt>Cut off from</dt><dd>${cutOff.length === 0 ? 'nobody' : `${cutOff}${state.partition.untilMs === null ? ', until healed' : `, for ${Math.max(0, Math.ceil((state.partition.untilMs - now) / MS_PER_SECOND))} s more`}`}</dd>
+    <dl class="chaos-state facts" data-testid="chaos-state" data-partitioned=${cutOff} data-delayed=${state.delayed.map((peer) => peer.name).join(', ')} data-clock-offset-ms=${state.clockOffsetMs}>
+      <dt>Cut off from</dt><dd>${cutOff.length === 0 ? 'nobody' : `${cutOff}${lasting(state.partition.untilMs)}`}</dd>
+      <dt>Messages delayed to</dt><dd>${slow.length === 0 ? 'nobody' : slow}</dd>
       <dt>Clock</dt><dd>${state.clockOffsetMs === 0 ? 'real time' : `${state.clockOffsetMs > 0 ? '+' : ''}${state.clockOffsetMs / MS_PER_SECOND} s off real time`}</dd>
     </dl>
   `;
@@ -97,6 +110,7 @@ function secondsToMs(text: string): number | null {
 function Controls({ origin, state, others, changed }: { origin: string; state: ChaosState; others: { nodeId: string; name: string }[]; changed: () => void }) {
   const [picked, setPicked] = useState<string[]>([]);
   const [partitionSeconds, setPartitionSeconds] = useState('30');
+  const [delayMs, setDelayMs] = useState('200');
   const [offsetSeconds, setOffsetSeconds] = useState('60');
   const [pauseSeconds, setPauseSeconds] = useState('8');
   const [restartSeconds, setRestartSeconds] = useState('20');
@@ -113,10 +127,12 @@ function Controls({ origin, state, others, changed }: { origin: string; state: C
   const toggle = (nodeId: string) => setPicked(picked.includes(nodeId) ? picked.filter((id) => id !== nodeId) : [...picked, nodeId]);
   return html`
     <fieldset class="chaos-partition">
-      <legend>Partition ${state.name} from</legend>
+      <legend>The links from ${state.name} to</legend>
       ${others.map((member) => html`<label><input type="checkbox" checked=${picked.includes(member.nodeId)} onChange=${() => toggle(member.nodeId)} data-testid=${`chaos-peer-${member.name}`} /> ${member.name}</label>`)}
       <label>for <input type="number" min="1" max="3600" value=${partitionSeconds} onInput=${(event: Event) => setPartitionSeconds((event.target as HTMLInputElement).value)} data-testid="chaos-partition-seconds" /> s (empty: until healed)</label>
       <button type="button" disabled=${picked.length === 0} data-testid="chaos-partition" onClick=${() => void send('POST', '/chaos/partition', { peers: picked, ...(durationMs === null ? {} : { durationMs }) }, `${state.name} partitioned`)}>Partition</button>
+      <label>each message <input type="number" min="0" max="10000" value=${delayMs} onInput=${(event: Event) => setDelayMs((event.target as HTMLInputElement).value)} data-testid="chaos-delay-ms" /> ms later</label>
+      <button type="button" disabled=${picked.length === 0} data-testid="chaos-delay" onClick=${() => void send('POST', '/chaos/delay', { peers: picked, delayMs: Number(delayMs), ...(durationMs === null || Number(delayMs) === 0 ? {} : { durationMs }) }, `${state.name}'s messages to them delayed`)}>Delay</button>
       <button type="button" data-testid="chaos-heal" onClick=${() => void send('DELETE', '/chaos/partition', {}, `${state.name} healed`)}>Heal all</button>
     </fieldset>
     <fieldset class="chaos-node">
