@@ -3,7 +3,9 @@
 // admin role, GET included; bad bodies answer 400 naming the field and change nothing. Then a real
 // 3-node cluster, each node in its own network namespace (support/cluster.ts, needs root): a partition
 // makes the partitioned node dead on the others and heals; writes at `one` on both sides converge
-// after the heal; a skew moves updatedAt; a pause stops the node for its duration; a kill ends it.
+// after the heal; a delay slows one node's links (a write at `all` waits its round trip, a quorum
+// write does not) until a heal lifts it; a skew moves updatedAt; a pause stops the node for its
+// duration; a kill ends it.
 
 import { afterAll, describe, expect, test } from 'bun:test';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,6 +33,7 @@ const ROUTES: readonly [method: string, path: string, body: unknown][] = [
   ['GET', '/chaos', undefined],
   ['POST', '/chaos/partition', { peers: ['n2'] }],
   ['DELETE', '/chaos/partition', undefined],
+  ['POST', '/chaos/delay', { peers: ['n2'], delayMs: 10 }],
   ['POST', '/chaos/pause', { durationMs: 1 }],
   ['POST', '/chaos/skew', { offsetMs: 0 }],
   ['POST', '/chaos/kill', {}],
@@ -77,6 +80,9 @@ describe('a --chaos node with tokens enforced', () => {
       ['POST', '/chaos/partition', { peers: ['x'], durationMs: 3_600_001 }, 'invalid_body', 'durationMs'],
       ['POST', '/chaos/partition', { peers: ['x'], colour: 'red' }, 'invalid_body', 'colour'],
       ['DELETE', '/chaos/partition', { peers: 'x' }, 'invalid_body', 'peers'],
+      ['POST', '/chaos/delay', { peers: ['nobody'], delayMs: 5 }, 'unknown_peer', 'nobody'],
+      ['POST', '/chaos/delay', { peers: ['x'], delayMs: 10_001 }, 'invalid_body', 'delayMs'],
+      ['POST', '/chaos/delay', { peers: ['x'], delayMs: 0, durationMs: 5 }, 'invalid_body', 'durationMs'],
       ['POST', '/chaos/pause', { durationMs: 60_001 }, 'invalid_body', 'durationMs'],
       ['POST', '/chaos/pause', { durationMs: '100' }, 'invalid_body', 'durationMs'],
       ['POST', '/chaos/skew', { offsetMs: 86_400_001 }, 'invalid_body', 'offsetMs'],
@@ -205,6 +211,47 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('the chaos API on a 3-node cluster', () =
     await c.waitFor(async () => ((await chaos(c, n2, 'GET', '/chaos')).body as ChaosState).partition.peers.length === 0, 10_000, 'the partition to heal by itself');
     expect(((await chaos(c, n2, 'GET', '/chaos')).body as ChaosState).events.at(-1)).toMatchObject({ kind: 'heal', peers: [n1.name], run: 'timed' });
     await c.waitFor(() => c.allSeeAllAlive(), ALIVE_AGAIN_MS_MAX, 'all alive on all after the timed partition');
+  }, SCENARIO_MS);
+
+  test('a delay slows a node\'s links: a write at all waits its round trip, a quorum write does not wait for it, and a heal lifts it', async () => {
+    const c = cluster();
+    const [n1, n2, n3] = c.nodes as [ClusterNode, ClusterNode, ClusterNode];
+    await c.waitFor(() => settled(c), ALIVE_AGAIN_MS_MAX, 'all alive on all, one ring');
+    // Both ways between n1 and n3, as `swarmkv chaos delay n3` sets it: 2 × 150 ms a round trip, below
+    // the lan profile's probe timeout (350 ms), so membership keeps n3 alive.
+    const holdMs = 150;
+    const trace = async (consistency: string) => {
+      const reply = await c.request(n1, 'PUT', `/kv/slow-link?consistency=${consistency}&trace=true`, { json: { value: consistency } });
+      expect(reply.status).toBe(200);
+      return reply.body.trace as { tookMs: number; inFlight: string[]; steps: { atMs: number; step: string; nodeId?: string }[] };
+    };
+    try {
+      const delayed = await chaos(c, n3, 'POST', '/chaos/delay', { peers: [n1.name, n2.name], delayMs: holdMs, run: 'test-delay' });
+      expect((delayed.body as ChaosState).delayed.map(({ name, delayMs, jitterMs, untilMs }) => ({ name, delayMs, jitterMs, untilMs }))).toEqual(
+        [n1, n2].map((node) => ({ name: node.name, delayMs: holdMs, jitterMs: 0, untilMs: null })),
+      );
+      expect((await chaos(c, n1, 'POST', '/chaos/delay', { peers: [n3.nodeId], delayMs: holdMs, run: 'test-delay' })).status).toBe(200);
+      const all = await trace('all');
+      const n3Ack = all.steps.find((step) => step.step === 'ack' && step.nodeId === n3.nodeId);
+      expect(n3Ack?.atMs).toBeGreaterThanOrEqual(2 * holdMs);
+      expect(all.tookMs).toBeGreaterThanOrEqual(2 * holdMs);
+      // At quorum, n1 and n2 make W = 2; n3's acknowledgement is still on its way when the client is answered.
+      const quorum = await trace('quorum');
+      expect(quorum.inFlight).toContain(n3.nodeId);
+      expect(quorum.steps.some((step) => step.step === 'ack' && step.nodeId === n3.nodeId)).toBe(false);
+      expect(await metric(c, n3, 'swarmkv_chaos_delayed_messages_total')).toBeGreaterThan(0);
+      expect(await metric(c, n3, 'swarmkv_chaos_faults_total', { kind: 'delay' })).toBe(1);
+    } finally {
+      for (const node of [n1, n3]) expect((await chaos(c, node, 'DELETE', '/chaos/partition', { run: 'test-delay' })).status).toBe(200);
+    }
+    const state = (await chaos(c, n3, 'GET', '/chaos')).body as ChaosState;
+    expect(state.delayed).toEqual([]);
+    expect(state.events.filter((event) => event.run === 'test-delay').map((event) => [event.kind, event.peers, event.delayMs])).toEqual([
+      ['delay', [n1.name, n2.name], holdMs],
+      ['heal', [n1.name, n2.name], undefined],
+    ]);
+    // The write itself reached every replica all the same.
+    await c.waitFor(async () => (await localVersions(c, 'slow-link')).every((version, _, versions) => version !== null && version === versions[0]), CONVERGE_MS_MAX, 'every replica holding the last slow-link write');
   }, SCENARIO_MS);
 
   test('a pause makes the node unresponsive for its duration, then it resumes', async () => {
