@@ -46,6 +46,8 @@ describe('renderTrace', () => {
       inFlight: [],
       steps: [
         { atMs: 0.1, step: 'ask', nodeId: B, request: 'read' },
+        { atMs: 0.15, step: 'ask', nodeId: A, request: 'read', reason: 'replacement' },
+        { atMs: 0.95, step: 'ask', nodeId: C, request: 'read', reason: 'hedge' },
         { atMs: 0.2, step: 'reply', nodeId: B, version: V0, deleted: true },
         { atMs: 0.3, step: 'reply', nodeId: A, version: null },
         { atMs: 0.4, step: 'fail', nodeId: C, error: 'unavailable', message: 'no connection to replica cccccccccccccccc' },
@@ -58,6 +60,8 @@ describe('renderTrace', () => {
     const lines = renderTrace(trace).split('\n');
     expect(lines).toContain(`  0.20 ms  ← "evil\\x1b[2J"  holds ${V0} (a deletion)`);
     expect(lines).toContain('  0.30 ms  ← n1  has no record');
+    expect(lines).toContain('  0.15 ms  → n1  read (in place of a replica that failed)');
+    expect(lines).toContain(`  0.95 ms  → ${C}  read (a hedge: the replicas asked first were slow)`);
     expect(lines).toContain(`  0.40 ms  ✗ ${C}  unavailable: no connection to replica ${C}`);
     expect(lines).toContain(`  0.50 ms  quorum met: 2 answered, 2 needed; newest ${V1}`);
     expect(lines).toContain(`  0.60 ms  read repair: n1 sent ${V1}`);

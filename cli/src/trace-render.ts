@@ -25,6 +25,9 @@ export function renderTrace(trace: TraceReply): string {
   return lines.join('\n');
 }
 
+/** Why a replica was asked after the first ones (replication/quorum.ts). */
+const ASK_REASONS = { hedge: 'a hedge: the replicas asked first were slow', replacement: 'in place of a replica that failed' } as const;
+
 function describeStep(step: TraceStep, name: (nodeId: string) => string): string {
   switch (step.step) {
     case 'placement': {
@@ -34,7 +37,7 @@ function describeStep(step: TraceStep, name: (nodeId: string) => string): string
     case 'version':
       return `new version ${step.version}${step.above === undefined ? '' : ` (above ${step.above})`}`;
     case 'ask':
-      return `→ ${name(step.nodeId)}  ${step.request}${step.hintFor === undefined ? '' : ` as a hint for ${name(step.hintFor)}`}`;
+      return `→ ${name(step.nodeId)}  ${step.request}${step.hintFor === undefined ? '' : ` as a hint for ${name(step.hintFor)}`}${step.reason === undefined ? '' : ` (${ASK_REASONS[step.reason]})`}`;
     case 'reply':
       return `← ${name(step.nodeId)}  ${step.version === null ? 'has no record' : `holds ${step.version}${step.deleted === true ? ' (a deletion)' : ''}`}`;
     case 'ack':

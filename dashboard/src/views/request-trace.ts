@@ -14,6 +14,9 @@ export function traceOf(body: unknown): TraceReply | null {
 
 type NameOf = (nodeId: string) => string;
 
+/** Why a replica was asked after the first ones. */
+const ASK_REASONS = { hedge: 'hedge: the first ones were slow', replacement: 'in place of one that failed' } as const;
+
 /** The node a step concerns, and what it says, as two table cells. */
 function cellsOf(step: TraceStep, nameOf: NameOf): [node: string, detail: string] {
   switch (step.step) {
@@ -24,7 +27,7 @@ function cellsOf(step: TraceStep, nameOf: NameOf): [node: string, detail: string
     case 'version':
       return ['', `${step.version}${step.above === undefined ? '' : ` (above ${step.above})`}`];
     case 'ask':
-      return [nameOf(step.nodeId), `${step.request}${step.hintFor === undefined ? '' : ` as a hint for ${nameOf(step.hintFor)}`}`];
+      return [nameOf(step.nodeId), `${step.request}${step.hintFor === undefined ? '' : ` as a hint for ${nameOf(step.hintFor)}`}${step.reason === undefined ? '' : ` (${ASK_REASONS[step.reason]})`}`];
     case 'reply':
       return [nameOf(step.nodeId), step.version === null ? 'no record' : `${step.version}${step.deleted === true ? ' (deleted)' : ''}`];
     case 'ack':

@@ -25,7 +25,7 @@ import { decodeCursor } from './list-cursor';
 import { mergeListing, type ListPage } from './listing';
 import { newestRecord } from './merge';
 import { currentTargets, standInWrites, type Placement, type ReplicaDirectory, type ReplicaTarget } from './placement';
-import { gatherJointQuorum, gatherNeeded, requiredAcks, type Reply } from './quorum';
+import { gatherJointQuorum, gatherNeeded, requiredAcks, type AskReason, type Reply } from './quorum';
 import { ReadRepairer } from './read-repairer';
 import type { ReplicaWriteAck, ReplicaWriteOptions } from './replica';
 import type { RequestTrace } from './request-trace';
@@ -165,7 +165,7 @@ export class Coordinator {
     // Pending owners (joining nodes) may not hold the key yet: reads ask the current ring only.
     const targets = currentTargets(this.#deps.placement.targetsFor(key));
     const readFrom = (nodeId: string) => this.#replica(nodeId).read(key);
-    const read = trace === undefined ? readFrom : (nodeId: string) => trace.read(nodeId, () => readFrom(nodeId));
+    const read = trace === undefined ? readFrom : (nodeId: string, reason?: AskReason) => trace.read(nodeId, reason, () => readFrom(nodeId));
     if (targets.length === 1) {
       // One replica (a standalone node): nothing to gather, repair or wait for.
       const only = targets[0]!.nodeId;

@@ -56,8 +56,8 @@ describe('gatherNeeded (reads)', () => {
   test('replaces a failed target with the next one at once, without waiting for the hedge', async () => {
     const asked: string[] = [];
     const started = performance.now();
-    const result = await gatherNeeded(targets, 2, 5000, (nodeId) => (asked.push(nodeId), after(1, nodeId, nodeId === 'b')), { hedgeAfterMs: 4000 });
-    expect(asked).toEqual(['a', 'b', 'c']);
+    const result = await gatherNeeded(targets, 2, 5000, (nodeId, reason) => (asked.push(`${nodeId}${reason === undefined ? '' : `:${reason}`}`), after(1, nodeId, nodeId === 'b')), { hedgeAfterMs: 4000 });
+    expect(asked).toEqual(['a', 'b', 'c:replacement']);
     expect(result.replies.map((reply) => reply.nodeId).sort()).toEqual(['a', 'c']);
     expect(result.failed).toEqual(['b']);
     expect(performance.now() - started).toBeLessThan(2000);
@@ -73,10 +73,10 @@ describe('gatherNeeded (reads)', () => {
 
   test('asks the rest once the hedge delay passes without a quorum', async () => {
     const asked: string[] = [];
-    const result = await gatherNeeded(targets, 2, 5000, (nodeId) => (asked.push(nodeId), nodeId === 'b' ? new Promise<string>(() => {}) : after(1, nodeId)), {
+    const result = await gatherNeeded(targets, 2, 5000, (nodeId, reason) => (asked.push(`${nodeId}${reason === undefined ? '' : `:${reason}`}`), nodeId === 'b' ? new Promise<string>(() => {}) : after(1, nodeId)), {
       hedgeAfterMs: 20,
     });
-    expect(asked).toEqual(['a', 'b', 'c']);
+    expect(asked).toEqual(['a', 'b', 'c:hedge']);
     expect(result.replies.map((reply) => reply.nodeId).sort()).toEqual(['a', 'c']);
   });
 

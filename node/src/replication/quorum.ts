@@ -61,6 +61,16 @@ export interface GatherOptions {
 const COUNTS_EVERY_REPLY = () => true;
 
 /**
+ * Why a replica was asked, beyond the plain case: `hedge`, a read's answers were late (none in
+ * `hedgeAfterMs`), so the replicas not asked yet were; `replacement`, an asked replica failed and this
+ * one stands for it. Traces show it (request-trace.ts).
+ */
+export type AskReason = 'hedge' | 'replacement';
+
+/** An operation on one replica; `reason` is undefined for a replica asked from the start. */
+export type ReplicaOperation<T> = (nodeId: string, reason?: AskReason) => Promise<T>;
+
+/**
  * `counts` says whose replies count toward `needed` (all by default): a stand-in's reply is gathered
  * and returned like any other, but the coordinator may not let it make up a quorum.
  */
@@ -68,7 +78,7 @@ export function gatherQuorum<T>(
   targets: readonly { nodeId: string }[],
   needed: number,
   deadlineMs: number,
-  operation: (nodeId: string) => Promise<T>,
+  operation: ReplicaOperation<T>,
   counts: (nodeId: string) => boolean = COUNTS_EVERY_REPLY,
 ): Promise<QuorumResult<T>> {
   return gather(targets, [{ counts, needed }], deadlineMs, operation, undefined);
@@ -82,7 +92,7 @@ export function gatherJointQuorum<T>(
   targets: readonly { nodeId: string }[],
   groups: readonly QuorumGroup[],
   deadlineMs: number,
-  operation: (nodeId: string) => Promise<T>,
+  operation: ReplicaOperation<T>,
 ): Promise<QuorumResult<T>> {
   return gather(targets, groups, deadlineMs, operation, undefined);
 }
@@ -96,7 +106,7 @@ export function gatherNeeded<T>(
   targets: readonly { nodeId: string }[],
   needed: number,
   deadlineMs: number,
-  operation: (nodeId: string) => Promise<T>,
+  operation: ReplicaOperation<T>,
   options: GatherOptions & { readonly hedgeAfterMs: number },
 ): Promise<QuorumResult<T>> {
   return gather(targets, [{ counts: options.counts ?? COUNTS_EVERY_REPLY, needed }], deadlineMs, operation, options.hedgeAfterMs);
@@ -114,7 +124,7 @@ function gather<T>(
   targets: readonly { nodeId: string }[],
   groups: readonly QuorumGroup[],
   deadlineMs: number,
-  operation: (nodeId: string) => Promise<T>,
+  operation: ReplicaOperation<T>,
   hedgeAfterMs: number | undefined,
 ): Promise<QuorumResult<T>> {
   return new Promise((resolve, reject) => {
@@ -146,10 +156,10 @@ function gather<T>(
     const settleIfDoomed = () => {
       if (doomed() && replies.length + failed.length === contacted) finish(() => reject(insufficient()));
     };
-    const contact = (target: { nodeId: string }) => {
+    const contact = (target: { nodeId: string }, reason?: AskReason) => {
       contacted++;
       if (first.counts(target.nodeId)) contactedCounting++;
-      started(operation, target.nodeId).then(
+      started(operation, target.nodeId, reason).then(
         (value) => {
           replies.push({ nodeId: target.nodeId, value });
           for (const tally of tallies) if (tally.group.counts(target.nodeId) && ++tally.counted === tally.group.needed) short--;
@@ -161,7 +171,7 @@ function gather<T>(
           failed.push(target.nodeId);
           for (const tally of tallies) if (tally.group.counts(target.nodeId)) tally.failed++;
           // A failed replica is replaced by the next target not yet contacted, if one can still help.
-          if (!settled && !doomed() && contacted < targets.length) contact(targets[contacted]!);
+          if (!settled && !doomed() && contacted < targets.length) contact(targets[contacted]!, 'replacement');
           settleIfDoomed();
         },
       );
@@ -174,7 +184,7 @@ function gather<T>(
     }
     while (!settled && contactedCounting < first.needed && contacted < targets.length) contact(targets[contacted]!);
     hedge = setTimeout(() => {
-      while (!settled && contacted < targets.length) contact(targets[contacted]!);
+      while (!settled && contacted < targets.length) contact(targets[contacted]!, 'hedge');
     }, hedgeAfterMs);
   });
 }
@@ -186,9 +196,9 @@ function insufficientIn(tallies: readonly Tally[]): SwarmError {
 }
 
 /** An operation that throws at once (no connection to that replica) counts as that replica failing. */
-function started<T>(operation: (nodeId: string) => Promise<T>, nodeId: string): Promise<T> {
+function started<T>(operation: ReplicaOperation<T>, nodeId: string, reason: AskReason | undefined): Promise<T> {
   try {
-    return operation(nodeId);
+    return operation(nodeId, reason);
   } catch (error) {
     return Promise.reject(error);
   }

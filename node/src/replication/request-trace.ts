@@ -11,7 +11,7 @@
 import type { StoredRecord } from '../storage';
 import { isTombstone } from '../storage';
 import type { ReplicaTarget } from './placement';
-import type { QuorumGroup } from './quorum';
+import type { AskReason, QuorumGroup } from './quorum';
 import type { ReplicaWriteAck, ReplicaWriteOptions } from './replica';
 
 /** Steps kept per trace: a write re-versioned WRITE_ATTEMPTS_MAX times over N replicas stays far below. */
@@ -31,7 +31,7 @@ export interface TracedTarget {
 export type TraceStep =
   | { readonly atMs: number; readonly step: 'placement'; readonly purpose: 'read' | 'write'; readonly replicas: readonly TracedTarget[]; readonly needed: number; readonly jointQuorums?: readonly number[] }
   | { readonly atMs: number; readonly step: 'version'; readonly version: string; readonly above?: string }
-  | { readonly atMs: number; readonly step: 'ask'; readonly nodeId: string; readonly request: 'read' | 'write'; readonly hintFor?: string }
+  | { readonly atMs: number; readonly step: 'ask'; readonly nodeId: string; readonly request: 'read' | 'write'; readonly hintFor?: string; readonly reason?: AskReason }
   | { readonly atMs: number; readonly step: 'reply'; readonly nodeId: string; readonly version: string | null; readonly deleted?: true }
   | { readonly atMs: number; readonly step: 'ack'; readonly nodeId: string; readonly applied: boolean; readonly version: string }
   | { readonly atMs: number; readonly step: 'fail'; readonly nodeId: string; readonly error: string; readonly message: string }
@@ -83,9 +83,9 @@ export class RequestTrace {
     this.#push({ step: 'version', version, ...(above === undefined ? {} : { above }) });
   }
 
-  /** A replica read, with the ask and its outcome recorded. */
-  read(nodeId: string, read: () => Promise<StoredRecord | undefined>): Promise<StoredRecord | undefined> {
-    return this.#follow(nodeId, { step: 'ask', nodeId, request: 'read' }, read, (record) => ({
+  /** A replica read, with the ask (and why, when it was not asked from the start) and its outcome recorded. */
+  read(nodeId: string, reason: AskReason | undefined, read: () => Promise<StoredRecord | undefined>): Promise<StoredRecord | undefined> {
+    return this.#follow(nodeId, { step: 'ask', nodeId, request: 'read', ...(reason === undefined ? {} : { reason }) }, read, (record) => ({
       step: 'reply',
       nodeId,
       version: record?.version ?? null,
