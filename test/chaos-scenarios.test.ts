@@ -3,7 +3,8 @@
 // written for `swarmkv up`'s cluster (members node-7070..node-7072 at http://127.0.0.1:7070..7072);
 // the test maps those names and URLs onto its own cluster's (n1..n3 on the test network) and nothing
 // else. While a scenario runs, the test watches what a learner is told to watch: membership on the
-// other side, hints and convergence after the heal, last-writer-wins under skew, and every member's
+// other side, hints and convergence after the heal, last-writer-wins under skew, what a slow link does
+// to a request's trace and to the failure detector, and every member's
 // chaos events labelled with the scenario's --run. Then `swarmkv chaos plan` output is replayed too,
 // and `swarmkv check` replays the partition under its client workload and judges what the clients saw.
 
@@ -142,6 +143,34 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('chaos scenarios replayed by swarmkv run'
     const kinds = (await chaosEvents(cluster(), n3)).filter((event) => event.run === 'pause-past-failure-detector').map((event) => event.kind);
     expect(kinds).toEqual(['pause', 'resume']);
     expect(result.stdout).toMatch(/pause for 8s \(run pause-past-failure-detector\)/);
+  }), TEST_MS);
+
+  test('a slow link: a quorum write does not wait for the slow member, a write at all does, the slow node hedges its read; past the probe timeout members suspect each other', () => withScratch(async () => {
+    const [n1, n2, n3] = cluster().nodes as [ClusterNode, ClusterNode, ClusterNode];
+    await settled(cluster());
+    verdicts.length = 0;
+    const result = await runScript(scratch, 'slow.txt', mappedScenario(cluster(), 'slow-link.txt'), [n1.url]);
+    expect(result.code).toBe(0);
+    // The scenario's three traced requests, on stderr: a quorum write, a write at all, a read through the slow node.
+    const traces = result.stderr.split('trace: coordinated by ').slice(1);
+    expect(traces).toHaveLength(3);
+    const tookMs = (trace: string) => Number(/answered in ([\d.]+) ms/.exec(trace)?.[1]);
+    // 75 ms each way: a round trip to the slow member takes at least 150 ms.
+    const roundTripMs = 150;
+    expect(traces[0]).toContain(`not waited for (still in flight when answered): ${n3.name}`);
+    expect(tookMs(traces[0]!)).toBeLessThan(roundTripMs);
+    expect(traces[1]).toMatch(new RegExp(`← ${n3.name}  stored it`));
+    expect(tookMs(traces[1]!)).toBeGreaterThanOrEqual(roundTripMs);
+    expect(traces[2]!.startsWith(n3.name)).toBe(true);
+    expect(traces[2]).toContain('read (a hedge: the replicas asked first were slow)');
+    expect(tookMs(traces[2]!)).toBeGreaterThanOrEqual(roundTripMs);
+    // 250 ms each way is past the lan profile's probe timeout (350 ms a round trip): n3 is suspected.
+    expect(verdicts.some((verdict) => verdict.subject === n3.name && verdict.state === 'suspect')).toBe(true);
+    for (const node of [n1, n2, n3]) {
+      const kinds = (await chaosEvents(cluster(), node)).filter((event) => event.run === 'slow-link').map((event) => event.kind);
+      expect(kinds).toEqual(['delay', 'delay', 'heal']);
+    }
+    await cluster().waitFor(() => cluster().allSeeAllAlive(), CONVERGENCE_MS_MAX, 'every member alive after the slow link healed');
   }), TEST_MS);
 
   test('a planned scenario replays: every fault it chose reaches its member, labelled with the run', () => withScratch(async () => {
