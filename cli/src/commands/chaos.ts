@@ -93,7 +93,7 @@ export const chaosCommand = defineCommand({
 
 withHelp(chaosCommand, {
   group: 'cluster',
-  summary: 'Inject faults (partition, delay, pause, skew, kill) and plan scenarios',
+  summary: 'Inject faults: partition, delay, pause, skew, kill; plan runs',
   examples: ['swarmkv chaos status', 'swarmkv chaos partition n1,n2 / n3 --duration 30s', 'swarmkv chaos plan --seed 7 --duration 60s > scenario.txt && swarmkv run scenario.txt'],
   ...connectionHelp,
 });
