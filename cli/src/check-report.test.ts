@@ -4,6 +4,7 @@
 
 import { describe, expect, test } from 'bun:test';
 import { analyzeData, analyzeReads, type FinalState } from './checker';
+import { answerTimes, answerTimesByMember } from './answer-times';
 import { checkExitCode, summaryJson, summaryLines, tickLine } from './check-report';
 import type { CheckPlan, CheckResult } from './check-run';
 import { CheckWorkload, emptyTally } from './check-workload';
@@ -60,5 +61,23 @@ describe('the tick line', () => {
     const tally = new Map([['n1', { ...emptyTally(), ok: 33 }], ['n3', { ...emptyTally(), ok: 2, refused: 20, timeout: 1 }]]);
     expect(tickLine(['n1', 'n3'], tally, new Map([['n3', 2]]))).toMatch(/^\d\d:\d\d:\d\d {2}n1 33 ok · n3 2 ok, 20 refused, 1 timed out, 2 waiting$/);
     expect(tickLine(['n1', 'n3'], new Map(), new Map([['n3', 2]]))).toMatch(/n1 nothing sent · n3 nothing answered, 2 waiting$/);
+  });
+
+  test('says how long each member took to answer: the median, and the p99 when the tail is far from it', () => {
+    const tally = new Map([['n1', { ...emptyTally(), ok: 3 }], ['n3', { ...emptyTally(), ok: 4 }]]);
+    const answered = new Map([['n1', [2.1, 1.9, 2.4]], ['n3', [151, 152, 153, 1_204]]]);
+    expect(tickLine(['n1', 'n3'], tally, new Map(), answered)).toMatch(/ {2}n1 3 ok \(2\.1 ms median\) · n3 4 ok \(152 ms median, 1204 ms p99\)$/);
+  });
+});
+
+describe('answer times over a run', () => {
+  test('by member, from the history: refusals count, timeouts and unreachable members do not', () => {
+    const result = resultWith('new');
+    const history = result.workload.history;
+    history.complete(history.invoke({ client: 'c1', kind: 'get', key: 'k', consistency: 'quorum', coordinator: 'n3' }, 100), 'failed', { status: 503, error: '503 insufficient_replicas' }, 400);
+    history.complete(history.invoke({ client: 'c1', kind: 'get', key: 'k', consistency: 'quorum', coordinator: 'n3' }, 500), 'timeout', { error: 'TimeoutError' }, 5500);
+    history.complete(history.invoke({ client: 'c1', kind: 'get', key: 'k', consistency: 'quorum', coordinator: 'n3' }, 600), 'failed', { error: 'ECONNREFUSED' }, 601);
+    expect(answerTimesByMember(history.ops)).toEqual(new Map([['n3', { answered: 2, medianMs: 10, p99Ms: 300 }], ['n1', { answered: 2, medianMs: 10, p99Ms: 10 }]]));
+    expect(answerTimes([])).toBeUndefined();
   });
 });

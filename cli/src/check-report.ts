@@ -7,6 +7,7 @@ import type { Op, Violation } from './checker';
 import type { CheckResult } from './check-run';
 import { emptyTally, type NodeTally } from './check-workload';
 import { count } from './amounts';
+import { answerTimes, answerTimesByMember, formatMs, type AnswerTimes } from './answer-times';
 import { exitCodes } from './exit-codes';
 import { quoteForTerminal } from './terminal-text';
 
@@ -20,9 +21,16 @@ function clockTime(monotonicMs: number): string {
   return new Date(wallClockOffsetMs + monotonicMs).toISOString().slice(11, 23);
 }
 
-function tallyWords(tally: NodeTally | undefined, waiting = 0): string {
+/** `2.1 ms median`, or `152 ms median, 1,204 ms p99` when the tail is far from it (over twice, and 10 ms more). */
+function timesWords(times: AnswerTimes | undefined): string {
+  if (times === undefined) return '';
+  const tail = times.p99Ms > 2 * times.medianMs && times.p99Ms - times.medianMs > 10 ? `, ${formatMs(times.p99Ms)} p99` : '';
+  return ` (${formatMs(times.medianMs)} median${tail})`;
+}
+
+function tallyWords(tally: NodeTally | undefined, waiting = 0, times?: AnswerTimes): string {
   if (tally === undefined) return waiting > 0 ? `nothing answered, ${count(waiting)} waiting` : 'nothing sent';
-  const parts = [`${count(tally.ok)} ok`];
+  const parts = [`${count(tally.ok)} ok${timesWords(times)}`];
   if (tally.refused > 0) parts.push(`${count(tally.refused)} refused`);
   if (tally.timeout > 0) parts.push(`${count(tally.timeout)} timed out`);
   if (tally.unreachable > 0) parts.push(`${count(tally.unreachable)} unreachable`);
@@ -30,9 +38,13 @@ function tallyWords(tally: NodeTally | undefined, waiting = 0): string {
   return parts.join(', ');
 }
 
-/** `02:10:05  node-7070 33 ok · node-7071 28 ok, 5 refused · node-7072 nothing answered, 3 waiting` for one interval. */
-export function tickLine(names: readonly string[], tally: ReadonlyMap<string, NodeTally>, waiting: ReadonlyMap<string, number>): string {
-  return `${clockTime(performance.now()).slice(0, 8)}  ${names.map((name) => `${quoteForTerminal(name)} ${tallyWords(tally.get(name), waiting.get(name))}`).join(' · ')}`;
+/**
+ * `02:10:05  node-7070 33 ok (2.1 ms median) · node-7071 28 ok (1.8 ms median), 5 refused · node-7072
+ * nothing answered, 3 waiting` for one interval; the answer times count refusals too.
+ */
+export function tickLine(names: readonly string[], tally: ReadonlyMap<string, NodeTally>, waiting: ReadonlyMap<string, number>, answeredMs: ReadonlyMap<string, readonly number[]> = new Map()): string {
+  const words = (name: string) => tallyWords(tally.get(name), waiting.get(name), answerTimes(answeredMs.get(name) ?? []));
+  return `${clockTime(performance.now()).slice(0, 8)}  ${names.map((name) => `${quoteForTerminal(name)} ${words(name)}`).join(' · ')}`;
 }
 
 /** How an operation ended, and when: `acknowledged 02:10:04.123`, `refused (503) 02:10:04.123`. */
@@ -91,11 +103,12 @@ function operationLines(result: CheckResult): string[] {
   const totals = [...result.workload.totals().values()].reduce((sum, tally) => ({ ok: sum.ok + tally.ok, refused: sum.refused + tally.refused, timeout: sum.timeout + tally.timeout, unreachable: sum.unreachable + tally.unreachable }), emptyTally());
   const refusals = [...result.workload.refusals].sort((a, b) => b[1] - a[1]).map(([reason, times]) => `${count(times)} × ${reason}`).join(', ');
   const oneShare = Math.round(result.plan.oneShare * 100);
+  const times = answerTimesByMember(ops);
   return [
     `check ${result.runId}: ${count(ops.length)} operations (${byKind('put')} PUT, ${byKind('delete')} DELETE, ${byKind('get')} GET; ${oneShare}% at one, the rest at quorum) from ${result.plan.clients} clients in ${(result.loadMs / 1000).toFixed(1)} s${result.interrupted ? ', stopped by Ctrl-C' : ''}`,
     `  seed ${result.plan.seed}; keys ${quoteForTerminal(result.keyPrefix)}k00000.. (swarmkv ls --prefix ${quoteForTerminal(result.keyPrefix)})`,
     `  answered: ${count(totals.ok)} ok, ${count(totals.refused)} refused${refusals === '' ? '' : ` (${refusals})`}, ${count(totals.timeout)} timed out, ${count(totals.unreachable)} unreachable`,
-    `  by member: ${result.targets.map((target) => `${quoteForTerminal(target.name)} ${tallyWords(result.workload.totals().get(target.name))}`).join(' · ')}`,
+    `  by member: ${result.targets.map((target) => `${quoteForTerminal(target.name)} ${tallyWords(result.workload.totals().get(target.name), 0, times.get(target.name))}`).join(' · ')}`,
     ...(result.plan.script === undefined ? [] : [`  scenario ${quoteForTerminal(result.plan.script.name)}: ${result.scriptExitCode === 0 ? (result.interrupted ? 'stopped by Ctrl-C' : 'ran through') : `a line failed with exit code ${result.scriptExitCode} (above), and the scenario stopped there`}`]),
   ];
 }
@@ -156,6 +169,7 @@ function violationJson(result: CheckResult, violation: Violation): Record<string
 /** The whole result for --json: counts, and every violation with the operations behind it. */
 export function summaryJson(result: CheckResult): unknown {
   const { data, reads } = result;
+  const times = answerTimesByMember(result.workload.history.ops);
   return {
     runId: result.runId,
     seed: result.plan.seed,
@@ -165,7 +179,7 @@ export function summaryJson(result: CheckResult): unknown {
     interrupted: result.interrupted,
     scriptExitCode: result.plan.script === undefined ? null : result.scriptExitCode,
     operations: result.workload.history.counts(),
-    byMember: Object.fromEntries(result.workload.totals()),
+    byMember: Object.fromEntries([...result.workload.totals()].map(([name, tally]) => [name, { ...tally, answerTimes: times.get(name) ?? null }])),
     refusals: Object.fromEntries(result.workload.refusals),
     finalReads: { keys: result.finalReads.keys, unread: result.finalReads.unread },
     acknowledgedQuorumPuts: data.acknowledgedQuorumPuts,

@@ -37,7 +37,7 @@ export interface CheckIo {
   /** The members about to be loaded, in the order the ticks name them. */
   readonly started: (targets: readonly CheckTarget[]) => void;
   /** What each member's operations came to in the last interval, and how many wait for an answer now. */
-  readonly tick: (tally: ReadonlyMap<string, NodeTally>, waiting: ReadonlyMap<string, number>) => void;
+  readonly tick: (tally: ReadonlyMap<string, NodeTally>, waiting: ReadonlyMap<string, number>, answeredMs: ReadonlyMap<string, readonly number[]>) => void;
   /** A line about the check's own progress. */
   readonly note: (line: string) => void;
   readonly stopRequested: () => boolean;
@@ -88,7 +88,7 @@ export async function runCheck(plan: CheckPlan, io: CheckIo): Promise<CheckResul
   io.started(targets);
   const startedMs = performance.now();
   workload.start();
-  const ticker = setInterval(() => io.tick(workload.takeTally(), workload.waiting()), CHECK_PROGRESS_INTERVAL_MS);
+  const ticker = setInterval(() => io.tick(workload.takeTally(), workload.waiting(), workload.takeAnswerTimes()), CHECK_PROGRESS_INTERVAL_MS);
   let scriptExitCode = 0;
   try {
     // A scenario runs to its end even once the history is full: its last lines heal what it broke.

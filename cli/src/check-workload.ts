@@ -7,6 +7,7 @@
 
 import { SeededRandom } from '../../node/src';
 import { CLIENT_TIMEOUT_MS, drawOperation, History, UNREACHABLE_BACKOFF_MS } from './checker';
+import { answerTimeMs } from './answer-times';
 import { exchange } from './http-exchange';
 import { keyPath } from './node-client';
 
@@ -67,6 +68,8 @@ export class CheckWorkload {
   #tally = new Map<string, NodeTally>();
   readonly #totals = new Map<string, NodeTally>();
   readonly #waiting = new Map<string, number>();
+  /** How long each member's answers took since the last takeAnswerTimes(), by member name. */
+  #answeredMs = new Map<string, number[]>();
   #running = false;
   #resolveCapped!: () => void;
   /** Resolves once the history holds CHECK_OPERATIONS_MAX operations: the clients stop there. */
@@ -97,6 +100,13 @@ export class CheckWorkload {
   /** Operations sent to each member and not answered yet (a paused member's pile up here), by member name. */
   waiting(): ReadonlyMap<string, number> {
     return this.#waiting;
+  }
+
+  /** How long each member's answers took since the last call, in ms, by member name. */
+  takeAnswerTimes(): Map<string, number[]> {
+    const answered = this.#answeredMs;
+    this.#answeredMs = new Map();
+    return answered;
   }
 
   /** What each member's operations came to since the last call, by member name. */
@@ -136,6 +146,8 @@ export class CheckWorkload {
       if (refusal !== undefined) this.refusals.set(refusal, (this.refusals.get(refusal) ?? 0) + 1);
       this.history.complete(op, acknowledged ? 'ok' : 'failed', { status: answer.status, ...(readValue === undefined ? {} : { readValue }), ...(refusal === undefined ? {} : { error: refusal }) });
       this.#count(target.name, acknowledged ? 'ok' : 'refused');
+      const takenMs = answerTimeMs(op);
+      if (takenMs !== undefined) this.#answeredMs.set(target.name, (this.#answeredMs.get(target.name) ?? []).concat(takenMs));
       return true;
     } catch (error) {
       const timedOut = (error as Error).name === 'TimeoutError';

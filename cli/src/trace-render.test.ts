@@ -17,7 +17,7 @@ describe('renderTrace', () => {
       stepsDropped: 0,
       inFlight: [B],
       steps: [
-        { atMs: 0.4, step: 'placement', purpose: 'write', needed: 2, replicas: [{ nodeId: A, counts: true }, { nodeId: B, standInFor: C, counts: false }] },
+        { atMs: 0.4, step: 'placement', purpose: 'write', needed: 2, replicas: [{ nodeId: A, counts: true }, { nodeId: B, standInFor: C, counts: false, slow: true }] },
         { atMs: 0.41, step: 'version', version: V1 },
         { atMs: 0.5, step: 'ask', nodeId: A, request: 'write' },
         { atMs: 0.6, step: 'ask', nodeId: B, request: 'write', hintFor: C },
@@ -27,7 +27,7 @@ describe('renderTrace', () => {
     };
     expect(renderTrace(trace).split('\n')).toEqual([
       'trace: coordinated by n1, answered in 12.50 ms',
-      '   0.40 ms  write replicas, in preference order: n1, n2 (stand-in for n3, not counted); 2 needed',
+      '   0.40 ms  write replicas, in preference order: n1, n2 (stand-in for n3, not counted, slow lately: asked last); 2 needed',
       `   0.41 ms  new version ${V1}`,
       '   0.50 ms  → n1  write',
       '   0.60 ms  → n2  write as a hint for n3',

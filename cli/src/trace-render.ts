@@ -60,6 +60,7 @@ function describeTarget(replica: TracedTarget, name: (nodeId: string) => string)
     ...(replica.standInFor === undefined ? [] : [`stand-in for ${name(replica.standInFor)}`]),
     ...(replica.pending === true ? ['joining'] : []),
     ...(replica.counts ? [] : ['not counted']),
+    ...(replica.slow === true ? ['slow lately: asked last'] : []),
   ];
   return notes.length === 0 ? name(replica.nodeId) : `${name(replica.nodeId)} (${notes.join(', ')})`;
 }

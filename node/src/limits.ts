@@ -109,6 +109,19 @@ export const REPLICA_QUORUM_DEADLINE_MS = 1500;
  */
 export const READ_HEDGE_DELAY_MS = 100;
 /**
+ * A replica a read asks last, after the others that count (replica-latency.ts): one whose answers lately
+ * took at least this long on average, and SLOW_REPLICA_FACTOR times the fastest other replica's. 20 ms
+ * is far above an answer's few milliseconds at rest, and a fifth of the hedge delay that such a replica
+ * would otherwise make reads wait; below it, ring order spreads reads better than a few milliseconds save.
+ */
+export const SLOW_REPLICA_MS_MIN = 20;
+export const SLOW_REPLICA_FACTOR = 4;
+/**
+ * A replica's average answer time is forgotten this long after its last answer: a replica reads skip
+ * gets no new samples from them (writes still feed it), so after this it is tried in ring order again.
+ */
+export const REPLICA_LATENCY_STALE_MS = 10_000;
+/**
  * A blind write that finds a newer version on a replica (a concurrent write, or a coordinator whose
  * clock lags) is re-versioned above it and sent again, at most this many times in all.
  */

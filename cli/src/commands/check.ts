@@ -75,7 +75,7 @@ export const checkCommand = defineCommand({
     let names: string[] = [];
     try {
       const result = await runCheck(plan, {
-        tick: (tally, waiting) => process.stderr.write(`${tickLine(names, tally, waiting)}\n`),
+        tick: (tally, waiting, answeredMs) => process.stderr.write(`${tickLine(names, tally, waiting, answeredMs)}\n`),
         note: (line) => process.stderr.write(`${line}\n`),
         started: (targets) => {
           names = targets.map((target) => target.name);

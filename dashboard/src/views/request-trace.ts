@@ -21,7 +21,7 @@ const ASK_REASONS = { hedge: 'hedge: the first ones were slow', replacement: 'in
 function cellsOf(step: TraceStep, nameOf: NameOf): [node: string, detail: string] {
   switch (step.step) {
     case 'placement': {
-      const replicas = step.replicas.map((replica) => `${nameOf(replica.nodeId)}${replica.standInFor === undefined ? '' : ` (stand-in for ${nameOf(replica.standInFor)})`}${replica.pending === true ? ' (joining)' : ''}${replica.counts ? '' : ' (not counted)'}`);
+      const replicas = step.replicas.map((replica) => `${nameOf(replica.nodeId)}${replica.standInFor === undefined ? '' : ` (stand-in for ${nameOf(replica.standInFor)})`}${replica.pending === true ? ' (joining)' : ''}${replica.counts ? '' : ' (not counted)'}${replica.slow === true ? ' (slow lately: asked last)' : ''}`);
       return ['', `${step.purpose}: ${replicas.join(', ')}; ${step.needed} needed${step.jointQuorums === undefined ? '' : `, and ${step.jointQuorums.join(', ')} in the changing ring`}`];
     }
     case 'version':

@@ -1,9 +1,11 @@
 // How the coordinator reaches each node's store: its own directly, a peer's through the transport when
 // there is an authenticated connection to it, or when membership says the peer is alive (the
-// connection is then awaited, within the quorum deadline). One RemoteReplica per peer, made on first use.
+// connection is then awaited, within the quorum deadline). One RemoteReplica per peer, made on first use;
+// their answers' times tell which peers answer slowly (replica-latency.ts).
 
 import type { ReplicaDirectory } from './placement';
 import { RemoteReplica, type PeerConnections, type ReplicaRequester } from './remote-replica';
+import { ReplicaLatencies } from './replica-latency';
 import type { BatchReplica, BatchReplicaDirectory, Replica } from './replica';
 import { RemoteBatchReplica } from './replica-batch';
 
@@ -25,6 +27,7 @@ export class ClusterDirectory implements ReplicaDirectory, BatchReplicaDirectory
   readonly #liveness: PeerLiveness;
   readonly #remotes = new Map<string, RemoteReplica>();
   readonly #batchRemotes = new Map<string, RemoteBatchReplica>();
+  readonly #latencies = new ReplicaLatencies();
 
   constructor(local: Replica & BatchReplica, rpc: ReplicaRequester, connections: PeerConnections, liveness: PeerLiveness) {
     this.#local = local;
@@ -38,7 +41,7 @@ export class ClusterDirectory implements ReplicaDirectory, BatchReplicaDirectory
     if (!this.#reachable(nodeId)) return undefined;
     let remote = this.#remotes.get(nodeId);
     if (remote === undefined) {
-      remote = new RemoteReplica(nodeId, this.#rpc, this.#connections);
+      remote = new RemoteReplica(nodeId, this.#rpc, this.#connections, undefined, this.#latencies);
       this.#remotes.set(nodeId, remote);
     }
     return remote;
@@ -55,6 +58,10 @@ export class ClusterDirectory implements ReplicaDirectory, BatchReplicaDirectory
     return remote;
   }
 
+  answersSlowly(nodeId: string, among: readonly { readonly nodeId: string }[]): boolean {
+    return this.#latencies.slowAmong(nodeId, among);
+  }
+
   #reachable(nodeId: string): boolean {
     return !this.#liveness.isDown(nodeId) && (this.#connections.isConnected(nodeId) || this.#liveness.isHealthy(nodeId));
   }
@@ -63,5 +70,6 @@ export class ClusterDirectory implements ReplicaDirectory, BatchReplicaDirectory
   forget(nodeId: string): void {
     this.#remotes.delete(nodeId);
     this.#batchRemotes.delete(nodeId);
+    this.#latencies.forget(nodeId);
   }
 }

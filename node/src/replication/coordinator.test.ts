@@ -18,6 +18,12 @@ class FakeCluster {
   readonly replicas = new Map(NODES.map((id) => [id, new LocalReplica(id, this.stores.get(id)!)]));
   readonly down = new Set<string>();
   readonly hanging = new Set<string>();
+  /** Replicas the directory says answer slowly (ReplicaLatencies decides it in a real cluster). */
+  readonly slow = new Set<string>();
+
+  answersSlowly(nodeId: string): boolean {
+    return this.slow.has(nodeId);
+  }
 
   replica(nodeId: string): Replica | undefined {
     if (this.down.has(nodeId)) return undefined;
@@ -350,6 +356,22 @@ describe('reads ask only the replicas they need', () => {
     const read = await coordinator.get('hedged');
     expect(read.replicas.sort()).toEqual([A, C]);
     expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  test('a replica that answers slowly is asked after the others: no hedge wait, and the trace says why', async () => {
+    await coordinator.put('slow', '1', 'all');
+    // B comes first in ring order after A itself; hanging, it would hold the read for the hedge delay.
+    cluster.hanging.add(B);
+    cluster.slow.add(B);
+    const trace = new RequestTrace(A);
+    const started = performance.now();
+    const read = await coordinator.get('slow', 'quorum', trace);
+    expect(performance.now() - started).toBeLessThan(50);
+    expect(read.replicas.sort()).toEqual([A, C]);
+    const steps = trace.report().steps;
+    expect(steps.filter((step) => step.step === 'ask').map((step) => (step.step === 'ask' ? step.nodeId : ''))).toEqual([A, C]);
+    const placement = steps.find((step) => step.step === 'placement');
+    expect(placement?.step === 'placement' ? placement.replicas.map((replica) => [replica.nodeId, replica.slow ?? false]) : []).toEqual([[A, false], [B, true], [C, false]]);
   });
 
   test('a quorum read after a quorum write that missed this node still sees it (W + R > N)', async () => {

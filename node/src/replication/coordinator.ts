@@ -181,12 +181,15 @@ export class Coordinator {
       trace?.placed('read', targets, [{ counts: (nodeId) => nodeId === self, needed: 1 }]);
       return { result: await this.#readOne(self, read, trace), replicas: [self] };
     }
-    // Only R replicas are asked, this node's own store first: the others are asked on a failure or
-    // after READ_HEDGE_DELAY_MS (see gatherNeeded), so R, not N, sets what a read costs the cluster.
+    // Only R replicas are asked, this node's own store first, one that answers slowly last: the others
+    // are asked on a failure or after READ_HEDGE_DELAY_MS (see gatherNeeded), so R, not N, sets what a
+    // read costs the cluster.
     const counts = countsToward(consistency, targets);
     const needed = requiredAcks(consistency, targets.length);
-    trace?.placed('read', targets, [{ counts, needed }]);
-    const { replies } = await gatherNeeded(readOrder(targets, self, counts), needed, REPLICA_QUORUM_DEADLINE_MS, read, {
+    const directory = this.#deps.directory;
+    const slow = (nodeId: string) => nodeId !== self && directory.answersSlowly?.(nodeId, targets) === true;
+    trace?.placed('read', targets, [{ counts, needed }], slow);
+    const { replies } = await gatherNeeded(readOrder(targets, self, counts, slow), needed, REPLICA_QUORUM_DEADLINE_MS, read, {
       counts,
       hedgeAfterMs: READ_HEDGE_DELAY_MS,
     });
@@ -289,14 +292,18 @@ function newerVersionSeen(record: StoredRecord, replies: Reply<ReplicaWriteAck>[
 
 /**
  * The order a read asks replicas in: this node's own store first (no network, no codec), then the other
- * replicas that count toward the quorum, then those that do not (stand-ins at `quorum` and `all`), so
- * that the first R asked can make the quorum and a failed one is replaced by one that counts.
+ * replicas that count toward the quorum, those answering slowly last of them (replica-latency.ts),
+ * then those that do not count (stand-ins at `quorum` and `all`), so that the first R asked can make
+ * the quorum and a failed one is replaced by one that counts.
  */
-function readOrder(targets: readonly ReplicaTarget[], self: string, counts: (nodeId: string) => boolean): ReplicaTarget[] {
-  // Three passes, not a sort: a read's handful of targets, and Array#sort allocates a work array per call.
+function readOrder(targets: readonly ReplicaTarget[], self: string, counts: (nodeId: string) => boolean, slow: (nodeId: string) => boolean): ReplicaTarget[] {
+  // Passes, not a sort: a read's handful of targets, and Array#sort allocates a work array per call.
+  // `slow` is cheap when nothing is slow (replica-latency.ts): asking it twice beats a second array.
   const ordered: ReplicaTarget[] = [];
+  const other = (target: ReplicaTarget) => target.nodeId !== self && counts(target.nodeId);
   for (const target of targets) if (target.nodeId === self && counts(target.nodeId)) ordered.push(target);
-  for (const target of targets) if (target.nodeId !== self && counts(target.nodeId)) ordered.push(target);
+  for (const target of targets) if (other(target) && !slow(target.nodeId)) ordered.push(target);
+  for (const target of targets) if (other(target) && slow(target.nodeId)) ordered.push(target);
   for (const target of targets) if (!counts(target.nodeId)) ordered.push(target);
   return ordered;
 }

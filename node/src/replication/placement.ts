@@ -94,6 +94,8 @@ export function placementThrough(current: () => Placement): Placement {
 export interface ReplicaDirectory {
   /** How to reach a node's store; undefined when there is no way to right now. */
   replica(nodeId: string): Replica | undefined;
+  /** Whether this node's store has lately answered clearly slower than the fastest of `among` (replica-latency.ts). */
+  answersSlowly?(nodeId: string, among: readonly { readonly nodeId: string }[]): boolean;
 }
 
 /** A standalone node: every key lives here and only here. */

@@ -7,6 +7,7 @@ import { REPLICA_QUORUM_DEADLINE_MS } from '../limits';
 import type { ScanOptions, ScanPage, StoredRecord } from '../storage';
 import type { PeerMessage } from '../transport';
 import type { Replica, ReplicaWriteAck, ReplicaWriteOptions } from './replica';
+import type { ReplicaLatencies } from './replica-latency';
 import { recordFromWire, recordOnWire, replicaRecord, replicaScanPage, replicaWriteAck, type ReplicaReadMessage, type ReplicaScanMessage, type ReplicaWriteMessage } from './replica-messages';
 
 /** The part of transport's Rpc a remote replica needs. */
@@ -31,12 +32,15 @@ export class RemoteReplica implements Replica {
   readonly #rpc: ReplicaRequester;
   readonly #connections: PeerConnections;
   readonly #timeoutMs: number;
+  /** Where the answers' times go, for reads to ask slow replicas last (the coordinator's replicas only). */
+  readonly #latencies: ReplicaLatencies | undefined;
 
-  constructor(nodeId: string, rpc: ReplicaRequester, connections: PeerConnections, timeoutMs = REPLICA_QUORUM_DEADLINE_MS) {
+  constructor(nodeId: string, rpc: ReplicaRequester, connections: PeerConnections, timeoutMs = REPLICA_QUORUM_DEADLINE_MS, latencies?: ReplicaLatencies) {
     this.nodeId = nodeId;
     this.#rpc = rpc;
     this.#connections = connections;
     this.#timeoutMs = timeoutMs;
+    this.#latencies = latencies;
   }
 
   /**
@@ -50,9 +54,20 @@ export class RemoteReplica implements Replica {
     if (!this.#connections.isConnected(this.nodeId) && !(await this.#connections.whenConnected(this.nodeId, this.#timeoutMs))) {
       throw new SwarmError('unavailable', `no connection to replica ${this.nodeId} within ${this.#timeoutMs} ms`);
     }
-    const remainingMs = Math.ceil(this.#timeoutMs - (performance.now() - startedMs));
+    const sentMs = performance.now();
+    const remainingMs = Math.ceil(this.#timeoutMs - (sentMs - startedMs));
     if (remainingMs <= 0) throw new SwarmError('unavailable', `no answer from replica ${this.nodeId} within ${this.#timeoutMs} ms`);
-    return this.#rpc.request(this.nodeId, body, { timeoutMs: remainingMs });
+    const latencies = this.#latencies;
+    if (latencies === undefined) return this.#rpc.request(this.nodeId, body, { timeoutMs: remainingMs });
+    try {
+      const answer = await this.#rpc.request(this.nodeId, body, { timeoutMs: remainingMs });
+      latencies.record(this.nodeId, performance.now() - sentMs);
+      return answer;
+    } catch (error) {
+      // A timeout is the slowest answer of all; a refusal or a lost connection says nothing about speed.
+      if (error instanceof SwarmError && error.details.reason === 'timeout') latencies.record(this.nodeId, performance.now() - sentMs);
+      throw error;
+    }
   }
 
   async read(key: string): Promise<StoredRecord | undefined> {

@@ -26,6 +26,8 @@ export interface TracedTarget {
   readonly pending?: true;
   /** Whether its answer counts toward the quorum (a stand-in's does not at `quorum` and `all`). */
   readonly counts: boolean;
+  /** A read asks it after the other replicas that count: it has lately answered clearly slower than they do. */
+  readonly slow?: true;
 }
 
 export type TraceStep =
@@ -67,13 +69,14 @@ export class RequestTrace {
   }
 
   /** The replicas chosen for a read or one write attempt, and how many answers the quorum needs. */
-  placed(purpose: 'read' | 'write', targets: readonly ReplicaTarget[], groups: readonly QuorumGroup[]): void {
+  placed(purpose: 'read' | 'write', targets: readonly ReplicaTarget[], groups: readonly QuorumGroup[], slow?: (nodeId: string) => boolean): void {
     const counts = groups[0]?.counts ?? (() => true);
     const replicas = targets.map((target): TracedTarget => ({
       nodeId: target.nodeId,
       ...(target.standInFor === undefined ? {} : { standInFor: target.standInFor }),
       ...(target.pending === true ? { pending: true as const } : {}),
       counts: counts(target.nodeId),
+      ...(slow?.(target.nodeId) === true ? { slow: true as const } : {}),
     }));
     const joint = groups.slice(1).map((group) => group.needed);
     this.#push({ step: 'placement', purpose, replicas, needed: groups[0]?.needed ?? 0, ...(joint.length === 0 ? {} : { jointQuorums: joint }) });
