@@ -145,34 +145,6 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('chaos scenarios replayed by swarmkv run'
     expect(result.stdout).toMatch(/pause for 8s \(run pause-past-failure-detector\)/);
   }), TEST_MS);
 
-  test('a slow link: a quorum write does not wait for the slow member, a write at all does, the slow node hedges its read; past the probe timeout members suspect each other', () => withScratch(async () => {
-    const [n1, n2, n3] = cluster().nodes as [ClusterNode, ClusterNode, ClusterNode];
-    await settled(cluster());
-    verdicts.length = 0;
-    const result = await runScript(scratch, 'slow.txt', mappedScenario(cluster(), 'slow-link.txt'), [n1.url]);
-    expect(result.code).toBe(0);
-    // The scenario's three traced requests, on stderr: a quorum write, a write at all, a read through the slow node.
-    const traces = result.stderr.split('trace: coordinated by ').slice(1);
-    expect(traces).toHaveLength(3);
-    const tookMs = (trace: string) => Number(/answered in ([\d.]+) ms/.exec(trace)?.[1]);
-    // 75 ms each way: a round trip to the slow member takes at least 150 ms.
-    const roundTripMs = 150;
-    expect(traces[0]).toContain(`not waited for (still in flight when answered): ${n3.name}`);
-    expect(tookMs(traces[0]!)).toBeLessThan(roundTripMs);
-    expect(traces[1]).toMatch(new RegExp(`← ${n3.name}  stored it`));
-    expect(tookMs(traces[1]!)).toBeGreaterThanOrEqual(roundTripMs);
-    expect(traces[2]!.startsWith(n3.name)).toBe(true);
-    expect(traces[2]).toContain('read (a hedge: the replicas asked first were slow)');
-    expect(tookMs(traces[2]!)).toBeGreaterThanOrEqual(roundTripMs);
-    // 250 ms each way is past the lan profile's probe timeout (350 ms a round trip): n3 is suspected.
-    expect(verdicts.some((verdict) => verdict.subject === n3.name && verdict.state === 'suspect')).toBe(true);
-    for (const node of [n1, n2, n3]) {
-      const kinds = (await chaosEvents(cluster(), node)).filter((event) => event.run === 'slow-link').map((event) => event.kind);
-      expect(kinds).toEqual(['delay', 'delay', 'heal']);
-    }
-    await cluster().waitFor(() => cluster().allSeeAllAlive(), CONVERGENCE_MS_MAX, 'every member alive after the slow link healed');
-  }), TEST_MS);
-
   test('a planned scenario replays: every fault it chose reaches its member, labelled with the run', () => withScratch(async () => {
     const [n1, n2, n3] = cluster().nodes as [ClusterNode, ClusterNode, ClusterNode];
     await settled(cluster());
@@ -207,8 +179,8 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('chaos scenarios replayed by swarmkv run'
     expect(report.reads.quorum).toBeGreaterThan(50);
     expect(report.staleReads.filter((stale) => stale.read.consistency !== 'one')).toEqual([]);
     expect(report).toMatchObject({ violations: 0, ok: true });
-    // The tick lines on stderr show the refusals as they happen, per member.
-    expect(result.stderr).toMatch(new RegExp(`${n3.name} \\d+ ok, \\d+ refused`));
+    // The tick lines on stderr show the refusals as they happen, per member, beside its answer times.
+    expect(result.stderr).toMatch(new RegExp(`${n3.name} \\d+ ok \\([\\d.]+ ms median[^)]*\\), \\d+ refused`));
     await cluster().waitFor(() => cluster().allSeeAllAlive(), CONVERGENCE_MS_MAX, 'every member alive after the checked partition');
   }), TEST_MS);
 
@@ -228,5 +200,35 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('chaos scenarios replayed by swarmkv run'
     }
     expect(((await cluster().request(n3, 'GET', '/chaos')).body as { clockOffsetMs: number }).clockOffsetMs).toBe(0);
     await cluster().waitFor(() => cluster().allSeeAllAlive(), CONVERGENCE_MS_MAX, 'every member alive after the skewed partition');
+  }), TEST_MS);
+
+  // Last: a member this slow leaves Lifeguard's local health scores raised for a while, and the stretched
+  // timings would slow the failure detection the tests after it rely on (docs/chaos.md).
+  test('a slow link: a quorum write does not wait for the slow member, a write at all does, the slow node hedges its read; past the probe timeout members suspect each other', () => withScratch(async () => {
+    const [n1, n2, n3] = cluster().nodes as [ClusterNode, ClusterNode, ClusterNode];
+    await settled(cluster());
+    verdicts.length = 0;
+    const result = await runScript(scratch, 'slow.txt', mappedScenario(cluster(), 'slow-link.txt'), [n1.url]);
+    expect(result.code).toBe(0);
+    // The scenario's three traced requests, on stderr: a quorum write, a write at all, a read through the slow node.
+    const traces = result.stderr.split('trace: coordinated by ').slice(1);
+    expect(traces).toHaveLength(3);
+    const tookMs = (trace: string) => Number(/answered in ([\d.]+) ms/.exec(trace)?.[1]);
+    // 75 ms each way: a round trip to the slow member takes at least 150 ms.
+    const roundTripMs = 150;
+    expect(traces[0]).toContain(`not waited for (still in flight when answered): ${n3.name}`);
+    expect(tookMs(traces[0]!)).toBeLessThan(roundTripMs);
+    expect(traces[1]).toMatch(new RegExp(`← ${n3.name}  stored it`));
+    expect(tookMs(traces[1]!)).toBeGreaterThanOrEqual(roundTripMs);
+    expect(traces[2]!.startsWith(n3.name)).toBe(true);
+    expect(traces[2]).toContain('read (a hedge: the replicas asked first were slow)');
+    expect(tookMs(traces[2]!)).toBeGreaterThanOrEqual(roundTripMs);
+    // 250 ms each way is past the lan profile's probe timeout (350 ms a round trip): n3 is suspected.
+    expect(verdicts.some((verdict) => verdict.subject === n3.name && verdict.state === 'suspect')).toBe(true);
+    for (const node of [n1, n2, n3]) {
+      const kinds = (await chaosEvents(cluster(), node)).filter((event) => event.run === 'slow-link').map((event) => event.kind);
+      expect(kinds).toEqual(['delay', 'delay', 'heal']);
+    }
+    await cluster().waitFor(() => cluster().allSeeAllAlive(), CONVERGENCE_MS_MAX, 'every member alive after the slow link healed');
   }), TEST_MS);
 });

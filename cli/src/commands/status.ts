@@ -66,11 +66,17 @@ export function clockRefusalLine(members: readonly MemberView[], clock: ClockVie
   return `${name} refuses writes: its clock is ${formatClockOffset(clock.offsetMs)} off its cluster's, beyond its --max-clock-offset-ms of ${clock.maxOffsetMs} ms (write through another node)`;
 }
 
+/** `1.2 ms`, `201 ms, asked last` (reads ask it after a key's other replicas), or `-` (itself, or not measured lately). */
+function answersWords(member: { readonly answerMs: number | null; readonly askedLast: boolean }): string {
+  if (member.answerMs === null) return '-';
+  return `${member.answerMs < 10 ? member.answerMs.toFixed(1) : Math.round(member.answerMs)} ms${member.askedLast ? ', asked last' : ''}`;
+}
+
 export const statusCommand = defineCommand({
   meta: {
     name: 'status',
     description:
-      'Show the cluster members as the node sees them: state, incarnation, heartbeat age, the keys and the hints for down replicas each holds (asked of every member; for keys, the gossiped count when it does not answer; "?" when there is none), and how far each one\'s clock is from the answering node\'s (for the answering node, from its cluster\'s: a node further than its --max-clock-offset-ms from most of its peers refuses writes).',
+      'Show the cluster members as the node sees them: state, incarnation, heartbeat age, the keys and the hints for down replicas each holds (asked of every member; for keys, the gossiped count when it does not answer; "?" when there is none), how far each one\'s clock is from the answering node\'s (for the answering node, from its cluster\'s: a node further than its --max-clock-offset-ms from most of its peers refuses writes), and how long each has lately taken to answer the answering node\'s replica requests ("asked last": its reads ask that member after a key\'s other replicas).',
   },
   args: { ...connectionArgs },
   async run({ args }) {
@@ -91,9 +97,10 @@ export const statusCommand = defineCommand({
       DEPARTED_STATES.has(member.state) ? '-' : (reports[index]!.liveKeys ?? member.keyCount ?? '?'),
       DEPARTED_STATES.has(member.state) ? '-' : (reports[index]!.pendingHints ?? '?'),
       DEPARTED_STATES.has(member.state) ? '-' : formatClockOffset(member.clockOffsetMs),
+      answersWords(member),
     ]);
-    printLine(renderTable(['name', 'node id', 'http', 'state', 'incarnation', 'heard', 'keys', 'hints', 'clock'], rows));
-    printLine(`${membersLine(members)} (* = the node answering; hints = writes held for down replicas; clock = offset from the answering node's clock, and its own from the cluster's)`);
+    printLine(renderTable(['name', 'node id', 'http', 'state', 'incarnation', 'heard', 'keys', 'hints', 'clock', 'answers'], rows));
+    printLine(`${membersLine(members)} (* = the node answering; hints = writes held for down replicas; clock = offset from the answering node's clock, and its own from the cluster's; answers = how long each took lately to answer the answering node's replica requests)`);
     const refusing = clockRefusalLine(members, clock ?? null);
     if (refusing !== undefined) printLine(refusing);
     const repair = await client.request('GET', '/cluster/repair');

@@ -34,6 +34,7 @@ function MemberRow({ member, backlog }: { member: MemberView; backlog: number | 
       <td class="number">${member.keyCount ?? '–'}</td>
       <td class="number" data-field="hint-backlog">${backlog ?? '–'}</td>
       <td class="number" data-field="clock-offset">${offset(member.clockOffsetMs)}</td>
+      <td class="number" data-field="answers" data-asked-last=${member.askedLast ? 'yes' : 'no'}>${member.answerMs === null ? '–' : `${member.answerMs < 10 ? member.answerMs.toFixed(1) : Math.round(member.answerMs)} ms${member.askedLast ? ', asked last' : ''}`}</td>
     </tr>
   `;
 }
@@ -58,7 +59,7 @@ export function MembersView({ poller }: { poller: ClusterPoller }) {
           <thead>
             <tr>
               <th scope="col">Name</th><th scope="col">Node id</th><th scope="col">HTTP address</th><th scope="col">State</th>
-              <th scope="col">Incarnation</th><th scope="col">Heard</th><th scope="col">Keys</th><th scope="col">Hint backlog</th><th scope="col">Clock</th>
+              <th scope="col">Incarnation</th><th scope="col">Heard</th><th scope="col">Keys</th><th scope="col">Hint backlog</th><th scope="col">Clock</th><th scope="col">Answers</th>
             </tr>
           </thead>
           <tbody>
@@ -66,7 +67,7 @@ export function MembersView({ poller }: { poller: ClusterPoller }) {
           </tbody>
         </table>
       </${Scrollable}>
-      <p class="note">Heard: time since the reading node last heard from the member. Hint backlog: writes other nodes hold for it until it is back. Clock: how far the member's clock is ahead (+) or behind (-) the reading node's, and the reading node's own from its cluster's; a node further off than its bound (--max-clock-offset-ms, 500 ms by default) from most of its peers refuses writes.</p>
+      <p class="note">Heard: time since the reading node last heard from the member. Hint backlog: writes other nodes hold for it until it is back. Clock: how far the member's clock is ahead (+) or behind (-) the reading node's, and the reading node's own from its cluster's; a node further off than its bound (--max-clock-offset-ms, 500 ms by default) from most of its peers refuses writes. Answers: how long the member has lately taken to answer the reading node's replica reads and writes (a moving average); "asked last": it answers clearly slower than another member, so the reading node's reads ask it after a key's other replicas.</p>
     </section>
     <${MemberMatrix} poller=${poller} members=${members} />
   `;

@@ -19,6 +19,10 @@ const Member = Type.Object({
     description:
       'How far the member’s wall clock is ahead of this node’s (negative: behind), in ms, from this node’s last reading (every second); for this node itself, how far its clock is from the median of its cluster’s. A node further than --max-clock-offset-ms from most of its peers refuses writes (503 unavailable, reason clock_offset). Null when not measured.',
   }),
+  answerMs: Type.Union([Type.Number(), Type.Null()], {
+    description: 'How long the member has lately taken to answer this node’s replica reads and writes: a moving average (ms, to 0.1). Null for this node itself, and when the member answered none in the last 10 s.',
+  }),
+  askedLast: Type.Boolean({ description: 'This node’s reads ask the member after a key’s other replicas: its answers are clearly slower than another member’s (at least 20 ms and 4 times).' }),
   self: Type.Boolean(),
 });
 const Clock = Type.Object(

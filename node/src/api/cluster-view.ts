@@ -25,6 +25,14 @@ export interface MemberView {
    * Null when not measured (a standalone node, a member not read yet or not for ten minutes).
    */
   readonly clockOffsetMs: number | null;
+  /**
+   * How long the member has lately taken to answer this node's replica reads and writes: a moving
+   * average, in ms (replication/replica-latency.ts). Null for this node itself, and when it has not
+   * answered one in the last 10 s.
+   */
+  readonly answerMs: number | null;
+  /** Whether this node's reads ask it after the other replicas of a key: it answers clearly slower than another member. */
+  readonly askedLast: boolean;
   readonly self: boolean;
 }
 

@@ -21,28 +21,51 @@ export interface MemberClockOffsets {
   readonly peers: ReadonlyMap<string, number>;
 }
 
+/** How fast the members have lately answered this node's replica requests (replication/replica-latency.ts). */
+export interface MemberAnswerTimes {
+  averageMs(nodeId: string): number | undefined;
+  slowAmong(nodeId: string, peers: readonly { readonly nodeId: string }[]): boolean;
+}
+
+export interface LiveClusterViewDeps {
+  readonly membership: LiveMembership;
+  readonly placement: RingPlacement;
+  readonly ownKeyCount: () => number;
+  readonly clockOffsets: () => MemberClockOffsets;
+  readonly answerTimes: MemberAnswerTimes;
+}
+
+/** Answer times are shown to a tenth of a millisecond. */
+const tenths = (valueMs: number) => Math.round(valueMs * 10) / 10;
+
 export class LiveClusterView implements ClusterView {
   readonly #membership: LiveMembership;
   readonly #placement: RingPlacement;
   readonly #ownKeyCount: () => number;
   readonly #clockOffsets: () => MemberClockOffsets;
+  readonly #answerTimes: MemberAnswerTimes;
 
-  constructor(membership: LiveMembership, placement: RingPlacement, ownKeyCount: () => number, clockOffsets: () => MemberClockOffsets) {
-    this.#membership = membership;
-    this.#placement = placement;
-    this.#ownKeyCount = ownKeyCount;
-    this.#clockOffsets = clockOffsets;
+  constructor(deps: LiveClusterViewDeps) {
+    this.#membership = deps.membership;
+    this.#placement = deps.placement;
+    this.#ownKeyCount = deps.ownKeyCount;
+    this.#clockOffsets = deps.clockOffsets;
+    this.#answerTimes = deps.answerTimes;
   }
 
   members(): MemberView[] {
     const clocks = this.#clockOffsets();
-    return this.#membership.members().map((member) => {
+    const summaries = this.#membership.members();
+    return summaries.map((member) => {
       const reported = member.metadata[KEY_COUNT_METADATA];
       const keyCount = member.self ? this.#ownKeyCount() : typeof reported === 'number' ? reported : null;
       const ring = member.self ? this.#placement.ring().digest : member.metadata[RING_DIGEST_METADATA];
       const { nodeId, name, httpAddress, state, incarnation, heartbeatAgeMs, self } = member;
       const clockOffsetMs = self ? clocks.self.offsetMs : (clocks.peers.get(nodeId) ?? null);
-      return { nodeId, name, httpAddress, state, incarnation, heartbeatAgeMs, keyCount, ringDigest: typeof ring === 'string' ? ring : null, clockOffsetMs, self };
+      const averageMs = self ? undefined : this.#answerTimes.averageMs(nodeId);
+      const answerMs = averageMs === undefined ? null : tenths(averageMs);
+      const askedLast = !self && this.#answerTimes.slowAmong(nodeId, summaries);
+      return { nodeId, name, httpAddress, state, incarnation, heartbeatAgeMs, keyCount, ringDigest: typeof ring === 'string' ? ring : null, clockOffsetMs, answerMs, askedLast, self };
     });
   }
 

@@ -24,7 +24,7 @@ export class StandaloneClusterView implements ClusterView {
 
   members(): MemberView[] {
     const { nodeId, name, httpAddress } = this.#identity;
-    return [{ nodeId, name, httpAddress, state: 'alive', incarnation: 0, heartbeatAgeMs: 0, keyCount: this.#store.stats().liveKeys, ringDigest: nodeId, clockOffsetMs: null, self: true }];
+    return [{ nodeId, name, httpAddress, state: 'alive', incarnation: 0, heartbeatAgeMs: 0, keyCount: this.#store.stats().liveKeys, ringDigest: nodeId, clockOffsetMs: null, answerMs: null, askedLast: false, self: true }];
   }
 
   /** No peers, no clocks to compare with: a standalone node writes whatever its clock says. */

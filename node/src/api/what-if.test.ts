@@ -25,6 +25,8 @@ function modelOf(size: number, options: { dead?: number; keyCount?: number | nul
     keyCount: options.keyCount === undefined ? Math.round((KEYS * Math.min(3, size)) / size) : options.keyCount,
     ringDigest: null,
     clockOffsetMs: null,
+    answerMs: null,
+    askedLast: false,
     self: index === 0,
   }));
   return { ring: new HashRing(ids.map((id) => ({ nodeId: id }))), replicationFactor: 3, members, bytesPerKey: 150, rate: { keysPerSecond: 1000, source: 'default' } };

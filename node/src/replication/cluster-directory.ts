@@ -27,7 +27,8 @@ export class ClusterDirectory implements ReplicaDirectory, BatchReplicaDirectory
   readonly #liveness: PeerLiveness;
   readonly #remotes = new Map<string, RemoteReplica>();
   readonly #batchRemotes = new Map<string, RemoteBatchReplica>();
-  readonly #latencies = new ReplicaLatencies();
+  /** How fast each peer has lately answered this node's replica reads and writes. */
+  readonly latencies = new ReplicaLatencies();
 
   constructor(local: Replica & BatchReplica, rpc: ReplicaRequester, connections: PeerConnections, liveness: PeerLiveness) {
     this.#local = local;
@@ -41,7 +42,7 @@ export class ClusterDirectory implements ReplicaDirectory, BatchReplicaDirectory
     if (!this.#reachable(nodeId)) return undefined;
     let remote = this.#remotes.get(nodeId);
     if (remote === undefined) {
-      remote = new RemoteReplica(nodeId, this.#rpc, this.#connections, undefined, this.#latencies);
+      remote = new RemoteReplica(nodeId, this.#rpc, this.#connections, undefined, this.latencies);
       this.#remotes.set(nodeId, remote);
     }
     return remote;
@@ -59,7 +60,7 @@ export class ClusterDirectory implements ReplicaDirectory, BatchReplicaDirectory
   }
 
   answersSlowly(nodeId: string, among: readonly { readonly nodeId: string }[]): boolean {
-    return this.#latencies.slowAmong(nodeId, among);
+    return this.latencies.slowAmong(nodeId, among);
   }
 
   #reachable(nodeId: string): boolean {
@@ -70,6 +71,6 @@ export class ClusterDirectory implements ReplicaDirectory, BatchReplicaDirectory
   forget(nodeId: string): void {
     this.#remotes.delete(nodeId);
     this.#batchRemotes.delete(nodeId);
-    this.#latencies.forget(nodeId);
+    this.latencies.forget(nodeId);
   }
 }
