@@ -49,25 +49,37 @@ export class RemoteReplica implements Replica {
    * just come back could hold a request for twice the quorum deadline (found by the soak: a quorum read
    * through a restarted node outlived a 3 s client timeout on a loaded machine).
    */
-  async #request(body: PeerMessage): Promise<PeerMessage> {
+  #request(body: PeerMessage): Promise<PeerMessage> {
+    return this.#connections.isConnected(this.nodeId) ? this.#timed(body, this.#timeoutMs) : this.#requestOnceConnected(body);
+  }
+
+  async #requestOnceConnected(body: PeerMessage): Promise<PeerMessage> {
     const startedMs = performance.now();
-    if (!this.#connections.isConnected(this.nodeId) && !(await this.#connections.whenConnected(this.nodeId, this.#timeoutMs))) {
+    if (!(await this.#connections.whenConnected(this.nodeId, this.#timeoutMs))) {
       throw new SwarmError('unavailable', `no connection to replica ${this.nodeId} within ${this.#timeoutMs} ms`);
     }
-    const sentMs = performance.now();
-    const remainingMs = Math.ceil(this.#timeoutMs - (sentMs - startedMs));
+    const remainingMs = Math.ceil(this.#timeoutMs - (performance.now() - startedMs));
     if (remainingMs <= 0) throw new SwarmError('unavailable', `no answer from replica ${this.nodeId} within ${this.#timeoutMs} ms`);
+    return this.#timed(body, remainingMs);
+  }
+
+  /** The request, its answer's time (or its timeout's) recorded for the read order. */
+  #timed(body: PeerMessage, timeoutMs: number): Promise<PeerMessage> {
+    const pending = this.#rpc.request(this.nodeId, body, { timeoutMs });
     const latencies = this.#latencies;
-    if (latencies === undefined) return this.#rpc.request(this.nodeId, body, { timeoutMs: remainingMs });
-    try {
-      const answer = await this.#rpc.request(this.nodeId, body, { timeoutMs: remainingMs });
-      latencies.record(this.nodeId, performance.now() - sentMs);
-      return answer;
-    } catch (error) {
-      // A timeout is the slowest answer of all; a refusal or a lost connection says nothing about speed.
-      if (error instanceof SwarmError && error.details.reason === 'timeout') latencies.record(this.nodeId, performance.now() - sentMs);
-      throw error;
-    }
+    if (latencies === undefined) return pending;
+    const sentMs = performance.now();
+    return pending.then(
+      (answer) => {
+        latencies.record(this.nodeId, performance.now() - sentMs);
+        return answer;
+      },
+      (error: unknown) => {
+        // A timeout is the slowest answer of all; a refusal or a lost connection says nothing about speed.
+        if (error instanceof SwarmError && error.details.reason === 'timeout') latencies.record(this.nodeId, performance.now() - sentMs);
+        throw error;
+      },
+    );
   }
 
   async read(key: string): Promise<StoredRecord | undefined> {
