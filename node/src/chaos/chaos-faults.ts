@@ -1,8 +1,9 @@
 // The faults injected into this node through its chaos API (docs/chaos.md): who it is partitioned from
 // and until when, which links are slow (chaos-delays.ts), its clock skew, a pending pause or kill. Each
 // change is recorded as a chaos event and logged. The transport consults it per peer for every message
-// (`blocks` in and out, `holdMsFor` out), so a partition holds for its whole duration, reconnects included. Its own times (events, deadlines) are
-// real time, not the skewed clock, so the events of every node line up on one timeline.
+// (`blocks` in and out, `holdMsFor` out), so a partition holds for its whole duration, reconnects
+// included. Its own times (events, deadlines) are real time, not the skewed clock, so the events of
+// every node line up on one timeline.
 
 import { systemTimers, type Clock, type OffsetClock, type TimerHandle, type Timers } from '../clock';
 import { SwarmError } from '../errors';

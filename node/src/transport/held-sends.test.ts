@@ -51,6 +51,9 @@ describe('held sends (a chaos delay)', () => {
     expect(sends.hold('p', frame('de'), 1_000)).toBe(false);
     expect(sends.hold('p', frame('d'), 1_000)).toBe(true);
     expect(drops).toEqual(['p']);
+    // A frame too large for an empty queue leaves no queue behind to hold later frames.
+    expect(sends.hold('q', frame('toolong'), 1_000)).toBe(false);
+    expect(sends.holding('q')).toBe(false);
     sends.discardAll();
   });
 

@@ -48,11 +48,11 @@ export class HeldSends {
   /** Holds a frame `holdMs`, and never past one held earlier; false when it was dropped for lack of room. */
   hold(nodeId: string, frame: Uint8Array, holdMs: number): boolean {
     let queue = this.#queues.get(nodeId);
-    if (queue === undefined) this.#queues.set(nodeId, (queue = { frames: [], head: 0, bytes: 0, timer: undefined }));
-    if (queue.bytes + frame.byteLength > this.#bytesMax) {
+    if ((queue?.bytes ?? 0) + frame.byteLength > this.#bytesMax) {
       this.#options.dropped(nodeId);
       return false;
     }
+    if (queue === undefined) this.#queues.set(nodeId, (queue = { frames: [], head: 0, bytes: 0, timer: undefined }));
     const tail = queue.frames.at(-1);
     const dueMs = Math.max(this.#nowMs() + holdMs, tail?.dueMs ?? 0);
     queue.frames.push({ frame, dueMs });
