@@ -55,6 +55,7 @@ const EXPECTED_ROLE: Record<string, string> = {
   'GET /chaos': 'admin',
   'POST /chaos/partition': 'admin',
   'DELETE /chaos/partition': 'admin',
+  'POST /chaos/delay': 'admin',
   'POST /chaos/pause': 'admin',
   'POST /chaos/skew': 'admin',
   'POST /chaos/kill': 'admin',

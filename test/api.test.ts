@@ -501,6 +501,7 @@ describe('the OpenAPI document and Swagger UI', () => {
     expect(Object.keys(spec.paths).sort()).toEqual([
       '/access',
       '/chaos',
+      '/chaos/delay',
       '/chaos/kill',
       '/chaos/partition',
       '/chaos/pause',
@@ -544,6 +545,7 @@ describe('the OpenAPI document and Swagger UI', () => {
       ['/chaos', 'get', ['200', '404']],
       ['/chaos/partition', 'post', ['200', '400', '404']],
       ['/chaos/partition', 'delete', ['200', '400', '404']],
+      ['/chaos/delay', 'post', ['200', '400', '404']],
       ['/chaos/pause', 'post', ['202', '400', '404']],
       ['/cluster/ring/what-if', 'get', ['200', '400', '409']],
     ];
