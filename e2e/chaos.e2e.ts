@@ -2,7 +2,8 @@
 // `swarmkv up` starts them with --chaos): it shows under the members of the node that served the page;
 // a partition built from its checkboxes cuts that node off from the ticked peer (its own /chaos says
 // so, and it counts the messages it drops), heal ends it and the peer is alive; a delay of the
-// messages to the same peer holds them (counted) until heal lifts it; a clock offset set
+// messages to the same peer holds them (counted), and the members table shows its answers slow and
+// asked last, until heal lifts it; a clock offset set
 // there is the node's, and the members table shows its clock that far from the others'; a pause stops the node, which resumes on its own; every fault is on the
 // panel's timeline with its run label, and the panel passes axe-core.
 import { waitFor } from './support/cluster';
@@ -82,6 +83,13 @@ test('chaos panel: partition from a ticked member and heal, a delay to it, clock
   expect((await chaosOf(first!.url)).delayed.map(({ name, delayMs }) => ({ name, delayMs }))).toEqual([{ name: 'n3', delayMs: 50 }]);
   const delayedBefore = await delayedMessages(first!.url);
   await waitFor('n1 to hold messages to n3', async () => ((await delayedMessages(first!.url)) > delayedBefore ? true : undefined), DETECTION_MS_MAX);
+  // Writes through n1 reach n3 50 ms late: the members table shows n3's answers that slow, and that
+  // n1's reads now ask it last.
+  for (let index = 0; index < 5; index++) expect((await fetch(`${first!.url}/kv/slow-link`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value: index }) })).status).toBe(200);
+  const answersCell = page.locator(`[data-testid="members"] tr[data-node-id="${thirdId}"] [data-field="answers"]`);
+  await expect(answersCell).toHaveAttribute('data-asked-last', 'yes', { timeout: DETECTION_MS_MAX });
+  await expect(answersCell).toHaveText(/^\d+ ms, asked last$/);
+  await saveScreenshot(page, testInfo, 'chaos-delayed');
   await page.getByTestId('chaos-heal').click();
   await expect(page.getByTestId('chaos-state')).toHaveAttribute('data-delayed', '');
 
