@@ -147,7 +147,11 @@ export class CheckWorkload {
       this.history.complete(op, acknowledged ? 'ok' : 'failed', { status: answer.status, ...(readValue === undefined ? {} : { readValue }), ...(refusal === undefined ? {} : { error: refusal }) });
       this.#count(target.name, acknowledged ? 'ok' : 'refused');
       const takenMs = answerTimeMs(op);
-      if (takenMs !== undefined) this.#answeredMs.set(target.name, (this.#answeredMs.get(target.name) ?? []).concat(takenMs));
+      if (takenMs !== undefined) {
+        const answered = this.#answeredMs.get(target.name);
+        if (answered === undefined) this.#answeredMs.set(target.name, [takenMs]);
+        else answered.push(takenMs);
+      }
       return true;
     } catch (error) {
       const timedOut = (error as Error).name === 'TimeoutError';

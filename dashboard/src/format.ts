@@ -6,6 +6,11 @@ export function ago(ms: number): string {
   return `${Math.round(ms / 60_000)} min`;
 }
 
+/** A response time: a tenth of a millisecond below 10 ms (`2.9 ms`), whole ones above (`53 ms`). */
+export function latency(ms: number): string {
+  return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
+}
+
 /** A span of time ahead or behind, to the hour: an ETA, a transfer's duration. */
 export function duration(ms: number): string {
   if (ms < 60_000) return ago(ms);

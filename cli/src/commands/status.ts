@@ -1,5 +1,6 @@
 import { defineCommand } from 'citty';
 import type { ClockView, ClusterHealthReply, MembersReply, MemberView, RepairStatus } from '../../../node/src';
+import { formatMs } from '../answer-times';
 import { connectionArgs, connectionHelp } from '../common-args';
 import { exchange } from '../http-exchange';
 import { NodeClient, resolveToken, resolveUrls } from '../node-client';
@@ -69,7 +70,7 @@ export function clockRefusalLine(members: readonly MemberView[], clock: ClockVie
 /** `1.2 ms`, `201 ms, asked last` (reads ask it after a key's other replicas), or `-` (itself, or not measured lately). */
 function answersWords(member: { readonly answerMs: number | null; readonly askedLast: boolean }): string {
   if (member.answerMs === null) return '-';
-  return `${member.answerMs < 10 ? member.answerMs.toFixed(1) : Math.round(member.answerMs)} ms${member.askedLast ? ', asked last' : ''}`;
+  return `${formatMs(member.answerMs)}${member.askedLast ? ', asked last' : ''}`;
 }
 
 export const statusCommand = defineCommand({

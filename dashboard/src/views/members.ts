@@ -3,7 +3,7 @@
 import { useEffect } from 'preact/hooks';
 import type { ClusterHealthView, MemberView } from '../api-types';
 import type { ClusterPoller } from '../cluster-poller';
-import { ago, offset, shortId } from '../format';
+import { ago, latency, offset, shortId } from '../format';
 import { html } from '../html';
 import { originOf } from '../reading-node';
 import { MemberMatrix } from './member-matrix';
@@ -34,7 +34,7 @@ function MemberRow({ member, backlog }: { member: MemberView; backlog: number | 
       <td class="number">${member.keyCount ?? '–'}</td>
       <td class="number" data-field="hint-backlog">${backlog ?? '–'}</td>
       <td class="number" data-field="clock-offset">${offset(member.clockOffsetMs)}</td>
-      <td class="number" data-field="answers" data-asked-last=${member.askedLast ? 'yes' : 'no'}>${member.answerMs === null ? '–' : `${member.answerMs < 10 ? member.answerMs.toFixed(1) : Math.round(member.answerMs)} ms${member.askedLast ? ', asked last' : ''}`}</td>
+      <td class="number" data-field="answers" data-asked-last=${member.askedLast ? 'yes' : 'no'}>${member.answerMs === null ? '–' : `${latency(member.answerMs)}${member.askedLast ? ', asked last' : ''}`}</td>
     </tr>
   `;
 }

@@ -67,10 +67,6 @@ export class ChaosDelays {
     return [...this.#entries.values()].map(({ nodeId, name, delayMs, jitterMs, untilMs }) => ({ nodeId, name, delayMs, jitterMs, untilMs }));
   }
 
-  peers(): ChaosPeer[] {
-    return [...this.#entries.values()].map(({ nodeId, name }) => ({ nodeId, name }));
-  }
-
   /** Stops every timer (the node is closing); the delays stay as they are. */
   close(): void {
     for (const entry of this.#entries.values()) this.#options.timers.clearTimeout(entry.timer);

@@ -99,7 +99,7 @@ export class ChaosFaults {
 
   /** The peers whose links are delayed: with the partitioned ones, the peers a request may still name once dead. */
   delayedPeers(): ChaosPeer[] {
-    return this.#delays.peers();
+    return this.#delays.list();
   }
 
   /** Chaos events of each kind since start (swarmkv_chaos_faults_total). */

@@ -300,10 +300,9 @@ function readOrder(targets: readonly ReplicaTarget[], self: string, counts: (nod
   // Passes, not a sort: a read's handful of targets, and Array#sort allocates a work array per call.
   // `slow` is cheap when nothing is slow (replica-latency.ts): asking it twice beats a second array.
   const ordered: ReplicaTarget[] = [];
-  const other = (target: ReplicaTarget) => target.nodeId !== self && counts(target.nodeId);
   for (const target of targets) if (target.nodeId === self && counts(target.nodeId)) ordered.push(target);
-  for (const target of targets) if (other(target) && !slow(target.nodeId)) ordered.push(target);
-  for (const target of targets) if (other(target) && slow(target.nodeId)) ordered.push(target);
+  for (const target of targets) if (target.nodeId !== self && counts(target.nodeId) && !slow(target.nodeId)) ordered.push(target);
+  for (const target of targets) if (target.nodeId !== self && counts(target.nodeId) && slow(target.nodeId)) ordered.push(target);
   for (const target of targets) if (!counts(target.nodeId)) ordered.push(target);
   return ordered;
 }

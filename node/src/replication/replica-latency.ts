@@ -52,12 +52,11 @@ export class ReplicaLatencies {
     // Most reads stop here: no replica is anywhere near slow, and no clock is read.
     if (average === undefined || average.ms < SLOW_REPLICA_MS_MIN) return false;
     const nowMs = this.#nowMs();
-    const ownMs = this.averageMs(nodeId, nowMs);
-    if (ownMs === undefined) return false;
+    if (nowMs - average.atMs > REPLICA_LATENCY_STALE_MS) return false;
     for (const peer of peers) {
       if (peer.nodeId === nodeId) continue;
       const peerMs = this.averageMs(peer.nodeId, nowMs);
-      if (peerMs !== undefined && ownMs >= SLOW_REPLICA_FACTOR * peerMs) return true;
+      if (peerMs !== undefined && average.ms >= SLOW_REPLICA_FACTOR * peerMs) return true;
     }
     return false;
   }

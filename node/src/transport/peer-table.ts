@@ -93,7 +93,10 @@ export class PeerTable implements SessionContext {
     // In the form the peer negotiated: compact envelopes from version 2 on.
     const frame = this.messages.encode(message, session?.peer?.protocolVersion);
     if (session === undefined) return false;
-    const holdMs = this.#options.filter?.holdMsFor(toNodeId) ?? 0;
+    // Only a filter (a --chaos node) holds messages: every other node sends at once, asking nothing more.
+    const filter = this.#options.filter;
+    if (filter === undefined) return session.send(frame);
+    const holdMs = filter.holdMsFor(toNodeId);
     if (holdMs === 0 && !this.#held.holding(toNodeId)) return session.send(frame);
     return this.#held.hold(toNodeId, frame, holdMs);
   }
