@@ -89,6 +89,7 @@ declare module 'hyperswarm' {
     readonly dht: HyperDHT;
     readonly keyPair?: KeyPair;
     readonly maxPeers?: number;
+    readonly maxParallel?: number;
   }
 
   export default class Hyperswarm extends EventEmitter {
