@@ -50,6 +50,8 @@ function describeStep(step: TraceStep, name: (nodeId: string) => string): string
       return `a replica holds newer ${step.newer}: written again above it`;
     case 'repair':
       return `read repair: ${name(step.nodeId)} sent ${step.version}`;
+    case 'hint':
+      return `kept as a hint for ${name(step.nodeId)}, which missed it: handed off once it answers again`;
     case 'answer':
       return `answered ${step.status}${step.error === undefined ? '' : ` ${step.error}: ${quoteForTerminal(step.message ?? '')}`}`;
   }

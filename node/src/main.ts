@@ -55,7 +55,7 @@ export interface StartOptions {
 }
 
 /** The coordinator routes through `routing`, so joining the cluster later switches it over. */
-function coordinatorOver(routing: Routing, config: NodeConfig, hlc: HybridLogicalClock, clock: Clock): Coordinator {
+function coordinatorOver(routing: Routing, config: NodeConfig, hlc: HybridLogicalClock, clock: Clock, hints: HintLedger): Coordinator {
   return new Coordinator({
     hlc,
     clock,
@@ -65,6 +65,7 @@ function coordinatorOver(routing: Routing, config: NodeConfig, hlc: HybridLogica
     writeConsistency: config.writeConsistency,
     writeRefusal: () => routing.writeRefusal(),
     writeHold: () => routing.writeHold(),
+    keepMissed: (nodeId, record) => hints.keepMissed(nodeId, record),
   });
 }
 
@@ -322,7 +323,7 @@ async function startParts({ config, options, logger, clocks, recentEvents, opene
   const localReplica = new LocalReplica(nodeId, store, hints);
   let url: string | undefined;
   const routing = standaloneRouting(config, nodeId, stores, localReplica, clock, () => advertisedAddress(config.advertise, url));
-  const coordinator = coordinatorOver(routing, config, hlc, clock);
+  const coordinator = coordinatorOver(routing, config, hlc, clock, hints);
   const metrics = new HttpMetrics(() => store.stats(), () => hints.health(), () => routing.rebalance());
   const transferRate = opened.add('transfer rate meter', new TransferRateMeter());
   const chaos = startChaos({ config, store, clocks, nodeId, logger, metrics });

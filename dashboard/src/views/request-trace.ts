@@ -40,6 +40,8 @@ function cellsOf(step: TraceStep, nameOf: NameOf): [node: string, detail: string
       return ['', `a replica holds ${step.newer}: written again above it`];
     case 'repair':
       return [nameOf(step.nodeId), `sent ${step.version}`];
+    case 'hint':
+      return [nameOf(step.nodeId), 'missed the write: kept here as a hint for it'];
     case 'answer':
       return ['', `${step.status}${step.error === undefined ? '' : ` ${step.error}`}`];
   }

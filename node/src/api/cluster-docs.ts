@@ -135,11 +135,12 @@ const LocalCopy = Type.Object({
 });
 
 const HintHealth = Type.Object({
-  pending: Type.Integer({ description: 'Hints this node holds for replicas that were down when written to, not delivered yet.' }),
+  pending: Type.Integer({ description: 'Hints this node holds, not delivered yet: as a stand-in for replicas down when written to, and as coordinator for replicas that failed a write others acknowledged.' }),
   bytes: Type.Integer({ description: 'Bytes those hints occupy (bounded by --hint-bytes-max).' }),
   byTarget: Type.Array(Type.Object({ nodeId: Type.String(), count: Type.Integer() }), { description: 'Pending hints per node they are owed to, largest first.' }),
-  overflowed: Type.Integer({ description: 'Hints refused since start because the hint store was full (those writes failed on this stand-in).' }),
+  overflowed: Type.Integer({ description: 'Hints refused since start because the hint store was full (a stand-in fails that write; a coordinator leaves the missed copy to repair).' }),
   delivered: Type.Integer({ description: 'Hints delivered and acknowledged since start.' }),
+  missed: Type.Integer({ description: 'Hints kept since start as coordinator, for replicas that failed a write their co-replicas acknowledged.' }),
 });
 const ClusterHealth = Type.Object({
   nodeId: Type.String(),

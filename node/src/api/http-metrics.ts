@@ -155,7 +155,8 @@ function registerHintMetrics(client: PromClient, registry: Registry, readHints: 
   });
   // The ledger owns the counts; a scrape copies them.
   const counter = (name: string, help: string, read: (hints: HintHealth) => number) => scrapedCounter(client, registry, name, help, () => read(readHints()));
-  counter('swarmkv_hints_overflowed_total', 'Hints refused because the hint store was full: those writes failed on this stand-in.', (hints) => hints.overflowed);
+  counter('swarmkv_hints_overflowed_total', 'Hints refused because the hint store was full: a stand-in fails that write, a coordinator leaves the missed copy to repair.', (hints) => hints.overflowed);
+  counter('swarmkv_hints_missed_total', 'Hints kept as coordinator for replicas that failed a write their co-replicas acknowledged.', (hints) => hints.missed);
   counter('swarmkv_hints_delivered_total', 'Hints delivered to the node they were owed to and acknowledged.', (hints) => hints.delivered);
 }
 

@@ -15,7 +15,7 @@ const Key = Type.String({ description: 'The key, 1..1024 bytes of UTF-8 by defau
 const TraceStep = Type.Object(
   {
     atMs: Type.Number({ description: 'Milliseconds since the coordinator took the request.' }),
-    step: Type.Union(['placement', 'version', 'ask', 'reply', 'ack', 'fail', 'quorum', 'superseded', 'repair', 'answer'].map((step) => Type.Literal(step))),
+    step: Type.Union(['placement', 'version', 'ask', 'reply', 'ack', 'fail', 'quorum', 'superseded', 'repair', 'hint', 'answer'].map((step) => Type.Literal(step))),
   },
   { additionalProperties: true, description: 'One step; its other fields depend on `step` (docs/api.md, "Tracing a request").' },
 );

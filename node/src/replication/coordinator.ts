@@ -24,8 +24,9 @@ import { CoordinatorKeyLocks } from './coordinator-key-locks';
 import { decodeCursor } from './list-cursor';
 import { mergeListing, type ListPage } from './listing';
 import { newestRecord } from './merge';
+import { MissedReplicas, type KeepMissed } from './missed-replicas';
 import { currentTargets, standInWrites, type Placement, type ReplicaDirectory, type ReplicaTarget } from './placement';
-import { gatherJointQuorum, gatherNeeded, requiredAcks, type AskReason, type Reply } from './quorum';
+import { gatherJointQuorum, gatherNeeded, requiredAcks, type AskReason, type QuorumResult, type Reply } from './quorum';
 import { ReadRepairer } from './read-repairer';
 import type { ReplicaWriteAck, ReplicaWriteOptions } from './replica';
 import type { RequestTrace } from './request-trace';
@@ -60,6 +61,8 @@ export interface CoordinatorDeps {
    * reading of a peer's clock, so that a wrong clock is refused before it versions anything.
    */
   readonly writeHold?: () => Promise<void> | undefined;
+  /** Keeps a hint for a replica that failed a write its co-replicas acknowledged (missed-replicas.ts); none: no such hints. */
+  readonly keepMissed?: KeepMissed;
 }
 
 export class Coordinator {
@@ -231,10 +234,23 @@ export class Coordinator {
         // The own copy's acknowledgement is the one that can report a newer version in that store.
         return Promise.all([writeTo(nodeId, undefined), writeTo(nodeId, hint)]).then(([own]) => own);
       };
-      const { replies } = await gatherJointQuorum(targets, groups, REPLICA_QUORUM_DEADLINE_MS, write);
+      const missed = this.#missedReplicas(record, hinted);
+      let gathered: QuorumResult<ReplicaWriteAck>;
+      try {
+        gathered = await gatherJointQuorum(targets, groups, REPLICA_QUORUM_DEADLINE_MS, write, missed?.failed);
+      } catch (error) {
+        missed?.abandoned();
+        throw error;
+      }
+      const { replies } = gathered;
       trace?.quorum(replies.length, groups[0]!.needed);
       const newer = newerVersionSeen(record, replies);
-      if (newer === undefined) return { result: record, replicas: replies.map((reply) => reply.nodeId) };
+      if (newer === undefined) {
+        const hintedNow = missed?.acknowledged();
+        if (hintedNow !== undefined && hintedNow.length > 0) trace?.hintedMissed(hintedNow);
+        return { result: record, replicas: replies.map((reply) => reply.nodeId) };
+      }
+      missed?.abandoned();
       trace?.superseded(newer);
       this.#observe(newer);
       // The next attempt is versioned above what the replicas hold, even if our clock cannot adopt it.
@@ -261,6 +277,14 @@ export class Coordinator {
     this.#observe(floor);
     const above = this.#deps.hlc.nowVersion();
     return above > floor ? above : successorVersion(floor, this.#deps.hlc.nodeId);
+  }
+
+  /** The failures of one write attempt to remember for hints, when this node keeps such hints. */
+  #missedReplicas(record: StoredRecord, standIns: ReadonlyMap<string, unknown>): MissedReplicas | undefined {
+    const keep = this.#deps.keepMissed;
+    if (keep === undefined) return undefined;
+    const self = this.#deps.hlc.nodeId;
+    return new MissedReplicas(keep, record, (nodeId) => nodeId !== self && !standIns.has(nodeId));
   }
 
   #replica(nodeId: string) {

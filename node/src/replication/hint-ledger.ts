@@ -21,6 +21,8 @@ export interface HintHealth {
   readonly overflowed: number;
   /** Hints delivered to their target and acknowledged, since this process started. */
   readonly delivered: number;
+  /** Hints this node kept as coordinator for replicas that failed a write others acknowledged (missed-replicas.ts), since it started. */
+  readonly missed: number;
 }
 
 /** Hints read and deleted per batch when a removed member's hints are dropped. */
@@ -36,6 +38,7 @@ export class HintLedger {
   readonly #nowMs: () => number;
   #overflowed = 0;
   #delivered = 0;
+  #missed = 0;
   /** Refusals since the last overflow line, and when that line was written. */
   #unloggedOverflows = 0;
   #lastOverflowLogMs = Number.NEGATIVE_INFINITY;
@@ -53,6 +56,21 @@ export class HintLedger {
     if (put.outcome === 'kept') return { applied: false, version: put.version };
     this.#overflow(target);
     throw new SwarmError('unavailable', `this stand-in's hint store is full (${this.store.bounds.hintsMax} hints, ${this.store.bounds.hintBytesMax} bytes)`, { reason: 'hints_full' });
+  }
+
+  /**
+   * Keeps a write that `target` missed while its co-replicas acknowledged it (this node coordinated it).
+   * Never throws: the client is answered already, so a full store only counts the refusal (the copy is
+   * then left to read repair and anti-entropy), and a store error is logged.
+   */
+  keepMissed(target: string, record: StoredRecord): void {
+    this.store.put(target, record).then(
+      (put) => {
+        if (put.outcome === 'stored') this.#missed += 1;
+        else if (put.outcome === 'full') this.#overflow(target);
+      },
+      (error: unknown) => this.#logger.warn('hints.keep_failed', { target, key: record.key, error: error instanceof Error ? error.message : String(error) }),
+    );
   }
 
   forKey(key: string): Hint[] {
@@ -82,7 +100,7 @@ export class HintLedger {
 
   health(): HintHealth {
     const { count, bytes, byTarget } = this.store.stats();
-    return { pending: count, bytes, byTarget, overflowed: this.#overflowed, delivered: this.#delivered };
+    return { pending: count, bytes, byTarget, overflowed: this.#overflowed, delivered: this.#delivered, missed: this.#missed };
   }
 
   #overflow(target: string): void {

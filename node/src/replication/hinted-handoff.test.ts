@@ -126,4 +126,17 @@ describe('the hint ledger', () => {
     expect(await ledger.accept(C, record('k', 3))).toEqual({ applied: true, version: version(3) });
     expect(await ledger.accept(C, record('k', 2))).toEqual({ applied: false, version: version(3) });
   });
+
+  test('a missed write kept as coordinator is counted, delivered like any hint, and a full store only counts its refusal', async () => {
+    const { ledger, handoff, up, targetStore } = setUp({ hintsMax: 1 });
+    ledger.keepMissed(C, record('k', 2));
+    ledger.keepMissed(C, record('k', 1));
+    ledger.keepMissed(D, record('other'));
+    await Bun.sleep(0);
+    expect(ledger.health()).toMatchObject({ pending: 1, missed: 1, overflowed: 1 });
+    up.add(C);
+    await handoff.tick();
+    expect(targetStore.get('k')).toEqual(record('k', 2));
+    expect(ledger.health()).toMatchObject({ pending: 0, delivered: 1, missed: 1 });
+  });
 });

@@ -93,8 +93,9 @@ export function gatherJointQuorum<T>(
   groups: readonly QuorumGroup[],
   deadlineMs: number,
   operation: ReplicaOperation<T>,
+  onFailed?: (nodeId: string) => void,
 ): Promise<QuorumResult<T>> {
-  return gather(targets, groups, deadlineMs, operation, undefined);
+  return gather(targets, groups, deadlineMs, operation, undefined, onFailed);
 }
 
 /**
@@ -120,12 +121,14 @@ interface Tally {
   failed: number;
 }
 
+/** `onFailed` is told of every contacted replica that fails, before or after the gather settled (a write's missed copies). */
 function gather<T>(
   targets: readonly { nodeId: string }[],
   groups: readonly QuorumGroup[],
   deadlineMs: number,
   operation: ReplicaOperation<T>,
   hedgeAfterMs: number | undefined,
+  onFailed?: (nodeId: string) => void,
 ): Promise<QuorumResult<T>> {
   return new Promise((resolve, reject) => {
     const replies: Reply<T>[] = [];
@@ -169,6 +172,7 @@ function gather<T>(
         (error: unknown) => {
           if (error instanceof SwarmError && error.code === 'insufficient_storage') storageFull = error;
           failed.push(target.nodeId);
+          onFailed?.(target.nodeId);
           for (const tally of tallies) if (tally.group.counts(target.nodeId)) tally.failed++;
           // A failed replica is replaced by the next target not yet contacted, if one can still help.
           if (!settled && !doomed() && contacted < targets.length) contact(targets[contacted]!, 'replacement');

@@ -40,6 +40,7 @@ export type TraceStep =
   | { readonly atMs: number; readonly step: 'quorum'; readonly replies: number; readonly needed: number; readonly newest?: string | null }
   | { readonly atMs: number; readonly step: 'superseded'; readonly newer: string }
   | { readonly atMs: number; readonly step: 'repair'; readonly nodeId: string; readonly version: string }
+  | { readonly atMs: number; readonly step: 'hint'; readonly nodeId: string }
   | { readonly atMs: number; readonly step: 'answer'; readonly status: number; readonly error?: string; readonly message?: string };
 
 /** Distributes Omit over the union: a step as recorded, before its time is stamped. */
@@ -112,6 +113,11 @@ export class RequestTrace {
 
   repaired(nodeIds: readonly string[], version: string): void {
     for (const nodeId of nodeIds) this.#push({ step: 'repair', nodeId, version });
+  }
+
+  /** Replicas that failed an acknowledged write: this coordinator keeps it as a hint for each (missed-replicas.ts). */
+  hintedMissed(nodeIds: readonly string[]): void {
+    for (const nodeId of nodeIds) this.#push({ step: 'hint', nodeId });
   }
 
   /** How the client was answered: the last step. */
