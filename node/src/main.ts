@@ -60,7 +60,7 @@ function coordinatorOver(routing: Routing, config: NodeConfig, hlc: HybridLogica
     hlc,
     clock,
     placement: placementThrough(() => routing.placement),
-    directory: { replica: (id) => routing.directory.replica(id), answersSlowly: (id, among) => routing.directory.answersSlowly?.(id, among) === true },
+    directory: { replica: (id) => routing.directory.replica(id), answersSlowly: (id, among) => routing.directory.answersSlowly?.(id, among) === true, isDown: (id) => routing.directory.isDown?.(id) === true },
     readConsistency: config.readConsistency,
     writeConsistency: config.writeConsistency,
     writeRefusal: () => routing.writeRefusal(),

@@ -63,6 +63,10 @@ export class ClusterDirectory implements ReplicaDirectory, BatchReplicaDirectory
     return this.latencies.slowAmong(nodeId, among);
   }
 
+  isDown(nodeId: string): boolean {
+    return this.#liveness.isDown(nodeId);
+  }
+
   #reachable(nodeId: string): boolean {
     return !this.#liveness.isDown(nodeId) && (this.#connections.isConnected(nodeId) || this.#liveness.isHealthy(nodeId));
   }

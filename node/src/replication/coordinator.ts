@@ -284,7 +284,8 @@ export class Coordinator {
     const keep = this.#deps.keepMissed;
     if (keep === undefined) return undefined;
     const self = this.#deps.hlc.nodeId;
-    return new MissedReplicas(keep, record, (nodeId) => nodeId !== self && !standIns.has(nodeId));
+    const directory = this.#deps.directory;
+    return new MissedReplicas(keep, record, (nodeId) => nodeId !== self && !standIns.has(nodeId) && directory.isDown?.(nodeId) !== true);
   }
 
   #replica(nodeId: string) {

@@ -51,7 +51,13 @@ class Replicas {
   readonly local = new Map<string, LocalReplica>([A, B, C, D].map((id) => [id, new LocalReplica(id, new MemoryStore())]));
   readonly down = new Set<string>();
   readonly lateFailing = new Set<string>();
+  /** Members membership holds dead: they stay targets (no stand-in) but are not hinted. */
+  readonly dead = new Set<string>();
   #releases: (() => void)[] = [];
+
+  isDown(nodeId: string): boolean {
+    return this.dead.has(nodeId);
+  }
 
   replica(nodeId: string): Replica | undefined {
     if (this.down.has(nodeId)) return undefined;
@@ -113,6 +119,14 @@ describe('a coordinator keeps hints for the replicas its acknowledged writes mis
     const refused = coordinatorWith(homes).put('k', '1', 'all');
     replicas.release();
     expect(await refused.then(() => 'written', (error: SwarmError) => error.code)).toBe('insufficient_replicas');
+    await Bun.sleep(0);
+    expect(kept).toEqual([]);
+  });
+
+  test('a member held dead is not hinted: its return asks for an anti-entropy pass instead', async () => {
+    replicas.down.add(C);
+    replicas.dead.add(C);
+    await coordinatorWith(homes).put('k', '1', 'quorum');
     await Bun.sleep(0);
     expect(kept).toEqual([]);
   });

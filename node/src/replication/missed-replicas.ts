@@ -10,7 +10,10 @@
 // later through hints (the client was told it failed, and a minority side's writes must stay refused).
 // A failure that arrives before the quorum is remembered until the outcome is known; one that arrives
 // after is kept at once. Replicas written as stand-ins are not hinted again (their write was the hint),
-// nor is this node's own store (a failure there is its own disk's, logged where it happens).
+// nor is this node's own store (a failure there is its own disk's, logged where it happens), nor a
+// replica membership holds dead: with as many replicas as nodes it stays a target, and hinting every
+// write for a member dead for hours would fill the hint store; its return asks for an anti-entropy
+// pass instead (anti-entropy-service.ts, memberReturned), which copies what it missed within seconds.
 
 import type { StoredRecord } from '../storage';
 
@@ -25,7 +28,7 @@ export class MissedReplicas {
   #outcome: 'gathering' | 'acknowledged' | 'abandoned' = 'gathering';
   #waiting: string[] | undefined;
 
-  /** `hintable` says which replicas a failure is hinted for (not this node, not a stand-in). */
+  /** `hintable` says which replicas a failure is hinted for (not this node, a stand-in or a dead member), asked at the failure. */
   constructor(keep: KeepMissed, record: StoredRecord, hintable: (nodeId: string) => boolean) {
     this.#keep = keep;
     this.#record = record;

@@ -96,6 +96,8 @@ export interface ReplicaDirectory {
   replica(nodeId: string): Replica | undefined;
   /** Whether this node's store has lately answered clearly slower than the fastest of `among` (replica-latency.ts). */
   answersSlowly?(nodeId: string, among: readonly { readonly nodeId: string }[]): boolean;
+  /** Whether membership holds the node dead or gone: its missed writes are then anti-entropy's, not hints' (missed-replicas.ts). */
+  isDown?(nodeId: string): boolean;
 }
 
 /** A standalone node: every key lives here and only here. */
