@@ -101,7 +101,7 @@ export const statusCommand = defineCommand({
       answersWords(member),
     ]);
     printLine(renderTable(['name', 'node id', 'http', 'state', 'incarnation', 'heard', 'keys', 'hints', 'clock', 'answers'], rows));
-    printLine(`${membersLine(members)} (* = the node answering; hints = writes held for down replicas; clock = offset from the answering node's clock, and its own from the cluster's; answers = how long each took lately to answer the answering node's replica requests)`);
+    printLine(`${membersLine(members)} (* = the node answering; hints = writes held for replicas that were down or missed them; clock = offset from the answering node's clock, and its own from the cluster's; answers = how long each took lately to answer the answering node's replica requests)`);
     const refusing = clockRefusalLine(members, clock ?? null);
     if (refusing !== undefined) printLine(refusing);
     const repair = await client.request('GET', '/cluster/repair');
