@@ -378,11 +378,11 @@ describe('health and metrics on a fresh node', () => {
     expect(health.status).toBe(200);
     expect(health.body).toEqual({
       nodeId: expect.stringMatching(/^[0-9a-f]{16}$/),
-      hints: { pending: 0, bytes: 0, byTarget: [], overflowed: 0, delivered: 0 },
+      hints: { pending: 0, bytes: 0, byTarget: [], overflowed: 0, delivered: 0, missed: 0 },
       repair: { running: false, rangesDone: 0, rangesTotal: 0, keysRepaired: 0, bytesSent: 0, bytesReceived: 0, startedAt: null, lastCompleted: null },
     });
     const metrics = await scrape(url());
-    for (const name of ['swarmkv_hints_pending', 'swarmkv_hints_bytes', 'swarmkv_hints_overflowed_total', 'swarmkv_hints_delivered_total']) expect(metrics.get(name)).toBe(0);
+    for (const name of ['swarmkv_hints_pending', 'swarmkv_hints_bytes', 'swarmkv_hints_overflowed_total', 'swarmkv_hints_delivered_total', 'swarmkv_hints_missed_total']) expect(metrics.get(name)).toBe(0);
   });
 
   test('/cluster/rebalance of a standalone node: an owner with no transfer, and the rebalance metrics at 0', async () => {

@@ -117,7 +117,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     }
     for (const line of evidence(figures)) options.log(line);
     for (const bar of bars) options.log(formatBar(bar));
-    return { bars, failures: enforcedFailures(bars), figures };
+    const failures = enforcedFailures(bars);
+    // A failed bar keeps every node's log and data: a failure a rerun of its seed may not repeat is diagnosed from them.
+    cluster.keepFiles = failures.length > 0;
+    return { bars, failures, figures };
   } finally {
     // A step that threw leaves the clients running: stop them before the cluster goes.
     await workload?.stop();

@@ -47,7 +47,9 @@ export async function runLoadCheck(options: LoadCheckOptions): Promise<{ bars: B
       { name: 'a kill -9 under load is still detected by every other node', pass: Number.isFinite(detectionMs), measured: Number.isFinite(detectionMs) ? `${Math.round(detectionMs)} ms` : 'not within the watch', bar: `within ${LOADED_DETECTION_WATCH_MS} ms` },
     ];
     for (const bar of bars) options.log(formatBar(bar));
-    return { bars, failures: enforcedFailures(bars) };
+    const failures = enforcedFailures(bars);
+    cluster.keepFiles = failures.length > 0;
+    return { bars, failures };
   } finally {
     await workload?.stop();
     load?.stop();

@@ -225,6 +225,8 @@ export class TestCluster {
   bootstrapAddress = '';
   /** Sees every node's log lines from the next launch on (the chaos checker's membership verdicts). */
   eventSink: EventSink | undefined;
+  /** Keep the data and log files when destroyed (as SWARMKV_KEEP_CLUSTER=1 does): a run that failed a bar sets it, to be diagnosed. */
+  keepFiles = false;
   #destroying: Promise<void> | undefined;
 
   private constructor(network: TestNetwork, options: ClusterOptions) {
@@ -425,7 +427,7 @@ export class TestCluster {
   #removeEverything(): void {
     liveClusters.delete(this);
     this.network.destroy();
-    if (process.env.SWARMKV_KEEP_CLUSTER === '1') console.log(`cluster files kept in ${this.root}`);
+    if (process.env.SWARMKV_KEEP_CLUSTER === '1' || this.keepFiles) console.log(`cluster files kept in ${this.root}`);
     else rmSync(this.root, { recursive: true, force: true });
   }
 }
