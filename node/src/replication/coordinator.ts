@@ -26,7 +26,7 @@ import { mergeListing, type ListPage } from './listing';
 import { newestRecord } from './merge';
 import { MissedReplicas, type KeepMissed } from './missed-replicas';
 import { currentTargets, standInWrites, type Placement, type ReplicaDirectory, type ReplicaTarget } from './placement';
-import { gatherJointQuorum, gatherNeeded, requiredAcks, type AskReason, type QuorumResult, type Reply } from './quorum';
+import { gatherJointQuorum, gatherNeeded, requiredAcks, type AskReason, type Reply } from './quorum';
 import { ReadRepairer } from './read-repairer';
 import type { ReplicaWriteAck, ReplicaWriteOptions } from './replica';
 import type { RequestTrace } from './request-trace';
@@ -234,15 +234,9 @@ export class Coordinator {
         // The own copy's acknowledgement is the one that can report a newer version in that store.
         return Promise.all([writeTo(nodeId, undefined), writeTo(nodeId, hint)]).then(([own]) => own);
       };
+      // An attempt that fails or is superseded is never acknowledged to `missed`, so it hints nothing.
       const missed = this.#missedReplicas(record, hinted);
-      let gathered: QuorumResult<ReplicaWriteAck>;
-      try {
-        gathered = await gatherJointQuorum(targets, groups, REPLICA_QUORUM_DEADLINE_MS, write, missed?.failed);
-      } catch (error) {
-        missed?.abandoned();
-        throw error;
-      }
-      const { replies } = gathered;
+      const { replies } = await gatherJointQuorum(targets, groups, REPLICA_QUORUM_DEADLINE_MS, write, missed?.failed);
       trace?.quorum(replies.length, groups[0]!.needed);
       const newer = newerVersionSeen(record, replies);
       if (newer === undefined) {
@@ -250,7 +244,6 @@ export class Coordinator {
         if (hintedNow !== undefined && hintedNow.length > 0) trace?.hintedMissed(hintedNow);
         return { result: record, replicas: replies.map((reply) => reply.nodeId) };
       }
-      missed?.abandoned();
       trace?.superseded(newer);
       this.#observe(newer);
       // The next attempt is versioned above what the replicas hold, even if our clock cannot adopt it.

@@ -29,10 +29,9 @@ describe('MissedReplicas: one write attempt', () => {
     expect(kept).toEqual([`${B}@${record.version}`, `${C}@${record.version}`]);
   });
 
-  test('an abandoned attempt (failed, or superseded) keeps nothing, before or after', () => {
+  test('an attempt never acknowledged (failed, or superseded) keeps nothing, however many fail', () => {
     const missed = new MissedReplicas(keep, record, () => true);
     missed.failed(B);
-    missed.abandoned();
     missed.failed(C);
     expect(kept).toEqual([]);
   });

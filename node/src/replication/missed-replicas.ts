@@ -25,7 +25,8 @@ export class MissedReplicas {
   readonly #keep: KeepMissed;
   readonly #record: StoredRecord;
   readonly #hintable: (nodeId: string) => boolean;
-  #outcome: 'gathering' | 'acknowledged' | 'abandoned' = 'gathering';
+  #acknowledged = false;
+  /** Failures before the acknowledgement (or of an attempt never acknowledged, which keeps none). */
   #waiting: string[] | undefined;
 
   /** `hintable` says which replicas a failure is hinted for (not this node, a stand-in or a dead member), asked at the failure. */
@@ -37,23 +38,20 @@ export class MissedReplicas {
 
   /** A replica failed the write (told by the gather, before or after it settled). */
   readonly failed = (nodeId: string): void => {
-    if (this.#outcome === 'abandoned' || !this.#hintable(nodeId)) return;
-    if (this.#outcome === 'acknowledged') return this.#keep(nodeId, this.#record);
+    if (!this.#hintable(nodeId)) return;
+    if (this.#acknowledged) return this.#keep(nodeId, this.#record);
     (this.#waiting ??= []).push(nodeId);
   };
 
-  /** The write is acknowledged: hints for the replicas failed so far (returned, for the trace) and for any failing later. */
+  /**
+   * The write is acknowledged: hints for the replicas failed so far (returned, for the trace) and for any
+   * failing later. Not called for an attempt that failed or was superseded: that one hints nothing.
+   */
   acknowledged(): readonly string[] {
-    this.#outcome = 'acknowledged';
+    this.#acknowledged = true;
     const missed = this.#waiting ?? [];
     this.#waiting = undefined;
     for (const nodeId of missed) this.#keep(nodeId, this.#record);
     return missed;
-  }
-
-  /** The attempt failed or was superseded by a newer version: nothing is hinted for it. */
-  abandoned(): void {
-    this.#outcome = 'abandoned';
-    this.#waiting = undefined;
   }
 }
