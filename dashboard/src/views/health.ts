@@ -28,7 +28,7 @@ function NodeRow({ poller, member, members }: { poller: ClusterPoller; member: M
   return html`
     <tr data-node-id=${member.nodeId} data-reachable="yes" data-hints=${hints.pending} data-repair-running=${repair.running ? 'yes' : 'no'} data-repair-done=${repair.rangesDone} data-repair-total=${repair.rangesTotal}>
       <th scope="row">${member.name}</th>
-      <td>${hints.pending} (${bytes(hints.bytes)})${hints.byTarget.length > 0 && html`<br /><small>${hints.byTarget.map((target) => `${target.count} for ${nameOf(target.nodeId)}`).join(', ')}</small>`}<br /><small>${hints.delivered} delivered, ${hints.overflowed} refused, ${hints.missed} kept for writes a replica missed</small></td>
+      <td>${hints.pending} (${bytes(hints.bytes)})${hints.byTarget.length > 0 && html`<br /><small>${hints.byTarget.map((target) => `${target.count} for ${nameOf(target.nodeId)}`).join(', ')}</small>`}<br /><small>${hints.delivered} delivered, ${hints.overflowed} refused, ${hints.missed} kept for missed writes</small></td>
       <td>${repair.running && html`<progress max=${Math.max(1, repair.rangesTotal)} value=${repair.rangesDone} aria-label=${`repair progress of ${member.name}`}></progress> `}${repairText(repair)}</td>
       <td class="number">${node?.storage.liveKeys ?? '–'}</td>
       <td class="number">${node?.storage.tombstones ?? '–'}</td>
