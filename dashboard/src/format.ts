@@ -14,8 +14,12 @@ export function latency(ms: number): string {
 /** A span of time ahead or behind, to the hour: an ETA, a transfer's duration. */
 export function duration(ms: number): string {
   if (ms < 60_000) return ago(ms);
-  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-  return `${Math.floor(ms / 3_600_000)} h ${Math.round((ms % 3_600_000) / 60_000)} min`;
+  // Rounded to the unit shown before it is split, so 119.6 s reads `2 min 0 s`, never `1 min 60 s`,
+  // and 3,599.6 s `1 h 0 min`.
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+  const minutes = Math.round(ms / 60_000);
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
 /** A signed span: a clock's offset ahead (+) or behind (-) another's; a dash when not measured. */

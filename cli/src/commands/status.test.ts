@@ -14,7 +14,9 @@ describe('status: the members line', () => {
 
 describe('status: the clock column', () => {
   test('a signed offset in the unit that reads best, "?" when not measured', () => {
-    expect([0, 12, -499.6, 1500, -59_999, 90_000, 3_600_000, -5_400_000].map(formatClockOffset)).toEqual(['+0 ms', '+12 ms', '-500 ms', '+1.5 s', '-60.0 s', '+1.5 min', '+1.0 h', '-1.5 h']);
+    expect([0, 12, -499.6, 1500, -59_999, 90_000, 119_600, 3_600_000, -5_400_000, 7_199_000].map(formatClockOffset)).toEqual([
+      '+0 ms', '+12 ms', '-500 ms', '+1.5 s', '-60.0 s', '+1 min 30 s', '+2 min 0 s', '+1 h 0 min', '-1 h 30 min', '+2 h 0 min',
+    ]);
     expect(formatClockOffset(null)).toBe('?');
   });
 });
@@ -23,7 +25,7 @@ describe('status: a node refusing writes for its clock', () => {
   test('says so under the table, naming the answering node, its offset and its bound; nothing while it writes', () => {
     const members = [{ name: 'node-7072', self: true } as MemberView, { name: 'node-7070', self: false } as MemberView];
     expect(clockRefusalLine(members, { offsetMs: 3_600_000, maxOffsetMs: 500, synchronized: false })).toBe(
-      "node-7072 refuses writes: its clock is +1.0 h off its cluster's, beyond its --max-clock-offset-ms of 500 ms (write through another node)",
+      "node-7072 refuses writes: its clock is +1 h 0 min off its cluster's, beyond its --max-clock-offset-ms of 500 ms (write through another node)",
     );
     expect(clockRefusalLine(members, { offsetMs: 3, maxOffsetMs: 500, synchronized: true })).toBeUndefined();
     expect(clockRefusalLine(members, null)).toBeUndefined();

@@ -49,15 +49,22 @@ export function membersLine(members: readonly MemberView[]): string {
   return `${alive} of ${current.length} alive${gone.length === 0 ? '' : `; gone: ${gone.map(([state, count]) => `${count} ${state}`).join(', ')}`}`;
 }
 
-/** A member's clock offset, signed, in the unit that reads best: `+0 ms`, `-2.0 s`, `+1.0 h`; `?` when not measured. */
+/**
+ * A member's clock offset, signed, as the dashboard writes it: `+0 ms`, `-2.0 s`, `+1 min 30 s`,
+ * `+1 h 5 min`; `?` when not measured.
+ */
 export function formatClockOffset(offsetMs: number | null): string {
   if (offsetMs === null) return '?';
   const sign = offsetMs < 0 ? '-' : '+';
   const size = Math.abs(offsetMs);
   if (size < 1000) return `${sign}${Math.round(size)} ms`;
   if (size < 60_000) return `${sign}${(size / 1000).toFixed(1)} s`;
-  if (size < 3_600_000) return `${sign}${(size / 60_000).toFixed(1)} min`;
-  return `${sign}${(size / 3_600_000).toFixed(1)} h`;
+  // Rounded to the unit shown before it is split, so 119.6 s reads `2 min 0 s`, never `1 min 60 s`,
+  // and 3,599.6 s `1 h 0 min`.
+  const seconds = Math.round(size / 1000);
+  if (seconds < 3600) return `${sign}${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+  const minutes = Math.round(size / 60_000);
+  return `${sign}${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
 /** A line when the answering node refuses writes for its clock; undefined while it writes. */
