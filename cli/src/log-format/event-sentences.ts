@@ -3,6 +3,9 @@
 // fields, so nothing is hidden by a missing sentence. Member ids are shown as names once a name for
 // them has been seen (membership and transport events carry both).
 
+import { OPERATION_SENTENCES } from './operation-sentences';
+import { plural } from './sentence-words';
+
 export type LogFields = Readonly<Record<string, unknown>>;
 
 /** What a sentence may look up: names for node ids, and the state an observer last saw a member in. */
@@ -22,13 +25,15 @@ export interface Sentence {
 
 type Describe = (fields: LogFields, memory: EventMemory, observer: string) => Sentence | string;
 
-const plural = (count: unknown, noun: string) => `${String(count)} ${noun}${count === 1 ? '' : 's'}`;
 
 function memberChanged(fields: LogFields, memory: EventMemory, observer: string): Sentence {
   const name = typeof fields.name === 'string' ? fields.name : memory.nameOf(fields.member);
   const incarnation = Number(fields.incarnation);
   const previous = memory.remember(observer, String(fields.member), String(fields.state), incarnation);
   const at = `incarnation ${fields.incarnation}`;
+  // A node logs its own entry only when it raises its incarnation: it heard itself suspected (or held
+  // dead across a partition) and answers that it is alive, which overrides the rumour everywhere.
+  if (name === observer && fields.state === 'alive') return { text: `refutes a suspicion of itself: alive, with a new incarnation (${at})`, tone: 'good' };
   switch (fields.state) {
     case 'suspect':
       return { text: `${name} is suspect (${at}: probes went unanswered)`, tone: 'doubt' };
@@ -75,6 +80,7 @@ const DESCRIPTIONS: Record<string, Describe> = {
   'dht.node_added': (f) => `DHT node ${f.peer} joined (${plural(f.nodes, 'node')} known)`,
   'dht.stopping': () => 'DHT bootstrap stopping',
   'dht.stopped': () => 'DHT bootstrap stopped',
+  ...OPERATION_SENTENCES,
 };
 
 /** peer_up names the peer itself. */

@@ -22,6 +22,11 @@ describe('membership', () => {
     expect(member('dead', 4)).toBe('node-7071   node-7072 is dead (incarnation 4: suspect for longer than the suspicion timeout)\n');
   });
 
+  test('a node raising its own incarnation refutes a suspicion of itself', () => {
+    const formatted = untimed(plain().format(line('node-7071', 'membership.member_changed', { member: 'a1', name: 'node-7071', state: 'alive', incarnation: 9 })));
+    expect(formatted).toBe('node-7071   refutes a suspicion of itself: alive, with a new incarnation (incarnation 9)\n');
+  });
+
   test('ids are shown as the names seen for them', () => {
     const formatter = plain();
     formatter.format(line('node-7071', 'transport.peer_up', { nodeId: 'b7', name: 'node-7072', httpAddress: '127.0.0.1:7072' }));
@@ -40,7 +45,7 @@ describe('every line', () => {
   });
 
   test('an event without a sentence shows its name and fields', () => {
-    expect(untimed(plain().format(line('node-7070', 'transport.reconnect_attempt', { nodeId: 'ab', attempt: 2, note: 'two words' })))).toBe('node-7070   transport.reconnect_attempt nodeId=ab attempt=2 note="two words"\n');
+    expect(untimed(plain().format(line('node-7070', 'custom.event', { nodeId: 'ab', attempt: 2, note: 'two words' })))).toBe('node-7070   custom.event nodeId=ab attempt=2 note="two words"\n');
   });
 
   test('control characters from fields, names and non-JSON lines are escaped', () => {

@@ -178,12 +178,17 @@ export class RebalanceEngine {
     tracked.from = source;
     const transfer = tracked.transfer;
     const fields = { range: tracked.planned.id, from: source, to: this.#deps.selfId };
-    this.#deps.logger.info('rebalance.transfer_started', { ...fields, keysTotal: transfer.keysTotal, resumedAtKeys: transfer.progress.keys });
+    // A join plans a transfer per range of its ring (60-odd for a third node): their starts, and the
+    // ends of the empty ones, are debug lines, so a cluster forming with no data logs one line for its
+    // join (ring.ownership_changed, with the totals) instead of a hundred.
+    this.#deps.logger.debug('rebalance.transfer_started', { ...fields, keysTotal: transfer.keysTotal, resumedAtKeys: transfer.progress.keys });
     try {
       await transfer.run(source);
       if (!transfer.progress.done) return false;
       const { keys, bytes } = transfer.progress;
-      this.#deps.logger.info('rebalance.transfer_finished', { ...fields, keys, applied: transfer.applied, bytes, ms: Math.round(performance.now() - (tracked.startedMs ?? performance.now())) });
+      const finished = { ...fields, keys, applied: transfer.applied, bytes, ms: Math.round(performance.now() - (tracked.startedMs ?? performance.now())) };
+      if (keys > 0) this.#deps.logger.info('rebalance.transfer_finished', finished);
+      else this.#deps.logger.debug('rebalance.transfer_finished', finished);
       return true;
     } catch (error) {
       const reason = isSwarmError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);

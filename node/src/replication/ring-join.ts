@@ -80,6 +80,8 @@ export class RingJoin {
   /** Which rings every member up has reported as this node's, and since when, without a break. */
   #agreement: Agreement | undefined;
   #streaming = false;
+  /** The engine's streamed totals when this join began streaming, for the totals of its ownership line. */
+  #streamedBefore = { keys: 0, bytes: 0 };
   /** The joiner this one last logged waiting for (step 4), so the wait is logged once. */
   #waitingFor: string | undefined;
   #closed = false;
@@ -142,7 +144,10 @@ export class RingJoin {
     if (this.#agreement?.rings !== rings) this.#agreement = { rings, sinceMs: performance.now() };
     if (performance.now() - this.#agreement.sinceMs < (this.#deps.writesInFlightMs ?? JOIN_WRITES_IN_FLIGHT_MS)) return JOIN_CHECK_INTERVAL_MS;
     const plan = this.#plan();
-    if (!this.#streaming) this.#deps.logger.info('ring.join_streaming', { transfers: plan.length, pendingDigest: placement.pending().ring.digest });
+    if (!this.#streaming) {
+      this.#deps.logger.info('ring.join_streaming', { transfers: plan.length, pendingDigest: placement.pending().ring.digest });
+      this.#streamedBefore = { keys: this.#deps.engine.keysStreamed, bytes: this.#deps.engine.bytesStreamed };
+    }
     this.#streaming = true;
     if (!(await this.#deps.engine.run(plan))) return JOIN_RETRY_MS;
     // The rings may have moved while streaming (another node joined or left): only an unchanged plan is done.
@@ -155,7 +160,9 @@ export class RingJoin {
       this.#waitingFor = ahead;
       return JOIN_CHECK_INTERVAL_MS;
     }
-    await ownership.become('owner', `streamed its ${plan.length} ranges in`);
+    const keys = this.#deps.engine.keysStreamed - this.#streamedBefore.keys;
+    const bytes = this.#deps.engine.bytesStreamed - this.#streamedBefore.bytes;
+    await ownership.become('owner', `streamed its ${plan.length} ${plan.length === 1 ? 'range' : 'ranges'} in (${keys} keys, ${bytes} bytes)`);
     await this.#deps.engine.forgetProgress();
     return 0;
   }

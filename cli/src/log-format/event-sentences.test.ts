@@ -1,0 +1,81 @@
+// Every event of docs/operations.md reads as a sentence on a terminal, and each sentence, given the
+// fields its row documents, says something of each: no `undefined`, `NaN` or `[object Object]` where
+// a documented field was meant. The operations guide is itself kept true of the code by
+// test/docs.test.ts, so this covers every event the daemon emits.
+
+import { describe, expect, test } from 'bun:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeEvent, type EventMemory, type LogFields } from './event-sentences';
+
+const OPERATIONS_GUIDE = join(import.meta.dir, '../../../docs/operations.md');
+
+/** Fields that hold text or lists in the daemon's lines; any other documented field is a number. */
+const TEXT_FIELDS = new Set(['range', 'from', 'to', 'reason', 'error', 'stack', 'message', 'route', 'code', 'id', 'role', 'key', 'target', 'member', 'name', 'nodeId', 'remoteKey', 'remoteAddress', 'type', 'detail', 'kept', 'peer', 'address', 'bound', 'url', 'engine', 'dataDir', 'syncPolicy', 'cluster', 'advertise', 'profile', 'trigger', 'action', 'resource', 'phase', 'pendingDigest', 'digest', 'state', 'for', 'topic', 'publicKey', 'httpAddress', 'run', 'rangeStart', 'rangeEnd', 'previousState']);
+const LIST_FIELDS = new Set(['peers', 'closing', 'failedSuccessors', 'bootstrap']);
+const FLAG_FIELDS = new Set(['founder', 'cutShort', 'ringSettled', 'sameKey', 'truncated']);
+
+interface EventRow {
+  readonly event: string;
+  readonly fields: readonly string[];
+}
+
+/** The Events table's rows: each event with the field names its third cell backticks ("the same" adds the row above's). */
+function documentedEvents(): EventRow[] {
+  const section = readFileSync(OPERATIONS_GUIDE, 'utf8').split('\n### Events\n')[1]!.split(/\n#{2,3} /)[0]!;
+  const rows: EventRow[] = [];
+  for (const [, event, fieldsCell] of section.matchAll(/^\| `([a-z_]+\.[a-z_]+)` \| [^|]+ \| ([^|]*) \|/gm)) {
+    const named = [...fieldsCell!.matchAll(/`([^`]+)`/g)].flatMap((match) => match[1]!.split(',')).map((name) => name.trim().replace(/\?$/, '')).filter((name) => /^[a-zA-Z]+$/.test(name));
+    const inherited = /\bthe same\b/.test(fieldsCell!) ? (rows.at(-1)?.fields ?? []) : [];
+    rows.push({ event: event!, fields: [...inherited, ...named] });
+  }
+  return rows;
+}
+
+function sampleValue(field: string): unknown {
+  if (LIST_FIELDS.has(field)) return ['node-7071', 'node-7072'];
+  if (FLAG_FIELDS.has(field)) return true;
+  if (field === 'error' || field === 'stack') return 'Error: disk full\n    at commit (lmdb-store.ts:1:1)';
+  return TEXT_FIELDS.has(field) ? `${field}-value` : 1500;
+}
+
+const memory: EventMemory = { nameOf: (nodeId) => String(nodeId), remember: () => undefined };
+
+describe('log sentences', () => {
+  const rows = documentedEvents();
+
+  test('the operations guide lists the events (the table is read)', () => {
+    expect(rows.length).toBeGreaterThan(90);
+    expect(rows.find((row) => row.event === 'chaos.delay')?.fields).toEqual(['peers', 'delayMs', 'jitterMs', 'durationMs', 'run']);
+  });
+
+  test('every documented event has a sentence that uses only what its row documents', () => {
+    const faults: string[] = [];
+    for (const { event, fields } of rows) {
+      const sample: LogFields = Object.fromEntries(fields.map((field) => [field, sampleValue(field)]));
+      const sentence = describeEvent(event, sample, memory, 'node-7070');
+      if (sentence === undefined) faults.push(`${event}: no sentence`);
+      else if (/undefined|NaN|\[object /.test(sentence.text)) faults.push(`${event}: ${sentence.text}`);
+    }
+    expect(faults).toEqual([]);
+  });
+});
+
+describe('the sentences a chaos lesson shows', () => {
+  const say = (event: string, fields: LogFields) => describeEvent(event, fields, memory, 'node-7070')?.text;
+
+  test('in the units of the command line that caused them', () => {
+    expect(say('chaos.partition', { peers: ['node-7072'], durationMs: 10_000, run: 'lesson-1' })).toBe('chaos: cut off from node-7072 for 10s: every message either way is dropped (run lesson-1)');
+    expect(say('chaos.delay', { peers: ['node-7071'], delayMs: 200, jitterMs: 50 })).toBe('chaos: messages to node-7071 held by 200ms + up to 50ms');
+    expect(say('chaos.delay', { peers: ['node-7071'], delayMs: 0 })).toBe('chaos: the delay to node-7071 lifted');
+    expect(say('chaos.skew', { offsetMs: -90_000 })).toBe('chaos: the clock now runs 90s behind real time');
+    expect(say('chaos.kill', { restartAfterMs: 20_000 })).toBe('chaos: killed with SIGKILL; swarmkv up starts it again in 20s');
+  });
+
+  test('the clock bound, both ways', () => {
+    expect(say('clock.offset_exceeded', { offsetMs: 90_000, maxOffsetMs: 500, peersMeasured: 2, peersBeyond: 2 })).toBe(
+      "refusing writes: its clock is +1 min 30 s off its peers' (2 of 2 beyond the 500 ms bound); fix the clock, or write through another node",
+    );
+    expect(say('clock.offset_restored', { offsetMs: -12, maxOffsetMs: 500, peersMeasured: 2, peersBeyond: 0 })).toBe("its clock is within 500 ms of its peers' again (-12 ms): writing again");
+  });
+});

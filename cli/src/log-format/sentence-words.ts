@@ -1,0 +1,35 @@
+// The small words the log sentences share: counts with their nouns, spans of time, signed offsets,
+// an error's first line, and lists of peers by name.
+
+import type { EventMemory } from './event-sentences';
+
+export const plural = (count: unknown, noun: string, nouns = `${noun}s`) => `${String(count)} ${count === 1 ? noun : nouns}`;
+
+/** `850 ms`, `4.2 s`, `3 min 5 s`: how long something took or waited. */
+export function span(valueMs: unknown): string {
+  const ms = Math.abs(Number(valueMs));
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}
+
+/** `+850 ms`, `-4.2 s`: an offset from another clock. */
+export function signedSpan(valueMs: unknown): string {
+  return `${Number(valueMs) < 0 ? '-' : '+'}${span(valueMs)}`;
+}
+
+/** The first line of an error as logged (a message, or a stack whose first line is the message). */
+export function firstLine(error: unknown): string {
+  return String(error).split('\n')[0]!;
+}
+
+/** Node ids or names, as names where one has been seen: `node-7071, node-7072`. */
+export function names(values: unknown, memory: EventMemory): string {
+  return Array.isArray(values) && values.length > 0 ? values.map((value) => memory.nameOf(value)).join(', ') : 'nobody';
+}
+
+/** A list as written: `store, transport`; `nothing` when empty. */
+export function listed(values: unknown): string {
+  return Array.isArray(values) && values.length > 0 ? values.map(String).join(', ') : 'nothing';
+}
