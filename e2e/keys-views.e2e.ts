@@ -119,6 +119,14 @@ test('activity: request rate and latency per node from /stats; events from every
   await expect(page.locator('[data-testid="timeline"] tbody tr').first()).toBeVisible();
   const nodesInTimeline = await page.locator('[data-testid="timeline"] tbody tr').evaluateAll((rows) => new Set(rows.map((row) => row.getAttribute('data-node-id'))).size);
   expect(nodesInTimeline).toBeGreaterThan(1);
+  // Each event in words, as the pretty log line says it (every event the daemon logs has a sentence,
+  // so none reads as its bare name and fields), coloured by its tone, its name beside it.
+  const rows = await page.locator('[data-testid="timeline"] tbody tr').evaluateAll((shown) =>
+    shown.map((row) => ({ event: row.getAttribute('data-event'), text: row.children[2]!.textContent!, tone: row.children[2]!.className, name: row.children[3]!.textContent })),
+  );
+  const unworded = rows.filter((row) => row.name !== row.event || row.text.startsWith(`${row.event} `) || row.text === row.event || !/^tone-(plain|good|doubt|bad)$/.test(row.tone));
+  expect(unworded).toEqual([]);
+  expect(rows.filter((row) => row.event === 'ring.changed').every((row) => /^ring now spans \d+ members? \(epoch \d+, digest [0-9a-f]+\)$/.test(row.text))).toBe(true);
   await saveScreenshot(page, testInfo, 'activity');
 });
 

@@ -32,6 +32,11 @@ describe('recent events and request statistics on one node', () => {
       expect(Math.abs(Date.parse(event.time) - Date.parse(String(time)))).toBeLessThan(1000);
     });
     expect(kept.map((event) => event.event)).toContain('node.listening');
+    // And in words, as the pretty log line says it.
+    const listening = page.body.events.find((event: { event: string }) => event.event === 'node.listening');
+    expect(listening.tone).toBe('good');
+    expect(listening.text).toStartWith(`listening on ${url()} (`);
+    expect(listening.text).toEndWith(`; started in ${listening.fields.startMs} ms)`);
   });
 
   test('after is exclusive and limit bounds the page; polling with next sees only newer events', async () => {

@@ -1,14 +1,10 @@
 // Amounts as the CLI prints them in progress and summaries: bytes in decimal megabytes, counts with
 // thousands separators, rates per second.
 
-export function megabytes(bytes: number): string {
-  return `${(bytes / 1_000_000).toFixed(1)} MB`;
-}
+import { count } from '../../node/src';
 
-/** 12,345: counts large enough to be read at a glance. */
-export function count(value: number): string {
-  return Math.round(value).toLocaleString('en-US');
-}
+// The node's log sentences print amounts the same way; the two functions live with them.
+export { count, megabytes } from '../../node/src';
 
 /** `1 key`, `12,345 keys`. */
 export function keysCounted(value: number): string {

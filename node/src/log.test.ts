@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { RECENT_EVENT_FIELDS_BYTES_MAX, RECENT_EVENTS_MAX, RecentEvents, recordingLogger, type Logger } from './log';
+import { RECENT_EVENT_FIELDS_BYTES_MAX, RECENT_EVENT_TEXT_CHARS_MAX, RECENT_EVENTS_MAX, RecentEvents, recordingLogger, type Logger } from './log';
 
 const parsed = (events: string[]) => events.map((text) => JSON.parse(text));
 
@@ -9,8 +9,8 @@ describe('RecentEvents', () => {
     for (let index = 1; index <= 5; index++) recent.record('info', `e${index}`, { index });
     const first = recent.after(0, 2);
     expect(parsed(first.events)).toEqual([
-      { seq: 1, time: '2026-01-01T00:00:00.000Z', event: 'e1', level: 'info', fields: { index: 1 } },
-      { seq: 2, time: '2026-01-01T00:00:00.000Z', event: 'e2', level: 'info', fields: { index: 2 } },
+      { seq: 1, time: '2026-01-01T00:00:00.000Z', event: 'e1', level: 'info', text: 'e1', tone: 'plain', fields: { index: 1 } },
+      { seq: 2, time: '2026-01-01T00:00:00.000Z', event: 'e2', level: 'info', text: 'e2', tone: 'plain', fields: { index: 2 } },
     ]);
     expect(first.next).toBe(2);
     const rest = recent.after(first.next, 100);
@@ -38,6 +38,25 @@ describe('RecentEvents', () => {
     const events = parsed(recent.after(0, 10).events);
     expect(events.map((event) => event.event)).toEqual(['big']);
     expect(events[0].fields.truncated).toContain(String(RECENT_EVENT_FIELDS_BYTES_MAX));
+  });
+
+  test('each kept event carries its words, in log order; a long sentence is cut', () => {
+    const seen: string[] = [];
+    const recent = new RecentEvents(
+      () => 0,
+      (event, fields) => {
+        seen.push(event);
+        return event === 'long' ? { text: 'y'.repeat(RECENT_EVENT_TEXT_CHARS_MAX * 2), tone: 'bad' } : { text: `${event} said, ${String(fields.n)}`, tone: 'good' };
+      },
+    );
+    recent.record('debug', 'unkept', { n: 0 });
+    recent.record('info', 'first', { n: 1 });
+    recent.record('error', 'long', {});
+    const events = parsed(recent.after(0, 10).events);
+    expect(seen).toEqual(['first', 'long']);
+    expect(events[0]).toMatchObject({ text: 'first said, 1', tone: 'good' });
+    expect(events[1].text.length).toBe(RECENT_EVENT_TEXT_CHARS_MAX);
+    expect(events[1].text.endsWith('…')).toBe(true);
   });
 });
 

@@ -73,11 +73,22 @@ export const silentLogger: Logger = {
 export const RECENT_EVENTS_MAX = 1000;
 /** A kept event's fields beyond this (a long stack trace, say) are replaced by a note saying so. */
 export const RECENT_EVENT_FIELDS_BYTES_MAX = 4096;
+/** A kept event's sentence is cut to this many characters (an error's first line can be long). */
+export const RECENT_EVENT_TEXT_CHARS_MAX = 500;
 /** Debug events (per connection attempt) are too frequent to keep; info and above are kept. */
 const RECENT_LEVELS = new Set<string>(['info', 'warn', 'error']);
 
+/** An event in words, as people read it: its sentence and how it reads (calm, good news, doubtful, bad). */
+export interface EventWording {
+  readonly text: string;
+  readonly tone: 'plain' | 'good' | 'doubt' | 'bad';
+}
+
+/** Words for each kept event (node/src/log-text/, wired by the composition root); called in log order. */
+export type EventWords = (event: string, fields: LogFields) => EventWording;
+
 export interface RecentPage {
-  /** Each event as JSON text `{"seq","time","event","level","fields"}`, ascending by seq. */
+  /** Each event as JSON text `{"seq","time","event","level","text","tone","fields"}`, ascending by seq. */
   readonly events: string[];
   /** The seq to pass as `after` next time: the last returned, or `after` itself when none were. */
   readonly next: number;
@@ -91,10 +102,13 @@ export interface RecentPage {
 export class RecentEvents {
   readonly #kept: string[] = new Array<string>(RECENT_EVENTS_MAX);
   readonly #nowMs: () => number;
+  readonly #words: EventWords;
   #lastSeq = 0;
 
-  constructor(nowMs: () => number) {
+  /** Without `words`, an event's text is its name. */
+  constructor(nowMs: () => number, words: EventWords = (event) => ({ text: event, tone: 'plain' })) {
     this.#nowMs = nowMs;
+    this.#words = words;
   }
 
   get lastSeq(): number {
@@ -110,9 +124,11 @@ export class RecentEvents {
     if (!this.keeps(level)) return;
     let fieldsJson = JSON.stringify(fields) ?? '{}';
     if (fieldsJson.length > RECENT_EVENT_FIELDS_BYTES_MAX) fieldsJson = JSON.stringify({ truncated: `fields over ${RECENT_EVENT_FIELDS_BYTES_MAX} bytes; see the log` });
+    const { text, tone } = this.#words(event, fields);
     const seq = ++this.#lastSeq;
     const time = new Date(this.#nowMs()).toISOString();
-    this.#kept[seq % RECENT_EVENTS_MAX] = `{"seq":${seq},"time":"${time}","event":${JSON.stringify(event)},"level":"${level}","fields":${fieldsJson}}`;
+    const said = JSON.stringify(text.length > RECENT_EVENT_TEXT_CHARS_MAX ? `${text.slice(0, RECENT_EVENT_TEXT_CHARS_MAX - 1)}…` : text);
+    this.#kept[seq % RECENT_EVENTS_MAX] = `{"seq":${seq},"time":"${time}","event":${JSON.stringify(event)},"level":"${level}","text":${said},"tone":"${tone}","fields":${fieldsJson}}`;
   }
 
   /** Up to `limit` events with seq > `after`, oldest first; events already dropped from the ring are skipped. */

@@ -16,6 +16,7 @@ import { HttpListener, type RequestHandler } from './main-listener';
 import { OpenedSoFar, unlessInterrupted } from './main-startup';
 import { openStores, type OpenedStores } from './main-stores';
 import { createLogger, RecentEvents, recordingLogger, type Logger } from './log';
+import { eventWordsFor } from './main-event-words';
 import { AliveMarker, Coordinator, HintLedger, inspectLocally, LocalReplica, placementThrough, SingleNodePlacement, StandaloneRepair, TombstoneCollector, type KeyInspection, type Placement, type RebalanceStatus, type RepairControl, type ReplicaDirectory } from './replication';
 import { keyPosition } from './ring';
 import type { KvStore } from './storage';
@@ -357,7 +358,7 @@ async function startParts({ config, options, logger, clocks, recentEvents, opene
 export async function startNode(config: NodeConfig, options: StartOptions = {}): Promise<RunningNode> {
   const clocks = nodeClocks(config, options.clock);
   const { clock } = clocks;
-  const recentEvents = new RecentEvents(() => clock.nowMs());
+  const recentEvents = new RecentEvents(() => clock.nowMs(), eventWordsFor(config.name));
   const logger = recordingLogger(options.logger ?? createLogger(config.logLevel), recentEvents).child({ node: config.name });
   if (!config.memory) survivesCommitFailures(logger);
   const opened = new OpenedSoFar(options.signal);

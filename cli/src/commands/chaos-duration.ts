@@ -3,7 +3,11 @@
 // 30` could mean seconds or milliseconds, and a chaos scenario that waits 1000 times too long is a bug
 // nobody notices until it has run for hours.
 
+import { formatDuration } from '../../../node/src';
 import { CliFailure, exitCodes } from '../exit-codes';
+
+// The node's chaos log sentences spell durations the same way; the formatter lives with them.
+export { formatDuration } from '../../../node/src';
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const DURATION = /^(-?)(\d+(?:\.\d+)?)(ms|s|m|h)$/;
@@ -25,13 +29,3 @@ export function parseBoundedDurationMs(flag: string, text: string, minMs: number
   return valueMs;
 }
 
-/** The shortest exact spelling of a duration in the units above, which parseDurationMs reads back. */
-export function formatDuration(valueMs: number): string {
-  const sign = valueMs < 0 ? '-' : '';
-  const magnitudeMs = Math.abs(valueMs);
-  if (magnitudeMs === 0) return '0s';
-  for (const unit of ['h', 'm', 's'] as const) {
-    if (magnitudeMs % UNIT_MS[unit]! === 0) return `${sign}${magnitudeMs / UNIT_MS[unit]!}${unit}`;
-  }
-  return `${sign}${magnitudeMs}ms`;
-}

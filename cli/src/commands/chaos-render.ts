@@ -5,7 +5,9 @@
 import { renderTable } from '../table';
 import { formatDuration } from './chaos-duration';
 import type { ChaosOutcome } from './chaos-fan-out';
-import type { ChaosEvent, ChaosState } from '../../../node/src';
+import { describeHold, type ChaosEvent, type ChaosState } from '../../../node/src';
+
+export { describeHold } from '../../../node/src';
 
 /** The timeline shows the most recent events up to this many. */
 export const TIMELINE_EVENTS_SHOWN_MAX = 40;
@@ -24,11 +26,6 @@ export function mergeTimelines(states: readonly ChaosState[]): TimelineEvent[] {
 /** The preposition before an event's peers: a partition from them, a heal with them, a delay to them. */
 const PEER_WORD: Partial<Record<TimelineEvent['kind'], string>> = { heal: 'with', delay: 'to' };
 
-/** A delay's hold in words: `by 200ms`, `by 200ms + up to 50ms`, or `lifted`. */
-export function describeHold(delayMs: number, jitterMs: number | undefined): string {
-  if (delayMs === 0) return 'lifted';
-  return `by ${formatDuration(delayMs)}${jitterMs === undefined || jitterMs === 0 ? '' : ` + up to ${formatDuration(jitterMs)}`}`;
-}
 
 /** One event in words: `12:00:03.120 n1 partition from n3 for 30s (run plan-7)`. */
 export function describeEvent(event: TimelineEvent): string {

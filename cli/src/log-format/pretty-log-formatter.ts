@@ -1,14 +1,15 @@
 // Pretty log lines: `12:01:03.412 node-7071   node-7072 is suspect (incarnation 3: ...)`. pino-pretty
 // parses each JSON line and hands it to our messageFormat, which writes the whole line: local time,
 // the node's name in its own colour (so `swarmkv up` can interleave several nodes' events in one
-// readable stream), then the event's sentence (event-sentences.ts) or, for an event without one, its
+// readable stream), then the event's sentence (node/src/log-text/, which the node's GET /cluster/events
+// uses too) or, for an event without one, its
 // name and fields. Anything from the log (names, keys, errors) is escaped: no raw control character
 // reaches the terminal. A line that is not JSON is passed on, escaped.
 
 import { type Colorette } from 'colorette';
 import pinoPretty from 'pino-pretty';
 import { escapeControlCharacters } from '../terminal-text';
-import { describeEvent, fieldsText, type EventMemory, type LogFields, type Tone } from './event-sentences';
+import { EventDescriber, fieldsText, type LogFields, type Tone } from '../../../node/src';
 
 /** Fields every line carries, shown in the line's frame rather than among its fields. */
 const FRAME_FIELDS = new Set(['level', 'time', 'node', 'event']);
@@ -16,28 +17,6 @@ const FRAME_FIELDS = new Set(['level', 'time', 'node', 'event']);
 const NODE_COLUMNS_MIN = 10;
 
 type Paint = (text: string) => string;
-
-/** Keeps names seen for node ids, and each observer's last view of each member. */
-class Memory implements EventMemory {
-  readonly #names = new Map<string, string>();
-  readonly #states = new Map<string, { state: string; incarnation: number }>();
-
-  learn(fields: LogFields): void {
-    const id = fields.member ?? fields.nodeId;
-    if (typeof id === 'string' && typeof fields.name === 'string') this.#names.set(id, fields.name);
-  }
-
-  nameOf(nodeId: unknown): string {
-    return this.#names.get(String(nodeId)) ?? String(nodeId);
-  }
-
-  remember(observer: string, member: string, state: string, incarnation: number) {
-    const key = `${observer}\u0000${member}`;
-    const previous = this.#states.get(key);
-    this.#states.set(key, { state, incarnation });
-    return previous;
-  }
-}
 
 function localTime(time: unknown): string {
   const date = new Date(typeof time === 'string' || typeof time === 'number' ? time : Date.now());
@@ -48,7 +27,7 @@ function localTime(time: unknown): string {
 
 export class PrettyLogFormatter {
   readonly #colours: Colorette;
-  readonly #memory = new Memory();
+  readonly #describer = new EventDescriber();
   readonly #nodePaint = new Map<string, Paint>();
   readonly #palette: Paint[];
   readonly #prettify: (line: string | object) => string;
@@ -83,9 +62,8 @@ export class PrettyLogFormatter {
     const node = escapeControlCharacters(typeof log.node === 'string' ? log.node : '-');
     const event = typeof log.event === 'string' ? log.event : typeof log.msg === 'string' ? log.msg : 'log';
     const fields = Object.fromEntries(Object.entries(log).filter(([key]) => !FRAME_FIELDS.has(key)));
-    this.#memory.learn(fields);
     this.#nodeColumns = Math.max(this.#nodeColumns, node.length);
-    const sentence = describeEvent(event, fields, this.#memory, node);
+    const sentence = this.#describer.describe(event, fields, node);
     const level = String(log.level);
     const levelMark = level === 'warn' || level === 'error' || level === 'fatal' ? `${this.#paintLevel(level)(level.toUpperCase())} ` : '';
     const body =

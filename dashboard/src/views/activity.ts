@@ -1,5 +1,6 @@
 // Activity: each node's request rate and p50/p99 latency over the last minutes (from its /stats), with
-// cluster events drawn as markers, and one timeline of every node's recent events merged by time.
+// cluster events drawn as markers, and one timeline of every node's recent events merged by time, each
+// in the words the node gives it (the same sentence as `swarmkv up`'s log line), its fields on hover.
 import type { ClusterPoller } from '../cluster-poller';
 import { clock, shortId } from '../format';
 import { html } from '../html';
@@ -12,11 +13,12 @@ const CHART_WINDOW_MS_MIN = 60_000;
 /** Rows of the timeline shown; the history keeps more. */
 const TIMELINE_ROWS_SHOWN = 100;
 
-function summary(fields: Record<string, unknown>): string {
+/** An event's fields as `name=value` pairs, shown when the pointer rests on its sentence. */
+function fieldsTitle(fields: Record<string, unknown>): string {
   return Object.entries(fields)
     .map(([name, value]) => `${name}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
     .join(' ')
-    .slice(0, 200);
+    .slice(0, 500);
 }
 
 export function ActivityView({ poller }: { poller: ClusterPoller }) {
@@ -33,7 +35,7 @@ export function ActivityView({ poller }: { poller: ClusterPoller }) {
       }),
     }));
   const timeline = poller.activity.timeline();
-  const markers = timeline.map((event) => ({ timeMs: event.timeMs, label: `${clock(event.timeMs)} ${nameOf(event.nodeId)}: ${event.event}` }));
+  const markers = timeline.map((event) => ({ timeMs: event.timeMs, label: `${clock(event.timeMs)} ${nameOf(event.nodeId)}: ${event.text}` }));
   const missing = members.filter((member) => poller.observations.latest(`http://${member.httpAddress}`, '/stats')?.ok === false);
   const nowMs = Date.now();
   // The charts span what has been gathered (at least a minute), up to the history kept.
@@ -49,11 +51,11 @@ export function ActivityView({ poller }: { poller: ClusterPoller }) {
     <h3>Events from every node</h3>
     <${Scrollable} label="Event timeline">
       <table data-testid="timeline" data-count=${timeline.length}>
-        <thead><tr><th scope="col">Time</th><th scope="col">Node</th><th scope="col">Event</th><th scope="col">Details</th></tr></thead>
+        <thead><tr><th scope="col">Time</th><th scope="col">Node</th><th scope="col">What happened</th><th scope="col">Event</th></tr></thead>
         <tbody>
           ${timeline.slice(0, TIMELINE_ROWS_SHOWN).map(
             (event: TimelineEvent) => html`<tr data-event=${event.event} data-node-id=${event.nodeId} class=${`level-${event.level}`}>
-              <td>${clock(event.timeMs)}</td><td>${nameOf(event.nodeId)}</td><td>${event.event}</td><td><small>${summary(event.fields)}</small></td>
+              <td>${clock(event.timeMs)}</td><td>${nameOf(event.nodeId)}</td><td class=${`tone-${event.tone}`} title=${fieldsTitle(event.fields)}>${event.text}</td><td><small>${event.event}</small></td>
             </tr>`,
           )}
         </tbody>

@@ -121,6 +121,8 @@ export const EventsSchema = Type.Object({
       time: Type.String({ format: 'date-time' }),
       event: Type.String({ description: 'The log event’s name, e.g. `membership.member_changed`, `hints.delivered`, `repair.pass_completed`.' }),
       level: Type.Union([Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')]),
+      text: Type.String({ description: 'The event in words, as `swarmkv up`’s pretty log line says it (`node-7072 is suspect (incarnation 3: probes went unanswered)`); an event without a sentence reads as its name and fields. At most 500 characters.' }),
+      tone: Type.Union([Type.Literal('plain'), Type.Literal('good'), Type.Literal('doubt'), Type.Literal('bad')], { description: 'How the event reads: calm, good news (a member back, hints delivered), doubtful (a suspicion, a fault injected), bad (a member dead, a failure).' }),
       fields: Type.Object({}, { additionalProperties: true, description: 'The event’s fields, as in its log line.' }),
     }),
   ),

@@ -6,7 +6,8 @@
 import { describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeEvent, type EventMemory, type LogFields } from './event-sentences';
+import type { EventMemory } from './event-names';
+import { describeEvent, type LogFields } from './event-sentences';
 
 const OPERATIONS_GUIDE = join(import.meta.dir, '../../../docs/operations.md');
 

@@ -2,11 +2,10 @@
 // leaves and removals, the clock bound, tokens, the store's and the transport's troubles, and the
 // errors that call for someone. event-sentences.ts merges them with its own.
 
-import { describeHold } from '../commands/chaos-render';
-import { formatDuration } from '../commands/chaos-duration';
-import { count, megabytes } from '../amounts';
-import type { EventMemory, LogFields, Sentence } from './event-sentences';
-import { firstLine, listed, names, plural, signedSpan, span } from './sentence-words';
+import { describeHold, formatDuration } from './durations';
+import type { EventMemory } from './event-names';
+import type { LogFields, Sentence } from './event-sentences';
+import { count, firstLine, listed, megabytes, names, plural, signedSpan, span } from './sentence-words';
 
 type Describe = (fields: LogFields, memory: EventMemory) => Sentence | string;
 

@@ -1,19 +1,14 @@
-// The daemon's log events as short sentences for a person watching a terminal. Each known event says
-// what happened in words, with the figures that matter; any other event is shown as its name and its
-// fields, so nothing is hidden by a missing sentence. Member ids are shown as names once a name for
-// them has been seen (membership and transport events carry both).
+// The daemon's log events as short sentences for a person: a terminal's pretty log lines, the
+// dashboard's timeline. Each known event says what happened in words, with the figures that matter;
+// any other event is shown as its name and its fields, so nothing is hidden by a missing sentence.
+// Member ids are shown as names once a name for them has been seen (membership and transport events
+// carry both).
 
+import { EventNames, type EventMemory } from './event-names';
 import { OPERATION_SENTENCES } from './operation-sentences';
 import { plural } from './sentence-words';
 
 export type LogFields = Readonly<Record<string, unknown>>;
-
-/** What a sentence may look up: names for node ids, and the state an observer last saw a member in. */
-export interface EventMemory {
-  nameOf(nodeId: unknown): string;
-  /** The previous state and incarnation `observer` logged for `member`, then records the new one. */
-  remember(observer: string, member: string, state: string, incarnation: number): { state: string; incarnation: number } | undefined;
-}
 
 /** How a sentence reads: calm, good news, doubtful, bad news. */
 export type Tone = 'plain' | 'good' | 'doubt' | 'bad';
@@ -101,4 +96,15 @@ export function describeEvent(event: string, fields: LogFields, memory: EventMem
   if (describe === undefined) return undefined;
   const described = describe(fields, memory, observer);
   return typeof described === 'string' ? { text: described, tone: 'plain' } : described;
+}
+
+/** Sentences for one stream of events (a terminal's, or one node's), learning names as they come. */
+export class EventDescriber {
+  readonly #names = new EventNames();
+
+  /** The sentence for `event` as `observer` (the node that logged it) saw it; undefined when it has none. */
+  describe(event: string, fields: LogFields, observer: string): Sentence | undefined {
+    this.#names.learn(fields);
+    return describeEvent(event, fields, this.#names, observer);
+  }
 }

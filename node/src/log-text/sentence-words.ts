@@ -1,7 +1,8 @@
 // The small words the log sentences share: counts with their nouns, spans of time, signed offsets,
-// an error's first line, and lists of peers by name.
+// an error's first line, and lists of peers by name. The CLI prints counts and megabytes with the
+// same two functions (cli/src/amounts.ts).
 
-import type { EventMemory } from './event-sentences';
+import type { EventMemory } from './event-names';
 
 export const plural = (count: unknown, noun: string, nouns = `${noun}s`) => `${String(count)} ${count === 1 ? noun : nouns}`;
 
@@ -32,4 +33,14 @@ export function names(values: unknown, memory: EventMemory): string {
 /** A list as written: `store, transport`; `nothing` when empty. */
 export function listed(values: unknown): string {
   return Array.isArray(values) && values.length > 0 ? values.map(String).join(', ') : 'nothing';
+}
+
+/** 12,345: counts large enough to be read at a glance. */
+export function count(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}
+
+/** Bytes in decimal megabytes, a tenth at a time: `1.4 MB`. */
+export function megabytes(bytes: number): string {
+  return `${(bytes / 1_000_000).toFixed(1)} MB`;
 }

@@ -1,0 +1,7 @@
+// The daemon's log events in words, for people: the CLI's pretty log lines and the node's
+// GET /cluster/events (the dashboard's timeline) say the same sentence for the same event.
+
+export { describeHold, formatDuration } from './durations';
+export { describeEvent, EventDescriber, fieldsText, type LogFields, type Sentence, type Tone } from './event-sentences';
+export { EventNames, type EventMemory } from './event-names';
+export { count, megabytes } from './sentence-words';
