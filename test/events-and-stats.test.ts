@@ -45,7 +45,8 @@ describe('recent events and request statistics on one node', () => {
     expect(one.events.map((event: { seq: number }) => event.seq)).toEqual([1]);
     expect(one.next).toBe(1);
     const idle = (await http('GET', `${url()}/cluster/events?after=${all.next}`)).body;
-    expect(idle).toEqual({ nodeId: all.nodeId, events: [], next: all.next });
+    expect(idle).toEqual({ nodeId: all.nodeId, startedAt: all.startedAt, events: [], next: all.next });
+    expect(Date.parse(all.startedAt)).toBeLessThanOrEqual(Date.parse(all.events[0].time));
     const before = node().events.length;
     expect((await http('PUT', `${url()}/kv/doomed`, { json: { value: 1 } })).status).toBe(200);
     expect((await http('DELETE', `${url()}/kv/doomed`)).status).toBe(204);

@@ -9,6 +9,7 @@ import { COMMANDS_TAKING_ANY_WORDS } from './commands/chaos-faults';
 import { completionCommand } from './commands/completion';
 import { delCommand } from './commands/del';
 import { explainCommand } from './commands/explain';
+import { eventsCommand } from './commands/events';
 import { exportCommand } from './commands/export';
 import { getCommand } from './commands/get';
 import { importCommand } from './commands/import';
@@ -54,6 +55,7 @@ export const rootCommand = withHelp(defineCommand({
     ring: ringCommand,
     locate: locateCommand,
     explain: explainCommand,
+    events: eventsCommand,
     rebalance: rebalanceCommand,
     repair: repairCommand,
     leave: leaveCommand,

@@ -27,6 +27,8 @@ export class ActivityHistory {
   readonly #observations: Observations;
   readonly #samples = new Map<string, StatsSample[]>();
   readonly #cursors = new Map<string, number>();
+  /** Each node's startedAt as last seen: a change is a restart. */
+  readonly #lives = new Map<string, string>();
   #timeline: TimelineEvent[] = [];
 
   constructor(observations: Observations) {
@@ -55,10 +57,15 @@ export class ActivityHistory {
       if (this.#observations.inflight(origin, path)) continue;
       void this.#observations.refresh<EventsPage>(origin, path).then((answer) => {
         if (!answer?.ok) return;
-        // A restarted node numbers its events from 1 again and answers a cursor past its last with that
-        // last: read its buffer from the start then, so its first events (joining, listening) are kept.
-        const restarted = after !== undefined && answer.body.next < after;
-        this.#cursors.set(origin, restarted ? 0 : answer.body.next);
+        // A restarted node (a new startedAt) numbers its events from 1 again: read its buffer from the
+        // start then, so its first events (joining, listening) are kept.
+        const previousLife = this.#lives.get(origin);
+        this.#lives.set(origin, answer.body.startedAt);
+        if (after !== undefined && previousLife !== undefined && previousLife !== answer.body.startedAt) {
+          this.#cursors.set(origin, 0);
+          return;
+        }
+        this.#cursors.set(origin, answer.body.next);
         this.#addEvents(answer.body);
       });
     }

@@ -34,6 +34,6 @@ export { CHAOS_DELAY_MS_MAX, CHAOS_EVENTS_KEPT_MAX, CHAOS_PARTITION_MS_MAX, CHAO
 export { HTTP_CONNECTIONS_MAX, HTTP_HEADERS_TIMEOUT_MS, HTTP_PIPELINED_RESPONSES_MAX, HTTP_TIMEOUT_CHECK_INTERVAL_MS, JSON_DEPTH_MAX, TOKEN_CACHE_MS } from './limits';
 export { errorStatus, type ErrorCode } from './errors';
 export { ConfigError, configFields, CONSISTENCY_LEVELS, resolveNodeConfig, tlsFilesOf, type ConfigField, type NodeConfig } from './config';
-export type { LogDestination, Logger, LogLevel } from './log';
+export { RECENT_EVENTS_MAX, type LogDestination, type Logger, type LogLevel } from './log';
 export { SeededRandom } from './seeded-random';
 export { count, describeEvent, describeHold, EventDescriber, fieldsText, formatDuration, megabytes, type LogFields, type Sentence, type Tone } from './log-text';

@@ -103,12 +103,15 @@ export class RecentEvents {
   readonly #kept: string[] = new Array<string>(RECENT_EVENTS_MAX);
   readonly #nowMs: () => number;
   readonly #words: EventWords;
+  /** When this buffer, and so this life of the process, began: a poller sees a restart by its change. */
+  readonly startedAt: string;
   #lastSeq = 0;
 
   /** Without `words`, an event's text is its name. */
   constructor(nowMs: () => number, words: EventWords = (event) => ({ text: event, tone: 'plain' })) {
     this.#nowMs = nowMs;
     this.#words = words;
+    this.startedAt = new Date(nowMs()).toISOString();
   }
 
   get lastSeq(): number {

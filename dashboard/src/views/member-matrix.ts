@@ -8,6 +8,9 @@ import { html } from '../html';
 import { MEMBERS_PATH, originOf } from '../reading-node';
 import { Scrollable } from './scrollable';
 
+/** A row's problem before the page's first request to that member has answered: not a fault. */
+const NOT_ASKED = 'not asked yet';
+
 interface ObserverRow {
   readonly observer: MemberView;
   readonly views: Map<string, MemberView> | null;
@@ -17,7 +20,7 @@ interface ObserverRow {
 function observerRows(poller: ClusterPoller, members: readonly MemberView[]): ObserverRow[] {
   return members.map((observer) => {
     const answer = poller.observations.latest<{ members: MemberView[] }>(originOf(observer.httpAddress), MEMBERS_PATH);
-    if (answer === undefined) return { observer, views: null, problem: 'not asked yet' };
+    if (answer === undefined) return { observer, views: null, problem: NOT_ASKED };
     if (!answer.ok) return { observer, views: null, problem: answer.problem };
     return { observer, views: new Map(answer.body.members.map((view) => [view.nodeId, view])), problem: null };
   });
@@ -67,10 +70,12 @@ export function MemberMatrix({ poller, members }: { poller: ClusterPoller; membe
           <tbody>
             ${rows.map(
               (row) => html`
-                <tr data-observer=${row.observer.nodeId} data-reachable=${row.views === null ? 'no' : 'yes'}>
+                <tr data-observer=${row.observer.nodeId} data-reachable=${row.views !== null ? 'yes' : row.problem === NOT_ASKED ? 'pending' : 'no'}>
                   <th scope="row">${row.observer.name}</th>
                   ${row.views === null
-                    ? html`<td class="unreachable" colspan=${members.length}>unreachable from this browser: ${row.problem}</td>`
+                    ? row.problem === NOT_ASKED
+                      ? html`<td class="pending" colspan=${members.length}>asking…</td>`
+                      : html`<td class="unreachable" colspan=${members.length}>unreachable from this browser: ${row.problem}</td>`
                     : members.map((subject) => html`<${Cell} row=${row} subject=${subject} disputedIds=${disputedIds} />`)}
                 </tr>
               `,

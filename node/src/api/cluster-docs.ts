@@ -115,6 +115,7 @@ export const ExplanationSchema = Type.Object({
 
 export const EventsSchema = Type.Object({
   nodeId: Type.String(),
+  startedAt: Type.String({ format: 'date-time', description: 'When this process began keeping events: it changes when the node restarts, and its `seq` starts again at 1, so a poller then reads from `after=0`.' }),
   events: Type.Array(
     Type.Object({
       seq: Type.Integer({ description: 'Increases by one per event this process logged; starts again at 1 when it restarts.' }),

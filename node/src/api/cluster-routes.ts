@@ -54,7 +54,7 @@ function recentEventsPage(deps: ClusterRoutesDeps, request: Request): Response {
   const after = integerQueryValue(query, 'after', { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: 0 });
   const limit = integerQueryValue(query, 'limit', { min: 1, max: RECENT_EVENTS_MAX, fallback: EVENTS_LIMIT_DEFAULT });
   const page = deps.recentEvents.after(after, limit);
-  return jsonText(200, `{"nodeId":"${deps.nodeId}","events":[${page.events.join(',')}],"next":${page.next}}`);
+  return jsonText(200, `{"nodeId":"${deps.nodeId}","startedAt":"${deps.recentEvents.startedAt}","events":[${page.events.join(',')}],"next":${page.next}}`);
 }
 
 /** GET /cluster/ring/what-if: the query is checked in full before the node's ring is looked at. */
