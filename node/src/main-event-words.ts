@@ -11,6 +11,10 @@ export function eventWordsFor(observer: string): EventWords {
     if (sentence !== undefined) return sentence;
     // Every kept event carries the logger's `node` binding: the timeline names the node already.
     const { node: _node, ...own } = fields;
-    return { text: `${event} ${fieldsText(own)}`.trimEnd(), tone: 'plain' };
+    try {
+      return { text: `${event} ${fieldsText(own)}`.trimEnd(), tone: 'plain' };
+    } catch {
+      return { text: event, tone: 'plain' };
+    }
   };
 }

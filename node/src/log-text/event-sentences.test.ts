@@ -7,7 +7,7 @@ import { describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventMemory } from './event-names';
-import { describeEvent, type LogFields } from './event-sentences';
+import { describeEvent, EventDescriber, type LogFields } from './event-sentences';
 
 const OPERATIONS_GUIDE = join(import.meta.dir, '../../../docs/operations.md');
 
@@ -78,5 +78,21 @@ describe('the sentences a chaos lesson shows', () => {
       "refusing writes: its clock is +1 min 30 s off its peers' (2 of 2 beyond the 500 ms bound); fix the clock, or write through another node",
     );
     expect(say('clock.offset_restored', { offsetMs: -12, maxOffsetMs: 500, peersMeasured: 2, peersBeyond: 0 })).toBe("its clock is within 500 ms of its peers' again (-12 ms): writing again");
+  });
+});
+
+describe('a describer', () => {
+  test('fields of unexpected shapes still make a line, and a field that throws costs only the words', () => {
+    const describer = new EventDescriber();
+    expect(describer.describe('chaos.partition', { peers: 5, durationMs: 'soon' }, 'n1')?.text).toBe('chaos: cut off from nobody: every message either way is dropped');
+    expect(describer.describe('leave.finished', {}, 'n1')?.text).toContain('left the cluster');
+    const hostile = Object.defineProperty({}, 'error', { enumerable: true, get: () => { throw new Error('no'); } });
+    expect(describer.describe('storage.commit_failed', hostile, 'n1')).toBeUndefined();
+  });
+
+  test('names learnt from one event serve the next', () => {
+    const describer = new EventDescriber();
+    describer.describe('transport.peer_up', { nodeId: 'b7', name: 'node-7072', httpAddress: '127.0.0.1:7072' }, 'node-7071');
+    expect(describer.describe('transport.peer_down', { nodeId: 'b7' }, 'node-7071')?.text).toBe('connection to node-7072 lost');
   });
 });

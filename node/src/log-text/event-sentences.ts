@@ -104,7 +104,13 @@ export class EventDescriber {
 
   /** The sentence for `event` as `observer` (the node that logged it) saw it; undefined when it has none. */
   describe(event: string, fields: LogFields, observer: string): Sentence | undefined {
-    this.#names.learn(fields);
-    return describeEvent(event, fields, this.#names, observer);
+    // Called from inside every log call of the node: a sentence that trips over fields of an
+    // unexpected shape must cost the line its words, never the caller its work.
+    try {
+      this.#names.learn(fields);
+      return describeEvent(event, fields, this.#names, observer);
+    } catch {
+      return undefined;
+    }
   }
 }
