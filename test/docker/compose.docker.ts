@@ -208,6 +208,12 @@ describe('the Compose cluster', () => {
     );
     log(`missed writes on node 2 after ${Math.round(missedMs)} ms`);
     for (const key of keysWhileDown) expect(await valueAt(node2, key, 'one')).toEqual({ key });
+    // What happened, in words, read by `swarmkv events` from a container on the project's network:
+    // node 2's new life from its listening line, and what the others made of its absence.
+    const node2Name = (await membersAt(fixedUrls()[0]!)).find((member) => member.nodeId === node2Id)!.name;
+    const told = mustRun('docker', ['run', '--rm', '--network', `${PROJECT}_default`, '--env', `SWARMKV_TOKEN=${DOCKER_ADMIN_TOKEN}`, IMAGE, 'events', '--url', 'http://node1:7070', '--limit', '3000']).stdout;
+    expect(told).toMatch(new RegExp(`^\\S+ ${node2Name} +listening on http://`, 'm'));
+    expect(told).toMatch(new RegExp(`^\\S+ \\S+ +${node2Name} is alive again, was dead`, 'm'));
   }, STEP_MS_MAX);
 
   test('scaled up by two nodes: 5 alive members everywhere; keys placed on the new nodes are readable', async () => {
