@@ -235,7 +235,7 @@ export class Coordinator {
         return Promise.all([writeTo(nodeId, undefined), writeTo(nodeId, hint)]).then(([own]) => own);
       };
       // An attempt that fails or is superseded is never acknowledged to `missed`, so it hints nothing.
-      const missed = this.#missedReplicas(record, hinted);
+      const missed = this.#missedReplicas(record, targets, hinted);
       const { replies } = await gatherJointQuorum(targets, groups, REPLICA_QUORUM_DEADLINE_MS, write, missed?.failed);
       trace?.quorum(replies.length, groups[0]!.needed);
       const newer = newerVersionSeen(record, replies);
@@ -273,12 +273,15 @@ export class Coordinator {
   }
 
   /** The failures of one write attempt to remember for hints, when this node keeps such hints. */
-  #missedReplicas(record: StoredRecord, standIns: ReadonlyMap<string, unknown>): MissedReplicas | undefined {
+  #missedReplicas(record: StoredRecord, targets: readonly ReplicaTarget[], standIns: ReadonlyMap<string, unknown>): MissedReplicas | undefined {
     const keep = this.#deps.keepMissed;
     if (keep === undefined) return undefined;
     const self = this.#deps.hlc.nodeId;
-    const directory = this.#deps.directory;
-    return new MissedReplicas(keep, record, (nodeId) => nodeId !== self && !standIns.has(nodeId) && directory.isDown?.(nodeId) !== true);
+    // Held dead as the attempt starts, not when its failure comes: a write sent to a live replica that
+    // times out after the replica is declared dead (a partition: the suspicion ends before the request's
+    // deadline) is still hinted, while a member dead all along is left to the pass its return asks for.
+    const downAtStart = new Set(targets.filter((target) => this.#deps.directory.isDown?.(target.nodeId) === true).map((target) => target.nodeId));
+    return new MissedReplicas(keep, record, (nodeId) => nodeId !== self && !standIns.has(nodeId) && !downAtStart.has(nodeId));
   }
 
   #replica(nodeId: string) {

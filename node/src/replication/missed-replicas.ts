@@ -11,9 +11,11 @@
 // A failure that arrives before the quorum is remembered until the outcome is known; one that arrives
 // after is kept at once. Replicas written as stand-ins are not hinted again (their write was the hint),
 // nor is this node's own store (a failure there is its own disk's, logged where it happens), nor a
-// replica membership holds dead: with as many replicas as nodes it stays a target, and hinting every
-// write for a member dead for hours would fill the hint store; its return asks for an anti-entropy
-// pass instead (anti-entropy-service.ts, memberReturned), which copies what it missed within seconds.
+// replica membership held dead when the write was sent: with as many replicas as nodes it stays a
+// target, and hinting every write for a member dead for hours would fill the hint store; its return
+// asks for an anti-entropy pass instead (anti-entropy-service.ts, memberReturned), which copies what
+// it missed within seconds. (One alive when sent and declared dead before its failure came, as a
+// request into a partition times out after the suspicion ends, is hinted: those are few.)
 
 import type { StoredRecord } from '../storage';
 
@@ -29,7 +31,7 @@ export class MissedReplicas {
   /** Failures before the acknowledgement (or of an attempt never acknowledged, which keeps none). */
   #waiting: string[] | undefined;
 
-  /** `hintable` says which replicas a failure is hinted for (not this node, a stand-in or a dead member), asked at the failure. */
+  /** `hintable` says which replicas a failure is hinted for (not this node, a stand-in, or a member held dead when the attempt began). */
   constructor(keep: KeepMissed, record: StoredRecord, hintable: (nodeId: string) => boolean) {
     this.#keep = keep;
     this.#record = record;
