@@ -114,8 +114,9 @@ function logMemberEvent(logger: Logger, event: MemberEvent): void {
     return;
   }
   if (event.type === 'removedFromCluster') return;
-  const { member } = event;
-  logger.info('membership.member_changed', { member: member.nodeId, name: member.name, state: member.state, incarnation: member.incarnation });
+  const { member, cause } = event;
+  // Why, flattened into the line (`by`, then that cause's own fields): what the sentence explains.
+  logger.info('membership.member_changed', { member: member.nodeId, name: member.name, state: member.state, incarnation: member.incarnation, ...cause });
 }
 
 /**

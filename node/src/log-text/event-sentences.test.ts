@@ -12,8 +12,8 @@ import { describeEvent, EventDescriber, type LogFields } from './event-sentences
 const OPERATIONS_GUIDE = join(import.meta.dir, '../../../docs/operations.md');
 
 /** Fields that hold text or lists in the daemon's lines; any other documented field is a number. */
-const TEXT_FIELDS = new Set(['range', 'from', 'to', 'reason', 'error', 'stack', 'message', 'route', 'code', 'id', 'role', 'key', 'target', 'member', 'name', 'nodeId', 'remoteKey', 'remoteAddress', 'type', 'detail', 'kept', 'peer', 'address', 'bound', 'url', 'engine', 'dataDir', 'syncPolicy', 'cluster', 'advertise', 'profile', 'trigger', 'action', 'resource', 'phase', 'pendingDigest', 'digest', 'state', 'for', 'topic', 'publicKey', 'httpAddress', 'run', 'rangeStart', 'rangeEnd', 'previousState']);
-const LIST_FIELDS = new Set(['peers', 'closing', 'failedSuccessors', 'bootstrap']);
+const TEXT_FIELDS = new Set(['range', 'from', 'to', 'reason', 'error', 'stack', 'message', 'route', 'code', 'id', 'role', 'key', 'target', 'member', 'name', 'nodeId', 'remoteKey', 'remoteAddress', 'type', 'detail', 'kept', 'peer', 'address', 'bound', 'url', 'engine', 'dataDir', 'syncPolicy', 'cluster', 'advertise', 'profile', 'trigger', 'action', 'resource', 'phase', 'pendingDigest', 'digest', 'state', 'for', 'topic', 'publicKey', 'httpAddress', 'run', 'rangeStart', 'rangeEnd', 'previousState', 'by', 'accuser', 'heard']);
+const LIST_FIELDS = new Set(['peers', 'closing', 'failedSuccessors', 'bootstrap', 'helpers']);
 const FLAG_FIELDS = new Set(['founder', 'cutShort', 'ringSettled', 'sameKey', 'truncated']);
 
 interface EventRow {
@@ -94,5 +94,26 @@ describe('a describer', () => {
     const describer = new EventDescriber();
     describer.describe('transport.peer_up', { nodeId: 'b7', name: 'node-7072', httpAddress: '127.0.0.1:7072' }, 'node-7071');
     expect(describer.describe('transport.peer_down', { nodeId: 'b7' }, 'node-7071')?.text).toBe('connection to node-7072 lost');
+  });
+});
+
+describe('a member’s change says why, as SWIM decided it', () => {
+  const names = new Map([['b1', 'node-7070'], ['b2', 'node-7071'], ['b3', 'node-7072']]);
+  const named: EventMemory = { nameOf: (nodeId) => names.get(String(nodeId)) ?? String(nodeId), remember: () => undefined };
+  const change = (fields: LogFields, observer = 'node-7070') => describeEvent('membership.member_changed', { member: 'b3', name: 'node-7072', incarnation: 7, ...fields }, named, observer)?.text;
+
+  test('suspect: this node’s failed probe, direct and indirect, or another’s word', () => {
+    expect(change({ state: 'suspect', by: 'probe', helpers: ['b2'], nacks: 1 })).toBe("node-7072 is suspect (incarnation 7: no ack to this node's ping, nor through node-7071; 1 of them answered they could not reach it either)");
+    expect(change({ state: 'suspect', by: 'probe', helpers: [], nacks: 0 })).toBe("node-7072 is suspect (incarnation 7: no ack to this node's ping, and no other member to ask)");
+    expect(change({ state: 'suspect', by: 'gossip', accuser: 'b2' })).toBe('node-7072 is suspect (incarnation 7: node-7071 suspects it, and gossip carried that here)');
+  });
+
+  test('dead: this node’s suspicion ran out, or another declared it', () => {
+    expect(change({ state: 'dead', by: 'timeout', suspectMs: 1500, accusers: 2 })).toBe('node-7072 is dead (incarnation 7: suspect for 1.5 s with no refutation (the suspicion timeout; 2 accusers))');
+    expect(change({ state: 'dead', by: 'gossip', accuser: 'b1' })).toBe('node-7072 is dead (incarnation 7: node-7070 declared it dead, and gossip carried that here)');
+  });
+
+  test('a refutation names who had this node down, and how', () => {
+    expect(change({ state: 'alive', by: 'refutation', heard: 'dead', accuser: 'b1' }, 'node-7072')).toBe('refutes a suspicion of itself: alive, with a new incarnation (incarnation 7: node-7070 had it dead)');
   });
 });

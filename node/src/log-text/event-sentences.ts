@@ -6,7 +6,7 @@
 
 import { EventNames, type EventMemory } from './event-names';
 import { OPERATION_SENTENCES } from './operation-sentences';
-import { plural } from './sentence-words';
+import { names, plural, span } from './sentence-words';
 
 export type LogFields = Readonly<Record<string, unknown>>;
 
@@ -21,6 +21,22 @@ export interface Sentence {
 type Describe = (fields: LogFields, memory: EventMemory, observer: string) => Sentence | string;
 
 
+/** Why a member turned suspect, from the line's cause (`by`); the words of lines without one otherwise. */
+function whySuspect(fields: LogFields, memory: EventMemory): string {
+  if (fields.by === 'gossip') return `${memory.nameOf(fields.accuser)} suspects it, and gossip carried that here`;
+  if (fields.by !== 'probe') return 'probes went unanswered';
+  const helpers = Array.isArray(fields.helpers) ? fields.helpers : [];
+  if (helpers.length === 0) return 'no ack to this node\'s ping, and no other member to ask';
+  const nacks = Number(fields.nacks) > 0 ? `; ${fields.nacks} of them answered they could not reach it either` : '';
+  return `no ack to this node's ping, nor through ${names(helpers, memory)}${nacks}`;
+}
+
+function whyDead(fields: LogFields, memory: EventMemory): string {
+  if (fields.by === 'gossip') return `${memory.nameOf(fields.accuser)} declared it dead, and gossip carried that here`;
+  if (fields.by !== 'timeout') return 'suspect for longer than the suspicion timeout';
+  return `suspect for ${span(fields.suspectMs)} with no refutation (the suspicion timeout; ${plural(fields.accusers, 'accuser')})`;
+}
+
 function memberChanged(fields: LogFields, memory: EventMemory, observer: string): Sentence {
   const name = typeof fields.name === 'string' ? fields.name : memory.nameOf(fields.member);
   const incarnation = Number(fields.incarnation);
@@ -28,12 +44,15 @@ function memberChanged(fields: LogFields, memory: EventMemory, observer: string)
   const at = `incarnation ${fields.incarnation}`;
   // A node logs its own entry only when it raises its incarnation: it heard itself suspected (or held
   // dead across a partition) and answers that it is alive, which overrides the rumour everywhere.
-  if (name === observer && fields.state === 'alive') return { text: `refutes a suspicion of itself: alive, with a new incarnation (${at})`, tone: 'good' };
+  if (name === observer && fields.state === 'alive') {
+    const heard = fields.by === 'refutation' ? `: ${memory.nameOf(fields.accuser)} had it ${fields.heard}` : '';
+    return { text: `refutes a suspicion of itself: alive, with a new incarnation (${at}${heard})`, tone: 'good' };
+  }
   switch (fields.state) {
     case 'suspect':
-      return { text: `${name} is suspect (${at}: probes went unanswered)`, tone: 'doubt' };
+      return { text: `${name} is suspect (${at}: ${whySuspect(fields, memory)})`, tone: 'doubt' };
     case 'dead':
-      return { text: `${name} is dead (${at}: suspect for longer than the suspicion timeout)`, tone: 'bad' };
+      return { text: `${name} is dead (${at}: ${whyDead(fields, memory)})`, tone: 'bad' };
     case 'left':
       return { text: `${name} left the cluster (${at})`, tone: 'plain' };
     case 'alive':

@@ -16,11 +16,13 @@
 import { enqueueBroadcast } from './broadcast-queue';
 import { heardFrom, isLeaving, noteConnected, putMember, selfMember, upMemberCount, type Draft } from './draft';
 import { isUp, updateOf, type Member, type MemberUpdate } from './member';
+import type { ChangeCause } from './membership-effect';
 import { INCARNATION_AHEAD_MS_MAX, MEMBERS_MAX } from './membership-limits';
 import { insertIntoProbeOrder, probeSoon } from './probe-order';
 import { expectedConfirmations } from './suspicion-timeout';
 
-export function applyUpdate(draft: Draft, update: MemberUpdate): void {
+/** Applies `update`; `cause` says why when this node is its source (its probe), else it is the accuser's gossip. */
+export function applyUpdate(draft: Draft, update: MemberUpdate, cause?: ChangeCause): void {
   if (update.incarnation > draft.nowMs + INCARNATION_AHEAD_MS_MAX) return;
   if (update.nodeId === draft.selfId) return applyAboutSelf(draft, update);
   const current = draft.members.get(update.nodeId);
@@ -36,7 +38,7 @@ export function applyUpdate(draft: Draft, update: MemberUpdate): void {
         if (confirmSuspicion(draft, current, update.from)) enqueueBroadcast(draft.broadcasts, update);
         return;
       }
-      startSuspicion(draft, current, update.incarnation, update.from);
+      startSuspicion(draft, current, update.incarnation, update.from, cause);
       return enqueueBroadcast(draft.broadcasts, update);
     case 'dead':
       if (!current) return learnDead(draft, update);
@@ -80,7 +82,7 @@ function applyAboutSelf(draft: Draft, update: MemberUpdate): void {
   if (isLeaving(draft)) return;
   if (isStaleBadNews(update, self)) return regossip(draft, self);
   if (update.state === 'alive' ? update.incarnation <= self.incarnation : update.incarnation < self.incarnation) return;
-  refute(draft, self, update.incarnation);
+  refute(draft, self, update.incarnation, { by: 'refutation', heard: update.state, accuser: update.from });
 }
 
 /**
@@ -116,18 +118,18 @@ function regossip(draft: Draft, current: Member): void {
  * incarnations stay at or under wall-clock milliseconds and a restart, which starts from the clock,
  * lands above anything the previous life used.
  */
-function refute(draft: Draft, self: Member, heardIncarnation: number): void {
+function refute(draft: Draft, self: Member, heardIncarnation: number, cause: ChangeCause): void {
   const incarnation = Math.max(heardIncarnation + 1, self.incarnation + 1, draft.nowMs);
   const refuted: Member = { ...self, state: 'alive', incarnation, stateChangedAtMs: draft.nowMs };
-  putMember(draft, refuted);
+  putMember(draft, refuted, cause);
   enqueueBroadcast(draft.broadcasts, updateOf(refuted, draft.selfId));
 }
 
 /** This node's own verdict after a failed probe round: suspect the target, or confirm a suspicion. */
-export function suspect(draft: Draft, nodeId: string): void {
+export function suspect(draft: Draft, nodeId: string, cause: ChangeCause): void {
   const member = draft.members.get(nodeId);
   if (!member || !isUp(member)) return;
-  applyUpdate(draft, updateOf({ ...member, state: 'suspect' }, draft.selfId));
+  applyUpdate(draft, updateOf({ ...member, state: 'suspect' }, draft.selfId), cause);
 }
 
 /** A suspicion ran out without a refutation: this node declares the member dead and says so. */
@@ -136,13 +138,13 @@ export function declareDead(draft: Draft, nodeId: string): void {
   const suspicion = draft.suspicions.get(nodeId);
   draft.suspicions.delete(nodeId);
   if (!member || member.state !== 'suspect' || suspicion?.incarnation !== member.incarnation) return;
-  markDown(draft, member, updateOf({ ...member, state: 'dead' }, draft.selfId));
+  markDown(draft, member, updateOf({ ...member, state: 'dead' }, draft.selfId), { by: 'timeout', suspectMs: draft.nowMs - suspicion.startedAtMs, accusers: suspicion.accusers.length });
 }
 
-function startSuspicion(draft: Draft, member: Member, incarnation: number, accuser: string): void {
+function startSuspicion(draft: Draft, member: Member, incarnation: number, accuser: string, cause: ChangeCause = { by: 'gossip', accuser }): void {
   const expected = expectedConfirmations(draft.config, upMemberCount(draft));
   draft.suspicions.set(member.nodeId, { incarnation, startedAtMs: draft.nowMs, accusers: [accuser], expected });
-  putMember(draft, { ...member, state: 'suspect', incarnation, stateChangedAtMs: draft.nowMs });
+  putMember(draft, { ...member, state: 'suspect', incarnation, stateChangedAtMs: draft.nowMs }, cause);
   // Heard it from another: probe the suspect ourselves next. A failure is an independent confirmation
   // (shortening the timeout for a real crash); an ack carries the suspect's refutation straight to us,
   // since our ping tells it of the suspicion (buddy system) and it answers stale news with its alive.
@@ -161,9 +163,11 @@ function confirmSuspicion(draft: Draft, member: Member, accuser: string): boolea
   return true;
 }
 
-function markDown(draft: Draft, member: Member, update: MemberUpdate): void {
+function markDown(draft: Draft, member: Member, update: MemberUpdate, cause?: ChangeCause): void {
   draft.suspicions.delete(member.nodeId);
-  putMember(draft, { ...member, state: update.state, incarnation: update.incarnation, stateChangedAtMs: draft.nowMs });
+  // Dead by another's word says whose; left is the member's own word, and needs no cause.
+  const why = cause ?? (update.state === 'dead' ? { by: 'gossip' as const, accuser: update.from } : undefined);
+  putMember(draft, { ...member, state: update.state, incarnation: update.incarnation, stateChangedAtMs: draft.nowMs }, why);
   enqueueBroadcast(draft.broadcasts, update);
 }
 

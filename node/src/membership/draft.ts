@@ -6,7 +6,7 @@ import { assert } from '../assert';
 import { retransmitLimit, takeBroadcasts, type BroadcastEntry } from './broadcast-queue';
 import { isUp, updateOf, type Member, type MemberUpdate } from './member';
 import type { MembershipConfig } from './membership-config';
-import type { MembershipEffect } from './membership-effect';
+import type { ChangeCause, MembershipEffect } from './membership-effect';
 import { MEMBERS_MAX, SEQUENCE_MAX } from './membership-limits';
 import type { MembershipState, ProbeRound, Relay, Suspicion } from './membership-state';
 import type { MembershipMessage } from './messages';
@@ -91,12 +91,12 @@ export function isLeaving(draft: Draft): boolean {
   return selfMember(draft).state === 'left';
 }
 
-/** Stores a member, reporting a new member or a change of state or incarnation as an effect. */
-export function putMember(draft: Draft, member: Member): void {
+/** Stores a member, reporting a new member or a change of state or incarnation (and why, if given) as an effect. */
+export function putMember(draft: Draft, member: Member, cause?: ChangeCause): void {
   const previous = draft.members.get(member.nodeId);
   draft.members.set(member.nodeId, member);
   if (previous?.state !== member.state || previous.incarnation !== member.incarnation) {
-    draft.effects.push({ type: 'memberChanged', member, previousState: previous?.state, previousIncarnation: previous?.incarnation });
+    draft.effects.push({ type: 'memberChanged', member, previousState: previous?.state, previousIncarnation: previous?.incarnation, ...(cause === undefined ? {} : { cause }) });
   }
 }
 

@@ -2,7 +2,7 @@ export { applyUpdate } from './apply-update';
 export { retransmitLimit, type BroadcastEntry, type BroadcastQueue } from './broadcast-queue';
 export { isUp, MEMBER_STATES, updateOf, type Member, type MemberMetadata, type MemberState, type MemberUpdate } from './member';
 export { membershipProfiles, validateMembershipConfig, type MembershipConfig } from './membership-config';
-export type { MembershipEffect } from './membership-effect';
+export type { ChangeCause, MembershipEffect } from './membership-effect';
 export type { MembershipEvent } from './membership-event';
 export * from './membership-limits';
 export { initialMembershipState, type InitialMembershipOptions, type LocalIdentity, type MembershipState, type ProbeRound, type Relay, type Suspicion } from './membership-state';

@@ -31,6 +31,8 @@ export interface ProbeRound {
   /** When the period ends: no ack by then, direct or relayed, and the target is suspected. */
   readonly endsAtMs: number;
   readonly indirectSent: boolean;
+  /** The members asked to probe the target indirectly (ping-req), once asked. */
+  readonly helpers: readonly string[];
   /** Nacks expected from and received back from the members asked to probe indirectly. */
   readonly expectedNacks: number;
   readonly nacks: number;

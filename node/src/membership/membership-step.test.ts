@@ -261,3 +261,29 @@ describe('suspicion, leaving and forgetting', () => {
     expect(state.broadcasts.size).toBe(0);
   });
 });
+
+describe('every verdict says why (the cause the log line carries)', () => {
+  const causes = (effects: MembershipEffect[]) => effects.flatMap((effect) => (effect.type === 'memberChanged' ? [{ nodeId: effect.member.nodeId, state: effect.member.state, cause: effect.cause }] : []));
+
+  test('a failed probe names the helpers asked and their nacks; a suspicion that runs out, how long and how many accused', () => {
+    const { state, target, sequence, startMs } = startProbe();
+    const indirect = run(state, { type: 'tick' }, startMs + CONFIG.probeTimeoutMs);
+    const helpers = sends(indirect.effects).map((sent) => sent.to);
+    const nacked = run(indirect.state, message(helpers[0]!, { type: 'membershipNack', sequence }), startMs + CONFIG.probeTimeoutMs + 5).state;
+    const ended = run(nacked, { type: 'tick' }, startMs + CONFIG.probeIntervalMs);
+    expect(causes(ended.effects)).toEqual([{ nodeId: target, state: 'suspect', cause: { by: 'probe', helpers, nacks: 1 } }]);
+    const deadline = startMs + CONFIG.probeIntervalMs + CONFIG.suspicionTimeoutMaxMs;
+    const dead = run(ended.state, { type: 'tick' }, deadline);
+    // (Other rounds ran meanwhile, on other members: only the target's change is looked at.)
+    expect(causes(dead.effects).filter((change) => change.nodeId === target)).toEqual([{ nodeId: target, state: 'dead', cause: { by: 'timeout', suspectMs: CONFIG.suspicionTimeoutMaxMs, accusers: 1 } }]);
+  });
+
+  test('another member’s verdict names its accuser; this node suspected itself refutes, naming who said it', () => {
+    const [accuser, suspected] = PEERS as [string, string];
+    const gossip = run(cluster(), message(accuser, { type: 'membershipPush', updates: [{ ...alive(suspected), state: 'suspect', from: accuser }], pullWanted: false }), T0 + 10);
+    expect(causes(gossip.effects)).toEqual([{ nodeId: suspected, state: 'suspect', cause: { by: 'gossip', accuser } }]);
+    const self = { nodeId: SELF, name: 'self', httpAddress: '10.0.0.10:7070', state: 'suspect' as const, incarnation: 1, from: accuser };
+    const refuted = run(cluster(), message(accuser, { type: 'membershipPush', updates: [self], pullWanted: false }), T0 + 10);
+    expect(causes(refuted.effects)).toEqual([{ nodeId: SELF, state: 'alive', cause: { by: 'refutation', heard: 'suspect', accuser } }]);
+  });
+});

@@ -40,6 +40,7 @@ export function startProbeIfDue(draft: Draft): void {
     indirectAtMs: direct ? draft.nowMs + healthScaled(draft, draft.config.probeTimeoutMs) : draft.nowMs,
     endsAtMs: draft.nowMs + intervalMs,
     indirectSent: false,
+    helpers: [],
     expectedNacks: 0,
     nacks: 0,
   };
@@ -61,7 +62,7 @@ function sendIndirectProbes(draft: Draft): void {
     const updates = piggyback(draft, PIGGYBACK_UPDATES_MAX);
     send(draft, helper, { type: 'membershipPingReq', sequence: probe.sequence, target: probe.target, updates });
   }
-  draft.probe = { ...probe, indirectSent: true, expectedNacks: helpers.length };
+  draft.probe = { ...probe, indirectSent: true, helpers, expectedNacks: helpers.length };
 }
 
 function probeFailed(draft: Draft): void {
@@ -70,7 +71,7 @@ function probeFailed(draft: Draft): void {
   // Helpers that answered with a nack are up and could not reach the target either: evidence against
   // the target, not against us. Missing nacks (or having nobody to ask) point at our own slowness.
   adjustLocalHealth(draft, probe.expectedNacks > 0 ? probe.expectedNacks - Math.min(probe.nacks, probe.expectedNacks) : 1);
-  suspect(draft, probe.target);
+  suspect(draft, probe.target, { by: 'probe', helpers: probe.helpers, nacks: probe.nacks });
 }
 
 /** An ack for `sequence` arrived (from the target, or relayed); true when it answered the open probe. */
