@@ -280,8 +280,10 @@ export class Coordinator {
     // Held dead as the attempt starts, not when its failure comes: a write sent to a live replica that
     // times out after the replica is declared dead (a partition: the suspicion ends before the request's
     // deadline) is still hinted, while a member dead all along is left to the pass its return asks for.
-    const downAtStart = new Set(targets.filter((target) => this.#deps.directory.isDown?.(target.nodeId) === true).map((target) => target.nodeId));
-    return new MissedReplicas(keep, record, (nodeId) => nodeId !== self && !standIns.has(nodeId) && !downAtStart.has(nodeId));
+    // (Nothing allocated when no target is down, the case of every write in a healthy cluster.)
+    let downAtStart: Set<string> | undefined;
+    for (const target of targets) if (this.#deps.directory.isDown?.(target.nodeId) === true) (downAtStart ??= new Set()).add(target.nodeId);
+    return new MissedReplicas(keep, record, (nodeId) => nodeId !== self && !standIns.has(nodeId) && downAtStart?.has(nodeId) !== true);
   }
 
   #replica(nodeId: string) {
