@@ -20,13 +20,12 @@ export interface Sentence {
 
 type Describe = (fields: LogFields, memory: EventMemory, observer: string) => Sentence | string;
 
-
 /** Why a member turned suspect, from the line's cause (`by`); the words of lines without one otherwise. */
 function whySuspect(fields: LogFields, memory: EventMemory): string {
   if (fields.by === 'gossip') return `${memory.nameOf(fields.accuser)} suspects it, and gossip carried that here`;
   if (fields.by !== 'probe') return 'probes went unanswered';
   const helpers = Array.isArray(fields.helpers) ? fields.helpers : [];
-  if (helpers.length === 0) return 'no ack to this node\'s ping, and no other member to ask';
+  if (helpers.length === 0) return "no ack to this node's ping, and no other member to ask";
   const nacks = Number(fields.nacks) > 0 ? `; ${fields.nacks} of them answered they could not reach it either` : '';
   return `no ack to this node's ping, nor through ${names(helpers, memory)}${nacks}`;
 }
