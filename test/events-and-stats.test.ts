@@ -92,3 +92,20 @@ describe('recent events and request statistics on one node', () => {
     }
   });
 });
+
+describe('a node whose clock runs an hour ahead (--clock-offset-ms)', () => {
+  const HOUR_MS = 3_600_000;
+  const node = useNode({ args: ['--memory', '--clock-offset-ms', String(HOUR_MS)] });
+
+  test('stamps its events in real time, as its log lines are, so they line up with other nodes’ events', async () => {
+    const page = (await http('GET', `${node().url}/cluster/events`)).body;
+    const listening = page.events.find((event: { event: string }) => event.event === 'node.listening');
+    expect(Math.abs(Date.parse(listening.time) - Date.now())).toBeLessThan(60_000);
+    expect(Math.abs(Date.parse(page.startedAt) - Date.now())).toBeLessThan(60_000);
+    // Its data clock is the one ahead: a write's updatedAt says so.
+    const written = await http('PUT', `${node().url}/kv/stamped`, { json: { value: 1 } });
+    const read = await http('GET', `${node().url}/kv/stamped`);
+    expect(written.status).toBe(200);
+    expect(Date.parse(read.body.updatedAt) - Date.now()).toBeGreaterThan(HOUR_MS - 60_000);
+  });
+});

@@ -357,8 +357,9 @@ async function startParts({ config, options, logger, clocks, recentEvents, opene
 
 export async function startNode(config: NodeConfig, options: StartOptions = {}): Promise<RunningNode> {
   const clocks = nodeClocks(config, options.clock);
-  const { clock } = clocks;
-  const recentEvents = new RecentEvents(() => clock.nowMs(), eventWordsFor(config.name));
+  // Stamped in real time, as the log lines are: a node whose clock a chaos skew or --clock-offset-ms
+  // moved still lines up with the others on the dashboard's timeline and in `swarmkv events`.
+  const recentEvents = new RecentEvents(() => clocks.realClock.nowMs(), eventWordsFor(config.name));
   const logger = recordingLogger(options.logger ?? createLogger(config.logLevel), recentEvents).child({ node: config.name });
   if (!config.memory) survivesCommitFailures(logger);
   const opened = new OpenedSoFar(options.signal);

@@ -209,6 +209,8 @@ describe('the chaos fault state', () => {
     expect(next.chaos.state().events.map((event) => event.kind)).toEqual(['kill', 'skew']);
     expect(next.chaos.state().events[0]).toEqual({ atMs: killedAtMs, kind: 'kill', restartAfterMs: 15_000, run: 'k' });
     expect(next.chaos.faultCounts().get('kill')).toBe(0);
+    // And on the new run's log, since the kill's own line died with the old process.
+    expect(next.lines[0]).toEqual({ event: 'chaos.restarted_after_kill', fields: { killedAt: new Date(killedAtMs).toISOString(), downMs: 0, restartAfterMs: 15_000, run: 'k' } });
   });
 
   test('a kill the store cannot remember still kills, and says why on a warn line', async () => {

@@ -76,7 +76,13 @@ export class ChaosFaults {
     const expired = (peers: readonly ChaosPeer[]) => this.#record('delay', { peers: peers.map((peer) => peer.name), delayMs: 0 });
     this.#delays = new ChaosDelays({ timers: this.#timers, nowMs: () => this.#nowMs(), expired, ...(options.random === undefined ? {} : { random: options.random }) });
     const previousKill = options.killMemory?.recall();
-    if (previousKill !== undefined) this.#events.restore(previousKill);
+    if (previousKill !== undefined) {
+      this.#events.restore(previousKill);
+      // The kill's own line was logged a moment before the SIGKILL, by a process nobody could read any
+      // more: this line puts it on the new life's log and timeline (GET /cluster/events).
+      const { restartAfterMs, run } = previousKill;
+      options.logger.info('chaos.restarted_after_kill', { killedAt: new Date(previousKill.atMs).toISOString(), downMs: Math.max(0, this.#nowMs() - previousKill.atMs), ...(restartAfterMs === undefined ? {} : { restartAfterMs }), ...(run === undefined ? {} : { run }) });
+    }
   }
 
   state(): ChaosState {

@@ -71,12 +71,14 @@ describe('the sentences a chaos lesson shows', () => {
     expect(say('chaos.delay', { peers: ['node-7071'], delayMs: 0 })).toBe('chaos: the delay to node-7071 lifted');
     expect(say('chaos.skew', { offsetMs: -90_000 })).toBe('chaos: the clock now runs 90s behind real time');
     expect(say('chaos.kill', { restartAfterMs: 20_000 })).toBe('chaos: killed with SIGKILL; swarmkv up starts it again in 20s');
+    expect(say('chaos.restarted_after_kill', { killedAt: '2026-12-06T12:00:00.000Z', downMs: 20_350, restartAfterMs: 20_000, run: 'demo' })).toBe('started again 20.4 s after a chaos kill (run demo)');
   });
 
   test('the clock bound, both ways', () => {
     expect(say('clock.offset_exceeded', { offsetMs: 90_000, maxOffsetMs: 500, peersMeasured: 2, peersBeyond: 2 })).toBe(
       "refusing writes: its clock is +1 min 30 s off its peers' (2 of 2 beyond the 500 ms bound); fix the clock, or write through another node",
     );
+    expect(say('clock.offset_exceeded', { offsetMs: 3_600_000, maxOffsetMs: 500, peersMeasured: 2, peersBeyond: 2 })).toStartWith("refusing writes: its clock is +1 h 0 min off its peers'");
     expect(say('clock.offset_restored', { offsetMs: -12, maxOffsetMs: 500, peersMeasured: 2, peersBeyond: 0 })).toBe("its clock is within 500 ms of its peers' again (-12 ms): writing again");
   });
 });

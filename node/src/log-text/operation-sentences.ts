@@ -29,6 +29,7 @@ const CHAOS: Record<string, Describe> = {
       ? { text: `chaos: the clock is back on real time${byRun(f)}`, tone: 'good' }
       : { text: `chaos: the clock now runs ${formatDuration(Math.abs(Number(f.offsetMs)))} ${Number(f.offsetMs) > 0 ? 'ahead of' : 'behind'} real time${byRun(f)}`, tone: 'doubt' },
   'chaos.kill': (f) => ({ text: `chaos: killed with SIGKILL${typeof f.restartAfterMs === 'number' ? `; swarmkv up starts it again in ${formatDuration(f.restartAfterMs)}` : ''}${byRun(f)}`, tone: 'bad' }),
+  'chaos.restarted_after_kill': (f) => ({ text: `started again ${span(f.downMs)} after a chaos kill${byRun(f)}`, tone: 'good' }),
   'chaos.kill_remember_failed': (f) => ({ text: `could not keep the chaos kill for the timeline (the kill happens anyway): ${firstLine(f.error)}`, tone: 'doubt' }),
 };
 

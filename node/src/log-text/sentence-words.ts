@@ -6,13 +6,16 @@ import type { EventMemory } from './event-names';
 
 export const plural = (count: unknown, noun: string, nouns = `${noun}s`) => `${String(count)} ${count === 1 ? noun : nouns}`;
 
-/** `850 ms`, `4.2 s`, `3 min 5 s`: how long something took or waited. */
+/** `850 ms`, `4.2 s`, `3 min 5 s`, `1 h 0 min`: how long something took or waited (as the CLI's status and the dashboard write spans). */
 export function span(valueMs: unknown): string {
   const ms = Math.abs(Number(valueMs));
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  // Rounded to the unit shown before it is split: never `1 min 60 s` nor `60 min 0 s`.
   const seconds = Math.round(ms / 1000);
-  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+  const minutes = Math.round(ms / 60_000);
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
 /** `+850 ms`, `-4.2 s`: an offset from another clock. */
