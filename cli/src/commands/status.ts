@@ -1,5 +1,5 @@
 import { defineCommand } from 'citty';
-import type { ClockView, ClusterHealthReply, MembersReply, MemberView, RepairStatus } from '../../../node/src';
+import { signedSpan, type ClockView, type ClusterHealthReply, type MembersReply, type MemberView, type RepairStatus } from '../../../node/src';
 import { formatMs } from '../answer-times';
 import { connectionArgs, connectionHelp } from '../common-args';
 import { exchange } from '../http-exchange';
@@ -50,21 +50,11 @@ export function membersLine(members: readonly MemberView[]): string {
 }
 
 /**
- * A member's clock offset, signed, as the dashboard writes it: `+0 ms`, `-2.0 s`, `+1 min 30 s`,
- * `+1 h 5 min`; `?` when not measured.
+ * A member's clock offset, signed, in the words the log sentences use (and the dashboard writes):
+ * `+0 ms`, `-2.0 s`, `+1 min 30 s`, `+1 h 5 min`; `?` when not measured.
  */
 export function formatClockOffset(offsetMs: number | null): string {
-  if (offsetMs === null) return '?';
-  const sign = offsetMs < 0 ? '-' : '+';
-  const size = Math.abs(offsetMs);
-  if (size < 1000) return `${sign}${Math.round(size)} ms`;
-  if (size < 60_000) return `${sign}${(size / 1000).toFixed(1)} s`;
-  // Rounded to the unit shown before it is split, so 119.6 s reads `2 min 0 s`, never `1 min 60 s`,
-  // and 3,599.6 s `1 h 0 min`.
-  const seconds = Math.round(size / 1000);
-  if (seconds < 3600) return `${sign}${Math.floor(seconds / 60)} min ${seconds % 60} s`;
-  const minutes = Math.round(size / 60_000);
-  return `${sign}${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  return offsetMs === null ? '?' : signedSpan(offsetMs);
 }
 
 /** A line when the answering node refuses writes for its clock; undefined while it writes. */

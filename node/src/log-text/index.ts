@@ -4,4 +4,4 @@
 export { describeHold, formatDuration } from './durations';
 export { describeEvent, EventDescriber, fieldsText, type LogFields, type Sentence, type Tone } from './event-sentences';
 export { EventNames, type EventMemory } from './event-names';
-export { count, megabytes } from './sentence-words';
+export { count, megabytes, signedSpan } from './sentence-words';
