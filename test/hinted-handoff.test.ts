@@ -125,6 +125,10 @@ describe.skipIf(!NAMESPACES_AVAILABLE)('hinted handoff: 3 nodes, 2 replicas, one
       [live[1]!.nodeId]: await pendingOf(live[1]!),
       [victim.nodeId]: null,
     });
+    // Its text says why the answering node holds the killed one down, under the table.
+    const text = (await promisify(execFile)('node', [CLI_PATH, 'status', '--url', live[0]!.url], { timeout: 20_000 })).stdout;
+    const escapedName = victim.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    expect(text).toMatch(new RegExp(`^${escapedName} is (suspect|dead) for [^:]+: \\S.*$`, 'm'));
     // A read at one right after the write sees the value (the home replica has it; the stand-in's hint agrees).
     for (const key of owed.slice(0, 20)) expect((await c.get(live[0]!, key, 'one')).body?.value).toBe(keys.indexOf(key));
     // At quorum, with one home replica of two reachable, the stand-in does not make up the quorum: 503.

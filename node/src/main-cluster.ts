@@ -47,6 +47,7 @@ import { createTransport, refusalsOf, transportLogOf } from './main-transport';
 import type { ChaosFaults } from './chaos';
 import { unlessInterrupted } from './main-startup';
 import { wireJoin } from './main-join';
+import { memberReason } from './main-event-words';
 import type { NodeDigests } from './main-stores';
 import { SelfMetadata } from './main-self-metadata';
 import { rememberedRemovals } from './main-removals';
@@ -334,7 +335,7 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
   const reachability = { isHealthy: (id: string) => membership.isHealthy(id), isConnected: (id: string) => connections.isConnected(id) };
   const handoff = new HintedHandoff({ ledger: hints, directory, reachability, logger });
   const handlers = peerHandlers(rpc, connections, membership, logger, (nodeId) => clockOffsets.service.probeNow(nodeId));
-  const view = new LiveClusterView({ membership, placement, ownKeyCount: () => store.stats().liveKeys, clockOffsets: () => clockOffsetsOf(clockOffsets.monitor), answerTimes: directory.latencies });
+  const view = new LiveClusterView({ membership, placement, ownKeyCount: () => store.stats().liveKeys, clockOffsets: () => clockOffsetsOf(clockOffsets.monitor), answerTimes: directory.latencies, reasonOf: memberReason });
   const join = wireJoin({ wiring, rpc, membership, placement, ownership, transportJoined: () => transport.joined() });
   const elasticity = wireElasticity({ wiring, membership, placement, directory, gate, antiEntropy, ownership });
   const routing: ClusterRouting = { placement: join.placement, directory, view, repair: antiEntropy, joined: join.ready, rebalance: join.status, inspect, elasticity, writeRefusal: () => writeRefusalOf(clockOffsets.monitor.verdict()), writeHold: () => clockOffsets.service.firstReading() };

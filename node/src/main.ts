@@ -137,7 +137,7 @@ function standaloneRouting(config: NodeConfig, nodeId: string, stores: OpenedSto
     repair: new StandaloneRepair(() => clock.nowMs()),
     placement: isClustered(config) ? joiningPlacement : new SingleNodePlacement(nodeId),
     directory: { replica: (id) => (id === nodeId ? localReplica : undefined) },
-    view: new StandaloneClusterView({ nodeId, name: config.name, get httpAddress() { return httpAddress(); } }, store, keyPosition),
+    view: new StandaloneClusterView({ nodeId, name: config.name, get httpAddress() { return httpAddress(); } }, store, keyPosition, clock),
     joined: () => !isClustered(config),
     elasticity: notInCluster(),
     rebalance: () => ({ ownership: 'owner', inProgress: [], queued: [], finished: [], keysStreamed: 0, bytesStreamed: 0 }),

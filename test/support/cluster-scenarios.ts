@@ -214,6 +214,15 @@ export async function killAndDetect(cluster: TestCluster, victim: ClusterNode, t
   expect(detectionMs).toBeLessThan(DETECTION_MS_MAX);
   expect(report.failures.slice(0, 10)).toEqual([]);
   expect(report.writes).toBeGreaterThan(10);
+  // Each survivor says why it holds the victim dead (its own suspicion ran out, or the other's verdict
+  // reached it by gossip), and since when: no longer ago than the kill.
+  for (const observer of survivors) {
+    const seen = (await cluster.members(observer)).find((member) => member.nodeId === victim.nodeId)!;
+    console.log(`[${tag}] ${observer.name} on ${victim.name}: ${seen.state} for ${seen.stateAgeMs} ms: ${seen.why}`);
+    expect(seen.state).toBe('dead');
+    expect(seen.why ?? '').toMatch(/(suspect for [\d.]+ (ms|s) with no refutation|\S+ declared it dead, and gossip carried that here)/);
+    expect(seen.stateAgeMs).toBeLessThanOrEqual(performance.now() - killedAt);
+  }
   // Afterwards, every acknowledged write reads back at quorum through every survivor.
   const keys = [...report.acknowledged.keys()];
   for (const reader of survivors) {

@@ -43,6 +43,9 @@ export interface MemberView {
   readonly name: string;
   readonly httpAddress: string;
   readonly state: MemberState;
+  /** How long the answering node has seen it in this state, and why, when it knows (GET /cluster/members). */
+  readonly stateAgeMs: number;
+  readonly why: string | null;
   readonly incarnation: number;
   readonly heartbeatAgeMs: number;
   readonly keyCount: number | null;

@@ -11,6 +11,11 @@ const Member = Type.Object({
   name: Type.String(),
   httpAddress: Type.String({ description: 'host:port of the member’s HTTP API' }),
   state: State,
+  stateAgeMs: Type.Number({ description: 'Milliseconds since this node saw the member’s state (or incarnation) last change.' }),
+  why: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'Why the member is in its state, in words, when this node knows: the failed probe that made it suspect (and the members asked to ping it), the suspicion that ran out, the member whose gossip said so, or the suspicion this node refuted. Null for states that explain themselves (a join, a leave).',
+  }),
   incarnation: Type.Integer({ description: 'Raised by the member to refute a suspicion of its death.' }),
   heartbeatAgeMs: Type.Number({ description: 'Milliseconds since this node last heard from the member.' }),
   keyCount: Type.Union([Type.Integer(), Type.Null()], { description: 'Live keys in the member’s store, as it last reported.' }),

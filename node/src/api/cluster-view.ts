@@ -12,6 +12,14 @@ export interface MemberView {
   /** host:port where the member serves HTTP. */
   readonly httpAddress: string;
   readonly state: MemberState;
+  /** Milliseconds since this node saw the member's state (or incarnation) last change. */
+  readonly stateAgeMs: number;
+  /**
+   * Why the member is in its state, in words, when this node knows: the failed probe that made it
+   * suspect (and whom this node asked to ping it), the suspicion that ran out, the member whose gossip
+   * said so, or the suspicion this node refuted. Null for states that explain themselves (a join, a leave).
+   */
+  readonly why: string | null;
   readonly incarnation: number;
   /** Milliseconds since this node last heard from the member (0 for itself). */
   readonly heartbeatAgeMs: number;

@@ -7,7 +7,7 @@ export type { WhatIfNodeFlow, WhatIfReply } from './what-if';
 export type { ClusterHealthReply, ErrorReply, EventsReply, ExplainReply, ListPageReply, MembersReply, RebalanceReply, RecordReply, StatsReply, WriteReply } from './reply-types';
 export type { TracePayload as TraceReply } from './request-tracing';
 export { StandaloneClusterView } from './standalone-cluster-view';
-export { KEY_COUNT_METADATA, LiveClusterView, RING_DIGEST_METADATA, type LiveMembership, type MemberClockOffsets } from './live-cluster-view';
+export { KEY_COUNT_METADATA, LiveClusterView, RING_DIGEST_METADATA, type LiveMembership, type MemberClockOffsets, type MemberReason } from './live-cluster-view';
 export { RepairStatusSchema } from './repair-docs';
 export { HostPolicy } from './host-check';
 export { TokenRegistry } from './token-registry';

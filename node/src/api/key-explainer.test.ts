@@ -13,7 +13,7 @@ const B = 'bbbbbbbbbbbbbbbb';
 const C = 'cccccccccccccccc';
 
 function member(nodeId: string, name: string, state: MemberView['state'], self = false): MemberView {
-  return { nodeId, name, httpAddress: `10.0.0.${name.slice(1)}:7070`, state, incarnation: 1, heartbeatAgeMs: 0, keyCount: 0, ringDigest: 'digest', clockOffsetMs: null, answerMs: null, askedLast: false, self };
+  return { nodeId, name, httpAddress: `10.0.0.${name.slice(1)}:7070`, state, stateAgeMs: 0, why: null, incarnation: 1, heartbeatAgeMs: 0, keyCount: 0, ringDigest: 'digest', clockOffsetMs: null, answerMs: null, askedLast: false, self };
 }
 
 /** Three members; the key's home replicas are A and B; C stands in for B when B is down. */

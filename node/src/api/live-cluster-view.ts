@@ -27,12 +27,16 @@ export interface MemberAnswerTimes {
   slowAmong(nodeId: string, peers: readonly { readonly nodeId: string }[]): boolean;
 }
 
+/** Why a member is in its state, in words (log-text's memberStateReason, supplied by the composition root); null when its summary has no cause. */
+export type MemberReason = (member: MemberSummary, members: readonly MemberSummary[]) => string | null;
+
 export interface LiveClusterViewDeps {
   readonly membership: LiveMembership;
   readonly placement: RingPlacement;
   readonly ownKeyCount: () => number;
   readonly clockOffsets: () => MemberClockOffsets;
   readonly answerTimes: MemberAnswerTimes;
+  readonly reasonOf: MemberReason;
 }
 
 /** Answer times are shown to a tenth of a millisecond. */
@@ -44,6 +48,7 @@ export class LiveClusterView implements ClusterView {
   readonly #ownKeyCount: () => number;
   readonly #clockOffsets: () => MemberClockOffsets;
   readonly #answerTimes: MemberAnswerTimes;
+  readonly #reasonOf: MemberReason;
 
   constructor(deps: LiveClusterViewDeps) {
     this.#membership = deps.membership;
@@ -51,6 +56,7 @@ export class LiveClusterView implements ClusterView {
     this.#ownKeyCount = deps.ownKeyCount;
     this.#clockOffsets = deps.clockOffsets;
     this.#answerTimes = deps.answerTimes;
+    this.#reasonOf = deps.reasonOf;
   }
 
   members(): MemberView[] {
@@ -60,12 +66,13 @@ export class LiveClusterView implements ClusterView {
       const reported = member.metadata[KEY_COUNT_METADATA];
       const keyCount = member.self ? this.#ownKeyCount() : typeof reported === 'number' ? reported : null;
       const ring = member.self ? this.#placement.ring().digest : member.metadata[RING_DIGEST_METADATA];
-      const { nodeId, name, httpAddress, state, incarnation, heartbeatAgeMs, self } = member;
+      const { nodeId, name, httpAddress, state, stateAgeMs, incarnation, heartbeatAgeMs, self } = member;
       const clockOffsetMs = self ? clocks.self.offsetMs : (clocks.peers.get(nodeId) ?? null);
       const averageMs = self ? undefined : this.#answerTimes.averageMs(nodeId);
       const answerMs = averageMs === undefined ? null : tenths(averageMs);
       const askedLast = !self && this.#answerTimes.slowAmong(nodeId, summaries);
-      return { nodeId, name, httpAddress, state, incarnation, heartbeatAgeMs, keyCount, ringDigest: typeof ring === 'string' ? ring : null, clockOffsetMs, answerMs, askedLast, self };
+      const why = member.cause === null ? null : this.#reasonOf(member, summaries);
+      return { nodeId, name, httpAddress, state, stateAgeMs, why, incarnation, heartbeatAgeMs, keyCount, ringDigest: typeof ring === 'string' ? ring : null, clockOffsetMs, answerMs, askedLast, self };
     });
   }
 

@@ -1,5 +1,6 @@
 // The cluster as a standalone node sees it: itself, owning the whole ring.
 
+import type { Clock } from '../clock';
 import type { KvStore } from '../storage';
 import type { ClusterView, KeyLocation, MemberView, RingView } from './cluster-view';
 
@@ -15,16 +16,21 @@ export class StandaloneClusterView implements ClusterView {
   readonly #identity: StandaloneIdentity;
   readonly #store: KvStore;
   readonly #keyPosition: (key: string) => string;
+  readonly #clock: Clock;
+  /** Alive since the view was made, as the node started. */
+  readonly #aliveSinceMs: number;
 
-  constructor(identity: StandaloneIdentity, store: KvStore, keyPosition: (key: string) => string) {
+  constructor(identity: StandaloneIdentity, store: KvStore, keyPosition: (key: string) => string, clock: Clock) {
     this.#identity = identity;
     this.#store = store;
     this.#keyPosition = keyPosition;
+    this.#clock = clock;
+    this.#aliveSinceMs = clock.nowMs();
   }
 
   members(): MemberView[] {
     const { nodeId, name, httpAddress } = this.#identity;
-    return [{ nodeId, name, httpAddress, state: 'alive', incarnation: 0, heartbeatAgeMs: 0, keyCount: this.#store.stats().liveKeys, ringDigest: nodeId, clockOffsetMs: null, answerMs: null, askedLast: false, self: true }];
+    return [{ nodeId, name, httpAddress, state: 'alive', stateAgeMs: Math.max(0, this.#clock.nowMs() - this.#aliveSinceMs), why: null, incarnation: 0, heartbeatAgeMs: 0, keyCount: this.#store.stats().liveKeys, ringDigest: nodeId, clockOffsetMs: null, answerMs: null, askedLast: false, self: true }];
   }
 
   /** No peers, no clocks to compare with: a standalone node writes whatever its clock says. */

@@ -19,6 +19,8 @@ function modelOf(size: number, options: { dead?: number; keyCount?: number | nul
     name: `node-${index + 1}`,
     httpAddress: `10.0.0.${index + 1}:7070`,
     state: index === options.dead ? 'dead' : 'alive',
+    stateAgeMs: 0,
+    why: null,
     incarnation: 1,
     heartbeatAgeMs: 0,
     // Every key on N = min(3, size) replicas: each member reports its share of 3 copies.

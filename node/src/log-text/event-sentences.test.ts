@@ -7,7 +7,7 @@ import { describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventMemory } from './event-names';
-import { describeEvent, EventDescriber, type LogFields } from './event-sentences';
+import { describeEvent, EventDescriber, memberStateReason, type LogFields } from './event-sentences';
 
 const OPERATIONS_GUIDE = join(import.meta.dir, '../../../docs/operations.md');
 
@@ -117,5 +117,21 @@ describe('a member’s change says why, as SWIM decided it', () => {
 
   test('a refutation names who had this node down, and how', () => {
     expect(change({ state: 'alive', by: 'refutation', heard: 'dead', accuser: 'b1' }, 'node-7072')).toBe('refutes a suspicion of itself: alive, with a new incarnation (incarnation 7: node-7070 had it dead)');
+  });
+
+  test('a member list’s `why` is the same words, without the incarnation; none without a cause', () => {
+    const nameOf = (nodeId: unknown) => named.nameOf(nodeId);
+    expect(memberStateReason({ state: 'suspect', by: 'probe', helpers: ['b1', 'b2'], nacks: 2 }, nameOf)).toBe(
+      "no ack to this node's ping, nor through node-7070, node-7071; 2 of them answered they could not reach it either",
+    );
+    expect(memberStateReason({ state: 'dead', by: 'timeout', suspectMs: 2250, accusers: 1 }, nameOf)).toBe('suspect for 2.3 s with no refutation (the suspicion timeout; 1 accuser)');
+    expect(memberStateReason({ state: 'dead', by: 'gossip', accuser: 'b2' }, nameOf)).toBe('node-7071 declared it dead, and gossip carried that here');
+    expect(memberStateReason({ state: 'alive', by: 'refutation', heard: 'suspect', accuser: 'b2' }, nameOf)).toBe('heard node-7071 had it suspect, and answered alive with a new incarnation');
+    expect(memberStateReason({ state: 'alive' }, nameOf)).toBeNull();
+    expect(memberStateReason({ state: 'left' }, nameOf)).toBeNull();
+    const throwing = () => {
+      throw new Error('no names today');
+    };
+    expect(memberStateReason({ state: 'dead', by: 'gossip', accuser: 'b2' }, throwing)).toBeNull();
   });
 });

@@ -20,20 +20,39 @@ export interface Sentence {
 
 type Describe = (fields: LogFields, memory: EventMemory, observer: string) => Sentence | string;
 
+type NameOf = (nodeId: unknown) => string;
+
 /** Why a member turned suspect, from the line's cause (`by`); the words of lines without one otherwise. */
-function whySuspect(fields: LogFields, memory: EventMemory): string {
-  if (fields.by === 'gossip') return `${memory.nameOf(fields.accuser)} suspects it, and gossip carried that here`;
+function whySuspect(fields: LogFields, nameOf: NameOf): string {
+  if (fields.by === 'gossip') return `${nameOf(fields.accuser)} suspects it, and gossip carried that here`;
   if (fields.by !== 'probe') return 'probes went unanswered';
   const helpers = Array.isArray(fields.helpers) ? fields.helpers : [];
   if (helpers.length === 0) return "no ack to this node's ping, and no other member to ask";
   const nacks = Number(fields.nacks) > 0 ? `; ${fields.nacks} of them answered they could not reach it either` : '';
-  return `no ack to this node's ping, nor through ${names(helpers, memory)}${nacks}`;
+  return `no ack to this node's ping, nor through ${names(helpers, { nameOf })}${nacks}`;
 }
 
-function whyDead(fields: LogFields, memory: EventMemory): string {
-  if (fields.by === 'gossip') return `${memory.nameOf(fields.accuser)} declared it dead, and gossip carried that here`;
+function whyDead(fields: LogFields, nameOf: NameOf): string {
+  if (fields.by === 'gossip') return `${nameOf(fields.accuser)} declared it dead, and gossip carried that here`;
   if (fields.by !== 'timeout') return 'suspect for longer than the suspicion timeout';
   return `suspect for ${span(fields.suspectMs)} with no refutation (the suspicion timeout; ${plural(fields.accusers, 'accuser')})`;
+}
+
+/**
+ * Why a member is in `fields.state`, from the cause of the change that put it there (`by` and that
+ * cause's fields, as `membership.member_changed` logs them and `GET /cluster/members` gives them); null
+ * without a cause (a join, a member alive again, a leave explain themselves). Never throws.
+ */
+export function memberStateReason(fields: LogFields, nameOf: NameOf): string | null {
+  try {
+    if (typeof fields.by !== 'string') return null;
+    if (fields.state === 'suspect') return whySuspect(fields, nameOf);
+    if (fields.state === 'dead') return whyDead(fields, nameOf);
+    if (fields.by === 'refutation') return `heard ${nameOf(fields.accuser)} had it ${String(fields.heard)}, and answered alive with a new incarnation`;
+    return null;
+  } catch {
+    return null;
+  }
 }
 
 function memberChanged(fields: LogFields, memory: EventMemory, observer: string): Sentence {
@@ -49,9 +68,9 @@ function memberChanged(fields: LogFields, memory: EventMemory, observer: string)
   }
   switch (fields.state) {
     case 'suspect':
-      return { text: `${name} is suspect (${at}: ${whySuspect(fields, memory)})`, tone: 'doubt' };
+      return { text: `${name} is suspect (${at}: ${whySuspect(fields, (id) => memory.nameOf(id))})`, tone: 'doubt' };
     case 'dead':
-      return { text: `${name} is dead (${at}: ${whyDead(fields, memory)})`, tone: 'bad' };
+      return { text: `${name} is dead (${at}: ${whyDead(fields, (id) => memory.nameOf(id))})`, tone: 'bad' };
     case 'left':
       return { text: `${name} left the cluster (${at})`, tone: 'plain' };
     case 'alive':

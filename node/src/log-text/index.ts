@@ -2,6 +2,6 @@
 // GET /cluster/events (the dashboard's timeline) say the same sentence for the same event.
 
 export { describeHold, formatDuration } from './durations';
-export { describeEvent, EventDescriber, fieldsText, type LogFields, type Sentence, type Tone } from './event-sentences';
+export { describeEvent, EventDescriber, fieldsText, memberStateReason, type LogFields, type Sentence, type Tone } from './event-sentences';
 export { EventNames, type EventMemory } from './event-names';
-export { count, megabytes, signedSpan } from './sentence-words';
+export { count, megabytes, signedSpan, span } from './sentence-words';

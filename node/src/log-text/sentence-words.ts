@@ -29,7 +29,7 @@ export function firstLine(error: unknown): string {
 }
 
 /** Node ids or names, as names where one has been seen: `node-7071, node-7072`. */
-export function names(values: unknown, memory: EventMemory): string {
+export function names(values: unknown, memory: Pick<EventMemory, 'nameOf'>): string {
   return Array.isArray(values) && values.length > 0 ? values.map((value) => memory.nameOf(value)).join(', ') : 'nobody';
 }
 

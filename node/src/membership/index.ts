@@ -7,7 +7,7 @@ export type { MembershipEvent } from './membership-event';
 export * from './membership-limits';
 export { initialMembershipState, type InitialMembershipOptions, type LocalIdentity, type MembershipState, type ProbeRound, type Relay, type Suspicion } from './membership-state';
 export { membershipStep, nextDeadlineMs, type MembershipTransition } from './membership-step';
-export { isDown, isHealthy, memberSummaries, ringMemberIds, type MemberSummary } from './membership-view';
+export { isDown, isHealthy, memberSummaries, ringMemberIds, type MemberCauses, type MemberSummary } from './membership-view';
 export {
   isMembershipMessageType,
   MEMBERSHIP_MESSAGE_TYPES,

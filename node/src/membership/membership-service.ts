@@ -5,7 +5,7 @@
 import type { Clock } from '../clock';
 import { isUp, type MemberMetadata, type MemberState } from './member';
 import { validateMembershipConfig, type MembershipConfig } from './membership-config';
-import type { MembershipEffect } from './membership-effect';
+import type { ChangeCause, MembershipEffect } from './membership-effect';
 import type { MembershipEvent } from './membership-event';
 import { initialMembershipState, type InitialMembershipOptions, type LocalIdentity, type MembershipState } from './membership-state';
 import { membershipStep, nextDeadlineMs } from './membership-step';
@@ -45,6 +45,10 @@ export class MembershipService {
   readonly #options: MembershipServiceOptions;
   readonly #listeners = new Set<(event: MemberEvent) => void>();
   #state: MembershipState;
+  /** Why each member is in its state, from the latest change that said (one entry per known member at most). */
+  readonly #causes = new Map<string, ChangeCause>();
+  /** Why each member dead by its suspicion's timeout was suspected in the first place. */
+  readonly #suspicionCauses = new Map<string, ChangeCause>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #immediate: ReturnType<typeof setImmediate> | undefined;
   #started = false;
@@ -128,7 +132,7 @@ export class MembershipService {
   }
 
   members(): MemberSummary[] {
-    return memberSummaries(this.#state, this.#options.clock.nowMs());
+    return memberSummaries(this.#state, this.#options.clock.nowMs(), { causes: this.#causes, suspicionCauses: this.#suspicionCauses });
   }
 
   isHealthy(nodeId: string): boolean {
@@ -161,10 +165,30 @@ export class MembershipService {
     const { state, effects } = membershipStep(this.#state, event, this.#options.clock.nowMs());
     this.#state = state;
     for (const effect of effects) {
-      if (effect.type === 'send') this.#options.transport.send(effect.to, effect.message);
-      else for (const listener of this.#listeners) listener(effect);
+      if (effect.type === 'send') {
+        this.#options.transport.send(effect.to, effect.message);
+        continue;
+      }
+      this.#noteCause(effect);
+      for (const listener of this.#listeners) listener(effect);
     }
     if (this.#started) this.#schedule();
+  }
+
+  /** Keeps the cause of each member's latest change: a change without one (a join, a refutation heard) clears it. */
+  #noteCause(effect: MemberEvent): void {
+    if (effect.type === 'memberChanged') {
+      const { nodeId } = effect.member;
+      // A suspicion that ran out keeps what started it: the story reads from the first missed ack.
+      const suspectedFor = effect.previousState === 'suspect' && effect.cause?.by === 'timeout' ? this.#causes.get(nodeId) : undefined;
+      if (suspectedFor === undefined) this.#suspicionCauses.delete(nodeId);
+      else this.#suspicionCauses.set(nodeId, suspectedFor);
+      if (effect.cause === undefined) this.#causes.delete(nodeId);
+      else this.#causes.set(nodeId, effect.cause);
+    } else if (effect.type === 'memberRemoved') {
+      this.#causes.delete(effect.nodeId);
+      this.#suspicionCauses.delete(effect.nodeId);
+    }
   }
 
   /** One timer, at the state's next deadline. */

@@ -1,6 +1,7 @@
 // Read-only questions the rest of the node asks of a membership state.
 
 import type { Member, MemberMetadata, MemberState } from './member';
+import type { ChangeCause } from './membership-effect';
 import type { MembershipState } from './membership-state';
 
 export interface MemberSummary {
@@ -12,22 +13,38 @@ export interface MemberSummary {
   /** Milliseconds since this node last had first-hand evidence the member was up; 0 for itself. */
   readonly heartbeatAgeMs: number;
   readonly metadata: MemberMetadata;
+  /** Milliseconds since this node saw the member's state (or incarnation) last change. */
+  readonly stateAgeMs: number;
+  /** Why the member is in its state, when this node knows (see ChangeCause); null for changes that explain themselves. */
+  readonly cause: ChangeCause | null;
+  /** For a member dead because its suspicion ran out (`cause.by` is `timeout`): why it was suspected; else null. */
+  readonly suspicionCause: ChangeCause | null;
   /** Whether the transport has a connection to it now. */
   readonly connected: boolean;
   readonly self: boolean;
 }
 
-/** Every known member, this node included, ordered by name then node id. */
-export function memberSummaries(state: MembershipState, nowMs: number): MemberSummary[] {
-  return [...state.members.values()]
-    .sort((a, b) => (a.name === b.name ? compareText(a.nodeId, b.nodeId) : compareText(a.name, b.name)))
-    .map((member) => summarise(state, member, nowMs));
+/** Why members are in their states, by node id, as the driver remembers it from the changes' effects. */
+export interface MemberCauses {
+  readonly causes: ReadonlyMap<string, ChangeCause>;
+  readonly suspicionCauses: ReadonlyMap<string, ChangeCause>;
 }
 
-function summarise(state: MembershipState, member: Member, nowMs: number): MemberSummary {
+const NO_CAUSES: MemberCauses = { causes: new Map(), suspicionCauses: new Map() };
+
+/** Every known member, this node included, ordered by name then node id. */
+export function memberSummaries(state: MembershipState, nowMs: number, causes: MemberCauses = NO_CAUSES): MemberSummary[] {
+  return [...state.members.values()]
+    .sort((a, b) => (a.name === b.name ? compareText(a.nodeId, b.nodeId) : compareText(a.name, b.name)))
+    .map((member) => summarise(state, member, nowMs, causes));
+}
+
+function summarise(state: MembershipState, member: Member, nowMs: number, causes: MemberCauses): MemberSummary {
   const self = member.nodeId === state.selfId;
   const { nodeId, name, httpAddress, incarnation, metadata } = member;
-  return { nodeId, name, httpAddress, state: member.state, incarnation, heartbeatAgeMs: self ? 0 : Math.max(0, nowMs - member.lastHeardAtMs), metadata, connected: self || state.connections.has(nodeId), self };
+  const heartbeatAgeMs = self ? 0 : Math.max(0, nowMs - member.lastHeardAtMs);
+  const why = { cause: causes.causes.get(nodeId) ?? null, suspicionCause: causes.suspicionCauses.get(nodeId) ?? null };
+  return { nodeId, name, httpAddress, state: member.state, incarnation, heartbeatAgeMs, metadata, stateAgeMs: Math.max(0, nowMs - member.stateChangedAtMs), ...why, connected: self || state.connections.has(nodeId), self };
 }
 
 /** Whether writes may go to this member now: only alive ones (a suspect gets a stand-in). */
