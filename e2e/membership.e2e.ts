@@ -69,6 +69,11 @@ test('kill -9: the row turns dead within the detection bound plus two polls, the
   console.log(`kill -9: ${delays}`);
   expect(displayedAt - detectedAt).toBeLessThanOrEqual(2 * POLL_MS);
   await expect(page.locator(`[data-testid="matrix"] tr[data-observer="${victim!.nodeId}"]`)).toHaveAttribute('data-reachable', 'no');
+  // Under the table, why the serving node holds it dead: its own suspicion ran out, or another's verdict came by gossip.
+  const reason = page.locator(`[data-testid="member-reasons"] li[data-node-id="${victim!.nodeId}"]`);
+  await expect(reason).toHaveAttribute('data-state', 'dead');
+  await expect(reason).toContainText(/is dead for .+: (suspect for .+ with no refutation|.+ declared it dead, and gossip carried that here)/);
+  await expect(row(page, victim!.nodeId).locator('[data-field="state-age"]')).toHaveText(/^\d/);
   await saveScreenshot(page, testInfo, 'members-node-dead');
 
   await victim!.start();
@@ -76,6 +81,8 @@ test('kill -9: the row turns dead within the detection bound plus two polls, the
   const after = Number(await row(page, victim!.nodeId).getAttribute('data-incarnation'));
   expect(after).toBeGreaterThan(before);
   await expect(page.locator(`[data-testid="matrix"] tr[data-observer="${victim!.nodeId}"]`)).toHaveAttribute('data-reachable', 'yes');
+  // Alive again explains itself: the reason is gone with the state.
+  await expect(page.locator(`[data-testid="member-reasons"] li[data-node-id="${victim!.nodeId}"]`)).toHaveCount(0);
 });
 
 test('SIGSTOP then SIGCONT: suspect (or dead), then alive with a higher incarnation', async ({ page }, testInfo) => {

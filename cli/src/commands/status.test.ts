@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import type { MemberView } from '../../../node/src';
-import { clockRefusalLine, formatClockOffset, membersLine } from './status';
+import { clockRefusalLine, formatClockOffset, membersLine, reasonLines } from './status';
 
 const member = (state: MemberView['state']) => ({ state }) as MemberView;
 
@@ -29,5 +29,20 @@ describe('status: a node refusing writes for its clock', () => {
     );
     expect(clockRefusalLine(members, { offsetMs: 3, maxOffsetMs: 500, synchronized: true })).toBeUndefined();
     expect(clockRefusalLine(members, null)).toBeUndefined();
+  });
+});
+
+describe('status: why a member is in its state', () => {
+  test('one line per member the answering node can explain, with how long it has been so', () => {
+    const members = [
+      { name: 'node-7070', state: 'alive', stateAgeMs: 60_000, why: null },
+      { name: 'node-7071', state: 'suspect', stateAgeMs: 800, why: "no ack to this node's ping, nor through node-7072" },
+      { name: 'node-7072', state: 'dead', stateAgeMs: 14_200, why: 'suspect for 1.5 s with no refutation (the suspicion timeout; 1 accuser)' },
+    ] as MemberView[];
+    expect(reasonLines(members)).toEqual([
+      "node-7071 is suspect for 800 ms: no ack to this node's ping, nor through node-7072",
+      'node-7072 is dead for 14.2 s: suspect for 1.5 s with no refutation (the suspicion timeout; 1 accuser)',
+    ]);
+    expect(reasonLines([members[0]!])).toEqual([]);
   });
 });

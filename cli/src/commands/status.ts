@@ -1,5 +1,5 @@
 import { defineCommand } from 'citty';
-import { signedSpan, type ClockView, type ClusterHealthReply, type MembersReply, type MemberView, type RepairStatus } from '../../../node/src';
+import { signedSpan, span, type ClockView, type ClusterHealthReply, type MembersReply, type MemberView, type RepairStatus } from '../../../node/src';
 import { formatMs } from '../answer-times';
 import { connectionArgs, connectionHelp } from '../common-args';
 import { exchange } from '../http-exchange';
@@ -57,6 +57,14 @@ export function formatClockOffset(offsetMs: number | null): string {
   return offsetMs === null ? '?' : signedSpan(offsetMs);
 }
 
+/**
+ * Why each member that is not simply alive is in its state, as the answering node knows it, one line
+ * each: `node-7072 is dead for 14.2 s: suspect for 3.0 s with no refutation (...)`.
+ */
+export function reasonLines(members: readonly MemberView[]): string[] {
+  return members.filter((member) => member.why !== null).map((member) => `${member.name} is ${member.state} for ${span(member.stateAgeMs)}: ${member.why}`);
+}
+
 /** A line when the answering node refuses writes for its clock; undefined while it writes. */
 export function clockRefusalLine(members: readonly MemberView[], clock: ClockView | null): string | undefined {
   if (clock === null || clock.synchronized) return undefined;
@@ -74,7 +82,7 @@ export const statusCommand = defineCommand({
   meta: {
     name: 'status',
     description:
-      'Show the cluster members as the node sees them: state, incarnation, heartbeat age, the keys and the hints for down replicas each holds (asked of every member; for keys, the gossiped count when it does not answer; "?" when there is none), how far each one\'s clock is from the answering node\'s (for the answering node, from its cluster\'s: a node further than its --max-clock-offset-ms from most of its peers refuses writes), and how long each has lately taken to answer the answering node\'s replica requests ("asked last": its reads ask that member after a key\'s other replicas).',
+      'Show the cluster members as the node sees them: state, incarnation, heartbeat age, the keys and the hints for down replicas each holds (asked of every member; for keys, the gossiped count when it does not answer; "?" when there is none), how far each one\'s clock is from the answering node\'s (for the answering node, from its cluster\'s: a node further than its --max-clock-offset-ms from most of its peers refuses writes), and how long each has lately taken to answer the answering node\'s replica requests ("asked last": its reads ask that member after a key\'s other replicas); under the table, why each member that is not simply alive is in its state (the probe that failed, the suspicion that ran out, whose gossip said so) and for how long.',
   },
   args: { ...connectionArgs },
   async run({ args }) {
@@ -98,6 +106,7 @@ export const statusCommand = defineCommand({
       answersWords(member),
     ]);
     printLine(renderTable(['name', 'node id', 'http', 'state', 'incarnation', 'heard', 'keys', 'hints', 'clock', 'answers'], rows));
+    for (const line of reasonLines(members)) printLine(line);
     printLine(`${membersLine(members)} (* = the node answering; hints = writes held for replicas that were down or missed them; clock = offset from the answering node's clock, and its own from the cluster's; answers = how long each took lately to answer the answering node's replica requests)`);
     const refusing = clockRefusalLine(members, clock ?? null);
     if (refusing !== undefined) printLine(refusing);

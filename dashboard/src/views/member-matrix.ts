@@ -48,7 +48,7 @@ function Cell({ row, subject, disputedIds }: { row: ObserverRow; subject: Member
       data-state=${state}
       data-incarnation=${seen?.incarnation ?? ''}
       data-disagree=${disagree ? 'yes' : 'no'}
-      title=${seen === undefined ? 'not in this node’s list' : `incarnation ${seen.incarnation}`}
+      title=${seen === undefined ? 'not in this node’s list' : `incarnation ${seen.incarnation}${seen.why === null ? '' : `: ${seen.why}`}`}
     >
       ${state}${disagree ? ' ≠' : ''}
     </td>
@@ -61,7 +61,7 @@ export function MemberMatrix({ poller, members }: { poller: ClusterPoller; membe
   return html`
     <section aria-labelledby="matrix-heading">
       <h3 id="matrix-heading">How each node sees the others</h3>
-      <p class="note">Row: the node asked (its own /cluster/members). Column: the member it describes. ≠ marks a member the nodes disagree about.</p>
+      <p class="note">Row: the node asked (its own /cluster/members). Column: the member it describes. ≠ marks a member the nodes disagree about. Hover a cell for that node's reason.</p>
       <${Scrollable} label="How each node sees the others">
         <table class="matrix" data-testid="matrix" data-disputed=${[...disputedIds].join(',')}>
           <thead>

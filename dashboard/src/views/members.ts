@@ -3,7 +3,7 @@
 import { useEffect } from 'preact/hooks';
 import type { ClusterHealthView, MemberView } from '../api-types';
 import type { ClusterPoller } from '../cluster-poller';
-import { ago, latency, offset, shortId } from '../format';
+import { ago, duration, latency, offset, shortId } from '../format';
 import { html } from '../html';
 import { originOf } from '../reading-node';
 import { MemberMatrix } from './member-matrix';
@@ -28,7 +28,7 @@ function MemberRow({ member, backlog }: { member: MemberView; backlog: number | 
       <th scope="row">${member.name}${member.self ? ' (reading)' : ''}</th>
       <td><code title=${member.nodeId}>${shortId(member.nodeId)}</code></td>
       <td><a href=${`${originOf(member.httpAddress)}/dashboard/`}>${member.httpAddress}</a></td>
-      <td><${StateBadge} state=${member.state} /></td>
+      <td data-field="state" title=${member.why ?? undefined}><${StateBadge} state=${member.state} /> <span class="state-age" data-field="state-age">${duration(member.stateAgeMs)}</span></td>
       <td class="number" data-field="incarnation">${member.incarnation}</td>
       <td class="number">${member.self ? 'self' : ago(member.heartbeatAgeMs)}</td>
       <td class="number">${member.keyCount ?? '–'}</td>
@@ -36,6 +36,24 @@ function MemberRow({ member, backlog }: { member: MemberView; backlog: number | 
       <td class="number" data-field="clock-offset">${offset(member.clockOffsetMs)}</td>
       <td class="number" data-field="answers" data-asked-last=${member.askedLast ? 'yes' : 'no'}>${member.answerMs === null ? '–' : `${latency(member.answerMs)}${member.askedLast ? ', asked last' : ''}`}</td>
     </tr>
+  `;
+}
+
+/**
+ * Why each member that is not simply alive is in its state, as the reading node knows it: the probe
+ * that failed and whom it asked, the suspicion that ran out, whose gossip said so, a refutation.
+ */
+function MemberReasons({ members }: { members: readonly MemberView[] }) {
+  const explained = members.filter((member) => member.why !== null);
+  if (explained.length === 0) return null;
+  return html`
+    <ul class="member-reasons" data-testid="member-reasons">
+      ${explained.map(
+        (member) => html`<li key=${member.nodeId} data-node-id=${member.nodeId} data-state=${member.state}>
+          <strong>${member.name}</strong> ${member.self ? 'is alive' : `is ${member.state}`} for ${duration(member.stateAgeMs)}: ${member.why}
+        </li>`,
+      )}
+    </ul>
   `;
 }
 
@@ -67,7 +85,8 @@ export function MembersView({ poller }: { poller: ClusterPoller }) {
           </tbody>
         </table>
       </${Scrollable}>
-      <p class="note">Heard: time since the reading node last heard from the member. Hint backlog: writes other nodes hold for it until it is back. Clock: how far the member's clock is ahead (+) or behind (-) the reading node's, and the reading node's own from its cluster's; a node further off than its bound (--max-clock-offset-ms, 500 ms by default) from most of its peers refuses writes. Answers: how long the member has lately taken to answer the reading node's replica reads and writes (a moving average); "asked last": it answers clearly slower than another member, so the reading node's reads ask it after a key's other replicas.</p>
+      <${MemberReasons} members=${members} />
+      <p class="note">State: each member's state and how long the reading node has seen it in it; below the table, why a member is suspect or dead (or why the reading node refuted a suspicion of itself), as the reading node knows it. Heard: time since the reading node last heard from the member. Hint backlog: writes other nodes hold for it until it is back. Clock: how far the member's clock is ahead (+) or behind (-) the reading node's, and the reading node's own from its cluster's; a node further off than its bound (--max-clock-offset-ms, 500 ms by default) from most of its peers refuses writes. Answers: how long the member has lately taken to answer the reading node's replica reads and writes (a moving average); "asked last": it answers clearly slower than another member, so the reading node's reads ask it after a key's other replicas.</p>
     </section>
     <${MemberMatrix} poller=${poller} members=${members} />
   `;
