@@ -72,7 +72,7 @@ test('kill -9: the row turns dead within the detection bound plus two polls, the
   // Under the table, why the serving node holds it dead: its own suspicion ran out, or another's verdict came by gossip.
   const reason = page.locator(`[data-testid="member-reasons"] li[data-node-id="${victim!.nodeId}"]`);
   await expect(reason).toHaveAttribute('data-state', 'dead');
-  await expect(reason).toContainText(/is dead for .+: (suspect for .+ with no refutation|.+ declared it dead, and gossip carried that here)/);
+  await expect(reason).toContainText(/is dead for [^:]+: .*(suspect for .+ with no refutation|\S+ declared it dead, and gossip carried that here)/);
   await expect(row(page, victim!.nodeId).locator('[data-field="state-age"]')).toHaveText(/^\d/);
   await saveScreenshot(page, testInfo, 'members-node-dead');
 
