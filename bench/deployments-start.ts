@@ -59,10 +59,10 @@ async function startSingleNodes(state: RunState, ids: readonly SingleNodeDeploym
   if (ids.length === 0) return;
   // A profiled run keeps the baseline's bundle (and its source map) beside the profiles, for the summary.
   const baselineDir = options.cpuProfileDir === undefined ? join(scratchDir, 'baseline') : join(resolve(options.cpuProfileDir), 'baseline-bundle');
-  const baselineScript = await bundleBaseline(baselineDir);
+  const scripts = await bundleBaseline(baselineDir);
   const stopGraceMs = options.cpuProfileDir === undefined ? undefined : PROFILED_STOP_GRACE_MS;
   for (const id of ids) {
-    const paths = { cliPath: options.swarmkvCliPath, candidateCliPath: options.candidateCliPath, baselineScript, dataDir: dataDirFor(scratchDir, id) };
+    const paths = { cliPath: options.swarmkvCliPath, candidateCliPath: options.candidateCliPath, baselineScript: scripts.baseline, runtimeScript: scripts.runtime, dataDir: dataDirFor(scratchDir, id) };
     const nodeArgs = [...profilingArgs(state, id), ...singleNodeArgs(id, paths)];
     const server = await ServerProcess.start(id, nodeArgs, options.pinning?.serverCpus, stopGraceMs);
     state.deployments.set(id, singleProcessDeployment(id, server));

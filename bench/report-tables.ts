@@ -5,7 +5,7 @@
 import type { GoalOutcome } from './goals';
 import type { CurvePoint } from './latency-curve';
 import type { Ratios, SummaryRow, Unmeasured } from './summary';
-import { BARE_REFERENCE, CANDIDATE_SYSTEM_IDS, ETCD_REFERENCE, SINGLE_NODE_REFERENCE, SYSTEMS, type SystemId } from './systems';
+import { BARE_REFERENCE, CANDIDATE_SYSTEM_IDS, ETCD_REFERENCE, RUNTIME_REFERENCE, SINGLE_NODE_REFERENCE, SYSTEMS, type SystemId } from './systems';
 import type { Operation } from './wrk';
 
 const times = (value: number | undefined) => (value === undefined ? '—' : `${value.toFixed(2)}×`);
@@ -20,15 +20,15 @@ export function formatSystemTables(rows: readonly SummaryRow[]): string {
 
 function formatOperationTable(rows: readonly SummaryRow[]): string {
   const lines = [
-    '| system | conns | req/s | req/s range | p50 ms | p99 ms | req/s ÷ etcd-3 | p99 ÷ etcd-3 | req/s ÷ bare | p99 ÷ bare | CPU cores | CPU µs/req | CPU/req ÷ durable node |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| system | conns | req/s | req/s range | p50 ms | p99 ms | req/s ÷ etcd-3 | p99 ÷ etcd-3 | req/s ÷ bare | p99 ÷ bare | req/s ÷ raw node:http | CPU cores | CPU µs/req | CPU/req ÷ durable node |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const row of rows) {
     const failures = row.non2xx > 0 ? ` (${row.non2xx} non-2xx)` : '';
     lines.push(
       `| ${SYSTEMS[row.system].label}${failures} | ${row.connections} | ${Math.round(row.requestsPerSecond)} | ` +
         `${Math.round(row.requestsPerSecondMin)}–${Math.round(row.requestsPerSecondMax)} | ${fixed(row.p50Ms, 2)} | ${fixed(row.p99Ms, 2)} | ` +
-        `${ratio(row, ETCD_REFERENCE, 'throughput')} | ${ratio(row, ETCD_REFERENCE, 'p99')} | ${ratio(row, BARE_REFERENCE, 'throughput')} | ${ratio(row, BARE_REFERENCE, 'p99')} | ` +
+        `${ratio(row, ETCD_REFERENCE, 'throughput')} | ${ratio(row, ETCD_REFERENCE, 'p99')} | ${ratio(row, BARE_REFERENCE, 'throughput')} | ${ratio(row, BARE_REFERENCE, 'p99')} | ${ratio(row, RUNTIME_REFERENCE, 'throughput')} | ` +
         `${row.serverCores === undefined ? '?' : fixed(row.serverCores, 2)} | ${row.serverCpuMicrosPerRequest === undefined ? '?' : Math.round(row.serverCpuMicrosPerRequest)} | ${ratio(row, SINGLE_NODE_REFERENCE, 'cpuPerRequest')} |`,
     );
   }

@@ -6,7 +6,7 @@
 // measured in a slow minute.
 
 import type { CpuUsage } from './cpu-usage';
-import { BARE_REFERENCE, ETCD_REFERENCE, SINGLE_NODE_REFERENCE, SYSTEMS, type SystemId } from './systems';
+import { BARE_REFERENCE, RUNTIME_REFERENCE, ETCD_REFERENCE, SINGLE_NODE_REFERENCE, SYSTEMS, type SystemId } from './systems';
 import type { Operation, WrkResult } from './wrk';
 
 export interface Measurement {
@@ -73,7 +73,7 @@ export interface Ratios {
 
 /** The systems a row's ratios are taken against, when measured: the yardsticks and its own reference. */
 export function comparedWith(system: SystemId): SystemId[] {
-  const candidates = [ETCD_REFERENCE, BARE_REFERENCE, SINGLE_NODE_REFERENCE, SYSTEMS[system].reference];
+  const candidates = [ETCD_REFERENCE, BARE_REFERENCE, RUNTIME_REFERENCE, SINGLE_NODE_REFERENCE, SYSTEMS[system].reference];
   return [...new Set(candidates.filter((other): other is SystemId => other !== undefined && other !== system))];
 }
 

@@ -28,7 +28,7 @@ export function swarmkvNodeArgs(options: { cliPath: string; dataDir: string; por
 /** Node's arguments for a single-process deployment. */
 export function singleNodeArgs(
   id: SingleNodeDeploymentId,
-  paths: { cliPath: string; candidateCliPath: string | undefined; baselineScript: string; dataDir: string },
+  paths: { cliPath: string; candidateCliPath: string | undefined; baselineScript: string; runtimeScript: string; dataDir: string },
 ): string[] {
   const node = (extra: string[]) => swarmkvNodeArgs({ cliPath: paths.cliPath, dataDir: paths.dataDir, port: 0, extra });
   const candidate = (extra: string[]) => {
@@ -38,6 +38,8 @@ export function singleNodeArgs(
   switch (id) {
     case 'baseline':
       return [paths.baselineScript, '0'];
+    case 'runtime':
+      return [paths.runtimeScript, '0'];
     case 'flush':
       return node(['--sync', 'flush']);
     case 'commit':

@@ -1,4 +1,4 @@
-// The systems the benchmark compares: the bare Elysia + Map baseline, swarmkv's single node in its
+// The systems the benchmark compares: the runtime's limit (node:http + Map), the bare Elysia + Map baseline, swarmkv's single node in its
 // storage modes, a three-node swarmkv cluster read and written at two consistency levels, and the peers
 // swarmkv is judged against: etcd with one and three members (through its JSON gateway) and a Redis
 // Cluster of three masters and three replicas (RESP). Everything runs on 127.0.0.1.
@@ -9,6 +9,7 @@
 // system of this build in the same rounds: an A/B test of a change, with the machine's drift cancelled.
 
 export const SYSTEM_IDS = [
+  'runtime',
   'baseline',
   'flush',
   'commit',
@@ -28,9 +29,10 @@ export type SystemId = (typeof SYSTEM_IDS)[number];
 /** Measured only with --candidate, each beside its reference. */
 export const CANDIDATE_SYSTEM_IDS: readonly SystemId[] = ['candidate-flush', 'candidate-memory', 'candidate-cluster-one', 'candidate-cluster-quorum'];
 /** What `npm run bench` measures without --systems: the issue's comparison. */
-export const DEFAULT_SYSTEM_IDS: readonly SystemId[] = ['baseline', 'flush', 'cluster-one', 'cluster-quorum', 'etcd-1', 'etcd-3', 'redis-cluster'];
+export const DEFAULT_SYSTEM_IDS: readonly SystemId[] = ['runtime', 'baseline', 'flush', 'cluster-one', 'cluster-quorum', 'etcd-1', 'etcd-3', 'redis-cluster'];
 
 export const DEPLOYMENT_IDS = [
+  'runtime',
   'baseline',
   'flush',
   'commit',
@@ -58,6 +60,8 @@ export const CLUSTER_NODE_COUNT = 3;
 /** The systems every row is compared with when they are measured: the issue's two yardsticks. */
 export const ETCD_REFERENCE: SystemId = 'etcd-3';
 export const BARE_REFERENCE: SystemId = 'baseline';
+/** The runtime's limit (node:http + Map): what the single-node goals are read against, when measured. */
+export const RUNTIME_REFERENCE: SystemId = 'runtime';
 /** What a cluster's CPU per request is compared with: the single durable node. */
 export const SINGLE_NODE_REFERENCE: SystemId = 'flush';
 
@@ -80,6 +84,12 @@ type Spec = Omit<SystemSpec, 'id' | 'query' | 'protocol'> & Partial<Pick<SystemS
 const CLUSTER_TEXT = 'three durable (--sync flush) nodes, replication factor 3, load spread over all three';
 
 const SPECS: Record<SystemId, Spec> = {
+  runtime: {
+    label: 'raw node:http+Map',
+    description: "bench/runtime-server.ts: node:http and a Map, the same routes, no framework and no storage: the runtime's limit",
+    deployment: 'runtime',
+    reference: undefined,
+  },
   baseline: { label: 'bare Elysia+Map', description: 'bench/baseline-server.ts: Elysia + @elysiajs/node, a Map, default JSON parser', deployment: 'baseline', reference: undefined },
   flush: { label: 'swarmkv 1 node (durable)', description: 'durable (default): a PUT is acknowledged after its LMDB group commit is fsynced', deployment: 'flush', reference: 'baseline' },
   commit: { label: 'swarmkv 1 node --sync commit', description: 'a PUT is acknowledged after its LMDB commit, before fsync', deployment: 'commit', reference: 'baseline' },
