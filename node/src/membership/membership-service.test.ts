@@ -60,14 +60,13 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<voi
   }
 }
 
-test('three services over an in-memory Transport converge, and a closing one is seen to leave', async () => {
+/** Starts a service per id over one in-memory network (into `services`), every pair connected. */
+async function startConnected(ids: readonly string[], onEvent?: (event: MemberEvent) => void): Promise<Map<string, LoopbackTransport>> {
   const network = new Map<string, LoopbackTransport>();
-  const ids = ['00000000000000f1', '00000000000000f2', '00000000000000f3'];
-  const events: MemberEvent[] = [];
   for (const [index, nodeId] of ids.entries()) {
     const transport = new LoopbackTransport(nodeId, network);
     const service = new MembershipService({ self: { nodeId, name: `node-${index}`, httpAddress: `127.0.0.1:${7100 + index}` }, config: CONFIG, transport, clock: systemClock, seed: index });
-    service.onMemberEvent((event) => events.push(event));
+    if (onEvent) service.onMemberEvent(onEvent);
     await transport.start({
       onPeerUp: (peer) => service.peerUp(peer.nodeId),
       onPeerDown: (nodeId) => service.peerDown(nodeId),
@@ -77,6 +76,13 @@ test('three services over an in-memory Transport converge, and a closing one is 
     services.push(service);
   }
   for (const transport of network.values()) for (const peer of ids) if (peer !== transport.localNodeId) transport.handlers!.onPeerUp({ nodeId: peer, name: peer, httpAddress: 'x:1', protocolVersion: 1 });
+  return network;
+}
+
+test('three services over an in-memory Transport converge, and a closing one is seen to leave', async () => {
+  const ids = ['00000000000000f1', '00000000000000f2', '00000000000000f3'];
+  const events: MemberEvent[] = [];
+  const network = await startConnected(ids, (event) => events.push(event));
 
   const allAlive = () => services.every((service) => service.members().length === 3 && service.members().every((member) => member.state === 'alive'));
   await waitFor(allAlive, 2000);
@@ -95,20 +101,8 @@ test('three services over an in-memory Transport converge, and a closing one is 
 });
 
 test('a silent member is reported suspect and then dead with why, and how long it has been so', async () => {
-  const network = new Map<string, LoopbackTransport>();
   const ids = ['00000000000000e1', '00000000000000e2', '00000000000000e3'];
-  for (const [index, nodeId] of ids.entries()) {
-    const transport = new LoopbackTransport(nodeId, network);
-    const service = new MembershipService({ self: { nodeId, name: `node-${index}`, httpAddress: `127.0.0.1:${7200 + index}` }, config: CONFIG, transport, clock: systemClock, seed: index });
-    await transport.start({
-      onPeerUp: (peer) => service.peerUp(peer.nodeId),
-      onPeerDown: (nodeId) => service.peerDown(nodeId),
-      onMessage: (from, message) => void service.receive(from, message),
-    });
-    service.start();
-    services.push(service);
-  }
-  for (const transport of network.values()) for (const peer of ids) if (peer !== transport.localNodeId) transport.handlers!.onPeerUp({ nodeId: peer, name: peer, httpAddress: 'x:1', protocolVersion: 1 });
+  const network = await startConnected(ids);
   await waitFor(() => services.every((service) => service.members().length === 3 && service.members().every((member) => member.state === 'alive')), 2000);
   expect(services[0]!.members().every((member) => member.cause === null)).toBe(true);
 
