@@ -128,6 +128,20 @@ test('activity: request rate and latency per node from /stats; events from every
   expect(unworded).toEqual([]);
   expect(rows.filter((row) => row.event === 'ring.changed').every((row) => /^ring now spans \d+ members? \(epoch \d+, digest [0-9a-f]+\)$/.test(row.text))).toBe(true);
   await saveScreenshot(page, testInfo, 'activity');
+
+  // One thread at a time: the ring's topic, then one node's events only, then back to everything.
+  const timeline = page.locator('[data-testid="timeline"]');
+  const topicsShown = () => page.locator('[data-testid="timeline"] tbody tr').evaluateAll((shown) => [...new Set(shown.map((row) => row.getAttribute('data-topic')))]);
+  await page.locator('[data-testid="timeline-filter"] button[data-topic="ring"]').click();
+  await expect(page.locator('[data-testid="timeline-filter"] button[data-topic="ring"]')).toHaveAttribute('aria-pressed', 'true');
+  await expect(timeline.locator('tbody tr').first()).toBeVisible();
+  expect(await topicsShown()).toEqual(['ring']);
+  expect(Number(await timeline.getAttribute('data-shown'))).toBeLessThan(Number(await timeline.getAttribute('data-count')));
+  await page.locator('[data-testid="timeline-node"]').selectOption(first!.nodeId);
+  await expect.poll(() => timeline.locator('tbody tr').evaluateAll((shown) => [...new Set(shown.map((row) => `${row.getAttribute('data-node-id')} ${row.getAttribute('data-topic')}`))])).toEqual([`${first!.nodeId} ring`]);
+  await page.locator('[data-testid="timeline-filter"] button[data-topic="all"]').click();
+  await page.locator('[data-testid="timeline-node"]').selectOption('all');
+  await expect.poll(async () => (await topicsShown()).length).toBeGreaterThan(1);
 });
 
 for (const view of VIEWS) {

@@ -4,7 +4,7 @@ import { EventTail, type EventsFetch } from './event-tail';
 
 type Event = EventsReply['events'][number];
 
-const event = (seq: number, second: number, text: string): Event => ({ seq, time: `2026-12-06T12:00:${String(second).padStart(2, '0')}.000Z`, event: 'x.y', level: 'info', text, tone: 'plain', fields: {} });
+const event = (seq: number, second: number, text: string): Event => ({ seq, time: `2026-12-06T12:00:${String(second).padStart(2, '0')}.000Z`, event: 'x.y', level: 'info', text, tone: 'plain', topic: 'node', fields: {} });
 
 /** Members answering from a buffer each (or failing), and the `after` each was asked with. */
 function fakeMembers(buffers: Record<string, Event[] | Error>, lives: Record<string, string> = {}) {

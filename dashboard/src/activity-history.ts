@@ -82,7 +82,8 @@ export class ActivityHistory {
 
   #addEvents(page: EventsPage): void {
     if (page.events.length === 0) return;
-    const added = page.events.map((event) => ({ ...event, nodeId: page.nodeId, timeMs: Date.parse(event.time) }));
+    // A node older than the events' topics: the first word of the name stands for it.
+    const added = page.events.map((event) => ({ ...event, topic: event.topic ?? event.event.split('.', 1)[0]!, nodeId: page.nodeId, timeMs: Date.parse(event.time) }));
     this.#timeline = [...this.#timeline, ...added].sort((a, b) => b.timeMs - a.timeMs).slice(0, TIMELINE_EVENTS_MAX);
   }
 }

@@ -36,4 +36,4 @@ export { errorStatus, type ErrorCode } from './errors';
 export { ConfigError, configFields, CONSISTENCY_LEVELS, resolveNodeConfig, tlsFilesOf, type ConfigField, type NodeConfig } from './config';
 export { RECENT_EVENTS_MAX, type LogDestination, type Logger, type LogLevel } from './log';
 export { SeededRandom } from './seeded-random';
-export { count, describeEvent, describeHold, EventDescriber, fieldsText, formatDuration, megabytes, signedSpan, span, type LogFields, type Sentence, type Tone } from './log-text';
+export { count, describeEvent, describeHold, EVENT_TOPIC_NAMES, EVENT_TOPICS, EventDescriber, fieldsText, formatDuration, isEventTopic, megabytes, signedSpan, span, topicOf, type EventTopic, type LogFields, type Sentence, type Tone } from './log-text';

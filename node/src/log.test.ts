@@ -9,8 +9,8 @@ describe('RecentEvents', () => {
     for (let index = 1; index <= 5; index++) recent.record('info', `e${index}`, { index });
     const first = recent.after(0, 2);
     expect(parsed(first.events)).toEqual([
-      { seq: 1, time: '2026-01-01T00:00:00.000Z', event: 'e1', level: 'info', text: 'e1', tone: 'plain', fields: { index: 1 } },
-      { seq: 2, time: '2026-01-01T00:00:00.000Z', event: 'e2', level: 'info', text: 'e2', tone: 'plain', fields: { index: 2 } },
+      { seq: 1, time: '2026-01-01T00:00:00.000Z', event: 'e1', level: 'info', text: 'e1', tone: 'plain', topic: 'e1', fields: { index: 1 } },
+      { seq: 2, time: '2026-01-01T00:00:00.000Z', event: 'e2', level: 'info', text: 'e2', tone: 'plain', topic: 'e2', fields: { index: 2 } },
     ]);
     expect(first.next).toBe(2);
     const rest = recent.after(first.next, 100);
@@ -46,7 +46,7 @@ describe('RecentEvents', () => {
       () => 0,
       (event, fields) => {
         seen.push(event);
-        return event === 'long' ? { text: 'y'.repeat(RECENT_EVENT_TEXT_CHARS_MAX * 2), tone: 'bad' } : { text: `${event} said, ${String(fields.n)}`, tone: 'good' };
+        return event === 'long' ? { text: 'y'.repeat(RECENT_EVENT_TEXT_CHARS_MAX * 2), tone: 'bad', topic: 'node' } : { text: `${event} said, ${String(fields.n)}`, tone: 'good', topic: 'ring' };
       },
     );
     recent.record('debug', 'unkept', { n: 0 });
@@ -54,7 +54,7 @@ describe('RecentEvents', () => {
     recent.record('error', 'long', {});
     const events = parsed(recent.after(0, 10).events);
     expect(seen).toEqual(['first', 'long']);
-    expect(events[0]).toMatchObject({ text: 'first said, 1', tone: 'good' });
+    expect(events[0]).toMatchObject({ text: 'first said, 1', tone: 'good', topic: 'ring' });
     expect(events[1].text.length).toBe(RECENT_EVENT_TEXT_CHARS_MAX);
     expect(events[1].text.endsWith('…')).toBe(true);
   });

@@ -78,17 +78,22 @@ export const RECENT_EVENT_TEXT_CHARS_MAX = 500;
 /** Debug events (per connection attempt) are too frequent to keep; info and above are kept. */
 const RECENT_LEVELS = new Set<string>(['info', 'warn', 'error']);
 
-/** An event in words, as people read it: its sentence and how it reads (calm, good news, doubtful, bad). */
+/** An event in words, as people read it: its sentence, how it reads (calm, good news, doubtful, bad), and what it is about. */
 export interface EventWording {
   readonly text: string;
   readonly tone: 'plain' | 'good' | 'doubt' | 'bad';
+  /** One of log-text's EVENT_TOPICS (membership, ring, replication, chaos, transport, node). */
+  readonly topic: string;
 }
+
+/** Wording for a node without sentences: the event's name, and the first word of it as its topic. */
+const PLAIN_WORDS: EventWords = (event) => ({ text: event, tone: 'plain', topic: event.split('.', 1)[0]! });
 
 /** Words for each kept event (node/src/log-text/, wired by the composition root); called in log order. */
 export type EventWords = (event: string, fields: LogFields) => EventWording;
 
 export interface RecentPage {
-  /** Each event as JSON text `{"seq","time","event","level","text","tone","fields"}`, ascending by seq. */
+  /** Each event as JSON text `{"seq","time","event","level","text","tone","topic","fields"}`, ascending by seq. */
   readonly events: string[];
   /** The seq to pass as `after` next time: the last returned, or `after` itself when none were. */
   readonly next: number;
@@ -108,7 +113,7 @@ export class RecentEvents {
   #lastSeq = 0;
 
   /** Without `words`, an event's text is its name. */
-  constructor(nowMs: () => number, words: EventWords = (event) => ({ text: event, tone: 'plain' })) {
+  constructor(nowMs: () => number, words: EventWords = PLAIN_WORDS) {
     this.#nowMs = nowMs;
     this.#words = words;
     this.startedAt = new Date(nowMs()).toISOString();
@@ -127,11 +132,11 @@ export class RecentEvents {
     if (!this.keeps(level)) return;
     let fieldsJson = JSON.stringify(fields) ?? '{}';
     if (fieldsJson.length > RECENT_EVENT_FIELDS_BYTES_MAX) fieldsJson = JSON.stringify({ truncated: `fields over ${RECENT_EVENT_FIELDS_BYTES_MAX} bytes; see the log` });
-    const { text, tone } = this.#words(event, fields);
+    const { text, tone, topic } = this.#words(event, fields);
     const seq = ++this.#lastSeq;
     const time = new Date(this.#nowMs()).toISOString();
     const said = JSON.stringify(text.length > RECENT_EVENT_TEXT_CHARS_MAX ? `${text.slice(0, RECENT_EVENT_TEXT_CHARS_MAX - 1)}…` : text);
-    this.#kept[seq % RECENT_EVENTS_MAX] = `{"seq":${seq},"time":"${time}","event":${JSON.stringify(event)},"level":"${level}","text":${said},"tone":"${tone}","fields":${fieldsJson}}`;
+    this.#kept[seq % RECENT_EVENTS_MAX] = `{"seq":${seq},"time":"${time}","event":${JSON.stringify(event)},"level":"${level}","text":${said},"tone":"${tone}","topic":${JSON.stringify(topic)},"fields":${fieldsJson}}`;
   }
 
   /** Up to `limit` events with seq > `after`, oldest first; events already dropped from the ring are skipped. */

@@ -4,19 +4,20 @@
 
 import type { MemberReason } from './api';
 import type { EventWords } from './log';
-import { EventDescriber, fieldsText, memberStateReason } from './log-text';
+import { EventDescriber, fieldsText, memberStateReason, topicOf } from './log-text';
 
 export function eventWordsFor(observer: string): EventWords {
   const describer = new EventDescriber();
   return (event, fields) => {
+    const topic = topicOf(event);
     const sentence = describer.describe(event, fields, observer);
-    if (sentence !== undefined) return sentence;
+    if (sentence !== undefined) return { ...sentence, topic };
     // Every kept event carries the logger's `node` binding: the timeline names the node already.
     const { node: _node, ...own } = fields;
     try {
-      return { text: `${event} ${fieldsText(own)}`.trimEnd(), tone: 'plain' };
+      return { text: `${event} ${fieldsText(own)}`.trimEnd(), tone: 'plain', topic };
     } catch {
-      return { text: event, tone: 'plain' };
+      return { text: event, tone: 'plain', topic };
     }
   };
 }

@@ -5,7 +5,7 @@
 // a cluster that runs elsewhere (in Compose, on other machines). Over HTTP only.
 
 import { defineCommand } from 'citty';
-import type { EventsReply, MembersReply, MemberView } from '../../../node/src';
+import { EVENT_TOPIC_NAMES, isEventTopic, topicOf, type EventsReply, type EventTopic, type MembersReply, type MemberView } from '../../../node/src';
 import { connectionArgs, connectionHelp } from '../common-args';
 import { EventTail, type TailedEvent, type TailedMember } from '../event-tail';
 import { CliFailure, exitCodes } from '../exit-codes';
@@ -66,6 +66,25 @@ function parseLevel(text: string | undefined): number {
   return index;
 }
 
+/** `--topic membership,chaos`: the topics shown; undefined (all) without the flag. */
+export function parseTopics(text: string | undefined): ReadonlySet<EventTopic> | undefined {
+  if (text === undefined) return undefined;
+  const names = text.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !isEventTopic(name));
+  if (names.length === 0 || unknown.length > 0) throw new CliFailure(exitCodes.usage, `--topic takes a comma-separated list of ${EVENT_TOPIC_NAMES.join(', ')}; got ${JSON.stringify(text)}`);
+  return new Set(names.filter(isEventTopic));
+}
+
+/** Whether an event passes --level and --topic (an event from a node too old to say its topic: by its name). */
+export function eventFilter(least: number, topics: ReadonlySet<EventTopic> | undefined): (event: TailedEvent) => boolean {
+  return (event) => LEVELS.indexOf(event.level) >= least && (topics === undefined || topics.has(topicOrName(event)));
+}
+
+function topicOrName(event: TailedEvent): EventTopic {
+  const given: string | undefined = event.topic;
+  return given !== undefined && isEventTopic(given) ? given : topicOf(event.event);
+}
+
 /** Prints events as painted lines, or with --json one JSON object per line. */
 function printerFor(json: boolean): (event: TailedEvent) => void {
   if (json) return ({ timeMs: _timeMs, ...event }) => printJson(event);
@@ -77,19 +96,19 @@ export const eventsCommand = defineCommand({
   meta: {
     name: 'events',
     description:
-      "Print what the members logged lately, in words, on one timeline: each member's recent events (info and above, the last 1,000 it keeps), each as the sentence swarmkv up's log gives it, merged by time. With --follow, go on printing new ones until Ctrl-C, across the whole cluster.",
+      "Print what the members logged lately, in words, on one timeline: each member's recent events (info and above, the last 1,000 it keeps), each as the sentence swarmkv up's log gives it, merged by time. With --follow, go on printing new ones until Ctrl-C, across the whole cluster. --topic follows one thread: membership (alive, suspect, dead, clocks), ring (joins, leaves, streamed ranges), replication (hints, repair, tombstones), chaos (faults injected), transport (the DHT, links) or node (the process itself).",
   },
   args: {
     ...connectionArgs,
     follow: { type: 'boolean', description: 'go on printing new events, a second apart, until Ctrl-C (exit 0)', default: false },
     limit: { type: 'string', description: 'how many of the latest events to print first (0: none, with --follow only what comes next)' },
     level: { type: 'string', description: 'the least level shown: `info`, `warn` or `error`' },
+    topic: { type: 'string', description: `only events about these, comma-separated: ${EVENT_TOPIC_NAMES.join(', ')}` },
     one: { type: 'boolean', description: 'only the node at --url, not every member', default: false },
   },
   async run({ args }) {
     const limit = parseLimit(args.limit);
-    const least = parseLevel(args.level);
-    const shown = (event: TailedEvent) => LEVELS.indexOf(event.level) >= least;
+    const shown = eventFilter(parseLevel(args.level), parseTopics(args.topic));
     const client = new NodeClient(resolveUrls(args.url), resolveToken(args.token));
     const tail = new EventTail(fetcherFor(client));
     const print = printerFor(args.json);
@@ -122,7 +141,7 @@ export const eventsCommand = defineCommand({
 withHelp(eventsCommand, {
   group: 'cluster',
   summary: 'Print what the members logged lately, in words; --follow for more',
-  examples: ['swarmkv events', 'swarmkv events --follow', 'swarmkv events --level warn --limit 100', 'swarmkv events --one --url http://127.0.0.1:7071 --json'],
+  examples: ['swarmkv events', 'swarmkv events --follow', 'swarmkv events --follow --topic membership,chaos', 'swarmkv events --level warn --limit 100', 'swarmkv events --one --url http://127.0.0.1:7071 --json'],
   ...connectionHelp,
   defaults: { ...connectionHelp.defaults, limit: String(EVENTS_SHOWN_DEFAULT), level: 'info' },
   choices: { level: LEVELS },

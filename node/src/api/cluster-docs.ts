@@ -129,6 +129,10 @@ export const EventsSchema = Type.Object({
       level: Type.Union([Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')]),
       text: Type.String({ description: 'The event in words, as `swarmkv up`’s pretty log line says it (`node-7072 is suspect (incarnation 3: probes went unanswered)`); an event without a sentence reads as its name and fields. At most 500 characters.' }),
       tone: Type.Union([Type.Literal('plain'), Type.Literal('good'), Type.Literal('doubt'), Type.Literal('bad')], { description: 'How the event reads: calm, good news (a member back, hints delivered), doubtful (a suspicion, a fault injected), bad (a member dead, a failure).' }),
+      topic: Type.String({
+        description:
+          'What the event is about, from the first word of its name: `membership` (alive, suspect, dead, clocks), `ring` (joins, leaves, removals, streamed ranges), `replication` (hints, repair, tombstones), `chaos` (faults injected), `transport` (the DHT, links between members) or `node` (the process: start, stop, storage, HTTP errors, tokens).',
+      }),
       fields: Type.Object({}, { additionalProperties: true, description: 'The event’s fields, as in its log line.' }),
     }),
   ),

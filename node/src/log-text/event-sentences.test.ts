@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventMemory } from './event-names';
 import { describeEvent, EventDescriber, memberStateReason, type LogFields } from './event-sentences';
+import { EVENT_TOPICS, isEventTopic, topicOf } from './event-topics';
 
 const OPERATIONS_GUIDE = join(import.meta.dir, '../../../docs/operations.md');
 
@@ -133,5 +134,23 @@ describe('a member’s change says why, as SWIM decided it', () => {
       throw new Error('no names today');
     };
     expect(memberStateReason({ state: 'dead', by: 'gossip', accuser: 'b2' }, throwing)).toBeNull();
+  });
+});
+
+describe('each event’s topic', () => {
+  test('every documented event’s first word is listed under a topic, none left to the fallback', () => {
+    const listed = new Set<string>(EVENT_TOPICS.flatMap((entry) => entry.prefixes));
+    const unlisted = [...new Set(documentedEvents().map((row) => row.event.split('.')[0]!))].filter((prefix) => !listed.has(prefix));
+    expect(unlisted).toEqual([]);
+    // A prefix under two topics would make the filter's counts lie.
+    expect(listed.size).toBe(EVENT_TOPICS.flatMap((entry) => entry.prefixes).length);
+  });
+
+  test('by the first word of the name, and `node` for a name it does not know', () => {
+    expect(['membership.member_changed', 'clock.offset_exceeded', 'rebalance.transfer_finished', 'hints.delivered', 'chaos.partitioned', 'dht.node_added', 'http.internal_error', 'someday.new_event', 'bare'].map(topicOf)).toEqual([
+      'membership', 'membership', 'ring', 'replication', 'chaos', 'transport', 'node', 'node', 'node',
+    ]);
+    expect(isEventTopic('ring')).toBe(true);
+    expect(isEventTopic('rings')).toBe(false);
   });
 });

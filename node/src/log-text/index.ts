@@ -4,4 +4,5 @@
 export { describeHold, formatDuration } from './durations';
 export { describeEvent, EventDescriber, fieldsText, memberStateReason, type LogFields, type Sentence, type Tone } from './event-sentences';
 export { EventNames, type EventMemory } from './event-names';
+export { EVENT_TOPIC_NAMES, EVENT_TOPICS, isEventTopic, topicOf, type EventTopic } from './event-topics';
 export { count, megabytes, signedSpan, span } from './sentence-words';
