@@ -142,6 +142,12 @@ test('activity: request rate and latency per node from /stats; events from every
   await page.locator('[data-testid="timeline-filter"] button[data-topic="all"]').click();
   await page.locator('[data-testid="timeline-node"]').selectOption('all');
   await expect.poll(async () => (await topicsShown()).length).toBeGreaterThan(1);
+  // Only the doubtful and bad news: none of the calm or good lines stay.
+  await page.locator('[data-testid="timeline-trouble"]').check();
+  await expect.poll(() => timeline.getAttribute('data-shown').then(Number)).toBeLessThan(Number(await timeline.getAttribute('data-count')));
+  const calm = await timeline.locator('tbody tr').evaluateAll((shown) => shown.filter((row) => !['doubt', 'bad'].includes(row.getAttribute('data-tone')!) && row.classList.contains('level-info')).length);
+  expect(calm).toBe(0);
+  await page.locator('[data-testid="timeline-trouble"]').uncheck();
 });
 
 for (const view of VIEWS) {
