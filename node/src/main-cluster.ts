@@ -2,7 +2,7 @@
 // transport, the request/response layer on it, SWIM membership, ring placement and the replica server.
 // Message flow: transport -> rpc envelopes (replica requests and answers) | membership messages.
 
-import { KEY_COUNT_METADATA, LiveClusterView, type ClockStatus, type ClusterView, type ElasticityControl, type MemberClockOffsets } from './api';
+import { KEY_COUNT_METADATA, LiveClusterView, type ClockStatus, type ClusterView, type ElasticityControl, type MemberClockOffsets, type MembershipReadings } from './api';
 import { wireElasticity, type Departure } from './main-elasticity';
 import { systemMonotonicClock, type Clock } from './clock';
 import { writeRefusalOf } from './clock-offset';
@@ -89,6 +89,8 @@ export interface RunningCluster extends ClusterRouting {
   transportStats(): Readonly<TransportStats>;
   /** This node's clock against its cluster's, and whether it may version writes, for /metrics. */
   clockStatus(): ClockStatus;
+  /** The members' states and the changes seen since start, for /metrics. */
+  readonly membershipReadings: MembershipReadings;
 }
 
 export interface ClusterWiring {
@@ -105,6 +107,10 @@ export interface ClusterWiring {
   readonly hlc: HybridLogicalClock;
   /** The faults of a node started with --chaos: its partition filters the transport. */
   readonly chaos: ChaosFaults | undefined;
+}
+
+function membershipReadingsOf(membership: MembershipService): MembershipReadings {
+  return { states: () => membership.members().map((member) => member.state), changeCounts: () => membership.changeCounts() };
 }
 
 function logMemberEvent(logger: Logger, event: MemberEvent): void {
@@ -370,5 +376,5 @@ export async function startCluster(wiring: ClusterWiring, route: (routing: Clust
   handoff.start();
   join.start();
   clockOffsets.service.start();
-  return { ...routing, departed: elasticity.departed, cleanupKeysDeleted: () => elasticity.cleanup.keysDeleted, leave, handOver, close, transportStats: () => transport.stats(), clockStatus: () => clockOffsets.monitor.verdict() };
+  return { ...routing, departed: elasticity.departed, cleanupKeysDeleted: () => elasticity.cleanup.keysDeleted, leave, handOver, close, transportStats: () => transport.stats(), clockStatus: () => clockOffsets.monitor.verdict(), membershipReadings: membershipReadingsOf(membership) };
 }

@@ -1,7 +1,7 @@
 // The composition root: the only module that wires the layers together. `startNode` opens the store,
 // establishes the node's identity, builds the coordinator and the HTTP app, and listens.
 
-import { buildApp, withFastKeyRoutes, HostPolicy, HttpMetrics, registerCleanupMetric, registerClockMetrics, StandaloneClusterView, TokenRegistry, TransferRateMeter, type AppDeps, type ClusterView, type ElasticityControl, type Readiness } from './api';
+import { buildApp, withFastKeyRoutes, HostPolicy, HttpMetrics, registerCleanupMetric, registerClockMetrics, registerMembershipMetrics, StandaloneClusterView, TokenRegistry, TransferRateMeter, type AppDeps, type ClusterView, type ElasticityControl, type Readiness } from './api';
 import { assert } from './assert';
 import type { Clock } from './clock';
 import type { ChaosFaults } from './chaos';
@@ -351,6 +351,7 @@ async function startParts({ config, options, logger, clocks, recentEvents, opene
   if (cluster !== undefined) {
     metrics.watchTransport(cluster.transportStats);
     registerClockMetrics(metrics, () => cluster.clockStatus()).catch((error: unknown) => logger.error('metrics.load_failed', { error: String(error) }));
+    registerMembershipMetrics(metrics, cluster.membershipReadings).catch((error: unknown) => logger.error('metrics.load_failed', { error: String(error) }));
   }
   return { nodeId, url: listeningUrl, listener, cluster, stopping, closeables: [{ close: async () => chaos?.close() }, transferRate, tombstones, hintStore, store] };
 }

@@ -10,6 +10,7 @@
 import { expect } from 'bun:test';
 import type { ClusterNode, Consistency, TestCluster } from './cluster';
 import { mapConcurrent as mapConcurrentIn } from './node-lifecycle';
+import { parseMetrics, sampleKey } from './kv-client';
 
 /** Forming a cluster from cold processes: DHT lookups and announces on a loaded CI machine. */
 export const CONVERGE_MS_MAX = 90_000;
@@ -222,6 +223,14 @@ export async function killAndDetect(cluster: TestCluster, victim: ClusterNode, t
     expect(seen.state).toBe('dead');
     expect(seen.why ?? '').toMatch(/(suspect for [\d.]+ (ms|s) with no refutation|\S+ declared it dead, and gossip carried that here)/);
     expect(seen.stateAgeMs).toBeLessThanOrEqual(performance.now() - killedAt);
+    // And its metrics count the death, by the same cause.
+    const metrics = parseMetrics((await cluster.request(observer, 'GET', '/metrics')).text);
+    expect(metrics.get(sampleKey('swarmkv_membership_members', { state: 'dead' }))).toBe(1);
+    // (A survivor briefly suspect on a loaded machine is still one of them.)
+    const upMembers = (metrics.get(sampleKey('swarmkv_membership_members', { state: 'alive' })) ?? 0) + (metrics.get(sampleKey('swarmkv_membership_members', { state: 'suspect' })) ?? 0);
+    expect(upMembers).toBe(survivors.length);
+    const deathsBy = (by: string) => metrics.get(sampleKey('swarmkv_membership_changes_total', { by, state: 'dead' })) ?? 0;
+    expect(deathsBy('timeout') + deathsBy('gossip')).toBeGreaterThanOrEqual(1);
   }
   // Afterwards, every acknowledged write reads back at quorum through every survivor.
   const keys = [...report.acknowledged.keys()];

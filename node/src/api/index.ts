@@ -18,3 +18,4 @@ export { LeaveStatusSchema, RemovalSchema } from './elasticity-docs';
 export { registerCleanupMetric } from './elasticity-metrics';
 export { registerClockMetrics, type ClockStatus } from './clock-metrics';
 export { registerChaosMetrics } from './chaos-metrics';
+export { registerMembershipMetrics, type MembershipReadings } from './membership-metrics';

@@ -31,5 +31,5 @@ export {
   type PushMessage,
 } from './messages';
 export { expectedConfirmations, suspicionTimeoutMs } from './suspicion-timeout';
-export { MembershipService, type MemberEvent, type RemovalOutcome, type MembershipServiceOptions, type MembershipTransport } from './membership-service';
+export { MembershipService, type MemberChangeCount, type MemberEvent, type RemovalOutcome, type MembershipServiceOptions, type MembershipTransport } from './membership-service';
 export { registerMembershipMessages } from './membership-codecs';

@@ -127,6 +127,11 @@ test('a silent member is reported suspect and then dead with why, and how long i
   const dead = seenBy(prober);
   if (dead.cause?.by === 'timeout') expect(dead.suspicionCause).toMatchObject({ by: 'probe', helpers: [otherSurvivor] });
   else expect(dead.suspicionCause).toBeNull();
+  // Counted by state and cause: the prober's own failed probe, then the death by timeout or gossip.
+  const counts = new Map(prober.changeCounts().map(({ state, by, count }) => [`${state} ${by}`, count]));
+  expect(counts.get('suspect probe')).toBeGreaterThanOrEqual(1);
+  expect((counts.get('dead timeout') ?? 0) + (counts.get('dead gossip') ?? 0)).toBe(1);
+  expect(counts.get('alive none')).toBeGreaterThanOrEqual(2);
   // The survivors themselves are alive, with nothing to explain.
   expect(services[0]!.members().filter((member) => member.nodeId !== ids[2]).every((member) => member.state === 'alive' && member.cause === null)).toBe(true);
   await services.pop()!.close();

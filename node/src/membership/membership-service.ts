@@ -19,6 +19,13 @@ export interface MembershipTransport {
 
 export type MemberEvent = Extract<MembershipEffect, { type: 'memberChanged' | 'memberRemoved' | 'removedFromCluster' | 'metadataChanged' }>;
 
+/** How many member changes to `state` this node saw for one cause (`by`), since it started. */
+export interface MemberChangeCount {
+  readonly state: MemberState;
+  readonly by: ChangeCause['by'] | 'none';
+  readonly count: number;
+}
+
 /** What `remove` did: only a member believed down may be removed, and never this node. */
 export type RemovalOutcome =
   | { readonly outcome: 'removed'; readonly previousState: MemberState; readonly name: string }
@@ -49,6 +56,8 @@ export class MembershipService {
   readonly #causes = new Map<string, ChangeCause>();
   /** Why each member dead by its suspicion's timeout was suspected in the first place. */
   readonly #suspicionCauses = new Map<string, ChangeCause>();
+  /** Member changes seen since start, by new state and cause (at most 5 states × 5 causes). */
+  readonly #changeCounts = new Map<string, MemberChangeCount>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #immediate: ReturnType<typeof setImmediate> | undefined;
   #started = false;
@@ -185,10 +194,25 @@ export class MembershipService {
       else this.#suspicionCauses.set(nodeId, suspectedFor);
       if (effect.cause === undefined) this.#causes.delete(nodeId);
       else this.#causes.set(nodeId, effect.cause);
+      this.#countChange(effect.member.state, effect.cause?.by ?? 'none');
     } else if (effect.type === 'memberRemoved') {
       this.#causes.delete(effect.nodeId);
       this.#suspicionCauses.delete(effect.nodeId);
     }
+  }
+
+  #countChange(state: MemberState, by: MemberChangeCount['by']): void {
+    const key = `${state} ${by}`;
+    const counted = this.#changeCounts.get(key);
+    this.#changeCounts.set(key, { state, by, count: (counted?.count ?? 0) + 1 });
+  }
+
+  /**
+   * Every member change this node has seen since start (joins, suspicions, deaths, refutations, leaves),
+   * counted by the state it went to and why (`none`: a change that explains itself, a join or a return).
+   */
+  changeCounts(): MemberChangeCount[] {
+    return [...this.#changeCounts.values()];
   }
 
   /** One timer, at the state's next deadline. */
