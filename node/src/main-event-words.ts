@@ -26,9 +26,8 @@ export function eventWordsFor(observer: string): EventWords {
  * A member's `why`: its state's cause in the words of `membership.member_changed`'s sentence, members
  * named; for one dead because its suspicion ran out, what made it suspect first, so it reads in order.
  */
-export const memberReason: MemberReason = (member, members) => {
+export const memberReason: MemberReason = (member, nameOf) => {
   if (member.cause === null) return null;
-  const nameOf = (nodeId: unknown) => members.find((other) => other.nodeId === nodeId)?.name ?? String(nodeId);
   const reason = memberStateReason({ state: member.state, ...member.cause }, nameOf);
   const suspected = member.suspicionCause === null ? null : memberStateReason({ state: 'suspect', ...member.suspicionCause }, nameOf);
   return suspected === null || reason === null ? reason : `${suspected}; then ${reason}`;

@@ -27,8 +27,8 @@ export interface MemberAnswerTimes {
   slowAmong(nodeId: string, peers: readonly { readonly nodeId: string }[]): boolean;
 }
 
-/** Why a member is in its state, in words (log-text's memberStateReason, supplied by the composition root); null when its summary has no cause. */
-export type MemberReason = (member: MemberSummary, members: readonly MemberSummary[]) => string | null;
+/** Why a member is in its state, in words (log-text's memberStateReason, supplied by the composition root), members named by `nameOf`; null when its summary has no cause. */
+export type MemberReason = (member: MemberSummary, nameOf: (nodeId: unknown) => string) => string | null;
 
 export interface LiveClusterViewDeps {
   readonly membership: LiveMembership;
@@ -62,6 +62,8 @@ export class LiveClusterView implements ClusterView {
   members(): MemberView[] {
     const clocks = this.#clockOffsets();
     const summaries = this.#membership.members();
+    const names = new Map(summaries.map((member) => [member.nodeId, member.name]));
+    const nameOf = (nodeId: unknown) => names.get(String(nodeId)) ?? String(nodeId);
     return summaries.map((member) => {
       const reported = member.metadata[KEY_COUNT_METADATA];
       const keyCount = member.self ? this.#ownKeyCount() : typeof reported === 'number' ? reported : null;
@@ -71,7 +73,7 @@ export class LiveClusterView implements ClusterView {
       const averageMs = self ? undefined : this.#answerTimes.averageMs(nodeId);
       const answerMs = averageMs === undefined ? null : tenths(averageMs);
       const askedLast = !self && this.#answerTimes.slowAmong(nodeId, summaries);
-      const why = member.cause === null ? null : this.#reasonOf(member, summaries);
+      const why = member.cause === null ? null : this.#reasonOf(member, nameOf);
       return { nodeId, name, httpAddress, state, stateAgeMs, why, incarnation, heartbeatAgeMs, keyCount, ringDigest: typeof ring === 'string' ? ring : null, clockOffsetMs, answerMs, askedLast, self };
     });
   }
