@@ -107,6 +107,10 @@ test('health: hints, anti-entropy and storage per node; Repair now starts a pass
   await page.getByRole('button', { name: 'Repair now' }).click();
   await expect(page.locator('[data-testid="repair-message"]')).toContainText(/Started|already running/);
   await expect(page.locator(`[data-testid="health"] tr[data-node-id="${first!.nodeId}"]`)).toContainText('last pass finished');
+  // Each node's failure detector in a line (a quiet cluster: most likely no suspicion yet).
+  for (const cell of await page.locator('[data-testid="health"] td[data-field="failure-detector"]').all()) {
+    await expect(cell).toHaveText(/^(no suspicion yet|suspected \d+ by its probes, \d+ by gossip; declared \d+ dead, heard of \d+; refuted \d+ of itself)$/);
+  }
   const status = (await getJson<{ lastCompleted: unknown }>(`${first!.url}/cluster/repair`)).body;
   expect(status.lastCompleted).not.toBeNull();
   await saveScreenshot(page, testInfo, 'health');

@@ -373,13 +373,14 @@ describe('health and metrics on a fresh node', () => {
     expect(await counts()).toEqual({ live: 5, tombstones: 0 });
   });
 
-  test('/cluster/health of a standalone node: no hints, no repair yet, and the hint metrics agree', async () => {
+  test('/cluster/health of a standalone node: no hints, no repair yet, no member change, and the hint metrics agree', async () => {
     const health = await http('GET', `${url()}/cluster/health`);
     expect(health.status).toBe(200);
     expect(health.body).toEqual({
       nodeId: expect.stringMatching(/^[0-9a-f]{16}$/),
       hints: { pending: 0, bytes: 0, byTarget: [], overflowed: 0, delivered: 0, missed: 0 },
       repair: { running: false, rangesDone: 0, rangesTotal: 0, keysRepaired: 0, bytesSent: 0, bytesReceived: 0, startedAt: null, lastCompleted: null },
+      membership: { changes: [] },
     });
     const metrics = await scrape(url());
     for (const name of ['swarmkv_hints_pending', 'swarmkv_hints_bytes', 'swarmkv_hints_overflowed_total', 'swarmkv_hints_delivered_total', 'swarmkv_hints_missed_total']) expect(metrics.get(name)).toBe(0);

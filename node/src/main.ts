@@ -250,7 +250,7 @@ function appDeps(parts: AppParts, listeningUrl: () => string | undefined): AppDe
     listeningUrl,
     coordinator,
     nodeId,
-    cluster: { members: () => routing.view.members(), clock: () => routing.view.clock(), ring: () => routing.view.ring(), locate: (key) => routing.view.locate(key), ringModel: () => routing.view.ringModel() },
+    cluster: { members: () => routing.view.members(), clock: () => routing.view.clock(), ring: () => routing.view.ring(), locate: (key) => routing.view.locate(key), ringModel: () => routing.view.ringModel(), memberChanges: () => routing.view.memberChanges() },
     rebalance: () => routing.rebalance(),
     repair: { status: () => routing.repair.status(), startPass: () => routing.repair.startPass() },
     health: { hints: () => hints.health(), repair: () => routing.repair.status() },

@@ -231,6 +231,10 @@ export async function killAndDetect(cluster: TestCluster, victim: ClusterNode, t
     expect(upMembers).toBe(survivors.length);
     const deathsBy = (by: string) => metrics.get(sampleKey('swarmkv_membership_changes_total', { by, state: 'dead' })) ?? 0;
     expect(deathsBy('timeout') + deathsBy('gossip')).toBeGreaterThanOrEqual(1);
+    // The same record as JSON, in GET /cluster/health's failure-detector section.
+    const changes = ((await cluster.request(observer, 'GET', '/cluster/health')).body as { membership: { changes: { state: string; by: string; count: number }[] } }).membership.changes;
+    const deaths = changes.filter((change) => change.state === 'dead').reduce((sum, change) => sum + change.count, 0);
+    expect(deaths).toBe(deathsBy('timeout') + deathsBy('gossip'));
   }
   // Afterwards, every acknowledged write reads back at quorum through every survivor.
   const keys = [...report.acknowledged.keys()];

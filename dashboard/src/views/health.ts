@@ -1,11 +1,12 @@
 // Health: per node, the hints it holds for each target, anti-entropy's progress and last completed
-// pass, tombstones and storage bytes; and "Repair now", which starts a pass on the node that served
+// pass, its failure detector's record (suspicions, deaths, refutations), tombstones and storage bytes; and "Repair now", which starts a pass on the node that served
 // the page (POST /cluster/repair) and follows it in the table.
 import { useState } from 'preact/hooks';
 import { request } from '../answer';
 import { useAllowed } from './access-bar';
 import type { ClusterHealthView, MemberView, NodeHealthView, RepairStatusView } from '../api-types';
 import type { ClusterPoller } from '../cluster-poller';
+import { failureDetectorText } from '../failure-detector';
 import { bytes, shortId } from '../format';
 import { html } from '../html';
 import { originOf } from '../reading-node';
@@ -22,14 +23,17 @@ function NodeRow({ poller, member, members }: { poller: ClusterPoller; member: M
   const cluster = poller.observations.latest<ClusterHealthView>(origin, '/cluster/health');
   const node = poller.observations.body<NodeHealthView>(origin, '/health');
   const nameOf = (nodeId: string) => members.find((candidate) => candidate.nodeId === nodeId)?.name ?? shortId(nodeId);
-  if (cluster === undefined) return html`<tr data-node-id=${member.nodeId}><th scope="row">${member.name}</th><td colspan="5">asking…</td></tr>`;
-  if (!cluster.ok) return html`<tr data-node-id=${member.nodeId} data-reachable="no"><th scope="row">${member.name}</th><td colspan="5" class="unreachable">${cluster.problem}</td></tr>`;
+  if (cluster === undefined) return html`<tr data-node-id=${member.nodeId}><th scope="row">${member.name}</th><td colspan="6">asking…</td></tr>`;
+  if (!cluster.ok) return html`<tr data-node-id=${member.nodeId} data-reachable="no"><th scope="row">${member.name}</th><td colspan="6" class="unreachable">${cluster.problem}</td></tr>`;
   const { hints, repair } = cluster.body;
+  // A node older than the failure detector's record answers without it.
+  const changes = cluster.body.membership?.changes ?? [];
   return html`
     <tr data-node-id=${member.nodeId} data-reachable="yes" data-hints=${hints.pending} data-repair-running=${repair.running ? 'yes' : 'no'} data-repair-done=${repair.rangesDone} data-repair-total=${repair.rangesTotal}>
       <th scope="row">${member.name}</th>
       <td>${hints.pending} (${bytes(hints.bytes)})${hints.byTarget.length > 0 && html`<br /><small>${hints.byTarget.map((target) => `${target.count} for ${nameOf(target.nodeId)}`).join(', ')}</small>`}<br /><small>${hints.delivered} delivered, ${hints.overflowed} refused, ${hints.missed} kept for missed writes</small></td>
       <td>${repair.running && html`<progress max=${Math.max(1, repair.rangesTotal)} value=${repair.rangesDone} aria-label=${`repair progress of ${member.name}`}></progress> `}${repairText(repair)}</td>
+      <td data-field="failure-detector">${failureDetectorText(changes)}</td>
       <td class="number">${node?.storage.liveKeys ?? '–'}</td>
       <td class="number">${node?.storage.tombstones ?? '–'}</td>
       <td class="number">${node === undefined ? '–' : bytes(node.storage.bytes)}</td>
@@ -59,7 +63,7 @@ export function HealthView({ poller }: { poller: ClusterPoller }) {
     ${useAllowed('admin') && html`<${RepairButton} poller=${poller} />`}
     <${Scrollable} label="Health per node">
       <table data-testid="health">
-        <thead><tr><th scope="col">Node</th><th scope="col">Hints held</th><th scope="col">Anti-entropy</th><th scope="col">Live keys</th><th scope="col">Tombstones</th><th scope="col">Storage</th></tr></thead>
+        <thead><tr><th scope="col">Node</th><th scope="col">Hints held</th><th scope="col">Anti-entropy</th><th scope="col">Failure detector</th><th scope="col">Live keys</th><th scope="col">Tombstones</th><th scope="col">Storage</th></tr></thead>
         <tbody>${members.map((member) => html`<${NodeRow} key=${member.nodeId} poller=${poller} member=${member} members=${members} />`)}</tbody>
       </table>
     </${Scrollable}>

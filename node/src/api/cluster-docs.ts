@@ -154,16 +154,29 @@ const HintHealth = Type.Object({
   delivered: Type.Integer({ description: 'Hints delivered and acknowledged since start.' }),
   missed: Type.Integer({ description: 'Hints kept since start as coordinator, for replicas that failed a write their co-replicas acknowledged.' }),
 });
+const MemberChanges = Type.Object({
+  changes: Type.Array(
+    Type.Object({
+      state: State,
+      by: Type.Union([Type.Literal('probe'), Type.Literal('timeout'), Type.Literal('gossip'), Type.Literal('refutation'), Type.Literal('none')], {
+        description: 'Why: this node’s probe failed, its suspicion ran out, another member said so by gossip, this node refuted a suspicion of itself, or none (a join, a return, a leave).',
+      }),
+      count: Type.Integer(),
+    }),
+    { description: 'Every member change this node has seen since start, by the state a member went to and why (as swarmkv_membership_changes_total). Empty on a standalone node.' },
+  ),
+});
 const ClusterHealth = Type.Object({
   nodeId: Type.String(),
   hints: HintHealth,
   repair: RepairStatusSchema,
+  membership: MemberChanges,
 });
 
 export const clusterDocs = {
   health: {
     summary: 'This node’s background work for the cluster: hinted handoff and anti-entropy',
-    description: 'One section per background process. `hints`: writes this node keeps as a stand-in for replicas that were down, until it delivers them. `repair`: the anti-entropy pass in progress and the last completed one (as GET /cluster/repair).',
+    description: 'One section per background process. `hints`: writes this node keeps as a stand-in for replicas that were down, until it delivers them. `repair`: the anti-entropy pass in progress and the last completed one (as GET /cluster/repair). `membership`: the failure detector’s record, every member change this node has seen since start by state and cause.',
     tags: ['cluster'],
     responses: responses({ 200: ['This node’s hint backlog and counters, and its repair status.', ClusterHealth] }),
   },

@@ -21,7 +21,8 @@ import { parseWhatIfQuery, resolveRemovals } from './what-if-query';
 
 /**
  * The sections of GET /cluster/health, one per background process. Each is read when the route is
- * asked: hinted handoff's backlog, anti-entropy's progress and last completed pass.
+ * asked: hinted handoff's backlog, anti-entropy's progress and last completed pass. (The failure
+ * detector's record of member changes comes from the cluster view.)
  */
 export interface ClusterHealthSources {
   hints(): HintHealth;
@@ -84,7 +85,7 @@ export function clusterRoutes(deps: ClusterRoutesDeps) {
     .get('/cluster/ring', route('/cluster/ring', () => json(200, deps.cluster.ring())), { detail: clusterDocs.ring })
     .get('/cluster/ring/what-if', route('/cluster/ring/what-if', async ({ request }) => json(200, await whatIf(deps, request))), { detail: clusterDocs.whatIf })
     .get('/cluster/events', route('/cluster/events', ({ request }) => recentEventsPage(deps, request)), { detail: clusterDocs.events })
-    .get('/cluster/health', route('/cluster/health', () => json(200, { nodeId: deps.nodeId, hints: deps.health.hints(), repair: deps.health.repair() })), { detail: clusterDocs.health })
+    .get('/cluster/health', route('/cluster/health', () => json(200, { nodeId: deps.nodeId, hints: deps.health.hints(), repair: deps.health.repair(), membership: { changes: deps.cluster.memberChanges() } })), { detail: clusterDocs.health })
     .get(
       '/cluster/locate/:key',
       route('/cluster/locate/{key}', ({ params }) => json(200, deps.cluster.locate(keyOf(params.key, deps.keyBytesMax)))),

@@ -2,6 +2,7 @@
 // supplies an implementation from the membership and ring layers; a standalone node is a cluster of one.
 // These are the shapes the CLI and the dashboard read.
 
+import type { MemberChangeCount } from '../membership';
 import type { HashRing } from '../ring';
 
 export type MemberState = 'alive' | 'suspect' | 'dead' | 'left' | 'removed';
@@ -101,4 +102,6 @@ export interface ClusterView {
   locate(key: string): KeyLocation;
   /** Undefined on a standalone node: it has no ring to change. */
   ringModel(): RingModel | undefined;
+  /** The member changes this node has seen since start, by state and cause (the failure detector's record); none on a standalone node. */
+  memberChanges(): MemberChangeCount[];
 }

@@ -26,6 +26,7 @@ function clusterWith(bState: MemberView['state']): ClusterView {
     clock: () => null,
     ring: () => ({ digest: 'digest', replicationFactor: 2, tokensPerNode: 1, members: [A, B, C], ranges: [], jointRings: [] }),
     ringModel: () => undefined,
+    memberChanges: () => [],
     locate: (key) => ({
       key,
       position: '00000000000000ff',

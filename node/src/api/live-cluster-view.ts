@@ -1,7 +1,7 @@
 // The cluster as a clustered node sees it: the membership table, and the ring placement computes from
 // it. Every node answers from its own view; views converge as gossip spreads (compare ring digests).
 
-import type { MemberSummary } from '../membership';
+import type { MemberChangeCount, MemberSummary } from '../membership';
 import type { RingPlacement } from '../replication';
 import { keyPosition, RING_DIGEST_METADATA } from '../ring';
 import type { ClockView, ClusterView, KeyLocation, MemberView, RingModel, RingView } from './cluster-view';
@@ -13,6 +13,7 @@ export { RING_DIGEST_METADATA };
 
 export interface LiveMembership {
   members(): MemberSummary[];
+  changeCounts(): MemberChangeCount[];
 }
 
 /** Clock offsets as this node measured them (clock-offset/): see MemberView.clockOffsetMs, and its verdict. */
@@ -76,6 +77,10 @@ export class LiveClusterView implements ClusterView {
       const why = member.cause === null ? null : this.#reasonOf(member, nameOf);
       return { nodeId, name, httpAddress, state, stateAgeMs, why, incarnation, heartbeatAgeMs, keyCount, ringDigest: typeof ring === 'string' ? ring : null, clockOffsetMs, answerMs, askedLast, self };
     });
+  }
+
+  memberChanges(): MemberChangeCount[] {
+    return this.#membership.changeCounts();
   }
 
   clock(): ClockView {

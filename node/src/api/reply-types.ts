@@ -4,6 +4,7 @@
 
 import type { Static } from '@sinclair/typebox';
 import type { HintHealth, RepairStatus } from '../replication';
+import type { MemberChangeCount } from '../membership';
 import type { ClockView, MemberView } from './cluster-view';
 import type { EventsSchema, ExplanationSchema } from './cluster-docs';
 import type { schemas } from './openapi-schemas';
@@ -28,6 +29,8 @@ export interface ClusterHealthReply {
   readonly nodeId: string;
   readonly hints: HintHealth;
   readonly repair: RepairStatus;
+  /** The failure detector's record: every member change this node has seen since start, by state and cause. */
+  readonly membership: { readonly changes: readonly MemberChangeCount[] };
 }
 /** GET /cluster/explain/{key}: 200, each replica's version right now, hints pending, agreement. */
 export type ExplainReply = Static<typeof ExplanationSchema>;

@@ -33,6 +33,11 @@ export class StandaloneClusterView implements ClusterView {
     return [{ nodeId, name, httpAddress, state: 'alive', stateAgeMs: Math.max(0, this.#clock.nowMs() - this.#aliveSinceMs), why: null, incarnation: 0, heartbeatAgeMs: 0, keyCount: this.#store.stats().liveKeys, ringDigest: nodeId, clockOffsetMs: null, answerMs: null, askedLast: false, self: true }];
   }
 
+  /** No peers, nothing to detect: a standalone node sees no member change. */
+  memberChanges(): [] {
+    return [];
+  }
+
   /** No peers, no clocks to compare with: a standalone node writes whatever its clock says. */
   clock(): null {
     return null;
