@@ -233,7 +233,7 @@ function accessControlOf(config: NodeConfig, routing: Routing, coordinator: Coor
   const hosts = new HostPolicy({
     names: [config.httpHost, config.advertise, config.name],
     allowedHosts: config.allowedHosts,
-    memberAddresses: () => routing.view.members().map((member) => member.httpAddress),
+    memberAddresses: () => routing.view.memberAddresses(),
   });
   return { hosts, tokens: new TokenRegistry(coordinator, clock, config.adminToken) };
 }
@@ -250,7 +250,7 @@ function appDeps(parts: AppParts, listeningUrl: () => string | undefined): AppDe
     listeningUrl,
     coordinator,
     nodeId,
-    cluster: { members: () => routing.view.members(), clock: () => routing.view.clock(), ring: () => routing.view.ring(), locate: (key) => routing.view.locate(key), ringModel: () => routing.view.ringModel(), memberChanges: () => routing.view.memberChanges() },
+    cluster: { members: () => routing.view.members(), memberAddresses: () => routing.view.memberAddresses(), clock: () => routing.view.clock(), ring: () => routing.view.ring(), locate: (key) => routing.view.locate(key), ringModel: () => routing.view.ringModel(), memberChanges: () => routing.view.memberChanges() },
     rebalance: () => routing.rebalance(),
     repair: { status: () => routing.repair.status(), startPass: () => routing.repair.startPass() },
     health: { hints: () => hints.health(), repair: () => routing.repair.status() },

@@ -32,7 +32,7 @@ export type AppDeps = Omit<RouteDeps, 'cors'> & {
 
 /** Origins allowed to read cross-origin: every member's HTTP address, and this node's own. */
 function memberOrigins(deps: AppDeps): string[] {
-  const origins = deps.cluster.members().map((member) => `http://${member.httpAddress}`);
+  const origins = deps.cluster.memberAddresses().map((address) => `http://${address}`);
   const listening = deps.listeningUrl();
   if (listening !== undefined) origins.push(new URL(listening).origin);
   return origins;

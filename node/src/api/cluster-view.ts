@@ -96,6 +96,8 @@ export interface ClockView {
 
 export interface ClusterView {
   members(): MemberView[];
+  /** Every member's host:port (this node's included): what origin and host checks compare with, without building the views. */
+  memberAddresses(): string[];
   /** Null on a standalone node: it has no peers to measure. */
   clock(): ClockView | null;
   ring(): RingView;

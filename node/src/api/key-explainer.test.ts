@@ -23,6 +23,7 @@ function clusterWith(bState: MemberView['state']): ClusterView {
   const down = bState === 'dead';
   return {
     members: () => members,
+    memberAddresses: () => members.map((entry) => entry.httpAddress),
     clock: () => null,
     ring: () => ({ digest: 'digest', replicationFactor: 2, tokensPerNode: 1, members: [A, B, C], ranges: [], jointRings: [] }),
     ringModel: () => undefined,

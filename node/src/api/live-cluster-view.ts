@@ -79,6 +79,10 @@ export class LiveClusterView implements ClusterView {
     });
   }
 
+  memberAddresses(): string[] {
+    return this.#membership.members().map((member) => member.httpAddress);
+  }
+
   memberChanges(): MemberChangeCount[] {
     return this.#membership.changeCounts();
   }

@@ -33,6 +33,10 @@ export class StandaloneClusterView implements ClusterView {
     return [{ nodeId, name, httpAddress, state: 'alive', stateAgeMs: Math.max(0, this.#clock.nowMs() - this.#aliveSinceMs), why: null, incarnation: 0, heartbeatAgeMs: 0, keyCount: this.#store.stats().liveKeys, ringDigest: nodeId, clockOffsetMs: null, answerMs: null, askedLast: false, self: true }];
   }
 
+  memberAddresses(): string[] {
+    return [this.#identity.httpAddress];
+  }
+
   /** No peers, nothing to detect: a standalone node sees no member change. */
   memberChanges(): [] {
     return [];
