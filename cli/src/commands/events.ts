@@ -75,14 +75,12 @@ export function parseTopics(text: string | undefined): ReadonlySet<EventTopic> |
   return new Set(names.filter(isEventTopic));
 }
 
-/** Whether an event passes --level and --topic (an event from a node too old to say its topic: by its name). */
+/**
+ * Whether an event passes --level and --topic. The topic is read from the event's name, as the node
+ * itself derives it (log-text's topicOf), so an event from a node too old to send one is judged alike.
+ */
 export function eventFilter(least: number, topics: ReadonlySet<EventTopic> | undefined): (event: TailedEvent) => boolean {
-  return (event) => LEVELS.indexOf(event.level) >= least && (topics === undefined || topics.has(topicOrName(event)));
-}
-
-function topicOrName(event: TailedEvent): EventTopic {
-  const given: string | undefined = event.topic;
-  return given !== undefined && isEventTopic(given) ? given : topicOf(event.event);
+  return (event) => LEVELS.indexOf(event.level) >= least && (topics === undefined || topics.has(topicOf(event.event)));
 }
 
 /** Prints events as painted lines, or with --json one JSON object per line. */
